@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "giamngheo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "giamngheo", targets: ["giamngheo"]),
+        .library(name: "PovertyCore", targets: ["PovertyCore"]),
+        .library(name: "Spreadsheets", targets: ["Spreadsheets"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+    ],
+    targets: [
+        .target(
+            name: "PovertyCore",
+            resources: [.embedInCode("Resources/standards.json")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Spreadsheets",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "giamngheo",
+            dependencies: [
+                "PovertyCore", "Spreadsheets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SpreadsheetsTests", dependencies: ["Spreadsheets"],
+            resources: [.copy("Fixtures")], swiftSettings: strict
+        ),
+    ]
+)

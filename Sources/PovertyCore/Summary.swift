@@ -1,0 +1,205 @@
+/// Year-by-year figures of a set of reviews: classes, transitions (escaped, fell back,
+/// newly poor, left) and the Alkire–Foster statistics, per review year and, optionally,
+/// per unit. The rules are those of `poverty-standards.md`.
+
+/// Alkire–Foster figures for one group of households under one standard.
+public struct AlkireFoster: Sendable, Hashable {
+    /// `D`, the number of indicators of the standard.
+    public let indicatorCount: Int
+    /// `k`: deprived in at least this many indicators means multidimensionally poor.
+    public let cutoff: Int
+    /// `n`, households.
+    public private(set) var households = 0
+    /// `q`, multidimensionally poor households.
+    public private(set) var poor = 0
+    /// Σ dᵢ over the `q` poor households.
+    public private(set) var deprivationsOfPoor = 0
+    /// Poor households deprived in each indicator, by catalogue index.
+    public private(set) var censoredCounts: [Int]
+    /// The standard's indicators, in table order.
+    public let indicators: [Indicator]
+
+    public init(standard: PovertyStandard, catalogSize: Int) {
+        indicatorCount = standard.indicatorCount
+        cutoff = standard.deprivationCutoff
+        indicators = standard.indicators
+        censoredCounts = [Int](repeating: 0, count: catalogSize)
+    }
+
+    public mutating func add(deprivedMask: UInt64) {
+        households += 1
+        let d = deprivedMask.nonzeroBitCount
+        guard d >= cutoff else { return }
+        poor += 1
+        deprivationsOfPoor += d
+        var m = deprivedMask
+        while m != 0 {
+            let i = m.trailingZeroBitCount
+            censoredCounts[i] += 1
+            m &= m - 1
+        }
+    }
+
+    /// `H = q / n`.
+    public var headcount: Ratio { Ratio(poor, households) }
+    /// `A = (Σ cᵢ over the q) / q = Σ dᵢ / (D·q)`.
+    public var intensity: Ratio { Ratio(deprivationsOfPoor, indicatorCount * poor) }
+    /// `M0 = H × A = Σ dᵢ / (D·n)`, exactly.
+    public var adjustedHeadcount: Ratio { Ratio(deprivationsOfPoor, indicatorCount * households) }
+    /// `hⱼ`: share of all households that are poor and deprived in indicator j.
+    public func censoredHeadcount(_ indicator: Indicator) -> Ratio { Ratio(censoredCounts[indicator.index], households) }
+    /// Contribution of j: `(hⱼ / D) / M0 = count_j / Σ dᵢ`. Contributions sum to 1.
+    public func contribution(_ indicator: Indicator) -> Ratio { Ratio(censoredCounts[indicator.index], deprivationsOfPoor) }
+}
+
+/// One line of `giamngheo summary`.
+public struct SummaryRow: Sendable {
+    public let year: Int
+    public let unit: String
+    public let standardCode: String
+    public var counts: [LivingStandard: Int]
+    public var escaped = 0
+    public var fellBack = 0
+    public var newlyPoor = 0
+    public var left = 0
+    /// Poor households at the last review (same unit), when that review is comparable.
+    public var poorLastReview = 0
+    /// True for the first year of the file and the first review under a new standard:
+    /// a new baseline, where the four transition counts are 0.
+    public var isBaseline = false
+    public var alkireFoster: AlkireFoster
+
+    public var households: Int { counts.values.reduce(0, +) }
+    public var poor: Int { counts[.poor] ?? 0 }
+    /// Poor households per hundred households.
+    public var povertyRate: Ratio { Ratio(poor, households) }
+}
+
+/// Collects classified reviews and computes the summary lines. Memory: a few bytes per
+/// review plus one entry per distinct household.
+public struct SummaryBuilder {
+    public let byUnit: Bool
+    private let catalog: StandardCatalog
+    private var keyIDs: [String: Int32] = [:]
+    private var unitOfKey: [Int32] = []
+    private var unitIDs: [String: Int32] = [:]
+    private var unitNames: [String] = []
+    private var entries: [Entry] = []
+    private var standardOfYear: [Int: PovertyStandard] = [:]
+    private var groups: [GroupKey: SummaryRow] = [:]
+
+    struct Entry { var key: Int32; var year: Int16; var poor: Bool }
+    struct GroupKey: Hashable { var unit: Int32; var year: Int }
+
+    public init(byUnit: Bool, catalog: StandardCatalog = .builtIn) {
+        self.byUnit = byUnit
+        self.catalog = catalog
+    }
+
+    public enum Error: Swift.Error, Equatable {
+        /// Two standards in one year (only possible when mixing files).
+        case mixedStandards(year: Int, String, String)
+    }
+
+    /// Adds one classified review.
+    public mutating func add(householdCode: String, unit: String?, year: Int,
+                             standard: PovertyStandard, classification c: Classification) throws {
+        if let s = standardOfYear[year] {
+            if s.code != standard.code { throw Error.mixedStandards(year: year, s.code, standard.code) }
+        } else {
+            standardOfYear[year] = standard
+        }
+        let unitName = byUnit ? (unit ?? "") : ""
+        let unitID: Int32
+        if let id = unitIDs[unitName] { unitID = id } else {
+            unitID = Int32(unitNames.count)
+            unitIDs[unitName] = unitID
+            unitNames.append(unitName)
+        }
+        let keyString = byUnit ? unitName + "\u{1F}" + householdCode : householdCode
+        let key: Int32
+        if let id = keyIDs[keyString] { key = id } else {
+            key = Int32(unitOfKey.count)
+            keyIDs[keyString] = key
+            unitOfKey.append(unitID)
+        }
+        entries.append(Entry(key: key, year: Int16(year), poor: c.status == .poor))
+        let g = GroupKey(unit: unitID, year: year)
+        if groups[g] == nil {
+            groups[g] = SummaryRow(year: year, unit: unitName, standardCode: standard.code, counts: [:],
+                                   alkireFoster: AlkireFoster(standard: standard, catalogSize: catalog.indicators.count))
+        }
+        groups[g]!.counts[c.status, default: 0] += 1
+        groups[g]!.alkireFoster.add(deprivedMask: c.deprivedMask)
+    }
+
+    /// The summary lines: years ascending, then units by code.
+    public func build() -> [SummaryRow] {
+        let years = standardOfYear.keys.sorted()
+        var yearIndex: [Int: Int] = [:]
+        for (i, y) in years.enumerated() { yearIndex[y] = i }
+        var stdIndex: [String: Int] = [:]
+        for s in standardOfYear.values where stdIndex[s.code] == nil { stdIndex[s.code] = stdIndex.count }
+        let stdOfYearIndex = years.map { stdIndex[standardOfYear[$0]!.code]! }
+        // A year is comparable with the one before it when both use the same standard.
+        let comparable = years.indices.map { $0 > 0 && stdOfYearIndex[$0] == stdOfYearIndex[$0 - 1] }
+
+        var groups = self.groups
+        func bump(_ unit: Int32, _ yi: Int, _ body: (inout SummaryRow) -> Void) {
+            let g = GroupKey(unit: unit, year: years[yi])
+            if groups[g] == nil {
+                let s = standardOfYear[years[yi]]!
+                groups[g] = SummaryRow(year: years[yi], unit: unitNames[Int(unit)], standardCode: s.code, counts: [:],
+                                       alkireFoster: AlkireFoster(standard: s, catalogSize: catalog.indicators.count))
+            }
+            body(&groups[g]!)
+        }
+
+        let sorted = entries.sorted { ($0.key, $0.year) < ($1.key, $1.year) }
+        var start = 0
+        while start < sorted.count {
+            var end = start
+            while end < sorted.count && sorted[end].key == sorted[start].key { end += 1 }
+            let unit = unitOfKey[Int(sorted[start].key)]
+            // Standards (by index) under which this household was poor, in entries before `k-1` / before `k`.
+            var poorBeforePrevious: UInt64 = 0
+            var poorBefore: UInt64 = 0
+            for k in start..<end {
+                let e = sorted[k]
+                let yi = yearIndex[Int(e.year)]!
+                let std = stdOfYearIndex[yi]
+                if comparable[yi] {
+                    let hasPrevious = k > start && Int(sorted[k - 1].year) == years[yi - 1]
+                    let poorPrevious = hasPrevious && sorted[k - 1].poor
+                    if poorPrevious && !e.poor {
+                        bump(unit, yi) { $0.escaped += 1 }
+                    } else if e.poor && !poorPrevious {
+                        let earlier = hasPrevious ? poorBeforePrevious : poorBefore
+                        let fellBack = earlier & (1 << std) != 0
+                        bump(unit, yi) { if fellBack { $0.fellBack += 1 } else { $0.newlyPoor += 1 } }
+                    }
+                }
+                // Poor now and absent from the next review: left.
+                if e.poor, yi + 1 < years.count, comparable[yi + 1] {
+                    let present = k + 1 < end && Int(sorted[k + 1].year) == years[yi + 1]
+                    if !present { bump(unit, yi + 1) { $0.left += 1 } }
+                }
+                poorBeforePrevious = poorBefore
+                if e.poor { poorBefore |= 1 << std }
+            }
+            start = end
+        }
+        // Poor at the last review, for the identity and the report of changes.
+        for (g, row) in groups {
+            guard let yi = yearIndex[g.year] else { continue }
+            if comparable[yi] {
+                let prev = GroupKey(unit: g.unit, year: years[yi - 1])
+                groups[g]!.poorLastReview = groups[prev]?.poor ?? 0
+            } else {
+                groups[g]!.isBaseline = true
+            }
+            _ = row
+        }
+        return groups.values.sorted { ($0.year, $0.unit) < ($1.year, $1.unit) }
+    }
+}

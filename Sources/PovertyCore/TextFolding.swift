@@ -1,0 +1,109 @@
+/// Folding of header names and text values as `survey-format.md` defines it:
+/// lower-case, Vietnamese diacritics removed (`đ` → `d`), spaces turned into `_`,
+/// leading and trailing spaces ignored. `Mã hộ` → `ma_ho`, `NONG THON` → `nong_thon`.
+public enum TextFolding {
+    /// Folds a header name or a text value.
+    public static func fold(_ text: some StringProtocol) -> String {
+        let trimmed = trim(text)
+        // Fast path: plain ASCII needs no table look-ups.
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(trimmed.utf8.count)
+            var lastWasSpace = false
+            for b in trimmed.utf8 {
+                if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                    if !lastWasSpace { bytes.append(0x5F) }
+                    lastWasSpace = true
+                    continue
+                }
+                lastWasSpace = false
+                bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var out = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for scalar in trimmed.unicodeScalars {
+            if isSpace(scalar) {
+                if !lastWasSpace { out.append("_") }
+                lastWasSpace = true
+                continue
+            }
+            lastWasSpace = false
+            for folded in foldScalar(scalar) { out.append(folded) }
+        }
+        return String(out)
+    }
+
+    /// Folds for searching names: like `fold`, but keeps single spaces instead of `_`.
+    public static func foldForSearch(_ text: some StringProtocol) -> String {
+        fold(text).replacingUnderscores()
+    }
+
+    /// Removes leading and trailing white space (including non-breaking spaces).
+    public static func trim(_ text: some StringProtocol) -> Substring {
+        let s = Substring(text)
+        guard let first = s.unicodeScalars.firstIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
+        let last = s.unicodeScalars.lastIndex(where: { !isSpace($0) })!
+        return s[first...last]
+    }
+
+    static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x202F, 0x2007, 0x3000, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    /// Lower-cases one scalar and strips its Vietnamese diacritics.
+    static func foldScalar(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        switch scalar {
+        case "đ", "Đ": return ["d"]
+        default: break
+        }
+        // Canonical decomposition, then drop combining marks (U+0300–U+036F).
+        let decomposed = String(scalar).decomposedStringWithCanonicalMappingCompat
+        var result: [Unicode.Scalar] = []
+        for s in decomposed.unicodeScalars where !(0x300...0x36F).contains(s.value) {
+            result.append(contentsOf: String(s).lowercased().unicodeScalars)
+        }
+        return result
+    }
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "_" ? " " : $0 }))
+    }
+
+    /// NFD without Foundation: Swift's String does not expose it, so a table covers
+    /// the Latin letters used by Vietnamese (and common Western ones).
+    fileprivate var decomposedStringWithCanonicalMappingCompat: String {
+        var out = ""
+        for s in unicodeScalars {
+            if let base = LatinDiacritics.base[s] { out.unicodeScalars.append(base) } else { out.unicodeScalars.append(s) }
+        }
+        return out
+    }
+}
+
+/// Base letters of precomposed Latin letters with diacritics.
+enum LatinDiacritics {
+    static let base: [Unicode.Scalar: Unicode.Scalar] = {
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        let groups: [(Character, String)] = [
+            ("a", "àáảãạăằắẳẵặâầấẩẫậäåā"), ("A", "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÄÅĀ"),
+            ("e", "èéẻẽẹêềếểễệëē"), ("E", "ÈÉẺẼẸÊỀẾỂỄỆËĒ"),
+            ("i", "ìíỉĩịïī"), ("I", "ÌÍỈĨỊÏĪ"),
+            ("o", "òóỏõọôồốổỗộơờớởỡợöøō"), ("O", "ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÖØŌ"),
+            ("u", "ùúủũụưừứửữựüū"), ("U", "ÙÚỦŨỤƯỪỨỬỮỰÜŪ"),
+            ("y", "ỳýỷỹỵÿ"), ("Y", "ỲÝỶỸỴŸ"),
+            ("c", "ç"), ("C", "Ç"), ("n", "ñ"), ("N", "Ñ"),
+        ]
+        for (base, letters) in groups {
+            let b = base.unicodeScalars.first!
+            for ch in letters { for s in ch.unicodeScalars { table[s] = b } }
+        }
+        return table
+    }()
+}

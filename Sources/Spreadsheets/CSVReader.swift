@@ -1,0 +1,154 @@
+import Foundation
+
+/// A streaming RFC 4180 reader: UTF-8 with or without BOM, LF or CRLF line ends,
+/// quoted cells with commas, doubled quotes and line breaks inside.
+///
+/// It reads the file in fixed-size chunks, so memory stays flat whatever the file's size.
+public struct CSVReader: RowSource, Sendable {
+    public let path: String
+    public let separator: UInt8
+    public let chunkSize: Int
+
+    public init(path: String, separator: UInt8 = UInt8(ascii: ","), chunkSize: Int = 1 << 20) {
+        self.path = path
+        self.separator = separator
+        self.chunkSize = max(chunkSize, 16)
+    }
+
+    public func forEachRow(_ body: (Int, [String]) throws -> Void) throws {
+        guard let file = fopen(path, "rb") else {
+            let reason = String(cString: strerror(errno))
+            throw SpreadsheetError.cannotOpen(path: path, reason: reason)
+        }
+        defer { fclose(file) }
+        var parser = CSVParser(separator: separator)
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var first = true
+        while true {
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, chunkSize, file) }
+            if count == 0 {
+                if ferror(file) != 0 {
+                    throw SpreadsheetError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+                }
+                break
+            }
+            try chunk.withUnsafeBufferPointer { buffer in
+                var bytes = UnsafeBufferPointer(rebasing: buffer[0..<count])
+                if first {
+                    first = false
+                    if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                        bytes = UnsafeBufferPointer(rebasing: bytes[3...])
+                    }
+                }
+                try parser.feed(bytes, body)
+            }
+        }
+        try parser.finish(body)
+    }
+}
+
+/// The byte-level state machine behind `CSVReader`; fed chunk by chunk.
+public struct CSVParser {
+    private let separator: UInt8
+    private var cells: [String] = []
+    private var field: [UInt8] = []
+    private var inQuotes = false
+    private var quoteSeen = false      // the current field started with a quote
+    private var pendingQuote = false   // a quote inside quotes: either "" or the closing one
+    private var pendingCR = false
+    private var rowNumber = 1
+    private var rowHasContent = false
+
+    public init(separator: UInt8 = UInt8(ascii: ",")) {
+        self.separator = separator
+        field.reserveCapacity(256)
+        cells.reserveCapacity(32)
+    }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let lf = UInt8(ascii: "\n")
+    private static let cr = UInt8(ascii: "\r")
+
+    public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, [String]) throws -> Void) throws {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if pendingCR {
+                pendingCR = false
+                if b == Self.lf { i += 1; continue }
+            }
+            if inQuotes {
+                if pendingQuote {
+                    pendingQuote = false
+                    if b == Self.quote { field.append(b); i += 1; continue }
+                    inQuotes = false
+                    // fall through: b is handled as an unquoted byte below
+                } else if b == Self.quote {
+                    pendingQuote = true; i += 1; continue
+                } else {
+                    // fast path: copy a run of ordinary bytes inside quotes
+                    var j = i
+                    while j < n, bytes[j] != Self.quote { j += 1 }
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                    i = j
+                    continue
+                }
+            }
+            if b == separator {
+                try endField()
+                i += 1
+            } else if b == Self.lf || b == Self.cr {
+                try endField()
+                try endRow(body)
+                if b == Self.cr { pendingCR = true }
+                i += 1
+            } else if b == Self.quote && field.isEmpty && !quoteSeen {
+                inQuotes = true; quoteSeen = true; rowHasContent = true
+                i += 1
+            } else {
+                // fast path: a run of ordinary bytes outside quotes
+                var j = i
+                while j < n {
+                    let c = bytes[j]
+                    if c == separator || c == Self.lf || c == Self.cr { break }
+                    j += 1
+                }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                rowHasContent = true
+                i = j
+            }
+        }
+    }
+
+    public mutating func finish(_ body: (Int, [String]) throws -> Void) throws {
+        if inQuotes && !pendingQuote { throw SpreadsheetError.unterminatedQuote(row: rowNumber) }
+        inQuotes = false
+        pendingQuote = false
+        if rowHasContent || !field.isEmpty || !cells.isEmpty {
+            try endField()
+            try endRow(body)
+        }
+    }
+
+    private mutating func endField() throws {
+        if inQuotes && pendingQuote { inQuotes = false; pendingQuote = false }
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw SpreadsheetError.invalidUTF8(row: rowNumber)
+        }
+        cells.append(text)
+        field.removeAll(keepingCapacity: true)
+        quoteSeen = false
+    }
+
+    private mutating func endRow(_ body: (Int, [String]) throws -> Void) throws {
+        // A line with nothing on it at all is a row of the sheet, but carries no cells.
+        if cells.count == 1 && cells[0].isEmpty && !rowHasContent {
+            cells.removeAll(keepingCapacity: true)
+        }
+        try body(rowNumber, cells)
+        cells.removeAll(keepingCapacity: true)
+        rowNumber += 1
+        rowHasContent = false
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Writes RFC 4180 CSV rows (quoting only where needed) into a byte buffer.
+public enum CSV {
+    /// Appends one cell, quoted when it holds a comma, quote, or line break.
+    @inlinable
+    public static func appendCell(_ cell: String, to out: inout [UInt8]) {
+        var needsQuotes = false
+        for b in cell.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+            needsQuotes = true
+            break
+        }
+        if !needsQuotes {
+            out.append(contentsOf: cell.utf8)
+            return
+        }
+        out.append(0x22)
+        for b in cell.utf8 {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+    }
+
+    /// Appends a whole row and a line feed.
+    @inlinable
+    public static func appendRow(_ cells: [String], to out: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            appendCell(cell, to: &out)
+        }
+        out.append(0x0A)
+    }
+
+    /// One row as a string (no line feed), for tests and small outputs.
+    public static func line(_ cells: [String]) -> String {
+        var out: [UInt8] = []
+        appendRow(cells, to: &out)
+        out.removeLast()
+        return String(decoding: out, as: UTF8.self)
+    }
+}

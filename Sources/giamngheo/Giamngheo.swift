@@ -1,0 +1,26 @@
+import ArgumentParser
+
+@main
+struct Giamngheo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "giamngheo",
+        abstract: "Giảm nghèo bền vững trong đoàn viên công đoàn / Sustainable poverty reduction among union members.",
+        discussion: """
+        Phân loại hộ theo chuẩn nghèo đa chiều và tổng hợp kết quả rà soát hằng năm.
+        Classifies households by the multidimensional poverty standard and summarises annual reviews.
+        """,
+        subcommands: [ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self]
+    )
+}
+
+/// Exit statuses, as in sysexits.h and `survey-format.md`.
+enum Exit {
+    static let usage = ExitCode(64)
+    static let dataError = ExitCode(65)
+    static let noInput = ExitCode(66)
+    static let cannotWrite = ExitCode(73)
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case csv, json
+}

@@ -1,0 +1,141 @@
+import Foundation
+import PovertyCore
+import Spreadsheets
+import ArgumentParser
+
+/// Writing to standard output and standard error, unbuffered by Foundation.
+enum Terminal {
+    static let standardOutput: Int32 = 1
+    static let standardError: Int32 = 2
+
+    /// Writes all bytes to a file descriptor, retrying short writes.
+    static func write(_ bytes: [UInt8], to fd: Int32 = standardOutput) {
+        bytes.withUnsafeBufferPointer { write($0, to: fd) }
+    }
+
+    static func write(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe (e.g. `| head`): nothing more to say
+            }
+            offset += n
+        }
+    }
+
+    static func error(_ line: String) {
+        write(Array((line + "\n").utf8), to: standardError)
+    }
+
+    /// Prints survey problems as `dòng R, cột C: message`, at most the first shown, then a count.
+    static func report(_ issues: (shown: [SurveyIssue], total: Int)) {
+        for issue in issues.shown { error(issue.description) }
+        let more = issues.total - issues.shown.count
+        if more > 0 { error("… và \(more) lỗi khác (tổng cộng \(issues.total) lỗi) / … and \(more) more problems (\(issues.total) in all)") }
+    }
+
+    static func warnUnknownColumns(_ columns: [String]) {
+        guard !columns.isEmpty else { return }
+        let list = columns.map { "'\($0)'" }.joined(separator: ", ")
+        error("cảnh báo: bỏ qua các cột không dùng đến: \(list) / warning: ignoring unknown columns: \(list)")
+    }
+}
+
+/// Output held back until the whole input is known to be valid: in memory up to a
+/// few megabytes, then in an anonymous temporary file. Memory stays flat.
+final class Spool {
+    private(set) var buffer: [UInt8] = []
+    private var file: UnsafeMutablePointer<FILE>?
+    private let memoryLimit: Int
+    private let chunk = 1 << 20
+
+    init(memoryLimit: Int = 8 << 20) {
+        self.memoryLimit = memoryLimit
+        buffer.reserveCapacity(chunk + 4096)
+    }
+
+    deinit { if let file { fclose(file) } }
+
+    /// Call after appending to `buffer` through `append`.
+    func append(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if file == nil && buffer.count >= memoryLimit {
+            guard let f = tmpfile() else { throw SpoolError.cannotCreate(String(cString: strerror(errno))) }
+            file = f
+        }
+        if let file, buffer.count >= chunk {
+            try flush(to: file)
+        }
+    }
+
+    private func flush(to f: UnsafeMutablePointer<FILE>) throws {
+        let written = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
+        guard written == buffer.count else { throw SpoolError.cannotCreate(String(cString: strerror(errno))) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies everything to standard output.
+    func deliver() throws {
+        if let file {
+            try flush(to: file)
+            rewind(file)
+            var chunkBuffer = [UInt8](repeating: 0, count: chunk)
+            while true {
+                let n = chunkBuffer.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, chunk, file) }
+                if n == 0 { break }
+                chunkBuffer.withUnsafeBufferPointer { Terminal.write(UnsafeBufferPointer(rebasing: $0[0..<n]), to: Terminal.standardOutput) }
+            }
+        } else {
+            Terminal.write(buffer)
+        }
+    }
+
+    enum SpoolError: Error, CustomStringConvertible {
+        case cannotCreate(String)
+        var description: String { "không ghi được tệp tạm / cannot write a temporary file: \(self)" }
+    }
+}
+
+/// Reads a survey file through the contract: one pass, plus a second one only when a
+/// household code may be repeated within a year. Calls `record` for each valid row.
+struct SurveyFileReader {
+    let path: String
+    let standard: PovertyStandard?
+
+    /// Returns the scan (its issues say whether the file was valid).
+    func read(_ record: (SurveyRecord, PovertyStandard, SurveyScan) throws -> Void) throws -> SurveyScan {
+        let source: any RowSource
+        do { source = try Spreadsheet.open(path: path) } catch let error as SpreadsheetError {
+            Terminal.error(error.description)
+            throw Exit.noInput
+        }
+        var scan = SurveyScan(standardOverride: standard)
+        do {
+            try source.forEachRow { row, cells in
+                if let r = scan.consume(row: row, cells: cells), let parser = scan.parser {
+                    try record(r, parser.standard(of: r), scan)
+                }
+            }
+            if scan.needsDuplicateCheck {
+                try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
+            }
+        } catch let error as SpreadsheetError {
+            Terminal.error(error.description)
+            throw Exit.dataError
+        }
+        Terminal.warnUnknownColumns(scan.unknownColumns)
+        return scan
+    }
+}
+
+/// `--standard CODE`, checked against the catalogue.
+func resolveStandard(_ code: String?) throws -> PovertyStandard? {
+    guard let code else { return nil }
+    guard let s = StandardCatalog.builtIn.standard(code: code) else {
+        let known = StandardCatalog.builtIn.standards.map(\.code).joined(separator: ", ")
+        throw ValidationError("không có chuẩn '\(code)'; các chuẩn: \(known) / unknown standard '\(code)'; known: \(known)")
+    }
+    return s
+}
