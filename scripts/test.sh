@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test of giamngheo on a fresh machine: installs what the tests need
+# (PostgreSQL server), starts a throwaway PostgreSQL cluster on a free local port,
+# builds, runs the whole suite (storage tests on SQLite and on PostgreSQL), and
+# removes the cluster on exit.
+#
+#   scripts/test.sh                 # everything
+#   scripts/test.sh --filter Foo    # extra arguments go to `swift test`
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+command -v swift >/dev/null || { echo "swift is required (Swift 6 toolchain)" >&2; exit 1; }
+
+# --- PostgreSQL server -------------------------------------------------------
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
+    say "installing PostgreSQL server (Debian package 'postgresql')"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+PG="$(pg_bin)"
+
+PGROOT="$(mktemp -d /tmp/giamngheo-pg.XXXXXX)"
+run_pg() {
+    # initdb and pg_ctl refuse to run as root: use the postgres user then.
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+cleanup() {
+    run_pg "$PG/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PGROOT"
+}
+trap cleanup EXIT INT TERM
+[ "$(id -u)" = 0 ] && chown postgres "$PGROOT"
+
+PGPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+say "starting a throwaway PostgreSQL on 127.0.0.1:$PGPORT"
+run_pg "$PG/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PGROOT/initdb.log" 2>&1 \
+    || { cat "$PGROOT/initdb.log" >&2; exit 1; }
+run_pg "$PG/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 \
+    -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$PGROOT/server.log" >&2; exit 1; }
+export GIAMNGHEO_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+
+# --- build and test ----------------------------------------------------------
+say "building (the first build of the dependencies takes several minutes)"
+start=$SECONDS
+if ! swift build --build-tests >"$PGROOT/build.log" 2>&1; then
+    grep -v -E '^\[[0-9]+/[0-9]+\] ' "$PGROOT/build.log" | tail -n 80 >&2
+    exit 1
+fi
+say "built in $((SECONDS - start)) s"
+say "running the tests (SQLite and PostgreSQL)"
+swift test --skip-build "$@"
