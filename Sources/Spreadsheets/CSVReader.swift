@@ -133,12 +133,29 @@ public struct CSVParser {
 
     private mutating func endField() throws {
         if inQuotes && pendingQuote { inQuotes = false; pendingQuote = false }
-        guard let text = String(validating: field, as: UTF8.self) else {
+        guard let text = Self.validUTF8(field) else {
             throw SpreadsheetError.invalidUTF8(row: rowNumber)
         }
         cells.append(text)
         field.removeAll(keepingCapacity: true)
         quoteSeen = false
+    }
+
+    /// The text of `bytes`, or nil if they are not valid UTF-8.
+    /// `String(validating:as:)` needs macOS 15, and the package supports macOS 14.
+    private static func validUTF8(_ bytes: [UInt8]) -> String? {
+        if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
+            return String(validating: bytes, as: UTF8.self)
+        }
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
+            case .error: return nil
+            }
+        }
     }
 
     private mutating func endRow(_ body: (Int, [String]) throws -> Void) throws {

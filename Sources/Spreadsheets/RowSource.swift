@@ -27,7 +27,7 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
         case let .unterminatedQuote(row):
             return "dòng \(row): dấu ngoặc kép mở mà không đóng / row \(row): a quoted cell is never closed"
         case let .notAnXLSX(path, reason):
-            return "\(path) không phải tệp Excel .xlsx hợp lệ: \(reason) / \(path) is not a valid .xlsx file: \(reason)"
+            return "\(path) không phải tệp Excel .xlsx hợp lệ / is not a valid .xlsx file: \(reason)"
         case let .unsupportedFormat(path):
             return "không đọc được định dạng của \(path): chỉ nhận .csv và .xlsx / unsupported file type \(path): only .csv and .xlsx are read"
         case let .cannotWrite(path, reason):
