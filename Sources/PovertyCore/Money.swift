@@ -42,6 +42,9 @@ public enum Money {
         if plain { return value > maximum ? .failure(.tooLarge) : .success(value) }
 
         // Grouped: one separator kind, groups of three after the first group of 1–3.
+        // Any other character first: "1.500.000 đồng" is text, not a decimal.
+        func isSeparator(_ c: Character) -> Bool { c == "." || c == "," || c == " " || c == "\u{00A0}" || c == "\u{202F}" }
+        if s.contains(where: { !($0.isASCII && $0.isNumber) && !isSeparator($0) }) { return .failure(.notANumber) }
         var groups: [Substring] = []
         var separator: Character?
         var current = s.startIndex
@@ -49,10 +52,7 @@ public enum Money {
         while i < s.endIndex {
             let c = s[i]
             if c.isASCII && c.isNumber { i = s.index(after: i); continue }
-            let isSep = c == "." || c == "," || c == " " || c == "\u{00A0}" || c == "\u{202F}"
-            if !isSep {
-                return .failure(.notANumber)
-            }
+            if !isSeparator(c) { return .failure(.notANumber) }
             let kind: Character = (c == "\u{00A0}" || c == "\u{202F}") ? " " : c
             if let sep = separator, sep != kind {
                 // "1.500,5" or "1,500.50": a decimal part.
@@ -64,16 +64,15 @@ public enum Money {
             current = i
         }
         groups.append(s[current..<s.endIndex])
+        // "1500000.5", "1500,5" or "1.5": one `.` or `,` and a last part that is not three digits
+        // looks like a decimal fraction (checked before the first group, which may be long).
+        if groups.count == 2, separator != " ", (1...2).contains(groups[1].count) || groups[1].count > 3 {
+            return .failure(.decimal)
+        }
         guard let first = groups.first, (1...3).contains(first.count), groups.count >= 2 else {
             return .failure(.badGrouping)
         }
-        for g in groups.dropFirst() where g.count != 3 {
-            // "1500,5" or "1.5": looks like a decimal fraction.
-            if groups.count == 2 && (1...2).contains(g.count) || g.count > 3 && groups.count == 2 {
-                return .failure(.decimal)
-            }
-            return .failure(.badGrouping)
-        }
+        if groups.dropFirst().contains(where: { $0.count != 3 }) { return .failure(.badGrouping) }
         value = 0
         for g in groups {
             for b in g.utf8 {

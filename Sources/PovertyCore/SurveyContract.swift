@@ -47,6 +47,9 @@ public struct SurveyRecord: Sendable, Hashable {
     public var noWorkingCapacity: Bool?
     public var ethnicity: String?
     public var causes: [PovertyCause]
+    public var province: String? = nil
+    public var commune: String? = nil
+    public var address: String? = nil
 }
 
 /// The columns a survey file may have, by folded name.
@@ -65,6 +68,9 @@ public enum SurveyColumn: String, CaseIterable, Sendable {
     case noWorkingCapacity = "khong_co_kha_nang_lao_dong"
     case ethnicity = "dan_toc"
     case causes = "nguyen_nhan_ngheo"
+    case province = "tinh"
+    case commune = "xa_phuong"
+    case address = "dia_chi"
 }
 
 /// The header of a survey file, resolved against the contract and the catalogue.
@@ -134,15 +140,16 @@ public struct SurveyLayout: Sendable {
     /// Whether the header is usable at all (no row-1 issue).
     public var isUsable: Bool { headerIssues.isEmpty }
 
-    private var checkedStandards: Set<String> = []
+    /// Catalogue indices of the missing indicator columns already reported.
+    private var reportedMissing: Set<Int> = []
 
-    /// Reports (once per standard) the indicator columns that the standard needs but the file lacks.
-    /// Returns false when any is missing.
+    /// Reports (once per column, whichever standards need it) the indicator columns that the
+    /// standard needs but the file lacks. Returns false when any is missing.
     mutating func checkIndicatorColumns(for standard: PovertyStandard, year: Int?) -> Bool {
         var ok = true
         for ind in standard.indicators where indicatorPosition[ind.index] < 0 {
             ok = false
-            if !checkedStandards.contains(standard.code) {
+            if reportedMissing.insert(ind.index).inserted {
                 let yearText = year.map { ", năm \($0)" } ?? ""
                 let yearEn = year.map { ", year \($0)" } ?? ""
                 headerIssues.append(SurveyIssue(row: 1, column: ind.code,
@@ -150,11 +157,10 @@ public struct SurveyLayout: Sendable {
                     columnIndex: -1))
             }
         }
-        checkedStandards.insert(standard.code)
         return ok
     }
 
-    func header(_ column: SurveyColumn) -> String {
+    public func header(_ column: SurveyColumn) -> String {
         position[column].map { headers[$0] } ?? column.rawValue
     }
 
@@ -331,7 +337,9 @@ public struct SurveyRowParser {
             answers: HouseholdAnswers(area: area, income: income, deprivations: mask),
             unitCode: cell(.unit).map(String.init), memberCode: cell(.member).map(String.init),
             headName: cell(.headName).map(String.init), ethnicMinority: minority, officialStatus: official,
-            noWorkingCapacity: noCapacity, ethnicity: cell(.ethnicity).map(String.init), causes: causes)
+            noWorkingCapacity: noCapacity, ethnicity: cell(.ethnicity).map(String.init), causes: causes,
+            province: cell(.province).map(String.init), commune: cell(.commune).map(String.init),
+            address: cell(.address).map(String.init))
     }
 
     /// The standard a record was classified with.

@@ -30,7 +30,11 @@ public struct SurveyScan {
     /// True once any problem has been found.
     public var hasIssues: Bool { totalIssues > 0 }
 
-    public var totalIssues: Int { (parser?.headerIssues.count ?? 0) + rowIssueCount + duplicateCount }
+    /// An empty file (no header row) counts as one problem, as `issues()` reports it.
+    public var totalIssues: Int {
+        guard let parser else { return 1 }
+        return parser.headerIssues.count + rowIssueCount + duplicateCount
+    }
 
     /// True when a second pass is needed to confirm repeated household codes.
     public var needsDuplicateCheck: Bool { !suspects.isEmpty }

@@ -38,7 +38,7 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
 
 public enum Spreadsheet {
     /// Opens a CSV or XLSX file, choosing by its first bytes (an XLSX is a ZIP: "PK").
-    public static func open(path: String) throws -> any RowSource {
+    public static func open(path: String) throws -> any RowSource & Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "không đọc được / unreadable" : "không có tệp này / no such file"
             throw SpreadsheetError.cannotOpen(path: path, reason: reason)

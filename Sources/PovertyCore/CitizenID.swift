@@ -1,0 +1,44 @@
+/// The 12-digit citizen identity number (số CCCD / định danh cá nhân):
+/// digits 1–3 the province of birth registration (001–096), digit 4 century and sex
+/// (0/1: 1900s man/woman, 2/3: 2000s, 4/5: 2100s, …), digits 5–6 the year of birth.
+public enum CitizenID {
+    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        case notTwelveDigits, badProvince, birthYearMismatch, sexMismatch
+        public var description: String {
+            switch self {
+            case .notTwelveDigits: "cần đúng 12 chữ số / must be exactly 12 digits"
+            case .badProvince: "3 số đầu không phải mã tỉnh (001–096) / the first 3 digits are not a province code (001–096)"
+            case .birthYearMismatch: "số thứ 4–6 không khớp năm sinh / digits 4–6 do not match the birth year"
+            case .sexMismatch: "số thứ 4 không khớp giới tính / digit 4 does not match the sex"
+            }
+        }
+    }
+
+    public enum Sex: String, Sendable, CaseIterable { case male = "nam", female = "nu" }
+
+    /// Checks the number, and its agreement with birth year and sex when they are known.
+    public static func check(_ id: String, birthYear: Int? = nil, sex: Sex? = nil) -> Problem? {
+        let digits = Array(id.utf8)
+        guard digits.count == 12, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .notTwelveDigits }
+        let d = digits.map { Int($0 - 0x30) }
+        let province = d[0] * 100 + d[1] * 10 + d[2]
+        guard (1...96).contains(province) else { return .badProvince }
+        let centuryCode = d[3]
+        if let birthYear {
+            let century = 1900 + (centuryCode / 2) * 100
+            let year = century + d[4] * 10 + d[5]
+            if year != birthYear { return .birthYearMismatch }
+        }
+        if let sex, (centuryCode % 2 == 1) != (sex == .female) { return .sexMismatch }
+        return nil
+    }
+
+    /// `Nam`, `Nữ`, `male`, `female`, `M`, `F` → a sex.
+    public static func sex(_ text: String) -> Sex? {
+        switch TextFolding.fold(text) {
+        case "nam", "male", "m": .male
+        case "nu", "female", "f": .female
+        default: nil
+        }
+    }
+}

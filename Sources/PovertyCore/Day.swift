@@ -1,0 +1,64 @@
+/// A calendar day without time or zone: what unit histories and memberships need.
+/// Stored as `YYYY-MM-DD`, which sorts correctly as text on every database.
+public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2200).contains(year), (1...12).contains(month), day >= 1,
+              day <= Day.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `2025-07-01`, `01/07/2025` or `1/7/2025` (Vietnamese day/month order).
+    public init?(_ text: some StringProtocol) {
+        let s = TextFolding.trim(text)
+        if s.count == 10, s.dropFirst(4).first == "-" {
+            let parts = s.split(separator: "-")
+            guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            self.init(year: y, month: m, day: d)
+            return
+        }
+        let parts = s.split(separator: "/")
+        guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// `2025-07-01`.
+    public var iso: String {
+        "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+    }
+
+    /// `01/07/2025`, as Vietnamese offices write it.
+    public var vietnamese: String {
+        "\(day < 10 ? "0" : "")\(day)/\(month < 10 ? "0" : "")\(month)/\(year)"
+    }
+
+    public var description: String { iso }
+
+    /// The day before (for showing a half-open end as the last day: valid to 01/07 → "đến 30/06").
+    public var previous: Day {
+        if day > 1 { return Day(year: year, month: month, day: day - 1)! }
+        if month > 1 { return Day(year: year, month: month - 1, day: Day.daysIn(month: month - 1, year: year))! }
+        return Day(year: year - 1, month: 12, day: 31)!
+    }
+
+    /// 31 December of a review year: the date at which a review's counts sit on the tree.
+    public static func endOfYear(_ year: Int) -> Day { Day(year: year, month: 12, day: 31)! }
+
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// The first day of the two-level local administration (provinces merged, districts ended).
+    public static let reform2025 = Day(year: 2025, month: 7, day: 1)!
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Rows of a `RowSource` as an async sequence of batches, read on a thread of their own.
+///
+/// The reader blocks while `capacity` batches wait to be consumed, so memory stays
+/// bounded however slow the consumer (a database) is. If the consumer stops early,
+/// the reader is told to stop at its next batch.
+public struct RowBatches: AsyncSequence, Sendable {
+    public typealias Element = [(row: Int, cells: [String])]
+
+    let source: any RowSource & Sendable
+    let batchSize: Int
+    let capacity: Int
+
+    public init(_ source: any RowSource & Sendable, batchSize: Int = 1000, capacity: Int = 2) {
+        self.source = source
+        self.batchSize = Swift.max(1, batchSize)
+        self.capacity = Swift.max(1, capacity)
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        let channel = Channel(capacity: capacity)
+        let source = self.source
+        let batchSize = self.batchSize
+        let thread = Thread {
+            var batch: Element = []
+            batch.reserveCapacity(batchSize)
+            do {
+                try source.forEachRow { row, cells in
+                    batch.append((row, cells))
+                    if batch.count >= batchSize {
+                        try channel.send(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try channel.send(batch) }
+                channel.finish(nil)
+            } catch {
+                channel.finish(error)
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return Iterator(channel: channel)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let channel: Channel
+        public mutating func next() async throws -> Element? {
+            try await channel.receive()
+        }
+    }
+
+    struct Stopped: Error {}
+
+    /// A one-producer, one-consumer queue: blocking on the producer side, suspending on the consumer side.
+    final class Channel: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var queue: [Element] = []
+        private var waiting: CheckedContinuation<Element?, any Error>?
+        private var done = false
+        private var failure: (any Error)?
+        private var stopped = false
+        private let capacity: Int
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        deinit {
+            // The consumer is gone: let a blocked reader finish.
+            condition.lock(); stopped = true; condition.broadcast(); condition.unlock()
+        }
+
+        func send(_ batch: Element) throws {
+            condition.lock()
+            if let w = waiting {
+                waiting = nil
+                condition.unlock()
+                w.resume(returning: batch)
+                return
+            }
+            while queue.count >= capacity && !stopped { condition.wait() }
+            if stopped { condition.unlock(); throw Stopped() }
+            queue.append(batch)
+            condition.unlock()
+        }
+
+        func finish(_ error: (any Error)?) {
+            condition.lock()
+            done = true
+            failure = error is Stopped ? nil : error
+            if let w = waiting {
+                waiting = nil
+                condition.unlock()
+                if let failure { w.resume(throwing: failure) } else { w.resume(returning: nil) }
+                return
+            }
+            condition.unlock()
+        }
+
+        func receive() async throws -> Element? {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Element?, any Error>) in
+                    condition.lock()
+                    if !queue.isEmpty {
+                        let batch = queue.removeFirst()
+                        condition.signal()
+                        condition.unlock()
+                        c.resume(returning: batch)
+                    } else if done {
+                        let failure = self.failure
+                        condition.unlock()
+                        if let failure { c.resume(throwing: failure) } else { c.resume(returning: nil) }
+                    } else {
+                        waiting = c
+                        condition.unlock()
+                    }
+                }
+            } onCancel: {
+                condition.lock(); stopped = true; condition.broadcast(); condition.unlock()
+            }
+        }
+    }
+}
