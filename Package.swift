@@ -32,15 +32,27 @@ let package = Package(
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "PovertyCore", "Spreadsheets",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "giamngheo",
             dependencies: [
-                "PovertyCore", "Spreadsheets",
+                "PovertyCore", "Spreadsheets", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore"], swiftSettings: strict),
         .testTarget(
             name: "SpreadsheetsTests", dependencies: ["Spreadsheets"],
             resources: [.copy("Fixtures")], swiftSettings: strict

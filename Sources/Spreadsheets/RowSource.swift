@@ -55,3 +55,12 @@ public enum Spreadsheet {
         return CSVReader(path: path)
     }
 }
+
+/// Rows held in memory, numbered from 1 (the header): for generated data and tests.
+public struct InMemoryRows: RowSource, Sendable {
+    public let rows: [[String]]
+    public init(_ rows: [[String]]) { self.rows = rows }
+    public func forEachRow(_ body: (Int, [String]) throws -> Void) throws {
+        for (i, row) in rows.enumerated() { try body(i + 1, row) }
+    }
+}

@@ -9,7 +9,8 @@ struct Giamngheo: AsyncParsableCommand {
         Phân loại hộ theo chuẩn nghèo đa chiều và tổng hợp kết quả rà soát hằng năm.
         Classifies households by the multidimensional poverty standard and summarises annual reviews.
         """,
-        subcommands: [ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self]
+        subcommands: [ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self,
+                      MigrateCommand.self, ImportCommand.self, TreeCommand.self, SearchCommand.self, RegistryCommand.self]
     )
 }
 

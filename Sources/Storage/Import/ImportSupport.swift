@@ -1,0 +1,121 @@
+import Foundation
+import PovertyCore
+import SQLKit
+
+/// How far an import has come, for a progress line on a terminal.
+public struct ImportProgress: Sendable {
+    public enum Phase: Sendable { case checking, writing }
+    public let phase: Phase
+    public let rows: Int
+    /// Known in the writing phase (the checking pass counted them).
+    public let total: Int?
+    public let elapsed: TimeInterval
+}
+
+/// What an import did.
+public struct ImportResult: Sendable, Equatable {
+    public var rows = 0
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+    /// Households (or members, or units) created along the way.
+    public var created = 0
+    public init() {}
+}
+
+/// An import refused because of bad rows: nothing was written.
+public struct ImportRejected: Error, Sendable, CustomStringConvertible {
+    /// The first problems, by row then column.
+    public let issues: [SurveyIssue]
+    /// How many problems in all.
+    public let total: Int
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects problems beyond the survey contract (unknown unit, unknown member, …),
+/// keeping the first `limit` and counting the rest, then merges them with the scan's.
+struct IssueLog {
+    let limit: Int
+    private(set) var kept: [SurveyIssue] = []
+    private(set) var count = 0
+    init(limit: Int = 200) { self.limit = limit }
+    mutating func add(_ issue: SurveyIssue) {
+        count += 1
+        if kept.count < limit { kept.append(issue) }
+    }
+    func merged(with other: (shown: [SurveyIssue], total: Int)) -> ImportRejected {
+        var all = other.shown + kept
+        all.sort { ($0.row, $0.columnIndex) < ($1.row, $1.columnIndex) }
+        return ImportRejected(issues: Array(all.prefix(limit)), total: other.total + count)
+    }
+}
+
+/// Chunks a list for `IN (…)` queries and multi-row statements.
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+extension Store {
+    /// Records the start of an import and returns its id.
+    func beginImport(kind: String, fileName: String, actor: String, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            INSERT INTO imports (kind, file_name, entered_by, started_at) VALUES (\(bind: kind), \(bind: fileName), \(bind: actor), \(bind: now()))
+            RETURNING id
+            """).first()!.int("id")
+    }
+
+    func finishImport(_ id: Int, kind: String, fileName: String, result: ImportResult, actor: String, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE imports SET added = \(bind: result.added), updated = \(bind: result.updated), unchanged = \(bind: result.unchanged)
+            WHERE id = \(bind: id)
+            """).run()
+        try await audit.record("nhap_\(kind)", entity: "import", id: id,
+                               detail: "\(fileName): \(result.rows) dòng, thêm \(result.added), sửa \(result.updated), không đổi \(result.unchanged)",
+                               actor: actor, on: db)
+    }
+}
+
+/// Members by code or citizen ID, looked up in batches.
+func lookupMembers(_ keys: Set<String>, on db: any SQLDatabase) async throws -> [String: Int] {
+    var found: [String: Int] = [:]
+    for chunk in Array(keys).chunked(400) {
+        let list = Array(chunk)
+        let rows = try await db.raw("""
+            SELECT id, code, citizen_id FROM members WHERE code IN (\(binds: list)) OR citizen_id IN (\(binds: list))
+            """).all()
+        for row in rows {
+            let id = try row.int("id")
+            found[try row.string("code")] = id
+            if let cid = try row.optionalString("citizen_id") { found[cid] = id }
+        }
+    }
+    return found
+}
+
+/// Memberships of members, to find the unit a member was in on a day.
+struct MembershipIndex {
+    struct Period { let unit: Int; let joined: Day; let left: Day? }
+    var periods: [Int: [Period]] = [:]
+
+    static func load(_ members: Set<Int>, on db: any SQLDatabase) async throws -> MembershipIndex {
+        var index = MembershipIndex()
+        for chunk in Array(members).chunked(400) {
+            for row in try await db.raw("SELECT member_id, unit_id, joined, left_on FROM memberships WHERE member_id IN (\(binds: Array(chunk)))").all() {
+                index.periods[try row.int("member_id"), default: []].append(
+                    Period(unit: try row.int("unit_id"), joined: try row.day("joined"), left: try row.optionalDay("left_on")))
+            }
+        }
+        return index
+    }
+
+    func unit(of member: Int, on day: Day) -> Int? {
+        periods[member]?.last { $0.joined <= day && ($0.left.map { day < $0 } ?? true) }?.unit
+    }
+}
+
+/// True when a unit existed on some day of `year`.
+func unitExisted(_ unit: OrgUnit, in year: Int) -> Bool {
+    unit.from <= Day.endOfYear(year) && (unit.to.map { $0 > Day(year: year, month: 1, day: 1)! } ?? true)
+}

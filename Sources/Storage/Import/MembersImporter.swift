@@ -1,0 +1,260 @@
+import Foundation
+import PovertyCore
+import Spreadsheets
+import SQLKit
+
+/// Imports union members and where they belong: one row per member (columns in
+/// `docs/doan-vien.md`). A member whose unit differs from the current one is
+/// transferred on `ngay_vao`; `ngay_ra` ends their membership; `ma_ho` links them to a
+/// household (created if new). All or nothing; idempotent.
+public struct MembersImporter: Sendable {
+    public let store: Store
+    public let actor: String
+    public let fileName: String
+    public let batchSize: Int
+    public let progress: (@Sendable (ImportProgress) -> Void)?
+
+    public init(store: Store, actor: String, fileName: String, batchSize: Int = 500,
+                progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+        self.store = store; self.actor = actor; self.fileName = fileName; self.batchSize = batchSize; self.progress = progress
+    }
+
+    static let columns: [String: [String]] = [
+        "ma_doan_vien": ["ma"], "ho_va_ten": ["ho_ten", "ten"], "so_cccd": ["cccd", "can_cuoc", "so_can_cuoc", "so_dinh_danh"],
+        "ngay_sinh": [], "gioi_tinh": [], "dan_toc": [], "ma_don_vi": ["don_vi"], "ngay_vao": ["ngay_vao_cong_doan", "tu_ngay"],
+        "ngay_ra": ["ngay_ra_cong_doan"], "ma_ho": [],
+    ]
+
+    struct Row {
+        let row: Int
+        let member: MemberRecord
+        let unitCode: String?
+        let joined: Day?
+        let left: Day?
+        let household: String?
+    }
+
+    public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
+        let started = Date()
+        let history = try await store.units.history()
+        var header: TableHeader?
+        var log = IssueLog()
+        var seenCodes: [String: Int] = [:]
+        var seenCitizen: [String: Int] = [:]
+        var rows = 0
+        for try await batch in RowBatches(source, batchSize: batchSize) {
+            let parsed = parse(batch, header: &header, history: history, log: &log)
+            // Citizen IDs must be unique in the file and against other members already stored.
+            var ids: [String: Row] = [:]
+            for r in parsed {
+                if let first = seenCodes[r.member.code] {
+                    log.add(header!.issue(row: r.row, "ma_doan_vien", "mã '\(r.member.code)' đã có ở dòng \(first) / code already on row \(first)"))
+                } else { seenCodes[r.member.code] = r.row }
+                if let cid = r.member.citizenID {
+                    if let first = seenCitizen[cid] {
+                        log.add(header!.issue(row: r.row, "so_cccd", "số CCCD đã có ở dòng \(first) / citizen ID already on row \(first)"))
+                    } else { seenCitizen[cid] = r.row; ids[cid] = r }
+                }
+            }
+            if !ids.isEmpty {
+                for row in try await store.sql.raw("SELECT code, citizen_id FROM members WHERE citizen_id IN (\(binds: Array(ids.keys)))").all() {
+                    let cid = try row.string("citizen_id"), owner = try row.string("code")
+                    if let r = ids[cid], owner != r.member.code {
+                        log.add(header!.issue(row: r.row, "so_cccd", "số CCCD đã thuộc đoàn viên '\(owner)' / citizen ID belongs to member '\(owner)'"))
+                    }
+                }
+            }
+            rows += batch.count
+            progress?(ImportProgress(phase: .checking, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
+        }
+        guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_doan_vien", message: "tệp trống / empty file")], total: 1) }
+        if log.count > 0 { throw log.merged(with: ([], 0)) }
+        let total = seenCodes.count
+        return try await store.transaction { db in
+            let importID = try await store.beginImport(kind: "doan_vien", fileName: fileName, actor: actor, on: db)
+            var result = ImportResult()
+            var h: TableHeader? = header
+            var ignored = IssueLog()
+            for try await batch in RowBatches(source, batchSize: batchSize) {
+                let parsed = parse(batch, header: &h, history: history, log: &ignored, skipHeader: true)
+                try await write(parsed, history: history, result: &result, on: db)
+                progress?(ImportProgress(phase: .writing, rows: result.rows, total: total, elapsed: Date().timeIntervalSince(started)))
+            }
+            try await store.finishImport(importID, kind: "doan_vien", fileName: fileName, result: result, actor: actor, on: db)
+            return result
+        }
+    }
+
+    private func parse(_ batch: RowBatches.Element, header: inout TableHeader?, history: OrgHistory,
+                       log: inout IssueLog, skipHeader: Bool = false) -> [Row] {
+        var out: [Row] = []
+        for (row, cells) in batch {
+            guard let h = header else {
+                let h = TableHeader(cells, columns: Self.columns, required: ["ma_doan_vien", "ho_va_ten"])
+                h.issues.forEach { log.add($0) }
+                header = h
+                continue
+            }
+            if skipHeader && row == 1 { continue }
+            guard cells.contains(where: { !TextFolding.trim($0).isEmpty }) else { continue }
+            let before = log.count
+            let code = h.cell(cells, "ma_doan_vien")
+            if code == nil { log.add(h.issue(row: row, "ma_doan_vien", "ô trống, cần mã đoàn viên / empty, a member code is required")) }
+            if let code, code.count > 64 { log.add(h.issue(row: row, "ma_doan_vien", "dài quá 64 ký tự / longer than 64 characters")) }
+            let name = h.cell(cells, "ho_va_ten")
+            if name == nil { log.add(h.issue(row: row, "ho_va_ten", "ô trống, cần họ và tên / empty, the full name is required")) }
+            let birth = date(h, cells, "ngay_sinh", row: row, log: &log)
+            var sex: CitizenID.Sex?
+            if let s = h.cell(cells, "gioi_tinh") {
+                sex = CitizenID.sex(s)
+                if sex == nil { log.add(h.issue(row: row, "gioi_tinh", "'\(s)' không hợp lệ, cần Nam hoặc Nữ / expected Nam or Nữ")) }
+            }
+            let cid = h.cell(cells, "so_cccd")
+            if let cid, let problem = CitizenID.check(cid, birthYear: birth?.year, sex: sex) {
+                log.add(h.issue(row: row, "so_cccd", "'\(cid)': \(problem.description)"))
+            }
+            let unitCode = h.cell(cells, "ma_don_vi")
+            let joined = date(h, cells, "ngay_vao", row: row, log: &log)
+            let left = date(h, cells, "ngay_ra", row: row, log: &log)
+            if let unitCode {
+                if let unit = history.unit(code: unitCode) {
+                    if let joined, !unit.isActive(on: joined) {
+                        log.add(h.issue(row: row, "ngay_vao", "đơn vị '\(unitCode)' không hoạt động ngày \(joined.vietnamese) / unit not active on that day"))
+                    }
+                } else {
+                    log.add(h.issue(row: row, "ma_don_vi", "không có đơn vị mã '\(unitCode)' / no unit with code '\(unitCode)'"))
+                }
+                if joined == nil && h.cell(cells, "ngay_vao") == nil {
+                    log.add(h.issue(row: row, "ngay_vao", "ô trống, cần ngày vào đơn vị / empty, the date of joining is required with a unit"))
+                }
+            }
+            if let joined, let left, left <= joined { log.add(h.issue(row: row, "ngay_ra", "ngày ra trước ngày vào / leaves before joining")) }
+            if let birth, let joined, joined < birth { log.add(h.issue(row: row, "ngay_vao", "ngày vào trước ngày sinh / joins before birth")) }
+            guard log.count == before, let code, let name else { continue }
+            out.append(Row(row: row, member: MemberRecord(code: code, fullName: name, citizenID: cid, birthDate: birth, sex: sex,
+                                                          ethnicity: h.cell(cells, "dan_toc")),
+                           unitCode: unitCode, joined: joined, left: left, household: h.cell(cells, "ma_ho")))
+        }
+        return out
+    }
+
+    private func date(_ h: TableHeader, _ cells: [String], _ name: String, row: Int, log: inout IssueLog) -> Day? {
+        guard let text = h.cell(cells, name) else { return nil }
+        guard let d = Day(text) else {
+            log.add(h.issue(row: row, name, "'\(text)' không phải ngày, cần dd/mm/yyyy / not a date, expected dd/mm/yyyy"))
+            return nil
+        }
+        return d
+    }
+
+    private func write(_ batch: [Row], history: OrgHistory, result: inout ImportResult, on db: any SQLDatabase) async throws {
+        guard !batch.isEmpty else { return }
+        result.rows += batch.count
+        let now = store.now()
+        var stored: [String: MemberRecord] = [:]
+        for row in try await db.raw("""
+            SELECT id, code, full_name, citizen_id, birth_date, sex, ethnicity FROM members WHERE code IN (\(binds: batch.map(\.member.code)))
+            """).all() {
+            let m = MemberRecord(id: try row.int("id"), code: try row.string("code"), fullName: try row.string("full_name"),
+                                 citizenID: try row.optionalString("citizen_id"), birthDate: try row.optionalDay("birth_date"),
+                                 sex: try row.optionalString("sex").flatMap(CitizenID.Sex.init(rawValue:)), ethnicity: try row.optionalString("ethnicity"))
+            stored[m.code] = m
+        }
+        var audit: [(String, Int, String)] = []
+        let fresh = batch.filter { stored[$0.member.code] == nil }
+        if !fresh.isEmpty {
+            var insert = db.insert(into: "members").columns("code", "full_name", "name_folded", "citizen_id", "birth_date", "sex", "ethnicity", "created_at", "updated_at")
+            for r in fresh {
+                let m = r.member
+                insert = insert.values([SQLBind(m.code), SQLBind(m.fullName), SQLBind(TextFolding.foldForSearch(m.fullName)), SQLBind(m.citizenID),
+                                        SQLBind(m.birthDate?.iso), SQLBind(m.sex?.rawValue), SQLBind(m.ethnicity), SQLBind(now), SQLBind(now)] as [any SQLExpression])
+            }
+            for row in try await insert.returning("id", "code").all() {
+                var m = fresh.first { $0.member.code == (try? row.string("code")) }!.member
+                m.id = try row.int("id")
+                stored[m.code] = m
+                audit.append(("tao", m.id!, m.code))
+            }
+        }
+        var changedMembers = Set<String>()
+        for r in batch where !fresh.contains(where: { $0.member.code == r.member.code }) {
+            var wanted = r.member
+            let old = stored[r.member.code]!
+            wanted.id = old.id
+            if wanted == old { continue }
+            try await db.raw("""
+                UPDATE members SET full_name = \(bind: wanted.fullName), name_folded = \(bind: TextFolding.foldForSearch(wanted.fullName)),
+                  citizen_id = \(bind: wanted.citizenID), birth_date = \(bind: wanted.birthDate?.iso), sex = \(bind: wanted.sex?.rawValue),
+                  ethnicity = \(bind: wanted.ethnicity), updated_at = \(bind: now)
+                WHERE id = \(bind: old.id!)
+                """).run()
+            changedMembers.insert(r.member.code)
+            audit.append(("sua", old.id!, r.member.code))
+        }
+        // Memberships: join, transfer, leave.
+        let memberIDs = batch.compactMap { stored[$0.member.code]?.id }
+        var open: [Int: (unit: Int, joined: Day)] = [:]
+        for row in try await db.raw("SELECT member_id, unit_id, joined FROM memberships WHERE left_on IS NULL AND member_id IN (\(binds: memberIDs))").all() {
+            open[try row.int("member_id")] = (try row.int("unit_id"), try row.day("joined"))
+        }
+        var membershipChanged = Set<String>()
+        for r in batch {
+            let id = stored[r.member.code]!.id!
+            if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code) {
+                if let current = open[id] {
+                    if current.unit != unit.id {
+                        guard current.joined < joined else {
+                            throw StorageError.invalid("dòng \(r.row): ngày vào \(joined.vietnamese) phải sau ngày vào đơn vị hiện tại \(current.joined.vietnamese) / row \(r.row): the new join date must follow the current one")
+                        }
+                        try await db.raw("UPDATE memberships SET left_on = \(bind: joined.iso) WHERE member_id = \(bind: id) AND left_on IS NULL").run()
+                        try await db.raw("INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: id), \(bind: unit.id), \(bind: joined.iso))").run()
+                        membershipChanged.insert(r.member.code)
+                        audit.append(("chuyen_sinh_hoat", id, "\(r.member.code) → \(code) từ \(joined.iso)"))
+                    }
+                } else if try await db.raw("SELECT 1 AS x FROM memberships WHERE member_id = \(bind: id) AND unit_id = \(bind: unit.id) AND joined = \(bind: joined.iso)").first() == nil {
+                    try await db.raw("INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: id), \(bind: unit.id), \(bind: joined.iso))").run()
+                    membershipChanged.insert(r.member.code)
+                    audit.append(("vao_cong_doan", id, "\(r.member.code) → \(code) từ \(joined.iso)"))
+                }
+            }
+            if let left = r.left {
+                let closed = try await db.raw("SELECT 1 AS x FROM memberships WHERE member_id = \(bind: id) AND left_on IS NULL").first() != nil
+                if closed {
+                    try await db.raw("UPDATE memberships SET left_on = \(bind: left.iso) WHERE member_id = \(bind: id) AND left_on IS NULL").run()
+                    membershipChanged.insert(r.member.code)
+                    audit.append(("ra_cong_doan", id, "\(r.member.code) từ \(left.iso)"))
+                }
+            }
+            if let household = r.household {
+                let hid: Int
+                if let row = try await db.raw("SELECT id FROM households WHERE code = \(bind: household)").first() {
+                    hid = try row.int("id")
+                } else {
+                    hid = try await db.raw("""
+                        INSERT INTO households (code, primary_member_id, created_at, updated_at) VALUES (\(bind: household), \(bind: id), \(bind: now), \(bind: now)) RETURNING id
+                        """).first()!.int("id")
+                    audit.append(("tao_ho", hid, household))
+                }
+                if try await db.raw("SELECT 1 AS x FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() == nil {
+                    try await db.raw("INSERT INTO household_members (household_id, member_id) VALUES (\(bind: hid), \(bind: id))").run()
+                    try await db.raw("UPDATE households SET primary_member_id = \(bind: id) WHERE id = \(bind: hid) AND primary_member_id IS NULL").run()
+                    membershipChanged.insert(r.member.code)
+                    audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household)"))
+                }
+            }
+        }
+        for r in batch {
+            if fresh.contains(where: { $0.member.code == r.member.code }) { result.added += 1 }
+            else if changedMembers.contains(r.member.code) || membershipChanged.contains(r.member.code) { result.updated += 1 }
+            else { result.unchanged += 1 }
+        }
+        result.created += fresh.count
+        if !audit.isEmpty {
+            var insert = db.insert(into: "audit_log").columns("at", "actor", "action", "entity", "entity_id", "detail")
+            for (action, id, detail) in audit {
+                insert = insert.values([SQLBind(now), SQLBind(actor), SQLBind(action), SQLBind("member"), SQLBind(id), SQLBind(detail)] as [any SQLExpression])
+            }
+            try await insert.run()
+        }
+    }
+}

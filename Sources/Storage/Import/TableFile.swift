@@ -1,0 +1,44 @@
+import PovertyCore
+
+/// The header of a simple table file (units, members): folded names, aliases, required
+/// columns, and helpers that turn cells into values or into issues naming row and column.
+struct TableHeader {
+    let headers: [String]
+    private var position: [String: Int] = [:]
+    private(set) var issues: [SurveyIssue] = []
+
+    /// `columns`: canonical name → accepted folded aliases (the name itself is always accepted).
+    init(_ header: [String], columns: [String: [String]], required: [String]) {
+        headers = header
+        var alias: [String: String] = [:]
+        for (name, others) in columns {
+            alias[name] = name
+            for o in others { alias[o] = name }
+        }
+        for (i, raw) in header.enumerated() {
+            let folded = TextFolding.fold(raw)
+            guard let name = alias[folded] else { continue }
+            if position[name] != nil {
+                issues.append(SurveyIssue(row: 1, column: raw, message: "cột trùng / duplicate column", columnIndex: i))
+            } else {
+                position[name] = i
+            }
+        }
+        for name in required where position[name] == nil {
+            issues.append(SurveyIssue(row: 1, column: name, message: "thiếu cột bắt buộc / required column is missing", columnIndex: -1))
+        }
+    }
+
+    func has(_ name: String) -> Bool { position[name] != nil }
+
+    /// The trimmed cell, nil when empty or absent.
+    func cell(_ cells: [String], _ name: String) -> String? {
+        guard let p = position[name], p < cells.count else { return nil }
+        let v = TextFolding.trim(cells[p])
+        return v.isEmpty ? nil : String(v)
+    }
+
+    func issue(row: Int, _ name: String, _ message: String) -> SurveyIssue {
+        SurveyIssue(row: row, column: position[name].map { headers[$0] } ?? name, message: message, columnIndex: position[name] ?? .max)
+    }
+}

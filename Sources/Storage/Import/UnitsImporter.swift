@@ -1,0 +1,199 @@
+import Foundation
+import PovertyCore
+import Spreadsheets
+import SQLKit
+
+/// Imports the union tree with its history: one row per unit version (a unit renamed
+/// or moved has one row per period). Columns: `docs/don-vi.md`. All or nothing;
+/// importing the same file again changes nothing.
+public struct UnitsImporter: Sendable {
+    public let store: Store
+    public let actor: String
+    public let fileName: String
+
+    public init(store: Store, actor: String, fileName: String) {
+        self.store = store; self.actor = actor; self.fileName = fileName
+    }
+
+    static let columns: [String: [String]] = [
+        "ma_don_vi": ["ma", "ma_cong_doan"], "ten_don_vi": ["ten", "ten_cong_doan"], "loai": ["loai_don_vi", "cap"],
+        "ma_don_vi_cap_tren": ["cap_tren", "ma_cap_tren", "don_vi_cap_tren"], "tu_ngay": ["ngay_thanh_lap", "hieu_luc_tu"],
+        "den_ngay": ["ngay_ket_thuc", "hieu_luc_den"], "don_vi_ke_thua": ["ma_don_vi_ke_thua", "ke_thua"],
+        "hinh_thuc": ["hinh_thuc_ket_thuc"],
+    ]
+
+    struct Version { let row: Int; let name: String; let parent: String?; let from: Day; let to: Day? }
+    struct UnitPlan { var kind: UnitKind; var versions: [Version]; var successors: [String]; var successionKind: SuccessionKind; var row: Int }
+
+    public func run(_ source: any RowSource) async throws -> ImportResult {
+        var header: TableHeader?
+        var log = IssueLog()
+        var plans: [String: UnitPlan] = [:]
+        var order: [String] = []
+        try source.forEachRow { row, cells in
+            guard let h = header else {
+                let h = TableHeader(cells, columns: Self.columns, required: ["ma_don_vi", "ten_don_vi", "loai", "tu_ngay"])
+                h.issues.forEach { log.add($0) }
+                header = h
+                return
+            }
+            guard cells.contains(where: { !TextFolding.trim($0).isEmpty }) else { return }
+            let before = log.count
+            let code = h.cell(cells, "ma_don_vi")
+            if code == nil { log.add(h.issue(row: row, "ma_don_vi", "ô trống, cần mã đơn vị / empty, a unit code is required")) }
+            let name = h.cell(cells, "ten_don_vi")
+            if name == nil { log.add(h.issue(row: row, "ten_don_vi", "ô trống, cần tên đơn vị / empty, a unit name is required")) }
+            var kind: UnitKind?
+            if let k = h.cell(cells, "loai") {
+                kind = UnitKind(text: k)
+                if kind == nil {
+                    log.add(h.issue(row: row, "loai", "'\(k)' không hợp lệ, cần một trong: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")) / unknown kind"))
+                }
+            } else { log.add(h.issue(row: row, "loai", "ô trống, cần loại đơn vị / empty, the kind is required")) }
+            let from = date(h, cells, "tu_ngay", row: row, required: true, log: &log)
+            let last = date(h, cells, "den_ngay", row: row, required: false, log: &log)
+            let to = last.map { Day(year: $0.year, month: $0.month, day: $0.day) }.flatMap { $0 }.map { next(after: $0) }
+            if let from, let to, to <= from {
+                log.add(h.issue(row: row, "den_ngay", "ngày kết thúc trước ngày bắt đầu / ends before it starts"))
+            }
+            if let kind, let from, !kind.allows(from: from, to: to) {
+                log.add(h.issue(row: row, "loai", StorageError.kindNotAllowed(kind, from).description))
+            }
+            var successionKind = SuccessionKind.merge
+            if let hk = h.cell(cells, "hinh_thuc") {
+                switch TextFolding.fold(hk) {
+                case "sap_nhap", "hop_nhat", "merge": successionKind = .merge
+                case "chia_tach", "chia", "tach", "split": successionKind = .split
+                case "giai_the", "dissolve": successionKind = .dissolve
+                default: log.add(h.issue(row: row, "hinh_thuc", "'\(hk)' không hợp lệ, cần sap_nhap, chia_tach hoặc giai_the / expected merge, split or dissolve"))
+                }
+            }
+            let successors = h.cell(cells, "don_vi_ke_thua")?.split(whereSeparator: { $0 == ";" || $0 == "," })
+                .map { String(TextFolding.trim($0)) }.filter { !$0.isEmpty } ?? []
+            if !successors.isEmpty && last == nil {
+                log.add(h.issue(row: row, "don_vi_ke_thua", "có đơn vị kế thừa thì cần ngày kết thúc / a successor needs an end date"))
+            }
+            guard log.count == before, let code, let name, let kind, let from else { return }
+            let version = Version(row: row, name: name, parent: h.cell(cells, "ma_don_vi_cap_tren"), from: from, to: to)
+            if var plan = plans[code] {
+                if plan.kind != kind { log.add(h.issue(row: row, "loai", "đơn vị '\(code)' có loại khác ở dòng \(plan.row) / kind differs from row \(plan.row)")); return }
+                plan.versions.append(version)
+                if !successors.isEmpty { plan.successors = successors; plan.successionKind = successionKind }
+                plans[code] = plan
+            } else {
+                plans[code] = UnitPlan(kind: kind, versions: [version], successors: successors, successionKind: successionKind, row: row)
+                order.append(code)
+            }
+        }
+        guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_don_vi", message: "tệp trống / empty file")], total: 1) }
+        // Versions of a unit must follow one another.
+        for code in order {
+            var plan = plans[code]!
+            plan.versions.sort { $0.from < $1.from }
+            for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 > b.from }) ?? true {
+                log.add(header.issue(row: b.row, "tu_ngay", "giai đoạn chồng lên dòng \(a.row); dòng trước cần ngày kết thúc trước ngày này / overlaps row \(a.row)"))
+            }
+            plans[code] = plan
+        }
+        let existing = try await store.units.history()
+        for code in order {
+            let plan = plans[code]!
+            for v in plan.versions {
+                if let p = v.parent, plans[p] == nil, existing.unit(code: p) == nil {
+                    log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", "không có đơn vị cấp trên mã '\(p)' / no parent unit with code '\(p)'"))
+                }
+                if v.parent == code { log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", "đơn vị không thể là cấp trên của chính nó / a unit cannot be its own parent")) }
+            }
+            for s in plan.successors where plans[s] == nil && existing.unit(code: s) == nil {
+                log.add(header.issue(row: plan.row, "don_vi_ke_thua", "không có đơn vị mã '\(s)' / no unit with code '\(s)'"))
+            }
+        }
+        if log.count > 0 { throw log.merged(with: ([], 0)) }
+
+        let plansCopy = plans, orderCopy = order
+        return try await store.transaction { db in
+            try await write(plansCopy, order: orderCopy, existing: existing, on: db)
+        }
+    }
+
+    private func write(_ plans: [String: UnitPlan], order: [String], existing: OrgHistory, on db: any SQLDatabase) async throws -> ImportResult {
+        var result = ImportResult()
+        let importID = try await store.beginImport(kind: "don_vi", fileName: fileName, actor: actor, on: db)
+        var ids: [String: Int] = [:]
+        for (id, unit) in existing.units { ids[unit.code] = id }
+        var changed: [String] = []
+        // Units first (parents may come later in the file), then versions and successions.
+        for code in order {
+            result.rows += plans[code]!.versions.count
+            let plan = plans[code]!
+            let from = plan.versions.first!.from
+            let to = plan.versions.last!.to
+            if let id = ids[code], let unit = existing.units[id] {
+                let same = unit.kind == plan.kind && unit.from == from && unit.to == to
+                    && sameVersions(id, plan, existing: existing)
+                    && Set(existing.successions(of: id).map { existing.units[$0.successorID]!.code }) == Set(plan.successors)
+                if same { result.unchanged += 1; continue }
+                try await db.raw("UPDATE units SET kind = \(bind: plan.kind.rawValue), valid_from = \(bind: from.iso), valid_to = \(bind: to?.iso) WHERE id = \(bind: id)").run()
+                try await db.raw("DELETE FROM unit_versions WHERE unit_id = \(bind: id)").run()
+                try await db.raw("DELETE FROM unit_successions WHERE predecessor_id = \(bind: id)").run()
+                result.updated += 1
+            } else {
+                ids[code] = try await db.raw("""
+                    INSERT INTO units (code, kind, valid_from, valid_to, created_at)
+                    VALUES (\(bind: code), \(bind: plan.kind.rawValue), \(bind: from.iso), \(bind: to?.iso), \(bind: store.now())) RETURNING id
+                    """).first()!.int("id")
+                result.added += 1
+                result.created += 1
+            }
+            changed.append(code)
+        }
+        for code in changed {
+            let plan = plans[code]!
+            let id = ids[code]!
+            for v in plan.versions {
+                try await db.raw("""
+                    INSERT INTO unit_versions (unit_id, name, name_folded, parent_id, valid_from, valid_to)
+                    VALUES (\(bind: id), \(bind: v.name), \(bind: TextFolding.foldForSearch(v.name)), \(bind: v.parent.flatMap { ids[$0] }),
+                            \(bind: v.from.iso), \(bind: v.to?.iso))
+                    """).run()
+            }
+            for (i, s) in plan.successors.enumerated() {
+                try await db.raw("""
+                    INSERT INTO unit_successions (predecessor_id, successor_id, effective, kind, is_primary)
+                    VALUES (\(bind: id), \(bind: ids[s]!), \(bind: plan.versions.last!.to!.iso), \(bind: plan.successionKind.rawValue), \(bind: i == 0 ? 1 : 0))
+                    """).run()
+            }
+        }
+        try await store.finishImport(importID, kind: "don_vi", fileName: fileName, result: result, actor: actor, on: db)
+        return result
+    }
+
+    private func sameVersions(_ id: Int, _ plan: UnitPlan, existing: OrgHistory) -> Bool {
+        let current = plan.versions.map { v -> String in "\(v.name)|\(v.parent ?? "")|\(v.from)|\(v.to?.iso ?? "")" }
+        var stored: [String] = []
+        var day: Day? = existing.units[id]?.from
+        while let d = day, let v = existing.version(of: id, on: d) {
+            stored.append("\(v.name)|\(v.parentID.flatMap { existing.units[$0]?.code } ?? "")|\(v.from)|\(v.to?.iso ?? "")")
+            day = v.to
+        }
+        return current == stored
+    }
+
+    private func date(_ h: TableHeader, _ cells: [String], _ name: String, row: Int, required: Bool, log: inout IssueLog) -> Day? {
+        guard let text = h.cell(cells, name) else {
+            if required { log.add(h.issue(row: row, name, "ô trống, cần ngày (dd/mm/yyyy) / empty, a date (dd/mm/yyyy) is required")) }
+            return nil
+        }
+        guard let d = Day(text) else {
+            log.add(h.issue(row: row, name, "'\(text)' không phải ngày, cần dd/mm/yyyy hoặc yyyy-mm-dd / not a date, expected dd/mm/yyyy or yyyy-mm-dd"))
+            return nil
+        }
+        return d
+    }
+
+    private func next(after day: Day) -> Day {
+        if let d = Day(year: day.year, month: day.month, day: day.day + 1) { return d }
+        if let d = Day(year: day.year, month: day.month + 1, day: 1) { return d }
+        return Day(year: day.year + 1, month: 1, day: 1)!
+    }
+}

@@ -1,0 +1,167 @@
+import PovertyCore
+import SQLKit
+
+/// A union member as stored.
+public struct MemberRecord: Sendable, Hashable {
+    public var id: Int?
+    public var code: String
+    public var fullName: String
+    public var citizenID: String?
+    public var birthDate: Day?
+    public var sex: CitizenID.Sex?
+    public var ethnicity: String?
+
+    public init(id: Int? = nil, code: String, fullName: String, citizenID: String? = nil, birthDate: Day? = nil,
+                sex: CitizenID.Sex? = nil, ethnicity: String? = nil) {
+        self.id = id; self.code = code; self.fullName = fullName; self.citizenID = citizenID
+        self.birthDate = birthDate; self.sex = sex; self.ethnicity = ethnicity
+    }
+}
+
+/// A member found by a search, with the unit they belong to today.
+public struct MemberHit: Sendable, Hashable {
+    public let id: Int
+    public let code: String
+    public let fullName: String
+    public let citizenID: String?
+    public let unitID: Int?
+}
+
+/// Members and their membership of units over time (join, transfer, leave).
+public struct MemberRegistry: Sendable {
+    public let store: Store
+
+    /// Creates or updates a member by code. Returns the id and whether anything changed.
+    @discardableResult
+    public func save(_ member: MemberRecord, actor: String) async throws -> (id: Int, changed: Bool) {
+        try await store.transaction { db in try await save(member, actor: actor, on: db) }
+    }
+
+    func save(_ m: MemberRecord, actor: String, on db: any SQLDatabase) async throws -> (id: Int, changed: Bool) {
+        if let cid = m.citizenID, let problem = CitizenID.check(cid, birthYear: m.birthDate?.year, sex: m.sex) {
+            throw StorageError.badCitizenID(cid, problem.description)
+        }
+        let now = store.now()
+        if let existing = try await find(code: m.code, on: db) {
+            let changedFields = [
+                existing.fullName != m.fullName ? "họ tên" : nil, existing.citizenID != m.citizenID ? "CCCD" : nil,
+                existing.birthDate != m.birthDate ? "ngày sinh" : nil, existing.sex != m.sex ? "giới tính" : nil,
+                existing.ethnicity != m.ethnicity ? "dân tộc" : nil,
+            ].compactMap { $0 }
+            guard !changedFields.isEmpty else { return (existing.id!, false) }
+            try await db.raw("""
+                UPDATE members SET full_name = \(bind: m.fullName), name_folded = \(bind: TextFolding.foldForSearch(m.fullName)),
+                    citizen_id = \(bind: m.citizenID), birth_date = \(bind: m.birthDate?.iso), sex = \(bind: m.sex?.rawValue),
+                    ethnicity = \(bind: m.ethnicity), updated_at = \(bind: now)
+                WHERE id = \(bind: existing.id!)
+                """).run()
+            try await store.audit.record("sua", entity: "member", id: existing.id, detail: "\(m.code): \(changedFields.joined(separator: ", "))", actor: actor, on: db)
+            return (existing.id!, true)
+        }
+        let id = try await db.raw("""
+            INSERT INTO members (code, full_name, name_folded, citizen_id, birth_date, sex, ethnicity, created_at, updated_at)
+            VALUES (\(bind: m.code), \(bind: m.fullName), \(bind: TextFolding.foldForSearch(m.fullName)), \(bind: m.citizenID),
+                    \(bind: m.birthDate?.iso), \(bind: m.sex?.rawValue), \(bind: m.ethnicity), \(bind: now), \(bind: now))
+            RETURNING id
+            """).first()!.int("id")
+        try await store.audit.record("tao", entity: "member", id: id, detail: m.code, actor: actor, on: db)
+        return (id, true)
+    }
+
+    /// A member by code or by citizen ID.
+    public func find(code: String, on db: (any SQLDatabase)? = nil) async throws -> MemberRecord? {
+        let db = db ?? store.sql
+        guard let row = try await db.raw("""
+            SELECT id, code, full_name, citizen_id, birth_date, sex, ethnicity FROM members
+            WHERE code = \(bind: code) OR citizen_id = \(bind: code) ORDER BY id LIMIT 1
+            """).first() else { return nil }
+        return MemberRecord(id: try row.int("id"), code: try row.string("code"), fullName: try row.string("full_name"),
+                            citizenID: try row.optionalString("citizen_id"), birthDate: try row.optionalDay("birth_date"),
+                            sex: try row.optionalString("sex").flatMap(CitizenID.Sex.init(rawValue:)),
+                            ethnicity: try row.optionalString("ethnicity"))
+    }
+
+    /// Puts a member in a unit from a date: a first join, or a transfer that closes the
+    /// current membership the same day. Nothing happens if they are already there.
+    /// Returns true when something changed.
+    @discardableResult
+    public func assign(memberID: Int, unitID: Int, from day: Day, actor: String, on db: (any SQLDatabase)? = nil) async throws -> Bool {
+        if let db { return try await assign(memberID: memberID, unitID: unitID, from: day, actor: actor, db: db) }
+        return try await store.transaction { db in try await assign(memberID: memberID, unitID: unitID, from: day, actor: actor, db: db) }
+    }
+
+    private func assign(memberID: Int, unitID: Int, from day: Day, actor: String, db: any SQLDatabase) async throws -> Bool {
+        let open = try await db.raw("SELECT unit_id, joined FROM memberships WHERE member_id = \(bind: memberID) AND left_on IS NULL").first()
+        if let open {
+            if try open.int("unit_id") == unitID { return false }
+            let joined = try open.day("joined")
+            guard joined < day else { throw StorageError.invalid("ngày chuyển \(day.vietnamese) phải sau ngày vào \(joined.vietnamese) / transfer date must be after the join date") }
+            try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE member_id = \(bind: memberID) AND left_on IS NULL").run()
+        }
+        try await db.raw("INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: memberID), \(bind: unitID), \(bind: day.iso))").run()
+        try await store.audit.record(open == nil ? "vao_cong_doan" : "chuyen_sinh_hoat", entity: "member", id: memberID,
+                                     detail: "đơn vị \(unitID) từ \(day.iso)", actor: actor, on: db)
+        return true
+    }
+
+    /// The member leaves the union on a date.
+    public func leave(memberID: Int, on day: Day, actor: String) async throws {
+        try await store.transaction { db in
+            try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE member_id = \(bind: memberID) AND left_on IS NULL").run()
+            try await store.audit.record("ra_cong_doan", entity: "member", id: memberID, detail: "từ \(day.iso)", actor: actor, on: db)
+        }
+    }
+
+    /// The unit a member belonged to on a day.
+    public func unit(ofMember memberID: Int, on day: Day, db: (any SQLDatabase)? = nil) async throws -> Int? {
+        let db = db ?? store.sql
+        return try await db.raw("""
+            SELECT unit_id FROM memberships WHERE member_id = \(bind: memberID) AND joined <= \(bind: day.iso)
+              AND (left_on IS NULL OR left_on > \(bind: day.iso)) ORDER BY joined DESC LIMIT 1
+            """).first()?.int("unit_id")
+    }
+
+    /// Finds members by name (ignoring diacritics and case: `nguyen van an` finds `Nguyễn Văn An`,
+    /// `dang` finds `Đặng`), by member code, or by citizen ID. Limited to `scope`'s branch.
+    public func search(_ text: String, scope: Scope = .everything, limit: Int = 50) async throws -> [MemberHit] {
+        let folded = TextFolding.foldForSearch(text)
+        guard !folded.isEmpty else { return [] }
+        let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        var query: SQLQueryString = """
+            SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id FROM members m
+            LEFT JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL
+            WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text) OR m.citizen_id LIKE \(bind: text + "%"))
+            """
+        if let units = scope.unitIDs {
+            if units.isEmpty { return [] }
+            query.appendInterpolation(" AND ms.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
+        }
+        query.appendInterpolation(" ORDER BY m.name_folded, m.id LIMIT \(literal: limit)" as SQLQueryString)
+        return try await store.sql.raw(query).all().map {
+            MemberHit(id: try $0.int("id"), code: try $0.string("code"), fullName: try $0.string("full_name"),
+                      citizenID: try $0.optionalString("citizen_id"), unitID: try $0.optionalInt("unit_id"))
+        }
+    }
+}
+
+/// The branch of the tree an officer may see: everything, or a set of units (a subtree).
+/// Every query over personal data takes one, so scoping lives in one place.
+public struct Scope: Sendable, Hashable {
+    /// nil means everything.
+    public let unitIDs: Set<Int>?
+    public static let everything = Scope(unitIDs: nil)
+
+    public init(unitIDs: Set<Int>?) { self.unitIDs = unitIDs }
+
+    /// The subtree of a unit on a day.
+    public static func branch(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
+        Scope(unitIDs: Set(history.tree(on: day).subtree(of: unitID)))
+    }
+
+    public func contains(_ unitID: Int) -> Bool { unitIDs?.contains(unitID) ?? true }
+}
+
+extension Store {
+    public var members: MemberRegistry { MemberRegistry(store: self) }
+}

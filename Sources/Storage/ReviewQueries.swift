@@ -1,0 +1,159 @@
+import PovertyCore
+import SQLKit
+
+/// Households per living-standard class.
+public struct StatusCounts: Sendable, Hashable {
+    public var poor = 0, nearPoor = 0, average = 0, notPoor = 0
+    public init() {}
+    public var households: Int { poor + nearPoor + average + notPoor }
+    public static func + (a: Self, b: Self) -> Self {
+        var c = a
+        c.poor += b.poor; c.nearPoor += b.nearPoor; c.average += b.average; c.notPoor += b.notPoor
+        return c
+    }
+    mutating func add(_ status: String, _ n: Int) {
+        switch LivingStandard(rawValue: status) {
+        case .poor: poor += n
+        case .nearPoor: nearPoor += n
+        case .average: average += n
+        case .notPoor, .none: notPoor += n
+        }
+    }
+}
+
+/// On which tree to show a year's counts.
+public enum TreeBasis: Sendable, Hashable {
+    /// The tree as it was at the end of the review year.
+    case reviewDate
+    /// Re-based onto the tree of this day (e.g. today), following successors.
+    case rebased(onto: Day)
+}
+
+/// A household whose commune-approved class differs from the computed one.
+public struct Mismatch: Sendable, Hashable {
+    public let householdCode: String
+    public let year: Int
+    public let unitID: Int
+    public let computed: LivingStandard
+    public let official: LivingStandard
+    public let reason: String
+}
+
+/// A member living in a poor or near-poor household.
+public struct VulnerableMember: Sendable, Hashable {
+    public let memberCode: String
+    public let fullName: String
+    public let householdCode: String
+    public let unitID: Int
+    public let status: LivingStandard
+    /// First year of the current unbroken run of poor/near-poor reviews.
+    public let since: Int
+}
+
+public struct ReviewQueries: Sendable {
+    public let store: Store
+
+    /// Review counts by the unit each review was counted in.
+    public func countsByUnit(year: Int, scope: Scope = .everything) async throws -> [Int: StatusCounts] {
+        var query: SQLQueryString = "SELECT unit_id, status, COUNT(*) AS n FROM reviews WHERE year = \(bind: year)"
+        if let units = scope.unitIDs {
+            if units.isEmpty { return [:] }
+            query.appendInterpolation(" AND unit_id IN (\(binds: Array(units)))" as SQLQueryString)
+        }
+        query.appendInterpolation(" GROUP BY unit_id, status" as SQLQueryString)
+        var out: [Int: StatusCounts] = [:]
+        for row in try await store.sql.raw(query).all() {
+            out[try row.int("unit_id"), default: StatusCounts()].add(try row.string("status"), try row.int("n"))
+        }
+        return out
+    }
+
+    /// A year's counts rolled up a tree: each unit's own reviews plus its subtree's.
+    /// With `.rebased(onto:)`, counts of units that no longer exist move to their successors
+    /// first, so e.g. the 2021 baseline counted under district federations shows under
+    /// today's commune/ward and sector unions. Counts of units whose line ended without a
+    /// successor are returned in `orphaned`.
+    public func rolledUp(year: Int, basis: TreeBasis, history: OrgHistory? = nil, scope: Scope = .everything)
+        async throws -> (tree: OrgTree, totals: [Int: StatusCounts], orphaned: [Int: StatusCounts]) {
+        let history = if let history { history } else { try await store.units.history() }
+        let own = try await countsByUnit(year: year, scope: scope)
+        switch basis {
+        case .reviewDate:
+            let tree = history.tree(on: Day.endOfYear(year))
+            return (tree, history.rollUp(own, on: tree, zero: StatusCounts(), combine: +), [:])
+        case .rebased(let day):
+            let tree = history.tree(on: day)
+            let moved = history.rebase(own, onto: day, combine: +)
+            return (tree, history.rollUp(moved.counts, on: tree, zero: StatusCounts(), combine: +), moved.orphaned)
+        }
+    }
+
+    /// Households whose class on the commune's official list differs from ours.
+    public func mismatches(year: Int? = nil, scope: Scope = .everything) async throws -> [Mismatch] {
+        var query: SQLQueryString = """
+            SELECT h.code, r.year, r.unit_id, r.status, r.official_status, r.reason FROM reviews r
+            JOIN households h ON h.id = r.household_id
+            WHERE r.official_status IS NOT NULL AND r.official_status <> r.status
+            """
+        if let year { query.appendInterpolation(" AND r.year = \(bind: year)" as SQLQueryString) }
+        if let units = scope.unitIDs {
+            if units.isEmpty { return [] }
+            query.appendInterpolation(" AND r.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
+        }
+        query.appendInterpolation(" ORDER BY r.year, h.code" as SQLQueryString)
+        return try await store.sql.raw(query).all().map {
+            Mismatch(householdCode: try $0.string("code"), year: try $0.int("year"), unitID: try $0.int("unit_id"),
+                     computed: LivingStandard(rawValue: try $0.string("status"))!,
+                     official: LivingStandard(rawValue: try $0.string("official_status"))!, reason: try $0.string("reason"))
+        }
+    }
+
+    /// Members living in households that are poor or near-poor in `year`, with since when.
+    public func vulnerableMembers(year: Int, scope: Scope = .everything) async throws -> [VulnerableMember] {
+        var query: SQLQueryString = """
+            SELECT m.code AS member_code, m.full_name, h.code AS household_code, h.id AS household_id, r.unit_id, r.status
+            FROM reviews r
+            JOIN households h ON h.id = r.household_id
+            JOIN household_members hm ON hm.household_id = h.id
+            JOIN members m ON m.id = hm.member_id
+            WHERE r.year = \(bind: year) AND r.status IN ('ngheo', 'can_ngheo')
+            """
+        if let units = scope.unitIDs {
+            if units.isEmpty { return [] }
+            query.appendInterpolation(" AND r.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
+        }
+        query.appendInterpolation(" ORDER BY m.name_folded, m.code" as SQLQueryString)
+        let rows = try await store.sql.raw(query).all()
+        let householdIDs = Set(try rows.map { try $0.int("household_id") })
+        // Each household's years in poverty or near-poverty, to find the start of the current run.
+        var vulnerableYears: [Int: Set<Int>] = [:]
+        for chunk in Array(householdIDs).chunked(400) {
+            for row in try await store.sql.raw("""
+                SELECT household_id, year FROM reviews WHERE status IN ('ngheo', 'can_ngheo') AND year <= \(bind: year)
+                  AND household_id IN (\(binds: Array(chunk)))
+                """).all() {
+                vulnerableYears[try row.int("household_id"), default: []].insert(try row.int("year"))
+            }
+        }
+        return try rows.map { row in
+            let years = vulnerableYears[try row.int("household_id")] ?? [year]
+            var since = year
+            while years.contains(since - 1) { since -= 1 }
+            return VulnerableMember(memberCode: try row.string("member_code"), fullName: try row.string("full_name"),
+                                    householdCode: try row.string("household_code"), unitID: try row.int("unit_id"),
+                                    status: LivingStandard(rawValue: try row.string("status"))!, since: since)
+        }
+    }
+
+    /// The households a member belongs to (a household is visible from each of its members).
+    public func households(ofMember memberID: Int) async throws -> [String] {
+        try await store.sql.raw("""
+            SELECT h.code FROM households h JOIN household_members hm ON hm.household_id = h.id
+            WHERE hm.member_id = \(bind: memberID) ORDER BY h.code
+            """).all().map { try $0.string("code") }
+    }
+}
+
+extension Store {
+    public var reviews: ReviewQueries { ReviewQueries(store: self) }
+}

@@ -1,0 +1,232 @@
+import PovertyCore
+import SQLKit
+
+/// A unit to create, as part of an operation.
+public struct NewUnit: Sendable, Hashable {
+    public var code: String
+    public var name: String
+    public var kind: UnitKind
+    public var parentCode: String?
+    public init(code: String, name: String, kind: UnitKind, parentCode: String? = nil) {
+        self.code = code; self.name = name; self.kind = kind; self.parentCode = parentCode
+    }
+}
+
+/// The union tree: operations effective on a date, and the history behind every query.
+/// Operations run in one transaction each and leave an audit entry.
+public struct UnitRegistry: Sendable {
+    public let store: Store
+
+    /// Loads the whole history (units are few: thousands, not millions).
+    public func history(on db: (any SQLDatabase)? = nil) async throws -> OrgHistory {
+        let db = db ?? store.sql
+        let units = try await db.raw("SELECT id, code, kind, valid_from, valid_to FROM units").all().map { row in
+            guard let kind = UnitKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("units.kind") }
+            return OrgUnit(id: try row.int("id"), code: try row.string("code"), kind: kind,
+                           from: try row.day("valid_from"), to: try row.optionalDay("valid_to"))
+        }
+        let versions = try await db.raw("SELECT unit_id, name, parent_id, valid_from, valid_to FROM unit_versions").all().map { row in
+            OrgVersion(unitID: try row.int("unit_id"), name: try row.string("name"), parentID: try row.optionalInt("parent_id"),
+                       from: try row.day("valid_from"), to: try row.optionalDay("valid_to"))
+        }
+        let successions = try await db.raw("SELECT predecessor_id, successor_id, effective, kind, is_primary FROM unit_successions").all().map { row in
+            guard let kind = SuccessionKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("unit_successions.kind") }
+            return OrgSuccession(predecessorID: try row.int("predecessor_id"), successorID: try row.int("successor_id"),
+                                 effective: try row.day("effective"), kind: kind, primary: try row.int("is_primary") != 0)
+        }
+        return OrgHistory(units: units, versions: versions, successions: successions)
+    }
+
+    // MARK: operations
+
+    /// Creates a unit from `from` (until `to`, exclusive, if given).
+    @discardableResult
+    public func create(_ unit: NewUnit, from: Day, to: Day? = nil, actor: String) async throws -> Int {
+        try await store.transaction { db in
+            try await create(unit, from: from, to: to, actor: actor, on: db)
+        }
+    }
+
+    /// Renames a unit from a date on.
+    public func rename(_ code: String, to name: String, on day: Day, actor: String) async throws {
+        try await store.transaction { db in
+            let history = try await history(on: db)
+            let id = try activeUnit(code, on: day, in: history)
+            let parent = history.parent(of: id, on: day)
+            try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
+            try await store.audit.record("doi_ten", entity: "unit", id: id, detail: "\(code) → \(name) từ \(day.iso)", actor: actor, on: db)
+        }
+    }
+
+    /// Moves a unit under another parent from a date on.
+    public func move(_ code: String, under parentCode: String, on day: Day, actor: String) async throws {
+        try await store.transaction { db in
+            let history = try await history(on: db)
+            let id = try activeUnit(code, on: day, in: history)
+            let parent = try activeUnit(parentCode, on: day, in: history)
+            if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
+            let name = history.name(of: id, on: day)!
+            try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
+            try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", actor: actor, on: db)
+        }
+    }
+
+    /// Merges several units into one (a new unit, or an existing one that continues) from a date on.
+    /// The merged units end the day before; their children and members pass to the successor.
+    @discardableResult
+    public func merge(_ codes: [String], into target: NewUnit, on day: Day, actor: String) async throws -> Int {
+        try await store.transaction { db in
+            var history = try await history(on: db)
+            let targetID: Int
+            if let existing = history.unit(code: target.code) {
+                guard existing.isActive(on: day) else { throw StorageError.unitNotActive(target.code, day) }
+                targetID = existing.id
+            } else {
+                targetID = try await create(target, from: day, to: nil, actor: actor, on: db)
+                history = try await self.history(on: db)
+            }
+            for code in codes where code != target.code {
+                let id = try activeUnit(code, on: day, in: history)
+                try await end(id, code: code, on: day, successors: [(targetID, true)], kind: .merge, in: history, db: db)
+            }
+            try await store.audit.record("sap_nhap", entity: "unit", id: targetID,
+                                         detail: "\(codes.joined(separator: ", ")) → \(target.code) từ \(day.iso)", actor: actor, on: db)
+            return targetID
+        }
+    }
+
+    /// Splits a unit into several new ones from a date on. Children go where `assign` says
+    /// (child code → new unit code), the rest to the first (primary) part.
+    @discardableResult
+    public func split(_ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day, actor: String) async throws -> [Int] {
+        guard !parts.isEmpty else { throw StorageError.invalid("cần ít nhất một đơn vị mới / at least one new unit is needed") }
+        return try await store.transaction { db in
+            var history = try await history(on: db)
+            let id = try activeUnit(code, on: day, in: history)
+            var ids: [Int] = []
+            for part in parts { ids.append(try await create(part, from: day, to: nil, actor: actor, on: db)) }
+            history = try await self.history(on: db)
+            var byCode: [String: Int] = [:]
+            for (part, newID) in zip(parts, ids) { byCode[part.code] = newID }
+            var childTarget: [Int: Int] = [:]
+            for (child, part) in assign {
+                guard let c = history.unit(code: child) else { throw StorageError.unknownUnit(child) }
+                guard let p = byCode[part] else { throw StorageError.unknownUnit(part) }
+                childTarget[c.id] = p
+            }
+            try await end(id, code: code, on: day, successors: ids.enumerated().map { ($1, $0 == 0) }, kind: .split,
+                          childTarget: childTarget, in: history, db: db)
+            try await store.audit.record("chia_tach", entity: "unit", id: id,
+                                         detail: "\(code) → \(parts.map(\.code).joined(separator: ", ")) từ \(day.iso)", actor: actor, on: db)
+            return ids
+        }
+    }
+
+    /// Ends a unit, handing its children and members to a successor.
+    public func dissolve(_ code: String, successor: String, on day: Day, actor: String) async throws {
+        try await store.transaction { db in
+            let history = try await history(on: db)
+            let id = try activeUnit(code, on: day, in: history)
+            let next = try activeUnit(successor, on: day, in: history)
+            try await end(id, code: code, on: day, successors: [(next, true)], kind: .dissolve, in: history, db: db)
+            try await store.audit.record("giai_the", entity: "unit", id: id, detail: "\(code) → \(successor) từ \(day.iso)", actor: actor, on: db)
+        }
+    }
+
+    // MARK: building blocks (inside a transaction)
+
+    func create(_ unit: NewUnit, from: Day, to: Day?, actor: String, on db: any SQLDatabase) async throws -> Int {
+        guard unit.kind.allows(from: from, to: to) else { throw StorageError.kindNotAllowed(unit.kind, from) }
+        if try await db.raw("SELECT id FROM units WHERE code = \(bind: unit.code)").first() != nil {
+            throw StorageError.duplicateUnit(unit.code)
+        }
+        var parentID: Int?
+        if let parentCode = unit.parentCode {
+            guard let row = try await db.raw("SELECT id, valid_from, valid_to FROM units WHERE code = \(bind: parentCode)").first() else {
+                throw StorageError.unknownUnit(parentCode)
+            }
+            let parent = OrgUnit(id: try row.int("id"), code: parentCode, kind: .provincialFederation,
+                                 from: try row.day("valid_from"), to: try row.optionalDay("valid_to"))
+            guard parent.isActive(on: from) else { throw StorageError.unitNotActive(parentCode, from) }
+            parentID = parent.id
+        }
+        let id = try await db.raw("""
+            INSERT INTO units (code, kind, valid_from, valid_to, created_at)
+            VALUES (\(bind: unit.code), \(bind: unit.kind.rawValue), \(bind: from.iso), \(bind: to?.iso), \(bind: store.now()))
+            RETURNING id
+            """).first()!.int("id")
+        try await db.raw("""
+            INSERT INTO unit_versions (unit_id, name, name_folded, parent_id, valid_from, valid_to)
+            VALUES (\(bind: id), \(bind: unit.name), \(bind: TextFolding.foldForSearch(unit.name)), \(bind: parentID), \(bind: from.iso), \(bind: to?.iso))
+            """).run()
+        try await store.audit.record("tao", entity: "unit", id: id, detail: "\(unit.code) \(unit.name) (\(unit.kind.rawValue)) từ \(from.iso)", actor: actor, on: db)
+        return id
+    }
+
+    private func activeUnit(_ code: String, on day: Day, in history: OrgHistory) throws -> Int {
+        guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
+        guard unit.isActive(on: day) else { throw StorageError.unitNotActive(code, day) }
+        return unit.id
+    }
+
+    /// Closes the version covering `day` and opens a new one with this name and parent.
+    private func changeVersion(_ id: Int, code: String, name: String, parent: Int?, on day: Day,
+                               in history: OrgHistory, db: any SQLDatabase) async throws {
+        guard let current = history.version(of: id, on: day) else { throw StorageError.unitNotActive(code, day) }
+        if current.name == name && current.parentID == parent { return }
+        if current.from == day {
+            try await db.raw("""
+                UPDATE unit_versions SET name = \(bind: name), name_folded = \(bind: TextFolding.foldForSearch(name)), parent_id = \(bind: parent)
+                WHERE unit_id = \(bind: id) AND valid_from = \(bind: day.iso)
+                """).run()
+            return
+        }
+        try await db.raw("UPDATE unit_versions SET valid_to = \(bind: day.iso) WHERE unit_id = \(bind: id) AND valid_from = \(bind: current.from.iso)").run()
+        try await db.raw("""
+            INSERT INTO unit_versions (unit_id, name, name_folded, parent_id, valid_from, valid_to)
+            VALUES (\(bind: id), \(bind: name), \(bind: TextFolding.foldForSearch(name)), \(bind: parent), \(bind: day.iso), \(bind: current.to?.iso))
+            """).run()
+    }
+
+    /// Ends a unit on `day` (its last day is the day before), records its successors, and hands
+    /// its active children and open memberships to them.
+    private func end(_ id: Int, code: String, on day: Day, successors: [(Int, Bool)], kind: SuccessionKind,
+                     childTarget: [Int: Int] = [:], in history: OrgHistory, db: any SQLDatabase) async throws {
+        guard let unit = history.units[id], let current = history.version(of: id, on: day) else {
+            throw StorageError.unitNotActive(code, day)
+        }
+        if let to = current.to, to > day { throw StorageError.retroactive(code, day) }
+        if unit.from == day { throw StorageError.invalid("không thể kết thúc đơn vị ngay ngày thành lập / cannot end a unit on the day it starts") }
+        try await db.raw("UPDATE units SET valid_to = \(bind: day.iso) WHERE id = \(bind: id)").run()
+        try await db.raw("UPDATE unit_versions SET valid_to = \(bind: day.iso) WHERE unit_id = \(bind: id) AND valid_from = \(bind: current.from.iso)").run()
+        for (successor, primary) in successors {
+            try await db.raw("""
+                INSERT INTO unit_successions (predecessor_id, successor_id, effective, kind, is_primary)
+                VALUES (\(bind: id), \(bind: successor), \(bind: day.iso), \(bind: kind.rawValue), \(bind: primary ? 1 : 0))
+                """).run()
+        }
+        let primary = successors.first { $0.1 }?.0 ?? successors[0].0
+        // Children active on the day move under the successor.
+        let tree = history.tree(on: day.previous)
+        for child in tree.children[id] ?? [] where history.units[child]?.isActive(on: day) == true {
+            let target = childTarget[child] ?? primary
+            let childCode = history.units[child]!.code
+            guard let name = history.name(of: child, on: day) else { continue }
+            try await changeVersion(child, code: childCode, name: name, parent: target, on: day, in: history, db: db)
+        }
+        // Open memberships pass to the primary successor.
+        let open = try await db.raw("SELECT member_id FROM memberships WHERE unit_id = \(bind: id) AND left_on IS NULL").all()
+        for row in open {
+            let member = try row.int("member_id")
+            try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE member_id = \(bind: member) AND unit_id = \(bind: id) AND left_on IS NULL").run()
+            try await db.raw("""
+                INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: member), \(bind: primary), \(bind: day.iso))
+                ON CONFLICT (member_id, joined) DO UPDATE SET unit_id = excluded.unit_id, left_on = NULL
+                """).run()
+        }
+    }
+}
+
+extension Store {
+    public var units: UnitRegistry { UnitRegistry(store: self) }
+}

@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PovertyCore
+import Spreadsheets
+import Storage
+
+/// Options shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("user"), help: "Người thực hiện, ghi vào nhật ký / Who is acting, for the audit log.")
+    var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+    /// Opens the store named by DATABASE_URL / SQLITE_PATH and runs pending migrations.
+    func open() async throws -> Store {
+        let config: StorageConfig
+        do { config = try StorageConfig.fromEnvironment() } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(78)
+        }
+        var logger = Logger(label: "giamngheo")
+        logger.logLevel = .warning
+        let store = try Store(config, logger: logger)
+        do {
+            for name in try await store.migrate() { Terminal.error("đã chạy migration / migrated: \(name)") }
+        } catch {
+            await store.shutdown()
+            Terminal.error("không mở được cơ sở dữ liệu \(config) / cannot open the database: \(String(reflecting: error))")
+            throw ExitCode(69)
+        }
+        return store
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Tạo hoặc nâng cấp cơ sở dữ liệu / Create or upgrade the database.",
+        discussion: "SQLite: tệp SQLITE_PATH (mặc định giamngheo.sqlite). PostgreSQL: đặt DATABASE_URL=postgres://…"
+    )
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let store = try await db.open()
+        print("cơ sở dữ liệu sẵn sàng / database ready: \(store.config)")
+        await store.shutdown()
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Nhập đơn vị, đoàn viên hoặc kết quả rà soát từ tệp CSV/XLSX / Import units, members or reviews.",
+        discussion: """
+        Tất cả hoặc không: một dòng sai thì không ghi gì. Nhập lại cùng tệp không thay đổi gì.
+        All or nothing: any bad row and nothing is written. Importing the same file again changes nothing.
+        Thứ tự / order: units → members → survey. Cột / columns: docs/don-vi.md, docs/doan-vien.md, docs/khao-sat.md.
+        """
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case units, members, survey }
+
+    @Argument(help: "units | members | survey")
+    var kind: Kind
+    @Argument(help: "Tệp .csv hoặc .xlsx / The .csv or .xlsx file.")
+    var file: String
+    @Option(help: "Dùng một chuẩn cho mọi dòng (survey) / One standard for every row (survey).")
+    var standard: String?
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws { _ = try resolveStandard(standard) }
+
+    func run() async throws {
+        let source: any RowSource & Sendable
+        do { source = try Spreadsheet.open(path: file) } catch {
+            Terminal.error("\(error)")
+            throw Exit.noInput
+        }
+        let store = try await db.open()
+        let progress = ProgressLine()
+        let name = URL(fileURLWithPath: file).lastPathComponent
+        do {
+            let result: ImportResult
+            switch kind {
+            case .units:
+                result = try await UnitsImporter(store: store, actor: db.user, fileName: name).run(source)
+            case .members:
+                result = try await MembersImporter(store: store, actor: db.user, fileName: name, progress: progress.update).run(source)
+            case .survey:
+                result = try await SurveyImporter(store: store, actor: db.user, fileName: name, standard: try resolveStandard(standard),
+                                                  progress: progress.update).run(source)
+            }
+            progress.finish()
+            print("đã nhập / imported \(name): \(result.rows) dòng/rows — thêm/added \(result.added), sửa/updated \(result.updated), không đổi/unchanged \(result.unchanged)")
+            await store.shutdown()
+        } catch let rejected as ImportRejected {
+            progress.finish()
+            await store.shutdown()
+            Terminal.report((rejected.issues, rejected.total))
+            Terminal.error("không nhập gì / nothing was imported")
+            throw Exit.dataError
+        } catch let error as SpreadsheetError {
+            progress.finish()
+            await store.shutdown()
+            Terminal.error(error.description)
+            Terminal.error("không nhập gì / nothing was imported")
+            throw Exit.dataError
+        } catch {
+            progress.finish()
+            await store.shutdown()
+            Terminal.error("\(error)")
+            Terminal.error("không nhập gì / nothing was imported")
+            throw Exit.dataError
+        }
+    }
+}
+
+/// A progress line on standard error, only when it is a terminal: rows, rows/s, time left.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date.distantPast
+    private let enabled = isatty(2) != 0
+
+    var update: @Sendable (ImportProgress) -> Void { { [self] p in self.show(p) } }
+
+    private func show(_ p: ImportProgress) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.2 else { return }
+        last = now
+        let rate = p.elapsed > 0 ? Int(Double(p.rows) / p.elapsed) : 0
+        var text = p.phase == .checking ? "kiểm tra / checking: \(Money.format(p.rows)) dòng" : "ghi / writing: \(Money.format(p.rows))"
+        if let total = p.total, p.phase == .writing {
+            text += "/\(Money.format(total)) dòng"
+            if rate > 0 { text += ", còn ~\(max(0, (total - p.rows) / max(rate, 1))) s" }
+        }
+        text += ", \(Money.format(rate)) dòng/s"
+        Terminal.write(Array(("\r\u{1B}[K" + text).utf8), to: Terminal.standardError)
+    }
+
+    func finish() {
+        guard enabled else { return }
+        Terminal.write(Array("\r\u{1B}[K".utf8), to: Terminal.standardError)
+    }
+}
+
+struct TreeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tree",
+        abstract: "Cây tổ chức công đoàn tại một ngày / The union tree on a date."
+    )
+    @Option(help: "Ngày (dd/mm/yyyy), mặc định hôm nay / The date, default today.")
+    var date: String?
+    @Option(help: "Năm rà soát để in số hộ nghèo/cận nghèo / A review year whose poor/near-poor counts to show.")
+    var year: Int?
+    @Flag(help: "Quy số liệu của năm rà soát về cây tại ngày đã chọn / Re-base that year's counts onto the tree of the date.")
+    var rebase = false
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let day = try parseDay(date)
+        let store = try await db.open()
+        let history = try await store.units.history()
+        let tree = history.tree(on: day)
+        var totals: [Int: StatusCounts] = [:]
+        if let year {
+            let basis: TreeBasis = rebase ? .rebased(onto: day) : .reviewDate
+            totals = try await store.reviews.rolledUp(year: year, basis: basis, history: history).totals
+        }
+        print("Cây tổ chức ngày \(day.vietnamese) / tree on \(day.iso)" + (year.map { ", năm rà soát \($0)\(rebase ? " (quy về cây hiện tại)" : "")" } ?? ""))
+        func show(_ id: Int, depth: Int) {
+            let unit = history.units[id]!
+            var line = String(repeating: "  ", count: depth) + "\(unit.code)  \(history.name(of: id, on: day) ?? "")"
+            if let c = totals[id], c.households > 0 { line += "  — \(c.households) hộ, nghèo \(c.poor), cận nghèo \(c.nearPoor)" }
+            print(line)
+            for child in tree.children[id] ?? [] { show(child, depth: depth + 1) }
+        }
+        for root in tree.roots { show(root, depth: 0) }
+        await store.shutdown()
+    }
+}
+
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Tìm đoàn viên theo tên (không cần dấu), mã hoặc CCCD / Find members by name, code or citizen ID."
+    )
+    @Argument(help: "vd. \"nguyen van an\"")
+    var text: String
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let store = try await db.open()
+        let history = try await store.units.history()
+        let hits = try await store.members.search(text)
+        for hit in hits {
+            let unit = hit.unitID.flatMap { history.units[$0] }
+            print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? "")")
+        }
+        if hits.isEmpty { Terminal.error("không tìm thấy / nothing found") }
+        await store.shutdown()
+    }
+}
+
+struct RegistryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "Đoàn viên thuộc hộ nghèo/cận nghèo, và hộ lệch với danh sách của xã / Members in poor households; mismatches.",
+        subcommands: [Vulnerable.self, Mismatches.self]
+    )
+
+    struct Vulnerable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "vulnerable", abstract: "Đoàn viên thuộc hộ nghèo, cận nghèo / Members in poor or near-poor households.")
+        @Option(help: "Năm rà soát / Review year.") var year: Int
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            let store = try await db.open()
+            let history = try await store.units.history()
+            let rows = try await store.reviews.vulnerableMembers(year: year)
+            try await store.audit.record("xuat_danh_sach", entity: "report", id: nil, detail: "vulnerable \(year): \(rows.count) dòng", actor: db.user, on: store.sql)
+            var out: [UInt8] = []
+            CSV.appendRow(["ma_doan_vien", "ho_ten", "ma_ho", "don_vi", "phan_loai", "tu_nam"], to: &out)
+            for r in rows {
+                CSV.appendRow([r.memberCode, r.fullName, r.householdCode, history.units[r.unitID]?.code ?? "", r.status.rawValue, String(r.since)], to: &out)
+            }
+            Terminal.write(out)
+            await store.shutdown()
+        }
+    }
+
+    struct Mismatches: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "mismatches", abstract: "Hộ có phân loại khác danh sách của xã / Households whose official class differs.")
+        @Option(help: "Năm rà soát / Review year.") var year: Int?
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            let store = try await db.open()
+            let history = try await store.units.history()
+            let rows = try await store.reviews.mismatches(year: year)
+            try await store.audit.record("xuat_danh_sach", entity: "report", id: nil, detail: "mismatches \(year.map(String.init) ?? "all"): \(rows.count) dòng", actor: db.user, on: store.sql)
+            var out: [UInt8] = []
+            CSV.appendRow(["ma_ho", "nam", "don_vi", "phan_loai", "phan_loai_cong_nhan", "ly_do"], to: &out)
+            for r in rows {
+                CSV.appendRow([r.householdCode, String(r.year), history.units[r.unitID]?.code ?? "", r.computed.rawValue, r.official.rawValue, r.reason], to: &out)
+            }
+            Terminal.write(out)
+            await store.shutdown()
+        }
+    }
+}
+
+func parseDay(_ text: String?) throws -> Day {
+    guard let text else {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+    guard let d = Day(text) else { throw ValidationError("'\(text)': cần ngày dd/mm/yyyy / expected a date dd/mm/yyyy") }
+    return d
+}

@@ -1,0 +1,70 @@
+import Foundation
+import PovertyCore
+@testable import Storage
+import SQLKit
+import Testing
+
+/// The databases every storage test runs on: a fresh SQLite file, and a fresh PostgreSQL
+/// database when `GIAMNGHEO_TEST_POSTGRES_URL` points at a server (scripts/test.sh starts one).
+/// Under CI the PostgreSQL server is required, so a missing one fails instead of skipping.
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static let adminURL = ProcessInfo.processInfo.environment["GIAMNGHEO_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// SQLite always; PostgreSQL when configured (and always under CI).
+    static var available: [TestDatabase] {
+        if adminURL != nil || ProcessInfo.processInfo.environment["CI"] != nil { return [.sqlite, .postgres] }
+        return [.sqlite]
+    }
+
+    /// A fixed clock: tests never read the real time.
+    static let t0 = Date(timeIntervalSince1970: 1_764_000_000)
+
+    /// Runs `body` with a freshly migrated store of its own, then removes it.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-test-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), clock: { TestDatabase.t0 })
+            do {
+                try await store.migrate()
+                let result = try await body(store)
+                await store.shutdown()
+                return result
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+        case .postgres:
+            guard let admin = TestDatabase.adminURL else {
+                Issue.record("GIAMNGHEO_TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh")
+                throw CancellationError()
+            }
+            let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let adminStore = try Store(.postgres(url: admin))
+            try await adminStore.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            let url = admin.replacingOccurrences(of: #"/[^/?]*(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
+            let store = try Store(.postgres(url: url), clock: { TestDatabase.t0 })
+            func drop() async {
+                await store.shutdown()
+                try? await adminStore.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").run()
+                await adminStore.shutdown()
+            }
+            do {
+                try await store.migrate()
+                let result = try await body(store)
+                await drop()
+                return result
+            } catch {
+                await drop()
+                throw error
+            }
+        }
+    }
+}
+
