@@ -135,7 +135,9 @@ public enum Reason {
             // The shown figure is rounded down; the comparison used the exact total.
             put(vi ? " (tổng năm " : " (yearly total ")
             money(total)
-            put(vi ? ", \(size) người)" : ", \(size) \(size == 1 ? "person" : "people"))")
+            put(", ")
+            Money.appendPlain(size, to: &out)
+            put(vi ? " người)" : size == 1 ? " person)" : " people)")
         }
         if let i = c.bandIndex {
             let band = bands[i]

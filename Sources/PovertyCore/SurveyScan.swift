@@ -17,12 +17,20 @@ public struct SurveyScan {
     private var seenHashes = Set<UInt64>()
     private var suspects = Set<UInt64>()
     public private(set) var recordCount = 0
+    /// When false, the caller keeps the duplicate hashes itself (e.g. on disk, to bound memory)
+    /// and hands back the repeated ones through `addSuspects`.
+    public let tracksDuplicatesInMemory: Bool
 
-    public init(catalog: StandardCatalog = .builtIn, standardOverride: PovertyStandard? = nil, limit: Int = 200) {
+    public init(catalog: StandardCatalog = .builtIn, standardOverride: PovertyStandard? = nil, limit: Int = 200,
+                tracksDuplicatesInMemory: Bool = true) {
         self.catalog = catalog
         self.standardOverride = standardOverride
         self.limit = limit
+        self.tracksDuplicatesInMemory = tracksDuplicatesInMemory
     }
+
+    /// Hashes seen more than once, found by a caller that tracks duplicates itself.
+    public mutating func addSuspects(_ hashes: Set<UInt64>) { suspects.formUnion(hashes) }
 
     /// Columns the contract ignores, as written (known once the header is read).
     public var unknownColumns: [String] { parser?.layout.unknownColumns ?? [] }
@@ -55,8 +63,10 @@ public struct SurveyScan {
         }
         guard let record else { return nil }
         recordCount += 1
-        let h = Self.hash(year: record.year, code: record.householdCode)
-        if !seenHashes.insert(h).inserted { suspects.insert(h) }
+        if tracksDuplicatesInMemory {
+            let h = Self.hash(year: record.year, code: record.householdCode)
+            if !seenHashes.insert(h).inserted { suspects.insert(h) }
+        }
         return record
     }
 
@@ -100,7 +110,9 @@ public struct SurveyScan {
         return (Array(all.prefix(limit)), max(totalIssues, all.count))
     }
 
-    static func hash(year: Int, code: String) -> UInt64 {
+    /// The key under which a household code must be unique (within one year), hashed.
+    /// Stable within one process only.
+    public static func hash(year: Int, code: String) -> UInt64 {
         var h = Hasher()
         h.combine(year)
         h.combine(code)

@@ -43,6 +43,11 @@ public enum TextFolding {
     /// Removes leading and trailing white space (including non-breaking spaces).
     public static func trim(_ text: some StringProtocol) -> Substring {
         let s = Substring(text)
+        // Fast path: an ASCII non-space at both ends (the last byte of a multi-byte
+        // character is ≥ 0x80, so it never passes this test by mistake).
+        let u = s.utf8
+        guard let f = u.first, let l = u.last else { return s }
+        if f < 0x80 && f > 0x20 && l < 0x80 && l > 0x20 { return s }
         guard let first = s.unicodeScalars.firstIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
         let last = s.unicodeScalars.lastIndex(where: { !isSpace($0) })!
         return s[first...last]

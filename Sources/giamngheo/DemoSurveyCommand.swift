@@ -28,6 +28,12 @@ struct DemoSurveyCommand: ParsableCommand {
     @Flag(help: "Ghi tiền có dấu chấm nhóm số (1.500.000) / Group money digits (1.500.000).")
     var groupedMoney = false
 
+    @Flag(help: "Bỏ cột mã đoàn viên (để nhập mà không cần danh sách đoàn viên) / Leave out the member column.")
+    var withoutMembers = false
+
+    @Flag(help: "In tệp đơn vị (CĐCS001…) khớp với cột Đơn vị, thay cho khảo sát / Print the matching units file instead.")
+    var unitsFile = false
+
     @Option(name: .shortAndLong, help: "Tệp ra (mặc định: màn hình) / Output file (default: standard output).")
     var output: String?
 
@@ -54,7 +60,20 @@ struct DemoSurveyCommand: ParsableCommand {
         out.reserveCapacity(1 << 20)
         let generator = DemoSurveyGenerator(households: households, firstYear: year, years: years, seed: seed,
                                             groupedMoney: groupedMoney, units: units)
+        if unitsFile {
+            CSV.appendRow(["Mã đơn vị", "Tên đơn vị", "Loại", "Mã đơn vị cấp trên", "Từ ngày"], to: &out)
+            CSV.appendRow(["LDLD-DEMO", "Liên đoàn Lao động tỉnh (giả lập)", "lien_doan_tinh", "", "01/01/2000"], to: &out)
+            for i in 1...units {
+                let code = "CDCS" + String(repeating: "0", count: max(0, 3 - String(i).count)) + String(i)
+                CSV.appendRow([code, "Công đoàn cơ sở số \(i) (giả lập)", "cong_doan_co_so", "LDLD-DEMO", "01/01/2010"], to: &out)
+            }
+            Terminal.write(out, to: stream)
+            return
+        }
+        let memberColumn = DemoSurveyGenerator.header.firstIndex(of: "Mã đoàn viên")!
         generator.generate { cells in
+            var cells = cells
+            if withoutMembers { cells.remove(at: memberColumn) }
             CSV.appendRow(cells, to: &out)
             if out.count >= 1 << 20 { Terminal.write(out, to: stream); out.removeAll(keepingCapacity: true) }
         }

@@ -51,7 +51,7 @@ final class Spool {
     private let memoryLimit: Int
     private let chunk = 1 << 20
 
-    init(memoryLimit: Int = 8 << 20) {
+    init(memoryLimit: Int = 4 << 20) {
         self.memoryLimit = memoryLimit
         buffer.reserveCapacity(chunk + 4096)
     }
@@ -111,13 +111,18 @@ struct SurveyFileReader {
             Terminal.error(error.description)
             throw Exit.noInput
         }
-        var scan = SurveyScan(standardOverride: standard)
+        // Household codes must be unique within a year: their hashes are checked on disk,
+        // so memory does not grow with the file.
+        var scan = SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
+        let keys = RepeatedValues()
         do {
             try source.forEachRow { row, cells in
                 if let r = scan.consume(row: row, cells: cells), let parser = scan.parser {
+                    try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode))
                     try record(r, parser.standard(of: r), scan)
                 }
             }
+            scan.addSuspects(try keys.repeated())
             if scan.needsDuplicateCheck {
                 try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
             }
