@@ -92,7 +92,11 @@ public struct PovertyStandard: Sendable, Hashable, Identifiable {
     /// Bit `i` set for each indicator of the standard, `i` being the catalogue index.
     public let indicatorMask: UInt64
 
-    public func bands(for area: Area) -> [Band] { bands[area] ?? [] }
+    /// Bands by area, `[rural, urban]`, for array look-ups on the hot path.
+    @usableFromInline let bandsByArea: [[Band]]
+
+    @inlinable
+    public func bands(for area: Area) -> [Band] { bandsByArea[area == .rural ? 0 : 1] }
 
     /// The number of indicators, `D` in the Alkire–Foster statistics.
     public var indicatorCount: Int { indicators.count }
@@ -228,7 +232,8 @@ public struct StandardCatalog: Sendable {
                 code: s.code, nameVi: s.nameVi, nameEn: s.nameEn, source: s.source, sourceEn: s.sourceEn,
                 reviewYears: s.reviewYears.from...s.reviewYears.to, listYears: s.listYears.from...s.listYears.to,
                 provisional: s.provisional ?? false, deprivationCutoff: s.deprivationCutoff,
-                bands: bands, indicators: inds, dimensionOf: dims, indicatorMask: mask))
+                bands: bands, indicators: inds, dimensionOf: dims, indicatorMask: mask,
+                bandsByArea: [bands[.rural]!, bands[.urban]!]))
         }
         standards.sort { $0.reviewYears.lowerBound < $1.reviewYears.lowerBound }
         var byYear: [Int: Int] = [:]

@@ -71,6 +71,30 @@ public enum SurveyColumn: String, CaseIterable, Sendable {
     case province = "tinh"
     case commune = "xa_phuong"
     case address = "dia_chi"
+
+    /// Position in `allCases`, for array look-ups on the hot path.
+    static let ordinalTable: [String: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1.rawValue, $0) })
+    var ordinal: Int {
+        switch self {
+        case .householdCode: 0
+        case .year: 1
+        case .area: 2
+        case .size: 3
+        case .yearlyIncome: 4
+        case .monthlyIncome: 5
+        case .unit: 6
+        case .member: 7
+        case .headName: 8
+        case .ethnicMinority: 9
+        case .officialStatus: 10
+        case .noWorkingCapacity: 11
+        case .ethnicity: 12
+        case .causes: 13
+        case .province: 14
+        case .commune: 15
+        case .address: 16
+        }
+    }
 }
 
 /// The header of a survey file, resolved against the contract and the catalogue.
@@ -80,6 +104,8 @@ public struct SurveyLayout: Sendable {
     public let headers: [String]
     /// Position of each known column.
     let position: [SurveyColumn: Int]
+    /// Position of each known column by `SurveyColumn.ordinal` (-1 when absent).
+    let columnPositions: [Int]
     /// Position of each indicator column, by catalogue index (-1 when absent).
     let indicatorPosition: [Int]
     /// Columns the contract does not know, as written (ignored, with a warning).
@@ -131,6 +157,9 @@ public struct SurveyLayout: Sendable {
                 message: "thiếu cột bắt buộc khi có 'tong_thu_nhap_nam' / required with 'tong_thu_nhap_nam'", columnIndex: -1))
         }
         self.position = position
+        var positions = [Int](repeating: -1, count: SurveyColumn.allCases.count)
+        for (column, p) in position { positions[column.ordinal] = p }
+        columnPositions = positions
         self.indicatorPosition = indicatorPosition
         unknownColumns = unknown
         headerIssues = issues
@@ -177,7 +206,10 @@ public struct SurveyLayout: Sendable {
     }
 
     /// Position of a known column, if the file has it.
-    public func index(of column: SurveyColumn) -> Int? { position[column] }
+    public func index(of column: SurveyColumn) -> Int? {
+        let p = columnPositions[column.ordinal]
+        return p < 0 ? nil : p
+    }
 }
 
 /// Parses data rows against a layout. Keeps small caches, so use one per file.
@@ -186,9 +218,13 @@ public struct SurveyRowParser {
     private var foldCache: [String: String] = [:]
     private var standardByYear: [PovertyStandard?]
     private var usableStandard: [String: Bool] = [:]
+    private let positions: [Int]
+    private let indicatorPositions: [Int]
 
     public init(layout: SurveyLayout) {
         self.layout = layout
+        positions = layout.columnPositions
+        indicatorPositions = layout.indicatorPosition
         standardByYear = (SurveyLayout.firstYear...SurveyLayout.lastYear).map {
             layout.standardOverride ?? layout.catalog.standard(forReviewYear: $0)
         }
@@ -202,19 +238,25 @@ public struct SurveyRowParser {
     public mutating func parse(row: Int, cells: [String], issues: inout [SurveyIssue]) -> SurveyRecord? {
         if cells.allSatisfy({ TextFolding.trim($0).isEmpty }) { return nil }
         let before = issues.count
+        // Local copies: the nested functions below must not touch `self.layout` per cell.
+        let positions = self.positions
+        let headers = layout.headers
+        func has(_ column: SurveyColumn) -> Bool { positions[column.ordinal] >= 0 }
         func cell(_ column: SurveyColumn) -> Substring? {
-            guard let p = layout.index(of: column), p < cells.count else { return nil }
+            let p = positions[column.ordinal]
+            guard p >= 0, p < cells.count else { return nil }
             let v = TextFolding.trim(cells[p])
             return v.isEmpty ? nil : v
         }
         func issue(_ column: SurveyColumn, _ message: String) {
-            issues.append(SurveyIssue(row: row, column: layout.header(column), message: message,
-                                      columnIndex: layout.index(of: column) ?? .max))
+            let p = positions[column.ordinal]
+            issues.append(SurveyIssue(row: row, column: p >= 0 ? headers[p] : column.rawValue, message: message,
+                                      columnIndex: p >= 0 ? p : .max))
         }
 
         // ma_ho
         var code = ""
-        if layout.index(of: .householdCode) != nil {
+        if has(.householdCode) {
             if let v = cell(.householdCode) {
                 if v.count > 64 { issue(.householdCode, "mã hộ dài quá 64 ký tự / household code longer than 64 characters") }
                 code = String(v)
@@ -226,7 +268,7 @@ public struct SurveyRowParser {
         // nam
         var year = 0
         var standard: PovertyStandard?
-        if layout.index(of: .year) != nil {
+        if has(.year) {
             if let v = cell(.year) {
                 if let y = Int(v), (SurveyLayout.firstYear...SurveyLayout.lastYear).contains(y) {
                     year = y
@@ -244,7 +286,7 @@ public struct SurveyRowParser {
 
         // khu_vuc
         var area = Area.rural
-        if layout.index(of: .area) != nil {
+        if has(.area) {
             if let v = cell(.area) {
                 switch fold(v) {
                 case "nong_thon", "rural": area = .rural
@@ -265,14 +307,14 @@ public struct SurveyRowParser {
                 if let n = Int(s), (1...50).contains(n) { size = n } else {
                     issue(.size, "'\(s)' không hợp lệ, cần số người từ 1 đến 50 / expected a household size from 1 to 50")
                 }
-            } else if layout.index(of: .size) != nil {
+            } else if has(.size) {
                 issue(.size, "ô trống, cần số nhân khẩu khi có tổng thu nhập năm / empty, the household size is required with a yearly total")
             }
             if let amount, size > 0 { income = .yearlyTotal(amount, size: size) }
         } else if let monthly = cell(.monthlyIncome) {
             if let amount = money(monthly, .monthlyIncome, issue) { income = .monthlyPerCapita(amount) }
-        } else if layout.index(of: .yearlyIncome) != nil || layout.index(of: .monthlyIncome) != nil {
-            let column: SurveyColumn = layout.index(of: .yearlyIncome) != nil ? .yearlyIncome : .monthlyIncome
+        } else if has(.yearlyIncome) || has(.monthlyIncome) {
+            let column: SurveyColumn = has(.yearlyIncome) ? .yearlyIncome : .monthlyIncome
             issue(column, "ô trống, cần thu nhập (đồng) / empty, the income (đồng) is required")
         }
 
@@ -283,7 +325,7 @@ public struct SurveyRowParser {
                 usableStandard[standard.code] = layout.checkIndicatorColumns(for: standard, year: year)
             }
             for ind in standard.indicators {
-                let p = layout.indicatorPosition[ind.index]
+                let p = indicatorPositions[ind.index]
                 guard p >= 0 else { continue }  // reported once on row 1
                 let raw = p < cells.count ? cells[p] : ""
                 switch flag(raw) {
@@ -293,7 +335,7 @@ public struct SurveyRowParser {
                     let v = TextFolding.trim(raw)
                     let what = v.isEmpty ? "ô trống" : "'\(v)' không hợp lệ"
                     let whatEn = v.isEmpty ? "empty" : "invalid"
-                    issues.append(SurveyIssue(row: row, column: layout.headers[p],
+                    issues.append(SurveyIssue(row: row, column: headers[p],
                         message: "\(what), cần 1 (thiếu hụt) hoặc 0 (không), hoặc có/không / \(whatEn), expected 1 (deprived) or 0 (not), or có/không",
                         columnIndex: p))
                 }

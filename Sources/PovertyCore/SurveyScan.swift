@@ -32,6 +32,11 @@ public struct SurveyScan {
     /// Hashes seen more than once, found by a caller that tracks duplicates itself.
     public mutating func addSuspects(_ hashes: Set<UInt64>) { suspects.formUnion(hashes) }
 
+    /// The standard a valid record is classified with.
+    public func standard(of record: SurveyRecord) -> PovertyStandard {
+        parser!.standard(of: record)
+    }
+
     /// Columns the contract ignores, as written (known once the header is read).
     public var unknownColumns: [String] { parser?.layout.unknownColumns ?? [] }
 
@@ -50,13 +55,12 @@ public struct SurveyScan {
     /// Feeds one row. Returns a record for a valid data row; nil for the header,
     /// an empty row, or a row with problems.
     public mutating func consume(row: Int, cells: [String]) -> SurveyRecord? {
-        guard var p = parser else {
+        guard parser != nil else {
             parser = SurveyRowParser(layout: SurveyLayout(header: cells, catalog: catalog, standardOverride: standardOverride))
             return nil
         }
         var found: [SurveyIssue] = []
-        let record = p.parse(row: row, cells: cells, issues: &found)
-        parser = p
+        let record = parser!.parse(row: row, cells: cells, issues: &found)  // in place, no copy
         if !found.isEmpty {
             rowIssueCount += found.count
             for issue in found where rowIssues.count < limit { rowIssues.append(issue) }

@@ -144,6 +144,8 @@ public struct CSVParser {
     /// The text of `bytes`, or nil if they are not valid UTF-8.
     /// `String(validating:as:)` needs macOS 15, and the package supports macOS 14.
     private static func validUTF8(_ bytes: [UInt8]) -> String? {
+        // Fast path: ASCII is valid UTF-8, and decoding it needs no checks.
+        if bytes.withUnsafeBufferPointer({ isASCII($0) }) { return String(decoding: bytes, as: UTF8.self) }
         if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
             return String(validating: bytes, as: UTF8.self)
         }
@@ -156,6 +158,20 @@ public struct CSVParser {
             case .error: return nil
             }
         }
+    }
+
+    /// Eight bytes at a time where it can.
+    private static func isASCII(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = p.count
+        if let base = p.baseAddress {
+            while i + 8 <= n {
+                if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                i += 8
+            }
+        }
+        while i < n { if p[i] >= 0x80 { return false }; i += 1 }
+        return true
     }
 
     private mutating func endRow(_ body: (Int, [String]) throws -> Void) throws {

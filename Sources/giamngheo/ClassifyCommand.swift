@@ -42,8 +42,10 @@ struct ClassifyCommand: ParsableCommand {
         try spool.append { out in
             if json { out.append(contentsOf: "[".utf8) } else { CSV.appendRow(Self.columns, to: &out) }
         }
-        let scan = try SurveyFileReader(path: file, standard: try resolveStandard(standard)).read { record, standard, scan in
-            guard !scan.hasIssues else { return }  // keep validating, stop producing
+        let scan: SurveyScan
+        do {
+            scan = try SurveyFileReader(path: file, standard: try resolveStandard(standard)).read { record, standard, hasIssues in
+            guard !hasIssues else { return }  // keep validating, stop producing
             let c = Classifier.classify(record.answers, under: standard)
             try spool.append { out in
                 if json {
@@ -54,8 +56,13 @@ struct ClassifyCommand: ParsableCommand {
                 }
             }
             first = false
+            }
+        } catch {
+            spool.discard()
+            throw error
         }
         if scan.hasIssues {
+            spool.discard()
             Terminal.report(scan.issues())
             throw Exit.dataError
         }

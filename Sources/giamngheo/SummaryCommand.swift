@@ -41,8 +41,8 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         var builder = SummaryBuilder(byUnit: by != nil)
         var mixed: SummaryBuilder.Error?
-        let scan = try SurveyFileReader(path: file, standard: try resolveStandard(standard)).read { record, standard, scan in
-            guard !scan.hasIssues, mixed == nil else { return }
+        let scan = try SurveyFileReader(path: file, standard: try resolveStandard(standard)).read { record, standard, hasIssues in
+            guard !hasIssues, mixed == nil else { return }
             let c = Classifier.classify(record.answers, under: standard)
             do {
                 try builder.add(householdCode: record.householdCode, unit: record.unitCode, year: record.year,

@@ -43,37 +43,62 @@ enum Terminal {
     }
 }
 
-/// Output held back until the whole input is known to be valid: in memory up to a
-/// few megabytes, then in an anonymous temporary file. Memory stays flat.
+/// Output held back until the whole input is known to be valid.
+///
+/// When standard output is a regular file (`> out.csv`), bytes go straight to it and a
+/// `discard()` truncates it back to where it started, so a bad input leaves nothing.
+/// Otherwise (a pipe, a terminal) they wait in memory up to a few megabytes, then in an
+/// anonymous temporary file, and `deliver()` copies them out. Memory stays flat.
 final class Spool {
     private(set) var buffer: [UInt8] = []
     private var file: UnsafeMutablePointer<FILE>?
     private let memoryLimit: Int
     private let chunk = 1 << 20
+    /// Set when writing straight to a regular file: the offset to truncate back to.
+    private let directStart: off_t?
 
     init(memoryLimit: Int = 4 << 20) {
         self.memoryLimit = memoryLimit
         buffer.reserveCapacity(chunk + 4096)
+        var info = stat()
+        if fstat(Terminal.standardOutput, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+            let appending = fcntl(Terminal.standardOutput, F_GETFL) & O_APPEND != 0
+            directStart = appending ? info.st_size : lseek(Terminal.standardOutput, 0, SEEK_CUR)
+        } else {
+            directStart = nil
+        }
     }
 
     deinit { if let file { fclose(file) } }
 
-    /// Call after appending to `buffer` through `append`.
     func append(_ body: (inout [UInt8]) -> Void) throws {
         body(&buffer)
+        guard buffer.count >= chunk else { return }
+        if directStart != nil {
+            Terminal.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         if file == nil && buffer.count >= memoryLimit {
             guard let f = tmpfile() else { throw SpoolError.cannotCreate(String(cString: strerror(errno))) }
             file = f
         }
-        if let file, buffer.count >= chunk {
-            try flush(to: file)
-        }
+        if let file { try flush(to: file) }
     }
 
     private func flush(to f: UnsafeMutablePointer<FILE>) throws {
         let written = buffer.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
         guard written == buffer.count else { throw SpoolError.cannotCreate(String(cString: strerror(errno))) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The input was bad: nothing of this output may remain.
+    func discard() {
+        buffer.removeAll()
+        if let start = directStart {
+            _ = ftruncate(Terminal.standardOutput, start)
+            _ = lseek(Terminal.standardOutput, start, SEEK_SET)
+        }
     }
 
     /// Copies everything to standard output.
@@ -89,12 +114,15 @@ final class Spool {
             }
         } else {
             Terminal.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
         }
     }
 
     enum SpoolError: Error, CustomStringConvertible {
         case cannotCreate(String)
-        var description: String { "không ghi được tệp tạm / cannot write a temporary file: \(self)" }
+        var description: String {
+            switch self { case .cannotCreate(let why): "không ghi được tệp tạm / cannot write a temporary file: \(why)" }
+        }
     }
 }
 
@@ -105,7 +133,8 @@ struct SurveyFileReader {
     let standard: PovertyStandard?
 
     /// Returns the scan (its issues say whether the file was valid).
-    func read(_ record: (SurveyRecord, PovertyStandard, SurveyScan) throws -> Void) throws -> SurveyScan {
+    /// `record` gets each valid row, its standard, and whether any problem was found so far.
+    func read(_ record: (SurveyRecord, PovertyStandard, _ hasIssues: Bool) throws -> Void) throws -> SurveyScan {
         let source: any RowSource
         do { source = try Spreadsheet.open(path: path) } catch let error as SpreadsheetError {
             Terminal.error(error.description)
@@ -117,9 +146,9 @@ struct SurveyFileReader {
         let keys = RepeatedValues()
         do {
             try source.forEachRow { row, cells in
-                if let r = scan.consume(row: row, cells: cells), let parser = scan.parser {
+                if let r = scan.consume(row: row, cells: cells) {
                     try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode))
-                    try record(r, parser.standard(of: r), scan)
+                    try record(r, scan.standard(of: r), scan.hasIssues)
                 }
             }
             scan.addSuspects(try keys.repeated())
