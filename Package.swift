@@ -52,6 +52,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore"], swiftSettings: strict),
+        .testTarget(name: "giamngheoTests", dependencies: ["giamngheo"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore"], swiftSettings: strict),
         .testTarget(
             name: "SpreadsheetsTests", dependencies: ["Spreadsheets"],
