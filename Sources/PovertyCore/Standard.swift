@@ -70,8 +70,9 @@ public struct Band: Sendable, Hashable {
     public let lineEn: String
 }
 
-/// A national multidimensional poverty standard, as data.
-public struct PovertyStandard: Sendable, Hashable, Identifiable {
+/// A national multidimensional poverty standard, as data. Immutable; a class so that
+/// handing it to each of a million rows costs one reference, not a copy.
+public final class PovertyStandard: Sendable, Hashable, Identifiable {
     public var id: String { code }
     public let code: String
     public let nameVi: String
@@ -91,15 +92,40 @@ public struct PovertyStandard: Sendable, Hashable, Identifiable {
     public let dimensionOf: [String: Dimension]
     /// Bit `i` set for each indicator of the standard, `i` being the catalogue index.
     public let indicatorMask: UInt64
-
     /// Bands by area, `[rural, urban]`, for array look-ups on the hot path.
     @usableFromInline let bandsByArea: [[Band]]
+
+    init(code: String, nameVi: String, nameEn: String, source: String, sourceEn: String,
+         reviewYears: ClosedRange<Int>, listYears: ClosedRange<Int>, provisional: Bool, deprivationCutoff: Int,
+         bands: [Area: [Band]], indicators: [Indicator], dimensionOf: [String: Dimension], indicatorMask: UInt64) {
+        self.code = code
+        self.nameVi = nameVi
+        self.nameEn = nameEn
+        self.source = source
+        self.sourceEn = sourceEn
+        self.reviewYears = reviewYears
+        self.listYears = listYears
+        self.provisional = provisional
+        self.deprivationCutoff = deprivationCutoff
+        self.bands = bands
+        self.indicators = indicators
+        self.dimensionOf = dimensionOf
+        self.indicatorMask = indicatorMask
+        bandsByArea = [bands[.rural] ?? [], bands[.urban] ?? []]
+    }
 
     @inlinable
     public func bands(for area: Area) -> [Band] { bandsByArea[area == .rural ? 0 : 1] }
 
     /// The number of indicators, `D` in the Alkire–Foster statistics.
     public var indicatorCount: Int { indicators.count }
+
+    public static func == (a: PovertyStandard, b: PovertyStandard) -> Bool {
+        a === b || (a.code == b.code && a.bands == b.bands && a.indicatorMask == b.indicatorMask
+                    && a.reviewYears == b.reviewYears && a.deprivationCutoff == b.deprivationCutoff)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
 /// The set of standards and indicators in force, loaded from a definitions file and
@@ -232,8 +258,7 @@ public struct StandardCatalog: Sendable {
                 code: s.code, nameVi: s.nameVi, nameEn: s.nameEn, source: s.source, sourceEn: s.sourceEn,
                 reviewYears: s.reviewYears.from...s.reviewYears.to, listYears: s.listYears.from...s.listYears.to,
                 provisional: s.provisional ?? false, deprivationCutoff: s.deprivationCutoff,
-                bands: bands, indicators: inds, dimensionOf: dims, indicatorMask: mask,
-                bandsByArea: [bands[.rural]!, bands[.urban]!]))
+                bands: bands, indicators: inds, dimensionOf: dims, indicatorMask: mask))
         }
         standards.sort { $0.reviewYears.lowerBound < $1.reviewYears.lowerBound }
         var byYear: [Int: Int] = [:]

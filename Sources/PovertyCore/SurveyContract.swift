@@ -37,7 +37,9 @@ public struct SurveyRecord: Sendable, Hashable {
     public var rowNumber: Int
     public var householdCode: String
     public var year: Int
-    public var standardCode: String
+    public var standardCode: String { standard.code }
+    /// The standard the row is classified with (by its year, or `--standard`).
+    public var standard: PovertyStandard
     public var answers: HouseholdAnswers
     public var unitCode: String?
     public var memberCode: String?
@@ -232,6 +234,8 @@ public struct SurveyRowParser {
 
     /// Header problems, including indicator columns missing for the standards met so far.
     public var headerIssues: [SurveyIssue] { layout.headerIssues }
+    /// How many header issues there are, without copying them.
+    public var headerIssueCount: Int { layout.headerIssues.count }
 
     /// Parses one data row. Appends every problem found to `issues` and returns nil if there was any.
     /// A row whose cells are all empty is skipped (returns nil, no issue).
@@ -258,7 +262,7 @@ public struct SurveyRowParser {
         var code = ""
         if has(.householdCode) {
             if let v = cell(.householdCode) {
-                if v.count > 64 { issue(.householdCode, "mã hộ dài quá 64 ký tự / household code longer than 64 characters") }
+                if v.utf8.count > 64 && v.count > 64 { issue(.householdCode, "mã hộ dài quá 64 ký tự / household code longer than 64 characters") }
                 code = String(v)
             } else {
                 issue(.householdCode, "ô trống, cần mã hộ / empty, a household code is required")
@@ -375,7 +379,7 @@ public struct SurveyRowParser {
 
         guard issues.count == before, let standard else { return nil }
         return SurveyRecord(
-            rowNumber: row, householdCode: code, year: year, standardCode: standard.code,
+            rowNumber: row, householdCode: code, year: year, standard: standard,
             answers: HouseholdAnswers(area: area, income: income, deprivations: mask),
             unitCode: cell(.unit).map(String.init), memberCode: cell(.member).map(String.init),
             headName: cell(.headName).map(String.init), ethnicMinority: minority, officialStatus: official,

@@ -33,9 +33,7 @@ public struct SurveyScan {
     public mutating func addSuspects(_ hashes: Set<UInt64>) { suspects.formUnion(hashes) }
 
     /// The standard a valid record is classified with.
-    public func standard(of record: SurveyRecord) -> PovertyStandard {
-        parser!.standard(of: record)
-    }
+    public func standard(of record: SurveyRecord) -> PovertyStandard { record.standard }
 
     /// Columns the contract ignores, as written (known once the header is read).
     public var unknownColumns: [String] { parser?.layout.unknownColumns ?? [] }
@@ -45,9 +43,12 @@ public struct SurveyScan {
 
     /// An empty file (no header row) counts as one problem, as `issues()` reports it.
     public var totalIssues: Int {
-        guard let parser else { return 1 }
-        return parser.headerIssues.count + rowIssueCount + duplicateCount
+        guard parser != nil else { return 1 }
+        return headerIssueCount + rowIssueCount + duplicateCount
     }
+
+    /// Kept in step with the parser's header issues, so that `hasIssues` is cheap per row.
+    private var headerIssueCount = 0
 
     /// True when a second pass is needed to confirm repeated household codes.
     public var needsDuplicateCheck: Bool { !suspects.isEmpty }
@@ -57,10 +58,12 @@ public struct SurveyScan {
     public mutating func consume(row: Int, cells: [String]) -> SurveyRecord? {
         guard parser != nil else {
             parser = SurveyRowParser(layout: SurveyLayout(header: cells, catalog: catalog, standardOverride: standardOverride))
+            headerIssueCount = parser!.headerIssueCount
             return nil
         }
         var found: [SurveyIssue] = []
         let record = parser!.parse(row: row, cells: cells, issues: &found)  // in place, no copy
+        headerIssueCount = parser!.headerIssueCount
         if !found.isEmpty {
             rowIssueCount += found.count
             for issue in found where rowIssues.count < limit { rowIssues.append(issue) }

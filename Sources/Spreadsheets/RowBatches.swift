@@ -19,6 +19,18 @@ public struct RowBatches: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> Iterator {
+        Iterator(channel: start())
+    }
+
+    /// The same batches for a synchronous consumer: the reader thread parses while
+    /// `body` works on the previous batch, so two cores share the job.
+    public func forEachBatch(_ body: (Element) throws -> Void) throws {
+        let channel = start()
+        defer { channel.stop() }
+        while let batch = try channel.receiveBlocking() { try body(batch) }
+    }
+
+    private func start() -> Channel {
         let channel = Channel(capacity: capacity)
         let source = self.source
         let batchSize = self.batchSize
@@ -41,7 +53,7 @@ public struct RowBatches: AsyncSequence, Sendable {
         }
         thread.stackSize = 8 << 20
         thread.start()
-        return Iterator(channel: channel)
+        return channel
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -81,13 +93,36 @@ public struct RowBatches: AsyncSequence, Sendable {
             while queue.count >= capacity && !stopped { condition.wait() }
             if stopped { condition.unlock(); throw Stopped() }
             queue.append(batch)
+            condition.broadcast()
             condition.unlock()
+        }
+
+        /// Tells the reader to stop at its next batch.
+        func stop() {
+            condition.lock(); stopped = true; condition.broadcast(); condition.unlock()
+        }
+
+        /// Waits for the next batch; nil at the end.
+        func receiveBlocking() throws -> Element? {
+            condition.lock()
+            while queue.isEmpty && !done { condition.wait() }
+            if !queue.isEmpty {
+                let batch = queue.removeFirst()
+                condition.broadcast()
+                condition.unlock()
+                return batch
+            }
+            let failure = self.failure
+            condition.unlock()
+            if let failure { throw failure }
+            return nil
         }
 
         func finish(_ error: (any Error)?) {
             condition.lock()
             done = true
             failure = error is Stopped ? nil : error
+            condition.broadcast()
             if let w = waiting {
                 waiting = nil
                 condition.unlock()

@@ -135,7 +135,7 @@ struct SurveyFileReader {
     /// Returns the scan (its issues say whether the file was valid).
     /// `record` gets each valid row, its standard, and whether any problem was found so far.
     func read(_ record: (SurveyRecord, PovertyStandard, _ hasIssues: Bool) throws -> Void) throws -> SurveyScan {
-        let source: any RowSource
+        let source: any RowSource & Sendable
         do { source = try Spreadsheet.open(path: path) } catch let error as SpreadsheetError {
             Terminal.error(error.description)
             throw Exit.noInput
@@ -145,10 +145,13 @@ struct SurveyFileReader {
         var scan = SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
         let keys = RepeatedValues()
         do {
-            try source.forEachRow { row, cells in
-                if let r = scan.consume(row: row, cells: cells) {
-                    try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode))
-                    try record(r, scan.standard(of: r), scan.hasIssues)
+            // The reader thread parses the next rows while this one checks and classifies.
+            try RowBatches(source, batchSize: 512, capacity: 4).forEachBatch { batch in
+                for (row, cells) in batch {
+                    if let r = scan.consume(row: row, cells: cells) {
+                        try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode))
+                        try record(r, r.standard, scan.hasIssues)
+                    }
                 }
             }
             scan.addSuspects(try keys.repeated())
