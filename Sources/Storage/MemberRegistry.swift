@@ -124,14 +124,19 @@ public struct MemberRegistry: Sendable {
     /// Finds members by name (ignoring diacritics and case: `nguyen van an` finds `Nguyễn Văn An`,
     /// `dang` finds `Đặng`), by member code, or by citizen ID. Limited to `scope`'s branch.
     public func search(_ text: String, scope: Scope = .everything, limit: Int = 50) async throws -> [MemberHit] {
-        let folded = TextFolding.foldForSearch(text)
+        // `%` and `_` are plain characters: fold around underscores (foldForSearch would turn them
+        // into spaces) and escape both in every LIKE pattern, the citizen-ID prefix included.
+        let folded = text.split(separator: "_", omittingEmptySubsequences: false).map { TextFolding.foldForSearch($0) }.joined(separator: "_")
         guard !folded.isEmpty else { return [] }
-        let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        func literal(_ s: String) -> String {
+            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        }
+        let pattern = "%" + literal(folded) + "%"
         var query: SQLQueryString = """
             SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id FROM members m
             LEFT JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL
-            WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text) OR m.citizen_id LIKE \(bind: text + "%"))
+            WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
+                   OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
             """
         if let units = scope.unitIDs {
             if units.isEmpty { return [] }

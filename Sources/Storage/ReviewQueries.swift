@@ -73,19 +73,23 @@ public struct ReviewQueries: Sendable {
     /// first, so e.g. the 2021 baseline counted under district federations shows under
     /// today's commune/ward and sector unions. Counts of units whose line ended without a
     /// successor are returned in `orphaned`.
+    /// With `.reviewDate`, reviews of a unit that ended during the year (the importer accepts any
+    /// unit that existed in the year) count under its successor on 31 December, not nowhere.
+    /// `scope` applies to where the counts land, so a branch of today's tree also gets what its
+    /// predecessors counted.
     public func rolledUp(year: Int, basis: TreeBasis, history: OrgHistory? = nil, scope: Scope = .everything)
         async throws -> (tree: OrgTree, totals: [Int: StatusCounts], orphaned: [Int: StatusCounts]) {
         let history = if let history { history } else { try await store.units.history() }
-        let own = try await countsByUnit(year: year, scope: scope)
-        switch basis {
-        case .reviewDate:
-            let tree = history.tree(on: Day.endOfYear(year))
-            return (tree, history.rollUp(own, on: tree, zero: StatusCounts(), combine: +), [:])
-        case .rebased(let day):
-            let tree = history.tree(on: day)
-            let moved = history.rebase(own, onto: day, combine: +)
-            return (tree, history.rollUp(moved.counts, on: tree, zero: StatusCounts(), combine: +), moved.orphaned)
+        let own = try await countsByUnit(year: year)
+        let day = switch basis {
+        case .reviewDate: Day.endOfYear(year)
+        case .rebased(let day): day
         }
+        let tree = history.tree(on: day)
+        let moved = history.rebase(own, onto: day, combine: +)
+        let counts = moved.counts.filter { scope.contains($0.key) }
+        let orphaned = moved.orphaned.filter { scope.contains($0.key) }
+        return (tree, history.rollUp(counts, on: tree, zero: StatusCounts(), combine: +), orphaned)
     }
 
     /// Households whose class on the commune's official list differs from ours.

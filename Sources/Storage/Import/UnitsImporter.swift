@@ -93,6 +93,10 @@ public struct UnitsImporter: Sendable {
             for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 > b.from }) ?? true {
                 log.add(header.issue(row: b.row, "tu_ngay", "giai đoạn chồng lên dòng \(a.row); dòng trước cần ngày kết thúc trước ngày này / overlaps row \(a.row)"))
             }
+            // A gap would leave the unit active with no name or parent (a stray root of the tree).
+            for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 < b.from }) ?? false {
+                log.add(header.issue(row: b.row, "tu_ngay", "giai đoạn cách dòng \(a.row) một khoảng trống; giai đoạn này phải bắt đầu ngay sau ngày kết thúc của dòng \(a.row) / leaves a gap after row \(a.row): start the day after it ends"))
+            }
             plans[code] = plan
         }
         let existing = try await store.units.history()

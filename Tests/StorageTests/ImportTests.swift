@@ -1,0 +1,473 @@
+import Foundation
+import PovertyCore
+@testable import Storage
+import SQLKit
+import Testing
+
+/// Imports of units, members and the annual survey: all or nothing, idempotent, exact counts.
+@Suite struct ImportTests {
+    /// Five 2021 reviews on the small tree. HO-01 names only its member (DV-01, in C1).
+    static let seedSurvey: [[String]] = [
+        Files.surveyHeader,
+        Files.poor("HO-01", 2021, member: "DV-01"),
+        Files.nearPoor("HO-02", 2021, unit: "C3", member: "DV-03"),
+        Files.average("HO-03", 2021, unit: "C3"),
+        Files.notPoor("HO-04", 2021, unit: "C2"),
+        Files.review("HO-05", 2021, unit: "C1", income: "61.000.000", deprived: Files.three, official: "can_ngheo"),
+    ]
+
+    static func seed(_ store: Store, survey: Bool = true) async throws {
+        try await store.importUnits(Files.smallTree)
+        try await store.importMembers(Files.smallMembers)
+        if survey { try await store.importSurvey(seedSurvey) }
+    }
+
+    static func result(rows: Int, added: Int = 0, updated: Int = 0, unchanged: Int = 0, created: Int = 0) -> ImportResult {
+        var r = ImportResult()
+        r.rows = rows; r.added = added; r.updated = updated; r.unchanged = unchanged; r.created = created
+        return r
+    }
+
+    static func cells(_ issues: [SurveyIssue]) -> [String] { issues.map { "\($0.row) \($0.column)" } }
+
+    // MARK: all or nothing
+
+    @Test(arguments: TestDatabase.available)
+    func aBadLastUnitsRowWritesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.unitsHeader,
+                Files.unit("C4", "CĐCS Công ty Bia Hoa Lư", "cong_doan_co_so", parent: "H1", from: "01/01/2020"),
+                Files.unit("C1", "CĐCS Công ty May Hoa Lư", "cong_doan_co_so", parent: "H2", from: "01/01/2010"),
+                Files.unit("C5", "CĐCS Công ty Đá Hoa Lư", "khong_ro", parent: "H1", from: "01/01/2020"),
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importUnits(file) }
+            #expect(Self.cells(rejected.issues) == ["4 Loại"])
+            #expect(rejected.total == 1)
+            #expect(rejected.issues[0].message.hasPrefix("'khong_ro' không hợp lệ"))
+            #expect(rejected.description.hasPrefix("dòng 4, cột Loại: "))
+            expectSame(before, try await Tables.snapshot(store))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBadLastMembersRowWritesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.membersHeader,
+                Files.member("DV-05", "Hoàng Văn Em", cccd: "037092001999", born: "01/01/1992", sex: "Nam", unit: "C2", joined: "01/01/2020", household: "HO-09"),
+                Files.member("DV-01", "Nguyễn Văn An (sửa)", cccd: "037085001234", born: "12/03/1985", sex: "Nam", unit: "C2", joined: "01/01/2024"),
+                Files.member("DV-06", "Vũ Thị Gấm", cccd: "03719300199", born: "01/01/1993", sex: "Nữ", unit: "C3", joined: "01/01/2020"),
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importMembers(file) }
+            #expect(Self.cells(rejected.issues) == ["4 Số CCCD"])
+            #expect(rejected.total == 1)
+            expectSame(before, try await Tables.snapshot(store))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBadLastSurveyRowWritesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.surveyHeader,
+                Files.poor("HO-06", 2022, unit: "C2"),
+                Files.review("HO-01", 2021, member: "DV-01", income: "200.000.000"),
+                Files.nearPoor("HO-02", 2022, unit: "C3", member: "DV-03"),
+                Files.poor("HO-07", 2022, unit: "C9"),
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importSurvey(file) }
+            #expect(Self.cells(rejected.issues) == ["5 Đơn vị"])
+            #expect(rejected.total == 1)
+            expectSame(before, try await Tables.snapshot(store))
+
+            // A bad cell of the contract (not the registry) on the last row: the same.
+            var bad = Files.poor("HO-07", 2022, unit: "C2")
+            bad[4] = "miền núi"
+            let rejected2 = try await #require(throws: ImportRejected.self) { try await store.importSurvey(Array(file.dropLast()) + [bad]) }
+            #expect(Self.cells(rejected2.issues) == ["5 Khu vực"])
+            expectSame(before, try await Tables.snapshot(store))
+        }
+    }
+
+    /// A problem found only while writing (a transfer dated before the current membership)
+    /// rolls back the rows written before it.
+    @Test(arguments: TestDatabase.available)
+    func aFailureWhileWritingRollsBackEverything(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.membersHeader,
+                Files.member("DV-05", "Hoàng Văn Em", cccd: "037092001999", born: "01/01/1992", sex: "Nam", unit: "C2", joined: "01/01/2020", household: "HO-09"),
+                Files.member("DV-01", "Nguyễn Văn An", cccd: "037085001234", born: "12/03/1985", sex: "Nam", unit: "C2", joined: "01/01/2014"),
+            ]
+            let error = try await #require(throws: StorageError.self) { try await store.importMembers(file) }
+            #expect(error.description.hasPrefix("dòng 3: "))
+            expectSame(before, try await Tables.snapshot(store))
+        }
+    }
+
+    // MARK: errors, each naming its row and column
+
+    @Test(arguments: TestDatabase.available)
+    func surveyErrorsAgainstTheRegistry(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            try await store.importUnits([Files.unitsHeader, Files.unit("C4", "CĐCS Công ty Bia Hoa Lư", "cong_doan_co_so", parent: "H1", from: "01/01/2023")])
+            try await store.importMembers([Files.membersHeader,
+                                           Files.member("DV-08", "Đỗ Văn Hải", unit: "C1", joined: "01/01/2015", left: "30/06/2022")])
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.surveyHeader,
+                Files.poor("HO-20", 2022, unit: "C9"),                      // 2: unknown unit
+                Files.poor("HO-21", 2022, unit: "C4"),                      // 3: C4 starts in 2023
+                Files.poor("HO-20", 2022, unit: "C1"),                      // 4: HO-20 again in 2022
+                Files.poor("HO-22", 2022, member: "DV-99"),                 // 5: unknown member code
+                Files.poor("HO-23", 2022, member: "037000000001"),          // 6: unknown citizen ID
+                Files.poor("HO-24", 2022, member: "DV-08"),                 // 7: left mid-2022, no unit at the end of the year
+                Files.poor("HO-20", 2021, unit: "C1"),                      // 8: same code, other year: fine
+                Files.poor("HO-25", 2023, unit: "C4"),                      // 9: fine
+                Files.poor("HO-26", 2022, member: "035195001111"),          // 10: DV-04 by citizen ID: fine
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importSurvey(file) }
+            #expect(Self.cells(rejected.issues) == ["2 Đơn vị", "3 Đơn vị", "4 Mã hộ", "5 Mã đoàn viên", "6 Mã đoàn viên", "7 Đơn vị"])
+            #expect(rejected.total == 6)
+            let m = rejected.issues.map(\.message)
+            #expect(m[0].hasPrefix("không có đơn vị mã 'C9'"))
+            #expect(m[1].hasPrefix("đơn vị 'C4' không hoạt động trong năm 2022"))
+            #expect(m[2].hasPrefix("mã hộ 'HO-20' đã có ở dòng 2 cho năm 2022"))
+            #expect(m[3].hasPrefix("không có đoàn viên mã hoặc CCCD 'DV-99'"))
+            #expect(m[4].hasPrefix("không có đoàn viên mã hoặc CCCD '037000000001'"))
+            #expect(m[5].hasPrefix("không xác định được đơn vị"))
+            expectSame(before, try await Tables.snapshot(store))
+
+            // Without the bad rows the rest goes in.
+            let good = [file[0], file[7], file[8], file[9]]
+            #expect(try await store.importSurvey(good) == Self.result(rows: 3, added: 3, created: 3))
+            let dv04 = try await store.memberID("DV-04")
+            #expect(try await store.reviews.households(ofMember: dv04) == ["HO-26"])
+        }
+    }
+
+    /// A unit's periods must follow one another: an overlap or a gap is refused (in a gap the unit
+    /// would be active without name or parent, and a re-import could never find it unchanged).
+    @Test(arguments: TestDatabase.available)
+    func unitPeriodsMustFollowOneAnother(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let file = Files.smallTree + [
+                Files.unit("C4", "CĐCS Công ty Bia Hoa Lư", "cong_doan_co_so", parent: "H1", from: "01/01/2012", to: "31/12/2015"),
+                Files.unit("C4", "CĐCS Công ty CP Bia Hoa Lư", "cong_doan_co_so", parent: "H1", from: "01/06/2015", to: "31/12/2019"),
+                Files.unit("C4", "CĐCS Công ty CP Bia Hà Nam", "cong_doan_co_so", parent: "H2", from: "01/01/2021"),
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importUnits(file) }
+            #expect(Self.cells(rejected.issues) == ["9 Từ ngày", "10 Từ ngày"])
+            #expect(rejected.issues.first?.message.hasPrefix("giai đoạn chồng lên dòng 8") == true)
+            #expect(rejected.issues.last?.message.hasPrefix("giai đoạn cách dòng 9") == true)
+            #expect(try await store.count("units") == 0)
+
+            var fixed = file
+            fixed[8][4] = "01/01/2016"
+            fixed[9][4] = "01/01/2020"
+            #expect(try await store.importUnits(fixed) == Self.result(rows: 9, added: 7, created: 7))
+            #expect(try await store.importUnits(fixed) == Self.result(rows: 9, unchanged: 7))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func memberErrors(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.membersHeader,
+                Files.member("DV-10", "Ngô Văn Mười", cccd: "03708500123", born: "12/03/1985", sex: "Nam"),     // 2: 11 digits
+                Files.member("DV-11", "Ngô Văn Một", cccd: "099085001235", born: "12/03/1985", sex: "Nam"),    // 3: province 099
+                Files.member("DV-12", "Ngô Văn Hai", cccd: "037086001236", born: "12/03/1985", sex: "Nam"),    // 4: born 1986 by the number
+                Files.member("DV-13", "Ngô Văn Ba", cccd: "037185001237", born: "12/03/1985", sex: "Nam"),     // 5: a woman by the number
+                Files.member("DV-15", "Ngô Văn Năm", cccd: "037090001238", born: "01/01/1990", sex: "Nam"),    // 6: fine
+                Files.member("DV-16", "Ngô Văn Sáu", cccd: "037090001238", born: "01/01/1990", sex: "Nam"),    // 7: CCCD of row 6
+                Files.member("DV-17", "Ngô Văn Bảy", cccd: "037085001234", born: "12/03/1985", sex: "Nam"),    // 8: CCCD of DV-01
+                Files.member("DV-18", "Ngô Văn Tám", unit: "C9", joined: "01/01/2020"),                        // 9: unknown unit
+                Files.member("DV-19", "Ngô Văn Chín", unit: "C1", joined: "01/01/2005"),                       // 10: C1 starts in 2010
+                Files.member("DV-15", "Ngô Văn Năm", cccd: "037090001239", born: "01/01/1990", sex: "Nam"),    // 11: code of row 6
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importMembers(file) }
+            #expect(Self.cells(rejected.issues) == ["2 Số CCCD", "3 Số CCCD", "4 Số CCCD", "5 Số CCCD", "7 Số CCCD", "8 Số CCCD",
+                                                    "9 Mã đơn vị", "10 Ngày vào", "11 Mã đoàn viên"])
+            #expect(rejected.total == 9)
+            let m = rejected.issues.map(\.message)
+            #expect(m[0] == "'03708500123': \(CitizenID.Problem.notTwelveDigits.description)")
+            #expect(m[1] == "'099085001235': \(CitizenID.Problem.badProvince.description)")
+            #expect(m[2] == "'037086001236': \(CitizenID.Problem.birthYearMismatch.description)")
+            #expect(m[3] == "'037185001237': \(CitizenID.Problem.sexMismatch.description)")
+            #expect(m[4].hasPrefix("số CCCD đã có ở dòng 6"))
+            #expect(m[5].hasPrefix("số CCCD đã thuộc đoàn viên 'DV-01'"))
+            #expect(m[6].hasPrefix("không có đơn vị mã 'C9'"))
+            #expect(m[7].hasPrefix("đơn vị 'C1' không hoạt động ngày 01/01/2005"))
+            #expect(m[8].hasPrefix("mã 'DV-15' đã có ở dòng 6"))
+            expectSame(before, try await Tables.snapshot(store))
+
+            // The registry refuses a bad number too.
+            await #expect(throws: StorageError.badCitizenID("037085001234", CitizenID.Problem.sexMismatch.description)) {
+                try await store.members.save(MemberRecord(code: "DV-20", fullName: "Ngô Thị Hai Mươi", citizenID: "037085001234",
+                                                          birthDate: day(1985, 3, 12), sex: .female), actor: "test")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func moreThanTwoHundredProblems(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            // Rows 2–131 break the contract (area), rows 132–251 name an unknown unit.
+            var file = [Files.surveyHeader]
+            for i in 0..<130 { var r = Files.poor("HA-\(i)", 2022, unit: "C1"); r[4] = "vùng cao"; file.append(r) }
+            for i in 0..<120 { file.append(Files.poor("HB-\(i)", 2022, unit: "C9")) }
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importSurvey(file) }
+            #expect(rejected.total == 250)
+            #expect(rejected.issues.count == 200)
+            #expect(rejected.issues.map(\.row) == Array(2...201))
+            #expect(rejected.issues.prefix(130).allSatisfy { $0.column == "Khu vực" })
+            #expect(rejected.issues.suffix(70).allSatisfy { $0.column == "Đơn vị" })
+            #expect(try await store.count("reviews") == 0)
+
+            var members = [Files.membersHeader]
+            for i in 0..<230 { members.append(Files.member("X-\(i)", "Người \(i)", cccd: "12345")) }
+            let rejected2 = try await #require(throws: ImportRejected.self) { try await store.importMembers(members) }
+            #expect(rejected2.total == 230)
+            #expect(rejected2.issues.count == 200)
+            #expect(rejected2.issues.last?.row == 201)
+            #expect(try await store.count("members") == 4)
+        }
+    }
+
+    // MARK: idempotence and corrections
+
+    @Test(arguments: TestDatabase.available)
+    func importingTheSameFilesTwiceChangesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            #expect(try await store.importUnits(Files.smallTree) == Self.result(rows: 6, added: 6, created: 6))
+            #expect(try await store.importUnits(RebaseTests.units) == Self.result(rows: 18, added: 14, created: 14))
+            #expect(try await store.importMembers(Files.smallMembers) == Self.result(rows: 4, added: 4, created: 4))
+            // HO-01 exists already: the members file created it.
+            #expect(try await store.importSurvey(Self.seedSurvey) == Self.result(rows: 5, added: 5, created: 4))
+            let data = try await Tables.snapshot(store, only: Tables.data)
+            let (imports, audit) = (try await store.count("imports"), try await store.count("audit_log"))
+
+            #expect(try await store.importUnits(Files.smallTree) == Self.result(rows: 6, unchanged: 6))
+            #expect(try await store.importUnits(RebaseTests.units) == Self.result(rows: 18, unchanged: 14))
+            #expect(try await store.importMembers(Files.smallMembers) == Self.result(rows: 4, unchanged: 4))
+            #expect(try await store.importSurvey(Self.seedSurvey) == Self.result(rows: 5, unchanged: 5))
+            expectSame(data, try await Tables.snapshot(store, only: Tables.data))
+            // Each run is still recorded, with what it did.
+            #expect(try await store.count("imports") == imports + 4)
+            #expect(try await store.count("audit_log") == audit + 4)
+            let last = try #require(try await store.audit.entries(entity: "import").last)
+            #expect(last.action == "nhap_khao_sat")
+            #expect(last.detail == "khao-sat.csv: 5 dòng, thêm 0, sửa 0, không đổi 5")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aCorrectedFileUpdatesOnlyWhatChanged(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let reviewsBefore = try await Tables.snapshot(store, only: ["reviews"])["reviews"]!
+
+            // Survey: HO-04's income corrected.
+            var corrected = Self.seedSurvey
+            corrected[4] = Files.review("HO-04", 2021, unit: "C2", income: "100.000.000")
+            #expect(try await store.importSurvey(corrected, file: "khao-sat-sua.csv") == Self.result(rows: 5, updated: 1, unchanged: 4))
+            let reviewsAfter = try await Tables.snapshot(store, only: ["reviews"])["reviews"]!
+            #expect(reviewsAfter.count == 5)
+            let income = Tables.all.first { $0.name == "reviews" }!.columns.firstIndex(of: "yearly_income")!
+            let status = Tables.all.first { $0.name == "reviews" }!.columns.firstIndex(of: "status")!
+            let importID = Tables.all.first { $0.name == "reviews" }!.columns.firstIndex(of: "import_id")!
+            for (i, (old, new)) in zip(reviewsBefore, reviewsAfter).enumerated() {
+                if i == 3 {
+                    #expect(old[income] == "150000000" && new[income] == "100000000")
+                    #expect(old[status] == "khong_ngheo" && new[status] == "muc_song_trung_binh")
+                    #expect(old[importID] == "3" && new[importID] == "4")
+                } else {
+                    #expect(old == new, "review \(i) untouched")
+                }
+            }
+
+            // One more row: one added, the rest unchanged.
+            #expect(try await store.importSurvey(corrected + [Files.poor("HO-06", 2021, unit: "C2")]) == Self.result(rows: 6, added: 1, unchanged: 5, created: 1))
+
+            // Members: a corrected name, then a new member.
+            var members = Files.smallMembers
+            members[3][1] = "Đặng Văn Cương"
+            #expect(try await store.importMembers(members) == Self.result(rows: 4, updated: 1, unchanged: 3))
+            #expect(try await store.members.find(code: "DV-03")?.fullName == "Đặng Văn Cương")
+            #expect(try await store.members.search("dang van cuong").map(\.code) == ["DV-03"])
+            members.append(Files.member("DV-05", "Hoàng Văn Em", unit: "C2", joined: "01/01/2020"))
+            #expect(try await store.importMembers(members) == Self.result(rows: 5, added: 1, unchanged: 4, created: 1))
+
+            // Units: C2 renamed from 2024 (a second version row).
+            var units = Files.smallTree
+            units[5] = Files.unit("C2", "CĐCS Công ty Xi măng Hoa Lư", "cong_doan_co_so", parent: "H1", from: "01/01/2010", to: "31/12/2023")
+            units.append(Files.unit("C2", "CĐCS Công ty CP Xi măng Hoa Lư", "cong_doan_co_so", parent: "H1", from: "01/01/2024"))
+            #expect(try await store.importUnits(units) == Self.result(rows: 7, updated: 1, unchanged: 5))
+            let h = try await store.units.history()
+            let c2 = try #require(h.unit(code: "C2")).id
+            #expect(h.name(of: c2, on: day(2023, 12, 31)) == "CĐCS Công ty Xi măng Hoa Lư")
+            #expect(h.name(of: c2, on: day(2024, 1, 1)) == "CĐCS Công ty CP Xi măng Hoa Lư")
+            #expect(try await store.importUnits(units) == Self.result(rows: 7, unchanged: 6))
+        }
+    }
+
+    // MARK: households, units of reviews, what is stored
+
+    @Test(arguments: TestDatabase.available)
+    func aHouseholdOfTwoMembersIsCountedOnce(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            let (c1, c2) = (try await store.unitID("C1"), try await store.unitID("C2"))
+            let (dv01, dv02) = (try await store.memberID("DV-01"), try await store.memberID("DV-02"))
+            // The couple's household, named by one spouse in 2021 and by the other in 2022.
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2021, member: "DV-01"), Files.nearPoor("HO-01", 2022, member: "DV-02")])
+
+            #expect(try await store.count("households") == 1)
+            #expect(try await store.count("household_members") == 2)
+            let perYear = try await store.sql.raw("SELECT year, COUNT(*) AS n FROM reviews GROUP BY year ORDER BY year").all()
+                .map { [try $0.decode(column: "year", as: Int.self), try $0.decode(column: "n", as: Int.self)] }
+            #expect(perYear == [[2021, 1], [2022, 1]])
+            #expect(try await store.reviews.countsByUnit(year: 2021) == [c1: counts(poor: 1)])
+            #expect(try await store.reviews.countsByUnit(year: 2022) == [c2: counts(near: 1)])
+            #expect(try await store.reviews.households(ofMember: dv01) == ["HO-01"])
+            #expect(try await store.reviews.households(ofMember: dv02) == ["HO-01"])
+            let vulnerable = try await store.reviews.vulnerableMembers(year: 2022)
+            #expect(vulnerable.map(\.memberCode) == ["DV-02", "DV-01"])
+            #expect(Set(vulnerable.map(\.householdCode)) == ["HO-01"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theUnitOfAReview(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            let (c1, c2, c3) = (try await store.unitID("C1"), try await store.unitID("C2"), try await store.unitID("C3"))
+            // DV-04 moves from C3 to C2 on 01/03/2022.
+            try await store.importMembers([Files.membersHeader,
+                                           Files.member("DV-04", "Lê Thị Dung", cccd: "035195001111", born: "30/06/1995", sex: "Nữ", unit: "C2", joined: "01/03/2022")])
+            try await store.importSurvey([
+                Files.surveyHeader,
+                Files.poor("HO-02", 2021, unit: "C1", member: "DV-03"),   // don_vi decides, whatever the member's unit
+                Files.poor("HO-03", 2021, member: "DV-04"),              // end of 2021: C3
+                Files.poor("HO-03", 2022, member: "035195001111"),       // end of 2022: C2 (member by citizen ID)
+            ])
+            let rows = try await store.sql.raw("""
+                SELECT h.code, r.year, r.unit_id, m.code AS member FROM reviews r JOIN households h ON h.id = r.household_id
+                JOIN members m ON m.id = r.member_id ORDER BY h.code, r.year
+                """).all().map { "\(try $0.decode(column: "code", as: String.self)) \(try $0.decode(column: "year", as: Int.self)) \(try $0.decode(column: "unit_id", as: Int.self)) \(try $0.decode(column: "member", as: String.self))" }
+            #expect(rows == ["HO-02 2021 \(c1) DV-03", "HO-03 2021 \(c3) DV-04", "HO-03 2022 \(c2) DV-04"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func storedReviewsKeepEverything(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let c1 = try await store.unitID("C1")
+            let rows = try await store.sql.raw("""
+                SELECT h.code, r.unit_id, r.member_id, r.standard_code, r.area, r.household_size, r.yearly_income, r.monthly_income,
+                       r.deprivations, r.deprivation_count, r.per_capita_income, r.status, r.reason, r.official_status,
+                       r.import_id, r.entered_by, r.entered_at
+                FROM reviews r JOIN households h ON h.id = r.household_id ORDER BY h.code
+                """).all()
+            #expect(rows.count == 5)
+            func s(_ i: Int, _ c: String) throws -> String? { try rows[i].decode(column: c, as: String?.self) }
+            func n(_ i: Int, _ c: String) throws -> Int? { try rows[i].decode(column: c, as: Int?.self) }
+
+            // HO-05: 61,000,000 a year for 4 people: 1,270,833 a month (rounded down), at most the line
+            // of 72,000,000 a year; deprived in viec_lam (bit 0), bhyt (bit 4), nha_tieu (bit 10).
+            #expect(try s(4, "code") == "HO-05")
+            #expect(try n(4, "unit_id") == c1)
+            #expect(try n(4, "member_id") == nil)
+            #expect(try s(4, "standard_code") == "vn-2022")
+            #expect(try s(4, "area") == "nong_thon")
+            #expect(try n(4, "household_size") == 4)
+            #expect(try n(4, "yearly_income") == 61_000_000)
+            #expect(try n(4, "monthly_income") == nil)
+            #expect(try n(4, "deprivations") == 1 + 16 + 1024)
+            #expect(try n(4, "deprivation_count") == 3)
+            #expect(try n(4, "per_capita_income") == 1_270_833)
+            #expect(try s(4, "status") == "ngheo")
+            #expect(try s(4, "reason") == "Thu nhập bình quân 1.270.833 đ/người/tháng (tổng năm 61.000.000 đ, 4 người) ≤ chuẩn nghèo nông thôn 1.500.000 đ, thiếu hụt 3/12 chỉ số (≥ 3) → hộ nghèo")
+            #expect(try s(4, "official_status") == "can_ngheo")
+            #expect(try s(4, "entered_by") == "can_bo_tinh")
+            #expect(try s(4, "entered_at") == pinnedNow)
+
+            #expect(try s(1, "reason") == "Thu nhập bình quân 1.250.000 đ/người/tháng ≤ chuẩn nghèo nông thôn 1.500.000 đ, thiếu hụt 1/12 chỉ số (< 3) → hộ cận nghèo")
+            #expect(try n(1, "deprivations") == 16)
+            #expect(try n(1, "member_id") == (try await store.memberID("DV-03")))
+            #expect(try s(2, "reason") == "Thu nhập bình quân 1.875.000 đ/người/tháng > chuẩn nghèo nông thôn 1.500.000 đ và ≤ mức sống trung bình nông thôn 2.250.000 đ → hộ có mức sống trung bình")
+            #expect(try s(2, "status") == "muc_song_trung_binh")
+            #expect(try s(3, "reason") == "Thu nhập bình quân 3.125.000 đ/người/tháng > mức sống trung bình nông thôn 2.250.000 đ → không nghèo")
+            #expect(try s(3, "status") == "khong_ngheo")
+            #expect(try n(3, "deprivations") == 0)
+
+            // The import that wrote them, and its audit entry (units, members, survey: the third import).
+            let importIDs = Set(try rows.indices.map { try n($0, "import_id") })
+            #expect(importIDs == [3])
+            let imports = try await store.sql.raw("SELECT kind, file_name, entered_by, started_at, added, updated, unchanged FROM imports WHERE id = 3").all()
+            #expect(try imports.map { "\(try $0.decode(column: "kind", as: String.self)) \(try $0.decode(column: "file_name", as: String.self)) \(try $0.decode(column: "entered_by", as: String.self)) \(try $0.decode(column: "started_at", as: String.self)) \(try $0.decode(column: "added", as: Int.self)) \(try $0.decode(column: "updated", as: Int.self)) \(try $0.decode(column: "unchanged", as: Int.self))" }
+                    == ["khao_sat khao-sat.csv can_bo_tinh \(pinnedNow) 5 0 0"])
+            let audit = try await store.audit.entries(entity: "import")
+            #expect(audit.map(\.action) == ["nhap_don_vi", "nhap_doan_vien", "nhap_khao_sat"])
+            #expect(audit.last == Audit.Entry(at: pinnedNow, actor: "can_bo_tinh", action: "nhap_khao_sat", entity: "import", entityID: 3,
+                                              detail: "khao-sat.csv: 5 dòng, thêm 5, sửa 0, không đổi 0"))
+        }
+    }
+
+    // MARK: members moving and leaving
+
+    @Test(arguments: TestDatabase.available)
+    func transfersAndLeavingFromAMembersFile(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            let (c2, c3) = (try await store.unitID("C2"), try await store.unitID("C3"))
+            let (dv03, dv04) = (try await store.memberID("DV-03"), try await store.memberID("DV-04"))
+            #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–"])
+
+            // A second file: DV-04 now in C2 from 01/03/2022; DV-03 left on 31/12/2023.
+            let file = [
+                Files.membersHeader,
+                Files.member("DV-04", "Lê Thị Dung", cccd: "035195001111", born: "30/06/1995", sex: "Nữ", unit: "C2", joined: "01/03/2022"),
+                Files.member("DV-03", "Đặng Văn Cường", cccd: "035078009876", born: "02/02/1978", sex: "Nam", ethnicity: "Mường",
+                             unit: "C3", joined: "01/01/2014", left: "31/12/2023"),
+                Files.member("DV-01", "Nguyễn Văn An", cccd: "037085001234", born: "12/03/1985", sex: "Nam", unit: "C1", joined: "01/05/2015", household: "HO-01"),
+            ]
+            #expect(try await store.importMembers(file) == Self.result(rows: 3, updated: 2, unchanged: 1))
+            #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–2022-03-01", "C2 2022-03-01–"])
+            #expect(try await store.memberships(of: "DV-03") == ["C3 2014-01-01–2023-12-31"])
+            #expect(try await store.members.unit(ofMember: dv04, on: day(2022, 2, 28)) == c3)
+            #expect(try await store.members.unit(ofMember: dv04, on: day(2022, 3, 1)) == c2)
+            #expect(try await store.members.unit(ofMember: dv03, on: day(2023, 12, 30)) == c3)
+            #expect(try await store.members.unit(ofMember: dv03, on: day(2023, 12, 31)) == nil)
+
+            let audit = try await store.audit.entries(entity: "member").suffix(2)
+            #expect(audit.map(\.action) == ["chuyen_sinh_hoat", "ra_cong_doan"])
+            #expect(audit.map(\.entityID) == [dv04, dv03])
+
+            // The same file again changes nothing.
+            #expect(try await store.importMembers(file) == Self.result(rows: 3, unchanged: 3))
+            #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–2022-03-01", "C2 2022-03-01–"])
+
+            // A member who has left belongs to no unit at the end of the year.
+            let rejected = try await #require(throws: ImportRejected.self) {
+                try await store.importSurvey([Files.surveyHeader, Files.poor("HO-30", 2022, member: "DV-03"), Files.poor("HO-30", 2023, member: "DV-03")])
+            }
+            #expect(Self.cells(rejected.issues) == ["3 Đơn vị"])
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import PovertyCore
+@testable import Storage
+import SQLKit
+import Testing
+
+/// Migrations both ways (house style item 8), and where the configuration comes from.
+@Suite struct MigrationTests {
+    static let tables = ["units", "unit_versions", "unit_successions", "members", "memberships", "households",
+                         "household_members", "imports", "reviews", "audit_log"]
+
+    @Test(arguments: TestDatabase.available)
+    func migrateRevertAllMigrateAgain(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            // The fixture migrated already: nothing is pending.
+            #expect(try await store.migrate() == [])
+
+            // Data in every table, so that reverting has to respect the foreign keys.
+            try await store.importUnits(Files.smallTree)
+            try await store.units.merge(["C1", "C2"], into: NewUnit(code: "C12", name: "CĐCS Hoa Lư", kind: .grassrootsUnion, parentCode: "H1"),
+                                        on: day(2020, 1, 1), actor: "test")
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2021, member: "DV-01")])
+            for table in Self.tables { #expect(try await store.count(table) > 0, "\(table) has rows") }
+
+            try await store.revertAll()
+            for table in Self.tables {
+                await #expect(throws: (any Error).self, "\(table) is gone") {
+                    _ = try await store.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").all()
+                }
+            }
+
+            #expect(try await store.migrate() == ["v001_create_registry"])
+            for table in Self.tables { #expect(try await store.count(table) == 0, "\(table) is empty") }
+            #expect(try await store.migrate() == [])
+
+            // The schema works again, constraints included.
+            try await store.importUnits(Files.smallTree)
+            #expect(try await store.count("units") == 6)
+            await #expect(throws: StorageError.duplicateUnit("T")) {
+                try await store.units.create(NewUnit(code: "T", name: "x", kind: .provincialFederation), from: day(2000, 1, 1), actor: "test")
+            }
+        }
+    }
+
+    // MARK: configuration
+
+    @Test func sqliteIsTheDefault() throws {
+        #expect(try StorageConfig.fromEnvironment([:]) == .sqlite(path: "giamngheo.sqlite"))
+        #expect(try StorageConfig.fromEnvironment(["SQLITE_PATH": ""]) == .sqlite(path: "giamngheo.sqlite"))
+        #expect(try StorageConfig.fromEnvironment(["SQLITE_PATH": "/var/lib/giamngheo/data.sqlite"]) == .sqlite(path: "/var/lib/giamngheo/data.sqlite"))
+        #expect(try StorageConfig.fromEnvironment(["DATABASE_URL": "", "SQLITE_PATH": "a.sqlite"]) == .sqlite(path: "a.sqlite"))
+    }
+
+    @Test func databaseURLMeansPostgres() throws {
+        let url = "postgres://giamngheo:mat-khau@db.local:5432/giamngheo"
+        #expect(try StorageConfig.fromEnvironment(["DATABASE_URL": url]) == .postgres(url: url))
+        // DATABASE_URL wins over SQLITE_PATH.
+        #expect(try StorageConfig.fromEnvironment(["DATABASE_URL": url, "SQLITE_PATH": "a.sqlite"]) == .postgres(url: url))
+        let long = "postgresql://u@127.0.0.1/db"
+        #expect(try StorageConfig.fromEnvironment(["DATABASE_URL": long]) == .postgres(url: long))
+    }
+
+    @Test(arguments: [
+        ("mysql://x", "postgres://"),
+        ("mysql://u:p@host:3306/db", "postgres://"),
+        ("giamngheo.sqlite", "postgres://"),
+        ("postgres://", "no host"),
+        ("postgres:///giamngheo", "no host"),
+        ("postgres://db.local", "no database name"),
+        ("postgres://db.local/", "no database name"),
+        ("postgres://u:p@db.local:5432", "no database name"),
+    ])
+    func malformedDatabaseURLIsRefused(url: String, why: String) throws {
+        let error = try #require(throws: StorageConfig.Error.self) { try StorageConfig.fromEnvironment(["DATABASE_URL": url, "SQLITE_PATH": "a.sqlite"]) }
+        guard case .badDatabaseURL(let reason) = error else { Issue.record("\(error)"); return }
+        #expect(reason.contains(why), "\(url): \(reason)")
+        #expect(error.description.contains("DATABASE_URL"))
+        // The store refuses it too, rather than falling back to SQLite.
+        #expect(throws: StorageConfig.Error.self) { _ = try Store(.postgres(url: url)) }
+    }
+
+    @Test func descriptionHidesThePassword() {
+        let config = StorageConfig.postgres(url: "postgres://giamngheo:s3cr3t-Pa55@db.local:5432/giamngheo")
+        #expect(config.description == "PostgreSQL postgres://giamngheo:***@db.local:5432/giamngheo")
+        #expect(!config.description.contains("s3cr3t"))
+        #expect(StorageConfig.postgres(url: "postgres://giamngheo@db.local/giamngheo").description == "PostgreSQL postgres://giamngheo@db.local/giamngheo")
+        #expect(StorageConfig.sqlite(path: "giamngheo.sqlite").description == "SQLite giamngheo.sqlite")
+        // Nor when the password holds characters a URL should have escaped.
+        #expect(!StorageConfig.postgres(url: "postgres://u:s3cr3t%zz@h/db").description.contains("s3cr3t"))
+        #expect(!StorageConfig.postgres(url: "postgres://u:s3cr3t/x@h/db").description.contains("s3cr3t"))
+    }
+
+    /// The configuration read from the environment opens a working store on each database.
+    @Test(arguments: TestDatabase.available)
+    func configFromEnvironmentOpensTheStore(db: TestDatabase) async throws {
+        try await db.withStore { fresh in
+            let env: [String: String]
+            switch fresh.config {
+            case .sqlite(let path): env = ["SQLITE_PATH": path]
+            case .postgres(let url): env = ["DATABASE_URL": url, "SQLITE_PATH": "unused.sqlite"]
+            }
+            let config = try StorageConfig.fromEnvironment(env)
+            #expect(config == fresh.config)
+            let store = try Store(config, clock: { TestDatabase.t0 })
+            #expect(store.dialect == (db == .sqlite ? .sqlite : .postgres))
+            #expect(try await store.migrate() == [])
+            #expect(try await store.count("units") == 0)
+            await store.shutdown()
+        }
+    }
+}
