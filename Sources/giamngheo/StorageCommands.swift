@@ -256,3 +256,39 @@ func parseDay(_ text: String?) throws -> Day {
     guard let d = Day(text) else { throw ValidationError("'\(text)': cần ngày dd/mm/yyyy / expected a date dd/mm/yyyy") }
     return d
 }
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Tạo một tỉnh giả lập (hư cấu) vào cơ sở dữ liệu trống / Build a fictional demo province into an empty database.",
+        discussion: """
+        Hình dạng tỉnh Ninh Bình sau khi hợp nhất với Hà Nam và Nam Định (01/07/2025): các LĐLĐ huyện
+        cũ, công đoàn xã/phường, công đoàn ngành, CĐCS; đoàn viên, hộ và kết quả rà soát 2021–2026.
+        Cùng hạt giống cho cùng dữ liệu. The same seed gives the same data.
+        """
+    )
+    @Option(help: "Số hộ / Number of households.") var households: Int = 5000
+    @Option(help: "Hạt giống / Random seed.") var seed: UInt64 = 2025
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws { guard households >= 100 else { throw ValidationError("--households ≥ 100") } }
+
+    func run() async throws {
+        let store = try await db.open()
+        do {
+            let summary = try await DemoProvince(households: households, seed: seed).build(into: store, actor: db.user) { step in
+                Terminal.error(step)
+            }
+            print("đã tạo tỉnh giả lập / demo province built: \(summary.units) đơn vị, \(summary.members) đoàn viên, \(summary.households) hộ, \(summary.reviews) lượt rà soát")
+            for year in summary.poorByYear.keys.sorted() {
+                print("  \(year): \(summary.poorByYear[year]!) hộ nghèo / poor, \(summary.nearPoorByYear[year] ?? 0) hộ cận nghèo / near-poor trên \(summary.householdsByYear[year] ?? 0) hộ")
+            }
+            print("đơn vị gốc / root unit: \(summary.officerUnitCode) \(summary.officerUnitName)")
+        } catch {
+            await store.shutdown()
+            Terminal.error("\(error)")
+            throw Exit.dataError
+        }
+        await store.shutdown()
+    }
+}
