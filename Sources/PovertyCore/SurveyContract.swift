@@ -215,7 +215,7 @@ public struct SurveyLayout: Sendable {
 }
 
 /// Parses data rows against a layout. Keeps small caches, so use one per file.
-public struct SurveyRowParser {
+public struct SurveyRowParser: Sendable {
     public private(set) var layout: SurveyLayout
     private var foldCache: [String: String] = [:]
     private var standardByYear: [PovertyStandard?]
@@ -274,7 +274,7 @@ public struct SurveyRowParser {
         var standard: PovertyStandard?
         if has(.year) {
             if let v = cell(.year) {
-                if let y = Int(v), (SurveyLayout.firstYear...SurveyLayout.lastYear).contains(y) {
+                if let y = Self.smallInt(v), (SurveyLayout.firstYear...SurveyLayout.lastYear).contains(y) {
                     year = y
                     standard = standardByYear[y - SurveyLayout.firstYear]
                     if standard == nil {
@@ -292,10 +292,14 @@ public struct SurveyRowParser {
         var area = Area.rural
         if has(.area) {
             if let v = cell(.area) {
-                switch fold(v) {
-                case "nong_thon", "rural": area = .rural
-                case "thanh_thi", "urban": area = .urban
-                default: issue(.area, "'\(v)' không hợp lệ, cần 'nông thôn' hoặc 'thành thị' / expected nong_thon (rural) or thanh_thi (urban)")
+                if let known = lastAreas.first(where: { $0.raw.elementsEqual(v.utf8) }) {
+                    area = known.area  // the same spelling as a recent row: no folding
+                } else {
+                    switch fold(v) {
+                    case "nong_thon", "rural": area = .rural; rememberArea(v, .rural)
+                    case "thanh_thi", "urban": area = .urban; rememberArea(v, .urban)
+                    default: issue(.area, "'\(v)' không hợp lệ, cần 'nông thôn' hoặc 'thành thị' / expected nong_thon (rural) or thanh_thi (urban)")
+                    }
                 }
             } else {
                 issue(.area, "ô trống, cần 'nông thôn' hoặc 'thành thị' / empty, expected nong_thon or thanh_thi")
@@ -308,7 +312,7 @@ public struct SurveyRowParser {
             let amount = money(total, .yearlyIncome, issue)
             var size = 0
             if let s = cell(.size) {
-                if let n = Int(s), (1...50).contains(n) { size = n } else {
+                if let n = Self.smallInt(s), (1...50).contains(n) { size = n } else {
                     issue(.size, "'\(s)' không hợp lệ, cần số người từ 1 đến 50 / expected a household size from 1 to 50")
                 }
             } else if has(.size) {
@@ -392,6 +396,26 @@ public struct SurveyRowParser {
     public func standard(of record: SurveyRecord) -> PovertyStandard {
         if let s = layout.standardOverride { return s }
         return standardByYear[record.year - SurveyLayout.firstYear]!
+    }
+
+    /// Spellings of the area seen recently (raw bytes), so most rows skip folding.
+    private var lastAreas: [(raw: [UInt8], area: Area)] = []
+
+    private mutating func rememberArea(_ raw: Substring, _ area: Area) {
+        if lastAreas.count >= 8 { lastAreas.removeFirst() }
+        lastAreas.append((Array(raw.utf8), area))
+    }
+
+    /// A non-negative integer of at most 9 ASCII digits, without the generic `Int(_:)`.
+    static func smallInt(_ s: Substring) -> Int? {
+        var value = 0
+        var count = 0
+        for b in s.utf8 {
+            guard b >= 0x30 && b <= 0x39, count < 9 else { return nil }
+            value = value * 10 + Int(b - 0x30)
+            count += 1
+        }
+        return count == 0 ? nil : value
     }
 
     private mutating func fold(_ value: some StringProtocol) -> String {

@@ -5,7 +5,7 @@
 /// Duplicate detection keeps one 64-bit hash per row, not the codes, so memory stays
 /// small; a repeated hash marks a *suspect* that `confirmDuplicates` checks exactly
 /// in a second pass over the rows (which only runs when there are suspects).
-public struct SurveyScan {
+public struct SurveyScan: Sendable {
     public let catalog: StandardCatalog
     public let standardOverride: PovertyStandard?
     public let limit: Int

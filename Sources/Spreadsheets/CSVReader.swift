@@ -114,8 +114,18 @@ public struct CSVParser {
                     if c == separator || c == Self.lf || c == Self.cr { break }
                     j += 1
                 }
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
                 rowHasContent = true
+                if field.isEmpty && !quoteSeen && j < n {
+                    // The whole field is in this chunk: make its text straight from the input.
+                    try appendCell(UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                    i = j
+                    if bytes[j] == separator { i += 1; continue }
+                    try endRow(body)
+                    if bytes[j] == Self.cr { pendingCR = true }
+                    i += 1
+                    continue
+                }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
                 i = j
             }
         }
@@ -133,11 +143,22 @@ public struct CSVParser {
 
     private mutating func endField() throws {
         if inQuotes && pendingQuote { inQuotes = false; pendingQuote = false }
-        guard let text = Self.validUTF8(field) else {
-            throw SpreadsheetError.invalidUTF8(row: rowNumber)
+        if field.isEmpty {
+            cells.append("")
+        } else {
+            try field.withUnsafeBufferPointer { try appendCell($0) }
+            field.removeAll(keepingCapacity: true)
         }
-        cells.append(text)
-        field.removeAll(keepingCapacity: true)
+        quoteSeen = false
+    }
+
+    private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        if Self.isASCII(bytes) {
+            cells.append(String(decoding: bytes, as: UTF8.self))
+        } else {
+            guard let text = Self.validUTF8(Array(bytes)) else { throw SpreadsheetError.invalidUTF8(row: rowNumber) }
+            cells.append(text)
+        }
         quoteSeen = false
     }
 
@@ -180,7 +201,10 @@ public struct CSVParser {
             cells.removeAll(keepingCapacity: true)
         }
         try body(rowNumber, cells)
-        cells.removeAll(keepingCapacity: true)
+        // The consumer may keep the array: start a new one rather than clear a shared buffer.
+        let width = cells.count
+        cells = []
+        cells.reserveCapacity(width)
         rowNumber += 1
         rowHasContent = false
     }

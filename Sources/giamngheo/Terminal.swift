@@ -140,20 +140,48 @@ struct SurveyFileReader {
             Terminal.error(error.description)
             throw Exit.noInput
         }
+        // Three stages on their own threads, so both cores work: the reader parses CSV or
+        // XLSX, the checker applies the contract, this thread classifies and writes.
+        let checked = BlockingQueue<(records: [SurveyRecord], hasIssues: Bool)>(capacity: 4)
+        let result = ScanBox(SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false))
+        let checker = Thread {
+            var scan = result.scan
+            do {
+                try RowBatches(source, batchSize: 512, capacity: 4).forEachBatch { batch in
+                    var records: [SurveyRecord] = []
+                    records.reserveCapacity(batch.count)
+                    for (row, cells) in batch {
+                        if let r = scan.consume(row: row, cells: cells) { records.append(r) }
+                    }
+                    try checked.put((records, scan.hasIssues))
+                }
+                result.scan = scan
+                checked.close()
+            } catch {
+                result.scan = scan
+                checked.close(error)
+            }
+        }
+        checker.stackSize = 8 << 20
+        checker.start()
         // Household codes must be unique within a year: their hashes are checked on disk,
         // so memory does not grow with the file.
-        var scan = SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
         let keys = RepeatedValues()
+        var scan: SurveyScan
         do {
-            // The reader thread parses the next rows while this one checks and classifies.
-            try RowBatches(source, batchSize: 512, capacity: 4).forEachBatch { batch in
-                for (row, cells) in batch {
-                    if let r = scan.consume(row: row, cells: cells) {
+            do {
+                while let batch = try checked.take() {
+                    for r in batch.records {
                         try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode))
-                        try record(r, r.standard, scan.hasIssues)
+                        try record(r, r.standard, batch.hasIssues)
                     }
                 }
+            } catch {
+                checked.cancel()
+                while (try? checked.take()) ?? nil != nil {}  // let the checker finish
+                throw error
             }
+            scan = result.scan
             scan.addSuspects(try keys.repeated())
             if scan.needsDuplicateCheck {
                 try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
@@ -165,6 +193,12 @@ struct SurveyFileReader {
         Terminal.warnUnknownColumns(scan.unknownColumns)
         return scan
     }
+}
+
+/// Hands the scan from the checking thread back to the main one (after the queue closes).
+final class ScanBox: @unchecked Sendable {
+    var scan: SurveyScan
+    init(_ scan: SurveyScan) { self.scan = scan }
 }
 
 /// `--standard CODE`, checked against the catalogue.
