@@ -36,6 +36,15 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
         return nil
     }
 
+    /// `take()` for async code: waits on a dispatch thread, not on the caller's executor.
+    public func takeAsync() async throws -> Element? where Element: Sendable {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try self.take()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
     public func close(_ error: (any Error)? = nil) {
         condition.lock(); defer { condition.unlock() }
         closed = true

@@ -58,6 +58,12 @@ extension Array {
 }
 
 extension Store {
+    /// Settings for a bulk load on this connection: on SQLite a larger page cache
+    /// (32 MB, a fixed bound), so index pages are not spilled and re-read.
+    func prepareBulk(on db: any SQLDatabase) async throws {
+        if dialect == .sqlite { try await db.raw("PRAGMA cache_size = -32768").run() }
+    }
+
     /// Records the start of an import and returns its id.
     func beginImport(kind: String, fileName: String, actor: String, on db: any SQLDatabase) async throws -> Int {
         try await db.raw("""

@@ -30,57 +30,100 @@ public struct SurveyImporter: Sendable {
         let record: SurveyRecord
         let unitID: Int
         let memberID: Int?
+        let classification: Classification
+        let reason: String
+    }
+
+    /// A batch that passed the contract on the checking thread, classified and explained.
+    struct Checked: Sendable {
+        var records: [(record: SurveyRecord, classification: Classification, reason: String)] = []
+        var layout: SurveyLayout?
+        /// Whether the contract has found any problem up to this batch.
+        var hasIssues = false
     }
 
     public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
         let started = Date()
         let history = try await store.units.history()
-        // Pass 1: check everything, write nothing.
-        var scan = SurveyScan(standardOverride: standard)
-        var log = IssueLog()
-        var rows = 0
-        for try await batch in RowBatches(source, batchSize: batchSize) {
-            _ = try await resolve(batch, scan: &scan, history: history, log: &log, on: store.sql)
-            rows += batch.count
-            progress?(ImportProgress(phase: .checking, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
-        }
-        if scan.needsDuplicateCheck {
-            try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
-        }
-        if scan.hasIssues || log.count > 0 || scan.parser == nil {
-            throw log.merged(with: scan.issues())
-        }
-        let total = scan.recordCount
-        // Pass 2: write, in one transaction.
         let standard = self.standard
+        // One pass inside one transaction: rows are checked and written batch by batch.
+        // At the first problem writing stops, checking goes on to report every problem,
+        // and the transaction is rolled back: the database is exactly as before.
         return try await store.transaction { db in
+            try await store.prepareBulk(on: db)
             let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, actor: actor, on: db)
-            var scan = SurveyScan(standardOverride: standard)
+            // Three stages: a reader thread parses the file, a checking thread applies the
+            // contract and classifies, and this task resolves and writes — so the next batch
+            // is being prepared while the database writes this one.
+            let checked = BlockingQueue<Checked>(capacity: 4)
+            let box = ScanResult(SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false))
+            let batchSize = self.batchSize
+            let checker = Thread {
+                var scan = box.scan
+                do {
+                    try RowBatches(source, batchSize: batchSize, capacity: 4).forEachBatch { batch in
+                        var out = Checked()
+                        out.records.reserveCapacity(batch.count)
+                        for (row, cells) in batch {
+                            guard let r = scan.consume(row: row, cells: cells) else { continue }
+                            let c = Classifier.classify(r.answers, under: r.standard)
+                            out.records.append((r, c, Reason.text(c, standard: r.standard)))
+                        }
+                        out.layout = scan.parser?.layout
+                        out.hasIssues = scan.hasIssues
+                        try checked.put(out)
+                    }
+                    box.scan = scan
+                    checked.close()
+                } catch {
+                    box.scan = scan
+                    checked.close(error)
+                }
+            }
+            checker.stackSize = 8 << 20
+            checker.start()
             var log = IssueLog()
             var result = ImportResult()
+            var ids = IDs(nextHouseholdID: nil)
+            if store.dialect == .sqlite {
+                ids.nextHouseholdID = try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM households").first()!.int("next")
+            }
+            let keys = RepeatedValues()
             let enteredAt = store.now()
-            for try await batch in RowBatches(source, batchSize: batchSize) {
-                let resolved = try await resolve(batch, scan: &scan, history: history, log: &log, on: db)
-                guard log.count == 0, !scan.hasIssues else {
-                    // The registry changed between the passes: refuse rather than write half.
-                    throw log.merged(with: scan.issues())
+            var rows = 0
+            do {
+                while let batch = try await checked.takeAsync() {
+                    let resolved = try await resolve(batch, history: history, log: &log, on: db)
+                    // Every row that passed the contract counts for the duplicate check, resolved or not.
+                    for r in batch.records { try keys.add(SurveyScan.hash(year: r.record.year, code: r.record.householdCode)) }
+                    rows += batch.records.count
+                    if log.count == 0 && !batch.hasIssues {
+                        try await write(resolved, importID: importID, enteredAt: enteredAt, ids: &ids, result: &result, on: db)
+                    }
+                    progress?(ImportProgress(phase: .writing, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
                 }
-                try await write(resolved, importID: importID, enteredAt: enteredAt, result: &result, on: db)
-                progress?(ImportProgress(phase: .writing, rows: result.rows, total: total, elapsed: Date().timeIntervalSince(started)))
+            } catch {
+                checked.cancel()
+                while (try? checked.take()) ?? nil != nil {}
+                throw error
+            }
+            var scan = box.scan
+            scan.addSuspects(try keys.repeated())
+            if scan.needsDuplicateCheck {
+                try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
+            }
+            if scan.hasIssues || log.count > 0 || scan.parser == nil {
+                throw log.merged(with: scan.issues())  // rolls the transaction back
             }
             try await store.finishImport(importID, kind: "khao_sat", fileName: fileName, result: result, actor: actor, on: db)
             return result
         }
     }
 
-    /// Applies the contract to a batch of rows and resolves units and members.
-    private func resolve(_ batch: RowBatches.Element, scan: inout SurveyScan, history: OrgHistory,
-                         log: inout IssueLog, on db: any SQLDatabase) async throws -> [Resolved] {
-        var records: [SurveyRecord] = []
-        for (row, cells) in batch {
-            if let r = scan.consume(row: row, cells: cells) { records.append(r) }
-        }
-        guard let layout = scan.parser?.layout, !records.isEmpty else { return [] }
+    /// Resolves units and members for a checked batch.
+    private func resolve(_ batch: Checked, history: OrgHistory, log: inout IssueLog, on db: any SQLDatabase) async throws -> [Resolved] {
+        let records = batch.records.map(\.record)
+        guard let layout = batch.layout, !records.isEmpty else { return [] }
         let members = try await lookupMembers(Set(records.compactMap(\.memberCode)), on: db)
         let needMemberships = Set(records.filter { $0.unitCode == nil }.compactMap { $0.memberCode.flatMap { members[$0] } })
         let memberships = needMemberships.isEmpty ? MembershipIndex() : try await MembershipIndex.load(needMemberships, on: db)
@@ -90,7 +133,7 @@ public struct SurveyImporter: Sendable {
         }
         var out: [Resolved] = []
         out.reserveCapacity(records.count)
-        for r in records {
+        for (i, r) in records.enumerated() {
             var memberID: Int?
             if let code = r.memberCode {
                 memberID = members[code]
@@ -117,13 +160,17 @@ public struct SurveyImporter: Sendable {
                 issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên đang sinh hoạt tại một đơn vị cuối năm \(r.year) / no unit: give the unit code, or a member who belonged to a unit at the end of \(r.year)")
                 continue
             }
-            out.append(Resolved(record: r, unitID: unitID, memberID: memberID))
+            out.append(Resolved(record: r, unitID: unitID, memberID: memberID,
+                                classification: batch.records[i].classification, reason: batch.records[i].reason))
         }
         return out
     }
 
     /// Writes one checked batch: households, their members, reviews.
-    private func write(_ batch: [Resolved], importID: Int, enteredAt: String, result: inout ImportResult, on db: any SQLDatabase) async throws {
+    /// Ids handed out by the import itself (SQLite only; nil elsewhere).
+    struct IDs { var nextHouseholdID: Int? }
+
+    private func write(_ batch: [Resolved], importID: Int, enteredAt: String, ids: inout IDs, result: inout ImportResult, on db: any SQLDatabase) async throws {
         guard !batch.isEmpty else { return }
         result.rows += batch.count
         // Households: the latest year's row in the batch decides their attributes.
@@ -133,34 +180,45 @@ public struct SurveyImporter: Sendable {
         }
         let codes = Array(latest.keys)
         var households: [String: (id: Int, primary: Int?, area: String, minority: Int, year: Int, province: String?, commune: String?, address: String?)] = [:]
-        for row in try await db.raw("""
+        let bulk = BulkWriter(db: db)
+        for row in try await bulk.query("""
             SELECT id, code, primary_member_id, area, ethnic_minority, attributes_year, province, commune, address
-            FROM households WHERE code IN (\(binds: codes))
-            """).all() {
+            FROM households WHERE code IN (\(BulkWriter.placeholders(codes.count)))
+            """, codes.map { .text($0) }) {
             households[try row.string("code")] = (try row.int("id"), try row.optionalInt("primary_member_id"), try row.optionalString("area") ?? "",
                                                   try row.int("ethnic_minority"), try row.int("attributes_year"),
                                                   try row.optionalString("province"), try row.optionalString("commune"), try row.optionalString("address"))
         }
         let fresh = codes.filter { households[$0] == nil }.sorted()
         if !fresh.isEmpty {
-            var insert = db.insert(into: "households")
-                .columns("code", "area", "ethnic_minority", "attributes_year", "province", "commune", "address", "primary_member_id", "created_at", "updated_at")
-            for code in fresh {
-                let r = latest[code]!.record
-                insert = insert.values([SQLBind(code), SQLBind(r.answers.area.rawValue), SQLBind((r.ethnicMinority ?? false) ? 1 : 0),
-                                        SQLBind(r.year), SQLBind(r.province), SQLBind(r.commune), SQLBind(r.address),
-                                        SQLBind(latest[code]!.memberID), SQLBind(enteredAt), SQLBind(enteredAt)] as [any SQLExpression])
-            }
-            for row in try await insert.returning("id", "code").all() {
-                let code = try row.string("code")
+            var columns = ["code", "area", "ethnic_minority", "attributes_year", "province", "commune", "address", "primary_member_id", "created_at", "updated_at"]
+            var rows: [[BulkValue]] = fresh.map { code in
                 let r = latest[code]!
-                households[code] = (try row.int("id"), r.memberID, r.record.answers.area.rawValue, (r.record.ethnicMinority ?? false) ? 1 : 0,
+                return [.text(code), .text(r.record.answers.area.rawValue), .int((r.record.ethnicMinority ?? false) ? 1 : 0),
+                        .int(r.record.year), BulkValue(r.record.province), BulkValue(r.record.commune), BulkValue(r.record.address),
+                        BulkValue(r.memberID), .text(enteredAt), .text(enteredAt)]
+            }
+            func remember(_ code: String, _ id: Int) {
+                let r = latest[code]!
+                households[code] = (id, r.memberID, r.record.answers.area.rawValue, (r.record.ethnicMinority ?? false) ? 1 : 0,
                                     r.record.year, r.record.province, r.record.commune, r.record.address)
+            }
+            if let first = ids.nextHouseholdID {
+                // SQLite: this transaction holds the write lock, so ids can be given here and
+                // nothing has to come back from the database.
+                columns.append("id")
+                for i in rows.indices { rows[i].append(.int(first + i)); remember(fresh[i], first + i) }
+                ids.nextHouseholdID = first + rows.count
+                _ = try await bulk.insert(into: "households", columns: columns, rows: rows)
+            } else {
+                for row in try await bulk.insert(into: "households", columns: columns, rows: rows, returning: ["id", "code"]) {
+                    remember(try row.string("code"), try row.int("id"))
+                }
             }
             result.created += fresh.count
         }
         // Existing households: newer attributes, and a primary member if they had none.
-        for code in codes where !fresh.contains(code) {
+        for code in codes where households[code] != nil {
             let r = latest[code]!
             let h = households[code]!
             let area = r.record.answers.area.rawValue
@@ -179,44 +237,51 @@ public struct SurveyImporter: Sendable {
             }
         }
         // Every member named for a household is linked to it; the household is visible from each.
-        var links = Set<[Int]>()
-        for r in batch { if let m = r.memberID { links.insert([households[r.record.householdCode]!.id, m]) } }
+        var links = Set<Link>()
+        for r in batch { if let m = r.memberID { links.insert(Link(household: r.record.householdCode, member: m)) } }
         if !links.isEmpty {
-            var insert = db.insert(into: "household_members").columns("household_id", "member_id")
-            for pair in links.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) { insert = insert.values([SQLBind(pair[0]), SQLBind(pair[1])] as [any SQLExpression]) }
-            try await insert.ignoringConflicts(with: ["household_id", "member_id"]).run()
+            _ = try await bulk.insert(
+                into: "household_members", columns: ["household_id", "member_id"],
+                rows: links.sorted { ($0.household, $0.member) < ($1.household, $1.member) }.map { [.int(households[$0.household]!.id), .int($0.member)] },
+                ignoreConflictsOn: ["household_id", "member_id"])
         }
         // Reviews: compare fingerprints, write only what is new or changed.
-        let ids = Set(batch.map { households[$0.record.householdCode]!.id })
         let years = Set(batch.map(\.record.year))
-        var existing: [[Int]: Int] = [:]
-        for row in try await db.raw("""
-            SELECT household_id, year, fingerprint FROM reviews
-            WHERE household_id IN (\(binds: Array(ids))) AND year IN (\(binds: Array(years)))
-            """).all() {
-            existing[[try row.int("household_id"), try row.int("year")]] = try row.int("fingerprint")
+        var existing: [Link: Int] = [:]
+        let known = codes.filter { households[$0] != nil }
+        if !known.isEmpty {
+            var codeOf: [Int: String] = [:]
+            for code in known { codeOf[households[code]!.id] = code }
+            for row in try await bulk.query("""
+                SELECT household_id, year, fingerprint FROM reviews
+                WHERE household_id IN (\(BulkWriter.placeholders(known.count))) AND year IN (\(BulkWriter.placeholders(years.count)))
+                """, known.map { .int(households[$0]!.id) } + years.map { .int($0) }) {
+                guard let code = codeOf[try row.int("household_id")] else { continue }
+                existing[Link(household: code, member: try row.int("year"))] = try row.int("fingerprint")
+            }
         }
-        var upsert = db.insert(into: "reviews").columns(ReviewRow.columns)
-        var pending = 0
+        var pending: [[BulkValue]] = []
+        pending.reserveCapacity(batch.count)
         for r in batch {
-            let hid = households[r.record.householdCode]!.id
-            let review = ReviewRow(r, householdID: hid, catalog: .builtIn, standard: standard)
-            switch existing[[hid, r.record.year]] {
+            let review = ReviewRow(r, householdID: households[r.record.householdCode]!.id)
+            switch existing[Link(household: r.record.householdCode, member: r.record.year)] {
             case .some(review.fingerprint): result.unchanged += 1; continue
             case .some: result.updated += 1
             case .none: result.added += 1
             }
-            upsert = upsert.values(review.values(importID: importID, enteredBy: actor, enteredAt: enteredAt))
-            pending += 1
+            pending.append(review.values(importID: importID, enteredBy: actor, enteredAt: enteredAt))
         }
-        if pending > 0 {
-            try await upsert.onConflict(with: ["household_id", "year"]) { update in
-                var u = update
-                for column in ReviewRow.columns where column != "household_id" && column != "year" { u = u.set(excludedValueOf: column) }
-                return u
-            }.run()
-        }
+        _ = try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
     }
+}
+
+/// A household (by code) with a number: a member id, or a year.
+struct Link: Hashable { let household: String; let member: Int }
+
+/// Hands the scan from the checking thread back once its queue is closed.
+final class ScanResult: @unchecked Sendable {
+    var scan: SurveyScan
+    init(_ scan: SurveyScan) { self.scan = scan }
 }
 
 /// A review as stored, with the fingerprint of its content.
@@ -246,10 +311,10 @@ struct ReviewRow {
     let causes: String?
     let fingerprint: Int
 
-    init(_ r: SurveyImporter.Resolved, householdID: Int, catalog: StandardCatalog, standard override: PovertyStandard?) {
+    init(_ r: SurveyImporter.Resolved, householdID: Int) {
         let rec = r.record
-        let standard = override ?? catalog.standard(code: rec.standardCode)!
-        let c = Classifier.classify(rec.answers, under: standard)
+        let standard = rec.standard
+        let c = r.classification
         self.householdID = householdID
         year = rec.year
         unitID = r.unitID
@@ -264,7 +329,7 @@ struct ReviewRow {
         deprivationCount = c.deprivationCount
         perCapita = c.perCapitaMonthly
         status = c.status.rawValue
-        reason = Reason.text(c, standard: standard)
+        reason = r.reason
         official = rec.officialStatus?.rawValue
         minority = rec.ethnicMinority.map { $0 ? 1 : 0 }
         noCapacity = rec.noWorkingCapacity.map { $0 ? 1 : 0 }
@@ -277,10 +342,10 @@ struct ReviewRow {
         fingerprint = h.int64
     }
 
-    func values(importID: Int, enteredBy: String, enteredAt: String) -> [any SQLExpression] {
-        [SQLBind(householdID), SQLBind(year), SQLBind(unitID), SQLBind(memberID), SQLBind(standardCode), SQLBind(area),
-         SQLBind(size), SQLBind(yearly), SQLBind(monthly), SQLBind(deprivations), SQLBind(deprivationCount), SQLBind(perCapita),
-         SQLBind(status), SQLBind(reason), SQLBind(official), SQLBind(minority), SQLBind(noCapacity), SQLBind(ethnicity),
-         SQLBind(causes), SQLBind(fingerprint), SQLBind(importID), SQLBind(enteredBy), SQLBind(enteredAt)]
+    func values(importID: Int, enteredBy: String, enteredAt: String) -> [BulkValue] {
+        [.int(householdID), .int(year), .int(unitID), BulkValue(memberID), .text(standardCode), .text(area),
+         BulkValue(size), BulkValue(yearly), BulkValue(monthly), .int(deprivations), .int(deprivationCount), .int(perCapita),
+         .text(status), .text(reason), BulkValue(official), BulkValue(minority), BulkValue(noCapacity), BulkValue(ethnicity),
+         BulkValue(causes), .int(fingerprint), .int(importID), .text(enteredBy), .text(enteredAt)]
     }
 }
