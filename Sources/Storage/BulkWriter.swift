@@ -7,6 +7,9 @@ enum BulkValue: Sendable {
     case int(Int)
     case text(String)
     case null
+    /// Lists for `= ANY(?)` on PostgreSQL (see `BulkWriter.anyOf`).
+    case texts([String])
+    case ints([Int])
 
     init(_ v: Int?) { self = v.map { .int($0) } ?? .null }
     init(_ v: String?) { self = v.map { .text($0) } ?? .null }
@@ -15,7 +18,7 @@ enum BulkValue: Sendable {
         switch self {
         case .int(let i): .integer(i)
         case .text(let t): .text(t)
-        case .null: .null
+        case .null, .texts, .ints: .null
         }
     }
 }
@@ -28,6 +31,54 @@ struct BulkWriter {
 
     /// Rows per statement, kept under SQLite's bind limit (32,766).
     static func rowsPerStatement(columns: Int) -> Int { Swift.max(1, Swift.min(1000, 32_000 / Swift.max(1, columns))) }
+
+    /// PostgreSQL: one text array per column, unnested on the server, so a statement has as
+    /// many binds as columns whatever the number of rows. NULL travels as the control
+    /// character U+0001, which no cell of ours holds (text arrays here carry no NULLs).
+    private func insertByArrays(into table: String, columns: [String], rows: [[BulkValue]], upsertOn keys: [String]?,
+                                ignoreConflictsOn ignore: [String]?, returning: [String]) async throws -> [any SQLRow] {
+        let marker = "\u{1}"
+        var out: [any SQLRow] = []
+        for chunk in rows.chunked(5000) {
+            var arrays = [[String]](repeating: [], count: columns.count)
+            var isInt = [Bool?](repeating: nil, count: columns.count)
+            for row in chunk {
+                for (i, v) in row.enumerated() {
+                    switch v {
+                    case .int(let n): arrays[i].append(String(n)); isInt[i] = isInt[i] ?? true
+                    case .text(let t): arrays[i].append(t); isInt[i] = false
+                    case .null, .texts, .ints: arrays[i].append(marker)
+                    }
+                }
+            }
+            let names = columns.indices.map { "c\($0)" }
+            let select = columns.indices.map { i -> String in
+                switch isInt[i] {
+                case .some(true): return "NULLIF(c\(i), chr(1))::bigint"
+                case .some(false): return "NULLIF(c\(i), chr(1))"
+                case .none: return "NULL"
+                }
+            }
+            let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) SELECT \(select.joined(separator: ", ")) FROM unnest("
+            var query = SQLQueryString("")
+            query.appendLiteral(head)
+            for (i, array) in arrays.enumerated() {
+                if i > 0 { query.appendLiteral(", ") }
+                query.appendInterpolation(bind: array)
+                query.appendLiteral("::text[]")
+            }
+            query.appendLiteral(") AS u(\(names.joined(separator: ", ")))")
+            if let keys {
+                let sets = columns.filter { !keys.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+                query.appendLiteral(" ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET \(sets)")
+            } else if let ignore {
+                query.appendLiteral(" ON CONFLICT (\(ignore.joined(separator: ", "))) DO NOTHING")
+            }
+            if !returning.isEmpty { query.appendLiteral(" RETURNING \(returning.joined(separator: ", "))") }
+            out += try await db.raw(query).all()
+        }
+        return out
+    }
 
     /// Runs `sql` with `?` placeholders bound to `values` in order (no encoder per value on SQLite).
     func query(_ sql: String, _ values: [BulkValue]) async throws -> [any SQLRow] {
@@ -42,14 +93,25 @@ struct BulkWriter {
             case .int(let i): query.appendInterpolation(bind: i)
             case .text(let t): query.appendInterpolation(bind: t)
             case .null: query.appendInterpolation(bind: Int?.none)
+            case .texts(let list): query.appendInterpolation(bind: list)
+            case .ints(let list): query.appendInterpolation(bind: list)
             }
             query.appendLiteral(String(parts.next()!))
         }
         return try await db.raw(query).all()
     }
 
-    /// `?, ?, ?` for an `IN (…)` list of `count` values.
-    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+    /// `column IN (?, ?, …)` on SQLite; `column = ANY(?)` with one array bind on PostgreSQL,
+    /// whose planner slows down with hundreds of separate parameters.
+    func anyOf(_ column: String, _ values: [BulkValue]) -> (sql: String, binds: [BulkValue]) {
+        if db is any SQLiteDatabase {
+            return ("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
+        }
+        if values.allSatisfy({ if case .int = $0 { true } else { false } }) {
+            return ("\(column) = ANY(?)", [.ints(values.map { if case .int(let i) = $0 { i } else { 0 } })])
+        }
+        return ("\(column) = ANY(?)", [.texts(values.map { if case .text(let t) = $0 { t } else { "" } })])
+    }
 
     /// `INSERT INTO table (columns) VALUES … [ON CONFLICT (keys) DO UPDATE SET every other column] [RETURNING …]`.
     /// `valueSQL` gives, per column, the SQL for its value (default `?`), e.g.
@@ -58,6 +120,10 @@ struct BulkWriter {
                 upsertOn keys: [String]? = nil, ignoreConflictsOn ignore: [String]? = nil,
                 returning: [String] = []) async throws -> [any SQLRow] {
         guard !rows.isEmpty else { return [] }
+        if !(db is any SQLiteDatabase), valueSQL == nil {
+            return try await insertByArrays(into: table, columns: columns, rows: rows, upsertOn: keys,
+                                            ignoreConflictsOn: ignore, returning: returning)
+        }
         var out: [any SQLRow] = []
         for chunk in rows.chunked(Self.rowsPerStatement(columns: columns.count)) {
             var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "

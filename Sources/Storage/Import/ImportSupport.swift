@@ -61,7 +61,11 @@ extension Store {
     /// Settings for a bulk load on this connection: on SQLite a larger page cache
     /// (32 MB, a fixed bound), so index pages are not spilled and re-read.
     func prepareBulk(on db: any SQLDatabase) async throws {
-        if dialect == .sqlite { try await db.raw("PRAGMA cache_size = -32768").run() }
+        switch dialect {
+        case .sqlite: try await db.raw("PRAGMA cache_size = -32768").run()
+        // Fresh statistics, so look-ups by code use their indexes however the tables grew.
+        case .postgres: try await db.raw("ANALYZE households, reviews").run()
+        }
     }
 
     /// Records the start of an import and returns its id.

@@ -181,15 +181,18 @@ public struct SurveyImporter: Sendable {
         let codes = Array(latest.keys)
         var households: [String: (id: Int, primary: Int?, area: String, minority: Int, year: Int, province: String?, commune: String?, address: String?)] = [:]
         let bulk = BulkWriter(db: db)
+        let byCode = bulk.anyOf("code", codes.map { .text($0) })
         for row in try await bulk.query("""
             SELECT id, code, primary_member_id, area, ethnic_minority, attributes_year, province, commune, address
-            FROM households WHERE code IN (\(BulkWriter.placeholders(codes.count)))
-            """, codes.map { .text($0) }) {
+            FROM households WHERE \(byCode.sql)
+            """, byCode.binds) {
             households[try row.string("code")] = (try row.int("id"), try row.optionalInt("primary_member_id"), try row.optionalString("area") ?? "",
                                                   try row.int("ethnic_minority"), try row.int("attributes_year"),
                                                   try row.optionalString("province"), try row.optionalString("commune"), try row.optionalString("address"))
         }
         let fresh = codes.filter { households[$0] == nil }.sorted()
+        // Households that existed before this batch: only they can have reviews to compare with.
+        let known = codes.filter { households[$0] != nil }
         if !fresh.isEmpty {
             var columns = ["code", "area", "ethnic_minority", "attributes_year", "province", "commune", "address", "primary_member_id", "created_at", "updated_at"]
             var rows: [[BulkValue]] = fresh.map { code in
@@ -218,7 +221,7 @@ public struct SurveyImporter: Sendable {
             result.created += fresh.count
         }
         // Existing households: newer attributes, and a primary member if they had none.
-        for code in codes where households[code] != nil {
+        for code in known {
             let r = latest[code]!
             let h = households[code]!
             let area = r.record.answers.area.rawValue
@@ -248,14 +251,14 @@ public struct SurveyImporter: Sendable {
         // Reviews: compare fingerprints, write only what is new or changed.
         let years = Set(batch.map(\.record.year))
         var existing: [Link: Int] = [:]
-        let known = codes.filter { households[$0] != nil }
         if !known.isEmpty {
             var codeOf: [Int: String] = [:]
             for code in known { codeOf[households[code]!.id] = code }
+            let byHousehold = bulk.anyOf("household_id", known.map { .int(households[$0]!.id) })
+            let byYear = bulk.anyOf("year", years.map { .int($0) })
             for row in try await bulk.query("""
-                SELECT household_id, year, fingerprint FROM reviews
-                WHERE household_id IN (\(BulkWriter.placeholders(known.count))) AND year IN (\(BulkWriter.placeholders(years.count)))
-                """, known.map { .int(households[$0]!.id) } + years.map { .int($0) }) {
+                SELECT household_id, year, fingerprint FROM reviews WHERE \(byHousehold.sql) AND \(byYear.sql)
+                """, byHousehold.binds + byYear.binds) {
                 guard let code = codeOf[try row.int("household_id")] else { continue }
                 existing[Link(household: code, member: try row.int("year"))] = try row.int("fingerprint")
             }
