@@ -57,4 +57,10 @@ public final class BlockingQueue<Element>: @unchecked Sendable {
         cancelled = true
         condition.broadcast()
     }
+
+    /// Gives up: tells the producer to stop and lets it finish.
+    public func cancelAndDrain() {
+        cancel()
+        while (try? take()) ?? nil != nil {}
+    }
 }

@@ -156,3 +156,47 @@ public struct RowBatches: AsyncSequence, Sendable {
         }
     }
 }
+
+extension RowBatches {
+    /// A stage that runs on a thread of its own over every batch, with state of its own.
+    public struct Stage<State: Sendable, Output: Sendable>: Sendable {
+        /// The stage's results, in order. Take until nil; on giving up early, `cancelAndDrain()`.
+        public let results: BlockingQueue<Output>
+        fileprivate let box: StateBox<State>
+        /// The stage's state after the last batch; read it once `results` has returned nil.
+        public var finalState: State { box.value }
+    }
+
+    /// Runs `stage` over every batch on a thread of its own and hands its results, in order,
+    /// through a bounded queue: while the caller works on one result, the reader parses and
+    /// `stage` prepares the next, so three threads share the cores.
+    public func mapOnThread<State: Sendable, Output: Sendable>(
+        state: State, capacity: Int = 4,
+        _ stage: @escaping @Sendable (inout State, Element) throws -> Output
+    ) -> Stage<State, Output> {
+        let results = BlockingQueue<Output>(capacity: capacity)
+        let box = StateBox(state)
+        let thread = Thread {
+            var state = box.value
+            do {
+                try self.forEachBatch { batch in try results.put(stage(&state, batch)) }
+                box.value = state
+                results.close()
+            } catch {
+                box.value = state
+                results.close(error)
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return Stage(results: results, box: box)
+    }
+}
+
+/// Carries a stage's state from its thread back to the caller. The hand-over is ordered by
+/// the queue: the thread writes before it closes the queue, the caller reads after the
+/// queue has returned nil.
+final class StateBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -142,28 +142,17 @@ struct SurveyFileReader {
         }
         // Three stages on their own threads, so both cores work: the reader parses CSV or
         // XLSX, the checker applies the contract, this thread classifies and writes.
-        let checked = BlockingQueue<(records: [SurveyRecord], hasIssues: Bool)>(capacity: 4)
-        let result = ScanBox(SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false))
-        let checker = Thread {
-            var scan = result.scan
-            do {
-                try RowBatches(source, batchSize: 512, capacity: 4).forEachBatch { batch in
-                    var records: [SurveyRecord] = []
-                    records.reserveCapacity(batch.count)
-                    for (row, cells) in batch {
-                        if let r = scan.consume(row: row, cells: cells) { records.append(r) }
-                    }
-                    try checked.put((records, scan.hasIssues))
-                }
-                result.scan = scan
-                checked.close()
-            } catch {
-                result.scan = scan
-                checked.close(error)
+        let checking = RowBatches(source, batchSize: 512, capacity: 4).mapOnThread(
+            state: SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
+        ) { scan, batch -> (records: [SurveyRecord], hasIssues: Bool) in
+            var records: [SurveyRecord] = []
+            records.reserveCapacity(batch.count)
+            for (row, cells) in batch {
+                if let r = scan.consume(row: row, cells: cells) { records.append(r) }
             }
+            return (records, scan.hasIssues)
         }
-        checker.stackSize = 8 << 20
-        checker.start()
+        let checked = checking.results
         // Household codes must be unique within a year: their hashes are checked on disk,
         // so memory does not grow with the file.
         let keys = RepeatedValues()
@@ -177,11 +166,10 @@ struct SurveyFileReader {
                     }
                 }
             } catch {
-                checked.cancel()
-                while (try? checked.take()) ?? nil != nil {}  // let the checker finish
+                checked.cancelAndDrain()
                 throw error
             }
-            scan = result.scan
+            scan = checking.finalState
             scan.addSuspects(try keys.repeated())
             if scan.needsDuplicateCheck {
                 try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
@@ -193,12 +181,6 @@ struct SurveyFileReader {
         Terminal.warnUnknownColumns(scan.unknownColumns)
         return scan
     }
-}
-
-/// Hands the scan from the checking thread back to the main one (after the queue closes).
-final class ScanBox: @unchecked Sendable {
-    var scan: SurveyScan
-    init(_ scan: SurveyScan) { self.scan = scan }
 }
 
 /// `--standard CODE`, checked against the catalogue.

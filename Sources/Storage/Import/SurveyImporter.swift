@@ -55,33 +55,21 @@ public struct SurveyImporter: Sendable {
             // Three stages: a reader thread parses the file, a checking thread applies the
             // contract and classifies, and this task resolves and writes — so the next batch
             // is being prepared while the database writes this one.
-            let checked = BlockingQueue<Checked>(capacity: 4)
-            let box = ScanResult(SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false))
-            let batchSize = self.batchSize
-            let checker = Thread {
-                var scan = box.scan
-                do {
-                    try RowBatches(source, batchSize: batchSize, capacity: 4).forEachBatch { batch in
-                        var out = Checked()
-                        out.records.reserveCapacity(batch.count)
-                        for (row, cells) in batch {
-                            guard let r = scan.consume(row: row, cells: cells) else { continue }
-                            let c = Classifier.classify(r.answers, under: r.standard)
-                            out.records.append((r, c, Reason.text(c, standard: r.standard)))
-                        }
-                        out.layout = scan.parser?.layout
-                        out.hasIssues = scan.hasIssues
-                        try checked.put(out)
-                    }
-                    box.scan = scan
-                    checked.close()
-                } catch {
-                    box.scan = scan
-                    checked.close(error)
+            let checking = RowBatches(source, batchSize: batchSize, capacity: 4).mapOnThread(
+                state: SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
+            ) { scan, batch -> Checked in
+                var out = Checked()
+                out.records.reserveCapacity(batch.count)
+                for (row, cells) in batch {
+                    guard let r = scan.consume(row: row, cells: cells) else { continue }
+                    let c = Classifier.classify(r.answers, under: r.standard)
+                    out.records.append((r, c, Reason.text(c, standard: r.standard)))
                 }
+                out.layout = scan.parser?.layout
+                out.hasIssues = scan.hasIssues
+                return out
             }
-            checker.stackSize = 8 << 20
-            checker.start()
+            let checked = checking.results
             var log = IssueLog()
             var result = ImportResult()
             var ids = IDs(nextHouseholdID: nil)
@@ -103,11 +91,10 @@ public struct SurveyImporter: Sendable {
                     progress?(ImportProgress(phase: .writing, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
                 }
             } catch {
-                checked.cancel()
-                while (try? checked.take()) ?? nil != nil {}
+                checked.cancelAndDrain()
                 throw error
             }
-            var scan = box.scan
+            var scan = checking.finalState
             scan.addSuspects(try keys.repeated())
             if scan.needsDuplicateCheck {
                 try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
@@ -280,12 +267,6 @@ public struct SurveyImporter: Sendable {
 
 /// A household (by code) with a number: a member id, or a year.
 struct Link: Hashable { let household: String; let member: Int }
-
-/// Hands the scan from the checking thread back once its queue is closed.
-final class ScanResult: @unchecked Sendable {
-    var scan: SurveyScan
-    init(_ scan: SurveyScan) { self.scan = scan }
-}
 
 /// A review as stored, with the fingerprint of its content.
 struct ReviewRow {
