@@ -219,7 +219,9 @@ public struct OrgTree: Sendable {
         return out
     }
 
+    /// Whether a unit is on this tree.
     public func contains(_ id: Int) -> Bool {
         roots.contains(id) || children.values.contains { $0.contains(id) }
     }
+
 }

@@ -75,7 +75,6 @@ public enum SurveyColumn: String, CaseIterable, Sendable {
     case address = "dia_chi"
 
     /// Position in `allCases`, for array look-ups on the hot path.
-    static let ordinalTable: [String: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1.rawValue, $0) })
     var ordinal: Int {
         switch self {
         case .householdCode: 0
@@ -167,9 +166,6 @@ public struct SurveyLayout: Sendable {
         headerIssues = issues
         if let standard = standardOverride { _ = checkIndicatorColumns(for: standard, year: nil) }
     }
-
-    /// Whether the header is usable at all (no row-1 issue).
-    public var isUsable: Bool { headerIssues.isEmpty }
 
     /// Catalogue indices of the missing indicator columns already reported.
     private var reportedMissing: Set<Int> = []
@@ -393,10 +389,7 @@ public struct SurveyRowParser: Sendable {
     }
 
     /// The standard a record was classified with.
-    public func standard(of record: SurveyRecord) -> PovertyStandard {
-        if let s = layout.standardOverride { return s }
-        return standardByYear[record.year - SurveyLayout.firstYear]!
-    }
+    public func standard(of record: SurveyRecord) -> PovertyStandard { record.standard }
 
     /// Spellings of the area seen recently (raw bytes), so most rows skip folding.
     private var lastAreas: [(raw: [UInt8], area: Area)] = []

@@ -32,9 +32,6 @@ public struct SurveyScan: Sendable {
     /// Hashes seen more than once, found by a caller that tracks duplicates itself.
     public mutating func addSuspects(_ hashes: Set<UInt64>) { suspects.formUnion(hashes) }
 
-    /// The standard a valid record is classified with.
-    public func standard(of record: SurveyRecord) -> PovertyStandard { record.standard }
-
     /// Columns the contract ignores, as written (known once the header is read).
     public var unknownColumns: [String] { parser?.layout.unknownColumns ?? [] }
 
