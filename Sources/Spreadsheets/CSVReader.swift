@@ -15,6 +15,33 @@ public struct CSVReader: RowSource, Sendable {
         self.chunkSize = max(chunkSize, 16)
     }
 
+    /// About how many data rows the file has: its line breaks, less the header. Fast
+    /// (a scan for one byte); quoted line breaks make it an over-estimate.
+    public func estimatedRowCount() -> Int? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var lines = 0
+        var last: UInt8 = 0x0A
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { break }
+            chunk.withUnsafeBufferPointer { buf in
+                var p = UnsafeRawPointer(buf.baseAddress!)
+                var left = n
+                while left > 0, let hit = memchr(p, 0x0A, left) {
+                    lines += 1
+                    let skip = UnsafeRawPointer(hit) - p + 1
+                    p += skip
+                    left -= skip
+                }
+                last = buf[n - 1]
+            }
+        }
+        if last != 0x0A { lines += 1 }
+        return Swift.max(0, lines - 1)
+    }
+
     public func forEachRow(_ body: (Int, [String]) throws -> Void) throws {
         guard let file = fopen(path, "rb") else {
             let reason = String(cString: strerror(errno))

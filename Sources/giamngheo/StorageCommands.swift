@@ -87,6 +87,7 @@ struct ImportCommand: AsyncParsableCommand {
                 result = try await MembersImporter(store: store, actor: db.user, fileName: name, progress: progress.update).run(source)
             case .survey:
                 result = try await SurveyImporter(store: store, actor: db.user, fileName: name, standard: try resolveStandard(standard),
+                                                  expectedRows: (source as? CSVReader)?.estimatedRowCount(),
                                                   progress: progress.update).run(source)
             }
             progress.finish()
@@ -129,11 +130,10 @@ final class ProgressLine: @unchecked Sendable {
         guard now.timeIntervalSince(last) >= 0.2 else { return }
         last = now
         let rate = p.elapsed > 0 ? Int(Double(p.rows) / p.elapsed) : 0
-        var text = p.phase == .checking ? "kiểm tra / checking: \(Money.format(p.rows)) dòng" : "ghi / writing: \(Money.format(p.rows))"
-        if let total = p.total, p.phase == .writing {
-            text += "/\(Money.format(total)) dòng"
-            if rate > 0 { text += ", còn ~\(max(0, (total - p.rows) / max(rate, 1))) s" }
-        }
+        var text = (p.phase == .checking ? "kiểm tra / checking: " : "ghi / writing: ") + Money.format(p.rows)
+        if let total = p.total { text += "/\(Money.format(total))" }
+        text += " dòng/rows"
+        if let total = p.total, rate > 0 { text += ", còn ~\(max(0, (total - p.rows) / max(rate, 1))) s left" }
         text += ", \(Money.format(rate)) dòng/s"
         Terminal.write(Array(("\r\u{1B}[K" + text).utf8), to: Terminal.standardError)
     }

@@ -14,9 +14,12 @@ public struct SurveyImporter: Sendable {
     public let standard: PovertyStandard?
     public let batchSize: Int
     public let progress: (@Sendable (ImportProgress) -> Void)?
+    /// About how many rows the file has, when known beforehand (for "time left").
+    public let expectedRows: Int?
 
     public init(store: Store, actor: String, fileName: String, standard: PovertyStandard? = nil, batchSize: Int = 500,
-                progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+                expectedRows: Int? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+        self.expectedRows = expectedRows
         self.store = store
         self.actor = actor
         self.fileName = fileName
@@ -88,7 +91,8 @@ public struct SurveyImporter: Sendable {
                     if log.count == 0 && !batch.hasIssues {
                         try await write(resolved, importID: importID, enteredAt: enteredAt, ids: &ids, result: &result, on: db)
                     }
-                    progress?(ImportProgress(phase: .writing, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
+                    progress?(ImportProgress(phase: log.count == 0 && !batch.hasIssues ? .writing : .checking, rows: rows,
+                                             total: expectedRows.map { Swift.max($0, rows) }, elapsed: Date().timeIntervalSince(started)))
                 }
             } catch {
                 checked.cancelAndDrain()
