@@ -116,7 +116,19 @@ public struct SurveyImporter: Sendable {
         let records = batch.records.map(\.record)
         guard let layout = batch.layout, !records.isEmpty else { return [] }
         let members = try await lookupMembers(Set(records.compactMap(\.memberCode)), on: db)
-        let needMemberships = Set(records.filter { $0.unitCode == nil }.compactMap { $0.memberCode.flatMap { members[$0] } })
+        // Without a unit on the row, a household counts in the unit of its primary member
+        // (the row's member when the household has none yet).
+        let withoutUnit = records.filter { $0.unitCode == nil }
+        var primary: [String: Int] = [:]
+        if !withoutUnit.isEmpty {
+            let bulk = BulkWriter(db: db)
+            let byCode = bulk.anyOf("code", Array(Set(withoutUnit.map(\.householdCode))).map { .text($0) })
+            for row in try await bulk.query("SELECT code, primary_member_id FROM households WHERE primary_member_id IS NOT NULL AND \(byCode.sql)",
+                                            byCode.binds) {
+                primary[try row.string("code")] = try row.int("primary_member_id")
+            }
+        }
+        let needMemberships = Set(withoutUnit.compactMap { primary[$0.householdCode] ?? $0.memberCode.flatMap { members[$0] } })
         let memberships = needMemberships.isEmpty ? MembershipIndex() : try await MembershipIndex.load(needMemberships, on: db)
         func issue(_ r: SurveyRecord, _ column: SurveyColumn, _ message: String) {
             log.add(SurveyIssue(row: r.rowNumber, column: layout.header(column), message: message,
@@ -144,11 +156,11 @@ public struct SurveyImporter: Sendable {
                     continue
                 }
                 unitID = unit.id
-            } else if let m = memberID {
+            } else if let m = primary[r.householdCode] ?? memberID {
                 unitID = memberships.unit(of: m, on: Day.endOfYear(r.year))
             }
             guard let unitID else {
-                issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên đang sinh hoạt tại một đơn vị cuối năm \(r.year) / no unit: give the unit code, or a member who belonged to a unit at the end of \(r.year)")
+                issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên (đại diện hộ) đang sinh hoạt tại một đơn vị cuối năm \(r.year) / no unit: give the unit code, or the household's (primary) member who belonged to a unit at the end of \(r.year)")
                 continue
             }
             out.append(Resolved(record: r, unitID: unitID, memberID: memberID,
