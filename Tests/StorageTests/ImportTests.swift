@@ -299,6 +299,11 @@ import Testing
                     #expect(old == new, "review \(i) untouched")
                 }
             }
+            // The correction overwrote the review; the audit log keeps what it was.
+            let corrections = try await store.audit.entries(entity: "household").filter { $0.action == "sua_ra_soat" }
+            #expect(corrections.count == 1)
+            #expect(corrections.first?.detail.hasPrefix("HO-04 năm 2021: phân loại khong_ngheo → muc_song_trung_binh; thu nhập bq ") == true)
+            #expect(corrections.first?.detail.hasSuffix("(lần nhập #4)") == true)
 
             // One more row: one added, the rest unchanged.
             #expect(try await store.importSurvey(corrected + [Files.poor("HO-06", 2021, unit: "C2")]) == Self.result(rows: 6, added: 1, unchanged: 5, created: 1))

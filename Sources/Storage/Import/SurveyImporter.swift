@@ -253,31 +253,63 @@ public struct SurveyImporter: Sendable {
         }
         // Reviews: compare fingerprints, write only what is new or changed.
         let years = Set(batch.map(\.record.year))
-        var existing: [Link: Int] = [:]
+        var existing: [Link: StoredReview] = [:]
         if !known.isEmpty {
             var codeOf: [Int: String] = [:]
             for code in known { codeOf[households[code]!.id] = code }
             let byHousehold = bulk.anyOf("household_id", known.map { .int(households[$0]!.id) })
             let byYear = bulk.anyOf("year", years.map { .int($0) })
             for row in try await bulk.query("""
-                SELECT household_id, year, fingerprint FROM reviews WHERE \(byHousehold.sql) AND \(byYear.sql)
+                SELECT household_id, year, fingerprint, status, per_capita_income, deprivation_count, unit_id FROM reviews
+                WHERE \(byHousehold.sql) AND \(byYear.sql)
                 """, byHousehold.binds + byYear.binds) {
                 guard let code = codeOf[try row.int("household_id")] else { continue }
-                existing[Link(household: code, member: try row.int("year"))] = try row.int("fingerprint")
+                existing[Link(household: code, member: try row.int("year"))] = StoredReview(
+                    fingerprint: try row.int("fingerprint"), status: try row.string("status"),
+                    perCapita: try row.int("per_capita_income"), deprivations: try row.int("deprivation_count"),
+                    unitID: try row.int("unit_id"))
             }
         }
         var pending: [[BulkValue]] = []
         pending.reserveCapacity(batch.count)
+        // A changed review overwrites the stored one: the audit log keeps what it was.
+        var changes: [[BulkValue]] = []
         for r in batch {
             let review = ReviewRow(r, householdID: households[r.record.householdCode]!.id)
             switch existing[Link(household: r.record.householdCode, member: r.record.year)] {
-            case .some(review.fingerprint): result.unchanged += 1; continue
-            case .some: result.updated += 1
+            case .some(let old) where old.fingerprint == review.fingerprint: result.unchanged += 1; continue
+            case .some(let old):
+                result.updated += 1
+                changes.append([.text(enteredAt), .text(actor), .text("sua_ra_soat"), .text("household"), .int(review.householdID),
+                                .text(old.change(to: review, household: r.record.householdCode, importID: importID))])
             case .none: result.added += 1
             }
             pending.append(review.values(importID: importID, enteredBy: actor, enteredAt: enteredAt))
         }
         _ = try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
+        if !changes.isEmpty {
+            _ = try await bulk.insert(into: "audit_log", columns: ["at", "actor", "action", "entity", "entity_id", "detail"], rows: changes)
+        }
+    }
+}
+
+/// What a stored review held, for the audit entry of its correction.
+struct StoredReview {
+    let fingerprint: Int
+    let status: String
+    let perCapita: Int
+    let deprivations: Int
+    let unitID: Int
+
+    /// `HO-04 năm 2021: khong_ngheo → muc_song_trung_binh; thu nhập bq 3.125.000 → 2.083.333; …`
+    func change(to new: ReviewRow, household: String, importID: Int) -> String {
+        var parts: [String] = []
+        if status != new.status { parts.append("phân loại \(status) → \(new.status)") }
+        if perCapita != new.perCapita { parts.append("thu nhập bq \(Money.format(perCapita)) → \(Money.format(new.perCapita))") }
+        if deprivations != new.deprivationCount { parts.append("số chỉ số thiếu hụt \(deprivations) → \(new.deprivationCount)") }
+        if unitID != new.unitID { parts.append("đơn vị #\(unitID) → #\(new.unitID)") }
+        if parts.isEmpty { parts.append("thông tin khác của kết quả rà soát") }
+        return "\(household) năm \(new.year): " + parts.joined(separator: "; ") + " (lần nhập #\(importID))"
     }
 }
 
