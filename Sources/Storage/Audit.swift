@@ -1,3 +1,4 @@
+import FluentKit
 import PovertyCore
 import SQLKit
 
@@ -15,21 +16,16 @@ public struct Audit: Sendable {
     }
 
     public func record(_ action: String, entity: String, id: Int?, detail: String, actor: String, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO audit_log (at, actor, action, entity, entity_id, detail)
-            VALUES (\(bind: store.now()), \(bind: actor), \(bind: action), \(bind: entity), \(bind: id), \(bind: detail))
-            """).run()
+        try await AuditEntryModel(at: store.now(), actor: actor, action: action, entity: entity, entityID: id, detail: detail)
+            .create(on: db.fluent)
     }
 
     public func entries(entity: String? = nil, id: Int? = nil, on db: (any SQLDatabase)? = nil) async throws -> [Entry] {
-        let db = db ?? store.sql
-        var query = SQLQueryString("SELECT at, actor, action, entity, entity_id, detail FROM audit_log WHERE 1 = 1")
-        if let entity { query.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
-        if let id { query.appendInterpolation(" AND entity_id = \(bind: id)" as SQLQueryString) }
-        query.appendInterpolation(" ORDER BY id" as SQLQueryString)
-        return try await db.raw(query).all().map {
-            Entry(at: try $0.string("at"), actor: try $0.string("actor"), action: try $0.string("action"),
-                  entity: try $0.string("entity"), entityID: try $0.optionalInt("entity_id"), detail: try $0.string("detail"))
+        var query = AuditEntryModel.query(on: (db ?? store.sql).fluent)
+        if let entity { query = query.filter(\.$entity == entity) }
+        if let id { query = query.filter(\.$entityID == id) }
+        return try await query.sort(\.$id).all().map {
+            Entry(at: $0.at, actor: $0.actor, action: $0.action, entity: $0.entity, entityID: $0.entityID, detail: $0.detail)
         }
     }
 }

@@ -1,3 +1,4 @@
+import FluentKit
 import PovertyCore
 import SQLKit
 
@@ -42,28 +43,28 @@ public struct MemberRegistry: Sendable {
             throw StorageError.badCitizenID(cid, problem.description)
         }
         let now = store.now()
-        if let existing = try await find(code: m.code, on: db) {
+        let model = try await MemberModel.query(on: db.fluent).filter(\.$code == m.code).first()
+        if let model {
+            let existing = try MemberRecord(model)
             let changedFields = [
                 existing.fullName != m.fullName ? "họ tên" : nil, existing.citizenID != m.citizenID ? "CCCD" : nil,
                 existing.birthDate != m.birthDate ? "ngày sinh" : nil, existing.sex != m.sex ? "giới tính" : nil,
                 existing.ethnicity != m.ethnicity ? "dân tộc" : nil,
             ].compactMap { $0 }
             guard !changedFields.isEmpty else { return (existing.id!, false) }
-            try await db.raw("""
-                UPDATE members SET full_name = \(bind: m.fullName), name_folded = \(bind: TextFolding.foldForSearch(m.fullName)),
-                    citizen_id = \(bind: m.citizenID), birth_date = \(bind: m.birthDate?.iso), sex = \(bind: m.sex?.rawValue),
-                    ethnicity = \(bind: m.ethnicity), updated_at = \(bind: now)
-                WHERE id = \(bind: existing.id!)
-                """).run()
+            model.apply(m)
+            model.updatedAt = now
+            try await model.update(on: db.fluent)
             try await store.audit.record("sua", entity: "member", id: existing.id, detail: "\(m.code): \(changedFields.joined(separator: ", "))", actor: actor, on: db)
             return (existing.id!, true)
         }
-        let id = try await db.raw("""
-            INSERT INTO members (code, full_name, name_folded, citizen_id, birth_date, sex, ethnicity, created_at, updated_at)
-            VALUES (\(bind: m.code), \(bind: m.fullName), \(bind: TextFolding.foldForSearch(m.fullName)), \(bind: m.citizenID),
-                    \(bind: m.birthDate?.iso), \(bind: m.sex?.rawValue), \(bind: m.ethnicity), \(bind: now), \(bind: now))
-            RETURNING id
-            """).first()!.int("id")
+        let created = MemberModel()
+        created.code = m.code
+        created.apply(m)
+        created.createdAt = now
+        created.updatedAt = now
+        try await created.create(on: db.fluent)
+        let id = try created.requireID()
         try await store.audit.record("tao", entity: "member", id: id, detail: m.code, actor: actor, on: db)
         return (id, true)
     }
@@ -71,14 +72,10 @@ public struct MemberRegistry: Sendable {
     /// A member by code or by citizen ID.
     public func find(code: String, on db: (any SQLDatabase)? = nil) async throws -> MemberRecord? {
         let db = db ?? store.sql
-        guard let row = try await db.raw("""
-            SELECT id, code, full_name, citizen_id, birth_date, sex, ethnicity FROM members
-            WHERE code = \(bind: code) OR citizen_id = \(bind: code) ORDER BY id LIMIT 1
-            """).first() else { return nil }
-        return MemberRecord(id: try row.int("id"), code: try row.string("code"), fullName: try row.string("full_name"),
-                            citizenID: try row.optionalString("citizen_id"), birthDate: try row.optionalDay("birth_date"),
-                            sex: try row.optionalString("sex").flatMap(CitizenID.Sex.init(rawValue:)),
-                            ethnicity: try row.optionalString("ethnicity"))
+        return try await MemberModel.query(on: db.fluent)
+            .group(.or) { $0.filter(\.$code == code).filter(\.$citizenID == code) }
+            .sort(\.$id).first()
+            .map(MemberRecord.init)
     }
 
     /// Puts a member in a unit from a date: a first join, or a transfer that closes the
@@ -91,14 +88,15 @@ public struct MemberRegistry: Sendable {
     }
 
     private func assign(memberID: Int, unitID: Int, from day: Day, actor: String, db: any SQLDatabase) async throws -> Bool {
-        let open = try await db.raw("SELECT unit_id, joined FROM memberships WHERE member_id = \(bind: memberID) AND left_on IS NULL").first()
+        let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first()
         if let open {
-            if try open.int("unit_id") == unitID { return false }
-            let joined = try open.day("joined")
+            if open.unitID == unitID { return false }
+            guard let joined = Day(open.joined) else { throw StorageError.corrupt("memberships.joined = \(open.joined)") }
             guard joined < day else { throw StorageError.invalid("ngày chuyển \(day.vietnamese) phải sau ngày vào \(joined.vietnamese) / transfer date must be after the join date") }
-            try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE member_id = \(bind: memberID) AND left_on IS NULL").run()
+            open.leftOn = day.iso
+            try await open.update(on: db.fluent)
         }
-        try await db.raw("INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: memberID), \(bind: unitID), \(bind: day.iso))").run()
+        try await MembershipModel(memberID: memberID, unitID: unitID, joined: day.iso).create(on: db.fluent)
         try await store.audit.record(open == nil ? "vao_cong_doan" : "chuyen_sinh_hoat", entity: "member", id: memberID,
                                      detail: "đơn vị \(unitID) từ \(day.iso)", actor: actor, on: db)
         return true
@@ -107,7 +105,8 @@ public struct MemberRegistry: Sendable {
     /// The member leaves the union on a date.
     public func leave(memberID: Int, on day: Day, actor: String) async throws {
         try await store.transaction { db in
-            try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE member_id = \(bind: memberID) AND left_on IS NULL").run()
+            try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil)
+                .set(\.$leftOn, to: day.iso).update()
             try await store.audit.record("ra_cong_doan", entity: "member", id: memberID, detail: "từ \(day.iso)", actor: actor, on: db)
         }
     }
@@ -115,10 +114,10 @@ public struct MemberRegistry: Sendable {
     /// The unit a member belonged to on a day.
     public func unit(ofMember memberID: Int, on day: Day, db: (any SQLDatabase)? = nil) async throws -> Int? {
         let db = db ?? store.sql
-        return try await db.raw("""
-            SELECT unit_id FROM memberships WHERE member_id = \(bind: memberID) AND joined <= \(bind: day.iso)
-              AND (left_on IS NULL OR left_on > \(bind: day.iso)) ORDER BY joined DESC LIMIT 1
-            """).first()?.int("unit_id")
+        return try await MembershipModel.query(on: db.fluent)
+            .filter(\.$memberID == memberID).filter(\.$joined <= day.iso)
+            .group(.or) { $0.filter(\.$leftOn == nil).filter(\.$leftOn > day.iso) }
+            .sort(\.$joined, .descending).first()?.unitID
     }
 
     /// Finds members by name (ignoring diacritics and case: `nguyen van an` finds `Nguyễn Văn An`,
@@ -165,6 +164,31 @@ public struct Scope: Sendable, Hashable {
     }
 
     public func contains(_ unitID: Int) -> Bool { unitIDs?.contains(unitID) ?? true }
+}
+
+extension MemberRecord {
+    init(_ model: MemberModel) throws {
+        func day(_ text: String?) throws -> Day? {
+            guard let text else { return nil }
+            guard let d = Day(text) else { throw StorageError.corrupt("members.birth_date = \(text)") }
+            return d
+        }
+        self.init(id: model.id, code: model.code, fullName: model.fullName, citizenID: model.citizenID,
+                  birthDate: try day(model.birthDate), sex: model.sex.flatMap(CitizenID.Sex.init(rawValue:)),
+                  ethnicity: model.ethnicity)
+    }
+}
+
+extension MemberModel {
+    /// Takes every field of a record but its code and timestamps.
+    func apply(_ m: MemberRecord) {
+        fullName = m.fullName
+        nameFolded = TextFolding.foldForSearch(m.fullName)
+        citizenID = m.citizenID
+        birthDate = m.birthDate?.iso
+        sex = m.sex?.rawValue
+        ethnicity = m.ethnicity
+    }
 }
 
 extension Store {

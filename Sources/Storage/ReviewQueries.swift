@@ -1,3 +1,4 @@
+import FluentKit
 import PovertyCore
 import SQLKit
 
@@ -155,6 +156,63 @@ public struct ReviewQueries: Sendable {
             SELECT h.code FROM households h JOIN household_members hm ON hm.household_id = h.id
             WHERE hm.member_id = \(bind: memberID) ORDER BY h.code
             """).all().map { try $0.string("code") }
+    }
+}
+
+/// One household with its members and every review it had, oldest first.
+public struct HouseholdFile: Sendable, Hashable {
+    public struct Member: Sendable, Hashable {
+        public let code: String
+        public let fullName: String
+        public let isPrimary: Bool
+    }
+    public struct Review: Sendable, Hashable {
+        public let year: Int
+        public let unitID: Int
+        public let standardCode: String
+        public let status: LivingStandard
+        public let perCapitaMonthly: Dong
+        public let deprivationCount: Int
+        public let reason: String
+        public let official: LivingStandard?
+    }
+    public let id: Int
+    public let code: String
+    public let area: Area?
+    public let province: String?
+    public let commune: String?
+    public let members: [Member]
+    public let reviews: [Review]
+}
+
+extension ReviewQueries {
+    /// A household by code, with its members and reviews; nil when there is none, or when
+    /// none of its reviews was counted in `scope`'s branch.
+    public func household(code: String, scope: Scope = .everything) async throws -> HouseholdFile? {
+        let db = store.sql.fluent
+        guard let h = try await HouseholdModel.query(on: db).filter(\.$code == code).first() else { return nil }
+        let id = try h.requireID()
+        var reviews = try await ReviewModel.query(on: db).filter(\.$householdID == id).sort(\.$year).all()
+        if let units = scope.unitIDs {
+            reviews = reviews.filter { units.contains($0.unitID) }
+            if reviews.isEmpty { return nil }
+        }
+        let links = try await store.sql.raw("""
+            SELECT m.code, m.full_name, m.id FROM household_members hm JOIN members m ON m.id = hm.member_id
+            WHERE hm.household_id = \(bind: id) ORDER BY m.code
+            """).all()
+        return HouseholdFile(
+            id: id, code: h.code, area: h.area.flatMap(Area.init(rawValue:)), province: h.province, commune: h.commune,
+            members: try links.map {
+                HouseholdFile.Member(code: try $0.string("code"), fullName: try $0.string("full_name"),
+                                     isPrimary: try $0.int("id") == h.primaryMemberID)
+            },
+            reviews: try reviews.map { r in
+                guard let status = LivingStandard(rawValue: r.status) else { throw StorageError.corrupt("reviews.status = \(r.status)") }
+                return HouseholdFile.Review(year: r.year, unitID: r.unitID, standardCode: r.standardCode, status: status,
+                                            perCapitaMonthly: r.perCapitaIncome, deprivationCount: r.deprivationCount,
+                                            reason: r.reason, official: r.officialStatus.flatMap(LivingStandard.init(rawValue:)))
+            })
     }
 }
 

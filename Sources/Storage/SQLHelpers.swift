@@ -9,6 +9,12 @@ extension Store {
     }
 }
 
+extension SQLDatabase {
+    /// The same connection as a Fluent database, for the models (`Models/`). Every
+    /// `any SQLDatabase` handed out by `Store` is a Fluent SQLite or PostgreSQL database.
+    var fluent: any Database { self as! any Database }
+}
+
 extension SQLRow {
     func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
     func optionalInt(_ column: String) throws -> Int? { try decode(column: column, as: Int?.self) }

@@ -1,3 +1,4 @@
+import FluentKit
 import PovertyCore
 import SQLKit
 
@@ -19,20 +20,24 @@ public struct UnitRegistry: Sendable {
 
     /// Loads the whole history (units are few: thousands, not millions).
     public func history(on db: (any SQLDatabase)? = nil) async throws -> OrgHistory {
-        let db = db ?? store.sql
-        let units = try await db.raw("SELECT id, code, kind, valid_from, valid_to FROM units").all().map { row in
-            guard let kind = UnitKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("units.kind") }
-            return OrgUnit(id: try row.int("id"), code: try row.string("code"), kind: kind,
-                           from: try row.day("valid_from"), to: try row.optionalDay("valid_to"))
+        let db = (db ?? store.sql).fluent
+        func day(_ text: String, _ column: String) throws -> Day {
+            guard let d = Day(text) else { throw StorageError.corrupt("\(column) = \(text)") }
+            return d
         }
-        let versions = try await db.raw("SELECT unit_id, name, parent_id, valid_from, valid_to FROM unit_versions").all().map { row in
-            OrgVersion(unitID: try row.int("unit_id"), name: try row.string("name"), parentID: try row.optionalInt("parent_id"),
-                       from: try row.day("valid_from"), to: try row.optionalDay("valid_to"))
+        let units = try await UnitModel.query(on: db).all().map { u in
+            guard let kind = UnitKind(rawValue: u.kind) else { throw StorageError.corrupt("units.kind = \(u.kind)") }
+            return OrgUnit(id: try u.requireID(), code: u.code, kind: kind, from: try day(u.validFrom, "units.valid_from"),
+                           to: try u.validTo.map { try day($0, "units.valid_to") })
         }
-        let successions = try await db.raw("SELECT predecessor_id, successor_id, effective, kind, is_primary FROM unit_successions").all().map { row in
-            guard let kind = SuccessionKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("unit_successions.kind") }
-            return OrgSuccession(predecessorID: try row.int("predecessor_id"), successorID: try row.int("successor_id"),
-                                 effective: try row.day("effective"), kind: kind, primary: try row.int("is_primary") != 0)
+        let versions = try await UnitVersionModel.query(on: db).all().map { v in
+            OrgVersion(unitID: v.unitID, name: v.name, parentID: v.parentID, from: try day(v.validFrom, "unit_versions.valid_from"),
+                       to: try v.validTo.map { try day($0, "unit_versions.valid_to") })
+        }
+        let successions = try await UnitSuccessionModel.query(on: db).all().map { s in
+            guard let kind = SuccessionKind(rawValue: s.kind) else { throw StorageError.corrupt("unit_successions.kind = \(s.kind)") }
+            return OrgSuccession(predecessorID: s.predecessorID, successorID: s.successorID,
+                                 effective: try day(s.effective, "unit_successions.effective"), kind: kind, primary: s.isPrimary != 0)
         }
         return OrgHistory(units: units, versions: versions, successions: successions)
     }
@@ -137,28 +142,25 @@ public struct UnitRegistry: Sendable {
 
     func create(_ unit: NewUnit, from: Day, to: Day?, actor: String, on db: any SQLDatabase) async throws -> Int {
         guard unit.kind.allows(from: from, to: to) else { throw StorageError.kindNotAllowed(unit.kind, from) }
-        if try await db.raw("SELECT id FROM units WHERE code = \(bind: unit.code)").first() != nil {
+        if try await UnitModel.query(on: db.fluent).filter(\.$code == unit.code).first() != nil {
             throw StorageError.duplicateUnit(unit.code)
         }
         var parentID: Int?
         if let parentCode = unit.parentCode {
-            guard let row = try await db.raw("SELECT id, valid_from, valid_to FROM units WHERE code = \(bind: parentCode)").first() else {
+            guard let row = try await UnitModel.query(on: db.fluent).filter(\.$code == parentCode).first() else {
                 throw StorageError.unknownUnit(parentCode)
             }
-            let parent = OrgUnit(id: try row.int("id"), code: parentCode, kind: .provincialFederation,
-                                 from: try row.day("valid_from"), to: try row.optionalDay("valid_to"))
+            guard let start = Day(row.validFrom) else { throw StorageError.corrupt("units.valid_from = \(row.validFrom)") }
+            let parent = OrgUnit(id: try row.requireID(), code: parentCode, kind: .provincialFederation,
+                                 from: start, to: row.validTo.flatMap { Day($0) })
             guard parent.isActive(on: from) else { throw StorageError.unitNotActive(parentCode, from) }
             parentID = parent.id
         }
-        let id = try await db.raw("""
-            INSERT INTO units (code, kind, valid_from, valid_to, created_at)
-            VALUES (\(bind: unit.code), \(bind: unit.kind.rawValue), \(bind: from.iso), \(bind: to?.iso), \(bind: store.now()))
-            RETURNING id
-            """).first()!.int("id")
-        try await db.raw("""
-            INSERT INTO unit_versions (unit_id, name, name_folded, parent_id, valid_from, valid_to)
-            VALUES (\(bind: id), \(bind: unit.name), \(bind: TextFolding.foldForSearch(unit.name)), \(bind: parentID), \(bind: from.iso), \(bind: to?.iso))
-            """).run()
+        let created = UnitModel(code: unit.code, kind: unit.kind.rawValue, validFrom: from.iso, validTo: to?.iso, createdAt: store.now())
+        try await created.create(on: db.fluent)
+        let id = try created.requireID()
+        try await UnitVersionModel(unitID: id, name: unit.name, nameFolded: TextFolding.foldForSearch(unit.name), parentID: parentID,
+                                   validFrom: from.iso, validTo: to?.iso).create(on: db.fluent)
         try await store.audit.record("tao", entity: "unit", id: id, detail: "\(unit.code) \(unit.name) (\(unit.kind.rawValue)) từ \(from.iso)", actor: actor, on: db)
         return id
     }

@@ -248,6 +248,43 @@ struct RegistryCommand: AsyncParsableCommand {
     }
 }
 
+struct HouseholdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "household",
+        abstract: "Hồ sơ một hộ: đoàn viên và kết quả rà soát qua các năm / One household: its members and every review."
+    )
+    @Argument(help: "Mã hộ / Household code.")
+    var code: String
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let store = try await db.open()
+        guard let file = try await store.reviews.household(code: code) else {
+            await store.shutdown()
+            Terminal.error("không có hộ mã '\(code)' / no household with code '\(code)'")
+            throw Exit.dataError
+        }
+        // Income, class and members of a household are personal data: viewing them is logged.
+        try await store.audit.record("xem_ho", entity: "household", id: file.id, detail: "\(file.code): \(file.reviews.count) lượt rà soát",
+                                     actor: db.user, on: store.sql)
+        let history = try await store.units.history()
+        var place = [file.area?.vietnamese, file.commune, file.province].compactMap { $0 }.joined(separator: ", ")
+        if place.isEmpty { place = "chưa có địa chỉ / no address" }
+        print("Hộ \(file.code) — \(place)")
+        for m in file.members {
+            print("  đoàn viên / member: \(m.code)  \(m.fullName)" + (m.isPrimary ? "  (đại diện hộ / primary)" : ""))
+        }
+        var out: [UInt8] = []
+        CSV.appendRow(["nam", "don_vi", "chuan", "thu_nhap_binh_quan_thang", "so_chi_so_thieu_hut", "phan_loai", "phan_loai_cong_nhan", "ly_do"], to: &out)
+        for r in file.reviews {
+            CSV.appendRow([String(r.year), history.units[r.unitID]?.code ?? "", r.standardCode, String(r.perCapitaMonthly),
+                           String(r.deprivationCount), r.status.rawValue, r.official?.rawValue ?? "", r.reason], to: &out)
+        }
+        Terminal.write(out)
+        await store.shutdown()
+    }
+}
+
 func parseDay(_ text: String?) throws -> Day {
     guard let text else {
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: Date())

@@ -100,6 +100,28 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aHouseholdWithItsMembersAndEveryReview(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let l = try await Self.load(store)
+            let file = try #require(try await store.reviews.household(code: "HO-01"))
+            #expect(file.code == "HO-01")
+            #expect(file.members == [.init(code: "DV-01", fullName: "Nguyễn Văn An", isPrimary: true),
+                                     .init(code: "DV-02", fullName: "Nguyễn Thị Ánh", isPrimary: false)])
+            #expect(file.reviews.map(\.year) == [2021, 2022, 2023, 2024, 2025])
+            #expect(file.reviews.map(\.status) == [.poor, .poor, .poor, .poor, .nearPoor])
+            #expect(file.reviews.map(\.unitID) == Array(repeating: l.unit["C1"]!, count: 5))
+            #expect(file.reviews.allSatisfy { $0.standardCode == "vn-2022" && $0.perCapitaMonthly == 1_250_000 })
+            #expect(file.reviews.last?.official == .poor)
+            #expect(file.reviews.last?.reason == Self.nearPoorReason)
+            #expect(file.reviews.first?.reason == Self.poorReason)
+            // Counted in C1: visible from its branch, not from another.
+            #expect(try await store.reviews.household(code: "HO-01", scope: l.branch("H1"))?.reviews.count == 5)
+            #expect(try await store.reviews.household(code: "HO-01", scope: l.branch("H2")) == nil)
+            #expect(try await store.reviews.household(code: "HO-99") == nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func searchIgnoresDiacriticsAndCase(db: TestDatabase) async throws {
         try await db.withStore { store in
             let l = try await Self.load(store)

@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import PovertyCore
 import SQLKit
@@ -62,7 +63,10 @@ extension Store {
     /// (32 MB, a fixed bound), so index pages are not spilled and re-read.
     func prepareBulk(on db: any SQLDatabase) async throws {
         switch dialect {
-        case .sqlite: try await db.raw("PRAGMA cache_size = -32768").run()
+        case .sqlite:
+            try await db.raw("PRAGMA cache_size = -32768").run()
+            // Multi-row statements keep a statement journal: in memory (one statement's pages), not a temp file.
+            try await db.raw("PRAGMA temp_store = MEMORY").run()
         // Fresh statistics, so look-ups by code use their indexes however the tables grew.
         case .postgres: try await db.raw("ANALYZE households, reviews").run()
         }
@@ -70,17 +74,15 @@ extension Store {
 
     /// Records the start of an import and returns its id.
     func beginImport(kind: String, fileName: String, actor: String, on db: any SQLDatabase) async throws -> Int {
-        try await db.raw("""
-            INSERT INTO imports (kind, file_name, entered_by, started_at) VALUES (\(bind: kind), \(bind: fileName), \(bind: actor), \(bind: now()))
-            RETURNING id
-            """).first()!.int("id")
+        let record = ImportModel(kind: kind, fileName: fileName, enteredBy: actor, startedAt: now())
+        try await record.create(on: db.fluent)
+        return try record.requireID()
     }
 
     func finishImport(_ id: Int, kind: String, fileName: String, result: ImportResult, actor: String, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            UPDATE imports SET added = \(bind: result.added), updated = \(bind: result.updated), unchanged = \(bind: result.unchanged)
-            WHERE id = \(bind: id)
-            """).run()
+        try await ImportModel.query(on: db.fluent).filter(\.$id == id)
+            .set(\.$added, to: result.added).set(\.$updated, to: result.updated).set(\.$unchanged, to: result.unchanged)
+            .update()
         try await audit.record("nhap_\(kind)", entity: "import", id: id,
                                detail: "\(fileName): \(result.rows) dòng, thêm \(result.added), sửa \(result.updated), không đổi \(result.unchanged)",
                                actor: actor, on: db)
