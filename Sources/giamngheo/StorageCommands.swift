@@ -270,11 +270,11 @@ struct HouseholdCommand: AsyncParsableCommand {
         let history = try await store.units.history()
         var place = [file.area?.vietnamese, file.commune, file.province].compactMap { $0 }.joined(separator: ", ")
         if place.isEmpty { place = "chưa có địa chỉ / no address" }
-        print("Hộ \(file.code) — \(place)")
+        var out = Array("Hộ \(file.code) — \(place)\n".utf8)
         for m in file.members {
-            print("  đoàn viên / member: \(m.code)  \(m.fullName)" + (m.isPrimary ? "  (đại diện hộ / primary)" : ""))
+            out += Array(("  đoàn viên / member: \(m.code)  \(m.fullName)" + (m.isPrimary ? "  (đại diện hộ / primary)" : "") + "\n").utf8)
         }
-        var out: [UInt8] = []
+        out += Array("\n".utf8)
         CSV.appendRow(["nam", "don_vi", "chuan", "thu_nhap_binh_quan_thang", "so_chi_so_thieu_hut", "phan_loai", "phan_loai_cong_nhan", "ly_do"], to: &out)
         for r in file.reviews {
             CSV.appendRow([String(r.year), history.units[r.unitID]?.code ?? "", r.standardCode, String(r.perCapitaMonthly),

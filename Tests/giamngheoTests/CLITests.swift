@@ -205,4 +205,32 @@ struct CLITests {
         let tree = try CLI.run(["tree"], env: env)
         #expect(!tree.out.contains("X1"))
     }
+
+    @Test("a demo province, then one household's file: members, then a review per year")
+    func demoThenHousehold() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        let env = ["SQLITE_PATH": db]
+        let demo = try CLI.run(["demo", "--households", "200", "--seed", "7"], env: env)
+        #expect(demo.status == 0)
+        #expect(demo.out.contains("LDLD-NB"))
+        let vulnerable = try CLI.run(["registry", "vulnerable", "--year", "2021"], env: env)
+        #expect(vulnerable.status == 0)
+        let first = try #require(vulnerable.out.split(separator: "\n").dropFirst().first)
+        let fields = first.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let (member, household) = (fields[0], fields[2])
+        let file = try CLI.run(["household", household], env: env)
+        #expect(file.status == 0)
+        let lines = file.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("Hộ \(household) — "))
+        #expect(lines.contains { $0.contains("đoàn viên / member: \(member)") })
+        let header = try #require(lines.firstIndex(of: "nam,don_vi,chuan,thu_nhap_binh_quan_thang,so_chi_so_thieu_hut,phan_loai,phan_loai_cong_nhan,ly_do"))
+        let reviews = lines[(header + 1)...].filter { !$0.isEmpty }
+        #expect(reviews.first?.hasPrefix("2021,") == true)
+        #expect(reviews.first?.contains(",\(fields[4]),") == true)
+        let years = reviews.compactMap { Int($0.prefix(4)) }
+        #expect(years == years.sorted() && Set(years).count == years.count)
+        let missing = try CLI.run(["household", "KHONG-CO"], env: env)
+        #expect(missing.status == 65)
+        #expect(missing.err.contains("không có hộ mã 'KHONG-CO'"))
+    }
 }
