@@ -1,4 +1,6 @@
+import FluentPostgresDriver
 import FluentSQLiteDriver
+import NIOCore
 import SQLiteKit
 import SQLKit
 
@@ -111,6 +113,59 @@ struct BulkWriter {
             return ("\(column) = ANY(?)", [.ints(values.map { if case .int(let i) = $0 { i } else { 0 } })])
         }
         return ("\(column) = ANY(?)", [.texts(values.map { if case .text(let t) = $0 { t } else { "" } })])
+    }
+
+    /// Appends rows that cannot conflict with any stored row (new keys only): on PostgreSQL by
+    /// `COPY … FROM STDIN` (text format, streamed in pieces of about 1 MiB), elsewhere by plain
+    /// multi-row INSERTs. A constraint violation still fails the statement, and so the import.
+    func append(into table: String, columns: [String], rows: [[BulkValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        guard let postgres = db as? any PostgresDatabase else {
+            _ = try await insert(into: table, columns: columns, rows: rows)
+            return
+        }
+        let logger = db.logger
+        try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    var buffer = ByteBuffer()
+                    buffer.reserveCapacity(1 << 20 + 4096)
+                    for row in rows {
+                        Self.appendCopyLine(row, to: &buffer)
+                        if buffer.readableBytes >= 1 << 20 {
+                            try await writer.write(buffer)
+                            buffer.clear()
+                        }
+                    }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                }
+            }
+        }.get()
+    }
+
+    /// One row of COPY's text format: tab-separated, `\N` for NULL, and backslash, tab,
+    /// newline and carriage return escaped inside text.
+    static func appendCopyLine(_ row: [BulkValue], to buffer: inout ByteBuffer) {
+        for (i, value) in row.enumerated() {
+            if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+            switch value {
+            case .int(let n): buffer.writeString(String(n))
+            case .null, .texts, .ints: buffer.writeStaticString("\\N")
+            case .text(let text):
+                let special = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+                if !special { buffer.writeString(text); continue }
+                for byte in text.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                    case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                    case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                    case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                    default: buffer.writeInteger(byte)
+                    }
+                }
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
     /// `INSERT INTO table (columns) VALUES … [ON CONFLICT (keys) DO UPDATE SET every other column] [RETURNING …]`.

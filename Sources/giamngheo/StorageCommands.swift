@@ -193,6 +193,9 @@ struct SearchCommand: AsyncParsableCommand {
         let store = try await db.open()
         let history = try await store.units.history()
         let hits = try await store.members.search(text)
+        // Names and citizen IDs leave the database: logged like every other export.
+        try await store.audit.record("tim_kiem", entity: "member", id: nil, detail: "\"\(text)\": \(hits.count) kết quả",
+                                     actor: db.user, on: store.sql)
         for hit in hits {
             let unit = hit.unitID.flatMap { history.units[$0] }
             print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? "")")

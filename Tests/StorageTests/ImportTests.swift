@@ -156,6 +156,48 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func textWithTabsNewlinesAndBackslashesIsStoredAsWritten(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let address = "Số 1\\2\tngõ \"Ba\"\nthôn A\r\nxã B; N'Gol"
+            let file = [
+                Files.surveyHeader + ["Địa chỉ", "Dân tộc"],
+                Files.poor("HO-40", 2022, unit: "C1") + [address, "Ê\tđê\\N"],
+                Files.poor("HO-41", 2022, unit: "C1") + ["\\N", ""],
+            ]
+            #expect(try await store.importSurvey(file) == Self.result(rows: 2, added: 2, created: 2))
+            let stored = try await store.sql.raw("""
+                SELECT h.code, h.address, r.ethnicity FROM households h JOIN reviews r ON r.household_id = h.id
+                WHERE h.code IN ('HO-40', 'HO-41') ORDER BY h.code
+                """).all().map { [try $0.decode(column: "address", as: String?.self), try $0.decode(column: "ethnicity", as: String?.self)] }
+            #expect(stored == [[address, "Ê\tđê\\N"], ["\\N", nil]])
+            // The same file again: nothing changed.
+            #expect(try await store.importSurvey(file) == Self.result(rows: 2, unchanged: 2))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aHouseholdTwiceInOneYearIsReportedWithItsRows(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let before = try await Tables.snapshot(store)
+            // Nothing else wrong: the repeat is the only problem, inside one batch and across batches.
+            for batchSize in [500, 1] {
+                let file = [
+                    Files.surveyHeader,
+                    Files.poor("HO-30", 2022, unit: "C1"),
+                    Files.nearPoor("HO-30", 2022, unit: "C2"),
+                    Files.poor("HO-31", 2022, unit: "C1"),
+                ]
+                let rejected = try await #require(throws: ImportRejected.self) { try await store.importSurvey(file, batchSize: batchSize) }
+                #expect(Self.cells(rejected.issues) == ["3 Mã hộ"])
+                #expect(rejected.issues.first?.message.hasPrefix("mã hộ 'HO-30' đã có ở dòng 2 cho năm 2022") == true)
+                expectSame(before, try await Tables.snapshot(store))
+            }
+        }
+    }
+
     /// A unit's periods must follow one another: an overlap or a gap is refused (in a gap the unit
     /// would be active without name or parent, and a re-import could never find it unchanged).
     @Test(arguments: TestDatabase.available)

@@ -113,8 +113,8 @@ extension Store {
     }
 
     @discardableResult
-    func importSurvey(_ rows: [[String]], file: String = "khao-sat.csv") async throws -> ImportResult {
-        try await SurveyImporter(store: self, actor: "can_bo_tinh", fileName: file).run(InMemoryRows(rows))
+    func importSurvey(_ rows: [[String]], file: String = "khao-sat.csv", batchSize: Int = 500) async throws -> ImportResult {
+        try await SurveyImporter(store: self, actor: "can_bo_tinh", fileName: file, batchSize: batchSize).run(InMemoryRows(rows))
     }
 
     func unitID(_ code: String) async throws -> Int {

@@ -82,16 +82,23 @@ public struct SurveyImporter: Sendable {
             let keys = RepeatedValues()
             let enteredAt = store.now()
             var rows = 0
+            // A household twice in one year is reported at the end (with both rows); once one is
+            // seen inside a batch, nothing more is written (one statement cannot hold a key twice).
+            var repeatsInBatch = false
             do {
                 while let batch = try await checked.takeAsync() {
                     let resolved = try await resolve(batch, history: history, log: &log, on: db)
                     // Every row that passed the contract counts for the duplicate check, resolved or not.
-                    for r in batch.records { try keys.add(SurveyScan.hash(year: r.record.year, code: r.record.householdCode)) }
+                    var seen = Set<Link>()
+                    for r in batch.records {
+                        try keys.add(SurveyScan.hash(year: r.record.year, code: r.record.householdCode))
+                        if !seen.insert(Link(household: r.record.householdCode, member: r.record.year)).inserted { repeatsInBatch = true }
+                    }
                     rows += batch.records.count
-                    if log.count == 0 && !batch.hasIssues {
+                    if log.count == 0 && !batch.hasIssues && !repeatsInBatch {
                         try await write(resolved, importID: importID, enteredAt: enteredAt, ids: &ids, result: &result, on: db)
                     }
-                    progress?(ImportProgress(phase: log.count == 0 && !batch.hasIssues ? .writing : .checking, rows: rows,
+                    progress?(ImportProgress(phase: log.count == 0 && !batch.hasIssues && !repeatsInBatch ? .writing : .checking, rows: rows,
                                              total: expectedRows.map { Swift.max($0, rows) }, elapsed: Date().timeIntervalSince(started)))
                 }
             } catch {
@@ -209,18 +216,19 @@ public struct SurveyImporter: Sendable {
                 households[code] = (id, r.memberID, r.record.answers.area.rawValue, (r.record.ethnicMinority ?? false) ? 1 : 0,
                                     r.record.year, r.record.province, r.record.commune, r.record.address)
             }
+            // Ids are given here, so nothing has to come back from the database: on SQLite this
+            // transaction holds the write lock; on PostgreSQL they are drawn from the identity's sequence.
+            let newIDs: [Int]
             if let first = ids.nextHouseholdID {
-                // SQLite: this transaction holds the write lock, so ids can be given here and
-                // nothing has to come back from the database.
-                columns.append("id")
-                for i in rows.indices { rows[i].append(.int(first + i)); remember(fresh[i], first + i) }
+                newIDs = Array(first..<(first + rows.count))
                 ids.nextHouseholdID = first + rows.count
-                _ = try await bulk.insert(into: "households", columns: columns, rows: rows)
             } else {
-                for row in try await bulk.insert(into: "households", columns: columns, rows: rows, returning: ["id", "code"]) {
-                    remember(try row.string("code"), try row.int("id"))
-                }
+                newIDs = try await bulk.query("SELECT nextval(pg_get_serial_sequence('households', 'id')) AS id FROM generate_series(1, ?) ORDER BY 1",
+                                              [.int(rows.count)]).map { try $0.int("id") }
             }
+            columns.append("id")
+            for i in rows.indices { rows[i].append(.int(newIDs[i])); remember(fresh[i], newIDs[i]) }
+            try await bulk.append(into: "households", columns: columns, rows: rows)
             result.created += fresh.count
         }
         // Existing households: newer attributes, and a primary member if they had none.
@@ -272,6 +280,10 @@ public struct SurveyImporter: Sendable {
         }
         var pending: [[BulkValue]] = []
         pending.reserveCapacity(batch.count)
+        // When every review to write belongs to a household created in this batch, none can
+        // conflict: they are appended (COPY on PostgreSQL), not upserted.
+        let created = Set(fresh)
+        var onlyNew = true
         // A changed review overwrites the stored one: the audit log keeps what it was.
         var changes: [[BulkValue]] = []
         for r in batch {
@@ -280,13 +292,20 @@ public struct SurveyImporter: Sendable {
             case .some(let old) where old.fingerprint == review.fingerprint: result.unchanged += 1; continue
             case .some(let old):
                 result.updated += 1
+                onlyNew = false
                 changes.append([.text(enteredAt), .text(actor), .text("sua_ra_soat"), .text("household"), .int(review.householdID),
                                 .text(old.change(to: review, household: r.record.householdCode, importID: importID))])
-            case .none: result.added += 1
+            case .none:
+                result.added += 1
+                if !created.contains(r.record.householdCode) { onlyNew = false }
             }
             pending.append(review.values(importID: importID, enteredBy: actor, enteredAt: enteredAt))
         }
-        _ = try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
+        if onlyNew {
+            try await bulk.append(into: "reviews", columns: ReviewRow.columns, rows: pending)
+        } else {
+            _ = try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
+        }
         if !changes.isEmpty {
             _ = try await bulk.insert(into: "audit_log", columns: ["at", "actor", "action", "entity", "entity_id", "detail"], rows: changes)
         }
