@@ -96,7 +96,7 @@ public struct SurveyImporter: Sendable {
                     }
                     rows += batch.records.count
                     if log.count == 0 && !batch.hasIssues && !repeatsInBatch {
-                        try await write(resolved, importID: importID, enteredAt: enteredAt, ids: &ids, result: &result, on: db)
+                        try await write(resolved, importID: importID, enteredAt: enteredAt, history: history, ids: &ids, result: &result, on: db)
                     }
                     progress?(ImportProgress(phase: log.count == 0 && !batch.hasIssues && !repeatsInBatch ? .writing : .checking, rows: rows,
                                              total: expectedRows.map { Swift.max($0, rows) }, elapsed: Date().timeIntervalSince(started)))
@@ -180,7 +180,7 @@ public struct SurveyImporter: Sendable {
     /// Ids handed out by the import itself (SQLite only; nil elsewhere).
     struct IDs { var nextHouseholdID: Int? }
 
-    private func write(_ batch: [Resolved], importID: Int, enteredAt: String, ids: inout IDs, result: inout ImportResult, on db: any SQLDatabase) async throws {
+    private func write(_ batch: [Resolved], importID: Int, enteredAt: String, history: OrgHistory, ids: inout IDs, result: inout ImportResult, on db: any SQLDatabase) async throws {
         guard !batch.isEmpty else { return }
         result.rows += batch.count
         // Households: the latest year's row in the batch decides their attributes.
@@ -294,7 +294,7 @@ public struct SurveyImporter: Sendable {
                 result.updated += 1
                 onlyNew = false
                 changes.append([.text(enteredAt), .text(actor), .text("sua_ra_soat"), .text("household"), .int(review.householdID),
-                                .text(old.change(to: review, household: r.record.householdCode, importID: importID))])
+                                .text(old.change(to: review, household: r.record.householdCode, importID: importID) { history.units[$0]?.code ?? "#\($0)" })])
             case .none:
                 result.added += 1
                 if !created.contains(r.record.householdCode) { onlyNew = false }
@@ -321,12 +321,12 @@ struct StoredReview {
     let unitID: Int
 
     /// `HO-04 năm 2021: khong_ngheo → muc_song_trung_binh; thu nhập bq 3.125.000 → 2.083.333; …`
-    func change(to new: ReviewRow, household: String, importID: Int) -> String {
+    func change(to new: ReviewRow, household: String, importID: Int, unitCode: (Int) -> String) -> String {
         var parts: [String] = []
         if status != new.status { parts.append("phân loại \(status) → \(new.status)") }
         if perCapita != new.perCapita { parts.append("thu nhập bq \(Money.format(perCapita)) → \(Money.format(new.perCapita))") }
         if deprivations != new.deprivationCount { parts.append("số chỉ số thiếu hụt \(deprivations) → \(new.deprivationCount)") }
-        if unitID != new.unitID { parts.append("đơn vị #\(unitID) → #\(new.unitID)") }
+        if unitID != new.unitID { parts.append("đơn vị \(unitCode(unitID)) → \(unitCode(new.unitID))") }
         if parts.isEmpty { parts.append("thông tin khác của kết quả rà soát") }
         return "\(household) năm \(new.year): " + parts.joined(separator: "; ") + " (lần nhập #\(importID))"
     }
