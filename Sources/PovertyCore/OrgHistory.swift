@@ -84,7 +84,17 @@ public struct OrgVersion: Sendable, Hashable {
     public func covers(_ day: Day) -> Bool { from <= day && (to.map { day < $0 } ?? true) }
 }
 
-public enum SuccessionKind: String, Sendable, Codable, CaseIterable { case merge, split, dissolve }
+public enum SuccessionKind: String, Sendable, Codable, CaseIterable {
+    case merge, split, dissolve
+
+    public var vietnamese: String {
+        switch self {
+        case .merge: "sáp nhập"
+        case .split: "chia tách"
+        case .dissolve: "giải thể"
+        }
+    }
+}
 
 public struct OrgSuccession: Sendable, Hashable {
     public let predecessorID: Int
@@ -126,6 +136,9 @@ public struct OrgHistory: Sendable {
 
     /// The latest name a unit had (for units that have ended).
     public func lastName(of id: Int) -> String? { versions[id]?.last?.name }
+
+    /// Every period of a unit, oldest first.
+    public func versions(of id: Int) -> [OrgVersion] { versions[id] ?? [] }
 
     public func parent(of id: Int, on day: Day) -> Int? { version(of: id, on: day)?.parentID }
 

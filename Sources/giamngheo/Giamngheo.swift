@@ -10,7 +10,7 @@ struct Giamngheo: AsyncParsableCommand {
         Classifies households by the multidimensional poverty standard and summarises annual reviews.
         """,
         subcommands: [ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self,
-                      MigrateCommand.self, ImportCommand.self, DemoCommand.self, TreeCommand.self, SearchCommand.self, HouseholdCommand.self, RegistryCommand.self]
+                      MigrateCommand.self, ImportCommand.self, DemoCommand.self, TreeCommand.self, UnitCommand.self, SearchCommand.self, HouseholdCommand.self, RegistryCommand.self]
     )
 }
 

@@ -233,4 +233,39 @@ struct CLITests {
         #expect(missing.status == 65)
         #expect(missing.err.contains("không có hộ mã 'KHONG-CO'"))
     }
+
+    @Test("unit changes on a date: merge, rename, show, and a refused change leaves the tree alone")
+    func unitOperations() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        let env = ["SQLITE_PATH": db]
+        let units = try CLI.temp("don-vi.csv", """
+            Mã đơn vị,Tên đơn vị,Loại,Mã đơn vị cấp trên,Từ ngày
+            T,Liên đoàn Lao động tỉnh,lien_doan_tinh,,01/01/2000
+            X1,Công đoàn xã Một,cong_doan_xa_phuong,T,01/07/2025
+            X2,Công đoàn xã Hai,cong_doan_xa_phuong,T,01/07/2025
+            C1,CĐCS Trường Tiểu học Một,cong_doan_co_so,X1,01/07/2025
+
+            """)
+        #expect(try CLI.run(["import", "units", units.path], env: env).status == 0)
+        let merged = try CLI.run(["unit", "merge", "X1", "X2", "--into", "X3", "--name", "Công đoàn phường Ba", "--from", "01/01/2026"], env: env)
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(try CLI.run(["unit", "rename", "X3", "Công đoàn phường Ba Mới", "--from", "01/06/2026"], env: env).status == 0)
+        let old = try CLI.run(["unit", "show", "X1"], env: env)
+        #expect(old.status == 0)
+        #expect(old.out.contains("01/07/2025–31/12/2025: Công đoàn xã Một; cấp trên / parent: T Liên đoàn Lao động tỉnh"))
+        #expect(old.out.contains("→ sáp nhập / merge từ 01/01/2026: X3 Công đoàn phường Ba Mới (chính / primary)"))
+        let new = try CLI.run(["unit", "show", "X3"], env: env)
+        #expect(new.out.contains("01/01/2026–31/05/2026: Công đoàn phường Ba; cấp trên / parent: T"))
+        #expect(new.out.contains("01/06/2026–nay / now: Công đoàn phường Ba Mới"))
+        // C1 moved under the merged unit; on a date before the merger it is still under X1.
+        let tree2026 = try CLI.run(["tree", "--date", "01/07/2026"], env: env).out.split(separator: "\n").map(String.init)
+        #expect(tree2026.contains("  X3  Công đoàn phường Ba Mới") && tree2026.contains("    C1  CĐCS Trường Tiểu học Một"))
+        let tree2025 = try CLI.run(["tree", "--date", "31/12/2025"], env: env).out.split(separator: "\n").map(String.init)
+        #expect(tree2025.contains("  X1  Công đoàn xã Một") && tree2025.contains("    C1  CĐCS Trường Tiểu học Một"))
+        // Refused: an unknown successor; nothing changes.
+        let refused = try CLI.run(["unit", "dissolve", "C1", "--successor", "KHONG", "--from", "01/09/2026"], env: env)
+        #expect(refused.status == 65)
+        #expect(refused.err.contains("không có đơn vị mã 'KHONG'"))
+        #expect(try CLI.run(["unit", "show", "C1"], env: env).out.contains("nay / now"))
+    }
 }
