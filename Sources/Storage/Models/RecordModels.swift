@@ -2,7 +2,8 @@ import FluentKit
 
 /// `reviews`: one household's annual review, with its classification as computed then
 /// (standard, deprivations bit per catalogue indicator, class and reason), so a later
-/// change of rules never rewrites it.
+/// change of rules never rewrites it. Read through this model; written only by the survey
+/// import's bulk path (`SurveyImporter`, which also sets the columns not mapped here).
 final class ReviewModel: Model, @unchecked Sendable {
     static let schema = "reviews"
 
