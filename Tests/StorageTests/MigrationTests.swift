@@ -102,7 +102,7 @@ import Testing
             }
             let config = try StorageConfig.fromEnvironment(env)
             #expect(config == fresh.config)
-            let store = try Store(config, clock: { TestDatabase.t0 })
+            let store = try Store(config, logger: TestDatabase.logger, clock: { TestDatabase.t0 })
             #expect(store.dialect == (db == .sqlite ? .sqlite : .postgres))
             #expect(try await store.migrate() == [])
             #expect(try await store.count("units") == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PovertyCore
 @testable import Storage
 import SQLKit
@@ -20,6 +21,13 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         return [.sqlite]
     }
 
+    /// Warnings and errors only: migrations log each step at info level.
+    static let logger: Logger = {
+        var logger = Logger(label: "giamngheo.test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
     /// A fixed clock: tests never read the real time.
     static let t0 = Date(timeIntervalSince1970: 1_764_000_000)
 
@@ -30,7 +38,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), clock: { TestDatabase.t0 })
+            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), logger: TestDatabase.logger, clock: { TestDatabase.t0 })
             do {
                 try await store.migrate()
                 let result = try await body(store)
@@ -46,10 +54,10 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
                 throw CancellationError()
             }
             let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let adminStore = try Store(.postgres(url: admin))
+            let adminStore = try Store(.postgres(url: admin), logger: TestDatabase.logger)
             try await adminStore.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
             let url = admin.replacingOccurrences(of: #"/[^/?]*(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
-            let store = try Store(.postgres(url: url), clock: { TestDatabase.t0 })
+            let store = try Store(.postgres(url: url), logger: TestDatabase.logger, clock: { TestDatabase.t0 })
             func drop() async {
                 await store.shutdown()
                 try? await adminStore.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").run()
