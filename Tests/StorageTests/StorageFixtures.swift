@@ -113,7 +113,7 @@ extension Store {
     }
 
     @discardableResult
-    func importSurvey(_ rows: [[String]], file: String = "khao-sat.csv", batchSize: Int = 500) async throws -> ImportResult {
+    func importSurvey(_ rows: [[String]], file: String = "khao-sat.csv", batchSize: Int? = nil) async throws -> ImportResult {
         try await SurveyImporter(store: self, actor: "can_bo_tinh", fileName: file, batchSize: batchSize).run(InMemoryRows(rows))
     }
 

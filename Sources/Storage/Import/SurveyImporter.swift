@@ -12,19 +12,21 @@ public struct SurveyImporter: Sendable {
     public let actor: String
     public let fileName: String
     public let standard: PovertyStandard?
+    /// Rows per batch: by default 500 on SQLite and 5,000 on PostgreSQL, where every batch costs
+    /// round trips (5,000 was 27% faster than 500 for 250,000 rows; SQLite showed no difference).
     public let batchSize: Int
     public let progress: (@Sendable (ImportProgress) -> Void)?
     /// About how many rows the file has, when known beforehand (for "time left").
     public let expectedRows: Int?
 
-    public init(store: Store, actor: String, fileName: String, standard: PovertyStandard? = nil, batchSize: Int = 500,
+    public init(store: Store, actor: String, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
                 expectedRows: Int? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
         self.expectedRows = expectedRows
         self.store = store
         self.actor = actor
         self.fileName = fileName
         self.standard = standard
-        self.batchSize = batchSize
+        self.batchSize = batchSize ?? (store.dialect == .postgres ? 5000 : 500)
         self.progress = progress
     }
 
