@@ -38,9 +38,8 @@ struct BulkWriter {
     /// many binds as columns whatever the number of rows. NULL travels as the control
     /// character U+0001, which no cell of ours holds (text arrays here carry no NULLs).
     private func insertByArrays(into table: String, columns: [String], rows: [[BulkValue]], upsertOn keys: [String]?,
-                                ignoreConflictsOn ignore: [String]?, returning: [String]) async throws -> [any SQLRow] {
+                                ignoreConflictsOn ignore: [String]?) async throws {
         let marker = "\u{1}"
-        var out: [any SQLRow] = []
         for chunk in rows.chunked(5000) {
             var arrays = [[String]](repeating: [], count: columns.count)
             var isInt = [Bool?](repeating: nil, count: columns.count)
@@ -76,10 +75,8 @@ struct BulkWriter {
             } else if let ignore {
                 query.appendLiteral(" ON CONFLICT (\(ignore.joined(separator: ", "))) DO NOTHING")
             }
-            if !returning.isEmpty { query.appendLiteral(" RETURNING \(returning.joined(separator: ", "))") }
-            out += try await db.raw(query).all()
+            try await db.raw(query).run()
         }
-        return out
     }
 
     /// Runs `sql` with `?` placeholders bound to `values` in order (no encoder per value on SQLite).
@@ -121,7 +118,7 @@ struct BulkWriter {
     func append(into table: String, columns: [String], rows: [[BulkValue]]) async throws {
         guard !rows.isEmpty else { return }
         guard let postgres = db as? any PostgresDatabase else {
-            _ = try await insert(into: table, columns: columns, rows: rows)
+            try await insert(into: table, columns: columns, rows: rows)
             return
         }
         let logger = db.logger
@@ -168,21 +165,16 @@ struct BulkWriter {
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
-    /// `INSERT INTO table (columns) VALUES … [ON CONFLICT (keys) DO UPDATE SET every other column] [RETURNING …]`.
-    /// `valueSQL` gives, per column, the SQL for its value (default `?`), e.g.
-    /// `(SELECT id FROM households WHERE code = ?)` to look a key up inside the database.
-    func insert(into table: String, columns: [String], valueSQL: [String]? = nil, rows: [[BulkValue]],
-                upsertOn keys: [String]? = nil, ignoreConflictsOn ignore: [String]? = nil,
-                returning: [String] = []) async throws -> [any SQLRow] {
-        guard !rows.isEmpty else { return [] }
-        if !(db is any SQLiteDatabase), valueSQL == nil {
-            return try await insertByArrays(into: table, columns: columns, rows: rows, upsertOn: keys,
-                                            ignoreConflictsOn: ignore, returning: returning)
+    /// `INSERT INTO table (columns) VALUES … [ON CONFLICT (keys) DO UPDATE SET every other column]`.
+    func insert(into table: String, columns: [String], rows: [[BulkValue]],
+                upsertOn keys: [String]? = nil, ignoreConflictsOn ignore: [String]? = nil) async throws {
+        guard !rows.isEmpty else { return }
+        if !(db is any SQLiteDatabase) {
+            return try await insertByArrays(into: table, columns: columns, rows: rows, upsertOn: keys, ignoreConflictsOn: ignore)
         }
-        var out: [any SQLRow] = []
         for chunk in rows.chunked(Self.rowsPerStatement(columns: columns.count)) {
             var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-            let tuple = "(" + (valueSQL ?? Array(repeating: "?", count: columns.count)).joined(separator: ", ") + ")"
+            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
             sql += Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
             if let keys {
                 let sets = columns.filter { !keys.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -190,9 +182,7 @@ struct BulkWriter {
             } else if let ignore {
                 sql += " ON CONFLICT (\(ignore.joined(separator: ", "))) DO NOTHING"
             }
-            if !returning.isEmpty { sql += " RETURNING \(returning.joined(separator: ", "))" }
-            out += try await query(sql, chunk.flatMap { $0 })
+            _ = try await query(sql, chunk.flatMap { $0 })
         }
-        return out
     }
 }

@@ -91,7 +91,7 @@ public struct MemberRegistry: Sendable {
         let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first()
         if let open {
             if open.unitID == unitID { return false }
-            guard let joined = Day(open.joined) else { throw StorageError.corrupt("memberships.joined = \(open.joined)") }
+            let joined = try Day(stored: open.joined, column: "memberships.joined")
             guard joined < day else { throw StorageError.invalid("ngày chuyển \(day.vietnamese) phải sau ngày vào \(joined.vietnamese) / transfer date must be after the join date") }
             open.leftOn = day.iso
             try await open.update(on: db.fluent)
@@ -168,13 +168,8 @@ public struct Scope: Sendable, Hashable {
 
 extension MemberRecord {
     init(_ model: MemberModel) throws {
-        func day(_ text: String?) throws -> Day? {
-            guard let text else { return nil }
-            guard let d = Day(text) else { throw StorageError.corrupt("members.birth_date = \(text)") }
-            return d
-        }
         self.init(id: model.id, code: model.code, fullName: model.fullName, citizenID: model.citizenID,
-                  birthDate: try day(model.birthDate), sex: model.sex.flatMap(CitizenID.Sex.init(rawValue:)),
+                  birthDate: try Day(stored: model.birthDate, column: "members.birth_date"), sex: model.sex.flatMap(CitizenID.Sex.init(rawValue:)),
                   ethnicity: model.ethnicity)
     }
 }

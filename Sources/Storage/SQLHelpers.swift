@@ -20,15 +20,20 @@ extension SQLRow {
     func optionalInt(_ column: String) throws -> Int? { try decode(column: column, as: Int?.self) }
     func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
     func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
-    func day(_ column: String) throws -> Day {
-        let text = try string(column)
+    func day(_ column: String) throws -> Day { try Day(stored: try string(column), column: column) }
+    func optionalDay(_ column: String) throws -> Day? { try Day(stored: try optionalString(column), column: column) }
+}
+
+extension Day {
+    /// A day as stored (ISO `yyyy-mm-dd` text); anything else is corrupt data in `column`.
+    init(stored text: String, column: String) throws {
         guard let d = Day(text) else { throw StorageError.corrupt("\(column) = \(text)") }
-        return d
+        self = d
     }
-    func optionalDay(_ column: String) throws -> Day? {
-        guard let text = try optionalString(column) else { return nil }
-        guard let d = Day(text) else { throw StorageError.corrupt("\(column) = \(text)") }
-        return d
+
+    init?(stored text: String?, column: String) throws {
+        guard let text else { return nil }
+        try self.init(stored: text, column: column)
     }
 }
 

@@ -21,23 +21,19 @@ public struct UnitRegistry: Sendable {
     /// Loads the whole history (units are few: thousands, not millions).
     public func history(on db: (any SQLDatabase)? = nil) async throws -> OrgHistory {
         let db = (db ?? store.sql).fluent
-        func day(_ text: String, _ column: String) throws -> Day {
-            guard let d = Day(text) else { throw StorageError.corrupt("\(column) = \(text)") }
-            return d
-        }
         let units = try await UnitModel.query(on: db).all().map { u in
             guard let kind = UnitKind(rawValue: u.kind) else { throw StorageError.corrupt("units.kind = \(u.kind)") }
-            return OrgUnit(id: try u.requireID(), code: u.code, kind: kind, from: try day(u.validFrom, "units.valid_from"),
-                           to: try u.validTo.map { try day($0, "units.valid_to") })
+            return OrgUnit(id: try u.requireID(), code: u.code, kind: kind, from: try Day(stored: u.validFrom, column: "units.valid_from"),
+                           to: try Day(stored: u.validTo, column: "units.valid_to"))
         }
         let versions = try await UnitVersionModel.query(on: db).all().map { v in
-            OrgVersion(unitID: v.unitID, name: v.name, parentID: v.parentID, from: try day(v.validFrom, "unit_versions.valid_from"),
-                       to: try v.validTo.map { try day($0, "unit_versions.valid_to") })
+            OrgVersion(unitID: v.unitID, name: v.name, parentID: v.parentID, from: try Day(stored: v.validFrom, column: "unit_versions.valid_from"),
+                       to: try Day(stored: v.validTo, column: "unit_versions.valid_to"))
         }
         let successions = try await UnitSuccessionModel.query(on: db).all().map { s in
             guard let kind = SuccessionKind(rawValue: s.kind) else { throw StorageError.corrupt("unit_successions.kind = \(s.kind)") }
             return OrgSuccession(predecessorID: s.predecessorID, successorID: s.successorID,
-                                 effective: try day(s.effective, "unit_successions.effective"), kind: kind, primary: s.isPrimary != 0)
+                                 effective: try Day(stored: s.effective, column: "unit_successions.effective"), kind: kind, primary: s.isPrimary != 0)
         }
         return OrgHistory(units: units, versions: versions, successions: successions)
     }
@@ -150,9 +146,9 @@ public struct UnitRegistry: Sendable {
             guard let row = try await UnitModel.query(on: db.fluent).filter(\.$code == parentCode).first() else {
                 throw StorageError.unknownUnit(parentCode)
             }
-            guard let start = Day(row.validFrom) else { throw StorageError.corrupt("units.valid_from = \(row.validFrom)") }
             let parent = OrgUnit(id: try row.requireID(), code: parentCode, kind: .provincialFederation,
-                                 from: start, to: row.validTo.flatMap { Day($0) })
+                                 from: try Day(stored: row.validFrom, column: "units.valid_from"),
+                                 to: try Day(stored: row.validTo, column: "units.valid_to"))
             guard parent.isActive(on: from) else { throw StorageError.unitNotActive(parentCode, from) }
             parentID = parent.id
         }

@@ -29,6 +29,23 @@ struct DatabaseOptions: ParsableArguments {
         }
         return store
     }
+
+    /// Opens the store, runs `body`, and always shuts the store down; a refused operation
+    /// prints its message and exits 65.
+    func withStore(_ body: (Store) async throws -> Void) async throws {
+        let store = try await open()
+        do {
+            try await body(store)
+            await store.shutdown()
+        } catch let error as StorageError {
+            await store.shutdown()
+            Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
+            throw Exit.dataError
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
 }
 
 struct MigrateCommand: AsyncParsableCommand {
@@ -261,9 +278,11 @@ struct HouseholdCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try await db.open()
+        try await db.withStore { store in try await show(store) }
+    }
+
+    private func show(_ store: Store) async throws {
         guard let file = try await store.reviews.household(code: code) else {
-            await store.shutdown()
             Terminal.error("không có hộ mã '\(code)' / no household with code '\(code)'")
             throw Exit.dataError
         }
@@ -284,7 +303,6 @@ struct HouseholdCommand: AsyncParsableCommand {
                            String(r.deprivationCount), r.status.rawValue, r.official?.rawValue ?? "", r.reason], to: &out)
         }
         Terminal.write(out)
-        await store.shutdown()
     }
 }
 

@@ -24,7 +24,7 @@ struct UnitCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await withStore(db) { store in
+            try await db.withStore { store in
                 let history = try await store.units.history()
                 guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
                 func label(_ id: Int?) -> String {
@@ -57,7 +57,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await withStore(db) { store in
+            try await db.withStore { store in
                 try await store.units.rename(code, to: name, on: day, actor: db.user)
                 print("đã đổi tên / renamed \(code) → \(name) từ \(day.vietnamese)")
             }
@@ -73,7 +73,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await withStore(db) { store in
+            try await db.withStore { store in
                 try await store.units.move(code, under: under, on: day, actor: db.user)
                 print("đã chuyển / moved \(code) về / under \(under) từ \(day.vietnamese)")
             }
@@ -94,7 +94,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await withStore(db) { store in
+            try await db.withStore { store in
                 let history = try await store.units.history()
                 let target: NewUnit
                 if history.unit(code: into) != nil {
@@ -135,7 +135,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await withStore(db) { store in
+            try await db.withStore { store in
                 let history = try await store.units.history()
                 let newUnits = try parts.map { part -> NewUnit in
                     let (partCode, name) = Self.pair(part)!
@@ -161,7 +161,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await withStore(db) { store in
+            try await db.withStore { store in
                 try await store.units.dissolve(code, successor: successor, on: day, actor: db.user)
                 print("đã giải thể / dissolved \(code), kế thừa / successor \(successor), từ \(day.vietnamese)")
             }
@@ -191,21 +191,5 @@ struct NewUnitOptions: ParsableArguments {
         }
         let parentCode = parent ?? model.flatMap { history.parent(of: $0.id, on: day.previous) }.flatMap { history.units[$0]?.code }
         return NewUnit(code: code, name: name, kind: unitKind, parentCode: parentCode)
-    }
-}
-
-/// Opens the store, runs `body`, and turns a refused operation into its message and exit 65.
-func withStore(_ options: DatabaseOptions, _ body: (Store) async throws -> Void) async throws {
-    let store = try await options.open()
-    do {
-        try await body(store)
-        await store.shutdown()
-    } catch let error as StorageError {
-        await store.shutdown()
-        Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
-        throw Exit.dataError
-    } catch {
-        await store.shutdown()
-        throw error
     }
 }

@@ -256,7 +256,7 @@ public struct SurveyImporter: Sendable {
         var links = Set<Link>()
         for r in batch { if let m = r.memberID { links.insert(Link(household: r.record.householdCode, member: m)) } }
         if !links.isEmpty {
-            _ = try await bulk.insert(
+            try await bulk.insert(
                 into: "household_members", columns: ["household_id", "member_id"],
                 rows: links.sorted { ($0.household, $0.member) < ($1.household, $1.member) }.map { [.int(households[$0.household]!.id), .int($0.member)] },
                 ignoreConflictsOn: ["household_id", "member_id"])
@@ -306,10 +306,10 @@ public struct SurveyImporter: Sendable {
         if onlyNew {
             try await bulk.append(into: "reviews", columns: ReviewRow.columns, rows: pending)
         } else {
-            _ = try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
+            try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
         }
         if !changes.isEmpty {
-            _ = try await bulk.insert(into: "audit_log", columns: ["at", "actor", "action", "entity", "entity_id", "detail"], rows: changes)
+            try await bulk.insert(into: "audit_log", columns: ["at", "actor", "action", "entity", "entity_id", "detail"], rows: changes)
         }
     }
 }
