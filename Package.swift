@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/leaf", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -43,16 +46,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "App",
+            dependencies: [
+                "PovertyCore", "Spreadsheets", "Storage",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Leaf", package: "leaf"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "giamngheo",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage",
+                "PovertyCore", "Spreadsheets", "Storage", "App",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore"], swiftSettings: strict),
         .testTarget(name: "giamngheoTests", dependencies: ["giamngheo"], swiftSettings: strict),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "App", "Storage", "PovertyCore",
+                .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore"], swiftSettings: strict),
         .testTarget(
             name: "SpreadsheetsTests", dependencies: ["Spreadsheets"],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of giamngheo on a fresh machine: installs what the tests need
-# (PostgreSQL server), starts a throwaway PostgreSQL cluster on a free local port,
-# builds, runs the whole suite (storage tests on SQLite and on PostgreSQL), and
-# removes the cluster on exit.
+# (PostgreSQL server, Chromium and its driver, Bootstrap, Selenium), starts a throwaway
+# PostgreSQL cluster on a free local port, builds, runs the whole suite (storage and web
+# tests on SQLite and on PostgreSQL), then the browser walk against `giamngheo serve`
+# in headless Chromium, and removes the cluster on exit.
 #
 #   scripts/test.sh                 # everything
 #   scripts/test.sh --filter Foo    # extra arguments go to `swift test`
@@ -23,12 +24,29 @@ if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
 fi
 PG="$(pg_bin)"
 
+# --- Browser, Bootstrap, Selenium ---------------------------------------------
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+[ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] || missing+=(libjs-bootstrap5)
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} (Debian)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! python3 -c 'import selenium, pytest' 2>/dev/null; then
+    say "installing selenium and pytest (PyPI)"
+    python3 -m pip install -q selenium pytest
+fi
+
 PGROOT="$(mktemp -d /tmp/giamngheo-pg.XXXXXX)"
 run_pg() {
     # initdb and pg_ctl refuse to run as root: use the postgres user then.
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+SERVER_PID=""
 cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
     run_pg "$PG/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PGROOT"
 }
@@ -54,3 +72,22 @@ fi
 say "built in $((SECONDS - start)) s"
 say "running the tests (SQLite and PostgreSQL)"
 swift test --skip-build "$@"
+[ $# -gt 0 ] && exit 0   # a filtered run skips the browser walk
+
+# --- the browser walk ---------------------------------------------------------
+WEBPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+say "browser walk: giamngheo serve on 127.0.0.1:$WEBPORT (fresh SQLite demo province), headless Chromium"
+SQLITE_PATH="$PGROOT/web.sqlite" .build/debug/giamngheo serve --port "$WEBPORT" --demo-households 600 \
+    >"$PGROOT/serve.log" 2>"$PGROOT/serve.err" &
+SERVER_PID=$!
+for _ in $(seq 1 240); do
+    grep -q "http://127.0.0.1:$WEBPORT/" "$PGROOT/serve.log" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$PGROOT/serve.err" >&2; exit 1; }
+    sleep 0.5
+done
+grep -q "http://127.0.0.1:$WEBPORT/" "$PGROOT/serve.log" || { echo "the server did not start" >&2; cat "$PGROOT/serve.err" >&2; exit 1; }
+cat "$PGROOT/serve.log" >&2
+export GIAMNGHEO_URL="http://127.0.0.1:$WEBPORT"
+export GIAMNGHEO_SCREENSHOTS="${GIAMNGHEO_SCREENSHOTS:-$PWD/.build/screenshots}"
+python3 -m pytest -q -p no:cacheprovider Tests/browser
+say "screenshots in $GIAMNGHEO_SCREENSHOTS"

@@ -122,7 +122,7 @@ public struct MemberRegistry: Sendable {
 
     /// Finds members by name (ignoring diacritics and case: `nguyen van an` finds `Nguyễn Văn An`,
     /// `dang` finds `Đặng`), by member code, or by citizen ID. Limited to `scope`'s branch.
-    public func search(_ text: String, scope: Scope = .everything, limit: Int = 50) async throws -> [MemberHit] {
+    public func search(_ text: String, scope: Scope, limit: Int = 50) async throws -> [MemberHit] {
         // `%` and `_` are plain characters: fold around underscores (foldForSearch would turn them
         // into spaces) and escape both in every LIKE pattern, the citizen-ID prefix included.
         let folded = text.split(separator: "_", omittingEmptySubsequences: false).map { TextFolding.foldForSearch($0) }.joined(separator: "_")
@@ -179,6 +179,7 @@ extension MemberModel {
     func apply(_ m: MemberRecord) {
         fullName = m.fullName
         nameFolded = TextFolding.foldForSearch(m.fullName)
+        nameSort = VietnameseCollation.nameSortKey(m.fullName)
         citizenID = m.citizenID
         birthDate = m.birthDate?.iso
         sex = m.sex?.rawValue

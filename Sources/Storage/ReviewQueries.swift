@@ -94,7 +94,7 @@ public struct ReviewQueries: Sendable {
     }
 
     /// Households whose class on the commune's official list differs from ours.
-    public func mismatches(year: Int? = nil, scope: Scope = .everything) async throws -> [Mismatch] {
+    public func mismatches(year: Int? = nil, scope: Scope) async throws -> [Mismatch] {
         var query: SQLQueryString = """
             SELECT h.code, r.year, r.unit_id, r.status, r.official_status, r.reason FROM reviews r
             JOIN households h ON h.id = r.household_id
@@ -108,13 +108,13 @@ public struct ReviewQueries: Sendable {
         query.appendInterpolation(" ORDER BY r.year, h.code" as SQLQueryString)
         return try await store.sql.raw(query).all().map {
             Mismatch(householdCode: try $0.string("code"), year: try $0.int("year"), unitID: try $0.int("unit_id"),
-                     computed: LivingStandard(rawValue: try $0.string("status"))!,
-                     official: LivingStandard(rawValue: try $0.string("official_status"))!, reason: try $0.string("reason"))
+                     computed: try $0.status("status"),
+                     official: try $0.status("official_status"), reason: try $0.string("reason"))
         }
     }
 
     /// Members living in households that are poor or near-poor in `year`, with since when.
-    public func vulnerableMembers(year: Int, scope: Scope = .everything) async throws -> [VulnerableMember] {
+    public func vulnerableMembers(year: Int, scope: Scope) async throws -> [VulnerableMember] {
         var query: SQLQueryString = """
             SELECT m.code AS member_code, m.full_name, h.code AS household_code, h.id AS household_id, r.unit_id, r.status
             FROM reviews r
@@ -146,7 +146,7 @@ public struct ReviewQueries: Sendable {
             while years.contains(since - 1) { since -= 1 }
             return VulnerableMember(memberCode: try row.string("member_code"), fullName: try row.string("full_name"),
                                     householdCode: try row.string("household_code"), unitID: try row.int("unit_id"),
-                                    status: LivingStandard(rawValue: try row.string("status"))!, since: since)
+                                    status: try row.status("status"), since: since)
         }
     }
 
@@ -173,6 +173,8 @@ public struct HouseholdFile: Sendable, Hashable {
         public let status: LivingStandard
         public let perCapitaMonthly: Dong
         public let deprivationCount: Int
+        /// Deprived indicators, one bit per catalogue index (`Indicator.index`).
+        public let deprivations: UInt64
         public let reason: String
         public let official: LivingStandard?
     }
@@ -188,7 +190,7 @@ public struct HouseholdFile: Sendable, Hashable {
 extension ReviewQueries {
     /// A household by code, with its members and reviews; nil when there is none, or when
     /// none of its reviews was counted in `scope`'s branch.
-    public func household(code: String, scope: Scope = .everything) async throws -> HouseholdFile? {
+    public func household(code: String, scope: Scope) async throws -> HouseholdFile? {
         let db = store.sql.fluent
         guard let h = try await HouseholdModel.query(on: db).filter(\.$code == code).first() else { return nil }
         let id = try h.requireID()
@@ -211,7 +213,7 @@ extension ReviewQueries {
                 guard let status = LivingStandard(rawValue: r.status) else { throw StorageError.corrupt("reviews.status = \(r.status)") }
                 return HouseholdFile.Review(year: r.year, unitID: r.unitID, standardCode: r.standardCode, status: status,
                                             perCapitaMonthly: r.perCapitaIncome, deprivationCount: r.deprivationCount,
-                                            reason: r.reason, official: r.officialStatus.flatMap(LivingStandard.init(rawValue:)))
+                                            deprivations: UInt64(bitPattern: Int64(r.deprivations)), reason: r.reason, official: r.officialStatus.flatMap(LivingStandard.init(rawValue:)))
             })
     }
 }

@@ -18,34 +18,54 @@ public final class Store: Sendable {
     public let dialect: Dialect
     private let databases: Databases
     private let migrations: Migrations
-    private let eventLoop: any EventLoop
+    /// Whether `shutdown` closes the pool (not when the web app owns it).
+    private nonisolated(unsafe) var ownsDatabases = false
     public let logger: Logger
     /// The clock; tests pin it.
     public let clock: @Sendable () -> Date
 
-    public init(_ config: StorageConfig, logger: Logger = Logger(label: "giamngheo.storage"),
+    /// A store with a pool of its own (the command-line tool).
+    public convenience init(_ config: StorageConfig, logger: Logger = Logger(label: "giamngheo.storage"),
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        try Store.register(config, in: databases, maxConnectionsPerEventLoop: 2)
+        try self.init(config, sharing: databases, logger: logger, clock: clock)
+        ownsDatabases = true
+    }
+
+    /// A store over databases someone else owns and configured with `register` (the web
+    /// app's `app.databases`), so routes, the CLI's functions and tests share one pool.
+    /// Each request's work picks an event loop of the group, so the pool of every loop is used.
+    public init(_ config: StorageConfig, sharing databases: Databases, logger: Logger = Logger(label: "giamngheo.storage"),
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.config = config
         self.logger = logger
         self.clock = clock
-        databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        self.databases = databases
         switch config {
-        case .sqlite(let path):
-            dialect = .sqlite
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-        case .postgres(let url):
-            dialect = .postgres
-            try StorageConfig.validatePostgresURL(url)
-            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .psql)
+        case .sqlite: dialect = .sqlite
+        case .postgres: dialect = .postgres
         }
         migrations = Migrations()
         migrations.add(Schema.all)
     }
 
+    /// Registers the database of `config` as the default of `databases`. SQLite: one connection
+    /// per event loop (SQLiteNIO retries on a busy database and turns foreign keys on for each).
+    public static func register(_ config: StorageConfig, in databases: Databases, maxConnectionsPerEventLoop: Int) throws {
+        switch config {
+        case .sqlite(let path):
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
+        case .postgres(let url):
+            try StorageConfig.validatePostgresURL(url)
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, sqlLogLevel: .trace),
+                          as: .psql, isDefault: true)
+        }
+    }
+
     /// A Fluent database handle.
     public var db: any Database {
-        databases.database(logger: logger, on: eventLoop)!
+        databases.database(logger: logger, on: databases.eventLoopGroup.any())!
     }
 
     /// The same database through SQLKit, for raw and bulk SQL.
@@ -64,7 +84,7 @@ public final class Store: Sendable {
     @discardableResult
     public func migrate() async throws -> [String] {
         try await prepare()
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoop)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
         let pending = try await migrator.previewPrepareBatch().get().map { $0.0.name }
         for name in pending { logger.info("migrating: \(name)") }
@@ -74,12 +94,12 @@ public final class Store: Sendable {
 
     /// Reverts every migration (tests check migrations both ways).
     public func revertAll() async throws {
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoop)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
         try await migrator.revertAllBatches().get()
     }
 
     public func shutdown() async {
-        await databases.shutdownAsync()
+        if ownsDatabases { await databases.shutdownAsync() }
     }
 
     /// The current time as stored: ISO 8601 in UTC.

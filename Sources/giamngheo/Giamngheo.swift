@@ -9,7 +9,7 @@ struct Giamngheo: AsyncParsableCommand {
         Phân loại hộ theo chuẩn nghèo đa chiều và tổng hợp kết quả rà soát hằng năm.
         Classifies households by the multidimensional poverty standard and summarises annual reviews.
         """,
-        subcommands: [ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self,
+        subcommands: [ServeCommand.self, UserCommand.self, ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self,
                       MigrateCommand.self, ImportCommand.self, DemoCommand.self, TreeCommand.self, UnitCommand.self, SearchCommand.self, HouseholdCommand.self, RegistryCommand.self]
     )
 }

@@ -209,7 +209,7 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try await db.open()
         let history = try await store.units.history()
-        let hits = try await store.members.search(text)
+        let hits = try await store.members.search(text, scope: .everything)
         // Names and citizen IDs leave the database: logged like every other export.
         try await store.audit.record("tim_kiem", entity: "member", id: nil, detail: "\"\(text)\": \(hits.count) kết quả",
                                      actor: db.user, on: store.sql)
@@ -236,7 +236,7 @@ struct RegistryCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try await db.open()
             let history = try await store.units.history()
-            let rows = try await store.reviews.vulnerableMembers(year: year)
+            let rows = try await store.reviews.vulnerableMembers(year: year, scope: .everything)
             try await store.audit.record("xuat_danh_sach", entity: "report", id: nil, detail: "vulnerable \(year): \(rows.count) dòng", actor: db.user, on: store.sql)
             var out: [UInt8] = []
             CSV.appendRow(["ma_doan_vien", "ho_ten", "ma_ho", "don_vi", "phan_loai", "tu_nam"], to: &out)
@@ -255,7 +255,7 @@ struct RegistryCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try await db.open()
             let history = try await store.units.history()
-            let rows = try await store.reviews.mismatches(year: year)
+            let rows = try await store.reviews.mismatches(year: year, scope: .everything)
             try await store.audit.record("xuat_danh_sach", entity: "report", id: nil, detail: "mismatches \(year.map(String.init) ?? "all"): \(rows.count) dòng", actor: db.user, on: store.sql)
             var out: [UInt8] = []
             CSV.appendRow(["ma_ho", "nam", "don_vi", "phan_loai", "phan_loai_cong_nhan", "ly_do"], to: &out)
@@ -282,7 +282,7 @@ struct HouseholdCommand: AsyncParsableCommand {
     }
 
     private func show(_ store: Store) async throws {
-        guard let file = try await store.reviews.household(code: code) else {
+        guard let file = try await store.reviews.household(code: code, scope: .everything) else {
             Terminal.error("không có hộ mã '\(code)' / no household with code '\(code)'")
             throw Exit.dataError
         }

@@ -188,7 +188,7 @@ import Testing
                 (2023...2025).contains { y in s[y] == "ngheo" && s[y - 1] != nil && s[y - 1] != "ngheo" && (2021..<(y - 1)).contains { s[$0] == "ngheo" } }
             }.count
             #expect(fellBack >= 1)
-            #expect(try await store.reviews.mismatches().count >= 1)
+            #expect(try await store.reviews.mismatches(scope: .everything).count >= 1)
 
             // Citizen IDs agree with birth year and sex.
             let people = try await store.sql.raw("SELECT citizen_id, birth_date, sex, ethnicity FROM members").all()

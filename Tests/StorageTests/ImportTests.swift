@@ -355,7 +355,7 @@ import Testing
             members[3][1] = "Đặng Văn Cương"
             #expect(try await store.importMembers(members) == Self.result(rows: 4, updated: 1, unchanged: 3))
             #expect(try await store.members.find(code: "DV-03")?.fullName == "Đặng Văn Cương")
-            #expect(try await store.members.search("dang van cuong").map(\.code) == ["DV-03"])
+            #expect(try await store.members.search("dang van cuong", scope: .everything).map(\.code) == ["DV-03"])
             members.append(Files.member("DV-05", "Hoàng Văn Em", unit: "C2", joined: "01/01/2020"))
             #expect(try await store.importMembers(members) == Self.result(rows: 5, added: 1, unchanged: 4, created: 1))
 
@@ -394,7 +394,7 @@ import Testing
             #expect(c2 != c1)
             #expect(try await store.reviews.households(ofMember: dv01) == ["HO-01"])
             #expect(try await store.reviews.households(ofMember: dv02) == ["HO-01"])
-            let vulnerable = try await store.reviews.vulnerableMembers(year: 2022)
+            let vulnerable = try await store.reviews.vulnerableMembers(year: 2022, scope: .everything)
             #expect(vulnerable.map(\.memberCode) == ["DV-02", "DV-01"])
             #expect(Set(vulnerable.map(\.householdCode)) == ["HO-01"])
         }

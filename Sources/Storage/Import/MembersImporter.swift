@@ -163,10 +163,11 @@ public struct MembersImporter: Sendable {
         var audit: [(String, Int, String)] = []
         let fresh = batch.filter { stored[$0.member.code] == nil }
         if !fresh.isEmpty {
-            var insert = db.insert(into: "members").columns("code", "full_name", "name_folded", "citizen_id", "birth_date", "sex", "ethnicity", "created_at", "updated_at")
+            var insert = db.insert(into: "members").columns("code", "full_name", "name_folded", "name_sort", "citizen_id", "birth_date", "sex", "ethnicity", "created_at", "updated_at")
             for r in fresh {
                 let m = r.member
-                insert = insert.values([SQLBind(m.code), SQLBind(m.fullName), SQLBind(TextFolding.foldForSearch(m.fullName)), SQLBind(m.citizenID),
+                insert = insert.values([SQLBind(m.code), SQLBind(m.fullName), SQLBind(TextFolding.foldForSearch(m.fullName)),
+                                        SQLBind(VietnameseCollation.nameSortKey(m.fullName)), SQLBind(m.citizenID),
                                         SQLBind(m.birthDate?.iso), SQLBind(m.sex?.rawValue), SQLBind(m.ethnicity), SQLBind(now), SQLBind(now)] as [any SQLExpression])
             }
             for row in try await insert.returning("id", "code").all() {
@@ -184,6 +185,7 @@ public struct MembersImporter: Sendable {
             if wanted == old { continue }
             try await db.raw("""
                 UPDATE members SET full_name = \(bind: wanted.fullName), name_folded = \(bind: TextFolding.foldForSearch(wanted.fullName)),
+                  name_sort = \(bind: VietnameseCollation.nameSortKey(wanted.fullName)),
                   citizen_id = \(bind: wanted.citizenID), birth_date = \(bind: wanted.birthDate?.iso), sex = \(bind: wanted.sex?.rawValue),
                   ethnicity = \(bind: wanted.ethnicity), updated_at = \(bind: now)
                 WHERE id = \(bind: old.id!)

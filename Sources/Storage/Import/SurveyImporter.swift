@@ -18,6 +18,13 @@ public struct SurveyImporter: Sendable {
     public let progress: (@Sendable (ImportProgress) -> Void)?
     /// About how many rows the file has, when known beforehand (for "time left").
     public let expectedRows: Int?
+    /// The branch the importing officer may write to: a row counted in another unit is an error.
+    public var scope: Scope = .everything
+    /// Check and count everything, then roll back: the preview of a web import.
+    public var dryRun = false
+
+    /// A dry run's result, thrown out of the transaction so that it rolls back.
+    struct DryRunFinished: Error { let result: ImportResult }
 
     public init(store: Store, actor: String, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
                 expectedRows: Int? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
@@ -54,6 +61,14 @@ public struct SurveyImporter: Sendable {
         // One pass inside one transaction: rows are checked and written batch by batch.
         // At the first problem writing stops, checking goes on to report every problem,
         // and the transaction is rolled back: the database is exactly as before.
+        do {
+            return try await transaction(source, history: history, standard: standard, started: started)
+        } catch let finished as DryRunFinished {
+            return finished.result
+        }
+    }
+
+    private func transaction(_ source: any RowSource & Sendable, history: OrgHistory, standard: PovertyStandard?, started: Date) async throws -> ImportResult {
         return try await store.transaction { db in
             try await store.prepareBulk(on: db)
             let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, actor: actor, on: db)
@@ -115,6 +130,7 @@ public struct SurveyImporter: Sendable {
             if scan.hasIssues || log.count > 0 || scan.parser == nil {
                 throw log.merged(with: scan.issues())  // rolls the transaction back
             }
+            if dryRun { throw DryRunFinished(result: result) }
             try await store.finishImport(importID, kind: "khao_sat", fileName: fileName, result: result, actor: actor, on: db)
             return result
         }
@@ -167,6 +183,10 @@ public struct SurveyImporter: Sendable {
                 unitID = unit.id
             } else if let m = primary[r.householdCode] ?? memberID {
                 unitID = memberships.unit(of: m, on: Day.endOfYear(r.year))
+            }
+            if let u = unitID, !scope.contains(u) {
+                issue(r, .unit, "đơn vị '\(history.units[u]?.code ?? String(u))' ngoài phạm vi tài khoản của bạn / unit '\(history.units[u]?.code ?? String(u))' is outside your branch")
+                continue
             }
             guard let unitID else {
                 issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên (đại diện hộ) đang sinh hoạt tại một đơn vị cuối năm \(r.year) / no unit: give the unit code, or the household's (primary) member who belonged to a unit at the end of \(r.year)")

@@ -8,6 +8,7 @@ final class MemberModel: Model, @unchecked Sendable {
     @Field(key: "code") var code: String
     @Field(key: "full_name") var fullName: String
     @Field(key: "name_folded") var nameFolded: String
+    @Field(key: "name_sort") var nameSort: String
     @OptionalField(key: "citizen_id") var citizenID: String?
     @OptionalField(key: "birth_date") var birthDate: String?
     @OptionalField(key: "sex") var sex: String?

@@ -1,0 +1,170 @@
+
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+/// The signed-in account of a request, with the branch it may see.
+struct CurrentUser: Sendable {
+    let account: Account
+    /// The unit's subtree today and the units whose history leads into it.
+    let scope: Scope
+    /// The session's CSRF token (nil for API tokens).
+    let csrfToken: String?
+    /// Hash of the session cookie (nil for API tokens).
+    let sessionHash: String?
+    let history: OrgHistory
+}
+
+struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
+
+extension Request {
+    var currentUser: CurrentUser? {
+        get { storage[CurrentUserKey.self] }
+        set { storage[CurrentUserKey.self] = newValue }
+    }
+
+    func requireUser() throws -> CurrentUser {
+        guard let u = currentUser else { throw Abort(.unauthorized) }
+        return u
+    }
+
+    /// The client address for logs and the login limiter.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "?" }
+
+    /// Whether the client wants a page (not JSON).
+    var wantsHTML: Bool { !url.path.hasPrefix("/api/") }
+}
+
+enum Tokens {
+    /// 32 random bytes, URL-safe Base64.
+    static func random() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// What is stored of a token: its SHA-256, hex.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Equal strings, compared in constant time.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+enum SessionCookie {
+    static let name = "gn_session"
+    static let lifetime: TimeInterval = 12 * 3600
+
+    static func make(_ value: String, secure: Bool, maxAge: Int? = Int(lifetime)) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+}
+
+/// Resolves the session cookie into the current user.
+struct SessionAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let token = request.cookies[SessionCookie.name]?.string, !token.isEmpty {
+            let hash = Tokens.hash(token)
+            if let (account, csrf) = try await request.store.accounts.session(tokenHash: hash) {
+                request.currentUser = try await CurrentUser.make(account, csrf: csrf, sessionHash: hash, request)
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension CurrentUser {
+    static func make(_ account: Account, csrf: String?, sessionHash: String?, _ request: Request) async throws -> CurrentUser {
+        let history = try await request.web.history.history(of: request.store)
+        let scope: Scope = account.role == .administrator && history.tree(on: request.store.today).roots.contains(account.unitID)
+            ? .everything : .today(of: account.unitID, in: history, on: request.store.today)
+        return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history)
+    }
+}
+
+/// Pages need a signed-in user: others go to the login page.
+struct RequireAccount: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.currentUser != nil else {
+            let back = request.url.path == "/" ? "" : "?next=" + (request.url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            return request.redirect(to: "/login" + back)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Refuses state-changing requests from other sites: a session's CSRF token must come back in
+/// the form's `_csrf` field (compared in constant time), and `Sec-Fetch-Site` / `Origin`, when
+/// the browser sends them, must say the same site.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method != .GET && request.method != .HEAD else { return try await next.respond(to: request) }
+        try CSRFMiddleware.checkOrigin(request)
+        let expected = request.currentUser?.csrfToken ?? ""
+        let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token") ?? ""
+        guard !expected.isEmpty, Tokens.same(sent, expected) else {
+            throw Abort(.forbidden, reason: "csrf")
+        }
+        return try await next.respond(to: request)
+    }
+
+    static func checkOrigin(_ request: Request) throws {
+        if let site = request.headers.first(name: "Sec-Fetch-Site"), site != "same-origin" && site != "none" {
+            throw Abort(.forbidden, reason: "csrf")
+        }
+        if let origin = request.headers.first(name: .origin), origin != "null",
+           let host = URL(string: origin)?.host, let own = request.headers.first(name: .host)?.split(separator: ":").first,
+           host != String(own) {
+            throw Abort(.forbidden, reason: "csrf")
+        }
+    }
+}
+
+/// Bearer tokens for `/api/v1`.
+struct BearerAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let bearer = request.headers.bearerAuthorization,
+              let account = try await request.store.accounts.account(tokenHash: Tokens.hash(bearer.token)) else {
+            throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"])
+        }
+        request.currentUser = try await CurrentUser.make(account, csrf: nil, sessionHash: nil, request)
+        return try await next.respond(to: request)
+    }
+}
+
+/// A sliding one-minute window of attempts per key (client address).
+public actor RateLimiter {
+    let perMinute: Int
+    private var attempts: [String: [Date]] = [:]
+    public init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// Records an attempt; false when the key has used up its minute.
+    public func allow(_ key: String, now: Date = Date()) -> Bool {
+        let recent = (attempts[key] ?? []).filter { now.timeIntervalSince($0) < 60 }
+        guard recent.count < perMinute else { attempts[key] = recent; return false }
+        attempts[key] = recent + [now]
+        if attempts.count > 10_000 { attempts = attempts.filter { !$0.value.isEmpty } }
+        return true
+    }
+}
+
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                      value: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+        return response
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Fluent
+import Leaf
+import Storage
+import Vapor
+
+/// How the web app is set up.
+public struct WebSettings: Sendable {
+    /// Where `Resources/Views`, `Resources/Localization` and `Public` are.
+    public var rootDirectory: String
+    /// Bcrypt cost (low in tests).
+    public var bcryptCost: Int
+    /// Mark the session cookie Secure (behind TLS).
+    public var secureCookies: Bool
+    /// Where uploaded files wait between preview and import.
+    public var uploadDirectory: String
+    /// Logins allowed per address per minute.
+    public var loginsPerMinute: Int
+
+    public init(rootDirectory: String = WebSettings.defaultRoot(), bcryptCost: Int = 11, secureCookies: Bool = false,
+                uploadDirectory: String = NSTemporaryDirectory() + "giamngheo-uploads", loginsPerMinute: Int = 20) {
+        self.rootDirectory = rootDirectory.hasSuffix("/") ? rootDirectory : rootDirectory + "/"
+        self.bcryptCost = bcryptCost
+        self.secureCookies = secureCookies
+        self.uploadDirectory = uploadDirectory
+        self.loginsPerMinute = loginsPerMinute
+    }
+
+    /// The working directory when it holds the views (`swift run` from the checkout), else
+    /// the checkout this file was compiled in.
+    public static func defaultRoot() -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        if FileManager.default.fileExists(atPath: cwd + "/Resources/Views/base.leaf") { return cwd + "/" }
+        let source = URL(fileURLWithPath: #filePath)  // …/Sources/App/Configure.swift
+        return source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/"
+    }
+}
+
+/// What every request needs, kept in the application's storage.
+public struct WebServices: Sendable {
+    public let store: Store
+    public let history: HistoryCache
+    public let catalogue: Catalogue
+    public let imports: ImportJobs
+    public let loginLimiter: RateLimiter
+    public let settings: WebSettings
+    /// A hash of nothing, checked against when a user name is unknown, so a failed login
+    /// takes as long whether or not the name exists.
+    public let dummyHash: String
+}
+
+struct ServicesKey: StorageKey { typealias Value = WebServices }
+
+extension Application {
+    public var web: WebServices {
+        guard let s = storage[ServicesKey.self] else { fatalError("configure(_:) was not called") }
+        return s
+    }
+}
+
+extension Request {
+    var web: WebServices { application.web }
+    var store: Store { application.web.store }
+}
+
+/// Sets up the app on `database`: one pool (Vapor's) shared by the store, migrations run,
+/// views, middleware and routes.
+public func configure(_ app: Application, database: StorageConfig, settings: WebSettings = WebSettings()) async throws {
+    try Store.register(database, in: app.databases, maxConnectionsPerEventLoop: 4)
+    let store = try Store(database, sharing: app.databases, logger: app.logger)
+    try await store.migrate()
+    try FileManager.default.createDirectory(atPath: settings.uploadDirectory, withIntermediateDirectories: true)
+
+    let catalogue = try Catalogue(directory: settings.rootDirectory + "Resources/Localization")
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    app.storage[ServicesKey.self] = WebServices(store: store, history: HistoryCache(), catalogue: catalogue,
+                                             imports: ImportJobs(), loginLimiter: RateLimiter(perMinute: settings.loginsPerMinute),
+                                             settings: settings, dummyHash: try app.password.hash(Tokens.random()))
+
+    app.directory = DirectoryConfiguration(workingDirectory: settings.rootDirectory)
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag(catalogue: catalogue)
+    app.leaf.configuration.rootDirectory = settings.rootDirectory + "Resources/Views/"
+    if app.environment == .testing { app.leaf.cache.isEnabled = false }
+    app.routes.defaultMaxBodySize = "64mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: settings.rootDirectory + "Public/"))
+    app.middleware.use(SessionAuthenticator())
+
+    try routes(app)
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: StaticController())
+    try app.register(collection: AuthController())
+    let pages = app.grouped(RequireAccount(), CSRFMiddleware())
+    try pages.register(collection: DashboardController())
+    try pages.register(collection: HouseholdController())
+    try pages.register(collection: UnitController())
+    try pages.register(collection: ImportController())
+    try pages.register(collection: AdminController())
+    try app.register(collection: APIController())
+}

@@ -1,0 +1,241 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+/// JSON under `/api/v1`: the same resources, scoping and audit as the pages, with bearer tokens.
+struct APIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("api", "openapi.json", use: openAPI)
+        let api = routes.grouped("api", "v1")
+        api.post("tokens", use: createToken)
+        let authed = api.grouped(BearerAuthenticator())
+        authed.get("me", use: me)
+        authed.get("dashboard", use: dashboard)
+        authed.get("households", use: households)
+        authed.get("households", ":code", use: household)
+        authed.get("members", use: members)
+        authed.get("units", use: units)
+        authed.get("units", ":code", use: unit)
+        authed.get("audit", use: audit)
+    }
+
+    struct TokenRequest: Content {
+        var username: String
+        var password: String
+        var name: String?
+    }
+
+    struct TokenResponse: Content {
+        let token: String
+        let expiresInSeconds: Int
+    }
+
+    func createToken(req: Request) async throws -> TokenResponse {
+        let body = try req.content.decode(TokenRequest.self)
+        guard await req.web.loginLimiter.allow(req.clientAddress) else { throw Abort(.tooManyRequests) }
+        let accounts = req.store.accounts
+        guard let (account, hash) = try await accounts.credentials(username: body.username) else {
+            _ = try? await req.password.async.verify(body.password, created: req.web.dummyHash)
+            try await accounts.unknownLogin(username: body.username, from: req.clientAddress)
+            throw Abort(.unauthorized)
+        }
+        guard account.active, !accounts.isLocked(account), try await req.password.async.verify(body.password, created: hash) else {
+            try await accounts.loginFailed(account, from: req.clientAddress)
+            throw Abort(.unauthorized)
+        }
+        let token = Tokens.random()
+        let lifetime = 30 * 24 * 3600
+        try await accounts.createToken(account, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
+        return TokenResponse(token: token, expiresInSeconds: lifetime)
+    }
+
+    struct Me: Content {
+        let username: String
+        let displayName: String
+        let role: String
+        let unitCode: String
+    }
+
+    func me(req: Request) async throws -> Me {
+        let user = try req.requireUser()
+        return Me(username: user.account.username, displayName: user.account.displayName, role: user.account.role.rawValue,
+                  unitCode: user.history.units[user.account.unitID]?.code ?? "")
+    }
+
+    func dashboard(req: Request) async throws -> [YearFigures] {
+        try await req.store.browse.yearFigures(scope: try req.requireUser().scope)
+    }
+
+    struct HouseholdList: Content {
+        let year: Int
+        let total: Int
+        let page: Int
+        let pages: Int
+        let items: [HouseholdLine]
+    }
+
+    func households(req: Request) async throws -> HouseholdList {
+        let user = try req.requireUser()
+        let year: Int
+        if let y = req.query[Int.self, at: "year"] { year = y } else {
+            guard let latest = try await req.store.browse.latestYear(scope: user.scope) else { return HouseholdList(year: 0, total: 0, page: 1, pages: 1, items: []) }
+            year = latest
+        }
+        var units: Set<Int>?
+        if let code = req.query[String.self, at: "unit"] {
+            guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+            units = Scope.today(of: u.id, in: user.history, on: req.store.today).unitIDs
+        }
+        var status: LivingStandard?
+        if let s = req.query[String.self, at: "status"] {
+            guard let parsed = LivingStandard(rawValue: s) else { throw Abort(.badRequest, reason: "status: ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo") }
+            status = parsed
+        }
+        let page = try await req.store.browse.households(HouseholdFilter(year: year, status: status, units: units, text: req.query[String.self, at: "q"]),
+                                                         scope: user.scope, page: req.query[Int.self, at: "page"] ?? 1)
+        try await req.store.audit.record("xuat", entity: "household", id: nil, detail: "API danh sách hộ năm \(year): \(page.items.count) dòng",
+                                         actor: user.account.username, on: req.store.sql)
+        return HouseholdList(year: year, total: page.total, page: page.page, pages: page.pages, items: page.items)
+    }
+
+    struct HouseholdJSON: Content {
+        struct Member: Content { let code: String; let fullName: String; let isPrimary: Bool }
+        struct Review: Content {
+            let year: Int; let unitCode: String; let standard: String; let status: String; let perCapitaMonthly: Int
+            let deprivations: [String]; let reason: String; let official: String?
+        }
+        let code: String
+        let area: String?
+        let members: [Member]
+        let reviews: [Review]
+    }
+
+    func household(req: Request) async throws -> HouseholdJSON {
+        let user = try req.requireUser()
+        guard let file = try await req.store.reviews.household(code: req.parameters.get("code") ?? "", scope: user.scope) else { throw Abort(.notFound) }
+        try await req.store.audit.record("xem", entity: "household", id: file.id, detail: "\(file.code) (API)", actor: user.account.username, on: req.store.sql)
+        let catalog = StandardCatalog.builtIn
+        return HouseholdJSON(
+            code: file.code, area: file.area?.rawValue,
+            members: file.members.map { .init(code: $0.code, fullName: $0.fullName, isPrimary: $0.isPrimary) },
+            reviews: file.reviews.map { r in
+                .init(year: r.year, unitCode: user.history.units[r.unitID]?.code ?? "", standard: r.standardCode, status: r.status.rawValue,
+                      perCapitaMonthly: r.perCapitaMonthly,
+                      deprivations: catalog.indicators.filter { r.deprivations & (1 << UInt64($0.index)) != 0 }.map(\.code),
+                      reason: r.reason, official: r.official?.rawValue)
+            })
+    }
+
+    struct MemberJSON: Content { let code: String; let fullName: String; let unitCode: String? }
+
+    func members(req: Request) async throws -> [MemberJSON] {
+        let user = try req.requireUser()
+        guard let q = req.query[String.self, at: "q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Abort(.badRequest, reason: "cần tham số q / the q parameter is required")
+        }
+        let hits = try await req.store.members.search(q, scope: user.scope, limit: 100)
+        try await req.store.audit.record("tim_kiem", entity: "member", id: nil, detail: "\"\(q.prefix(80))\": \(hits.count) (API)",
+                                         actor: user.account.username, on: req.store.sql)
+        return hits.map { MemberJSON(code: $0.code, fullName: $0.fullName, unitCode: $0.unitID.flatMap { user.history.units[$0]?.code }) }
+    }
+
+    struct UnitJSON: Content {
+        let code: String
+        let name: String
+        let kind: String
+        let parentCode: String?
+        let validFrom: String
+        let validTo: String?
+    }
+
+    func units(req: Request) async throws -> [UnitJSON] {
+        let user = try req.requireUser()
+        let today = req.store.today
+        let tree = user.history.tree(on: today)
+        let roots = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        return roots.flatMap { tree.subtree(of: $0) }.compactMap { unitJSON($0, user.history, today) }
+    }
+
+    func unit(req: Request) async throws -> UnitJSON {
+        let user = try req.requireUser()
+        guard let u = user.history.unit(code: req.parameters.get("code") ?? ""), user.scope.contains(u.id),
+              let json = unitJSON(u.id, user.history, u.isActive(on: req.store.today) ? req.store.today : u.to?.previous ?? u.from) else { throw Abort(.notFound) }
+        return json
+    }
+
+    private func unitJSON(_ id: Int, _ history: OrgHistory, _ day: Day) -> UnitJSON? {
+        guard let u = history.units[id], let v = history.version(of: id, on: day) else { return nil }
+        return UnitJSON(code: u.code, name: v.name, kind: u.kind.rawValue, parentCode: v.parentID.flatMap { history.units[$0]?.code },
+                        validFrom: u.from.iso, validTo: u.to?.iso)
+    }
+
+    struct AuditJSON: Content {
+        let total: Int
+        let page: Int
+        let items: [Item]
+        struct Item: Content { let at: String; let actor: String; let action: String; let entity: String; let entityID: Int?; let detail: String }
+    }
+
+    func audit(req: Request) async throws -> AuditJSON {
+        let user = try req.requireUser()
+        guard user.account.role.mayReadAudit else { throw Abort(.forbidden) }
+        let page = try await req.store.browse.auditEntries(actor: req.query[String.self, at: "actor"], action: req.query[String.self, at: "action"],
+                                                           entity: req.query[String.self, at: "entity"], page: req.query[Int.self, at: "page"] ?? 1)
+        return AuditJSON(total: page.total, page: page.page, items: page.items.map {
+            .init(at: $0.at, actor: $0.actor, action: $0.action, entity: $0.entity, entityID: $0.entityID, detail: $0.detail)
+        })
+    }
+
+    func openAPI(req: Request) async throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: OpenAPIDocument.document, options: [.sortedKeys, .prettyPrinted])
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}
+
+extension YearFigures: Content {}
+
+/// The OpenAPI 3.1 description of `/api/v1`; a test checks that every API route is in it.
+enum OpenAPIDocument {
+    static func op(_ summary: String, params: [[String: Any]] = [], auth: Bool = true, body: [String: Any]? = nil) -> [String: Any] {
+        var o: [String: Any] = ["summary": summary, "parameters": params,
+                                "responses": ["200": ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]],
+                                              "401": ["description": "Chưa xác thực / not authenticated"],
+                                              "404": ["description": "Không có, hoặc ngoài phạm vi / not found or outside your branch"]]]
+        if auth { o["security"] = [["bearer": [String]()]] } else { o["security"] = [[String: [String]]]() }
+        if let body { o["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]] }
+        return o
+    }
+    static func query(_ name: String, _ type: String, _ description: String) -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "schema": ["type": type], "description": description]
+    }
+    static func path(_ name: String) -> [String: Any] { ["name": name, "in": "path", "required": true, "schema": ["type": "string"]] }
+
+    nonisolated(unsafe) static let document: [String: Any] = [
+        "openapi": "3.1.0",
+        "info": ["title": "giamngheo API", "version": "1",
+                 "description": "Sổ hộ nghèo, cận nghèo trong đoàn viên; mọi truy vấn giới hạn trong nhánh của tài khoản / the registry, scoped to the account's branch"],
+        "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+        "paths": [
+            "/api/v1/tokens": ["post": op("Tạo token từ tên đăng nhập và mật khẩu / create a bearer token", auth: false,
+                                          body: ["type": "object", "required": ["username", "password"],
+                                                 "properties": ["username": ["type": "string"], "password": ["type": "string"], "name": ["type": "string"]]])],
+            "/api/v1/me": ["get": op("Tài khoản hiện tại / the current account")],
+            "/api/v1/dashboard": ["get": op("Số hộ theo năm, thoát nghèo, rơi vào nghèo / households by year, escapes and entries")],
+            "/api/v1/households": ["get": op("Danh sách hộ của một năm / households of a review year", params: [
+                query("year", "integer", "năm rà soát / review year (default: latest)"), query("status", "string", "ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo"),
+                query("unit", "string", "mã đơn vị / unit code (its branch)"), query("q", "string", "tên, mã hộ, mã đoàn viên / name or code"),
+                query("page", "integer", "trang / page")])],
+            "/api/v1/households/{code}": ["get": op("Hồ sơ một hộ / one household", params: [path("code")])],
+            "/api/v1/members": ["get": op("Tìm đoàn viên / search members", params: [query("q", "string", "tên không dấu, mã, CCCD / name, code or citizen ID")])],
+            "/api/v1/units": ["get": op("Cây đơn vị hôm nay / today's units of the branch")],
+            "/api/v1/units/{code}": ["get": op("Một đơn vị / one unit", params: [path("code")])],
+            "/api/v1/audit": ["get": op("Nhật ký / the audit log (administrators, auditors)", params: [
+                query("actor", "string", "người làm / who"), query("action", "string", "việc / action"), query("entity", "string", "đối tượng / entity"),
+                query("page", "integer", "trang / page")])],
+            "/api/openapi.json": ["get": op("Tài liệu này / this document", auth: false)],
+        ],
+    ]
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Storage
+import Vapor
+
+struct LoginBody: Encodable {
+    let username: String
+    let next: String
+    let csrf: String
+    let error: String?
+}
+
+struct PasswordBody: Encodable {
+    let error: String?
+}
+
+/// Sign in and out, language switch, password change.
+struct AuthController: RouteCollection {
+    static let loginCSRFCookie = "gn_login_csrf"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: loginPage)
+        routes.post("login", use: login)
+        routes.get("lang", ":code", use: switchLanguage)
+        let signedIn = routes.grouped(RequireAccount(), CSRFMiddleware())
+        signedIn.post("logout", use: logout)
+        signedIn.get("password", use: passwordPage)
+        signedIn.post("password", use: changePassword)
+    }
+
+    func loginPage(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: "/") }
+        return try await renderLogin(req, username: "", error: nil, status: .ok)
+    }
+
+    private func renderLogin(_ req: Request, username: String, error: String?, status: HTTPStatus) async throws -> Response {
+        let token = Tokens.random()
+        let next = safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")) ?? "/")
+        let response = try await req.page("login", title: req.t("login.title"), status: status,
+                                          LoginBody(username: username, next: next, csrf: token, error: error))
+        response.cookies[Self.loginCSRFCookie] = HTTPCookies.Value(string: token, maxAge: 3600, path: "/login",
+                                                                   isSecure: req.web.settings.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        return response
+    }
+
+    /// Only paths of this site: never an absolute URL elsewhere.
+    private func safeNext(_ next: String) -> String {
+        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+
+    struct LoginForm: Content {
+        var username: String
+        var password: String
+        var _csrf: String
+        var next: String?
+    }
+
+    func login(req: Request) async throws -> Response {
+        try CSRFMiddleware.checkOrigin(req)
+        let sent = (try? req.content.get(String.self, at: "_csrf")) ?? ""
+        guard let expected = req.cookies[Self.loginCSRFCookie]?.string, !expected.isEmpty, Tokens.same(sent, expected) else {
+            throw Abort(.forbidden, reason: "csrf")
+        }
+        let form = try req.content.decode(LoginForm.self)
+        guard await req.web.loginLimiter.allow(req.clientAddress) else {
+            return try await renderLogin(req, username: form.username, error: req.t("login.too_many"), status: .tooManyRequests)
+        }
+        let accounts = req.store.accounts
+        guard let (account, hash) = try await accounts.credentials(username: form.username) else {
+            // Same work as a real check, so timing does not tell which user names exist.
+            _ = try? await req.password.async.verify(form.password, created: req.web.dummyHash)
+            try await accounts.unknownLogin(username: form.username, from: req.clientAddress)
+            return try await renderLogin(req, username: form.username, error: req.t("login.failed"), status: .unauthorized)
+        }
+        if accounts.isLocked(account) {
+            try await accounts.loginFailed(account, from: req.clientAddress)
+            return try await renderLogin(req, username: form.username, error: req.t("login.locked"), status: .unauthorized)
+        }
+        guard account.active, try await req.password.async.verify(form.password, created: hash) else {
+            let locked = try await accounts.loginFailed(account, from: req.clientAddress)
+            return try await renderLogin(req, username: form.username, error: req.t(locked ? "login.locked" : "login.failed"), status: .unauthorized)
+        }
+        let token = Tokens.random()
+        try await accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
+                                       lifetime: SessionCookie.lifetime, from: req.clientAddress)
+        let response = req.redirect(to: safeNext(form.next ?? "/"), redirectType: .normal)
+        response.cookies[SessionCookie.name] = SessionCookie.make(token, secure: req.web.settings.secureCookies)
+        response.cookies[Self.loginCSRFCookie] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/login")
+        return response
+    }
+
+    func logout(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        if let hash = user.sessionHash { try await req.store.accounts.closeSession(tokenHash: hash, account: user.account) }
+        let response = req.redirect(to: "/login", redirectType: .normal)
+        response.cookies[SessionCookie.name] = SessionCookie.make("", secure: req.web.settings.secureCookies, maxAge: 0)
+        return response
+    }
+
+    func switchLanguage(req: Request) async throws -> Response {
+        let lang = Language(rawValue: req.parameters.get("code") ?? "") ?? .vi
+        let response = req.redirect(to: safeNext(req.query[String.self, at: "back"] ?? "/"), redirectType: .normal)
+        response.cookies["lang"] = HTTPCookies.Value(string: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    func passwordPage(req: Request) async throws -> Response {
+        try await req.page("password", title: req.t("password.title"), PasswordBody(error: nil))
+    }
+
+    struct PasswordForm: Content {
+        var current: String
+        var new: String
+        var repeated: String
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(PasswordForm.self)
+        guard let (_, hash) = try await req.store.accounts.credentials(username: user.account.username),
+              try await req.password.async.verify(form.current, created: hash) else {
+            return try await req.page("password", title: req.t("password.title"), status: .badRequest, PasswordBody(error: req.t("password.wrong_current")))
+        }
+        guard form.new == form.repeated else {
+            return try await req.page("password", title: req.t("password.title"), status: .badRequest, PasswordBody(error: req.t("password.mismatch")))
+        }
+        guard form.new.count >= 10 else {
+            return try await req.page("password", title: req.t("password.title"), status: .badRequest, PasswordBody(error: req.t("password.too_short")))
+        }
+        let newHash = try await req.password.async.hash(form.new)
+        try await req.store.accounts.setPassword(user.account, hash: newHash, keepSession: user.sessionHash, actor: user.account.username)
+        return req.redirect(to: "/?notice=password_changed", redirectType: .normal)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+struct DashboardBody: Encodable {
+    struct YearRow: Encodable {
+        let year: Int
+        let standard: String
+        let households: String
+        let poor: String
+        let nearPoor: String
+        let rate: String
+        let escaped: String
+        let entered: String
+    }
+    struct MismatchRow: Encodable {
+        let unit: String
+        let unitID: Int
+        let count: String
+    }
+    let hasData: Bool
+    let latestYear: Int
+    let households: String
+    let poor: String
+    let nearPoor: String
+    let rate: String
+    let baselinePoor: String
+    let baselineNote: String
+    let targetNote: String
+    let chart: String
+    let years: [YearRow]
+    let mismatches: [MismatchRow]
+    let hasTarget: Bool
+    let hasMismatches: Bool
+}
+
+/// The first page: where the branch stands, year by year, against the 2021 baseline.
+struct DashboardController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: dashboard)
+    }
+
+    func dashboard(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let lang = req.language
+        let figures = try await req.store.browse.yearFigures(scope: user.scope)
+        guard let latest = figures.last else {
+            return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard",
+                                      DashboardBody(hasData: false, latestYear: 0, households: "", poor: "", nearPoor: "", rate: "", baselinePoor: "",
+                                                    baselineNote: "", targetNote: "", chart: "", years: [], mismatches: [], hasTarget: false, hasMismatches: false))
+        }
+        // The 2021 baseline re-based onto today's tree, for the user's branch.
+        let today = req.store.today
+        let baseline = try await req.store.reviews.rolledUp(year: 2021, basis: .rebased(onto: today), history: user.history, scope: user.scope)
+        let roots = user.scope.unitIDs == nil ? baseline.tree.roots : [user.account.unitID]
+        let baselinePoor = roots.reduce(0) { $0 + (baseline.totals[$1]?.poor ?? 0) }
+        // The plan's target: poor households down 70% by 2025 against 2021, on a straight line.
+        let targetYear = 2025, reduction = 70
+        let path: [Int?] = figures.map { f in
+            guard baselinePoor > 0, (2021...targetYear).contains(f.year) else { return nil }
+            let fall = baselinePoor * reduction * (f.year - 2021) / (100 * (targetYear - 2021))
+            return baselinePoor - fall
+        }
+        let poor2025 = figures.first { $0.year == targetYear }?.poor
+        var targetNote = ""
+        if baselinePoor > 0, let p = poor2025 {
+            let reached = (baselinePoor - p) * 100 / baselinePoor
+            targetNote = req.t(reached >= reduction ? "dashboard.target_met" : "dashboard.target_missed",
+                               Format.percent(baselinePoor - p, baselinePoor, lang), "\(reduction)%")
+        }
+        let chart = Chart.bars(
+            title: req.t("dashboard.chart_title"), description: req.t("dashboard.chart_desc"),
+            categories: figures.map { String($0.year) },
+            series: [Chart.Series(label: req.t("status.ngheo"), color: "#dc3545", values: figures.map(\.poor)),
+                     Chart.Series(label: req.t("status.can_ngheo"), color: "#fd7e14", values: figures.map(\.nearPoor))],
+            line: baselinePoor > 0 ? (req.t("dashboard.target_path"), path) : nil,
+            format: { Format.number($0, lang) })
+        let mismatches = try await req.store.reviews.mismatches(year: latest.year, scope: user.scope)
+        var perUnit: [Int: Int] = [:]
+        for m in mismatches { perUnit[m.unitID, default: 0] += 1 }
+        let mismatchRows = perUnit.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map {
+            DashboardBody.MismatchRow(unit: user.history.name(of: $0.key, on: Day.endOfYear(latest.year)) ?? user.history.lastName(of: $0.key) ?? "?",
+                                      unitID: $0.key, count: Format.number($0.value, lang))
+        }
+        let body = DashboardBody(
+            hasData: true, latestYear: latest.year, households: Format.number(latest.households, lang), poor: Format.number(latest.poor, lang),
+            nearPoor: Format.number(latest.nearPoor, lang), rate: Format.percent(latest.poor, latest.households, lang),
+            baselinePoor: Format.number(baselinePoor, lang),
+            baselineNote: req.t("dashboard.baseline_note", Format.date(today.iso)),
+            targetNote: targetNote, chart: chart,
+            years: figures.reversed().map { f in
+                DashboardBody.YearRow(year: f.year, standard: f.standardCodes.joined(separator: ", "), households: Format.number(f.households, lang),
+                                      poor: Format.number(f.poor, lang), nearPoor: Format.number(f.nearPoor, lang),
+                                      rate: Format.percent(f.poor, f.households, lang),
+                                      escaped: f.escaped.map { Format.number($0, lang) } ?? "–",
+                                      entered: f.enteredPoverty.map { Format.number($0, lang) } ?? "–")
+            },
+            mismatches: Array(mismatchRows), hasTarget: !targetNote.isEmpty, hasMismatches: !mismatchRows.isEmpty)
+        return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard", body)
+    }
+}

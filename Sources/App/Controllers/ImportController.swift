@@ -1,0 +1,200 @@
+import Foundation
+import PovertyCore
+import Spreadsheets
+import Storage
+import Vapor
+
+struct ImportFormsBody: Encodable {
+    let maySurvey: Bool
+    let mayMembers: Bool
+    let mayUnits: Bool
+    let error: String?
+}
+
+struct ImportJobBody: Encodable {
+    struct Issue: Encodable {
+        let row: Int
+        let column: String
+        let message: String
+    }
+    let id: String
+    let kind: String
+    let kindLabel: String
+    let fileName: String
+    let state: String
+    let refresh: Bool
+    let progress: String
+    let percent: Int
+    let preview: String?
+    let result: String?
+    let added: Int
+    let updated: Int
+    let unchanged: Int
+    let issues: [Issue]
+    let hasIssues: Bool
+    let moreIssues: String?
+    let message: String?
+}
+
+/// Survey, member and unit files from the browser: upload, preview with every problem by row
+/// and column, confirm, progress, result. Imports are all or nothing.
+struct ImportController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("import", use: forms)
+        routes.on(.POST, "import", ":kind", body: .collect(maxSize: "256mb"), use: upload)
+        routes.get("import", "jobs", ":id", use: show)
+        routes.get("import", "jobs", ":id", "status", use: status)
+        routes.post("import", "jobs", ":id", "confirm", use: confirm)
+        routes.get("templates", ":file", use: template)
+    }
+
+    private func permissions(_ user: CurrentUser) -> (survey: Bool, members: Bool, units: Bool) {
+        let role = user.account.role
+        let wholeProvince = user.scope.unitIDs == nil
+        return (role.mayChangeData, role.mayAdminister || (role == .provincialOfficer && wholeProvince), role.mayAdminister)
+    }
+
+    private func allowed(_ kind: ImportKind, _ user: CurrentUser) -> Bool {
+        let p = permissions(user)
+        switch kind {
+        case .survey: return p.survey
+        case .members: return p.members
+        case .units: return p.units
+        }
+    }
+
+    func forms(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let p = permissions(user)
+        return try await req.page("import", title: req.t("import.title"), active: "import",
+                                  ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: nil))
+    }
+
+    struct UploadForm: Content {
+        var file: File?
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let kind = ImportKind(rawValue: req.parameters.get("kind") ?? "") else { throw Abort(.notFound) }
+        guard allowed(kind, user) else { throw Abort(.forbidden) }
+        let form = try req.content.decode(UploadForm.self)
+        guard let file = form.file, file.data.readableBytes > 0 else {
+            let p = permissions(user)
+            return try await req.page("import", title: req.t("import.title"), active: "import", status: .badRequest,
+                                      ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: req.t("import.no_file")))
+        }
+        let lower = file.filename.lowercased()
+        guard lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx") else {
+            let p = permissions(user)
+            return try await req.page("import", title: req.t("import.title"), active: "import", status: .badRequest,
+                                      ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: req.t("import.bad_type", file.filename)))
+        }
+        let id = Tokens.random()
+        let path = req.web.settings.uploadDirectory + "/" + id + (lower.hasSuffix(".xlsx") ? ".xlsx" : ".csv")
+        try await req.fileio.writeFile(file.data, at: path)
+        let job = ImportJob(id: id, ownerID: user.account.id, kind: kind, fileName: String(file.filename.suffix(200)), path: path, created: Date())
+        req.web.imports.add(job)
+        req.web.imports.check(job, store: req.store, actor: user.account.username, scope: user.scope)
+        return req.redirect(to: "/import/jobs/\(id)", redirectType: .normal)
+    }
+
+    private func job(_ req: Request) throws -> (CurrentUser, ImportJob) {
+        let user = try req.requireUser()
+        guard let job = req.web.imports.job(req.parameters.get("id") ?? "", owner: user.account.id) else { throw Abort(.notFound) }
+        return (user, job)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let (_, job) = try job(req)
+        let lang = req.language
+        let n = { (x: Int) in Format.number(x, lang) }
+        let progress: String
+        var percent = 0
+        if let total = job.total, total > 0 {
+            percent = min(100, job.rows * 100 / total)
+            progress = req.t("import.progress_of", n(job.rows), n(total))
+        } else {
+            progress = req.t("import.progress", n(job.rows))
+        }
+        let body = ImportJobBody(
+            id: job.id, kind: job.kind.rawValue, kindLabel: req.t("import.kind." + job.kind.rawValue), fileName: job.fileName,
+            state: job.state.rawValue, refresh: job.state == .checking || job.state == .running, progress: progress, percent: percent,
+            preview: job.preview.map { req.t("import.preview_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) },
+            result: job.result.map { req.t("import.result_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) },
+            added: job.result?.added ?? 0, updated: job.result?.updated ?? 0, unchanged: job.result?.unchanged ?? 0,
+            issues: job.issues.map { ImportJobBody.Issue(row: $0.row, column: $0.column, message: req.localized($0.message)) },
+            hasIssues: !job.issues.isEmpty,
+            moreIssues: job.issueTotal > job.issues.count ? req.t("import.more_issues", n(job.issueTotal - job.issues.count)) : nil,
+            message: job.message.map { req.localized($0.replacingOccurrences(of: job.path, with: job.fileName)) })
+        return try await req.page("import-job", title: req.t("import.job_title", job.fileName), active: "import", body)
+    }
+
+    struct JobStatus: Content {
+        let state: String
+        let rows: Int
+        let total: Int?
+        let added: Int?
+        let updated: Int?
+        let unchanged: Int?
+        let issues: Int
+    }
+
+    func status(req: Request) async throws -> JobStatus {
+        let (_, job) = try job(req)
+        let r = job.result ?? job.preview
+        return JobStatus(state: job.state.rawValue, rows: job.rows, total: job.total, added: r?.added, updated: r?.updated,
+                         unchanged: r?.unchanged, issues: job.issueTotal)
+    }
+
+    func confirm(req: Request) async throws -> Response {
+        let (user, job) = try job(req)
+        guard allowed(job.kind, user) else { throw Abort(.forbidden) }
+        guard job.state == .ready else { return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal) }
+        req.web.imports.run(job, store: req.store, actor: user.account.username, scope: user.scope)
+        return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal)
+    }
+
+    /// Empty files to fill in: the survey as XLSX or CSV, members and units as CSV.
+    func template(req: Request) async throws -> Response {
+        let name = req.parameters.get("file") ?? ""
+        let root = req.web.settings.rootDirectory + "Examples/"
+        let files = ["mau-khao-sat.csv": "mau-khao-sat-trong.csv", "mau-doan-vien.csv": "doan-vien-mau.csv", "mau-don-vi.csv": "don-vi-mau.csv"]
+        if name == "mau-khao-sat.xlsx" {
+            let header = try String(contentsOfFile: root + "mau-khao-sat-trong.csv", encoding: .utf8)
+                .split(whereSeparator: \.isNewline).first.map { CSVLine.split(String($0)) } ?? []
+            let path = NSTemporaryDirectory() + "giamngheo-template-\(Tokens.random()).xlsx"
+            let writer = XLSXWriter(path: path, sheetName: "Khảo sát", columnWidths: header.map { _ in 16 }, freezeHeaderRow: true)
+            writer.appendRow(header.map { XLSXWriter.Cell.bold($0) })
+            try writer.close()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return download(data, name: name, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
+        guard let file = files[name] else { throw Abort(.notFound) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: root + file))
+        return download(data, name: name, type: "text/csv; charset=utf-8")
+    }
+
+    private func download(_ data: Data, name: String, type: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: type)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}
+
+/// Splits one CSV header line (quoted cells allowed).
+enum CSVLine {
+    static func split(_ line: String) -> [String] {
+        var cells: [String] = [], cell = "", quoted = false
+        var chars = Array(line.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")))[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" { if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false } } else { cell.append(c) }
+            } else if c == "\"" { quoted = true } else if c == "," { cells.append(cell); cell = "" } else { cell.append(c) }
+        }
+        cells.append(cell)
+        return cells
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import NIOConcurrencyHelpers
+import PovertyCore
+import Spreadsheets
+import Storage
+
+/// What can be imported from the web.
+public enum ImportKind: String, Sendable, CaseIterable, Codable {
+    case survey = "khao-sat"
+    case members = "doan-vien"
+    case units = "don-vi"
+}
+
+/// One uploaded file on its way in: checked (a dry run for surveys), waiting for the user's
+/// confirmation, importing, then done or refused. Held in memory; the file waits on disk.
+public struct ImportJob: Sendable {
+    public enum State: String, Sendable, Codable {
+        case checking, ready, rejected, running, done, failed
+    }
+    public let id: String
+    public let ownerID: Int
+    public let kind: ImportKind
+    public let fileName: String
+    public let path: String
+    public var state: State = .checking
+    /// What the dry run found (surveys) or what the import did.
+    public var preview: ImportResult?
+    public var result: ImportResult?
+    public var issues: [SurveyIssue] = []
+    public var issueTotal = 0
+    /// A problem with the file itself (unreadable, wrong format) or the database.
+    public var message: String?
+    public var rows = 0
+    public var total: Int?
+    public let created: Date
+}
+
+/// The import jobs of this server, by id.
+public final class ImportJobs: Sendable {
+    private let jobs = NIOLockedValueBox<[String: ImportJob]>([:])
+    public init() {}
+
+    func add(_ job: ImportJob) {
+        jobs.withLockedValue { all in
+            // Forget jobs older than a day (their files too).
+            let old = all.values.filter { Date().timeIntervalSince($0.created) > 86_400 }
+            for j in old { all[j.id] = nil; try? FileManager.default.removeItem(atPath: j.path) }
+            all[job.id] = job
+        }
+    }
+
+    /// A job of this owner (another user's job is not found).
+    func job(_ id: String, owner: Int) -> ImportJob? {
+        jobs.withLockedValue { $0[id] }.flatMap { $0.ownerID == owner ? $0 : nil }
+    }
+
+    func update(_ id: String, _ change: (inout ImportJob) -> Void) {
+        jobs.withLockedValue { all in
+            if var j = all[id] { change(&j); all[id] = j }
+        }
+    }
+
+    /// Runs the check (dry run) of a job in the background.
+    func check(_ job: ImportJob, store: Store, actor: String, scope: Scope) {
+        Task.detached { [self] in
+            guard job.kind == .survey else {
+                update(job.id) { $0.state = .ready }
+                return
+            }
+            do {
+                let source = try Spreadsheet.open(path: job.path)
+                var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
+                                              expectedRows: (source as? CSVReader)?.estimatedRowCount(),
+                                              progress: { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } })
+                importer.scope = scope
+                importer.dryRun = true
+                let result = try await importer.run(source)
+                update(job.id) { $0.preview = result; $0.state = .ready }
+            } catch {
+                fail(job.id, error, state: .rejected)
+            }
+        }
+    }
+
+    /// Runs the import of a checked job in the background; all or nothing.
+    func run(_ job: ImportJob, store: Store, actor: String, scope: Scope) {
+        update(job.id) { $0.state = .running; $0.rows = 0 }
+        Task.detached { [self] in
+            do {
+                let source = try Spreadsheet.open(path: job.path)
+                let progress: @Sendable (ImportProgress) -> Void = { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } }
+                let result: ImportResult
+                switch job.kind {
+                case .survey:
+                    var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName, expectedRows: job.preview?.rows, progress: progress)
+                    importer.scope = scope
+                    result = try await importer.run(source)
+                case .members:
+                    result = try await MembersImporter(store: store, actor: actor, fileName: job.fileName, progress: progress).run(source)
+                case .units:
+                    result = try await UnitsImporter(store: store, actor: actor, fileName: job.fileName).run(source)
+                }
+                update(job.id) { $0.result = result; $0.state = .done }
+                try? FileManager.default.removeItem(atPath: job.path)
+            } catch {
+                fail(job.id, error, state: .failed)
+            }
+        }
+    }
+
+    private func fail(_ id: String, _ error: any Error, state: ImportJob.State) {
+        update(id) { j in
+            j.state = state
+            switch error {
+            case let rejected as ImportRejected:
+                j.issues = rejected.issues
+                j.issueTotal = rejected.total
+            case let e as SpreadsheetError:
+                j.message = e.description
+            case let e as StorageError:
+                j.message = e.description
+            default:
+                j.message = "\(error)"
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Leaf
+import PovertyCore
+import Storage
+import Vapor
+
+/// Who is signed in, as the page header shows it.
+struct UserBadge: Encodable {
+    let name: String
+    let username: String
+    let role: String
+    let unit: String
+    let mayAdminister: Bool
+    let mayReadAudit: Bool
+    let mayImport: Bool
+}
+
+/// The context of every page: language, user, CSRF token, and the page's own content.
+struct PageContext<Body: Encodable>: Encodable {
+    let lang: String
+    let otherLang: String
+    let title: String
+    let user: UserBadge?
+    let csrf: String
+    let back: String
+    let active: String
+    let notice: String?
+    let body: Body
+}
+
+extension Request {
+    /// Renders `Resources/Views/<template>.leaf` with the page context around `body`.
+    func page<Body: Encodable>(_ template: String, title: String, active: String = "", status: HTTPStatus = .ok,
+                               notice: String? = nil, _ body: Body) async throws -> Response {
+        let lang = language
+        var badge: UserBadge?
+        if let u = currentUser {
+            let unit = u.history.name(of: u.account.unitID, on: store.today) ?? u.history.lastName(of: u.account.unitID) ?? ""
+            badge = UserBadge(name: u.account.displayName, username: u.account.username, role: t("role." + u.account.role.rawValue), unit: unit,
+                              mayAdminister: u.account.role.mayAdminister, mayReadAudit: u.account.role.mayReadAudit,
+                              mayImport: u.account.role.mayChangeData)
+        }
+        let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, user: badge,
+                                  csrf: currentUser?.csrfToken ?? "", back: url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/", active: active,
+                                  notice: notice ?? query[String.self, at: "notice"].map { t("notice." + $0) }, body: body)
+        let view = try await view.render(template, context)
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: status, headers: headers, body: .init(buffer: view.data))
+    }
+}
+
+struct ErrorBody: Encodable {
+    let code: Int
+    let message: String
+}
+
+/// Errors as a page in the user's language (or JSON under /api). Details of unexpected
+/// errors go to the log, not to the page.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let status: HTTPStatus
+            var reason: String
+            if let abort = error as? any AbortError {
+                status = abort.status
+                reason = abort.reason
+            } else {
+                status = .internalServerError
+                reason = ""
+                request.logger.error("\(request.method) \(request.url.path): \(String(reflecting: error))")
+            }
+            let known = [400: "error.400", 401: "error.401", 403: "error.403", 404: "error.404", 413: "error.413", 429: "error.429"]
+            let message: String
+            if reason == "csrf" { message = request.t("error.csrf") }
+            else if status == .badRequest && !reason.isEmpty && reason != status.reasonPhrase { message = request.localized(reason) }
+            else { message = request.t(known[Int(status.code)] ?? "error.500") }
+            reason = message
+            if !request.wantsHTML {
+                let response = Response(status: status)
+                try response.content.encode(["error": reason])
+                if let abort = error as? any AbortError { for (name, value) in abort.headers { response.headers.replaceOrAdd(name: name, value: value) } }
+                return response
+            }
+            return try await request.page("error", title: request.t("error.title"), status: status, ErrorBody(code: Int(status.code), message: message))
+        }
+    }
+}

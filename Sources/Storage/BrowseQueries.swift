@@ -1,0 +1,228 @@
+import FluentKit
+import Foundation
+import PovertyCore
+import SQLKit
+import NIOConcurrencyHelpers
+
+/// One line of a list of households: the household's review of one year.
+public struct HouseholdLine: Sendable, Hashable, Codable {
+    public let code: String
+    public let primaryMember: String?
+    public let unitID: Int
+    public let year: Int
+    public let status: LivingStandard
+    public let official: LivingStandard?
+    public let perCapitaMonthly: Dong
+    public let deprivationCount: Int
+}
+
+/// What to list: a review year, optionally a class, a unit's branch and a search text.
+public struct HouseholdFilter: Sendable, Hashable {
+    public var year: Int
+    public var status: LivingStandard?
+    /// Only households counted in these units (a unit's subtree), within the scope.
+    public var units: Set<Int>?
+    /// A name (diacritics and case ignored), a household code or a member code.
+    public var text: String?
+    public var mismatchesOnly = false
+    public init(year: Int, status: LivingStandard? = nil, units: Set<Int>? = nil, text: String? = nil, mismatchesOnly: Bool = false) {
+        self.year = year; self.status = status; self.units = units; self.text = text; self.mismatchesOnly = mismatchesOnly
+    }
+}
+
+/// A page of a longer list.
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let total: Int
+    public let page: Int
+    public let perPage: Int
+    public var pages: Int { max(1, (total + perPage - 1) / perPage) }
+}
+
+/// A year's counts and the moves since the year before (same standard only).
+public struct YearFigures: Sendable, Hashable, Codable {
+    public let year: Int
+    public let standardCodes: [String]
+    public let households: Int
+    public let poor: Int
+    public let nearPoor: Int
+    /// Poor last year, not poor this year (nil where last year was under another standard or absent).
+    public let escaped: Int?
+    /// Not poor (or not reviewed) last year, poor this year.
+    public let enteredPoverty: Int?
+}
+
+/// The queries behind the web app's lists and dashboard. Every one takes a scope.
+public struct BrowseQueries: Sendable {
+    public let store: Store
+
+    /// The newest review year in the scope, if any review is there.
+    public func latestYear(scope: Scope) async throws -> Int? {
+        var q: SQLQueryString = "SELECT MAX(year) AS y FROM reviews WHERE 1 = 1"
+        if !scope.append(to: &q, column: "unit_id") { return nil }
+        return try await store.sql.raw(q).first()?.optionalInt("y")
+    }
+
+    /// Households of a review year, in Vietnamese order of their primary member's name (given name first).
+    public func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int = 50) async throws -> Page<HouseholdLine> {
+        var whereClause: SQLQueryString = " WHERE r.year = \(bind: filter.year)"
+        if !scope.append(to: &whereClause, column: "r.unit_id") { return Page(items: [], total: 0, page: 1, perPage: perPage) }
+        if let units = filter.units {
+            if units.isEmpty { return Page(items: [], total: 0, page: 1, perPage: perPage) }
+            whereClause.appendInterpolation(" AND r.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
+        }
+        if let status = filter.status { whereClause.appendInterpolation(" AND r.status = \(bind: status.rawValue)" as SQLQueryString) }
+        if filter.mismatchesOnly { whereClause.appendInterpolation(" AND r.official_status IS NOT NULL AND r.official_status <> r.status" as SQLQueryString) }
+        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let folded = TextFolding.foldForSearch(text)
+            let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            whereClause.appendInterpolation("""
+                 AND (h.code = \(bind: text) OR EXISTS (SELECT 1 FROM household_members hm JOIN members m2 ON m2.id = hm.member_id
+                      WHERE hm.household_id = h.id AND (m2.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m2.code = \(bind: text))))
+                """ as SQLQueryString)
+        }
+        let from: SQLQueryString = " FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id"
+        var count: SQLQueryString = "SELECT COUNT(*) AS n"
+        count.appendInterpolation(from)
+        count.appendInterpolation(whereClause)
+        let total = try await store.sql.raw(count).first()!.int("n")
+        let pageNumber = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
+        var list: SQLQueryString = """
+            SELECT h.code, m.full_name, r.unit_id, r.year, r.status, r.official_status, r.per_capita_income, r.deprivation_count
+            """
+        list.appendInterpolation(from)
+        list.appendInterpolation(whereClause)
+        let collate = store.dialect == .postgres ? " COLLATE \"C\"" : ""
+        list.appendInterpolation(" ORDER BY m.name_sort\(unsafeRaw: collate), h.code LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
+        let items = try await store.sql.raw(list).all().map { row in
+            HouseholdLine(code: try row.string("code"), primaryMember: try row.optionalString("full_name"), unitID: try row.int("unit_id"),
+                          year: try row.int("year"), status: try row.status("status"), official: try row.optionalStatus("official_status"),
+                          perCapitaMonthly: try row.int("per_capita_income"), deprivationCount: try row.int("deprivation_count"))
+        }
+        return Page(items: items, total: total, page: pageNumber, perPage: perPage)
+    }
+
+    /// Counts per review year in the scope, with escapes from and entries into poverty.
+    public func yearFigures(scope: Scope) async throws -> [YearFigures] {
+        var q: SQLQueryString = """
+            SELECT year, standard_code, COUNT(*) AS n,
+                   SUM(CASE WHEN status = 'ngheo' THEN 1 ELSE 0 END) AS poor,
+                   SUM(CASE WHEN status = 'can_ngheo' THEN 1 ELSE 0 END) AS near_poor
+            FROM reviews WHERE 1 = 1
+            """
+        if !scope.append(to: &q, column: "unit_id") { return [] }
+        q.appendInterpolation(" GROUP BY year, standard_code ORDER BY year" as SQLQueryString)
+        var byYear: [Int: (codes: [String], n: Int, poor: Int, near: Int)] = [:]
+        for row in try await store.sql.raw(q).all() {
+            let y = try row.int("year")
+            var e = byYear[y] ?? ([], 0, 0, 0)
+            e.codes.append(try row.string("standard_code"))
+            e.n += try row.int("n"); e.poor += try row.int("poor"); e.near += try row.int("near_poor")
+            byYear[y] = e
+        }
+        var t: SQLQueryString = """
+            SELECT c.year,
+                   SUM(CASE WHEN p.status = 'ngheo' AND c.status <> 'ngheo' THEN 1 ELSE 0 END) AS escaped,
+                   SUM(CASE WHEN p.status <> 'ngheo' AND c.status = 'ngheo' THEN 1 ELSE 0 END) AS entered
+            FROM reviews c JOIN reviews p ON p.household_id = c.household_id AND p.year = c.year - 1 AND p.standard_code = c.standard_code
+            WHERE 1 = 1
+            """
+        _ = scope.append(to: &t, column: "c.unit_id")
+        t.appendInterpolation(" GROUP BY c.year" as SQLQueryString)
+        var moves: [Int: (Int, Int)] = [:]
+        for row in try await store.sql.raw(t).all() { moves[try row.int("year")] = (try row.int("escaped"), try row.int("entered")) }
+        return byYear.keys.sorted().map { y in
+            let e = byYear[y]!
+            let comparable = byYear[y - 1].map { Set($0.codes) == Set(e.codes) } ?? false
+            let m = comparable ? (moves[y] ?? (0, 0)) : nil
+            return YearFigures(year: y, standardCodes: e.codes.sorted(), households: e.n, poor: e.poor, nearPoor: e.near,
+                               escaped: m?.0, enteredPoverty: m?.1)
+        }
+    }
+
+    /// The audit log, newest first, filtered by actor, action and entity.
+    public func auditEntries(actor: String? = nil, action: String? = nil, entity: String? = nil, page: Int, perPage: Int = 100) async throws -> Page<Audit.Entry> {
+        var w: SQLQueryString = " WHERE 1 = 1"
+        if let actor, !actor.isEmpty { w.appendInterpolation(" AND actor = \(bind: actor)" as SQLQueryString) }
+        if let action, !action.isEmpty { w.appendInterpolation(" AND action = \(bind: action)" as SQLQueryString) }
+        if let entity, !entity.isEmpty { w.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
+        var c: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_log"
+        c.appendInterpolation(w)
+        let total = try await store.sql.raw(c).first()!.int("n")
+        let p = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
+        var q: SQLQueryString = "SELECT at, actor, action, entity, entity_id, detail FROM audit_log"
+        q.appendInterpolation(w)
+        q.appendInterpolation(" ORDER BY id DESC LIMIT \(literal: perPage) OFFSET \(literal: (p - 1) * perPage)" as SQLQueryString)
+        let items = try await store.sql.raw(q).all().map {
+            Audit.Entry(at: try $0.string("at"), actor: try $0.string("actor"), action: try $0.string("action"), entity: try $0.string("entity"),
+                        entityID: try $0.optionalInt("entity_id"), detail: try $0.string("detail"))
+        }
+        return Page(items: items, total: total, page: p, perPage: perPage)
+    }
+
+    /// Counts per unit of a year in the scope (the units' own reviews), for a tree page.
+    public func countsByUnit(year: Int, scope: Scope) async throws -> [Int: StatusCounts] {
+        try await store.reviews.countsByUnit(year: year, scope: scope)
+    }
+}
+
+extension Scope {
+    /// Appends ` AND column IN (…)` for a limited scope; false when the scope is empty (nothing to see).
+    func append(to query: inout SQLQueryString, column: String) -> Bool {
+        guard let units = unitIDs else { return true }
+        guard !units.isEmpty else { return false }
+        query.appendInterpolation(" AND \(unsafeRaw: column) IN (\(binds: units.sorted()))" as SQLQueryString)
+        return true
+    }
+
+    /// What an account of `unitID` sees: the unit's subtree on `day` (today), and every unit
+    /// whose line leads into that subtree (predecessors merged, split or dissolved into it),
+    /// so an officer also sees the history of the units now theirs.
+    public static func today(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
+        let branch = Set(history.tree(on: day).subtree(of: unitID))
+        var units = branch
+        for id in history.units.keys where !branch.contains(id) {
+            if let s = history.successor(of: id, on: day), branch.contains(s) { units.insert(id) }
+        }
+        return Scope(unitIDs: units)
+    }
+}
+
+extension SQLRow {
+    func status(_ column: String) throws -> LivingStandard {
+        let text = try string(column)
+        guard let s = LivingStandard(rawValue: text) else { throw StorageError.corrupt("\(column) = \(text)") }
+        return s
+    }
+    func optionalStatus(_ column: String) throws -> LivingStandard? {
+        guard let text = try optionalString(column) else { return nil }
+        guard let s = LivingStandard(rawValue: text) else { throw StorageError.corrupt("\(column) = \(text)") }
+        return s
+    }
+}
+
+/// The union tree's history, read once and kept until the tree changes (a cheap query of
+/// row counts tells), so a request does not reload thousands of units.
+public final class HistoryCache: Sendable {
+    private let cached = NIOLockedValueBox<(key: String, history: OrgHistory)?>(nil)
+    public init() {}
+
+    public func history(of store: Store) async throws -> OrgHistory {
+        let row = try await store.sql.raw("""
+            SELECT (SELECT COUNT(*) FROM units) AS u, (SELECT COUNT(*) FROM unit_versions) AS v,
+                   (SELECT COALESCE(MAX(id), 0) FROM unit_versions) AS mv, (SELECT COUNT(*) FROM unit_successions) AS s,
+                   (SELECT COUNT(*) FROM units WHERE valid_to IS NOT NULL) AS ended,
+                   (SELECT COUNT(*) FROM unit_versions WHERE valid_to IS NOT NULL) AS closed
+            """).first()!
+        let key = try ["u", "v", "mv", "s", "ended", "closed"].map { String(try row.int($0)) }.joined(separator: "/")
+        if let c = cached.withLockedValue({ $0 }), c.key == key { return c.history }
+        let history = try await store.units.history()
+        cached.withLockedValue { $0 = (key, history) }
+        return history
+    }
+}
+
+extension Store {
+    public var browse: BrowseQueries { BrowseQueries(store: self) }
+}

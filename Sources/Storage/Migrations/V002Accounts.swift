@@ -1,0 +1,75 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// Version 2: the web app's accounts, sessions and API tokens; a Vietnamese sort key
+/// for members' names (`VietnameseCollation`), filled for members already stored.
+struct V002Accounts: AsyncMigration {
+    var name: String { "v002_accounts" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        let t = DDL(sql)
+        let statements = [
+            """
+            CREATE TABLE users (
+                id \(t.id),
+                username TEXT NOT NULL UNIQUE,
+                display_name TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL,
+                unit_id BIGINT NOT NULL REFERENCES units(id),
+                active BIGINT NOT NULL DEFAULT 1,
+                failed_logins BIGINT NOT NULL DEFAULT 0,
+                locked_until TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                id \(t.id),
+                token_hash TEXT NOT NULL UNIQUE,
+                user_id BIGINT NOT NULL REFERENCES users(id),
+                csrf_token TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            """
+            CREATE TABLE api_tokens (
+                id \(t.id),
+                token_hash TEXT NOT NULL UNIQUE,
+                user_id BIGINT NOT NULL REFERENCES users(id),
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            )
+            """,
+            "ALTER TABLE members ADD COLUMN name_sort TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX members_name_sort ON members (name_sort)",
+            "CREATE INDEX audit_log_at ON audit_log (id, actor)",
+            "CREATE INDEX households_primary ON households (primary_member_id)",
+        ]
+        for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
+        // Members stored before this version get their key now, in batches.
+        var after = 0
+        while true {
+            let rows = try await sql.raw("SELECT id, full_name FROM members WHERE id > \(bind: after) ORDER BY id LIMIT 1000").all()
+            guard let last = rows.last else { break }
+            for row in rows {
+                try await sql.raw("UPDATE members SET name_sort = \(bind: VietnameseCollation.nameSortKey(try row.string("full_name"))) WHERE id = \(bind: try row.int("id"))").run()
+            }
+            after = try last.int("id")
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for statement in ["DROP INDEX households_primary", "DROP INDEX audit_log_at", "DROP INDEX members_name_sort",
+                          "ALTER TABLE members DROP COLUMN name_sort", "DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE users"] {
+            try await sql.raw("\(unsafeRaw: statement)").run()
+        }
+    }
+}

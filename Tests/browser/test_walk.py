@@ -1,0 +1,154 @@
+"""The officer's walk through the web app in a real headless Chromium (Debian's chromium and
+chromium-driver, driven by Selenium; nothing is downloaded).
+
+scripts/test.sh starts `giamngheo serve` on a fresh SQLite demo province and sets
+GIAMNGHEO_URL; screenshots go to GIAMNGHEO_SCREENSHOTS (not committed).
+"""
+import os
+import tempfile
+import time
+import unicodedata
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ.get("GIAMNGHEO_URL", "http://127.0.0.1:8080")
+SHOTS = os.environ.get("GIAMNGHEO_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "giamngheo-screenshots"))
+PASSWORD = "demo-giamngheo"
+HEADER = ("Mã hộ,Năm,Đơn vị,Mã đoàn viên,Họ tên chủ hộ,Khu vực,Số nhân khẩu,Tổng thu nhập năm,Việc làm,Phụ thuộc,"
+          "Tiếp cận y tế,Dinh dưỡng,BHYT,Giáo dục người lớn,Đi học trẻ em,Chất lượng nhà,Diện tích nhà,Nước sinh hoạt,"
+          "Nhà tiêu,Rác thải,Viễn thông,Phương tiện thông tin,Dân tộc thiểu số")
+
+
+def fold(text):
+    """Vietnamese without diacritics, lower case: 'Đặng Văn' -> 'dang van'."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=vi"):
+        options.add_argument(arg)
+    service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.implicitly_wait(2)
+    os.makedirs(SHOTS, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def wait_state(driver, states, seconds=60):
+    def reached(d):
+        d.refresh()
+        job = d.find_elements(By.ID, "job")
+        return job and job[0].get_attribute("data-state") in states
+    WebDriverWait(driver, seconds, poll_frequency=0.5).until(reached)
+    return driver.find_element(By.ID, "job").get_attribute("data-state")
+
+
+def test_officer_walk(browser, tmp_path):
+    d = browser
+    # Log in as the grassroots union officer.
+    d.get(BASE + "/")
+    assert "/login" in d.current_url
+    d.find_element(By.ID, "username").send_keys("coso")
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
+    assert "Cán bộ công đoàn cơ sở" in d.find_element(By.ID, "who").text
+    assert d.find_element(By.TAG_NAME, "svg") is not None
+    shot(d, "01-tong-quan")
+
+    # The officer's own unit code, from the tree page.
+    d.get(BASE + "/units")
+    unit_code = d.find_element(By.CSS_SELECTOR, "#tree tbody tr td span.small").text.strip()
+    assert unit_code
+    shot(d, "02-don-vi")
+
+    # Import a survey with a bad cell: the page names the row and the column.
+    bad = tmp_path / "khao-sat-loi.csv"
+    rows = [HEADER,
+            f"HOBROWSER1,2025,{unit_code},,Thử Trình Duyệt,Nông thôn,4,40.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0",
+            f"HOBROWSER2,2025,{unit_code},,Thử Trình Duyệt,Nông thôn,3,ba mươi triệu,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"]
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    d.get(BASE + "/import")
+    d.find_element(By.ID, "survey-file").send_keys(str(bad))
+    d.find_element(By.ID, "survey-submit").click()
+    assert wait_state(d, ("rejected", "ready", "failed")) == "rejected"
+    cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#issues tbody tr td")]
+    assert cells[0] == "3" and cells[1] == "Tổng thu nhập năm", cells
+    shot(d, "03-nhap-loi")
+
+    # Fix it, preview, confirm, and read the counts.
+    good = tmp_path / "khao-sat.csv"
+    rows[2] = rows[2].replace("ba mươi triệu", "30.000.000")
+    good.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    d.get(BASE + "/import")
+    d.find_element(By.ID, "survey-file").send_keys(str(good))
+    d.find_element(By.ID, "survey-submit").click()
+    assert wait_state(d, ("rejected", "ready", "failed")) == "ready"
+    assert "sẽ thêm 2" in d.find_element(By.ID, "preview").text
+    shot(d, "04-xem-truoc")
+    d.find_element(By.ID, "confirm").click()
+    assert wait_state(d, ("done", "failed")) == "done"
+    assert "thêm 2" in d.find_element(By.ID, "result").text
+    shot(d, "05-da-nhap")
+
+    # Open the household and read why it is poor.
+    d.get(BASE + "/households/HOBROWSER2")
+    review = d.find_element(By.ID, "review-2025")
+    assert "Hộ nghèo" in review.text or "Hộ cận nghèo" in review.text
+    reason = review.find_element(By.CSS_SELECTOR, ".reason").text
+    assert "Thu nhập bình quân" in reason
+    shot(d, "06-ho")
+
+    # Search a member's name without diacritics.
+    d.get(BASE + "/households")
+    names = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#households tbody tr td:nth-child(2)") if td.text.strip() not in ("", "–")]
+    assert names
+    plain = fold(names[0])
+    assert plain != names[0].lower() or plain.isascii()
+    box = d.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys(plain)
+    d.find_element(By.ID, "search-submit").click()
+    found = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#households tbody tr td:nth-child(2)")]
+    assert names[0] in found, (plain, found)
+    shot(d, "07-tim-khong-dau")
+
+    # Switch to English and back on the same page.
+    d.find_element(By.ID, "lang-switch").click()
+    assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert "Households" in d.find_element(By.TAG_NAME, "h1").text
+    shot(d, "08-english")
+    d.find_element(By.ID, "lang-switch").click()
+    assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+
+    # Log out.
+    d.find_element(By.ID, "logout").click()
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "login")))
+    d.get(BASE + "/households")
+    assert "/login" in d.current_url
+
+
+def test_other_branch_is_not_found(browser):
+    d = browser
+    d.get(BASE + "/login")
+    d.find_element(By.ID, "username").send_keys("coso")
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
+    d.get(BASE + "/users")
+    assert "không có quyền" in d.find_element(By.ID, "error-message").text
+    d.find_element(By.ID, "logout").click()
