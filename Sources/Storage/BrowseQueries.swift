@@ -94,7 +94,7 @@ public struct BrowseQueries: Sendable {
         list.appendInterpolation(from)
         list.appendInterpolation(whereClause)
         let collate = store.dialect == .postgres ? " COLLATE \"C\"" : ""
-        list.appendInterpolation(" ORDER BY m.name_sort\(unsafeRaw: collate), h.code LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
+        list.appendInterpolation(" ORDER BY m.name_sort IS NULL, m.name_sort\(unsafeRaw: collate), h.code LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
         let items = try await store.sql.raw(list).all().map { row in
             HouseholdLine(code: try row.string("code"), primaryMember: try row.optionalString("full_name"), unitID: try row.int("unit_id"),
                           year: try row.int("year"), status: try row.status("status"), official: try row.optionalStatus("official_status"),
