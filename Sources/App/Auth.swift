@@ -14,6 +14,11 @@ struct CurrentUser: Sendable {
     /// Hash of the session cookie (nil for API tokens).
     let sessionHash: String?
     let history: OrgHistory
+    /// Changes whenever the tree changes or an import commits (for cached figures).
+    let dataVersion: String
+    /// A key of the scope, for caches: the scope follows from the unit and whether it is the
+    /// whole province, on the tree of `dataVersion`.
+    var scopeKey: String { "\(account.unitID)-\(scope.unitIDs == nil ? "all" : "branch")" }
 }
 
 struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
@@ -84,10 +89,10 @@ struct SessionAuthenticator: AsyncMiddleware {
 
 extension CurrentUser {
     static func make(_ account: Account, csrf: String?, sessionHash: String?, _ request: Request) async throws -> CurrentUser {
-        let history = try await request.web.history.history(of: request.store)
+        let (history, version) = try await request.web.history.snapshot(of: request.store)
         let scope: Scope = account.role == .administrator && history.tree(on: request.store.today).roots.contains(account.unitID)
             ? .everything : .today(of: account.unitID, in: history, on: request.store.today)
-        return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history)
+        return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history, dataVersion: version)
     }
 }
 

@@ -47,6 +47,9 @@ public struct WebServices: Sendable {
     /// A hash of nothing, checked against when a user name is unknown, so a failed login
     /// takes as long whether or not the name exists.
     public let dummyHash: String
+    /// Dashboards and trees per scope and language, until the data changes.
+    let dashboards = FiguresCache<DashboardBody>()
+    let trees = FiguresCache<TreeBody>()
 }
 
 struct ServicesKey: StorageKey { typealias Value = WebServices }

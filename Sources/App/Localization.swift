@@ -98,8 +98,9 @@ enum Format {
         return Day(iso).map(\.vietnamese) ?? iso
     }
 
-    static func status(_ s: LivingStandard, _ lang: Language) -> String {
-        lang == .vi ? s.vietnamese : s.english
+    /// A class as the catalogue names it ("Hộ nghèo", "Near-poor", …).
+    static func status(_ s: LivingStandard, _ catalogue: Catalogue, _ lang: Language) -> String {
+        catalogue.text("status." + s.rawValue, lang)
     }
 
     static func unitKind(_ k: UnitKind, _ lang: Language) -> String {

@@ -209,17 +209,42 @@ public final class HistoryCache: Sendable {
     public init() {}
 
     public func history(of store: Store) async throws -> OrgHistory {
+        try await snapshot(of: store).history
+    }
+
+    /// The history and a version of the data: it changes whenever the tree changes or an import
+    /// commits (reviews are written only by imports), so figures computed from the registry can
+    /// be kept until it changes.
+    public func snapshot(of store: Store) async throws -> (history: OrgHistory, version: String) {
         let row = try await store.sql.raw("""
             SELECT (SELECT COUNT(*) FROM units) AS u, (SELECT COUNT(*) FROM unit_versions) AS v,
                    (SELECT COALESCE(MAX(id), 0) FROM unit_versions) AS mv, (SELECT COUNT(*) FROM unit_successions) AS s,
                    (SELECT COUNT(*) FROM units WHERE valid_to IS NOT NULL) AS ended,
-                   (SELECT COUNT(*) FROM unit_versions WHERE valid_to IS NOT NULL) AS closed
+                   (SELECT COUNT(*) FROM unit_versions WHERE valid_to IS NOT NULL) AS closed,
+                   (SELECT COALESCE(MAX(id), 0) FROM imports) AS imports
             """).first()!
         let key = try ["u", "v", "mv", "s", "ended", "closed"].map { String(try row.int($0)) }.joined(separator: "/")
-        if let c = cached.withLockedValue({ $0 }), c.key == key { return c.history }
+        let version = key + "/" + String(try row.int("imports"))
+        if let c = cached.withLockedValue({ $0 }), c.key == key { return (c.history, version) }
         let history = try await store.units.history()
         cached.withLockedValue { $0 = (key, history) }
-        return history
+        return (history, version)
+    }
+}
+
+/// Values computed from the registry, kept per key until the data version changes.
+public final class FiguresCache<Value: Sendable>: Sendable {
+    private let entries = NIOLockedValueBox<[String: (version: String, value: Value)]>([:])
+    public init() {}
+
+    public func value(_ key: String, version: String, compute: () async throws -> Value) async throws -> Value {
+        if let e = entries.withLockedValue({ $0[key] }), e.version == version { return e.value }
+        let value = try await compute()
+        entries.withLockedValue { all in
+            if all.count > 1000 { all.removeAll() }
+            all[key] = (version, value)
+        }
+        return value
     }
 }
 

@@ -60,6 +60,8 @@ def wait_state(driver, states, seconds=60):
 def test_officer_walk(browser, tmp_path):
     d = browser
     # Log in as the grassroots union officer.
+    d.get(BASE + "/login")
+    d.delete_all_cookies()
     d.get(BASE + "/")
     assert "/login" in d.current_url
     d.find_element(By.ID, "username").send_keys("coso")
@@ -144,6 +146,8 @@ def test_officer_walk(browser, tmp_path):
 
 def test_other_branch_is_not_found(browser):
     d = browser
+    d.get(BASE + "/login")
+    d.delete_all_cookies()
     d.get(BASE + "/login")
     d.find_element(By.ID, "username").send_keys("coso")
     d.find_element(By.ID, "password").send_keys(PASSWORD)

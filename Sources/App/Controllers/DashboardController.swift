@@ -3,8 +3,8 @@ import PovertyCore
 import Storage
 import Vapor
 
-struct DashboardBody: Encodable {
-    struct YearRow: Encodable {
+struct DashboardBody: Encodable, Sendable {
+    struct YearRow: Encodable, Sendable {
         let year: Int
         let standard: String
         let households: String
@@ -14,7 +14,7 @@ struct DashboardBody: Encodable {
         let escaped: String
         let entered: String
     }
-    struct MismatchRow: Encodable {
+    struct MismatchRow: Encodable, Sendable {
         let unit: String
         let unitID: Int
         let count: String
@@ -43,12 +43,17 @@ struct DashboardController: RouteCollection {
 
     func dashboard(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        let key = "\(user.scopeKey)/\(req.language.rawValue)/\(req.store.today.iso)"
+        let body = try await req.web.dashboards.value(key, version: user.dataVersion) { try await compute(req, user) }
+        return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard", body)
+    }
+
+    private func compute(_ req: Request, _ user: CurrentUser) async throws -> DashboardBody {
         let lang = req.language
         let figures = try await req.store.browse.yearFigures(scope: user.scope)
         guard let latest = figures.last else {
-            return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard",
-                                      DashboardBody(hasData: false, latestYear: 0, households: "", poor: "", nearPoor: "", rate: "", baselinePoor: "",
-                                                    baselineNote: "", targetNote: "", chart: "", years: [], mismatches: [], hasTarget: false, hasMismatches: false))
+            return DashboardBody(hasData: false, latestYear: 0, households: "", poor: "", nearPoor: "", rate: "", baselinePoor: "",
+                                                    baselineNote: "", targetNote: "", chart: "", years: [], mismatches: [], hasTarget: false, hasMismatches: false)
         }
         // The 2021 baseline re-based onto today's tree, for the user's branch.
         let today = req.store.today
@@ -59,7 +64,8 @@ struct DashboardController: RouteCollection {
         let targetYear = 2025, reduction = 70
         let path: [Int?] = figures.map { f in
             guard baselinePoor > 0, (2021...targetYear).contains(f.year) else { return nil }
-            let fall = baselinePoor * reduction * (f.year - 2021) / (100 * (targetYear - 2021))
+            let steps = 100 * (targetYear - 2021)
+            let fall = (baselinePoor * reduction * (f.year - 2021) + steps / 2) / steps  // rounded to the nearest household
             return baselinePoor - fall
         }
         let poor2025 = figures.first { $0.year == targetYear }?.poor
@@ -97,6 +103,6 @@ struct DashboardController: RouteCollection {
                                       entered: f.enteredPoverty.map { Format.number($0, lang) } ?? "–")
             },
             mismatches: Array(mismatchRows), hasTarget: !targetNote.isEmpty, hasMismatches: !mismatchRows.isEmpty)
-        return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard", body)
+        return body
     }
 }

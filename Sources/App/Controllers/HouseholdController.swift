@@ -105,13 +105,13 @@ struct HouseholdController: RouteCollection {
         let endOfYear = Day.endOfYear(year)
         let rows = page.items.map { h in
             HouseholdListBody.Row(code: h.code, member: h.primaryMember ?? "–", unit: unitName(h.unitID, user.history, endOfYear),
-                                  status: Format.status(h.status, lang), statusCode: h.status.rawValue,
-                                  official: h.official.map { Format.status($0, lang) } ?? "", mismatch: h.official != nil && h.official != h.status,
+                                  status: Format.status(h.status, req.web.catalogue, lang), statusCode: h.status.rawValue,
+                                  official: h.official.map { Format.status($0, req.web.catalogue, lang) } ?? "", mismatch: h.official != nil && h.official != h.status,
                                   income: Format.money(h.perCapitaMonthly, lang), deprivations: h.deprivationCount)
         }
         let years = (2016...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
         let statuses = [Option(value: "", label: req.t("households.all_statuses"), selected: status == nil)]
-            + LivingStandard.allCases.map { Option(value: $0.rawValue, label: Format.status($0, lang), selected: $0 == status) }
+            + LivingStandard.allCases.map { Option(value: $0.rawValue, label: Format.status($0, req.web.catalogue, lang), selected: $0 == status) }
         let today = req.store.today
         let myUnits = user.scope.unitIDs.map { ids in ids.filter { user.history.units[$0]?.isActive(on: today) ?? false } }
             ?? Set(user.history.tree(on: today).roots.flatMap { user.history.tree(on: today).subtree(of: $0) })
@@ -154,10 +154,10 @@ struct HouseholdController: RouteCollection {
             reviews: file.reviews.reversed().map { r in
                 HouseholdBody.Review(
                     year: r.year, unit: unitName(r.unitID, user.history, Day.endOfYear(r.year)), standard: r.standardCode,
-                    status: Format.status(r.status, lang), statusCode: r.status.rawValue, income: Format.money(r.perCapitaMonthly, lang),
+                    status: Format.status(r.status, req.web.catalogue, lang), statusCode: r.status.rawValue, income: Format.money(r.perCapitaMonthly, lang),
                     deprivations: catalog.indicators.filter { r.deprivations & (1 << UInt64($0.index)) != 0 }.map { lang == .vi ? $0.vi : $0.en },
                     hasDeprivations: r.deprivations != 0,
-                    reason: r.reason, official: r.official.map { Format.status($0, lang) } ?? "", mismatch: r.official != nil && r.official != r.status)
+                    reason: r.reason, official: r.official.map { Format.status($0, req.web.catalogue, lang) } ?? "", mismatch: r.official != nil && r.official != r.status)
             })
         return try await req.page("household", title: req.t("household.title", file.code), active: "households", body)
     }

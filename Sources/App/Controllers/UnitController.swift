@@ -3,8 +3,8 @@ import PovertyCore
 import Storage
 import Vapor
 
-struct TreeBody: Encodable {
-    struct Row: Encodable {
+struct TreeBody: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
         let code: String
         let name: String
         let kind: String
@@ -61,6 +61,12 @@ struct UnitController: RouteCollection {
 
     func tree(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        let key = "\(user.scopeKey)/\(req.language.rawValue)/\(req.store.today.iso)"
+        let body = try await req.web.trees.value(key, version: user.dataVersion) { try await computeTree(req, user) }
+        return try await req.page("units", title: req.t("units.title"), active: "units", body)
+    }
+
+    private func computeTree(_ req: Request, _ user: CurrentUser) async throws -> TreeBody {
         let lang = req.language
         let today = req.store.today
         let year = try await req.store.browse.latestYear(scope: user.scope) ?? today.year
@@ -80,7 +86,7 @@ struct UnitController: RouteCollection {
             for child in children { walk(child, depth + 1) }
         }
         for r in roots { walk(r, 0) }
-        return try await req.page("units", title: req.t("units.title"), active: "units", TreeBody(year: year, rows: rows))
+        return TreeBody(year: year, rows: rows)
     }
 
     func show(req: Request) async throws -> Response {
