@@ -1,6 +1,7 @@
 import Foundation
 import PovertyCore
 import Spreadsheets
+import Storage
 import ArgumentParser
 
 /// Writing to standard output and standard error, unbuffered by Foundation.
@@ -140,40 +141,21 @@ struct SurveyFileReader {
             Terminal.error(error.description)
             throw Exit.noInput
         }
-        // Three stages on their own threads, so both cores work: the reader parses CSV or
-        // XLSX, the checker applies the contract, this thread classifies and writes.
-        let checking = RowBatches(source, batchSize: 512, capacity: 4).mapOnThread(
-            state: SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
-        ) { scan, batch -> (records: [SurveyRecord], hasIssues: Bool) in
-            var records: [SurveyRecord] = []
-            records.reserveCapacity(batch.count)
-            for (row, cells) in batch {
-                if let r = scan.consume(row: row, cells: cells) { records.append(r) }
-            }
-            return (records, scan.hasIssues)
-        }
-        let checked = checking.results
-        // Household codes must be unique within a year: their hashes are checked on disk,
-        // so memory does not grow with the file.
-        let keys = RepeatedValues()
-        var scan: SurveyScan
+        // Three stages on their own threads (SurveyPipeline, shared with the import), so both
+        // cores work: the reader parses CSV or XLSX, the checker applies the contract, this
+        // thread classifies and writes.
+        let pipeline = SurveyPipeline(source, standard: standard, batchSize: 512) { _ in () }
+        let scan: SurveyScan
         do {
             do {
-                while let batch = try checked.take() {
-                    for r in batch.records {
-                        try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode))
-                        try record(r, r.standard, batch.hasIssues)
-                    }
+                while let batch = try pipeline.next() {
+                    for r in batch.records { try record(r, r.standard, batch.hasIssues) }
                 }
             } catch {
-                checked.cancelAndDrain()
+                pipeline.cancel()
                 throw error
             }
-            scan = checking.finalState
-            scan.addSuspects(try keys.repeated())
-            if scan.needsDuplicateCheck {
-                try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
-            }
+            scan = try pipeline.finish()
         } catch let error as SpreadsheetError {
             Terminal.error(error.description)
             throw Exit.dataError

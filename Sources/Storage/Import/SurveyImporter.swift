@@ -46,13 +46,8 @@ public struct SurveyImporter: Sendable {
         let reason: String
     }
 
-    /// A batch that passed the contract on the checking thread, classified and explained.
-    struct Checked: Sendable {
-        var records: [(record: SurveyRecord, classification: Classification, reason: String)] = []
-        var layout: SurveyLayout?
-        /// Whether the contract has found any problem up to this batch.
-        var hasIssues = false
-    }
+    /// A checked batch: the records with their classification and reason.
+    typealias Checked = SurveyPipeline<(classification: Classification, reason: String)>.Batch
 
     public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
         let started = Date()
@@ -72,45 +67,29 @@ public struct SurveyImporter: Sendable {
         return try await store.transaction { db in
             try await store.prepareBulk(on: db)
             let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, actor: actor, on: db)
-            // Three stages: a reader thread parses the file, a checking thread applies the
-            // contract and classifies, and this task resolves and writes — so the next batch
-            // is being prepared while the database writes this one.
-            let checking = RowBatches(source, batchSize: batchSize, capacity: 4).mapOnThread(
-                state: SurveyScan(standardOverride: standard, tracksDuplicatesInMemory: false)
-            ) { scan, batch -> Checked in
-                var out = Checked()
-                out.records.reserveCapacity(batch.count)
-                for (row, cells) in batch {
-                    guard let r = scan.consume(row: row, cells: cells) else { continue }
-                    let c = Classifier.classify(r.answers, under: r.standard)
-                    out.records.append((r, c, Reason.text(c, standard: r.standard)))
-                }
-                out.layout = scan.parser?.layout
-                out.hasIssues = scan.hasIssues
-                return out
+            // Three stages (SurveyPipeline): a reader thread parses the file, a checking thread
+            // applies the contract and classifies, and this task resolves and writes — so the
+            // next batch is being prepared while the database writes this one.
+            let pipeline = SurveyPipeline(source, standard: standard, batchSize: batchSize) { r -> (classification: Classification, reason: String) in
+                let c = Classifier.classify(r.answers, under: r.standard)
+                return (c, Reason.text(c, standard: r.standard))
             }
-            let checked = checking.results
             var log = IssueLog()
             var result = ImportResult()
             var ids = IDs(nextHouseholdID: nil)
             if store.dialect == .sqlite {
                 ids.nextHouseholdID = try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM households").first()!.int("next")
             }
-            let keys = RepeatedValues()
             let enteredAt = store.now()
             var rows = 0
             // A household twice in one year is reported at the end (with both rows); once one is
             // seen inside a batch, nothing more is written (one statement cannot hold a key twice).
             var repeatsInBatch = false
             do {
-                while let batch = try await checked.takeAsync() {
+                while let batch = try await pipeline.nextAsync() {
                     let resolved = try await resolve(batch, history: history, log: &log, on: db)
-                    // Every row that passed the contract counts for the duplicate check, resolved or not.
                     var seen = Set<Link>()
-                    for r in batch.records {
-                        try keys.add(SurveyScan.hash(year: r.record.year, code: r.record.householdCode))
-                        if !seen.insert(Link(household: r.record.householdCode, member: r.record.year)).inserted { repeatsInBatch = true }
-                    }
+                    for r in batch.records where !seen.insert(Link(household: r.householdCode, member: r.year)).inserted { repeatsInBatch = true }
                     rows += batch.records.count
                     if log.count == 0 && !batch.hasIssues && !repeatsInBatch {
                         try await write(resolved, importID: importID, enteredAt: enteredAt, history: history, ids: &ids, result: &result, on: db)
@@ -119,14 +98,10 @@ public struct SurveyImporter: Sendable {
                                              total: expectedRows.map { Swift.max($0, rows) }, elapsed: Date().timeIntervalSince(started)))
                 }
             } catch {
-                checked.cancelAndDrain()
+                pipeline.cancel()
                 throw error
             }
-            var scan = checking.finalState
-            scan.addSuspects(try keys.repeated())
-            if scan.needsDuplicateCheck {
-                try scan.confirmDuplicates { visit in try source.forEachRow { visit($0, $1) } }
-            }
+            let scan = try pipeline.finish()
             if scan.hasIssues || log.count > 0 || scan.parser == nil {
                 throw log.merged(with: scan.issues())  // rolls the transaction back
             }
@@ -138,7 +113,7 @@ public struct SurveyImporter: Sendable {
 
     /// Resolves units and members for a checked batch.
     private func resolve(_ batch: Checked, history: OrgHistory, log: inout IssueLog, on db: any SQLDatabase) async throws -> [Resolved] {
-        let records = batch.records.map(\.record)
+        let records = batch.records
         guard let layout = batch.layout, !records.isEmpty else { return [] }
         let members = try await lookupMembers(Set(records.compactMap(\.memberCode)), on: db)
         // Without a unit on the row, a household counts in the unit of its primary member
@@ -193,7 +168,7 @@ public struct SurveyImporter: Sendable {
                 continue
             }
             out.append(Resolved(record: r, unitID: unitID, memberID: memberID,
-                                classification: batch.records[i].classification, reason: batch.records[i].reason))
+                                classification: batch.prepared[i].classification, reason: batch.prepared[i].reason))
         }
         return out
     }
