@@ -111,9 +111,17 @@ struct RequireAccount: AsyncMiddleware {
 /// the form's `_csrf` field (compared in constant time), and `Sec-Fetch-Site` / `Origin`, when
 /// the browser sends them, must say the same site.
 struct CSRFMiddleware: AsyncMiddleware {
+    /// The largest form a signed-in user may send (survey files included).
+    static let maxBody = 256 << 20
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method != .GET && request.method != .HEAD else { return try await next.respond(to: request) }
         try CSRFMiddleware.checkOrigin(request)
+        // A large body (an uploaded file) still streams at this point: collect it so the
+        // form's token can be read (the route takes the same collected body).
+        if request.body.data == nil {
+            _ = try await request.body.collect(max: CSRFMiddleware.maxBody).get()
+        }
         let expected = request.currentUser?.csrfToken ?? ""
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token") ?? ""
         guard !expected.isEmpty, Tokens.same(sent, expected) else {

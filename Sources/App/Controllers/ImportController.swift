@@ -41,7 +41,7 @@ struct ImportJobBody: Encodable {
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("import", use: forms)
-        routes.on(.POST, "import", ":kind", body: .collect(maxSize: "256mb"), use: upload)
+        routes.on(.POST, "import", ":kind", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxBody)), use: upload)
         routes.get("import", "jobs", ":id", use: show)
         routes.get("import", "jobs", ":id", "status", use: status)
         routes.post("import", "jobs", ":id", "confirm", use: confirm)
