@@ -90,8 +90,12 @@ struct SessionAuthenticator: AsyncMiddleware {
 extension CurrentUser {
     static func make(_ account: Account, csrf: String?, sessionHash: String?, _ request: Request) async throws -> CurrentUser {
         let (history, version) = try await request.web.history.snapshot(of: request.store)
-        let scope: Scope = account.role == .administrator && history.tree(on: request.store.today).roots.contains(account.unitID)
-            ? .everything : .today(of: account.unitID, in: history, on: request.store.today)
+        let today = request.store.today
+        // Working out a branch walks the whole tree: kept per unit and role until the data changes.
+        let scope = try await request.web.scopes.value("\(account.unitID)/\(account.role == .administrator)/\(today.iso)", version: version) {
+            account.role == .administrator && history.tree(on: today).roots.contains(account.unitID)
+                ? .everything : .today(of: account.unitID, in: history, on: today)
+        }
         return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history, dataVersion: version)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Fluent
 import Leaf
+import PovertyCore
 import Storage
 import Vapor
 
@@ -50,6 +51,15 @@ public struct WebServices: Sendable {
     /// Dashboards and trees per scope and language, until the data changes.
     let dashboards = FiguresCache<DashboardBody>()
     let trees = FiguresCache<TreeBody>()
+    /// Branches of the tree per unit and role.
+    let scopes = FiguresCache<Scope>()
+    /// The tree of a day.
+    let dayTrees = FiguresCache<OrgTree>()
+
+    /// The tree of `day`, kept until the data changes.
+    func trees(on day: Day, _ user: CurrentUser) async throws -> OrgTree {
+        try await dayTrees.value(day.iso, version: user.dataVersion) { user.history.tree(on: day) }
+    }
 }
 
 struct ServicesKey: StorageKey { typealias Value = WebServices }

@@ -112,9 +112,12 @@ struct HouseholdController: RouteCollection {
         let years = (2016...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
         let statuses = [Option(value: "", label: req.t("households.all_statuses"), selected: status == nil)]
             + LivingStandard.allCases.map { Option(value: $0.rawValue, label: Format.status($0, req.web.catalogue, lang), selected: $0 == status) }
+        // The unit filter offers the user's unit and the units directly under it (a unit's
+        // filter covers its whole branch).
         let today = req.store.today
-        let myUnits = user.scope.unitIDs.map { ids in ids.filter { user.history.units[$0]?.isActive(on: today) ?? false } }
-            ?? Set(user.history.tree(on: today).roots.flatMap { user.history.tree(on: today).subtree(of: $0) })
+        let tree = try await req.web.trees(on: today, user)
+        let tops = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        let myUnits = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
         let unitOptions = [Option(value: "", label: req.t("households.all_units"), selected: unitCode.isEmpty)]
             + myUnits.compactMap { id -> (String, String)? in
                 guard let u = user.history.units[id], let name = user.history.name(of: id, on: today) else { return nil }

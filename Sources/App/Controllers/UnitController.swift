@@ -83,7 +83,8 @@ struct UnitController: RouteCollection {
             let children = (tree.children[id] ?? []).sorted {
                 VietnameseCollation.sortKey(unitName($0, user.history, today)) < VietnameseCollation.sortKey(unitName($1, user.history, today))
             }
-            for child in children { walk(child, depth + 1) }
+            // Two levels: the user's unit and the units under it; each unit's page goes further.
+            if depth < 1 { for child in children { walk(child, depth + 1) } }
         }
         for r in roots { walk(r, 0) }
         return TreeBody(year: year, rows: rows)
