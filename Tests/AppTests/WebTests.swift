@@ -297,14 +297,14 @@ struct WebTests {
         var used = Set<String>()
         let views = try FileManager.default.contentsOfDirectory(atPath: root + "Resources/Views")
         #expect(views.count >= 12)
-        let pattern = try NSRegularExpression(pattern: #"#t\("([^"]+)"\)|req\.t\("([^"]+)""#)
+        let pattern = try NSRegularExpression(pattern: #"#t\("([^"]+)"\)|req\.t\("([^"]+)"|FormProblem\(key: "([^"]+)""#)
         var files = views.map { root + "Resources/Views/" + $0 }
         let sources = FileManager.default.enumerator(atPath: root + "Sources/App")!
         while let f = sources.nextObject() as? String { if f.hasSuffix(".swift") { files.append(root + "Sources/App/" + f) } }
         for file in files {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                for i in 1...2 {
+                for i in 1...3 {
                     if let r = Range(m.range(at: i), in: text) { used.insert(String(text[r])) }
                 }
             }

@@ -108,7 +108,7 @@ struct AdminController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self), let account = try await req.store.accounts.find(id: id),
               user.scope.contains(account.unitID) else { throw Abort(.notFound) }
         let active = (try? req.content.get(String.self, at: "active")) == "1"
-        guard account.id != user.account.id || active else { throw Abort(.badRequest, reason: "không thể tự khoá tài khoản của mình / you cannot disable your own account") }
+        guard account.id != user.account.id || active else { throw Abort(.badRequest, reason: req.t("users.not_self")) }
         try await req.store.accounts.setActive(account, active, actor: user.account.username)
         return req.redirect(to: "/users", redirectType: .normal)
     }

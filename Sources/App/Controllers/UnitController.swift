@@ -153,20 +153,22 @@ struct UnitController: RouteCollection {
             try await body(req.store, form, code, day, user.account.username)
         } catch let error as StorageError {
             return try await render(req, error: req.localized(error.description), status: .badRequest)
+        } catch let problem as FormProblem {
+            return try await render(req, error: req.t(problem.key), status: .badRequest)
         }
         return req.redirect(to: "/units/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? code)?notice=unit_changed", redirectType: .normal)
     }
 
     func rename(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
-            guard let name = form.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw StorageError.invalid("cần tên mới / a new name is needed") }
+            guard let name = form.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw FormProblem(key: "units.need_name") }
             try await store.units.rename(code, to: name, on: day, actor: actor)
         }
     }
 
     func move(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
-            guard let parent = form.parent?.trimmingCharacters(in: .whitespaces), !parent.isEmpty else { throw StorageError.invalid("cần mã đơn vị cấp trên / the new parent's code is needed") }
+            guard let parent = form.parent?.trimmingCharacters(in: .whitespaces), !parent.isEmpty else { throw FormProblem(key: "units.need_parent") }
             try await store.units.move(code, under: parent, on: day, actor: actor)
         }
     }
@@ -178,7 +180,7 @@ struct UnitController: RouteCollection {
             let others = (form.others ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
             guard let newCode = form.code?.trimmingCharacters(in: .whitespaces), !newCode.isEmpty,
                   let name = form.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
-                throw StorageError.invalid("cần mã và tên đơn vị mới / the new unit's code and name are needed")
+                throw FormProblem(key: "units.need_code_name")
             }
             guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
             let parent = history.parent(of: unit.id, on: day.previous).flatMap { history.units[$0]?.code }
@@ -188,11 +190,14 @@ struct UnitController: RouteCollection {
 
     func dissolve(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
-            guard let successor = form.successor?.trimmingCharacters(in: .whitespaces), !successor.isEmpty else { throw StorageError.invalid("cần mã đơn vị tiếp nhận / the successor's code is needed") }
+            guard let successor = form.successor?.trimmingCharacters(in: .whitespaces), !successor.isEmpty else { throw FormProblem(key: "units.need_successor") }
             try await store.units.dissolve(code, successor: successor, on: day, actor: actor)
         }
     }
 }
+
+/// A form field missing or wrong, named by its catalogue key.
+struct FormProblem: Error { let key: String }
 
 /// 25/11/2026 → a Day.
 func parseVietnameseDate(_ text: String) -> Day? {
