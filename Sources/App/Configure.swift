@@ -53,6 +53,8 @@ public struct WebServices: Sendable {
     let trees = FiguresCache<TreeBody>()
     /// Branches of the tree per unit and role.
     let scopes = FiguresCache<Scope>()
+    /// Household counts per filter and scope.
+    let counts = FiguresCache<Int>()
     /// The tree of a day.
     let dayTrees = FiguresCache<OrgTree>()
 

@@ -63,13 +63,50 @@ public struct BrowseQueries: Sendable {
         return try await store.sql.raw(q).first()?.optionalInt("y")
     }
 
-    /// Households of a review year, in Vietnamese order of their primary member's name (given name first).
+    /// Households of a review year, in Vietnamese order of their primary member's name (given
+    /// name first; households without one last), a page at a time.
     public func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int = 50) async throws -> Page<HouseholdLine> {
+        let total = try await householdCount(filter, scope: scope)
+        return try await households(filter, scope: scope, page: page, perPage: perPage, total: total)
+    }
+
+    /// How many households `filter` selects (callers may keep it until the data changes).
+    public func householdCount(_ filter: HouseholdFilter, scope: Scope) async throws -> Int {
+        guard let whereClause = householdWhere(filter, scope: scope) else { return 0 }
+        var count: SQLQueryString = "SELECT COUNT(*) AS n FROM reviews r JOIN households h ON h.id = r.household_id"
+        count.appendInterpolation(whereClause)
+        return try await store.sql.raw(count).first()!.int("n")
+    }
+
+    /// One page of `filter`'s households, `total` being their count. The order is an index's
+    /// (`households.sort_key`, `code`), so a page costs the same early or late in a big list.
+    public func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int, total: Int) async throws -> Page<HouseholdLine> {
+        let pageNumber = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
+        guard total > 0, let whereClause = householdWhere(filter, scope: scope) else {
+            return Page(items: [], total: 0, page: 1, perPage: perPage)
+        }
+        var list: SQLQueryString = """
+            SELECT h.code, m.full_name, r.unit_id, r.year, r.status, r.official_status, r.per_capita_income, r.deprivation_count
+            FROM households h JOIN reviews r ON r.household_id = h.id LEFT JOIN members m ON m.id = h.primary_member_id
+            """
+        list.appendInterpolation(whereClause)
+        let collate = store.dialect == .postgres ? " COLLATE \"C\"" : ""
+        list.appendInterpolation(" ORDER BY h.sort_key\(unsafeRaw: collate), h.code\(unsafeRaw: collate) LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
+        let items = try await store.sql.raw(list).all().map { row in
+            HouseholdLine(code: try row.string("code"), primaryMember: try row.optionalString("full_name"), unitID: try row.int("unit_id"),
+                          year: try row.int("year"), status: try row.status("status"), official: try row.optionalStatus("official_status"),
+                          perCapitaMonthly: try row.int("per_capita_income"), deprivationCount: try row.int("deprivation_count"))
+        }
+        return Page(items: items, total: total, page: pageNumber, perPage: perPage)
+    }
+
+    /// ` WHERE …` of a household filter; nil when nothing can match (an empty scope).
+    private func householdWhere(_ filter: HouseholdFilter, scope: Scope) -> SQLQueryString? {
         var whereClause: SQLQueryString = " WHERE r.year = \(bind: filter.year)"
-        if !scope.append(to: &whereClause, column: "r.unit_id") { return Page(items: [], total: 0, page: 1, perPage: perPage) }
+        if !scope.append(to: &whereClause, column: "r.unit_id") { return nil }
         if let units = filter.units {
-            if units.isEmpty { return Page(items: [], total: 0, page: 1, perPage: perPage) }
-            whereClause.appendInterpolation(" AND r.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
+            if units.isEmpty { return nil }
+            whereClause.appendInterpolation(" AND r.unit_id IN (\(binds: units.sorted()))" as SQLQueryString)
         }
         if let status = filter.status { whereClause.appendInterpolation(" AND r.status = \(bind: status.rawValue)" as SQLQueryString) }
         if filter.mismatchesOnly { whereClause.appendInterpolation(" AND r.official_status IS NOT NULL AND r.official_status <> r.status" as SQLQueryString) }
@@ -77,30 +114,13 @@ public struct BrowseQueries: Sendable {
             let folded = TextFolding.foldForSearch(text)
             let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
+            // Members first (one pass over their folded names), then their households.
             whereClause.appendInterpolation("""
-                 AND (h.code = \(bind: text) OR EXISTS (SELECT 1 FROM household_members hm JOIN members m2 ON m2.id = hm.member_id
-                      WHERE hm.household_id = h.id AND (m2.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m2.code = \(bind: text))))
+                 AND (h.code = \(bind: text) OR h.id IN (SELECT hm.household_id FROM household_members hm JOIN members m2 ON m2.id = hm.member_id
+                      WHERE m2.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m2.code = \(bind: text)))
                 """ as SQLQueryString)
         }
-        let from: SQLQueryString = " FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id"
-        var count: SQLQueryString = "SELECT COUNT(*) AS n"
-        count.appendInterpolation(from)
-        count.appendInterpolation(whereClause)
-        let total = try await store.sql.raw(count).first()!.int("n")
-        let pageNumber = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
-        var list: SQLQueryString = """
-            SELECT h.code, m.full_name, r.unit_id, r.year, r.status, r.official_status, r.per_capita_income, r.deprivation_count
-            """
-        list.appendInterpolation(from)
-        list.appendInterpolation(whereClause)
-        let collate = store.dialect == .postgres ? " COLLATE \"C\"" : ""
-        list.appendInterpolation(" ORDER BY m.name_sort IS NULL, m.name_sort\(unsafeRaw: collate), h.code LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
-        let items = try await store.sql.raw(list).all().map { row in
-            HouseholdLine(code: try row.string("code"), primaryMember: try row.optionalString("full_name"), unitID: try row.int("unit_id"),
-                          year: try row.int("year"), status: try row.status("status"), official: try row.optionalStatus("official_status"),
-                          perCapitaMonthly: try row.int("per_capita_income"), deprivationCount: try row.int("deprivation_count"))
-        }
-        return Page(items: items, total: total, page: pageNumber, perPage: perPage)
+        return whereClause
     }
 
     /// Counts per review year in the scope, with escapes from and entries into poverty.
@@ -250,4 +270,14 @@ public final class FiguresCache<Value: Sendable>: Sendable {
 
 extension Store {
     public var browse: BrowseQueries { BrowseQueries(store: self) }
+}
+
+extension Store {
+    /// Sets every household's `sort_key` to its primary member's Vietnamese name key, or
+    /// after every name (`~` and the code) when it has none; touches only rows that differ.
+    static func refreshHouseholdSortKeys(on db: any SQLDatabase) async throws {
+        let wanted = "COALESCE((SELECT m.name_sort FROM members m WHERE m.id = households.primary_member_id), '~' || households.code)"
+        let differs = db.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+        try await db.raw("UPDATE households SET sort_key = \(unsafeRaw: wanted) WHERE sort_key \(unsafeRaw: differs) \(unsafeRaw: wanted)").run()
+    }
 }

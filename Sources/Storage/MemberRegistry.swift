@@ -55,6 +55,7 @@ public struct MemberRegistry: Sendable {
             model.apply(m)
             model.updatedAt = now
             try await model.update(on: db.fluent)
+            if existing.fullName != m.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
             try await store.audit.record("sua", entity: "member", id: existing.id, detail: "\(m.code): \(changedFields.joined(separator: ", "))", actor: actor, on: db)
             return (existing.id!, true)
         }

@@ -99,9 +99,14 @@ struct HouseholdController: RouteCollection {
             guard let unit = user.history.unit(code: unitCode), user.scope.contains(unit.id) else { throw Abort(.notFound) }
             units = Set(Scope.today(of: unit.id, in: user.history, on: req.store.today).unitIDs ?? [])
         }
-        let page = try await req.store.browse.households(
-            HouseholdFilter(year: year, status: status, units: units, text: q, mismatchesOnly: mismatchesOnly),
-            scope: user.scope, page: req.query[Int.self, at: "page"] ?? 1)
+        let filter = HouseholdFilter(year: year, status: status, units: units, text: q, mismatchesOnly: mismatchesOnly)
+        // The count is kept until the data changes; a page itself walks an index.
+        let countKey = "\(user.scopeKey)|\(year)|\(status?.rawValue ?? "")|\(unitCode)|\(mismatchesOnly)|\(q)"
+        let total = try await req.web.counts.value(countKey, version: user.dataVersion) {
+            try await req.store.browse.householdCount(filter, scope: user.scope)
+        }
+        let page = try await req.store.browse.households(filter, scope: user.scope, page: req.query[Int.self, at: "page"] ?? 1,
+                                                         perPage: 50, total: total)
         let endOfYear = Day.endOfYear(year)
         let rows = page.items.map { h in
             HouseholdListBody.Row(code: h.code, member: h.primaryMember ?? "–", unit: unitName(h.unitID, user.history, endOfYear),

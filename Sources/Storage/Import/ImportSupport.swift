@@ -80,6 +80,9 @@ extension Store {
     }
 
     func finishImport(_ id: Int, kind: String, fileName: String, result: ImportResult, actor: String, on db: any SQLDatabase) async throws {
+        // Households list in their primary member's name order: new households, new primary
+        // members and renamed members get their key in the same transaction.
+        if kind != "don_vi" { try await Store.refreshHouseholdSortKeys(on: db) }
         try await ImportModel.query(on: db.fluent).filter(\.$id == id)
             .set(\.$added, to: result.added).set(\.$updated, to: result.updated).set(\.$unchanged, to: result.unchanged)
             .update()

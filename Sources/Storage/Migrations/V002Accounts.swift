@@ -3,7 +3,9 @@ import PovertyCore
 import SQLKit
 
 /// Version 2: the web app's accounts, sessions and API tokens; a Vietnamese sort key
-/// for members' names (`VietnameseCollation`), filled for members already stored.
+/// for members' names (`VietnameseCollation`) and for households (their primary member's
+/// key, so a list walks an index instead of sorting), filled for rows already stored; an
+/// index that covers the yearly counts.
 struct V002Accounts: AsyncMigration {
     var name: String { "v002_accounts" }
 
@@ -51,6 +53,9 @@ struct V002Accounts: AsyncMigration {
             "CREATE INDEX members_name_sort ON members (name_sort)",
             "CREATE INDEX audit_log_at ON audit_log (id, actor)",
             "CREATE INDEX households_primary ON households (primary_member_id)",
+            "ALTER TABLE households ADD COLUMN sort_key TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX households_sort ON households (sort_key, code)",
+            "CREATE INDEX reviews_year_standard ON reviews (year, standard_code, status, unit_id)",
         ]
         for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
         // Members stored before this version get their key now, in batches.
@@ -63,11 +68,13 @@ struct V002Accounts: AsyncMigration {
             }
             after = try last.int("id")
         }
+        try await Store.refreshHouseholdSortKeys(on: sql)
     }
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        for statement in ["DROP INDEX households_primary", "DROP INDEX audit_log_at", "DROP INDEX members_name_sort",
+        for statement in ["DROP INDEX reviews_year_standard", "DROP INDEX households_sort", "ALTER TABLE households DROP COLUMN sort_key",
+                          "DROP INDEX households_primary", "DROP INDEX audit_log_at", "DROP INDEX members_name_sort",
                           "ALTER TABLE members DROP COLUMN name_sort", "DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE users"] {
             try await sql.raw("\(unsafeRaw: statement)").run()
         }
