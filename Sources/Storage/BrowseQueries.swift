@@ -72,8 +72,10 @@ public struct BrowseQueries: Sendable {
 
     /// How many households `filter` selects (callers may keep it until the data changes).
     public func householdCount(_ filter: HouseholdFilter, scope: Scope) async throws -> Int {
-        guard let whereClause = householdWhere(filter, scope: scope) else { return 0 }
-        var count: SQLQueryString = "SELECT COUNT(*) AS n FROM reviews r JOIN households h ON h.id = r.household_id"
+        let searching = !(filter.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        guard let whereClause = householdWhere(filter, scope: scope, householdsFirst: searching) else { return 0 }
+        // Only a search needs the households; other filters count reviews alone.
+        var count: SQLQueryString = searching ? "SELECT COUNT(*) AS n FROM households h CROSS JOIN reviews r" : "SELECT COUNT(*) AS n FROM reviews r"
         count.appendInterpolation(whereClause)
         return try await store.sql.raw(count).first()!.int("n")
     }
@@ -82,12 +84,18 @@ public struct BrowseQueries: Sendable {
     /// (`households.sort_key`, `code`), so a page costs the same early or late in a big list.
     public func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int, total: Int) async throws -> Page<HouseholdLine> {
         let pageNumber = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
-        guard total > 0, let whereClause = householdWhere(filter, scope: scope) else {
+        // Households first when searching (the matching households drive) or when the whole year
+        // is listed (walk the households in key order and stop after the page); otherwise take
+        // the matching reviews of the branch or class first and sort those.
+        let searching = !(filter.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        let walk = searching || (scope.unitIDs == nil && filter.units == nil && filter.status == nil && !filter.mismatchesOnly)
+        guard total > 0, let whereClause = householdWhere(filter, scope: scope, householdsFirst: walk) else {
             return Page(items: [], total: 0, page: 1, perPage: perPage)
         }
         var list: SQLQueryString = """
             SELECT h.code, m.full_name, r.unit_id, r.year, r.status, r.official_status, r.per_capita_income, r.deprivation_count
-            FROM households h JOIN reviews r ON r.household_id = h.id LEFT JOIN members m ON m.id = h.primary_member_id
+            FROM \(unsafeRaw: walk ? "households h CROSS JOIN reviews r" : "reviews r JOIN households h ON h.id = r.household_id")
+            LEFT JOIN members m ON m.id = h.primary_member_id
             """
         list.appendInterpolation(whereClause)
         let collate = store.dialect == .postgres ? " COLLATE \"C\"" : ""
@@ -101,8 +109,9 @@ public struct BrowseQueries: Sendable {
     }
 
     /// ` WHERE …` of a household filter; nil when nothing can match (an empty scope).
-    private func householdWhere(_ filter: HouseholdFilter, scope: Scope) -> SQLQueryString? {
+    private func householdWhere(_ filter: HouseholdFilter, scope: Scope, householdsFirst: Bool) -> SQLQueryString? {
         var whereClause: SQLQueryString = " WHERE r.year = \(bind: filter.year)"
+        if householdsFirst { whereClause.appendInterpolation(" AND r.household_id = h.id" as SQLQueryString) }
         if !scope.append(to: &whereClause, column: "r.unit_id") { return nil }
         if let units = filter.units {
             if units.isEmpty { return nil }
@@ -116,8 +125,9 @@ public struct BrowseQueries: Sendable {
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             // Members first (one pass over their folded names), then their households.
             whereClause.appendInterpolation("""
-                 AND (h.code = \(bind: text) OR h.id IN (SELECT hm.household_id FROM household_members hm JOIN members m2 ON m2.id = hm.member_id
-                      WHERE m2.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m2.code = \(bind: text)))
+                 AND h.id IN (SELECT hm.household_id FROM members m2 CROSS JOIN household_members hm
+                      WHERE hm.member_id = m2.id AND (m2.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m2.code = \(bind: text))
+                      UNION SELECT id FROM households WHERE code = \(bind: text))
                 """ as SQLQueryString)
         }
         return whereClause
@@ -141,17 +151,24 @@ public struct BrowseQueries: Sendable {
             e.n += try row.int("n"); e.poor += try row.int("poor"); e.near += try row.int("near_poor")
             byYear[y] = e
         }
-        var t: SQLQueryString = """
-            SELECT c.year,
-                   SUM(CASE WHEN p.status = 'ngheo' AND c.status <> 'ngheo' THEN 1 ELSE 0 END) AS escaped,
-                   SUM(CASE WHEN p.status <> 'ngheo' AND c.status = 'ngheo' THEN 1 ELSE 0 END) AS entered
-            FROM reviews c JOIN reviews p ON p.household_id = c.household_id AND p.year = c.year - 1 AND p.standard_code = c.standard_code
-            WHERE 1 = 1
+        // Each move starts from the few poor reviews (an index on status), not from every review.
+        var escaped: SQLQueryString = """
+            SELECT c.year, COUNT(*) AS n FROM reviews p
+            JOIN reviews c ON c.household_id = p.household_id AND c.year = p.year + 1 AND c.standard_code = p.standard_code AND c.status <> 'ngheo'
+            WHERE p.status = 'ngheo'
             """
-        _ = scope.append(to: &t, column: "c.unit_id")
-        t.appendInterpolation(" GROUP BY c.year" as SQLQueryString)
+        _ = scope.append(to: &escaped, column: "c.unit_id")
+        escaped.appendInterpolation(" GROUP BY c.year" as SQLQueryString)
+        var entered: SQLQueryString = """
+            SELECT c.year, COUNT(*) AS n FROM reviews c
+            JOIN reviews p ON p.household_id = c.household_id AND p.year = c.year - 1 AND p.standard_code = c.standard_code AND p.status <> 'ngheo'
+            WHERE c.status = 'ngheo'
+            """
+        _ = scope.append(to: &entered, column: "c.unit_id")
+        entered.appendInterpolation(" GROUP BY c.year" as SQLQueryString)
         var moves: [Int: (Int, Int)] = [:]
-        for row in try await store.sql.raw(t).all() { moves[try row.int("year")] = (try row.int("escaped"), try row.int("entered")) }
+        for row in try await store.sql.raw(escaped).all() { moves[try row.int("year"), default: (0, 0)].0 = try row.int("n") }
+        for row in try await store.sql.raw(entered).all() { moves[try row.int("year"), default: (0, 0)].1 = try row.int("n") }
         return byYear.keys.sorted().map { y in
             let e = byYear[y]!
             let comparable = byYear[y - 1].map { Set($0.codes) == Set(e.codes) } ?? false

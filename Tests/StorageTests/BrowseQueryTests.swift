@@ -71,6 +71,24 @@ import Testing
                 #expect(f.nearPoor == summary.nearPoorByYear[f.year] ?? 0)
                 #expect(f.households == summary.householdsByYear[f.year])
             }
+            // Escapes and entries agree with a count over every pair of consecutive reviews.
+            var reviews: [Int: [Int: (status: String, standard: String)]] = [:]
+            for row in try await store.sql.raw("SELECT household_id, year, status, standard_code FROM reviews").all() {
+                reviews[try row.int("household_id"), default: [:]][try row.int("year")] = (try row.string("status"), try row.string("standard_code"))
+            }
+            var escaped: [Int: Int] = [:], entered: [Int: Int] = [:]
+            for years in reviews.values {
+                for (year, now) in years {
+                    guard let before = years[year - 1], before.standard == now.standard else { continue }
+                    if before.status == "ngheo" && now.status != "ngheo" { escaped[year, default: 0] += 1 }
+                    if before.status != "ngheo" && now.status == "ngheo" { entered[year, default: 0] += 1 }
+                }
+            }
+            for f in figures where f.escaped != nil {
+                #expect(f.escaped == escaped[f.year] ?? 0, "escaped \(f.year)")
+                #expect(f.enteredPoverty == entered[f.year] ?? 0, "entered \(f.year)")
+            }
+            #expect(escaped.values.reduce(0, +) > 0)
             // The first year and the year of a new standard have no transitions.
             #expect(figures.first?.escaped == nil)
             #expect(figures.first { $0.standardCodes == ["vn-2027"] }?.escaped == nil)
