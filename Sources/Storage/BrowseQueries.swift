@@ -99,7 +99,10 @@ public struct BrowseQueries: Sendable {
             """
         list.appendInterpolation(whereClause)
         let collate = store.dialect == .postgres ? " COLLATE \"C\"" : ""
-        list.appendInterpolation(" ORDER BY h.sort_key\(unsafeRaw: collate), h.code\(unsafeRaw: collate) LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
+        // A search sorts its matches: SQLite must not walk every household in key order
+        // checking each against the matches (`+` keeps it off the index).
+        let key = searching && store.dialect == .sqlite ? "+h.sort_key" : "h.sort_key"
+        list.appendInterpolation(" ORDER BY \(unsafeRaw: key)\(unsafeRaw: collate), h.code\(unsafeRaw: collate) LIMIT \(literal: perPage) OFFSET \(literal: (pageNumber - 1) * perPage)" as SQLQueryString)
         let items = try await store.sql.raw(list).all().map { row in
             HouseholdLine(code: try row.string("code"), primaryMember: try row.optionalString("full_name"), unitID: try row.int("unit_id"),
                           year: try row.int("year"), status: try row.status("status"), official: try row.optionalStatus("official_status"),
