@@ -124,13 +124,22 @@ public struct BrowseQueries: Sendable {
         if filter.mismatchesOnly { whereClause.appendInterpolation(" AND r.official_status IS NOT NULL AND r.official_status <> r.status" as SQLQueryString) }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             let folded = TextFolding.foldForSearch(text)
-            let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            // Members first (one pass over their folded names), then their households.
+            // The matching members first, then their households: by the trigram index on SQLite
+            // (three letters or more, no wildcard characters), else one pass over folded names.
+            let plain = !folded.contains { $0 == "%" || $0 == "_" || $0 == "\\" }
+            let names: SQLQueryString
+            if store.dialect == .sqlite && plain && folded.count >= 3 {
+                names = "SELECT hm.household_id FROM members_fts f CROSS JOIN household_members hm WHERE hm.member_id = f.rowid AND f.name_folded LIKE \(bind: "%" + folded + "%")"
+            } else {
+                let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                names = "SELECT hm.household_id FROM members m2 CROSS JOIN household_members hm WHERE hm.member_id = m2.id AND m2.name_folded LIKE \(bind: pattern) ESCAPE '\\'"
+            }
+            whereClause.appendInterpolation(" AND h.id IN (" as SQLQueryString)
+            whereClause.appendInterpolation(names)
             whereClause.appendInterpolation("""
-                 AND h.id IN (SELECT hm.household_id FROM members m2 CROSS JOIN household_members hm
-                      WHERE hm.member_id = m2.id AND (m2.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m2.code = \(bind: text))
-                      UNION SELECT id FROM households WHERE code = \(bind: text))
+                 UNION SELECT hm.household_id FROM members m3 CROSS JOIN household_members hm WHERE hm.member_id = m3.id AND m3.code = \(bind: text)
+                 UNION SELECT id FROM households WHERE code = \(bind: text))
                 """ as SQLQueryString)
         }
         return whereClause

@@ -62,6 +62,21 @@ import Testing
             #expect(found.items.contains { $0.code == named.code })
             #expect(try await browse.households(HouseholdFilter(year: year, text: named.code), scope: .everything, page: 1).items.map(\.code) == [named.code])
             #expect(try await browse.households(HouseholdFilter(year: year, text: "100%_"), scope: .everything, page: 1).total == 0)
+            // Short and long searches, and a renamed member found by the new name only (the
+            // name index follows every change) and listed in the new name's order.
+            #expect(try await browse.households(HouseholdFilter(year: year, text: "an"), scope: .everything, page: 1).total > 0)
+            let memberCode = try #require(try await store.sql.raw("""
+                SELECT m.code FROM households h JOIN members m ON m.id = h.primary_member_id WHERE h.code = \(bind: named.code)
+                """).first()).decode(column: "code", as: String.self)
+            var member = try #require(try await store.members.find(code: memberCode))
+            member.fullName = "Ông Xuân Zzvykhanh"
+            try await store.members.save(member, actor: "test")
+            let renamed = try await browse.households(HouseholdFilter(year: year, text: "zzvykhanh"), scope: .everything, page: 1)
+            #expect(renamed.items.map(\.code).contains(named.code))
+            #expect(try await browse.households(HouseholdFilter(year: year, text: "xuan zzvy"), scope: .everything, page: 1).total == renamed.total)
+            let all = try await browse.households(HouseholdFilter(year: year), scope: .everything, page: 1, perPage: 100_000)
+            let renamedKeys = all.items.compactMap(\.primaryMember).map(VietnameseCollation.nameSortKey)
+            #expect(renamedKeys == renamedKeys.sorted())
 
             // Year figures agree with the demo's own counts.
             let figures = try await browse.yearFigures(scope: .everything)

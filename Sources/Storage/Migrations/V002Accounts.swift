@@ -58,6 +58,22 @@ struct V002Accounts: AsyncMigration {
             "CREATE INDEX reviews_year_standard ON reviews (year, standard_code, status, unit_id)",
         ]
         for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
+        if !t.postgres {
+            // SQLite: a trigram index of folded names, so "contains" searches of three letters or
+            // more read the index, not every member; triggers keep it in step with `members`.
+            for statement in [
+                "CREATE VIRTUAL TABLE members_fts USING fts5(name_folded, content='members', content_rowid='id', tokenize='trigram')",
+                "CREATE TRIGGER members_fts_insert AFTER INSERT ON members BEGIN INSERT INTO members_fts(rowid, name_folded) VALUES (new.id, new.name_folded); END",
+                "CREATE TRIGGER members_fts_delete AFTER DELETE ON members BEGIN INSERT INTO members_fts(members_fts, rowid, name_folded) VALUES ('delete', old.id, old.name_folded); END",
+                """
+                CREATE TRIGGER members_fts_update AFTER UPDATE OF name_folded ON members BEGIN
+                  INSERT INTO members_fts(members_fts, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
+                  INSERT INTO members_fts(rowid, name_folded) VALUES (new.id, new.name_folded);
+                END
+                """,
+                "INSERT INTO members_fts(members_fts) VALUES ('rebuild')",
+            ] { try await sql.raw("\(unsafeRaw: statement)").run() }
+        }
         // Members stored before this version get their key now, in batches.
         var after = 0
         while true {
@@ -73,6 +89,11 @@ struct V002Accounts: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
+        if !DDL(sql).postgres {
+            for statement in ["DROP TRIGGER members_fts_insert", "DROP TRIGGER members_fts_delete", "DROP TRIGGER members_fts_update", "DROP TABLE members_fts"] {
+                try await sql.raw("\(unsafeRaw: statement)").run()
+            }
+        }
         for statement in ["DROP INDEX reviews_year_standard", "DROP INDEX households_sort", "ALTER TABLE households DROP COLUMN sort_key",
                           "DROP INDEX households_primary", "DROP INDEX audit_log_at", "DROP INDEX members_name_sort",
                           "ALTER TABLE members DROP COLUMN name_sort", "DROP TABLE api_tokens", "DROP TABLE sessions", "DROP TABLE users"] {
