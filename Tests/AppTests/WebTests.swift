@@ -266,6 +266,16 @@ struct WebTests {
             try await officer.login("coso")
             let own = try await officer.get("/units/\(code)")
             #expect(try await officer.post("/units/\(code)/rename", form: ["_csrf": own.csrf ?? "", "name": "X", "date": store.today.iso]).status == .forbidden)
+            // A split needs two parts; then the old unit names its successors.
+            let oneLine = try await admin.post("/units/\(code)/split", form: ["_csrf": page.csrf ?? "", "parts": "SPLIT-A; CĐCS A", "date": store.today.iso])
+            #expect(oneLine.status == .badRequest)
+            let tomorrow = Day(year: store.today.year + 1, month: 1, day: 1)!
+            let split = try await admin.post("/units/\(code)/split", form: ["_csrf": page.csrf ?? "", "parts": "SPLIT-A; CĐCS Tách A\nSPLIT-B; CĐCS Tách B",
+                                                                              "assign": "", "date": tomorrow.iso])
+            #expect(split.status == .seeOther)
+            let history = try await store.units.history()
+            #expect(history.successions(of: try #require(history.unit(code: code)).id).count == 2)
+            #expect(history.unit(code: "SPLIT-B") != nil)
         }
     }
 

@@ -57,6 +57,7 @@ struct UnitController: RouteCollection {
         routes.post("units", ":code", "move", use: move)
         routes.post("units", ":code", "merge", use: merge)
         routes.post("units", ":code", "dissolve", use: dissolve)
+        routes.post("units", ":code", "split", use: split)
     }
 
     func tree(req: Request) async throws -> Response {
@@ -137,6 +138,8 @@ struct UnitController: RouteCollection {
         var others: String?
         var code: String?
         var successor: String?
+        var parts: String?
+        var assign: String?
     }
 
     /// Runs one tree change for an administrator; a refused change shows its reason on the unit's page.
@@ -185,6 +188,31 @@ struct UnitController: RouteCollection {
             guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
             let parent = history.parent(of: unit.id, on: day.previous).flatMap { history.units[$0]?.code }
             try await store.units.merge([code] + others, into: NewUnit(code: newCode, name: name, kind: unit.kind, parentCode: parent), on: day, actor: actor)
+        }
+    }
+
+    /// Parts as lines "CODE; Name"; children's moves as lines "CHILD → PART" (others go to the first part).
+    func split(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let history = user.history
+        return try await change(req) { store, form, code, day, actor in
+            guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
+            let parent = history.parent(of: unit.id, on: day.previous).flatMap { history.units[$0]?.code }
+            let lines = (form.parts ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let parts = try lines.map { line -> NewUnit in
+                let cells = line.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count == 2, !cells[0].isEmpty, !cells[1].isEmpty else { throw FormProblem(key: "units.bad_parts") }
+                return NewUnit(code: cells[0], name: cells[1], kind: unit.kind, parentCode: parent)
+            }
+            guard parts.count >= 2 else { throw FormProblem(key: "units.bad_parts") }
+            var assign: [String: String] = [:]
+            for line in (form.assign ?? "").split(whereSeparator: \.isNewline) {
+                let cells = line.replacingOccurrences(of: "→", with: ">").split(separator: ">").map { $0.trimmingCharacters(in: .whitespaces) }
+                if cells.allSatisfy(\.isEmpty) { continue }
+                guard cells.count == 2, !cells[0].isEmpty, !cells[1].isEmpty else { throw FormProblem(key: "units.bad_assign") }
+                assign[cells[0]] = cells[1]
+            }
+            try await store.units.split(code, into: parts, assign: assign, on: day, actor: actor)
         }
     }
 
