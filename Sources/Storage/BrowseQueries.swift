@@ -272,7 +272,7 @@ public final class HistoryCache: Sendable {
                    (SELECT COUNT(*) FROM unit_versions WHERE valid_to IS NOT NULL) AS closed,
                    (SELECT COALESCE(MAX(id), 0) FROM imports) AS imports
             """).first()!
-        let key = try ["u", "v", "mv", "s", "ended", "closed"].map { String(try row.int($0)) }.joined(separator: "/")
+        let key = try ["u", "v", "mv", "s", "ended", "closed"].map { String(try row.int($0)) }.joined(separator: "/") + "/g\(store.treeVersion)"
         let version = key + "/" + String(try row.int("imports"))
         if let c = cached.withLockedValue({ $0 }), c.key == key { return (c.history, version) }
         let history = try await store.units.history()

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOConcurrencyHelpers
 import PovertyCore
 import SQLKit
 
@@ -18,6 +19,12 @@ public final class Store: Sendable {
     public let dialect: Dialect
     private let databases: Databases
     private let migrations: Migrations
+    /// Counts the tree changes made through this store, so caches of the tree see even a
+    /// change that leaves row counts alone (a second rename on the same day).
+    private let treeGeneration = NIOLockedValueBox(0)
+    public var treeVersion: Int { treeGeneration.withLockedValue { $0 } }
+    func treeChanged() { treeGeneration.withLockedValue { $0 += 1 } }
+
     /// Whether `shutdown` closes the pool (not when the web app owns it).
     private nonisolated(unsafe) var ownsDatabases = false
     public let logger: Logger

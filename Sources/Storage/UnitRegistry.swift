@@ -43,13 +43,15 @@ public struct UnitRegistry: Sendable {
     /// Creates a unit from `from` (until `to`, exclusive, if given).
     @discardableResult
     public func create(_ unit: NewUnit, from: Day, to: Day? = nil, actor: String) async throws -> Int {
-        try await store.transaction { db in
+        defer { store.treeChanged() }
+        return try await store.transaction { db in
             try await create(unit, from: from, to: to, actor: actor, on: db)
         }
     }
 
     /// Renames a unit from a date on.
     public func rename(_ code: String, to name: String, on day: Day, actor: String) async throws {
+        defer { store.treeChanged() }
         try await store.transaction { db in
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
@@ -61,6 +63,7 @@ public struct UnitRegistry: Sendable {
 
     /// Moves a unit under another parent from a date on.
     public func move(_ code: String, under parentCode: String, on day: Day, actor: String) async throws {
+        defer { store.treeChanged() }
         try await store.transaction { db in
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
@@ -76,7 +79,8 @@ public struct UnitRegistry: Sendable {
     /// The merged units end the day before; their children and members pass to the successor.
     @discardableResult
     public func merge(_ codes: [String], into target: NewUnit, on day: Day, actor: String) async throws -> Int {
-        try await store.transaction { db in
+        defer { store.treeChanged() }
+        return try await store.transaction { db in
             var history = try await history(on: db)
             let targetID: Int
             if let existing = history.unit(code: target.code) {
@@ -100,6 +104,7 @@ public struct UnitRegistry: Sendable {
     /// (child code → new unit code), the rest to the first (primary) part.
     @discardableResult
     public func split(_ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day, actor: String) async throws -> [Int] {
+        defer { store.treeChanged() }
         guard !parts.isEmpty else { throw StorageError.invalid("cần ít nhất một đơn vị mới / at least one new unit is needed") }
         return try await store.transaction { db in
             var history = try await history(on: db)
@@ -125,6 +130,7 @@ public struct UnitRegistry: Sendable {
 
     /// Ends a unit, handing its children and members to a successor.
     public func dissolve(_ code: String, successor: String, on day: Day, actor: String) async throws {
+        defer { store.treeChanged() }
         try await store.transaction { db in
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)

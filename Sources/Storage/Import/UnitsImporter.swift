@@ -26,6 +26,7 @@ public struct UnitsImporter: Sendable {
     struct UnitPlan { var kind: UnitKind; var versions: [Version]; var successors: [String]; var successionKind: SuccessionKind; var row: Int }
 
     public func run(_ source: any RowSource) async throws -> ImportResult {
+        defer { store.treeChanged() }
         var header: TableHeader?
         var log = IssueLog()
         var plans: [String: UnitPlan] = [:]
