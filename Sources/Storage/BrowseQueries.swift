@@ -210,6 +210,19 @@ public struct BrowseQueries: Sendable {
         return Page(items: items, total: total, page: p, perPage: perPage)
     }
 
+    /// How many households of a year differ from the commune's list, per unit (counts only).
+    public func mismatchCounts(year: Int, scope: Scope) async throws -> [Int: Int] {
+        var q: SQLQueryString = """
+            SELECT unit_id, COUNT(*) AS n FROM reviews
+            WHERE year = \(bind: year) AND official_status IS NOT NULL AND official_status <> status
+            """
+        if !scope.append(to: &q, column: "unit_id") { return [:] }
+        q.appendInterpolation(" GROUP BY unit_id" as SQLQueryString)
+        var out: [Int: Int] = [:]
+        for row in try await store.sql.raw(q).all() { out[try row.int("unit_id")] = try row.int("n") }
+        return out
+    }
+
     /// Counts per unit of a year in the scope (the units' own reviews), for a tree page.
     public func countsByUnit(year: Int, scope: Scope) async throws -> [Int: StatusCounts] {
         try await store.reviews.countsByUnit(year: year, scope: scope)

@@ -104,6 +104,14 @@ import Testing
                 #expect(f.enteredPoverty == entered[f.year] ?? 0, "entered \(f.year)")
             }
             #expect(escaped.values.reduce(0, +) > 0)
+            // Mismatch counts per unit agree with the list of mismatches.
+            for y in [2024, year] {
+                let list = try await store.reviews.mismatches(year: y, scope: .everything)
+                let counts = try await browse.mismatchCounts(year: y, scope: .everything)
+                #expect(counts.values.reduce(0, +) == list.count)
+                for (unit, n) in counts { #expect(list.filter { $0.unitID == unit }.count == n) }
+            }
+            #expect(try await browse.mismatchCounts(year: year, scope: Scope(unitIDs: [])).isEmpty)
             // The first year and the year of a new standard have no transitions.
             #expect(figures.first?.escaped == nil)
             #expect(figures.first { $0.standardCodes == ["vn-2027"] }?.escaped == nil)

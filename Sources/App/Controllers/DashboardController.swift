@@ -82,9 +82,7 @@ struct DashboardController: RouteCollection {
                      Chart.Series(label: req.t("status.can_ngheo"), color: "#fd7e14", values: figures.map(\.nearPoor))],
             line: baselinePoor > 0 ? (req.t("dashboard.target_path"), path) : nil,
             format: { Format.number($0, lang) })
-        let mismatches = try await req.store.reviews.mismatches(year: latest.year, scope: user.scope)
-        var perUnit: [Int: Int] = [:]
-        for m in mismatches { perUnit[m.unitID, default: 0] += 1 }
+        let perUnit = try await req.store.browse.mismatchCounts(year: latest.year, scope: user.scope)
         let mismatchRows = perUnit.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map {
             DashboardBody.MismatchRow(unit: user.history.name(of: $0.key, on: Day.endOfYear(latest.year)) ?? user.history.lastName(of: $0.key) ?? "?",
                                       unitID: $0.key, count: Format.number($0.value, lang))
