@@ -63,18 +63,26 @@ public final class ImportJobs: Sendable {
     /// Runs the check (dry run) of a job in the background.
     func check(_ job: ImportJob, store: Store, actor: String, scope: Scope) {
         Task.detached { [self] in
-            guard job.kind == .survey else {
-                update(job.id) { $0.state = .ready }
-                return
-            }
             do {
                 let source = try Spreadsheet.open(path: job.path)
-                var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
-                                              expectedRows: (source as? CSVReader)?.estimatedRowCount(),
-                                              progress: { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } })
-                importer.scope = scope
-                importer.dryRun = true
-                let result = try await importer.run(source)
+                let progress: @Sendable (ImportProgress) -> Void = { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } }
+                let result: ImportResult
+                switch job.kind {
+                case .survey:
+                    var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
+                                                  expectedRows: (source as? CSVReader)?.estimatedRowCount(), progress: progress)
+                    importer.scope = scope
+                    importer.dryRun = true
+                    result = try await importer.run(source)
+                case .members:
+                    var importer = MembersImporter(store: store, actor: actor, fileName: job.fileName, progress: progress)
+                    importer.dryRun = true
+                    result = try await importer.run(source)
+                case .units:
+                    var importer = UnitsImporter(store: store, actor: actor, fileName: job.fileName)
+                    importer.dryRun = true
+                    result = try await importer.run(source)
+                }
                 update(job.id) { $0.preview = result; $0.state = .ready }
             } catch {
                 fail(job.id, error, state: .rejected)

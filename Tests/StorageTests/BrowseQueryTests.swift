@@ -2,6 +2,7 @@ import Foundation
 import PovertyCore
 @testable import Storage
 import SQLKit
+import Spreadsheets
 import Testing
 
 /// The web app's lists and figures on the demo province, on SQLite and PostgreSQL.
@@ -150,6 +151,39 @@ import Testing
             #expect(actions.filter { $0 == "dang_nhap_sai" }.count == Accounts.lockAfter - 1)
             #expect(actions.contains("khoa_tai_khoan"))
             #expect(actions.contains("tao_tai_khoan"))
+        }
+    }
+
+    /// A preview (dry run) counts what an import would do and leaves the database as it was.
+    @Test(arguments: TestDatabase.available)
+    func dryRunsCountAndWriteNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let tables = ["units", "unit_versions", "members", "memberships", "households", "reviews", "imports", "audit_log"]
+            func counts() async throws -> [Int] { var out: [Int] = []; for t in tables { out.append(try await store.count(t)) }; return out }
+            var units = UnitsImporter(store: store, actor: "test", fileName: "don-vi.csv")
+            units.dryRun = true
+            let before = try await counts()
+            let preview = try await units.run(InMemoryRows(Files.smallTree))
+            #expect(preview.added == 6)
+            #expect(try await counts() == before)
+            #expect(try await store.importUnits(Files.smallTree).added == preview.added)
+
+            var members = MembersImporter(store: store, actor: "test", fileName: "doan-vien.csv")
+            members.dryRun = true
+            let beforeMembers = try await counts()
+            let memberPreview = try await members.run(InMemoryRows(Files.smallMembers))
+            #expect(memberPreview.added > 0)
+            #expect(try await counts() == beforeMembers)
+            #expect(try await store.importMembers(Files.smallMembers) == memberPreview)
+
+            var survey = SurveyImporter(store: store, actor: "test", fileName: "khao-sat.csv")
+            survey.dryRun = true
+            let beforeSurvey = try await counts()
+            let rows = [Files.surveyHeader, Files.poor("HO-01", 2021, member: "DV-01")]
+            let surveyPreview = try await survey.run(InMemoryRows(rows))
+            #expect(surveyPreview.added == 1)
+            #expect(try await counts() == beforeSurvey)
+            #expect(try await store.importSurvey(rows) == surveyPreview)
         }
     }
 }

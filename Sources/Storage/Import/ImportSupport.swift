@@ -24,6 +24,20 @@ public struct ImportResult: Sendable, Equatable {
     public init() {}
 }
 
+/// A dry run's result, thrown out of the import's transaction so that it rolls back.
+struct DryRunFinished: Error { let result: ImportResult }
+
+extension Store {
+    /// Runs an import's transaction; a dry run's result comes back after the rollback.
+    func importTransaction(_ body: @escaping @Sendable (any SQLDatabase) async throws -> ImportResult) async throws -> ImportResult {
+        do {
+            return try await transaction(body)
+        } catch let finished as DryRunFinished {
+            return finished.result
+        }
+    }
+}
+
 /// An import refused because of bad rows: nothing was written.
 public struct ImportRejected: Error, Sendable, CustomStringConvertible {
     /// The first problems, by row then column.

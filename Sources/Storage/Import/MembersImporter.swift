@@ -13,6 +13,8 @@ public struct MembersImporter: Sendable {
     public let fileName: String
     public let batchSize: Int
     public let progress: (@Sendable (ImportProgress) -> Void)?
+    /// Check and count everything, then roll back: the preview of a web import.
+    public var dryRun = false
 
     public init(store: Store, actor: String, fileName: String, batchSize: Int = 500,
                 progress: (@Sendable (ImportProgress) -> Void)? = nil) {
@@ -70,7 +72,8 @@ public struct MembersImporter: Sendable {
         guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_doan_vien", message: "tệp trống / empty file")], total: 1) }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
         let total = seenCodes.count
-        return try await store.transaction { db in
+        let dryRun = self.dryRun
+        return try await store.importTransaction { db in
             let importID = try await store.beginImport(kind: "doan_vien", fileName: fileName, actor: actor, on: db)
             var result = ImportResult()
             var h: TableHeader? = header
@@ -80,6 +83,7 @@ public struct MembersImporter: Sendable {
                 try await write(parsed, history: history, result: &result, on: db)
                 progress?(ImportProgress(phase: .writing, rows: result.rows, total: total, elapsed: Date().timeIntervalSince(started)))
             }
+            if dryRun { throw DryRunFinished(result: result) }
             try await store.finishImport(importID, kind: "doan_vien", fileName: fileName, result: result, actor: actor, on: db)
             return result
         }

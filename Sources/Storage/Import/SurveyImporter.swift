@@ -23,8 +23,6 @@ public struct SurveyImporter: Sendable {
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
 
-    /// A dry run's result, thrown out of the transaction so that it rolls back.
-    struct DryRunFinished: Error { let result: ImportResult }
 
     public init(store: Store, actor: String, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
                 expectedRows: Int? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
@@ -56,15 +54,11 @@ public struct SurveyImporter: Sendable {
         // One pass inside one transaction: rows are checked and written batch by batch.
         // At the first problem writing stops, checking goes on to report every problem,
         // and the transaction is rolled back: the database is exactly as before.
-        do {
-            return try await transaction(source, history: history, standard: standard, started: started)
-        } catch let finished as DryRunFinished {
-            return finished.result
-        }
+        return try await transaction(source, history: history, standard: standard, started: started)
     }
 
     private func transaction(_ source: any RowSource & Sendable, history: OrgHistory, standard: PovertyStandard?, started: Date) async throws -> ImportResult {
-        return try await store.transaction { db in
+        return try await store.importTransaction { db in
             try await store.prepareBulk(on: db)
             let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, actor: actor, on: db)
             // Three stages (SurveyPipeline): a reader thread parses the file, a checking thread

@@ -10,6 +10,8 @@ public struct UnitsImporter: Sendable {
     public let store: Store
     public let actor: String
     public let fileName: String
+    /// Check and count everything, then roll back: the preview of a web import.
+    public var dryRun = false
 
     public init(store: Store, actor: String, fileName: String) {
         self.store = store; self.actor = actor; self.fileName = fileName
@@ -115,9 +117,11 @@ public struct UnitsImporter: Sendable {
         }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
 
-        let plansCopy = plans, orderCopy = order
-        return try await store.transaction { db in
-            try await write(plansCopy, order: orderCopy, existing: existing, on: db)
+        let plansCopy = plans, orderCopy = order, dryRun = self.dryRun
+        return try await store.importTransaction { db in
+            let result = try await write(plansCopy, order: orderCopy, existing: existing, on: db)
+            if dryRun { throw DryRunFinished(result: result) }
+            return result
         }
     }
 
