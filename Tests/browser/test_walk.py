@@ -44,6 +44,13 @@ def browser():
     driver.quit()
 
 
+def click_and_wait(driver, element):
+    """Clicks something that loads a new page and waits until the old page is gone."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+
+
 def shot(driver, name):
     driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
@@ -66,7 +73,7 @@ def test_officer_walk(browser, tmp_path):
     assert "/login" in d.current_url
     d.find_element(By.ID, "username").send_keys("coso")
     d.find_element(By.ID, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#login button[type=submit]"))
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
     assert "Cán bộ công đoàn cơ sở" in d.find_element(By.ID, "who").text
     assert d.find_element(By.TAG_NAME, "svg") is not None
@@ -80,13 +87,15 @@ def test_officer_walk(browser, tmp_path):
 
     # Import a survey with a bad cell: the page names the row and the column.
     bad = tmp_path / "khao-sat-loi.csv"
+    stamp = str(int(time.time() * 1000))[-8:]  # new households on every run, even against the same server
+    first, second = f"HOB{stamp}1", f"HOB{stamp}2"
     rows = [HEADER,
-            f"HOBROWSER1,2025,{unit_code},,Thử Trình Duyệt,Nông thôn,4,40.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0",
-            f"HOBROWSER2,2025,{unit_code},,Thử Trình Duyệt,Nông thôn,3,ba mươi triệu,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"]
+            f"{first},2025,{unit_code},,Thử Trình Duyệt,Nông thôn,4,40.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0",
+            f"{second},2025,{unit_code},,Thử Trình Duyệt,Nông thôn,3,ba mươi triệu,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"]
     bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
     d.get(BASE + "/import")
     d.find_element(By.ID, "survey-file").send_keys(str(bad))
-    d.find_element(By.ID, "survey-submit").click()
+    click_and_wait(d, d.find_element(By.ID, "survey-submit"))
     assert wait_state(d, ("rejected", "ready", "failed")) == "rejected"
     cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#issues tbody tr td")]
     assert cells[0] == "3" and cells[1] == "Tổng thu nhập năm", cells
@@ -98,17 +107,17 @@ def test_officer_walk(browser, tmp_path):
     good.write_text("\n".join(rows) + "\n", encoding="utf-8")
     d.get(BASE + "/import")
     d.find_element(By.ID, "survey-file").send_keys(str(good))
-    d.find_element(By.ID, "survey-submit").click()
+    click_and_wait(d, d.find_element(By.ID, "survey-submit"))
     assert wait_state(d, ("rejected", "ready", "failed")) == "ready"
     assert "sẽ thêm 2" in d.find_element(By.ID, "preview").text
     shot(d, "04-xem-truoc")
-    d.find_element(By.ID, "confirm").click()
+    click_and_wait(d, d.find_element(By.ID, "confirm"))
     assert wait_state(d, ("done", "failed")) == "done"
     assert "thêm 2" in d.find_element(By.ID, "result").text
     shot(d, "05-da-nhap")
 
     # Open the household and read why it is poor.
-    d.get(BASE + "/households/HOBROWSER2")
+    d.get(BASE + "/households/" + second)
     review = d.find_element(By.ID, "review-2025")
     assert "Hộ nghèo" in review.text or "Hộ cận nghèo" in review.text
     reason = review.find_element(By.CSS_SELECTOR, ".reason").text
@@ -124,21 +133,21 @@ def test_officer_walk(browser, tmp_path):
     box = d.find_element(By.ID, "q")
     box.clear()
     box.send_keys(plain)
-    d.find_element(By.ID, "search-submit").click()
+    click_and_wait(d, d.find_element(By.ID, "search-submit"))
     found = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#households tbody tr td:nth-child(2)")]
     assert names[0] in found, (plain, found)
     shot(d, "07-tim-khong-dau")
 
     # Switch to English and back on the same page.
-    d.find_element(By.ID, "lang-switch").click()
+    click_and_wait(d, d.find_element(By.ID, "lang-switch"))
     assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "Households" in d.find_element(By.TAG_NAME, "h1").text
     shot(d, "08-english")
-    d.find_element(By.ID, "lang-switch").click()
+    click_and_wait(d, d.find_element(By.ID, "lang-switch"))
     assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
 
     # Log out.
-    d.find_element(By.ID, "logout").click()
+    click_and_wait(d, d.find_element(By.ID, "logout"))
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "login")))
     d.get(BASE + "/households")
     assert "/login" in d.current_url
@@ -151,8 +160,8 @@ def test_other_branch_is_not_found(browser):
     d.get(BASE + "/login")
     d.find_element(By.ID, "username").send_keys("coso")
     d.find_element(By.ID, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#login button[type=submit]"))
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
     d.get(BASE + "/users")
     assert "không có quyền" in d.find_element(By.ID, "error-message").text
-    d.find_element(By.ID, "logout").click()
+    click_and_wait(d, d.find_element(By.ID, "logout"))
