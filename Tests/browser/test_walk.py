@@ -12,6 +12,7 @@ import unicodedata
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -48,7 +49,16 @@ def click_and_wait(driver, element):
     """Clicks something that loads a new page and waits until the old page is gone."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+
+    def gone(_):
+        # The old page's root no longer answers: stale, or (mid-navigation) a node the
+        # browser no longer knows; both mean the new page has replaced it.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, 15).until(gone)
 
 
 def shot(driver, name):
