@@ -16,6 +16,10 @@ struct CurrentUser: Sendable {
     let history: OrgHistory
     /// Changes whenever the tree changes or an import commits (for cached figures).
     let dataVersion: String
+    /// The audit log names people and households of every branch: only administrators and
+    /// auditors of the whole province read it.
+    var mayReadAudit: Bool { account.role.mayReadAudit && scope.unitIDs == nil }
+
     /// A key of the scope, for caches: the scope follows from the unit and whether it is the
     /// whole province, on the tree of `dataVersion`.
     var scopeKey: String { "\(account.unitID)-\(scope.unitIDs == nil ? "all" : "branch")" }
@@ -91,10 +95,10 @@ extension CurrentUser {
     static func make(_ account: Account, csrf: String?, sessionHash: String?, _ request: Request) async throws -> CurrentUser {
         let (history, version) = try await request.web.history.snapshot(of: request.store)
         let today = request.store.today
-        // Working out a branch walks the whole tree: kept per unit and role until the data changes.
-        let scope = try await request.web.scopes.value("\(account.unitID)/\(account.role == .administrator)/\(today.iso)", version: version) {
-            account.role == .administrator && history.tree(on: today).roots.contains(account.unitID)
-                ? .everything : .today(of: account.unitID, in: history, on: today)
+        // Working out a branch walks the whole tree: kept per unit until the data changes.
+        // An account of the province itself (a root of today's tree) sees everything.
+        let scope = try await request.web.scopes.value("\(account.unitID)/\(today.iso)", version: version) {
+            history.tree(on: today).roots.contains(account.unitID) ? .everything : .today(of: account.unitID, in: history, on: today)
         }
         return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history, dataVersion: version)
     }

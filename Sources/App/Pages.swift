@@ -37,7 +37,7 @@ extension Request {
         if let u = currentUser {
             let unit = u.history.name(of: u.account.unitID, on: store.today) ?? u.history.lastName(of: u.account.unitID) ?? ""
             badge = UserBadge(name: u.account.displayName, username: u.account.username, role: t("role." + u.account.role.rawValue), unit: unit,
-                              mayAdminister: u.account.role.mayAdminister, mayReadAudit: u.account.role.mayReadAudit,
+                              mayAdminister: u.account.role.mayAdminister, mayReadAudit: u.mayReadAudit,
                               mayImport: u.account.role.mayChangeData)
         }
         let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, user: badge,

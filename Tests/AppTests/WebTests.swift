@@ -243,6 +243,16 @@ struct WebTests {
             #expect(try await WebClient(app).login("moi", "mat-khau-dai-1").status == .unauthorized)
             #expect(try await WebClient(app).login("moi", "mat-khau-moi-2").status == .seeOther)
             #expect(try await app.web.store.audit.entries(entity: "user").contains { $0.action == "doi_mat_khau" })
+            // An auditor of one commune reads its branch, but not the province's audit log.
+            let commune = try #require(try await app.web.store.accounts.credentials(username: "xaphuong")).account
+            let communeCode = try #require(try await app.web.store.units.history().units[commune.unitID]?.code)
+            let usersAgain = try await admin.get("/users")
+            #expect(try await admin.post("/users", form: ["_csrf": usersAgain.csrf ?? "", "username": "kiemtraxa", "displayName": "Kiểm tra xã",
+                                                          "password": "mat-khau-dai-3", "role": "kiem_tra", "unit": communeCode]).status == .seeOther)
+            let localAuditor = WebClient(app)
+            #expect(try await localAuditor.login("kiemtraxa", "mat-khau-dai-3").status == .seeOther)
+            #expect(try await localAuditor.get("/households").status == .ok)
+            #expect(try await localAuditor.get("/audit").status == .forbidden)
         }
     }
 

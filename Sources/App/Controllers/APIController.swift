@@ -179,7 +179,7 @@ struct APIController: RouteCollection {
 
     func audit(req: Request) async throws -> AuditJSON {
         let user = try req.requireUser()
-        guard user.account.role.mayReadAudit else { throw Abort(.forbidden) }
+        guard user.mayReadAudit else { throw Abort(.forbidden) }
         let page = try await req.store.browse.auditEntries(actor: req.query[String.self, at: "actor"], action: req.query[String.self, at: "action"],
                                                            entity: req.query[String.self, at: "entity"], page: req.query[Int.self, at: "page"] ?? 1)
         return AuditJSON(total: page.total, page: page.page, items: page.items.map {

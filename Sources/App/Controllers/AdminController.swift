@@ -115,7 +115,7 @@ struct AdminController: RouteCollection {
 
     func audit(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard user.account.role.mayReadAudit else { throw Abort(.forbidden) }
+        guard user.mayReadAudit else { throw Abort(.forbidden) }
         let actor = req.query[String.self, at: "actor"] ?? "", action = req.query[String.self, at: "action"] ?? ""
         let entity = req.query[String.self, at: "entity"] ?? ""
         let page = try await req.store.browse.auditEntries(actor: actor, action: action, entity: entity, page: req.query[Int.self, at: "page"] ?? 1)
