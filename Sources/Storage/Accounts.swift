@@ -206,9 +206,10 @@ extension Account {
 
 extension Store {
     public var accounts: Accounts { Accounts(store: self) }
-    /// Today's date by the store's clock (UTC).
+    /// Today's date by the store's clock, in Vietnam (UTC+7): an officer at 06:30 on 1 July
+    /// is on 1 July, not on 30 June.
     public var today: Day {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: clock())
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 7 * 3600)!, from: clock())
         return Day(year: c.year!, month: c.month!, day: c.day!)!
     }
 }
