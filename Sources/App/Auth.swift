@@ -20,9 +20,11 @@ struct CurrentUser: Sendable {
     /// auditors of the whole province read it.
     var mayReadAudit: Bool { account.role.mayReadAudit && scope.unitIDs == nil }
 
-    /// A key of the scope, for caches: the scope follows from the unit and whether it is the
-    /// whole province, on the tree of `dataVersion`.
-    var scopeKey: String { "\(account.unitID)-\(scope.unitIDs == nil ? "all" : "branch")" }
+    /// A key of what a page shows this user, for caches: the scope follows from the unit and
+    /// whether it is the whole province, on the tree of `dataVersion`.
+    func pageKey(_ req: Request) -> String {
+        "\(account.unitID)-\(scope.unitIDs == nil ? "all" : "branch")/\(req.language.rawValue)/\(req.store.today.iso)"
+    }
 }
 
 struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
@@ -41,8 +43,43 @@ extension Request {
     /// The client address for logs and the login limiter.
     var clientAddress: String { remoteAddress?.ipAddress ?? "?" }
 
+    /// A unit's branch today: its subtree and the units whose line leads into it. Working it
+    /// out walks the whole tree, so it is kept until the data changes.
+    func branch(of unitID: Int, history: OrgHistory, version: String) async throws -> Scope {
+        let today = store.today
+        return try await web.scopes.value("\(unitID)/\(today.iso)", version: version) { .today(of: unitID, in: history, on: today) }
+    }
+
     /// Whether the client wants a page (not JSON).
     var wantsHTML: Bool { !url.path.hasPrefix("/api/") }
+}
+
+/// What a user name and password come to, for the login form and the API alike.
+enum CredentialCheck {
+    case accepted(Account)
+    /// Refused; `locked` when the account is (now) locked.
+    case refused(locked: Bool)
+}
+
+extension Request {
+    /// Checks a user name and password. An unknown name costs the same hashing as a known
+    /// one (timing tells nothing); every failure is audited and counts towards the lock.
+    func checkCredentials(_ username: String, _ password: String) async throws -> CredentialCheck {
+        let accounts = store.accounts
+        guard let (account, hash) = try await accounts.credentials(username: username) else {
+            _ = try? await self.password.async.verify(password, created: web.dummyHash)
+            try await accounts.unknownLogin(username: username, from: clientAddress)
+            return .refused(locked: false)
+        }
+        if accounts.isLocked(account) {
+            try await accounts.loginFailed(account, from: clientAddress)
+            return .refused(locked: true)
+        }
+        guard account.active, try await self.password.async.verify(password, created: hash) else {
+            return .refused(locked: try await accounts.loginFailed(account, from: clientAddress))
+        }
+        return .accepted(account)
+    }
 }
 
 enum Tokens {
@@ -95,11 +132,10 @@ extension CurrentUser {
     static func make(_ account: Account, csrf: String?, sessionHash: String?, _ request: Request) async throws -> CurrentUser {
         let (history, version) = try await request.web.history.snapshot(of: request.store)
         let today = request.store.today
-        // Working out a branch walks the whole tree: kept per unit until the data changes.
         // An account of the province itself (a root of today's tree) sees everything.
-        let scope = try await request.web.scopes.value("\(account.unitID)/\(today.iso)", version: version) {
-            history.tree(on: today).roots.contains(account.unitID) ? .everything : .today(of: account.unitID, in: history, on: today)
-        }
+        let tree = try await request.web.dayTrees.value(today.iso, version: version) { history.tree(on: today) }
+        let scope = tree.roots.contains(account.unitID) ? .everything
+            : try await request.branch(of: account.unitID, history: history, version: version)
         return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history, dataVersion: version)
     }
 }

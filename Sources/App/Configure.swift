@@ -51,7 +51,7 @@ public struct WebServices: Sendable {
     /// Dashboards and trees per scope and language, until the data changes.
     let dashboards = FiguresCache<DashboardBody>()
     let trees = FiguresCache<TreeBody>()
-    /// Branches of the tree per unit and role.
+    /// Branches of the tree per unit.
     let scopes = FiguresCache<Scope>()
     /// Household counts per filter and scope.
     let counts = FiguresCache<Int>()

@@ -64,25 +64,7 @@ public final class ImportJobs: Sendable {
     func check(_ job: ImportJob, store: Store, actor: String, scope: Scope) {
         Task.detached { [self] in
             do {
-                let source = try Spreadsheet.open(path: job.path)
-                let progress: @Sendable (ImportProgress) -> Void = { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } }
-                let result: ImportResult
-                switch job.kind {
-                case .survey:
-                    var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
-                                                  expectedRows: (source as? CSVReader)?.estimatedRowCount(), progress: progress)
-                    importer.scope = scope
-                    importer.dryRun = true
-                    result = try await importer.run(source)
-                case .members:
-                    var importer = MembersImporter(store: store, actor: actor, fileName: job.fileName, progress: progress)
-                    importer.dryRun = true
-                    result = try await importer.run(source)
-                case .units:
-                    var importer = UnitsImporter(store: store, actor: actor, fileName: job.fileName)
-                    importer.dryRun = true
-                    result = try await importer.run(source)
-                }
+                let result = try await perform(job, store: store, actor: actor, scope: scope, dryRun: true)
                 update(job.id) { $0.preview = result; $0.state = .ready }
             } catch {
                 fail(job.id, error, state: .rejected)
@@ -95,24 +77,34 @@ public final class ImportJobs: Sendable {
         update(job.id) { $0.state = .running; $0.rows = 0 }
         Task.detached { [self] in
             do {
-                let source = try Spreadsheet.open(path: job.path)
-                let progress: @Sendable (ImportProgress) -> Void = { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } }
-                let result: ImportResult
-                switch job.kind {
-                case .survey:
-                    var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName, expectedRows: job.preview?.rows, progress: progress)
-                    importer.scope = scope
-                    result = try await importer.run(source)
-                case .members:
-                    result = try await MembersImporter(store: store, actor: actor, fileName: job.fileName, progress: progress).run(source)
-                case .units:
-                    result = try await UnitsImporter(store: store, actor: actor, fileName: job.fileName).run(source)
-                }
+                let result = try await perform(job, store: store, actor: actor, scope: scope, dryRun: false)
                 update(job.id) { $0.result = result; $0.state = .done }
                 try? FileManager.default.removeItem(atPath: job.path)
             } catch {
                 fail(job.id, error, state: .failed)
             }
+        }
+    }
+
+    /// The job's file through its importer, reporting progress into the job.
+    private func perform(_ job: ImportJob, store: Store, actor: String, scope: Scope, dryRun: Bool) async throws -> ImportResult {
+        let source = try Spreadsheet.open(path: job.path)
+        let progress: @Sendable (ImportProgress) -> Void = { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } }
+        switch job.kind {
+        case .survey:
+            var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
+                                          expectedRows: job.preview?.rows ?? (source as? CSVReader)?.estimatedRowCount(), progress: progress)
+            importer.scope = scope
+            importer.dryRun = dryRun
+            return try await importer.run(source)
+        case .members:
+            var importer = MembersImporter(store: store, actor: actor, fileName: job.fileName, progress: progress)
+            importer.dryRun = dryRun
+            return try await importer.run(source)
+        case .units:
+            var importer = UnitsImporter(store: store, actor: actor, fileName: job.fileName)
+            importer.dryRun = dryRun
+            return try await importer.run(source)
         }
     }
 

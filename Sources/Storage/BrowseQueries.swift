@@ -131,8 +131,7 @@ public struct BrowseQueries: Sendable {
             if store.dialect == .sqlite && plain && folded.count >= 3 {
                 names = "SELECT hm.household_id FROM members_fts f CROSS JOIN household_members hm WHERE hm.member_id = f.rowid AND f.name_folded LIKE \(bind: "%" + folded + "%")"
             } else {
-                let pattern = "%" + folded.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                let pattern = "%" + likeLiteral(folded) + "%"
                 names = "SELECT hm.household_id FROM members m2 CROSS JOIN household_members hm WHERE hm.member_id = m2.id AND m2.name_folded LIKE \(bind: pattern) ESCAPE '\\'"
             }
             whereClause.appendInterpolation(" AND h.id IN (" as SQLQueryString)
@@ -223,21 +222,9 @@ public struct BrowseQueries: Sendable {
         return out
     }
 
-    /// Counts per unit of a year in the scope (the units' own reviews), for a tree page.
-    public func countsByUnit(year: Int, scope: Scope) async throws -> [Int: StatusCounts] {
-        try await store.reviews.countsByUnit(year: year, scope: scope)
-    }
 }
 
 extension Scope {
-    /// Appends ` AND column IN (…)` for a limited scope; false when the scope is empty (nothing to see).
-    func append(to query: inout SQLQueryString, column: String) -> Bool {
-        guard let units = unitIDs else { return true }
-        guard !units.isEmpty else { return false }
-        query.appendInterpolation(" AND \(unsafeRaw: column) IN (\(binds: units.sorted()))" as SQLQueryString)
-        return true
-    }
-
     /// What an account of `unitID` sees: the unit's subtree on `day` (today), and every unit
     /// whose line leads into that subtree (predecessors merged, split or dissolved into it),
     /// so an officer also sees the history of the units now theirs.
@@ -264,15 +251,11 @@ extension SQLRow {
     }
 }
 
-/// The union tree's history, read once and kept until the tree changes (a cheap query of
-/// row counts tells), so a request does not reload thousands of units.
+/// The union tree's history, read once and kept until the tree changes (the largest ids
+/// and the store's change counter tell), so a request does not reload thousands of units.
 public final class HistoryCache: Sendable {
     private let cached = NIOLockedValueBox<(key: String, history: OrgHistory)?>(nil)
     public init() {}
-
-    public func history(of store: Store) async throws -> OrgHistory {
-        try await snapshot(of: store).history
-    }
 
     /// The history and a version of the data: it changes whenever the tree changes or an import
     /// commits (reviews are written only by imports), so figures computed from the registry can

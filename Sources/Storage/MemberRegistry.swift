@@ -128,9 +128,7 @@ public struct MemberRegistry: Sendable {
         // into spaces) and escape both in every LIKE pattern, the citizen-ID prefix included.
         let folded = text.split(separator: "_", omittingEmptySubsequences: false).map { TextFolding.foldForSearch($0) }.joined(separator: "_")
         guard !folded.isEmpty else { return [] }
-        func literal(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        }
+        let literal = likeLiteral
         let pattern = "%" + literal(folded) + "%"
         var query: SQLQueryString = """
             SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id FROM members m
@@ -138,10 +136,7 @@ public struct MemberRegistry: Sendable {
             WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
                    OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
             """
-        if let units = scope.unitIDs {
-            if units.isEmpty { return [] }
-            query.appendInterpolation(" AND ms.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
-        }
+        if !scope.append(to: &query, column: "ms.unit_id") { return [] }
         query.appendInterpolation(" ORDER BY m.name_folded, m.id LIMIT \(literal: limit)" as SQLQueryString)
         return try await store.sql.raw(query).all().map {
             MemberHit(id: try $0.int("id"), code: try $0.string("code"), fullName: try $0.string("full_name"),
@@ -165,6 +160,14 @@ public struct Scope: Sendable, Hashable {
     }
 
     public func contains(_ unitID: Int) -> Bool { unitIDs?.contains(unitID) ?? true }
+
+    /// Appends ` AND column IN (…)` for a limited scope; false when the scope is empty (nothing to see).
+    func append(to query: inout SQLQueryString, column: String) -> Bool {
+        guard let units = unitIDs else { return true }
+        guard !units.isEmpty else { return false }
+        query.appendInterpolation(" AND \(unsafeRaw: column) IN (\(binds: units.sorted()))" as SQLQueryString)
+        return true
+    }
 }
 
 extension MemberRecord {

@@ -57,10 +57,7 @@ public struct ReviewQueries: Sendable {
     /// Review counts by the unit each review was counted in.
     public func countsByUnit(year: Int, scope: Scope = .everything) async throws -> [Int: StatusCounts] {
         var query: SQLQueryString = "SELECT unit_id, status, COUNT(*) AS n FROM reviews WHERE year = \(bind: year)"
-        if let units = scope.unitIDs {
-            if units.isEmpty { return [:] }
-            query.appendInterpolation(" AND unit_id IN (\(binds: Array(units)))" as SQLQueryString)
-        }
+        if !scope.append(to: &query, column: "unit_id") { return [:] }
         query.appendInterpolation(" GROUP BY unit_id, status" as SQLQueryString)
         var out: [Int: StatusCounts] = [:]
         for row in try await store.sql.raw(query).all() {
@@ -101,10 +98,7 @@ public struct ReviewQueries: Sendable {
             WHERE r.official_status IS NOT NULL AND r.official_status <> r.status
             """
         if let year { query.appendInterpolation(" AND r.year = \(bind: year)" as SQLQueryString) }
-        if let units = scope.unitIDs {
-            if units.isEmpty { return [] }
-            query.appendInterpolation(" AND r.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
-        }
+        if !scope.append(to: &query, column: "r.unit_id") { return [] }
         query.appendInterpolation(" ORDER BY r.year, h.code" as SQLQueryString)
         return try await store.sql.raw(query).all().map {
             Mismatch(householdCode: try $0.string("code"), year: try $0.int("year"), unitID: try $0.int("unit_id"),
@@ -123,10 +117,7 @@ public struct ReviewQueries: Sendable {
             JOIN members m ON m.id = hm.member_id
             WHERE r.year = \(bind: year) AND r.status IN ('ngheo', 'can_ngheo')
             """
-        if let units = scope.unitIDs {
-            if units.isEmpty { return [] }
-            query.appendInterpolation(" AND r.unit_id IN (\(binds: Array(units)))" as SQLQueryString)
-        }
+        if !scope.append(to: &query, column: "r.unit_id") { return [] }
         query.appendInterpolation(" ORDER BY m.name_folded, m.code" as SQLQueryString)
         let rows = try await store.sql.raw(query).all()
         let householdIDs = Set(try rows.map { try $0.int("household_id") })

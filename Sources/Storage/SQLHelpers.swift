@@ -37,6 +37,11 @@ extension Day {
     }
 }
 
+/// Text matched literally by `LIKE … ESCAPE '\'`: backslash, `%` and `_` escaped.
+func likeLiteral(_ s: String) -> String {
+    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+}
+
 /// Errors of the storage layer, each with a Vietnamese and English message.
 public enum StorageError: Error, Equatable, CustomStringConvertible {
     case unknownUnit(String)

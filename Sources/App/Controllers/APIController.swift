@@ -34,19 +34,10 @@ struct APIController: RouteCollection {
     func createToken(req: Request) async throws -> TokenResponse {
         let body = try req.content.decode(TokenRequest.self)
         guard await req.web.loginLimiter.allow(req.clientAddress) else { throw Abort(.tooManyRequests) }
-        let accounts = req.store.accounts
-        guard let (account, hash) = try await accounts.credentials(username: body.username) else {
-            _ = try? await req.password.async.verify(body.password, created: req.web.dummyHash)
-            try await accounts.unknownLogin(username: body.username, from: req.clientAddress)
-            throw Abort(.unauthorized)
-        }
-        guard account.active, !accounts.isLocked(account), try await req.password.async.verify(body.password, created: hash) else {
-            try await accounts.loginFailed(account, from: req.clientAddress)
-            throw Abort(.unauthorized)
-        }
+        guard case .accepted(let account) = try await req.checkCredentials(body.username, body.password) else { throw Abort(.unauthorized) }
         let token = Tokens.random()
         let lifetime = 30 * 24 * 3600
-        try await accounts.createToken(account, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
+        try await req.store.accounts.createToken(account, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
         return TokenResponse(token: token, expiresInSeconds: lifetime)
     }
 
@@ -85,7 +76,7 @@ struct APIController: RouteCollection {
         var units: Set<Int>?
         if let code = req.query[String.self, at: "unit"] {
             guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
-            units = Scope.today(of: u.id, in: user.history, on: req.store.today).unitIDs
+            units = try await req.branch(of: u.id, history: user.history, version: user.dataVersion).unitIDs
         }
         var status: LivingStandard?
         if let s = req.query[String.self, at: "status"] {

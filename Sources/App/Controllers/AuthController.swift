@@ -65,23 +65,14 @@ struct AuthController: RouteCollection {
         guard await req.web.loginLimiter.allow(req.clientAddress) else {
             return try await renderLogin(req, username: form.username, error: req.t("login.too_many"), status: .tooManyRequests)
         }
-        let accounts = req.store.accounts
-        guard let (account, hash) = try await accounts.credentials(username: form.username) else {
-            // Same work as a real check, so timing does not tell which user names exist.
-            _ = try? await req.password.async.verify(form.password, created: req.web.dummyHash)
-            try await accounts.unknownLogin(username: form.username, from: req.clientAddress)
-            return try await renderLogin(req, username: form.username, error: req.t("login.failed"), status: .unauthorized)
-        }
-        if accounts.isLocked(account) {
-            try await accounts.loginFailed(account, from: req.clientAddress)
-            return try await renderLogin(req, username: form.username, error: req.t("login.locked"), status: .unauthorized)
-        }
-        guard account.active, try await req.password.async.verify(form.password, created: hash) else {
-            let locked = try await accounts.loginFailed(account, from: req.clientAddress)
+        let account: Account
+        switch try await req.checkCredentials(form.username, form.password) {
+        case .accepted(let a): account = a
+        case .refused(let locked):
             return try await renderLogin(req, username: form.username, error: req.t(locked ? "login.locked" : "login.failed"), status: .unauthorized)
         }
         let token = Tokens.random()
-        try await accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
+        try await req.store.accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
                                        lifetime: SessionCookie.lifetime, from: req.clientAddress)
         let response = req.redirect(to: safeNext(form.next ?? "/"), redirectType: .normal)
         response.cookies[SessionCookie.name] = SessionCookie.make(token, secure: req.web.settings.secureCookies)

@@ -43,7 +43,7 @@ struct DashboardController: RouteCollection {
 
     func dashboard(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let key = "\(user.scopeKey)/\(req.language.rawValue)/\(req.store.today.iso)"
+        let key = user.pageKey(req)
         let body = try await req.web.dashboards.value(key, version: user.dataVersion) { try await compute(req, user) }
         return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard", body)
     }

@@ -97,11 +97,11 @@ struct HouseholdController: RouteCollection {
         var units: Set<Int>?
         if !unitCode.isEmpty {
             guard let unit = user.history.unit(code: unitCode), user.scope.contains(unit.id) else { throw Abort(.notFound) }
-            units = Set(Scope.today(of: unit.id, in: user.history, on: req.store.today).unitIDs ?? [])
+            units = try await req.branch(of: unit.id, history: user.history, version: user.dataVersion).unitIDs
         }
         let filter = HouseholdFilter(year: year, status: status, units: units, text: q, mismatchesOnly: mismatchesOnly)
         // The count is kept until the data changes; a page itself walks an index.
-        let countKey = "\(user.scopeKey)|\(year)|\(status?.rawValue ?? "")|\(unitCode)|\(mismatchesOnly)|\(q)"
+        let countKey = "\(user.pageKey(req))|\(year)|\(status?.rawValue ?? "")|\(unitCode)|\(mismatchesOnly)|\(q)"
         let total = try await req.web.counts.value(countKey, version: user.dataVersion) {
             try await req.store.browse.householdCount(filter, scope: user.scope)
         }

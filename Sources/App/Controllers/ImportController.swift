@@ -64,10 +64,13 @@ struct ImportController: RouteCollection {
     }
 
     func forms(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let p = permissions(user)
-        return try await req.page("import", title: req.t("import.title"), active: "import",
-                                  ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: nil))
+        try await renderForms(req, error: nil, status: .ok)
+    }
+
+    private func renderForms(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+        let p = permissions(try req.requireUser())
+        return try await req.page("import", title: req.t("import.title"), active: "import", status: status,
+                                  ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: error))
     }
 
     struct UploadForm: Content {
@@ -80,15 +83,11 @@ struct ImportController: RouteCollection {
         guard allowed(kind, user) else { throw Abort(.forbidden) }
         let form = try req.content.decode(UploadForm.self)
         guard let file = form.file, file.data.readableBytes > 0 else {
-            let p = permissions(user)
-            return try await req.page("import", title: req.t("import.title"), active: "import", status: .badRequest,
-                                      ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: req.t("import.no_file")))
+            return try await renderForms(req, error: req.t("import.no_file"), status: .badRequest)
         }
         let lower = file.filename.lowercased()
         guard lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx") else {
-            let p = permissions(user)
-            return try await req.page("import", title: req.t("import.title"), active: "import", status: .badRequest,
-                                      ImportFormsBody(maySurvey: p.survey, mayMembers: p.members, mayUnits: p.units, error: req.t("import.bad_type", file.filename)))
+            return try await renderForms(req, error: req.t("import.bad_type", file.filename), status: .badRequest)
         }
         let id = Tokens.random()
         let path = req.web.settings.uploadDirectory + "/" + id + (lower.hasSuffix(".xlsx") ? ".xlsx" : ".csv")
@@ -161,8 +160,8 @@ struct ImportController: RouteCollection {
         let root = req.web.settings.rootDirectory + "Examples/"
         let files = ["mau-khao-sat.csv": "mau-khao-sat-trong.csv", "mau-doan-vien.csv": "doan-vien-mau.csv", "mau-don-vi.csv": "don-vi-mau.csv"]
         if name == "mau-khao-sat.xlsx" {
-            let header = try String(contentsOfFile: root + "mau-khao-sat-trong.csv", encoding: .utf8)
-                .split(whereSeparator: \.isNewline).first.map { CSVLine.split(String($0)) } ?? []
+            var header: [String] = []
+            try CSVReader(path: root + "mau-khao-sat-trong.csv").forEachRow { row, cells in if row == 1 { header = cells } }
             let path = NSTemporaryDirectory() + "giamngheo-template-\(Tokens.random()).xlsx"
             let writer = XLSXWriter(path: path, sheetName: "Khảo sát", columnWidths: header.map { _ in 16 }, freezeHeaderRow: true)
             writer.appendRow(header.map { XLSXWriter.Cell.bold($0) })
@@ -181,20 +180,5 @@ struct ImportController: RouteCollection {
         headers.replaceOrAdd(name: .contentType, value: type)
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         return Response(status: .ok, headers: headers, body: .init(data: data))
-    }
-}
-
-/// Splits one CSV header line (quoted cells allowed).
-enum CSVLine {
-    static func split(_ line: String) -> [String] {
-        var cells: [String] = [], cell = "", quoted = false
-        var chars = Array(line.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")))[...]
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" { if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false } } else { cell.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { cells.append(cell); cell = "" } else { cell.append(c) }
-        }
-        cells.append(cell)
-        return cells
     }
 }

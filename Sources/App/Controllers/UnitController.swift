@@ -62,7 +62,7 @@ struct UnitController: RouteCollection {
 
     func tree(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let key = "\(user.scopeKey)/\(req.language.rawValue)/\(req.store.today.iso)"
+        let key = user.pageKey(req)
         let body = try await req.web.trees.value(key, version: user.dataVersion) { try await computeTree(req, user) }
         return try await req.page("units", title: req.t("units.title"), active: "units", body)
     }
@@ -97,7 +97,7 @@ struct UnitController: RouteCollection {
 
     private func render(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
         let user = try req.requireUser()
-        let history = try await req.web.history.history(of: req.store)
+        let history = user.history
         guard let unit = history.unit(code: req.parameters.get("code") ?? ""), user.scope.contains(unit.id) else { throw Abort(.notFound) }
         let lang = req.language
         let today = req.store.today
