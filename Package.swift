@@ -27,7 +27,7 @@ let package = Package(
     targets: [
         .target(
             name: "PovertyCore",
-            resources: [.embedInCode("Resources/standards.json")],
+            resources: [.embedInCode("Resources/standards.json"), .embedInCode("Resources/policies.json"), .embedInCode("Resources/loan-rules.json"), .embedInCode("Resources/support-rules.json")],
             swiftSettings: strict
         ),
         .target(

@@ -7,6 +7,18 @@ extension Store {
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await db.transaction { db in try await body(db as! any SQLDatabase) }
     }
+
+    /// A transaction that writes: on SQLite it takes the write lock with its first statement,
+    /// so a concurrent writer waits for it instead of failing later with a stale snapshot
+    /// (a deferred transaction that reads first cannot become a writer once another has
+    /// committed). PostgreSQL locks rows as it goes.
+    public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let sqlite = dialect == .sqlite
+        return try await transaction { db in
+            if sqlite { try await db.raw("UPDATE units SET id = id WHERE 0 = 1").run() }
+            return try await body(db)
+        }
+    }
 }
 
 extension SQLDatabase {
@@ -54,6 +66,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case badCitizenID(String, String)
     case corrupt(String)
     case invalid(String)
+    /// A unit, household, fund entry or loan outside the caller's branch (pages answer 404).
+    case outOfScope(String)
 
     public var description: String {
         switch self {
@@ -67,6 +81,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case let .badCitizenID(id, why): "số CCCD '\(id)' không hợp lệ: \(why) / invalid citizen ID '\(id)': \(why)"
         case .corrupt(let what): "dữ liệu hỏng / corrupt data: \(what)"
         case .invalid(let what): what
+        case .outOfScope(let what): "'\(what)' không thuộc nhánh của bạn / '\(what)' is not in your branch"
         }
     }
 }

@@ -1,0 +1,334 @@
+import FluentKit
+import Foundation
+import PovertyCore
+import SQLKit
+
+/// A gift campaign to create.
+public struct NewCampaign: Sendable, Hashable {
+    public var kind: CampaignKind
+    public var name: String
+    /// The organising unit, whose fund pays.
+    public var unit: String
+    public var fund: String
+    public var year: Int
+    public var startsOn: Day
+    public var endsOn: Day
+    public var budget: Dong
+    /// nil: the amount the support rules set for the organiser (or its nearest ancestor).
+    public var giftValue: Dong?
+    public var statuses: [LivingStandard]
+
+    public init(kind: CampaignKind, name: String, unit: String, fund: String, year: Int, startsOn: Day, endsOn: Day, budget: Dong,
+                giftValue: Dong? = nil, statuses: [LivingStandard] = [.poor, .nearPoor]) {
+        self.kind = kind; self.name = name; self.unit = unit; self.fund = fund; self.year = year; self.startsOn = startsOn
+        self.endsOn = endsOn; self.budget = budget; self.giftValue = giftValue; self.statuses = statuses
+    }
+}
+
+public struct Campaign: Sendable, Hashable {
+    public let id: Int
+    public let code: String
+    public let kind: CampaignKind
+    public let name: String
+    public let unitID: Int
+    public let fundCode: String
+    public let year: Int
+    public let startsOn: Day
+    public let endsOn: Day
+    public let budget: Dong
+    public let giftValue: Dong
+    public let statuses: [LivingStandard]
+    /// Sum of approved gifts.
+    public let approved: Dong
+    /// Sum of gifts still proposed.
+    public let proposed: Dong
+    public var remaining: Dong { budget - approved }
+}
+
+public enum ProposalState: String, Sendable, Codable, CaseIterable {
+    case proposed, removed, approved, cancelled
+}
+
+/// A household on a campaign's list.
+public struct Proposal: Sendable, Hashable {
+    public let id: Int
+    public let householdCode: String
+    public let primaryName: String
+    public let unitID: Int
+    public let status: LivingStandard?
+    public let deprivationCount: Int
+    public let amount: Dong
+    public let rank: Int
+    public let hardship: Bool
+    public let state: ProposalState
+    public let reason: String
+    public let supportID: Int?
+    public let decidedBy: String?
+}
+
+/// Campaigns (Tháng Công nhân, Tết Sum vầy, the "Vì người nghèo" month, Mái ấm rounds):
+/// proposal lists drawn from the registry in order of need, edited with reasons, approved
+/// by a unit above; an approved gift becomes a support record and a disbursement from the
+/// campaign's fund in the same transaction.
+public struct CampaignDesk: Sendable {
+    public let store: Store
+    public let rules: SupportRules
+
+    public func create(_ c: NewCampaign, scope: Scope, actor: String) async throws -> String {
+        let name = c.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw StorageError.invalid("cần tên đợt / a campaign needs a name") }
+        guard c.startsOn <= c.endsOn else { throw StorageError.invalid("ngày kết thúc trước ngày bắt đầu / the campaign ends before it starts") }
+        guard c.budget >= 0, c.budget <= Money.maximum else { throw StorageError.invalid("ngân sách không hợp lệ / invalid budget") }
+        guard !c.statuses.isEmpty else { throw StorageError.invalid("chọn ít nhất một diện hộ / choose at least one class of household") }
+        let history = try await store.units.history()
+        return try await store.writeTransaction { db in
+            let unitID = try await db.unitID(code: c.unit)
+            try scope.require(unitID, c.unit)
+            let fund = try await db.fund(code: c.fund)
+            guard fund.kind == .support else { throw StorageError.invalid("đợt quà chi từ quỹ hỗ trợ / a campaign pays from a support fund") }
+            let chain = history.ancestry(of: unitID, on: c.startsOn).filter { $0 != unitID }.compactMap { history.units[$0]?.code }
+            let gift = c.giftValue ?? rules.giftAmount(kind: c.kind, unitCodes: [c.unit] + chain)
+            guard gift >= 0, gift <= Money.maximum else { throw StorageError.invalid("mức quà không hợp lệ / invalid gift value") }
+            let row = try await db.raw("""
+                INSERT INTO campaigns (code, kind, name, unit_id, fund_id, year, starts_on, ends_on, budget, gift_value, statuses, state, entered_by, entered_at)
+                VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: c.kind.rawValue), \(bind: name), \(bind: unitID), \(bind: fund.id), \(bind: c.year),
+                        \(bind: c.startsOn.iso), \(bind: c.endsOn.iso), \(bind: c.budget), \(bind: gift),
+                        \(bind: c.statuses.map(\.rawValue).joined(separator: ",")), 'open', \(bind: actor), \(bind: store.now()))
+                RETURNING id
+                """).first()
+            guard let id = try row?.int("id") else { throw StorageError.corrupt("campaigns: no id returned") }
+            let code = "DQ\(c.year)-\(String(format: "%04d", id))"
+            try await db.raw("UPDATE campaigns SET code = \(bind: code) WHERE id = \(bind: id)").run()
+            try await store.audit.record("dot_qua_tao", entity: "campaign", id: id, detail: "\(code) \(name) \(Money.format(c.budget)) đ", actor: actor, on: db)
+            return code
+        }
+    }
+
+    private static let campaignColumns = """
+        c.*, f.code AS fund_code,
+        (SELECT COALESCE(SUM(p.amount), 0) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'approved') AS approved_sum,
+        (SELECT COALESCE(SUM(p.amount), 0) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'proposed') AS proposed_sum
+        FROM campaigns c JOIN funds f ON f.id = c.fund_id
+        """
+
+    /// Every campaign, newest first. A campaign's name and budget are not personal: officers
+    /// below the organiser see it so they can propose their households.
+    public func campaigns() async throws -> [Campaign] {
+        try await store.sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) ORDER BY c.starts_on DESC, c.id DESC").all().map(Campaign.init)
+    }
+
+    public func campaign(_ code: String, db: (any SQLDatabase)? = nil) async throws -> Campaign {
+        guard let row = try await (db ?? store.sql).raw("SELECT \(unsafeRaw: Self.campaignColumns) WHERE c.code = \(bind: code)").first() else {
+            throw StorageError.invalid("không có đợt mã '\(code)' / no campaign with code '\(code)'")
+        }
+        return try Campaign(row)
+    }
+
+    /// Adds to a campaign's list the households of a unit's branch whose latest review (up
+    /// to the campaign's year) is in the campaign's classes, in order of need, skipping those
+    /// already listed and, for Mái ấm, those that had a house within the rules' period.
+    /// Returns how many were added.
+    @discardableResult
+    public func draw(_ code: String, unit unitCode: String, scope: Scope, actor: String) async throws -> Int {
+        let history = try await store.units.history()
+        return try await store.writeTransaction { db in
+            let c = try await campaign(code, db: db)
+            let unitID = try await db.unitID(code: unitCode)
+            try scope.require(unitID, unitCode)
+            let branch = Scope.today(of: unitID, in: history, on: c.startsOn)
+            let units = scope.unitIDs.map { branch.unitIDs!.intersection($0) } ?? branch.unitIDs!
+            guard !units.isEmpty else { return 0 }
+            let year = try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year <= \(bind: c.year)").first()?.optionalInt("y")
+            guard let year else { return 0 }
+            var candidates: [NeedCandidate] = []
+            var unitOf: [Int: Int] = [:]
+            for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
+                let rows = try await db.raw("""
+                    SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
+                    WHERE r.year = \(bind: year) AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
+                      AND NOT EXISTS (SELECT 1 FROM campaign_proposals p WHERE p.campaign_id = \(bind: c.id) AND p.household_id = r.household_id)
+                    """).all()
+                for row in rows {
+                    let id = try row.int("household_id")
+                    unitOf[id] = try row.int("unit_id")
+                    candidates.append(NeedCandidate(householdID: id, status: try row.string("status"), deprivationCount: try row.int("deprivation_count"),
+                                                    perCapitaIncome: try row.int("per_capita_income"), hardship: false))
+                }
+            }
+            if c.kind == .maiAm {
+                var kept: [NeedCandidate] = []
+                for candidate in candidates where try await maiAmAllowed(candidate.householdID, on: c.startsOn, db: db) { kept.append(candidate) }
+                candidates = kept
+            }
+            let base = try await db.raw("SELECT COALESCE(MAX(rank), 0) AS r FROM campaign_proposals WHERE campaign_id = \(bind: c.id)").first()?.int("r") ?? 0
+            for (i, candidate) in Need.order(candidates).enumerated() {
+                try await db.raw("""
+                    INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
+                    VALUES (\(bind: c.id), \(bind: candidate.householdID), \(bind: unitOf[candidate.householdID]!), \(bind: c.giftValue),
+                            \(bind: base + i + 1), 0, 'proposed', 'theo danh sách rà soát \(unsafeRaw: String(year))')
+                    """).run()
+            }
+            try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
+                                         actor: actor, on: db)
+            return candidates.count
+        }
+    }
+
+    private func maiAmAllowed(_ householdID: Int, on day: Day, db: any SQLDatabase) async throws -> Bool {
+        let last = try await db.raw("""
+            SELECT MAX(day) AS d FROM support WHERE household_id = \(bind: householdID) AND policy_code LIKE 'mai_am%' AND cancelled_at IS NULL
+            """).first()?.optionalString("d")
+        return rules.maiAmAllowed(lastMaiAm: try Day(stored: last, column: "support.day"), on: day)
+    }
+
+    /// Adds one household by hand (a hardship such as serious illness, say), with the reason.
+    public func add(_ code: String, household: String, amount: Dong? = nil, reason: String, hardship: Bool = true,
+                    scope: Scope, actor: String) async throws {
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đề xuất / a reason is required") }
+        try await store.writeTransaction { db in
+            let c = try await campaign(code, db: db)
+            let h = try await db.household(code: household)
+            try scope.require(h.unitID, household)
+            guard let unitID = h.unitID else { throw StorageError.outOfScope(household) }
+            if try await db.raw("SELECT id FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() != nil {
+                throw StorageError.invalid("hộ \(household) đã có trong danh sách đợt \(c.code) / household \(household) is already on campaign \(c.code)'s list")
+            }
+            if c.kind == .maiAm, try await !maiAmAllowed(h.id, on: c.startsOn, db: db) {
+                throw StorageError.invalid("""
+                    hộ \(household) đã được hỗ trợ Mái ấm trong \(rules.maiAmRepeatYears) năm qua / \
+                    household \(household) had a Mái ấm house within the last \(rules.maiAmRepeatYears) years
+                    """)
+            }
+            let value = amount ?? c.giftValue
+            guard value >= 0, value <= Money.maximum else { throw StorageError.invalid("số tiền không hợp lệ / invalid amount") }
+            let rank = try await db.raw("SELECT COALESCE(MAX(rank), 0) AS r FROM campaign_proposals WHERE campaign_id = \(bind: c.id)").first()?.int("r") ?? 0
+            try await db.raw("""
+                INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
+                VALUES (\(bind: c.id), \(bind: h.id), \(bind: unitID), \(bind: value), \(bind: rank + 1), \(bind: hardship ? 1 : 0), 'proposed', \(bind: reason))
+                """).run()
+            try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id, detail: "\(c.code): \(reason)", actor: actor, on: db)
+        }
+    }
+
+    /// Takes a household off the list, or changes its amount, with the reason.
+    public func edit(_ code: String, household: String, remove: Bool, amount: Dong? = nil, reason: String, scope: Scope, actor: String) async throws {
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        try await store.writeTransaction { db in
+            let c = try await campaign(code, db: db)
+            let h = try await db.household(code: household)
+            guard let row = try await db.raw("""
+                SELECT id, unit_id, state FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)
+                """).first() else { throw StorageError.invalid("hộ \(household) không có trong danh sách / household \(household) is not on the list") }
+            try scope.require(try row.int("unit_id"), household)
+            guard try row.string("state") == ProposalState.proposed.rawValue else {
+                throw StorageError.invalid("chỉ sửa được hộ đang đề xuất / only proposed households can be changed")
+            }
+            if remove {
+                try await db.raw("UPDATE campaign_proposals SET state = 'removed', reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
+            } else {
+                guard let amount, amount >= 0, amount <= Money.maximum else { throw StorageError.invalid("số tiền không hợp lệ / invalid amount") }
+                try await db.raw("UPDATE campaign_proposals SET amount = \(bind: amount), reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
+            }
+            try await store.audit.record(remove ? "dot_qua_bo_ho" : "dot_qua_sua_muc", entity: "household", id: h.id,
+                                         detail: "\(c.code): \(amount.map { Money.format($0) + " đ " } ?? "")\(reason)", actor: actor, on: db)
+        }
+    }
+
+    /// The list of a campaign in a branch, in rank order.
+    public func proposals(_ code: String, scope: Scope) async throws -> [Proposal] {
+        let c = try await campaign(code)
+        var query: SQLQueryString = """
+            SELECT p.*, h.code AS household_code, COALESCE(m.full_name, '') AS primary_name, r.status, COALESCE(r.deprivation_count, 0) AS dep
+            FROM campaign_proposals p JOIN households h ON h.id = p.household_id LEFT JOIN members m ON m.id = h.primary_member_id
+            LEFT JOIN reviews r ON r.household_id = p.household_id
+                 AND r.year = (SELECT MAX(r2.year) FROM reviews r2 WHERE r2.household_id = p.household_id AND r2.year <= \(bind: c.year))
+            WHERE p.campaign_id = \(bind: c.id)
+            """
+        guard scope.append(to: &query, column: "p.unit_id") else { return [] }
+        query.appendInterpolation(" ORDER BY p.rank" as SQLQueryString)
+        return try await store.sql.raw(query).all().map { row in
+            let state = try row.string("state")
+            guard let s = ProposalState(rawValue: state) else { throw StorageError.corrupt("campaign_proposals.state = \(state)") }
+            return Proposal(id: try row.int("id"), householdCode: try row.string("household_code"), primaryName: try row.string("primary_name"),
+                            unitID: try row.int("unit_id"), status: try row.optionalString("status").flatMap(LivingStandard.init(rawValue:)),
+                            deprivationCount: try row.int("dep"), amount: try row.int("amount"), rank: try row.int("rank"),
+                            hardship: try row.int("hardship") != 0, state: s, reason: try row.string("reason"),
+                            supportID: try row.optionalInt("support_id"), decidedBy: try row.optionalString("decided_by"))
+        }
+    }
+
+    /// Approves the proposed households of a unit's branch. The approver must sit above that
+    /// unit (`approverUnitID` nil: the command line, for the whole province). Each gift
+    /// becomes a support record paid from the campaign's fund at the organiser, all in one
+    /// transaction: if the budget or the fund is short, nothing is approved.
+    @discardableResult
+    public func approve(_ code: String, unit unitCode: String, day: Day, scope: Scope, approverUnitID: Int?, actor: String) async throws -> Int {
+        let history = try await store.units.history()
+        return try await store.writeTransaction { db in
+            let c = try await campaign(code, db: db)
+            let unitID = try await db.unitID(code: unitCode)
+            try scope.require(unitID, unitCode)
+            if let approver = approverUnitID, approver == unitID {
+                throw StorageError.invalid("danh sách do cấp trên phê duyệt / a list is approved by the unit above")
+            }
+            let branch = Scope.today(of: unitID, in: history, on: day)
+            var query: SQLQueryString = """
+                SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id
+                WHERE p.campaign_id = \(bind: c.id) AND p.state = 'proposed'
+                """
+            guard branch.append(to: &query, column: "p.unit_id") else { return 0 }
+            query.appendInterpolation(" ORDER BY p.rank" as SQLQueryString)
+            let rows = try await db.raw(query).all()
+            if let approver = approverUnitID, try rows.contains(where: { try $0.int("unit_id") == approver }) {
+                throw StorageError.invalid("danh sách do cấp trên phê duyệt / a list is approved by the unit above")
+            }
+            let total = try rows.reduce(0) { $0 + (try $1.int("amount")) }
+            guard total <= c.remaining else {
+                throw StorageError.invalid("""
+                    tổng quà \(Money.format(total)) đ vượt ngân sách còn lại \(Money.format(c.remaining)) đ / \
+                    the gifts' \(Money.format(total)) đ exceed the remaining budget of \(Money.format(c.remaining)) đ
+                    """)
+            }
+            let organiser = try await db.unitCode(id: c.unitID)
+            for row in rows {
+                let household = try row.string("code")
+                let householdID = try row.int("household_id")
+                if c.kind == .maiAm, try await !maiAmAllowed(householdID, on: day, db: db) {
+                    throw StorageError.invalid("""
+                        hộ \(household) đã được hỗ trợ Mái ấm trong \(rules.maiAmRepeatYears) năm qua / \
+                        household \(household) had a Mái ấm house within the last \(rules.maiAmRepeatYears) years
+                        """)
+                }
+                let supportID = try await store.support.record(
+                    NewSupport(household: household, policy: c.kind.supportPolicy, day: day, value: try row.int("amount"),
+                               inKind: c.name, source: .fund, unit: organiser, fund: c.fundCode),
+                    campaignID: c.id, scope: .everything, actor: actor, db: db)
+                try await db.raw("""
+                    UPDATE campaign_proposals SET state = 'approved', support_id = \(bind: supportID), decided_by = \(bind: actor), decided_at = \(bind: store.now())
+                    WHERE id = \(bind: try row.int("id"))
+                    """).run()
+            }
+            try await store.audit.record("dot_qua_phe_duyet", entity: "campaign", id: c.id,
+                                         detail: "\(c.code) \(unitCode): \(rows.count) hộ, \(Money.format(total)) đ", actor: actor, on: db)
+            return rows.count
+        }
+    }
+}
+
+extension Campaign {
+    init(_ row: any SQLRow) throws {
+        let kind = try row.string("kind")
+        guard let k = CampaignKind(rawValue: kind) else { throw StorageError.corrupt("campaigns.kind = \(kind)") }
+        self.init(id: try row.int("id"), code: try row.string("code"), kind: k, name: try row.string("name"), unitID: try row.int("unit_id"),
+                  fundCode: try row.string("fund_code"), year: try row.int("year"), startsOn: try row.day("starts_on"), endsOn: try row.day("ends_on"),
+                  budget: try row.int("budget"), giftValue: try row.int("gift_value"),
+                  statuses: try row.string("statuses").split(separator: ",").compactMap { LivingStandard(rawValue: String($0)) },
+                  approved: try row.int("approved_sum"), proposed: try row.int("proposed_sum"))
+    }
+}
+
+extension Store {
+    public var campaigns: CampaignDesk { CampaignDesk(store: self, rules: .bundled) }
+}

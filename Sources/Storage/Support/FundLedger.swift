@@ -1,0 +1,364 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// What an entry of a fund's ledger records. The sign of the stored amount follows the
+/// kind: money in is positive, money out negative; a reversal is the opposite of the entry
+/// it corrects.
+public enum EntryKind: String, Sendable, Codable, CaseIterable {
+    case contribution, allocationIn = "allocation_in", allocationOut = "allocation_out", disbursement
+    case loanOut = "loan_out", loanRepaid = "loan_repaid", reversal
+
+    public var vietnamese: String {
+        switch self {
+        case .contribution: "Đóng góp"
+        case .allocationIn: "Nhận phân bổ"
+        case .allocationOut: "Phân bổ đi"
+        case .disbursement: "Chi"
+        case .loanOut: "Giải ngân cho vay"
+        case .loanRepaid: "Thu hồi nợ gốc"
+        case .reversal: "Bút toán đảo"
+        }
+    }
+}
+
+/// One line of a ledger.
+public struct FundEntry: Sendable, Hashable, Codable {
+    public let id: Int
+    public let fundCode: String
+    public let unitID: Int
+    public let day: Day
+    public let kind: EntryKind
+    /// Signed: positive in, negative out.
+    public let amount: Dong
+    public let contributor: String?
+    public let counterpartUnitID: Int?
+    public let householdCode: String?
+    public let campaignID: Int?
+    public let loanID: Int?
+    public let reversesID: Int?
+    /// For the receiving half of an allocation: the sending half.
+    public let pairedID: Int?
+    /// The reversal that corrected this entry, if any.
+    public let reversedByID: Int?
+    public let note: String
+    public let enteredBy: String
+}
+
+/// The balance of one fund at one unit.
+public struct FundBalance: Sendable, Hashable, Codable {
+    public let fund: FundInfo
+    public let unitID: Int
+    public let balance: Dong
+}
+
+/// Totals of a period by kind, and the balances either side of it.
+public struct PeriodTotals: Sendable, Hashable, Codable {
+    public var opening: Dong = 0
+    public var byKind: [EntryKind: Dong] = [:]
+    public var closing: Dong = 0
+    public var inflow: Dong { byKind.values.filter { $0 > 0 }.reduce(0, +) }
+    public var outflow: Dong { -byKind.values.filter { $0 < 0 }.reduce(0, +) }
+    public func total(_ kind: EntryKind) -> Dong { byKind[kind] ?? 0 }
+}
+
+/// A fund's ledger at a unit over a period.
+public struct FundStatement: Sendable, Hashable {
+    public let fund: FundInfo
+    public let unitID: Int
+    public let from: Day?
+    public let to: Day?
+    public let totals: PeriodTotals
+    public let entries: [FundEntry]
+    /// The balance kept beside the ledger (what a disbursement is checked against).
+    public let storedBalance: Dong
+}
+
+/// One line of the reconciliation report: a fund at a unit over a period, and whether the
+/// balance kept beside the ledger equals the sum of every entry.
+public struct ReconciliationLine: Sendable, Hashable {
+    public let fund: FundInfo
+    public let unitID: Int
+    public let totals: PeriodTotals
+    public let ledgerSum: Dong
+    public let storedBalance: Dong
+    public var agrees: Bool { ledgerSum == storedBalance }
+}
+
+/// The funds' ledgers. Entries are only ever added: a correction is a reversal pointing to
+/// the entry it corrects, and an entry can be reversed once. A balance per fund and unit is
+/// kept in the same transaction as every entry and can never go negative: money goes out
+/// through one conditional UPDATE, so two disbursements racing on the same fund cannot
+/// both take the last đồng (PostgreSQL locks the row and re-checks the condition; SQLite
+/// has one writer at a time). A CHECK constraint backs that up.
+public struct FundLedger: Sendable {
+    public let store: Store
+
+    public func funds() async throws -> [FundInfo] {
+        try await store.sql.raw("SELECT id, code, name_vi, name_en, kind FROM funds ORDER BY id").all().map(FundInfo.init)
+    }
+
+    /// Money given to a fund at a unit (members, businesses, partners, the state).
+    @discardableResult
+    public func contribute(fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, contributor: String,
+                           note: String = "", scope: Scope, actor: String) async throws -> Int {
+        try requirePositive(amount)
+        let contributor = contributor.trimmingCharacters(in: .whitespaces)
+        guard !contributor.isEmpty else { throw StorageError.invalid("cần ghi người/đơn vị đóng góp / the contributor is required") }
+        return try await store.writeTransaction { db in
+            let fund = try await db.fund(code: fundCode)
+            let unitID = try await db.unitID(code: unitCode)
+            try scope.require(unitID, unitCode)
+            return try await post(db, fund: fund, unitID: unitID, day: day, kind: .contribution, amount: amount, contributor: contributor,
+                                  note: note, actor: actor)
+        }
+    }
+
+    /// Money moved from one unit's fund to another's: two entries in one transaction.
+    @discardableResult
+    public func allocate(fund fundCode: String, from fromCode: String, to toCode: String, day: Day, amount: Dong,
+                         note: String = "", scope: Scope, actor: String) async throws -> (out: Int, in: Int) {
+        try requirePositive(amount)
+        guard fromCode != toCode else { throw StorageError.invalid("phân bổ phải giữa hai đơn vị khác nhau / an allocation needs two different units") }
+        return try await store.writeTransaction { db in
+            let fund = try await db.fund(code: fundCode)
+            let from = try await db.unitID(code: fromCode)
+            let to = try await db.unitID(code: toCode)
+            try scope.require(from, fromCode)
+            let out = try await post(db, fund: fund, unitID: from, day: day, kind: .allocationOut, amount: -amount, counterpart: to, note: note, actor: actor)
+            let inID = try await post(db, fund: fund, unitID: to, day: day, kind: .allocationIn, amount: amount, counterpart: from,
+                                      paired: out, note: note, actor: actor)
+            return (out, inID)
+        }
+    }
+
+    /// Money paid out of a support fund to a household or for a campaign. Refused when the
+    /// balance is short.
+    @discardableResult
+    public func disburse(fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, household: String? = nil,
+                         campaignID: Int? = nil, note: String, scope: Scope, actor: String) async throws -> Int {
+        try requirePositive(amount)
+        return try await store.writeTransaction { db in
+            let fund = try await db.fund(code: fundCode)
+            guard fund.kind == .support else {
+                throw StorageError.invalid("vốn Quỹ quốc gia về việc làm chỉ giải ngân qua khoản vay / National Employment Fund capital goes out only as loans")
+            }
+            let unitID = try await db.unitID(code: unitCode)
+            try scope.require(unitID, unitCode)
+            var householdID: Int?
+            if let household, !household.isEmpty { householdID = try await db.household(code: household).id }
+            return try await post(db, fund: fund, unitID: unitID, day: day, kind: .disbursement, amount: -amount,
+                                  householdID: householdID, campaignID: campaignID, note: note, actor: actor)
+        }
+    }
+
+    /// Corrects an entry by adding its opposite. Each entry can be reversed once, a reversal
+    /// cannot itself be reversed, and one half of an allocation takes the other with it.
+    /// Entries made by a loan, a repayment or a support record are corrected there instead.
+    @discardableResult
+    public func reverse(entryID: Int, day: Day, reason: String, scope: Scope, actor: String) async throws -> Int {
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đảo bút toán / a reversal needs a reason") }
+        return try await store.writeTransaction { db in
+            let original = try await entry(entryID, db: db)
+            try scope.require(original.unitID, "#\(entryID)")
+            if original.loanID != nil {
+                throw StorageError.invalid("bút toán của khoản vay được điều chỉnh trên khoản vay / a loan's entries are corrected on the loan")
+            }
+            if try await db.raw("SELECT id FROM support WHERE fund_entry_id = \(bind: entryID)").first() != nil {
+                throw StorageError.invalid("bút toán này thuộc một lần hỗ trợ: hãy huỷ lần hỗ trợ đó / this entry belongs to a support record: cancel that record")
+            }
+            let id = try await reverse(original, day: day, reason: reason, actor: actor, db: db)
+            // An allocation is two entries; reversing either half reverses both.
+            let other: Int? = switch original.kind {
+            case .allocationIn: original.pairedID
+            case .allocationOut: try await db.raw("SELECT id FROM fund_entries WHERE paired_id = \(bind: entryID)").first()?.int("id")
+            default: nil
+            }
+            if let other {
+                _ = try await reverse(try await entry(other, db: db), day: day, reason: reason, actor: actor, db: db)
+            }
+            return id
+        }
+    }
+
+    func reverse(_ original: FundEntry, day: Day, reason: String, actor: String, db: any SQLDatabase) async throws -> Int {
+        guard original.kind != .reversal else { throw StorageError.invalid("không đảo một bút toán đảo / a reversal cannot be reversed") }
+        guard original.reversedByID == nil else {
+            throw StorageError.invalid("bút toán #\(original.id) đã được đảo / entry #\(original.id) has already been reversed")
+        }
+        let fund = try await db.fund(code: original.fundCode)
+        return try await post(db, fund: fund, unitID: original.unitID, day: day, kind: .reversal, amount: -original.amount,
+                              counterpart: original.counterpartUnitID, reverses: original.id, note: reason, actor: actor)
+    }
+
+    /// Adds one entry and moves the balance beside it, in the caller's transaction. Money out
+    /// is taken only if the balance covers it.
+    func post(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, kind: EntryKind, amount: Dong, contributor: String? = nil,
+              counterpart: Int? = nil, householdID: Int? = nil, campaignID: Int? = nil, loanID: Int? = nil, reverses: Int? = nil,
+              paired: Int? = nil, note: String, actor: String) async throws -> Int {
+        if amount < 0 {
+            let taken = try await db.raw("""
+                UPDATE fund_balances SET balance = balance + \(bind: amount)
+                WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) AND balance >= \(bind: -amount)
+                RETURNING balance
+                """).first()
+            if taken == nil {
+                let balance = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)")
+                    .first()?.int("balance") ?? 0
+                let unitCode = try await db.unitCode(id: unitID)
+                throw StorageError.invalid("""
+                    \(fund.nameVi) của \(unitCode) chỉ còn \(Money.format(balance)) đ, không đủ \(Money.format(-amount)) đ / \
+                    \(fund.nameEn) at \(unitCode) holds only \(Money.format(balance)) đ, short of \(Money.format(-amount)) đ
+                    """)
+            }
+        } else {
+            try await db.raw("""
+                INSERT INTO fund_balances (fund_id, unit_id, balance) VALUES (\(bind: fund.id), \(bind: unitID), \(bind: amount))
+                ON CONFLICT (fund_id, unit_id) DO UPDATE SET balance = fund_balances.balance + excluded.balance
+                """).run()
+        }
+        let row = try await db.raw("""
+            INSERT INTO fund_entries (fund_id, unit_id, day, kind, amount, contributor, counterpart_unit_id, household_id, campaign_id,
+                                      loan_id, reverses_id, paired_id, note, entered_by, entered_at)
+            VALUES (\(bind: fund.id), \(bind: unitID), \(bind: day.iso), \(bind: kind.rawValue), \(bind: amount), \(bind: contributor),
+                    \(bind: counterpart), \(bind: householdID), \(bind: campaignID), \(bind: loanID), \(bind: reverses), \(bind: paired), \(bind: note),
+                    \(bind: actor), \(bind: store.now()))
+            RETURNING id
+            """).first()
+        guard let id = try row?.int("id") else { throw StorageError.corrupt("fund_entries: no id returned") }
+        try await store.audit.record("so_quy_\(kind.rawValue)", entity: "fund_entry", id: id,
+                                     detail: "\(fund.code) @\(unitID) \(day.iso) \(Money.format(amount)) đ\(reverses.map { " đảo #\($0)" } ?? "") \(note)",
+                                     actor: actor, on: db)
+        return id
+    }
+
+    private static let entryColumns = """
+        e.id, f.code AS fund_code, e.unit_id, e.day, e.kind, e.amount, e.contributor, e.counterpart_unit_id, h.code AS household_code,
+        e.campaign_id, e.loan_id, e.reverses_id, e.paired_id, (SELECT r.id FROM fund_entries r WHERE r.reverses_id = e.id) AS reversed_by, e.note, e.entered_by
+        FROM fund_entries e JOIN funds f ON f.id = e.fund_id LEFT JOIN households h ON h.id = e.household_id
+        """
+
+    func entry(_ id: Int, db: any SQLDatabase) async throws -> FundEntry {
+        guard let row = try await db.raw("SELECT \(unsafeRaw: Self.entryColumns) WHERE e.id = \(bind: id)").first() else {
+            throw StorageError.invalid("không có bút toán #\(id) / no entry #\(id)")
+        }
+        return try FundEntry(row)
+    }
+
+    /// One entry, if it is in the branch.
+    public func entry(_ id: Int, scope: Scope) async throws -> FundEntry {
+        let e = try await entry(id, db: store.sql)
+        try scope.require(e.unitID, "#\(id)")
+        return e
+    }
+
+    /// Every fund's balance at every unit of the branch that has one.
+    public func balances(scope: Scope) async throws -> [FundBalance] {
+        var query: SQLQueryString = """
+            SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, b.unit_id, b.balance
+            FROM fund_balances b JOIN funds f ON f.id = b.fund_id WHERE 1 = 1
+            """
+        guard scope.append(to: &query, column: "b.unit_id") else { return [] }
+        query.appendInterpolation(" ORDER BY f.id, b.unit_id" as SQLQueryString)
+        return try await store.sql.raw(query).all().map {
+            FundBalance(fund: try FundInfo($0), unitID: try $0.int("unit_id"), balance: try $0.int("balance"))
+        }
+    }
+
+    /// The balance kept for a fund at a unit (0 when it has never had money).
+    public func balance(fund fundCode: String, unit unitCode: String) async throws -> Dong {
+        let db = store.sql
+        let fund = try await db.fund(code: fundCode)
+        let unitID = try await db.unitID(code: unitCode)
+        return try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)").first()?.int("balance") ?? 0
+    }
+
+    /// A fund's ledger at a unit between two days (either open), with the opening and
+    /// closing balances and totals by kind.
+    public func statement(fund fundCode: String, unit unitCode: String, from: Day?, to: Day?, scope: Scope) async throws -> FundStatement {
+        let db = store.sql
+        let fund = try await db.fund(code: fundCode)
+        let unitID = try await db.unitID(code: unitCode)
+        try scope.require(unitID, unitCode)
+        let totals = try await periodTotals(fundID: fund.id, unitID: unitID, from: from, to: to, db: db)
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.entryColumns) WHERE e.fund_id = \(bind: fund.id) AND e.unit_id = \(bind: unitID)"
+        if let from { query.appendInterpolation(" AND e.day >= \(bind: from.iso)" as SQLQueryString) }
+        if let to { query.appendInterpolation(" AND e.day <= \(bind: to.iso)" as SQLQueryString) }
+        query.appendInterpolation(" ORDER BY e.day, e.id" as SQLQueryString)
+        let entries = try await db.raw(query).all().map(FundEntry.init)
+        let stored = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)").first()?.int("balance") ?? 0
+        return FundStatement(fund: fund, unitID: unitID, from: from, to: to, totals: totals, entries: entries, storedBalance: stored)
+    }
+
+    func periodTotals(fundID: Int, unitID: Int, from: Day?, to: Day?, db: any SQLDatabase) async throws -> PeriodTotals {
+        var totals = PeriodTotals()
+        if let from {
+            totals.opening = try await db.raw("""
+                SELECT COALESCE(SUM(amount), 0) AS s FROM fund_entries WHERE fund_id = \(bind: fundID) AND unit_id = \(bind: unitID) AND day < \(bind: from.iso)
+                """).first()?.int("s") ?? 0
+        }
+        var query: SQLQueryString = "SELECT kind, SUM(amount) AS s FROM fund_entries WHERE fund_id = \(bind: fundID) AND unit_id = \(bind: unitID)"
+        if let from { query.appendInterpolation(" AND day >= \(bind: from.iso)" as SQLQueryString) }
+        if let to { query.appendInterpolation(" AND day <= \(bind: to.iso)" as SQLQueryString) }
+        query.appendInterpolation(" GROUP BY kind" as SQLQueryString)
+        for row in try await db.raw(query).all() {
+            let kind = try row.string("kind")
+            guard let k = EntryKind(rawValue: kind) else { throw StorageError.corrupt("fund_entries.kind = \(kind)") }
+            totals.byKind[k] = try row.int("s")
+        }
+        totals.closing = totals.opening + totals.byKind.values.reduce(0, +)
+        return totals
+    }
+
+    /// For every fund and unit of the branch with entries: the period's totals, the sum of
+    /// all its entries and the balance kept beside them. Every line must agree.
+    public func reconciliation(from: Day?, to: Day?, scope: Scope) async throws -> [ReconciliationLine] {
+        let db = store.sql
+        var query: SQLQueryString = """
+            SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, e.unit_id, SUM(e.amount) AS ledger_sum,
+                   COALESCE(MAX(b.balance), 0) AS stored
+            FROM fund_entries e JOIN funds f ON f.id = e.fund_id
+            LEFT JOIN fund_balances b ON b.fund_id = e.fund_id AND b.unit_id = e.unit_id WHERE 1 = 1
+            """
+        guard scope.append(to: &query, column: "e.unit_id") else { return [] }
+        query.appendInterpolation(" GROUP BY f.id, f.code, f.name_vi, f.name_en, f.kind, e.unit_id ORDER BY f.id, e.unit_id" as SQLQueryString)
+        var lines: [ReconciliationLine] = []
+        for row in try await db.raw(query).all() {
+            let fund = try FundInfo(row)
+            let unitID = try row.int("unit_id")
+            lines.append(ReconciliationLine(fund: fund, unitID: unitID,
+                                            totals: try await periodTotals(fundID: fund.id, unitID: unitID, from: from, to: to, db: db),
+                                            ledgerSum: try row.int("ledger_sum"), storedBalance: try row.int("stored")))
+        }
+        // A balance with no entries behind it is a difference too.
+        var orphans: SQLQueryString = """
+            SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, b.unit_id, b.balance FROM fund_balances b JOIN funds f ON f.id = b.fund_id
+            WHERE NOT EXISTS (SELECT 1 FROM fund_entries e WHERE e.fund_id = b.fund_id AND e.unit_id = b.unit_id)
+            """
+        if scope.append(to: &orphans, column: "b.unit_id") {
+            for row in try await db.raw(orphans).all() {
+                lines.append(ReconciliationLine(fund: try FundInfo(row), unitID: try row.int("unit_id"), totals: PeriodTotals(),
+                                                ledgerSum: 0, storedBalance: try row.int("balance")))
+            }
+        }
+        return lines
+    }
+}
+
+extension FundEntry {
+    init(_ row: any SQLRow) throws {
+        let kind = try row.string("kind")
+        guard let k = EntryKind(rawValue: kind) else { throw StorageError.corrupt("fund_entries.kind = \(kind)") }
+        self.init(id: try row.int("id"), fundCode: try row.string("fund_code"), unitID: try row.int("unit_id"), day: try row.day("day"),
+                  kind: k, amount: try row.int("amount"), contributor: try row.optionalString("contributor"),
+                  counterpartUnitID: try row.optionalInt("counterpart_unit_id"), householdCode: try row.optionalString("household_code"),
+                  campaignID: try row.optionalInt("campaign_id"), loanID: try row.optionalInt("loan_id"),
+                  reversesID: try row.optionalInt("reverses_id"), pairedID: try row.optionalInt("paired_id"), reversedByID: try row.optionalInt("reversed_by"),
+                  note: try row.string("note"), enteredBy: try row.string("entered_by"))
+    }
+}
+
+extension Store {
+    public var funds: FundLedger { FundLedger(store: self) }
+}

@@ -1,0 +1,427 @@
+import FluentKit
+import Foundation
+import PovertyCore
+import SQLKit
+
+/// Where a National Employment Fund loan stands.
+public enum LoanState: String, Sendable, Codable, CaseIterable {
+    case applied, approved, rejected, disbursed, repaid, writtenOff = "written_off"
+
+    public var vietnamese: String {
+        switch self {
+        case .applied: "Đã nộp hồ sơ"
+        case .approved: "Đã phê duyệt"
+        case .rejected: "Không phê duyệt"
+        case .disbursed: "Đang vay"
+        case .repaid: "Đã trả hết"
+        case .writtenOff: "Đã xoá nợ"
+        }
+    }
+}
+
+/// A loan application as an officer enters it.
+public struct LoanApplication: Sendable, Hashable {
+    public var member: String
+    public var household: String?
+    /// The unit that manages the loan (its share of the fund's capital lends it).
+    public var unit: String
+    public var purpose: String
+    public var workers: Int
+    public var jobsPlanned: Int
+    public var amount: Dong
+    public var termMonths: Int
+    public var everyMonths: Int
+    public var appliedOn: Day
+
+    public init(member: String, household: String? = nil, unit: String, purpose: String, workers: Int = 1, jobsPlanned: Int,
+                amount: Dong, termMonths: Int, everyMonths: Int = 3, appliedOn: Day) {
+        self.member = member; self.household = household; self.unit = unit; self.purpose = purpose; self.workers = workers
+        self.jobsPlanned = jobsPlanned; self.amount = amount; self.termMonths = termMonths; self.everyMonths = everyMonths; self.appliedOn = appliedOn
+    }
+}
+
+/// A loan refused by the rules in force on its application day; the message lists every reason.
+public struct LoanRefused: Error, Sendable, CustomStringConvertible {
+    public let reasons: [LoanIneligibility]
+    public var description: String {
+        let vi = reasons.map { String($0.description.split(separator: "/").first ?? "").trimmingCharacters(in: .whitespaces) }
+        let en = reasons.map { $0.description.components(separatedBy: " / ").last ?? "" }
+        return "không đủ điều kiện vay: \(vi.joined(separator: "; ")) / not eligible: \(en.joined(separator: "; "))"
+    }
+}
+
+/// One loan with its schedule, repayments and extensions.
+public struct LoanFile: Sendable, Hashable {
+    public struct Payment: Sendable, Hashable {
+        public let id: Int
+        public let day: Day
+        public let amount: Dong
+        public let enteredBy: String
+    }
+    public struct Extension: Sendable, Hashable {
+        public let granted: Day
+        public let months: Int
+        public let reason: String
+    }
+    public let id: Int
+    public let code: String
+    public let memberCode: String
+    public let memberName: String
+    public let householdCode: String?
+    public let unitID: Int
+    public let purpose: String
+    public let workers: Int
+    public let jobsPlanned: Int
+    public let jobsCreated: Int?
+    public let amount: Dong
+    public let termMonths: Int
+    public let everyMonths: Int
+    public let appliedOn: Day
+    public let state: LoanState
+    public let decidedOn: Day?
+    public let decidedBy: String?
+    public let decisionNote: String?
+    public let disbursedOn: Day?
+    public let closedOn: Day?
+    public let writtenOff: Dong
+    public let payments: [Payment]
+    public let extensions: [Extension]
+
+    /// The repayment schedule (empty until the money is out).
+    public var schedule: [Instalment] {
+        guard let disbursedOn else { return [] }
+        return LoanSchedule.make(amount: amount, disbursed: disbursedOn, termMonths: termMonths, everyMonths: everyMonths,
+                                 extensions: extensions.map { LoanExtension(granted: $0.granted, months: $0.months) })
+    }
+
+    /// What is owed, due and overdue on a day.
+    public func position(on day: Day) -> LoanPosition {
+        LoanPosition.position(amount: disbursedOn == nil ? 0 : amount, schedule: schedule,
+                              repayments: payments.map { Repayment(day: $0.day, amount: $0.amount) }, on: day)
+    }
+
+    public var repaid: Dong { payments.reduce(0) { $0 + $1.amount } }
+    public var outstanding: Dong { state == .disbursed ? amount - repaid : 0 }
+}
+
+/// A loan in a list, with its position on the day asked.
+public struct LoanLine: Sendable, Hashable {
+    public let file: LoanFile
+    public let position: LoanPosition
+}
+
+/// The loans of a branch aged on a day.
+public struct AgeingReport: Sendable, Hashable {
+    public struct Bucket: Sendable, Hashable {
+        public let bucket: AgeingBucket
+        public var loans = 0
+        public var overdue: Dong = 0
+        public var outstanding: Dong = 0
+    }
+    public let day: Day
+    public var activeLoans = 0
+    public var outstanding: Dong = 0
+    public var current = 0
+    public var buckets: [Bucket] = AgeingBucket.allCases.map { Bucket(bucket: $0) }
+    public var jobsPlanned = 0
+    public var jobsCreated = 0
+    public var writtenOff: Dong = 0
+}
+
+/// National Employment Fund loans managed by the union: application, eligibility by the
+/// dated rules (`LoanRules`), approval, disbursement out of the managing unit's capital,
+/// repayments back into it (lent again), extensions, write-off and jobs created.
+public struct LoanBook: Sendable {
+    public let store: Store
+    public let rules: LoanRules
+
+    static let fundCode = "nef"
+
+    /// Files an application after checking it against the rules of its day; returns the loan's code.
+    public func apply(_ a: LoanApplication, scope: Scope, actor: String) async throws -> String {
+        try await store.writeTransaction { db in
+            let unitID = try await db.unitID(code: a.unit)
+            try scope.require(unitID, a.unit)
+            let member = try await db.member(code: a.member)
+            var householdID: Int?
+            if let code = a.household, !code.isEmpty {
+                let h = try await db.household(code: code)
+                try scope.require(h.unitID, code)
+                householdID = h.id
+            }
+            guard a.everyMonths >= 1, a.everyMonths <= 12 else {
+                throw StorageError.invalid("kỳ trả nợ phải từ 1 đến 12 tháng / repayments must fall every 1 to 12 months")
+            }
+            guard a.jobsPlanned >= 0 else { throw StorageError.invalid("số việc làm không hợp lệ / invalid number of jobs") }
+            try await check(a.amount, term: a.termMonths, purpose: a.purpose, workers: a.workers, memberID: member.id, on: a.appliedOn, db: db)
+            let row = try await db.raw("""
+                INSERT INTO loans (code, member_id, household_id, unit_id, purpose, workers, jobs_planned, amount, term_months, every_months,
+                                   applied_on, state, entered_by, entered_at)
+                VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: member.id), \(bind: householdID), \(bind: unitID), \(bind: a.purpose),
+                        \(bind: a.workers), \(bind: a.jobsPlanned), \(bind: a.amount), \(bind: a.termMonths), \(bind: a.everyMonths),
+                        \(bind: a.appliedOn.iso), 'applied', \(bind: actor), \(bind: store.now()))
+                RETURNING id
+                """).first()
+            guard let id = try row?.int("id") else { throw StorageError.corrupt("loans: no id returned") }
+            let code = "VV\(a.appliedOn.year)-\(String(format: "%05d", id))"
+            try await db.raw("UPDATE loans SET code = \(bind: code) WHERE id = \(bind: id)").run()
+            try await store.audit.record("vay_nop_ho_so", entity: "loan", id: id,
+                                         detail: "\(code) \(a.member) \(Money.format(a.amount)) đ \(a.termMonths) tháng, \(a.purpose)", actor: actor, on: db)
+            return code
+        }
+    }
+
+    /// The rules of `day`: good standing (a member of a unit that day), purpose, amount per
+    /// worker and term.
+    private func check(_ amount: Dong, term: Int, purpose: String, workers: Int, memberID: Int, on day: Day, db: any SQLDatabase) async throws {
+        let standing = try await store.members.unit(ofMember: memberID, on: day, db: db) != nil
+        let request = LoanRequest(amount: amount, termMonths: term, purpose: purpose, appliedOn: day, workers: max(1, workers),
+                                  memberInGoodStanding: standing)
+        let reasons = rules.check(request)
+        if !reasons.isEmpty { throw LoanRefused(reasons: reasons) }
+    }
+
+    /// Approves an application: the rules again, and the managing unit's capital must cover it.
+    public func approve(_ code: String, on day: Day, note: String = "", scope: Scope, actor: String) async throws {
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.state == .applied else { throw badState(loan, "phê duyệt / approve") }
+            let member = try await db.member(code: loan.memberCode)
+            try await check(loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, memberID: member.id,
+                            on: loan.appliedOn, db: db)
+            let pool = try await poolBalance(unitID: loan.unitID, db: db)
+            guard pool >= loan.amount else {
+                throw StorageError.invalid("""
+                    nguồn vốn của đơn vị chỉ còn \(Money.format(pool)) đ, không đủ cho khoản vay \(Money.format(loan.amount)) đ / \
+                    the unit's capital holds only \(Money.format(pool)) đ, less than the loan's \(Money.format(loan.amount)) đ
+                    """)
+            }
+            try await decide(loan, state: .approved, on: day, note: note, actor: actor, db: db)
+        }
+    }
+
+    public func reject(_ code: String, on day: Day, note: String, scope: Scope, actor: String) async throws {
+        guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.state == .applied || loan.state == .approved else { throw badState(loan, "từ chối / reject") }
+            try await decide(loan, state: .rejected, on: day, note: note, actor: actor, db: db)
+        }
+    }
+
+    private func decide(_ loan: LoanFile, state: LoanState, on day: Day, note: String, actor: String, db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor), decision_note = \(bind: note)
+            WHERE id = \(bind: loan.id)
+            """).run()
+        try await store.audit.record(state == .approved ? "vay_phe_duyet" : "vay_tu_choi", entity: "loan", id: loan.id,
+                                     detail: "\(loan.code) \(day.iso) \(note)", actor: actor, on: db)
+    }
+
+    /// Pays an approved loan out of the managing unit's capital (refused if it is short).
+    public func disburse(_ code: String, on day: Day, scope: Scope, actor: String) async throws {
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.state == .approved else { throw badState(loan, "giải ngân / disburse") }
+            guard day >= loan.appliedOn else { throw StorageError.invalid("ngày giải ngân trước ngày nộp hồ sơ / disbursed before applying") }
+            let fund = try await db.fund(code: Self.fundCode)
+            let householdID = try await loan.householdCode.asyncMap { try await db.household(code: $0).id }
+            _ = try await store.funds.post(db, fund: fund, unitID: loan.unitID, day: day, kind: .loanOut, amount: -loan.amount,
+                                           householdID: householdID, loanID: loan.id, note: "giải ngân \(loan.code)", actor: actor)
+            try await db.raw("UPDATE loans SET state = 'disbursed', disbursed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
+            try await store.audit.record("vay_giai_ngan", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(loan.amount)) đ",
+                                         actor: actor, on: db)
+        }
+    }
+
+    /// A repayment of principal: it goes back into the managing unit's capital, to be lent
+    /// again. The last one closes the loan.
+    public func repay(_ code: String, on day: Day, amount: Dong, scope: Scope, actor: String) async throws {
+        try requirePositive(amount)
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "thu nợ / repay") }
+            guard day >= disbursed else { throw StorageError.invalid("ngày trả trước ngày giải ngân / repaid before the money was lent") }
+            guard amount <= loan.outstanding else {
+                throw StorageError.invalid("""
+                    số trả \(Money.format(amount)) đ vượt dư nợ \(Money.format(loan.outstanding)) đ / \
+                    \(Money.format(amount)) đ is more than the \(Money.format(loan.outstanding)) đ owed
+                    """)
+            }
+            let fund = try await db.fund(code: Self.fundCode)
+            let entry = try await store.funds.post(db, fund: fund, unitID: loan.unitID, day: day, kind: .loanRepaid, amount: amount,
+                                                   loanID: loan.id, note: "thu nợ \(loan.code)", actor: actor)
+            try await db.raw("""
+                INSERT INTO loan_repayments (loan_id, day, amount, fund_entry_id, entered_by, entered_at)
+                VALUES (\(bind: loan.id), \(bind: day.iso), \(bind: amount), \(bind: entry), \(bind: actor), \(bind: store.now()))
+                """).run()
+            if amount == loan.outstanding {
+                try await db.raw("UPDATE loans SET state = 'repaid', closed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
+            }
+            try await store.audit.record("vay_tra_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(amount)) đ",
+                                         actor: actor, on: db)
+        }
+    }
+
+    /// Moves every instalment due on or after `granted` later by `months`.
+    public func extend(_ code: String, granted: Day, months: Int, reason: String, scope: Scope, actor: String) async throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.state == .disbursed else { throw badState(loan, "gia hạn / extend") }
+            // An extension may at most double the term; the longest term is the rule's of the application day.
+            let most = min(loan.termMonths - loan.extensions.reduce(0) { $0 + $1.months }, rules.rule(on: loan.appliedOn)?.maxTermMonths ?? 0)
+            guard months >= 1, months <= most else {
+                throw StorageError.invalid("gia hạn từ 1 đến \(max(most, 0)) tháng / an extension is 1 to \(max(most, 0)) months")
+            }
+            try await db.raw("""
+                INSERT INTO loan_extensions (loan_id, granted, months, reason, entered_by, entered_at)
+                VALUES (\(bind: loan.id), \(bind: granted.iso), \(bind: months), \(bind: reason), \(bind: actor), \(bind: store.now()))
+                """).run()
+            try await store.audit.record("vay_gia_han", entity: "loan", id: loan.id, detail: "\(loan.code) \(granted.iso) +\(months) tháng: \(reason)",
+                                         actor: actor, on: db)
+        }
+    }
+
+    /// Writes off what is still owed (the capital does not come back).
+    public func writeOff(_ code: String, on day: Day, reason: String, scope: Scope, actor: String) async throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.state == .disbursed else { throw badState(loan, "xoá nợ / write off") }
+            try await db.raw("""
+                UPDATE loans SET state = 'written_off', closed_on = \(bind: day.iso), written_off = \(bind: loan.outstanding),
+                       decision_note = \(bind: reason) WHERE id = \(bind: loan.id)
+                """).run()
+            try await store.audit.record("vay_xoa_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(Money.format(loan.outstanding)) đ: \(reason)",
+                                         actor: actor, on: db)
+        }
+    }
+
+    /// Jobs the loan actually created (checked after disbursement).
+    public func recordJobs(_ code: String, created: Int, scope: Scope, actor: String) async throws {
+        guard created >= 0 else { throw StorageError.invalid("số việc làm không hợp lệ / invalid number of jobs") }
+        try await store.writeTransaction { db in
+            let loan = try await file(code, db: db)
+            try scope.require(loan.unitID, code)
+            guard loan.disbursedOn != nil else { throw badState(loan, "ghi việc làm / record jobs") }
+            try await db.raw("UPDATE loans SET jobs_created = \(bind: created) WHERE id = \(bind: loan.id)").run()
+            try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", actor: actor, on: db)
+        }
+    }
+
+    private func badState(_ loan: LoanFile, _ action: String) -> StorageError {
+        let parts = action.components(separatedBy: " / ")
+        return .invalid("không thể \(parts[0]) khoản vay \(loan.code) ở trạng thái '\(loan.state.vietnamese)' / cannot \(parts.last ?? "") loan \(loan.code) while \(loan.state.rawValue)")
+    }
+
+    /// The capital the unit holds now.
+    func poolBalance(unitID: Int, db: any SQLDatabase) async throws -> Dong {
+        try await db.raw("""
+            SELECT b.balance FROM fund_balances b JOIN funds f ON f.id = b.fund_id WHERE f.code = \(bind: Self.fundCode) AND b.unit_id = \(bind: unitID)
+            """).first()?.int("balance") ?? 0
+    }
+
+    /// One loan, if in the branch.
+    public func file(_ code: String, scope: Scope) async throws -> LoanFile {
+        let loan = try await file(code, db: store.sql)
+        try scope.require(loan.unitID, code)
+        return loan
+    }
+
+    func file(_ code: String, db: any SQLDatabase) async throws -> LoanFile {
+        guard let file = try await files(where: "l.code = \(bind: code)", db: db).first else {
+            throw StorageError.invalid("không có khoản vay mã '\(code)' / no loan with code '\(code)'")
+        }
+        return file
+    }
+
+    /// The loans of a branch (optionally of one household or in one state), newest first.
+    public func loans(scope: Scope, household: String? = nil, state: LoanState? = nil) async throws -> [LoanFile] {
+        var filter: SQLQueryString = "1 = 1"
+        guard scope.append(to: &filter, column: "l.unit_id") else { return [] }
+        if let household { filter.appendInterpolation(" AND h.code = \(bind: household)" as SQLQueryString) }
+        if let state { filter.appendInterpolation(" AND l.state = \(bind: state.rawValue)" as SQLQueryString) }
+        return try await files(where: filter, db: store.sql)
+    }
+
+    private func files(where filter: SQLQueryString, db: any SQLDatabase) async throws -> [LoanFile] {
+        var query: SQLQueryString = """
+            SELECT l.*, m.code AS member_code, m.full_name, h.code AS household_code
+            FROM loans l JOIN members m ON m.id = l.member_id LEFT JOIN households h ON h.id = l.household_id WHERE
+            """
+        query.appendInterpolation(" " as SQLQueryString)
+        query.appendInterpolation(filter)
+        query.appendInterpolation(" ORDER BY l.applied_on DESC, l.id DESC" as SQLQueryString)
+        let rows = try await db.raw(query).all()
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.int("id") }
+        var payments: [Int: [LoanFile.Payment]] = [:]
+        var extensions: [Int: [LoanFile.Extension]] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for row in try await db.raw("SELECT id, loan_id, day, amount, entered_by FROM loan_repayments WHERE loan_id IN (\(binds: chunk)) ORDER BY day, id").all() {
+                payments[try row.int("loan_id"), default: []].append(.init(id: try row.int("id"), day: try row.day("day"), amount: try row.int("amount"),
+                                                                         enteredBy: try row.string("entered_by")))
+            }
+            for row in try await db.raw("SELECT loan_id, granted, months, reason FROM loan_extensions WHERE loan_id IN (\(binds: chunk)) ORDER BY granted, id").all() {
+                extensions[try row.int("loan_id"), default: []].append(.init(granted: try row.day("granted"), months: try row.int("months"),
+                                                                           reason: try row.string("reason")))
+            }
+        }
+        return try rows.map { row in
+            let id = try row.int("id")
+            let state = try row.string("state")
+            guard let s = LoanState(rawValue: state) else { throw StorageError.corrupt("loans.state = \(state)") }
+            return LoanFile(id: id, code: try row.string("code"), memberCode: try row.string("member_code"), memberName: try row.string("full_name"),
+                            householdCode: try row.optionalString("household_code"), unitID: try row.int("unit_id"), purpose: try row.string("purpose"),
+                            workers: try row.int("workers"), jobsPlanned: try row.int("jobs_planned"), jobsCreated: try row.optionalInt("jobs_created"),
+                            amount: try row.int("amount"), termMonths: try row.int("term_months"), everyMonths: try row.int("every_months"),
+                            appliedOn: try row.day("applied_on"), state: s, decidedOn: try row.optionalDay("decided_on"),
+                            decidedBy: try row.optionalString("decided_by"), decisionNote: try row.optionalString("decision_note"),
+                            disbursedOn: try row.optionalDay("disbursed_on"), closedOn: try row.optionalDay("closed_on"),
+                            writtenOff: try row.int("written_off"), payments: payments[id] ?? [], extensions: extensions[id] ?? [])
+        }
+    }
+
+    /// Loans of the branch that are out, aged on `day` (1–30, 31–90, 91–180, over 180 days overdue).
+    public func ageing(scope: Scope, on day: Day) async throws -> (report: AgeingReport, lines: [LoanLine]) {
+        var report = AgeingReport(day: day)
+        var lines: [LoanLine] = []
+        for loan in try await loans(scope: scope) {
+            report.jobsPlanned += loan.disbursedOn == nil ? 0 : loan.jobsPlanned
+            report.jobsCreated += loan.jobsCreated ?? 0
+            report.writtenOff += loan.writtenOff
+            guard loan.state == .disbursed else { continue }
+            let p = loan.position(on: day)
+            lines.append(LoanLine(file: loan, position: p))
+            report.activeLoans += 1
+            report.outstanding += loan.outstanding
+            if let bucket = p.bucket, let i = report.buckets.firstIndex(where: { $0.bucket == bucket }) {
+                report.buckets[i].loans += 1
+                report.buckets[i].overdue += p.overdue
+                report.buckets[i].outstanding += loan.outstanding
+            } else {
+                report.current += 1
+            }
+        }
+        lines.sort { ($0.position.daysOverdue, $0.file.code) > ($1.position.daysOverdue, $1.file.code) }
+        return (report, lines)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
+
+extension Store {
+    public var loans: LoanBook { LoanBook(store: self, rules: .bundled) }
+}

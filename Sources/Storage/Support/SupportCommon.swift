@@ -1,0 +1,97 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// What a fund is for: support for households, or the union's share of the National
+/// Employment Fund's capital, lent to members.
+public enum FundKind: String, Sendable, Codable, CaseIterable {
+    case support, nef
+
+    /// The funds the federation keeps (the plan's tasks 2.3 and 2.4), stored by the migration.
+    static let bundledFunds: [FundInfo] = [
+        FundInfo(id: 0, code: "mai_am", nameVi: "Quỹ Mái ấm Công đoàn", nameEn: "Union Warm Home Fund", kind: .support),
+        FundInfo(id: 0, code: "tro_von", nameVi: "Quỹ trợ vốn Công đoàn", nameEn: "Union micro-capital fund", kind: .support),
+        FundInfo(id: 0, code: "xa_hoi", nameVi: "Quỹ Xã hội Công đoàn (quà Tết, Tháng Công nhân, trợ cấp khó khăn)",
+                 nameEn: "Union social fund (Tết and Workers' Month gifts, hardship allowances)", kind: .support),
+        FundInfo(id: 0, code: "vi_nguoi_ngheo", nameVi: "Ủng hộ Quỹ \"Vì người nghèo\"", nameEn: "Contributions to the \"For the Poor\" Fund", kind: .support),
+        FundInfo(id: 0, code: "den_on_dap_nghia", nameVi: "Ủng hộ Quỹ \"Đền ơn đáp nghĩa – An sinh xã hội\"",
+                 nameEn: "Contributions to the \"Gratitude – Social Security\" Fund", kind: .support),
+        FundInfo(id: 0, code: "nef", nameVi: "Nguồn vốn Quỹ quốc gia về việc làm do Công đoàn quản lý",
+                 nameEn: "National Employment Fund capital managed by the union", kind: .nef),
+    ]
+}
+
+public struct FundInfo: Sendable, Hashable, Codable {
+    public let id: Int
+    public let code: String
+    public let nameVi: String
+    public let nameEn: String
+    public let kind: FundKind
+}
+
+/// A household as the support tables see it: its id and the unit and class of its latest review.
+struct HouseholdRef: Sendable {
+    let id: Int
+    let code: String
+    let unitID: Int?
+    let year: Int?
+    let status: LivingStandard?
+}
+
+extension SQLDatabase {
+    func unitID(code: String) async throws -> Int {
+        guard let row = try await raw("SELECT id FROM units WHERE code = \(bind: code)").first() else { throw StorageError.unknownUnit(code) }
+        return try row.int("id")
+    }
+
+    func unitCode(id: Int) async throws -> String {
+        guard let row = try await raw("SELECT code FROM units WHERE id = \(bind: id)").first() else { throw StorageError.corrupt("units.id = \(id)") }
+        return try row.string("code")
+    }
+
+    func household(code: String) async throws -> HouseholdRef {
+        guard let row = try await raw("""
+            SELECT h.id, h.code, r.unit_id, r.year, r.status FROM households h
+            LEFT JOIN reviews r ON r.household_id = h.id
+            WHERE h.code = \(bind: code) ORDER BY r.year DESC LIMIT 1
+            """).first() else { throw StorageError.invalid("không có hộ mã '\(code)' / no household with code '\(code)'") }
+        return HouseholdRef(id: try row.int("id"), code: try row.string("code"), unitID: try row.optionalInt("unit_id"),
+                            year: try row.optionalInt("year"), status: try row.optionalString("status").flatMap(LivingStandard.init(rawValue:)))
+    }
+
+    func fund(code: String) async throws -> FundInfo {
+        guard let row = try await raw("SELECT id, code, name_vi, name_en, kind FROM funds WHERE code = \(bind: code)").first() else {
+            throw StorageError.invalid("không có quỹ mã '\(code)' / no fund with code '\(code)'")
+        }
+        return try FundInfo(row)
+    }
+
+    func member(code: String) async throws -> (id: Int, name: String) {
+        guard let row = try await raw("SELECT id, full_name FROM members WHERE code = \(bind: code) OR citizen_id = \(bind: code)").first() else {
+            throw StorageError.unknownMember(code)
+        }
+        return (try row.int("id"), try row.string("full_name"))
+    }
+}
+
+extension FundInfo {
+    init(_ row: any SQLRow) throws {
+        let kind = try row.string("kind")
+        guard let k = FundKind(rawValue: kind) else { throw StorageError.corrupt("funds.kind = \(kind)") }
+        self.init(id: try row.int("id"), code: try row.string("code"), nameVi: try row.string("name_vi"), nameEn: try row.string("name_en"), kind: k)
+    }
+}
+
+extension Scope {
+    /// Refuses work on a unit outside the branch.
+    func require(_ unitID: Int?, _ what: String) throws {
+        guard let unitID, contains(unitID) else { throw StorageError.outOfScope(what) }
+    }
+}
+
+/// Positive whole đồng, at most `Money.maximum`.
+func requirePositive(_ amount: Dong, _ what: String = "số tiền / amount") throws {
+    guard amount > 0, amount <= Money.maximum else {
+        throw StorageError.invalid("\(what) phải là số đồng dương / \(what) must be a positive number of đồng")
+    }
+}

@@ -1,0 +1,268 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// Where the money or goods of a support came from.
+public enum SupportSource: String, Sendable, Codable, CaseIterable {
+    /// One of the union's funds: the support takes money out of it.
+    case fund
+    /// A business, charity or other partner.
+    case partner
+    /// A state programme (the Social Policy Bank, the commune, the health-insurance fund…).
+    case state
+}
+
+/// What a household received.
+public struct SupportRecord: Sendable, Hashable, Codable {
+    public let id: Int
+    public let householdCode: String
+    public let policyCode: String
+    public let day: Day
+    public let value: Dong
+    public let inKind: String
+    public let source: SupportSource
+    public let sourceName: String
+    public let unitID: Int
+    public let fundEntryID: Int?
+    public let campaignID: Int?
+    public let cancelReason: String?
+    public let enteredBy: String
+    public var cancelled: Bool { cancelReason != nil }
+}
+
+/// A support to record. `fund` names the fund when `source` is `.fund`.
+public struct NewSupport: Sendable, Hashable {
+    public var household: String
+    public var policy: String
+    public var day: Day
+    public var value: Dong
+    public var inKind: String
+    public var source: SupportSource
+    public var sourceName: String
+    public var unit: String
+    public var fund: String?
+
+    public init(household: String, policy: String, day: Day, value: Dong, inKind: String = "", source: SupportSource,
+                sourceName: String = "", unit: String, fund: String? = nil) {
+        self.household = household; self.policy = policy; self.day = day; self.value = value; self.inKind = inKind
+        self.source = source; self.sourceName = sourceName; self.unit = unit; self.fund = fund
+    }
+}
+
+/// A poor (or near-poor) household of a review year and what it still lacks.
+public struct CoverageLine: Sendable, Hashable {
+    public let householdCode: String
+    public let primaryName: String
+    public let unitID: Int
+    public let status: LivingStandard
+    public let coverage: HouseholdCoverage
+}
+
+/// The plan's "100%" figure for a branch and a year, per unit, with the worklist of gaps.
+public struct CoverageReport: Sendable, Hashable {
+    public struct UnitLine: Sendable, Hashable {
+        public let unitID: Int
+        public var households = 0
+        public var complete = 0
+        public var share: Ratio { Ratio(complete, households) }
+    }
+    public let year: Int?
+    public let includesNearPoor: Bool
+    public let units: [UnitLine]
+    public let households: Int
+    public let complete: Int
+    /// Households with a gap, newest review first (at most `limit`).
+    public let gaps: [CoverageLine]
+    public let gapCount: Int
+    public var share: Ratio { Ratio(complete, households) }
+}
+
+/// Support records and the coverage of poor households' needs.
+public struct SupportRegistry: Sendable {
+    public let store: Store
+
+    /// The policy catalogue and the indicator → policy mapping as stored.
+    public func catalogue(on db: (any SQLDatabase)? = nil) async throws -> PolicyCatalogue {
+        let db = db ?? store.sql
+        let policies = try await db.raw("SELECT code, name_vi, name_en, kind FROM policies ORDER BY position").all().map { row in
+            let kind = try row.string("kind")
+            guard let k = PolicyKind(rawValue: kind) else { throw StorageError.corrupt("policies.kind = \(kind)") }
+            return Policy(code: try row.string("code"), nameVi: try row.string("name_vi"), nameEn: try row.string("name_en"), kind: k)
+        }
+        var addresses: [String: [String]] = [:]
+        let order = Dictionary(uniqueKeysWithValues: policies.enumerated().map { ($0.element.code, $0.offset) })
+        for row in try await db.raw("SELECT indicator, policy_code FROM policy_indicators").all() {
+            addresses[try row.string("indicator"), default: []].append(try row.string("policy_code"))
+        }
+        for key in addresses.keys { addresses[key]!.sort { order[$0, default: .max] < order[$1, default: .max] } }
+        return try PolicyCatalogue(policies: policies, addresses: addresses)
+    }
+
+    /// Records a support; one from a fund takes the money out of that fund at the giving
+    /// unit in the same transaction (refused if the fund is short).
+    @discardableResult
+    public func record(_ s: NewSupport, scope: Scope, actor: String) async throws -> Int {
+        try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: scope, actor: actor, db: db) }
+    }
+
+    func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: String, db: any SQLDatabase) async throws -> Int {
+        guard s.value >= 0, s.value <= Money.maximum else { throw StorageError.invalid("giá trị hỗ trợ không hợp lệ / invalid support value") }
+        let inKind = s.inKind.trimmingCharacters(in: .whitespaces)
+        guard s.value > 0 || !inKind.isEmpty else {
+            throw StorageError.invalid("cần ghi số tiền hoặc hiện vật / a support needs an amount or a description of the goods")
+        }
+        guard try await db.raw("SELECT code FROM policies WHERE code = \(bind: s.policy)").first() != nil else {
+            throw StorageError.invalid("không có chính sách mã '\(s.policy)' / no policy with code '\(s.policy)'")
+        }
+        let household = try await db.household(code: s.household)
+        try scope.require(household.unitID, s.household)
+        let unitID = try await db.unitID(code: s.unit)
+        try scope.require(unitID, s.unit)
+        var entryID: Int?
+        var sourceName = s.sourceName.trimmingCharacters(in: .whitespaces)
+        if s.source == .fund {
+            guard let code = s.fund, !code.isEmpty else { throw StorageError.invalid("cần chọn quỹ chi / choose the fund that pays") }
+            guard s.value > 0 else { throw StorageError.invalid("hỗ trợ từ quỹ cần số tiền / a support paid by a fund needs an amount") }
+            let fund = try await db.fund(code: code)
+            guard fund.kind == .support else {
+                throw StorageError.invalid("vốn Quỹ quốc gia về việc làm chỉ giải ngân qua khoản vay / National Employment Fund capital goes out only as loans")
+            }
+            if sourceName.isEmpty { sourceName = fund.nameVi }
+            entryID = try await store.funds.post(db, fund: fund, unitID: unitID, day: s.day, kind: .disbursement, amount: -s.value,
+                                                 householdID: household.id, campaignID: campaignID,
+                                                 note: "hỗ trợ \(s.policy) hộ \(household.code)", actor: actor)
+        } else if sourceName.isEmpty {
+            throw StorageError.invalid("cần ghi nguồn hỗ trợ / name the source of the support")
+        }
+        let row = try await db.raw("""
+            INSERT INTO support (household_id, policy_code, day, year, value, in_kind, source_kind, source_name, unit_id, fund_entry_id,
+                                 campaign_id, entered_by, entered_at)
+            VALUES (\(bind: household.id), \(bind: s.policy), \(bind: s.day.iso), \(bind: s.day.year), \(bind: s.value), \(bind: inKind),
+                    \(bind: s.source.rawValue), \(bind: sourceName), \(bind: unitID), \(bind: entryID), \(bind: campaignID),
+                    \(bind: actor), \(bind: store.now()))
+            RETURNING id
+            """).first()
+        guard let id = try row?.int("id") else { throw StorageError.corrupt("support: no id returned") }
+        try await store.audit.record("ho_tro", entity: "household", id: household.id,
+                                     detail: "#\(id) \(s.policy) \(s.day.iso) \(Money.format(s.value)) đ \(inKind) (\(s.source.rawValue): \(sourceName))",
+                                     actor: actor, on: db)
+        return id
+    }
+
+    /// Cancels a support recorded by mistake; money taken from a fund goes back by a reversal.
+    public func cancel(_ id: Int, reason: String, on day: Day, scope: Scope, actor: String) async throws {
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do huỷ / a cancellation needs a reason") }
+        try await store.writeTransaction { db in
+            guard let row = try await db.raw("""
+                SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id FROM support WHERE id = \(bind: id)
+                """).first() else { throw StorageError.invalid("không có lần hỗ trợ #\(id) / no support #\(id)") }
+            try scope.require(try row.int("unit_id"), "#\(id)")
+            guard try row.optionalString("cancelled_at") == nil else { throw StorageError.invalid("lần hỗ trợ #\(id) đã huỷ / support #\(id) is already cancelled") }
+            if let entryID = try row.optionalInt("fund_entry_id") {
+                let entry = try await store.funds.entry(entryID, db: db)
+                _ = try await store.funds.reverse(entry, day: day, reason: "huỷ hỗ trợ #\(id): \(reason)", actor: actor, db: db)
+            }
+            try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: id)").run()
+            if try row.optionalInt("campaign_id") != nil {
+                try await db.raw("UPDATE campaign_proposals SET state = 'cancelled', reason = \(bind: reason) WHERE support_id = \(bind: id)").run()
+            }
+            try await store.audit.record("huy_ho_tro", entity: "household", id: try row.int("household_id"), detail: "#\(id): \(reason)", actor: actor, on: db)
+        }
+    }
+
+    /// A household's support, newest first.
+    public func records(household code: String, scope: Scope) async throws -> [SupportRecord] {
+        let db = store.sql
+        let household = try await db.household(code: code)
+        try scope.require(household.unitID, code)
+        return try await db.raw("""
+            SELECT s.*, h.code AS household_code FROM support s JOIN households h ON h.id = s.household_id
+            WHERE s.household_id = \(bind: household.id) ORDER BY s.day DESC, s.id DESC
+            """).all().map(SupportRecord.init)
+    }
+
+    /// Coverage of the poor (and, if asked, near-poor) households of a review year in a
+    /// branch: what each lacks, and per unit the share with every need addressed. The year
+    /// defaults to the branch's latest review year; support counts if given that year.
+    public func coverage(year: Int? = nil, includeNearPoor: Bool = false, scope: Scope, limit: Int = 200) async throws -> CoverageReport {
+        let db = store.sql
+        var chosen = year
+        if chosen == nil { chosen = try await store.browse.latestYear(scope: scope) }
+        guard let year = chosen else {
+            return CoverageReport(year: nil, includesNearPoor: includeNearPoor, units: [], households: 0, complete: 0, gaps: [], gapCount: 0)
+        }
+        let catalogue = try await catalogue(on: db)
+        let indicators = StandardCatalog.builtIn.indicators
+        let statuses = includeNearPoor ? [LivingStandard.poor.rawValue, LivingStandard.nearPoor.rawValue] : [LivingStandard.poor.rawValue]
+        var query: SQLQueryString = """
+            SELECT r.household_id, h.code, r.unit_id, r.status, r.deprivations, r.id AS review_id, COALESCE(m.full_name, '') AS primary_name
+            FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id
+            WHERE r.year = \(bind: year) AND r.status IN (\(binds: statuses))
+            """
+        var received: SQLQueryString = """
+            SELECT s.household_id, s.policy_code FROM support s JOIN reviews r ON r.household_id = s.household_id AND r.year = \(bind: year)
+            WHERE s.year = \(bind: year) AND s.cancelled_at IS NULL AND r.status IN (\(binds: statuses))
+            """
+        guard scope.append(to: &query, column: "r.unit_id"), scope.append(to: &received, column: "r.unit_id") else {
+            return CoverageReport(year: year, includesNearPoor: includeNearPoor, units: [], households: 0, complete: 0, gaps: [], gapCount: 0)
+        }
+        var receivedBy: [Int: Set<String>] = [:]
+        for row in try await db.raw(received).all() { receivedBy[try row.int("household_id"), default: []].insert(try row.string("policy_code")) }
+        var units: [Int: CoverageReport.UnitLine] = [:]
+        var gaps: [(reviewID: Int, line: CoverageLine)] = []
+        var total = 0, complete = 0
+        for row in try await db.raw(query).all() {
+            let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
+            let deprived = indicators.filter { mask & (1 << UInt64($0.index)) != 0 }.map(\.code)
+            let householdID = try row.int("household_id")
+            let cover = HouseholdCoverage.of(deprived: deprived, received: receivedBy[householdID] ?? [], catalogue: catalogue)
+            let unitID = try row.int("unit_id")
+            units[unitID, default: .init(unitID: unitID)].households += 1
+            total += 1
+            if cover.isComplete {
+                units[unitID]!.complete += 1
+                complete += 1
+            } else {
+                let status = try row.string("status")
+                gaps.append((try row.int("review_id"), CoverageLine(householdCode: try row.string("code"), primaryName: try row.string("primary_name"),
+                                                                    unitID: unitID, status: LivingStandard(rawValue: status) ?? .poor, coverage: cover)))
+            }
+        }
+        gaps.sort { $0.reviewID > $1.reviewID }
+        return CoverageReport(year: year, includesNearPoor: includeNearPoor, units: units.values.sorted { $0.unitID < $1.unitID },
+                              households: total, complete: complete, gaps: gaps.prefix(limit).map(\.line), gapCount: gaps.count)
+    }
+
+    /// One household's coverage in its latest review year (nil when that review is not poor or near-poor).
+    public func coverage(household code: String, scope: Scope) async throws -> HouseholdCoverage? {
+        let db = store.sql
+        let household = try await db.household(code: code)
+        try scope.require(household.unitID, code)
+        guard let year = household.year, let status = household.status, status == .poor || status == .nearPoor,
+              let row = try await db.raw("SELECT deprivations FROM reviews WHERE household_id = \(bind: household.id) AND year = \(bind: year)").first()
+        else { return nil }
+        let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
+        let deprived = StandardCatalog.builtIn.indicators.filter { mask & (1 << UInt64($0.index)) != 0 }.map(\.code)
+        let received = try await db.raw("""
+            SELECT policy_code FROM support WHERE household_id = \(bind: household.id) AND year = \(bind: year) AND cancelled_at IS NULL
+            """).all().map { try $0.string("policy_code") }
+        return HouseholdCoverage.of(deprived: deprived, received: Set(received), catalogue: try await catalogue(on: db))
+    }
+}
+
+extension SupportRecord {
+    init(_ row: any SQLRow) throws {
+        let source = try row.string("source_kind")
+        guard let s = SupportSource(rawValue: source) else { throw StorageError.corrupt("support.source_kind = \(source)") }
+        self.init(id: try row.int("id"), householdCode: try row.string("household_code"), policyCode: try row.string("policy_code"),
+                  day: try row.day("day"), value: try row.int("value"), inKind: try row.string("in_kind"), source: s,
+                  sourceName: try row.string("source_name"), unitID: try row.int("unit_id"), fundEntryID: try row.optionalInt("fund_entry_id"),
+                  campaignID: try row.optionalInt("campaign_id"), cancelReason: try row.optionalString("cancel_reason"),
+                  enteredBy: try row.string("entered_by"))
+    }
+}
+
+extension Store {
+    public var support: SupportRegistry { SupportRegistry(store: self) }
+}
