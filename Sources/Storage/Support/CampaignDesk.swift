@@ -106,8 +106,8 @@ public struct CampaignDesk: Sendable {
 
     private static let campaignColumns = """
         c.*, f.code AS fund_code,
-        (SELECT COALESCE(SUM(p.amount), 0) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'approved') AS approved_sum,
-        (SELECT COALESCE(SUM(p.amount), 0) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'proposed') AS proposed_sum
+        (SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'approved') AS approved_sum,
+        (SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'proposed') AS proposed_sum
         FROM campaigns c JOIN funds f ON f.id = c.fund_id
         """
 
@@ -259,8 +259,9 @@ public struct CampaignDesk: Sendable {
         }
     }
 
-    /// Approves the proposed households of a unit's branch. The approver must sit above that
-    /// unit (`approverUnitID` nil: the command line, for the whole province). Each gift
+    /// Approves the proposed households of a unit's branch. The approver must sit above every
+    /// proposing unit: a unit never approves its own households (`approverUnitID` nil: the
+    /// command line, for the whole province). Each gift
     /// becomes a support record paid from the campaign's fund at the organiser, all in one
     /// transaction: if the budget or the fund is short, nothing is approved.
     @discardableResult
@@ -270,9 +271,6 @@ public struct CampaignDesk: Sendable {
             let c = try await campaign(code, db: db)
             let unitID = try await db.unitID(code: unitCode)
             try scope.require(unitID, unitCode)
-            if let approver = approverUnitID, approver == unitID {
-                throw StorageError.invalid("danh sách do cấp trên phê duyệt / a list is approved by the unit above")
-            }
             let branch = Scope.today(of: unitID, in: history, on: day)
             var query: SQLQueryString = """
                 SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id

@@ -295,10 +295,10 @@ public struct FundLedger: Sendable {
         var totals = PeriodTotals()
         if let from {
             totals.opening = try await db.raw("""
-                SELECT COALESCE(SUM(amount), 0) AS s FROM fund_entries WHERE fund_id = \(bind: fundID) AND unit_id = \(bind: unitID) AND day < \(bind: from.iso)
+                SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS s FROM fund_entries WHERE fund_id = \(bind: fundID) AND unit_id = \(bind: unitID) AND day < \(bind: from.iso)
                 """).first()?.int("s") ?? 0
         }
-        var query: SQLQueryString = "SELECT kind, SUM(amount) AS s FROM fund_entries WHERE fund_id = \(bind: fundID) AND unit_id = \(bind: unitID)"
+        var query: SQLQueryString = "SELECT kind, CAST(SUM(amount) AS BIGINT) AS s FROM fund_entries WHERE fund_id = \(bind: fundID) AND unit_id = \(bind: unitID)"
         if let from { query.appendInterpolation(" AND day >= \(bind: from.iso)" as SQLQueryString) }
         if let to { query.appendInterpolation(" AND day <= \(bind: to.iso)" as SQLQueryString) }
         query.appendInterpolation(" GROUP BY kind" as SQLQueryString)
@@ -316,7 +316,7 @@ public struct FundLedger: Sendable {
     public func reconciliation(from: Day?, to: Day?, scope: Scope) async throws -> [ReconciliationLine] {
         let db = store.sql
         var query: SQLQueryString = """
-            SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, e.unit_id, SUM(e.amount) AS ledger_sum,
+            SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, e.unit_id, CAST(SUM(e.amount) AS BIGINT) AS ledger_sum,
                    COALESCE(MAX(b.balance), 0) AS stored
             FROM fund_entries e JOIN funds f ON f.id = e.fund_id
             LEFT JOIN fund_balances b ON b.fund_id = e.fund_id AND b.unit_id = e.unit_id WHERE 1 = 1

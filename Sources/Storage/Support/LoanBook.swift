@@ -232,6 +232,16 @@ public struct LoanBook: Sendable {
             _ = try await store.funds.post(db, fund: fund, unitID: loan.unitID, day: day, kind: .loanOut, amount: -loan.amount,
                                            householdID: householdID, loanID: loan.id, note: "giải ngân \(loan.code)", actor: actor)
             try await db.raw("UPDATE loans SET state = 'disbursed', disbursed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
+            // The household's support record (it addresses the employment deprivation); the
+            // money's entry is the loan's, so cancelling the record does not touch the ledger.
+            if let householdID {
+                try await db.raw("""
+                    INSERT INTO support (household_id, policy_code, day, year, value, in_kind, source_kind, source_name, unit_id,
+                                         entered_by, entered_at)
+                    VALUES (\(bind: householdID), 'vay_quy_viec_lam', \(bind: day.iso), \(bind: day.year), \(bind: loan.amount), '',
+                            'state', \(bind: "Quỹ quốc gia về việc làm – khoản vay \(loan.code)"), \(bind: loan.unitID), \(bind: actor), \(bind: store.now()))
+                    """).run()
+            }
             try await store.audit.record("vay_giai_ngan", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(loan.amount)) đ",
                                          actor: actor, on: db)
         }
