@@ -7,7 +7,10 @@ import Testing
 /// Migrations both ways (house style item 8), and where the configuration comes from.
 @Suite struct MigrationTests {
     static let tables = ["units", "unit_versions", "unit_successions", "members", "memberships", "households",
-                         "household_members", "imports", "reviews", "audit_log", "users", "sessions", "api_tokens"]
+                         "household_members", "imports", "reviews", "audit_log", "users", "sessions", "api_tokens",
+                         "fund_balances", "fund_entries", "support", "loans", "loan_repayments", "loan_extensions", "campaigns", "campaign_proposals"]
+    /// Catalogues the migrations fill.
+    static let seeded = ["policies", "policy_indicators", "funds"]
 
     @Test(arguments: TestDatabase.available)
     func migrateRevertAllMigrateAgain(db: TestDatabase) async throws {
@@ -25,17 +28,32 @@ import Testing
             let account = try #require(try await store.accounts.credentials(username: "admin")).account
             try await store.accounts.openSession(account, tokenHash: "s", csrfToken: "c", lifetime: 60, from: "test")
             try await store.accounts.createToken(account, tokenHash: "t", name: "test", lifetime: 60)
-            for table in Self.tables { #expect(try await store.count(table) > 0, "\(table) has rows") }
+            // Support, funds, a loan with a repayment and an extension, a campaign with an approved gift.
+            try await store.funds.contribute(fund: "nef", unit: "T", day: day(2021, 1, 1), amount: 90_000_000, contributor: "NHCSXH", scope: .everything, actor: "test")
+            try await store.funds.contribute(fund: "xa_hoi", unit: "T", day: day(2021, 1, 1), amount: 9_000_000, contributor: "đoàn viên", scope: .everything, actor: "test")
+            let loan = try await store.loans.apply(LoanApplication(member: "DV-01", household: "HO-01", unit: "T", purpose: "chan_nuoi", jobsPlanned: 1,
+                                                                   amount: 30_000_000, termMonths: 24, appliedOn: day(2021, 3, 1)), scope: .everything, actor: "test")
+            try await store.loans.approve(loan, on: day(2021, 3, 2), scope: .everything, actor: "test")
+            try await store.loans.disburse(loan, on: day(2021, 3, 3), scope: .everything, actor: "test")
+            try await store.loans.repay(loan, on: day(2021, 6, 3), amount: 1_000_000, scope: .everything, actor: "test")
+            try await store.loans.extend(loan, granted: day(2021, 7, 1), months: 3, reason: "lũ", scope: .everything, actor: "test")
+            let tet = try await store.campaigns.create(NewCampaign(kind: .tet, name: "Tết 2022", unit: "T", fund: "xa_hoi", year: 2021,
+                                                                   startsOn: day(2022, 1, 10), endsOn: day(2022, 1, 30), budget: 5_000_000),
+                                                       scope: .everything, actor: "test")
+            try await store.campaigns.draw(tet, unit: "T", scope: .everything, actor: "test")
+            try await store.campaigns.approve(tet, unit: "T", day: day(2022, 1, 20), scope: .everything, approverUnitID: nil, actor: "test")
+            for table in Self.tables + Self.seeded { #expect(try await store.count(table) > 0, "\(table) has rows") }
 
             try await store.revertAll()
-            for table in Self.tables {
+            for table in Self.tables + Self.seeded {
                 await #expect(throws: (any Error).self, "\(table) is gone") {
                     _ = try await store.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").all()
                 }
             }
 
-            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts"])
+            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support"])
             for table in Self.tables { #expect(try await store.count(table) == 0, "\(table) is empty") }
+            for table in Self.seeded { #expect(try await store.count(table) > 0, "\(table) is filled") }
             #expect(try await store.migrate() == [])
 
             // The schema works again, constraints included.
