@@ -388,4 +388,23 @@ import Testing
             try await Self.reconciles(store)
         }
     }
+
+    /// The demo province carries support, funds, loans and two campaigns, consistently.
+    @Test(arguments: TestDatabase.available)
+    func demoProvinceHasSomethingOnEveryPage(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            _ = try await DemoProvince(households: 500).build(into: store)
+            try await Self.reconciles(store)
+            let coverage = try await store.support.coverage(scope: .everything)
+            #expect(coverage.complete > 0 && coverage.gapCount > 0)
+            let states = Set(try await store.loans.loans(scope: .everything).map(\.state))
+            #expect(states.isSuperset(of: [.applied, .approved, .rejected, .disbursed, .repaid]))
+            let (ageing, _) = try await store.loans.ageing(scope: .everything, on: Day(year: DemoProvince.lastYear, month: 11, day: 30)!)
+            #expect(ageing.activeLoans > 0 && ageing.buckets.contains { $0.loans > 0 })
+            let campaigns = try await store.campaigns.campaigns()
+            #expect(campaigns.count == 2)
+            for c in campaigns { #expect(try await !store.campaigns.proposals(c.code, scope: .everything).isEmpty) }
+            #expect(campaigns.contains { $0.approved > 0 })
+        }
+    }
 }

@@ -59,6 +59,9 @@ public struct DemoProvince: Sendable {
                                           progress: forward(progress, "vợ/chồng / spouses")).run(couples)
         }
 
+        progress?("Quỹ, hỗ trợ, khoản vay và đợt quà / funds, support, loans and campaigns")
+        try await DemoSupport(store: store, seed: seed, actor: actor).build()
+
         let summary = try await DemoSummary.read(from: store, seed: seed, seconds: Date().timeIntervalSince(started))
         progress?("Xong sau \(Int(summary.seconds.rounded())) giây / done")
         return summary
