@@ -49,7 +49,9 @@ struct TranslateTag: LeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let key = ctx.parameters.first?.string else { throw LeafError(.unknownError("#t(key) needs a key")) }
         let lang = (ctx.data["lang"]?.string).flatMap { Language(rawValue: $0) } ?? .vi
-        return .string(catalogue.text(key, lang))
+        // Further parameters fill {0}, {1}…: #t("loans.every_n", body.every).
+        let args = ctx.parameters.dropFirst().map { $0.string ?? "" }
+        return .string(catalogue.text(key, lang, args))
     }
 }
 

@@ -60,8 +60,47 @@ struct HouseholdBody: Encodable {
     let code: String
     let place: String
     let area: String
+    struct Support: Encodable {
+        let id: Int
+        let day: String
+        let policy: String
+        let value: String
+        let inKind: String
+        let source: String
+        let unit: String
+        let cancelled: Bool
+        let cancelReason: String
+        let mayCancel: Bool
+    }
+    struct Need: Encodable {
+        let indicator: String
+        let addressed: Bool
+        let by: String
+    }
+    struct Loan: Encodable {
+        let code: String
+        let member: String
+        let amount: String
+        let state: String
+        let outstanding: String
+    }
     let members: [Member]
     let reviews: [Review]
+    let support: [Support]
+    let hasSupport: Bool
+    let showsSupport: Bool
+    let coverage: [Need]
+    let hasCoverage: Bool
+    let coverageComplete: Bool
+    let loans: [Loan]
+    let hasLoans: Bool
+    let mayRecord: Bool
+    let policies: [Option]
+    let sources: [Option]
+    let funds: [Option]
+    let units: [Option]
+    let today: String
+    let error: String?
 }
 
 struct MemberSearchBody: Encodable {
@@ -147,14 +186,33 @@ struct HouseholdController: RouteCollection {
     }
 
     func show(req: Request) async throws -> Response {
+        try await render(req, code: req.parameters.get("code") ?? "", error: nil)
+    }
+
+    /// The household's file: members, reviews, what it received, what it still lacks and
+    /// its loans; `error` is a refused support form.
+    func render(_ req: Request, code: String, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let lang = req.language
-        let code = req.parameters.get("code") ?? ""
         // Another branch's household is "not found": its existence is not disclosed.
         guard let file = try await req.store.reviews.household(code: code, scope: user.scope) else { throw Abort(.notFound) }
-        try await req.store.audit.record("xem", entity: "household", id: file.id, detail: "\(file.code) (web)", actor: user.account.username,
-                                         on: req.store.sql)
+        if error == nil {
+            try await req.store.audit.record("xem", entity: "household", id: file.id, detail: "\(file.code) (web)", actor: user.account.username,
+                                             on: req.store.sql)
+        }
         let catalog = StandardCatalog.builtIn
+        let policies = try await req.store.support.catalogue()
+        // Support and loans are kept by the unit of the latest review: a household another
+        // branch now holds shows its reviews here, not its support.
+        var current: [SupportRecord]?
+        var coverage: HouseholdCoverage?
+        do {
+            current = try await req.store.support.records(household: file.code, scope: user.scope)
+            coverage = try await req.store.support.coverage(household: file.code, scope: user.scope)
+        } catch StorageError.outOfScope {}
+        let loans = current == nil ? [] : try await req.store.loans.loans(scope: user.scope, household: file.code)
+        let funds = try await req.store.funds.funds().filter { $0.kind == .support }
+        let latestUnit = file.reviews.last.flatMap { user.history.units[$0.unitID]?.code }
         let body = HouseholdBody(
             code: file.code, place: [file.commune, file.province].compactMap { $0 }.joined(separator: ", "),
             area: file.area.map { lang == .vi ? $0.vietnamese : $0.english } ?? "",
@@ -166,8 +224,38 @@ struct HouseholdController: RouteCollection {
                     deprivations: catalog.indicators.filter { r.deprivations & (1 << UInt64($0.index)) != 0 }.map { lang == .vi ? $0.vi : $0.en },
                     hasDeprivations: r.deprivations != 0,
                     reason: r.reason, official: r.official.map { Format.status($0, req.web.catalogue, lang) } ?? "", mismatch: r.official != nil && r.official != r.status)
-            })
-        return try await req.page("household", title: req.t("household.title", file.code), active: "households", body)
+            },
+            support: (current ?? []).map { s in
+                HouseholdBody.Support(id: s.id, day: s.day.vietnamese, policy: req.policyName(s.policyCode, policies), value: Format.money(s.value, lang),
+                                      inKind: s.inKind, source: req.t("support.source." + s.source.rawValue) + (s.sourceName.isEmpty ? "" : ": " + s.sourceName),
+                                      unit: req.unitLabel(s.unitID, user), cancelled: s.cancelled, cancelReason: s.cancelReason ?? "",
+                                      mayCancel: !s.cancelled && s.campaignID == nil && user.account.role.mayChangeData && !s.policyCode.hasPrefix("vay_quy"))
+            },
+            hasSupport: !(current ?? []).isEmpty,
+            showsSupport: current != nil,
+            coverage: coverage.map { c in
+                c.lines.map { l in
+                    HouseholdBody.Need(indicator: req.indicatorName(l.indicator), addressed: l.isAddressed,
+                                       by: (l.isAddressed ? l.received : l.addressedBy).map { req.policyName($0, policies) }.joined(separator: ", "))
+                }
+            } ?? [],
+            hasCoverage: coverage != nil && !(coverage?.lines.isEmpty ?? true),
+            coverageComplete: coverage?.isComplete ?? false,
+            loans: loans.map { f in
+                HouseholdBody.Loan(code: f.code, member: f.memberName, amount: Format.money(f.amount, lang), state: req.t("loan.state." + f.state.rawValue),
+                                   outstanding: Format.money(f.outstanding, lang))
+            },
+            hasLoans: !loans.isEmpty,
+            mayRecord: current != nil && user.account.role.mayChangeData,
+            policies: policies.policies.filter { $0.code != "vay_quy_viec_lam" }.map {
+                Option(value: $0.code, label: lang == .vi ? $0.nameVi : $0.nameEn, selected: false)
+            },
+            sources: SupportSource.allCases.map { Option(value: $0.rawValue, label: req.t("support.source." + $0.rawValue), selected: $0 == .state) },
+            funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
+            units: try await req.formUnits(user, selected: latestUnit),
+            today: req.store.today.iso, error: error)
+        return try await req.page("household", title: req.t("household.title", file.code), active: "households",
+                                  status: error == nil ? .ok : .badRequest, body)
     }
 
     func members(req: Request) async throws -> Response {

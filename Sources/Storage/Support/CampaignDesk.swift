@@ -97,7 +97,7 @@ public struct CampaignDesk: Sendable {
                 RETURNING id
                 """).first()
             guard let id = try row?.int("id") else { throw StorageError.corrupt("campaigns: no id returned") }
-            let code = "DQ\(c.year)-\(String(format: "%04d", id))"
+            let code = "DQ\(c.startsOn.year)-\(String(format: "%04d", id))"
             try await db.raw("UPDATE campaigns SET code = \(bind: code) WHERE id = \(bind: id)").run()
             try await store.audit.record("dot_qua_tao", entity: "campaign", id: id, detail: "\(code) \(name) \(Money.format(c.budget)) đ", actor: actor, on: db)
             return code
