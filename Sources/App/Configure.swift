@@ -119,4 +119,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ImportController())
     try pages.register(collection: AdminController())
     try app.register(collection: APIController())
+    try app.register(collection: SupportAPIController())
 }
