@@ -201,6 +201,29 @@ struct SupportWebTests {
                                                             body: ByteBuffer(string: #"{"amount":1}"#))
             #expect(repay.status == .ok)
             #expect(repay.body.string.contains("\"outstanding\":\(loan.outstanding - 1)"))
+            // Twenty disbursement requests racing for a fund that covers seven: exactly seven are paid.
+            let xaphuong = try #require(try await store.accounts.credentials(username: "xaphuong")).account
+            let commune = try #require(try await store.units.history().units[xaphuong.unitID]?.code)
+            let start = try await store.funds.balance(fund: "den_on_dap_nghia", unit: commune)
+            try await store.funds.contribute(fund: "den_on_dap_nghia", unit: commune, day: store.today, amount: 7 * 100_000 - start % 100_000,
+                                             contributor: "đoàn viên", scope: .everything, actor: "test")
+            let covered = (start + 7 * 100_000 - start % 100_000) / 100_000
+            let officer = try await token("xaphuong")
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<(covered + 13) {
+                    group.addTask {
+                        try await app.testing().sendRequest(.POST, "/api/v1/funds/den_on_dap_nghia/disbursements", headers: officer,
+                                                            body: ByteBuffer(string: #"{"unit":"\#(commune)","amount":100000,"note":"lần \#(i)"}"#)).status
+                    }
+                }
+                var all: [HTTPStatus] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(statuses.filter { $0 == .ok }.count == covered)
+            #expect(statuses.filter { $0 == .badRequest }.count == 13)
+            #expect(try await store.funds.balance(fund: "den_on_dap_nghia", unit: commune) == 0)
+            #expect(try await store.funds.reconciliation(from: nil, to: nil, scope: .everything).allSatisfy(\.agrees))
             // The auditor cannot write through the API either.
             let auditor = try await token("kiemtra")
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/funds/xa_hoi/contributions", headers: auditor,
