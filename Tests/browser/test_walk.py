@@ -15,7 +15,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("GIAMNGHEO_URL", "http://127.0.0.1:8080")
 SHOTS = os.environ.get("GIAMNGHEO_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "giamngheo-screenshots"))
@@ -48,6 +48,7 @@ def browser():
 def click_and_wait(driver, element):
     """Clicks something that loads a new page and waits until the old page is gone."""
     old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     element.click()
 
     def gone(_):
@@ -175,3 +176,56 @@ def test_other_branch_is_not_found(browser):
     d.get(BASE + "/users")
     assert "không có quyền" in d.find_element(By.ID, "error-message").text
     click_and_wait(d, d.find_element(By.ID, "logout"))
+
+
+def test_support_walk(browser):
+    """A commune/ward officer records support for a poor household, reads the coverage
+    worklist, is refused an overdraw with the balance named, and opens loans and a campaign."""
+    d = browser
+    d.get(BASE + "/login")
+    d.delete_all_cookies()
+    d.get(BASE + "/login")
+    d.find_element(By.ID, "username").send_keys("xaphuong")
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#login button[type=submit]"))
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
+
+    # The coverage page: the plan's 100% figure and the households still lacking a policy.
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "a.nav-link[href='/coverage']"))
+    assert "Mục tiêu: 100%" in d.find_element(By.ID, "coverage-summary").text
+    shot(d, "09-bao-phu")
+
+    # A poor household of the branch: record health-insurance support from the state.
+    d.get(BASE + "/households?status=ngheo")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#households tbody tr td a"))
+    form = d.find_element(By.ID, "form-support")
+    Select(form.find_element(By.ID, "sp-policy")).select_by_value("ho_tro_bhyt")
+    value = form.find_element(By.ID, "sp-value")
+    value.clear()
+    value.send_keys("1.234.000")
+    Select(form.find_element(By.ID, "sp-source")).select_by_value("state")
+    form.find_element(By.ID, "sp-source-name").send_keys("Bảo hiểm xã hội tỉnh")
+    click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "Đã ghi nhận hỗ trợ" in d.find_element(By.CSS_SELECTOR, ".alert-success").text
+    assert "1.234.000 đ" in d.find_element(By.ID, "support").text
+    shot(d, "10-ho-tro")
+
+    # Funds: a disbursement larger than the balance is refused, and the message names the balance.
+    d.get(BASE + "/funds")
+    form = d.find_element(By.ID, "form-disburse")
+    Select(form.find_element(By.ID, "ds-fund")).select_by_value("mai_am")
+    form.find_element(By.ID, "ds-amount").send_keys("999.000.000.000")
+    form.find_element(By.ID, "ds-note").send_keys("thử chi quá số dư")
+    click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    error = d.find_element(By.ID, "form-error").text
+    assert "chỉ còn" in error and "không đủ" in error, error
+    shot(d, "11-quy-tu-choi")
+
+    # Loans with their ageing, and a campaign's list.
+    d.get(BASE + "/loans")
+    assert len(d.find_elements(By.CSS_SELECTOR, "#ageing tbody tr")) == 4
+    shot(d, "12-vay-von")
+    d.get(BASE + "/campaigns")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#campaigns tbody tr td a"))
+    assert d.find_element(By.ID, "campaign-figures")
+    shot(d, "13-dot-qua")
