@@ -10,7 +10,8 @@ struct Giamngheo: AsyncParsableCommand {
         Classifies households by the multidimensional poverty standard and summarises annual reviews.
         """,
         subcommands: [ServeCommand.self, UserCommand.self, ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self,
-                      MigrateCommand.self, ImportCommand.self, DemoCommand.self, TreeCommand.self, UnitCommand.self, SearchCommand.self, HouseholdCommand.self, RegistryCommand.self]
+                      MigrateCommand.self, ImportCommand.self, DemoCommand.self, TreeCommand.self, UnitCommand.self, SearchCommand.self, HouseholdCommand.self, RegistryCommand.self,
+                      PolicyCommand.self, SupportCommand.self, CoverageCommand.self, FundCommand.self, LoanCommand.self, CampaignCommand.self]
     )
 }
 

@@ -290,6 +290,15 @@ public struct CampaignDesk: Sendable {
                     """)
             }
             let organiser = try await db.unitCode(id: c.unitID)
+            let fund = try await db.fund(code: c.fundCode)
+            let held = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: c.unitID)")
+                .first()?.int("balance") ?? 0
+            guard total <= held else {
+                throw StorageError.invalid("""
+                    \(fund.nameVi) của \(organiser) chỉ còn \(Money.format(held)) đ, không đủ \(Money.format(total)) đ cho \(rows.count) hộ / \
+                    \(fund.nameEn) at \(organiser) holds only \(Money.format(held)) đ, short of \(Money.format(total)) đ for \(rows.count) households
+                    """)
+            }
             for row in rows {
                 let household = try row.string("code")
                 let householdID = try row.int("household_id")

@@ -44,7 +44,7 @@ public struct LoanApplication: Sendable, Hashable {
 public struct LoanRefused: Error, Sendable, CustomStringConvertible {
     public let reasons: [LoanIneligibility]
     public var description: String {
-        let vi = reasons.map { String($0.description.split(separator: "/").first ?? "").trimmingCharacters(in: .whitespaces) }
+        let vi = reasons.map { $0.description.components(separatedBy: " / ").first ?? "" }
         let en = reasons.map { $0.description.components(separatedBy: " / ").last ?? "" }
         return "không đủ điều kiện vay: \(vi.joined(separator: "; ")) / not eligible: \(en.joined(separator: "; "))"
     }

@@ -50,7 +50,7 @@ public struct NewSupport: Sendable, Hashable {
 }
 
 /// A poor (or near-poor) household of a review year and what it still lacks.
-public struct CoverageLine: Sendable, Hashable {
+public struct CoverageGap: Sendable, Hashable {
     public let householdCode: String
     public let primaryName: String
     public let unitID: Int
@@ -72,7 +72,7 @@ public struct CoverageReport: Sendable, Hashable {
     public let households: Int
     public let complete: Int
     /// Households with a gap, newest review first (at most `limit`).
-    public let gaps: [CoverageLine]
+    public let gaps: [CoverageGap]
     public let gapCount: Int
     public var share: Ratio { Ratio(complete, households) }
 }
@@ -210,7 +210,7 @@ public struct SupportRegistry: Sendable {
         var receivedBy: [Int: Set<String>] = [:]
         for row in try await db.raw(received).all() { receivedBy[try row.int("household_id"), default: []].insert(try row.string("policy_code")) }
         var units: [Int: CoverageReport.UnitLine] = [:]
-        var gaps: [(reviewID: Int, line: CoverageLine)] = []
+        var gaps: [(reviewID: Int, line: CoverageGap)] = []
         var total = 0, complete = 0
         for row in try await db.raw(query).all() {
             let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
@@ -225,7 +225,7 @@ public struct SupportRegistry: Sendable {
                 complete += 1
             } else {
                 let status = try row.string("status")
-                gaps.append((try row.int("review_id"), CoverageLine(householdCode: try row.string("code"), primaryName: try row.string("primary_name"),
+                gaps.append((try row.int("review_id"), CoverageGap(householdCode: try row.string("code"), primaryName: try row.string("primary_name"),
                                                                     unitID: unitID, status: LivingStandard(rawValue: status) ?? .poor, coverage: cover)))
             }
         }
