@@ -144,13 +144,15 @@ public struct BrowseQueries: Sendable {
         return whereClause
     }
 
-    /// Counts per review year in the scope, with escapes from and entries into poverty.
+    /// Counts per review year in the scope, with escapes from and entries into poverty, read
+    /// from the counts kept beside the reviews (`Rollups`): a few rows per unit and year,
+    /// however many households there are.
     public func yearFigures(scope: Scope) async throws -> [YearFigures] {
         var q: SQLQueryString = """
-            SELECT year, standard_code, COUNT(*) AS n,
-                   SUM(CASE WHEN status = 'ngheo' THEN 1 ELSE 0 END) AS poor,
-                   SUM(CASE WHEN status = 'can_ngheo' THEN 1 ELSE 0 END) AS near_poor
-            FROM reviews WHERE 1 = 1
+            SELECT year, standard_code, CAST(SUM(households) AS BIGINT) AS n,
+                   CAST(SUM(CASE WHEN status = 'ngheo' THEN households ELSE 0 END) AS BIGINT) AS poor,
+                   CAST(SUM(CASE WHEN status = 'can_ngheo' THEN households ELSE 0 END) AS BIGINT) AS near_poor
+            FROM rollup_reviews WHERE 1 = 1
             """
         if !scope.append(to: &q, column: "unit_id") { return [] }
         q.appendInterpolation(" GROUP BY year, standard_code ORDER BY year" as SQLQueryString)
@@ -162,30 +164,12 @@ public struct BrowseQueries: Sendable {
             e.n += try row.int("n"); e.poor += try row.int("poor"); e.near += try row.int("near_poor")
             byYear[y] = e
         }
-        // Each move starts from the few poor reviews (an index on status), not from every review.
-        var escaped: SQLQueryString = """
-            SELECT c.year, COUNT(*) AS n FROM reviews p
-            JOIN reviews c ON c.household_id = p.household_id AND c.year = p.year + 1 AND c.standard_code = p.standard_code AND c.status <> 'ngheo'
-            WHERE p.status = 'ngheo'
-            """
-        _ = scope.append(to: &escaped, column: "c.unit_id")
-        escaped.appendInterpolation(" GROUP BY c.year" as SQLQueryString)
-        var entered: SQLQueryString = """
-            SELECT c.year, COUNT(*) AS n FROM reviews c
-            JOIN reviews p ON p.household_id = c.household_id AND p.year = c.year - 1 AND p.standard_code = c.standard_code AND p.status <> 'ngheo'
-            WHERE c.status = 'ngheo'
-            """
-        _ = scope.append(to: &entered, column: "c.unit_id")
-        entered.appendInterpolation(" GROUP BY c.year" as SQLQueryString)
-        var moves: [Int: (Int, Int)] = [:]
-        for row in try await store.sql.raw(escaped).all() { moves[try row.int("year"), default: (0, 0)].0 = try row.int("n") }
-        for row in try await store.sql.raw(entered).all() { moves[try row.int("year"), default: (0, 0)].1 = try row.int("n") }
+        let moves = try await store.rollups.moves(scope: scope)
         return byYear.keys.sorted().map { y in
             let e = byYear[y]!
             let comparable = byYear[y - 1].map { Set($0.codes) == Set(e.codes) } ?? false
-            let m = comparable ? (moves[y] ?? (0, 0)) : nil
             return YearFigures(year: y, standardCodes: e.codes.sorted(), households: e.n, poor: e.poor, nearPoor: e.near,
-                               escaped: m?.0, enteredPoverty: m?.1)
+                               escaped: comparable ? moves[y]?[.escaped] ?? 0 : nil, enteredPoverty: comparable ? moves[y]?[.entered] ?? 0 : nil)
         }
     }
 
@@ -209,16 +193,13 @@ public struct BrowseQueries: Sendable {
         return Page(items: items, total: total, page: p, perPage: perPage)
     }
 
-    /// How many households of a year differ from the commune's list, per unit (counts only).
+    /// How many households of a year differ from the commune's list, per unit (counts only, from `Rollups`).
     public func mismatchCounts(year: Int, scope: Scope) async throws -> [Int: Int] {
-        var q: SQLQueryString = """
-            SELECT unit_id, COUNT(*) AS n FROM reviews
-            WHERE year = \(bind: year) AND official_status IS NOT NULL AND official_status <> status
-            """
+        var q: SQLQueryString = "SELECT unit_id, CAST(SUM(mismatched) AS BIGINT) AS n FROM rollup_reviews WHERE year = \(bind: year)"
         if !scope.append(to: &q, column: "unit_id") { return [:] }
         q.appendInterpolation(" GROUP BY unit_id" as SQLQueryString)
         var out: [Int: Int] = [:]
-        for row in try await store.sql.raw(q).all() { out[try row.int("unit_id")] = try row.int("n") }
+        for row in try await store.sql.raw(q).all() where try row.int("n") > 0 { out[try row.int("unit_id")] = try row.int("n") }
         return out
     }
 

@@ -54,9 +54,9 @@ public struct VulnerableMember: Sendable, Hashable {
 public struct ReviewQueries: Sendable {
     public let store: Store
 
-    /// Review counts by the unit each review was counted in.
+    /// Review counts by the unit each review was counted in (from `Rollups`).
     public func countsByUnit(year: Int, scope: Scope = .everything) async throws -> [Int: StatusCounts] {
-        var query: SQLQueryString = "SELECT unit_id, status, COUNT(*) AS n FROM reviews WHERE year = \(bind: year)"
+        var query: SQLQueryString = "SELECT unit_id, status, CAST(SUM(households) AS BIGINT) AS n FROM rollup_reviews WHERE year = \(bind: year)"
         if !scope.append(to: &query, column: "unit_id") { return [:] }
         query.appendInterpolation(" GROUP BY unit_id, status" as SQLQueryString)
         var out: [Int: StatusCounts] = [:]

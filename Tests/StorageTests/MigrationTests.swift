@@ -8,7 +8,8 @@ import Testing
 @Suite struct MigrationTests {
     static let tables = ["units", "unit_versions", "unit_successions", "members", "memberships", "households",
                          "household_members", "imports", "reviews", "audit_log", "users", "sessions", "api_tokens",
-                         "fund_balances", "fund_entries", "support", "loans", "loan_repayments", "loan_extensions", "campaigns", "campaign_proposals"]
+                         "fund_balances", "fund_entries", "support", "loans", "loan_repayments", "loan_extensions", "campaigns", "campaign_proposals",
+                         "rollup_reviews", "rollup_moves"]
     /// Catalogues the migrations fill.
     static let seeded = ["policies", "policy_indicators", "funds"]
 
@@ -23,7 +24,7 @@ import Testing
             try await store.units.merge(["C1", "C2"], into: NewUnit(code: "C12", name: "CĐCS Hoa Lư", kind: .grassrootsUnion, parentCode: "H1"),
                                         on: day(2020, 1, 1), actor: "test")
             try await store.importMembers(Files.smallMembers)
-            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2021, member: "DV-01")])
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2021, member: "DV-01"), Files.notPoor("HO-01", 2022, member: "DV-01")])
             try await store.accounts.create(username: "admin", displayName: "Quản trị", passwordHash: "x", role: .administrator, unitCode: "T", actor: "test")
             let account = try #require(try await store.accounts.credentials(username: "admin")).account
             try await store.accounts.openSession(account, tokenHash: "s", csrfToken: "c", lifetime: 60, from: "test")
@@ -51,7 +52,7 @@ import Testing
                 }
             }
 
-            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support"])
+            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups"])
             for table in Self.tables { #expect(try await store.count(table) == 0, "\(table) is empty") }
             for table in Self.seeded { #expect(try await store.count(table) > 0, "\(table) is filled") }
             #expect(try await store.migrate() == [])

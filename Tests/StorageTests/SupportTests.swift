@@ -37,6 +37,9 @@ import Testing
         }
         let negative = try await store.sql.raw("SELECT COUNT(*) AS n FROM fund_balances WHERE balance < 0").first()!.decode(column: "n", as: Int.self)
         #expect(negative == 0, sourceLocation: sourceLocation)
+        // And every kept count equals a recount (check-rollups).
+        let differences = try await store.rollups.check()
+        #expect(differences.isEmpty, "\(differences.prefix(5))", sourceLocation: sourceLocation)
     }
 
     @Test(arguments: TestDatabase.available)

@@ -79,12 +79,14 @@ public struct SurveyImporter: Sendable {
             // A household twice in one year is reported at the end (with both rows); once one is
             // seen inside a batch, nothing more is written (one statement cannot hold a key twice).
             var repeatsInBatch = false
+            var years = Set<Int>()
             do {
                 while let batch = try await pipeline.nextAsync() {
                     let resolved = try await resolve(batch, history: history, log: &log, on: db)
                     var seen = Set<Link>()
                     for r in batch.records where !seen.insert(Link(household: r.householdCode, member: r.year)).inserted { repeatsInBatch = true }
                     rows += batch.records.count
+                    for r in batch.records { years.insert(r.year) }
                     if log.count == 0 && !batch.hasIssues && !repeatsInBatch {
                         try await write(resolved, importID: importID, enteredAt: enteredAt, history: history, ids: &ids, result: &result, on: db)
                     }
@@ -100,6 +102,8 @@ public struct SurveyImporter: Sendable {
                 throw log.merged(with: scan.issues())  // rolls the transaction back
             }
             if dryRun { throw DryRunFinished(result: result) }
+            // The counts of the years this file touched, in the same transaction.
+            if result.added + result.updated > 0 { try await Rollups.refresh(years: years, on: db) }
             try await store.finishImport(importID, kind: "khao_sat", fileName: fileName, result: result, actor: actor, on: db)
             return result
         }

@@ -1,0 +1,41 @@
+import FluentKit
+import SQLKit
+
+/// Version 4: the counts kept beside the reviews (`Rollups`), filled from the reviews
+/// already stored.
+struct V004Rollups: AsyncMigration {
+    var name: String { "v004_rollups" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for statement in [
+            """
+            CREATE TABLE rollup_reviews (
+                unit_id BIGINT NOT NULL REFERENCES units(id),
+                year BIGINT NOT NULL,
+                standard_code TEXT NOT NULL,
+                status TEXT NOT NULL,
+                households BIGINT NOT NULL,
+                mismatched BIGINT NOT NULL,
+                PRIMARY KEY (year, unit_id, standard_code, status)
+            )
+            """,
+            """
+            CREATE TABLE rollup_moves (
+                unit_id BIGINT NOT NULL REFERENCES units(id),
+                year BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                households BIGINT NOT NULL,
+                PRIMARY KEY (year, unit_id, kind)
+            )
+            """,
+        ] { try await sql.raw("\(unsafeRaw: statement)").run() }
+        try await Rollups.fill(on: sql)
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.raw("DROP TABLE rollup_moves").run()
+        try await sql.raw("DROP TABLE rollup_reviews").run()
+    }
+}
