@@ -96,3 +96,29 @@ struct CampaignsTests {
         #expect(Need.order([]).isEmpty)
     }
 }
+
+@Suite struct TargetPathTests {
+    @Test func seventyPercentDownFrom2021To2025() {
+        let path = TargetPath(baselineYear: 2021, baseline: 1_234, targetYear: 2025, reductionPermille: 700)
+        #expect(path.goal == 370)  // 1,234 − 863.8 → 1,234 − 864
+        #expect(path.expected(in: 2020) == 1_234)
+        #expect(path.expected(in: 2021) == 1_234)
+        #expect(path.expected(in: 2022) == 1_018)  // 1,234 − 864/4 = 1,018
+        #expect(path.expected(in: 2023) == 802)
+        #expect(path.expected(in: 2024) == 586)
+        #expect(path.expected(in: 2025) == 370)
+        #expect(path.expected(in: 2030) == 370)
+        #expect(path.onCourse(actual: 802, in: 2023))
+        #expect(!path.onCourse(actual: 803, in: 2023))
+        #expect(path.reduction(actual: 370) == Ratio(864, 1_234))
+    }
+
+    @Test func levelsAndRounding() {
+        let level = TargetPath(baselineYear: 2025, baseline: 10, targetYear: 2030, level: 3)
+        #expect(level.goal == 3)
+        #expect((2025...2030).map(level.expected) == [10, 9, 7, 6, 4, 3])  // 8.6 → 9, 7.2 → 7, 5.8 → 6, 4.4 → 4
+        #expect(TargetPath(baselineYear: 2021, baseline: 5, targetYear: 2025, reductionPermille: 700).goal == 1)  // 3.5 → 4 gone
+        #expect(TargetPath(baselineYear: 2021, baseline: 0, targetYear: 2025, reductionPermille: 700).expected(in: 2023) == 0)
+        #expect(TargetPath(baselineYear: 2025, baseline: 7, targetYear: 2025, level: 2).expected(in: 2025) == 2)
+    }
+}

@@ -1,0 +1,155 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// What a target counts. Extensible: each measure names the class it counts.
+public enum TargetMeasure: String, Sendable, Codable, CaseIterable {
+    /// Poor households among members (the plan's measure).
+    case poorHouseholds = "ho_ngheo"
+
+    var status: LivingStandard { .poor }
+}
+
+/// A target as stored: for a unit's branch, from a baseline year to a target year.
+public struct Target: Sendable, Hashable {
+    public let id: Int
+    public let unitID: Int
+    public let measure: TargetMeasure
+    public let baselineYear: Int
+    public let targetYear: Int
+    public let reductionPermille: Int?
+    public let level: Int?
+    /// The tree the baseline was frozen on.
+    public let frozenOn: Day
+    public let note: String
+}
+
+/// A branch against a target: the frozen baseline re-based onto today's tree, the path, the
+/// latest count and whether it is on course.
+public struct TargetProgress: Sendable, Hashable {
+    public let target: Target
+    public let unitID: Int
+    public let path: TargetPath
+    /// The latest review year with counts in the branch, and its count.
+    public let latestYear: Int?
+    public let latest: Int?
+    public var onCourse: Bool? { latestYear.flatMap { y in latest.map { path.onCourse(actual: $0, in: y) } } }
+}
+
+/// Targets as data. When a target is set, the baseline year's count of each unit of the
+/// tree is stored (re-based onto the tree of that day): the baseline is **frozen**, so later
+/// corrections of the baseline year's reviews change nothing, and a later merger or
+/// dissolution only moves the frozen counts to the successors.
+public struct Targets: Sendable {
+    public let store: Store
+
+    /// Sets (or replaces) the target of a unit's branch; give a reduction in thousandths (700 =
+    /// down 70%) or a level. Returns the id.
+    @discardableResult
+    public func set(unit code: String, measure: TargetMeasure = .poorHouseholds, baselineYear: Int, targetYear: Int,
+                    reductionPermille: Int? = nil, level: Int? = nil, note: String = "", on day: Day, actor: String) async throws -> Int {
+        guard targetYear > baselineYear else { throw StorageError.invalid("năm mục tiêu phải sau năm gốc / the target year must follow the baseline year") }
+        guard (reductionPermille == nil) != (level == nil) else {
+            throw StorageError.invalid("ghi tỷ lệ giảm hoặc mức cần đạt, không cả hai / give a reduction or a level, not both")
+        }
+        if let r = reductionPermille, !(1...1000).contains(r) { throw StorageError.invalid("tỷ lệ giảm từ 0,1% đến 100% / a reduction is 0.1% to 100%") }
+        if let l = level, l < 0 { throw StorageError.invalid("mức cần đạt không âm / a level cannot be negative") }
+        let history = try await store.units.history()
+        guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
+        // Each unit's own count of the baseline year, moved onto the tree of `day`.
+        let own = try await store.reviews.countsByUnit(year: baselineYear)
+        let frozen = history.rebase(own, onto: day, combine: +).counts
+        let subtree = Set(history.tree(on: day).subtree(of: unit.id))
+        return try await store.writeTransaction { db in
+            if let old = try await db.raw("""
+                SELECT id FROM targets WHERE unit_id = \(bind: unit.id) AND measure = \(bind: measure.rawValue) AND target_year = \(bind: targetYear)
+                """).first()?.int("id") {
+                try await db.raw("DELETE FROM target_baselines WHERE target_id = \(bind: old)").run()
+                try await db.raw("DELETE FROM targets WHERE id = \(bind: old)").run()
+            }
+            let row = try await db.raw("""
+                INSERT INTO targets (unit_id, measure, baseline_year, target_year, reduction_permille, level, frozen_on, note, entered_by, entered_at)
+                VALUES (\(bind: unit.id), \(bind: measure.rawValue), \(bind: baselineYear), \(bind: targetYear), \(bind: reductionPermille),
+                        \(bind: level), \(bind: day.iso), \(bind: note), \(bind: actor), \(bind: store.now()))
+                RETURNING id
+                """).first()
+            guard let id = try row?.int("id") else { throw StorageError.corrupt("targets: no id returned") }
+            var total = 0
+            for (unitID, counts) in frozen.sorted(by: { $0.key < $1.key }) where subtree.contains(unitID) {
+                let n = counts.count(of: measure.status)
+                guard n > 0 else { continue }
+                total += n
+                try await db.raw("INSERT INTO target_baselines (target_id, unit_id, households) VALUES (\(bind: id), \(bind: unitID), \(bind: n))").run()
+            }
+            try await store.audit.record("dat_muc_tieu", entity: "target", id: id,
+                                         detail: "\(code) \(measure.rawValue) \(baselineYear)→\(targetYear) \(reductionPermille.map { "giảm \($0)‰" } ?? "mức \(level ?? 0)"); gốc \(total)",
+                                         actor: actor, on: db)
+            return id
+        }
+    }
+
+    public func all() async throws -> [Target] {
+        try await store.sql.raw("SELECT * FROM targets ORDER BY target_year, unit_id").all().map { row in
+            let measure = try row.string("measure")
+            guard let m = TargetMeasure(rawValue: measure) else { throw StorageError.corrupt("targets.measure = \(measure)") }
+            return Target(id: try row.int("id"), unitID: try row.int("unit_id"), measure: m, baselineYear: try row.int("baseline_year"),
+                          targetYear: try row.int("target_year"), reductionPermille: try row.optionalInt("reduction_permille"),
+                          level: try row.optionalInt("level"), frozenOn: try row.day("frozen_on"), note: try row.string("note"))
+        }
+    }
+
+    /// The targets that apply to a unit's branch — its own, else its nearest ancestor's (the
+    /// same reduction, on the branch's own frozen baseline) — with the branch's progress.
+    public func progress(of unitID: Int, history: OrgHistory, on day: Day) async throws -> [TargetProgress] {
+        let targets = try await all()
+        let chain = history.ancestry(of: unitID, on: day)
+        var chosen: [String: Target] = [:]
+        for target in targets {
+            guard let rank = chain.firstIndex(of: target.unitID) else { continue }
+            let key = "\(target.measure.rawValue)/\(target.targetYear)"
+            if let current = chosen[key], let currentRank = chain.firstIndex(of: current.unitID), currentRank <= rank { continue }
+            chosen[key] = target
+        }
+        let tree = history.tree(on: day)
+        var out: [TargetProgress] = []
+        for target in chosen.values.sorted(by: { ($0.targetYear, $0.id) < ($1.targetYear, $1.id) }) {
+            var frozen: [Int: Int] = [:]
+            for row in try await store.sql.raw("SELECT unit_id, households FROM target_baselines WHERE target_id = \(bind: target.id)").all() {
+                frozen[try row.int("unit_id")] = try row.int("households")
+            }
+            let baseline = history.rollUp(history.rebase(frozen, onto: day, combine: +).counts, on: tree, zero: 0, combine: +)[unitID] ?? 0
+            let path = target.level.map { level in
+                // A level set for a larger branch applies in proportion to this one's baseline.
+                let whole = frozen.values.reduce(0, +)
+                let share = target.unitID == unitID || whole == 0 ? level : TargetPath.divide(level * baseline, whole)
+                return TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear, level: share)
+            } ?? TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear,
+                            reductionPermille: target.reductionPermille ?? 0)
+            // The latest year's count in the branch, re-based onto today's tree.
+            let scope = Scope.today(of: unitID, in: history, on: day)
+            let latestYear = try await store.browse.latestYear(scope: scope)
+            var latest: Int?
+            if let y = latestYear {
+                let rolled = try await store.reviews.rolledUp(year: y, basis: .rebased(onto: day), history: history, scope: scope)
+                latest = rolled.totals[unitID]?.count(of: target.measure.status) ?? 0
+            }
+            out.append(TargetProgress(target: target, unitID: unitID, path: path, latestYear: latestYear, latest: latest))
+        }
+        return out
+    }
+}
+
+extension StatusCounts {
+    func count(of status: LivingStandard) -> Int {
+        switch status {
+        case .poor: poor
+        case .nearPoor: nearPoor
+        case .average: average
+        case .notPoor: notPoor
+        }
+    }
+}
+
+extension Store {
+    public var targets: Targets { Targets(store: self) }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import PovertyCore
+@testable import Storage
+import SQLKit
+import Testing
+
+/// Targets as data: the baseline is frozen when the target is set, survives later corrections
+/// of the baseline year and a 2025-style merger, and applies to branches below the unit.
+@Suite struct TargetTests {
+    @Test(arguments: TestDatabase.available)
+    func baselineIsFrozenThroughEditsAndAMerger(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                                          Files.poor("HO-01", 2021, unit: "C1"), Files.poor("HO-02", 2021, unit: "C2"),
+                                          Files.poor("HO-03", 2021, unit: "C3"), Files.poor("HO-04", 2021, unit: "C3"),
+                                          Files.nearPoor("HO-05", 2021, unit: "C1")])
+            let id = try await store.targets.set(unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700,
+                                                 note: "Kế hoạch 44/KH-LĐLĐ", on: day(2024, 1, 1), actor: "test")
+            #expect(id > 0)
+            var history = try await store.units.history()
+            let t = try await store.unitID("T"), h1 = try await store.unitID("H1")
+            var province = try #require(try await store.targets.progress(of: t, history: history, on: day(2024, 1, 1)).first)
+            #expect(province.path.baseline == 4 && province.path.goal == 1)  // 4 − 2.8 → 4 − 3
+            // A branch without a target of its own follows the province's reduction on its own baseline.
+            let district = try #require(try await store.targets.progress(of: h1, history: history, on: day(2024, 1, 1)).first)
+            #expect(district.target.id == id && district.path.baseline == 2 && district.path.goal == 1)
+
+            // A later correction of 2021 changes the counts but not the frozen baseline.
+            try await store.importSurvey([Files.surveyHeader, Files.notPoor("HO-04", 2021, unit: "C3")])
+            #expect(try await store.reviews.countsByUnit(year: 2021)[try await store.unitID("C3")]?.poor == 1)
+            history = try await store.units.history()
+            province = try #require(try await store.targets.progress(of: t, history: history, on: day(2024, 1, 1)).first)
+            #expect(province.path.baseline == 4)
+
+            // The 2025 reform: C1 and C2 merge into C12, the district federations end.
+            try await store.units.merge(["C1", "C2"], into: NewUnit(code: "C12", name: "CĐCS Hoa Lư", kind: .grassrootsUnion, parentCode: "T"),
+                                        on: day(2025, 7, 1), actor: "test")
+            try await store.units.move("C3", under: "T", on: day(2025, 7, 1), actor: "test")
+            try await store.units.dissolve("H1", successor: "T", on: day(2025, 7, 1), actor: "test")
+            try await store.units.dissolve("H2", successor: "T", on: day(2025, 7, 1), actor: "test")
+            history = try await store.units.history()
+            let c12 = try await store.unitID("C12")
+            let merged = try #require(try await store.targets.progress(of: c12, history: history, on: day(2025, 12, 31)).first)
+            #expect(merged.path.baseline == 2)  // C1's and C2's frozen counts moved to their successor
+
+            // 2025: one poor household left in the province, at C3 — on course (goal 1).
+            try await store.importSurvey([Files.surveyHeader, Files.notPoor("HO-01", 2025, unit: "C12"), Files.poor("HO-03", 2025, unit: "C3")])
+            province = try #require(try await store.targets.progress(of: t, history: history, on: day(2025, 12, 31)).first)
+            #expect(province.path.baseline == 4 && province.latestYear == 2025 && province.latest == 1)
+            #expect(province.onCourse == true)
+            #expect(province.path.reduction(actual: 1) == Ratio(3, 4))
+            // Replacing the target freezes again (on the tree of its day), and both are audited.
+            try await store.targets.set(unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2025, 12, 31), actor: "test")
+            #expect(try await store.targets.all().count == 1)
+            #expect(try await store.targets.progress(of: t, history: history, on: day(2025, 12, 31)).first?.path.baseline == 3)
+            #expect(try await store.audit.entries(entity: "target").count == 2)
+            await #expect(throws: StorageError.self) {
+                try await store.targets.set(unit: "T", baselineYear: 2025, targetYear: 2025, reductionPermille: 500, on: day(2025, 12, 31), actor: "test")
+            }
+        }
+    }
+}
