@@ -40,6 +40,9 @@ struct SupportWebTests {
                 }
             }
             try await web.get("/lang/vi")
+            // The dashboard draws the stored target's path and says where the province stands.
+            let dashboard = try await web.get("/")
+            #expect(dashboard.body.contains("Lộ trình mục tiêu") && dashboard.body.contains("giảm 70,0%"))
             // The demo's ledgers agree with their balances, and the coverage page has gaps to work on.
             #expect(try await web.get("/funds/reconciliation").body.contains("id=\"reconciled\">Số dư mọi quỹ khớp"))
             #expect(coverage.body.contains("coverage-gaps"))

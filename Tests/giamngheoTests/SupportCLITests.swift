@@ -174,4 +174,29 @@ struct SupportCLITests {
         #expect(rows.contains { $0.hasPrefix("nef               CD-P-HOALU    0 đ                 128.333.333 đ") })
         #expect(reconcile.err.contains("tất cả 4 dòng khớp / all 4 lines agree"))
     }
+
+    @Test("targets with a frozen baseline, and check-rollups finds and repairs a tampered count")
+    func targetsAndRollups() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-rollups-\(UUID().uuidString).sqlite").path
+        let env = ["SQLITE_PATH": db]
+        defer { try? FileManager.default.removeItem(atPath: db) }
+        #expect(try CLI.run(["demo", "--households", "300"], env: env).status == 0)
+        let set = try CLI.run(["target", "set", "--unit", "LDLD-NB", "--baseline-year", "2021", "--target-year", "2025", "--reduction", "70"], env: env)
+        #expect(set.status == 0, "\(set.err)")
+        #expect(set.out.contains("gốc / baseline 2021 ="))
+        let show = try CLI.run(["target", "show", "--unit", "LDLD-NB"], env: env)
+        #expect(show.status == 0 && show.out.contains("2025        "))
+        let clean = try CLI.run(["check-rollups"], env: env)
+        #expect(clean.status == 0 && clean.out.contains("không có chỗ lệch / no differences"))
+        // Tamper with one kept count: reported, exit 65; --repair counts again.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update rollup_reviews set households = households + 5 where rowid = (select min(rowid) from rollup_reviews)'); c.commit()", db]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let dirty = try CLI.run(["check-rollups"], env: env)
+        #expect(dirty.status == 65 && dirty.out.contains("rollup_reviews"))
+        #expect(try CLI.run(["check-rollups", "--repair"], env: env).status == 0)
+        #expect(try CLI.run(["check-rollups"], env: env).status == 0)
+    }
 }

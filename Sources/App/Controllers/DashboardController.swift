@@ -55,25 +55,41 @@ struct DashboardController: RouteCollection {
             return DashboardBody(hasData: false, latestYear: 0, households: "", poor: "", nearPoor: "", rate: "", baselinePoor: "",
                                                     baselineNote: "", targetNote: "", chart: "", years: [], mismatches: [], hasTarget: false, hasMismatches: false)
         }
-        // The 2021 baseline re-based onto today's tree, for the user's branch.
+        // The branch's target (its own, or the nearest above it), with the baseline frozen when
+        // the target was set and re-based onto today's tree; without one, the 2021 count re-based.
         let today = req.store.today
-        let baseline = try await req.store.reviews.rolledUp(year: 2021, basis: .rebased(onto: today), history: user.history, scope: user.scope)
-        let roots = user.scope.unitIDs == nil ? baseline.tree.roots : [user.account.unitID]
-        let baselinePoor = roots.reduce(0) { $0 + (baseline.totals[$1]?.poor ?? 0) }
-        // The plan's target: poor households down 70% by 2025 against 2021, on a straight line.
-        let targetYear = 2025, reduction = 70
-        let path: [Int?] = figures.map { f in
-            guard baselinePoor > 0, (2021...targetYear).contains(f.year) else { return nil }
-            let steps = 100 * (targetYear - 2021)
-            let fall = (baselinePoor * reduction * (f.year - 2021) + steps / 2) / steps  // rounded to the nearest household
-            return baselinePoor - fall
+        let tree = try await req.web.trees(on: today, user)
+        let roots = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        var progress: [TargetProgress] = []
+        for root in roots {
+            if let p = try await req.store.targets.progress(of: root, history: user.history, on: today).first(where: { $0.target.measure == .poorHouseholds }) {
+                progress.append(p)
+            }
         }
-        let poor2025 = figures.first { $0.year == targetYear }?.poor
+        let target = progress.first
+        let baselinePoor: Int
+        if progress.isEmpty {
+            let baseline = try await req.store.reviews.rolledUp(year: 2021, basis: .rebased(onto: today), history: user.history, scope: user.scope)
+            baselinePoor = roots.reduce(0) { $0 + (baseline.totals[$1]?.poor ?? 0) }
+        } else {
+            baselinePoor = progress.reduce(0) { $0 + $1.path.baseline }
+        }
+        let path: [Int?] = figures.map { f in
+            guard let t = target, baselinePoor > 0, (t.path.baselineYear...t.path.targetYear).contains(f.year) else { return nil }
+            return progress.reduce(0) { $0 + $1.path.expected(in: f.year) }
+        }
         var targetNote = ""
-        if baselinePoor > 0, let p = poor2025 {
-            let reached = (baselinePoor - p) * 100 / baselinePoor
-            targetNote = req.t(reached >= reduction ? "dashboard.target_met" : "dashboard.target_missed",
-                               Format.percent(baselinePoor - p, baselinePoor, lang), "\(reduction)%")
+        if let t = target, baselinePoor > 0 {
+            let goal = t.target.reductionPermille.map { req.t("dashboard.goal_reduction", Format.percent($0, 1000, lang)) }
+                ?? req.t("dashboard.goal_level", Format.number(progress.reduce(0) { $0 + $1.path.goal }, lang))
+            let yearOf = figures.first { $0.year == t.path.targetYear } ?? (latest.year < t.path.targetYear ? latest : nil)
+            if let f = yearOf {
+                let expected = progress.reduce(0) { $0 + $1.path.expected(in: f.year) }
+                let fell = Format.percent(baselinePoor - f.poor, baselinePoor, lang)
+                let key = f.year >= t.path.targetYear ? (f.poor <= expected ? "dashboard.target_met" : "dashboard.target_missed")
+                                                     : (f.poor <= expected ? "dashboard.target_on_course" : "dashboard.target_off_course")
+                targetNote = req.t(key, fell, goal, String(t.path.baselineYear), String(t.path.targetYear), String(f.year), Format.number(expected, lang))
+            }
         }
         let chart = Chart.bars(
             title: req.t("dashboard.chart_title"), description: req.t("dashboard.chart_desc"),

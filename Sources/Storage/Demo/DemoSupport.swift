@@ -21,6 +21,10 @@ struct DemoSupport {
         let tree = history.tree(on: today)
         let communes = (tree.children[root.id] ?? []).compactMap { history.units[$0] }
             .filter { $0.kind == .communeUnion && !(tree.children[$0.id] ?? []).isEmpty }.sorted { $0.code < $1.code }
+        // The plan's target: poor households among members down 70% by 2025 against 2021,
+        // frozen on the demo's last day.
+        try await store.targets.set(unit: root.code, baselineYear: 2021, targetYear: 2025, reductionPermille: 700,
+                                    note: "Kế hoạch 44/KH-LĐLĐ: giảm 70% hộ nghèo đoàn viên so với năm 2021", on: today, actor: actor)
         guard !communes.isEmpty else { return }
         let funds = store.funds
         func d(_ month: Int, _ day: Int) -> Day { Day(year: year, month: month, day: day)! }
