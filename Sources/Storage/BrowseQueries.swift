@@ -152,7 +152,7 @@ public struct BrowseQueries: Sendable {
             SELECT year, standard_code, CAST(SUM(households) AS BIGINT) AS n,
                    CAST(SUM(CASE WHEN status = 'ngheo' THEN households ELSE 0 END) AS BIGINT) AS poor,
                    CAST(SUM(CASE WHEN status = 'can_ngheo' THEN households ELSE 0 END) AS BIGINT) AS near_poor
-            FROM rollup_reviews WHERE 1 = 1
+            FROM \(unsafeRaw: scope.unitIDs == nil ? "rollup_totals" : "rollup_reviews") WHERE 1 = 1
             """
         if !scope.append(to: &q, column: "unit_id") { return [] }
         q.appendInterpolation(" GROUP BY year, standard_code ORDER BY year" as SQLQueryString)

@@ -84,6 +84,36 @@ public struct Rollups: Sendable {
                 try await db.raw(insert).run()
             }
         }
+        if try await hasTotals(db) {
+            try await refreshTotals(years: years.union(years.map { $0 + 1 }).union(later), on: db)
+        }
+    }
+
+    /// Whether the totals' tables exist yet (they come with version 5; version 4 fills the
+    /// per-unit counts before them).
+    static func hasTotals(_ db: any SQLDatabase) async throws -> Bool {
+        let query: SQLQueryString = db.dialect.name == "postgresql"
+            ? "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'rollup_totals'"
+            : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'rollup_totals'"
+        return try await db.raw(query).first()?.int("n") ?? 0 > 0
+    }
+
+    /// The province's totals of `years` from the per-unit counts (a handful of rows per year,
+    /// so a province-wide figure does not depend on how many units there are).
+    static func refreshTotals(years: Set<Int>, on db: any SQLDatabase) async throws {
+        for year in years.sorted() {
+            try await db.raw("DELETE FROM rollup_totals WHERE year = \(bind: year)").run()
+            try await db.raw("""
+                INSERT INTO rollup_totals (year, standard_code, status, households, mismatched)
+                SELECT year, standard_code, status, SUM(households), SUM(mismatched) FROM rollup_reviews WHERE year = \(bind: year)
+                GROUP BY year, standard_code, status
+                """).run()
+            try await db.raw("DELETE FROM rollup_move_totals WHERE year = \(bind: year)").run()
+            try await db.raw("""
+                INSERT INTO rollup_move_totals (year, kind, households)
+                SELECT year, kind, SUM(households) FROM rollup_moves WHERE year = \(bind: year) GROUP BY year, kind
+                """).run()
+        }
     }
 
     /// Every year, from scratch (`check-rollups --repair`).
@@ -95,6 +125,10 @@ public struct Rollups: Sendable {
     static func fill(on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM rollup_reviews").run()
         try await db.raw("DELETE FROM rollup_moves").run()
+        if try await hasTotals(db) {
+            try await db.raw("DELETE FROM rollup_totals").run()
+            try await db.raw("DELETE FROM rollup_move_totals").run()
+        }
         try await refresh(years: try await reviewYears(db), on: db)
     }
 
@@ -139,6 +173,27 @@ public struct Rollups: Sendable {
         for key in Set(keptMoves.keys).union(freshMoves.keys).sorted() where keptMoves[key] != freshMoves[key] {
             differences.append("rollup_moves \(key): giữ / kept \(keptMoves[key].map(String.init) ?? "–"), tính lại / recomputed \(freshMoves[key].map(String.init) ?? "–")")
         }
+        // The province's totals against the recount.
+        // Each value is [households, mismatched] (moves: [households]).
+        var keptTotals: [String: [Int]] = [:], freshTotals: [String: [Int]] = [:]
+        for row in try await db.raw("SELECT year, standard_code, status, households, mismatched FROM rollup_totals").all() {
+            keptTotals["\(try row.int("year"))/\(try row.string("standard_code"))/\(try row.string("status"))"] = [try row.int("households"), try row.int("mismatched")]
+        }
+        for (key, value) in fresh {
+            let total = key.split(separator: "/").dropFirst().joined(separator: "/")
+            let sum = freshTotals[total] ?? [0, 0]
+            freshTotals[total] = [sum[0] + value.0, sum[1] + value.1]
+        }
+        for row in try await db.raw("SELECT year, kind, households FROM rollup_move_totals").all() where try row.int("households") != 0 {
+            keptTotals["\(try row.int("year"))/\(try row.string("kind"))"] = [try row.int("households")]
+        }
+        for (key, value) in freshMoves {
+            let total = key.split(separator: "/").dropFirst().joined(separator: "/")
+            freshTotals[total] = [(freshTotals[total]?[0] ?? 0) + value]
+        }
+        for key in Set(keptTotals.keys).union(freshTotals.keys).sorted() where keptTotals[key] != freshTotals[key] {
+            differences.append("rollup_totals \(key): giữ / kept \(keptTotals[key].map { "\($0)" } ?? "–"), tính lại / recomputed \(freshTotals[key].map { "\($0)" } ?? "–")")
+        }
         for line in try await store.funds.reconciliation(from: nil, to: nil, scope: .everything) where !line.agrees {
             differences.append("fund_balances \(line.fund.code)/\(line.unitID): giữ / kept \(line.storedBalance), sổ / ledger \(line.ledgerSum)")
         }
@@ -147,7 +202,9 @@ public struct Rollups: Sendable {
 
     /// Moves per year in a scope, by kind.
     public func moves(scope: Scope) async throws -> [Int: [Move: Int]] {
-        var q: SQLQueryString = "SELECT year, kind, CAST(SUM(households) AS BIGINT) AS n FROM rollup_moves WHERE 1 = 1"
+        var q: SQLQueryString = scope.unitIDs == nil
+            ? "SELECT year, kind, CAST(SUM(households) AS BIGINT) AS n FROM rollup_move_totals WHERE 1 = 1"
+            : "SELECT year, kind, CAST(SUM(households) AS BIGINT) AS n FROM rollup_moves WHERE 1 = 1"
         guard scope.append(to: &q, column: "unit_id") else { return [:] }
         q.appendInterpolation(" GROUP BY year, kind" as SQLQueryString)
         var out: [Int: [Move: Int]] = [:]

@@ -229,7 +229,8 @@ struct HouseholdController: RouteCollection {
                 HouseholdBody.Support(id: s.id, day: s.day.vietnamese, policy: req.policyName(s.policyCode, policies), value: Format.money(s.value, lang),
                                       inKind: s.inKind, source: req.t("support.source." + s.source.rawValue) + (s.sourceName.isEmpty ? "" : ": " + s.sourceName),
                                       unit: req.unitLabel(s.unitID, user), cancelled: s.cancelled, cancelReason: s.cancelReason ?? "",
-                                      mayCancel: !s.cancelled && s.campaignID == nil && user.account.role.mayChangeData && !s.policyCode.hasPrefix("vay_quy"))
+                                      mayCancel: !s.cancelled && user.account.role.mayChangeData && user.scope.contains(s.unitID)
+                                          && !s.policyCode.hasPrefix("vay_quy"))
             },
             hasSupport: !(current ?? []).isEmpty,
             showsSupport: current != nil,
