@@ -11,8 +11,9 @@ import time
 
 source, target = sys.argv[1], sys.argv[2]
 src = sqlite3.connect(source)
+# The FTS5 index's shadow tables are made by its CREATE VIRTUAL TABLE, not copied.
 schema = [row[0] for row in src.execute(
-    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'members_fts_%' ORDER BY rowid")]
 units = src.execute("SELECT * FROM units").fetchall()
 imports = src.execute("SELECT * FROM imports").fetchall()
 households = src.execute("SELECT * FROM households").fetchall()

@@ -284,6 +284,16 @@ extension Store {
     static func refreshHouseholdSortKeys(on db: any SQLDatabase) async throws {
         let wanted = "COALESCE((SELECT m.name_sort FROM members m WHERE m.id = households.primary_member_id), '~' || households.code)"
         let differs = db.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
-        try await db.raw("UPDATE households SET sort_key = \(unsafeRaw: wanted) WHERE sort_key \(unsafeRaw: differs) \(unsafeRaw: wanted)").run()
+        // In slices of ids: one UPDATE of a million rows keeps a statement journal of them all
+        // (in memory during imports), and the import's memory would grow with the file.
+        let last = try await db.raw("SELECT COALESCE(MAX(id), 0) AS n FROM households").first()?.int("n") ?? 0
+        var from = 0
+        while from < last {
+            try await db.raw("""
+                UPDATE households SET sort_key = \(unsafeRaw: wanted)
+                WHERE id > \(bind: from) AND id <= \(bind: from + 50_000) AND sort_key \(unsafeRaw: differs) \(unsafeRaw: wanted)
+                """).run()
+            from += 50_000
+        }
     }
 }

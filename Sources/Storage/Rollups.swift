@@ -26,7 +26,7 @@ public struct Rollups: Sendable {
         """
         SELECT unit_id, year, standard_code, status, COUNT(*) AS households,
                SUM(CASE WHEN official_status IS NOT NULL AND official_status <> status THEN 1 ELSE 0 END) AS mismatched
-        FROM reviews WHERE year = \(bind: year) GROUP BY unit_id, year, standard_code, status
+        FROM reviews WHERE year = \(bind: year) GROUP BY year, standard_code, status, unit_id
         """
     }
 
