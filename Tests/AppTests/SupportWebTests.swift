@@ -40,6 +40,9 @@ struct SupportWebTests {
                 }
             }
             try await web.get("/lang/vi")
+            // A year out of range is a bad request, not a crash.
+            #expect(try await web.get("/coverage?year=99999").status == .badRequest)
+            #expect(try await web.get("/households?year=-5").status == .badRequest)
             // The dashboard draws the stored target's path and says where the province stands.
             let dashboard = try await web.get("/")
             #expect(dashboard.body.contains("Lộ trình mục tiêu") && dashboard.body.contains("giảm 70,0%"))

@@ -71,6 +71,11 @@ import Testing
                 try await funds.disburse(fund: "mai_am", unit: "H1", day: day(2025, 3, 2), amount: 1, note: "x", scope: c1, actor: "c1")
             }
 
+            // A household of another branch cannot be paid from this branch's fund.
+            let h1 = try await Self.branch(store, "H1")
+            await #expect(throws: StorageError.outOfScope("HO-03")) {
+                try await funds.disburse(fund: "mai_am", unit: "H1", day: day(2025, 3, 2), amount: 1, household: "HO-03", note: "x", scope: h1, actor: "h1")
+            }
             // Reversal: once, never of a reversal; an allocation's halves go together.
             let r = try await funds.reverse(entryID: paid, day: day(2025, 3, 5), reason: "nhập nhầm", scope: .everything, actor: "test")
             #expect(try await funds.balance(fund: "mai_am", unit: "H1") == 20_000_000)
@@ -273,6 +278,11 @@ import Testing
             // DV-05 left the union at the end of 2020: not in good standing.
             await #expect(throws: LoanRefused.self) { try await loans.apply(application("DV-05", 50_000_000, on: day(2025, 6, 1)), scope: .everything, actor: "h1") }
 
+            // An H1 officer cannot lend to (or look up) a member of H2's branch.
+            let h1 = try await Self.branch(store, "H1")
+            await #expect(throws: StorageError.outOfScope("DV-03")) {
+                try await loans.apply(application("DV-03", 10_000_000, on: day(2025, 6, 1)), scope: h1, actor: "h1")
+            }
             let code = try await loans.apply(application("DV-01", 100_000_000, on: day(2025, 6, 1)), scope: .everything, actor: "h1")
             await #expect(throws: StorageError.self) { try await loans.disburse(code, on: day(2025, 6, 20), scope: .everything, actor: "h1") }
             try await loans.approve(code, on: day(2025, 6, 15), note: "đúng đối tượng", scope: .everything, actor: "h1")
@@ -385,6 +395,14 @@ import Testing
             #expect(try await desk.draw(again, unit: "T", scope: .everything, actor: "t") == 1)
             #expect(try await desk.proposals(again, scope: .everything).map(\.householdCode) == ["HO-03"])
             await #expect(throws: StorageError.self) { try await desk.add(again, household: "HO-01", reason: "xin thêm", scope: .everything, actor: "t") }
+            // A campaign of H1 reaches only H1's branch: H2's officer cannot list or approve households on it.
+            try await store.funds.contribute(fund: "xa_hoi", unit: "H1", day: day(2025, 12, 1), amount: 1_000_000, contributor: "x", scope: .everything, actor: "t")
+            let local = try await desk.create(NewCampaign(kind: .tet, name: "Tết H1", unit: "H1", fund: "xa_hoi", year: 2025, startsOn: day(2026, 1, 5),
+                                                          endsOn: day(2026, 2, 1), budget: 1_000_000), scope: .everything, actor: "h1")
+            let h2 = try await Self.branch(store, "H2")
+            await #expect(throws: StorageError.self) { try await desk.draw(local, unit: "H2", scope: h2, actor: "h2") }
+            await #expect(throws: StorageError.self) { try await desk.add(local, household: "HO-03", reason: "x", scope: h2, actor: "h2") }
+            #expect(try await desk.proposals(local, scope: .everything).isEmpty)
             // A grassroots officer sees only their own households on a list.
             let c3 = try await Self.branch(store, "C3")
             #expect(try await desk.proposals(tet, scope: c3).map(\.householdCode).sorted() == ["HO-02", "HO-03"])

@@ -129,6 +129,7 @@ struct HouseholdController: RouteCollection {
         let lang = req.language
         let latest = try await req.store.browse.latestYear(scope: user.scope) ?? Calendar.current.component(.year, from: Date())
         let year = req.query[Int.self, at: "year"] ?? latest
+        guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
         let status = req.query[String.self, at: "status"].flatMap(LivingStandard.init(rawValue:))
         let q = req.query[String.self, at: "q"] ?? ""
         let unitCode = req.query[String.self, at: "unit"] ?? ""

@@ -169,7 +169,9 @@ struct SupportController: RouteCollection {
         let user = try req.requireUser()
         let lang = req.language
         let latest = try await req.store.browse.latestYear(scope: user.scope)
-        let year = req.query[Int.self, at: "year"] ?? latest
+        let asked = req.query[Int.self, at: "year"]
+        if let asked, !(2000...2100).contains(asked) { throw Abort(.badRequest) }
+        let year = asked ?? latest
         let nearPoor = req.query[String.self, at: "near"] == "1"
         let report = try await req.store.support.coverage(year: year, includeNearPoor: nearPoor, scope: user.scope)
         let catalogue = try await req.store.support.catalogue()
@@ -185,7 +187,7 @@ struct SupportController: RouteCollection {
                              missing: g.coverage.missingIndicators.map(req.indicatorName),
                              suggested: g.coverage.suggestedPolicies.map { req.policyName($0, catalogue) })
         }
-        let years = latest.map { (2021...max($0, year ?? $0)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) } } ?? []
+        let years = latest.map { l in (min(2021, l, year ?? l)...max(l, year ?? l)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) } } ?? []
         let body = CoverageBody(
             years: years, nearPoor: nearPoor,
             summary: req.t("coverage.summary", Format.number(report.complete, lang), Format.number(report.households, lang),

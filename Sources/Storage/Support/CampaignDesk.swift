@@ -117,6 +117,19 @@ public struct CampaignDesk: Sendable {
         try await store.sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) ORDER BY c.starts_on DESC, c.id DESC").all().map(Campaign.init)
     }
 
+    /// Locks the campaign's row for the rest of the transaction (PostgreSQL; SQLite's write
+    /// transaction already holds the database), so two approvals or edits of one list queue.
+    private func lock(_ code: String, db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE campaigns SET state = state WHERE code = \(bind: code)").run()
+    }
+
+    /// Refuses a unit outside the organiser's branch: a campaign only reaches households under it.
+    private func requireUnderOrganiser(_ unitID: Int, _ c: Campaign, history: OrgHistory, on day: Day, what: String) throws {
+        guard Scope.today(of: c.unitID, in: history, on: day).contains(unitID) else {
+            throw StorageError.invalid("'\(what)' không thuộc đơn vị tổ chức đợt \(c.code) / '\(what)' is not under the organiser of campaign \(c.code)")
+        }
+    }
+
     public func campaign(_ code: String, db: (any SQLDatabase)? = nil) async throws -> Campaign {
         guard let row = try await (db ?? store.sql).raw("SELECT \(unsafeRaw: Self.campaignColumns) WHERE c.code = \(bind: code)").first() else {
             throw StorageError.invalid("không có đợt mã '\(code)' / no campaign with code '\(code)'")
@@ -132,9 +145,11 @@ public struct CampaignDesk: Sendable {
     public func draw(_ code: String, unit unitCode: String, scope: Scope, actor: String) async throws -> Int {
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let unitID = try await db.unitID(code: unitCode)
             try scope.require(unitID, unitCode)
+            try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: unitCode)
             let branch = Scope.today(of: unitID, in: history, on: c.startsOn)
             let units = scope.unitIDs.map { branch.unitIDs!.intersection($0) } ?? branch.unitIDs!
             guard !units.isEmpty else { return 0 }
@@ -186,11 +201,14 @@ public struct CampaignDesk: Sendable {
                     scope: Scope, actor: String) async throws {
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đề xuất / a reason is required") }
+        let history = try await store.units.history()
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let h = try await db.household(code: household)
             try scope.require(h.unitID, household)
             guard let unitID = h.unitID else { throw StorageError.outOfScope(household) }
+            try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: household)
             if try await db.raw("SELECT id FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() != nil {
                 throw StorageError.invalid("hộ \(household) đã có trong danh sách đợt \(c.code) / household \(household) is already on campaign \(c.code)'s list")
             }
@@ -216,6 +234,7 @@ public struct CampaignDesk: Sendable {
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let h = try await db.household(code: household)
             guard let row = try await db.raw("""
@@ -268,9 +287,11 @@ public struct CampaignDesk: Sendable {
     public func approve(_ code: String, unit unitCode: String, day: Day, scope: Scope, approverUnitID: Int?, actor: String) async throws -> Int {
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let unitID = try await db.unitID(code: unitCode)
             try scope.require(unitID, unitCode)
+            try requireUnderOrganiser(unitID, c, history: history, on: day, what: unitCode)
             let branch = Scope.today(of: unitID, in: history, on: day)
             var query: SQLQueryString = """
                 SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id
@@ -279,7 +300,11 @@ public struct CampaignDesk: Sendable {
             guard branch.append(to: &query, column: "p.unit_id") else { return 0 }
             query.appendInterpolation(" ORDER BY p.rank" as SQLQueryString)
             let rows = try await db.raw(query).all()
-            if let approver = approverUnitID, try rows.contains(where: { try $0.int("unit_id") == approver }) {
+            // Proposals filed under a unit that has since merged into the approver are its own too.
+            if let approver = approverUnitID, try rows.contains(where: { row in
+                let unit = try row.int("unit_id")
+                return unit == approver || history.successor(of: unit, on: day) == approver
+            }) {
                 throw StorageError.invalid("danh sách do cấp trên phê duyệt / a list is approved by the unit above")
             }
             let total = try rows.reduce(0) { $0 + (try $1.int("amount")) }

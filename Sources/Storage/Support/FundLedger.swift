@@ -146,9 +146,15 @@ public struct FundLedger: Sendable {
             let unitID = try await db.unitID(code: unitCode)
             try scope.require(unitID, unitCode)
             var householdID: Int?
-            if let household, !household.isEmpty { householdID = try await db.household(code: household).id }
+            var detail = note
+            if let household, !household.isEmpty {
+                let h = try await db.household(code: household)
+                try scope.require(h.unitID, household)
+                householdID = h.id
+                detail = "hộ \(h.code): \(note)"
+            }
             return try await post(db, fund: fund, unitID: unitID, day: day, kind: .disbursement, amount: -amount,
-                                  householdID: householdID, campaignID: campaignID, note: note, actor: actor)
+                                  householdID: householdID, campaignID: campaignID, note: detail, actor: actor)
         }
     }
 

@@ -142,7 +142,10 @@ public struct LoanBook: Sendable {
         try await store.writeTransaction { db in
             let unitID = try await db.unitID(code: a.unit)
             try scope.require(unitID, a.unit)
+            try requireNear(a.appliedOn)
             let member = try await db.member(code: a.member)
+            // A member of another branch is not this officer's to lend to (nor to look up).
+            if let home = try await store.members.unit(ofMember: member.id, on: a.appliedOn, db: db) { try scope.require(home, a.member) }
             var householdID: Int?
             if let code = a.household, !code.isEmpty {
                 let h = try await db.household(code: code)
@@ -184,6 +187,7 @@ public struct LoanBook: Sendable {
     /// Approves an application: the rules again, and the managing unit's capital must cover it.
     public func approve(_ code: String, on day: Day, note: String = "", scope: Scope, actor: String) async throws {
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.state == .applied else { throw badState(loan, "phê duyệt / approve") }
@@ -204,6 +208,7 @@ public struct LoanBook: Sendable {
     public func reject(_ code: String, on day: Day, note: String, scope: Scope, actor: String) async throws {
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.state == .applied || loan.state == .approved else { throw badState(loan, "từ chối / reject") }
@@ -223,10 +228,12 @@ public struct LoanBook: Sendable {
     /// Pays an approved loan out of the managing unit's capital (refused if it is short).
     public func disburse(_ code: String, on day: Day, scope: Scope, actor: String) async throws {
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.state == .approved else { throw badState(loan, "giải ngân / disburse") }
             guard day >= loan.appliedOn else { throw StorageError.invalid("ngày giải ngân trước ngày nộp hồ sơ / disbursed before applying") }
+            try requireNear(day)
             let fund = try await db.fund(code: Self.fundCode)
             let householdID = try await loan.householdCode.asyncMap { try await db.household(code: $0).id }
             _ = try await store.funds.post(db, fund: fund, unitID: loan.unitID, day: day, kind: .loanOut, amount: -loan.amount,
@@ -252,10 +259,12 @@ public struct LoanBook: Sendable {
     public func repay(_ code: String, on day: Day, amount: Dong, scope: Scope, actor: String) async throws {
         try requirePositive(amount)
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "thu nợ / repay") }
             guard day >= disbursed else { throw StorageError.invalid("ngày trả trước ngày giải ngân / repaid before the money was lent") }
+            try requireNear(day)
             guard amount <= loan.outstanding else {
                 throw StorageError.invalid("""
                     số trả \(Money.format(amount)) đ vượt dư nợ \(Money.format(loan.outstanding)) đ / \
@@ -281,9 +290,11 @@ public struct LoanBook: Sendable {
     public func extend(_ code: String, granted: Day, months: Int, reason: String, scope: Scope, actor: String) async throws {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.state == .disbursed else { throw badState(loan, "gia hạn / extend") }
+            try requireNear(granted)
             // An extension may at most double the term; the longest term is the rule's of the application day.
             let most = min(loan.termMonths - loan.extensions.reduce(0) { $0 + $1.months }, rules.rule(on: loan.appliedOn)?.maxTermMonths ?? 0)
             guard months >= 1, months <= most else {
@@ -302,6 +313,7 @@ public struct LoanBook: Sendable {
     public func writeOff(_ code: String, on day: Day, reason: String, scope: Scope, actor: String) async throws {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.state == .disbursed else { throw badState(loan, "xoá nợ / write off") }
@@ -318,11 +330,26 @@ public struct LoanBook: Sendable {
     public func recordJobs(_ code: String, created: Int, scope: Scope, actor: String) async throws {
         guard created >= 0 else { throw StorageError.invalid("số việc làm không hợp lệ / invalid number of jobs") }
         try await store.writeTransaction { db in
+            try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try scope.require(loan.unitID, code)
             guard loan.disbursedOn != nil else { throw badState(loan, "ghi việc làm / record jobs") }
             try await db.raw("UPDATE loans SET jobs_created = \(bind: created) WHERE id = \(bind: loan.id)").run()
             try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", actor: actor, on: db)
+        }
+    }
+
+    /// Locks the loan's row for the rest of the transaction (PostgreSQL; SQLite's write
+    /// transaction already holds the database), so two disbursements or repayments of one
+    /// loan queue and the second sees what the first did.
+    private func lock(_ code: String, db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE loans SET state = state WHERE code = \(bind: code)").run()
+    }
+
+    /// A loan's dates are at most five years ahead (a typo of 2099 would otherwise schedule past the calendar).
+    private func requireNear(_ day: Day) throws {
+        guard day <= store.today.adding(months: 60) else {
+            throw StorageError.invalid("ngày \(day.vietnamese) quá xa trong tương lai / \(day.iso) is too far in the future")
         }
     }
 
