@@ -62,7 +62,15 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
-        } catch {
+        } catch let thrown {
+            // A refusal of the storage layer is the client's mistake (400, with its reason);
+            // another branch's thing is not found (404) — for pages and the API alike.
+            let error: any Error = switch thrown {
+            case StorageError.outOfScope: Abort(.notFound)
+            case let refused as StorageError: Abort(.badRequest, reason: refused.description)
+            case let refused as LoanRefused: Abort(.badRequest, reason: refused.description)
+            default: thrown
+            }
             let status: HTTPStatus
             var reason: String
             if let abort = error as? any AbortError {

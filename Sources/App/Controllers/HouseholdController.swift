@@ -159,16 +159,8 @@ struct HouseholdController: RouteCollection {
             + LivingStandard.allCases.map { Option(value: $0.rawValue, label: Format.status($0, req.web.catalogue, lang), selected: $0 == status) }
         // The unit filter offers the user's unit and the units directly under it (a unit's
         // filter covers its whole branch).
-        let today = req.store.today
-        let tree = try await req.web.trees(on: today, user)
-        let tops = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
-        let myUnits = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
         let unitOptions = [Option(value: "", label: req.t("households.all_units"), selected: unitCode.isEmpty)]
-            + myUnits.compactMap { id -> (String, String)? in
-                guard let u = user.history.units[id], let name = user.history.name(of: id, on: today) else { return nil }
-                return (u.code, name)
-            }.sorted { VietnameseCollation.sortKey($0.1) < VietnameseCollation.sortKey($1.1) }
-            .map { Option(value: $0.0, label: $0.1, selected: $0.0 == unitCode) }
+            + (try await req.formUnits(user, selected: unitCode))
         var components = URLComponents()
         var items = [URLQueryItem(name: "year", value: String(year))]
         if let status { items.append(URLQueryItem(name: "status", value: status.rawValue)) }

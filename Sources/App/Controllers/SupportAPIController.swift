@@ -8,7 +8,8 @@ extension FundEntry: Content {}
 extension SupportRecord: Content {}
 
 /// Support, funds, loans and campaigns under `/api/v1`: the same Storage functions, branch
-/// scope and audit as the pages. A refusal is 400 with the reason; another branch's things 404.
+/// scope and audit as the pages. A refusal is 400 with the reason and another branch's things
+/// 404 (`ErrorPageMiddleware`).
 struct SupportAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1").grouped(BearerAuthenticator())
@@ -28,19 +29,6 @@ struct SupportAPIController: RouteCollection {
         api.get("campaigns", use: campaigns)
         api.get("campaigns", ":code", use: campaign)
         api.post("campaigns", ":code", "approval", use: approve)
-    }
-
-    /// Storage refusals as 400 with their message, another branch as 404.
-    private func refusals<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch StorageError.outOfScope {
-            throw Abort(.notFound)
-        } catch let error as StorageError {
-            throw Abort(.badRequest, reason: error.description)
-        } catch let error as LoanRefused {
-            throw Abort(.badRequest, reason: error.description)
-        }
     }
 
     private func writer(_ req: Request) throws -> CurrentUser {
@@ -84,7 +72,7 @@ struct SupportAPIController: RouteCollection {
     func support(req: Request) async throws -> [SupportRecord] {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
-        let records = try await refusals { try await req.store.support.records(household: code, scope: user.scope) }
+        let records = try await req.store.support.records(household: code, scope: user.scope)
         try await req.store.audit.record("xuat", entity: "support", id: nil, detail: "\(code): \(records.count) (API)", actor: user.account.username, on: req.store.sql)
         return records
     }
@@ -106,11 +94,9 @@ struct SupportAPIController: RouteCollection {
         let user = try writer(req)
         let body = try req.content.decode(SupportRequest.self)
         guard let source = SupportSource(rawValue: body.source) else { throw Abort(.badRequest, reason: "source: fund, partner, state") }
-        let id = try await refusals {
-            try await req.store.support.record(NewSupport(household: req.parameters.get("code") ?? "", policy: body.policy, day: try day(body.date, req),
-                                                          value: body.value, inKind: body.inKind ?? "", source: source, sourceName: body.sourceName ?? "",
-                                                          unit: body.unit, fund: body.fund), scope: user.scope, actor: user.account.username)
-        }
+        let support = NewSupport(household: req.parameters.get("code") ?? "", policy: body.policy, day: try day(body.date, req), value: body.value,
+                                 inKind: body.inKind ?? "", source: source, sourceName: body.sourceName ?? "", unit: body.unit, fund: body.fund)
+        let id = try await req.store.support.record(support, scope: user.scope, actor: user.account.username)
         return Created(id: id, code: nil)
     }
 
@@ -141,9 +127,7 @@ struct SupportAPIController: RouteCollection {
         let user = try req.requireUser()
         let from = req.query[String.self, at: "from"].flatMap { Day($0) }
         let to = req.query[String.self, at: "to"].flatMap { Day($0) }
-        let s = try await refusals {
-            try await req.store.funds.statement(fund: req.parameters.get("fund") ?? "", unit: req.parameters.get("unit") ?? "", from: from, to: to, scope: user.scope)
-        }
+        let s = try await req.store.funds.statement(fund: req.parameters.get("fund") ?? "", unit: req.parameters.get("unit") ?? "", from: from, to: to, scope: user.scope)
         return StatementJSON(fund: s.fund.code, unitCode: req.parameters.get("unit") ?? "", from: from?.iso, to: to?.iso, opening: s.totals.opening,
                              closing: s.totals.closing, byKind: Dictionary(uniqueKeysWithValues: s.totals.byKind.map { ($0.key.rawValue, $0.value) }),
                              storedBalance: s.storedBalance, entries: s.entries)
@@ -163,30 +147,24 @@ struct SupportAPIController: RouteCollection {
     func contribute(req: Request) async throws -> Created {
         let user = try writer(req)
         let b = try req.content.decode(EntryRequest.self)
-        let id = try await refusals {
-            try await req.store.funds.contribute(fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
-                                                 contributor: b.contributor ?? "", note: b.note ?? "", scope: user.scope, actor: user.account.username)
-        }
+        let id = try await req.store.funds.contribute(fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
+                                                      contributor: b.contributor ?? "", note: b.note ?? "", scope: user.scope, actor: user.account.username)
         return Created(id: id, code: nil)
     }
 
     func allocate(req: Request) async throws -> Created {
         let user = try writer(req)
         let b = try req.content.decode(EntryRequest.self)
-        let ids = try await refusals {
-            try await req.store.funds.allocate(fund: req.parameters.get("fund") ?? "", from: b.unit, to: b.toUnit ?? "", day: try day(b.date, req),
-                                               amount: b.amount, note: b.note ?? "", scope: user.scope, actor: user.account.username)
-        }
+        let ids = try await req.store.funds.allocate(fund: req.parameters.get("fund") ?? "", from: b.unit, to: b.toUnit ?? "", day: try day(b.date, req),
+                                                     amount: b.amount, note: b.note ?? "", scope: user.scope, actor: user.account.username)
         return Created(id: ids.out, code: nil)
     }
 
     func disburse(req: Request) async throws -> Created {
         let user = try writer(req)
         let b = try req.content.decode(EntryRequest.self)
-        let id = try await refusals {
-            try await req.store.funds.disburse(fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
-                                               household: b.household, note: b.note ?? "", scope: user.scope, actor: user.account.username)
-        }
+        let id = try await req.store.funds.disburse(fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
+                                                    household: b.household, note: b.note ?? "", scope: user.scope, actor: user.account.username)
         return Created(id: id, code: nil)
     }
 
@@ -196,9 +174,7 @@ struct SupportAPIController: RouteCollection {
         let user = try writer(req)
         guard let entry = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let b = try req.content.decode(ReasonRequest.self)
-        let id = try await refusals {
-            try await req.store.funds.reverse(entryID: entry, day: try day(b.date, req), reason: b.reason, scope: user.scope, actor: user.account.username)
-        }
+        let id = try await req.store.funds.reverse(entryID: entry, day: try day(b.date, req), reason: b.reason, scope: user.scope, actor: user.account.username)
         return Created(id: id, code: nil)
     }
 
@@ -249,7 +225,7 @@ struct SupportAPIController: RouteCollection {
 
     func loan(req: Request) async throws -> LoanJSON {
         let user = try req.requireUser()
-        let f = try await refusals { try await req.store.loans.file(req.parameters.get("code") ?? "", scope: user.scope) }
+        let f = try await req.store.loans.file(req.parameters.get("code") ?? "", scope: user.scope)
         try await req.store.audit.record("xem", entity: "loan", id: f.id, detail: "\(f.code) (API)", actor: user.account.username, on: req.store.sql)
         return json(f, user, on: try day(req.query[String.self, at: "date"], req), detail: true)
     }
@@ -270,11 +246,10 @@ struct SupportAPIController: RouteCollection {
     func apply(req: Request) async throws -> Created {
         let user = try writer(req)
         let b = try req.content.decode(ApplyRequest.self)
-        let code = try await refusals {
-            try await req.store.loans.apply(LoanApplication(member: b.member, household: b.household, unit: b.unit, purpose: b.purpose, workers: b.workers ?? 1,
-                                                            jobsPlanned: b.jobsPlanned, amount: b.amount, termMonths: b.termMonths, everyMonths: b.everyMonths ?? 3,
-                                                            appliedOn: try day(b.appliedOn, req)), scope: user.scope, actor: user.account.username)
-        }
+        let application = LoanApplication(member: b.member, household: b.household, unit: b.unit, purpose: b.purpose, workers: b.workers ?? 1,
+                                          jobsPlanned: b.jobsPlanned, amount: b.amount, termMonths: b.termMonths, everyMonths: b.everyMonths ?? 3,
+                                          appliedOn: try day(b.appliedOn, req))
+        let code = try await req.store.loans.apply(application, scope: user.scope, actor: user.account.username)
         return Created(id: nil, code: code)
     }
 
@@ -293,20 +268,18 @@ struct SupportAPIController: RouteCollection {
         let b = try req.content.decode(LoanActionRequest.self)
         let loans = req.store.loans
         let actor = user.account.username
-        try await refusals {
-            let d = try day(b.date, req)
-            switch req.parameters.get("action") {
-            case "approval": try await loans.approve(code, on: d, note: b.note ?? "", scope: user.scope, actor: actor)
-            case "rejection": try await loans.reject(code, on: d, note: b.note ?? b.reason ?? "", scope: user.scope, actor: actor)
-            case "disbursement": try await loans.disburse(code, on: d, scope: user.scope, actor: actor)
-            case "repayments": try await loans.repay(code, on: d, amount: b.amount ?? 0, scope: user.scope, actor: actor)
-            case "extensions": try await loans.extend(code, granted: d, months: b.months ?? 0, reason: b.reason ?? "", scope: user.scope, actor: actor)
-            case "write-off": try await loans.writeOff(code, on: d, reason: b.reason ?? "", scope: user.scope, actor: actor)
-            case "jobs": try await loans.recordJobs(code, created: b.jobsCreated ?? -1, scope: user.scope, actor: actor)
-            default: throw Abort(.notFound)
-            }
+        let d = try day(b.date, req)
+        switch req.parameters.get("action") {
+        case "approval": try await loans.approve(code, on: d, note: b.note ?? "", scope: user.scope, actor: actor)
+        case "rejection": try await loans.reject(code, on: d, note: b.note ?? b.reason ?? "", scope: user.scope, actor: actor)
+        case "disbursement": try await loans.disburse(code, on: d, scope: user.scope, actor: actor)
+        case "repayments": try await loans.repay(code, on: d, amount: b.amount ?? 0, scope: user.scope, actor: actor)
+        case "extensions": try await loans.extend(code, granted: d, months: b.months ?? 0, reason: b.reason ?? "", scope: user.scope, actor: actor)
+        case "write-off": try await loans.writeOff(code, on: d, reason: b.reason ?? "", scope: user.scope, actor: actor)
+        case "jobs": try await loans.recordJobs(code, created: b.jobsCreated ?? -1, scope: user.scope, actor: actor)
+        default: throw Abort(.notFound)
         }
-        let f = try await refusals { try await loans.file(code, scope: user.scope) }
+        let f = try await loans.file(code, scope: user.scope)
         return json(f, user, on: req.store.today, detail: true)
     }
 
@@ -345,7 +318,7 @@ struct SupportAPIController: RouteCollection {
     func campaign(req: Request) async throws -> CampaignJSON {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
-        let c = try await refusals { try await req.store.campaigns.campaign(code) }
+        let c = try await req.store.campaigns.campaign(code)
         let proposals = try await req.store.campaigns.proposals(code, scope: user.scope)
         try await req.store.audit.record("xuat", entity: "campaign", id: c.id, detail: "\(code): \(proposals.count) hộ (API)", actor: user.account.username, on: req.store.sql)
         return json(c, user, proposals: proposals)
@@ -357,10 +330,8 @@ struct SupportAPIController: RouteCollection {
         let user = try writer(req)
         let code = req.parameters.get("code") ?? ""
         let b = try req.content.decode(ApproveRequest.self)
-        try await refusals {
-            _ = try await req.store.campaigns.approve(code, unit: b.unit, day: try day(b.date, req), scope: user.scope, approverUnitID: user.account.unitID,
-                                                      actor: user.account.username)
-        }
+        _ = try await req.store.campaigns.approve(code, unit: b.unit, day: try day(b.date, req), scope: user.scope, approverUnitID: user.account.unitID,
+                                                  actor: user.account.username)
         return try await campaign(req: req)
     }
 

@@ -100,17 +100,21 @@ extension Request {
         return self.redirect(to: redirect + separator + "notice=" + notice, redirectType: .normal)
     }
 
-    /// The units an officer picks from in forms: their own unit and the units directly under it today.
+    /// The units an officer picks from in forms and filters: their own unit and the units
+    /// directly under it today, in Vietnamese order of their names; `selected` (else the
+    /// officer's own unit) is chosen.
     func formUnits(_ user: CurrentUser, selected: String? = nil) async throws -> [Option] {
         let today = store.today
         let tree = try await web.trees(on: today, user)
         let tops = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
-        let ids = tops + tops.flatMap { tree.children[$0] ?? [] }
-        let own = user.history.units[user.account.unitID]?.code
-        return ids.compactMap { id -> Option? in
-            guard let u = user.history.units[id], user.scope.contains(id) else { return nil }
-            return Option(value: u.code, label: unitName(id, user.history, today), selected: u.code == (selected ?? own))
+        let ids = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
+        let chosen = selected ?? user.history.units[user.account.unitID]?.code
+        return ids.compactMap { id -> (code: String, name: String)? in
+            guard let u = user.history.units[id], user.scope.contains(id), let name = user.history.name(of: id, on: today) else { return nil }
+            return (u.code, name)
         }
+        .sorted { VietnameseCollation.sortKey($0.name) < VietnameseCollation.sortKey($1.name) }
+        .map { Option(value: $0.code, label: $0.name, selected: $0.code == chosen) }
     }
 
     func unitLabel(_ id: Int, _ user: CurrentUser) -> String { unitName(id, user.history, store.today) }

@@ -235,7 +235,8 @@ public struct LoanBook: Sendable {
             guard day >= loan.appliedOn else { throw StorageError.invalid("ngày giải ngân trước ngày nộp hồ sơ / disbursed before applying") }
             try requireNear(day)
             let fund = try await db.fund(code: Self.fundCode)
-            let householdID = try await loan.householdCode.asyncMap { try await db.household(code: $0).id }
+            var householdID: Int?
+            if let code = loan.householdCode { householdID = try await db.household(code: code).id }
             _ = try await store.funds.post(db, fund: fund, unitID: loan.unitID, day: day, kind: .loanOut, amount: -loan.amount,
                                            householdID: householdID, loanID: loan.id, note: "giải ngân \(loan.code)", actor: actor)
             try await db.raw("UPDATE loans SET state = 'disbursed', disbursed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
@@ -449,13 +450,6 @@ public struct LoanBook: Sendable {
         }
         lines.sort { ($0.position.daysOverdue, $0.file.code) > ($1.position.daysOverdue, $1.file.code) }
         return (report, lines)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
 
