@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "giamngheo", targets: ["giamngheo"]),
         .library(name: "PovertyCore", targets: ["PovertyCore"]),
         .library(name: "Spreadsheets", targets: ["Spreadsheets"]),
+        .library(name: "Documents", targets: ["Documents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Documents",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Skeleton"],
+            resources: [.embedInCode("Resources/skeleton.docx")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "PovertyCore", "Spreadsheets",
@@ -49,7 +57,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage",
+                "PovertyCore", "Spreadsheets", "Storage", "Documents",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Leaf", package: "leaf"),
@@ -73,6 +81,11 @@ let package = Package(
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DocumentsTests",
+            dependencies: ["Documents", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore"], swiftSettings: strict),

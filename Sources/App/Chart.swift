@@ -1,4 +1,5 @@
 import Foundation
+import PovertyCore
 
 /// Bar charts drawn on the server as SVG, with a title and description for screen readers.
 enum Chart {
@@ -54,6 +55,28 @@ enum Chart {
             }
             svg += "<text x=\"\(lx + 18)\" y=\"\(height - 10)\" font-size=\"12\">\(escape(label))</text>"
             lx += 30 + label.count * 7
+        }
+        return svg + "</svg>"
+    }
+
+    /// Horizontal bars, one per label (units compared, contributions of indicators), longest
+    /// scale from the largest value; `id` keeps the title and description ids unique on a page.
+    static func horizontalBars(id: String, title: String, description: String, labels: [String], values: [Ratio],
+                               color: String = "#0d6efd", format: (Ratio) -> String) -> String {
+        let rowH = 22, labelW = 260, right = 70, width = 720, top = 8
+        let height = top * 2 + max(1, labels.count) * rowH
+        let maxValue = values.map(\.doubleValue).max().map { $0 > 0 ? $0 : 1 } ?? 1
+        var svg = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="\(id)-title \(id)-desc" class="chart" id="\(id)">
+        <title id="\(id)-title">\(escape(title))</title><desc id="\(id)-desc">\(escape(description))</desc>
+        """
+        for (i, label) in labels.enumerated() where i < values.count {
+            let y = top + i * rowH
+            let w = Int((values[i].doubleValue / maxValue * Double(width - labelW - right)).rounded())
+            let shown = label.count > 38 ? String(label.prefix(37)) + "…" : label
+            svg += "<text x=\"\(labelW - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" font-size=\"12\">\(escape(shown))</text>"
+            svg += "<rect x=\"\(labelW)\" y=\"\(y + 3)\" width=\"\(max(w, 1))\" height=\"\(rowH - 6)\" fill=\"\(color)\"><title>\(escape(label)): \(escape(format(values[i])))</title></rect>"
+            svg += "<text x=\"\(labelW + max(w, 1) + 4)\" y=\"\(y + 15)\" font-size=\"12\">\(escape(format(values[i])))</text>"
         }
         return svg + "</svg>"
     }

@@ -115,6 +115,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: DashboardController())
     try pages.register(collection: HouseholdController())
     try pages.register(collection: SupportController())
+    try pages.register(collection: ReportsController())
     try pages.register(collection: UnitController())
     try pages.register(collection: ImportController())
     try pages.register(collection: AdminController())

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Writes a one-sheet `.xlsx` workbook row by row, for reports and templates.
 ///
@@ -25,6 +24,11 @@ import ZIPFoundation
 /// characters per cell is cut there, and a literal `_xHHHH_` is escaped as
 /// `_x005F_xHHHH_` so that Excel shows it as typed. Text with a line break gets a
 /// wrap-text style so that Excel shows the break.
+///
+/// For reports, the writer also has styled cells (`.header`, `.number`, `.percent`,
+/// `.total`, ... with `.` thousands: see `XLSXStyle.NumberFormat`), several frozen
+/// rows and columns, merged cells (`appendTitle(_:span:)`, `mergeCells`) and print
+/// setup. A report of several tables is an `XLSXWorkbook` with one sheet per table.
 public final class XLSXWriter {
     /// One cell of a row.
     public enum Cell: Sendable, Equatable {
@@ -36,6 +40,65 @@ public final class XLSXWriter {
         case empty
         /// A string cell in bold, for header rows.
         case bold(String)
+        /// A value with a style of its own. The helpers below build the usual ones.
+        case styled(Value, XLSXStyle)
+
+        /// What a styled cell holds.
+        public enum Value: Sendable, Equatable {
+            case text(String)
+            case integer(Int)
+            /// A number; NaN and infinities, which Excel cannot store, leave the cell blank.
+            case number(Double)
+            /// Nothing, but the style (borders, fill) still shows.
+            case blank
+        }
+
+        /// A title line: bold 14 pt, centred. `XLSXSheet.appendTitle` also merges it across the table.
+        public static func title(_ text: String) -> Cell { .styled(.text(text), .title) }
+
+        /// A column header: bold, centred, wrapped, light blue fill, thin borders.
+        /// `.header("")` gives the other cells of a merged header block the same look.
+        public static func header(_ text: String) -> Cell { .styled(.text(text), .header) }
+
+        /// Text inside a table (row labels): thin borders, wrapped.
+        public static func label(_ text: String, bold: Bool = false) -> Cell {
+            .styled(.text(text), bold ? XLSXStyle.tableText.emphasized : .tableText)
+        }
+
+        /// A whole number inside a table, shown `1.234.567`, thin borders.
+        public static func number(_ value: Int, bold: Bool = false) -> Cell {
+            .styled(.integer(value), bold ? XLSXStyle.tableNumber.emphasized : .tableNumber)
+        }
+
+        /// A number with `decimals` decimals, shown `1.234,50`, thin borders.
+        public static func decimal(_ value: Double, decimals: Int = 2, bold: Bool = false) -> Cell {
+            .styled(.number(value), tableStyle(.grouped(decimals: decimals), bold: bold))
+        }
+
+        /// A fraction shown as a percentage: 0.125 → `12,5%` with 1 decimal, thin borders.
+        public static func percent(_ fraction: Double, decimals: Int = 1, bold: Bool = false) -> Cell {
+            .styled(.number(fraction), tableStyle(.percent(decimals: decimals), bold: bold))
+        }
+
+        /// `numerator / denominator` as a percentage (12 of 96 → `12,5%`); a bordered
+        /// blank when the denominator is 0.
+        public static func percent(numerator: Int, denominator: Int, decimals: Int = 1, bold: Bool = false) -> Cell {
+            guard denominator != 0 else { return .styled(.blank, tableStyle(.percent(decimals: decimals), bold: bold)) }
+            return percent(Double(numerator) / Double(denominator), decimals: decimals, bold: bold)
+        }
+
+        /// A number in a total row: bold, `1.234.567`, thin borders.
+        public static func total(_ value: Int) -> Cell { number(value, bold: true) }
+
+        /// The label of a total row ("Tổng cộng"): bold text, thin borders.
+        public static func totalLabel(_ text: String) -> Cell { label(text, bold: true) }
+
+        private static func tableStyle(_ format: XLSXStyle.NumberFormat, bold: Bool) -> XLSXStyle {
+            var style = XLSXStyle.tableNumber
+            style.numberFormat = format
+            style.bold = bold
+            return style
+        }
     }
 
     /// Excel's limits.
@@ -49,181 +112,75 @@ public final class XLSXWriter {
     public let sheetName: String
     /// Column widths in characters, first entry for column A; zero or negative skips a column.
     public let columnWidths: [Double]
-    /// Keeps row 1 visible while scrolling.
-    public let freezeHeaderRow: Bool
+    /// Rows kept visible while scrolling (1 for `freezeHeaderRow`).
+    public var freezeRows: Int { sheet.freezeRows }
+    /// Columns kept visible while scrolling right.
+    public var freezeColumns: Int { sheet.freezeColumns }
+    /// Keeps row 1 visible while scrolling (true whenever rows are frozen).
+    public var freezeHeaderRow: Bool { sheet.freezeRows > 0 }
     /// Rows appended so far (row numbers are 1...rowCount).
-    public private(set) var rowCount = 0
+    public var rowCount: Int { sheet.rowCount }
 
-    private let sheetURL: URL
-    private var handle: FileHandle?
-    private var buffer: [UInt8] = []
-    private var failure: SpreadsheetError?
-    private var closed = false
-    private var columnNames: [[UInt8]] = []
-
-    private static let flushThreshold = 1 << 16
+    private let workbook: XLSXWorkbook
+    private let sheet: XLSXSheet
 
     /// Starts a workbook; nothing is written at `path` until `close()`.
+    ///
+    /// - Parameters:
+    ///   - freezeHeaderRow: keeps row 1 visible, the same as `freezeRows: 1`.
+    ///   - freezeRows: keeps rows 1...n visible (title and header rows); the larger of the two wins.
+    ///   - freezeColumns: keeps the first n columns visible while scrolling right.
+    ///   - pageSetup: printing (A4 landscape fitted to width: `.a4Landscape`); nil for Excel's defaults.
     public init(
-        path: String, sheetName: String = "Sheet1", columnWidths: [Double] = [], freezeHeaderRow: Bool = false
+        path: String, sheetName: String = "Sheet1", columnWidths: [Double] = [], freezeHeaderRow: Bool = false,
+        freezeRows: Int = 0, freezeColumns: Int = 0, pageSetup: XLSXPageSetup? = nil
     ) {
         self.path = path
-        self.sheetName = Self.validSheetName(sheetName)
         self.columnWidths = columnWidths
-        self.freezeHeaderRow = freezeHeaderRow
-        sheetURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("xlsx-sheet-\(UUID().uuidString).xml")
-        buffer.reserveCapacity(Self.flushThreshold + 4096)
-        if FileManager.default.createFile(atPath: sheetURL.path, contents: nil),
-           let handle = try? FileHandle(forWritingTo: sheetURL) {
-            self.handle = handle
-            buffer.append(contentsOf: worksheetHeader().utf8)
-        } else {
-            failure = .cannotWrite(
-                path: sheetURL.path, reason: "không tạo được tệp tạm / cannot create a temporary file")
-        }
+        workbook = XLSXWorkbook(path: path)
+        sheet = workbook.addSheet(
+            sheetName, columnWidths: columnWidths, freezeRows: max(freezeRows, freezeHeaderRow ? 1 : 0),
+            freezeColumns: freezeColumns, pageSetup: pageSetup)
+        self.sheetName = sheet.name
     }
 
-    deinit {
-        if !closed {
-            try? handle?.close()
-            try? FileManager.default.removeItem(at: sheetURL)
-        }
+    /// Appends the next row (row 1 first). `.empty` cells, and empty `.text`/`.bold`,
+    /// write nothing. `height` sets the row height in points.
+    public func appendRow(_ cells: [Cell], height: Double? = nil) {
+        sheet.appendRow(cells, height: height)
     }
 
-    /// Appends the next row (row 1 first). `.empty` cells, and empty text, write nothing.
-    public func appendRow(_ cells: [Cell]) {
-        guard !closed, failure == nil else { return }
-        guard rowCount < Self.maxRows else {
-            failure = .cannotWrite(
-                path: path,
-                reason: "quá \(Self.maxRows) dòng, giới hạn của Excel / more than \(Self.maxRows) rows, Excel's limit")
-            return
-        }
-        guard cells.count <= Self.maxColumns else {
-            failure = .cannotWrite(
-                path: path,
-                reason: "dòng \(rowCount + 1) có \(cells.count) ô, quá \(Self.maxColumns) cột của Excel / "
-                    + "row \(rowCount + 1) has \(cells.count) cells, more than Excel's \(Self.maxColumns) columns")
-            return
-        }
-        rowCount += 1
-        let rowDigits = Array(String(rowCount).utf8)
-        append("<row r=\"")
-        buffer.append(contentsOf: rowDigits)
-        append("\">")
-        for (index, cell) in cells.enumerated() {
-            switch cell {
-            case .empty:
-                continue
-            case .integer(let value):
-                startCell(column: index, row: rowDigits)
-                append("\"><v>")
-                append(String(value))
-                append("</v></c>")
-            case .text(let text), .bold(let text):
-                guard !text.isEmpty else { continue }
-                var bold = false
-                if case .bold = cell { bold = true }
-                let wraps = text.utf8.contains(UInt8(ascii: "\n"))
-                let style = (bold ? 1 : 0) + (wraps ? 2 : 0)
-                startCell(column: index, row: rowDigits)
-                append(style == 0 ? "\" t=\"inlineStr\"><is><t" : "\" s=\"\(style)\" t=\"inlineStr\"><is><t")
-                if Self.needsPreserve(text) { append(" xml:space=\"preserve\"") }
-                append(">")
-                Self.appendEscaped(Self.truncated(text), to: &buffer, attribute: false)
-                append("</t></is></c>")
-            }
-        }
-        append("</row>")
-        if buffer.count >= Self.flushThreshold { flush() }
+    /// Appends a title row merged across `span` columns (see `XLSXSheet.appendTitle`).
+    public func appendTitle(_ text: String, span: Int, style: XLSXStyle = .title, height: Double? = nil) {
+        sheet.appendTitle(text, span: span, style: style, height: height)
+    }
+
+    /// Merges a block of cells (see `XLSXSheet.mergeCells(rows:columns:)`).
+    public func mergeCells(rows: ClosedRange<Int>, columns: ClosedRange<Int>) {
+        sheet.mergeCells(rows: rows, columns: columns)
+    }
+
+    /// Merges a block of cells given as `"A1:F1"` (see `XLSXSheet.mergeCells(_:)`).
+    public func mergeCells(_ range: String) {
+        sheet.mergeCells(range)
     }
 
     /// Finishes the sheet and writes the workbook to `path` (replacing any file there).
     /// Calling it again does nothing.
     public func close() throws {
-        guard !closed else { return }
-        closed = true
-        defer { try? FileManager.default.removeItem(at: sheetURL) }
-        if failure == nil {
-            append("</sheetData></worksheet>")
-            flush()
-        }
-        try? handle?.close()
-        handle = nil
-        if let failure { throw failure }
-
-        let destination = URL(fileURLWithPath: path)
-        let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try writePackage(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw SpreadsheetError.cannotWrite(path: path, reason: "\(error)")
-        }
-        guard rename(temporary.path, destination.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw SpreadsheetError.cannotWrite(path: path, reason: reason)
-        }
+        try workbook.close()
     }
 
-    // MARK: - Sheet XML
-
-    private func append(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-    }
-
-    /// Writes `<c r="B7` (the caller closes the attribute).
-    private func startCell(column: Int, row: [UInt8]) {
-        while columnNames.count <= column {
-            columnNames.append(Array(CellReference.columnName(columnNames.count).utf8))
-        }
-        append("<c r=\"")
-        buffer.append(contentsOf: columnNames[column])
-        buffer.append(contentsOf: row)
-    }
-
-    private func flush() {
-        guard failure == nil, let handle, !buffer.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            failure = .cannotWrite(path: sheetURL.path, reason: "\(error)")
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    private func worksheetHeader() -> String {
-        var xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
-        xml += #"<worksheet xmlns="\#(Self.mainNamespace)" xmlns:r="\#(Self.relationshipsNamespace)">"#
-        if freezeHeaderRow {
-            xml += #"<sheetViews><sheetView workbookViewId="0">"#
-                + #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
-                + #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#
-        }
-        xml += #"<sheetFormatPr defaultRowHeight="15"/>"#
-        let widths = columnWidths.prefix(Self.maxColumns).enumerated().filter { $0.element > 0 && $0.element.isFinite }
-        if !widths.isEmpty {
-            xml += "<cols>"
-            for (index, width) in widths {
-                xml += #"<col min="\#(index + 1)" max="\#(index + 1)" width="\#(min(width, 255))" customWidth="1"/>"#
-            }
-            xml += "</cols>"
-        }
-        xml += "<sheetData>"
-        return xml
-    }
+    // MARK: - Text
 
     /// Leading or trailing whitespace must be marked to survive.
-    private static func needsPreserve(_ text: String) -> Bool {
+    static func needsPreserve(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
         return first.properties.isWhitespace || last.properties.isWhitespace
     }
 
     /// Cuts text to Excel's 32,767 characters (UTF-16 code units) per cell.
-    private static func truncated(_ text: String) -> String {
+    static func truncated(_ text: String) -> String {
         guard text.utf16.count > maxCellLength else { return text }
         var count = 0
         var scalars = String.UnicodeScalarView()
@@ -262,96 +219,33 @@ public final class XLSXWriter {
         }
     }
 
-    static func validSheetName(_ name: String) -> String {
+    /// The longest tab name Excel allows, in UTF-16 code units.
+    public static let maxSheetNameLength = 31
+
+    /// `name` made valid as an Excel tab name: `[ ] : * ? / \` and control characters
+    /// removed, composed (NFC, so that Vietnamese letters count once), cut to 31
+    /// characters without splitting a letter from its accents, no leading or trailing
+    /// `'`, not "History" (reserved); `fallback` when nothing is left.
+    static func validSheetName(_ name: String, fallback: String = "Sheet1") -> String {
         let forbidden: Set<Unicode.Scalar> = ["[", "]", ":", "*", "?", "/", "\\"]
-        var scalars = String.UnicodeScalarView()
-        var length = 0
+        var cleaned = String.UnicodeScalarView()
         for scalar in name.unicodeScalars {
             if forbidden.contains(scalar) || scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                 continue
             }
-            length += scalar.utf16.count
-            if length > 31 { break }
-            scalars.append(scalar)
+            cleaned.append(scalar)
         }
-        var valid = String(scalars)
+        var valid = ""
+        var length = 0
+        for character in String(cleaned).precomposedStringWithCanonicalMapping {
+            length += character.utf16.count
+            if length > maxSheetNameLength { break }
+            valid.append(character)
+        }
         while valid.hasPrefix("'") { valid.removeFirst() }
         while valid.hasSuffix("'") { valid.removeLast() }
-        if valid.trimmingCharacters(in: .whitespaces).isEmpty { return "Sheet1" }
+        if valid.trimmingCharacters(in: .whitespaces).isEmpty { return fallback }
         if valid.lowercased() == "history" { return "History_" }  // reserved by Excel
         return valid
-    }
-
-    // MARK: - Package
-
-    private static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    private static let relationshipsNamespace =
-        "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    private static let xmlDeclaration = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
-
-    private func writePackage(to url: URL) throws {
-        let archive = try Archive(url: url, accessMode: .create)
-        func add(_ part: String, _ xml: String) throws {
-            let data = Data((Self.xmlDeclaration + xml).utf8)
-            try archive.addEntry(
-                with: part, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                provider: { position, size in
-                    let start = Int(position)
-                    return data.subdata(in: start..<min(start + size, data.count))
-                })
-        }
-        let officeRelationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-        let contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-        try add("[Content_Types].xml", #"""
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\#
-            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\#
-            <Default Extension="xml" ContentType="application/xml"/>\#
-            <Override PartName="/xl/workbook.xml" ContentType="\#(contentType).sheet.main+xml"/>\#
-            <Override PartName="/xl/worksheets/sheet1.xml" ContentType="\#(contentType).worksheet+xml"/>\#
-            <Override PartName="/xl/styles.xml" ContentType="\#(contentType).styles+xml"/>\#
-            </Types>
-            """#)
-        try add("_rels/.rels", #"""
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\#
-            <Relationship Id="rId1" Type="\#(officeRelationships)/officeDocument" Target="xl/workbook.xml"/>\#
-            </Relationships>
-            """#)
-        var name: [UInt8] = []
-        Self.appendEscaped(sheetName, to: &name, attribute: true)
-        try add("xl/workbook.xml", #"""
-            <workbook xmlns="\#(Self.mainNamespace)" xmlns:r="\#(Self.relationshipsNamespace)">\#
-            <bookViews><workbookView/></bookViews>\#
-            <sheets><sheet name="\#(String(decoding: name, as: UTF8.self))" sheetId="1" r:id="rId1"/></sheets>\#
-            </workbook>
-            """#)
-        try add("xl/_rels/workbook.xml.rels", #"""
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\#
-            <Relationship Id="rId1" Type="\#(officeRelationships)/worksheet" Target="worksheets/sheet1.xml"/>\#
-            <Relationship Id="rId2" Type="\#(officeRelationships)/styles" Target="styles.xml"/>\#
-            </Relationships>
-            """#)
-        // Cell styles: 0 normal, 1 bold, 2 wrapped text, 3 bold and wrapped.
-        try add("xl/styles.xml", #"""
-            <styleSheet xmlns="\#(Self.mainNamespace)">\#
-            <fonts count="2">\#
-            <font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\#
-            <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>\#
-            </fonts>\#
-            <fills count="2"><fill><patternFill patternType="none"/></fill>\#
-            <fill><patternFill patternType="gray125"/></fill></fills>\#
-            <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\#
-            <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\#
-            <cellXfs count="4">\#
-            <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\#
-            <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\#
-            <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\#
-            <alignment wrapText="1" vertical="top"/></xf>\#
-            <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">\#
-            <alignment wrapText="1" vertical="top"/></xf>\#
-            </cellXfs>\#
-            <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\#
-            </styleSheet>
-            """#)
-        try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: sheetURL, compressionMethod: .deflate)
     }
 }

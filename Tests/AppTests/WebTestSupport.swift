@@ -73,6 +73,8 @@ final class WebClient: @unchecked Sendable {
         let status: HTTPStatus
         let headers: HTTPHeaders
         let body: String
+        /// The body as sent (downloads).
+        var bytes: Data = Data()
         var location: String? { headers.first(name: .location) }
         /// The value of the first hidden `_csrf` field.
         var csrf: String? {
@@ -114,7 +116,8 @@ final class WebClient: @unchecked Sendable {
             let name = String(pair[..<eq]), value = String(pair[pair.index(after: eq)...])
             if value.isEmpty || header.lowercased().contains("max-age=0") { cookies[name] = nil } else { cookies[name] = value }
         }
-        return Page(status: response.status, headers: response.headers, body: response.body.string)
+        return Page(status: response.status, headers: response.headers, body: response.body.string,
+                    bytes: Data(response.body.readableBytesView))
     }
 
     /// Logs in through the form; returns the response to the POST.

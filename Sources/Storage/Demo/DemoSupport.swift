@@ -179,5 +179,60 @@ struct DemoSupport {
             try await store.campaigns.add(may, household: try near.string("code"), amount: 1_000_000, reason: "Chồng mắc bệnh hiểm nghèo",
                                           scope: .everything, actor: actor)
         }
+        try await reports(history: history, tree: tree, root: root, communes: communes)
+    }
+
+    /// Annual reports of the last year in every state: the province's deadline (15 January),
+    /// grassroots unions' reports accepted, awaiting review, returned, in draft or missing,
+    /// and a few commune/ward unions' reports to the province. The first commune's
+    /// grassroots unions (the demo accounts') are left to the visitor.
+    func reports(history: OrgHistory, tree: OrgTree, root: OrgUnit, communes: [OrgUnit]) async throws {
+        let reports = store.reports
+        try await reports.setDeadline(unit: root.id, year: year, due: Day(year: year + 1, month: 1, day: 15)!, scope: .everything, actor: actor)
+        let results = [
+            "Rà soát đầy đủ hộ đoàn viên; phối hợp chính quyền hỗ trợ hộ nghèo về y tế, giáo dục, nhà ở. Vận động đoàn viên ủng hộ quỹ Mái ấm Công đoàn.",
+            "Giới thiệu đoàn viên vay vốn Quỹ quốc gia về việc làm để chăn nuôi, mở xưởng nhỏ; thăm hỏi, tặng quà đoàn viên có hoàn cảnh khó khăn dịp Tết.",
+            "Phối hợp doanh nghiệp giữ việc làm cho đoàn viên thuộc hộ nghèo; hỗ trợ học nghề cho con đoàn viên.",
+        ]
+        let shortcomings = [
+            "Một số hộ chưa có bảo hiểm y tế; nguồn vốn vay còn ít so với nhu cầu.",
+            "Thu nhập của đoàn viên lao động phổ thông còn thấp, việc làm chưa ổn định.",
+        ]
+        let proposals = [
+            "Đề nghị tăng nguồn vốn Quỹ quốc gia về việc làm ủy thác qua Công đoàn.",
+            "Đề nghị hỗ trợ sửa chữa nhà ở cho đoàn viên thuộc hộ nghèo.",
+        ]
+        func narrative(_ i: Int) -> ReportNarrative {
+            ReportNarrative(results: results[i % results.count], shortcomings: shortcomings[i % shortcomings.count], proposals: proposals[i % proposals.count])
+        }
+        func day(_ offset: Int) -> Day { Day(year: year, month: 12, day: 1)!.adding(days: offset) }
+        var n = 0
+        for commune in communes.dropFirst().prefix(3) {
+            let children = (tree.children[commune.id] ?? []).compactMap { history.units[$0] }.sorted { $0.code < $1.code }
+            for child in children {
+                let i = n, state = n % 5  // accepted, submitted, returned, draft, missing
+                n += 1
+                guard state != 4 else { continue }
+                let scope = Scope.today(of: child.id, in: history, on: day(10))
+                try await reports.save(unit: child.id, year: year, narrative: narrative(i), scope: scope, actor: actor)
+                guard state != 3 else { continue }
+                try await reports.submit(unit: child.id, year: year, on: day(8 + i % 10), scope: scope, actor: actor)
+                guard state != 1 else { continue }
+                let accept = state == 0
+                try await reports.review(unit: child.id, year: year, accept: accept,
+                                         comment: accept ? "" : "Đề nghị bổ sung số hộ được vay vốn và nguyên nhân tái nghèo.",
+                                         on: day(20), reviewerUnitID: commune.id, scope: .everything, actor: actor)
+            }
+        }
+        for (i, commune) in communes.prefix(3).enumerated() {
+            let scope = Scope.today(of: commune.id, in: history, on: day(20))
+            try await reports.save(unit: commune.id, year: year, narrative: narrative(i + 1), scope: scope, actor: actor)
+            guard i < 2 else { continue }
+            try await reports.submit(unit: commune.id, year: year, on: day(22 + i), scope: scope, actor: actor)
+            if i == 0 {
+                try await reports.review(unit: commune.id, year: year, accept: true, comment: "", on: day(25), reviewerUnitID: nil,
+                                         scope: .everything, actor: actor)
+            }
+        }
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+/// The reports page of a unit: its own report, the reports owed by the units below it
+/// (submitted, late, missing), the reporting rate, deadlines and downloads.
+struct ReportBoard {
+    struct Line: Encodable {
+        let unit: String
+        let code: String
+        let state: String
+        let stateCode: String
+        let submitted: String
+        let late: Bool
+        let covers: String
+    }
+    struct Body: Encodable {
+        let years: [Option]
+        let year: Int
+        let unitName: String
+        let unitCode: String
+        let ownStatus: String
+        let ownStatusCode: String
+        let ownDeadline: String
+        let hasParent: Bool
+        let hasChildren: Bool
+        let lines: [Line]
+        let directRate: String
+        let branchRate: String
+        let counts: String
+        let notes: [String]
+        let deadline: String
+        let deadlineISO: String
+        let mayChange: Bool
+        let isTop: Bool
+        let error: String?
+    }
+
+    let body: (String?) -> Body
+
+    func body(error: String?) -> Body { body(error) }
+
+    static func make(_ req: Request, user: CurrentUser) async throws -> ReportBoard {
+        let lang = req.language
+        let today = req.store.today
+        let history = user.history
+        var unitID = user.account.unitID
+        if let code = req.query[String.self, at: "unit"] {
+            guard let u = history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+            unitID = u.id
+        }
+        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
+        let asked = req.query[Int.self, at: "year"]
+        if let asked, !(2000...2100).contains(asked) { throw Abort(.badRequest) }
+        let year = asked ?? latest
+        let reports = req.store.reports
+        let direct = try await reports.board(unit: unitID, year: year, direct: true, history: history, on: today)
+        let branch = try await reports.board(unit: unitID, year: year, direct: false, history: history, on: today)
+        let own = try await reports.statuses(year: year, scope: Scope(unitIDs: [unitID]))[unitID]
+        let ownDeadline = try await reports.deadline(for: unitID, year: year, history: history, on: today)
+        let name = { (id: Int) in unitName(id, history, today) }
+        let lines = direct.lines.map { l in
+            Line(unit: name(l.reporter), code: history.units[l.reporter]?.code ?? "", state: req.t("reporting_state." + l.state.rawValue),
+                 stateCode: l.state.rawValue, submitted: l.report?.submittedOn?.vietnamese ?? "", late: l.submittedLate,
+                 covers: l.covers.filter { $0 != l.reporter }.map(name).joined(separator: "; "))
+        }.sorted { VietnameseCollation.sortKey($0.unit) < VietnameseCollation.sortKey($1.unit) }
+        var notes: [String] = []
+        if !direct.dissolved.isEmpty { notes.append(req.t("reports.note_dissolved", direct.dissolved.map(name).joined(separator: "; "))) }
+        if !direct.absorbed.isEmpty { notes.append(req.t("reports.note_absorbed", direct.absorbed.map(name).joined(separator: "; "))) }
+        func rate(_ r: ReportingRate) -> String {
+            req.t("reports.rate_line", Format.number(r.accepted, lang), Format.number(r.expected, lang), Format.percent(r.accepted, r.expected, lang))
+        }
+        let counts = ReportingState.allCases.compactMap { s -> String? in
+            let n = direct.count(s)
+            return n == 0 ? nil : "\(req.t("reporting_state." + s.rawValue)): \(Format.number(n, lang))"
+        }.joined(separator: " · ")
+        let years = (min(2021, latest, year)...max(latest, year, today.year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
+        let hasParent = history.parent(of: unitID, on: today) != nil
+        return ReportBoard { error in
+            Body(years: years, year: year, unitName: name(unitID), unitCode: history.units[unitID]?.code ?? "",
+                 ownStatus: req.t("report_status." + (own?.status.rawValue ?? "missing")), ownStatusCode: own?.status.rawValue ?? "missing",
+                 ownDeadline: ownDeadline.vietnamese, hasParent: hasParent, hasChildren: direct.expected > 0, lines: lines,
+                 directRate: rate(direct), branchRate: rate(branch), counts: counts, notes: notes,
+                 deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.iso,
+                 mayChange: user.account.role.mayChangeData && unitID == user.account.unitID, isTop: !hasParent, error: error)
+        }
+    }
+}

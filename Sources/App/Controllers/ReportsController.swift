@@ -1,0 +1,336 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+struct ReportForm: Content {
+    var results: String?
+    var shortcomings: String?
+    var proposals: String?
+    var comment: String?
+    var action: String?
+    var due: String?
+    var year: String?
+    var unit: String?
+}
+
+/// One line of a report's figures: a label and the value, already formatted.
+struct FigureLine: Encodable, Hashable {
+    let label: String
+    let value: String
+}
+
+/// The annual reports: each unit's report for a year, its workflow, and the board of the
+/// units below (submitted, late, missing, the reporting rate).
+struct ReportsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("reports", use: board)
+        routes.post("reports", "deadline", use: setDeadline)
+        routes.get("reports", "tables", use: tables)
+        routes.get("reports", "summary", use: summary)
+        routes.get("reports", ":unit", ":year", use: report)
+        routes.get("reports", ":unit", ":year", ":file", use: document)
+        routes.post("reports", ":unit", ":year", use: reportAction)
+    }
+
+    // MARK: one report
+
+    struct ReportBody: Encodable {
+        struct Event: Encodable { let at: String; let actor: String; let action: String; let comment: String }
+        let unitCode: String
+        let unitName: String
+        let year: Int
+        let status: String
+        let statusCode: String
+        let deadline: String
+        let figuresNote: String
+        let figures: [FigureLine]
+        let policies: [FigureLine]
+        let results: String
+        let shortcomings: String
+        let proposals: String
+        let mayEdit: Bool
+        let mayReview: Bool
+        let reviewComment: String?
+        let events: [Event]
+        let error: String?
+        let hasPolicies: Bool
+        let hasEvents: Bool
+    }
+
+    func report(req: Request) async throws -> Response { try await render(req, error: nil) }
+
+    /// The unit and year of a report's address, within the officer's branch (else 404).
+    func target(_ req: Request, _ user: CurrentUser) throws -> (id: Int, code: String, year: Int) {
+        guard let code = req.parameters.get("unit"), let unit = user.history.unit(code: code), user.scope.contains(unit.id),
+              let year = req.parameters.get("year", as: Int.self), (2000...2100).contains(year) else { throw Abort(.notFound) }
+        return (unit.id, code, year)
+    }
+
+    func render(_ req: Request, error: String?, draft: ReportNarrative? = nil) async throws -> Response {
+        let user = try req.requireUser()
+        let lang = req.language
+        let (unitID, code, year) = try target(req, user)
+        let today = req.store.today
+        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
+        let figures: ReportFigures
+        let note: String
+        if let frozen = stored?.frozenFigures, stored?.status != .returned {
+            figures = frozen
+            note = req.t("reports.figures_frozen", Format.date(frozen.computedAt))
+        } else {
+            figures = try await req.store.reports.figures(unitID: unitID, year: year, history: user.history, today: today)
+            note = req.t("reports.figures_live")
+        }
+        let deadline = try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today)
+        let status = stored?.status
+        let isOwnOrBelow = user.scope.contains(unitID)
+        let reviewer = user.scope.unitIDs == nil || user.history.ancestry(of: unitID, on: today).dropFirst().contains(user.account.unitID)
+        let narrative = draft ?? stored?.narrative ?? ReportNarrative()
+        let body = ReportBody(
+            unitCode: code, unitName: unitName(unitID, user.history, today), year: year,
+            status: status.map { req.t("report_status." + $0.rawValue) } ?? req.t("reports.not_started"),
+            statusCode: status?.rawValue ?? "missing", deadline: deadline.vietnamese, figuresNote: note,
+            figures: ReportFigureText.figureLines(figures, lang: lang, t: req.t),
+            policies: figures.supportByPolicy.map {
+                FigureLine(label: lang == .vi ? $0.nameVi : $0.nameEn,
+                           value: req.t("reports.policy_line", Format.number($0.households, lang), Format.number($0.records, lang), Format.money($0.value, lang)))
+            },
+            results: narrative.results, shortcomings: narrative.shortcomings, proposals: narrative.proposals,
+            mayEdit: user.account.role.mayChangeData && isOwnOrBelow && (status?.isEditable ?? true)
+                && user.history.parent(of: unitID, on: today) != nil,
+            mayReview: user.account.role.mayChangeData && reviewer && unitID != user.account.unitID && status == .submitted,
+            reviewComment: stored?.reviewComment.flatMap { $0.isEmpty ? nil : $0 },
+            events: (stored?.events ?? []).map {
+                ReportBody.Event(at: Format.date($0.at), actor: $0.actor, action: req.t("report_event." + $0.action), comment: $0.comment)
+            },
+            error: error, hasPolicies: !figures.supportByPolicy.isEmpty, hasEvents: !(stored?.events ?? []).isEmpty)
+        return try await req.page("report", title: req.t("reports.report_title", body.unitName, String(year)), active: "reports",
+                                  status: error == nil ? .ok : .badRequest, body)
+    }
+
+    func reportAction(req: Request) async throws -> Response {
+        let user = try req.requireWriter()
+        let (unitID, code, year) = try target(req, user)
+        let form = try req.content.decode(ReportForm.self)
+        let narrative = ReportNarrative(results: form.results ?? "", shortcomings: form.shortcomings ?? "", proposals: form.proposals ?? "")
+        let action = form.action ?? ""
+        let notice: String
+        switch action {
+        case "save": notice = "report_saved"
+        case "submit": notice = "report_submitted"
+        case "return": notice = "report_returned"
+        case "accept": notice = "report_accepted"
+        default: throw Abort(.badRequest)
+        }
+        return try await req.change(redirect: "/reports/\(req.encodePath(code))/\(year)", notice: notice,
+                                    render: { try await render(req, error: $0, draft: action == "save" || action == "submit" ? narrative : nil) }) {
+            let reports = req.store.reports
+            let actor = user.account.username
+            switch action {
+            case "save":
+                try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actor: actor)
+            case "submit":
+                if form.results != nil {
+                    try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actor: actor)
+                }
+                try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actor: actor)
+            default:
+                try await reports.review(unit: unitID, year: year, accept: action == "accept", comment: form.comment ?? "",
+                                         on: req.store.today, reviewerUnitID: user.scope.unitIDs == nil ? nil : user.account.unitID,
+                                         scope: user.scope, actor: actor)
+            }
+        }
+    }
+
+    // MARK: the board
+
+    func board(req: Request) async throws -> Response { try await renderBoard(req, error: nil) }
+
+    func renderBoard(_ req: Request, error: String?) async throws -> Response {
+        let user = try req.requireUser()
+        let board = try await ReportBoard.make(req, user: user)
+        return try await req.page("reports", title: req.t("reports.title"), active: "reports", status: error == nil ? .ok : .badRequest,
+                                  board.body(error: error))
+    }
+
+    func setDeadline(req: Request) async throws -> Response {
+        let user = try req.requireWriter()
+        let form = try req.content.decode(ReportForm.self)
+        let year = Int(form.year ?? "") ?? 0
+        return try await req.change(redirect: "/reports?year=\(year)", notice: "deadline_set", render: { try await renderBoard(req, error: $0) }) {
+            guard (2000...2100).contains(year) else { throw FormRefusal(message: req.t("form.bad_number", req.t("common.year"), form.year ?? "")) }
+            try await req.store.reports.setDeadline(unit: user.account.unitID, year: year, due: try req.formDay(form.due),
+                                                    scope: user.scope, actor: user.account.username)
+        }
+    }
+}
+
+// MARK: - Documents, standard tables, provincial summary
+
+extension ReportsController {
+    /// Sends a file and leaves an audit entry naming what was exported.
+    func download(_ req: Request, _ data: Data, name: String, format: ReportExports.Format, what: String, user: CurrentUser) async throws -> Response {
+        try await req.store.audit.record("xuat_bao_cao", entity: "report", id: nil, detail: "\(what) → \(name)", actor: user.account.username, on: req.store.sql)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: format.contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    /// `/reports/:unit/:year/document.docx` or `.pdf`: the unit's annual report as filed.
+    func document(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let (unitID, code, year) = try target(req, user)
+        let file = req.parameters.get("file") ?? ""
+        guard file.hasPrefix("document."), let format = ReportExports.Format(rawValue: String(file.dropFirst("document.".count))),
+              format == .docx || format == .pdf else { throw Abort(.notFound) }
+        let today = req.store.today
+        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
+        let figures: ReportFigures
+        if let frozen = stored?.frozenFigures, stored?.status != .returned { figures = frozen } else {
+            figures = try await req.store.reports.figures(unitID: unitID, year: year, history: user.history, today: today)
+        }
+        let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
+                                               status: stored?.status, history: user.history, today: today)
+        let data = try await ReportExports.document(doc, format)
+        return try await download(req, data, name: ReportExports.fileName(["bao-cao", String(year), code], format), format: format,
+                                  what: "báo cáo năm \(year) của \(code)", user: user)
+    }
+
+    struct TablesBody: Encodable {
+        let unitName: String
+        let unitCode: String
+        let years: [Option]
+        let units: [Option]
+        let year: Int
+        let tables: [TableRendering.HTMLTable]
+        let hasTables: Bool
+        let standard: String
+    }
+
+    /// `/reports/tables?unit=&year=&format=`: Biểu 1–13 of a branch on screen, or as XLSX,
+    /// CSV or PDF; `lists=1` adds the named lists (Biểu 14–15) to the XLSX and CSV.
+    func tables(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let today = req.store.today
+        var unitID = user.account.unitID
+        if let code = req.query[String.self, at: "unit"], !code.isEmpty {
+            guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+            unitID = u.id
+        }
+        let code = user.history.units[unitID]?.code ?? ""
+        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
+        let year = req.query[Int.self, at: "year"] ?? latest
+        guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
+        let lists = req.query[String.self, at: "lists"] == "1"
+        if let f = req.query[String.self, at: "format"] {
+            guard let format = ReportExports.Format(rawValue: f) else { throw Abort(.badRequest) }
+            guard let tables = try await ReportExports.tables(store: req.store, unitID: unitID, year: year, lists: lists && format != .pdf && format != .docx,
+                                                              history: user.history, today: today) else { throw Abort(.notFound) }
+            let data: Data
+            switch format {
+            case .xlsx: data = try ReportExports.workbook(tables, req.language)
+            case .csv: data = ReportExports.csv(tables, req.language)
+            case .docx, .pdf:
+                data = try await ReportExports.document(ReportDocuments.standardTables(unitID: unitID, year: year, tables: tables, history: user.history, today: today), format)
+            }
+            return try await download(req, data, name: ReportExports.fileName(["bieu-tong-hop", String(year), code] + (lists ? ["danh-sach"] : []), format),
+                                      format: format, what: "biểu tổng hợp năm \(year) của \(code)\(lists ? " kèm danh sách hộ" : "")", user: user)
+        }
+        let result = try await req.store.reports.standardTables(unitID: unitID, year: year, history: user.history, today: today)
+        let years = (min(2021, latest, year)...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
+        let body = TablesBody(unitName: unitName(unitID, user.history, today), unitCode: code, years: years,
+                              units: try await req.formUnits(user, selected: code), year: year,
+                              tables: (result?.tables ?? []).filter { ($0.number ?? 0) < 14 }.map { TableRendering.html($0, req.language) }, hasTables: result != nil,
+                              standard: result.map { req.language == .vi ? $0.standard.nameVi : $0.standard.nameEn } ?? "")
+        return try await req.page("report-tables", title: req.t("tables.title", body.unitName, String(year)), active: "reports", body)
+    }
+
+    struct SummaryBody: Encodable {
+        let years: [Option]
+        let year: Int
+        let unitName: String
+        let figures: [FigureLine]
+        let rate: String
+        let branchRate: String
+        let profiles: [TableRendering.HTMLTable]
+        let unitsChart: String
+        let contributionsChart: String
+        let accepted: Int
+    }
+
+    /// `/reports/summary?year=&format=`: the provincial summary for the People's Committee,
+    /// on screen or as DOCX/PDF; for officers of the top unit (and administrators).
+    func summary(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let today = req.store.today
+        let unitID = user.scope.unitIDs == nil ? (user.history.tree(on: today).roots.first ?? user.account.unitID) : user.account.unitID
+        guard user.history.parent(of: unitID, on: today) == nil else { throw Abort(.forbidden) }
+        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
+        let year = req.query[Int.self, at: "year"] ?? latest
+        guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
+        let s = try await ReportExports.summary(store: req.store, unitID: unitID, year: year, history: user.history, today: today)
+        if let f = req.query[String.self, at: "format"] {
+            guard let format = ReportExports.Format(rawValue: f), format == .docx || format == .pdf else { throw Abort(.badRequest) }
+            let data = try await ReportExports.document(ReportDocuments.provincialSummary(s, history: user.history, today: today), format)
+            return try await download(req, data, name: ReportExports.fileName(["bao-cao-tong-hop", String(year)], format), format: format,
+                                      what: "báo cáo tổng hợp năm \(year)", user: user)
+        }
+        let lang = req.language
+        let profiles = try await req.store.reports.profiles(below: unitID, year: year, history: user.history, today: today)
+        let pct = { (r: Ratio) in r.isDefined ? Format.percent(r.numerator, r.denominator, lang) : "–" }
+        var unitsChart = "", contributionsChart = ""
+        if let p = profiles {
+            unitsChart = Chart.horizontalBars(id: "chart-units", title: req.t("summary.chart_units", String(year)),
+                                              description: req.t("summary.chart_units_desc"),
+                                              labels: p.units.map(\.label), values: p.units.map(\.headcount), format: pct)
+            let indicators = p.standard.indicators
+            contributionsChart = Chart.horizontalBars(id: "chart-contributions", title: req.t("summary.chart_contributions", String(year)),
+                                                      description: req.t("summary.chart_contributions_desc"),
+                                                      labels: indicators.map { lang == .vi ? $0.vi : $0.en },
+                                                      values: indicators.map { p.total.contribution(of: $0) }, color: "#dc3545", format: pct)
+        }
+        func rate(_ r: ReportingRate) -> String {
+            req.t("reports.rate_line", Format.number(r.accepted, lang), Format.number(r.expected, lang), Format.percent(r.accepted, r.expected, lang))
+        }
+        let years = (min(2021, latest, year)...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
+        let body = SummaryBody(years: years, year: year, unitName: unitName(unitID, user.history, today),
+                               figures: ReportFigureText.figureLines(s.figures, lang: lang, t: req.t),
+                               rate: rate(s.board), branchRate: rate(s.branchBoard), profiles: s.profiles.map { [TableRendering.html($0, lang)] } ?? [],
+                               unitsChart: unitsChart, contributionsChart: contributionsChart, accepted: s.accepted.count)
+        return try await req.page("report-summary", title: req.t("summary.title", String(year)), active: "reports", body)
+    }
+}
+
+/// Texts of a report shared by the page and the documents.
+enum ReportFigureText {
+    static func figureLines(_ f: ReportFigures, lang: Language, t: (String, String...) -> String) -> [FigureLine] {
+        let n = { Format.number($0, lang) }
+        let pct = { Format.percent($0, $1, lang) }
+        let money = { Format.money($0, lang) }
+        func line(_ key: String, _ value: String) -> FigureLine { FigureLine(label: t("figures." + key), value: value) }
+        return [
+            line("households", n(f.households)),
+            line("poor", "\(n(f.poor)) (\(pct(f.poor, f.households)))"),
+            line("near_poor", "\(n(f.nearPoor)) (\(pct(f.nearPoor, f.households)))"),
+            line("previous_poor", n(f.previousPoor)),
+            line("escaped", n(f.escaped)),
+            line("newly_poor", n(f.newlyPoor)),
+            line("fell_back", n(f.fellBack)),
+            line("left", n(f.left)),
+            line("coverage", "\(n(f.coverageComplete))/\(n(f.coveragePoor)) (\(pct(f.coverageComplete, f.coveragePoor)))"),
+            line("support", "\(n(f.supportHouseholds)) · \(n(f.supportRecords)) · \(money(f.supportValue))"),
+            line("funds", "\(money(f.fundsOpening)) → \(money(f.fundsClosing))"),
+            line("funds_raised", money(f.fundsRaised)),
+            line("funds_received", money(f.fundsReceived)),
+            line("funds_spent", money(f.fundsSpent)),
+            line("loans_disbursed", "\(n(f.loansDisbursed)) · \(money(f.loansDisbursedAmount))"),
+            line("loans_repaid", money(f.loansRepaid)),
+            line("loans_portfolio", "\(n(f.loansActive)) · \(money(f.loansOutstanding))"),
+            line("loans_overdue", money(f.loansOverdue)),
+            line("jobs", n(f.jobsCreated)),
+        ]
+    }
+}

@@ -1,0 +1,193 @@
+import Documents
+import Foundation
+import PovertyCore
+import Storage
+
+/// The official documents giamngheo writes, in the layout of Decree 30/2020/NĐ-CP and the
+/// trade union's rule 933/QĐ-TLĐ: the issuing body under its parent, the national title and
+/// motto, number, place and date, kind and subject, body, "Nơi nhận" and the signature.
+/// Documents are in Vietnamese, whatever the page language: they are filed and signed.
+enum ReportDocuments {
+    /// Who issues a unit's documents and how they are headed.
+    struct Issuer {
+        let parentBody: String
+        let issuingBody: String
+        let symbol: String
+        let place: String
+        let signature: Signature
+        let parentName: String?
+    }
+
+    static func upper(_ s: String) -> String { s.uppercased(with: Locale(identifier: "vi_VN")) }
+
+    static func issuer(_ unitID: Int, history: OrgHistory, on day: Day) -> Issuer {
+        let name = unitName(unitID, history, day)
+        let kind = history.units[unitID]?.kind
+        let parent = history.parent(of: unitID, on: day)
+        let parentName = parent.map { unitName($0, history, day) }
+        let federation = kind == .provincialFederation || kind == .districtFederation
+        let root = history.ancestry(of: unitID, on: day).last ?? unitID
+        return Issuer(
+            parentBody: parentName.map(upper) ?? "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM",
+            issuingBody: upper(name),
+            symbol: federation ? "LĐLĐ" : "CĐ",
+            place: place(of: unitName(root, history, day)),
+            signature: Signature(authority: federation ? "TM. BAN THƯỜNG VỤ" : "TM. BAN CHẤP HÀNH", position: "CHỦ TỊCH", name: ""),
+            parentName: parentName)
+    }
+
+    /// "Liên đoàn Lao động tỉnh Ninh Bình" → "Ninh Bình" (the place in the date line).
+    static func place(of provinceName: String) -> String {
+        for prefix in ["Liên đoàn Lao động tỉnh ", "Liên đoàn Lao động thành phố ", "LĐLĐ tỉnh ", "LĐLĐ thành phố "]
+        where provinceName.hasPrefix(prefix) {
+            return String(provinceName.dropFirst(prefix.count))
+        }
+        return provinceName
+    }
+
+    static func date(_ day: Day) -> DocumentDate { DocumentDate(day: day.day, month: day.month, year: day.year) }
+
+    static func paragraphs(_ text: String, empty: String) -> [Block] {
+        let parts = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return parts.isEmpty ? [.paragraph(empty)] : parts.map { .paragraph($0) }
+    }
+
+    /// A unit's annual report: figures, support by policy, funds and loans, and its narrative.
+    static func annualReport(unitID: Int, year: Int, figures f: ReportFigures, narrative: ReportNarrative,
+                             status: AnnualReportStatus?, history: OrgHistory, today: Day) -> OfficialDocument {
+        let who = issuer(unitID, history: history, on: today)
+        let n = { Format.number($0, .vi) }
+        let money = { Format.money($0, .vi) }
+        let pct = { Format.percent($0, $1, .vi) }
+        var body: [Block] = [
+            .heading("I. KẾT QUẢ THỰC HIỆN"),
+            .heading("1. Kết quả rà soát hộ nghèo, hộ cận nghèo trong đoàn viên", level: 2),
+            .table(Documents.Table(
+                columns: [.init("Chỉ tiêu", width: 4), .init("Năm \(year - 1)", width: 1.3, alignment: .right),
+                          .init("Năm \(year)", width: 1.3, alignment: .right)],
+                rows: [
+                    ["Số hộ đoàn viên được rà soát", "", n(f.households)],
+                    ["Hộ nghèo", n(f.previousPoor), n(f.poor)],
+                    ["Tỷ lệ hộ nghèo", "", pct(f.poor, f.households)],
+                    ["Hộ cận nghèo", n(f.previousNearPoor), n(f.nearPoor)],
+                    ["Tỷ lệ hộ cận nghèo", "", pct(f.nearPoor, f.households)],
+                    ["Hộ thoát nghèo trong năm", "", n(f.escaped)],
+                    ["Hộ nghèo phát sinh mới", "", n(f.newlyPoor)],
+                    ["Hộ tái nghèo", "", n(f.fellBack)],
+                    ["Hộ nghèo không còn trong danh sách", "", n(f.left)],
+                ])),
+            .heading("2. Hỗ trợ hộ nghèo theo chính sách", level: 2),
+            .paragraph("Năm \(year), \(n(f.supportHouseholds)) hộ được hỗ trợ \(n(f.supportRecords)) lượt, tổng giá trị \(money(f.supportValue)); "
+                       + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ các chính sách theo nhu cầu."),
+        ]
+        if !f.supportByPolicy.isEmpty {
+            body.append(.table(Documents.Table(
+                columns: [.init("Chính sách", width: 4), .init("Số hộ", width: 1, alignment: .right),
+                          .init("Số lượt", width: 1, alignment: .right), .init("Giá trị (đồng)", width: 1.6, alignment: .right)],
+                rows: f.supportByPolicy.map { Documents.Table.Row([$0.nameVi, n($0.households), n($0.records), n($0.value)]) }
+                    + [Documents.Table.Row(["Tổng cộng", n(f.supportHouseholds), n(f.supportRecords), n(f.supportValue)], bold: true)])))
+        }
+        body += [
+            .heading("3. Quỹ hỗ trợ và vốn vay Quỹ quốc gia về việc làm", level: 2),
+            .bullets([
+                "Quỹ hỗ trợ: đầu năm \(money(f.fundsOpening)); vận động trong năm \(money(f.fundsRaised)); phân bổ nhận (thuần) \(money(f.fundsReceived)); đã chi hỗ trợ \(money(f.fundsSpent)); cuối năm \(money(f.fundsClosing)).",
+                "Vốn vay: giải ngân \(n(f.loansDisbursed)) món, \(money(f.loansDisbursedAmount)); thu hồi \(money(f.loansRepaid)); dư nợ cuối năm \(n(f.loansActive)) món, \(money(f.loansOutstanding)); nợ quá hạn \(money(f.loansOverdue)); tạo việc làm cho \(n(f.jobsCreated)) lao động.",
+            ]),
+            .heading("4. Đánh giá chung", level: 2),
+        ]
+        body += paragraphs(narrative.results, empty: "(Chưa có nội dung.)")
+        body.append(.heading("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"))
+        body += paragraphs(narrative.shortcomings, empty: "(Chưa có nội dung.)")
+        body.append(.heading("III. ĐỀ XUẤT, KIẾN NGHỊ"))
+        body += paragraphs(narrative.proposals, empty: "(Chưa có nội dung.)")
+        body.append(.note("Số liệu tính đến \(Format.date(f.computedAt)) từ sổ theo dõi giảm nghèo"
+                          + (status == .accepted ? "; báo cáo đã được cấp trên chấp nhận." : status == .submitted ? "; đã gửi cấp trên." : "; bản dự thảo.")))
+        return OfficialDocument(
+            parentBody: who.parentBody, issuingBody: who.issuingBody, number: "Số:       /BC-\(who.symbol)", place: who.place,
+            date: date(today), kind: "BÁO CÁO",
+            subject: "Kết quả thực hiện công tác giảm nghèo bền vững trong đoàn viên, người lao động năm \(year)",
+            body: body,
+            recipients: (who.parentName.map { ["\($0) (để báo cáo);"] } ?? []) + ["Lưu: VT."],
+            signature: who.signature)
+    }
+
+    /// The standard tables of a branch as one landscape document.
+    static func standardTables(unitID: Int, year: Int, tables: [ReportTable], history: OrgHistory, today: Day) -> OfficialDocument {
+        let who = issuer(unitID, history: history, on: today)
+        var body: [Block] = []
+        for (i, t) in tables.enumerated() {
+            if i > 0 { body.append(.pageBreak) }
+            body += TableRendering.blocks(t)
+        }
+        return OfficialDocument(
+            parentBody: who.parentBody, issuingBody: who.issuingBody, number: "Số:       /BC-\(who.symbol)", place: who.place,
+            date: date(today), kind: "BIỂU TỔNG HỢP",
+            subject: "Kết quả rà soát hộ nghèo, hộ cận nghèo trong đoàn viên năm \(year) — \(unitName(unitID, history, today))",
+            body: body, recipients: ["Lưu: VT."], signature: who.signature, landscape: true)
+    }
+
+    /// Everything the provincial summary needs, gathered by `ProvincialSummary.make`.
+    struct Summary {
+        let unitID: Int
+        let year: Int
+        let figures: ReportFigures
+        let board: ReportingRate
+        let branchBoard: ReportingRate
+        let profiles: ReportTable?
+        let targets: [TargetProgress]
+        /// Accepted reports of the units directly below: unit name and narrative.
+        let accepted: [(unit: String, narrative: ReportNarrative)]
+    }
+
+    /// The federation's summary to the Provincial People's Committee.
+    static func provincialSummary(_ s: Summary, history: OrgHistory, today: Day) -> OfficialDocument {
+        let who = issuer(s.unitID, history: history, on: today)
+        let f = s.figures
+        let n = { Format.number($0, .vi) }
+        let pct = { Format.percent($0, $1, .vi) }
+        var body: [Block] = [
+            .paragraph("Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững và Kế hoạch của Liên đoàn Lao động tỉnh, "
+                       + "\(unitName(s.unitID, history, today)) báo cáo kết quả giảm nghèo trong đoàn viên, người lao động năm \(s.year) như sau:"),
+            .heading("I. KẾT QUẢ RÀ SOÁT VÀ GIẢM NGHÈO"),
+            .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo (\(pct(f.poor, f.households))), "
+                       + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). So với năm \(s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
+                       + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."),
+        ]
+        for t in s.targets {
+            let goal = t.path.goal
+            let latest = t.latest.map(n) ?? "–"
+            let course = t.onCourse.map { $0 ? "đúng lộ trình" : "chậm so với lộ trình" } ?? "chưa có số liệu"
+            body.append(.bullets(["Mục tiêu đến năm \(t.target.targetYear): gốc năm \(t.target.baselineYear) \(n(t.path.baseline)) hộ nghèo, "
+                                  + "cần đạt không quá \(n(goal)) hộ; hiện nay (năm \(t.latestYear.map(String.init) ?? "–")) \(latest) hộ — \(course)."]))
+        }
+        if let profiles = s.profiles {
+            body.append(.heading("II. NGHÈO ĐA CHIỀU THEO ĐƠN VỊ (PHƯƠNG PHÁP ALKIRE–FOSTER)"))
+            body.append(.paragraph("H: tỷ lệ hộ nghèo đa chiều; A: mức độ thiếu hụt bình quân của hộ nghèo; M0 = H × A: chỉ số nghèo đa chiều; "
+                                   + "các cột còn lại: đóng góp của từng chiều thiếu hụt vào M0."))
+            body += TableRendering.blocks(profiles)
+        }
+        body.append(.heading("III. HỖ TRỢ, QUỸ VÀ VỐN VAY"))
+        body.append(.bullets([
+            "\(n(f.supportHouseholds)) hộ được hỗ trợ \(n(f.supportRecords)) lượt, giá trị \(Format.money(f.supportValue, .vi)); "
+                + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ chính sách theo nhu cầu.",
+            "Quỹ hỗ trợ vận động trong năm \(Format.money(f.fundsRaised, .vi)), đã chi \(Format.money(f.fundsSpent, .vi)), số dư cuối năm \(Format.money(f.fundsClosing, .vi)).",
+            "Vốn vay Quỹ quốc gia về việc làm: dư nợ \(Format.money(f.loansOutstanding, .vi)) (\(n(f.loansActive)) món), nợ quá hạn \(Format.money(f.loansOverdue, .vi)), tạo việc làm cho \(n(f.jobsCreated)) lao động.",
+        ]))
+        body.append(.heading("IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
+        body.append(.paragraph("Các đơn vị trực thuộc: \(n(s.board.accepted))/\(n(s.board.expected)) báo cáo đã được chấp nhận (\(pct(s.board.accepted, s.board.expected))); "
+                               + "toàn hệ thống: \(n(s.branchBoard.accepted))/\(n(s.branchBoard.expected)) (\(pct(s.branchBoard.accepted, s.branchBoard.expected)))."))
+        body += TableRendering.blocks(s.board.table(history: history, year: s.year))
+        let proposals = s.accepted.filter { !$0.narrative.proposals.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        body.append(.heading("V. ĐỀ XUẤT, KIẾN NGHỊ CỦA CÁC ĐƠN VỊ"))
+        body.append(proposals.isEmpty ? .paragraph("Chưa có báo cáo được chấp nhận nêu đề xuất.")
+                                      : .bullets(proposals.map { "\($0.unit): \($0.narrative.proposals.replacingOccurrences(of: "\n", with: " "))" }))
+        body.append(.note("Số liệu từ sổ theo dõi giảm nghèo và các báo cáo đã được chấp nhận, tính đến \(today.vietnamese)."))
+        return OfficialDocument(
+            parentBody: who.parentBody, issuingBody: who.issuingBody, number: "Số:       /BC-\(who.symbol)", place: who.place,
+            date: date(today), kind: "BÁO CÁO",
+            subject: "Tổng hợp kết quả thực hiện giảm nghèo bền vững trong đoàn viên, người lao động năm \(s.year)",
+            addressees: ["Ủy ban nhân dân tỉnh \(who.place)"],
+            body: body, recipients: ["Như trên;", "Thường trực Tỉnh ủy (để báo cáo);", "Lưu: VT, CSPL."], signature: who.signature,
+            landscape: true)
+    }
+}

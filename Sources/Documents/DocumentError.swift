@@ -1,0 +1,45 @@
+import Foundation
+
+/// Why a document could not be written or converted. Every message is bilingual,
+/// "tiếng Việt / English", ready to show to an officer or to log.
+public enum DocumentError: Error, Equatable, CustomStringConvertible {
+    /// The DOCX or PDF could not be written at `path`.
+    case cannotWrite(path: String, reason: String)
+    /// The DOCX to convert could not be read at `path`.
+    case cannotRead(path: String, reason: String)
+    /// The committed DOCX skeleton is unreadable (a broken build, not a user error).
+    case invalidSkeleton(reason: String)
+    /// A table's rows or header groups do not add up to its columns.
+    case invalidTable(reason: String)
+    /// No LibreOffice executable: `searched` lists the paths tried.
+    case officeNotInstalled(searched: [String])
+    /// LibreOffice ran but produced no PDF; `output` is what it printed.
+    case conversionFailed(status: Int32, output: String)
+    /// LibreOffice did not finish within `seconds` and was killed.
+    case conversionTimedOut(seconds: Int)
+
+    public var description: String {
+        switch self {
+        case let .cannotWrite(path, reason):
+            return "không ghi được tệp \(path): \(reason) / cannot write \(path): \(reason)"
+        case let .cannotRead(path, reason):
+            return "không đọc được tệp \(path): \(reason) / cannot read \(path): \(reason)"
+        case let .invalidSkeleton(reason):
+            return "mẫu DOCX đi kèm chương trình bị hỏng: \(reason) / the bundled DOCX skeleton is broken: \(reason)"
+        case let .invalidTable(reason):
+            return "bảng không hợp lệ / invalid table: \(reason)"
+        case let .officeNotInstalled(searched):
+            let list = searched.isEmpty ? "PATH" : searched.joined(separator: ", ")
+            return "không tìm thấy LibreOffice (đã tìm: \(list)); hãy cài libreoffice-writer-nogui "
+                + "(apt-get install libreoffice-writer-nogui) / LibreOffice not found (looked in: \(list)); "
+                + "install libreoffice-writer-nogui"
+        case let .conversionFailed(status, output):
+            let detail = output.isEmpty ? "" : ": \(output)"
+            return "LibreOffice không chuyển được sang PDF (mã thoát \(status))\(detail) / "
+                + "LibreOffice failed to convert to PDF (exit status \(status))\(detail)"
+        case let .conversionTimedOut(seconds):
+            return "LibreOffice chạy quá \(seconds) giây nên đã bị dừng / "
+                + "LibreOffice took longer than \(seconds) s and was killed"
+        }
+    }
+}

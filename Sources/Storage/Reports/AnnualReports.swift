@@ -1,0 +1,262 @@
+import FluentKit
+import Foundation
+import PovertyCore
+import SQLKit
+
+/// A unit's annual report as stored, with the steps of its workflow.
+public struct AnnualReport: Sendable, Hashable {
+    public struct Event: Sendable, Hashable {
+        public let at: String
+        public let actor: String
+        public let action: String
+        public let comment: String
+    }
+    public let id: Int
+    public let unitID: Int
+    public let year: Int
+    public let status: AnnualReportStatus
+    public let narrative: ReportNarrative
+    /// The figures frozen when the report was last submitted (nil while never submitted).
+    public let frozenFigures: ReportFigures?
+    public let submittedOn: Day?
+    public let submittedBy: String?
+    public let reviewedOn: Day?
+    public let reviewedBy: String?
+    public let reviewComment: String?
+    public let updatedBy: String
+    public let updatedAt: String
+    public let events: [Event]
+}
+
+/// The narrative parts of an annual report.
+public struct ReportNarrative: Sendable, Hashable, Codable {
+    /// Kết quả đạt được.
+    public var results: String
+    /// Tồn tại, hạn chế và nguyên nhân.
+    public var shortcomings: String
+    /// Đề xuất, kiến nghị.
+    public var proposals: String
+    public init(results: String = "", shortcomings: String = "", proposals: String = "") {
+        self.results = results; self.shortcomings = shortcomings; self.proposals = proposals
+    }
+    /// Each part at most this many characters (a few printed pages).
+    public static let maxLength = 20_000
+}
+
+/// Annual reports climbing the tree: each unit below the province writes one report a
+/// year for its branch and submits it to the unit above, which returns it with comments or
+/// accepts it. Deadlines are set by a unit for its branch (the nearest one above applies).
+/// Every step is checked against the caller's branch here, and leaves an audit entry.
+public struct AnnualReports: Sendable {
+    public let store: Store
+
+    /// The period a year's report describes ends on 31 December: the tree of that day says
+    /// which reports are expected.
+    public static func periodDate(_ year: Int) -> Day { Day.endOfYear(year) }
+    /// When no unit above has set one: 20 December of the year.
+    public static func defaultDeadline(_ year: Int) -> Day { Day(year: year, month: 12, day: 20)! }
+
+    static let years = 2000...2100
+
+    public func report(unit unitID: Int, year: Int, scope: Scope, db: (any SQLDatabase)? = nil) async throws -> AnnualReport? {
+        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        let db = db ?? store.sql
+        guard let row = try await db.raw("SELECT * FROM annual_reports WHERE unit_id = \(bind: unitID) AND year = \(bind: year)").first() else { return nil }
+        let id = try row.int("id")
+        let statusText = try row.string("status")
+        guard let status = AnnualReportStatus(rawValue: statusText) else { throw StorageError.corrupt("annual_reports.status = \(statusText)") }
+        let figures = try row.optionalString("figures").map { try JSONDecoder().decode(ReportFigures.self, from: Data($0.utf8)) }
+        let events = try await db.raw("SELECT at, actor, action, comment FROM report_events WHERE report_id = \(bind: id) ORDER BY id").all().map {
+            AnnualReport.Event(at: try $0.string("at"), actor: try $0.string("actor"), action: try $0.string("action"), comment: try $0.string("comment"))
+        }
+        return AnnualReport(
+            id: id, unitID: unitID, year: year, status: status,
+            narrative: ReportNarrative(results: try row.string("results"), shortcomings: try row.string("shortcomings"), proposals: try row.string("proposals")),
+            frozenFigures: figures, submittedOn: try row.optionalDay("submitted_on"), submittedBy: try row.optionalString("submitted_by"),
+            reviewedOn: try row.optionalDay("reviewed_on"), reviewedBy: try row.optionalString("reviewed_by"),
+            reviewComment: try row.optionalString("review_comment"), updatedBy: try row.string("updated_by"),
+            updatedAt: try row.string("updated_at"), events: events)
+    }
+
+    /// Saves the narrative of a unit's report (created as a draft on first save). Only a
+    /// draft or a returned report can change.
+    @discardableResult
+    public func save(unit unitID: Int, year: Int, narrative: ReportNarrative, scope: Scope, actor: String) async throws -> AnnualReport {
+        try Self.check(year: year)
+        for (text, name) in [(narrative.results, "kết quả / results"), (narrative.shortcomings, "tồn tại, hạn chế / shortcomings"),
+                             (narrative.proposals, "đề xuất / proposals")] where text.count > ReportNarrative.maxLength {
+            throw StorageError.invalid("phần \(name) dài quá \(ReportNarrative.maxLength) ký tự / the \(name) part is longer than \(ReportNarrative.maxLength) characters")
+        }
+        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        return try await store.writeTransaction { db in
+            let now = store.now()
+            let id: Int
+            if let existing = try await report(unit: unitID, year: year, scope: scope, db: db) {
+                guard existing.status.isEditable else {
+                    throw StorageError.invalid("báo cáo \(existing.status.vietnamese), không sửa được / the report is \(existing.status.english) and cannot change")
+                }
+                id = existing.id
+                try await db.raw("""
+                    UPDATE annual_reports SET results = \(bind: narrative.results), shortcomings = \(bind: narrative.shortcomings),
+                    proposals = \(bind: narrative.proposals), updated_by = \(bind: actor), updated_at = \(bind: now) WHERE id = \(bind: id)
+                    """).run()
+            } else {
+                guard let row = try await db.raw("""
+                    INSERT INTO annual_reports (unit_id, year, status, results, shortcomings, proposals, updated_by, updated_at)
+                    VALUES (\(bind: unitID), \(bind: year), 'draft', \(bind: narrative.results), \(bind: narrative.shortcomings),
+                            \(bind: narrative.proposals), \(bind: actor), \(bind: now)) RETURNING id
+                    """).first() else { throw StorageError.corrupt("annual_reports: no id returned") }
+                id = try row.int("id")
+            }
+            try await event(id, "luu", "", actor: actor, db: db)
+            try await store.audit.record("luu_bao_cao", entity: "annual_report", id: id, detail: "đơn vị \(unitID) năm \(year)", actor: actor, on: db)
+            guard let saved = try await report(unit: unitID, year: year, scope: scope, db: db) else { throw StorageError.corrupt("annual_reports \(id)") }
+            return saved
+        }
+    }
+
+    /// Submits a unit's report to the unit above, freezing its figures as of `day`.
+    public func submit(unit unitID: Int, year: Int, on day: Day, scope: Scope, actor: String) async throws {
+        try Self.check(year: year)
+        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        let history = try await store.units.history()
+        guard history.parent(of: unitID, on: day) != nil else {
+            throw StorageError.invalid("đơn vị cao nhất không gửi báo cáo lên cấp trên trong hệ thống; hãy tải bản tổng hợp / the top unit has no unit above to submit to; download the provincial summary instead")
+        }
+        let figures = try await figures(unitID: unitID, year: year, history: history, today: day)
+        let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
+        try await store.writeTransaction { db in
+            try await lock(unitID, year, db: db)
+            guard let r = try await report(unit: unitID, year: year, scope: scope, db: db) else {
+                throw StorageError.invalid("chưa có báo cáo năm \(year) để gửi; hãy soạn trước / there is no \(year) report to submit yet; write it first")
+            }
+            guard r.status.isEditable else {
+                throw StorageError.invalid("báo cáo \(r.status.vietnamese), không gửi lại được / the report is \(r.status.english) and cannot be submitted again")
+            }
+            guard !r.narrative.results.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw StorageError.invalid("phần kết quả đạt được còn trống / the results part is empty")
+            }
+            try await db.raw("""
+                UPDATE annual_reports SET status = 'submitted', figures = \(bind: json), submitted_on = \(bind: day.iso),
+                submitted_by = \(bind: actor), updated_by = \(bind: actor), updated_at = \(bind: store.now()) WHERE id = \(bind: r.id)
+                """).run()
+            try await event(r.id, "gui", "", actor: actor, db: db)
+            try await store.audit.record("gui_bao_cao", entity: "annual_report", id: r.id, detail: "đơn vị \(unitID) năm \(year) ngày \(day.iso)", actor: actor, on: db)
+        }
+    }
+
+    /// The unit above returns a submitted report with comments, or accepts it. The reviewer
+    /// is an officer of a unit above the reporting one (`reviewerUnitID`), or the
+    /// administrator (nil, whole tree in scope); a unit never reviews its own report.
+    public func review(unit unitID: Int, year: Int, accept: Bool, comment: String, on day: Day, reviewerUnitID: Int?,
+                       scope: Scope, actor: String) async throws {
+        try Self.check(year: year)
+        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !accept && comment.isEmpty {
+            throw StorageError.invalid("trả lại cần ghi ý kiến / returning a report needs a comment")
+        }
+        guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid("ý kiến quá dài / the comment is too long") }
+        let history = try await store.units.history()
+        if let reviewer = reviewerUnitID {
+            guard history.ancestry(of: unitID, on: day).dropFirst().contains(reviewer) else {
+                throw StorageError.invalid("báo cáo do đơn vị cấp trên duyệt / a report is reviewed by a unit above it")
+            }
+        } else if scope.unitIDs != nil {
+            throw StorageError.invalid("báo cáo do đơn vị cấp trên duyệt / a report is reviewed by a unit above it")
+        }
+        try await store.writeTransaction { db in
+            try await lock(unitID, year, db: db)
+            guard let r = try await report(unit: unitID, year: year, scope: scope, db: db), r.status == .submitted else {
+                throw StorageError.invalid("chỉ duyệt được báo cáo đã gửi / only a submitted report can be reviewed")
+            }
+            try await db.raw("""
+                UPDATE annual_reports SET status = \(bind: accept ? "accepted" : "returned"), reviewed_on = \(bind: day.iso),
+                reviewed_by = \(bind: actor), review_comment = \(bind: comment), updated_by = \(bind: actor), updated_at = \(bind: store.now())
+                WHERE id = \(bind: r.id)
+                """).run()
+            try await event(r.id, accept ? "chap_nhan" : "tra_lai", comment, actor: actor, db: db)
+            try await store.audit.record(accept ? "chap_nhan_bao_cao" : "tra_lai_bao_cao", entity: "annual_report", id: r.id,
+                                         detail: "đơn vị \(unitID) năm \(year)\(comment.isEmpty ? "" : ": \(comment)")", actor: actor, on: db)
+        }
+    }
+
+    /// Sets the deadline for the reports of `unitID`'s branch for `year`.
+    public func setDeadline(unit unitID: Int, year: Int, due: Day, scope: Scope, actor: String) async throws {
+        try Self.check(year: year)
+        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        guard due.year == year || due.year == year + 1 else {
+            throw StorageError.invalid("hạn nộp báo cáo năm \(year) phải trong năm \(year) hoặc \(year + 1) / the deadline of the \(year) reports falls in \(year) or \(year + 1)")
+        }
+        try await store.writeTransaction { db in
+            try await db.raw("DELETE FROM report_deadlines WHERE unit_id = \(bind: unitID) AND year = \(bind: year)").run()
+            try await db.raw("""
+                INSERT INTO report_deadlines (unit_id, year, due, set_by, set_at)
+                VALUES (\(bind: unitID), \(bind: year), \(bind: due.iso), \(bind: actor), \(bind: store.now()))
+                """).run()
+            try await store.audit.record("dat_han_bao_cao", entity: "unit", id: unitID, detail: "năm \(year) hạn \(due.iso)", actor: actor, on: db)
+        }
+    }
+
+    /// The deadline of a unit's own report: the one its parent gives the units below it.
+    public func deadline(for unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
+        guard let parent = history.parent(of: unitID, on: day) else { return Self.defaultDeadline(year) }
+        return try await deadline(below: parent, year: year, history: history, on: day)
+    }
+
+    /// The deadline a unit gives the reports of the units below it: its own, else the one set
+    /// by the nearest unit above, else the default.
+    public func deadline(below unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
+        var set: [Int: Day] = [:]
+        for row in try await store.sql.raw("SELECT unit_id, due FROM report_deadlines WHERE year = \(bind: year)").all() {
+            set[try row.int("unit_id")] = try row.day("due")
+        }
+        for id in history.ancestry(of: unitID, on: day) { if let due = set[id] { return due } }
+        return Self.defaultDeadline(year)
+    }
+
+    /// Who owes `unitID` a report for `year` (its children, or its whole branch), and where
+    /// each stands on `today`: the expected reporters come from the tree of 31 December of
+    /// the year, followed to their successors (see `ReportingRate`).
+    public func board(unit unitID: Int, year: Int, direct: Bool, history: OrgHistory, on today: Day) async throws -> ReportingRate {
+        try Self.check(year: year)
+        let deadline = try await deadline(below: unitID, year: year, history: history, on: today)
+        return ReportingRate(history: history, scope: unitID, direct: direct, periodDate: Self.periodDate(year), asOf: today,
+                             deadline: deadline, reports: try await statuses(year: year, scope: .everything))
+    }
+
+    /// Status of every stored report of a year in a scope, by unit.
+    public func statuses(year: Int, scope: Scope) async throws -> [Int: FiledReport] {
+        var q: SQLQueryString = "SELECT unit_id, status, submitted_on FROM annual_reports WHERE year = \(bind: year)"
+        guard scope.append(to: &q, column: "unit_id") else { return [:] }
+        var out: [Int: FiledReport] = [:]
+        for row in try await store.sql.raw(q).all() {
+            let text = try row.string("status")
+            guard let status = AnnualReportStatus(rawValue: text) else { throw StorageError.corrupt("annual_reports.status = \(text)") }
+            out[try row.int("unit_id")] = FiledReport(status, submittedOn: try row.optionalDay("submitted_on"))
+        }
+        return out
+    }
+
+    private func event(_ id: Int, _ action: String, _ comment: String, actor: String, db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO report_events (report_id, at, actor, action, comment) VALUES (\(bind: id), \(bind: store.now()), \(bind: actor), \(bind: action), \(bind: comment))
+            """).run()
+    }
+
+    /// Locks the report's row for the rest of the transaction (PostgreSQL; SQLite's write
+    /// transactions are serial already), so a submission and a review cannot cross.
+    private func lock(_ unitID: Int, _ year: Int, db: any SQLDatabase) async throws {
+        if store.dialect == .postgres {
+            try await db.raw("SELECT id FROM annual_reports WHERE unit_id = \(bind: unitID) AND year = \(bind: year) FOR UPDATE").run()
+        }
+    }
+
+    static func check(year: Int) throws {
+        guard years.contains(year) else { throw StorageError.invalid("năm \(year) ngoài khoảng \(years.lowerBound)–\(years.upperBound) / year \(year) is out of range") }
+    }
+}
+
+extension Store {
+    public var reports: AnnualReports { AnnualReports(store: self) }
+}

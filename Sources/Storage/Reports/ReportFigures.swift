@@ -1,0 +1,140 @@
+import FluentKit
+import Foundation
+import PovertyCore
+import SQLKit
+
+/// The figures of one unit's branch for one review year, as an annual report shows them:
+/// the review, the moves since last year, support, funds and NEF loans. Computed from the
+/// kept roll-ups and the ledgers; frozen (as JSON) into a report when it is submitted, so an
+/// accepted report keeps the figures it was accepted with.
+public struct ReportFigures: Sendable, Hashable, Codable {
+    public struct PolicyLine: Sendable, Hashable, Codable {
+        public let code: String
+        public let nameVi: String
+        public let nameEn: String
+        public let records: Int
+        public let households: Int
+        public let value: Dong
+    }
+
+    public var unitID: Int
+    public var year: Int
+    /// When the figures were computed (ISO 8601).
+    public var computedAt: String
+    public var households = 0, poor = 0, nearPoor = 0, average = 0, notPoor = 0
+    /// The previous review year's counts in the same branch (today's tree).
+    public var previousPoor = 0, previousNearPoor = 0
+    /// Moves of poor households against the previous year (see `Rollups.Move`).
+    public var escaped = 0, entered = 0, fellBack = 0, left = 0
+    public var supportRecords = 0, supportHouseholds = 0
+    public var supportValue: Dong = 0
+    public var supportByPolicy: [PolicyLine] = []
+    /// Poor households of the year whose every need is addressed (the plan's 100% figure).
+    public var coveragePoor = 0, coverageComplete = 0
+    /// Support funds of the branch over the calendar year.
+    public var fundsOpening: Dong = 0, fundsRaised: Dong = 0, fundsReceived: Dong = 0, fundsSpent: Dong = 0, fundsClosing: Dong = 0
+    /// NEF loans: disbursed in the year, repaid in the year, and the portfolio at year end.
+    public var loansDisbursed = 0
+    public var loansDisbursedAmount: Dong = 0
+    public var loansRepaid: Dong = 0
+    public var loansActive = 0
+    public var loansOutstanding: Dong = 0
+    public var loansOverdue: Dong = 0
+    public var jobsCreated = 0
+
+    public var poorShare: Ratio { Ratio(poor, households) }
+    public var nearPoorShare: Ratio { Ratio(nearPoor, households) }
+    public var coverageShare: Ratio { Ratio(coverageComplete, coveragePoor) }
+    /// Newly poor: poor this year, reviewed last year and not poor then, never poor before.
+    public var newlyPoor: Int { entered - fellBack }
+}
+
+extension AnnualReports {
+    /// The figures of `unitID`'s branch (on today's tree, predecessors included) for `year`;
+    /// with `reviewsOnly`, only the review counts and moves.
+    public func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
+        let scope = Scope.today(of: unitID, in: history, on: today)
+        var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
+        let current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: history, scope: scope)
+        if let c = current.totals[unitID] {
+            f.households = c.households; f.poor = c.poor; f.nearPoor = c.nearPoor; f.average = c.average; f.notPoor = c.notPoor
+        }
+        let previous = try await store.reviews.rolledUp(year: year - 1, basis: .rebased(onto: today), history: history, scope: scope)
+        if let p = previous.totals[unitID] { f.previousPoor = p.poor; f.previousNearPoor = p.nearPoor }
+        let moves = try await store.rollups.moves(scope: scope)[year] ?? [:]
+        f.escaped = moves[.escaped] ?? 0; f.entered = moves[.entered] ?? 0
+        f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
+        if reviewsOnly { return f }
+
+        let db = store.sql
+        var support: SQLQueryString = """
+            SELECT s.policy_code, p.name_vi, p.name_en, p.position, COUNT(*) AS records, COUNT(DISTINCT s.household_id) AS households,
+                   CAST(COALESCE(SUM(s.value), 0) AS BIGINT) AS value
+            FROM support s JOIN policies p ON p.code = s.policy_code
+            WHERE s.year = \(bind: year) AND s.cancelled_at IS NULL
+            """
+        if scope.append(to: &support, column: "s.unit_id") {
+            support.appendInterpolation(" GROUP BY s.policy_code, p.name_vi, p.name_en, p.position ORDER BY p.position" as SQLQueryString)
+            for row in try await db.raw(support).all() {
+                let line = ReportFigures.PolicyLine(code: try row.string("policy_code"), nameVi: try row.string("name_vi"),
+                                                    nameEn: try row.string("name_en"), records: try row.int("records"),
+                                                    households: try row.int("households"), value: try row.int("value"))
+                f.supportByPolicy.append(line)
+                f.supportRecords += line.records
+                f.supportValue += line.value
+            }
+            var distinct: SQLQueryString = "SELECT COUNT(DISTINCT s.household_id) AS n FROM support s WHERE s.year = \(bind: year) AND s.cancelled_at IS NULL"
+            _ = scope.append(to: &distinct, column: "s.unit_id")
+            f.supportHouseholds = try await db.raw(distinct).first()?.int("n") ?? 0
+        }
+        let coverage = try await store.support.coverage(year: year, scope: scope, limit: 0)
+        f.coveragePoor = coverage.households
+        f.coverageComplete = coverage.complete
+
+        // Support funds: entries of the branch's units, by kind, before and within the year; a
+        // reversal counts with the kind of the entry it reverses.
+        let start = Day(year: year, month: 1, day: 1)!, end = Day.endOfYear(year)
+        var funds: SQLQueryString = """
+            SELECT COALESCE(o.kind, e.kind) AS kind, CASE WHEN e.day < \(bind: start.iso) THEN 0 ELSE 1 END AS inyear,
+                   CAST(SUM(e.amount) AS BIGINT) AS amount
+            FROM fund_entries e JOIN funds f ON f.id = e.fund_id LEFT JOIN fund_entries o ON o.id = e.reverses_id
+            WHERE f.kind = 'support' AND e.day <= \(bind: end.iso)
+            """
+        if scope.append(to: &funds, column: "e.unit_id") {
+            funds.appendInterpolation(" GROUP BY 1, 2" as SQLQueryString)
+            for row in try await db.raw(funds).all() {
+                let amount = try row.int("amount")
+                guard try row.int("inyear") == 1 else { f.fundsOpening += amount; continue }
+                f.fundsClosing += amount
+                switch EntryKind(rawValue: try row.string("kind")) {
+                case .contribution: f.fundsRaised += amount
+                case .allocationIn, .allocationOut: f.fundsReceived += amount
+                case .disbursement: f.fundsSpent -= amount
+                case .reversal, .loanOut, .loanRepaid, .none: f.fundsSpent -= amount
+                }
+            }
+            f.fundsClosing += f.fundsOpening
+        }
+
+        // NEF loans of the branch.
+        var loans: SQLQueryString = """
+            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS amount FROM loans
+            WHERE disbursed_on >= \(bind: start.iso) AND disbursed_on <= \(bind: end.iso)
+            """
+        if scope.append(to: &loans, column: "unit_id"), let row = try await db.raw(loans).first() {
+            f.loansDisbursed = try row.int("n")
+            f.loansDisbursedAmount = try row.int("amount")
+        }
+        var repaid: SQLQueryString = """
+            SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) AS amount FROM loan_repayments r JOIN loans l ON l.id = r.loan_id
+            WHERE r.day >= \(bind: start.iso) AND r.day <= \(bind: end.iso)
+            """
+        if scope.append(to: &repaid, column: "l.unit_id") { f.loansRepaid = try await db.raw(repaid).first()?.int("amount") ?? 0 }
+        let ageing = try await store.loans.ageing(scope: scope, on: min(end, today)).report
+        f.loansActive = ageing.activeLoans
+        f.loansOutstanding = ageing.outstanding
+        f.loansOverdue = ageing.buckets.reduce(0) { $0 + $1.overdue }
+        f.jobsCreated = ageing.jobsCreated
+        return f
+    }
+}

@@ -1,0 +1,154 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// A named household line of Biểu 14/15, in the columns of `ReportTable.namedListColumns`.
+public struct NamedHousehold: Sendable, Hashable {
+    public let householdCode: String
+    public let headName: String
+    public let memberCode: String
+    public let unitID: Int
+    public let address: String
+    public let area: Area
+    public let ethnicity: String
+    public let size: Int?
+    public let monthlyIncome: Dong?
+    public let deprivations: [String]
+    public let causes: [PovertyCause]
+}
+
+extension AnnualReports {
+    /// The standard of a review year as the reviews record it (the catalogue's when none).
+    func standard(year: Int, scope: Scope) async throws -> PovertyStandard? {
+        var q: SQLQueryString = "SELECT standard_code, COUNT(*) AS n FROM reviews WHERE year = \(bind: year)"
+        _ = scope.append(to: &q, column: "unit_id")
+        q.appendInterpolation(" GROUP BY standard_code ORDER BY COUNT(*) DESC" as SQLQueryString)
+        let code = try await store.sql.raw(q).first()?.string("standard_code")
+        return code.flatMap(StandardCatalog.builtIn.standard(code:)) ?? StandardCatalog.builtIn.standard(forReviewYear: year)
+    }
+
+    /// Biểu 1–13 of `reports.md` for `unitID`'s branch (today's tree, predecessors included)
+    /// and a review year. The builder is fed one group of identical reviews at a time, so
+    /// memory does not grow with the registry.
+    public func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
+        try Self.check(year: year)
+        let scope = Scope.today(of: unitID, in: history, on: today)
+        guard let standard = try await standard(year: year, scope: scope) else { return nil }
+        var builder = StandardTablesBuilder(standard: standard, year: year)
+        var q: SQLQueryString = """
+            SELECT status, deprivations, area, ethnic_minority, no_working_capacity, ethnicity, causes, COUNT(*) AS n
+            FROM reviews WHERE year = \(bind: year) AND standard_code = \(bind: standard.code)
+            """
+        if scope.append(to: &q, column: "unit_id") {
+            q.appendInterpolation(" GROUP BY status, deprivations, area, ethnic_minority, no_working_capacity, ethnicity, causes" as SQLQueryString)
+            for row in try await store.sql.raw(q).all() {
+                let facts = ReviewFacts(
+                    status: try row.status("status"), deprivations: UInt64(bitPattern: Int64(try row.int("deprivations"))),
+                    area: Area(rawValue: try row.string("area")) ?? .rural,
+                    ethnicMinority: try row.optionalInt("ethnic_minority").map { $0 != 0 },
+                    noWorkingCapacity: try row.optionalInt("no_working_capacity").map { $0 != 0 },
+                    ethnicity: try row.optionalString("ethnicity"),
+                    causes: (try row.optionalString("causes") ?? "").split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) })
+                for _ in 0..<(try row.int("n")) { builder.add(facts) }
+            }
+        }
+        let figures = try await figures(unitID: unitID, year: year, history: history, today: today, reviewsOnly: true)
+        let previous = try await self.standard(year: year - 1, scope: scope)
+        let baseline = previous?.code != standard.code
+        let poor = PovertyChanges(start: figures.previousPoor, escaped: figures.escaped, left: figures.left, entered: figures.entered,
+                                  fellBack: figures.fellBack, end: figures.poor, isBaseline: baseline)
+        let near = try await nearPoorChanges(year: year, scope: scope, start: figures.previousNearPoor, end: figures.nearPoor, baseline: baseline)
+        return (standard, builder.tables(poorChanges: poor, nearPoorChanges: near))
+    }
+
+    /// Moves of near-poor households against the previous year, counted like the roll-ups
+    /// count poor ones: leaving the class while reviewed (to any class), entering it from
+    /// another reviewed class, or not reviewed this year (last year's unit).
+    func nearPoorChanges(year: Int, scope: Scope, start: Int, end: Int, baseline: Bool) async throws -> PovertyChanges {
+        let near = LivingStandard.nearPoor.rawValue
+        var moved: SQLQueryString = """
+            SELECT CASE WHEN p.status = \(bind: near) THEN 1 ELSE 0 END AS was, COUNT(*) AS n
+            FROM reviews c JOIN reviews p ON p.household_id = c.household_id AND p.year = \(bind: year - 1)
+            WHERE c.year = \(bind: year) AND (p.status = \(bind: near)) <> (c.status = \(bind: near))
+            """
+        var escaped = 0, entered = 0, left = 0
+        if scope.append(to: &moved, column: "c.unit_id") {
+            moved.appendInterpolation(" GROUP BY 1" as SQLQueryString)
+            for row in try await store.sql.raw(moved).all() {
+                if try row.int("was") == 1 { escaped = try row.int("n") } else { entered = try row.int("n") }
+            }
+        }
+        var gone: SQLQueryString = """
+            SELECT COUNT(*) AS n FROM reviews p WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+            AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.household_id = p.household_id AND c.year = \(bind: year))
+            """
+        if scope.append(to: &gone, column: "p.unit_id") { left = try await store.sql.raw(gone).first()?.int("n") ?? 0 }
+        return PovertyChanges(start: start, escaped: escaped, left: left, fellBack: 0, newlyPoor: entered, end: end, isBaseline: baseline)
+    }
+
+    /// The Alkire–Foster profile of each unit directly below `unitID` (their branches on
+    /// today's tree) and of `unitID`'s whole branch, for a review year.
+    public func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
+        -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
+        try Self.check(year: year)
+        let scope = Scope.today(of: unitID, in: history, on: today)
+        guard let standard = try await standard(year: year, scope: scope) else { return nil }
+        let tree = history.tree(on: today)
+        // Each unit of the scope (predecessors too) → the child of `unitID` it counts under.
+        var owner: [Int: Int] = [:]
+        for child in tree.children[unitID] ?? [] {
+            for id in Scope.today(of: child, in: history, on: today).unitIDs ?? [] { owner[id] = child }
+        }
+        let size = StandardCatalog.builtIn.indicators.count
+        var byChild: [Int: AlkireFoster] = [:]
+        var total = AlkireFoster(standard: standard, catalogSize: size)
+        var q: SQLQueryString = """
+            SELECT unit_id, deprivations, COUNT(*) AS n FROM reviews WHERE year = \(bind: year) AND standard_code = \(bind: standard.code)
+            """
+        if scope.append(to: &q, column: "unit_id") {
+            q.appendInterpolation(" GROUP BY unit_id, deprivations" as SQLQueryString)
+            for row in try await store.sql.raw(q).all() {
+                let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
+                let n = try row.int("n")
+                let child = owner[try row.int("unit_id")]
+                for _ in 0..<n {
+                    total.add(deprivedMask: mask)
+                    if let child { byChild[child, default: AlkireFoster(standard: standard, catalogSize: size)].add(deprivedMask: mask) }
+                }
+            }
+        }
+        let name = { (id: Int) in history.name(of: id, on: today) ?? history.lastName(of: id) ?? history.units[id]?.code ?? "?" }
+        let units = (tree.children[unitID] ?? []).map { child in
+            UnitPovertyProfile(unitID: child, label: name(child), figures: byChild[child] ?? AlkireFoster(standard: standard, catalogSize: size))
+        }.sorted { VietnameseCollation.sortKey($0.label) < VietnameseCollation.sortKey($1.label) }
+        return (standard, units, UnitPovertyProfile(unitID: unitID, label: name(unitID), figures: total))
+    }
+
+    /// Biểu 14/15: the named poor or near-poor households of a branch for a year, in the
+    /// order of unit and household code; `each` receives them one by one.
+    public func namedHouseholds(_ status: LivingStandard, unitID: Int, year: Int, history: OrgHistory, today: Day,
+                                each: (NamedHousehold) throws -> Void) async throws {
+        try Self.check(year: year)
+        let scope = Scope.today(of: unitID, in: history, on: today)
+        var q: SQLQueryString = """
+            SELECT h.code, COALESCE(m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id, COALESCE(h.address, '') AS address,
+                   r.area, COALESCE(r.ethnicity, '') AS ethnicity, r.household_size, r.monthly_income, r.deprivations, r.causes
+            FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = COALESCE(r.member_id, h.primary_member_id)
+            WHERE r.year = \(bind: year) AND r.status = \(bind: status.rawValue)
+            """
+        guard scope.append(to: &q, column: "r.unit_id") else { return }
+        q.appendInterpolation(" ORDER BY r.unit_id, h.code" as SQLQueryString)
+        let catalogue = StandardCatalog.builtIn
+        for row in try await store.sql.raw(q).all() {
+            let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
+            let codes = catalogue.indicators.filter { mask & (1 << UInt64($0.index)) != 0 }.map(\.code)
+            try each(NamedHousehold(
+                householdCode: try row.string("code"), headName: try row.string("head"), memberCode: try row.string("member"),
+                unitID: try row.int("unit_id"), address: try row.string("address"),
+                area: Area(rawValue: try row.string("area")) ?? .rural, ethnicity: try row.string("ethnicity"),
+                size: try row.optionalInt("household_size"), monthlyIncome: try row.optionalInt("monthly_income"),
+                deprivations: codes,
+                causes: (try row.optionalString("causes") ?? "").split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) }))
+        }
+    }
+}
