@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "giamngheo",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage", "App",
+                "PovertyCore", "Spreadsheets", "Storage", "App", "Documents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of giamngheo on a fresh machine: installs what the tests need
-# (PostgreSQL server, Chromium and its driver, Bootstrap, Selenium), starts a throwaway
+# (PostgreSQL server, Chromium and its driver, Bootstrap, Selenium, LibreOffice and the
+# readers the document tests open files with), starts a throwaway
 # PostgreSQL cluster on a free local port, builds, runs the whole suite (storage and web
 # tests on SQLite and on PostgreSQL), then the browser walk against `giamngheo serve`
 # in headless Chromium, and removes the cluster on exit.
@@ -29,10 +30,26 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] || missing+=(libjs-bootstrap5)
+
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} (Debian)"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- Documents -----------------------------------------------------------------
+# LibreOffice converts DOCX/XLSX to PDF, the Liberation fonts carry every Vietnamese glyph,
+# poppler reads the PDFs back, openpyxl and python-docx (Debian's Python) open the files.
+office=()
+command -v soffice >/dev/null || office+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+[ -d /usr/share/fonts/truetype/liberation2 ] || office+=(fonts-liberation2)
+command -v pdftotext >/dev/null || office+=(poppler-utils)
+/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || office+=(python3-openpyxl)
+/usr/bin/python3 -c 'import docx' 2>/dev/null || office+=(python3-docx)
+if [ ${#office[@]} -gt 0 ]; then
+    say "installing ${office[*]} (Debian)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${office[@]}" >/dev/null
 fi
 if ! python3 -c 'import selenium, pytest' 2>/dev/null; then
     say "installing selenium and pytest (PyPI)"

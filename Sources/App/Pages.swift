@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import Leaf
 import PovertyCore
@@ -69,6 +70,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             case StorageError.outOfScope: Abort(.notFound)
             case let refused as StorageError: Abort(.badRequest, reason: refused.description)
             case let refused as LoanRefused: Abort(.badRequest, reason: refused.description)
+            // No LibreOffice on the server, or a conversion that failed: the PDF cannot be made
+            // now (503, with the reason); the DOCX still can.
+            case let failed as DocumentError:
+                Abort(.serviceUnavailable, reason: failed.description)
             default: thrown
             }
             let status: HTTPStatus
@@ -84,7 +89,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let known = [400: "error.400", 401: "error.401", 403: "error.403", 404: "error.404", 413: "error.413", 429: "error.429"]
             let message: String
             if reason == "csrf" { message = request.t("error.csrf") }
-            else if status == .badRequest && !reason.isEmpty && reason != status.reasonPhrase { message = request.localized(reason) }
+            else if (status == .badRequest || status == .serviceUnavailable) && !reason.isEmpty && reason != status.reasonPhrase {
+                message = request.localized(reason)
+            }
             else { message = request.t(known[Int(status.code)] ?? "error.500") }
             reason = message
             if !request.wantsHTML {

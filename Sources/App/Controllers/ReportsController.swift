@@ -169,34 +169,25 @@ struct ReportsController: RouteCollection {
 // MARK: - Documents, standard tables, provincial summary
 
 extension ReportsController {
-    /// Sends a file and leaves an audit entry naming what was exported.
-    func download(_ req: Request, _ data: Data, name: String, format: ReportExports.Format, what: String, user: CurrentUser) async throws -> Response {
-        try await req.store.audit.record("xuat_bao_cao", entity: "report", id: nil, detail: "\(what) → \(name)", actor: user.account.username, on: req.store.sql)
+    /// Sends a report file (made and audited by `ReportFile`).
+    func download(_ req: Request, _ kind: ReportFile.Kind, unitID: Int, year: Int, format: ExportFormat, user: CurrentUser) async throws -> Response {
+        let file = try await ReportFile.make(kind, store: req.store, unitID: unitID, year: year, format: format, language: req.language,
+                                             history: user.history, today: req.store.today, scope: user.scope, actor: user.account.username)
         var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .contentType, value: file.contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file.name)\"")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return Response(status: .ok, headers: headers, body: .init(data: file.data))
     }
 
     /// `/reports/:unit/:year/document.docx` or `.pdf`: the unit's annual report as filed.
     func document(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let (unitID, code, year) = try target(req, user)
+        let (unitID, _, year) = try target(req, user)
         let file = req.parameters.get("file") ?? ""
-        guard file.hasPrefix("document."), let format = ReportExports.Format(rawValue: String(file.dropFirst("document.".count))),
+        guard file.hasPrefix("document."), let format = ExportFormat(rawValue: String(file.dropFirst("document.".count))),
               format == .docx || format == .pdf else { throw Abort(.notFound) }
-        let today = req.store.today
-        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
-        let figures: ReportFigures
-        if let frozen = stored?.frozenFigures, stored?.status != .returned { figures = frozen } else {
-            figures = try await req.store.reports.figures(unitID: unitID, year: year, history: user.history, today: today)
-        }
-        let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
-                                               status: stored?.status, history: user.history, today: today)
-        let data = try await ReportExports.document(doc, format)
-        return try await download(req, data, name: ReportExports.fileName(["bao-cao", String(year), code], format), format: format,
-                                  what: "báo cáo năm \(year) của \(code)", user: user)
+        return try await download(req, .annual, unitID: unitID, year: year, format: format, user: user)
     }
 
     struct TablesBody: Encodable {
@@ -226,18 +217,8 @@ extension ReportsController {
         guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
         let lists = req.query[String.self, at: "lists"] == "1"
         if let f = req.query[String.self, at: "format"] {
-            guard let format = ReportExports.Format(rawValue: f) else { throw Abort(.badRequest) }
-            guard let tables = try await ReportExports.tables(store: req.store, unitID: unitID, year: year, lists: lists && format != .pdf && format != .docx,
-                                                              history: user.history, today: today) else { throw Abort(.notFound) }
-            let data: Data
-            switch format {
-            case .xlsx: data = try ReportExports.workbook(tables, req.language)
-            case .csv: data = ReportExports.csv(tables, req.language)
-            case .docx, .pdf:
-                data = try await ReportExports.document(ReportDocuments.standardTables(unitID: unitID, year: year, tables: tables, history: user.history, today: today), format)
-            }
-            return try await download(req, data, name: ReportExports.fileName(["bieu-tong-hop", String(year), code] + (lists ? ["danh-sach"] : []), format),
-                                      format: format, what: "biểu tổng hợp năm \(year) của \(code)\(lists ? " kèm danh sách hộ" : "")", user: user)
+            guard let format = ExportFormat(rawValue: f) else { throw Abort(.badRequest) }
+            return try await download(req, .tables(lists: lists), unitID: unitID, year: year, format: format, user: user)
         }
         let result = try await req.store.reports.standardTables(unitID: unitID, year: year, history: user.history, today: today)
         let years = (min(2021, latest, year)...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
@@ -271,15 +252,13 @@ extension ReportsController {
         let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
         let year = req.query[Int.self, at: "year"] ?? latest
         guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
-        let s = try await ReportExports.summary(store: req.store, unitID: unitID, year: year, history: user.history, today: today)
         if let f = req.query[String.self, at: "format"] {
-            guard let format = ReportExports.Format(rawValue: f), format == .docx || format == .pdf else { throw Abort(.badRequest) }
-            let data = try await ReportExports.document(ReportDocuments.provincialSummary(s, history: user.history, today: today), format)
-            return try await download(req, data, name: ReportExports.fileName(["bao-cao-tong-hop", String(year)], format), format: format,
-                                      what: "báo cáo tổng hợp năm \(year)", user: user)
+            guard let format = ExportFormat(rawValue: f), format == .docx || format == .pdf else { throw Abort(.badRequest) }
+            return try await download(req, .summary, unitID: unitID, year: year, format: format, user: user)
         }
+        let s = try await ReportExports.summary(store: req.store, unitID: unitID, year: year, history: user.history, today: today)
         let lang = req.language
-        let profiles = try await req.store.reports.profiles(below: unitID, year: year, history: user.history, today: today)
+        let profiles = s.profileSet
         let pct = { (r: Ratio) in r.isDefined ? Format.percent(r.numerator, r.denominator, lang) : "–" }
         var unitsChart = "", contributionsChart = ""
         if let p = profiles {

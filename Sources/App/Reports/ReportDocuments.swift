@@ -134,6 +134,8 @@ enum ReportDocuments {
         let board: ReportingRate
         let branchBoard: ReportingRate
         let profiles: ReportTable?
+        /// The profiles behind `profiles`, for the charts.
+        let profileSet: (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)?
         let targets: [TargetProgress]
         /// Accepted reports of the units directly below: unit name and narrative.
         let accepted: [(unit: String, narrative: ReportNarrative)]

@@ -6,18 +6,87 @@ import Storage
 
 /// The downloads of the reports pages and of `giamngheo report`: one function per file, so
 /// the web app and the command line give the same bytes.
-enum ReportExports {
-    enum Format: String, CaseIterable, Sendable {
-        case xlsx, csv, docx, pdf
-        var contentType: String {
-            switch self {
-            case .xlsx: XLSXWorkbook.contentType
-            case .csv: "text/csv; charset=utf-8"
-            case .docx: OfficialDocument.docxMediaType
-            case .pdf: "application/pdf"
-            }
+/// The formats a report is downloaded in.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case xlsx, csv, docx, pdf
+    public var contentType: String {
+        switch self {
+        case .xlsx: XLSXWorkbook.contentType
+        case .csv: "text/csv; charset=utf-8"
+        case .docx: OfficialDocument.docxMediaType
+        case .pdf: "application/pdf"
         }
     }
+}
+
+/// Every report file, made the same way for the web app and `giamngheo report`, within the
+/// caller's branch, each leaving an audit entry (the files name households and people).
+public enum ReportFile {
+    public enum Kind: Sendable, Hashable {
+        /// Biểu 1–13 of a branch; with `lists`, the named lists 14–15 too (XLSX and CSV).
+        case tables(lists: Bool)
+        /// A unit's annual report (DOCX or PDF).
+        case annual
+        /// The top unit's summary for the Provincial People's Committee (DOCX or PDF).
+        case summary
+    }
+
+    public struct Output: Sendable {
+        public let data: Data
+        public let name: String
+        public let contentType: String
+    }
+
+    public static func make(_ kind: Kind, store: Store, unitID: Int, year: Int, format: ExportFormat, language: Language = .vi,
+                            history: OrgHistory, today: Day, scope: Scope, actor: String) async throws -> Output {
+        guard scope.contains(unitID) else { throw StorageError.outOfScope("đơn vị / unit \(unitID)") }
+        guard (2000...2100).contains(year) else { throw StorageError.invalid("năm \(year) ngoài khoảng 2000–2100 / year \(year) is out of range") }
+        let code = history.units[unitID]?.code ?? String(unitID)
+        let data: Data, name: String, what: String
+        switch kind {
+        case .tables(let lists):
+            guard let tables = try await ReportExports.tables(store: store, unitID: unitID, year: year, lists: lists && (format == .xlsx || format == .csv),
+                                                              history: history, today: today) else {
+                throw StorageError.invalid("chưa có kết quả rà soát năm \(year) trong nhánh / no reviews for \(year) in the branch")
+            }
+            switch format {
+            case .xlsx: data = try ReportExports.workbook(tables, language)
+            case .csv: data = ReportExports.csv(tables, language)
+            case .docx, .pdf:
+                data = try await ReportExports.document(ReportDocuments.standardTables(unitID: unitID, year: year, tables: tables, history: history, today: today), format)
+            }
+            let withLists = lists && (format == .xlsx || format == .csv)
+            name = ReportExports.fileName(["bieu-tong-hop", String(year), code] + (withLists ? ["danh-sach"] : []), format)
+            what = "biểu tổng hợp năm \(year) của \(code)\(withLists ? " kèm danh sách hộ" : "")"
+        case .annual:
+            guard format == .docx || format == .pdf else { throw StorageError.invalid("báo cáo năm chỉ có dạng docx hoặc pdf / an annual report is docx or pdf") }
+            let stored = try await store.reports.report(unit: unitID, year: year, scope: scope)
+            let figures: ReportFigures
+            if let frozen = stored?.frozenFigures, stored?.status != .returned { figures = frozen } else {
+                figures = try await store.reports.figures(unitID: unitID, year: year, history: history, today: today)
+            }
+            let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
+                                                   status: stored?.status, history: history, today: today)
+            data = try await ReportExports.document(doc, format)
+            name = ReportExports.fileName(["bao-cao", String(year), code], format)
+            what = "báo cáo năm \(year) của \(code)"
+        case .summary:
+            guard format == .docx || format == .pdf else { throw StorageError.invalid("báo cáo tổng hợp chỉ có dạng docx hoặc pdf / the summary is docx or pdf") }
+            guard history.parent(of: unitID, on: today) == nil else {
+                throw StorageError.invalid("báo cáo tổng hợp là của đơn vị cao nhất / the summary is the top unit's")
+            }
+            let s = try await ReportExports.summary(store: store, unitID: unitID, year: year, history: history, today: today)
+            data = try await ReportExports.document(ReportDocuments.provincialSummary(s, history: history, today: today), format)
+            name = ReportExports.fileName(["bao-cao-tong-hop", String(year)], format)
+            what = "báo cáo tổng hợp năm \(year)"
+        }
+        try await store.audit.record("xuat_bao_cao", entity: "report", id: nil, detail: "\(what) → \(name)", actor: actor, on: store.sql)
+        return Output(data: data, name: name, contentType: format.contentType)
+    }
+}
+
+enum ReportExports {
+    typealias Format = ExportFormat
 
     /// One converter for the process: LibreOffice runs one conversion at a time.
     static let converter = PDFConverter()
@@ -74,10 +143,8 @@ enum ReportExports {
         let figures = try await reports.figures(unitID: unitID, year: year, history: history, today: today)
         let board = try await reports.board(unit: unitID, year: year, direct: true, history: history, on: today)
         let branch = try await reports.board(unit: unitID, year: year, direct: false, history: history, on: today)
-        var profiles: ReportTable?
-        if let p = try await reports.profiles(below: unitID, year: year, history: history, today: today) {
-            profiles = ReportTable.alkireFoster(p.units, total: p.total, standard: p.standard, year: year)
-        }
+        let profileSet = try await reports.profiles(below: unitID, year: year, history: history, today: today)
+        let profiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year) }
         let targets = try await store.targets.progress(of: unitID, history: history, on: today)
         var accepted: [(unit: String, narrative: ReportNarrative)] = []
         let scope = Scope.today(of: unitID, in: history, on: today)
@@ -89,7 +156,7 @@ enum ReportExports {
         }
         accepted.sort { VietnameseCollation.sortKey($0.unit) < VietnameseCollation.sortKey($1.unit) }
         return ReportDocuments.Summary(unitID: unitID, year: year, figures: figures, board: board, branchBoard: branch,
-                                       profiles: profiles, targets: targets, accepted: accepted)
+                                       profiles: profiles, profileSet: profileSet, targets: targets, accepted: accepted)
     }
 
     /// A file name without diacritics or spaces: "bao-cao-2025-CD-XA-01.docx".

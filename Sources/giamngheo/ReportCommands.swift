@@ -1,0 +1,238 @@
+import App
+import ArgumentParser
+import Documents
+import Foundation
+import PovertyCore
+import Storage
+
+/// `giamngheo report …`: the annual reports and every report file from the command line,
+/// through the same Storage functions and file makers as the web app.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Báo cáo năm, biểu tổng hợp, báo cáo gửi UBND tỉnh / Annual reports, standard tables, the provincial summary.",
+        discussion: """
+        Tệp / files:   giamngheo report tables  --unit T --year 2025 --format xlsx --output bieu.xlsx [--lists]
+                       giamngheo report annual  --unit X --year 2025 --format docx --output bao-cao.docx
+                       giamngheo report summary --year 2025 --format pdf --output tong-hop.pdf
+        Quy trình / workflow: write, submit, review (--accept | --return --comment …), deadline, status, figures.
+        """,
+        subcommands: [Tables.self, Annual.self, Summary.self, Figures.self, Status.self, Write.self, Submit.self, Review.self, Deadline.self])
+
+    /// Writes a report file to `--output`, or to standard output when it is `-`.
+    static func save(_ file: ReportFile.Output, to output: String) throws {
+        if output == "-" {
+            FileHandle.standardOutput.write(file.data)
+            return
+        }
+        do { try file.data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+            Terminal.error("không ghi được '\(output)' / cannot write '\(output)': \(error.localizedDescription)")
+            throw Exit.cannotWrite
+        }
+        Terminal.error("đã ghi / written: \(output) (\(file.data.count) byte)")
+    }
+
+    static func make(_ kind: ReportFile.Kind, unit: String?, year: Int, format: ExportFormat, english: Bool, output: String, db: DatabaseOptions) async throws {
+        try await db.withStore { store in
+            let history = try await store.units.history()
+            let unitID: Int
+            if let unit {
+                guard let u = history.unit(code: unit) else { throw StorageError.unknownUnit(unit) }
+                unitID = u.id
+            } else {
+                guard let root = history.tree(on: store.today).roots.first else { throw StorageError.invalid("chưa có cây đơn vị / no union tree yet") }
+                unitID = root
+            }
+            let file: ReportFile.Output
+            do {
+                file = try await ReportFile.make(kind, store: store, unitID: unitID, year: year, format: format, language: english ? .en : .vi,
+                                                 history: history, today: store.today, scope: .everything, actor: db.user)
+            } catch let error as DocumentError {
+                Terminal.error(error.description)
+                throw ExitCode(69)
+            }
+            try save(file, to: output)
+        }
+    }
+
+    struct FileOptions: ParsableArguments {
+        @Option(help: "Năm rà soát / Review year.") var year: Int
+        @Option(help: "xlsx, csv, docx hoặc pdf / xlsx, csv, docx or pdf.") var format: String
+        @Option(name: .shortAndLong, help: "Tệp ghi ra, '-' là màn hình / Output file, '-' for standard output.") var output: String
+        @Flag(help: "Tiêu đề bảng bằng tiếng Anh (xlsx, csv) / English table headings (xlsx, csv).") var english = false
+
+        func validate() throws {
+            guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format '\(format)': xlsx, csv, docx, pdf") }
+        }
+        var exportFormat: ExportFormat { ExportFormat(rawValue: format) ?? .xlsx }
+    }
+
+    struct Tables: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Biểu 1–13 (và danh sách hộ, Biểu 14–15) của một nhánh / Standard tables 1–13 (and the household lists 14–15) of a branch.")
+        @Option(help: "Mã đơn vị (mặc định: cấp tỉnh) / Unit code (default: the province).") var unit: String?
+        @Flag(help: "Kèm danh sách hộ nghèo, cận nghèo có tên (xlsx, csv) / Include the named lists (xlsx, csv).") var lists = false
+        @OptionGroup var file: FileOptions
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await ReportCommand.make(.tables(lists: lists), unit: unit, year: file.year, format: file.exportFormat, english: file.english, output: file.output, db: db)
+        }
+    }
+
+    struct Annual: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Báo cáo năm của một đơn vị (docx, pdf) / A unit's annual report (docx, pdf).")
+        @Option(help: "Mã đơn vị / Unit code.") var unit: String
+        @OptionGroup var file: FileOptions
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await ReportCommand.make(.annual, unit: unit, year: file.year, format: file.exportFormat, english: file.english, output: file.output, db: db)
+        }
+    }
+
+    struct Summary: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Báo cáo tổng hợp gửi UBND tỉnh (docx, pdf) / The provincial summary for the People's Committee (docx, pdf).")
+        @OptionGroup var file: FileOptions
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await ReportCommand.make(.summary, unit: nil, year: file.year, format: file.exportFormat, english: file.english, output: file.output, db: db)
+        }
+    }
+
+    /// Opens the store and resolves `--unit`.
+    static func withUnit(_ code: String, db: DatabaseOptions, _ body: (Store, OrgHistory, Int) async throws -> Void) async throws {
+        try await db.withStore { store in
+            let history = try await store.units.history()
+            guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
+            try await body(store, history, unit.id)
+        }
+    }
+
+    struct Figures: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Số liệu báo cáo của một nhánh / A branch's report figures.")
+        @Option(help: "Mã đơn vị / Unit code.") var unit: String
+        @Option(help: "Năm rà soát / Review year.") var year: Int
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await ReportCommand.withUnit(unit, db: db) { store, history, id in
+                let f = try await store.reports.figures(unitID: id, year: year, history: history, today: store.today)
+                let n = { ReportFormat.integer($0, .vi) }
+                print("\(history.name(of: id, on: store.today) ?? unit) — năm / year \(year)")
+                print("rà soát / reviewed \(n(f.households)); nghèo / poor \(n(f.poor)); cận nghèo / near-poor \(n(f.nearPoor)); năm trước nghèo / poor the year before \(n(f.previousPoor))")
+                print("thoát nghèo / escaped \(n(f.escaped)); phát sinh mới / newly poor \(n(f.newlyPoor)); tái nghèo / fell back \(n(f.fellBack)); ra khỏi danh sách / left \(n(f.left))")
+                print("hỗ trợ / support: \(n(f.supportHouseholds)) hộ, \(n(f.supportRecords)) lượt, \(n(f.supportValue)) đ; đủ nhu cầu / fully addressed \(n(f.coverageComplete))/\(n(f.coveragePoor))")
+                print("quỹ / funds: đầu năm \(n(f.fundsOpening)) đ, vận động \(n(f.fundsRaised)) đ, chi \(n(f.fundsSpent)) đ, cuối năm \(n(f.fundsClosing)) đ")
+                print("vay vốn / loans: giải ngân \(n(f.loansDisbursed)) món \(n(f.loansDisbursedAmount)) đ; dư nợ \(n(f.loansActive)) món \(n(f.loansOutstanding)) đ; quá hạn \(n(f.loansOverdue)) đ; việc làm / jobs \(n(f.jobsCreated))")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tình hình nộp báo cáo của các đơn vị cấp dưới và tỷ lệ báo cáo / Who has reported to a unit, and the reporting rate.")
+        @Option(help: "Mã đơn vị nhận báo cáo / The unit reports go to.") var unit: String
+        @Option(help: "Năm / Year.") var year: Int
+        @Flag(help: "Cả nhánh, mọi cấp dưới / The whole branch, every level below.") var branch = false
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await ReportCommand.withUnit(unit, db: db) { store, history, id in
+                let board = try await store.reports.board(unit: id, year: year, direct: !branch, history: history, on: store.today)
+                let today = store.today
+                print("hạn nộp / deadline \(board.deadline.vietnamese); tính đến / as of \(today.vietnamese)")
+                for line in board.lines {
+                    let name = history.name(of: line.reporter, on: today) ?? history.units[line.reporter]?.code ?? "?"
+                    let late = line.submittedLate ? " (gửi muộn / late)" : ""
+                    let sent = line.report?.submittedOn.map { " \($0.vietnamese)" } ?? ""
+                    print("\(history.units[line.reporter]?.code ?? "?")\t\(name)\t\(line.state.vietnamese) / \(line.state.english)\(sent)\(late)")
+                }
+                for id in board.dissolved { print("giải thể, không tính / dissolved, not counted: \(history.units[id]?.code ?? "?")") }
+                print("đã chấp nhận / accepted \(board.accepted)/\(board.expected) = \(board.rate.isDefined ? board.rate.formatted(decimals: 1, scale: 100) + "%" : "–")")
+            }
+        }
+    }
+
+    struct Write: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ghi nội dung báo cáo năm (bản nháp) / Write an annual report's narrative (draft).",
+            discussion: "Mỗi phần là một tệp văn bản UTF-8, hoặc '-' cho màn hình / Each part is a UTF-8 text file, or '-' for standard input.")
+        @Option(help: "Mã đơn vị / Unit code.") var unit: String
+        @Option(help: "Năm / Year.") var year: Int
+        @Option(help: "Tệp: kết quả đạt được / File: results.") var results: String
+        @Option(help: "Tệp: tồn tại, hạn chế, nguyên nhân / File: shortcomings.") var shortcomings: String?
+        @Option(help: "Tệp: đề xuất, kiến nghị / File: proposals.") var proposals: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func read(_ path: String?) throws -> String {
+            guard let path else { return "" }
+            let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+            guard let data, let text = String(data: data, encoding: .utf8) else {
+                Terminal.error("không đọc được '\(path)' (cần văn bản UTF-8) / cannot read '\(path)' (UTF-8 text expected)")
+                throw Exit.noInput
+            }
+            return text
+        }
+
+        func run() async throws {
+            let narrative = ReportNarrative(results: try read(results), shortcomings: try read(shortcomings), proposals: try read(proposals))
+            try await ReportCommand.withUnit(unit, db: db) { store, _, id in
+                let r = try await store.reports.save(unit: id, year: year, narrative: narrative, scope: .everything, actor: db.user)
+                print("\(unit) \(year): \(r.status.vietnamese) / \(r.status.english)")
+            }
+        }
+    }
+
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Gửi báo cáo năm lên cấp trên; số liệu được chốt / Submit an annual report; its figures are frozen.")
+        @Option(help: "Mã đơn vị / Unit code.") var unit: String
+        @Option(help: "Năm / Year.") var year: Int
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await ReportCommand.withUnit(unit, db: db) { store, _, id in
+                try await store.reports.submit(unit: id, year: year, on: store.today, scope: .everything, actor: db.user)
+                print("\(unit) \(year): đã gửi / submitted")
+            }
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cấp trên chấp nhận hoặc trả lại báo cáo / The unit above accepts or returns a report.")
+        @Option(help: "Mã đơn vị gửi báo cáo / The reporting unit's code.") var unit: String
+        @Option(help: "Năm / Year.") var year: Int
+        @Option(help: "Mã đơn vị duyệt (cấp trên) / The reviewing unit above.") var by: String
+        @Flag(help: "Chấp nhận / Accept.") var accept = false
+        @Flag(name: .customLong("return"), help: "Trả lại để sửa / Return for correction.") var returnIt = false
+        @Option(help: "Ý kiến (bắt buộc khi trả lại) / Comments (required to return).") var comment = ""
+        @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            guard accept != returnIt else { throw ValidationError("ghi --accept hoặc --return / give --accept or --return") }
+        }
+
+        func run() async throws {
+            try await ReportCommand.withUnit(unit, db: db) { store, history, id in
+                guard let reviewer = history.unit(code: by) else { throw StorageError.unknownUnit(by) }
+                try await store.reports.review(unit: id, year: year, accept: accept, comment: comment, on: store.today, reviewerUnitID: reviewer.id,
+                                               scope: .everything, actor: db.user)
+                print("\(unit) \(year): \(accept ? "đã chấp nhận / accepted" : "đã trả lại / returned")")
+            }
+        }
+    }
+
+    struct Deadline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Đặt hạn nộp báo cáo năm cho các đơn vị cấp dưới / Set the deadline of the units below.")
+        @Option(help: "Mã đơn vị đặt hạn / The unit setting it.") var unit: String
+        @Option(help: "Năm báo cáo / Report year.") var year: Int
+        @Option(help: "Hạn nộp, dd/mm/yyyy / Deadline, dd/mm/yyyy.") var due: String
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            guard let day = Day(due) else {
+                Terminal.error("--due '\(due)': cần ngày dd/mm/yyyy / a date dd/mm/yyyy is expected")
+                throw Exit.usage
+            }
+            try await ReportCommand.withUnit(unit, db: db) { store, _, id in
+                try await store.reports.setDeadline(unit: id, year: year, due: day, scope: .everything, actor: db.user)
+                print("\(unit) \(year): hạn / deadline \(day.vietnamese)")
+            }
+        }
+    }
+}
