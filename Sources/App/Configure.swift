@@ -121,4 +121,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: AdminController())
     try app.register(collection: APIController())
     try app.register(collection: SupportAPIController())
+    try app.register(collection: ReportsAPIController())
 }

@@ -200,6 +200,53 @@ struct ReportWebTests {
         }
     }
 
+    @Test("the reports API: board, report with figures, and the workflow", arguments: WebDatabase.available)
+    func api(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            func token(_ user: String) async throws -> HTTPHeaders {
+                let r = try await app.testing().sendRequest(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                                                            body: ByteBuffer(string: #"{"username":"\#(user)","password":"\#(DemoSeed.password)"}"#))
+                struct Token: Decodable { let token: String }
+                let t = try JSONDecoder().decode(Token.self, from: Data(r.body.readableBytesView)).token
+                return ["Authorization": "Bearer \(t)", "Content-Type": "application/json"]
+            }
+            let (_, code, _, year) = try await ids(app)
+            let coso = try await token("coso"), xa = try await token("xaphuong")
+            struct Report: Decodable { let status: String?; let frozen: Bool; let figures: Figures; struct Figures: Decodable { let households: Int; let poor: Int } }
+            struct Board: Decodable { let expected: Int; let accepted: Int; let lines: [Line]; struct Line: Decodable { let unitCode: String; let state: String } }
+            func send(_ method: HTTPMethod, _ path: String, _ headers: HTTPHeaders, _ body: String? = nil) async throws -> (HTTPStatus, Data) {
+                let r = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                return (r.status, Data(r.body.readableBytesView))
+            }
+            var (status, data) = try await send(.GET, "/api/v1/reports/\(code)/\(year)", coso)
+            var report = try JSONDecoder().decode(Report.self, from: data)
+            #expect(status == .ok && report.status == nil && !report.frozen && report.figures.households > 0)
+            (status, _) = try await send(.POST, "/api/v1/reports/\(code)/\(year)/submission", coso)
+            #expect(status == .badRequest)  // nothing written yet
+            (status, _) = try await send(.PUT, "/api/v1/reports/\(code)/\(year)", coso, #"{"results":"Kết quả năm \#(year)."}"#)
+            #expect(status == .ok)
+            (status, data) = try await send(.POST, "/api/v1/reports/\(code)/\(year)/submission", coso)
+            report = try JSONDecoder().decode(Report.self, from: data)
+            #expect(status == .ok && report.status == "submitted" && report.frozen)
+            (status, _) = try await send(.POST, "/api/v1/reports/\(code)/\(year)/acceptance", coso)
+            #expect(status == .badRequest)  // not its own
+            (status, _) = try await send(.POST, "/api/v1/reports/\(code)/\(year)/return", xa, "{}")
+            #expect(status == .badRequest)  // a return needs comments
+            (status, data) = try await send(.POST, "/api/v1/reports/\(code)/\(year)/acceptance", xa)
+            let accepted = try JSONDecoder().decode(Report.self, from: data)
+            #expect(status == .ok && accepted.status == "accepted")
+            (status, data) = try await send(.GET, "/api/v1/reports?year=\(year)", xa)
+            let board = try JSONDecoder().decode(Board.self, from: data)
+            #expect(status == .ok && board.accepted >= 1 && board.accepted <= board.expected)
+            #expect(board.lines.contains { $0.unitCode == code && $0.state == "accepted" })
+            #expect(try await send(.GET, "/api/v1/reports?year=99999", xa).0 == .badRequest)
+            #expect(try await send(.GET, "/api/v1/reports/\(DemoProvince.rootCode)/\(year)", coso).0 == .notFound)
+            let openapi = try await app.testing().sendRequest(.GET, "/api/openapi.json")
+            let paths = (try JSONSerialization.jsonObject(with: Data(openapi.body.readableBytesView)) as? [String: Any])?["paths"] as? [String: Any]
+            #expect(paths?["/api/v1/reports/{unit}/{year}"] != nil && paths?["/api/v1/reports"] != nil)
+        }
+    }
+
     @Test("downloads open in openpyxl, python-docx and pdftotext, and are audited",
           .disabled(if: Office.skip, "GIAMNGHEO_SKIP_OFFICE_TESTS=1"))
     func downloads() async throws {

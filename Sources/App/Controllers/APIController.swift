@@ -227,6 +227,6 @@ enum OpenAPIDocument {
                 query("actor", "string", "người làm / who"), query("action", "string", "việc / action"), query("entity", "string", "đối tượng / entity"),
                 query("page", "integer", "trang / page")])],
             "/api/openapi.json": ["get": op("Tài liệu này / this document", auth: false)],
-        ].merging(SupportAPIController.paths) { a, _ in a },
+        ].merging(SupportAPIController.paths) { a, _ in a }.merging(ReportsAPIController.paths) { a, _ in a },
     ]
 }

@@ -1,0 +1,156 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+extension ReportFigures: Content {}
+
+/// Annual reports under `/api/v1`: the board of a unit, one report with its figures, and the
+/// workflow steps, through the same Storage functions as the pages.
+struct ReportsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1").grouped(BearerAuthenticator())
+        api.get("reports", use: board)
+        api.get("reports", ":unit", ":year", use: report)
+        api.put("reports", ":unit", ":year", use: save)
+        api.post("reports", ":unit", ":year", ":action", use: step)
+    }
+
+    struct LineJSON: Content {
+        let unitCode: String
+        let state: String
+        let submittedOn: String?
+        let submittedLate: Bool
+        let covers: [String]
+    }
+
+    struct BoardJSON: Content {
+        let unitCode: String
+        let year: Int
+        let deadline: String
+        let expected: Int
+        let accepted: Int
+        let lines: [LineJSON]
+        let dissolved: [String]
+    }
+
+    func unit(_ req: Request, _ user: CurrentUser, _ code: String?) throws -> Int {
+        guard let code else { return user.account.unitID }
+        guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+        return u.id
+    }
+
+    func year(_ text: String?) throws -> Int {
+        guard let text, let y = Int(text), (2000...2100).contains(y) else {
+            throw Abort(.badRequest, reason: "năm từ 2000 đến 2100 / a year from 2000 to 2100")
+        }
+        return y
+    }
+
+    /// `GET /api/v1/reports?year=&unit=&branch=1`: who owes the unit a report and where each stands.
+    func board(req: Request) async throws -> BoardJSON {
+        let user = try req.requireUser()
+        let unitID = try unit(req, user, req.query[String.self, at: "unit"])
+        let year = try year(req.query[String.self, at: "year"])
+        let b = try await req.store.reports.board(unit: unitID, year: year, direct: req.query[String.self, at: "branch"] != "1",
+                                                  history: user.history, on: req.store.today)
+        let code = { (id: Int) in user.history.units[id]?.code ?? "" }
+        return BoardJSON(unitCode: code(unitID), year: year, deadline: b.deadline.iso, expected: b.expected, accepted: b.accepted,
+                         lines: b.lines.map { line in
+                             LineJSON(unitCode: code(line.reporter), state: line.state.rawValue, submittedOn: line.report?.submittedOn?.iso,
+                                      submittedLate: line.submittedLate, covers: line.covers.filter { $0 != line.reporter }.map(code))
+                         },
+                         dissolved: b.dissolved.map(code))
+    }
+
+    struct ReportJSON: Content {
+        let unitCode: String
+        let year: Int
+        let status: String?
+        let deadline: String
+        let results: String
+        let shortcomings: String
+        let proposals: String
+        let frozen: Bool
+        let figures: ReportFigures
+        let reviewComment: String?
+    }
+
+    /// `GET /api/v1/reports/{unit}/{year}`: the report, with its frozen figures once submitted
+    /// (else computed now).
+    func report(req: Request) async throws -> ReportJSON {
+        let user = try req.requireUser()
+        let unitID = try unit(req, user, req.parameters.get("unit"))
+        let year = try year(req.parameters.get("year"))
+        let today = req.store.today
+        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
+        let frozen = stored?.frozenFigures != nil && stored?.status != .returned
+        let figures: ReportFigures
+        if frozen, let f = stored?.frozenFigures { figures = f } else {
+            figures = try await req.store.reports.figures(unitID: unitID, year: year, history: user.history, today: today)
+        }
+        return ReportJSON(unitCode: user.history.units[unitID]?.code ?? "", year: year, status: stored?.status.rawValue,
+                          deadline: try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today).iso,
+                          results: stored?.narrative.results ?? "", shortcomings: stored?.narrative.shortcomings ?? "",
+                          proposals: stored?.narrative.proposals ?? "", frozen: frozen, figures: figures, reviewComment: stored?.reviewComment)
+    }
+
+    struct NarrativeRequest: Content {
+        var results: String
+        var shortcomings: String?
+        var proposals: String?
+    }
+
+    /// `PUT /api/v1/reports/{unit}/{year}`: saves the narrative (a draft or a returned report).
+    func save(req: Request) async throws -> ReportJSON {
+        let user = try req.requireUser()
+        guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
+        let unitID = try unit(req, user, req.parameters.get("unit"))
+        let body = try req.content.decode(NarrativeRequest.self)
+        try await req.store.reports.save(unit: unitID, year: try year(req.parameters.get("year")),
+                                         narrative: ReportNarrative(results: body.results, shortcomings: body.shortcomings ?? "", proposals: body.proposals ?? ""),
+                                         scope: user.scope, actor: user.account.username)
+        return try await report(req: req)
+    }
+
+    struct StepRequest: Content { var comment: String? }
+
+    /// `POST /api/v1/reports/{unit}/{year}/submission|acceptance|return`.
+    func step(req: Request) async throws -> ReportJSON {
+        let user = try req.requireUser()
+        guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
+        let unitID = try unit(req, user, req.parameters.get("unit"))
+        let year = try year(req.parameters.get("year"))
+        let reports = req.store.reports
+        switch req.parameters.get("action") {
+        case "submission":
+            try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actor: user.account.username)
+        case "acceptance", "return":
+            let comment = (try? req.content.decode(StepRequest.self))?.comment ?? ""
+            try await reports.review(unit: unitID, year: year, accept: req.parameters.get("action") == "acceptance", comment: comment,
+                                     on: req.store.today, reviewerUnitID: user.scope.unitIDs == nil ? nil : user.account.unitID,
+                                     scope: user.scope, actor: user.account.username)
+        default:
+            throw Abort(.notFound)
+        }
+        return try await report(req: req)
+    }
+
+    static var paths: [String: Any] {
+        typealias D = OpenAPIDocument
+        let params = [D.path("unit"), D.path("year")]
+        return [
+            "/api/v1/reports": ["get": D.op("Tình hình nộp báo cáo năm của các đơn vị cấp dưới / who has reported to a unit", params: [
+                D.query("year", "integer", "năm báo cáo / report year"), D.query("unit", "string", "mã đơn vị nhận báo cáo / the unit (default: the account's)"),
+                D.query("branch", "string", "1: cả nhánh / 1: the whole branch")])],
+            "/api/v1/reports/{unit}/{year}": [
+                "get": D.op("Báo cáo năm của một đơn vị, kèm số liệu / a unit's annual report with its figures", params: params),
+                "put": D.op("Lưu nội dung báo cáo / save the narrative", params: params, body: ["type": "object", "required": ["results"], "properties": [
+                    "results": ["type": "string"], "shortcomings": ["type": "string"], "proposals": ["type": "string"]]]),
+            ],
+            "/api/v1/reports/{unit}/{year}/{action}": ["post": D.op(
+                "Gửi (submission), chấp nhận (acceptance) hoặc trả lại (return, cần comment) / submit, accept or return (comment required)",
+                params: params + [D.path("action")], body: ["type": "object", "properties": ["comment": ["type": "string"]]])],
+        ]
+    }
+}
