@@ -27,6 +27,12 @@ struct CurrentUser: Sendable {
     }
 }
 
+extension CurrentUser {
+    /// The unit the account acts for in the report workflow; nil for an administrator, who
+    /// may act for any unit of the tree.
+    var actingUnit: Int? { account.role == .administrator ? nil : account.unitID }
+}
+
 struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
 
 extension Request {

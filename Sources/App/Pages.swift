@@ -73,7 +73,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             // No LibreOffice on the server, or a conversion that failed: the PDF cannot be made
             // now (503, with the reason); the DOCX still can.
             case let failed as DocumentError:
-                Abort(.serviceUnavailable, reason: failed.description)
+                { () -> Abort in
+                    request.logger.error("\(request.method) \(request.url.path): \(failed.description)")
+                    return Abort(.serviceUnavailable, reason: failed.publicDescription)
+                }()
             default: thrown
             }
             let status: HTTPStatus

@@ -17,6 +17,24 @@ public enum DocumentError: Error, Equatable, CustomStringConvertible {
     case conversionFailed(status: Int32, output: String)
     /// LibreOffice did not finish within `seconds` and was killed.
     case conversionTimedOut(seconds: Int)
+    /// Too many conversions are already waiting for LibreOffice.
+    case busy(waiting: Int)
+
+    /// A short message for a web page, without paths or LibreOffice's own output (those go
+    /// to the log through `description`).
+    public var publicDescription: String {
+        switch self {
+        case .officeNotInstalled:
+            return "máy chủ chưa cài LibreOffice nên chưa tạo được PDF (hãy tải bản Word); quản trị viên cài gói libreoffice-writer-nogui / "
+                + "LibreOffice is not installed on the server, so no PDF can be made (download the Word file); an administrator installs libreoffice-writer-nogui"
+        case .busy:
+            return "máy chủ đang tạo nhiều tệp PDF, hãy thử lại sau ít phút / the server is busy making PDF files, try again in a few minutes"
+        case .conversionFailed, .conversionTimedOut:
+            return "không tạo được PDF lúc này (hãy tải bản Word) / the PDF could not be made now (download the Word file)"
+        default:
+            return description
+        }
+    }
 
     public var description: String {
         switch self {
@@ -40,6 +58,8 @@ public enum DocumentError: Error, Equatable, CustomStringConvertible {
         case let .conversionTimedOut(seconds):
             return "LibreOffice chạy quá \(seconds) giây nên đã bị dừng / "
                 + "LibreOffice took longer than \(seconds) s and was killed"
+        case let .busy(waiting):
+            return "đã có \(waiting) tệp chờ chuyển sang PDF / \(waiting) conversions are already waiting"
         }
     }
 }

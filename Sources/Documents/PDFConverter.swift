@@ -72,6 +72,9 @@ public struct PDFConverter: Sendable {
     // MARK: - Running LibreOffice
 
     private static let queue = DispatchQueue(label: "giamngheo.documents.pdf-converter", qos: .userInitiated)
+    /// At most this many conversions running or waiting in the process.
+    public static let maxWaiting = 4
+    private static let waiting = Gate()
     private static var profile: OfficeProfile { OfficeProfile.shared }
 
     static func candidatePaths() -> [String] {
@@ -101,8 +104,12 @@ public struct PDFConverter: Sendable {
     ) async throws -> Data {
         let executable = try resolvedExecutable()
         let timeout = max(timeout, 1)
+        // A bounded wait: beyond `maxWaiting` conversions queued, refuse at once (busy)
+        // rather than hold a request for minutes.
+        guard Self.waiting.enter(limit: Self.maxWaiting) else { throw DocumentError.busy(waiting: Self.maxWaiting) }
         return try await withCheckedThrowingContinuation { continuation in
             Self.queue.async {
+                defer { Self.waiting.leave() }
                 continuation.resume(with: Result {
                     let workDirectory = FileManager.default.temporaryDirectory
                         .appendingPathComponent("giamngheo-pdf-\(UUID().uuidString)")
@@ -185,6 +192,8 @@ public struct PDFConverter: Sendable {
         }
         try? output.synchronize()
         let printed = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+        // A failed run may have left the profile unusable: start the next one afresh.
+        profile.discard()
         throw DocumentError.conversionFailed(
             status: process.terminationStatus,
             output: String(printed.trimmingCharacters(in: .whitespacesAndNewlines).suffix(2000)))
@@ -224,4 +233,24 @@ private final class OfficeProfile: @unchecked Sendable {
     static let shared = OfficeProfile()
 
     private init() {}
+}
+
+/// Counts conversions running or waiting, under a lock.
+private final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func enter(limit: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard count < limit else { return false }
+        count += 1
+        return true
+    }
+
+    func leave() {
+        lock.lock()
+        count -= 1
+        lock.unlock()
+    }
 }

@@ -123,6 +123,7 @@ public struct Rollups: Sendable {
 
     /// Empties the tables and counts every year again, in the caller's transaction.
     static func fill(on db: any SQLDatabase) async throws {
+        if try await SupportRollups.exist(db) { try await SupportRollups.fill(on: db) }
         try await db.raw("DELETE FROM rollup_reviews").run()
         try await db.raw("DELETE FROM rollup_moves").run()
         if try await hasTotals(db) {
@@ -194,6 +195,7 @@ public struct Rollups: Sendable {
         for key in Set(keptTotals.keys).union(freshTotals.keys).sorted() where keptTotals[key] != freshTotals[key] {
             differences.append("rollup_totals \(key): giữ / kept \(keptTotals[key].map { "\($0)" } ?? "–"), tính lại / recomputed \(freshTotals[key].map { "\($0)" } ?? "–")")
         }
+        differences += try await SupportRollups.check(db)
         for line in try await store.funds.reconciliation(from: nil, to: nil, scope: .everything) where !line.agrees {
             differences.append("fund_balances \(line.fund.code)/\(line.unitID): giữ / kept \(line.storedBalance), sổ / ledger \(line.ledgerSum)")
         }

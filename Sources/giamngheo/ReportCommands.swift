@@ -158,8 +158,8 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Mã đơn vị / Unit code.") var unit: String
         @Option(help: "Năm / Year.") var year: Int
         @Option(help: "Tệp: kết quả đạt được / File: results.") var results: String
-        @Option(help: "Tệp: tồn tại, hạn chế, nguyên nhân / File: shortcomings.") var shortcomings: String?
-        @Option(help: "Tệp: đề xuất, kiến nghị / File: proposals.") var proposals: String?
+        @Option(help: "Tệp: tồn tại, hạn chế, nguyên nhân (không ghi: giữ như cũ) / File: shortcomings (left out: kept).") var shortcomings: String?
+        @Option(help: "Tệp: đề xuất, kiến nghị (không ghi: giữ như cũ) / File: proposals (left out: kept).") var proposals: String?
         @OptionGroup var db: DatabaseOptions
 
         func read(_ path: String?) throws -> String {
@@ -172,10 +172,21 @@ struct ReportCommand: AsyncParsableCommand {
             return text
         }
 
+        func validate() throws {
+            guard [results, shortcomings, proposals].filter({ $0 == "-" }).count <= 1 else {
+                throw ValidationError("chỉ một phần đọc từ màn hình ('-') / only one part can come from standard input ('-')")
+            }
+        }
+
         func run() async throws {
-            let narrative = ReportNarrative(results: try read(results), shortcomings: try read(shortcomings), proposals: try read(proposals))
+            let given = (results: try read(results), shortcomings: shortcomings == nil ? nil : try read(shortcomings),
+                         proposals: proposals == nil ? nil : try read(proposals))
             try await ReportCommand.withUnit(unit, db: db) { store, _, id in
-                let r = try await store.reports.save(unit: id, year: year, narrative: narrative, scope: .everything, actor: db.user)
+                // A part not given keeps what is stored.
+                let stored = try await store.reports.report(unit: id, year: year, scope: .everything)?.narrative ?? ReportNarrative()
+                let narrative = ReportNarrative(results: given.results, shortcomings: given.shortcomings ?? stored.shortcomings,
+                                                proposals: given.proposals ?? stored.proposals)
+                let r = try await store.reports.save(unit: id, year: year, narrative: narrative, scope: .everything, actorUnit: nil, actor: db.user)
                 print("\(unit) \(year): \(r.status.vietnamese) / \(r.status.english)")
             }
         }
@@ -188,7 +199,7 @@ struct ReportCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
             try await ReportCommand.withUnit(unit, db: db) { store, _, id in
-                try await store.reports.submit(unit: id, year: year, on: store.today, scope: .everything, actor: db.user)
+                try await store.reports.submit(unit: id, year: year, on: store.today, scope: .everything, actorUnit: nil, actor: db.user)
                 print("\(unit) \(year): đã gửi / submitted")
             }
         }

@@ -10,7 +10,8 @@ import Testing
                          "household_members", "imports", "reviews", "audit_log", "users", "sessions", "api_tokens",
                          "fund_balances", "fund_entries", "support", "loans", "loan_repayments", "loan_extensions", "campaigns", "campaign_proposals",
                          "rollup_reviews", "rollup_moves", "rollup_totals", "rollup_move_totals", "targets", "target_baselines",
-                         "annual_reports", "report_events", "report_deadlines"]
+                         "annual_reports", "report_events", "report_deadlines",
+                         "rollup_support", "rollup_support_households", "rollup_fund_flows", "rollup_loans"]
     /// Catalogues the migrations fill.
     static let seeded = ["policies", "policy_indicators", "funds"]
 
@@ -47,8 +48,8 @@ import Testing
             try await store.targets.set(unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2022, 1, 1), actor: "test")
             let t = try await store.unitID("T"), h1 = try await store.unitID("H1")
             try await store.reports.setDeadline(unit: t, year: 2021, due: day(2021, 12, 20), scope: .everything, actor: "test")
-            try await store.reports.save(unit: h1, year: 2021, narrative: ReportNarrative(results: "Kết quả"), scope: .everything, actor: "test")
-            try await store.reports.submit(unit: h1, year: 2021, on: day(2021, 12, 15), scope: .everything, actor: "test")
+            try await store.reports.save(unit: h1, year: 2021, narrative: ReportNarrative(results: "Kết quả"), scope: .everything, actorUnit: nil, actor: "test")
+            try await store.reports.submit(unit: h1, year: 2021, on: day(2021, 12, 15), scope: .everything, actorUnit: nil, actor: "test")
             for table in Self.tables + Self.seeded { #expect(try await store.count(table) > 0, "\(table) has rows") }
 
             try await store.revertAll()
@@ -58,7 +59,7 @@ import Testing
                 }
             }
 
-            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups", "v005_rollup_totals", "v006_annual_reports"])
+            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups", "v005_rollup_totals", "v006_annual_reports", "v007_support_rollups"])
             for table in Self.tables { #expect(try await store.count(table) == 0, "\(table) is empty") }
             for table in Self.seeded { #expect(try await store.count(table) > 0, "\(table) is filled") }
             #expect(try await store.migrate() == [])

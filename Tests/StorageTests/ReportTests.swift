@@ -29,25 +29,41 @@ import Testing
 
             // Nothing to submit before a draft exists; an empty results part is refused.
             await #expect(throws: StorageError.self) {
-                try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actor: "h1")
+                try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actorUnit: h1, actor: "h1")
             }
-            try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(), scope: h1Scope, actor: "h1")
+            try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(), scope: h1Scope, actorUnit: h1, actor: "h1")
             await #expect(throws: StorageError.self) {
-                try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actor: "h1")
+                try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actorUnit: h1, actor: "h1")
             }
             // Another branch's officer cannot touch it.
             await #expect(throws: StorageError.outOfScope("đơn vị / unit \(h1)")) {
-                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "x"), scope: c1Scope, actor: "c1")
+                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "x"), scope: c1Scope, actorUnit: c1, actor: "c1")
+            }
+            // A unit above neither writes nor submits a report for the unit below.
+            let tScope0 = Scope.today(of: t, in: history, on: today)
+            await #expect(throws: StorageError.self) {
+                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "x"), scope: tScope0, actorUnit: t, actor: "tinh")
             }
             try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "Giảm 1 hộ nghèo.", shortcomings: "Thiếu vốn.", proposals: "Tăng vốn vay."),
-                                   scope: h1Scope, actor: "h1")
-            try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actor: "h1")
+                                   scope: h1Scope, actorUnit: h1, actor: "h1")
+            try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actorUnit: h1, actor: "h1")
+            // Only the unit directly above reviews (a report of C1 goes to H1, not to the province),
+            // and an administrator who submitted a report does not review it too.
+            try await reports.save(unit: c1, year: 2025, narrative: ReportNarrative(results: "CĐCS"), scope: c1Scope, actorUnit: c1, actor: "c1")
+            try await reports.submit(unit: c1, year: 2025, on: today, scope: c1Scope, actorUnit: c1, actor: "c1")
+            await #expect(throws: StorageError.self) {
+                try await reports.review(unit: c1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: t, scope: tScope0, actor: "tinh")
+            }
+            await #expect(throws: StorageError.self) {
+                try await reports.review(unit: c1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: nil, scope: .everything, actor: "c1")
+            }
+            try await reports.review(unit: c1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: h1, scope: h1Scope, actor: "h1")
             var r = try #require(try await reports.report(unit: h1, year: 2025, scope: h1Scope))
             #expect(r.status == .submitted && r.submittedOn == today && r.frozenFigures?.poor == 1)
 
             // Submitted: no more edits; the unit cannot review itself; a return needs a comment.
             await #expect(throws: StorageError.self) {
-                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "y"), scope: h1Scope, actor: "h1")
+                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "y"), scope: h1Scope, actorUnit: h1, actor: "h1")
             }
             await #expect(throws: StorageError.self) {
                 try await reports.review(unit: h1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: h1, scope: h1Scope, actor: "h1")
@@ -63,8 +79,8 @@ import Testing
             // A later import changes the live figures; the re-submission freezes the new ones.
             try await store.importSurvey([Files.surveyHeader, Files.poor("HO-02", 2025, unit: "C2")])
             try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "Giảm 0 hộ.", shortcomings: "Thiếu vốn, thiên tai.", proposals: ""),
-                                   scope: h1Scope, actor: "h1")
-            try await reports.submit(unit: h1, year: 2025, on: day(2025, 12, 15), scope: h1Scope, actor: "h1")
+                                   scope: h1Scope, actorUnit: h1, actor: "h1")
+            try await reports.submit(unit: h1, year: 2025, on: day(2025, 12, 15), scope: h1Scope, actorUnit: h1, actor: "h1")
             try await reports.review(unit: h1, year: 2025, accept: true, comment: "", on: day(2025, 12, 16), reviewerUnitID: t, scope: tScope, actor: "tinh")
             r = try #require(try await reports.report(unit: h1, year: 2025, scope: h1Scope))
             #expect(r.status == .accepted && r.frozenFigures?.poor == 2 && r.reviewedBy == "tinh")
@@ -73,12 +89,13 @@ import Testing
             await #expect(throws: StorageError.self) {
                 try await reports.review(unit: h1, year: 2025, accept: false, comment: "x", on: today, reviewerUnitID: t, scope: tScope, actor: "tinh")
             }
-            try await reports.save(unit: t, year: 2025, narrative: ReportNarrative(results: "Tỉnh"), scope: tScope, actor: "tinh")
+            try await reports.save(unit: t, year: 2025, narrative: ReportNarrative(results: "Tỉnh"), scope: tScope, actorUnit: t, actor: "tinh")
             await #expect(throws: StorageError.self) {
-                try await reports.submit(unit: t, year: 2025, on: today, scope: tScope, actor: "tinh")
+                try await reports.submit(unit: t, year: 2025, on: today, scope: tScope, actorUnit: t, actor: "tinh")
             }
-            #expect(try await store.audit.entries(entity: "annual_report").count == 8)
-            #expect(try await reports.statuses(year: 2025, scope: h1Scope) == [h1: FiledReport(.accepted, submittedOn: day(2025, 12, 15))])
+            #expect(try await store.audit.entries(entity: "annual_report").count == 11)
+            #expect(try await reports.statuses(year: 2025, scope: h1Scope) == [h1: FiledReport(.accepted, submittedOn: day(2025, 12, 15)),
+                                                                             c1: FiledReport(.accepted, submittedOn: today)])
         }
     }
 
@@ -98,6 +115,58 @@ import Testing
             await #expect(throws: StorageError.self) {
                 try await store.reports.setDeadline(unit: t, year: 2025, due: day(2027, 1, 1), scope: .everything, actor: "tinh")
             }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func supportFundsAndLoansComeFromKeptRollups(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            let history = try await store.units.history()
+            let h1 = try await store.unitID("H1"), t = try await store.unitID("T")
+            let support = store.support
+            try await store.funds.contribute(fund: "tro_von", unit: "C1", day: day(2024, 12, 5), amount: 1_000_000, contributor: "đoàn viên",
+                                             scope: .everything, actor: "c1")
+            try await store.funds.contribute(fund: "tro_von", unit: "C1", day: day(2025, 1, 5), amount: 5_000_000, contributor: "đoàn viên C1",
+                                                        scope: .everything, actor: "c1")
+            try await support.record(NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 4, 1), value: 1_200_000,
+                                                source: .state, sourceName: "BHXH tỉnh", unit: "C1"), scope: .everything, actor: "c1")
+            try await support.record(NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 9, 1), value: 300_000,
+                                                source: .state, sourceName: "BHXH tỉnh", unit: "C1"), scope: .everything, actor: "c1")
+            let paid = try await support.record(NewSupport(household: "HO-01", policy: "dao_tao_nghe", day: day(2025, 6, 1), value: 3_000_000,
+                                                           source: .fund, unit: "C1", fund: "tro_von"), scope: .everything, actor: "c1")
+            try await store.funds.contribute(fund: "tro_von", unit: "C3", day: day(2025, 1, 5), amount: 800_000, contributor: "đoàn viên C3",
+                                             scope: .everything, actor: "c3")
+            try await support.record(NewSupport(household: "HO-03", policy: "dao_tao_nghe", day: day(2025, 6, 2), value: 500_000,
+                                                source: .fund, unit: "C3", fund: "tro_von"), scope: .everything, actor: "c3")
+            try await support.cancel(paid, reason: "ghi nhầm", on: day(2025, 6, 3), scope: .everything, actor: "c1")
+            try await store.funds.contribute(fund: "nef", unit: "H1", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH",
+                                             scope: .everything, actor: "h1")
+            let loan = try await store.loans.apply(LoanApplication(member: "DV-01", household: "HO-01", unit: "H1", purpose: "chan_nuoi", jobsPlanned: 2,
+                                                                   amount: 40_000_000, termMonths: 24, appliedOn: day(2025, 3, 1)), scope: .everything, actor: "h1")
+            try await store.loans.approve(loan, on: day(2025, 3, 2), scope: .everything, actor: "h1")
+            try await store.loans.disburse(loan, on: day(2025, 3, 5), scope: .everything, actor: "h1")
+            try await store.loans.repay(loan, on: day(2025, 9, 5), amount: 5_000_000, scope: .everything, actor: "h1")
+
+            let f = try await store.reports.figures(unitID: h1, year: 2025, history: history, today: day(2025, 12, 31))
+            // Support in H1's branch (C1's): two health-insurance records for one household and the
+            // loan's record; the training paid by the fund was cancelled. C3 is in H2's branch.
+            #expect(f.supportRecords == 3 && f.supportHouseholds == 1 && f.supportValue == 1_500_000 + 40_000_000)
+            #expect(f.supportByPolicy.first { $0.code == "ho_tro_bhyt" }.map { [$0.records, $0.households, $0.value] } == [2, 1, 1_500_000])
+            // The fund: 1,000,000 before the year, 5,000,000 raised, 3,000,000 out and back by the reversal.
+            #expect(f.fundsOpening == 1_000_000 && f.fundsRaised == 5_000_000 && f.fundsSpent == 0 && f.fundsClosing == 6_000_000)
+            #expect(f.loansDisbursed == 1 && f.loansDisbursedAmount == 40_000_000 && f.loansRepaid == 5_000_000 && f.loansOutstanding == 35_000_000)
+            let province = try await store.reports.figures(unitID: t, year: 2025, history: history, today: day(2025, 12, 31))
+            #expect(province.supportRecords == 4 && province.supportHouseholds == 2 && province.fundsSpent == 500_000)
+            #expect(try await store.rollups.check().isEmpty)
+
+            // A tampered kept row is found and rebuilt.
+            try await store.sql.raw("UPDATE rollup_support SET value = value + 1 WHERE policy_code = 'ho_tro_bhyt'").run()
+            try await store.sql.raw("DELETE FROM rollup_loans").run()
+            let differences = try await store.rollups.check()
+            #expect(differences.contains { $0.hasPrefix("rollup_support ") } && differences.contains { $0.hasPrefix("rollup_loans ") })
+            try await store.rollups.rebuild()
+            #expect(try await store.rollups.check().isEmpty)
         }
     }
 }

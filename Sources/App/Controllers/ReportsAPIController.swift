@@ -96,7 +96,7 @@ struct ReportsAPIController: RouteCollection {
     }
 
     struct NarrativeRequest: Content {
-        var results: String
+        var results: String?
         var shortcomings: String?
         var proposals: String?
     }
@@ -107,9 +107,13 @@ struct ReportsAPIController: RouteCollection {
         guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
         let unitID = try unit(req, user, req.parameters.get("unit"))
         let body = try req.content.decode(NarrativeRequest.self)
-        try await req.store.reports.save(unit: unitID, year: try year(req.parameters.get("year")),
-                                         narrative: ReportNarrative(results: body.results, shortcomings: body.shortcomings ?? "", proposals: body.proposals ?? ""),
-                                         scope: user.scope, actor: user.account.username)
+        let year = try year(req.parameters.get("year"))
+        // A part left out keeps what is stored.
+        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)?.narrative ?? ReportNarrative()
+        try await req.store.reports.save(unit: unitID, year: year,
+                                         narrative: ReportNarrative(results: body.results ?? stored.results, shortcomings: body.shortcomings ?? stored.shortcomings,
+                                                                    proposals: body.proposals ?? stored.proposals),
+                                         scope: user.scope, actorUnit: user.actingUnit, actor: user.account.username)
         return try await report(req: req)
     }
 
@@ -124,12 +128,11 @@ struct ReportsAPIController: RouteCollection {
         let reports = req.store.reports
         switch req.parameters.get("action") {
         case "submission":
-            try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actor: user.account.username)
+            try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: user.account.username)
         case "acceptance", "return":
             let comment = (try? req.content.decode(StepRequest.self))?.comment ?? ""
             try await reports.review(unit: unitID, year: year, accept: req.parameters.get("action") == "acceptance", comment: comment,
-                                     on: req.store.today, reviewerUnitID: user.scope.unitIDs == nil ? nil : user.account.unitID,
-                                     scope: user.scope, actor: user.account.username)
+                                     on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: user.account.username)
         default:
             throw Abort(.notFound)
         }
@@ -145,7 +148,7 @@ struct ReportsAPIController: RouteCollection {
                 D.query("branch", "string", "1: cả nhánh / 1: the whole branch")])],
             "/api/v1/reports/{unit}/{year}": [
                 "get": D.op("Báo cáo năm của một đơn vị, kèm số liệu / a unit's annual report with its figures", params: params),
-                "put": D.op("Lưu nội dung báo cáo / save the narrative", params: params, body: ["type": "object", "required": ["results"], "properties": [
+                "put": D.op("Lưu nội dung báo cáo; phần bỏ trống giữ nguyên / save the narrative; parts left out stay as stored", params: params, body: ["type": "object", "properties": [
                     "results": ["type": "string"], "shortcomings": ["type": "string"], "proposals": ["type": "string"]]]),
             ],
             "/api/v1/reports/{unit}/{year}/{action}": ["post": D.op(

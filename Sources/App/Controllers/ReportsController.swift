@@ -84,8 +84,10 @@ struct ReportsController: RouteCollection {
         }
         let deadline = try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today)
         let status = stored?.status
-        let isOwnOrBelow = user.scope.contains(unitID)
-        let reviewer = user.scope.unitIDs == nil || user.history.ancestry(of: unitID, on: today).dropFirst().contains(user.account.unitID)
+        // The unit writes and submits its own report; the unit directly above reviews it
+        // (an administrator may do either).
+        let own = user.actingUnit.map { $0 == unitID } ?? true
+        let reviewer = user.actingUnit.map { user.history.parent(of: unitID, on: today) == $0 } ?? true
         let narrative = draft ?? stored?.narrative ?? ReportNarrative()
         let body = ReportBody(
             unitCode: code, unitName: unitName(unitID, user.history, today), year: year,
@@ -97,9 +99,9 @@ struct ReportsController: RouteCollection {
                            value: req.t("reports.policy_line", Format.number($0.households, lang), Format.number($0.records, lang), Format.money($0.value, lang)))
             },
             results: narrative.results, shortcomings: narrative.shortcomings, proposals: narrative.proposals,
-            mayEdit: user.account.role.mayChangeData && isOwnOrBelow && (status?.isEditable ?? true)
+            mayEdit: user.account.role.mayChangeData && own && (status?.isEditable ?? true)
                 && user.history.parent(of: unitID, on: today) != nil,
-            mayReview: user.account.role.mayChangeData && reviewer && unitID != user.account.unitID && status == .submitted,
+            mayReview: user.account.role.mayChangeData && reviewer && status == .submitted && stored?.submittedBy != user.account.username,
             reviewComment: stored?.reviewComment.flatMap { $0.isEmpty ? nil : $0 },
             events: (stored?.events ?? []).map {
                 ReportBody.Event(at: Format.date($0.at), actor: $0.actor, action: req.t("report_event." + $0.action), comment: $0.comment)
@@ -129,16 +131,15 @@ struct ReportsController: RouteCollection {
             let actor = user.account.username
             switch action {
             case "save":
-                try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actor: actor)
+                try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
             case "submit":
                 if form.results != nil {
-                    try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actor: actor)
+                    try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
                 }
-                try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actor: actor)
+                try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
             default:
                 try await reports.review(unit: unitID, year: year, accept: action == "accept", comment: form.comment ?? "",
-                                         on: req.store.today, reviewerUnitID: user.scope.unitIDs == nil ? nil : user.account.unitID,
-                                         scope: user.scope, actor: actor)
+                                         on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: actor)
             }
         }
     }

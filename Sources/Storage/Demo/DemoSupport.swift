@@ -214,9 +214,11 @@ struct DemoSupport {
                 n += 1
                 guard state != 4 else { continue }
                 let scope = Scope.today(of: child.id, in: history, on: day(10))
-                try await reports.save(unit: child.id, year: year, narrative: narrative(i), scope: scope, actor: actor)
+                // Each unit's own officer writes and submits; the commune above reviews.
+                let writer = "\(actor)-\(child.code)"
+                try await reports.save(unit: child.id, year: year, narrative: narrative(i), scope: scope, actorUnit: child.id, actor: writer)
                 guard state != 3 else { continue }
-                try await reports.submit(unit: child.id, year: year, on: day(8 + i % 10), scope: scope, actor: actor)
+                try await reports.submit(unit: child.id, year: year, on: day(8 + i % 10), scope: scope, actorUnit: child.id, actor: writer)
                 guard state != 1 else { continue }
                 let accept = state == 0
                 try await reports.review(unit: child.id, year: year, accept: accept,
@@ -226,11 +228,12 @@ struct DemoSupport {
         }
         for (i, commune) in communes.prefix(3).enumerated() {
             let scope = Scope.today(of: commune.id, in: history, on: day(20))
-            try await reports.save(unit: commune.id, year: year, narrative: narrative(i + 1), scope: scope, actor: actor)
+            let writer = "\(actor)-\(commune.code)"
+            try await reports.save(unit: commune.id, year: year, narrative: narrative(i + 1), scope: scope, actorUnit: commune.id, actor: writer)
             guard i < 2 else { continue }
-            try await reports.submit(unit: commune.id, year: year, on: day(22 + i), scope: scope, actor: actor)
+            try await reports.submit(unit: commune.id, year: year, on: day(22 + i), scope: scope, actorUnit: commune.id, actor: writer)
             if i == 0 {
-                try await reports.review(unit: commune.id, year: year, accept: true, comment: "", on: day(25), reviewerUnitID: nil,
+                try await reports.review(unit: commune.id, year: year, accept: true, comment: "", on: day(25), reviewerUnitID: root.id,
                                          scope: .everything, actor: actor)
             }
         }

@@ -78,36 +78,47 @@ public struct AnnualReports: Sendable {
             updatedAt: try row.string("updated_at"), events: events)
     }
 
+    /// A unit's report is written and submitted by the unit itself (`actorUnit` is the
+    /// officer's unit) or by an administrator (`actorUnit` nil), never by a unit above it.
+    static func requireOwn(_ unitID: Int, actorUnit: Int?) throws {
+        if let actorUnit, actorUnit != unitID {
+            throw StorageError.invalid("báo cáo do chính đơn vị lập và gửi / a report is written and submitted by its own unit")
+        }
+    }
+
     /// Saves the narrative of a unit's report (created as a draft on first save). Only a
     /// draft or a returned report can change.
     @discardableResult
-    public func save(unit unitID: Int, year: Int, narrative: ReportNarrative, scope: Scope, actor: String) async throws -> AnnualReport {
+    public func save(unit unitID: Int, year: Int, narrative: ReportNarrative, scope: Scope, actorUnit: Int?, actor: String) async throws -> AnnualReport {
         try Self.check(year: year)
         for (text, name) in [(narrative.results, "kết quả / results"), (narrative.shortcomings, "tồn tại, hạn chế / shortcomings"),
                              (narrative.proposals, "đề xuất / proposals")] where text.count > ReportNarrative.maxLength {
             throw StorageError.invalid("phần \(name) dài quá \(ReportNarrative.maxLength) ký tự / the \(name) part is longer than \(ReportNarrative.maxLength) characters")
         }
         try scope.require(unitID, "đơn vị / unit \(unitID)")
+        try Self.requireOwn(unitID, actorUnit: actorUnit)
         return try await store.writeTransaction { db in
             let now = store.now()
-            let id: Int
-            if let existing = try await report(unit: unitID, year: year, scope: scope, db: db) {
-                guard existing.status.isEditable else {
-                    throw StorageError.invalid("báo cáo \(existing.status.vietnamese), không sửa được / the report is \(existing.status.english) and cannot change")
-                }
-                id = existing.id
-                try await db.raw("""
-                    UPDATE annual_reports SET results = \(bind: narrative.results), shortcomings = \(bind: narrative.shortcomings),
-                    proposals = \(bind: narrative.proposals), updated_by = \(bind: actor), updated_at = \(bind: now) WHERE id = \(bind: id)
-                    """).run()
-            } else {
-                guard let row = try await db.raw("""
-                    INSERT INTO annual_reports (unit_id, year, status, results, shortcomings, proposals, updated_by, updated_at)
-                    VALUES (\(bind: unitID), \(bind: year), 'draft', \(bind: narrative.results), \(bind: narrative.shortcomings),
-                            \(bind: narrative.proposals), \(bind: actor), \(bind: now)) RETURNING id
-                    """).first() else { throw StorageError.corrupt("annual_reports: no id returned") }
-                id = try row.int("id")
+            // The row exists (a draft) before it is locked, so a save and a review of the same
+            // report queue on PostgreSQL; a save changes only a draft or a returned report.
+            try await db.raw("""
+                INSERT INTO annual_reports (unit_id, year, status, results, shortcomings, proposals, updated_by, updated_at)
+                VALUES (\(bind: unitID), \(bind: year), 'draft', '', '', '', \(bind: actor), \(bind: now))
+                ON CONFLICT (unit_id, year) DO NOTHING
+                """).run()
+            try await lock(unitID, year, db: db)
+            guard let existing = try await report(unit: unitID, year: year, scope: scope, db: db) else {
+                throw StorageError.corrupt("annual_reports \(unitID)/\(year)")
             }
+            guard existing.status.isEditable else {
+                throw StorageError.invalid("báo cáo \(existing.status.vietnamese), không sửa được / the report is \(existing.status.english) and cannot change")
+            }
+            let id = existing.id
+            try await db.raw("""
+                UPDATE annual_reports SET results = \(bind: narrative.results), shortcomings = \(bind: narrative.shortcomings),
+                proposals = \(bind: narrative.proposals), updated_by = \(bind: actor), updated_at = \(bind: now)
+                WHERE id = \(bind: id) AND status IN ('draft', 'returned')
+                """).run()
             try await event(id, "luu", "", actor: actor, db: db)
             try await store.audit.record("luu_bao_cao", entity: "annual_report", id: id, detail: "đơn vị \(unitID) năm \(year)", actor: actor, on: db)
             guard let saved = try await report(unit: unitID, year: year, scope: scope, db: db) else { throw StorageError.corrupt("annual_reports \(id)") }
@@ -116,10 +127,14 @@ public struct AnnualReports: Sendable {
     }
 
     /// Submits a unit's report to the unit above, freezing its figures as of `day`.
-    public func submit(unit unitID: Int, year: Int, on day: Day, scope: Scope, actor: String) async throws {
+    public func submit(unit unitID: Int, year: Int, on day: Day, scope: Scope, actorUnit: Int?, actor: String) async throws {
         try Self.check(year: year)
         try scope.require(unitID, "đơn vị / unit \(unitID)")
+        try Self.requireOwn(unitID, actorUnit: actorUnit)
         let history = try await store.units.history()
+        guard history.units[unitID]?.isActive(on: day) == true else {
+            throw StorageError.invalid("đơn vị không còn hoạt động ngày \(day.vietnamese); báo cáo do đơn vị kế thừa lập / the unit is not active on \(day.iso); its successor reports")
+        }
         guard history.parent(of: unitID, on: day) != nil else {
             throw StorageError.invalid("đơn vị cao nhất không gửi báo cáo lên cấp trên trong hệ thống; hãy tải bản tổng hợp / the top unit has no unit above to submit to; download the provincial summary instead")
         }
@@ -146,8 +161,8 @@ public struct AnnualReports: Sendable {
     }
 
     /// The unit above returns a submitted report with comments, or accepts it. The reviewer
-    /// is an officer of a unit above the reporting one (`reviewerUnitID`), or the
-    /// administrator (nil, whole tree in scope); a unit never reviews its own report.
+    /// is an officer of the reporting unit's parent (`reviewerUnitID`), or an administrator
+    /// (nil); a unit never reviews its own report, and nobody reviews a report they submitted.
     public func review(unit unitID: Int, year: Int, accept: Bool, comment: String, on day: Day, reviewerUnitID: Int?,
                        scope: Scope, actor: String) async throws {
         try Self.check(year: year)
@@ -158,17 +173,16 @@ public struct AnnualReports: Sendable {
         }
         guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid("ý kiến quá dài / the comment is too long") }
         let history = try await store.units.history()
-        if let reviewer = reviewerUnitID {
-            guard history.ancestry(of: unitID, on: day).dropFirst().contains(reviewer) else {
-                throw StorageError.invalid("báo cáo do đơn vị cấp trên duyệt / a report is reviewed by a unit above it")
-            }
-        } else if scope.unitIDs != nil {
-            throw StorageError.invalid("báo cáo do đơn vị cấp trên duyệt / a report is reviewed by a unit above it")
+        if let reviewer = reviewerUnitID, history.parent(of: unitID, on: day) != reviewer {
+            throw StorageError.invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
         }
         try await store.writeTransaction { db in
             try await lock(unitID, year, db: db)
             guard let r = try await report(unit: unitID, year: year, scope: scope, db: db), r.status == .submitted else {
                 throw StorageError.invalid("chỉ duyệt được báo cáo đã gửi / only a submitted report can be reviewed")
+            }
+            guard r.submittedBy != actor else {
+                throw StorageError.invalid("người gửi báo cáo không tự duyệt / whoever submitted a report does not review it")
             }
             try await db.raw("""
                 UPDATE annual_reports SET status = \(bind: accept ? "accepted" : "returned"), reviewed_on = \(bind: day.iso),
@@ -189,10 +203,10 @@ public struct AnnualReports: Sendable {
             throw StorageError.invalid("hạn nộp báo cáo năm \(year) phải trong năm \(year) hoặc \(year + 1) / the deadline of the \(year) reports falls in \(year) or \(year + 1)")
         }
         try await store.writeTransaction { db in
-            try await db.raw("DELETE FROM report_deadlines WHERE unit_id = \(bind: unitID) AND year = \(bind: year)").run()
             try await db.raw("""
                 INSERT INTO report_deadlines (unit_id, year, due, set_by, set_at)
                 VALUES (\(bind: unitID), \(bind: year), \(bind: due.iso), \(bind: actor), \(bind: store.now()))
+                ON CONFLICT (unit_id, year) DO UPDATE SET due = excluded.due, set_by = excluded.set_by, set_at = excluded.set_at
                 """).run()
             try await store.audit.record("dat_han_bao_cao", entity: "unit", id: unitID, detail: "năm \(year) hạn \(due.iso)", actor: actor, on: db)
         }

@@ -66,15 +66,16 @@ extension AnnualReports {
         f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
         if reviewsOnly { return f }
 
+        // Support, funds and loans from their kept roll-ups (`SupportRollups`), a few rows per unit.
         let db = store.sql
         var support: SQLQueryString = """
-            SELECT s.policy_code, p.name_vi, p.name_en, p.position, COUNT(*) AS records, COUNT(DISTINCT s.household_id) AS households,
-                   CAST(COALESCE(SUM(s.value), 0) AS BIGINT) AS value
-            FROM support s JOIN policies p ON p.code = s.policy_code
-            WHERE s.year = \(bind: year) AND s.cancelled_at IS NULL
+            SELECT r.policy_code, p.name_vi, p.name_en, p.position, CAST(SUM(r.records) AS BIGINT) AS records,
+                   CAST(SUM(r.households) AS BIGINT) AS households, CAST(SUM(r.value) AS BIGINT) AS value
+            FROM rollup_support r JOIN policies p ON p.code = r.policy_code
+            WHERE r.year = \(bind: year)
             """
-        if scope.append(to: &support, column: "s.unit_id") {
-            support.appendInterpolation(" GROUP BY s.policy_code, p.name_vi, p.name_en, p.position ORDER BY p.position" as SQLQueryString)
+        if scope.append(to: &support, column: "r.unit_id") {
+            support.appendInterpolation(" GROUP BY r.policy_code, p.name_vi, p.name_en, p.position ORDER BY p.position" as SQLQueryString)
             for row in try await db.raw(support).all() {
                 let line = ReportFigures.PolicyLine(code: try row.string("policy_code"), nameVi: try row.string("name_vi"),
                                                     nameEn: try row.string("name_en"), records: try row.int("records"),
@@ -83,24 +84,22 @@ extension AnnualReports {
                 f.supportRecords += line.records
                 f.supportValue += line.value
             }
-            var distinct: SQLQueryString = "SELECT COUNT(DISTINCT s.household_id) AS n FROM support s WHERE s.year = \(bind: year) AND s.cancelled_at IS NULL"
-            _ = scope.append(to: &distinct, column: "s.unit_id")
+            var distinct: SQLQueryString = "SELECT COUNT(DISTINCT household_id) AS n FROM rollup_support_households WHERE year = \(bind: year)"
+            _ = scope.append(to: &distinct, column: "unit_id")
             f.supportHouseholds = try await db.raw(distinct).first()?.int("n") ?? 0
         }
         let coverage = try await store.support.coverage(year: year, scope: scope, limit: 0)
         f.coveragePoor = coverage.households
         f.coverageComplete = coverage.complete
 
-        // Support funds: entries of the branch's units, by kind, before and within the year; a
-        // reversal counts with the kind of the entry it reverses.
-        let start = Day(year: year, month: 1, day: 1)!, end = Day.endOfYear(year)
+        // Support funds: flows of the branch's units by kind, before and within the year (a
+        // reversal counts with the kind of the entry it reverses).
         var funds: SQLQueryString = """
-            SELECT COALESCE(o.kind, e.kind) AS kind, CASE WHEN e.day < \(bind: start.iso) THEN 0 ELSE 1 END AS inyear,
-                   CAST(SUM(e.amount) AS BIGINT) AS amount
-            FROM fund_entries e JOIN funds f ON f.id = e.fund_id LEFT JOIN fund_entries o ON o.id = e.reverses_id
-            WHERE f.kind = 'support' AND e.day <= \(bind: end.iso)
+            SELECT r.kind, CASE WHEN r.year < \(bind: year) THEN 0 ELSE 1 END AS inyear, CAST(SUM(r.amount) AS BIGINT) AS amount
+            FROM rollup_fund_flows r JOIN funds f ON f.id = r.fund_id
+            WHERE f.kind = 'support' AND r.year <= \(bind: year)
             """
-        if scope.append(to: &funds, column: "e.unit_id") {
+        if scope.append(to: &funds, column: "r.unit_id") {
             funds.appendInterpolation(" GROUP BY 1, 2" as SQLQueryString)
             for row in try await db.raw(funds).all() {
                 let amount = try row.int("amount")
@@ -109,27 +108,24 @@ extension AnnualReports {
                 switch EntryKind(rawValue: try row.string("kind")) {
                 case .contribution: f.fundsRaised += amount
                 case .allocationIn, .allocationOut: f.fundsReceived += amount
-                case .disbursement: f.fundsSpent -= amount
-                case .reversal, .loanOut, .loanRepaid, .none: f.fundsSpent -= amount
+                case .disbursement, .reversal, .loanOut, .loanRepaid, .none: f.fundsSpent -= amount
                 }
             }
             f.fundsClosing += f.fundsOpening
         }
 
-        // NEF loans of the branch.
+        // NEF loans of the branch: disbursed and repaid in the year (kept), the portfolio aged at year end.
         var loans: SQLQueryString = """
-            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS amount FROM loans
-            WHERE disbursed_on >= \(bind: start.iso) AND disbursed_on <= \(bind: end.iso)
+            SELECT CAST(COALESCE(SUM(disbursed), 0) AS BIGINT) AS n, CAST(COALESCE(SUM(disbursed_amount), 0) AS BIGINT) AS amount,
+                   CAST(COALESCE(SUM(repaid), 0) AS BIGINT) AS repaid
+            FROM rollup_loans WHERE year = \(bind: year)
             """
         if scope.append(to: &loans, column: "unit_id"), let row = try await db.raw(loans).first() {
             f.loansDisbursed = try row.int("n")
             f.loansDisbursedAmount = try row.int("amount")
+            f.loansRepaid = try row.int("repaid")
         }
-        var repaid: SQLQueryString = """
-            SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) AS amount FROM loan_repayments r JOIN loans l ON l.id = r.loan_id
-            WHERE r.day >= \(bind: start.iso) AND r.day <= \(bind: end.iso)
-            """
-        if scope.append(to: &repaid, column: "l.unit_id") { f.loansRepaid = try await db.raw(repaid).first()?.int("amount") ?? 0 }
+        let end = Day.endOfYear(year)
         let ageing = try await store.loans.ageing(scope: scope, on: min(end, today)).report
         f.loansActive = ageing.activeLoans
         f.loansOutstanding = ageing.outstanding

@@ -233,6 +233,11 @@ public struct FundLedger: Sendable {
             RETURNING id
             """).first()
         guard let id = try row?.int("id") else { throw StorageError.corrupt("fund_entries: no id returned") }
+        var rolledKind = kind.rawValue
+        if let reverses, let original = try await db.raw("SELECT kind FROM fund_entries WHERE id = \(bind: reverses)").first() {
+            rolledKind = try original.string("kind")
+        }
+        try await SupportRollups.fund(db, fundID: fund.id, unitID: unitID, year: day.year, kind: rolledKind, amount: amount)
         try await store.audit.record("so_quy_\(kind.rawValue)", entity: "fund_entry", id: id,
                                      detail: "\(fund.code) @\(unitID) \(day.iso) \(Money.format(amount)) đ\(reverses.map { " đảo #\($0)" } ?? "") \(note)",
                                      actor: actor, on: db)

@@ -249,7 +249,10 @@ public struct LoanBook: Sendable {
                     VALUES (\(bind: householdID), 'vay_quy_viec_lam', \(bind: day.iso), \(bind: day.year), \(bind: loan.amount), '',
                             'state', \(bind: "Quỹ quốc gia về việc làm – khoản vay \(loan.code)"), \(bind: loan.unitID), \(bind: actor), \(bind: store.now()))
                     """).run()
+                try await SupportRollups.support(db, unitID: loan.unitID, year: day.year, policy: "vay_quy_viec_lam", householdID: householdID,
+                                                 value: loan.amount, sign: 1)
             }
+            try await SupportRollups.loan(db, unitID: loan.unitID, year: day.year, disbursed: 1, amount: loan.amount)
             try await store.audit.record("vay_giai_ngan", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(loan.amount)) đ",
                                          actor: actor, on: db)
         }
@@ -279,6 +282,7 @@ public struct LoanBook: Sendable {
                 INSERT INTO loan_repayments (loan_id, day, amount, fund_entry_id, entered_by, entered_at)
                 VALUES (\(bind: loan.id), \(bind: day.iso), \(bind: amount), \(bind: entry), \(bind: actor), \(bind: store.now()))
                 """).run()
+            try await SupportRollups.loan(db, unitID: loan.unitID, year: day.year, repaid: amount)
             if amount == loan.outstanding {
                 try await db.raw("UPDATE loans SET state = 'repaid', closed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
             }

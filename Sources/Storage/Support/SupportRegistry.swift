@@ -143,6 +143,7 @@ public struct SupportRegistry: Sendable {
             RETURNING id
             """).first()
         guard let id = try row?.int("id") else { throw StorageError.corrupt("support: no id returned") }
+        try await SupportRollups.support(db, unitID: unitID, year: s.day.year, policy: s.policy, householdID: household.id, value: s.value, sign: 1)
         try await store.audit.record("ho_tro", entity: "household", id: household.id,
                                      detail: "#\(id) \(s.policy) \(s.day.iso) \(Money.format(s.value)) đ \(inKind) (\(s.source.rawValue): \(sourceName))",
                                      actor: actor, on: db)
@@ -155,7 +156,7 @@ public struct SupportRegistry: Sendable {
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do huỷ / a cancellation needs a reason") }
         try await store.writeTransaction { db in
             guard let row = try await db.raw("""
-                SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id FROM support WHERE id = \(bind: id)
+                SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id, year, policy_code, value FROM support WHERE id = \(bind: id)
                 """).first() else { throw StorageError.invalid("không có lần hỗ trợ #\(id) / no support #\(id)") }
             try scope.require(try row.int("unit_id"), "#\(id)")
             guard try row.optionalString("cancelled_at") == nil else { throw StorageError.invalid("lần hỗ trợ #\(id) đã huỷ / support #\(id) is already cancelled") }
@@ -164,6 +165,8 @@ public struct SupportRegistry: Sendable {
                 _ = try await store.funds.reverse(entry, day: day, reason: "huỷ hỗ trợ #\(id): \(reason)", actor: actor, db: db)
             }
             try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: id)").run()
+            try await SupportRollups.support(db, unitID: try row.int("unit_id"), year: try row.int("year"), policy: try row.string("policy_code"),
+                                             householdID: try row.int("household_id"), value: try row.int("value"), sign: -1)
             if try row.optionalInt("campaign_id") != nil {
                 try await db.raw("UPDATE campaign_proposals SET state = 'cancelled', reason = \(bind: reason) WHERE support_id = \(bind: id)").run()
             }

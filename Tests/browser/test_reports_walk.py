@@ -1,0 +1,114 @@
+"""The annual report's walk in a real headless Chromium: a grassroots union writes and submits
+its report, the commune/ward union returns it with a comment, the grassroots union corrects and
+submits again, the commune accepts it and its board counts it; the standard tables download as
+a real workbook and the provincial summary draws its charts.
+
+Runs after test_walk.py against the same `giamngheo serve` (scripts/test.sh sets GIAMNGHEO_URL).
+"""
+import os
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_walk import BASE, PASSWORD, click_and_wait, shot
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=vi"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()
+
+
+def login(d, username):
+    d.get(BASE + "/login")
+    d.delete_all_cookies()
+    d.get(BASE + "/login")
+    d.find_element(By.ID, "username").send_keys(username)
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#login button[type=submit]"))
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
+
+
+def fill(d, field, text):
+    box = d.find_element(By.ID, field)
+    box.clear()
+    box.send_keys(text)
+
+
+def test_report_workflow(browser):
+    d = browser
+    login(d, "coso")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "a.nav-link[href='/reports']"))
+    own = d.find_element(By.ID, "own-report")
+    assert "Chưa lập" in own.text
+    click_and_wait(d, own.find_element(By.CSS_SELECTOR, "a.btn"))
+    report_url = d.current_url
+    assert d.find_element(By.ID, "report-figures").text.strip()
+    fill(d, "rp-results", "Hỗ trợ 2 hộ đoàn viên vay vốn chăn nuôi; tặng quà Tết cho hộ nghèo.")
+    fill(d, "rp-shortcomings", "Nguồn vốn vay còn ít.")
+    fill(d, "rp-proposals", "Đề nghị tăng vốn Quỹ quốc gia về việc làm.")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#report-form button[value=submit]"))
+    assert "Đã gửi báo cáo" in d.find_element(By.CSS_SELECTOR, ".alert-success").text
+    assert "Đã gửi, chờ duyệt" in d.find_element(By.ID, "report-status").text
+    assert not d.find_elements(By.ID, "report-form") and not d.find_elements(By.ID, "review-form")
+    shot(d, "14-bao-cao-da-gui")
+
+    # The commune/ward union sees it waiting on its board and returns it with a comment.
+    login(d, "xaphuong")
+    d.get(BASE + "/reports")
+    board = d.find_element(By.ID, "reporting-board")
+    waiting = board.find_element(By.CSS_SELECTOR, "tr.reporting-submitted a")
+    shot(d, "15-tinh-hinh-bao-cao")
+    click_and_wait(d, waiting)
+    assert d.current_url == report_url
+    fill(d, "rv-comment", "Bổ sung số hộ được vay vốn.")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#review-form button[value=return]"))
+    assert "Trả lại để sửa" in d.find_element(By.ID, "report-status").text
+
+    # The grassroots union reads the comment, corrects and submits again; the commune accepts.
+    login(d, "coso")
+    d.get(report_url)
+    assert "Bổ sung số hộ được vay vốn." in d.find_element(By.ID, "review-comment").text
+    fill(d, "rp-results", "Hỗ trợ 2 hộ đoàn viên vay vốn chăn nuôi (60 triệu đồng); tặng quà Tết cho hộ nghèo.")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#report-form button[value=submit]"))
+    login(d, "xaphuong")
+    d.get(report_url)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#review-form button[value=accept]"))
+    assert "Đã chấp nhận" in d.find_element(By.ID, "report-status").text
+    assert len(d.find_elements(By.CSS_SELECTOR, "#report-events li")) >= 5
+    d.get(BASE + "/reports")
+    assert d.find_elements(By.CSS_SELECTOR, "#reporting-board tr.reporting-accepted")
+    assert "1/" in d.find_element(By.ID, "reporting-rate").text
+    shot(d, "16-bao-cao-da-duyet")
+
+
+def test_tables_and_summary(browser):
+    d = browser
+    login(d, "quantri")
+    d.get(BASE + "/reports/tables")
+    for n in (1, 2, 4, 12):
+        assert d.find_element(By.ID, "bieu-%d" % n).text.startswith("Biểu %d." % n)
+    shot(d, "17-bieu-tong-hop")
+    link = d.find_element(By.CSS_SELECTOR, "#tables-downloads a[href*='format=xlsx']").get_attribute("href")
+    cookie = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": cookie})) as response:
+        body = response.read()
+        assert "spreadsheetml" in response.headers["Content-Type"]
+        assert body[:2] == b"PK"
+    d.get(BASE + "/reports/summary")
+    units = d.find_element(By.ID, "chart-units")
+    assert units.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("Tỷ lệ hộ nghèo đa chiều")
+    assert d.find_element(By.ID, "chart-contributions")
+    assert d.find_element(By.ID, "bang")  # the Alkire–Foster table
+    shot(d, "18-bao-cao-tong-hop")
