@@ -192,6 +192,8 @@ struct ReportWebTests {
             for n in 1...13 { #expect(tables.body.contains("id=\"bieu-\(n)\""), "Biểu \(n)") }
             let summary = try await web.get("/reports/summary?year=\(year)")
             #expect(summary.body.contains("id=\"chart-units\"") && summary.body.contains("id=\"chart-contributions\"") && summary.body.contains("<title id=\"chart-units-title\">"))
+            // The Alkire–Foster view by dimension and by indicator, and the figures of the accepted reports (the demo has some).
+            #expect(summary.body.contains("id=\"bang-af\"") && summary.body.contains("id=\"bang-af-chi-so\"") && summary.body.contains("id=\"bang-bao-cao\""))
             #expect(try await web.get("/reports/tables?year=99999").status == .badRequest)
             // The summary is the top unit's: a commune officer is refused it.
             let xa = WebClient(app)

@@ -169,4 +169,34 @@ import Testing
             #expect(try await store.rollups.check().isEmpty)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func nearPoorChangesKeepPovertyApart(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                Files.nearPoor("HO-D", 2023, unit: "C1"), Files.average("HO-D", 2024, unit: "C1"), Files.nearPoor("HO-D", 2025, unit: "C1"),
+                Files.nearPoor("HO-A", 2024, unit: "C1"), Files.average("HO-A", 2025, unit: "C1"),
+                Files.nearPoor("HO-B", 2024, unit: "C1"), Files.poor("HO-B", 2025, unit: "C1"),
+                Files.poor("HO-C", 2024, unit: "C1"), Files.nearPoor("HO-C", 2025, unit: "C1"),
+                Files.average("HO-E", 2024, unit: "C1"), Files.nearPoor("HO-E", 2025, unit: "C1"),
+                Files.nearPoor("HO-F", 2024, unit: "C1"),
+                Files.nearPoor("HO-G", 2025, unit: "C1")])
+            let history = try await store.units.history()
+            let h1 = try await store.unitID("H1")
+            let result = try #require(try await store.reports.standardTables(unitID: h1, year: 2025, history: history, today: day(2025, 12, 31)))
+            let t3 = try #require(result.tables.first { $0.number == 3 })
+            // Start: A, B, F near-poor in 2024; end: D, C, E, G in 2025.
+            #expect(t3.value("dau_ky", "so_ho") == .count(3) && t3.value("cuoi_ky", "so_ho") == .count(4))
+            #expect(t3.value("thoat", "so_ho") == .count(1))       // A, to average (B became poor: not an escape)
+            #expect(t3.value("giam_khac", "so_ho") == .count(1))   // F, not reviewed in 2025
+            #expect(t3.value("tai", "so_ho") == .count(1))         // D, near-poor in 2023 again
+            #expect(t3.value("phat_sinh", "so_ho") == .count(1))   // E
+            #expect(t3.value("khac", "so_ho") == .count(1))        // G first reviewed +1, B to poor −1, C from poor +1
+            #expect(t3.notes.contains { $0.vi.contains("1 hộ cận nghèo năm trước nay là hộ nghèo") && $0.vi.contains("1 hộ nghèo năm trước nay là hộ cận nghèo") })
+            let t2 = try #require(result.tables.first { $0.number == 2 })
+            #expect(t2.value("dau_ky", "so_ho") == .count(1) && t2.value("cuoi_ky", "so_ho") == .count(1))
+        }
+    }
 }

@@ -110,5 +110,7 @@ def test_tables_and_summary(browser):
     units = d.find_element(By.ID, "chart-units")
     assert units.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("Tỷ lệ hộ nghèo đa chiều")
     assert d.find_element(By.ID, "chart-contributions")
-    assert d.find_element(By.ID, "bang")  # the Alkire–Foster table
+    assert d.find_element(By.ID, "bang-af")  # the Alkire–Foster table, by dimension
+    assert d.find_element(By.ID, "bang-af-chi-so")  # and by indicator
+    assert d.find_element(By.ID, "bang-bao-cao")  # the accepted reports' own figures
     shot(d, "18-bao-cao-tong-hop")

@@ -278,7 +278,9 @@ extension ReportsController {
         let years = (min(2021, latest, year)...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
         let body = SummaryBody(years: years, year: year, unitName: unitName(unitID, user.history, today),
                                figures: ReportFigureText.figureLines(s.figures, lang: lang, t: req.t),
-                               rate: rate(s.board), branchRate: rate(s.branchBoard), profiles: s.profiles.map { [TableRendering.html($0, lang)] } ?? [],
+                               rate: rate(s.board), branchRate: rate(s.branchBoard), profiles: [("bang-af", s.profiles), ("bang-af-chi-so", s.indicatorProfiles),
+                                          ("bang-bao-cao", s.accepted.contains { $0.figures != nil } ? s.acceptedTable : nil)]
+                                   .compactMap { id, t in t.map { TableRendering.html($0, lang, id: id) } },
                                unitsChart: unitsChart, contributionsChart: contributionsChart, accepted: s.accepted.count)
         return try await req.page("report-summary", title: req.t("summary.title", String(year)), active: "reports", body)
     }

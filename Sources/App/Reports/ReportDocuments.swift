@@ -77,7 +77,7 @@ enum ReportDocuments {
                     ["Hộ nghèo không còn trong danh sách", "", n(f.left)],
                 ])),
             .heading("2. Hỗ trợ hộ nghèo theo chính sách", level: 2),
-            .paragraph("Năm \(year), \(n(f.supportHouseholds)) hộ được hỗ trợ \(n(f.supportRecords)) lượt, tổng giá trị \(money(f.supportValue)); "
+            .paragraph("Năm \(year), các đơn vị trong nhánh đã hỗ trợ \(n(f.supportHouseholds)) hộ \(n(f.supportRecords)) lượt, tổng giá trị \(money(f.supportValue)); "
                        + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ các chính sách theo nhu cầu."),
         ]
         if !f.supportByPolicy.isEmpty {
@@ -137,8 +137,40 @@ enum ReportDocuments {
         /// The profiles behind `profiles`, for the charts.
         let profileSet: (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)?
         let targets: [TargetProgress]
-        /// Accepted reports of the units directly below: unit name and narrative.
-        let accepted: [(unit: String, narrative: ReportNarrative)]
+        /// Accepted reports of the units directly below: unit name, narrative and the figures
+        /// frozen when they were submitted.
+        let accepted: [(unit: String, narrative: ReportNarrative, figures: ReportFigures?)]
+        /// The Alkire–Foster view with each indicator's contribution.
+        let indicatorProfiles: ReportTable?
+
+        /// The accepted reports' own figures, one row per unit and their total: what the
+        /// units reported, beside the registry's figures for the whole province.
+        var acceptedTable: ReportTable {
+            let columns = [
+                ReportColumn("ra_soat", "Hộ rà soát", "Reviewed"), ReportColumn("ngheo", "Hộ nghèo", "Poor"),
+                ReportColumn("can_ngheo", "Hộ cận nghèo", "Near-poor"), ReportColumn("thoat_ngheo", "Thoát nghèo", "Escaped"),
+                ReportColumn("ho_tro", "Lượt hỗ trợ", "Support records"), ReportColumn("gia_tri", "Giá trị hỗ trợ (đồng)", "Support value (đồng)"),
+                ReportColumn("van_dong", "Quỹ vận động (đồng)", "Funds raised (đồng)"), ReportColumn("du_no", "Dư nợ vay vốn (đồng)", "Loans outstanding (đồng)"),
+            ]
+            func cells(_ f: [Int]) -> [ReportValue] {
+                [.count(f[0]), .count(f[1]), .count(f[2]), .count(f[3]), .count(f[4]), .money(f[5]), .money(f[6]), .money(f[7])]
+            }
+            var total = [Int](repeating: 0, count: 8)
+            var rows: [ReportRow] = []
+            for (unit, _, figures) in accepted {
+                guard let f = figures else { continue }
+                let v = [f.households, f.poor, f.nearPoor, f.escaped, f.supportRecords, f.supportValue, f.fundsRaised, f.loansOutstanding]
+                for i in v.indices { total[i] += v[i] }
+                rows.append(ReportRow(key: unit, label: ReportText(unit, unit), cells: cells(v)))
+            }
+            rows.insert(ReportRow(key: "tong", label: ReportText("Tổng các báo cáo đã chấp nhận", "Total of the accepted reports"),
+                                  cells: cells(total), kind: .total), at: 0)
+            return ReportTable(number: nil, title: ReportText("Số liệu theo các báo cáo đã được chấp nhận", "Figures of the accepted reports"),
+                               subtitle: ReportText("Số liệu chốt khi đơn vị gửi báo cáo năm \(year)", "Figures frozen when each unit submitted its \(year) report"),
+                               labelHeader: ReportText("Đơn vị", "Unit"), columns: columns, rows: rows,
+                               notes: [ReportText("Đơn vị chưa có báo cáo được chấp nhận không có trong bảng; số liệu toàn tỉnh ở mục I lấy từ sổ theo dõi.",
+                                                  "Units without an accepted report are not in the table; the province's figures in part I come from the registry.")])
+        }
     }
 
     /// The federation's summary to the Provincial People's Committee.
@@ -165,8 +197,9 @@ enum ReportDocuments {
         if let profiles = s.profiles {
             body.append(.heading("II. NGHÈO ĐA CHIỀU THEO ĐƠN VỊ (PHƯƠNG PHÁP ALKIRE–FOSTER)"))
             body.append(.paragraph("H: tỷ lệ hộ nghèo đa chiều; A: mức độ thiếu hụt bình quân của hộ nghèo; M0 = H × A: chỉ số nghèo đa chiều; "
-                                   + "các cột còn lại: đóng góp của từng chiều thiếu hụt vào M0."))
+                                   + "các cột còn lại: đóng góp của từng chiều thiếu hụt vào M0 (bảng sau: của từng chỉ số)."))
             body += TableRendering.blocks(profiles)
+            if let byIndicator = s.indicatorProfiles { body += TableRendering.blocks(byIndicator) }
         }
         body.append(.heading("III. HỖ TRỢ, QUỸ VÀ VỐN VAY"))
         body.append(.bullets([
@@ -179,6 +212,7 @@ enum ReportDocuments {
         body.append(.paragraph("Các đơn vị trực thuộc: \(n(s.board.accepted))/\(n(s.board.expected)) báo cáo đã được chấp nhận (\(pct(s.board.accepted, s.board.expected))); "
                                + "toàn hệ thống: \(n(s.branchBoard.accepted))/\(n(s.branchBoard.expected)) (\(pct(s.branchBoard.accepted, s.branchBoard.expected)))."))
         body += TableRendering.blocks(s.board.table(history: history, year: s.year))
+        if s.accepted.contains(where: { $0.figures != nil }) { body += TableRendering.blocks(s.acceptedTable) }
         let proposals = s.accepted.filter { !$0.narrative.proposals.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         body.append(.heading("V. ĐỀ XUẤT, KIẾN NGHỊ CỦA CÁC ĐƠN VỊ"))
         body.append(proposals.isEmpty ? .paragraph("Chưa có báo cáo được chấp nhận nêu đề xuất.")

@@ -145,18 +145,20 @@ enum ReportExports {
         let branch = try await reports.board(unit: unitID, year: year, direct: false, history: history, on: today)
         let profileSet = try await reports.profiles(below: unitID, year: year, history: history, today: today)
         let profiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year) }
+        let indicatorProfiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year, by: .indicator) }
         let targets = try await store.targets.progress(of: unitID, history: history, on: today)
-        var accepted: [(unit: String, narrative: ReportNarrative)] = []
+        var accepted: [(unit: String, narrative: ReportNarrative, figures: ReportFigures?)] = []
         let scope = Scope.today(of: unitID, in: history, on: today)
         for line in board.lines where line.state == .accepted {
             let filer = line.filedBy ?? line.reporter
             if let r = try await reports.report(unit: filer, year: year, scope: scope) {
-                accepted.append((unitName(line.reporter, history, today), r.narrative))
+                accepted.append((unitName(line.reporter, history, today), r.narrative, r.frozenFigures))
             }
         }
         accepted.sort { VietnameseCollation.sortKey($0.unit) < VietnameseCollation.sortKey($1.unit) }
         return ReportDocuments.Summary(unitID: unitID, year: year, figures: figures, board: board, branchBoard: branch,
-                                       profiles: profiles, profileSet: profileSet, targets: targets, accepted: accepted)
+                                       profiles: profiles, profileSet: profileSet, targets: targets, accepted: accepted,
+                                       indicatorProfiles: indicatorProfiles)
     }
 
     /// A file name without diacritics or spaces: "bao-cao-2025-CD-XA-01.docx".

@@ -34,10 +34,10 @@ enum TableRendering {
         }
     }
 
-    static func html(_ t: ReportTable, _ lang: Language) -> HTMLTable {
+    static func html(_ t: ReportTable, _ lang: Language, id: String? = nil) -> HTMLTable {
         let l = lang.reason
         return HTMLTable(
-            id: t.number.map { "bieu-\($0)" } ?? "bang", caption: t.caption(l), subtitle: t.subtitle?.text(l) ?? "",
+            id: id ?? t.number.map { "bieu-\($0)" } ?? "bang", caption: t.caption(l), subtitle: t.subtitle?.text(l) ?? "",
             labelHeader: t.labelHeader.text(l), columns: t.columns.map { $0.title.text(l) },
             rows: t.rows.map { HTMLRow(label: $0.label.text(l), kind: kind($0), indent: $0.level > 0, cells: $0.cells.map { $0.display(language: l) }) },
             notes: t.notes.map { $0.text(l) })
@@ -80,16 +80,24 @@ enum TableRendering {
         if let sub = t.subtitle { out.append([sub.text(l)]) }
         out.append([t.labelHeader.text(l)] + t.columns.map { $0.title.text(l) })
         for row in t.rows {
-            out.append([row.label.text(l)] + row.cells.map { v in
+            out.append([safe(row.label.text(l))] + row.cells.map { v in
                 switch v {
                 case .count(let n): String(n)
                 case .money(let d): String(d)
+                case .text, .label: safe(v.display(language: l))
                 default: v.display(language: l)
                 }
             })
         }
         for note in t.notes { out.append([note.text(l)]) }
         return out
+    }
+
+    /// Text that a spreadsheet would run as a formula (names and addresses come from imported
+    /// files) gets a leading apostrophe, so it stays text.
+    static func safe(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     /// A table of an official document: label column first, numbers right-aligned, total

@@ -58,24 +58,46 @@ extension AnnualReports {
         let poor = PovertyChanges(start: figures.previousPoor, escaped: figures.escaped, left: figures.left, entered: figures.entered,
                                   fellBack: figures.fellBack, end: figures.poor, isBaseline: baseline)
         let near = try await nearPoorChanges(year: year, scope: scope, start: figures.previousNearPoor, end: figures.nearPoor, baseline: baseline)
-        return (standard, builder.tables(poorChanges: poor, nearPoorChanges: near))
+        var tables = builder.tables(poorChanges: poor, nearPoorChanges: near.changes)
+        if !baseline, let i = tables.firstIndex(where: { $0.number == 3 }) {
+            tables[i].notes.append(ReportText(
+                "Trong dòng \"khác\": \(near.toPoor) hộ cận nghèo năm trước nay là hộ nghèo (giảm), \(near.fromPoor) hộ nghèo năm trước nay là hộ cận nghèo (tăng).",
+                "In \"other\": \(near.toPoor) near-poor households of last year are poor now (a decrease), \(near.fromPoor) poor households of last year are near-poor now (an increase)."))
+        }
+        return (standard, tables)
     }
 
-    /// Moves of near-poor households against the previous year, counted like the roll-ups
-    /// count poor ones: leaving the class while reviewed (to any class), entering it from
-    /// another reviewed class, or not reviewed this year (last year's unit).
-    func nearPoorChanges(year: Int, scope: Scope, start: Int, end: Int, baseline: Bool) async throws -> PovertyChanges {
-        let near = LivingStandard.nearPoor.rawValue
+    /// Moves of near-poor households against the previous year (same standard), counted like
+    /// the roll-ups count poor ones, by this year's unit (last year's for those not reviewed):
+    /// left the class upwards (to average or not poor), entered it from average or not poor
+    /// (fell back when near-poor in an earlier year, else newly near-poor), not reviewed this
+    /// year. Households moving between poor and near-poor are counted apart (`toPoor`,
+    /// `fromPoor`): table 3 shows them in its "other" row and names them in a note.
+    func nearPoorChanges(year: Int, scope: Scope, start: Int, end: Int, baseline: Bool) async throws
+        -> (changes: PovertyChanges, toPoor: Int, fromPoor: Int) {
+        let near = LivingStandard.nearPoor.rawValue, poor = LivingStandard.poor.rawValue
         var moved: SQLQueryString = """
-            SELECT CASE WHEN p.status = \(bind: near) THEN 1 ELSE 0 END AS was, COUNT(*) AS n
-            FROM reviews c JOIN reviews p ON p.household_id = c.household_id AND p.year = \(bind: year - 1)
+            SELECT CASE WHEN p.status = \(bind: near) THEN 1 ELSE 0 END AS was, c.status AS now, p.status AS before,
+                   CASE WHEN p.status <> \(bind: near) AND EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id
+                        AND e.year < \(bind: year - 1) AND e.status = \(bind: near)) THEN 1 ELSE 0 END AS earlier,
+                   COUNT(*) AS n
+            FROM reviews c JOIN reviews p ON p.household_id = c.household_id AND p.year = \(bind: year - 1) AND p.standard_code = c.standard_code
             WHERE c.year = \(bind: year) AND (p.status = \(bind: near)) <> (c.status = \(bind: near))
             """
-        var escaped = 0, entered = 0, left = 0
+        var escaped = 0, newly = 0, fellBack = 0, toPoor = 0, fromPoor = 0, left = 0
         if scope.append(to: &moved, column: "c.unit_id") {
-            moved.appendInterpolation(" GROUP BY 1" as SQLQueryString)
+            moved.appendInterpolation(" GROUP BY 1, 2, 3, 4" as SQLQueryString)
             for row in try await store.sql.raw(moved).all() {
-                if try row.int("was") == 1 { escaped = try row.int("n") } else { entered = try row.int("n") }
+                let n = try row.int("n")
+                if try row.int("was") == 1 {
+                    if try row.string("now") == poor { toPoor += n } else { escaped += n }
+                } else if try row.string("before") == poor {
+                    fromPoor += n
+                } else if try row.int("earlier") == 1 {
+                    fellBack += n
+                } else {
+                    newly += n
+                }
             }
         }
         var gone: SQLQueryString = """
@@ -83,7 +105,8 @@ extension AnnualReports {
             AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.household_id = p.household_id AND c.year = \(bind: year))
             """
         if scope.append(to: &gone, column: "p.unit_id") { left = try await store.sql.raw(gone).first()?.int("n") ?? 0 }
-        return PovertyChanges(start: start, escaped: escaped, left: left, fellBack: 0, newlyPoor: entered, end: end, isBaseline: baseline)
+        return (PovertyChanges(start: start, escaped: escaped, left: left, fellBack: fellBack, newlyPoor: newly, end: end, isBaseline: baseline),
+                toPoor, fromPoor)
     }
 
     /// The Alkire–Foster profile of each unit directly below `unitID` (their branches on
