@@ -148,7 +148,7 @@ enum ReportExports {
         let indicatorProfiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year, by: .indicator) }
         let targets = try await store.targets.progress(of: unitID, history: history, on: today)
         var accepted: [(unit: String, narrative: ReportNarrative, figures: ReportFigures?)] = []
-        let scope = Scope.today(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today)
         for line in board.lines where line.state == .accepted {
             let filer = line.filedBy ?? line.reporter
             if let r = try await reports.report(unit: filer, year: year, scope: scope) {

@@ -274,3 +274,12 @@ public struct AnnualReports: Sendable {
 extension Store {
     public var reports: AnnualReports { AnnualReports(store: self) }
 }
+
+extension Scope {
+    /// The branch a unit's figures cover: everything for a root of today's tree (what its
+    /// accounts see, and no list of every unit id in the queries), else the unit's subtree
+    /// with its predecessors (`today(of:in:on:)`).
+    public static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
+        history.tree(on: day).roots.contains(unitID) ? .everything : today(of: unitID, in: history, on: day)
+    }
+}

@@ -53,7 +53,7 @@ extension AnnualReports {
     /// The figures of `unitID`'s branch (on today's tree, predecessors included) for `year`;
     /// with `reviewsOnly`, only the review counts and moves.
     public func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
-        let scope = Scope.today(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: history, scope: scope)
         if let c = current.totals[unitID] {

@@ -32,7 +32,7 @@ extension AnnualReports {
     /// memory does not grow with the registry.
     public func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
         try Self.check(year: year)
-        let scope = Scope.today(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
         var builder = StandardTablesBuilder(standard: standard, year: year)
         var q: SQLQueryString = """
@@ -114,7 +114,7 @@ extension AnnualReports {
     public func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
         -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
         try Self.check(year: year)
-        let scope = Scope.today(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
         let tree = history.tree(on: today)
         // Each unit of the scope (predecessors too) → the child of `unitID` it counts under.
@@ -152,7 +152,7 @@ extension AnnualReports {
     public func namedHouseholds(_ status: LivingStandard, unitID: Int, year: Int, history: OrgHistory, today: Day,
                                 each: (NamedHousehold) throws -> Void) async throws {
         try Self.check(year: year)
-        let scope = Scope.today(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today)
         var q: SQLQueryString = """
             SELECT h.code, COALESCE(m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id, COALESCE(h.address, '') AS address,
                    r.area, COALESCE(r.ethnicity, '') AS ethnicity, r.household_size, r.monthly_income, r.deprivations, r.causes

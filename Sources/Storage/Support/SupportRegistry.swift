@@ -198,9 +198,14 @@ public struct SupportRegistry: Sendable {
         let catalogue = try await catalogue(on: db)
         let indicators = StandardCatalog.builtIn.indicators
         let statuses = includeNearPoor ? [LivingStandard.poor.rawValue, LivingStandard.nearPoor.rawValue] : [LivingStandard.poor.rawValue]
-        var query: SQLQueryString = """
+        // Without a worklist (limit 0: the counts only) no names are read.
+        let wantGaps = limit > 0
+        var query: SQLQueryString = wantGaps ? """
             SELECT r.household_id, h.code, r.unit_id, r.status, r.deprivations, r.id AS review_id, COALESCE(m.full_name, '') AS primary_name
             FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id
+            WHERE r.year = \(bind: year) AND r.status IN (\(binds: statuses))
+            """ : """
+            SELECT r.household_id, r.unit_id, r.deprivations FROM reviews r
             WHERE r.year = \(bind: year) AND r.status IN (\(binds: statuses))
             """
         var received: SQLQueryString = """
@@ -226,7 +231,7 @@ public struct SupportRegistry: Sendable {
             if cover.isComplete {
                 units[unitID]!.complete += 1
                 complete += 1
-            } else {
+            } else if wantGaps {
                 let status = try row.string("status")
                 gaps.append((try row.int("review_id"), CoverageGap(householdCode: try row.string("code"), primaryName: try row.string("primary_name"),
                                                                     unitID: unitID, status: LivingStandard(rawValue: status) ?? .poor, coverage: cover)))
@@ -234,7 +239,7 @@ public struct SupportRegistry: Sendable {
         }
         gaps.sort { $0.reviewID > $1.reviewID }
         return CoverageReport(year: year, includesNearPoor: includeNearPoor, units: units.values.sorted { $0.unitID < $1.unitID },
-                              households: total, complete: complete, gaps: gaps.prefix(limit).map(\.line), gapCount: gaps.count)
+                              households: total, complete: complete, gaps: gaps.prefix(limit).map(\.line), gapCount: total - complete)
     }
 
     /// One household's coverage in its latest review year (nil when that review is not poor or near-poor).
