@@ -128,11 +128,13 @@ struct ReportsAPIController: RouteCollection {
         let reports = req.store.reports
         switch req.parameters.get("action") {
         case "submission":
-            try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: user.account.username)
+            try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: user.account.username,
+                                     history: user.history)
         case "acceptance", "return":
             let comment = (try? req.content.decode(StepRequest.self))?.comment ?? ""
             try await reports.review(unit: unitID, year: year, accept: req.parameters.get("action") == "acceptance", comment: comment,
-                                     on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: user.account.username)
+                                     on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: user.account.username,
+                                     history: user.history)
         default:
             throw Abort(.notFound)
         }

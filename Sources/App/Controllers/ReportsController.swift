@@ -136,10 +136,11 @@ struct ReportsController: RouteCollection {
                 if form.results != nil {
                     try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
                 }
-                try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
+                try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: actor,
+                                         history: user.history)
             default:
                 try await reports.review(unit: unitID, year: year, accept: action == "accept", comment: form.comment ?? "",
-                                         on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: actor)
+                                         on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: actor, history: user.history)
             }
         }
     }

@@ -218,12 +218,12 @@ struct DemoSupport {
                 let writer = "\(actor)-\(child.code)"
                 try await reports.save(unit: child.id, year: year, narrative: narrative(i), scope: scope, actorUnit: child.id, actor: writer)
                 guard state != 3 else { continue }
-                try await reports.submit(unit: child.id, year: year, on: day(8 + i % 10), scope: scope, actorUnit: child.id, actor: writer)
+                try await reports.submit(unit: child.id, year: year, on: day(8 + i % 10), scope: scope, actorUnit: child.id, actor: writer, history: history)
                 guard state != 1 else { continue }
                 let accept = state == 0
                 try await reports.review(unit: child.id, year: year, accept: accept,
                                          comment: accept ? "" : "Đề nghị bổ sung số hộ được vay vốn và nguyên nhân tái nghèo.",
-                                         on: day(20), reviewerUnitID: commune.id, scope: .everything, actor: actor)
+                                         on: day(20), reviewerUnitID: commune.id, scope: .everything, actor: actor, history: history)
             }
         }
         for (i, commune) in communes.prefix(3).enumerated() {
@@ -231,10 +231,10 @@ struct DemoSupport {
             let writer = "\(actor)-\(commune.code)"
             try await reports.save(unit: commune.id, year: year, narrative: narrative(i + 1), scope: scope, actorUnit: commune.id, actor: writer)
             guard i < 2 else { continue }
-            try await reports.submit(unit: commune.id, year: year, on: day(22 + i), scope: scope, actorUnit: commune.id, actor: writer)
+            try await reports.submit(unit: commune.id, year: year, on: day(22 + i), scope: scope, actorUnit: commune.id, actor: writer, history: history)
             if i == 0 {
                 try await reports.review(unit: commune.id, year: year, accept: true, comment: "", on: day(25), reviewerUnitID: root.id,
-                                         scope: .everything, actor: actor)
+                                         scope: .everything, actor: actor, history: history)
             }
         }
     }

@@ -127,11 +127,13 @@ public struct AnnualReports: Sendable {
     }
 
     /// Submits a unit's report to the unit above, freezing its figures as of `day`.
-    public func submit(unit unitID: Int, year: Int, on day: Day, scope: Scope, actorUnit: Int?, actor: String) async throws {
+    /// `history` saves reading the tree again when the caller has it (a web request, the demo).
+    public func submit(unit unitID: Int, year: Int, on day: Day, scope: Scope, actorUnit: Int?, actor: String,
+                       history known: OrgHistory? = nil) async throws {
         try Self.check(year: year)
         try scope.require(unitID, "đơn vị / unit \(unitID)")
         try Self.requireOwn(unitID, actorUnit: actorUnit)
-        let history = try await store.units.history()
+        let history = if let known { known } else { try await store.units.history() }
         guard history.units[unitID]?.isActive(on: day) == true else {
             throw StorageError.invalid("đơn vị không còn hoạt động ngày \(day.vietnamese); báo cáo do đơn vị kế thừa lập / the unit is not active on \(day.iso); its successor reports")
         }
@@ -164,7 +166,7 @@ public struct AnnualReports: Sendable {
     /// is an officer of the reporting unit's parent (`reviewerUnitID`), or an administrator
     /// (nil); a unit never reviews its own report, and nobody reviews a report they submitted.
     public func review(unit unitID: Int, year: Int, accept: Bool, comment: String, on day: Day, reviewerUnitID: Int?,
-                       scope: Scope, actor: String) async throws {
+                       scope: Scope, actor: String, history known: OrgHistory? = nil) async throws {
         try Self.check(year: year)
         try scope.require(unitID, "đơn vị / unit \(unitID)")
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -172,7 +174,7 @@ public struct AnnualReports: Sendable {
             throw StorageError.invalid("trả lại cần ghi ý kiến / returning a report needs a comment")
         }
         guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid("ý kiến quá dài / the comment is too long") }
-        let history = try await store.units.history()
+        let history = if let known { known } else { try await store.units.history() }
         if let reviewer = reviewerUnitID, history.parent(of: unitID, on: day) != reviewer {
             throw StorageError.invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
         }
