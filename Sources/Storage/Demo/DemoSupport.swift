@@ -208,7 +208,9 @@ struct DemoSupport {
         func day(_ offset: Int) -> Day { Day(year: year, month: 12, day: 1)!.adding(days: offset) }
         var n = 0
         for commune in communes.dropFirst().prefix(3) {
-            let children = (tree.children[commune.id] ?? []).compactMap { history.units[$0] }.sorted { $0.code < $1.code }
+            // A dozen grassroots unions per commune at most: enough for every state on the board
+            // without a province of a million households waiting on hundreds of submissions.
+            let children = (tree.children[commune.id] ?? []).compactMap { history.units[$0] }.sorted { $0.code < $1.code }.prefix(12)
             for child in children {
                 let i = n, state = n % 5  // accepted, submitted, returned, draft, missing
                 n += 1
