@@ -50,17 +50,33 @@ public struct ReportFigures: Sendable, Hashable, Codable {
 }
 
 extension AnnualReports {
+    /// The province's review counts of a year from the kept totals.
+    func totals(year: Int) async throws -> StatusCounts {
+        var c = StatusCounts()
+        for row in try await store.sql.raw("SELECT status, households FROM rollup_totals WHERE year = \(bind: year)").all() {
+            c.add(try row.string("status"), try row.int("households"))
+        }
+        return c
+    }
+
     /// The figures of `unitID`'s branch (on today's tree, predecessors included) for `year`;
     /// with `reviewsOnly`, only the review counts and moves.
     public func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
         let scope = Scope.figures(of: unitID, in: history, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
-        let current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: history, scope: scope)
-        if let c = current.totals[unitID] {
+        let current: StatusCounts?, previous: StatusCounts?
+        if scope.unitIDs == nil, try await Rollups.hasTotals(store.sql) {
+            // The whole province: its kept totals per year, a few rows however many units.
+            current = try await totals(year: year)
+            previous = try await totals(year: year - 1)
+        } else {
+            current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
+            previous = try await store.reviews.rolledUp(year: year - 1, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
+        }
+        if let c = current {
             f.households = c.households; f.poor = c.poor; f.nearPoor = c.nearPoor; f.average = c.average; f.notPoor = c.notPoor
         }
-        let previous = try await store.reviews.rolledUp(year: year - 1, basis: .rebased(onto: today), history: history, scope: scope)
-        if let p = previous.totals[unitID] { f.previousPoor = p.poor; f.previousNearPoor = p.nearPoor }
+        if let p = previous { f.previousPoor = p.poor; f.previousNearPoor = p.nearPoor }
         let moves = try await store.rollups.moves(scope: scope)[year] ?? [:]
         f.escaped = moves[.escaped] ?? 0; f.entered = moves[.entered] ?? 0
         f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
