@@ -65,6 +65,10 @@ struct ReportCommand: AsyncParsableCommand {
             guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format '\(format)': xlsx, csv, docx, pdf") }
         }
         var exportFormat: ExportFormat { ExportFormat(rawValue: format) ?? .xlsx }
+        /// Reports and the summary are documents: Word or PDF.
+        func requireDocument() throws {
+            guard format == "docx" || format == "pdf" else { throw ValidationError("--format '\(format)': docx hoặc pdf / docx or pdf") }
+        }
     }
 
     struct Tables: AsyncParsableCommand {
@@ -84,6 +88,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Mã đơn vị / Unit code.") var unit: String
         @OptionGroup var file: FileOptions
         @OptionGroup var db: DatabaseOptions
+        func validate() throws { try file.requireDocument() }
         func run() async throws {
             try await ReportCommand.make(.annual, unit: unit, year: file.year, format: file.exportFormat, english: file.english, output: file.output, db: db)
         }
@@ -94,6 +99,7 @@ struct ReportCommand: AsyncParsableCommand {
             abstract: "Báo cáo tổng hợp gửi UBND tỉnh (docx, pdf) / The provincial summary for the People's Committee (docx, pdf).")
         @OptionGroup var file: FileOptions
         @OptionGroup var db: DatabaseOptions
+        func validate() throws { try file.requireDocument() }
         func run() async throws {
             try await ReportCommand.make(.summary, unit: nil, year: file.year, format: file.exportFormat, english: file.english, output: file.output, db: db)
         }
@@ -146,6 +152,7 @@ struct ReportCommand: AsyncParsableCommand {
                     print("\(history.units[line.reporter]?.code ?? "?")\t\(name)\t\(line.state.vietnamese) / \(line.state.english)\(sent)\(late)")
                 }
                 for id in board.dissolved { print("giải thể, không tính / dissolved, not counted: \(history.units[id]?.code ?? "?")") }
+                for id in board.absorbed { print("đã nhập vào cấp trên, không tính / merged into a unit above, not counted: \(history.units[id]?.code ?? "?")") }
                 print("đã chấp nhận / accepted \(board.accepted)/\(board.expected) = \(board.rate.isDefined ? board.rate.formatted(decimals: 1, scale: 100) + "%" : "–")")
             }
         }
