@@ -158,6 +158,11 @@ import Testing
             #expect(f.loansDisbursed == 1 && f.loansDisbursedAmount == 40_000_000 && f.loansRepaid == 5_000_000 && f.loansOutstanding == 35_000_000)
             let province = try await store.reports.figures(unitID: t, year: 2025, history: history, today: day(2025, 12, 31))
             #expect(province.supportRecords == 4 && province.supportHouseholds == 2 && province.fundsSpent == 500_000)
+            // Coverage counted without the worklist agrees with the full computation.
+            let full = try await store.support.coverage(year: 2025, scope: .everything)
+            let counts = try await store.support.coverage(year: 2025, scope: .everything, limit: 0)
+            #expect(counts.units == full.units && counts.households == full.households && counts.complete == full.complete && counts.gapCount == full.gapCount)
+            #expect(province.coveragePoor == full.households && province.coverageComplete == full.complete && full.households == 2)
             #expect(try await store.rollups.check().isEmpty)
 
             // A tampered kept row is found and rebuilt.

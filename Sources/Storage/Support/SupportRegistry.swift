@@ -220,6 +220,25 @@ public struct SupportRegistry: Sendable {
         var units: [Int: CoverageReport.UnitLine] = [:]
         var gaps: [(reviewID: Int, line: CoverageGap)] = []
         var total = 0, complete = 0
+        let supported: SQLQueryString = """
+            EXISTS (SELECT 1 FROM support s WHERE s.household_id = r.household_id AND s.year = \(bind: year) AND s.cancelled_at IS NULL)
+            """
+        if !wantGaps {
+            // Counts only: a household that received nothing that year cannot be complete, so
+            // those are counted per unit in SQL and only the supported ones are read one by one.
+            var unsupported: SQLQueryString = """
+                SELECT r.unit_id, COUNT(*) AS n FROM reviews r
+                WHERE r.year = \(bind: year) AND r.status IN (\(binds: statuses)) AND NOT \(supported)
+                """
+            _ = scope.append(to: &unsupported, column: "r.unit_id")
+            unsupported.appendInterpolation(" GROUP BY r.unit_id" as SQLQueryString)
+            for row in try await db.raw(unsupported).all() {
+                let unitID = try row.int("unit_id"), n = try row.int("n")
+                units[unitID, default: .init(unitID: unitID)].households += n
+                total += n
+            }
+            query.appendInterpolation(" AND \(supported)" as SQLQueryString)
+        }
         for row in try await db.raw(query).all() {
             let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
             let deprived = indicators.filter { mask & (1 << UInt64($0.index)) != 0 }.map(\.code)
