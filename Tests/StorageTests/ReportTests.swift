@@ -160,8 +160,11 @@ import Testing
             #expect(province.supportRecords == 4 && province.supportHouseholds == 2 && province.fundsSpent == 500_000)
             // Coverage counted without the worklist agrees with the full computation.
             let full = try await store.support.coverage(year: 2025, scope: .everything)
-            let counts = try await store.support.coverage(year: 2025, scope: .everything, limit: 0)
-            #expect(counts.units == full.units && counts.households == full.households && counts.complete == full.complete && counts.gapCount == full.gapCount)
+            let counts = try await store.support.coverageCounts(year: 2025, scope: .everything)
+            #expect(counts.households == full.households && counts.complete == full.complete)
+            let branch = try await SupportTests.branch(store, "H1")
+            let fullH1 = try await store.support.coverage(year: 2025, scope: branch), countsH1 = try await store.support.coverageCounts(year: 2025, scope: branch)
+            #expect(countsH1.households == fullH1.households && countsH1.complete == fullH1.complete)
             #expect(province.coveragePoor == full.households && province.coverageComplete == full.complete && full.households == 2)
             #expect(try await store.rollups.check().isEmpty)
 

@@ -104,9 +104,7 @@ extension AnnualReports {
             _ = scope.append(to: &distinct, column: "unit_id")
             f.supportHouseholds = try await db.raw(distinct).first()?.int("n") ?? 0
         }
-        let coverage = try await store.support.coverage(year: year, scope: scope, limit: 0)
-        f.coveragePoor = coverage.households
-        f.coverageComplete = coverage.complete
+        (f.coveragePoor, f.coverageComplete) = try await store.support.coverageCounts(year: year, scope: scope)
 
         // Support funds: flows of the branch's units by kind, before and within the year (a
         // reversal counts with the kind of the entry it reverses).

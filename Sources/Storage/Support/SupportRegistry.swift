@@ -261,6 +261,40 @@ public struct SupportRegistry: Sendable {
                               households: total, complete: complete, gaps: gaps.prefix(limit).map(\.line), gapCount: total - complete)
     }
 
+    /// The plan's "100%" figure of a branch and year without the worklist: poor households
+    /// from the kept review counts, and of them those with every need addressed — only the
+    /// households that received something that year can be, so only those are checked, found
+    /// from the support rather than by reading the year's reviews.
+    public func coverageCounts(year: Int, scope: Scope) async throws -> (households: Int, complete: Int) {
+        let db = store.sql
+        let poor = LivingStandard.poor.rawValue
+        var kept: SQLQueryString = scope.unitIDs == nil
+            ? "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) AS n FROM rollup_totals WHERE year = \(bind: year) AND status = \(bind: poor)"
+            : "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) AS n FROM rollup_reviews WHERE year = \(bind: year) AND status = \(bind: poor)"
+        guard scope.append(to: &kept, column: "unit_id") else { return (0, 0) }
+        let households = try await db.raw(kept).first()?.int("n") ?? 0
+        var supported: SQLQueryString = """
+            SELECT r.household_id, r.deprivations, s.policy_code FROM support s
+            JOIN reviews r ON r.household_id = s.household_id AND r.year = s.year
+            WHERE s.year = \(bind: year) AND s.cancelled_at IS NULL AND r.status = \(bind: poor)
+            """
+        _ = scope.append(to: &supported, column: "r.unit_id")
+        var received: [Int: (mask: UInt64, policies: Set<String>)] = [:]
+        for row in try await db.raw(supported).all() {
+            let id = try row.int("household_id")
+            let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
+            let policy = try row.string("policy_code")
+            received[id, default: (mask, [])].policies.insert(policy)
+        }
+        let catalogue = try await catalogue(on: db)
+        let indicators = StandardCatalog.builtIn.indicators
+        let complete = received.values.filter { entry in
+            let deprived = indicators.filter { entry.mask & (1 << UInt64($0.index)) != 0 }.map(\.code)
+            return HouseholdCoverage.of(deprived: deprived, received: entry.policies, catalogue: catalogue).isComplete
+        }.count
+        return (households, complete)
+    }
+
     /// One household's coverage in its latest review year (nil when that review is not poor or near-poor).
     public func coverage(household code: String, scope: Scope) async throws -> HouseholdCoverage? {
         let db = store.sql
