@@ -282,6 +282,8 @@ extension Scope {
     /// accounts see, and no list of every unit id in the queries), else the unit's subtree
     /// with its predecessors (`today(of:in:on:)`).
     public static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        history.tree(on: day).roots.contains(unitID) ? .everything : today(of: unitID, in: history, on: day)
+        // A root: active that day and without a parent (no need to build the whole tree to know).
+        history.units[unitID]?.isActive(on: day) == true && history.parent(of: unitID, on: day) == nil
+            ? .everything : today(of: unitID, in: history, on: day)
     }
 }
