@@ -91,10 +91,13 @@ public struct Rollups: Sendable {
 
     /// Whether the totals' tables exist yet (they come with version 5; version 4 fills the
     /// per-unit counts before them).
-    static func hasTotals(_ db: any SQLDatabase) async throws -> Bool {
+    static func hasTotals(_ db: any SQLDatabase) async throws -> Bool { try await tableExists("rollup_totals", db) }
+
+    /// Whether a migration has made `table` yet (earlier migrations recount roll-ups before later ones exist).
+    static func tableExists(_ table: String, _ db: any SQLDatabase) async throws -> Bool {
         let query: SQLQueryString = db.dialect.name == "postgresql"
-            ? "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'rollup_totals'"
-            : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'rollup_totals'"
+            ? "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = \(bind: table)"
+            : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = \(bind: table)"
         return try await db.raw(query).first()?.int("n") ?? 0 > 0
     }
 

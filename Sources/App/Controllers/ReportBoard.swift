@@ -68,22 +68,33 @@ struct ReportBoard {
         var notes: [String] = []
         if !direct.dissolved.isEmpty { notes.append(req.t("reports.note_dissolved", direct.dissolved.map(name).joined(separator: "; "))) }
         if !direct.absorbed.isEmpty { notes.append(req.t("reports.note_absorbed", direct.absorbed.map(name).joined(separator: "; "))) }
-        func rate(_ r: ReportingRate) -> String {
-            req.t("reports.rate_line", Format.number(r.accepted, lang), Format.number(r.expected, lang), Format.percent(r.accepted, r.expected, lang))
-        }
         let counts = ReportingState.allCases.compactMap { s -> String? in
             let n = direct.count(s)
             return n == 0 ? nil : "\(req.t("reporting_state." + s.rawValue)): \(Format.number(n, lang))"
         }.joined(separator: " · ")
-        let years = (min(2021, latest, year)...max(latest, year, today.year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
+        let years = req.yearOptions(latest: latest, selected: year, through: today.year)
         let hasParent = history.parent(of: unitID, on: today) != nil
         return ReportBoard { error in
             Body(years: years, year: year, unitName: name(unitID), unitCode: history.units[unitID]?.code ?? "",
                  ownStatus: req.t("report_status." + (own?.status.rawValue ?? "missing")), ownStatusCode: own?.status.rawValue ?? "missing",
                  ownDeadline: ownDeadline.vietnamese, hasParent: hasParent, hasChildren: direct.expected > 0, lines: lines,
-                 directRate: rate(direct), branchRate: rate(branch), counts: counts, notes: notes,
+                 directRate: req.rateLine(direct), branchRate: req.rateLine(branch), counts: counts, notes: notes,
                  deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.iso,
                  mayChange: user.account.role.mayChangeData && unitID == user.account.unitID, isTop: !hasParent, error: error)
         }
+    }
+}
+
+extension Request {
+    /// The review years offered in a report filter: 2021 (the plan's baseline) to the latest
+    /// (or `through`), newest first, `selected` chosen.
+    func yearOptions(latest: Int, selected: Int, through last: Int? = nil) -> [Option] {
+        (min(2021, latest, selected)...max(latest, selected, last ?? latest)).reversed()
+            .map { Option(value: String($0), label: String($0), selected: $0 == selected) }
+    }
+
+    /// "accepted of expected (share)" in the page language.
+    func rateLine(_ r: ReportingRate) -> String {
+        t("reports.rate_line", Format.number(r.accepted, language), Format.number(r.expected, language), Format.percent(r.accepted, r.expected, language))
     }
 }

@@ -84,11 +84,7 @@ struct ReportsAPIController: RouteCollection {
         let year = try year(req.parameters.get("year"))
         let today = req.store.today
         let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
-        let frozen = stored?.frozenFigures != nil && stored?.status != .returned
-        let figures: ReportFigures
-        if frozen, let f = stored?.frozenFigures { figures = f } else {
-            figures = try await req.store.reports.figures(unitID: unitID, year: year, history: user.history, today: today)
-        }
+        let (figures, frozen) = try await req.store.reports.shownFigures(stored, unitID: unitID, year: year, history: user.history, today: today)
         return ReportJSON(unitCode: user.history.units[unitID]?.code ?? "", year: year, status: stored?.status.rawValue,
                           deadline: try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today).iso,
                           results: stored?.narrative.results ?? "", shortcomings: stored?.narrative.shortcomings ?? "",

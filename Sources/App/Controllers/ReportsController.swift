@@ -73,15 +73,8 @@ struct ReportsController: RouteCollection {
         let (unitID, code, year) = try target(req, user)
         let today = req.store.today
         let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
-        let figures: ReportFigures
-        let note: String
-        if let frozen = stored?.frozenFigures, stored?.status != .returned {
-            figures = frozen
-            note = req.t("reports.figures_frozen", Format.date(frozen.computedAt))
-        } else {
-            figures = try await req.store.reports.figures(unitID: unitID, year: year, history: user.history, today: today)
-            note = req.t("reports.figures_live")
-        }
+        let (figures, frozen) = try await req.store.reports.shownFigures(stored, unitID: unitID, year: year, history: user.history, today: today)
+        let note = frozen ? req.t("reports.figures_frozen", Format.date(figures.computedAt)) : req.t("reports.figures_live")
         let deadline = try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today)
         let status = stored?.status
         // The unit writes and submits its own report; the unit directly above reviews it
@@ -223,7 +216,7 @@ extension ReportsController {
             return try await download(req, .tables(lists: lists), unitID: unitID, year: year, format: format, user: user)
         }
         let result = try await req.store.reports.standardTables(unitID: unitID, year: year, history: user.history, today: today)
-        let years = (min(2021, latest, year)...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
+        let years = req.yearOptions(latest: latest, selected: year)
         let body = TablesBody(unitName: unitName(unitID, user.history, today), unitCode: code, years: years,
                               units: try await req.formUnits(user, selected: code), year: year,
                               tables: (result?.tables ?? []).filter { ($0.number ?? 0) < 14 }.map { TableRendering.html($0, req.language) }, hasTables: result != nil,
@@ -273,13 +266,10 @@ extension ReportsController {
                                                       labels: indicators.map { lang == .vi ? $0.vi : $0.en },
                                                       values: indicators.map { p.total.contribution(of: $0) }, color: "#dc3545", format: pct)
         }
-        func rate(_ r: ReportingRate) -> String {
-            req.t("reports.rate_line", Format.number(r.accepted, lang), Format.number(r.expected, lang), Format.percent(r.accepted, r.expected, lang))
-        }
-        let years = (min(2021, latest, year)...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
+        let years = req.yearOptions(latest: latest, selected: year)
         let body = SummaryBody(years: years, year: year, unitName: unitName(unitID, user.history, today),
                                figures: ReportFigureText.figureLines(s.figures, lang: lang, t: req.t),
-                               rate: rate(s.board), branchRate: rate(s.branchBoard), profiles: [("bang-af", s.profiles), ("bang-af-chi-so", s.indicatorProfiles),
+                               rate: req.rateLine(s.board), branchRate: req.rateLine(s.branchBoard), profiles: [("bang-af", s.profiles), ("bang-af-chi-so", s.indicatorProfiles),
                                           ("bang-bao-cao", s.accepted.contains { $0.figures != nil } ? s.acceptedTable : nil)]
                                    .compactMap { id, t in t.map { TableRendering.html($0, lang, id: id) } },
                                unitsChart: unitsChart, contributionsChart: contributionsChart, accepted: s.accepted.count)

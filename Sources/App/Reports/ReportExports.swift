@@ -61,10 +61,7 @@ public enum ReportFile {
         case .annual:
             guard format == .docx || format == .pdf else { throw StorageError.invalid("báo cáo năm chỉ có dạng docx hoặc pdf / an annual report is docx or pdf") }
             let stored = try await store.reports.report(unit: unitID, year: year, scope: scope)
-            let figures: ReportFigures
-            if let frozen = stored?.frozenFigures, stored?.status != .returned { figures = frozen } else {
-                figures = try await store.reports.figures(unitID: unitID, year: year, history: history, today: today)
-            }
+            let figures = try await store.reports.shownFigures(stored, unitID: unitID, year: year, history: history, today: today).figures
             let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
                                                    status: stored?.status, history: history, today: today)
             data = try await ReportExports.document(doc, format)

@@ -50,6 +50,14 @@ public struct ReportFigures: Sendable, Hashable, Codable {
 }
 
 extension AnnualReports {
+    /// The figures a report shows: those frozen when it was submitted (while it is submitted
+    /// or accepted), else computed now (never submitted, or returned for correction).
+    public func shownFigures(_ stored: AnnualReport?, unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
+        -> (figures: ReportFigures, frozen: Bool) {
+        if let frozen = stored?.frozenFigures, stored?.status != .returned { return (frozen, true) }
+        return (try await figures(unitID: unitID, year: year, history: history, today: today), false)
+    }
+
     /// The province's review counts of a year from the kept totals.
     func totals(year: Int) async throws -> StatusCounts {
         var c = StatusCounts()

@@ -64,12 +64,7 @@ enum SupportRollups {
     // MARK: recounting
 
     /// Whether migration v007 has run (earlier migrations recount the reviews' roll-ups before it).
-    static func exist(_ db: any SQLDatabase) async throws -> Bool {
-        let query: SQLQueryString = db.dialect.name == "postgresql"
-            ? "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'rollup_support'"
-            : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'rollup_support'"
-        return try await db.raw(query).first()?.int("n") ?? 0 > 0
-    }
+    static func exist(_ db: any SQLDatabase) async throws -> Bool { try await Rollups.tableExists("rollup_support", db) }
 
     static let supportQuery: SQLQueryString = """
         SELECT unit_id, year, policy_code, COUNT(*) AS records, COUNT(DISTINCT household_id) AS households,
