@@ -55,9 +55,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Demo",
+            dependencies: ["PovertyCore", "Spreadsheets", "Storage"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "App",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage", "Documents",
+                "PovertyCore", "Spreadsheets", "Storage", "Documents", "Demo",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Leaf", package: "leaf"),
@@ -67,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "giamngheo",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage", "App", "Documents",
+                "PovertyCore", "Spreadsheets", "Storage", "App", "Documents", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -77,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Storage", "PovertyCore",
+                "App", "Storage", "PovertyCore", "Demo",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
@@ -88,7 +93,7 @@ let package = Package(
             dependencies: ["Documents", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore", "Demo"], swiftSettings: strict),
         .testTarget(
             name: "SpreadsheetsTests", dependencies: ["Spreadsheets"],
             resources: [.copy("Fixtures")], swiftSettings: strict

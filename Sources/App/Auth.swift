@@ -4,33 +4,36 @@ import PovertyCore
 import Storage
 import Vapor
 
-/// The signed-in account of a request, with the branch it may see.
+/// The signed-in account of a request, and the Storage `Actor` it acts as.
 struct CurrentUser: Sendable {
     let account: Account
-    /// The unit's subtree today and the units whose history leads into it.
-    let scope: Scope
+    /// Who acts in Storage: the account, its branch and the channel (page or API).
+    let actor: Actor
     /// The session's CSRF token (nil for API tokens).
     let csrfToken: String?
     /// Hash of the session cookie (nil for API tokens).
     let sessionHash: String?
-    let history: OrgHistory
-    /// Changes whenever the tree changes or an import commits (for cached figures).
-    let dataVersion: String
-    /// The audit log names people and households of every branch: only administrators and
-    /// auditors of the whole province read it.
-    var mayReadAudit: Bool { account.role.mayReadAudit && scope.unitIDs == nil }
+
+    /// The unit's subtree today and the units whose history leads into it.
+    var scope: Scope { actor.scope }
+    var history: OrgHistory { actor.history }
+    /// Changes whenever the tree, the reviews or the targets change (for cached figures).
+    var dataVersion: String { actor.dataVersion }
+    /// What the account may do (the rules Storage enforces).
+    var permissions: Permissions { Permissions(actor: actor) }
+    var mayReadAudit: Bool { permissions.allows(.readAudit) }
+
+    /// Refuses (403) before reading a form an operation the role may not do at all: the same
+    /// rule Storage enforces again inside the operation.
+    func require(_ op: StorageOperation) throws {
+        guard permissions.allows(op) else { throw StorageError.forbidden(op) }
+    }
 
     /// A key of what a page shows this user, for caches: the scope follows from the unit and
     /// whether it is the whole province, on the tree of `dataVersion`.
     func pageKey(_ req: Request) -> String {
-        "\(account.unitID)-\(scope.unitIDs == nil ? "all" : "branch")/\(req.language.rawValue)/\(req.store.today.iso)"
+        "\(account.unitID)-\(scope.isWholeProvince ? "all" : "branch")/\(req.language.rawValue)/\(req.store.today.iso)"
     }
-}
-
-extension CurrentUser {
-    /// The unit the account acts for in the report workflow; nil for an administrator, who
-    /// may act for any unit of the tree.
-    var actingUnit: Int? { account.role == .administrator ? nil : account.unitID }
 }
 
 struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
@@ -46,45 +49,23 @@ extension Request {
         return u
     }
 
-    /// The client address for logs and the login limiter.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "?" }
+    /// The acting Storage actor of the signed-in user.
+    func actor() throws -> Actor { try requireUser().actor }
 
-    /// A unit's branch today: its subtree and the units whose line leads into it. Working it
-    /// out walks the whole tree, so it is kept until the data changes.
-    func branch(of unitID: Int, history: OrgHistory, version: String) async throws -> Scope {
-        let today = store.today
-        return try await web.scopes.value("\(unitID)/\(today.iso)", version: version) { .today(of: unitID, in: history, on: today) }
-    }
+    /// The client address for logs and the login throttle.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "?" }
 
     /// Whether the client wants a page (not JSON).
     var wantsHTML: Bool { !url.path.hasPrefix("/api/") }
 }
 
-/// What a user name and password come to, for the login form and the API alike.
-enum CredentialCheck {
-    case accepted(Account)
-    /// Refused; `locked` when the account is (now) locked.
-    case refused(locked: Bool)
-}
-
-extension Request {
-    /// Checks a user name and password. An unknown name costs the same hashing as a known
-    /// one (timing tells nothing); every failure is audited and counts towards the lock.
-    func checkCredentials(_ username: String, _ password: String) async throws -> CredentialCheck {
-        let accounts = store.accounts
-        guard let (account, hash) = try await accounts.credentials(username: username) else {
-            _ = try? await self.password.async.verify(password, created: web.dummyHash)
-            try await accounts.unknownLogin(username: username, from: clientAddress)
-            return .refused(locked: false)
-        }
-        if accounts.isLocked(account) {
-            try await accounts.loginFailed(account, from: clientAddress)
-            return .refused(locked: true)
-        }
-        guard account.active, try await self.password.async.verify(password, created: hash) else {
-            return .refused(locked: try await accounts.loginFailed(account, from: clientAddress))
-        }
-        return .accepted(account)
+/// Bcrypt, as Storage hashes and checks passwords.
+public struct BcryptHasher: PasswordHashing {
+    public let cost: Int
+    public init(cost: Int = 11) { self.cost = cost }
+    public func hash(_ password: String) async throws -> String { try Bcrypt.hash(password, cost: cost) }
+    public func verify(_ password: String, against hash: String) async throws -> Bool {
+        (try? Bcrypt.verify(password, created: hash)) ?? false
     }
 }
 
@@ -127,22 +108,11 @@ struct SessionAuthenticator: AsyncMiddleware {
         if let token = request.cookies[SessionCookie.name]?.string, !token.isEmpty {
             let hash = Tokens.hash(token)
             if let (account, csrf) = try await request.store.accounts.session(tokenHash: hash) {
-                request.currentUser = try await CurrentUser.make(account, csrf: csrf, sessionHash: hash, request)
+                request.currentUser = CurrentUser(account: account, actor: try await request.store.actor(for: account, via: .web),
+                                                  csrfToken: csrf, sessionHash: hash)
             }
         }
         return try await next.respond(to: request)
-    }
-}
-
-extension CurrentUser {
-    static func make(_ account: Account, csrf: String?, sessionHash: String?, _ request: Request) async throws -> CurrentUser {
-        let (history, version) = try await request.web.history.snapshot(of: request.store)
-        let today = request.store.today
-        // An account of the province itself (a root of today's tree) sees everything.
-        let tree = try await request.web.dayTrees.value(today.iso, version: version) { history.tree(on: today) }
-        let scope = tree.roots.contains(account.unitID) ? .everything
-            : try await request.branch(of: account.unitID, history: history, version: version)
-        return CurrentUser(account: account, scope: scope, csrfToken: csrf, sessionHash: sessionHash, history: history, dataVersion: version)
     }
 }
 
@@ -199,7 +169,7 @@ struct BearerAuthenticator: AsyncMiddleware {
               let account = try await request.store.accounts.account(tokenHash: Tokens.hash(bearer.token)) else {
             throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"])
         }
-        request.currentUser = try await CurrentUser.make(account, csrf: nil, sessionHash: nil, request)
+        request.currentUser = CurrentUser(account: account, actor: try await request.store.actor(for: account, via: .api), csrfToken: nil, sessionHash: nil)
         return try await next.respond(to: request)
     }
 }

@@ -17,9 +17,12 @@ public struct WebSettings: Sendable {
     public var uploadDirectory: String
     /// Logins allowed per address per minute.
     public var loginsPerMinute: Int
+    /// The one clock of the app and its store (tests pin it).
+    public var clock: Clock
 
     public init(rootDirectory: String = WebSettings.defaultRoot(), bcryptCost: Int = 11, secureCookies: Bool = false,
-                uploadDirectory: String = NSTemporaryDirectory() + "giamngheo-uploads", loginsPerMinute: Int = 20) {
+                uploadDirectory: String = NSTemporaryDirectory() + "giamngheo-uploads", loginsPerMinute: Int = 20, clock: Clock = .system) {
+        self.clock = clock
         self.rootDirectory = rootDirectory.hasSuffix("/") ? rootDirectory : rootDirectory + "/"
         self.bcryptCost = bcryptCost
         self.secureCookies = secureCookies
@@ -40,19 +43,13 @@ public struct WebSettings: Sendable {
 /// What every request needs, kept in the application's storage.
 public struct WebServices: Sendable {
     public let store: Store
-    public let history: HistoryCache
     public let catalogue: Catalogue
     public let imports: ImportJobs
     public let loginLimiter: RateLimiter
     public let settings: WebSettings
-    /// A hash of nothing, checked against when a user name is unknown, so a failed login
-    /// takes as long whether or not the name exists.
-    public let dummyHash: String
     /// Dashboards and trees per scope and language, until the data changes.
     let dashboards = FiguresCache<DashboardBody>()
     let trees = FiguresCache<TreeBody>()
-    /// Branches of the tree per unit.
-    let scopes = FiguresCache<Scope>()
     /// Household counts per filter and scope.
     let counts = FiguresCache<Int>()
     /// The tree of a day.
@@ -82,15 +79,16 @@ extension Request {
 /// views, middleware and routes.
 public func configure(_ app: Application, database: StorageConfig, settings: WebSettings = WebSettings()) async throws {
     try Store.register(database, in: app.databases, maxConnectionsPerEventLoop: 4)
-    let store = try Store(database, sharing: app.databases, logger: app.logger)
+    let store = try Store(database, sharing: app.databases, logger: app.logger, clock: settings.clock,
+                          passwords: BcryptHasher(cost: settings.bcryptCost))
     try await store.migrate()
     try FileManager.default.createDirectory(atPath: settings.uploadDirectory, withIntermediateDirectories: true)
 
     let catalogue = try Catalogue(directory: settings.rootDirectory + "Resources/Localization")
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.storage[ServicesKey.self] = WebServices(store: store, history: HistoryCache(), catalogue: catalogue,
+    app.storage[ServicesKey.self] = WebServices(store: store, catalogue: catalogue,
                                              imports: ImportJobs(), loginLimiter: RateLimiter(perMinute: settings.loginsPerMinute),
-                                             settings: settings, dummyHash: try app.password.hash(Tokens.random()))
+                                             settings: settings)
 
     app.directory = DirectoryConfiguration(workingDirectory: settings.rootDirectory)
     app.views.use(.leaf)

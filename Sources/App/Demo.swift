@@ -1,3 +1,4 @@
+import Demo
 import Foundation
 import PovertyCore
 import Storage
@@ -21,9 +22,8 @@ public enum DemoSeed {
     /// or nil when the database already had data.
     public static func seedIfEmpty(_ app: Application, households: Int, progress: (@Sendable (String) -> Void)? = nil) async throws -> [DemoLogin]? {
         let store = app.web.store
-        let units = try await store.sql.raw("SELECT COUNT(*) AS n FROM units").first()?.decode(column: "n", as: Int.self) ?? 0
-        guard units == 0 else { return nil }
-        _ = try await DemoProvince(households: households).build(into: store, actor: "demo", progress: progress)
+        guard try await store.isEmpty() else { return nil }
+        _ = try await DemoProvince(households: households).build(into: store, actor: try await store.operator("demo"), progress: progress)
         return try await createAccounts(app)
     }
 
@@ -33,7 +33,7 @@ public enum DemoSeed {
         let history = try await store.units.history()
         let today = store.today
         let tree = history.tree(on: today)
-        guard let root = history.unit(code: DemoProvince.rootCode) else { throw StorageError.unknownUnit(DemoProvince.rootCode) }
+        guard let root = history.unit(code: DemoProvince.rootCode) else { throw StorageError.notFound(.unit, DemoProvince.rootCode) }
         let rootChildren: [Int] = tree.children[root.id] ?? []
         let communes: [OrgUnit] = rootChildren.compactMap { history.units[$0] }.filter { $0.kind == .communeUnion }.sorted { $0.code < $1.code }
         let commune: OrgUnit? = communes.first { !(tree.children[$0.id] ?? []).isEmpty }
@@ -41,7 +41,6 @@ public enum DemoSeed {
         guard let commune, let grassroots = grassrootsUnits.sorted(by: { $0.code < $1.code }).first else {
             throw StorageError.invalid("tỉnh mẫu không có công đoàn xã/phường có CĐCS / the demo province has no commune union with grassroots unions")
         }
-        let hash = try await app.password.async.hash(password)
         let plan: [(String, String, Role, OrgUnit)] = [
             ("quantri", "Quản trị viên tỉnh", .administrator, root),
             ("bancs", "Nguyễn Thị Hoa (Ban CS-PL và QHLĐ)", .provincialOfficer, root),
@@ -51,7 +50,8 @@ public enum DemoSeed {
         ]
         var logins: [DemoLogin] = []
         for (username, name, role, unit) in plan {
-            try await store.accounts.create(username: username, displayName: name, passwordHash: hash, role: role, unitCode: unit.code, actor: "demo")
+            try await store.accounts.create(try await store.operator("demo"),
+                                            NewAccount(username: username, displayName: name, password: password, role: role, unitCode: unit.code))
             logins.append(DemoLogin(username: username, password: password, role: role,
                                     unit: "\(history.name(of: unit.id, on: today) ?? unit.code) (\(unit.code))"))
         }

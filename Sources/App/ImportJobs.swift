@@ -61,10 +61,10 @@ public final class ImportJobs: Sendable {
     }
 
     /// Runs the check (dry run) of a job in the background.
-    func check(_ job: ImportJob, store: Store, actor: String, scope: Scope) {
+    func check(_ job: ImportJob, store: Store, actor: Actor) {
         Task.detached { [self] in
             do {
-                let result = try await perform(job, store: store, actor: actor, scope: scope, dryRun: true)
+                let result = try await perform(job, store: store, actor: actor, dryRun: true)
                 update(job.id) { $0.preview = result; $0.state = .ready }
             } catch {
                 fail(job.id, error, state: .rejected)
@@ -73,11 +73,11 @@ public final class ImportJobs: Sendable {
     }
 
     /// Runs the import of a checked job in the background; all or nothing.
-    func run(_ job: ImportJob, store: Store, actor: String, scope: Scope) {
+    func run(_ job: ImportJob, store: Store, actor: Actor) {
         update(job.id) { $0.state = .running; $0.rows = 0 }
         Task.detached { [self] in
             do {
-                let result = try await perform(job, store: store, actor: actor, scope: scope, dryRun: false)
+                let result = try await perform(job, store: store, actor: actor, dryRun: false)
                 update(job.id) { $0.result = result; $0.state = .done }
                 try? FileManager.default.removeItem(atPath: job.path)
             } catch {
@@ -87,14 +87,13 @@ public final class ImportJobs: Sendable {
     }
 
     /// The job's file through its importer, reporting progress into the job.
-    private func perform(_ job: ImportJob, store: Store, actor: String, scope: Scope, dryRun: Bool) async throws -> ImportResult {
+    private func perform(_ job: ImportJob, store: Store, actor: Actor, dryRun: Bool) async throws -> ImportResult {
         let source = try Spreadsheet.open(path: job.path)
         let progress: @Sendable (ImportProgress) -> Void = { p in self.update(job.id) { $0.rows = p.rows; $0.total = p.total } }
         switch job.kind {
         case .survey:
             var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
                                           expectedRows: job.preview?.rows ?? (source as? CSVReader)?.estimatedRowCount(), progress: progress)
-            importer.scope = scope
             importer.dryRun = dryRun
             return try await importer.run(source)
         case .members:

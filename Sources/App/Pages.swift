@@ -38,8 +38,8 @@ extension Request {
         if let u = currentUser {
             let unit = u.history.name(of: u.account.unitID, on: store.today) ?? u.history.lastName(of: u.account.unitID) ?? ""
             badge = UserBadge(name: u.account.displayName, username: u.account.username, role: t("role." + u.account.role.rawValue), unit: unit,
-                              mayAdminister: u.account.role.mayAdminister, mayReadAudit: u.mayReadAudit,
-                              mayImport: u.account.role.mayChangeData)
+                              mayAdminister: u.permissions.allows(.manageAccounts), mayReadAudit: u.mayReadAudit,
+                              mayImport: u.permissions.allows(.importSurvey))
         }
         let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, user: badge,
                                   csrf: currentUser?.csrfToken ?? "", back: url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/", active: active,
@@ -67,8 +67,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             // A refusal of the storage layer is the client's mistake (400, with its reason);
             // another branch's thing is not found (404) — for pages and the API alike.
             let error: any Error = switch thrown {
-            case StorageError.outOfScope: Abort(.notFound)
+            // Outside the branch and nonexistent answer alike: the same 404, the same body.
+            case StorageError.notFound: Abort(.notFound)
+            case StorageError.forbidden: Abort(.forbidden)
             case let refused as StorageError: Abort(.badRequest, reason: refused.description)
+            case let refused as AccountRefusal: Abort(.badRequest, reason: refused.description)
             case let refused as LoanRefused: Abort(.badRequest, reason: refused.description)
             // No LibreOffice on the server, or a conversion that failed: the PDF cannot be made
             // now (503, with the reason); the DOCX still can.

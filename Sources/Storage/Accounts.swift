@@ -1,10 +1,11 @@
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import PovertyCore
 import SQLKit
 
 /// What an account may do. Every role is scoped to a unit and its subtree as the tree
-/// stands today (`Accounts.scope`).
+/// stands today (see `Actor`); what each role may do is `AccessRules.table`.
 public enum Role: String, CaseIterable, Sendable, Codable {
     /// Provincial administrator: users, the tree, imports, the audit log.
     case administrator = "quan_tri"
@@ -16,13 +17,6 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     case grassrootsOfficer = "can_bo_co_so"
     /// Reads everything in their branch and the audit log; changes nothing.
     case auditor = "kiem_tra"
-
-    /// May import and change data of their branch.
-    public var mayChangeData: Bool { self != .auditor }
-    /// May manage users and change the tree.
-    public var mayAdminister: Bool { self == .administrator }
-    /// May read the audit log.
-    public var mayReadAudit: Bool { self == .administrator || self == .auditor }
 }
 
 /// A user account as the app sees it (never with its password hash).
@@ -33,106 +27,194 @@ public struct Account: Sendable, Hashable, Codable {
     public let role: Role
     public let unitID: Int
     public let active: Bool
-    public let failedLogins: Int
-    /// Locked until this instant (ISO 8601, UTC) after too many failed logins.
-    public let lockedUntil: String?
 }
 
-/// Accounts, their sessions and API tokens. Password and token hashing is the caller's
-/// (the web app uses Bcrypt and SHA-256); this stores and compares what it is given.
+/// An account to create.
+public struct NewAccount: Sendable {
+    public var username: String
+    public var displayName: String
+    public var password: String
+    public var role: Role
+    public var unitCode: String
+    public init(username: String, displayName: String, password: String, role: Role, unitCode: String) {
+        self.username = username; self.displayName = displayName; self.password = password; self.role = role; self.unitCode = unitCode
+    }
+}
+
+/// An API token as its owner and administrators see it (never the token itself).
+public struct APIToken: Sendable, Hashable, Codable {
+    public let id: Int
+    public let accountID: Int
+    public let name: String
+    public let createdAt: String
+    public let expiresAt: String
+}
+
+/// Hashes and checks passwords; the web app gives its Bcrypt.
+public protocol PasswordHashing: Sendable {
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, against hash: String) async throws -> Bool
+}
+
+/// The password rule, once: long enough to resist guessing, short enough to hash, not the user name.
+public enum PasswordPolicy {
+    public static let minimumLength = 10
+    public static let maximumLength = 128
+
+    /// Why a password is refused; nil when it is acceptable.
+    public static func problem(_ password: String, username: String) -> AccountRefusal? {
+        if password.count < minimumLength { return .passwordTooShort(minimumLength) }
+        if password.count > maximumLength { return .passwordTooLong(maximumLength) }
+        if password.lowercased() == username.lowercased() { return .passwordIsUsername }
+        return nil
+    }
+}
+
+/// Why an account operation was refused.
+public enum AccountRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+    case duplicateUsername(String)
+    case invalidUsername
+    case noDisplayName
+    case unknownUnit(String)
+    case passwordTooShort(Int)
+    case passwordTooLong(Int)
+    case passwordIsUsername
+    case wrongPassword
+    case notYourself
+
+    /// The catalogue key of the message (with `args`).
+    public var key: String {
+        switch self {
+        case .duplicateUsername: "users.duplicate"
+        case .invalidUsername: "users.bad_username"
+        case .noDisplayName: "users.no_name"
+        case .unknownUnit: "users.bad_unit"
+        case .passwordTooShort: "password.too_short"
+        case .passwordTooLong: "password.too_long"
+        case .passwordIsUsername: "password.is_username"
+        case .wrongPassword: "password.wrong_current"
+        case .notYourself: "users.not_self"
+        }
+    }
+    public var args: [String] {
+        switch self {
+        case .duplicateUsername(let s), .unknownUnit(let s): [s]
+        case .passwordTooShort(let n), .passwordTooLong(let n): [String(n)]
+        default: []
+        }
+    }
+    public var description: String {
+        switch self {
+        case .duplicateUsername(let n): "tên đăng nhập '\(n)' đã có / user name '\(n)' is taken"
+        case .invalidUsername: "tên đăng nhập 3–40 ký tự a-z, 0-9, . _ - / a user name is 3–40 of a-z, 0-9, . _ -"
+        case .noDisplayName: "cần họ tên / a name is required"
+        case .unknownUnit(let c): "không có đơn vị '\(c)' trong phạm vi của bạn / no unit '\(c)' in your branch"
+        case .passwordTooShort(let n): "mật khẩu cần ít nhất \(n) ký tự / a password needs at least \(n) characters"
+        case .passwordTooLong(let n): "mật khẩu dài quá \(n) ký tự / a password is at most \(n) characters"
+        case .passwordIsUsername: "mật khẩu không được trùng tên đăng nhập / the password must not be the user name"
+        case .wrongPassword: "mật khẩu hiện tại không đúng / the current password is wrong"
+        case .notYourself: "không tự khoá tài khoản của mình / you cannot disable your own account"
+        }
+    }
+}
+
+/// The outcome of a sign-in.
+public enum SignIn: Sendable, Equatable {
+    case accepted(Account)
+    /// Wrong name or password: the same answer whether or not the name exists.
+    case refused
+    /// Too many failures for this name from this address: wait this many seconds. The same for
+    /// existing and unknown names; another address (the owner's) is not held up.
+    case throttled(seconds: Int)
+}
+
+/// Accounts, their sessions and API tokens, and sign-in with its throttle. Token hashing is
+/// the caller's (SHA-256 in the web app); passwords are hashed with the store's `PasswordHashing`.
 public struct Accounts: Sendable {
-    public let store: Store
-    /// Failed logins in a row that lock an account, and for how long.
-    public static let lockAfter = 5
-    public static let lockSeconds: TimeInterval = 15 * 60
+    let store: Store
 
-    public enum Failure: Error, Equatable, Sendable {
-        case duplicateUsername(String)
-        case invalidUsername
-        case unknownUnit(String)
+    /// Failures in a row for one name from one address before each further attempt waits.
+    public static let freeFailures = 5
+    /// The longest wait between attempts (it doubles from thirty seconds).
+    public static let longestWait = 15 * 60
+
+    func hasher() throws -> any PasswordHashing {
+        guard let h = store.passwords else { throw StorageError.invalid("không có bộ băm mật khẩu / no password hasher configured") }
+        return h
     }
 
-    /// Creates an account for a unit that exists today. Audited.
-    @discardableResult
-    public func create(username: String, displayName: String, passwordHash: String, role: Role, unitCode: String, actor: String) async throws -> Int {
-        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        guard (3...40).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw Failure.invalidUsername
+    // MARK: sign-in (no actor yet)
+
+    /// Checks a user name and password from a client address. An unknown name costs the same
+    /// hashing as a known one and gets the same answer; failures are counted per name and
+    /// address (so a stranger elsewhere cannot hold the owner up) and each failure beyond
+    /// `freeFailures` doubles the wait (`wait(after:)`). Every failure is audited.
+    public func signIn(username: String, password: String, from address: String, channel: Actor.Channel) async throws -> SignIn {
+        let name = Self.normalise(username)
+        let key = String(name.prefix(60)) + "|" + String(address.prefix(60))
+        let now = store.clock.now()
+        if let row = try await store.sql.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first() {
+            let failures = try row.int("failures")
+            if failures >= Self.freeFailures, let last = Clock.parse(try row.string("last_failed_at")) {
+                let wait = Self.wait(after: failures)
+                let left = Int(last.addingTimeInterval(TimeInterval(wait)).timeIntervalSince(now).rounded(.up))
+                if left > 0 {
+                    try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
+                                                 detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: store.sql)
+                    return .throttled(seconds: left)
+                }
+            }
         }
-        return try await store.transaction { db in
-            let history = try await store.units.history(on: db)
-            guard let unit = history.unit(code: unitCode), unit.isActive(on: store.today) else { throw Failure.unknownUnit(unitCode) }
-            if try await db.raw("SELECT id FROM users WHERE username = \(bind: name)").first() != nil { throw Failure.duplicateUsername(name) }
-            let now = store.now()
-            let id = try await db.raw("""
-                INSERT INTO users (username, display_name, password_hash, role, unit_id, active, failed_logins, created_at, updated_at)
-                VALUES (\(bind: name), \(bind: displayName), \(bind: passwordHash), \(bind: role.rawValue), \(bind: unit.id), 1, 0, \(bind: now), \(bind: now))
-                RETURNING id
-                """).first()!.int("id")
-            try await store.audit.record("tao_tai_khoan", entity: "user", id: id, detail: "\(name) (\(role.rawValue), \(unitCode))", actor: actor, on: db)
-            return id
+        let hasher = try hasher()
+        let found = try await store.sql.raw("SELECT * FROM users WHERE username = \(bind: name)").first()
+        let account = try found.map(Account.init)
+        let hash: String
+        if let found { hash = try found.string("password_hash") } else { hash = try await dummyHash(hasher) }
+        let good = try await hasher.verify(password, against: hash)
+        if let account, account.active, good {
+            try await store.sql.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run()
+            return .accepted(account)
         }
-    }
-
-    /// The account and its password hash, by user name.
-    public func credentials(username: String) async throws -> (account: Account, passwordHash: String)? {
-        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let row = try await store.sql.raw("SELECT * FROM users WHERE username = \(bind: name)").first() else { return nil }
-        return (try Account(row), try row.string("password_hash"))
-    }
-
-    public func find(id: Int) async throws -> Account? {
-        try await store.sql.raw("SELECT * FROM users WHERE id = \(bind: id)").first().map(Account.init)
-    }
-
-    /// Every account, by user name.
-    public func all() async throws -> [Account] {
-        try await store.sql.raw("SELECT * FROM users ORDER BY username").all().map(Account.init)
-    }
-
-    /// Whether the account is locked now.
-    public func isLocked(_ account: Account) -> Bool {
-        guard let until = account.lockedUntil else { return false }
-        return until > store.now()
-    }
-
-    /// Records a failed login (audited); locks the account after `lockAfter` in a row. Returns whether it is locked now.
-    @discardableResult
-    public func loginFailed(_ account: Account, from address: String) async throws -> Bool {
-        try await store.transaction { db in
-            let failures = account.failedLogins + 1
-            let locks = failures >= Accounts.lockAfter
-            let until = locks ? Store.timestamp(store.clock().addingTimeInterval(Accounts.lockSeconds)) : nil
+        try await store.writeTransaction { db in
             try await db.raw("""
-                UPDATE users SET failed_logins = \(bind: locks ? 0 : failures), locked_until = COALESCE(\(bind: until), locked_until)
-                WHERE id = \(bind: account.id)
+                INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (\(bind: key), 1, \(bind: store.now()))
+                ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_failed_at = excluded.last_failed_at
                 """).run()
-            try await store.audit.record(locks ? "khoa_tai_khoan" : "dang_nhap_sai", entity: "user", id: account.id,
-                                         detail: "\(account.username) từ \(address)\(locks ? ", khoá đến \(until!)" : "")", actor: account.username, on: db)
-            return locks
+            try await store.audit.record("dang_nhap_sai", entity: "user", id: account?.id, detail: "'\(name.prefix(60))' từ \(address)",
+                                         name: "?", channel: channel.rawValue, on: db)
         }
+        return .refused
     }
 
-    /// Records a login attempt for a user name that does not exist (audited).
-    public func unknownLogin(username: String, from address: String) async throws {
-        try await store.transaction { db in
-            try await store.audit.record("dang_nhap_sai", entity: "user", id: nil, detail: "không có tài khoản '\(username.prefix(60))' từ \(address)",
-                                         actor: "?", on: db)
-        }
+    /// Seconds to wait after `failures` failures in a row: none for the first few, then 30 s,
+    /// 1 min, 2 min… up to `longestWait` (a guesser gets a few dozen tries an hour per name).
+    public static func wait(after failures: Int) -> Int {
+        guard failures >= freeFailures else { return 0 }
+        return min(longestWait, 30 << min(failures - freeFailures, 20))
     }
 
-    /// Opens a session after a good password: resets the failure count, audited.
+    private static let dummy = NIOLockedValueBox<String?>(nil)
+    private func dummyHash(_ hasher: any PasswordHashing) async throws -> String {
+        if let h = Self.dummy.withLockedValue({ $0 }) { return h }
+        let h = try await hasher.hash(UUID().uuidString)
+        Self.dummy.withLockedValue { $0 = h }
+        return h
+    }
+
+    static func normalise(_ username: String) -> String { username.trimmingCharacters(in: .whitespaces).lowercased() }
+
+    /// Opens a session after an accepted sign-in. Audited.
     public func openSession(_ account: Account, tokenHash: String, csrfToken: String, lifetime: TimeInterval, from address: String) async throws {
-        try await store.transaction { db in
+        try await store.writeTransaction { db in
             let now = store.now()
-            try await db.raw("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(bind: account.id)").run()
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: now)").run()
             try await db.raw("""
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
                 VALUES (\(bind: tokenHash), \(bind: account.id), \(bind: csrfToken), \(bind: now),
-                        \(bind: Store.timestamp(store.clock().addingTimeInterval(lifetime))))
+                        \(bind: Store.timestamp(store.clock.now().addingTimeInterval(lifetime))))
                 """).run()
-            try await store.audit.record("dang_nhap", entity: "user", id: account.id, detail: "\(account.username) từ \(address)", actor: account.username, on: db)
+            try await store.audit.record("dang_nhap", entity: "user", id: account.id, detail: "\(account.username) từ \(address)",
+                                         name: account.username, channel: Actor.Channel.web.rawValue, on: db)
         }
     }
 
@@ -145,52 +227,172 @@ public struct Accounts: Sendable {
         return (try Account(row), try row.string("csrf_token"))
     }
 
-    public func closeSession(tokenHash: String, account: Account) async throws {
-        try await store.transaction { db in
-            try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
-            try await store.audit.record("dang_xuat", entity: "user", id: account.id, detail: account.username, actor: account.username, on: db)
-        }
-    }
-
-    /// Sets a new password hash and closes the account's other sessions. Audited (without the hash).
-    public func setPassword(_ account: Account, hash: String, keepSession tokenHash: String?, actor: String) async throws {
-        try await store.transaction { db in
-            try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: store.now()) WHERE id = \(bind: account.id)").run()
-            try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: account.id) AND token_hash <> \(bind: tokenHash ?? "")").run()
-            try await store.audit.record("doi_mat_khau", entity: "user", id: account.id, detail: account.username, actor: actor, on: db)
-        }
-    }
-
-    /// Enables or disables an account; disabling closes its sessions and tokens. Audited.
-    public func setActive(_ account: Account, _ active: Bool, actor: String) async throws {
-        try await store.transaction { db in
-            try await db.raw("UPDATE users SET active = \(bind: active ? 1 : 0), updated_at = \(bind: store.now()) WHERE id = \(bind: account.id)").run()
-            if !active {
-                try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: account.id)").run()
-                try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: account.id)").run()
-            }
-            try await store.audit.record(active ? "mo_tai_khoan" : "khoa_tai_khoan", entity: "user", id: account.id, detail: account.username, actor: actor, on: db)
-        }
-    }
-
-    /// Stores an API token's hash for an account. Audited.
-    public func createToken(_ account: Account, tokenHash: String, name: String, lifetime: TimeInterval) async throws {
-        try await store.transaction { db in
-            try await db.raw("""
-                INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at)
-                VALUES (\(bind: tokenHash), \(bind: account.id), \(bind: name), \(bind: store.now()),
-                        \(bind: Store.timestamp(store.clock().addingTimeInterval(lifetime))))
-                """).run()
-            try await store.audit.record("tao_token_api", entity: "user", id: account.id, detail: name, actor: account.username, on: db)
-        }
-    }
-
     /// The active account of a live API token.
     public func account(tokenHash: String) async throws -> Account? {
         try await store.sql.raw("""
             SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: store.now()) AND u.active = 1
             """).first().map(Account.init)
+    }
+
+    /// Ends the actor's session. Audited.
+    public func closeSession(_ actor: Actor, tokenHash: String) async throws {
+        try await store.writeTransaction { db in
+            try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+            try await store.audit.record("dang_xuat", entity: "user", id: actor.accountID, detail: actor.name, by: actor, on: db)
+        }
+    }
+
+    // MARK: the actor's own account
+
+    /// Changes the actor's own password after checking the current one; closes every other
+    /// session and revokes every API token of the account (a stolen token dies with the old
+    /// password). Audited (without the hash).
+    public func changePassword(_ actor: Actor, current: String, new: String, keepSession tokenHash: String?) async throws {
+        try actor.require(.ownAccount)
+        guard let id = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
+        let hasher = try hasher()
+        guard let row = try await store.sql.raw("SELECT password_hash FROM users WHERE id = \(bind: id)").first(),
+              try await hasher.verify(current, against: try row.string("password_hash")) else { throw AccountRefusal.wrongPassword }
+        if let problem = PasswordPolicy.problem(new, username: actor.name) { throw problem }
+        let hash = try await hasher.hash(new)
+        try await store.writeTransaction { db in
+            try await setPassword(id, hash: hash, keepSession: tokenHash, db: db)
+            try await store.audit.record("doi_mat_khau", entity: "user", id: id, detail: actor.name, by: actor, on: db)
+        }
+    }
+
+    private func setPassword(_ id: Int, hash: String, keepSession tokenHash: String?, db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: store.now()) WHERE id = \(bind: id)").run()
+        try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id) AND token_hash <> \(bind: tokenHash ?? "")").run()
+        try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: id)").run()
+    }
+
+    /// Stores a new API token's hash for the actor's own account. Audited.
+    public func createToken(_ actor: Actor, tokenHash: String, name: String, lifetime: TimeInterval) async throws {
+        try actor.require(.ownAccount)
+        guard let id = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
+        let label = String(name.trimmingCharacters(in: .whitespaces).prefix(80))
+        try await store.writeTransaction { db in
+            try await db.raw("""
+                INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at)
+                VALUES (\(bind: tokenHash), \(bind: id), \(bind: label.isEmpty ? "api" : label), \(bind: store.now()),
+                        \(bind: Store.timestamp(store.clock.now().addingTimeInterval(lifetime))))
+                """).run()
+            try await store.audit.record("tao_token_api", entity: "user", id: id, detail: label, by: actor, on: db)
+        }
+    }
+
+    /// Live API tokens of an account: the actor's own, or (administrators) of an account of their branch.
+    public func tokens(_ actor: Actor, of accountID: Int? = nil) async throws -> [APIToken] {
+        let owner = try await tokenOwner(actor, accountID)
+        return try await store.sql.raw("""
+            SELECT id, user_id, name, created_at, expires_at FROM api_tokens WHERE user_id = \(bind: owner) AND expires_at > \(bind: store.now())
+            ORDER BY id
+            """).all().map {
+            APIToken(id: try $0.int("id"), accountID: try $0.int("user_id"), name: try $0.string("name"), createdAt: try $0.string("created_at"),
+                     expiresAt: try $0.string("expires_at"))
+        }
+    }
+
+    /// Revokes one API token: the actor's own, or (administrators) one of an account of their branch. Audited.
+    public func revokeToken(_ actor: Actor, id tokenID: Int) async throws {
+        guard let row = try await store.sql.raw("SELECT user_id FROM api_tokens WHERE id = \(bind: tokenID)").first() else {
+            throw StorageError.notFound(.token, String(tokenID))
+        }
+        let owner = try await tokenOwner(actor, try row.int("user_id"))
+        try await store.writeTransaction { db in
+            try await db.raw("DELETE FROM api_tokens WHERE id = \(bind: tokenID) AND user_id = \(bind: owner)").run()
+            try await store.audit.record("thu_hoi_token_api", entity: "user", id: owner, detail: "#\(tokenID)", by: actor, on: db)
+        }
+    }
+
+    /// The account whose tokens `actor` asks about: their own (any role), or one of their branch (administrators).
+    private func tokenOwner(_ actor: Actor, _ accountID: Int?) async throws -> Int {
+        if accountID == nil || accountID == actor.accountID {
+            try actor.require(.ownAccount)
+            guard let own = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
+            return own
+        }
+        guard let accountID else { throw StorageError.notFound(.account, "?") }
+        return try await managed(actor, accountID).id
+    }
+
+    // MARK: administration
+
+    /// Creates an account for a unit of the administrator's branch that exists today. Audited.
+    @discardableResult
+    public func create(_ actor: Actor, _ new: NewAccount) async throws -> Int {
+        try actor.require(.manageAccounts)
+        let name = Self.normalise(new.username)
+        guard (3...40).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw AccountRefusal.invalidUsername
+        }
+        let display = new.displayName.trimmingCharacters(in: .whitespaces)
+        guard !display.isEmpty, display.count <= 120 else { throw AccountRefusal.noDisplayName }
+        if let problem = PasswordPolicy.problem(new.password, username: name) { throw problem }
+        let history = try await store.units.history()
+        let code = new.unitCode.trimmingCharacters(in: .whitespaces)
+        guard let unit = history.unit(code: code), unit.isActive(on: store.today), actor.scope.contains(unit.id) else {
+            throw AccountRefusal.unknownUnit(code)
+        }
+        let hash = try await hasher().hash(new.password)
+        return try await store.writeTransaction { db in
+            if try await db.raw("SELECT id FROM users WHERE username = \(bind: name)").first() != nil { throw AccountRefusal.duplicateUsername(name) }
+            let now = store.now()
+            guard let id = try await db.raw("""
+                INSERT INTO users (username, display_name, password_hash, role, unit_id, active, failed_logins, created_at, updated_at)
+                VALUES (\(bind: name), \(bind: display), \(bind: hash), \(bind: new.role.rawValue), \(bind: unit.id), 1, 0, \(bind: now), \(bind: now))
+                RETURNING id
+                """).first()?.int("id") else { throw StorageError.corrupt("users: no id returned") }
+            try await store.audit.record("tao_tai_khoan", entity: "user", id: id, detail: "\(name) (\(new.role.rawValue), \(code))", by: actor, on: db)
+            return id
+        }
+    }
+
+    /// Accounts of units of the administrator's branch, by user name.
+    public func list(_ actor: Actor) async throws -> [Account] {
+        try actor.require(.readAccounts)
+        return try await store.sql.raw("SELECT * FROM users ORDER BY username").all().map(Account.init).filter { actor.scope.contains($0.unitID) }
+    }
+
+    /// One account of the administrator's branch.
+    public func account(_ actor: Actor, id: Int) async throws -> Account {
+        try actor.require(.readAccounts)
+        return try await managed(actor, id)
+    }
+
+    private func managed(_ actor: Actor, _ id: Int) async throws -> Account {
+        try actor.require(.manageAccounts)
+        guard let account = try await store.sql.raw("SELECT * FROM users WHERE id = \(bind: id)").first().map(Account.init),
+              actor.scope.contains(account.unitID) else { throw StorageError.notFound(.account, String(id)) }
+        return account
+    }
+
+    /// Enables or disables an account of the branch; disabling closes its sessions and tokens. Audited.
+    public func setActive(_ actor: Actor, id: Int, _ active: Bool) async throws {
+        let account = try await managed(actor, id)
+        guard account.id != actor.accountID || active else { throw AccountRefusal.notYourself }
+        try await store.writeTransaction { db in
+            try await db.raw("UPDATE users SET active = \(bind: active ? 1 : 0), updated_at = \(bind: store.now()) WHERE id = \(bind: account.id)").run()
+            if !active {
+                try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: account.id)").run()
+                try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: account.id)").run()
+            }
+            try await store.audit.record(active ? "mo_tai_khoan" : "khoa_tai_khoan", entity: "user", id: account.id, detail: account.username, by: actor, on: db)
+        }
+    }
+
+    /// Sets another account's password (an administrator, for a user who forgot theirs): its
+    /// sessions and API tokens end. Audited (without the hash).
+    public func resetPassword(_ actor: Actor, id: Int, to password: String) async throws {
+        let account = try await managed(actor, id)
+        if let problem = PasswordPolicy.problem(password, username: account.username) { throw problem }
+        let hash = try await hasher().hash(password)
+        try await store.writeTransaction { db in
+            try await setPassword(account.id, hash: hash, keepSession: nil, db: db)
+            try await store.audit.record("dat_lai_mat_khau", entity: "user", id: account.id, detail: account.username, by: actor, on: db)
+        }
     }
 }
 
@@ -199,17 +401,10 @@ extension Account {
         let roleText = try row.string("role")
         guard let role = Role(rawValue: roleText) else { throw StorageError.corrupt("users.role = \(roleText)") }
         self.init(id: try row.int("id"), username: try row.string("username"), displayName: try row.string("display_name"), role: role,
-                  unitID: try row.int("unit_id"), active: try row.int("active") != 0, failedLogins: try row.int("failed_logins"),
-                  lockedUntil: try row.optionalString("locked_until"))
+                  unitID: try row.int("unit_id"), active: try row.int("active") != 0)
     }
 }
 
 extension Store {
     public var accounts: Accounts { Accounts(store: self) }
-    /// Today's date by the store's clock, in Vietnam (UTC+7): an officer at 06:30 on 1 July
-    /// is on 1 July, not on 30 June.
-    public var today: Day {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 7 * 3600)!, from: clock())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
 }

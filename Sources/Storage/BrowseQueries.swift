@@ -20,14 +20,17 @@ public struct HouseholdLine: Sendable, Hashable, Codable {
 public struct HouseholdFilter: Sendable, Hashable {
     public var year: Int
     public var status: LivingStandard?
-    /// Only households counted in these units (a unit's subtree), within the scope.
-    public var units: Set<Int>?
+    /// Only households counted in this unit's branch (its subtree today, with its
+    /// predecessors), within the actor's branch.
+    public var unit: Int?
     /// A name (diacritics and case ignored), a household code or a member code.
     public var text: String?
     public var mismatchesOnly = false
-    public init(year: Int, status: LivingStandard? = nil, units: Set<Int>? = nil, text: String? = nil, mismatchesOnly: Bool = false) {
-        self.year = year; self.status = status; self.units = units; self.text = text; self.mismatchesOnly = mismatchesOnly
+    public init(year: Int, status: LivingStandard? = nil, unit: Int? = nil, text: String? = nil, mismatchesOnly: Bool = false) {
+        self.year = year; self.status = status; self.unit = unit; self.text = text; self.mismatchesOnly = mismatchesOnly
     }
+    /// A key of the filter for caches.
+    public var key: String { "\(year)|\(status?.rawValue ?? "")|\(unit.map(String.init) ?? "")|\(mismatchesOnly)|\(text ?? "")" }
 }
 
 /// A page of a longer list.
@@ -54,41 +57,70 @@ public struct YearFigures: Sendable, Hashable, Codable {
 
 /// The queries behind the web app's lists and dashboard. Every one takes a scope.
 public struct BrowseQueries: Sendable {
-    public let store: Store
+    let store: Store
 
-    /// The newest review year in the scope, if any review is there.
-    public func latestYear(scope: Scope) async throws -> Int? {
+    /// The newest review year in the actor's branch, if any review is there.
+    public func latestYear(_ actor: Actor) async throws -> Int? {
+        try actor.require(.readRegistry)
+        return try await latestYear(scope: actor.scope)
+    }
+
+    func latestYear(scope: Scope) async throws -> Int? {
         var q: SQLQueryString = "SELECT MAX(year) AS y FROM reviews WHERE 1 = 1"
         if !scope.append(to: &q, column: "unit_id") { return nil }
         return try await store.sql.raw(q).first()?.optionalInt("y")
     }
 
-    /// Households of a review year, in Vietnamese order of their primary member's name (given
-    /// name first; households without one last), a page at a time.
-    public func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int = 50) async throws -> Page<HouseholdLine> {
-        let total = try await householdCount(filter, scope: scope)
-        return try await households(filter, scope: scope, page: page, perPage: perPage, total: total)
+    /// Households of a review year in the actor's branch, in Vietnamese order of their primary
+    /// member's name (given name first; households without one last), a page at a time.
+    /// Audited as a read of named households.
+    public func households(_ actor: Actor, _ filter: HouseholdFilter, page: Int, perPage: Int = 50) async throws -> Page<HouseholdLine> {
+        let total = try await householdCount(actor, filter)
+        return try await households(actor, filter, page: page, perPage: perPage, total: total)
     }
 
-    /// How many households `filter` selects (callers may keep it until the data changes).
-    public func householdCount(_ filter: HouseholdFilter, scope: Scope) async throws -> Int {
+    /// The part of the actor's branch a filter lists: the branch, or a unit's branch inside it.
+    func scope(of filter: HouseholdFilter, for actor: Actor) async throws -> Scope {
+        guard let unit = filter.unit else { return actor.scope }
+        try actor.requireInBranch(unit, .unit, String(unit))
+        let today = store.today
+        let branch = try await store.scopes.value("b/\(unit)/\(today.iso)", version: actor.dataVersion) {
+            Scope.predecessorsIncluded(of: unit, in: actor.history, on: today)
+        }
+        return actor.scope.intersection(branch)
+    }
+
+    /// How many households `filter` selects in the actor's branch (callers may keep it until the data changes).
+    public func householdCount(_ actor: Actor, _ filter: HouseholdFilter) async throws -> Int {
+        try actor.require(.readRegistry)
+        let scope = try await scope(of: filter, for: actor)
         let searching = !(filter.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty
         guard let whereClause = householdWhere(filter, scope: scope, householdsFirst: searching) else { return 0 }
         // Only a search needs the households; other filters count reviews alone.
         var count: SQLQueryString = searching ? "SELECT COUNT(*) AS n FROM households h CROSS JOIN reviews r" : "SELECT COUNT(*) AS n FROM reviews r"
         count.appendInterpolation(whereClause)
-        return try await store.sql.raw(count).first()!.int("n")
+        return try await store.sql.raw(count).first()?.int("n") ?? 0
     }
 
     /// One page of `filter`'s households, `total` being their count. The order is an index's
     /// (`households.sort_key`, `code`), so a page costs the same early or late in a big list.
-    public func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int, total: Int) async throws -> Page<HouseholdLine> {
+    /// Audited as a read of named households.
+    public func households(_ actor: Actor, _ filter: HouseholdFilter, page: Int, perPage: Int, total: Int) async throws -> Page<HouseholdLine> {
+        try actor.require(.readRegistry)
+        let scope = try await scope(of: filter, for: actor)
+        let result = try await households(filter, scope: scope, page: page, perPage: perPage, total: total)
+        try await store.audit.read("xem_danh_sach", entity: "household",
+                                   detail: "năm \(filter.year) trang \(result.page): \(result.items.count)/\(result.total) hộ", by: actor)
+        return result
+    }
+
+    func households(_ filter: HouseholdFilter, scope: Scope, page: Int, perPage: Int, total: Int) async throws -> Page<HouseholdLine> {
         let pageNumber = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
         // Households first when searching (the matching households drive) or when the whole year
         // is listed (walk the households in key order and stop after the page); otherwise take
         // the matching reviews of the branch or class first and sort those.
         let searching = !(filter.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty
-        let walk = searching || (scope.unitIDs == nil && filter.units == nil && filter.status == nil && !filter.mismatchesOnly)
+        let walk = searching || (scope.unitIDs == nil && filter.status == nil && !filter.mismatchesOnly)
         guard total > 0, let whereClause = householdWhere(filter, scope: scope, householdsFirst: walk) else {
             return Page(items: [], total: 0, page: 1, perPage: perPage)
         }
@@ -116,10 +148,6 @@ public struct BrowseQueries: Sendable {
         var whereClause: SQLQueryString = " WHERE r.year = \(bind: filter.year)"
         if householdsFirst { whereClause.appendInterpolation(" AND r.household_id = h.id" as SQLQueryString) }
         if !scope.append(to: &whereClause, column: "r.unit_id") { return nil }
-        if let units = filter.units {
-            if units.isEmpty { return nil }
-            whereClause.appendInterpolation(" AND r.unit_id IN (\(binds: units.sorted()))" as SQLQueryString)
-        }
         if let status = filter.status { whereClause.appendInterpolation(" AND r.status = \(bind: status.rawValue)" as SQLQueryString) }
         if filter.mismatchesOnly { whereClause.appendInterpolation(" AND r.official_status IS NOT NULL AND r.official_status <> r.status" as SQLQueryString) }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
@@ -144,10 +172,15 @@ public struct BrowseQueries: Sendable {
         return whereClause
     }
 
-    /// Counts per review year in the scope, with escapes from and entries into poverty, read
-    /// from the counts kept beside the reviews (`Rollups`): a few rows per unit and year,
-    /// however many households there are.
-    public func yearFigures(scope: Scope) async throws -> [YearFigures] {
+    /// Counts per review year in the actor's branch, with escapes from and entries into
+    /// poverty, read from the counts kept beside the reviews (`Rollups`): a few rows per unit
+    /// and year, however many households there are.
+    public func yearFigures(_ actor: Actor) async throws -> [YearFigures] {
+        try actor.require(.readRegistry)
+        return try await yearFigures(scope: actor.scope)
+    }
+
+    func yearFigures(scope: Scope) async throws -> [YearFigures] {
         var q: SQLQueryString = """
             SELECT year, standard_code, CAST(SUM(households) AS BIGINT) AS n,
                    CAST(SUM(CASE WHEN status = 'ngheo' THEN households ELSE 0 END) AS BIGINT) AS poor,
@@ -165,36 +198,39 @@ public struct BrowseQueries: Sendable {
             byYear[y] = e
         }
         let moves = try await store.rollups.moves(scope: scope)
-        return byYear.keys.sorted().map { y in
-            let e = byYear[y]!
+        return byYear.keys.sorted().compactMap { y in
+            guard let e = byYear[y] else { return nil }
             let comparable = byYear[y - 1].map { Set($0.codes) == Set(e.codes) } ?? false
             return YearFigures(year: y, standardCodes: e.codes.sorted(), households: e.n, poor: e.poor, nearPoor: e.near,
                                escaped: comparable ? moves[y]?[.escaped] ?? 0 : nil, enteredPoverty: comparable ? moves[y]?[.entered] ?? 0 : nil)
         }
     }
 
-    /// The audit log, newest first, filtered by actor, action and entity.
-    public func auditEntries(actor: String? = nil, action: String? = nil, entity: String? = nil, page: Int, perPage: Int = 100) async throws -> Page<Audit.Entry> {
+    /// The audit log, newest first, filtered by who, action and entity (the audit's readers:
+    /// administrators and auditors of the whole province).
+    public func auditEntries(_ actor: Actor, by name: String? = nil, action: String? = nil, entity: String? = nil, page: Int,
+                             perPage: Int = 100) async throws -> Page<Audit.Entry> {
+        try actor.require(.readAudit)
         var w: SQLQueryString = " WHERE 1 = 1"
-        if let actor, !actor.isEmpty { w.appendInterpolation(" AND actor = \(bind: actor)" as SQLQueryString) }
+        if let name, !name.isEmpty { w.appendInterpolation(" AND actor = \(bind: name)" as SQLQueryString) }
         if let action, !action.isEmpty { w.appendInterpolation(" AND action = \(bind: action)" as SQLQueryString) }
         if let entity, !entity.isEmpty { w.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
         var c: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_log"
         c.appendInterpolation(w)
-        let total = try await store.sql.raw(c).first()!.int("n")
+        let total = try await store.sql.raw(c).first()?.int("n") ?? 0
         let p = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
-        var q: SQLQueryString = "SELECT at, actor, action, entity, entity_id, detail FROM audit_log"
+        var q: SQLQueryString = "SELECT at, actor, channel, action, entity, entity_id, detail FROM audit_log"
         q.appendInterpolation(w)
         q.appendInterpolation(" ORDER BY id DESC LIMIT \(literal: perPage) OFFSET \(literal: (p - 1) * perPage)" as SQLQueryString)
-        let items = try await store.sql.raw(q).all().map {
-            Audit.Entry(at: try $0.string("at"), actor: try $0.string("actor"), action: try $0.string("action"), entity: try $0.string("entity"),
-                        entityID: try $0.optionalInt("entity_id"), detail: try $0.string("detail"))
-        }
+        let items = try await store.sql.raw(q).all().map(Audit.Entry.init)
         return Page(items: items, total: total, page: p, perPage: perPage)
     }
 
-    /// How many households of a year differ from the commune's list, per unit (counts only, from `Rollups`).
-    public func mismatchCounts(year: Int, scope: Scope) async throws -> [Int: Int] {
+    /// How many households of a year differ from the commune's list, per unit of the actor's
+    /// branch (counts only, from `Rollups`).
+    public func mismatchCounts(_ actor: Actor, year: Int) async throws -> [Int: Int] {
+        try actor.require(.readRegistry)
+        let scope = actor.scope
         var q: SQLQueryString = "SELECT unit_id, CAST(SUM(mismatched) AS BIGINT) AS n FROM rollup_reviews WHERE year = \(bind: year)"
         if !scope.append(to: &q, column: "unit_id") { return [:] }
         q.appendInterpolation(" GROUP BY unit_id" as SQLQueryString)
@@ -203,20 +239,6 @@ public struct BrowseQueries: Sendable {
         return out
     }
 
-}
-
-extension Scope {
-    /// What an account of `unitID` sees: the unit's subtree on `day` (today), and every unit
-    /// whose line leads into that subtree (predecessors merged, split or dissolved into it),
-    /// so an officer also sees the history of the units now theirs.
-    public static func today(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        let branch = Set(history.tree(on: day).subtree(of: unitID))
-        var units = branch
-        for id in history.units.keys where !branch.contains(id) {
-            if let s = history.successor(of: id, on: day), branch.contains(s) { units.insert(id) }
-        }
-        return Scope(unitIDs: units)
-    }
 }
 
 extension SQLRow {
@@ -241,16 +263,18 @@ public final class HistoryCache: Sendable {
     /// The history and a version of the data: it changes whenever the tree changes or an import
     /// commits (reviews are written only by imports), so figures computed from the registry can
     /// be kept until it changes.
-    public func snapshot(of store: Store) async throws -> (history: OrgHistory, version: String) {
+    func snapshot(of store: Store) async throws -> (history: OrgHistory, version: String) {
         // Largest ids only (each an index's last entry, however big the tables): every tree
         // change made elsewhere adds a version or a succession row; changes made through this
-        // store also count in `treeVersion` (a same-day rename updates a row in place).
-        let row = try await store.sql.raw("""
+        // store also count in `treeVersion` (a same-day rename updates a row in place). Reviews
+        // change only by imports (a new `imports` row), targets only by a new `targets` row.
+        guard let row = try await store.sql.raw("""
             SELECT (SELECT COALESCE(MAX(id), 0) FROM units) AS u, (SELECT COALESCE(MAX(id), 0) FROM unit_versions) AS v,
-                   (SELECT COALESCE(MAX(id), 0) FROM unit_successions) AS s, (SELECT COALESCE(MAX(id), 0) FROM imports) AS imports
-            """).first()!
+                   (SELECT COALESCE(MAX(id), 0) FROM unit_successions) AS s, (SELECT COALESCE(MAX(id), 0) FROM imports) AS imports,
+                   (SELECT COALESCE(MAX(id), 0) FROM targets) AS targets
+            """).first() else { throw StorageError.corrupt("no data version") }
         let key = try ["u", "v", "s"].map { String(try row.int($0)) }.joined(separator: "/") + "/g\(store.treeVersion)"
-        let version = key + "/" + String(try row.int("imports"))
+        let version = key + "/" + String(try row.int("imports")) + "/t" + String(try row.int("targets"))
         if let c = cached.withLockedValue({ $0 }), c.key == key { return (c.history, version) }
         let history = try await store.units.history()
         cached.withLockedValue { $0 = (key, history) }
@@ -276,6 +300,12 @@ public final class FiguresCache<Value: Sendable>: Sendable {
 
 extension Store {
     public var browse: BrowseQueries { BrowseQueries(store: self) }
+
+    /// The tree and the data version (it changes whenever the tree, the reviews or the targets
+    /// change), read once and kept until the version moves.
+    public func snapshot() async throws -> (history: OrgHistory, version: String) {
+        try await histories.snapshot(of: self)
+    }
 }
 
 extension Store {

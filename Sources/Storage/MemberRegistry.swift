@@ -19,45 +19,60 @@ public struct MemberRecord: Sendable, Hashable {
     }
 }
 
-/// A member found by a search, with the unit they belong to today.
-public struct MemberHit: Sendable, Hashable {
+/// A member found by a search, with the unit they belong to today and the households of
+/// the searcher's branch they live in (never another branch's).
+public struct MemberHit: Sendable, Hashable, Codable {
     public let id: Int
     public let code: String
     public let fullName: String
     public let citizenID: String?
     public let unitID: Int?
+    public let households: [String]
 }
 
 /// Members and their membership of units over time (join, transfer, leave).
 public struct MemberRegistry: Sendable {
-    public let store: Store
+    let store: Store
 
-    /// Creates or updates a member by code. Returns the id and whether anything changed.
+    /// Creates or updates a member by code; a new one joins `joining` (a unit of the branch)
+    /// from its day. An existing member must be of the actor's branch, and a member with no
+    /// unit can be created only by a province-wide actor. Returns the id and whether
+    /// anything changed. Audited.
     @discardableResult
-    public func save(_ member: MemberRecord, actor: String) async throws -> (id: Int, changed: Bool) {
-        try await store.transaction { db in try await save(member, actor: actor, on: db) }
+    public func save(_ actor: Actor, _ member: MemberRecord, joining: (unitID: Int, from: Day)? = nil) async throws -> (id: Int, changed: Bool) {
+        try actor.require(.editMembers, unit: joining?.unitID)
+        return try await store.writeTransaction { db in
+            if let existing = try await find(code: member.code, on: db), let id = existing.id {
+                try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, member.code)
+            } else if joining == nil && !actor.scope.isWholeProvince {
+                throw StorageError.invalid("đoàn viên mới cần đơn vị sinh hoạt / a new member needs a unit")
+            }
+            let saved = try await save(member, actor: actor, on: db)
+            if let joining { _ = try await assign(memberID: saved.id, unitID: joining.unitID, from: joining.from, actor: actor, db: db) }
+            return saved
+        }
     }
 
-    func save(_ m: MemberRecord, actor: String, on db: any SQLDatabase) async throws -> (id: Int, changed: Bool) {
+    func save(_ m: MemberRecord, actor: Actor, on db: any SQLDatabase) async throws -> (id: Int, changed: Bool) {
         if let cid = m.citizenID, let problem = CitizenID.check(cid, birthYear: m.birthDate?.year, sex: m.sex) {
             throw StorageError.badCitizenID(cid, problem.description)
         }
         let now = store.now()
         let model = try await MemberModel.query(on: db.fluent).filter(\.$code == m.code).first()
-        if let model {
+        if let model, let existingID = model.id {
             let existing = try MemberRecord(model)
             let changedFields = [
                 existing.fullName != m.fullName ? "họ tên" : nil, existing.citizenID != m.citizenID ? "CCCD" : nil,
                 existing.birthDate != m.birthDate ? "ngày sinh" : nil, existing.sex != m.sex ? "giới tính" : nil,
                 existing.ethnicity != m.ethnicity ? "dân tộc" : nil,
             ].compactMap { $0 }
-            guard !changedFields.isEmpty else { return (existing.id!, false) }
+            guard !changedFields.isEmpty else { return (existingID, false) }
             model.apply(m)
             model.updatedAt = now
             try await model.update(on: db.fluent)
             if existing.fullName != m.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
-            try await store.audit.record("sua", entity: "member", id: existing.id, detail: "\(m.code): \(changedFields.joined(separator: ", "))", actor: actor, on: db)
-            return (existing.id!, true)
+            try await store.audit.record("sua", entity: "member", id: existingID, detail: "\(m.code): \(changedFields.joined(separator: ", "))", by: actor, on: db)
+            return (existingID, true)
         }
         let created = MemberModel()
         created.code = m.code
@@ -66,29 +81,51 @@ public struct MemberRegistry: Sendable {
         created.updatedAt = now
         try await created.create(on: db.fluent)
         let id = try created.requireID()
-        try await store.audit.record("tao", entity: "member", id: id, detail: m.code, actor: actor, on: db)
+        try await store.audit.record("tao", entity: "member", id: id, detail: m.code, by: actor, on: db)
         return (id, true)
     }
 
     /// A member by code or by citizen ID.
-    public func find(code: String, on db: (any SQLDatabase)? = nil) async throws -> MemberRecord? {
-        let db = db ?? store.sql
-        return try await MemberModel.query(on: db.fluent)
+    func find(code: String, on db: any SQLDatabase) async throws -> MemberRecord? {
+        try await MemberModel.query(on: db.fluent)
             .group(.or) { $0.filter(\.$code == code).filter(\.$citizenID == code) }
             .sort(\.$id).first()
             .map(MemberRecord.init)
     }
 
-    /// Puts a member in a unit from a date: a first join, or a transfer that closes the
-    /// current membership the same day. Nothing happens if they are already there.
-    /// Returns true when something changed.
-    @discardableResult
-    public func assign(memberID: Int, unitID: Int, from day: Day, actor: String, on db: (any SQLDatabase)? = nil) async throws -> Bool {
-        if let db { return try await assign(memberID: memberID, unitID: unitID, from: day, actor: actor, db: db) }
-        return try await store.transaction { db in try await assign(memberID: memberID, unitID: unitID, from: day, actor: actor, db: db) }
+    /// A member of the actor's branch by code or citizen ID (another branch's is not found).
+    public func member(_ actor: Actor, code: String) async throws -> MemberRecord {
+        try actor.require(.readRegistry)
+        let db = store.sql
+        guard let m = try await find(code: code, on: db), let id = m.id else { throw StorageError.notFound(.member, code) }
+        try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, code)
+        try await store.audit.read("xem", entity: "member", id: id, detail: m.code, by: actor)
+        return m
     }
 
-    private func assign(memberID: Int, unitID: Int, from day: Day, actor: String, db: any SQLDatabase) async throws -> Bool {
+    /// The unit a member belongs to for branch checks: their current unit, else the last one
+    /// they belonged to (nil for a member who never joined a unit: province-wide actors only).
+    static func homeUnit(of memberID: Int, on db: any SQLDatabase) async throws -> Int? {
+        try await db.raw("""
+            SELECT unit_id FROM memberships WHERE member_id = \(bind: memberID)
+            ORDER BY CASE WHEN left_on IS NULL THEN 0 ELSE 1 END, joined DESC, id DESC LIMIT 1
+            """).first()?.int("unit_id")
+    }
+
+    /// Puts a member of the branch in a unit of the branch from a date: a first join, or a
+    /// transfer that closes the current membership the same day (a transfer to another branch
+    /// is made by an officer above both). Nothing happens if they are already there. Audited.
+    @discardableResult
+    public func assign(_ actor: Actor, memberID: Int, unitID: Int, from day: Day) async throws -> Bool {
+        try actor.require(.editMembers, unit: unitID)
+        return try await store.writeTransaction { db in
+            let home = try await Self.homeUnit(of: memberID, on: db)
+            if home != nil || !actor.scope.isWholeProvince { try actor.requireInBranch(home, .member, "#\(memberID)") }
+            return try await assign(memberID: memberID, unitID: unitID, from: day, actor: actor, db: db)
+        }
+    }
+
+    func assign(memberID: Int, unitID: Int, from day: Day, actor: Actor, db: any SQLDatabase) async throws -> Bool {
         let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first()
         if let open {
             if open.unitID == unitID { return false }
@@ -99,31 +136,41 @@ public struct MemberRegistry: Sendable {
         }
         try await MembershipModel(memberID: memberID, unitID: unitID, joined: day.iso).create(on: db.fluent)
         try await store.audit.record(open == nil ? "vao_cong_doan" : "chuyen_sinh_hoat", entity: "member", id: memberID,
-                                     detail: "đơn vị \(unitID) từ \(day.iso)", actor: actor, on: db)
+                                     detail: "đơn vị \(unitID) từ \(day.iso)", by: actor, on: db)
         return true
     }
 
-    /// The member leaves the union on a date.
-    public func leave(memberID: Int, on day: Day, actor: String) async throws {
-        try await store.transaction { db in
+    /// A member of the branch leaves the union on a date. Audited.
+    public func leave(_ actor: Actor, memberID: Int, on day: Day) async throws {
+        try actor.require(.editMembers)
+        try await store.writeTransaction { db in
+            try actor.requireInBranch(try await Self.homeUnit(of: memberID, on: db), .member, "#\(memberID)")
             try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil)
                 .set(\.$leftOn, to: day.iso).update()
-            try await store.audit.record("ra_cong_doan", entity: "member", id: memberID, detail: "từ \(day.iso)", actor: actor, on: db)
+            try await store.audit.record("ra_cong_doan", entity: "member", id: memberID, detail: "từ \(day.iso)", by: actor, on: db)
         }
     }
 
     /// The unit a member belonged to on a day.
-    public func unit(ofMember memberID: Int, on day: Day, db: (any SQLDatabase)? = nil) async throws -> Int? {
-        let db = db ?? store.sql
-        return try await MembershipModel.query(on: db.fluent)
+    func unit(ofMember memberID: Int, on day: Day, db: any SQLDatabase) async throws -> Int? {
+        try await MembershipModel.query(on: db.fluent)
             .filter(\.$memberID == memberID).filter(\.$joined <= day.iso)
             .group(.or) { $0.filter(\.$leftOn == nil).filter(\.$leftOn > day.iso) }
             .sort(\.$joined, .descending).first()?.unitID
     }
 
-    /// Finds members by name (ignoring diacritics and case: `nguyen van an` finds `Nguyễn Văn An`,
-    /// `dang` finds `Đặng`), by member code, or by citizen ID. Limited to `scope`'s branch.
-    public func search(_ text: String, scope: Scope, limit: Int = 50) async throws -> [MemberHit] {
+    /// The unit a member belonged to on a day, for a member of the actor's branch.
+    public func unit(_ actor: Actor, ofMember memberID: Int, on day: Day) async throws -> Int? {
+        try actor.require(.readRegistry)
+        try actor.requireInBranch(try await Self.homeUnit(of: memberID, on: store.sql), .member, "#\(memberID)")
+        return try await unit(ofMember: memberID, on: day, db: store.sql)
+    }
+
+    /// Finds members of the actor's branch by name (ignoring diacritics and case: `nguyen van an`
+    /// finds `Nguyễn Văn An`, `dang` finds `Đặng`), by member code, or by citizen ID, with the
+    /// branch's households each lives in. Audited as a read of named people.
+    public func search(_ actor: Actor, _ text: String, limit: Int = 50) async throws -> [MemberHit] {
+        try actor.require(.readRegistry)
         // `%` and `_` are plain characters: fold around underscores (foldForSearch would turn them
         // into spaces) and escape both in every LIKE pattern, the citizen-ID prefix included.
         let folded = text.split(separator: "_", omittingEmptySubsequences: false).map { TextFolding.foldForSearch($0) }.joined(separator: "_")
@@ -136,37 +183,18 @@ public struct MemberRegistry: Sendable {
             WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
                    OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
             """
-        if !scope.append(to: &query, column: "ms.unit_id") { return [] }
-        query.appendInterpolation(" ORDER BY m.name_folded, m.id LIMIT \(literal: limit)" as SQLQueryString)
-        return try await store.sql.raw(query).all().map {
-            MemberHit(id: try $0.int("id"), code: try $0.string("code"), fullName: try $0.string("full_name"),
-                      citizenID: try $0.optionalString("citizen_id"), unitID: try $0.optionalInt("unit_id"))
+        if !actor.scope.append(to: &query, column: "ms.unit_id") { return [] }
+        query.appendInterpolation(" ORDER BY m.name_folded, m.id LIMIT \(literal: max(1, min(limit, 500)))" as SQLQueryString)
+        let rows = try await store.sql.raw(query).all()
+        let ids = try rows.map { try $0.int("id") }
+        let households = try await store.reviews.households(ofMembers: ids, scope: actor.scope)
+        let hits = try rows.map {
+            let id = try $0.int("id")
+            return MemberHit(id: id, code: try $0.string("code"), fullName: try $0.string("full_name"),
+                             citizenID: try $0.optionalString("citizen_id"), unitID: try $0.optionalInt("unit_id"), households: households[id] ?? [])
         }
-    }
-}
-
-/// The branch of the tree an officer may see: everything, or a set of units (a subtree).
-/// Every query over personal data takes one, so scoping lives in one place.
-public struct Scope: Sendable, Hashable {
-    /// nil means everything.
-    public let unitIDs: Set<Int>?
-    public static let everything = Scope(unitIDs: nil)
-
-    public init(unitIDs: Set<Int>?) { self.unitIDs = unitIDs }
-
-    /// The subtree of a unit on a day.
-    public static func branch(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        Scope(unitIDs: Set(history.tree(on: day).subtree(of: unitID)))
-    }
-
-    public func contains(_ unitID: Int) -> Bool { unitIDs?.contains(unitID) ?? true }
-
-    /// Appends ` AND column IN (…)` for a limited scope; false when the scope is empty (nothing to see).
-    func append(to query: inout SQLQueryString, column: String) -> Bool {
-        guard let units = unitIDs else { return true }
-        guard !units.isEmpty else { return false }
-        query.appendInterpolation(" AND \(unsafeRaw: column) IN (\(binds: units.sorted()))" as SQLQueryString)
-        return true
+        try await store.audit.read("tim_kiem", entity: "member", detail: "\"\(text.prefix(80))\": \(hits.count)", by: actor)
+        return hits
     }
 }
 

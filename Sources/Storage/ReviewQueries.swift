@@ -52,10 +52,10 @@ public struct VulnerableMember: Sendable, Hashable {
 }
 
 public struct ReviewQueries: Sendable {
-    public let store: Store
+    let store: Store
 
     /// Review counts by the unit each review was counted in (from `Rollups`).
-    public func countsByUnit(year: Int, scope: Scope = .everything) async throws -> [Int: StatusCounts] {
+    func countsByUnit(year: Int, scope: Scope) async throws -> [Int: StatusCounts] {
         var query: SQLQueryString = "SELECT unit_id, status, CAST(SUM(households) AS BIGINT) AS n FROM rollup_reviews WHERE year = \(bind: year)"
         if !scope.append(to: &query, column: "unit_id") { return [:] }
         query.appendInterpolation(" GROUP BY unit_id, status" as SQLQueryString)
@@ -75,10 +75,15 @@ public struct ReviewQueries: Sendable {
     /// unit that existed in the year) count under its successor on 31 December, not nowhere.
     /// `scope` applies to where the counts land, so a branch of today's tree also gets what its
     /// predecessors counted.
-    public func rolledUp(year: Int, basis: TreeBasis, history: OrgHistory? = nil, scope: Scope = .everything)
+    public func rolledUp(_ actor: Actor, year: Int, basis: TreeBasis)
         async throws -> (tree: OrgTree, totals: [Int: StatusCounts], orphaned: [Int: StatusCounts]) {
-        let history = if let history { history } else { try await store.units.history() }
-        let own = try await countsByUnit(year: year)
+        try actor.require(.readRegistry)
+        return try await rolledUp(year: year, basis: basis, history: actor.history, scope: actor.scope)
+    }
+
+    func rolledUp(year: Int, basis: TreeBasis, history: OrgHistory, scope: Scope)
+        async throws -> (tree: OrgTree, totals: [Int: StatusCounts], orphaned: [Int: StatusCounts]) {
+        let own = try await countsByUnit(year: year, scope: .province)
         let day = switch basis {
         case .reviewDate: Day.endOfYear(year)
         case .rebased(let day): day
@@ -90,8 +95,16 @@ public struct ReviewQueries: Sendable {
         return (tree, history.rollUp(counts, on: tree, zero: StatusCounts(), combine: +), orphaned)
     }
 
-    /// Households whose class on the commune's official list differs from ours.
-    public func mismatches(year: Int? = nil, scope: Scope) async throws -> [Mismatch] {
+    /// Households of the actor's branch whose class on the commune's official list differs
+    /// from ours. Audited as a read of named households.
+    public func mismatches(_ actor: Actor, year: Int? = nil) async throws -> [Mismatch] {
+        try actor.require(.readRegistry)
+        let found = try await mismatches(year: year, scope: actor.scope)
+        try await store.audit.read("xuat", entity: "household", detail: "hộ lệch danh sách xã \(year.map(String.init) ?? "mọi năm"): \(found.count) dòng", by: actor)
+        return found
+    }
+
+    func mismatches(year: Int?, scope: Scope) async throws -> [Mismatch] {
         var query: SQLQueryString = """
             SELECT h.code, r.year, r.unit_id, r.status, r.official_status, r.reason FROM reviews r
             JOIN households h ON h.id = r.household_id
@@ -107,8 +120,16 @@ public struct ReviewQueries: Sendable {
         }
     }
 
-    /// Members living in households that are poor or near-poor in `year`, with since when.
-    public func vulnerableMembers(year: Int, scope: Scope) async throws -> [VulnerableMember] {
+    /// Members of the actor's branch living in households that are poor or near-poor in
+    /// `year`, with since when. Audited as a read of named people.
+    public func vulnerableMembers(_ actor: Actor, year: Int) async throws -> [VulnerableMember] {
+        try actor.require(.readRegistry)
+        let found = try await vulnerableMembers(year: year, scope: actor.scope)
+        try await store.audit.read("xuat", entity: "member", detail: "đoàn viên hộ nghèo, cận nghèo năm \(year): \(found.count) dòng", by: actor)
+        return found
+    }
+
+    func vulnerableMembers(year: Int, scope: Scope) async throws -> [VulnerableMember] {
         var query: SQLQueryString = """
             SELECT m.code AS member_code, m.full_name, h.code AS household_code, h.id AS household_id, r.unit_id, r.status
             FROM reviews r
@@ -141,12 +162,22 @@ public struct ReviewQueries: Sendable {
         }
     }
 
-    /// The households a member belongs to (a household is visible from each of its members).
-    public func households(ofMember memberID: Int) async throws -> [String] {
-        try await store.sql.raw("""
-            SELECT h.code FROM households h JOIN household_members hm ON hm.household_id = h.id
-            WHERE hm.member_id = \(bind: memberID) ORDER BY h.code
-            """).all().map { try $0.string("code") }
+    /// The households of `scope`'s branch each member lives in (by member id): a household
+    /// counts where its latest review was counted, so another branch's household is never named.
+    func households(ofMembers memberIDs: [Int], scope: Scope) async throws -> [Int: [String]] {
+        var out: [Int: [String]] = [:]
+        for chunk in memberIDs.chunked(400) {
+            var q: SQLQueryString = """
+                SELECT hm.member_id, h.code FROM household_members hm JOIN households h ON h.id = hm.household_id
+                JOIN reviews r ON r.household_id = h.id
+                  AND r.year = (SELECT MAX(r2.year) FROM reviews r2 WHERE r2.household_id = h.id)
+                WHERE hm.member_id IN (\(binds: Array(chunk)))
+                """
+            guard scope.append(to: &q, column: "r.unit_id") else { return [:] }
+            q.appendInterpolation(" ORDER BY h.code" as SQLQueryString)
+            for row in try await store.sql.raw(q).all() { out[try row.int("member_id"), default: []].append(try row.string("code")) }
+        }
+        return out
     }
 }
 
@@ -179,9 +210,17 @@ public struct HouseholdFile: Sendable, Hashable {
 }
 
 extension ReviewQueries {
-    /// A household by code, with its members and reviews; nil when there is none, or when
-    /// none of its reviews was counted in `scope`'s branch.
-    public func household(code: String, scope: Scope) async throws -> HouseholdFile? {
+    /// A household by code, with its members and the reviews counted in the actor's branch;
+    /// not found when there is none, or when none of its reviews was counted in the branch
+    /// (the same answer). Audited as a read of a named household.
+    public func household(_ actor: Actor, code: String) async throws -> HouseholdFile {
+        try actor.require(.readRegistry)
+        guard let file = try await household(code: code, scope: actor.scope) else { throw StorageError.notFound(.household, code) }
+        try await store.audit.read("xem", entity: "household", id: file.id, detail: file.code, by: actor)
+        return file
+    }
+
+    func household(code: String, scope: Scope) async throws -> HouseholdFile? {
         let db = store.sql.fluent
         guard let h = try await HouseholdModel.query(on: db).filter(\.$code == code).first() else { return nil }
         let id = try h.requireID()
@@ -194,17 +233,27 @@ extension ReviewQueries {
             SELECT m.code, m.full_name, m.id FROM household_members hm JOIN members m ON m.id = hm.member_id
             WHERE hm.household_id = \(bind: id) ORDER BY m.code
             """).all()
+        var area: Area?
+        if let text = h.area, !text.isEmpty {
+            guard let a = Area(rawValue: text) else { throw StorageError.corrupt("households.area = \(text)") }
+            area = a
+        }
         return HouseholdFile(
-            id: id, code: h.code, area: h.area.flatMap(Area.init(rawValue:)), province: h.province, commune: h.commune,
+            id: id, code: h.code, area: area, province: h.province, commune: h.commune,
             members: try links.map {
                 HouseholdFile.Member(code: try $0.string("code"), fullName: try $0.string("full_name"),
                                      isPrimary: try $0.int("id") == h.primaryMemberID)
             },
             reviews: try reviews.map { r in
                 guard let status = LivingStandard(rawValue: r.status) else { throw StorageError.corrupt("reviews.status = \(r.status)") }
+                var official: LivingStandard?
+                if let text = r.officialStatus {
+                    guard let o = LivingStandard(rawValue: text) else { throw StorageError.corrupt("reviews.official_status = \(text)") }
+                    official = o
+                }
                 return HouseholdFile.Review(year: r.year, unitID: r.unitID, standardCode: r.standardCode, status: status,
                                             perCapitaMonthly: r.perCapitaIncome, deprivationCount: r.deprivationCount,
-                                            deprivations: UInt64(bitPattern: Int64(r.deprivations)), reason: r.reason, official: r.officialStatus.flatMap(LivingStandard.init(rawValue:)))
+                                            deprivations: UInt64(bitPattern: Int64(r.deprivations)), reason: r.reason, official: official)
             })
     }
 }

@@ -10,7 +10,7 @@ import SQLKit
 /// was counted in, and figures are rolled up the tree of the day when read.
 /// `check()` recomputes everything from the reviews and lists any difference.
 public struct Rollups: Sendable {
-    public let store: Store
+    let store: Store
 
     /// The moves of year `y` (each against `y - 1`, same standard), attributed to a unit:
     /// - `escaped`: poor last year, reviewed and not poor this year (this year's unit);
@@ -119,9 +119,13 @@ public struct Rollups: Sendable {
         }
     }
 
-    /// Every year, from scratch (`check-rollups --repair`).
-    public func rebuild() async throws {
-        try await store.writeTransaction { db in try await Rollups.fill(on: db) }
+    /// Every year, from scratch (`check-rollups --repair`). Audited.
+    public func rebuild(_ actor: Actor) async throws {
+        try actor.require(.maintain)
+        try await store.writeTransaction { db in
+            try await Rollups.fill(on: db)
+            try await store.audit.record("tinh_lai_tong_hop", entity: "rollups", id: nil, detail: "mọi năm", by: actor, on: db)
+        }
     }
 
     /// Empties the tables and counts every year again, in the caller's transaction.
@@ -143,7 +147,12 @@ public struct Rollups: Sendable {
     /// Recomputes every count from the reviews and returns each difference with the kept
     /// counts, as readable lines (none when all agree). Fund balances are checked against
     /// their ledgers too.
-    public func check() async throws -> [String] {
+    public func check(_ actor: Actor) async throws -> [String] {
+        try actor.require(.maintain)
+        return try await check()
+    }
+
+    func check() async throws -> [String] {
         let db = store.sql
         var differences: [String] = []
         var kept: [String: (Int, Int)] = [:]
@@ -199,14 +208,14 @@ public struct Rollups: Sendable {
             differences.append("rollup_totals \(key): giữ / kept \(keptTotals[key].map { "\($0)" } ?? "–"), tính lại / recomputed \(freshTotals[key].map { "\($0)" } ?? "–")")
         }
         differences += try await SupportRollups.check(db)
-        for line in try await store.funds.reconciliation(from: nil, to: nil, scope: .everything) where !line.agrees {
+        for line in try await store.funds.reconciliation(from: nil, to: nil, scope: .province) where !line.agrees {
             differences.append("fund_balances \(line.fund.code)/\(line.unitID): giữ / kept \(line.storedBalance), sổ / ledger \(line.ledgerSum)")
         }
         return differences
     }
 
     /// Moves per year in a scope, by kind.
-    public func moves(scope: Scope) async throws -> [Int: [Move: Int]] {
+    func moves(scope: Scope) async throws -> [Int: [Move: Int]] {
         var q: SQLQueryString = scope.unitIDs == nil
             ? "SELECT year, kind, CAST(SUM(households) AS BIGINT) AS n FROM rollup_move_totals WHERE 1 = 1"
             : "SELECT year, kind, CAST(SUM(households) AS BIGINT) AS n FROM rollup_moves WHERE 1 = 1"

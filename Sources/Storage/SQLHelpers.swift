@@ -54,38 +54,6 @@ func likeLiteral(_ s: String) -> String {
     s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
 }
 
-/// Errors of the storage layer, each with a Vietnamese and English message.
-public enum StorageError: Error, Equatable, CustomStringConvertible {
-    case unknownUnit(String)
-    case duplicateUnit(String)
-    case unitNotActive(String, Day)
-    case kindNotAllowed(UnitKind, Day)
-    case cycle(String)
-    case retroactive(String, Day)
-    case unknownMember(String)
-    case badCitizenID(String, String)
-    case corrupt(String)
-    case invalid(String)
-    /// A unit, household, fund entry or loan outside the caller's branch (pages answer 404).
-    case outOfScope(String)
-
-    public var description: String {
-        switch self {
-        case .unknownUnit(let c): "không có đơn vị mã '\(c)' / no unit with code '\(c)'"
-        case .duplicateUnit(let c): "mã đơn vị '\(c)' đã có / unit code '\(c)' already exists"
-        case let .unitNotActive(c, d): "đơn vị '\(c)' không hoạt động ngày \(d.vietnamese) / unit '\(c)' is not active on \(d.iso)"
-        case let .kindNotAllowed(k, d): "loại '\(k.vietnamese)' không tồn tại vào ngày \(d.vietnamese) (LĐLĐ huyện kết thúc 30/06/2025; công đoàn xã/phường từ 01/07/2025) / a \(k.english) cannot exist on \(d.iso)"
-        case .cycle(let c): "đặt '\(c)' dưới chính nhánh của nó tạo vòng lặp / moving '\(c)' under its own branch makes a cycle"
-        case let .retroactive(c, d): "đơn vị '\(c)' đã có thay đổi sau ngày \(d.vietnamese); hãy thao tác theo thứ tự ngày / unit '\(c)' has later changes than \(d.iso); apply changes in date order"
-        case .unknownMember(let c): "không có đoàn viên mã hoặc CCCD '\(c)' / no member with code or citizen ID '\(c)'"
-        case let .badCitizenID(id, why): "số CCCD '\(id)' không hợp lệ: \(why) / invalid citizen ID '\(id)': \(why)"
-        case .corrupt(let what): "dữ liệu hỏng / corrupt data: \(what)"
-        case .invalid(let what): what
-        case .outOfScope(let what): "'\(what)' không thuộc nhánh của bạn / '\(what)' is not in your branch"
-        }
-    }
-}
-
 /// A stable 64-bit FNV-1a hash (Swift's `Hasher` is seeded per process, so it cannot be stored).
 struct StableHash {
     private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -28,15 +28,21 @@ public final class Store: Sendable {
     /// Whether `shutdown` closes the pool (not when the web app owns it).
     private nonisolated(unsafe) var ownsDatabases = false
     public let logger: Logger
-    /// The clock; tests pin it.
-    public let clock: @Sendable () -> Date
+    /// The one clock (tests pin it): every "now" and "today" of Storage, and of the web app, which reads it here.
+    public let clock: Clock
+    /// Hashes and checks passwords (the web app's Bcrypt); nil where no password is ever handled.
+    let passwords: (any PasswordHashing)?
+    /// The tree, read once and kept until the data version changes.
+    let histories = HistoryCache()
+    /// Actors' branches per unit and day, until the data version changes.
+    let scopes = FiguresCache<Scope>()
 
     /// A store with a pool of its own (the command-line tool).
     public convenience init(_ config: StorageConfig, logger: Logger = Logger(label: "giamngheo.storage"),
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                            clock: Clock = .system, passwords: (any PasswordHashing)? = nil) throws {
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         try Store.register(config, in: databases, maxConnectionsPerEventLoop: 2)
-        try self.init(config, sharing: databases, logger: logger, clock: clock)
+        try self.init(config, sharing: databases, logger: logger, clock: clock, passwords: passwords)
         ownsDatabases = true
     }
 
@@ -44,10 +50,11 @@ public final class Store: Sendable {
     /// app's `app.databases`), so routes, the CLI's functions and tests share one pool.
     /// Each request's work picks an event loop of the group, so the pool of every loop is used.
     public init(_ config: StorageConfig, sharing databases: Databases, logger: Logger = Logger(label: "giamngheo.storage"),
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                clock: Clock = .system, passwords: (any PasswordHashing)? = nil) throws {
         self.config = config
         self.logger = logger
         self.clock = clock
+        self.passwords = passwords
         self.databases = databases
         switch config {
         case .sqlite: dialect = .sqlite
@@ -70,13 +77,23 @@ public final class Store: Sendable {
         }
     }
 
-    /// A Fluent database handle.
-    public var db: any Database {
+    /// A Fluent database handle (registered by `register`, so always there).
+    var db: any Database {
         databases.database(logger: logger, on: databases.eventLoopGroup.any())!
     }
 
-    /// The same database through SQLKit, for raw and bulk SQL.
-    public var sql: any SQLDatabase { db as! any SQLDatabase }
+    /// The same database through SQLKit, for raw and bulk SQL: Storage's own, never handed out.
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// Whether the database holds no unit yet (a new installation).
+    public func isEmpty() async throws -> Bool {
+        try await sql.raw("SELECT COUNT(*) AS n FROM units").first()?.int("n") ?? 0 == 0
+    }
+
+    /// Answers when the database does (a health check).
+    public func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS one").first()
+    }
 
     /// Connection settings that make SQLite fast and safe: WAL, foreign keys.
     public func prepare() async throws {
@@ -110,11 +127,10 @@ public final class Store: Sendable {
     }
 
     /// The current time as stored: ISO 8601 in UTC.
-    public func now() -> String { Store.timestamp(clock()) }
+    public func now() -> String { Clock.timestamp(clock.now()) }
 
-    static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { Clock.timestamp(date) }
+
+    /// Today in Vietnam, by the store's clock.
+    public var today: Day { clock.today }
 }

@@ -41,13 +41,14 @@ public struct TargetProgress: Sendable, Hashable {
 /// corrections of the baseline year's reviews change nothing, and a later merger or
 /// dissolution only moves the frozen counts to the successors.
 public struct Targets: Sendable {
-    public let store: Store
+    let store: Store
 
     /// Sets (or replaces) the target of a unit's branch; give a reduction in thousandths (700 =
     /// down 70%) or a level. Returns the id.
     @discardableResult
-    public func set(unit code: String, measure: TargetMeasure = .poorHouseholds, baselineYear: Int, targetYear: Int,
-                    reductionPermille: Int? = nil, level: Int? = nil, note: String = "", on day: Day, actor: String) async throws -> Int {
+    public func set(_ actor: Actor, unit code: String, measure: TargetMeasure = .poorHouseholds, baselineYear: Int, targetYear: Int,
+                    reductionPermille: Int? = nil, level: Int? = nil, note: String = "", on day: Day) async throws -> Int {
+        try actor.require(.setTarget)
         guard targetYear > baselineYear else { throw StorageError.invalid("năm mục tiêu phải sau năm gốc / the target year must follow the baseline year") }
         guard (reductionPermille == nil) != (level == nil) else {
             throw StorageError.invalid("ghi tỷ lệ giảm hoặc mức cần đạt, không cả hai / give a reduction or a level, not both")
@@ -55,9 +56,10 @@ public struct Targets: Sendable {
         if let r = reductionPermille, !(1...1000).contains(r) { throw StorageError.invalid("tỷ lệ giảm từ 0,1% đến 100% / a reduction is 0.1% to 100%") }
         if let l = level, l < 0 { throw StorageError.invalid("mức cần đạt không âm / a level cannot be negative") }
         let history = try await store.units.history()
-        guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
+        guard let unit = history.unit(code: code) else { throw StorageError.notFound(.unit, code) }
+        try actor.requireInBranch(unit.id, .unit, code)
         // Each unit's own count of the baseline year, moved onto the tree of `day`.
-        let own = try await store.reviews.countsByUnit(year: baselineYear)
+        let own = try await store.reviews.countsByUnit(year: baselineYear, scope: .province)
         let frozen = history.rebase(own, onto: day, combine: +).counts
         let subtree = Set(history.tree(on: day).subtree(of: unit.id))
         return try await store.writeTransaction { db in
@@ -70,7 +72,7 @@ public struct Targets: Sendable {
             let row = try await db.raw("""
                 INSERT INTO targets (unit_id, measure, baseline_year, target_year, reduction_permille, level, frozen_on, note, entered_by, entered_at)
                 VALUES (\(bind: unit.id), \(bind: measure.rawValue), \(bind: baselineYear), \(bind: targetYear), \(bind: reductionPermille),
-                        \(bind: level), \(bind: day.iso), \(bind: note), \(bind: actor), \(bind: store.now()))
+                        \(bind: level), \(bind: day.iso), \(bind: note), \(bind: actor.name), \(bind: store.now()))
                 RETURNING id
                 """).first()
             guard let id = try row?.int("id") else { throw StorageError.corrupt("targets: no id returned") }
@@ -83,12 +85,18 @@ public struct Targets: Sendable {
             }
             try await store.audit.record("dat_muc_tieu", entity: "target", id: id,
                                          detail: "\(code) \(measure.rawValue) \(baselineYear)→\(targetYear) \(reductionPermille.map { "giảm \($0)‰" } ?? "mức \(level ?? 0)"); gốc \(total)",
-                                         actor: actor, on: db)
+                                         by: actor, on: db)
             return id
         }
     }
 
-    public func all() async throws -> [Target] {
+    /// Every target set (targets are not personal data).
+    public func all(_ actor: Actor) async throws -> [Target] {
+        try actor.require(.readRegistry)
+        return try await all()
+    }
+
+    func all() async throws -> [Target] {
         try await store.sql.raw("SELECT * FROM targets ORDER BY target_year, unit_id").all().map { row in
             let measure = try row.string("measure")
             guard let m = TargetMeasure(rawValue: measure) else { throw StorageError.corrupt("targets.measure = \(measure)") }
@@ -100,7 +108,12 @@ public struct Targets: Sendable {
 
     /// The targets that apply to a unit's branch — its own, else its nearest ancestor's (the
     /// same reduction, on the branch's own frozen baseline) — with the branch's progress.
-    public func progress(of unitID: Int, history: OrgHistory, on day: Day) async throws -> [TargetProgress] {
+    public func progress(_ actor: Actor, of unitID: Int) async throws -> [TargetProgress] {
+        try actor.require(.readRegistry, unit: unitID)
+        return try await progress(of: unitID, history: actor.history, on: store.today)
+    }
+
+    func progress(of unitID: Int, history: OrgHistory, on day: Day) async throws -> [TargetProgress] {
         let targets = try await all()
         let chain = history.ancestry(of: unitID, on: day)
         var chosen: [String: Target] = [:]
@@ -126,7 +139,7 @@ public struct Targets: Sendable {
             } ?? TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear,
                             reductionPermille: target.reductionPermille ?? 0)
             // The latest year's count in the branch, re-based onto today's tree.
-            let scope = Scope.today(of: unitID, in: history, on: day)
+            let scope = Scope.predecessorsIncluded(of: unitID, in: history, on: day)
             let latestYear = try await store.browse.latestYear(scope: scope)
             var latest: Int?
             if let y = latestYear {

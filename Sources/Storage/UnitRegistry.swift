@@ -16,11 +16,16 @@ public struct NewUnit: Sendable, Hashable {
 /// The union tree: operations effective on a date, and the history behind every query.
 /// Operations run in one transaction each and leave an audit entry.
 public struct UnitRegistry: Sendable {
-    public let store: Store
+    let store: Store
 
-    /// Loads the whole history (units are few: thousands, not millions).
-    public func history(on db: (any SQLDatabase)? = nil) async throws -> OrgHistory {
-        let db = (db ?? store.sql).fluent
+    /// Loads the whole history (units are few: thousands, not millions). The tree names units,
+    /// not people: every actor may read it.
+    public func history() async throws -> OrgHistory {
+        try await history(on: store.sql)
+    }
+
+    func history(on sql: any SQLDatabase) async throws -> OrgHistory {
+        let db = sql.fluent
         let units = try await UnitModel.query(on: db).all().map { u in
             guard let kind = UnitKind(rawValue: u.kind) else { throw StorageError.corrupt("units.kind = \(u.kind)") }
             return OrgUnit(id: try u.requireID(), code: u.code, kind: kind, from: try Day(stored: u.validFrom, column: "units.valid_from"),
@@ -42,45 +47,49 @@ public struct UnitRegistry: Sendable {
 
     /// Creates a unit from `from` (until `to`, exclusive, if given).
     @discardableResult
-    public func create(_ unit: NewUnit, from: Day, to: Day? = nil, actor: String) async throws -> Int {
+    public func create(_ actor: Actor, _ unit: NewUnit, from: Day, to: Day? = nil) async throws -> Int {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
-        return try await store.transaction { db in
+        return try await store.writeTransaction { db in
             try await create(unit, from: from, to: to, actor: actor, on: db)
         }
     }
 
     /// Renames a unit from a date on.
-    public func rename(_ code: String, to name: String, on day: Day, actor: String) async throws {
+    public func rename(_ actor: Actor, _ code: String, to name: String, on day: Day) async throws {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
-        try await store.transaction { db in
+        try await store.writeTransaction { db in
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             let parent = history.parent(of: id, on: day)
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
-            try await store.audit.record("doi_ten", entity: "unit", id: id, detail: "\(code) → \(name) từ \(day.iso)", actor: actor, on: db)
+            try await store.audit.record("doi_ten", entity: "unit", id: id, detail: "\(code) → \(name) từ \(day.iso)", by: actor, on: db)
         }
     }
 
     /// Moves a unit under another parent from a date on.
-    public func move(_ code: String, under parentCode: String, on day: Day, actor: String) async throws {
+    public func move(_ actor: Actor, _ code: String, under parentCode: String, on day: Day) async throws {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
-        try await store.transaction { db in
+        try await store.writeTransaction { db in
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
             if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
-            let name = history.name(of: id, on: day)!
+            guard let name = history.name(of: id, on: day) else { throw StorageError.unitNotActive(code, day) }
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
-            try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", actor: actor, on: db)
+            try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", by: actor, on: db)
         }
     }
 
     /// Merges several units into one (a new unit, or an existing one that continues) from a date on.
     /// The merged units end the day before; their children and members pass to the successor.
     @discardableResult
-    public func merge(_ codes: [String], into target: NewUnit, on day: Day, actor: String) async throws -> Int {
+    public func merge(_ actor: Actor, _ codes: [String], into target: NewUnit, on day: Day) async throws -> Int {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
-        return try await store.transaction { db in
+        return try await store.writeTransaction { db in
             var history = try await history(on: db)
             let targetID: Int
             if let existing = history.unit(code: target.code) {
@@ -95,7 +104,7 @@ public struct UnitRegistry: Sendable {
                 try await end(id, code: code, on: day, successors: [(targetID, true)], kind: .merge, in: history, db: db)
             }
             try await store.audit.record("sap_nhap", entity: "unit", id: targetID,
-                                         detail: "\(codes.joined(separator: ", ")) → \(target.code) từ \(day.iso)", actor: actor, on: db)
+                                         detail: "\(codes.joined(separator: ", ")) → \(target.code) từ \(day.iso)", by: actor, on: db)
             return targetID
         }
     }
@@ -103,10 +112,11 @@ public struct UnitRegistry: Sendable {
     /// Splits a unit into several new ones from a date on. Children go where `assign` says
     /// (child code → new unit code), the rest to the first (primary) part.
     @discardableResult
-    public func split(_ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day, actor: String) async throws -> [Int] {
+    public func split(_ actor: Actor, _ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day) async throws -> [Int] {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
         guard !parts.isEmpty else { throw StorageError.invalid("cần ít nhất một đơn vị mới / at least one new unit is needed") }
-        return try await store.transaction { db in
+        return try await store.writeTransaction { db in
             var history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             var ids: [Int] = []
@@ -123,26 +133,27 @@ public struct UnitRegistry: Sendable {
             try await end(id, code: code, on: day, successors: ids.enumerated().map { ($1, $0 == 0) }, kind: .split,
                           childTarget: childTarget, in: history, db: db)
             try await store.audit.record("chia_tach", entity: "unit", id: id,
-                                         detail: "\(code) → \(parts.map(\.code).joined(separator: ", ")) từ \(day.iso)", actor: actor, on: db)
+                                         detail: "\(code) → \(parts.map(\.code).joined(separator: ", ")) từ \(day.iso)", by: actor, on: db)
             return ids
         }
     }
 
     /// Ends a unit, handing its children and members to a successor.
-    public func dissolve(_ code: String, successor: String, on day: Day, actor: String) async throws {
+    public func dissolve(_ actor: Actor, _ code: String, successor: String, on day: Day) async throws {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
-        try await store.transaction { db in
+        try await store.writeTransaction { db in
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             let next = try activeUnit(successor, on: day, in: history)
             try await end(id, code: code, on: day, successors: [(next, true)], kind: .dissolve, in: history, db: db)
-            try await store.audit.record("giai_the", entity: "unit", id: id, detail: "\(code) → \(successor) từ \(day.iso)", actor: actor, on: db)
+            try await store.audit.record("giai_the", entity: "unit", id: id, detail: "\(code) → \(successor) từ \(day.iso)", by: actor, on: db)
         }
     }
 
     // MARK: building blocks (inside a transaction)
 
-    func create(_ unit: NewUnit, from: Day, to: Day?, actor: String, on db: any SQLDatabase) async throws -> Int {
+    func create(_ unit: NewUnit, from: Day, to: Day?, actor: Actor, on db: any SQLDatabase) async throws -> Int {
         guard unit.kind.allows(from: from, to: to) else { throw StorageError.kindNotAllowed(unit.kind, from) }
         if try await UnitModel.query(on: db.fluent).filter(\.$code == unit.code).first() != nil {
             throw StorageError.duplicateUnit(unit.code)
@@ -163,7 +174,7 @@ public struct UnitRegistry: Sendable {
         let id = try created.requireID()
         try await UnitVersionModel(unitID: id, name: unit.name, nameFolded: TextFolding.foldForSearch(unit.name), parentID: parentID,
                                    validFrom: from.iso, validTo: to?.iso).create(on: db.fluent)
-        try await store.audit.record("tao", entity: "unit", id: id, detail: "\(unit.code) \(unit.name) (\(unit.kind.rawValue)) từ \(from.iso)", actor: actor, on: db)
+        try await store.audit.record("tao", entity: "unit", id: id, detail: "\(unit.code) \(unit.name) (\(unit.kind.rawValue)) từ \(from.iso)", by: actor, on: db)
         return id
     }
 
@@ -209,13 +220,14 @@ public struct UnitRegistry: Sendable {
                 VALUES (\(bind: id), \(bind: successor), \(bind: day.iso), \(bind: kind.rawValue), \(bind: primary ? 1 : 0))
                 """).run()
         }
-        let primary = successors.first { $0.1 }?.0 ?? successors[0].0
+        guard let primary = successors.first(where: { $0.1 })?.0 ?? successors.first?.0 else {
+            throw StorageError.invalid("cần đơn vị kế thừa / a successor is required")
+        }
         // Children active on the day move under the successor.
         let tree = history.tree(on: day.previous)
         for child in tree.children[id] ?? [] where history.units[child]?.isActive(on: day) == true {
             let target = childTarget[child] ?? primary
-            let childCode = history.units[child]!.code
-            guard let name = history.name(of: child, on: day) else { continue }
+            guard let childCode = history.units[child]?.code, let name = history.name(of: child, on: day) else { continue }
             try await changeVersion(child, code: childCode, name: name, parent: target, on: day, in: history, db: db)
         }
         // Open memberships pass to the primary successor.

@@ -33,11 +33,11 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     static func make(_ kind: ReportFile.Kind, unit: String?, year: Int, format: ExportFormat, english: Bool, output: String, db: DatabaseOptions) async throws {
-        try await db.withStore { store in
-            let history = try await store.units.history()
+        try await db.withStore { store, actor in
+            let history = actor.history
             let unitID: Int
             if let unit {
-                guard let u = history.unit(code: unit) else { throw StorageError.unknownUnit(unit) }
+                guard let u = history.unit(code: unit) else { throw StorageError.notFound(.unit, unit) }
                 unitID = u.id
             } else {
                 guard let root = history.tree(on: store.today).roots.first else { throw StorageError.invalid("chưa có cây đơn vị / no union tree yet") }
@@ -45,8 +45,8 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let file: ReportFile.Output
             do {
-                file = try await ReportFile.make(kind, store: store, unitID: unitID, year: year, format: format, language: english ? .en : .vi,
-                                                 history: history, today: store.today, scope: .everything, actor: db.user)
+                file = try await ReportFile.make(kind, store: store, actor: actor, unitID: unitID, year: year, format: format,
+                                                 language: english ? .en : .vi)
             } catch let error as DocumentError {
                 Terminal.error(error.description)
                 throw ExitCode(69)
@@ -106,11 +106,10 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     /// Opens the store and resolves `--unit`.
-    static func withUnit(_ code: String, db: DatabaseOptions, _ body: (Store, OrgHistory, Int) async throws -> Void) async throws {
-        try await db.withStore { store in
-            let history = try await store.units.history()
-            guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
-            try await body(store, history, unit.id)
+    static func withUnit(_ code: String, db: DatabaseOptions, _ body: (Store, Actor, Int) async throws -> Void) async throws {
+        try await db.withStore { store, actor in
+            guard let unit = actor.history.unit(code: code) else { throw StorageError.notFound(.unit, code) }
+            try await body(store, actor, unit.id)
         }
     }
 
@@ -120,8 +119,9 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Năm rà soát / Review year.") var year: Int
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
-            try await ReportCommand.withUnit(unit, db: db) { store, history, id in
-                let f = try await store.reports.figures(unitID: id, year: year, history: history, today: store.today)
+            try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
+                let history = actor.history
+                let f = try await store.reports.figures(actor, unit: id, year: year)
                 let n = { ReportFormat.integer($0, .vi) }
                 print("\(history.name(of: id, on: store.today) ?? unit) — năm / year \(year)")
                 print("rà soát / reviewed \(n(f.households)); nghèo / poor \(n(f.poor)); cận nghèo / near-poor \(n(f.nearPoor)); năm trước nghèo / poor the year before \(n(f.previousPoor))")
@@ -141,8 +141,9 @@ struct ReportCommand: AsyncParsableCommand {
         @Flag(help: "Cả nhánh, mọi cấp dưới / The whole branch, every level below.") var branch = false
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
-            try await ReportCommand.withUnit(unit, db: db) { store, history, id in
-                let board = try await store.reports.board(unit: id, year: year, direct: !branch, history: history, on: store.today)
+            try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
+                let history = actor.history
+                let board = try await store.reports.board(actor, unit: id, year: year, direct: !branch)
                 let today = store.today
                 print("hạn nộp / deadline \(board.deadline.vietnamese); tính đến / as of \(today.vietnamese)")
                 for line in board.lines {
@@ -188,12 +189,12 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let given = (results: try read(results), shortcomings: shortcomings == nil ? nil : try read(shortcomings),
                          proposals: proposals == nil ? nil : try read(proposals))
-            try await ReportCommand.withUnit(unit, db: db) { store, _, id in
+            try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
                 // A part not given keeps what is stored.
-                let stored = try await store.reports.report(unit: id, year: year, scope: .everything)?.narrative ?? ReportNarrative()
+                let stored = try await store.reports.report(actor, unit: id, year: year)?.narrative ?? ReportNarrative()
                 let narrative = ReportNarrative(results: given.results, shortcomings: given.shortcomings ?? stored.shortcomings,
                                                 proposals: given.proposals ?? stored.proposals)
-                let r = try await store.reports.save(unit: id, year: year, narrative: narrative, scope: .everything, actorUnit: nil, actor: db.user)
+                let r = try await store.reports.save(actor, unit: id, year: year, narrative: narrative)
                 print("\(unit) \(year): \(r.status.vietnamese) / \(r.status.english)")
             }
         }
@@ -205,8 +206,8 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Năm / Year.") var year: Int
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
-            try await ReportCommand.withUnit(unit, db: db) { store, _, id in
-                try await store.reports.submit(unit: id, year: year, on: store.today, scope: .everything, actorUnit: nil, actor: db.user)
+            try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
+                try await store.reports.submit(actor, unit: id, year: year, on: store.today)
                 print("\(unit) \(year): đã gửi / submitted")
             }
         }
@@ -227,10 +228,14 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await ReportCommand.withUnit(unit, db: db) { store, history, id in
-                guard let reviewer = history.unit(code: by) else { throw StorageError.unknownUnit(by) }
-                try await store.reports.review(unit: id, year: year, accept: accept, comment: comment, on: store.today, reviewerUnitID: reviewer.id,
-                                               scope: .everything, actor: db.user)
+            try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
+                // The operator reviews for the unit above; `--by` names it, and must be it.
+                let history = actor.history
+                guard let reviewer = history.unit(code: by) else { throw StorageError.notFound(.unit, by) }
+                guard history.parent(of: id, on: store.today) == reviewer.id else {
+                    throw StorageError.invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
+                }
+                try await store.reports.review(actor, unit: id, year: year, accept: accept, comment: comment, on: store.today)
                 print("\(unit) \(year): \(accept ? "đã chấp nhận / accepted" : "đã trả lại / returned")")
             }
         }
@@ -247,8 +252,8 @@ struct ReportCommand: AsyncParsableCommand {
                 Terminal.error("--due '\(due)': cần ngày dd/mm/yyyy / a date dd/mm/yyyy is expected")
                 throw Exit.usage
             }
-            try await ReportCommand.withUnit(unit, db: db) { store, _, id in
-                try await store.reports.setDeadline(unit: id, year: year, due: day, scope: .everything, actor: db.user)
+            try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
+                try await store.reports.setDeadline(actor, unit: id, year: year, due: day)
                 print("\(unit) \(year): hạn / deadline \(day.vietnamese)")
             }
         }

@@ -19,9 +19,9 @@ struct CheckRollupsCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        try await db.withStore { store in
+        try await db.withStore { store, actor in
             let started = Date()
-            let differences = try await store.rollups.check()
+            let differences = try await store.rollups.check(actor)
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
             guard !differences.isEmpty else {
                 print("không có chỗ lệch / no differences (\(seconds) s)")
@@ -29,11 +29,8 @@ struct CheckRollupsCommand: AsyncParsableCommand {
             }
             for line in differences { print(line) }
             if repair {
-                try await store.rollups.rebuild()
-                try await store.transaction { sql in
-                    try await store.audit.record("tinh_lai_tong_hop", entity: "rollups", id: nil, detail: "\(differences.count) chỗ lệch", actor: db.user, on: sql)
-                }
-                let left = try await store.rollups.check()
+                try await store.rollups.rebuild(actor)
+                let left = try await store.rollups.check(actor)
                 Terminal.error("đã tính lại; còn \(left.count) chỗ lệch / counted again; \(left.count) differences left")
                 if left.isEmpty { return }
             }

@@ -1,4 +1,6 @@
+import App
 import ArgumentParser
+import Demo
 import Foundation
 import Logging
 import PovertyCore
@@ -19,7 +21,7 @@ struct DatabaseOptions: ParsableArguments {
         }
         var logger = Logger(label: "giamngheo")
         logger.logLevel = .warning
-        let store = try Store(config, logger: logger)
+        let store = try Store(config, logger: logger, passwords: BcryptHasher())
         do {
             for name in try await store.migrate() { Terminal.error("đã chạy migration / migrated: \(name)") }
         } catch {
@@ -30,14 +32,19 @@ struct DatabaseOptions: ParsableArguments {
         return store
     }
 
-    /// Opens the store, runs `body`, and always shuts the store down; a refused operation
+    /// Opens the store, runs `body` as the command-line operator `--user` (every audit entry
+    /// names them and the channel), and always shuts the store down; a refused operation
     /// prints its message and exits 65.
-    func withStore(_ body: (Store) async throws -> Void) async throws {
+    func withStore(_ body: (Store, Actor) async throws -> Void) async throws {
         let store = try await open()
         do {
-            try await body(store)
+            try await body(store, try await store.operator(user))
             await store.shutdown()
         } catch let error as StorageError {
+            await store.shutdown()
+            Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
+            throw Exit.dataError
+        } catch let error as AccountRefusal {
             await store.shutdown()
             Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
             throw Exit.dataError
@@ -96,14 +103,15 @@ struct ImportCommand: AsyncParsableCommand {
         let progress = ProgressLine()
         let name = URL(fileURLWithPath: file).lastPathComponent
         do {
+            let actor = try await store.operator(db.user)
             let result: ImportResult
             switch kind {
             case .units:
-                result = try await UnitsImporter(store: store, actor: db.user, fileName: name).run(source)
+                result = try await UnitsImporter(store: store, actor: actor, fileName: name).run(source)
             case .members:
-                result = try await MembersImporter(store: store, actor: db.user, fileName: name, progress: progress.update).run(source)
+                result = try await MembersImporter(store: store, actor: actor, fileName: name, progress: progress.update).run(source)
             case .survey:
-                result = try await SurveyImporter(store: store, actor: db.user, fileName: name, standard: try resolveStandard(standard),
+                result = try await SurveyImporter(store: store, actor: actor, fileName: name, standard: try resolveStandard(standard),
                                                   expectedRows: (source as? CSVReader)?.estimatedRowCount(),
                                                   progress: progress.update).run(source)
             }
@@ -175,18 +183,19 @@ struct TreeCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let day = try parseDay(date)
         let store = try await db.open()
-        let history = try await store.units.history()
+        let day = try date.map { try parseDay($0) } ?? store.today
+        let actor = try await store.operator(db.user)
+        let history = actor.history
         let tree = history.tree(on: day)
         var totals: [Int: StatusCounts] = [:]
         if let year {
             let basis: TreeBasis = rebase ? .rebased(onto: day) : .reviewDate
-            totals = try await store.reviews.rolledUp(year: year, basis: basis, history: history).totals
+            totals = try await store.reviews.rolledUp(actor, year: year, basis: basis).totals
         }
         print("Cây tổ chức ngày \(day.vietnamese) / tree on \(day.iso)" + (year.map { ", năm rà soát \($0)\(rebase ? " (quy về cây hiện tại)" : "")" } ?? ""))
         func show(_ id: Int, depth: Int) {
-            let unit = history.units[id]!
+            guard let unit = history.units[id] else { return }
             var line = String(repeating: "  ", count: depth) + "\(unit.code)  \(history.name(of: id, on: day) ?? "")"
             if let c = totals[id], c.households > 0 { line += "  — \(c.households) hộ, nghèo \(c.poor), cận nghèo \(c.nearPoor)" }
             print(line)
@@ -208,11 +217,9 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await db.open()
-        let history = try await store.units.history()
-        let hits = try await store.members.search(text, scope: .everything)
-        // Names and citizen IDs leave the database: logged like every other export.
-        try await store.audit.record("tim_kiem", entity: "member", id: nil, detail: "\"\(text)\": \(hits.count) kết quả",
-                                     actor: db.user, on: store.sql)
+        let actor = try await store.operator(db.user)
+        let history = actor.history
+        let hits = try await store.members.search(actor, text)
         for hit in hits {
             let unit = hit.unitID.flatMap { history.units[$0] }
             print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? "")")
@@ -235,9 +242,9 @@ struct RegistryCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
             let store = try await db.open()
-            let history = try await store.units.history()
-            let rows = try await store.reviews.vulnerableMembers(year: year, scope: .everything)
-            try await store.audit.record("xuat_danh_sach", entity: "report", id: nil, detail: "vulnerable \(year): \(rows.count) dòng", actor: db.user, on: store.sql)
+            let actor = try await store.operator(db.user)
+            let history = actor.history
+            let rows = try await store.reviews.vulnerableMembers(actor, year: year)
             var out: [UInt8] = []
             CSV.appendRow(["ma_doan_vien", "ho_ten", "ma_ho", "don_vi", "phan_loai", "tu_nam"], to: &out)
             for r in rows {
@@ -254,9 +261,9 @@ struct RegistryCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
             let store = try await db.open()
-            let history = try await store.units.history()
-            let rows = try await store.reviews.mismatches(year: year, scope: .everything)
-            try await store.audit.record("xuat_danh_sach", entity: "report", id: nil, detail: "mismatches \(year.map(String.init) ?? "all"): \(rows.count) dòng", actor: db.user, on: store.sql)
+            let actor = try await store.operator(db.user)
+            let history = actor.history
+            let rows = try await store.reviews.mismatches(actor, year: year)
             var out: [UInt8] = []
             CSV.appendRow(["ma_ho", "nam", "don_vi", "phan_loai", "phan_loai_cong_nhan", "ly_do"], to: &out)
             for r in rows {
@@ -278,18 +285,12 @@ struct HouseholdCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        try await db.withStore { store in try await show(store) }
+        try await db.withStore { store, actor in try await show(store, actor) }
     }
 
-    private func show(_ store: Store) async throws {
-        guard let file = try await store.reviews.household(code: code, scope: .everything) else {
-            Terminal.error("không có hộ mã '\(code)' / no household with code '\(code)'")
-            throw Exit.dataError
-        }
-        // Income, class and members of a household are personal data: viewing them is logged.
-        try await store.audit.record("xem_ho", entity: "household", id: file.id, detail: "\(file.code): \(file.reviews.count) lượt rà soát",
-                                     actor: db.user, on: store.sql)
-        let history = try await store.units.history()
+    private func show(_ store: Store, _ actor: Actor) async throws {
+        let file = try await store.reviews.household(actor, code: code)
+        let history = actor.history
         var place = [file.area?.vietnamese, file.commune, file.province].compactMap { $0 }.joined(separator: ", ")
         if place.isEmpty { place = "chưa có địa chỉ / no address" }
         var out = Array("Hộ \(file.code) — \(place)\n".utf8)
@@ -306,11 +307,9 @@ struct HouseholdCommand: AsyncParsableCommand {
     }
 }
 
+/// A date typed on the command line (dd/mm/yyyy or yyyy-mm-dd); today in Vietnam when not given.
 func parseDay(_ text: String?) throws -> Day {
-    guard let text else {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, from: Date())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    guard let text else { return Clock.system.today }
     guard let d = Day(text) else { throw ValidationError("'\(text)': cần ngày dd/mm/yyyy / expected a date dd/mm/yyyy") }
     return d
 }
@@ -334,12 +333,12 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try await db.open()
         do {
-            let summary = try await DemoProvince(households: households, seed: seed).build(into: store, actor: db.user) { step in
+            let summary = try await DemoProvince(households: households, seed: seed).build(into: store, actor: try await store.operator(db.user)) { step in
                 Terminal.error(step)
             }
             print("đã tạo tỉnh giả lập / demo province built: \(summary.units) đơn vị, \(summary.members) đoàn viên, \(summary.households) hộ, \(summary.reviews) lượt rà soát")
             for year in summary.poorByYear.keys.sorted() {
-                print("  \(year): \(summary.poorByYear[year]!) hộ nghèo / poor, \(summary.nearPoorByYear[year] ?? 0) hộ cận nghèo / near-poor trên \(summary.householdsByYear[year] ?? 0) hộ")
+                print("  \(year): \(summary.poorByYear[year] ?? 0) hộ nghèo / poor, \(summary.nearPoorByYear[year] ?? 0) hộ cận nghèo / near-poor trên \(summary.householdsByYear[year] ?? 0) hộ")
             }
             print("đơn vị gốc / root unit: \(summary.officerUnitCode) \(summary.officerUnitName)")
         } catch {

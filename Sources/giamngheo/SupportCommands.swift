@@ -7,17 +7,18 @@ import Storage
 // `giamngheo policy | support | coverage | fund | loan | campaign`: the support features on
 // the command line, each subcommand a thin layer over one Storage function (`store.support`,
 // `store.funds`, `store.loans`, `store.campaigns`). The command line is the province's
-// operator tool: it acts on everything (`Scope.everything`), as `--user`; every change is
-// checked, written in one transaction and audited inside Storage.
+// operator tool: it acts for the whole province as the operator `--user` (an `Actor` of the
+// command line); every change and every read of named people is checked, written in one
+// transaction and audited inside Storage.
 
 // MARK: - Shared pieces
 
 extension DatabaseOptions {
     /// `withStore`, with a loan refused by the lending rules reported like any other refusal:
     /// the message on standard error, exit 65.
-    func withSupportStore(_ body: (Store) async throws -> Void) async throws {
-        try await withStore { store in
-            do { try await body(store) } catch let refused as LoanRefused {
+    func withSupportStore(_ body: (Store, Actor) async throws -> Void) async throws {
+        try await withStore { store, actor in
+            do { try await body(store, actor) } catch let refused as LoanRefused {
                 throw StorageError.invalid(refused.description)
             }
         }
@@ -163,7 +164,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
+            try await db.withSupportStore { store, actor in
                 let catalogue = try await store.support.catalogue()
                 let order = Dictionary(StandardCatalog.builtIn.indicators.map { ($0.code, $0.index) }, uniquingKeysWith: { a, _ in a })
                 var addressed: [String: [String]] = [:]
@@ -226,15 +227,14 @@ struct SupportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                let id = try await store.support.record(
+            try await db.withSupportStore { store, actor in
+                let id = try await store.support.record(actor, 
                     NewSupport(household: household, policy: policy, day: day, value: value.value, inKind: inKind, source: source.storage,
-                               sourceName: sourceName, unit: unit, fund: fund),
-                    scope: .everything, actor: db.user)
+                               sourceName: sourceName, unit: unit, fund: fund))
                 var line = "đã ghi hỗ trợ / support recorded #\(id): hộ \(household), \(policy), \(day.vietnamese), \(dong(value.value))"
                 if !inKind.isEmpty { line += " + \(inKind)" }
                 if let fund, source == .fund {
-                    line += "; chi từ quỹ / paid from \(fund) tại \(unit), số dư còn / balance left \(dong(try await store.funds.balance(fund: fund, unit: unit)))"
+                    line += "; chi từ quỹ / paid from \(fund) tại \(unit), số dư còn / balance left \(dong(try await store.funds.balance(actor, fund: fund, unit: unit)))"
                 }
                 print(line)
             }
@@ -247,10 +247,8 @@ struct SupportCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                let records = try await store.support.records(household: household, scope: .everything)
-                // What a household received is personal data: listing it is logged, as on the web.
-                try await store.audit.record("xuat", entity: "support", id: nil, detail: "\(household): \(records.count) (CLI)", actor: db.user, on: store.sql)
+            try await db.withSupportStore { store, actor in
+                let records = try await store.support.records(actor, household: household)
                 guard !records.isEmpty else {
                     Terminal.error("hộ \(household) chưa được ghi nhận hỗ trợ nào / no support recorded for \(household)")
                     return
@@ -279,8 +277,8 @@ struct SupportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.support.cancel(id, reason: reason, on: day, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.support.cancel(actor, id, reason: reason, on: day)
                 print("đã huỷ hỗ trợ / support cancelled #\(id) ngày \(day.vietnamese): \(reason)")
             }
         }
@@ -312,19 +310,15 @@ struct CoverageCommand: AsyncParsableCommand {
     func validate() throws { guard limit >= 0 else { throw ValidationError("--limit ≥ 0") } }
 
     func run() async throws {
-        try await db.withSupportStore { store in
-            let history = try await store.units.history()
+        try await db.withSupportStore { store, actor in
+            let history = actor.history
             let today = store.today
-            var scope = Scope.everything
+            var unitID: Int?
             if let unit {
-                guard let u = history.unit(code: unit) else { throw StorageError.unknownUnit(unit) }
-                scope = Scope.today(of: u.id, in: history, on: today)
+                guard let u = history.unit(code: unit) else { throw StorageError.notFound(.unit, unit) }
+                unitID = u.id
             }
-            let report = try await store.support.coverage(year: year, includeNearPoor: nearPoor, scope: scope, limit: limit)
-            // The worklist names households and their heads: logged like every other export.
-            try await store.audit.record("xuat", entity: "coverage", id: nil,
-                                         detail: "\(report.year.map(String.init) ?? "-")\(unit.map { " \($0)" } ?? ""): \(report.gaps.count) hộ (CLI)",
-                                         actor: db.user, on: store.sql)
+            let report = try await store.support.coverage(actor, year: year, includeNearPoor: nearPoor, unit: unitID, limit: limit)
             let percent = { (r: Ratio) in r.formatted(decimals: 1, scale: 100) }
             switch format {
             case .csv?:
@@ -411,8 +405,8 @@ struct FundCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                let balances = try await store.funds.balances(scope: .everything)
+            try await db.withSupportStore { store, actor in
+                let balances = try await store.funds.balances(actor)
                 guard !balances.isEmpty else {
                     let codes = try await store.funds.funds().map(\.code).joined(separator: ", ")
                     Terminal.error("chưa quỹ nào có số dư / no fund holds money yet (quỹ / funds: \(codes))")
@@ -438,10 +432,9 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                let id = try await store.funds.contribute(fund: fund, unit: unit, day: day, amount: amount.value, contributor: contributor, note: note,
-                                                          scope: .everything, actor: db.user)
-                let balance = try await store.funds.balance(fund: fund, unit: unit)
+            try await db.withSupportStore { store, actor in
+                let id = try await store.funds.contribute(actor, fund: fund, unit: unit, day: day, amount: amount.value, contributor: contributor, note: note)
+                let balance = try await store.funds.balance(actor, fund: fund, unit: unit)
                 print("đã ghi đóng góp / contribution recorded #\(id): \(dong(amount.value)) vào quỹ / into \(fund) tại / at \(unit) ngày \(day.vietnamese); số dư / balance \(dong(balance))")
             }
         }
@@ -459,10 +452,9 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                let ids = try await store.funds.allocate(fund: fund, from: from, to: to, day: day, amount: amount.value, note: note,
-                                                         scope: .everything, actor: db.user)
-                let left = try await store.funds.balance(fund: fund, unit: from), now = try await store.funds.balance(fund: fund, unit: to)
+            try await db.withSupportStore { store, actor in
+                let ids = try await store.funds.allocate(actor, fund: fund, from: from, to: to, day: day, amount: amount.value, note: note)
+                let left = try await store.funds.balance(actor, fund: fund, unit: from), now = try await store.funds.balance(actor, fund: fund, unit: to)
                 print("đã phân bổ / allocated #\(ids.out) → #\(ids.in): \(dong(amount.value)) quỹ \(fund) từ \(from) sang \(to) ngày \(day.vietnamese); "
                       + "số dư / balances: \(from) \(dong(left)), \(to) \(dong(now))")
             }
@@ -481,10 +473,9 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                let id = try await store.funds.disburse(fund: fund, unit: unit, day: day, amount: amount.value, household: household, note: note,
-                                                        scope: .everything, actor: db.user)
-                let balance = try await store.funds.balance(fund: fund, unit: unit)
+            try await db.withSupportStore { store, actor in
+                let id = try await store.funds.disburse(actor, fund: fund, unit: unit, day: day, amount: amount.value, household: household, note: note)
+                let balance = try await store.funds.balance(actor, fund: fund, unit: unit)
                 print("đã chi / disbursed #\(id): \(dong(amount.value)) từ quỹ / from \(fund) tại / at \(unit) ngày \(day.vietnamese)"
                       + (household.map { " cho hộ / to \($0)" } ?? "") + "; số dư / balance \(dong(balance))")
             }
@@ -501,8 +492,8 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                let id = try await store.funds.reverse(entryID: entryID, day: day, reason: reason, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                let id = try await store.funds.reverse(actor, entryID: entryID, day: day, reason: reason)
                 print("đã đảo bút toán / reversed #\(entryID) bằng / by #\(id) ngày \(day.vietnamese): \(reason)")
             }
         }
@@ -522,8 +513,8 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let fromDay = try from.map { try parseDay($0) }, toDay = try to.map { try parseDay($0) }
-            try await db.withSupportStore { store in
-                let s = try await store.funds.statement(fund: fund, unit: unit, from: fromDay, to: toDay, scope: .everything)
+            try await db.withSupportStore { store, actor in
+                let s = try await store.funds.statement(actor, fund: fund, unit: unit, from: fromDay, to: toDay)
                 let history = try await store.units.history()
                 let id = { (i: Int?) in i.map(String.init) ?? "" }
                 switch format {
@@ -589,8 +580,8 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let fromDay = try from.map { try parseDay($0) }, toDay = try to.map { try parseDay($0) }
-            try await db.withSupportStore { store in
-                let lines = try await store.funds.reconciliation(from: fromDay, to: toDay, scope: .everything)
+            try await db.withSupportStore { store, actor in
+                let lines = try await store.funds.reconciliation(actor, from: fromDay, to: toDay)
                 let history = try await store.units.history()
                 var out = ["quỹ / fund".padding(18) + "đơn vị / unit".padding(14) + "đầu kỳ / opening".padding(20) + "thu / in".padding(20)
                            + "chi / out".padding(20) + "cuối kỳ / closing".padding(20) + "tổng sổ / ledger".padding(20) + "số dư / balance".padding(20)]
@@ -644,11 +635,10 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                let code = try await store.loans.apply(
+            try await db.withSupportStore { store, actor in
+                let code = try await store.loans.apply(actor, 
                     LoanApplication(member: member, household: household, unit: unit, purpose: purpose, workers: workers, jobsPlanned: jobs,
-                                    amount: amount.value, termMonths: term, everyMonths: every, appliedOn: day),
-                    scope: .everything, actor: db.user)
+                                    amount: amount.value, termMonths: term, everyMonths: every, appliedOn: day))
                 Terminal.error("đã nhận hồ sơ vay / application filed: \(member), \(dong(amount.value)), \(term) tháng / months")
                 print(code)
             }
@@ -664,8 +654,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.loans.approve(code, on: day, note: note, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.approve(actor, code, on: day, note: note)
                 print("đã phê duyệt / approved \(code) ngày \(day.vietnamese)")
             }
         }
@@ -680,8 +670,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.loans.reject(code, on: day, note: note, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.reject(actor, code, on: day, note: note)
                 print("đã từ chối / rejected \(code) ngày \(day.vietnamese): \(note)")
             }
         }
@@ -695,8 +685,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.loans.disburse(code, on: day, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.disburse(actor, code, on: day)
                 print("đã giải ngân / disbursed \(code) ngày \(day.vietnamese)")
             }
         }
@@ -711,8 +701,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.loans.repay(code, on: day, amount: amount.value, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.repay(actor, code, on: day, amount: amount.value)
                 print("đã thu nợ / repayment recorded \(code) ngày \(day.vietnamese): \(dong(amount.value))")
             }
         }
@@ -728,8 +718,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.loans.extend(code, granted: day, months: months, reason: reason, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.extend(actor, code, granted: day, months: months, reason: reason)
                 print("đã gia hạn / extended \(code) thêm \(months) tháng / months từ \(day.vietnamese): \(reason)")
             }
         }
@@ -744,8 +734,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
-                try await store.loans.writeOff(code, on: day, reason: reason, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.writeOff(actor, code, on: day, reason: reason)
                 print("đã xoá nợ / written off \(code) ngày \(day.vietnamese): \(reason)")
             }
         }
@@ -758,8 +748,8 @@ struct LoanCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                try await store.loans.recordJobs(code, created: created, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.loans.recordJobs(actor, code, created: created)
                 print("đã ghi việc làm / jobs recorded \(code): \(created)")
             }
         }
@@ -774,10 +764,8 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let asked = try date.map { try parseDay($0) }
-            try await db.withSupportStore { store in
-                let f = try await store.loans.file(code, scope: .everything)
-                // A borrower's file is personal data: viewing it is logged, as on the web.
-                try await store.audit.record("xem", entity: "loan", id: f.id, detail: "\(f.code) (CLI)", actor: db.user, on: store.sql)
+            try await db.withSupportStore { store, actor in
+                let f = try await store.loans.file(actor, code)
                 let history = try await store.units.history()
                 let day = asked ?? store.today
                 let purpose = LoanRules.purposeLabel(f.purpose).map { "\($0) (\(f.purpose))" } ?? f.purpose
@@ -837,12 +825,10 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let asked = try date.map { try parseDay($0) }
-            try await db.withSupportStore { store in
+            try await db.withSupportStore { store, actor in
                 let day = asked ?? store.today
-                let (report, all) = try await store.loans.ageing(scope: .everything, on: day)
+                let (report, all) = try await store.loans.ageing(actor, on: day)
                 let overdue = all.filter { $0.position.daysOverdue > 0 }
-                try await store.audit.record("xuat", entity: "loan", id: nil, detail: "ageing \(day.iso): \(overdue.count) khoản quá hạn (CLI)",
-                                             actor: db.user, on: store.sql)
                 let history = try await store.units.history()
                 switch format {
                 case .csv?:
@@ -941,11 +927,10 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let (start, end) = (try parseDay(from), try parseDay(to))
             let classes = try parseStatuses(statuses)
-            try await db.withSupportStore { store in
-                let code = try await store.campaigns.create(
+            try await db.withSupportStore { store, actor in
+                let code = try await store.campaigns.create(actor, 
                     NewCampaign(kind: kind.storage, name: name, unit: unit, fund: fund, year: year, startsOn: start, endsOn: end, budget: budget.value,
-                                giftValue: gift?.value, statuses: classes),
-                    scope: .everything, actor: db.user)
+                                giftValue: gift?.value, statuses: classes))
                 Terminal.error("đã tạo đợt / campaign created: \(name), \(start.vietnamese)–\(end.vietnamese), ngân sách / budget \(dong(budget.value))")
                 print(code)
             }
@@ -957,8 +942,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                let campaigns = try await store.campaigns.campaigns()
+            try await db.withSupportStore { store, actor in
+                let campaigns = try await store.campaigns.campaigns(actor)
                 guard !campaigns.isEmpty else {
                     Terminal.error("chưa có đợt nào / no campaigns yet")
                     return
@@ -977,8 +962,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                let n = try await store.campaigns.draw(code, unit: unit, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                let n = try await store.campaigns.draw(actor, code, unit: unit)
                 print("đã thêm / added \(n) hộ / households vào đợt / to \(code) (\(unit))")
             }
         }
@@ -993,8 +978,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                try await store.campaigns.add(code, household: household, amount: amount?.value, reason: reason, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.campaigns.add(actor, code, household: household, amount: amount?.value, reason: reason)
                 print("đã thêm / added \(household) vào đợt / to \(code)" + (amount.map { ": \(dong($0.value))" } ?? "") + " — \(reason)")
             }
         }
@@ -1008,8 +993,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                try await store.campaigns.edit(code, household: household, remove: true, reason: reason, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.campaigns.edit(actor, code, household: household, remove: true, reason: reason)
                 print("đã bỏ / removed \(household) khỏi đợt / from \(code) — \(reason)")
             }
         }
@@ -1024,8 +1009,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                try await store.campaigns.edit(code, household: household, remove: false, amount: amount.value, reason: reason, scope: .everything, actor: db.user)
+            try await db.withSupportStore { store, actor in
+                try await store.campaigns.edit(actor, code, household: household, remove: false, amount: amount.value, reason: reason)
                 print("đã sửa mức / amount changed \(household) trong đợt / in \(code): \(dong(amount.value)) — \(reason)")
             }
         }
@@ -1037,11 +1022,9 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store in
-                let c = try await store.campaigns.campaign(code)
-                let proposals = try await store.campaigns.proposals(code, scope: .everything)
-                // The list names households and their heads: logged, as on the web.
-                try await store.audit.record("xuat", entity: "campaign", id: c.id, detail: "\(code): \(proposals.count) hộ (CLI)", actor: db.user, on: store.sql)
+            try await db.withSupportStore { store, actor in
+                let c = try await store.campaigns.campaign(actor, code)
+                let proposals = try await store.campaigns.proposals(actor, code)
                 let history = try await store.units.history()
                 var lines = CampaignCommand.lines(c, history)
                 lines.append("Danh sách / list: \(proposals.count) hộ / households")
@@ -1068,10 +1051,10 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store in
+            try await db.withSupportStore { store, actor in
                 // The command line acts for the whole province: no approving unit to exclude.
-                let n = try await store.campaigns.approve(code, unit: unit, day: day, scope: .everything, approverUnitID: nil, actor: db.user)
-                let c = try await store.campaigns.campaign(code)
+                let n = try await store.campaigns.approve(actor, code, unit: unit, day: day)
+                let c = try await store.campaigns.campaign(actor, code)
                 print("đã duyệt / approved \(n) hộ / households trong đợt / in \(code) (\(unit)) ngày \(day.vietnamese); "
                       + "tổng đã duyệt / approved so far \(dong(c.approved)), ngân sách còn / budget left \(dong(c.remaining))")
             }

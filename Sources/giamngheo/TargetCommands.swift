@@ -36,12 +36,11 @@ struct TargetCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await db.withStore { store in
-                try await store.targets.set(unit: unit, baselineYear: baselineYear, targetYear: targetYear,
-                                            reductionPermille: reduction.flatMap(Self.permille), level: level, note: note, on: store.today, actor: db.user)
-                let history = try await store.units.history()
-                guard let id = history.unit(code: unit)?.id,
-                      let p = try await store.targets.progress(of: id, history: history, on: store.today).first else { return }
+            try await db.withStore { store, actor in
+                try await store.targets.set(actor, unit: unit, baselineYear: baselineYear, targetYear: targetYear,
+                                            reductionPermille: reduction.flatMap(Self.permille), level: level, note: note, on: store.today)
+                let fresh = try await store.operator(actor.name)
+                guard let id = fresh.history.unit(code: unit)?.id, let p = try await store.targets.progress(fresh, of: id).first else { return }
                 print("\(unit): gốc / baseline \(p.path.baselineYear) = \(p.path.baseline) hộ, mục tiêu / goal \(p.path.targetYear) = \(p.path.goal) hộ")
             }
         }
@@ -54,10 +53,10 @@ struct TargetCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withStore { store in
-                let history = try await store.units.history()
-                guard let id = history.unit(code: unit)?.id else { throw StorageError.unknownUnit(unit) }
-                let progress = try await store.targets.progress(of: id, history: history, on: store.today)
+            try await db.withStore { store, actor in
+                let history = actor.history
+                guard let id = history.unit(code: unit)?.id else { throw StorageError.notFound(.unit, unit) }
+                let progress = try await store.targets.progress(actor, of: id)
                 if progress.isEmpty { print("chưa có mục tiêu / no target"); return }
                 for p in progress {
                     let owner = history.units[p.target.unitID]?.code ?? "?"

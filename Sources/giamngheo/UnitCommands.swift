@@ -24,7 +24,7 @@ struct UnitCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withStore { store in
+            try await db.withStore { store, actor in
                 let history = try await store.units.history()
                 guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
                 func label(_ id: Int?) -> String {
@@ -39,7 +39,7 @@ struct UnitCommand: AsyncParsableCommand {
                 for s in history.successions(of: unit.id) {
                     lines.append("  → \(s.kind.vietnamese) / \(s.kind.rawValue) từ \(s.effective.vietnamese): \(label(s.successorID))" + (s.primary ? " (chính / primary)" : ""))
                 }
-                let today = try parseDay(nil)
+                let today = store.today
                 if !unit.isActive(on: today) {
                     lines.append("nay thuộc / today part of: \(label(history.successor(of: unit.id, on: today)))")
                 }
@@ -57,8 +57,8 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await db.withStore { store in
-                try await store.units.rename(code, to: name, on: day, actor: db.user)
+            try await db.withStore { store, actor in
+                try await store.units.rename(actor, code, to: name, on: day)
                 print("đã đổi tên / renamed \(code) → \(name) từ \(day.vietnamese)")
             }
         }
@@ -73,8 +73,8 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await db.withStore { store in
-                try await store.units.move(code, under: under, on: day, actor: db.user)
+            try await db.withStore { store, actor in
+                try await store.units.move(actor, code, under: under, on: day)
                 print("đã chuyển / moved \(code) về / under \(under) từ \(day.vietnamese)")
             }
         }
@@ -94,7 +94,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await db.withStore { store in
+            try await db.withStore { store, actor in
                 let history = try await store.units.history()
                 let target: NewUnit
                 if history.unit(code: into) != nil {
@@ -102,7 +102,7 @@ struct UnitCommand: AsyncParsableCommand {
                 } else {
                     target = try newUnit.unit(code: into, defaultFrom: codes[0], in: history, on: day)
                 }
-                try await store.units.merge(codes, into: target, on: day, actor: db.user)
+                try await store.units.merge(actor, codes, into: target, on: day)
                 print("đã hợp nhất / merged \(codes.joined(separator: ", ")) → \(into) từ \(day.vietnamese)")
             }
         }
@@ -135,7 +135,7 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await db.withStore { store in
+            try await db.withStore { store, actor in
                 let history = try await store.units.history()
                 let newUnits = try parts.map { part -> NewUnit in
                     let (partCode, name) = Self.pair(part)!
@@ -145,7 +145,7 @@ struct UnitCommand: AsyncParsableCommand {
                 }
                 var children: [String: String] = [:]
                 for a in assign { let (child, part) = Self.pair(a)!; children[child] = part }
-                try await store.units.split(code, into: newUnits, assign: children, on: day, actor: db.user)
+                try await store.units.split(actor, code, into: newUnits, assign: children, on: day)
                 print("đã chia tách / split \(code) → \(newUnits.map(\.code).joined(separator: ", ")) từ \(day.vietnamese)")
             }
         }
@@ -161,8 +161,8 @@ struct UnitCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(from)
-            try await db.withStore { store in
-                try await store.units.dissolve(code, successor: successor, on: day, actor: db.user)
+            try await db.withStore { store, actor in
+                try await store.units.dissolve(actor, code, successor: successor, on: day)
                 print("đã giải thể / dissolved \(code), kế thừa / successor \(successor), từ \(day.vietnamese)")
             }
         }

@@ -27,17 +27,8 @@ struct UserCommand: AsyncParsableCommand {
                 throw Exit.usage
             }
             let password = ProcessInfo.processInfo.environment["GIAMNGHEO_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
-            guard password.count >= 10 else {
-                Terminal.error("mật khẩu cần ít nhất 10 ký tự / the password needs at least 10 characters")
-                throw Exit.usage
-            }
-            let hash = try WebServer.hashPassword(password)
-            try await db.withStore { store in
-                do {
-                    try await store.accounts.create(username: username, displayName: name, passwordHash: hash, role: role, unitCode: unit, actor: db.user)
-                } catch let failure as Accounts.Failure {
-                    throw StorageError.invalid("không tạo được tài khoản / cannot create the account: \(failure)")
-                }
+            try await db.withStore { store, actor in
+                try await store.accounts.create(actor, NewAccount(username: username, displayName: name, password: password, role: role, unitCode: unit))
                 print("đã tạo / created \(username)")
             }
         }
@@ -47,9 +38,9 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Liệt kê tài khoản / List accounts.")
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
-            try await db.withStore { store in
+            try await db.withStore { store, actor in
                 let history = try await store.units.history()
-                for a in try await store.accounts.all() {
+                for a in try await store.accounts.list(actor) {
                     print("\(a.username)\t\(a.role.rawValue)\t\(history.units[a.unitID]?.code ?? "?")\t\(a.active ? "active" : "disabled")\t\(a.displayName)")
                 }
             }

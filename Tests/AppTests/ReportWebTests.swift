@@ -1,8 +1,9 @@
 import App
+import Demo
 import Foundation
 import PovertyCore
 import SQLKit
-import Storage
+@_spi(Simulation) @testable import Storage
 import Testing
 import Vapor
 import VaporTesting
@@ -104,10 +105,10 @@ enum Office {
 struct ReportWebTests {
     func ids(_ app: Application) async throws -> (coso: Int, cosoCode: String, commune: Int, year: Int) {
         let store = app.web.store
-        let coso = try #require(try await store.accounts.credentials(username: "coso")).account
-        let xa = try #require(try await store.accounts.credentials(username: "xaphuong")).account
+        let coso = try await store.account(named: "coso")
+        let xa = try await store.account(named: "xaphuong")
         let history = try await store.units.history()
-        let year = try #require(try await store.browse.latestYear(scope: .everything))
+        let year = try #require(try await store.browse.latestYear(try await store.op))
         return (coso.unitID, try #require(history.units[coso.unitID]?.code), xa.unitID, year)
     }
 
@@ -164,11 +165,11 @@ struct ReportWebTests {
             #expect(try await audit.post(path, form: ["_csrf": apage.csrf ?? "", "action": "save", "results": "x"]).status == .forbidden)
             let store = app.web.store
             let history = try await store.units.history()
-            let cosoScope = Scope.today(of: try await ids(app).coso, in: history, on: store.today)
+            let cosoScope = Scope.predecessorsIncluded(of: try await ids(app).coso, in: history, on: store.today)
             let other = try #require(history.tree(on: store.today).subtree(of: try await ids(app).commune).first { !cosoScope.contains($0) }
                 .flatMap { history.units[$0]?.code })
             #expect(try await coso.get("/reports/\(other)/\(year)").status == .notFound)
-            #expect(try await store.audit.entries(entity: "annual_report").count >= 5)
+            #expect(try await store.audit.entries(try await app.web.store.op, entity: "annual_report").count >= 5)
         }
     }
 
@@ -304,7 +305,7 @@ struct ReportWebTests {
             #expect(summaryPDF.contains("TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
 
             // Each export left an audit entry.
-            #expect(try await app.web.store.audit.entries(entity: "report").count == 7)
+            #expect(try await app.web.store.audit.entries(try await app.web.store.op, entity: "export").count == 7)
         }
     }
 }

@@ -1,9 +1,10 @@
 import App
+import Demo
 import Foundation
 import Logging
 import NIOCore
 import PovertyCore
-import Storage
+@_spi(Simulation) @testable import Storage
 import Testing
 import Vapor
 import VaporTesting
@@ -48,7 +49,7 @@ enum WebDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         do {
             try await configure(app, database: config, settings: WebSettings(bcryptCost: 4, uploadDirectory: dir.appendingPathComponent("uploads").path,
                                                                                loginsPerMinute: 1000))
-            _ = try await DemoProvince(households: households).build(into: app.web.store, actor: "demo")
+            _ = try await DemoProvince(households: households).build(into: app.web.store, actor: try await app.web.store.operator("demo"))
             let logins = try await DemoSeed.createAccounts(app)
             try await body(app, logins)
         } catch {
@@ -129,5 +130,24 @@ final class WebClient: @unchecked Sendable {
 
     private func escape(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
+    }
+}
+
+extension Store {
+    /// The command-line operator "test" (the whole province).
+    var op: Actor { get async throws { try await self.operator("test") } }
+
+    /// An account by user name (the demo's logins).
+    func account(named username: String) async throws -> Account {
+        guard let row = try await sql.raw("SELECT * FROM users WHERE username = \(bind: username)").first() else {
+            throw StorageError.notFound(.account, username)
+        }
+        return try Account(row)
+    }
+
+    /// An actor limited to `scope`.
+    func actor(_ scope: Scope, role: Role = .branchOfficer) async throws -> Actor {
+        let (history, version) = try await snapshot()
+        return Actor(accountID: nil, name: "test-branch", role: role, unitID: nil, scope: scope, channel: .cli, history: history, dataVersion: version)
     }
 }

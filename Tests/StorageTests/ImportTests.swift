@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -152,7 +152,7 @@ import Testing
             let good = [file[0], file[7], file[8], file[9]]
             #expect(try await store.importSurvey(good) == Self.result(rows: 3, added: 3, created: 3))
             let dv04 = try await store.memberID("DV-04")
-            #expect(try await store.reviews.households(ofMember: dv04) == ["HO-26"])
+            #expect(try await store.reviews.households(ofMembers: [dv04], scope: .province)[dv04] == ["HO-26"])
         }
     }
 
@@ -258,8 +258,8 @@ import Testing
 
             // The registry refuses a bad number too.
             await #expect(throws: StorageError.badCitizenID("037085001234", CitizenID.Problem.sexMismatch.description)) {
-                try await store.members.save(MemberRecord(code: "DV-20", fullName: "Ngô Thị Hai Mươi", citizenID: "037085001234",
-                                                          birthDate: day(1985, 3, 12), sex: .female), actor: "test")
+                try await store.members.save(try await store.op, MemberRecord(code: "DV-20", fullName: "Ngô Thị Hai Mươi", citizenID: "037085001234",
+                                                          birthDate: day(1985, 3, 12), sex: .female))
             }
         }
     }
@@ -311,7 +311,7 @@ import Testing
             // Each run is still recorded, with what it did.
             #expect(try await store.count("imports") == imports + 4)
             #expect(try await store.count("audit_log") == audit + 4)
-            let last = try #require(try await store.audit.entries(entity: "import").last)
+            let last = try #require(try await store.audit.entries(try await store.op, entity: "import").last)
             #expect(last.action == "nhap_khao_sat")
             #expect(last.detail == "khao-sat.csv: 5 dòng, thêm 0, sửa 0, không đổi 5")
         }
@@ -342,7 +342,7 @@ import Testing
                 }
             }
             // The correction overwrote the review; the audit log keeps what it was.
-            let corrections = try await store.audit.entries(entity: "household").filter { $0.action == "sua_ra_soat" }
+            let corrections = try await store.audit.entries(try await store.op, entity: "household").filter { $0.action == "sua_ra_soat" }
             #expect(corrections.count == 1)
             #expect(corrections.first?.detail.hasPrefix("HO-04 năm 2021: phân loại khong_ngheo → muc_song_trung_binh; thu nhập bq ") == true)
             #expect(corrections.first?.detail.hasSuffix("(lần nhập #4)") == true)
@@ -354,8 +354,8 @@ import Testing
             var members = Files.smallMembers
             members[3][1] = "Đặng Văn Cương"
             #expect(try await store.importMembers(members) == Self.result(rows: 4, updated: 1, unchanged: 3))
-            #expect(try await store.members.find(code: "DV-03")?.fullName == "Đặng Văn Cương")
-            #expect(try await store.members.search("dang van cuong", scope: .everything).map(\.code) == ["DV-03"])
+            #expect(try await store.members.find(code: "DV-03", on: store.sql)?.fullName == "Đặng Văn Cương")
+            #expect(try await store.members.search(try await store.op, "dang van cuong").map(\.code) == ["DV-03"])
             members.append(Files.member("DV-05", "Hoàng Văn Em", unit: "C2", joined: "01/01/2020"))
             #expect(try await store.importMembers(members) == Self.result(rows: 5, added: 1, unchanged: 4, created: 1))
 
@@ -389,12 +389,12 @@ import Testing
                 .map { [try $0.decode(column: "year", as: Int.self), try $0.decode(column: "n", as: Int.self)] }
             #expect(perYear == [[2021, 1], [2022, 1]])
             // Counted once, in the unit of its primary member (DV-01, the first linked), whichever spouse the row names.
-            #expect(try await store.reviews.countsByUnit(year: 2021) == [c1: counts(poor: 1)])
-            #expect(try await store.reviews.countsByUnit(year: 2022) == [c1: counts(near: 1)])
+            #expect(try await store.reviews.countsByUnit(year: 2021, scope: .province) == [c1: counts(poor: 1)])
+            #expect(try await store.reviews.countsByUnit(year: 2022, scope: .province) == [c1: counts(near: 1)])
             #expect(c2 != c1)
-            #expect(try await store.reviews.households(ofMember: dv01) == ["HO-01"])
-            #expect(try await store.reviews.households(ofMember: dv02) == ["HO-01"])
-            let vulnerable = try await store.reviews.vulnerableMembers(year: 2022, scope: .everything)
+            #expect(try await store.reviews.households(ofMembers: [dv01], scope: .province)[dv01] == ["HO-01"])
+            #expect(try await store.reviews.households(ofMembers: [dv02], scope: .province)[dv02] == ["HO-01"])
+            let vulnerable = try await store.reviews.vulnerableMembers(try await store.op, year: 2022)
             #expect(vulnerable.map(\.memberCode) == ["DV-02", "DV-01"])
             #expect(Set(vulnerable.map(\.householdCode)) == ["HO-01"])
         }
@@ -471,9 +471,9 @@ import Testing
             let imports = try await store.sql.raw("SELECT kind, file_name, entered_by, started_at, added, updated, unchanged FROM imports WHERE id = 3").all()
             #expect(try imports.map { "\(try $0.decode(column: "kind", as: String.self)) \(try $0.decode(column: "file_name", as: String.self)) \(try $0.decode(column: "entered_by", as: String.self)) \(try $0.decode(column: "started_at", as: String.self)) \(try $0.decode(column: "added", as: Int.self)) \(try $0.decode(column: "updated", as: Int.self)) \(try $0.decode(column: "unchanged", as: Int.self))" }
                     == ["khao_sat khao-sat.csv can_bo_tinh \(pinnedNow) 5 0 0"])
-            let audit = try await store.audit.entries(entity: "import")
+            let audit = try await store.audit.entries(try await store.op, entity: "import")
             #expect(audit.map(\.action) == ["nhap_don_vi", "nhap_doan_vien", "nhap_khao_sat"])
-            #expect(audit.last == Audit.Entry(at: pinnedNow, actor: "can_bo_tinh", action: "nhap_khao_sat", entity: "import", entityID: 3,
+            #expect(audit.last == Audit.Entry(at: pinnedNow, actor: "can_bo_tinh", channel: "cli", action: "nhap_khao_sat", entity: "import", entityID: 3,
                                               detail: "khao-sat.csv: 5 dòng, thêm 5, sửa 0, không đổi 0"))
         }
     }
@@ -499,12 +499,12 @@ import Testing
             #expect(try await store.importMembers(file) == Self.result(rows: 3, updated: 2, unchanged: 1))
             #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–2022-03-01", "C2 2022-03-01–"])
             #expect(try await store.memberships(of: "DV-03") == ["C3 2014-01-01–2023-12-31"])
-            #expect(try await store.members.unit(ofMember: dv04, on: day(2022, 2, 28)) == c3)
-            #expect(try await store.members.unit(ofMember: dv04, on: day(2022, 3, 1)) == c2)
-            #expect(try await store.members.unit(ofMember: dv03, on: day(2023, 12, 30)) == c3)
-            #expect(try await store.members.unit(ofMember: dv03, on: day(2023, 12, 31)) == nil)
+            #expect(try await store.members.unit(try await store.op, ofMember: dv04, on: day(2022, 2, 28)) == c3)
+            #expect(try await store.members.unit(try await store.op, ofMember: dv04, on: day(2022, 3, 1)) == c2)
+            #expect(try await store.members.unit(try await store.op, ofMember: dv03, on: day(2023, 12, 30)) == c3)
+            #expect(try await store.members.unit(try await store.op, ofMember: dv03, on: day(2023, 12, 31)) == nil)
 
-            let audit = try await store.audit.entries(entity: "member").suffix(2)
+            let audit = try await store.audit.entries(try await store.op, entity: "member").suffix(2)
             #expect(audit.map(\.action) == ["chuyen_sinh_hoat", "ra_cong_doan"])
             #expect(audit.map(\.entityID) == [dv04, dv03])
 

@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -37,7 +37,7 @@ import Testing
     struct Loaded {
         let unit: [String: Int]
         let history: OrgHistory
-        func branch(_ code: String) -> Scope { Scope.branch(of: unit[code]!, in: history, on: day(2026, 1, 1)) }
+        func branch(_ code: String) -> Scope { Scope.subtree(of: unit[code]!, in: history, on: day(2026, 1, 1)) }
     }
 
     static func load(_ store: Store) async throws -> Loaded {
@@ -59,14 +59,14 @@ import Testing
             let ho04 = Mismatch(householdCode: "HO-04", year: 2025, unitID: c2, computed: .poor, official: .nearPoor, reason: Self.poorReason)
             let ho03 = Mismatch(householdCode: "HO-03", year: 2024, unitID: c3, computed: .poor, official: .notPoor, reason: Self.poorReason)
 
-            #expect(try await store.reviews.mismatches(year: 2025, scope: .everything) == [ho01, ho04])
-            #expect(try await store.reviews.mismatches(year: 2024, scope: .everything) == [ho03])
-            #expect(try await store.reviews.mismatches(year: 2023, scope: .everything) == [])
-            #expect(try await store.reviews.mismatches(scope: .everything) == [ho03, ho01, ho04])
+            #expect(try await store.reviews.mismatches(try await store.op, year: 2025) == [ho01, ho04])
+            #expect(try await store.reviews.mismatches(try await store.op, year: 2024) == [ho03])
+            #expect(try await store.reviews.mismatches(try await store.op, year: 2023) == [])
+            #expect(try await store.reviews.mismatches(try await store.op) == [ho03, ho01, ho04])
             #expect(try await store.reviews.mismatches(year: 2025, scope: l.branch("H1")) == [ho01, ho04])
             #expect(try await store.reviews.mismatches(year: 2025, scope: l.branch("C2")) == [ho04])
-            #expect(try await store.reviews.mismatches(scope: l.branch("H2")) == [ho03])
-            #expect(try await store.reviews.mismatches(scope: Scope(unitIDs: [])) == [])
+            #expect(try await store.reviews.mismatches(year: nil, scope: l.branch("H2")) == [ho03])
+            #expect(try await store.reviews.mismatches(year: nil, scope: Scope(unitIDs: [])) == [])
         }
     }
 
@@ -79,7 +79,7 @@ import Testing
                 VulnerableMember(memberCode: member, fullName: name, householdCode: household, unitID: unit, status: status, since: since)
             }
             // By folded name: dang, hoang, nguyen thi, nguyen van, pham, tran.
-            #expect(try await store.reviews.vulnerableMembers(year: 2025, scope: .everything) == [
+            #expect(try await store.reviews.vulnerableMembers(try await store.op, year: 2025) == [
                 v("DV-03", "Đặng Văn Cường", "HO-02", c3, .poor, 2023),
                 v("DV-07", "Hoàng Thị Nga", "HO-07", c2, .poor, 2025),
                 v("DV-02", "Nguyễn Thị Ánh", "HO-01", c1, .nearPoor, 2021),
@@ -87,15 +87,15 @@ import Testing
                 v("DV-06", "Phạm Quang Đăng", "HO-05", c1, .nearPoor, 2025),
                 v("DV-05", "Trần Văn Ân", "HO-04", c2, .poor, 2025),
             ])
-            #expect(try await store.reviews.vulnerableMembers(year: 2024, scope: .everything) == [
+            #expect(try await store.reviews.vulnerableMembers(try await store.op, year: 2024) == [
                 v("DV-03", "Đặng Văn Cường", "HO-02", c3, .poor, 2023),
                 v("DV-04", "Lê Thị Dung", "HO-03", c3, .poor, 2024),
                 v("DV-02", "Nguyễn Thị Ánh", "HO-01", c1, .poor, 2021),
                 v("DV-01", "Nguyễn Văn An", "HO-01", c1, .poor, 2021),
             ])
-            #expect(try await store.reviews.vulnerableMembers(year: 2022, scope: .everything).map(\.memberCode) == ["DV-02", "DV-01"])
+            #expect(try await store.reviews.vulnerableMembers(try await store.op, year: 2022).map(\.memberCode) == ["DV-02", "DV-01"])
             #expect(try await store.reviews.vulnerableMembers(year: 2025, scope: l.branch("H2")) == [v("DV-03", "Đặng Văn Cường", "HO-02", c3, .poor, 2023)])
-            #expect(try await store.reviews.vulnerableMembers(year: 2026, scope: .everything) == [])
+            #expect(try await store.reviews.vulnerableMembers(try await store.op, year: 2026) == [])
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
     func aHouseholdWithItsMembersAndEveryReview(db: TestDatabase) async throws {
         try await db.withStore { store in
             let l = try await Self.load(store)
-            let file = try #require(try await store.reviews.household(code: "HO-01", scope: .everything))
+            let file = try await store.reviews.household(try await store.op, code: "HO-01")
             #expect(file.code == "HO-01")
             #expect(file.members == [.init(code: "DV-01", fullName: "Nguyễn Văn An", isPrimary: true),
                                      .init(code: "DV-02", fullName: "Nguyễn Thị Ánh", isPrimary: false)])
@@ -117,7 +117,7 @@ import Testing
             // Counted in C1: visible from its branch, not from another.
             #expect(try await store.reviews.household(code: "HO-01", scope: l.branch("H1"))?.reviews.count == 5)
             #expect(try await store.reviews.household(code: "HO-01", scope: l.branch("H2")) == nil)
-            #expect(try await store.reviews.household(code: "HO-99", scope: .everything) == nil)
+            await #expect(throws: StorageError.notFound(.household, "HO-99")) { try await store.reviews.household(try await store.op, code: "HO-99") }
         }
     }
 
@@ -126,7 +126,7 @@ import Testing
         try await db.withStore { store in
             let l = try await Self.load(store)
             let m = store.members
-            func codes(_ q: String, scope: Scope = .everything) async throws -> [String] { try await m.search(q, scope: scope).map(\.code) }
+            func codes(_ q: String, scope: Scope = .province) async throws -> [String] { try await m.search(try await store.actor(scope), q).map(\.code) }
 
             #expect(try await codes("nguyen van an") == ["DV-01"])
             #expect(try await codes("Nguyễn Văn An") == ["DV-01"])
@@ -136,7 +136,7 @@ import Testing
             #expect(try await codes("dang") == ["DV-03", "DV-06"])
             #expect(try await codes("ĐẶNG") == ["DV-03", "DV-06"])
             #expect(try await codes("thi") == ["DV-07", "DV-04", "DV-02"])
-            #expect(try await m.search("nguyen", scope: .everything, limit: 1).map(\.code) == ["DV-02"])
+            #expect(try await m.search(try await store.op, "nguyen", limit: 1).map(\.code) == ["DV-02"])
 
             // Citizen ID by prefix; member code exactly.
             #expect(try await codes("037085001234") == ["DV-01"])
@@ -157,11 +157,11 @@ import Testing
             #expect(try await codes("   ") == [])
 
             // Hits carry today's unit.
-            let hits = try await m.search("nga", scope: .everything)
+            let hits = try await m.search(try await store.op, "nga")
             #expect(hits.map(\.code) == ["DV-07"])
             #expect(hits.first?.unitID == nil)
-            #expect(try await m.search("cuong", scope: .everything).first?.unitID == l.unit["C3"])
-            #expect(try await m.search("cuong", scope: .everything).first?.citizenID == "035078009876")
+            #expect(try await m.search(try await store.op, "cuong").first?.unitID == l.unit["C3"])
+            #expect(try await m.search(try await store.op, "cuong").first?.citizenID == "035078009876")
 
             // A scope keeps to its branch.
             #expect(try await codes("NGUYEN", scope: l.branch("H2")) == [])

@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -78,7 +78,7 @@ import Testing
     func baselineOnTheTreeOfItsTime(db: TestDatabase) async throws {
         try await db.withStore { store in
             let u = try await Self.load(store)
-            let (tree, totals, orphaned) = try await store.reviews.rolledUp(year: 2021, basis: .reviewDate)
+            let (tree, totals, orphaned) = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .reviewDate)
             #expect(tree.day == day(2021, 12, 31))
             #expect(tree.roots == [u["HN"]!, u["NB"]!])
             #expect(tree.children[u["NB"]!] == [u["GD"]!, u["HL"]!, u["KS"]!])
@@ -106,7 +106,7 @@ import Testing
     func baselineRebasedOntoTodaysTree(db: TestDatabase) async throws {
         try await db.withStore { store in
             let u = try await Self.load(store)
-            let (tree, totals, orphaned) = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)))
+            let (tree, totals, orphaned) = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .rebased(onto: day(2026, 1, 1)))
             #expect(tree.roots == [u["NB"]!])
             #expect(tree.children[u["NB"]!] == [u["GD"]!, u["P-HL"]!, u["P-PL"]!, u["X-KS"]!])
             #expect(tree.children[u["P-HL"]!] == [u["CS1"]!, u["CS2"]!])
@@ -125,9 +125,9 @@ import Testing
             // The same result from a history passed in, and the 2025 review on its own date's tree:
             // the plan's reduction per today's unit can be read side by side.
             let history = try await store.units.history()
-            let again = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)), history: history)
+            let again = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)), history: history, scope: .province)
             #expect(again.totals == totals)
-            let now = try await store.reviews.rolledUp(year: 2025, basis: .reviewDate, history: history)
+            let now = try await store.reviews.rolledUp(year: 2025, basis: .reviewDate, history: history, scope: .province)
             #expect(now.tree.children[u["NB"]!] == [u["GD"]!, u["P-HL"]!, u["P-PL"]!, u["X-KS"]!])
             #expect(now.totals[u["P-HL"]!] == counts(poor: 1, near: 1, notPoor: 4))
             #expect(now.totals[u["X-KS"]!] == counts(near: 1, notPoor: 2))
@@ -136,12 +136,12 @@ import Testing
             #expect(now.orphaned.isEmpty)
 
             // Scoped to one branch of today's tree.
-            let scope = Scope.branch(of: u["P-HL"]!, in: history, on: day(2026, 1, 1))
+            let scope = Scope.subtree(of: u["P-HL"]!, in: history, on: day(2026, 1, 1))
             let branch = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)), history: history, scope: scope)
             #expect(branch.totals[u["P-HL"]!] == counts(poor: 3, near: 1, average: 1, notPoor: 1))
             #expect(branch.totals[u["NB"]!] == counts(poor: 3, near: 1, average: 1, notPoor: 1))
             // Kim Sơn's branch today includes the household counted at the old federation itself.
-            let kimSon = Scope.branch(of: u["X-KS"]!, in: history, on: day(2026, 1, 1))
+            let kimSon = Scope.subtree(of: u["X-KS"]!, in: history, on: day(2026, 1, 1))
             #expect(kimSon.unitIDs == [u["X-KS"]!, u["CS3"]!])
             let ks = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)), history: history, scope: kimSon)
             #expect(ks.totals[u["X-KS"]!] == counts(poor: 2, near: 1))
@@ -159,12 +159,12 @@ import Testing
             #expect(history.successor(of: cs6, on: day(2026, 1, 1)) == nil)
 
             // On the tree of 2021 it still counts under Phủ Lý.
-            let then = try await store.reviews.rolledUp(year: 2021, basis: .reviewDate)
+            let then = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .reviewDate)
             #expect(then.totals[u["PL"]!] == counts(poor: 2, near: 2))
             #expect(then.orphaned.isEmpty)
 
             // On today's tree it belongs nowhere, and says so.
-            let today = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)))
+            let today = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .rebased(onto: day(2026, 1, 1)))
             #expect(today.orphaned == [cs6: counts(poor: 1, near: 1)])
             #expect(today.totals[u["P-PL"]!] == counts(poor: 1, near: 1))
             #expect(today.totals[u["NB"]!] == counts(poor: 8, near: 3, average: 1, notPoor: 1))
@@ -180,7 +180,7 @@ import Testing
             let rows = try await store.sql.raw("SELECT unit_id FROM reviews WHERE year = 2025 AND household_id = (SELECT id FROM households WHERE code = 'H16')").all()
             #expect(try rows.map { try $0.decode(column: "unit_id", as: Int.self) } == [u["HL"]!])
 
-            let (_, totals, orphaned) = try await store.reviews.rolledUp(year: 2025, basis: .reviewDate)
+            let (_, totals, orphaned) = try await store.reviews.rolledUp(try await store.op, year: 2025, basis: .reviewDate)
             #expect(totals[u["P-HL"]!] == counts(poor: 2, near: 1, notPoor: 4))
             #expect(totals[u["NB"]!] == counts(poor: 4, near: 2, notPoor: 8))
             #expect(totals[u["NB"]!]?.households == 14)

@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -16,86 +16,71 @@ import Testing
                                           Files.poor("HO-01", 2024, unit: "C1"), Files.poor("HO-02", 2024, unit: "C2"),
                                           Files.poor("HO-01", 2025, unit: "C1"), Files.notPoor("HO-02", 2025, unit: "C2"),
                                           Files.nearPoor("HO-03", 2025, unit: "C1")])
-            let history = try await store.units.history()
             let h1 = try await store.unitID("H1"), c1 = try await store.unitID("C1"), t = try await store.unitID("T")
             let today = day(2025, 12, 10)
-            let h1Scope = Scope.today(of: h1, in: history, on: today)
-            let c1Scope = Scope.today(of: c1, in: history, on: today)
+            // Each unit's own officer, and the province's.
+            let h1Officer = try await store.simulatedOfficer("h1", role: .branchOfficer, unitID: h1)
+            let c1Officer = try await store.simulatedOfficer("c1", role: .grassrootsOfficer, unitID: c1)
+            let tinh = try await store.simulatedOfficer("tinh", role: .provincialOfficer, unitID: t)
             let reports = store.reports
 
             // The figures of H1's branch for 2025: two reviewed, one poor, one escaped since 2024.
-            let f = try await reports.figures(unitID: h1, year: 2025, history: history, today: today)
+            let f = try await reports.figures(h1Officer, unit: h1, year: 2025)
             #expect(f.households == 3 && f.poor == 1 && f.nearPoor == 1 && f.previousPoor == 2 && f.escaped == 1)
 
             // Nothing to submit before a draft exists; an empty results part is refused.
-            await #expect(throws: StorageError.self) {
-                try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actorUnit: h1, actor: "h1")
-            }
-            try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(), scope: h1Scope, actorUnit: h1, actor: "h1")
-            await #expect(throws: StorageError.self) {
-                try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actorUnit: h1, actor: "h1")
-            }
-            // Another branch's officer cannot touch it.
-            await #expect(throws: StorageError.outOfScope("đơn vị / unit \(h1)")) {
-                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "x"), scope: c1Scope, actorUnit: c1, actor: "c1")
+            await #expect(throws: StorageError.self) { try await reports.submit(h1Officer, unit: h1, year: 2025, on: today) }
+            try await reports.save(h1Officer, unit: h1, year: 2025, narrative: ReportNarrative())
+            await #expect(throws: StorageError.self) { try await reports.submit(h1Officer, unit: h1, year: 2025, on: today) }
+            // Another branch's officer cannot touch it: to them it does not exist.
+            await #expect(throws: StorageError.notFound(.unit, String(h1))) {
+                try await reports.save(c1Officer, unit: h1, year: 2025, narrative: ReportNarrative(results: "x"))
             }
             // A unit above neither writes nor submits a report for the unit below.
-            let tScope0 = Scope.today(of: t, in: history, on: today)
-            await #expect(throws: StorageError.self) {
-                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "x"), scope: tScope0, actorUnit: t, actor: "tinh")
-            }
-            try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "Giảm 1 hộ nghèo.", shortcomings: "Thiếu vốn.", proposals: "Tăng vốn vay."),
-                                   scope: h1Scope, actorUnit: h1, actor: "h1")
-            try await reports.submit(unit: h1, year: 2025, on: today, scope: h1Scope, actorUnit: h1, actor: "h1")
+            await #expect(throws: StorageError.self) { try await reports.save(tinh, unit: h1, year: 2025, narrative: ReportNarrative(results: "x")) }
+            #expect(reports.steps(tinh, unit: h1, report: nil).isEmpty)
+            #expect(reports.steps(h1Officer, unit: h1, report: nil) == [.write, .submit])
+            try await reports.save(h1Officer, unit: h1, year: 2025, narrative: ReportNarrative(results: "Giảm 1 hộ nghèo.", shortcomings: "Thiếu vốn.", proposals: "Tăng vốn vay."))
+            try await reports.submit(h1Officer, unit: h1, year: 2025, on: today)
             // Only the unit directly above reviews (a report of C1 goes to H1, not to the province),
             // and an administrator who submitted a report does not review it too.
-            try await reports.save(unit: c1, year: 2025, narrative: ReportNarrative(results: "CĐCS"), scope: c1Scope, actorUnit: c1, actor: "c1")
-            try await reports.submit(unit: c1, year: 2025, on: today, scope: c1Scope, actorUnit: c1, actor: "c1")
+            try await reports.save(c1Officer, unit: c1, year: 2025, narrative: ReportNarrative(results: "CĐCS"))
+            try await reports.submit(c1Officer, unit: c1, year: 2025, on: today)
+            await #expect(throws: StorageError.self) { try await reports.review(tinh, unit: c1, year: 2025, accept: true, comment: "", on: today) }
+            let adminWhoSubmitted = try await store.simulatedOfficer("c1", role: .administrator, unitID: t)
             await #expect(throws: StorageError.self) {
-                try await reports.review(unit: c1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: t, scope: tScope0, actor: "tinh")
+                try await reports.review(adminWhoSubmitted, unit: c1, year: 2025, accept: true, comment: "", on: today)
             }
-            await #expect(throws: StorageError.self) {
-                try await reports.review(unit: c1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: nil, scope: .everything, actor: "c1")
-            }
-            try await reports.review(unit: c1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: h1, scope: h1Scope, actor: "h1")
-            var r = try #require(try await reports.report(unit: h1, year: 2025, scope: h1Scope))
+            try await reports.review(h1Officer, unit: c1, year: 2025, accept: true, comment: "", on: today)
+            var r = try #require(try await reports.report(h1Officer, unit: h1, year: 2025))
             #expect(r.status == .submitted && r.submittedOn == today && r.frozenFigures?.poor == 1)
+            #expect(reports.steps(tinh, unit: h1, report: r) == [.review])
+            #expect(reports.steps(h1Officer, unit: h1, report: r).isEmpty)
 
             // Submitted: no more edits; the unit cannot review itself; a return needs a comment.
-            await #expect(throws: StorageError.self) {
-                try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "y"), scope: h1Scope, actorUnit: h1, actor: "h1")
-            }
-            await #expect(throws: StorageError.self) {
-                try await reports.review(unit: h1, year: 2025, accept: true, comment: "", on: today, reviewerUnitID: h1, scope: h1Scope, actor: "h1")
-            }
-            let tScope = Scope.today(of: t, in: history, on: today)
-            await #expect(throws: StorageError.self) {
-                try await reports.review(unit: h1, year: 2025, accept: false, comment: "  ", on: today, reviewerUnitID: t, scope: tScope, actor: "tinh")
-            }
-            try await reports.review(unit: h1, year: 2025, accept: false, comment: "Bổ sung nguyên nhân.", on: today, reviewerUnitID: t, scope: tScope, actor: "tinh")
-            r = try #require(try await reports.report(unit: h1, year: 2025, scope: h1Scope))
+            await #expect(throws: StorageError.self) { try await reports.save(h1Officer, unit: h1, year: 2025, narrative: ReportNarrative(results: "y")) }
+            await #expect(throws: StorageError.self) { try await reports.review(h1Officer, unit: h1, year: 2025, accept: true, comment: "", on: today) }
+            await #expect(throws: StorageError.self) { try await reports.review(tinh, unit: h1, year: 2025, accept: false, comment: "  ", on: today) }
+            try await reports.review(tinh, unit: h1, year: 2025, accept: false, comment: "Bổ sung nguyên nhân.", on: today)
+            r = try #require(try await reports.report(h1Officer, unit: h1, year: 2025))
             #expect(r.status == .returned && r.reviewComment == "Bổ sung nguyên nhân.")
 
             // A later import changes the live figures; the re-submission freezes the new ones.
             try await store.importSurvey([Files.surveyHeader, Files.poor("HO-02", 2025, unit: "C2")])
-            try await reports.save(unit: h1, year: 2025, narrative: ReportNarrative(results: "Giảm 0 hộ.", shortcomings: "Thiếu vốn, thiên tai.", proposals: ""),
-                                   scope: h1Scope, actorUnit: h1, actor: "h1")
-            try await reports.submit(unit: h1, year: 2025, on: day(2025, 12, 15), scope: h1Scope, actorUnit: h1, actor: "h1")
-            try await reports.review(unit: h1, year: 2025, accept: true, comment: "", on: day(2025, 12, 16), reviewerUnitID: t, scope: tScope, actor: "tinh")
-            r = try #require(try await reports.report(unit: h1, year: 2025, scope: h1Scope))
+            let h1Again = try await store.simulatedOfficer("h1", role: .branchOfficer, unitID: h1)
+            try await reports.save(h1Again, unit: h1, year: 2025, narrative: ReportNarrative(results: "Giảm 0 hộ.", shortcomings: "Thiếu vốn, thiên tai.", proposals: ""))
+            try await reports.submit(h1Again, unit: h1, year: 2025, on: day(2025, 12, 15))
+            try await reports.review(tinh, unit: h1, year: 2025, accept: true, comment: "", on: day(2025, 12, 16))
+            r = try #require(try await reports.report(h1Again, unit: h1, year: 2025))
             #expect(r.status == .accepted && r.frozenFigures?.poor == 2 && r.reviewedBy == "tinh")
             #expect(r.events.map(\.action) == ["luu", "luu", "gui", "tra_lai", "luu", "gui", "chap_nhan"])
             // Accepted is final; the province (top unit) has no unit above to submit to.
-            await #expect(throws: StorageError.self) {
-                try await reports.review(unit: h1, year: 2025, accept: false, comment: "x", on: today, reviewerUnitID: t, scope: tScope, actor: "tinh")
-            }
-            try await reports.save(unit: t, year: 2025, narrative: ReportNarrative(results: "Tỉnh"), scope: tScope, actorUnit: t, actor: "tinh")
-            await #expect(throws: StorageError.self) {
-                try await reports.submit(unit: t, year: 2025, on: today, scope: tScope, actorUnit: t, actor: "tinh")
-            }
-            #expect(try await store.audit.entries(entity: "annual_report").count == 11)
-            #expect(try await reports.statuses(year: 2025, scope: h1Scope) == [h1: FiledReport(.accepted, submittedOn: day(2025, 12, 15)),
-                                                                             c1: FiledReport(.accepted, submittedOn: today)])
+            await #expect(throws: StorageError.self) { try await reports.review(tinh, unit: h1, year: 2025, accept: false, comment: "x", on: today) }
+            try await reports.save(tinh, unit: t, year: 2025, narrative: ReportNarrative(results: "Tỉnh"))
+            await #expect(throws: StorageError.self) { try await reports.submit(tinh, unit: t, year: 2025, on: today) }
+            #expect(try await store.audit.entries(try await store.op, entity: "annual_report").count == 11)
+            #expect(try await reports.statuses(h1Again, year: 2025) == [h1: FiledReport(.accepted, submittedOn: day(2025, 12, 15)),
+                                                                         c1: FiledReport(.accepted, submittedOn: today)])
         }
     }
 
@@ -107,13 +92,13 @@ import Testing
             let t = try await store.unitID("T"), h1 = try await store.unitID("H1"), c1 = try await store.unitID("C1"), c3 = try await store.unitID("C3")
             let today = day(2025, 11, 1)
             #expect(try await store.reports.deadline(for: c1, year: 2025, history: history, on: today) == day(2025, 12, 20))
-            try await store.reports.setDeadline(unit: t, year: 2025, due: day(2026, 1, 10), scope: .everything, actor: "tinh")
-            try await store.reports.setDeadline(unit: h1, year: 2025, due: day(2025, 12, 25), scope: Scope.today(of: h1, in: history, on: today), actor: "h1")
+            try await store.reports.setDeadline(try await store.op, unit: t, year: 2025, due: day(2026, 1, 10))
+            try await store.reports.setDeadline(try await store.simulatedOfficer("h1", role: .branchOfficer, unitID: h1), unit: h1, year: 2025, due: day(2025, 12, 25))
             #expect(try await store.reports.deadline(for: c1, year: 2025, history: history, on: today) == day(2025, 12, 25))
             #expect(try await store.reports.deadline(for: c3, year: 2025, history: history, on: today) == day(2026, 1, 10))
             #expect(try await store.reports.deadline(for: h1, year: 2025, history: history, on: today) == day(2026, 1, 10))
             await #expect(throws: StorageError.self) {
-                try await store.reports.setDeadline(unit: t, year: 2025, due: day(2027, 1, 1), scope: .everything, actor: "tinh")
+                try await store.reports.setDeadline(try await store.op, unit: t, year: 2025, due: day(2027, 1, 1))
             }
         }
     }
@@ -125,28 +110,24 @@ import Testing
             let history = try await store.units.history()
             let h1 = try await store.unitID("H1"), t = try await store.unitID("T")
             let support = store.support
-            try await store.funds.contribute(fund: "tro_von", unit: "C1", day: day(2024, 12, 5), amount: 1_000_000, contributor: "đoàn viên",
-                                             scope: .everything, actor: "c1")
-            try await store.funds.contribute(fund: "tro_von", unit: "C1", day: day(2025, 1, 5), amount: 5_000_000, contributor: "đoàn viên C1",
-                                                        scope: .everything, actor: "c1")
-            try await support.record(NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 4, 1), value: 1_200_000,
-                                                source: .state, sourceName: "BHXH tỉnh", unit: "C1"), scope: .everything, actor: "c1")
-            try await support.record(NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 9, 1), value: 300_000,
-                                                source: .state, sourceName: "BHXH tỉnh", unit: "C1"), scope: .everything, actor: "c1")
-            let paid = try await support.record(NewSupport(household: "HO-01", policy: "dao_tao_nghe", day: day(2025, 6, 1), value: 3_000_000,
-                                                           source: .fund, unit: "C1", fund: "tro_von"), scope: .everything, actor: "c1")
-            try await store.funds.contribute(fund: "tro_von", unit: "C3", day: day(2025, 1, 5), amount: 800_000, contributor: "đoàn viên C3",
-                                             scope: .everything, actor: "c3")
-            try await support.record(NewSupport(household: "HO-03", policy: "dao_tao_nghe", day: day(2025, 6, 2), value: 500_000,
-                                                source: .fund, unit: "C3", fund: "tro_von"), scope: .everything, actor: "c3")
-            try await support.cancel(paid, reason: "ghi nhầm", on: day(2025, 6, 3), scope: .everything, actor: "c1")
-            try await store.funds.contribute(fund: "nef", unit: "H1", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH",
-                                             scope: .everything, actor: "h1")
-            let loan = try await store.loans.apply(LoanApplication(member: "DV-01", household: "HO-01", unit: "H1", purpose: "chan_nuoi", jobsPlanned: 2,
-                                                                   amount: 40_000_000, termMonths: 24, appliedOn: day(2025, 3, 1)), scope: .everything, actor: "h1")
-            try await store.loans.approve(loan, on: day(2025, 3, 2), scope: .everything, actor: "h1")
-            try await store.loans.disburse(loan, on: day(2025, 3, 5), scope: .everything, actor: "h1")
-            try await store.loans.repay(loan, on: day(2025, 9, 5), amount: 5_000_000, scope: .everything, actor: "h1")
+            try await store.funds.contribute(try await store.op, fund: "tro_von", unit: "C1", day: day(2024, 12, 5), amount: 1_000_000, contributor: "đoàn viên")
+            try await store.funds.contribute(try await store.op, fund: "tro_von", unit: "C1", day: day(2025, 1, 5), amount: 5_000_000, contributor: "đoàn viên C1")
+            try await support.record(try await store.op, NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 4, 1), value: 1_200_000,
+                                                source: .state, sourceName: "BHXH tỉnh", unit: "C1"))
+            try await support.record(try await store.op, NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 9, 1), value: 300_000,
+                                                source: .state, sourceName: "BHXH tỉnh", unit: "C1"))
+            let paid = try await support.record(try await store.op, NewSupport(household: "HO-01", policy: "dao_tao_nghe", day: day(2025, 6, 1), value: 3_000_000,
+                                                           source: .fund, unit: "C1", fund: "tro_von"))
+            try await store.funds.contribute(try await store.op, fund: "tro_von", unit: "C3", day: day(2025, 1, 5), amount: 800_000, contributor: "đoàn viên C3")
+            try await support.record(try await store.op, NewSupport(household: "HO-03", policy: "dao_tao_nghe", day: day(2025, 6, 2), value: 500_000,
+                                                source: .fund, unit: "C3", fund: "tro_von"))
+            try await support.cancel(try await store.op, paid, reason: "ghi nhầm", on: day(2025, 6, 3))
+            try await store.funds.contribute(try await store.op, fund: "nef", unit: "H1", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH")
+            let loan = try await store.loans.apply(try await store.op, LoanApplication(member: "DV-01", household: "HO-01", unit: "H1", purpose: "chan_nuoi", jobsPlanned: 2,
+                                                                   amount: 40_000_000, termMonths: 24, appliedOn: day(2025, 3, 1)))
+            try await store.loans.approve(try await store.op, loan, on: day(2025, 3, 2))
+            try await store.loans.disburse(try await store.op, loan, on: day(2025, 3, 5))
+            try await store.loans.repay(try await store.op, loan, on: day(2025, 9, 5), amount: 5_000_000)
 
             let f = try await store.reports.figures(unitID: h1, year: 2025, history: history, today: day(2025, 12, 31))
             // Support in H1's branch (C1's): two health-insurance records for one household and the
@@ -159,22 +140,22 @@ import Testing
             let province = try await store.reports.figures(unitID: t, year: 2025, history: history, today: day(2025, 12, 31))
             #expect(province.supportRecords == 4 && province.supportHouseholds == 2 && province.fundsSpent == 500_000)
             // Coverage counted without the worklist agrees with the full computation.
-            let full = try await store.support.coverage(year: 2025, scope: .everything)
-            let counts = try await store.support.coverageCounts(year: 2025, scope: .everything)
+            let full = try await store.support.coverage(try await store.op, year: 2025)
+            let counts = try await store.support.coverageCounts(year: 2025, scope: .province)
             #expect(counts.households == full.households && counts.complete == full.complete)
             let branch = try await SupportTests.branch(store, "H1")
-            let fullH1 = try await store.support.coverage(year: 2025, scope: branch), countsH1 = try await store.support.coverageCounts(year: 2025, scope: branch)
+            let fullH1 = try await store.support.coverage(branch, year: 2025), countsH1 = try await store.support.coverageCounts(year: 2025, scope: branch.scope)
             #expect(countsH1.households == fullH1.households && countsH1.complete == fullH1.complete)
             #expect(province.coveragePoor == full.households && province.coverageComplete == full.complete && full.households == 2)
-            #expect(try await store.rollups.check().isEmpty)
+            #expect(try await store.rollups.check(try await store.op).isEmpty)
 
             // A tampered kept row is found and rebuilt.
             try await store.sql.raw("UPDATE rollup_support SET value = value + 1 WHERE policy_code = 'ho_tro_bhyt'").run()
             try await store.sql.raw("DELETE FROM rollup_loans").run()
-            let differences = try await store.rollups.check()
+            let differences = try await store.rollups.check(try await store.op)
             #expect(differences.contains { $0.hasPrefix("rollup_support ") } && differences.contains { $0.hasPrefix("rollup_loans ") })
-            try await store.rollups.rebuild()
-            #expect(try await store.rollups.check().isEmpty)
+            try await store.rollups.rebuild(try await store.op)
+            #expect(try await store.rollups.check(try await store.op).isEmpty)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import PovertyCore
 import Spreadsheets
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -12,7 +12,7 @@ import Testing
 func day(_ year: Int, _ month: Int, _ d: Int) -> Day { Day(year: year, month: month, day: d)! }
 
 /// The pinned clock of `TestDatabase`, as the store writes it.
-let pinnedNow = "2025-11-24T16:00:00Z"
+let pinnedNow = "2026-12-01T02:00:00Z"
 
 /// Status counts written out: poor, near-poor, average, not poor.
 func counts(poor: Int = 0, near: Int = 0, average: Int = 0, notPoor: Int = 0) -> StatusCounts {
@@ -104,17 +104,17 @@ enum Files {
 extension Store {
     @discardableResult
     func importUnits(_ rows: [[String]], file: String = "don-vi.csv") async throws -> ImportResult {
-        try await UnitsImporter(store: self, actor: "can_bo_tinh", fileName: file).run(InMemoryRows(rows))
+        try await UnitsImporter(store: self, actor: try await self.operator("can_bo_tinh"), fileName: file).run(InMemoryRows(rows))
     }
 
     @discardableResult
     func importMembers(_ rows: [[String]], file: String = "doan-vien.csv") async throws -> ImportResult {
-        try await MembersImporter(store: self, actor: "can_bo_tinh", fileName: file).run(InMemoryRows(rows))
+        try await MembersImporter(store: self, actor: try await self.operator("can_bo_tinh"), fileName: file).run(InMemoryRows(rows))
     }
 
     @discardableResult
     func importSurvey(_ rows: [[String]], file: String = "khao-sat.csv", batchSize: Int? = nil) async throws -> ImportResult {
-        try await SurveyImporter(store: self, actor: "can_bo_tinh", fileName: file, batchSize: batchSize).run(InMemoryRows(rows))
+        try await SurveyImporter(store: self, actor: try await self.operator("can_bo_tinh"), fileName: file, batchSize: batchSize).run(InMemoryRows(rows))
     }
 
     func unitID(_ code: String) async throws -> Int {
@@ -122,7 +122,7 @@ extension Store {
     }
 
     func memberID(_ code: String) async throws -> Int {
-        try #require(try await members.find(code: code)?.id)
+        try #require(try await members.find(code: code, on: sql)?.id)
     }
 
     func count(_ table: String) async throws -> Int {

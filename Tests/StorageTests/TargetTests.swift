@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -16,8 +16,8 @@ import Testing
                                           Files.poor("HO-01", 2021, unit: "C1"), Files.poor("HO-02", 2021, unit: "C2"),
                                           Files.poor("HO-03", 2021, unit: "C3"), Files.poor("HO-04", 2021, unit: "C3"),
                                           Files.nearPoor("HO-05", 2021, unit: "C1")])
-            let id = try await store.targets.set(unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700,
-                                                 note: "Kế hoạch 44/KH-LĐLĐ", on: day(2024, 1, 1), actor: "test")
+            let id = try await store.targets.set(try await store.op, unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700,
+                                                 note: "Kế hoạch 44/KH-LĐLĐ", on: day(2024, 1, 1))
             #expect(id > 0)
             var history = try await store.units.history()
             let t = try await store.unitID("T"), h1 = try await store.unitID("H1")
@@ -29,17 +29,17 @@ import Testing
 
             // A later correction of 2021 changes the counts but not the frozen baseline.
             try await store.importSurvey([Files.surveyHeader, Files.notPoor("HO-04", 2021, unit: "C3")])
-            #expect(try await store.reviews.countsByUnit(year: 2021)[try await store.unitID("C3")]?.poor == 1)
+            #expect(try await store.reviews.countsByUnit(year: 2021, scope: .province)[try await store.unitID("C3")]?.poor == 1)
             history = try await store.units.history()
             province = try #require(try await store.targets.progress(of: t, history: history, on: day(2024, 1, 1)).first)
             #expect(province.path.baseline == 4)
 
             // The 2025 reform: C1 and C2 merge into C12, the district federations end.
-            try await store.units.merge(["C1", "C2"], into: NewUnit(code: "C12", name: "CĐCS Hoa Lư", kind: .grassrootsUnion, parentCode: "T"),
-                                        on: day(2025, 7, 1), actor: "test")
-            try await store.units.move("C3", under: "T", on: day(2025, 7, 1), actor: "test")
-            try await store.units.dissolve("H1", successor: "T", on: day(2025, 7, 1), actor: "test")
-            try await store.units.dissolve("H2", successor: "T", on: day(2025, 7, 1), actor: "test")
+            try await store.units.merge(try await store.op, ["C1", "C2"], into: NewUnit(code: "C12", name: "CĐCS Hoa Lư", kind: .grassrootsUnion, parentCode: "T"),
+                                        on: day(2025, 7, 1))
+            try await store.units.move(try await store.op, "C3", under: "T", on: day(2025, 7, 1))
+            try await store.units.dissolve(try await store.op, "H1", successor: "T", on: day(2025, 7, 1))
+            try await store.units.dissolve(try await store.op, "H2", successor: "T", on: day(2025, 7, 1))
             history = try await store.units.history()
             let c12 = try await store.unitID("C12")
             let merged = try #require(try await store.targets.progress(of: c12, history: history, on: day(2025, 12, 31)).first)
@@ -52,12 +52,12 @@ import Testing
             #expect(province.onCourse == true)
             #expect(province.path.reduction(actual: 1) == Ratio(3, 4))
             // Replacing the target freezes again (on the tree of its day), and both are audited.
-            try await store.targets.set(unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2025, 12, 31), actor: "test")
+            try await store.targets.set(try await store.op, unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2025, 12, 31))
             #expect(try await store.targets.all().count == 1)
             #expect(try await store.targets.progress(of: t, history: history, on: day(2025, 12, 31)).first?.path.baseline == 3)
-            #expect(try await store.audit.entries(entity: "target").count == 2)
+            #expect(try await store.audit.entries(try await store.op, entity: "target").count == 2)
             await #expect(throws: StorageError.self) {
-                try await store.targets.set(unit: "T", baselineYear: 2025, targetYear: 2025, reductionPermille: 500, on: day(2025, 12, 31), actor: "test")
+                try await store.targets.set(try await store.op, unit: "T", baselineYear: 2025, targetYear: 2025, reductionPermille: 500, on: day(2025, 12, 31))
             }
         }
     }

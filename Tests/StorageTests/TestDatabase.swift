@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -29,7 +29,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }()
 
     /// A fixed clock: tests never read the real time.
-    static let t0 = Date(timeIntervalSince1970: 1_764_000_000)
+    static let t0 = Date(timeIntervalSince1970: 1_796_090_400)
 
     /// Runs `body` with a freshly migrated store of its own, then removes it.
     func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
@@ -38,7 +38,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), logger: TestDatabase.logger, clock: { TestDatabase.t0 })
+            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), logger: TestDatabase.logger, clock: .fixed(TestDatabase.t0), passwords: PlainHasher())
             do {
                 try await store.migrate()
                 let result = try await body(store)
@@ -57,7 +57,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let adminStore = try Store(.postgres(url: admin), logger: TestDatabase.logger)
             try await adminStore.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
             let url = admin.replacingOccurrences(of: #"/[^/?]*(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
-            let store = try Store(.postgres(url: url), logger: TestDatabase.logger, clock: { TestDatabase.t0 })
+            let store = try Store(.postgres(url: url), logger: TestDatabase.logger, clock: .fixed(TestDatabase.t0), passwords: PlainHasher())
             func drop() async {
                 await store.shutdown()
                 try? await adminStore.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").run()
@@ -76,3 +76,30 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 }
 
+
+/// Passwords "hashed" as themselves with a prefix: the tests check the rules around them,
+/// not Bcrypt (which the web tests run).
+struct PlainHasher: PasswordHashing {
+    func hash(_ password: String) async throws -> String { "plain:" + password }
+    func verify(_ password: String, against hash: String) async throws -> Bool { hash == "plain:" + password }
+}
+
+extension Store {
+    /// The command-line operator "test": the whole province, audited as such.
+    var op: Actor { get async throws { try await self.operator("test") } }
+
+    /// An officer of the unit `code` (no account), with the branch an account of it has.
+    func officer(_ code: String, role: Role = .branchOfficer) async throws -> Actor {
+        let history = try await units.history()
+        guard let unit = history.unit(code: code) else { throw StorageError.notFound(.unit, code) }
+        return try await simulatedOfficer("officer-\(code)", role: role, unitID: unit.id)
+    }
+}
+
+extension Store {
+    /// An actor limited to `scope` (a branch worked out by the test itself).
+    func actor(_ scope: Scope, role: Role = .branchOfficer) async throws -> Actor {
+        let (history, version) = try await snapshot()
+        return Actor(accountID: nil, name: "test-branch", role: role, unitID: nil, scope: scope, channel: .cli, history: history, dataVersion: version)
+    }
+}

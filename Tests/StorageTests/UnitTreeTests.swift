@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-@testable import Storage
+@_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
 
@@ -25,15 +25,15 @@ import Testing
             (NewUnit(code: "G3", name: "CĐCS Trung tâm Kiểm soát bệnh tật", kind: .grassrootsUnion, parentCode: "N"), day(2010, 1, 1)),
         ]
         var ids: [String: Int] = [:]
-        for (unit, from) in units { ids[unit.code] = try await store.units.create(unit, from: from, actor: actor) }
+        for (unit, from) in units { ids[unit.code] = try await store.units.create(try await store.operator(actor), unit, from: from) }
         return ids
     }
 
     /// A member placed in a unit from a day.
     @discardableResult
     static func member(_ store: Store, _ code: String, in unit: Int, from: Day) async throws -> Int {
-        let id = try await store.members.save(MemberRecord(code: code, fullName: "Đoàn viên \(code)"), actor: actor).id
-        try await store.members.assign(memberID: id, unitID: unit, from: from, actor: actor)
+        let id = try await store.members.save(try await store.operator(actor), MemberRecord(code: code, fullName: "Đoàn viên \(code)")).id
+        try await store.members.assign(try await store.operator(actor), memberID: id, unitID: unit, from: from)
         return id
     }
 
@@ -44,8 +44,8 @@ import Testing
             let (t, h1, h2, n, c1, c2, c3) = (id["T"]!, id["H1"]!, id["H2"]!, id["N"]!, id["C1"]!, id["C2"]!, id["C3"]!)
             let (g1, g2, g3) = (id["G1"]!, id["G2"]!, id["G3"]!)
 
-            try await store.units.rename("C1", to: "CĐCS Công ty CP May Hoa Lư", on: day(2020, 3, 15), actor: Self.actor)
-            try await store.units.move("C1", under: "H2", on: day(2022, 1, 1), actor: Self.actor)
+            try await store.units.rename(try await store.operator(Self.actor), "C1", to: "CĐCS Công ty CP May Hoa Lư", on: day(2020, 3, 15))
+            try await store.units.move(try await store.operator(Self.actor), "C1", under: "H2", on: day(2022, 1, 1))
             let h = try await store.units.history()
 
             #expect(h.name(of: c1, on: day(2009, 12, 31)) == nil)
@@ -80,14 +80,14 @@ import Testing
             #expect(h.ancestry(of: c1, on: day(2009, 6, 1)) == [])
 
             // Renaming again on the day a version starts changes that version, adds none.
-            try await store.units.rename("C1", to: "CĐCS May Hoa Lư", on: day(2022, 1, 1), actor: Self.actor)
+            try await store.units.rename(try await store.operator(Self.actor), "C1", to: "CĐCS May Hoa Lư", on: day(2022, 1, 1))
             let versions = try await store.sql.raw("SELECT name, valid_from, valid_to FROM unit_versions WHERE unit_id = \(bind: c1) ORDER BY valid_from").all()
                 .map { "\(try $0.decode(column: "name", as: String.self)) \(try $0.decode(column: "valid_from", as: String.self))–\(try $0.decode(column: "valid_to", as: String?.self) ?? "")" }
             #expect(versions == ["CĐCS Công ty May Hoa Lư 2010-01-01–2020-03-15",
                                  "CĐCS Công ty CP May Hoa Lư 2020-03-15–2022-01-01",
                                  "CĐCS May Hoa Lư 2022-01-01–"])
 
-            let audit = try await store.audit.entries(entity: "unit", id: c1)
+            let audit = try await store.audit.entries(try await store.op, entity: "unit", id: c1)
             #expect(audit.map(\.action) == ["tao", "doi_ten", "chuyen", "doi_ten"])
             #expect(audit[2].detail == "C1 về H2 từ 2022-01-01")
             #expect(audit.allSatisfy { $0.at == pinnedNow && $0.actor == Self.actor })
@@ -103,8 +103,8 @@ import Testing
             try await Self.member(store, "M2", in: c1, from: day(2015, 1, 1))
             try await Self.member(store, "M3", in: h2, from: day(2016, 2, 1))
 
-            let p = try await store.units.merge(["H1", "H2"], into: NewUnit(code: "P", name: "Công đoàn phường Hoa Lư", kind: .communeUnion, parentCode: "T"),
-                                                on: day(2025, 7, 1), actor: Self.actor)
+            let p = try await store.units.merge(try await store.operator(Self.actor), ["H1", "H2"], into: NewUnit(code: "P", name: "Công đoàn phường Hoa Lư", kind: .communeUnion, parentCode: "T"),
+                                                on: day(2025, 7, 1))
             let h = try await store.units.history()
             #expect(h.unit(code: "P")?.id == p)
             #expect(h.units[p]?.from == day(2025, 7, 1))
@@ -138,10 +138,10 @@ import Testing
             #expect(try await store.memberships(of: "M1") == ["H1 2015-01-01–2025-07-01", "P 2025-07-01–"])
             #expect(try await store.memberships(of: "M3") == ["H2 2016-02-01–2025-07-01", "P 2025-07-01–"])
             #expect(try await store.memberships(of: "M2") == ["C1 2015-01-01–"])
-            #expect(try await store.members.unit(ofMember: m1, on: day(2025, 6, 30)) == h1)
-            #expect(try await store.members.unit(ofMember: m1, on: day(2025, 7, 1)) == p)
+            #expect(try await store.members.unit(try await store.op, ofMember: m1, on: day(2025, 6, 30)) == h1)
+            #expect(try await store.members.unit(try await store.op, ofMember: m1, on: day(2025, 7, 1)) == p)
 
-            let audit = try await store.audit.entries(entity: "unit")
+            let audit = try await store.audit.entries(try await store.op, entity: "unit")
             #expect(audit.suffix(2).map(\.action) == ["tao", "sap_nhap"])
             #expect(audit.last?.entityID == p)
             #expect(audit.last?.detail == "H1, H2 → P từ 2025-07-01")
@@ -157,12 +157,12 @@ import Testing
             let unitsBefore = try await store.count("units")
 
             // C2 merges into C1, which continues; later C1 merges into C3.
-            let target = try await store.units.merge(["C2"], into: NewUnit(code: "C1", name: "(bỏ qua)", kind: .grassrootsUnion),
-                                                     on: day(2023, 1, 1), actor: Self.actor)
+            let target = try await store.units.merge(try await store.operator(Self.actor), ["C2"], into: NewUnit(code: "C1", name: "(bỏ qua)", kind: .grassrootsUnion),
+                                                     on: day(2023, 1, 1))
             #expect(target == c1)
             #expect(try await store.count("units") == unitsBefore)
-            try await store.units.merge(["C1"], into: NewUnit(code: "C3", name: "(bỏ qua)", kind: .grassrootsUnion),
-                                        on: day(2024, 1, 1), actor: Self.actor)
+            try await store.units.merge(try await store.operator(Self.actor), ["C1"], into: NewUnit(code: "C3", name: "(bỏ qua)", kind: .grassrootsUnion),
+                                        on: day(2024, 1, 1))
             let h = try await store.units.history()
 
             #expect(h.units[c1]?.to == day(2024, 1, 1))
@@ -187,7 +187,7 @@ import Testing
             #expect(moved.counts == [c3: 8])
             #expect(moved.orphaned.isEmpty)
 
-            let audit = try await store.audit.entries(entity: "unit").filter { $0.action == "sap_nhap" }
+            let audit = try await store.audit.entries(try await store.op, entity: "unit").filter { $0.action == "sap_nhap" }
             #expect(audit.map(\.entityID) == [c1, c3])
             #expect(audit.map(\.detail) == ["C2 → C1 từ 2023-01-01", "C1 → C3 từ 2024-01-01"])
         }
@@ -201,10 +201,10 @@ import Testing
             try await Self.member(store, "M4", in: n, from: day(2015, 1, 1))
             try await Self.member(store, "M5", in: g2, from: day(2015, 1, 1))
 
-            let parts = try await store.units.split("N", into: [
+            let parts = try await store.units.split(try await store.operator(Self.actor), "N", into: [
                 NewUnit(code: "NA", name: "Công đoàn ngành Y tế dự phòng", kind: .sectorUnion, parentCode: "T"),
                 NewUnit(code: "NB", name: "Công đoàn ngành Y tế khám chữa bệnh", kind: .sectorUnion, parentCode: "T"),
-            ], assign: ["G2": "NB"], on: day(2024, 1, 1), actor: Self.actor)
+            ], assign: ["G2": "NB"], on: day(2024, 1, 1))
             #expect(parts.count == 2)
             let (na, nb) = (parts[0], parts[1])
             let h = try await store.units.history()
@@ -226,7 +226,7 @@ import Testing
             #expect(try await store.memberships(of: "M4") == ["N 2015-01-01–2024-01-01", "NA 2024-01-01–"])
             #expect(try await store.memberships(of: "M5") == ["G2 2015-01-01–"])
 
-            let audit = try await store.audit.entries(entity: "unit", id: n)
+            let audit = try await store.audit.entries(try await store.op, entity: "unit", id: n)
             #expect(audit.map(\.action) == ["tao", "chia_tach"])
             #expect(audit.last?.detail == "N → NA, NB từ 2024-01-01")
         }
@@ -239,7 +239,7 @@ import Testing
             let (h1, h2, c1, c2, c3) = (id["H1"]!, id["H2"]!, id["C1"]!, id["C2"]!, id["C3"]!)
             try await Self.member(store, "M3", in: h2, from: day(2016, 2, 1))
 
-            try await store.units.dissolve("H2", successor: "H1", on: day(2020, 1, 1), actor: Self.actor)
+            try await store.units.dissolve(try await store.operator(Self.actor), "H2", successor: "H1", on: day(2020, 1, 1))
             let h = try await store.units.history()
             #expect(h.units[h2]?.to == day(2020, 1, 1))
             #expect(h.successions(of: h2) == [OrgSuccession(predecessorID: h2, successorID: h1, effective: day(2020, 1, 1), kind: .dissolve, primary: true)])
@@ -247,7 +247,7 @@ import Testing
             #expect(h.tree(on: day(2019, 12, 31)).children[h2] == [c3])
             #expect(h.tree(on: day(2020, 1, 1)).children[h1] == [c1, c2, c3])
             #expect(try await store.memberships(of: "M3") == ["H2 2016-02-01–2020-01-01", "H1 2020-01-01–"])
-            #expect(try await store.audit.entries(entity: "unit", id: h2).last?.action == "giai_the")
+            #expect(try await store.audit.entries(try await store.op, entity: "unit", id: h2).last?.action == "giai_the")
         }
     }
 
@@ -255,87 +255,87 @@ import Testing
     func refusedOperationsChangeNothing(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await Self.buildTree(store)
-            try await store.units.merge(["H1", "H2"], into: NewUnit(code: "P", name: "Công đoàn phường Hoa Lư", kind: .communeUnion, parentCode: "T"),
-                                        on: day(2025, 7, 1), actor: Self.actor)
+            try await store.units.merge(try await store.operator(Self.actor), ["H1", "H2"], into: NewUnit(code: "P", name: "Công đoàn phường Hoa Lư", kind: .communeUnion, parentCode: "T"),
+                                        on: day(2025, 7, 1))
             let before = try await Tables.snapshot(store)
             let units = store.units
-            let a = Self.actor
+            let op = try await store.operator(Self.actor)
 
             // Unknown units.
-            await #expect(throws: StorageError.unknownUnit("X")) { try await units.rename("X", to: "y", on: day(2020, 1, 1), actor: a) }
-            await #expect(throws: StorageError.unknownUnit("X")) { try await units.move("C1", under: "X", on: day(2020, 1, 1), actor: a) }
-            await #expect(throws: StorageError.unknownUnit("X")) { try await units.dissolve("X", successor: "T", on: day(2020, 1, 1), actor: a) }
+            await #expect(throws: StorageError.unknownUnit("X")) { try await units.rename(op, "X", to: "y", on: day(2020, 1, 1)) }
+            await #expect(throws: StorageError.unknownUnit("X")) { try await units.move(op, "C1", under: "X", on: day(2020, 1, 1)) }
+            await #expect(throws: StorageError.unknownUnit("X")) { try await units.dissolve(op, "X", successor: "T", on: day(2020, 1, 1)) }
             // C1 is ended before X is looked at: that must be undone too.
             await #expect(throws: StorageError.unknownUnit("X")) {
-                try await units.merge(["C1", "X"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2025, 8, 1), actor: a)
+                try await units.merge(op, ["C1", "X"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2025, 8, 1))
             }
             // C1 moved under P on 01/07/2025: ending it earlier would rewrite later history.
             await #expect(throws: StorageError.retroactive("C1", day(2020, 1, 1))) {
-                try await units.merge(["C1"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2020, 1, 1), actor: a)
+                try await units.merge(op, ["C1"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2020, 1, 1))
             }
             await #expect(throws: StorageError.unknownUnit("X")) {
-                try await units.create(NewUnit(code: "C9", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "X"), from: day(2020, 1, 1), actor: a)
+                try await units.create(op, NewUnit(code: "C9", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "X"), from: day(2020, 1, 1))
             }
             await #expect(throws: StorageError.unknownUnit("G9")) {
-                try await units.split("N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T")], assign: ["G9": "NA"],
-                                      on: day(2024, 1, 1), actor: a)
+                try await units.split(op, "N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T")], assign: ["G9": "NA"],
+                                      on: day(2024, 1, 1))
             }
             await #expect(throws: StorageError.unknownUnit("NZ")) {
-                try await units.split("N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T")], assign: ["G1": "NZ"],
-                                      on: day(2024, 1, 1), actor: a)
+                try await units.split(op, "N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T")], assign: ["G1": "NZ"],
+                                      on: day(2024, 1, 1))
             }
 
             // Units not active on the day.
-            await #expect(throws: StorageError.unitNotActive("C1", day(2009, 12, 31))) { try await units.rename("C1", to: "y", on: day(2009, 12, 31), actor: a) }
-            await #expect(throws: StorageError.unitNotActive("H1", day(2025, 7, 1))) { try await units.rename("H1", to: "y", on: day(2025, 7, 1), actor: a) }
-            await #expect(throws: StorageError.unitNotActive("H1", day(2025, 8, 1))) { try await units.move("C1", under: "H1", on: day(2025, 8, 1), actor: a) }
+            await #expect(throws: StorageError.unitNotActive("C1", day(2009, 12, 31))) { try await units.rename(op, "C1", to: "y", on: day(2009, 12, 31)) }
+            await #expect(throws: StorageError.unitNotActive("H1", day(2025, 7, 1))) { try await units.rename(op, "H1", to: "y", on: day(2025, 7, 1)) }
+            await #expect(throws: StorageError.unitNotActive("H1", day(2025, 8, 1))) { try await units.move(op, "C1", under: "H1", on: day(2025, 8, 1)) }
             await #expect(throws: StorageError.unitNotActive("H1", day(2025, 8, 1))) {
-                try await units.create(NewUnit(code: "C9", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "H1"), from: day(2025, 8, 1), actor: a)
+                try await units.create(op, NewUnit(code: "C9", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "H1"), from: day(2025, 8, 1))
             }
             await #expect(throws: StorageError.unitNotActive("H2", day(2026, 1, 1))) {
-                try await units.merge(["C1"], into: NewUnit(code: "H2", name: "", kind: .districtFederation), on: day(2026, 1, 1), actor: a)
+                try await units.merge(op, ["C1"], into: NewUnit(code: "H2", name: "", kind: .districtFederation), on: day(2026, 1, 1))
             }
             await #expect(throws: StorageError.unitNotActive("P", day(2025, 1, 1))) {
-                try await units.dissolve("C1", successor: "P", on: day(2025, 1, 1), actor: a)
+                try await units.dissolve(op, "C1", successor: "P", on: day(2025, 1, 1))
             }
 
             // District federations end on 30/06/2025; commune/ward unions start on 01/07/2025.
             await #expect(throws: StorageError.kindNotAllowed(.districtFederation, day(2025, 7, 1))) {
-                try await units.create(NewUnit(code: "H9", name: "LĐLĐ huyện mới", kind: .districtFederation, parentCode: "T"), from: day(2025, 7, 1), actor: a)
+                try await units.create(op, NewUnit(code: "H9", name: "LĐLĐ huyện mới", kind: .districtFederation, parentCode: "T"), from: day(2025, 7, 1))
             }
             await #expect(throws: StorageError.kindNotAllowed(.districtFederation, day(2020, 1, 1))) {
-                try await units.create(NewUnit(code: "H9", name: "LĐLĐ huyện mới", kind: .districtFederation, parentCode: "T"),
-                                       from: day(2020, 1, 1), to: day(2025, 7, 2), actor: a)
+                try await units.create(op, NewUnit(code: "H9", name: "LĐLĐ huyện mới", kind: .districtFederation, parentCode: "T"),
+                                       from: day(2020, 1, 1), to: day(2025, 7, 2))
             }
             await #expect(throws: StorageError.kindNotAllowed(.communeUnion, day(2025, 6, 30))) {
-                try await units.create(NewUnit(code: "X9", name: "Công đoàn xã mới", kind: .communeUnion, parentCode: "T"), from: day(2025, 6, 30), actor: a)
+                try await units.create(op, NewUnit(code: "X9", name: "Công đoàn xã mới", kind: .communeUnion, parentCode: "T"), from: day(2025, 6, 30))
             }
             await #expect(throws: StorageError.kindNotAllowed(.communeUnion, day(2025, 6, 30))) {
-                try await units.merge(["G1", "G2"], into: NewUnit(code: "X9", name: "Công đoàn xã mới", kind: .communeUnion, parentCode: "T"),
-                                      on: day(2025, 6, 30), actor: a)
+                try await units.merge(op, ["G1", "G2"], into: NewUnit(code: "X9", name: "Công đoàn xã mới", kind: .communeUnion, parentCode: "T"),
+                                      on: day(2025, 6, 30))
             }
 
             // A unit under its own branch.
-            await #expect(throws: StorageError.cycle("T")) { try await units.move("T", under: "C1", on: day(2020, 1, 1), actor: a) }
-            await #expect(throws: StorageError.cycle("H1")) { try await units.move("H1", under: "C2", on: day(2020, 1, 1), actor: a) }
-            await #expect(throws: StorageError.cycle("N")) { try await units.move("N", under: "N", on: day(2020, 1, 1), actor: a) }
+            await #expect(throws: StorageError.cycle("T")) { try await units.move(op, "T", under: "C1", on: day(2020, 1, 1)) }
+            await #expect(throws: StorageError.cycle("H1")) { try await units.move(op, "H1", under: "C2", on: day(2020, 1, 1)) }
+            await #expect(throws: StorageError.cycle("N")) { try await units.move(op, "N", under: "N", on: day(2020, 1, 1)) }
 
             // Codes are unique, also for the parts of a split (which then creates none of them).
             await #expect(throws: StorageError.duplicateUnit("C1")) {
-                try await units.create(NewUnit(code: "C1", name: "CĐCS trùng mã", kind: .grassrootsUnion, parentCode: "P"), from: day(2025, 8, 1), actor: a)
+                try await units.create(op, NewUnit(code: "C1", name: "CĐCS trùng mã", kind: .grassrootsUnion, parentCode: "P"), from: day(2025, 8, 1))
             }
             await #expect(throws: StorageError.duplicateUnit("G2")) {
-                try await units.split("N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T"),
-                                                  NewUnit(code: "G2", name: "B", kind: .sectorUnion, parentCode: "T")], on: day(2024, 1, 1), actor: a)
+                try await units.split(op, "N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T"),
+                                                  NewUnit(code: "G2", name: "B", kind: .sectorUnion, parentCode: "T")], on: day(2024, 1, 1))
             }
 
             // Nothing was written by any of them, not even an audit entry.
             expectSame(before, try await Tables.snapshot(store))
 
             // The edges that are allowed.
-            try await units.create(NewUnit(code: "H9", name: "LĐLĐ huyện cuối cùng", kind: .districtFederation, parentCode: "T"),
-                                   from: day(2025, 6, 30), to: day(2025, 7, 1), actor: a)
-            try await units.create(NewUnit(code: "X9", name: "Công đoàn xã đầu tiên", kind: .communeUnion, parentCode: "T"), from: day(2025, 7, 1), actor: a)
+            try await units.create(op, NewUnit(code: "H9", name: "LĐLĐ huyện cuối cùng", kind: .districtFederation, parentCode: "T"),
+                                   from: day(2025, 6, 30), to: day(2025, 7, 1))
+            try await units.create(op, NewUnit(code: "X9", name: "Công đoàn xã đầu tiên", kind: .communeUnion, parentCode: "T"), from: day(2025, 7, 1))
             #expect(try await store.count("units") == 13)
         }
     }
@@ -344,15 +344,15 @@ import Testing
     func everyOperationLeavesAnAuditEntry(db: TestDatabase) async throws {
         try await db.withStore { store in
             let id = try await Self.buildTree(store)
-            let u = store.units, a = Self.actor
-            try await u.rename("C1", to: "CĐCS May", on: day(2020, 1, 1), actor: a)
-            try await u.move("C2", under: "H2", on: day(2021, 1, 1), actor: a)
-            try await u.dissolve("G3", successor: "G1", on: day(2022, 1, 1), actor: a)
-            try await u.split("N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T"),
-                                          NewUnit(code: "NB", name: "B", kind: .sectorUnion, parentCode: "T")], on: day(2023, 1, 1), actor: a)
-            try await u.merge(["C1", "C2"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2024, 1, 1), actor: a)
+            let u = store.units, op = try await store.operator(Self.actor)
+            try await u.rename(op, "C1", to: "CĐCS May", on: day(2020, 1, 1))
+            try await u.move(op, "C2", under: "H2", on: day(2021, 1, 1))
+            try await u.dissolve(op, "G3", successor: "G1", on: day(2022, 1, 1))
+            try await u.split(op, "N", into: [NewUnit(code: "NA", name: "A", kind: .sectorUnion, parentCode: "T"),
+                                          NewUnit(code: "NB", name: "B", kind: .sectorUnion, parentCode: "T")], on: day(2023, 1, 1))
+            try await u.merge(op, ["C1", "C2"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2024, 1, 1))
 
-            let entries = try await store.audit.entries(entity: "unit")
+            let entries = try await store.audit.entries(try await store.op, entity: "unit")
             #expect(entries.map(\.action) == Array(repeating: "tao", count: 10) + ["doi_ten", "chuyen", "giai_the", "tao", "tao", "chia_tach", "sap_nhap"])
             let h = try await store.units.history()
             let codes = entries.map { e in e.entityID.flatMap { h.units[$0]?.code } ?? "?" }
@@ -360,7 +360,7 @@ import Testing
             #expect(entries[4].entityID == id["C1"])
             #expect(entries[0].detail == "T Liên đoàn Lao động tỉnh Ninh Bình (lien_doan_tinh) từ 2000-01-01")
             #expect(entries[10].detail == "C1 → CĐCS May từ 2020-01-01")
-            #expect(entries.allSatisfy { $0.at == pinnedNow && $0.actor == a && $0.entity == "unit" })
+            #expect(entries.allSatisfy { $0.at == pinnedNow && $0.actor == Self.actor && $0.entity == "unit" })
         }
     }
 }

@@ -231,7 +231,7 @@ struct CLITests {
         #expect(years == years.sorted() && Set(years).count == years.count)
         let missing = try CLI.run(["household", "KHONG-CO"], env: env)
         #expect(missing.status == 65)
-        #expect(missing.err.contains("không có hộ mã 'KHONG-CO'"))
+        #expect(missing.err.contains("không tìm thấy hộ 'KHONG-CO'"))
     }
 
     @Test("unit changes on a date: merge, rename, show, and a refused change leaves the tree alone")

@@ -11,6 +11,8 @@ struct APIController: RouteCollection {
         api.post("tokens", use: createToken)
         let authed = api.grouped(BearerAuthenticator())
         authed.get("me", use: me)
+        authed.get("tokens", use: tokens)
+        authed.delete("tokens", ":id", use: revokeToken)
         authed.get("dashboard", use: dashboard)
         authed.get("households", use: households)
         authed.get("households", ":code", use: household)
@@ -34,10 +36,16 @@ struct APIController: RouteCollection {
     func createToken(req: Request) async throws -> TokenResponse {
         let body = try req.content.decode(TokenRequest.self)
         guard await req.web.loginLimiter.allow(req.clientAddress) else { throw Abort(.tooManyRequests) }
-        guard case .accepted(let account) = try await req.checkCredentials(body.username, body.password) else { throw Abort(.unauthorized) }
+        let account: Account
+        switch try await req.store.accounts.signIn(username: body.username, password: body.password, from: req.clientAddress, channel: .api) {
+        case .accepted(let a): account = a
+        case .refused: throw Abort(.unauthorized)
+        case .throttled(let seconds): throw Abort(.tooManyRequests, headers: ["Retry-After": String(seconds)])
+        }
         let token = Tokens.random()
         let lifetime = 30 * 24 * 3600
-        try await req.store.accounts.createToken(account, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
+        let actor = try await req.store.actor(for: account, via: .api)
+        try await req.store.accounts.createToken(actor, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
         return TokenResponse(token: token, expiresInSeconds: lifetime)
     }
 
@@ -55,7 +63,28 @@ struct APIController: RouteCollection {
     }
 
     func dashboard(req: Request) async throws -> [YearFigures] {
-        try await req.store.browse.yearFigures(scope: try req.requireUser().scope)
+        try await req.store.browse.yearFigures(try req.actor())
+    }
+
+    struct TokenJSON: Content {
+        let id: Int
+        let name: String
+        let createdAt: String
+        let expiresAt: String
+    }
+
+    /// The caller's own live API tokens.
+    func tokens(req: Request) async throws -> [TokenJSON] {
+        try await req.store.accounts.tokens(try req.actor()).map {
+            TokenJSON(id: $0.id, name: $0.name, createdAt: $0.createdAt, expiresAt: $0.expiresAt)
+        }
+    }
+
+    /// Revokes one of the caller's tokens (the one in use too).
+    func revokeToken(req: Request) async throws -> HTTPStatus {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        try await req.store.accounts.revokeToken(try req.actor(), id: id)
+        return .noContent
     }
 
     struct HouseholdList: Content {
@@ -70,23 +99,21 @@ struct APIController: RouteCollection {
         let user = try req.requireUser()
         let year: Int
         if let y = req.query[Int.self, at: "year"] { year = y } else {
-            guard let latest = try await req.store.browse.latestYear(scope: user.scope) else { return HouseholdList(year: 0, total: 0, page: 1, pages: 1, items: []) }
+            guard let latest = try await req.store.browse.latestYear(user.actor) else { return HouseholdList(year: 0, total: 0, page: 1, pages: 1, items: []) }
             year = latest
         }
-        var units: Set<Int>?
+        var unit: Int?
         if let code = req.query[String.self, at: "unit"] {
-            guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
-            units = try await req.branch(of: u.id, history: user.history, version: user.dataVersion).unitIDs
+            guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw StorageError.notFound(.unit, code) }
+            unit = u.id
         }
         var status: LivingStandard?
         if let s = req.query[String.self, at: "status"] {
             guard let parsed = LivingStandard(rawValue: s) else { throw Abort(.badRequest, reason: "status: ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo") }
             status = parsed
         }
-        let page = try await req.store.browse.households(HouseholdFilter(year: year, status: status, units: units, text: req.query[String.self, at: "q"]),
-                                                         scope: user.scope, page: req.query[Int.self, at: "page"] ?? 1)
-        try await req.store.audit.record("xuat", entity: "household", id: nil, detail: "API danh sách hộ năm \(year): \(page.items.count) dòng",
-                                         actor: user.account.username, on: req.store.sql)
+        let page = try await req.store.browse.households(user.actor, HouseholdFilter(year: year, status: status, unit: unit, text: req.query[String.self, at: "q"]),
+                                                         page: req.query[Int.self, at: "page"] ?? 1)
         return HouseholdList(year: year, total: page.total, page: page.page, pages: page.pages, items: page.items)
     }
 
@@ -104,8 +131,7 @@ struct APIController: RouteCollection {
 
     func household(req: Request) async throws -> HouseholdJSON {
         let user = try req.requireUser()
-        guard let file = try await req.store.reviews.household(code: req.parameters.get("code") ?? "", scope: user.scope) else { throw Abort(.notFound) }
-        try await req.store.audit.record("xem", entity: "household", id: file.id, detail: "\(file.code) (API)", actor: user.account.username, on: req.store.sql)
+        let file = try await req.store.reviews.household(user.actor, code: req.parameters.get("code") ?? "")
         let catalog = StandardCatalog.builtIn
         return HouseholdJSON(
             code: file.code, area: file.area?.rawValue,
@@ -118,17 +144,16 @@ struct APIController: RouteCollection {
             })
     }
 
-    struct MemberJSON: Content { let code: String; let fullName: String; let unitCode: String? }
+    struct MemberJSON: Content { let code: String; let fullName: String; let unitCode: String?; let households: [String] }
 
     func members(req: Request) async throws -> [MemberJSON] {
         let user = try req.requireUser()
         guard let q = req.query[String.self, at: "q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Abort(.badRequest, reason: "cần tham số q / the q parameter is required")
         }
-        let hits = try await req.store.members.search(q, scope: user.scope, limit: 100)
-        try await req.store.audit.record("tim_kiem", entity: "member", id: nil, detail: "\"\(q.prefix(80))\": \(hits.count) (API)",
-                                         actor: user.account.username, on: req.store.sql)
-        return hits.map { MemberJSON(code: $0.code, fullName: $0.fullName, unitCode: $0.unitID.flatMap { user.history.units[$0]?.code }) }
+        let hits = try await req.store.members.search(user.actor, q, limit: 100)
+        return hits.map { MemberJSON(code: $0.code, fullName: $0.fullName, unitCode: $0.unitID.flatMap { user.history.units[$0]?.code },
+                                     households: $0.households) }
     }
 
     struct UnitJSON: Content {
@@ -144,14 +169,17 @@ struct APIController: RouteCollection {
         let user = try req.requireUser()
         let today = req.store.today
         let tree = user.history.tree(on: today)
-        let roots = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        let roots = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
         return roots.flatMap { tree.subtree(of: $0) }.compactMap { unitJSON($0, user.history, today) }
     }
 
     func unit(req: Request) async throws -> UnitJSON {
         let user = try req.requireUser()
-        guard let u = user.history.unit(code: req.parameters.get("code") ?? ""), user.scope.contains(u.id),
-              let json = unitJSON(u.id, user.history, u.isActive(on: req.store.today) ? req.store.today : u.to?.previous ?? u.from) else { throw Abort(.notFound) }
+        let code = req.parameters.get("code") ?? ""
+        guard let u = user.history.unit(code: code), user.scope.contains(u.id),
+              let json = unitJSON(u.id, user.history, u.isActive(on: req.store.today) ? req.store.today : u.to?.previous ?? u.from) else {
+            throw StorageError.notFound(.unit, code)
+        }
         return json
     }
 
@@ -165,16 +193,15 @@ struct APIController: RouteCollection {
         let total: Int
         let page: Int
         let items: [Item]
-        struct Item: Content { let at: String; let actor: String; let action: String; let entity: String; let entityID: Int?; let detail: String }
+        struct Item: Content { let at: String; let actor: String; let channel: String; let action: String; let entity: String; let entityID: Int?; let detail: String }
     }
 
     func audit(req: Request) async throws -> AuditJSON {
         let user = try req.requireUser()
-        guard user.mayReadAudit else { throw Abort(.forbidden) }
-        let page = try await req.store.browse.auditEntries(actor: req.query[String.self, at: "actor"], action: req.query[String.self, at: "action"],
+        let page = try await req.store.browse.auditEntries(user.actor, by: req.query[String.self, at: "actor"], action: req.query[String.self, at: "action"],
                                                            entity: req.query[String.self, at: "entity"], page: req.query[Int.self, at: "page"] ?? 1)
         return AuditJSON(total: page.total, page: page.page, items: page.items.map {
-            .init(at: $0.at, actor: $0.actor, action: $0.action, entity: $0.entity, entityID: $0.entityID, detail: $0.detail)
+            .init(at: $0.at, actor: $0.actor, channel: $0.channel, action: $0.action, entity: $0.entity, entityID: $0.entityID, detail: $0.detail)
         })
     }
 
@@ -210,10 +237,11 @@ enum OpenAPIDocument {
                  "description": "Sổ hộ nghèo, cận nghèo trong đoàn viên; mọi truy vấn giới hạn trong nhánh của tài khoản / the registry, scoped to the account's branch"],
         "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
         "paths": [
-            "/api/v1/tokens": ["post": op("Tạo token từ tên đăng nhập và mật khẩu / create a bearer token", auth: false,
+            "/api/v1/tokens": ["get": op("Khoá API của mình / your API tokens"), "post": op("Tạo token từ tên đăng nhập và mật khẩu / create a bearer token", auth: false,
                                           body: ["type": "object", "required": ["username", "password"],
                                                  "properties": ["username": ["type": "string"], "password": ["type": "string"], "name": ["type": "string"]]])],
             "/api/v1/me": ["get": op("Tài khoản hiện tại / the current account")],
+            "/api/v1/tokens/{id}": ["delete": op("Thu hồi một khoá API của mình / revoke one of your tokens", params: [path("id")])],
             "/api/v1/dashboard": ["get": op("Số hộ theo năm, thoát nghèo, rơi vào nghèo / households by year, escapes and entries")],
             "/api/v1/households": ["get": op("Danh sách hộ của một năm / households of a review year", params: [
                 query("year", "integer", "năm rà soát / review year (default: latest)"), query("status", "string", "ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo"),

@@ -11,7 +11,6 @@ struct UsersBody: Encodable {
         let role: String
         let unit: String
         let active: Bool
-        let locked: Bool
     }
     let rows: [Row]
     let roles: [Option]
@@ -27,6 +26,21 @@ struct NewUserForm: Content {
     var unit: String
 }
 
+/// API tokens of one account (its owner's page, or an administrator's view of a user).
+struct TokensBody: Encodable {
+    struct Row: Encodable {
+        let id: Int
+        let name: String
+        let created: String
+        let expires: String
+        init(_ t: APIToken) { id = t.id; name = t.name; created = Format.date(t.createdAt); expires = Format.date(t.expiresAt) }
+    }
+    let owner: String
+    let rows: [Row]
+    /// Where the revoke buttons post (`…/{id}/revoke`).
+    let action: String
+}
+
 struct AuditBody: Encodable {
     struct Row: Encodable {
         let at: String
@@ -34,6 +48,7 @@ struct AuditBody: Encodable {
         let action: String
         let entity: String
         let detail: String
+        let channel: String
     }
     let actor: String
     let action: String
@@ -50,22 +65,18 @@ struct AdminController: RouteCollection {
         routes.get("users", use: users)
         routes.post("users", use: createUser)
         routes.post("users", ":id", "active", use: setActive)
+        routes.get("users", ":id", "tokens", use: userTokens)
+        routes.post("users", ":id", "tokens", ":token", "revoke", use: revokeUserToken)
         routes.get("audit", use: audit)
     }
 
-    private func administrator(_ req: Request) throws -> CurrentUser {
-        let user = try req.requireUser()
-        guard user.account.role.mayAdminister else { throw Abort(.forbidden) }
-        return user
-    }
-
     private func renderUsers(_ req: Request, error: String?, form: NewUserForm?, status: HTTPStatus) async throws -> Response {
-        let user = try administrator(req)
+        let user = try req.requireUser()
         let today = req.store.today
-        let accounts = try await req.store.accounts.all().filter { user.scope.contains($0.unitID) }
+        let accounts = try await req.store.accounts.list(user.actor)
         let rows = accounts.map { a in
             UsersBody.Row(id: a.id, username: a.username, name: a.displayName, role: req.t("role." + a.role.rawValue),
-                          unit: unitName(a.unitID, user.history, today), active: a.active, locked: req.store.accounts.isLocked(a))
+                          unit: unitName(a.unitID, user.history, today), active: a.active)
         }
         let roles = Role.allCases.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form?.role) }
         return try await req.page("users", title: req.t("users.title"), active: "users", status: status,
@@ -77,48 +88,56 @@ struct AdminController: RouteCollection {
     }
 
     func createUser(req: Request) async throws -> Response {
-        let user = try administrator(req)
+        let user = try req.requireUser()
         var form = try req.content.decode(NewUserForm.self)
-        func refuse(_ key: String, _ args: String...) async throws -> Response {
+        func refuse(_ key: String, _ args: [String] = []) async throws -> Response {
             form.password = ""
             return try await renderUsers(req, error: req.web.catalogue.text(key, req.language, args), form: form, status: .badRequest)
         }
         guard let role = Role(rawValue: form.role) else { return try await refuse("users.bad_role") }
-        guard form.password.count >= 10 else { return try await refuse("password.too_short") }
-        guard !form.displayName.trimmingCharacters(in: .whitespaces).isEmpty else { return try await refuse("users.no_name") }
-        guard let unit = user.history.unit(code: form.unit.trimmingCharacters(in: .whitespaces)), user.scope.contains(unit.id) else {
-            return try await refuse("users.bad_unit", form.unit)
-        }
-        let hash = try await req.password.async.hash(form.password)
         do {
-            try await req.store.accounts.create(username: form.username, displayName: form.displayName.trimmingCharacters(in: .whitespaces),
-                                                passwordHash: hash, role: role, unitCode: unit.code, actor: user.account.username)
-        } catch let failure as Accounts.Failure {
-            switch failure {
-            case .duplicateUsername(let name): return try await refuse("users.duplicate", name)
-            case .invalidUsername: return try await refuse("users.bad_username")
-            case .unknownUnit(let code): return try await refuse("users.bad_unit", code)
-            }
+            try await req.store.accounts.create(user.actor, NewAccount(username: form.username, displayName: form.displayName,
+                                                                       password: form.password, role: role, unitCode: form.unit))
+        } catch let refusal as AccountRefusal {
+            return try await refuse(refusal.key, refusal.args)
         }
         return req.redirect(to: "/users?notice=user_created", redirectType: .normal)
     }
 
     func setActive(req: Request) async throws -> Response {
-        let user = try administrator(req)
-        guard let id = req.parameters.get("id", as: Int.self), let account = try await req.store.accounts.find(id: id),
-              user.scope.contains(account.unitID) else { throw Abort(.notFound) }
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let active = (try? req.content.get(String.self, at: "active")) == "1"
-        guard account.id != user.account.id || active else { throw Abort(.badRequest, reason: req.t("users.not_self")) }
-        try await req.store.accounts.setActive(account, active, actor: user.account.username)
+        do {
+            try await req.store.accounts.setActive(user.actor, id: id, active)
+        } catch let refusal as AccountRefusal {
+            throw Abort(.badRequest, reason: req.web.catalogue.text(refusal.key, req.language, refusal.args))
+        }
         return req.redirect(to: "/users", redirectType: .normal)
+    }
+
+    func userTokens(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let account = try await req.store.accounts.account(user.actor, id: id)
+        let tokens = try await req.store.accounts.tokens(user.actor, of: id)
+        return try await req.page("tokens", title: req.t("tokens.title"), active: "users",
+                                  TokensBody(owner: account.username, rows: tokens.map(TokensBody.Row.init), action: "/users/\(id)/tokens"))
+    }
+
+    func revokeUserToken(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self), let token = req.parameters.get("token", as: Int.self) else { throw Abort(.notFound) }
+        _ = try await req.store.accounts.account(user.actor, id: id)
+        try await req.store.accounts.revokeToken(user.actor, id: token)
+        return req.redirect(to: "/users/\(id)/tokens?notice=token_revoked", redirectType: .normal)
     }
 
     func audit(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard user.mayReadAudit else { throw Abort(.forbidden) }
         let actor = req.query[String.self, at: "actor"] ?? "", action = req.query[String.self, at: "action"] ?? ""
         let entity = req.query[String.self, at: "entity"] ?? ""
-        let page = try await req.store.browse.auditEntries(actor: actor, action: action, entity: entity, page: req.query[Int.self, at: "page"] ?? 1)
+        let page = try await req.store.browse.auditEntries(user.actor, by: actor, action: action, entity: entity, page: req.query[Int.self, at: "page"] ?? 1)
         var components = URLComponents()
         let items = [("actor", actor), ("action", action), ("entity", entity)].filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
         let pages = pageLinks(current: page.page, count: page.pages) { p in
@@ -126,7 +145,8 @@ struct AdminController: RouteCollection {
             return "/audit" + (components.string ?? "")
         }
         let rows = page.items.map {
-            AuditBody.Row(at: Format.date($0.at), actor: $0.actor, action: $0.action, entity: $0.entity + ($0.entityID.map { " #\($0)" } ?? ""), detail: $0.detail)
+            AuditBody.Row(at: Format.date($0.at), actor: $0.actor, action: $0.action, entity: $0.entity + ($0.entityID.map { " #\($0)" } ?? ""), detail: $0.detail,
+                          channel: $0.channel.isEmpty ? "" : req.t("channel." + $0.channel))
         }
         return try await req.page("audit", title: req.t("audit.title"), active: "audit",
                                   AuditBody(actor: actor, action: action, entity: entity, rows: rows,
@@ -148,7 +168,7 @@ struct StaticController: RouteCollection {
             return response
         }
         routes.get("health") { req async throws -> [String: String] in
-            _ = try await req.store.sql.raw("SELECT 1 AS one").first()
+            try await req.store.ping()
             return ["status": "ok"]
         }
     }

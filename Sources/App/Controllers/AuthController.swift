@@ -11,6 +11,7 @@ struct LoginBody: Encodable {
 
 struct PasswordBody: Encodable {
     let error: String?
+    let tokens: [TokensBody.Row]
 }
 
 /// Sign in and out, language switch, password change.
@@ -25,6 +26,7 @@ struct AuthController: RouteCollection {
         signedIn.post("logout", use: logout)
         signedIn.get("password", use: passwordPage)
         signedIn.post("password", use: changePassword)
+        signedIn.post("password", "tokens", ":token", "revoke", use: revokeToken)
     }
 
     func loginPage(req: Request) async throws -> Response {
@@ -66,10 +68,13 @@ struct AuthController: RouteCollection {
             return try await renderLogin(req, username: form.username, error: req.t("login.too_many"), status: .tooManyRequests)
         }
         let account: Account
-        switch try await req.checkCredentials(form.username, form.password) {
+        switch try await req.store.accounts.signIn(username: form.username, password: form.password, from: req.clientAddress, channel: .web) {
         case .accepted(let a): account = a
-        case .refused(let locked):
-            return try await renderLogin(req, username: form.username, error: req.t(locked ? "login.locked" : "login.failed"), status: .unauthorized)
+        case .refused:
+            return try await renderLogin(req, username: form.username, error: req.t("login.failed"), status: .unauthorized)
+        case .throttled(let seconds):
+            return try await renderLogin(req, username: form.username, error: req.t("login.throttled", String(max(1, (seconds + 59) / 60))),
+                                         status: .tooManyRequests)
         }
         let token = Tokens.random()
         try await req.store.accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
@@ -82,7 +87,7 @@ struct AuthController: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        if let hash = user.sessionHash { try await req.store.accounts.closeSession(tokenHash: hash, account: user.account) }
+        if let hash = user.sessionHash { try await req.store.accounts.closeSession(user.actor, tokenHash: hash) }
         let response = req.redirect(to: "/login", redirectType: .normal)
         response.cookies[SessionCookie.name] = SessionCookie.make("", secure: req.web.settings.secureCookies, maxAge: 0)
         return response
@@ -96,7 +101,19 @@ struct AuthController: RouteCollection {
     }
 
     func passwordPage(req: Request) async throws -> Response {
-        try await req.page("password", title: req.t("password.title"), PasswordBody(error: nil))
+        try await renderPassword(req, error: nil, status: .ok)
+    }
+
+    private func renderPassword(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+        let tokens = try await req.store.accounts.tokens(try req.actor())
+        return try await req.page("password", title: req.t("password.title"), status: status,
+                                  PasswordBody(error: error, tokens: tokens.map(TokensBody.Row.init)))
+    }
+
+    func revokeToken(req: Request) async throws -> Response {
+        guard let token = req.parameters.get("token", as: Int.self) else { throw Abort(.notFound) }
+        try await req.store.accounts.revokeToken(try req.actor(), id: token)
+        return req.redirect(to: "/password?notice=token_revoked", redirectType: .normal)
     }
 
     struct PasswordForm: Content {
@@ -108,18 +125,15 @@ struct AuthController: RouteCollection {
     func changePassword(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(PasswordForm.self)
-        guard let (_, hash) = try await req.store.accounts.credentials(username: user.account.username),
-              try await req.password.async.verify(form.current, created: hash) else {
-            return try await req.page("password", title: req.t("password.title"), status: .badRequest, PasswordBody(error: req.t("password.wrong_current")))
+        func refuse(_ key: String, _ args: [String] = []) async throws -> Response {
+            try await renderPassword(req, error: req.web.catalogue.text(key, req.language, args), status: .badRequest)
         }
-        guard form.new == form.repeated else {
-            return try await req.page("password", title: req.t("password.title"), status: .badRequest, PasswordBody(error: req.t("password.mismatch")))
+        guard form.new == form.repeated else { return try await refuse("password.mismatch") }
+        do {
+            try await req.store.accounts.changePassword(user.actor, current: form.current, new: form.new, keepSession: user.sessionHash)
+        } catch let refusal as AccountRefusal {
+            return try await refuse(refusal.key, refusal.args)
         }
-        guard form.new.count >= 10 else {
-            return try await req.page("password", title: req.t("password.title"), status: .badRequest, PasswordBody(error: req.t("password.too_short")))
-        }
-        let newHash = try await req.password.async.hash(form.new)
-        try await req.store.accounts.setPassword(user.account, hash: newHash, keepSession: user.sessionHash, actor: user.account.username)
         return req.redirect(to: "/?notice=password_changed", redirectType: .normal)
     }
 }

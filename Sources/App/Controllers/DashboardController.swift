@@ -50,7 +50,7 @@ struct DashboardController: RouteCollection {
 
     private func compute(_ req: Request, _ user: CurrentUser) async throws -> DashboardBody {
         let lang = req.language
-        let figures = try await req.store.browse.yearFigures(scope: user.scope)
+        let figures = try await req.store.browse.yearFigures(user.actor)
         guard let latest = figures.last else {
             return DashboardBody(hasData: false, latestYear: 0, households: "", poor: "", nearPoor: "", rate: "", baselinePoor: "",
                                                     baselineNote: "", targetNote: "", chart: "", years: [], mismatches: [], hasTarget: false, hasMismatches: false)
@@ -59,17 +59,17 @@ struct DashboardController: RouteCollection {
         // the target was set and re-based onto today's tree; without one, the 2021 count re-based.
         let today = req.store.today
         let tree = try await req.web.trees(on: today, user)
-        let roots = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        let roots = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
         var progress: [TargetProgress] = []
         for root in roots {
-            if let p = try await req.store.targets.progress(of: root, history: user.history, on: today).first(where: { $0.target.measure == .poorHouseholds }) {
+            if let p = try await req.store.targets.progress(user.actor, of: root).first(where: { $0.target.measure == .poorHouseholds }) {
                 progress.append(p)
             }
         }
         let target = progress.first
         let baselinePoor: Int
         if progress.isEmpty {
-            let baseline = try await req.store.reviews.rolledUp(year: 2021, basis: .rebased(onto: today), history: user.history, scope: user.scope)
+            let baseline = try await req.store.reviews.rolledUp(user.actor, year: 2021, basis: .rebased(onto: today))
             baselinePoor = roots.reduce(0) { $0 + (baseline.totals[$1]?.poor ?? 0) }
         } else {
             baselinePoor = progress.reduce(0) { $0 + $1.path.baseline }
@@ -98,7 +98,7 @@ struct DashboardController: RouteCollection {
                      Chart.Series(label: req.t("status.can_ngheo"), color: "#fd7e14", values: figures.map(\.nearPoor))],
             line: baselinePoor > 0 ? (req.t("dashboard.target_path"), path) : nil,
             format: { Format.number($0, lang) })
-        let perUnit = try await req.store.browse.mismatchCounts(year: latest.year, scope: user.scope)
+        let perUnit = try await req.store.browse.mismatchCounts(user.actor, year: latest.year)
         let mismatchRows = perUnit.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map {
             DashboardBody.MismatchRow(unit: user.history.name(of: $0.key, on: Day.endOfYear(latest.year)) ?? user.history.lastName(of: $0.key) ?? "?",
                                       unitID: $0.key, count: Format.number($0.value, lang))

@@ -127,25 +127,25 @@ struct HouseholdController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let lang = req.language
-        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? Calendar.current.component(.year, from: Date())
+        let latest = try await req.store.browse.latestYear(user.actor) ?? req.store.today.year
         let year = req.query[Int.self, at: "year"] ?? latest
         guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
         let status = req.query[String.self, at: "status"].flatMap(LivingStandard.init(rawValue:))
         let q = req.query[String.self, at: "q"] ?? ""
         let unitCode = req.query[String.self, at: "unit"] ?? ""
         let mismatchesOnly = req.query[String.self, at: "mismatch"] == "1"
-        var units: Set<Int>?
+        var unit: Int?
         if !unitCode.isEmpty {
-            guard let unit = user.history.unit(code: unitCode), user.scope.contains(unit.id) else { throw Abort(.notFound) }
-            units = try await req.branch(of: unit.id, history: user.history, version: user.dataVersion).unitIDs
+            guard let u = user.history.unit(code: unitCode), user.scope.contains(u.id) else { throw StorageError.notFound(.unit, unitCode) }
+            unit = u.id
         }
-        let filter = HouseholdFilter(year: year, status: status, units: units, text: q, mismatchesOnly: mismatchesOnly)
+        let filter = HouseholdFilter(year: year, status: status, unit: unit, text: q, mismatchesOnly: mismatchesOnly)
         // The count is kept until the data changes; a page itself walks an index.
-        let countKey = "\(user.pageKey(req))|\(year)|\(status?.rawValue ?? "")|\(unitCode)|\(mismatchesOnly)|\(q)"
+        let countKey = "\(user.pageKey(req))|\(filter.key)"
         let total = try await req.web.counts.value(countKey, version: user.dataVersion) {
-            try await req.store.browse.householdCount(filter, scope: user.scope)
+            try await req.store.browse.householdCount(user.actor, filter)
         }
-        let page = try await req.store.browse.households(filter, scope: user.scope, page: req.query[Int.self, at: "page"] ?? 1,
+        let page = try await req.store.browse.households(user.actor, filter, page: req.query[Int.self, at: "page"] ?? 1,
                                                          perPage: 50, total: total)
         let endOfYear = Day.endOfYear(year)
         let rows = page.items.map { h in
@@ -187,23 +187,15 @@ struct HouseholdController: RouteCollection {
     func render(_ req: Request, code: String, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let lang = req.language
-        // Another branch's household is "not found": its existence is not disclosed.
-        guard let file = try await req.store.reviews.household(code: code, scope: user.scope) else { throw Abort(.notFound) }
-        if error == nil {
-            try await req.store.audit.record("xem", entity: "household", id: file.id, detail: "\(file.code) (web)", actor: user.account.username,
-                                             on: req.store.sql)
-        }
+        // Another branch's household is "not found": its existence is not disclosed. Support and
+        // loans are kept by the unit of the latest review: a household another branch now holds
+        // shows its reviews here, not its support.
+        let dossier = try await req.store.reviews.dossier(user.actor, code: code)
+        let file = dossier.file
         let catalog = StandardCatalog.builtIn
         let policies = try await req.store.support.catalogue()
-        // Support and loans are kept by the unit of the latest review: a household another
-        // branch now holds shows its reviews here, not its support.
-        var current: [SupportRecord]?
-        var coverage: HouseholdCoverage?
-        do {
-            current = try await req.store.support.records(household: file.code, scope: user.scope)
-            coverage = try await req.store.support.coverage(household: file.code, scope: user.scope)
-        } catch StorageError.outOfScope {}
-        let loans = current == nil ? [] : try await req.store.loans.loans(scope: user.scope, household: file.code)
+        let current = dossier.support, coverage = dossier.coverage, loans = dossier.loans
+        let permissions = user.permissions
         let funds = try await req.store.funds.funds().filter { $0.kind == .support }
         let latestUnit = file.reviews.last.flatMap { user.history.units[$0.unitID]?.code }
         let body = HouseholdBody(
@@ -222,8 +214,7 @@ struct HouseholdController: RouteCollection {
                 HouseholdBody.Support(id: s.id, day: s.day.vietnamese, policy: req.policyName(s.policyCode, policies), value: Format.money(s.value, lang),
                                       inKind: s.inKind, source: req.t("support.source." + s.source.rawValue) + (s.sourceName.isEmpty ? "" : ": " + s.sourceName),
                                       unit: req.unitLabel(s.unitID, user), cancelled: s.cancelled, cancelReason: s.cancelReason ?? "",
-                                      mayCancel: !s.cancelled && user.account.role.mayChangeData && user.scope.contains(s.unitID)
-                                          && !s.policyCode.hasPrefix("vay_quy"))
+                                      mayCancel: !s.cancelled && permissions.allows(.cancelSupport, at: s.unitID) && !s.fromLoan)
             },
             hasSupport: !(current ?? []).isEmpty,
             showsSupport: current != nil,
@@ -240,8 +231,8 @@ struct HouseholdController: RouteCollection {
                                    outstanding: Format.money(f.outstanding, lang))
             },
             hasLoans: !loans.isEmpty,
-            mayRecord: current != nil && user.account.role.mayChangeData,
-            policies: policies.policies.filter { $0.code != "vay_quy_viec_lam" }.map {
+            mayRecord: current != nil && permissions.allows(.recordSupport),
+            policies: policies.policies.filter { !SupportRecord.isLoanPolicy($0.code) }.map {
                 Option(value: $0.code, label: lang == .vi ? $0.nameVi : $0.nameEn, selected: false)
             },
             sources: SupportSource.allCases.map { Option(value: $0.rawValue, label: req.t("support.source." + $0.rawValue), selected: $0 == .state) },
@@ -257,13 +248,11 @@ struct HouseholdController: RouteCollection {
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         var rows: [MemberSearchBody.Row] = []
         if !q.isEmpty {
-            let hits = try await req.store.members.search(q, scope: user.scope, limit: 100)
-            for hit in hits {
-                rows.append(MemberSearchBody.Row(code: hit.code, name: hit.fullName, unit: hit.unitID.map { unitName($0, user.history, req.store.today) } ?? "–",
-                                                 households: try await req.store.reviews.households(ofMember: hit.id)))
+            let hits = try await req.store.members.search(user.actor, q, limit: 100)
+            rows = hits.map { hit in
+                MemberSearchBody.Row(code: hit.code, name: hit.fullName, unit: hit.unitID.map { unitName($0, user.history, req.store.today) } ?? "–",
+                                     households: hit.households)
             }
-            try await req.store.audit.record("tim_kiem", entity: "member", id: nil, detail: "\"\(q.prefix(80))\": \(hits.count) (web)",
-                                             actor: user.account.username, on: req.store.sql)
         }
         return try await req.page("members", title: req.t("members.title"), active: "members", MemberSearchBody(q: q, rows: rows, searched: !q.isEmpty, hasRows: !rows.isEmpty))
     }

@@ -48,10 +48,10 @@ struct ImportController: RouteCollection {
         routes.get("templates", ":file", use: template)
     }
 
+    /// Who may import what is Storage's rule (each importer enforces it too).
     private func permissions(_ user: CurrentUser) -> (survey: Bool, members: Bool, units: Bool) {
-        let role = user.account.role
-        let wholeProvince = user.scope.unitIDs == nil
-        return (role.mayChangeData, role.mayAdminister || (role == .provincialOfficer && wholeProvince), role.mayAdminister)
+        let may = user.permissions
+        return (may.allows(.importSurvey), may.allows(.importMembers), may.allows(.changeTree))
     }
 
     private func allowed(_ kind: ImportKind, _ user: CurrentUser) -> Bool {
@@ -94,7 +94,7 @@ struct ImportController: RouteCollection {
         try await req.fileio.writeFile(file.data, at: path)
         let job = ImportJob(id: id, ownerID: user.account.id, kind: kind, fileName: String(file.filename.suffix(200)), path: path, created: Date())
         req.web.imports.add(job)
-        req.web.imports.check(job, store: req.store, actor: user.account.username, scope: user.scope)
+        req.web.imports.check(job, store: req.store, actor: user.actor)
         return req.redirect(to: "/import/jobs/\(id)", redirectType: .normal)
     }
 
@@ -150,7 +150,7 @@ struct ImportController: RouteCollection {
         let (user, job) = try job(req)
         guard allowed(job.kind, user) else { throw Abort(.forbidden) }
         guard job.state == .ready else { return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal) }
-        req.web.imports.run(job, store: req.store, actor: user.account.username, scope: user.scope)
+        req.web.imports.run(job, store: req.store, actor: user.actor)
         return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal)
     }
 

@@ -47,18 +47,18 @@ struct ReportBoard {
         let history = user.history
         var unitID = user.account.unitID
         if let code = req.query[String.self, at: "unit"] {
-            guard let u = history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+            guard let u = history.unit(code: code), user.scope.contains(u.id) else { throw StorageError.notFound(.unit, code) }
             unitID = u.id
         }
-        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
+        let latest = try await req.store.browse.latestYear(user.actor) ?? today.year
         let asked = req.query[Int.self, at: "year"]
         if let asked, !(2000...2100).contains(asked) { throw Abort(.badRequest) }
         let year = asked ?? latest
         let reports = req.store.reports
-        let direct = try await reports.board(unit: unitID, year: year, direct: true, history: history, on: today)
-        let branch = try await reports.board(unit: unitID, year: year, direct: false, history: history, on: today)
-        let own = try await reports.statuses(year: year, scope: Scope(unitIDs: [unitID]))[unitID]
-        let ownDeadline = try await reports.deadline(for: unitID, year: year, history: history, on: today)
+        let direct = try await reports.board(user.actor, unit: unitID, year: year, direct: true)
+        let branch = try await reports.board(user.actor, unit: unitID, year: year, direct: false)
+        let own = try await reports.statuses(user.actor, year: year)[unitID]
+        let ownDeadline = try await reports.deadline(user.actor, for: unitID, year: year)
         let name = { (id: Int) in unitName(id, history, today) }
         let lines = direct.lines.map { l in
             Line(unit: name(l.reporter), code: history.units[l.reporter]?.code ?? "", state: req.t("reporting_state." + l.state.rawValue),
@@ -80,7 +80,7 @@ struct ReportBoard {
                  ownDeadline: ownDeadline.vietnamese, hasParent: hasParent, hasChildren: direct.expected > 0, lines: lines,
                  directRate: req.rateLine(direct), branchRate: req.rateLine(branch), counts: counts, notes: notes,
                  deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.iso,
-                 mayChange: user.account.role.mayChangeData && unitID == user.account.unitID, isTop: !hasParent, error: error)
+                 mayChange: user.permissions.allows(.reportSetDeadline, at: unitID) && unitID == user.account.unitID, isTop: !hasParent, error: error)
         }
     }
 }

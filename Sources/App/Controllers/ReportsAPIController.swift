@@ -36,7 +36,7 @@ struct ReportsAPIController: RouteCollection {
 
     func unit(_ req: Request, _ user: CurrentUser, _ code: String?) throws -> Int {
         guard let code else { return user.account.unitID }
-        guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+        guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw StorageError.notFound(.unit, code) }
         return u.id
     }
 
@@ -52,8 +52,7 @@ struct ReportsAPIController: RouteCollection {
         let user = try req.requireUser()
         let unitID = try unit(req, user, req.query[String.self, at: "unit"])
         let year = try year(req.query[String.self, at: "year"])
-        let b = try await req.store.reports.board(unit: unitID, year: year, direct: req.query[String.self, at: "branch"] != "1",
-                                                  history: user.history, on: req.store.today)
+        let b = try await req.store.reports.board(user.actor, unit: unitID, year: year, direct: req.query[String.self, at: "branch"] != "1")
         let code = { (id: Int) in user.history.units[id]?.code ?? "" }
         return BoardJSON(unitCode: code(unitID), year: year, deadline: b.deadline.iso, expected: b.expected, accepted: b.accepted,
                          lines: b.lines.map { line in
@@ -82,11 +81,10 @@ struct ReportsAPIController: RouteCollection {
         let user = try req.requireUser()
         let unitID = try unit(req, user, req.parameters.get("unit"))
         let year = try year(req.parameters.get("year"))
-        let today = req.store.today
-        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
-        let (figures, frozen) = try await req.store.reports.shownFigures(stored, unitID: unitID, year: year, history: user.history, today: today)
+        let stored = try await req.store.reports.report(user.actor, unit: unitID, year: year)
+        let (figures, frozen) = try await req.store.reports.shownFigures(user.actor, stored, unit: unitID, year: year)
         return ReportJSON(unitCode: user.history.units[unitID]?.code ?? "", year: year, status: stored?.status.rawValue,
-                          deadline: try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today).iso,
+                          deadline: try await req.store.reports.deadline(user.actor, for: unitID, year: year).iso,
                           results: stored?.narrative.results ?? "", shortcomings: stored?.narrative.shortcomings ?? "",
                           proposals: stored?.narrative.proposals ?? "", frozen: frozen, figures: figures, reviewComment: stored?.reviewComment)
     }
@@ -100,16 +98,15 @@ struct ReportsAPIController: RouteCollection {
     /// `PUT /api/v1/reports/{unit}/{year}`: saves the narrative (a draft or a returned report).
     func save(req: Request) async throws -> ReportJSON {
         let user = try req.requireUser()
-        guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
+        try user.require(.reportWrite)
         let unitID = try unit(req, user, req.parameters.get("unit"))
         let body = try req.content.decode(NarrativeRequest.self)
         let year = try year(req.parameters.get("year"))
         // A part left out keeps what is stored.
-        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)?.narrative ?? ReportNarrative()
-        try await req.store.reports.save(unit: unitID, year: year,
+        let stored = try await req.store.reports.report(user.actor, unit: unitID, year: year)?.narrative ?? ReportNarrative()
+        try await req.store.reports.save(user.actor, unit: unitID, year: year,
                                          narrative: ReportNarrative(results: body.results ?? stored.results, shortcomings: body.shortcomings ?? stored.shortcomings,
-                                                                    proposals: body.proposals ?? stored.proposals),
-                                         scope: user.scope, actorUnit: user.actingUnit, actor: user.account.username)
+                                                                    proposals: body.proposals ?? stored.proposals))
         return try await report(req: req)
     }
 
@@ -118,19 +115,17 @@ struct ReportsAPIController: RouteCollection {
     /// `POST /api/v1/reports/{unit}/{year}/submission|acceptance|return`.
     func step(req: Request) async throws -> ReportJSON {
         let user = try req.requireUser()
-        guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
+        try user.require(req.parameters.get("action") == "submission" ? .reportSubmit : .reportReview)
         let unitID = try unit(req, user, req.parameters.get("unit"))
         let year = try year(req.parameters.get("year"))
         let reports = req.store.reports
         switch req.parameters.get("action") {
         case "submission":
-            try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: user.account.username,
-                                     history: user.history)
+            try await reports.submit(user.actor, unit: unitID, year: year, on: req.store.today)
         case "acceptance", "return":
             let comment = (try? req.content.decode(StepRequest.self))?.comment ?? ""
-            try await reports.review(unit: unitID, year: year, accept: req.parameters.get("action") == "acceptance", comment: comment,
-                                     on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: user.account.username,
-                                     history: user.history)
+            try await reports.review(user.actor, unit: unitID, year: year, accept: req.parameters.get("action") == "acceptance", comment: comment,
+                                     on: req.store.today)
         default:
             throw Abort(.notFound)
         }

@@ -62,8 +62,9 @@ struct ReportsController: RouteCollection {
 
     /// The unit and year of a report's address, within the officer's branch (else 404).
     func target(_ req: Request, _ user: CurrentUser) throws -> (id: Int, code: String, year: Int) {
-        guard let code = req.parameters.get("unit"), let unit = user.history.unit(code: code), user.scope.contains(unit.id),
-              let year = req.parameters.get("year", as: Int.self), (2000...2100).contains(year) else { throw Abort(.notFound) }
+        let code = req.parameters.get("unit") ?? ""
+        guard let unit = user.history.unit(code: code), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, code) }
+        guard let year = req.parameters.get("year", as: Int.self), (2000...2100).contains(year) else { throw Abort(.notFound) }
         return (unit.id, code, year)
     }
 
@@ -72,15 +73,14 @@ struct ReportsController: RouteCollection {
         let lang = req.language
         let (unitID, code, year) = try target(req, user)
         let today = req.store.today
-        let stored = try await req.store.reports.report(unit: unitID, year: year, scope: user.scope)
-        let (figures, frozen) = try await req.store.reports.shownFigures(stored, unitID: unitID, year: year, history: user.history, today: today)
+        let reports = req.store.reports
+        let stored = try await reports.report(user.actor, unit: unitID, year: year)
+        let (figures, frozen) = try await reports.shownFigures(user.actor, stored, unit: unitID, year: year)
         let note = frozen ? req.t("reports.figures_frozen", Format.date(figures.computedAt)) : req.t("reports.figures_live")
-        let deadline = try await req.store.reports.deadline(for: unitID, year: year, history: user.history, on: today)
+        let deadline = try await reports.deadline(user.actor, for: unitID, year: year)
         let status = stored?.status
-        // The unit writes and submits its own report; the unit directly above reviews it
-        // (an administrator may do either).
-        let own = user.actingUnit.map { $0 == unitID } ?? true
-        let reviewer = user.actingUnit.map { user.history.parent(of: unitID, on: today) == $0 } ?? true
+        // Who may take which step is Storage's rule (the same it enforces).
+        let steps = reports.steps(user.actor, unit: unitID, report: stored)
         let narrative = draft ?? stored?.narrative ?? ReportNarrative()
         let body = ReportBody(
             unitCode: code, unitName: unitName(unitID, user.history, today), year: year,
@@ -92,9 +92,8 @@ struct ReportsController: RouteCollection {
                            value: req.t("reports.policy_line", Format.number($0.households, lang), Format.number($0.records, lang), Format.money($0.value, lang)))
             },
             results: narrative.results, shortcomings: narrative.shortcomings, proposals: narrative.proposals,
-            mayEdit: user.account.role.mayChangeData && own && (status?.isEditable ?? true)
-                && user.history.parent(of: unitID, on: today) != nil,
-            mayReview: user.account.role.mayChangeData && reviewer && status == .submitted && stored?.submittedBy != user.account.username,
+            mayEdit: steps.contains(.submit),
+            mayReview: steps.contains(.review),
             reviewComment: stored?.reviewComment.flatMap { $0.isEmpty ? nil : $0 },
             events: (stored?.events ?? []).map {
                 ReportBody.Event(at: Format.date($0.at), actor: $0.actor, action: req.t("report_event." + $0.action), comment: $0.comment)
@@ -105,35 +104,31 @@ struct ReportsController: RouteCollection {
     }
 
     func reportAction(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
         let (unitID, code, year) = try target(req, user)
         let form = try req.content.decode(ReportForm.self)
         let narrative = ReportNarrative(results: form.results ?? "", shortcomings: form.shortcomings ?? "", proposals: form.proposals ?? "")
         let action = form.action ?? ""
         let notice: String
         switch action {
-        case "save": notice = "report_saved"
-        case "submit": notice = "report_submitted"
-        case "return": notice = "report_returned"
-        case "accept": notice = "report_accepted"
+        case "save": notice = "report_saved"; try user.require(.reportWrite)
+        case "submit": notice = "report_submitted"; try user.require(.reportSubmit)
+        case "return": notice = "report_returned"; try user.require(.reportReview)
+        case "accept": notice = "report_accepted"; try user.require(.reportReview)
         default: throw Abort(.badRequest)
         }
         return try await req.change(redirect: "/reports/\(req.encodePath(code))/\(year)", notice: notice,
                                     render: { try await render(req, error: $0, draft: action == "save" || action == "submit" ? narrative : nil) }) {
             let reports = req.store.reports
-            let actor = user.account.username
+            let actor = user.actor
             switch action {
             case "save":
-                try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
+                try await reports.save(actor, unit: unitID, year: year, narrative: narrative)
             case "submit":
-                if form.results != nil {
-                    try await reports.save(unit: unitID, year: year, narrative: narrative, scope: user.scope, actorUnit: user.actingUnit, actor: actor)
-                }
-                try await reports.submit(unit: unitID, year: year, on: req.store.today, scope: user.scope, actorUnit: user.actingUnit, actor: actor,
-                                         history: user.history)
+                if form.results != nil { try await reports.save(actor, unit: unitID, year: year, narrative: narrative) }
+                try await reports.submit(actor, unit: unitID, year: year, on: req.store.today)
             default:
-                try await reports.review(unit: unitID, year: year, accept: action == "accept", comment: form.comment ?? "",
-                                         on: req.store.today, reviewerUnitID: user.actingUnit, scope: user.scope, actor: actor, history: user.history)
+                try await reports.review(actor, unit: unitID, year: year, accept: action == "accept", comment: form.comment ?? "", on: req.store.today)
             }
         }
     }
@@ -150,13 +145,13 @@ struct ReportsController: RouteCollection {
     }
 
     func setDeadline(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
+        try user.require(.reportSetDeadline)
         let form = try req.content.decode(ReportForm.self)
         let year = Int(form.year ?? "") ?? 0
         return try await req.change(redirect: "/reports?year=\(year)", notice: "deadline_set", render: { try await renderBoard(req, error: $0) }) {
             guard (2000...2100).contains(year) else { throw FormRefusal(message: req.t("form.bad_number", req.t("common.year"), form.year ?? "")) }
-            try await req.store.reports.setDeadline(unit: user.account.unitID, year: year, due: try req.formDay(form.due),
-                                                    scope: user.scope, actor: user.account.username)
+            try await req.store.reports.setDeadline(user.actor, unit: user.account.unitID, year: year, due: try req.formDay(form.due))
         }
     }
 }
@@ -166,8 +161,7 @@ struct ReportsController: RouteCollection {
 extension ReportsController {
     /// Sends a report file (made and audited by `ReportFile`).
     func download(_ req: Request, _ kind: ReportFile.Kind, unitID: Int, year: Int, format: ExportFormat, user: CurrentUser) async throws -> Response {
-        let file = try await ReportFile.make(kind, store: req.store, unitID: unitID, year: year, format: format, language: req.language,
-                                             history: user.history, today: req.store.today, scope: user.scope, actor: user.account.username)
+        let file = try await ReportFile.make(kind, store: req.store, actor: user.actor, unitID: unitID, year: year, format: format, language: req.language)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: file.contentType)
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file.name)\"")
@@ -203,11 +197,11 @@ extension ReportsController {
         let today = req.store.today
         var unitID = user.account.unitID
         if let code = req.query[String.self, at: "unit"], !code.isEmpty {
-            guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw Abort(.notFound) }
+            guard let u = user.history.unit(code: code), user.scope.contains(u.id) else { throw StorageError.notFound(.unit, code) }
             unitID = u.id
         }
         let code = user.history.units[unitID]?.code ?? ""
-        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
+        let latest = try await req.store.browse.latestYear(user.actor) ?? today.year
         let year = req.query[Int.self, at: "year"] ?? latest
         guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
         let lists = req.query[String.self, at: "lists"] == "1"
@@ -215,7 +209,7 @@ extension ReportsController {
             guard let format = ExportFormat(rawValue: f) else { throw Abort(.badRequest) }
             return try await download(req, .tables(lists: lists), unitID: unitID, year: year, format: format, user: user)
         }
-        let result = try await req.store.reports.standardTables(unitID: unitID, year: year, history: user.history, today: today)
+        let result = try await req.store.reports.standardTables(user.actor, unit: unitID, year: year)
         let years = req.yearOptions(latest: latest, selected: year)
         let body = TablesBody(unitName: unitName(unitID, user.history, today), unitCode: code, years: years,
                               units: try await req.formUnits(user, selected: code), year: year,
@@ -242,16 +236,16 @@ extension ReportsController {
     func summary(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let today = req.store.today
-        let unitID = user.scope.unitIDs == nil ? (user.history.tree(on: today).roots.first ?? user.account.unitID) : user.account.unitID
+        let unitID = user.scope.isWholeProvince ? (user.history.tree(on: today).roots.first ?? user.account.unitID) : user.account.unitID
         guard user.history.parent(of: unitID, on: today) == nil else { throw Abort(.forbidden) }
-        let latest = try await req.store.browse.latestYear(scope: user.scope) ?? DemoProvince.lastYear
+        let latest = try await req.store.browse.latestYear(user.actor) ?? today.year
         let year = req.query[Int.self, at: "year"] ?? latest
         guard (2000...2100).contains(year) else { throw Abort(.badRequest) }
         if let f = req.query[String.self, at: "format"] {
             guard let format = ExportFormat(rawValue: f), format == .docx || format == .pdf else { throw Abort(.badRequest) }
             return try await download(req, .summary, unitID: unitID, year: year, format: format, user: user)
         }
-        let s = try await ReportExports.summary(store: req.store, unitID: unitID, year: year, history: user.history, today: today)
+        let s = try await ReportExports.summary(store: req.store, actor: user.actor, unitID: unitID, year: year)
         let lang = req.language
         let profiles = s.profileSet
         let pct = { (r: Ratio) in r.isDefined ? Format.percent(r.numerator, r.denominator, lang) : "–" }

@@ -31,11 +31,6 @@ struct SupportAPIController: RouteCollection {
         api.post("campaigns", ":code", "approval", use: approve)
     }
 
-    private func writer(_ req: Request) throws -> CurrentUser {
-        let user = try req.requireUser()
-        guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
-        return user
-    }
 
     private func day(_ text: String?, _ req: Request) throws -> Day {
         guard let text, !text.isEmpty else { return req.store.today }
@@ -58,9 +53,8 @@ struct SupportAPIController: RouteCollection {
 
     func coverage(req: Request) async throws -> CoverageJSON {
         let user = try req.requireUser()
-        let r = try await req.store.support.coverage(year: req.query[Int.self, at: "year"], includeNearPoor: req.query[String.self, at: "near"] == "1",
-                                                     scope: user.scope, limit: req.query[Int.self, at: "limit"].map { min(max($0, 0), 10_000) } ?? 200)
-        try await req.store.audit.record("xuat", entity: "coverage", id: nil, detail: "\(r.gaps.count) hộ (API)", actor: user.account.username, on: req.store.sql)
+        let r = try await req.store.support.coverage(user.actor, year: req.query[Int.self, at: "year"], includeNearPoor: req.query[String.self, at: "near"] == "1",
+                                                     limit: req.query[Int.self, at: "limit"].map { min(max($0, 0), 10_000) } ?? 200)
         let code = { (id: Int) in user.history.units[id]?.code ?? "" }
         return CoverageJSON(year: r.year, households: r.households, complete: r.complete,
                             units: r.units.map { .init(unitCode: code($0.unitID), households: $0.households, complete: $0.complete) },
@@ -72,9 +66,7 @@ struct SupportAPIController: RouteCollection {
     func support(req: Request) async throws -> [SupportRecord] {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
-        let records = try await req.store.support.records(household: code, scope: user.scope)
-        try await req.store.audit.record("xuat", entity: "support", id: nil, detail: "\(code): \(records.count) (API)", actor: user.account.username, on: req.store.sql)
-        return records
+        return try await req.store.support.records(user.actor, household: code)
     }
 
     struct SupportRequest: Content {
@@ -91,12 +83,13 @@ struct SupportAPIController: RouteCollection {
     struct Created: Content { let id: Int? ; let code: String? }
 
     func recordSupport(req: Request) async throws -> Created {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.recordSupport)
         let body = try req.content.decode(SupportRequest.self)
         guard let source = SupportSource(rawValue: body.source) else { throw Abort(.badRequest, reason: "source: fund, partner, state") }
         let support = NewSupport(household: req.parameters.get("code") ?? "", policy: body.policy, day: try day(body.date, req), value: body.value,
                                  inKind: body.inKind ?? "", source: source, sourceName: body.sourceName ?? "", unit: body.unit, fund: body.fund)
-        let id = try await req.store.support.record(support, scope: user.scope, actor: user.account.username)
+        let id = try await req.store.support.record(user.actor, support)
         return Created(id: id, code: nil)
     }
 
@@ -106,7 +99,7 @@ struct SupportAPIController: RouteCollection {
 
     func balances(req: Request) async throws -> [BalanceJSON] {
         let user = try req.requireUser()
-        return try await req.store.funds.balances(scope: user.scope).map {
+        return try await req.store.funds.balances(user.actor).map {
             BalanceJSON(fund: $0.fund.code, unitCode: user.history.units[$0.unitID]?.code ?? "", balance: $0.balance)
         }
     }
@@ -127,7 +120,7 @@ struct SupportAPIController: RouteCollection {
         let user = try req.requireUser()
         let from = req.query[String.self, at: "from"].flatMap { Day($0) }
         let to = req.query[String.self, at: "to"].flatMap { Day($0) }
-        let s = try await req.store.funds.statement(fund: req.parameters.get("fund") ?? "", unit: req.parameters.get("unit") ?? "", from: from, to: to, scope: user.scope)
+        let s = try await req.store.funds.statement(user.actor, fund: req.parameters.get("fund") ?? "", unit: req.parameters.get("unit") ?? "", from: from, to: to)
         return StatementJSON(fund: s.fund.code, unitCode: req.parameters.get("unit") ?? "", from: from?.iso, to: to?.iso, opening: s.totals.opening,
                              closing: s.totals.closing, byKind: Dictionary(uniqueKeysWithValues: s.totals.byKind.map { ($0.key.rawValue, $0.value) }),
                              storedBalance: s.storedBalance, entries: s.entries)
@@ -145,36 +138,40 @@ struct SupportAPIController: RouteCollection {
     }
 
     func contribute(req: Request) async throws -> Created {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.fundContribute)
         let b = try req.content.decode(EntryRequest.self)
-        let id = try await req.store.funds.contribute(fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
-                                                      contributor: b.contributor ?? "", note: b.note ?? "", scope: user.scope, actor: user.account.username)
+        let id = try await req.store.funds.contribute(user.actor, fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
+                                                      contributor: b.contributor ?? "", note: b.note ?? "")
         return Created(id: id, code: nil)
     }
 
     func allocate(req: Request) async throws -> Created {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.fundAllocate)
         let b = try req.content.decode(EntryRequest.self)
-        let ids = try await req.store.funds.allocate(fund: req.parameters.get("fund") ?? "", from: b.unit, to: b.toUnit ?? "", day: try day(b.date, req),
-                                                     amount: b.amount, note: b.note ?? "", scope: user.scope, actor: user.account.username)
+        let ids = try await req.store.funds.allocate(user.actor, fund: req.parameters.get("fund") ?? "", from: b.unit, to: b.toUnit ?? "", day: try day(b.date, req),
+                                                     amount: b.amount, note: b.note ?? "")
         return Created(id: ids.out, code: nil)
     }
 
     func disburse(req: Request) async throws -> Created {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.fundDisburse)
         let b = try req.content.decode(EntryRequest.self)
-        let id = try await req.store.funds.disburse(fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
-                                                    household: b.household, note: b.note ?? "", scope: user.scope, actor: user.account.username)
+        let id = try await req.store.funds.disburse(user.actor, fund: req.parameters.get("fund") ?? "", unit: b.unit, day: try day(b.date, req), amount: b.amount,
+                                                    household: b.household, note: b.note ?? "")
         return Created(id: id, code: nil)
     }
 
     struct ReasonRequest: Content { var reason: String; var date: String? }
 
     func reverse(req: Request) async throws -> Created {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.fundReverse)
         guard let entry = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let b = try req.content.decode(ReasonRequest.self)
-        let id = try await req.store.funds.reverse(entryID: entry, day: try day(b.date, req), reason: b.reason, scope: user.scope, actor: user.account.username)
+        let id = try await req.store.funds.reverse(user.actor, entryID: entry, day: try day(b.date, req), reason: b.reason)
         return Created(id: id, code: nil)
     }
 
@@ -218,15 +215,13 @@ struct SupportAPIController: RouteCollection {
         let user = try req.requireUser()
         let on = try day(req.query[String.self, at: "date"], req)
         let state = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
-        let files = try await req.store.loans.loans(scope: user.scope, state: state)
-        try await req.store.audit.record("xuat", entity: "loan", id: nil, detail: "\(files.count) khoản vay (API)", actor: user.account.username, on: req.store.sql)
+        let files = try await req.store.loans.loans(user.actor, state: state)
         return files.map { json($0, user, on: on, detail: false) }
     }
 
     func loan(req: Request) async throws -> LoanJSON {
         let user = try req.requireUser()
-        let f = try await req.store.loans.file(req.parameters.get("code") ?? "", scope: user.scope)
-        try await req.store.audit.record("xem", entity: "loan", id: f.id, detail: "\(f.code) (API)", actor: user.account.username, on: req.store.sql)
+        let f = try await req.store.loans.file(user.actor, req.parameters.get("code") ?? "")
         return json(f, user, on: try day(req.query[String.self, at: "date"], req), detail: true)
     }
 
@@ -244,12 +239,13 @@ struct SupportAPIController: RouteCollection {
     }
 
     func apply(req: Request) async throws -> Created {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.loanApply)
         let b = try req.content.decode(ApplyRequest.self)
         let application = LoanApplication(member: b.member, household: b.household, unit: b.unit, purpose: b.purpose, workers: b.workers ?? 1,
                                           jobsPlanned: b.jobsPlanned, amount: b.amount, termMonths: b.termMonths, everyMonths: b.everyMonths ?? 3,
                                           appliedOn: try day(b.appliedOn, req))
-        let code = try await req.store.loans.apply(application, scope: user.scope, actor: user.account.username)
+        let code = try await req.store.loans.apply(user.actor, application)
         return Created(id: nil, code: code)
     }
 
@@ -263,23 +259,27 @@ struct SupportAPIController: RouteCollection {
     }
 
     func loanAction(req: Request) async throws -> LoanJSON {
-        let user = try writer(req)
+        let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
         let b = try req.content.decode(LoanActionRequest.self)
         let loans = req.store.loans
-        let actor = user.account.username
+        let actor = user.actor
+        let ops: [String: StorageOperation] = ["approval": .loanDecide, "rejection": .loanDecide, "disbursement": .loanDisburse, "repayments": .loanRepay,
+                                        "extensions": .loanExtend, "write-off": .loanWriteOff, "jobs": .loanRecordJobs]
+        guard let op = ops[req.parameters.get("action") ?? ""] else { throw Abort(.notFound) }
+        try user.require(op)
         let d = try day(b.date, req)
         switch req.parameters.get("action") {
-        case "approval": try await loans.approve(code, on: d, note: b.note ?? "", scope: user.scope, actor: actor)
-        case "rejection": try await loans.reject(code, on: d, note: b.note ?? b.reason ?? "", scope: user.scope, actor: actor)
-        case "disbursement": try await loans.disburse(code, on: d, scope: user.scope, actor: actor)
-        case "repayments": try await loans.repay(code, on: d, amount: b.amount ?? 0, scope: user.scope, actor: actor)
-        case "extensions": try await loans.extend(code, granted: d, months: b.months ?? 0, reason: b.reason ?? "", scope: user.scope, actor: actor)
-        case "write-off": try await loans.writeOff(code, on: d, reason: b.reason ?? "", scope: user.scope, actor: actor)
-        case "jobs": try await loans.recordJobs(code, created: b.jobsCreated ?? -1, scope: user.scope, actor: actor)
+        case "approval": try await loans.approve(actor, code, on: d, note: b.note ?? "")
+        case "rejection": try await loans.reject(actor, code, on: d, note: b.note ?? b.reason ?? "")
+        case "disbursement": try await loans.disburse(actor, code, on: d)
+        case "repayments": try await loans.repay(actor, code, on: d, amount: b.amount ?? 0)
+        case "extensions": try await loans.extend(actor, code, granted: d, months: b.months ?? 0, reason: b.reason ?? "")
+        case "write-off": try await loans.writeOff(actor, code, on: d, reason: b.reason ?? "")
+        case "jobs": try await loans.recordJobs(actor, code, created: b.jobsCreated ?? -1)
         default: throw Abort(.notFound)
         }
-        let f = try await loans.file(code, scope: user.scope)
+        let f = try await loans.file(actor, code)
         return json(f, user, on: req.store.today, detail: true)
     }
 
@@ -312,26 +312,25 @@ struct SupportAPIController: RouteCollection {
 
     func campaigns(req: Request) async throws -> [CampaignJSON] {
         let user = try req.requireUser()
-        return try await req.store.campaigns.campaigns().map { json($0, user, proposals: nil) }
+        return try await req.store.campaigns.campaigns(user.actor).map { json($0, user, proposals: nil) }
     }
 
     func campaign(req: Request) async throws -> CampaignJSON {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
-        let c = try await req.store.campaigns.campaign(code)
-        let proposals = try await req.store.campaigns.proposals(code, scope: user.scope)
-        try await req.store.audit.record("xuat", entity: "campaign", id: c.id, detail: "\(code): \(proposals.count) hộ (API)", actor: user.account.username, on: req.store.sql)
+        let c = try await req.store.campaigns.campaign(user.actor, code)
+        let proposals = try await req.store.campaigns.proposals(user.actor, code)
         return json(c, user, proposals: proposals)
     }
 
     struct ApproveRequest: Content { var unit: String; var date: String? }
 
     func approve(req: Request) async throws -> CampaignJSON {
-        let user = try writer(req)
+        let user = try req.requireUser()
+        try user.require(.campaignApprove)
         let code = req.parameters.get("code") ?? ""
         let b = try req.content.decode(ApproveRequest.self)
-        _ = try await req.store.campaigns.approve(code, unit: b.unit, day: try day(b.date, req), scope: user.scope, approverUnitID: user.account.unitID,
-                                                  actor: user.account.username)
+        _ = try await req.store.campaigns.approve(user.actor, code, unit: b.unit, day: try day(b.date, req))
         return try await campaign(req: req)
     }
 

@@ -40,6 +40,7 @@ struct SupportForm: Content {
     var gift: String?
     var nearPoor: String?
     var action: String?
+    var confirm: String?
 }
 
 extension Request {
@@ -48,11 +49,6 @@ extension Request {
         method == .POST ? try content.decode(SupportForm.self) : SupportForm()
     }
 
-    func requireWriter() throws -> CurrentUser {
-        let user = try requireUser()
-        guard user.account.role.mayChangeData else { throw Abort(.forbidden) }
-        return user
-    }
 
     func formMoney(_ text: String?, _ field: String, allowZero: Bool = false) throws -> Dong {
         let s = (text ?? "").trimmingCharacters(in: .whitespaces)
@@ -87,10 +83,13 @@ extension Request {
                 _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
-        } catch StorageError.outOfScope {
-            throw Abort(.notFound)
         } catch let error as StorageError {
-            return try await render(localized(error.description))
+            // Not found and forbidden are answers of their own (404, 403); other refusals
+            // show the form again with the reason.
+            switch error {
+            case .notFound, .forbidden: throw error
+            default: return try await render(localized(error.description))
+            }
         } catch let error as LoanRefused {
             return try await render(localized(error.description))
         } catch let refusal as FormRefusal {
@@ -106,7 +105,7 @@ extension Request {
     func formUnits(_ user: CurrentUser, selected: String? = nil) async throws -> [Option] {
         let today = store.today
         let tree = try await web.trees(on: today, user)
-        let tops = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        let tops = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
         let ids = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
         let chosen = selected ?? user.history.units[user.account.unitID]?.code
         return ids.compactMap { id -> (code: String, name: String)? in
@@ -172,14 +171,14 @@ struct SupportController: RouteCollection {
     func coverage(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let lang = req.language
-        let latest = try await req.store.browse.latestYear(scope: user.scope)
+        let latest = try await req.store.browse.latestYear(user.actor)
         let asked = req.query[Int.self, at: "year"]
         if let asked, !(2000...2100).contains(asked) { throw Abort(.badRequest) }
         let year = asked ?? latest
         let nearPoor = req.query[String.self, at: "near"] == "1"
-        let report = try await req.store.support.coverage(year: year, includeNearPoor: nearPoor, scope: user.scope)
+        let report = try await req.store.support.coverage(user.actor, year: year, includeNearPoor: nearPoor)
         let catalogue = try await req.store.support.catalogue()
-        let day = Day.endOfYear(report.year ?? DemoProvince.lastYear)
+        let day = Day.endOfYear(report.year ?? req.store.today.year)
         let units = report.units.map { u in
             CoverageBody.UnitRow(name: unitName(u.unitID, user.history, day), code: user.history.units[u.unitID]?.code ?? "",
                                  households: Format.number(u.households, lang), complete: Format.number(u.complete, lang),
@@ -204,30 +203,30 @@ struct SupportController: RouteCollection {
     // MARK: support on the household page
 
     func recordSupport(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
+        try user.require(.recordSupport)
         let code = req.parameters.get("code") ?? ""
         let form = try req.supportForm()
         return try await req.change(redirect: "/households/\(req.encodePath(code))", notice: "support_recorded",
                                     render: { try await HouseholdController().render(req, code: code, error: $0) }) {
             guard let source = SupportSource(rawValue: form.source ?? "") else { throw FormRefusal(message: req.t("form.required", req.t("support.source"))) }
             let value = try req.formMoney(form.value, "support.value", allowZero: true)
-            try await req.store.support.record(
+            try await req.store.support.record(user.actor,
                 NewSupport(household: code, policy: try req.formText(form.policy, "support.policy"), day: try req.formDay(form.date, default: req.store.today),
                            value: value, inKind: form.inKind ?? "", source: source, sourceName: form.sourceName ?? "",
-                           unit: try req.formText(form.unit, "common.unit"), fund: source == .fund ? form.fund : nil),
-                scope: user.scope, actor: user.account.username)
+                           unit: try req.formText(form.unit, "common.unit"), fund: source == .fund ? form.fund : nil))
         }
     }
 
     func cancelSupport(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
+        try user.require(.cancelSupport)
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let form = try req.supportForm()
         let household = form.household ?? ""
         return try await req.change(redirect: "/households/\(req.encodePath(household))", notice: "support_cancelled",
                                     render: { try await HouseholdController().render(req, code: household, error: $0) }) {
-            try await req.store.support.cancel(id, reason: try req.formText(form.reason, "form.reason"), on: req.store.today,
-                                               scope: user.scope, actor: user.account.username)
+            try await req.store.support.cancel(user.actor, id, reason: try req.formText(form.reason, "form.reason"), on: req.store.today)
         }
     }
 
@@ -252,7 +251,7 @@ struct SupportController: RouteCollection {
         let user = try req.requireUser()
         let lang = req.language
         let all = try await req.store.funds.funds()
-        let balances = try await req.store.funds.balances(scope: user.scope)
+        let balances = try await req.store.funds.balances(user.actor)
         let rows = balances.map { b in
             FundsBody.Row(fund: req.fundName(b.fund), fundCode: b.fund.code, unit: req.unitLabel(b.unitID, user),
                           unitCode: user.history.units[b.unitID]?.code ?? "", balance: Format.money(b.balance, lang))
@@ -261,31 +260,36 @@ struct SupportController: RouteCollection {
                              funds: all.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
                              supportFunds: all.filter { $0.kind == .support }.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
                              units: try await req.formUnits(user), today: req.store.today.iso,
-                             mayChange: user.account.role.mayChangeData, error: error)
+                             mayChange: user.permissions.allows(.fundContribute), error: error)
         return try await req.page("funds", title: req.t("funds.title"), active: "funds", status: error == nil ? .ok : .badRequest, body)
     }
 
     func fundAction(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
         let form = try req.supportForm()
+        switch form.action {
+        case "contribute": try user.require(.fundContribute)
+        case "allocate": try user.require(.fundAllocate)
+        case "disburse": try user.require(.fundDisburse)
+        default: throw Abort(.badRequest)
+        }
         return try await req.change(redirect: "/funds", notice: "fund_entry", render: { try await renderFunds(req, error: $0) }) {
             let fund = try req.formText(form.fund, "funds.fund")
             let unit = try req.formText(form.unit, "common.unit")
             let day = try req.formDay(form.date, default: req.store.today)
             let amount = try req.formMoney(form.amount, "funds.amount")
-            let actor = user.account.username
+            let actor = user.actor
             switch form.action {
             case "contribute":
-                try await req.store.funds.contribute(fund: fund, unit: unit, day: day, amount: amount,
-                                                     contributor: try req.formText(form.contributor, "funds.contributor"), note: form.note ?? "",
-                                                     scope: user.scope, actor: actor)
+                try await req.store.funds.contribute(actor, fund: fund, unit: unit, day: day, amount: amount,
+                                                     contributor: try req.formText(form.contributor, "funds.contributor"), note: form.note ?? "")
             case "allocate":
-                try await req.store.funds.allocate(fund: fund, from: unit, to: try req.formText(form.toUnit, "funds.to_unit"), day: day,
-                                                   amount: amount, note: form.note ?? "", scope: user.scope, actor: actor)
+                try await req.store.funds.allocate(actor, fund: fund, from: unit, to: try req.formText(form.toUnit, "funds.to_unit"), day: day,
+                                                   amount: amount, note: form.note ?? "")
             case "disburse":
                 let household = (form.household ?? "").trimmingCharacters(in: .whitespaces)
-                try await req.store.funds.disburse(fund: fund, unit: unit, day: day, amount: amount, household: household.isEmpty ? nil : household,
-                                                   note: try req.formText(form.note, "funds.note"), scope: user.scope, actor: actor)
+                try await req.store.funds.disburse(actor, fund: fund, unit: unit, day: day, amount: amount, household: household.isEmpty ? nil : household,
+                                                   note: try req.formText(form.note, "funds.note"))
             default:
                 throw Abort(.badRequest)
             }
@@ -331,12 +335,7 @@ struct SupportController: RouteCollection {
         let unitCode = unit ?? req.query[String.self, at: "unit"] ?? ""
         let from = req.query[String.self, at: "from"].flatMap { Day($0) }
         let to = req.query[String.self, at: "to"].flatMap { Day($0) }
-        let statement: FundStatement
-        do {
-            statement = try await req.store.funds.statement(fund: fundCode, unit: unitCode, from: from, to: to, scope: user.scope)
-        } catch is StorageError {
-            throw Abort(.notFound)
-        }
+        let statement = try await req.store.funds.statement(user.actor, fund: fundCode, unit: unitCode, from: from, to: to)
         let entries = statement.entries.map { e in
             var detail: [String] = []
             if let c = e.contributor { detail.append(c) }
@@ -356,22 +355,23 @@ struct SupportController: RouteCollection {
         let body = LedgerBody(fund: req.fundName(statement.fund), fundCode: statement.fund.code, unit: req.unitLabel(statement.unitID, user),
                               unitCode: unitCode, from: from?.iso ?? "", to: to?.iso ?? "", opening: Format.money(statement.totals.opening, lang),
                               closing: Format.money(statement.totals.closing, lang), stored: Format.money(statement.storedBalance, lang), totals: totals,
-                              entries: entries, hasEntries: !entries.isEmpty, mayChange: user.account.role.mayChangeData, today: req.store.today.iso, error: error)
+                              entries: entries, hasEntries: !entries.isEmpty, mayChange: user.permissions.allows(.fundReverse, at: statement.unitID),
+                              today: req.store.today.iso, error: error)
         return try await req.page("ledger", title: req.t("funds.ledger_title", body.fund, body.unit), active: "funds",
                                   status: error == nil ? .ok : .badRequest, body)
     }
 
     func reverse(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
+        try user.require(.fundReverse)
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let entry: FundEntry
-        do { entry = try await req.store.funds.entry(id, scope: user.scope) } catch is StorageError { throw Abort(.notFound) }
+        let entry = try await req.store.funds.entry(user.actor, id)
         let unitCode = user.history.units[entry.unitID]?.code ?? ""
         let form = try req.supportForm()
         return try await req.change(redirect: "/funds/ledger?fund=\(req.encodePath(entry.fundCode))&unit=\(req.encodePath(unitCode))", notice: "fund_reversed",
                                     render: { try await renderLedger(req, fund: entry.fundCode, unit: unitCode, error: $0) }) {
-            try await req.store.funds.reverse(entryID: id, day: try req.formDay(form.date, default: req.store.today),
-                                              reason: try req.formText(form.reason, "form.reason"), scope: user.scope, actor: user.account.username)
+            try await req.store.funds.reverse(user.actor, entryID: id, day: try req.formDay(form.date, default: req.store.today),
+                                              reason: try req.formText(form.reason, "form.reason"))
         }
     }
 
@@ -391,9 +391,9 @@ struct SupportController: RouteCollection {
         let user = try req.requireUser()
         let lang = req.language
         let year = req.store.today.year
-        let from = req.query[String.self, at: "from"].flatMap { Day($0) } ?? Day(year: year, month: 1, day: 1)!
+        let from = req.query[String.self, at: "from"].flatMap { Day($0) } ?? Day.endOfYear(year - 1).adding(days: 1)
         let to = req.query[String.self, at: "to"].flatMap { Day($0) } ?? Day.endOfYear(year)
-        let lines = try await req.store.funds.reconciliation(from: from, to: to, scope: user.scope)
+        let lines = try await req.store.funds.reconciliation(user.actor, from: from, to: to)
         let rows = lines.map { l in
             ReconciliationBody.Row(fund: req.fundName(l.fund), unit: req.unitLabel(l.unitID, user), opening: Format.money(l.totals.opening, lang),
                                    inflow: Format.money(l.totals.inflow, lang), outflow: Format.money(l.totals.outflow, lang),
@@ -436,8 +436,8 @@ struct SupportController: RouteCollection {
         let lang = req.language
         let day = req.query[String.self, at: "date"].flatMap { Day($0) } ?? req.store.today
         let stateFilter = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
-        let (report, _) = try await req.store.loans.ageing(scope: user.scope, on: day)
-        let files = try await req.store.loans.loans(scope: user.scope, state: stateFilter)
+        let (report, _) = try await req.store.loans.ageing(user.actor, on: day)
+        let files = try await req.store.loans.loans(user.actor, state: stateFilter)
         let rows = files.prefix(500).map { f in
             let p = f.position(on: day)
             return LoansBody.Row(code: f.code, member: f.memberName, household: f.householdCode ?? "", unit: req.unitLabel(f.unitID, user),
@@ -455,25 +455,25 @@ struct SupportController: RouteCollection {
             states: [Option(value: "", label: req.t("loans.all_states"), selected: stateFilter == nil)]
                 + LoanState.allCases.map { Option(value: $0.rawValue, label: req.t("loan.state." + $0.rawValue), selected: $0 == stateFilter) },
             purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: false) },
-            units: try await req.formUnits(user), today: req.store.today.iso, mayChange: user.account.role.mayChangeData, error: error)
+            units: try await req.formUnits(user), today: req.store.today.iso, mayChange: user.permissions.allows(.loanApply), error: error)
         return try await req.page("loans", title: req.t("loans.title"), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
 
     func applyLoan(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
+        try user.require(.loanApply)
         let form = try req.supportForm()
         var code = ""
         let response = try await req.change(redirect: "/loans", notice: "loan_applied", render: { try await renderLoans(req, error: $0) }) {
             let household = (form.household ?? "").trimmingCharacters(in: .whitespaces)
-            code = try await req.store.loans.apply(
+            code = try await req.store.loans.apply(user.actor,
                 LoanApplication(member: try req.formText(form.member, "loans.member"), household: household.isEmpty ? nil : household,
                                 unit: try req.formText(form.unit, "common.unit"), purpose: try req.formText(form.purpose, "loans.purpose"),
                                 workers: try req.formInt(form.workers ?? "1", "loans.workers", 1...1000),
                                 jobsPlanned: try req.formInt(form.jobs, "loans.jobs_planned", 0...1000),
                                 amount: try req.formMoney(form.amount, "funds.amount"), termMonths: try req.formInt(form.term, "loans.term", 1...600),
                                 everyMonths: try req.formInt(form.every ?? "3", "loans.every", 1...12),
-                                appliedOn: try req.formDay(form.date, default: req.store.today)),
-                scope: user.scope, actor: user.account.username)
+                                appliedOn: try req.formDay(form.date, default: req.store.today)))
         }
         if response.status == .seeOther { return req.redirect(to: "/loans/\(req.encodePath(code))?notice=loan_applied", redirectType: .normal) }
         return response
@@ -516,6 +516,7 @@ struct SupportController: RouteCollection {
         let mayDecide: Bool
         let mayDisburse: Bool
         let mayService: Bool
+        let mayWriteOff: Bool
         let mayRecordJobs: Bool
         let today: String
         let error: String?
@@ -527,8 +528,7 @@ struct SupportController: RouteCollection {
         let user = try req.requireUser()
         let lang = req.language
         let code = req.parameters.get("code") ?? ""
-        let f: LoanFile
-        do { f = try await req.store.loans.file(code, scope: user.scope) } catch is StorageError { throw Abort(.notFound) }
+        let f = try await req.store.loans.file(user.actor, code)
         let today = req.store.today
         let p = f.position(on: today)
         var covered = f.repaid
@@ -537,7 +537,7 @@ struct SupportController: RouteCollection {
             return LoanBody.Line(number: i.number, due: i.due.vietnamese, principal: Format.money(i.principal, lang), paid: covered >= 0,
                                  late: covered < 0 && i.due < today)
         }
-        let writer = user.account.role.mayChangeData
+        let may = user.permissions
         let body = LoanBody(
             code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: req.unitLabel(f.unitID, user),
             purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: Format.money(f.amount, lang), term: f.termMonths, every: f.everyMonths,
@@ -553,29 +553,38 @@ struct SupportController: RouteCollection {
             hasPayments: !f.payments.isEmpty,
             extensions: f.extensions.map { LoanBody.Extension(granted: $0.granted.vietnamese, months: $0.months, reason: $0.reason) },
             hasExtensions: !f.extensions.isEmpty,
-            mayDecide: writer && f.state == .applied, mayDisburse: writer && f.state == .approved, mayService: writer && f.state == .disbursed,
-            mayRecordJobs: writer && f.disbursedOn != nil, today: today.iso, error: error)
+            mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied,
+            mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved,
+            mayService: may.allows(.loanRepay, at: f.unitID) && f.state == .disbursed,
+            mayWriteOff: req.store.loans.mayWriteOff(user.actor, f),
+            mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil, today: today.iso, error: error)
         return try await req.page("loan", title: req.t("loan.title", f.code), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
 
     func loanAction(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
         let form = try req.supportForm()
         let loans = req.store.loans
-        let actor = user.account.username
+        let actor = user.actor
+        let ops: [String: StorageOperation] = ["approve": .loanDecide, "reject": .loanDecide, "disburse": .loanDisburse, "repay": .loanRepay,
+                                        "extend": .loanExtend, "write_off": .loanWriteOff, "jobs": .loanRecordJobs]
+        guard let op = ops[form.action ?? ""] else { throw Abort(.badRequest) }
+        try user.require(op)
         return try await req.change(redirect: "/loans/\(req.encodePath(code))", notice: "loan_changed", render: { try await renderLoan(req, error: $0) }) {
             let day = try req.formDay(form.date, default: req.store.today)
             switch form.action {
-            case "approve": try await loans.approve(code, on: day, note: form.note ?? "", scope: user.scope, actor: actor)
-            case "reject": try await loans.reject(code, on: day, note: try req.formText(form.note, "form.reason"), scope: user.scope, actor: actor)
-            case "disburse": try await loans.disburse(code, on: day, scope: user.scope, actor: actor)
-            case "repay": try await loans.repay(code, on: day, amount: try req.formMoney(form.amount, "funds.amount"), scope: user.scope, actor: actor)
+            case "approve": try await loans.approve(actor, code, on: day, note: form.note ?? "")
+            case "reject": try await loans.reject(actor, code, on: day, note: try req.formText(form.note, "form.reason"))
+            case "disburse": try await loans.disburse(actor, code, on: day)
+            case "repay": try await loans.repay(actor, code, on: day, amount: try req.formMoney(form.amount, "funds.amount"))
             case "extend":
-                try await loans.extend(code, granted: day, months: try req.formInt(form.months, "loans.months", 1...600),
-                                       reason: try req.formText(form.reason, "form.reason"), scope: user.scope, actor: actor)
-            case "write_off": try await loans.writeOff(code, on: day, reason: try req.formText(form.reason, "form.reason"), scope: user.scope, actor: actor)
-            case "jobs": try await loans.recordJobs(code, created: try req.formInt(form.jobs, "loans.jobs_created", 0...1000), scope: user.scope, actor: actor)
+                try await loans.extend(actor, code, granted: day, months: try req.formInt(form.months, "loans.months", 1...600),
+                                       reason: try req.formText(form.reason, "form.reason"))
+            case "write_off":
+                guard form.confirm == "1" else { throw FormRefusal(message: req.t("form.confirm_required")) }
+                try await loans.writeOff(actor, code, on: day, reason: try req.formText(form.reason, "form.reason"))
+            case "jobs": try await loans.recordJobs(actor, code, created: try req.formInt(form.jobs, "loans.jobs_created", 0...1000))
             default: throw Abort(.badRequest)
             }
         }
@@ -604,7 +613,7 @@ struct SupportController: RouteCollection {
     func renderCampaigns(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let lang = req.language
-        let rows = try await req.store.campaigns.campaigns().map { c in
+        let rows = try await req.store.campaigns.campaigns(user.actor).map { c in
             CampaignsBody.Row(code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
                               period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)", budget: Format.money(c.budget, lang),
                               approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang), gift: Format.money(c.giftValue, lang))
@@ -614,12 +623,13 @@ struct SupportController: RouteCollection {
                                  kinds: CampaignKind.allCases.map { Option(value: $0.rawValue, label: req.t("campaign.kind." + $0.rawValue), selected: false) },
                                  funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == "xa_hoi") },
                                  units: try await req.formUnits(user), year: req.store.today.year, today: req.store.today.iso,
-                                 mayChange: user.account.role.mayChangeData, error: error)
+                                 mayChange: user.permissions.allows(.campaignCreate), error: error)
         return try await req.page("campaigns", title: req.t("campaigns.title"), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
 
     func createCampaign(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
+        try user.require(.campaignCreate)
         let form = try req.supportForm()
         var code = ""
         let response = try await req.change(redirect: "/campaigns", notice: "campaign_created", render: { try await renderCampaigns(req, error: $0) }) {
@@ -627,13 +637,12 @@ struct SupportController: RouteCollection {
             let gift = (form.gift ?? "").trimmingCharacters(in: .whitespaces)
             var statuses: [LivingStandard] = [.poor]
             if form.nearPoor == "1" { statuses.append(.nearPoor) }
-            code = try await req.store.campaigns.create(
+            code = try await req.store.campaigns.create(user.actor,
                 NewCampaign(kind: kind, name: try req.formText(form.name, "campaigns.name"), unit: try req.formText(form.unit, "common.unit"),
                             fund: try req.formText(form.fund, "funds.fund"), year: try req.formInt(form.year, "common.year", 2000...2100),
                             startsOn: try req.formDay(form.from), endsOn: try req.formDay(form.to),
                             budget: try req.formMoney(form.budget, "campaigns.budget"),
-                            giftValue: gift.isEmpty ? nil : try req.formMoney(gift, "campaigns.gift"), statuses: statuses),
-                scope: user.scope, actor: user.account.username)
+                            giftValue: gift.isEmpty ? nil : try req.formMoney(gift, "campaigns.gift"), statuses: statuses))
         }
         if response.status == .seeOther { return req.redirect(to: "/campaigns/\(req.encodePath(code))?notice=campaign_created", redirectType: .normal) }
         return response
@@ -670,15 +679,14 @@ struct SupportController: RouteCollection {
         let user = try req.requireUser()
         let lang = req.language
         let code = req.parameters.get("code") ?? ""
-        let c: Campaign
-        do { c = try await req.store.campaigns.campaign(code) } catch is StorageError { throw Abort(.notFound) }
-        let proposals = try await req.store.campaigns.proposals(code, scope: user.scope)
+        let c = try await req.store.campaigns.campaign(user.actor, code)
+        let proposals = try await req.store.campaigns.proposals(user.actor, code)
         let fund = try await req.store.funds.funds().first { $0.code == c.fundCode }
         let rows = proposals.map { p in
             CampaignBody.Row(rank: p.rank, code: p.householdCode, name: p.primaryName, unit: req.unitLabel(p.unitID, user),
                              status: p.status.map { Format.status($0, req.web.catalogue, lang) } ?? "–", deprivations: p.deprivationCount,
                              amount: Format.money(p.amount, lang), state: req.t("proposal.state." + p.state.rawValue), stateCode: p.state.rawValue,
-                             reason: p.reason, hardship: p.hardship, editable: p.state == .proposed && user.account.role.mayChangeData)
+                             reason: p.reason, hardship: p.hardship, editable: p.state == .proposed && user.permissions.allows(.campaignEditList, at: p.unitID))
         }
         let body = CampaignBody(
             code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
@@ -687,36 +695,35 @@ struct SupportController: RouteCollection {
             remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
             classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
             rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user), today: req.store.today.iso,
-            mayChange: user.account.role.mayChangeData, error: error)
+            mayChange: user.permissions.allows(.campaignEditList), error: error)
         return try await req.page("campaign", title: req.t("campaign.title", c.name), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
 
     func campaignAction(req: Request) async throws -> Response {
-        let user = try req.requireWriter()
+        let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
         let form = try req.supportForm()
         let desk = req.store.campaigns
-        let actor = user.account.username
+        let actor = user.actor
+        try user.require(form.action == "approve" ? .campaignApprove : .campaignEditList)
         return try await req.change(redirect: "/campaigns/\(req.encodePath(code))", notice: "campaign_changed", render: { try await renderCampaign(req, error: $0) }) {
             switch form.action {
             case "draw":
-                try await desk.draw(code, unit: try req.formText(form.unit, "common.unit"), scope: user.scope, actor: actor)
+                try await desk.draw(actor, code, unit: try req.formText(form.unit, "common.unit"))
             case "add":
                 let amount = (form.amount ?? "").trimmingCharacters(in: .whitespaces)
-                try await desk.add(code, household: try req.formText(form.household, "common.household_code"),
+                try await desk.add(actor, code, household: try req.formText(form.household, "common.household_code"),
                                    amount: amount.isEmpty ? nil : try req.formMoney(amount, "funds.amount", allowZero: true),
-                                   reason: try req.formText(form.reason, "form.reason"), scope: user.scope, actor: actor)
+                                   reason: try req.formText(form.reason, "form.reason"))
             case "remove":
-                try await desk.edit(code, household: try req.formText(form.household, "common.household_code"), remove: true,
-                                    reason: try req.formText(form.reason, "form.reason"), scope: user.scope, actor: actor)
+                try await desk.edit(actor, code, household: try req.formText(form.household, "common.household_code"), remove: true,
+                                    reason: try req.formText(form.reason, "form.reason"))
             case "amount":
-                try await desk.edit(code, household: try req.formText(form.household, "common.household_code"), remove: false,
+                try await desk.edit(actor, code, household: try req.formText(form.household, "common.household_code"), remove: false,
                                     amount: try req.formMoney(form.amount, "funds.amount", allowZero: true),
-                                    reason: try req.formText(form.reason, "form.reason"), scope: user.scope, actor: actor)
+                                    reason: try req.formText(form.reason, "form.reason"))
             case "approve":
-                try await desk.approve(code, unit: try req.formText(form.unit, "common.unit"), day: try req.formDay(form.date, default: req.store.today),
-                                       scope: user.scope, approverUnitID: user.account.unitID,
-                                       actor: actor)
+                try await desk.approve(actor, code, unit: try req.formText(form.unit, "common.unit"), day: try req.formDay(form.date, default: req.store.today))
             default:
                 throw Abort(.badRequest)
             }

@@ -70,10 +70,10 @@ struct UnitController: RouteCollection {
     private func computeTree(_ req: Request, _ user: CurrentUser) async throws -> TreeBody {
         let lang = req.language
         let today = req.store.today
-        let year = try await req.store.browse.latestYear(scope: user.scope) ?? today.year
-        let rolled = try await req.store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: user.history, scope: user.scope)
+        let year = try await req.store.browse.latestYear(user.actor) ?? today.year
+        let rolled = try await req.store.reviews.rolledUp(user.actor, year: year, basis: .rebased(onto: today))
         let tree = rolled.tree
-        let roots = user.scope.unitIDs == nil ? tree.roots : [user.account.unitID]
+        let roots = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
         var rows: [TreeBody.Row] = []
         func walk(_ id: Int, _ depth: Int) {
             guard let unit = user.history.units[id] else { return }
@@ -98,7 +98,8 @@ struct UnitController: RouteCollection {
     private func render(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
         let user = try req.requireUser()
         let history = user.history
-        guard let unit = history.unit(code: req.parameters.get("code") ?? ""), user.scope.contains(unit.id) else { throw Abort(.notFound) }
+        let asked = req.parameters.get("code") ?? ""
+        guard let unit = history.unit(code: asked), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, asked) }
         let lang = req.language
         let today = req.store.today
         let periods = history.versions(of: unit.id).reversed().map { v in
@@ -127,7 +128,7 @@ struct UnitController: RouteCollection {
                             active: unit.isActive(on: today), from: unit.from.vietnamese, to: unit.to.map { $0.previous.vietnamese } ?? "",
                             periods: periods, successors: successors, predecessors: predecessors, children: children,
                             hasSuccessors: !successors.isEmpty, hasPredecessors: !predecessors.isEmpty, hasChildren: !children.isEmpty,
-                            today: today.iso, mayAdminister: user.account.role.mayAdminister, error: error)
+                            today: today.iso, mayAdminister: user.permissions.allows(.changeTree), error: error)
         return try await req.page("unit", title: body.name, active: "units", status: status, body)
     }
 
@@ -143,18 +144,18 @@ struct UnitController: RouteCollection {
     }
 
     /// Runs one tree change for an administrator; a refused change shows its reason on the unit's page.
-    private func change(_ req: Request, _ body: @escaping @Sendable (Store, ChangeForm, String, Day, String) async throws -> Void) async throws -> Response {
+    private func change(_ req: Request, _ body: @escaping @Sendable (Store, ChangeForm, String, Day, Actor) async throws -> Void) async throws -> Response {
         let user = try req.requireUser()
-        guard user.account.role.mayAdminister else { throw Abort(.forbidden) }
         let code = req.parameters.get("code") ?? ""
-        guard let unit = user.history.unit(code: code), user.scope.contains(unit.id) else { throw Abort(.notFound) }
+        guard let unit = user.history.unit(code: code), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, code) }
         let form = try req.content.decode(ChangeForm.self)
         guard let day = Day(form.date) ?? parseVietnameseDate(form.date) else {
             return try await render(req, error: req.t("units.bad_date", form.date), status: .badRequest)
         }
         do {
-            try await body(req.store, form, code, day, user.account.username)
+            try await body(req.store, form, code, day, user.actor)
         } catch let error as StorageError {
+            if case .forbidden = error { throw error }
             return try await render(req, error: req.localized(error.description), status: .badRequest)
         } catch let problem as FormProblem {
             return try await render(req, error: req.t(problem.key), status: .badRequest)
@@ -165,14 +166,14 @@ struct UnitController: RouteCollection {
     func rename(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
             guard let name = form.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw FormProblem(key: "units.need_name") }
-            try await store.units.rename(code, to: name, on: day, actor: actor)
+            try await store.units.rename(actor, code, to: name, on: day)
         }
     }
 
     func move(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
             guard let parent = form.parent?.trimmingCharacters(in: .whitespaces), !parent.isEmpty else { throw FormProblem(key: "units.need_parent") }
-            try await store.units.move(code, under: parent, on: day, actor: actor)
+            try await store.units.move(actor, code, under: parent, on: day)
         }
     }
 
@@ -187,7 +188,7 @@ struct UnitController: RouteCollection {
             }
             guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
             let parent = history.parent(of: unit.id, on: day.previous).flatMap { history.units[$0]?.code }
-            try await store.units.merge([code] + others, into: NewUnit(code: newCode, name: name, kind: unit.kind, parentCode: parent), on: day, actor: actor)
+            try await store.units.merge(actor, [code] + others, into: NewUnit(code: newCode, name: name, kind: unit.kind, parentCode: parent), on: day)
         }
     }
 
@@ -212,14 +213,14 @@ struct UnitController: RouteCollection {
                 guard cells.count == 2, !cells[0].isEmpty, !cells[1].isEmpty else { throw FormProblem(key: "units.bad_assign") }
                 assign[cells[0]] = cells[1]
             }
-            try await store.units.split(code, into: parts, assign: assign, on: day, actor: actor)
+            try await store.units.split(actor, code, into: parts, assign: assign, on: day)
         }
     }
 
     func dissolve(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
             guard let successor = form.successor?.trimmingCharacters(in: .whitespaces), !successor.isEmpty else { throw FormProblem(key: "units.need_successor") }
-            try await store.units.dissolve(code, successor: successor, on: day, actor: actor)
+            try await store.units.dissolve(actor, code, successor: successor, on: day)
         }
     }
 }

@@ -37,16 +37,17 @@ public enum ReportFile {
         public let contentType: String
     }
 
-    public static func make(_ kind: Kind, store: Store, unitID: Int, year: Int, format: ExportFormat, language: Language = .vi,
-                            history: OrgHistory, today: Day, scope: Scope, actor: String) async throws -> Output {
-        guard scope.contains(unitID) else { throw StorageError.outOfScope("đơn vị / unit \(unitID)") }
+    public static func make(_ kind: Kind, store: Store, actor: Actor, unitID: Int, year: Int, format: ExportFormat,
+                            language: Language = .vi) async throws -> Output {
+        guard actor.scope.contains(unitID) else { throw StorageError.notFound(.unit, String(unitID)) }
         guard (2000...2100).contains(year) else { throw StorageError.invalid("năm \(year) ngoài khoảng 2000–2100 / year \(year) is out of range") }
+        let history = actor.history, today = store.today
         let code = history.units[unitID]?.code ?? String(unitID)
         let data: Data, name: String, what: String
         switch kind {
         case .tables(let lists):
-            guard let tables = try await ReportExports.tables(store: store, unitID: unitID, year: year, lists: lists && (format == .xlsx || format == .csv),
-                                                              history: history, today: today) else {
+            guard let tables = try await ReportExports.tables(store: store, actor: actor, unitID: unitID, year: year,
+                                                              lists: lists && (format == .xlsx || format == .csv)) else {
                 throw StorageError.invalid("chưa có kết quả rà soát năm \(year) trong nhánh / no reviews for \(year) in the branch")
             }
             switch format {
@@ -60,8 +61,8 @@ public enum ReportFile {
             what = "biểu tổng hợp năm \(year) của \(code)\(withLists ? " kèm danh sách hộ" : "")"
         case .annual:
             guard format == .docx || format == .pdf else { throw StorageError.invalid("báo cáo năm chỉ có dạng docx hoặc pdf / an annual report is docx or pdf") }
-            let stored = try await store.reports.report(unit: unitID, year: year, scope: scope)
-            let figures = try await store.reports.shownFigures(stored, unitID: unitID, year: year, history: history, today: today).figures
+            let stored = try await store.reports.report(actor, unit: unitID, year: year)
+            let figures = try await store.reports.shownFigures(actor, stored, unit: unitID, year: year).figures
             let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
                                                    status: stored?.status, history: history, today: today)
             data = try await ReportExports.document(doc, format)
@@ -72,12 +73,12 @@ public enum ReportFile {
             guard history.parent(of: unitID, on: today) == nil else {
                 throw StorageError.invalid("báo cáo tổng hợp là của đơn vị cao nhất / the summary is the top unit's")
             }
-            let s = try await ReportExports.summary(store: store, unitID: unitID, year: year, history: history, today: today)
+            let s = try await ReportExports.summary(store: store, actor: actor, unitID: unitID, year: year)
             data = try await ReportExports.document(ReportDocuments.provincialSummary(s, history: history, today: today), format)
             name = ReportExports.fileName(["bao-cao-tong-hop", String(year)], format)
             what = "báo cáo tổng hợp năm \(year)"
         }
-        try await store.audit.record("xuat_bao_cao", entity: "report", id: nil, detail: "\(what) → \(name)", actor: actor, on: store.sql)
+        try await store.audit.export(what, file: name, by: actor)
         return Output(data: data, name: name, contentType: format.contentType)
     }
 }
@@ -89,15 +90,16 @@ enum ReportExports {
     static let converter = PDFConverter()
 
     /// Biểu 1–13, and with `lists` the named lists 14 and 15 (personal data), of a branch.
-    static func tables(store: Store, unitID: Int, year: Int, lists: Bool, history: OrgHistory, today: Day) async throws -> [ReportTable]? {
-        guard let (standard, tables) = try await store.reports.standardTables(unitID: unitID, year: year, history: history, today: today) else { return nil }
+    static func tables(store: Store, actor: Actor, unitID: Int, year: Int, lists: Bool) async throws -> [ReportTable]? {
+        let history = actor.history, today = store.today
+        guard let (standard, tables) = try await store.reports.standardTables(actor, unit: unitID, year: year) else { return nil }
         // The builder gives Biểu 14–15 as headers only; their rows are personal data, added on request.
         var out = tables.filter { ($0.number ?? 0) < 14 }
         guard lists else { return out }
         for status in [LivingStandard.nearPoor, .poor] {
             var table = ReportTable.namedList(of: status, standard: standard, year: year)
             var number = 0
-            try await store.reports.namedHouseholds(status, unitID: unitID, year: year, history: history, today: today) { h in
+            try await store.reports.namedHouseholds(actor, status, unit: unitID, year: year) { h in
                 number += 1
                 table.rows.append(ReportRow(key: h.householdCode, label: ReportText(String(number), String(number)), cells: [
                     .text(h.householdCode), .text(h.headName), .text(h.memberCode), .text(unitName(h.unitID, history, today)), .text(h.address),
@@ -135,20 +137,20 @@ enum ReportExports {
     }
 
     /// The figures, board, profiles, targets and accepted reports the provincial summary reads.
-    static func summary(store: Store, unitID: Int, year: Int, history: OrgHistory, today: Day) async throws -> ReportDocuments.Summary {
+    static func summary(store: Store, actor: Actor, unitID: Int, year: Int) async throws -> ReportDocuments.Summary {
         let reports = store.reports
-        let figures = try await reports.figures(unitID: unitID, year: year, history: history, today: today)
-        let board = try await reports.board(unit: unitID, year: year, direct: true, history: history, on: today)
-        let branch = try await reports.board(unit: unitID, year: year, direct: false, history: history, on: today)
-        let profileSet = try await reports.profiles(below: unitID, year: year, history: history, today: today)
+        let history = actor.history, today = store.today
+        let figures = try await reports.figures(actor, unit: unitID, year: year)
+        let board = try await reports.board(actor, unit: unitID, year: year, direct: true)
+        let branch = try await reports.board(actor, unit: unitID, year: year, direct: false)
+        let profileSet = try await reports.profiles(actor, below: unitID, year: year)
         let profiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year) }
         let indicatorProfiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year, by: .indicator) }
-        let targets = try await store.targets.progress(of: unitID, history: history, on: today)
+        let targets = try await store.targets.progress(actor, of: unitID)
         var accepted: [(unit: String, narrative: ReportNarrative, figures: ReportFigures?)] = []
-        let scope = Scope.figures(of: unitID, in: history, on: today)
         for line in board.lines where line.state == .accepted {
             let filer = line.filedBy ?? line.reporter
-            if let r = try await reports.report(unit: filer, year: year, scope: scope) {
+            if let r = try await reports.report(actor, unit: filer, year: year) {
                 accepted.append((unitName(line.reporter, history, today), r.narrative, r.frozenFigures))
             }
         }

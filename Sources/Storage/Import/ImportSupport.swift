@@ -87,13 +87,13 @@ extension Store {
     }
 
     /// Records the start of an import and returns its id.
-    func beginImport(kind: String, fileName: String, actor: String, on db: any SQLDatabase) async throws -> Int {
-        let record = ImportModel(kind: kind, fileName: fileName, enteredBy: actor, startedAt: now())
+    func beginImport(kind: String, fileName: String, actor: Actor, on db: any SQLDatabase) async throws -> Int {
+        let record = ImportModel(kind: kind, fileName: fileName, enteredBy: actor.name, startedAt: now())
         try await record.create(on: db.fluent)
         return try record.requireID()
     }
 
-    func finishImport(_ id: Int, kind: String, fileName: String, result: ImportResult, actor: String, on db: any SQLDatabase) async throws {
+    func finishImport(_ id: Int, kind: String, fileName: String, result: ImportResult, actor: Actor, on db: any SQLDatabase) async throws {
         // Households list in their primary member's name order: new households, new primary
         // members and renamed members get their key in the same transaction.
         if kind != "don_vi" { try await Store.refreshHouseholdSortKeys(on: db) }
@@ -102,7 +102,7 @@ extension Store {
             .update()
         try await audit.record("nhap_\(kind)", entity: "import", id: id,
                                detail: "\(fileName): \(result.rows) dòng, thêm \(result.added), sửa \(result.updated), không đổi \(result.unchanged)",
-                               actor: actor, on: db)
+                               by: actor, on: db)
     }
 }
 

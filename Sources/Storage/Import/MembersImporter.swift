@@ -8,15 +8,15 @@ import SQLKit
 /// transferred on `ngay_vao`; `ngay_ra` ends their membership; `ma_ho` links them to a
 /// household (created if new). All or nothing; idempotent.
 public struct MembersImporter: Sendable {
-    public let store: Store
-    public let actor: String
+    let store: Store
+    let actor: Actor
     public let fileName: String
     public let batchSize: Int
     public let progress: (@Sendable (ImportProgress) -> Void)?
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
 
-    public init(store: Store, actor: String, fileName: String, batchSize: Int = 500,
+    public init(store: Store, actor: Actor, fileName: String, batchSize: Int = 500,
                 progress: (@Sendable (ImportProgress) -> Void)? = nil) {
         self.store = store; self.actor = actor; self.fileName = fileName; self.batchSize = batchSize; self.progress = progress
     }
@@ -37,6 +37,7 @@ public struct MembersImporter: Sendable {
     }
 
     public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
+        try actor.require(.importMembers)
         let started = Date()
         let history = try await store.units.history()
         var header: TableHeader?
@@ -256,9 +257,9 @@ public struct MembersImporter: Sendable {
         }
         result.created += fresh.count
         if !audit.isEmpty {
-            var insert = db.insert(into: "audit_log").columns("at", "actor", "action", "entity", "entity_id", "detail")
+            var insert = db.insert(into: "audit_log").columns("at", "actor", "channel", "action", "entity", "entity_id", "detail")
             for (action, id, detail) in audit {
-                insert = insert.values([SQLBind(now), SQLBind(actor), SQLBind(action), SQLBind("member"), SQLBind(id), SQLBind(detail)] as [any SQLExpression])
+                insert = insert.values([SQLBind(now), SQLBind(actor.name), SQLBind(actor.channel.rawValue), SQLBind(action), SQLBind("member"), SQLBind(id), SQLBind(detail)] as [any SQLExpression])
             }
             try await insert.run()
         }

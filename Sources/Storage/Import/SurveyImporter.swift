@@ -8,8 +8,8 @@ import SQLKit
 /// contract and the registry without writing; the second writes everything in one
 /// transaction. Idempotent: a review whose content did not change is left alone.
 public struct SurveyImporter: Sendable {
-    public let store: Store
-    public let actor: String
+    let store: Store
+    let actor: Actor
     public let fileName: String
     public let standard: PovertyStandard?
     /// Rows per batch: by default 500 on SQLite and 5,000 on PostgreSQL, where every batch costs
@@ -18,13 +18,11 @@ public struct SurveyImporter: Sendable {
     public let progress: (@Sendable (ImportProgress) -> Void)?
     /// About how many rows the file has, when known beforehand (for "time left").
     public let expectedRows: Int?
-    /// The branch the importing officer may write to: a row counted in another unit is an error.
-    public var scope: Scope = .everything
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
 
 
-    public init(store: Store, actor: String, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
+    public init(store: Store, actor: Actor, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
                 expectedRows: Int? = nil, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
         self.expectedRows = expectedRows
         self.store = store
@@ -48,6 +46,7 @@ public struct SurveyImporter: Sendable {
     typealias Checked = SurveyPipeline<(classification: Classification, reason: String)>.Batch
 
     public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
+        try actor.require(.importSurvey)
         let started = Date()
         let history = try await store.units.history()
         let standard = self.standard
@@ -72,7 +71,7 @@ public struct SurveyImporter: Sendable {
             var result = ImportResult()
             var ids = IDs(nextHouseholdID: nil)
             if store.dialect == .sqlite {
-                ids.nextHouseholdID = try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM households").first()!.int("next")
+                ids.nextHouseholdID = try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM households").first()?.int("next") ?? 1
             }
             let enteredAt = store.now()
             var rows = 0
@@ -109,11 +108,18 @@ public struct SurveyImporter: Sendable {
         }
     }
 
-    /// Resolves units and members for a checked batch.
+    /// Resolves units and members for a checked batch, refusing (as errors of their rows)
+    /// whatever lies outside the importing actor's branch: a unit, a member found by code or
+    /// citizen ID, a household that exists elsewhere, a review of another branch it would
+    /// overwrite. Those rows read exactly like rows naming things that do not exist, and
+    /// nothing of another branch's data reaches the messages.
     private func resolve(_ batch: Checked, history: OrgHistory, log: inout IssueLog, on db: any SQLDatabase) async throws -> [Resolved] {
         let records = batch.records
         guard let layout = batch.layout, !records.isEmpty else { return [] }
+        let scope = actor.scope
         let members = try await lookupMembers(Set(records.compactMap(\.memberCode)), on: db)
+        let homes = scope.isWholeProvince ? [:] : try await memberHomes(Set(members.values), on: db)
+        let branches = scope.isWholeProvince ? [:] : try await householdBranches(Set(records.map(\.householdCode)), on: db)
         // Without a unit on the row, a household counts in the unit of its primary member
         // (the row's member when the household has none yet).
         let withoutUnit = records.filter { $0.unitCode == nil }
@@ -135,18 +141,23 @@ public struct SurveyImporter: Sendable {
         var out: [Resolved] = []
         out.reserveCapacity(records.count)
         for (i, r) in records.enumerated() {
+            if let branch = branches[r.householdCode], !branch.allows(year: r.year, in: scope) {
+                issue(r, .householdCode, "mã hộ '\(r.householdCode)' đã dùng cho một hộ ngoài phạm vi của bạn; hộ mới cần mã khác, hộ chuyển đến do cấp trên chung nhập / household code '\(r.householdCode)' belongs to a household outside your branch; a new household needs another code, a household moving in is entered by the common unit above")
+                continue
+            }
             var memberID: Int?
             if let code = r.memberCode {
                 memberID = members[code]
+                if let m = memberID, !scope.isWholeProvince, !(homes[m].map(scope.contains) ?? false) { memberID = nil }
                 if memberID == nil {
-                    issue(r, .member, "không có đoàn viên mã hoặc CCCD '\(code)' trong sổ; hãy nhập danh sách đoàn viên trước / no member with code or citizen ID '\(code)'; import the members first")
+                    issue(r, .member, "không có đoàn viên mã hoặc CCCD '\(code)' trong phạm vi của bạn / no member with code or citizen ID '\(code)' in your branch")
                     continue
                 }
             }
             var unitID: Int?
             if let code = r.unitCode {
-                guard let unit = history.unit(code: code) else {
-                    issue(r, .unit, "không có đơn vị mã '\(code)'; hãy nhập danh sách đơn vị trước / no unit with code '\(code)'; import the units first")
+                guard let unit = history.unit(code: code), scope.contains(unit.id) else {
+                    issue(r, .unit, "không có đơn vị mã '\(code)' trong phạm vi của bạn / no unit with code '\(code)' in your branch")
                     continue
                 }
                 guard unitExisted(unit, in: r.year) else {
@@ -155,18 +166,76 @@ public struct SurveyImporter: Sendable {
                 }
                 unitID = unit.id
             } else if let m = primary[r.householdCode] ?? memberID {
-                unitID = memberships.unit(of: m, on: Day.endOfYear(r.year))
-            }
-            if let u = unitID, !scope.contains(u) {
-                issue(r, .unit, "đơn vị '\(history.units[u]?.code ?? String(u))' ngoài phạm vi tài khoản của bạn / unit '\(history.units[u]?.code ?? String(u))' is outside your branch")
-                continue
+                unitID = memberships.unit(of: m, on: Day.endOfYear(r.year)).flatMap { scope.contains($0) ? $0 : nil }
             }
             guard let unitID else {
-                issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên (đại diện hộ) đang sinh hoạt tại một đơn vị cuối năm \(r.year) / no unit: give the unit code, or the household's (primary) member who belonged to a unit at the end of \(r.year)")
+                issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên (đại diện hộ) đang sinh hoạt tại một đơn vị của bạn cuối năm \(r.year) / no unit: give the unit code, or the household's (primary) member who belonged to one of your units at the end of \(r.year)")
                 continue
             }
             out.append(Resolved(record: r, unitID: unitID, memberID: memberID,
                                 classification: batch.prepared[i].classification, reason: batch.prepared[i].reason))
+        }
+        return out
+    }
+
+    /// Where an existing household belongs, for branch checks: the unit of its latest review
+    /// and of each year's review (a household with no review yet: its members' units).
+    struct HouseholdBranch {
+        var latest: (year: Int, unit: Int)?
+        var reviewUnits: [Int: Int] = [:]
+        var memberUnits: Set<Int> = []
+
+        /// Whether a row of `year` may write this household: it is of the branch now (latest
+        /// review, else a member), and the review it would overwrite is of the branch too.
+        func allows(year: Int, in scope: Scope) -> Bool {
+            if let unit = reviewUnits[year], !scope.contains(unit) { return false }
+            if let latest { return scope.contains(latest.unit) }
+            return memberUnits.contains(where: scope.contains)
+        }
+    }
+
+    private func householdBranches(_ codes: Set<String>, on db: any SQLDatabase) async throws -> [String: HouseholdBranch] {
+        var out: [String: HouseholdBranch] = [:]
+        for chunk in Array(codes).chunked(400) {
+            for row in try await db.raw("""
+                SELECT h.code, r.year, r.unit_id FROM households h LEFT JOIN reviews r ON r.household_id = h.id
+                WHERE h.code IN (\(binds: Array(chunk)))
+                """).all() {
+                let code = try row.string("code")
+                var b = out[code] ?? HouseholdBranch()
+                if let year = try row.optionalInt("year"), let unit = try row.optionalInt("unit_id") {
+                    b.reviewUnits[year] = unit
+                    if (b.latest?.year ?? .min) < year { b.latest = (year, unit) }
+                }
+                out[code] = b
+            }
+            let unreviewed = out.filter { chunk.contains($0.key) && $0.value.latest == nil }.map(\.key)
+            guard !unreviewed.isEmpty else { continue }
+            for row in try await db.raw("""
+                SELECT h.code, ms.unit_id FROM households h JOIN household_members hm ON hm.household_id = h.id
+                JOIN memberships ms ON ms.member_id = hm.member_id AND ms.left_on IS NULL
+                WHERE h.code IN (\(binds: unreviewed))
+                """).all() {
+                out[try row.string("code")]?.memberUnits.insert(try row.int("unit_id"))
+            }
+        }
+        return out
+    }
+
+    /// Each member's unit for branch checks (`MemberRegistry.homeUnit`), by id.
+    private func memberHomes(_ ids: Set<Int>, on db: any SQLDatabase) async throws -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for chunk in Array(ids).chunked(400) {
+            var best: [Int: (open: Int, joined: String, id: Int)] = [:]
+            for row in try await db.raw("""
+                SELECT id, member_id, unit_id, joined, left_on FROM memberships WHERE member_id IN (\(binds: Array(chunk)))
+                """).all() {
+                let member = try row.int("member_id")
+                let candidate = (open: try row.optionalString("left_on") == nil ? 1 : 0, joined: try row.string("joined"), id: try row.int("id"))
+                if let b = best[member], (b.open, b.joined, b.id) >= (candidate.open, candidate.joined, candidate.id) { continue }
+                best[member] = candidate
+                out[member] = try row.int("unit_id")
+            }
         }
         return out
     }
@@ -288,13 +357,13 @@ public struct SurveyImporter: Sendable {
             case .some(let old):
                 result.updated += 1
                 onlyNew = false
-                changes.append([.text(enteredAt), .text(actor), .text("sua_ra_soat"), .text("household"), .int(review.householdID),
+                changes.append([.text(enteredAt), .text(actor.name), .text(actor.channel.rawValue), .text("sua_ra_soat"), .text("household"), .int(review.householdID),
                                 .text(old.change(to: review, household: r.record.householdCode, importID: importID) { history.units[$0]?.code ?? "#\($0)" })])
             case .none:
                 result.added += 1
                 if !created.contains(r.record.householdCode) { onlyNew = false }
             }
-            pending.append(review.values(importID: importID, enteredBy: actor, enteredAt: enteredAt))
+            pending.append(review.values(importID: importID, enteredBy: actor.name, enteredAt: enteredAt))
         }
         if onlyNew {
             try await bulk.append(into: "reviews", columns: ReviewRow.columns, rows: pending)
@@ -302,7 +371,7 @@ public struct SurveyImporter: Sendable {
             try await bulk.insert(into: "reviews", columns: ReviewRow.columns, rows: pending, upsertOn: ["household_id", "year"])
         }
         if !changes.isEmpty {
-            try await bulk.insert(into: "audit_log", columns: ["at", "actor", "action", "entity", "entity_id", "detail"], rows: changes)
+            try await bulk.insert(into: "audit_log", columns: ["at", "actor", "channel", "action", "entity", "entity_id", "detail"], rows: changes)
         }
     }
 }

@@ -7,13 +7,13 @@ import SQLKit
 /// or moved has one row per period). Columns: `docs/don-vi.md`. All or nothing;
 /// importing the same file again changes nothing.
 public struct UnitsImporter: Sendable {
-    public let store: Store
-    public let actor: String
+    let store: Store
+    let actor: Actor
     public let fileName: String
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
 
-    public init(store: Store, actor: String, fileName: String) {
+    public init(store: Store, actor: Actor, fileName: String) {
         self.store = store; self.actor = actor; self.fileName = fileName
     }
 
@@ -28,6 +28,7 @@ public struct UnitsImporter: Sendable {
     struct UnitPlan { var kind: UnitKind; var versions: [Version]; var successors: [String]; var successionKind: SuccessionKind; var row: Int }
 
     public func run(_ source: any RowSource) async throws -> ImportResult {
+        try actor.require(.changeTree)
         defer { store.treeChanged() }
         var header: TableHeader?
         var log = IssueLog()

@@ -48,19 +48,24 @@ public struct ReportNarrative: Sendable, Hashable, Codable {
 /// accepts it. Deadlines are set by a unit for its branch (the nearest one above applies).
 /// Every step is checked against the caller's branch here, and leaves an audit entry.
 public struct AnnualReports: Sendable {
-    public let store: Store
+    let store: Store
 
     /// The period a year's report describes ends on 31 December: the tree of that day says
     /// which reports are expected.
     public static func periodDate(_ year: Int) -> Day { Day.endOfYear(year) }
     /// When no unit above has set one: 20 December of the year.
-    public static func defaultDeadline(_ year: Int) -> Day { Day(year: year, month: 12, day: 20)! }
+    public static func defaultDeadline(_ year: Int) -> Day { Day(year: year, month: 12, day: 20) ?? Day.endOfYear(year) }
 
     static let years = 2000...2100
 
-    public func report(unit unitID: Int, year: Int, scope: Scope, db: (any SQLDatabase)? = nil) async throws -> AnnualReport? {
-        try scope.require(unitID, "đơn vị / unit \(unitID)")
-        let db = db ?? store.sql
+    /// A unit's report of a year, for an actor of its branch (nil when none was written yet).
+    public func report(_ actor: Actor, unit unitID: Int, year: Int) async throws -> AnnualReport? {
+        try actor.require(.readReports)
+        try actor.requireInBranch(unitID, .unit, String(unitID))
+        return try await report(unit: unitID, year: year, db: store.sql)
+    }
+
+    func report(unit unitID: Int, year: Int, db: any SQLDatabase) async throws -> AnnualReport? {
         guard let row = try await db.raw("SELECT * FROM annual_reports WHERE unit_id = \(bind: unitID) AND year = \(bind: year)").first() else { return nil }
         let id = try row.int("id")
         let statusText = try row.string("status")
@@ -78,151 +83,187 @@ public struct AnnualReports: Sendable {
             updatedAt: try row.string("updated_at"), events: events)
     }
 
-    /// A unit's report is written and submitted by the unit itself (`actorUnit` is the
-    /// officer's unit) or by an administrator (`actorUnit` nil), never by a unit above it.
-    static func requireOwn(_ unitID: Int, actorUnit: Int?) throws {
-        if let actorUnit, actorUnit != unitID {
-            throw StorageError.invalid("báo cáo do chính đơn vị lập và gửi / a report is written and submitted by its own unit")
+    /// The steps of the workflow, each with its rule (`refusal`).
+    public enum Step: String, Sendable, CaseIterable {
+        case write, submit, review
+    }
+
+    /// Why `actor` may not take `step` on `unitID`'s report as it stands (`report`, nil when
+    /// none was written), on `day`; nil when they may. The rules, once, for the operations and
+    /// for pages showing their buttons: a report is written and submitted by its own unit (an
+    /// administrator may act for any), never by the top unit (it has no unit above); it is
+    /// reviewed by the unit directly above (or an administrator), never by whoever submitted it.
+    /// The top unit may keep a narrative of its own, but has nobody to submit it to.
+    func refusal(_ step: Step, _ actor: Actor, unit unitID: Int, report: AnnualReport?, history: OrgHistory, on day: Day) -> StorageError? {
+        let op: StorageOperation = switch step {
+        case .write: .reportWrite
+        case .submit: .reportSubmit
+        case .review: .reportReview
         }
+        if let refusal = AccessRules.refusal(actor, op, unit: unitID) { return refusal }
+        switch step {
+        case .write, .submit:
+            if let own = actor.actingUnit, own != unitID {
+                return .invalid("báo cáo do chính đơn vị lập và gửi / a report is written and submitted by its own unit")
+            }
+            if step == .submit, history.parent(of: unitID, on: day) == nil {
+                return .invalid("đơn vị cao nhất không gửi báo cáo lên cấp trên trong hệ thống; hãy tải bản tổng hợp / the top unit has no unit above to submit to; download the provincial summary instead")
+            }
+            if let report, !report.status.isEditable {
+                return .invalid("báo cáo \(report.status.vietnamese), không sửa được, không gửi lại được / the report is \(report.status.english) and cannot change or be submitted again")
+            }
+        case .review:
+            if let reviewer = actor.actingUnit, history.parent(of: unitID, on: day) != reviewer {
+                return .invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
+            }
+            guard let report, report.status == .submitted else {
+                return .invalid("chỉ duyệt được báo cáo đã gửi / only a submitted report can be reviewed")
+            }
+            if report.submittedBy == actor.name {
+                return .invalid("người gửi báo cáo không tự duyệt / whoever submitted a report does not review it")
+            }
+        }
+        return nil
+    }
+
+    /// Which steps `actor` may take now on a unit's report (pages show those buttons only).
+    public func steps(_ actor: Actor, unit unitID: Int, report: AnnualReport?) -> Set<Step> {
+        let today = store.today
+        return Set(Step.allCases.filter { refusal($0, actor, unit: unitID, report: report, history: actor.history, on: today) == nil })
     }
 
     /// Saves the narrative of a unit's report (created as a draft on first save). Only a
     /// draft or a returned report can change.
     @discardableResult
-    public func save(unit unitID: Int, year: Int, narrative: ReportNarrative, scope: Scope, actorUnit: Int?, actor: String) async throws -> AnnualReport {
+    public func save(_ actor: Actor, unit unitID: Int, year: Int, narrative: ReportNarrative) async throws -> AnnualReport {
         try Self.check(year: year)
         for (text, name) in [(narrative.results, "kết quả / results"), (narrative.shortcomings, "tồn tại, hạn chế / shortcomings"),
                              (narrative.proposals, "đề xuất / proposals")] where text.count > ReportNarrative.maxLength {
             throw StorageError.invalid("phần \(name) dài quá \(ReportNarrative.maxLength) ký tự / the \(name) part is longer than \(ReportNarrative.maxLength) characters")
         }
-        try scope.require(unitID, "đơn vị / unit \(unitID)")
-        try Self.requireOwn(unitID, actorUnit: actorUnit)
+        let today = store.today
+        if let refusal = refusal(.write, actor, unit: unitID, report: nil, history: actor.history, on: today) { throw refusal }
         return try await store.writeTransaction { db in
             let now = store.now()
             // The row exists (a draft) before it is locked, so a save and a review of the same
             // report queue on PostgreSQL; a save changes only a draft or a returned report.
             try await db.raw("""
                 INSERT INTO annual_reports (unit_id, year, status, results, shortcomings, proposals, updated_by, updated_at)
-                VALUES (\(bind: unitID), \(bind: year), 'draft', '', '', '', \(bind: actor), \(bind: now))
+                VALUES (\(bind: unitID), \(bind: year), 'draft', '', '', '', \(bind: actor.name), \(bind: now))
                 ON CONFLICT (unit_id, year) DO NOTHING
                 """).run()
             try await lock(unitID, year, db: db)
-            guard let existing = try await report(unit: unitID, year: year, scope: scope, db: db) else {
+            guard let existing = try await report(unit: unitID, year: year, db: db) else {
                 throw StorageError.corrupt("annual_reports \(unitID)/\(year)")
             }
-            guard existing.status.isEditable else {
-                throw StorageError.invalid("báo cáo \(existing.status.vietnamese), không sửa được / the report is \(existing.status.english) and cannot change")
-            }
+            if let refusal = refusal(.write, actor, unit: unitID, report: existing, history: actor.history, on: today) { throw refusal }
             let id = existing.id
             try await db.raw("""
                 UPDATE annual_reports SET results = \(bind: narrative.results), shortcomings = \(bind: narrative.shortcomings),
-                proposals = \(bind: narrative.proposals), updated_by = \(bind: actor), updated_at = \(bind: now)
+                proposals = \(bind: narrative.proposals), updated_by = \(bind: actor.name), updated_at = \(bind: now)
                 WHERE id = \(bind: id) AND status IN ('draft', 'returned')
                 """).run()
             try await event(id, "luu", "", actor: actor, db: db)
-            try await store.audit.record("luu_bao_cao", entity: "annual_report", id: id, detail: "đơn vị \(unitID) năm \(year)", actor: actor, on: db)
-            guard let saved = try await report(unit: unitID, year: year, scope: scope, db: db) else { throw StorageError.corrupt("annual_reports \(id)") }
+            try await store.audit.record("luu_bao_cao", entity: "annual_report", id: id, detail: "đơn vị \(unitID) năm \(year)", by: actor, on: db)
+            guard let saved = try await report(unit: unitID, year: year, db: db) else { throw StorageError.corrupt("annual_reports \(id)") }
             return saved
         }
     }
 
     /// Submits a unit's report to the unit above, freezing its figures as of `day`.
-    /// `history` saves reading the tree again when the caller has it (a web request, the demo).
-    public func submit(unit unitID: Int, year: Int, on day: Day, scope: Scope, actorUnit: Int?, actor: String,
-                       history known: OrgHistory? = nil) async throws {
+    public func submit(_ actor: Actor, unit unitID: Int, year: Int, on day: Day) async throws {
         try Self.check(year: year)
-        try scope.require(unitID, "đơn vị / unit \(unitID)")
-        try Self.requireOwn(unitID, actorUnit: actorUnit)
-        let history = if let known { known } else { try await store.units.history() }
+        let history = actor.history
+        if let refusal = refusal(.submit, actor, unit: unitID, report: nil, history: history, on: day) { throw refusal }
         guard history.units[unitID]?.isActive(on: day) == true else {
             throw StorageError.invalid("đơn vị không còn hoạt động ngày \(day.vietnamese); báo cáo do đơn vị kế thừa lập / the unit is not active on \(day.iso); its successor reports")
-        }
-        guard history.parent(of: unitID, on: day) != nil else {
-            throw StorageError.invalid("đơn vị cao nhất không gửi báo cáo lên cấp trên trong hệ thống; hãy tải bản tổng hợp / the top unit has no unit above to submit to; download the provincial summary instead")
         }
         let figures = try await figures(unitID: unitID, year: year, history: history, today: day)
         let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
         try await store.writeTransaction { db in
             try await lock(unitID, year, db: db)
-            guard let r = try await report(unit: unitID, year: year, scope: scope, db: db) else {
+            guard let r = try await report(unit: unitID, year: year, db: db) else {
                 throw StorageError.invalid("chưa có báo cáo năm \(year) để gửi; hãy soạn trước / there is no \(year) report to submit yet; write it first")
             }
-            guard r.status.isEditable else {
-                throw StorageError.invalid("báo cáo \(r.status.vietnamese), không gửi lại được / the report is \(r.status.english) and cannot be submitted again")
-            }
+            if let refusal = refusal(.submit, actor, unit: unitID, report: r, history: history, on: day) { throw refusal }
             guard !r.narrative.results.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw StorageError.invalid("phần kết quả đạt được còn trống / the results part is empty")
             }
             try await db.raw("""
                 UPDATE annual_reports SET status = 'submitted', figures = \(bind: json), submitted_on = \(bind: day.iso),
-                submitted_by = \(bind: actor), updated_by = \(bind: actor), updated_at = \(bind: store.now()) WHERE id = \(bind: r.id)
+                submitted_by = \(bind: actor.name), updated_by = \(bind: actor.name), updated_at = \(bind: store.now()) WHERE id = \(bind: r.id)
                 """).run()
             try await event(r.id, "gui", "", actor: actor, db: db)
-            try await store.audit.record("gui_bao_cao", entity: "annual_report", id: r.id, detail: "đơn vị \(unitID) năm \(year) ngày \(day.iso)", actor: actor, on: db)
+            try await store.audit.record("gui_bao_cao", entity: "annual_report", id: r.id, detail: "đơn vị \(unitID) năm \(year) ngày \(day.iso)", by: actor, on: db)
         }
     }
 
     /// The unit above returns a submitted report with comments, or accepts it. The reviewer
     /// is an officer of the reporting unit's parent (`reviewerUnitID`), or an administrator
     /// (nil); a unit never reviews its own report, and nobody reviews a report they submitted.
-    public func review(unit unitID: Int, year: Int, accept: Bool, comment: String, on day: Day, reviewerUnitID: Int?,
-                       scope: Scope, actor: String, history known: OrgHistory? = nil) async throws {
+    public func review(_ actor: Actor, unit unitID: Int, year: Int, accept: Bool, comment: String, on day: Day) async throws {
         try Self.check(year: year)
-        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        try actor.require(.reportReview, unit: unitID)
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
         if !accept && comment.isEmpty {
             throw StorageError.invalid("trả lại cần ghi ý kiến / returning a report needs a comment")
         }
         guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid("ý kiến quá dài / the comment is too long") }
-        let history = if let known { known } else { try await store.units.history() }
-        if let reviewer = reviewerUnitID, history.parent(of: unitID, on: day) != reviewer {
-            throw StorageError.invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
-        }
+        let history = actor.history
         try await store.writeTransaction { db in
             try await lock(unitID, year, db: db)
-            guard let r = try await report(unit: unitID, year: year, scope: scope, db: db), r.status == .submitted else {
-                throw StorageError.invalid("chỉ duyệt được báo cáo đã gửi / only a submitted report can be reviewed")
-            }
-            guard r.submittedBy != actor else {
-                throw StorageError.invalid("người gửi báo cáo không tự duyệt / whoever submitted a report does not review it")
-            }
+            let r = try await report(unit: unitID, year: year, db: db)
+            if let refusal = refusal(.review, actor, unit: unitID, report: r, history: history, on: day) { throw refusal }
+            guard let r else { throw StorageError.corrupt("annual_reports \(unitID)/\(year)") }
             try await db.raw("""
                 UPDATE annual_reports SET status = \(bind: accept ? "accepted" : "returned"), reviewed_on = \(bind: day.iso),
-                reviewed_by = \(bind: actor), review_comment = \(bind: comment), updated_by = \(bind: actor), updated_at = \(bind: store.now())
+                reviewed_by = \(bind: actor.name), review_comment = \(bind: comment), updated_by = \(bind: actor.name), updated_at = \(bind: store.now())
                 WHERE id = \(bind: r.id)
                 """).run()
             try await event(r.id, accept ? "chap_nhan" : "tra_lai", comment, actor: actor, db: db)
             try await store.audit.record(accept ? "chap_nhan_bao_cao" : "tra_lai_bao_cao", entity: "annual_report", id: r.id,
-                                         detail: "đơn vị \(unitID) năm \(year)\(comment.isEmpty ? "" : ": \(comment)")", actor: actor, on: db)
+                                         detail: "đơn vị \(unitID) năm \(year)\(comment.isEmpty ? "" : ": \(comment)")", by: actor, on: db)
         }
     }
 
     /// Sets the deadline for the reports of `unitID`'s branch for `year`.
-    public func setDeadline(unit unitID: Int, year: Int, due: Day, scope: Scope, actor: String) async throws {
+    public func setDeadline(_ actor: Actor, unit unitID: Int, year: Int, due: Day) async throws {
         try Self.check(year: year)
-        try scope.require(unitID, "đơn vị / unit \(unitID)")
+        try actor.require(.reportSetDeadline, unit: unitID)
         guard due.year == year || due.year == year + 1 else {
             throw StorageError.invalid("hạn nộp báo cáo năm \(year) phải trong năm \(year) hoặc \(year + 1) / the deadline of the \(year) reports falls in \(year) or \(year + 1)")
         }
         try await store.writeTransaction { db in
             try await db.raw("""
                 INSERT INTO report_deadlines (unit_id, year, due, set_by, set_at)
-                VALUES (\(bind: unitID), \(bind: year), \(bind: due.iso), \(bind: actor), \(bind: store.now()))
+                VALUES (\(bind: unitID), \(bind: year), \(bind: due.iso), \(bind: actor.name), \(bind: store.now()))
                 ON CONFLICT (unit_id, year) DO UPDATE SET due = excluded.due, set_by = excluded.set_by, set_at = excluded.set_at
                 """).run()
-            try await store.audit.record("dat_han_bao_cao", entity: "unit", id: unitID, detail: "năm \(year) hạn \(due.iso)", actor: actor, on: db)
+            try await store.audit.record("dat_han_bao_cao", entity: "unit", id: unitID, detail: "năm \(year) hạn \(due.iso)", by: actor, on: db)
         }
     }
 
-    /// The deadline of a unit's own report: the one its parent gives the units below it.
-    public func deadline(for unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
+    /// The deadline of a unit's own report (a unit of the actor's branch): the one its parent
+    /// gives the units below it.
+    public func deadline(_ actor: Actor, for unitID: Int, year: Int) async throws -> Day {
+        try actor.require(.readReports, unit: unitID)
+        return try await deadline(for: unitID, year: year, history: actor.history, on: store.today)
+    }
+
+    /// The deadline a unit of the actor's branch gives the reports below it.
+    public func deadline(_ actor: Actor, below unitID: Int, year: Int) async throws -> Day {
+        try actor.require(.readReports, unit: unitID)
+        return try await deadline(below: unitID, year: year, history: actor.history, on: store.today)
+    }
+
+    func deadline(for unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
         guard let parent = history.parent(of: unitID, on: day) else { return Self.defaultDeadline(year) }
         return try await deadline(below: parent, year: year, history: history, on: day)
     }
 
     /// The deadline a unit gives the reports of the units below it: its own, else the one set
     /// by the nearest unit above, else the default.
-    public func deadline(below unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
+    func deadline(below unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
         var set: [Int: Day] = [:]
         for row in try await store.sql.raw("SELECT unit_id, due FROM report_deadlines WHERE year = \(bind: year)").all() {
             set[try row.int("unit_id")] = try row.day("due")
@@ -234,15 +275,25 @@ public struct AnnualReports: Sendable {
     /// Who owes `unitID` a report for `year` (its children, or its whole branch), and where
     /// each stands on `today`: the expected reporters come from the tree of 31 December of
     /// the year, followed to their successors (see `ReportingRate`).
-    public func board(unit unitID: Int, year: Int, direct: Bool, history: OrgHistory, on today: Day) async throws -> ReportingRate {
+    public func board(_ actor: Actor, unit unitID: Int, year: Int, direct: Bool) async throws -> ReportingRate {
+        try actor.require(.readReports, unit: unitID)
+        return try await board(unit: unitID, year: year, direct: direct, history: actor.history, on: store.today)
+    }
+
+    func board(unit unitID: Int, year: Int, direct: Bool, history: OrgHistory, on today: Day) async throws -> ReportingRate {
         try Self.check(year: year)
         let deadline = try await deadline(below: unitID, year: year, history: history, on: today)
         return ReportingRate(history: history, scope: unitID, direct: direct, periodDate: Self.periodDate(year), asOf: today,
-                             deadline: deadline, reports: try await statuses(year: year, scope: .everything))
+                             deadline: deadline, reports: try await statuses(year: year, scope: .province))
     }
 
-    /// Status of every stored report of a year in a scope, by unit.
-    public func statuses(year: Int, scope: Scope) async throws -> [Int: FiledReport] {
+    /// Status of every stored report of a year in the actor's branch, by unit.
+    public func statuses(_ actor: Actor, year: Int) async throws -> [Int: FiledReport] {
+        try actor.require(.readReports)
+        return try await statuses(year: year, scope: actor.scope)
+    }
+
+    func statuses(year: Int, scope: Scope) async throws -> [Int: FiledReport] {
         var q: SQLQueryString = "SELECT unit_id, status, submitted_on FROM annual_reports WHERE year = \(bind: year)"
         guard scope.append(to: &q, column: "unit_id") else { return [:] }
         var out: [Int: FiledReport] = [:]
@@ -254,9 +305,9 @@ public struct AnnualReports: Sendable {
         return out
     }
 
-    private func event(_ id: Int, _ action: String, _ comment: String, actor: String, db: any SQLDatabase) async throws {
+    private func event(_ id: Int, _ action: String, _ comment: String, actor: Actor, db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO report_events (report_id, at, actor, action, comment) VALUES (\(bind: id), \(bind: store.now()), \(bind: actor), \(bind: action), \(bind: comment))
+            INSERT INTO report_events (report_id, at, actor, action, comment) VALUES (\(bind: id), \(bind: store.now()), \(bind: actor.name), \(bind: action), \(bind: comment))
             """).run()
     }
 
@@ -278,12 +329,10 @@ extension Store {
 }
 
 extension Scope {
-    /// The branch a unit's figures cover: everything for a root of today's tree (what its
-    /// accounts see, and no list of every unit id in the queries), else the unit's subtree
-    /// with its predecessors (`today(of:in:on:)`).
-    public static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        // A root: active that day and without a parent (no need to build the whole tree to know).
-        history.units[unitID]?.isActive(on: day) == true && history.parent(of: unitID, on: day) == nil
-            ? .everything : today(of: unitID, in: history, on: day)
+    /// The branch a unit's figures cover: the whole province for a root of today's tree
+    /// (what its accounts see, and no list of every unit id in the queries), else the unit's
+    /// subtree with its predecessors.
+    static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
+        branch(of: unitID, in: history, on: day)
     }
 }

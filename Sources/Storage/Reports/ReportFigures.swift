@@ -52,7 +52,13 @@ public struct ReportFigures: Sendable, Hashable, Codable {
 extension AnnualReports {
     /// The figures a report shows: those frozen when it was submitted (while it is submitted
     /// or accepted), else computed now (never submitted, or returned for correction).
-    public func shownFigures(_ stored: AnnualReport?, unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
+    public func shownFigures(_ actor: Actor, _ stored: AnnualReport?, unit unitID: Int, year: Int) async throws
+        -> (figures: ReportFigures, frozen: Bool) {
+        try actor.require(.readReports, unit: unitID)
+        return try await shownFigures(stored, unitID: unitID, year: year, history: actor.history, today: store.today)
+    }
+
+    func shownFigures(_ stored: AnnualReport?, unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
         -> (figures: ReportFigures, frozen: Bool) {
         if let frozen = stored?.frozenFigures, stored?.status != .returned { return (frozen, true) }
         return (try await figures(unitID: unitID, year: year, history: history, today: today), false)
@@ -67,13 +73,19 @@ extension AnnualReports {
         return c
     }
 
-    /// The figures of `unitID`'s branch (on today's tree, predecessors included) for `year`;
-    /// with `reviewsOnly`, only the review counts and moves.
-    public func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
+    /// The figures of `unitID`'s branch (on today's tree, predecessors included) for `year`,
+    /// for an actor of that branch; with `reviewsOnly`, only the review counts and moves.
+    public func figures(_ actor: Actor, unit unitID: Int, year: Int, reviewsOnly: Bool = false) async throws -> ReportFigures {
+        try actor.require(.readReports, unit: unitID)
+        try Self.check(year: year)
+        return try await figures(unitID: unitID, year: year, history: actor.history, today: store.today, reviewsOnly: reviewsOnly)
+    }
+
+    func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
         let scope = Scope.figures(of: unitID, in: history, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current: StatusCounts?, previous: StatusCounts?
-        if scope.unitIDs == nil, try await Rollups.hasTotals(store.sql) {
+        if scope.isWholeProvince, try await Rollups.hasTotals(store.sql) {
             // The whole province: its kept totals per year, a few rows however many units.
             current = try await totals(year: year)
             previous = try await totals(year: year - 1)

@@ -30,7 +30,12 @@ extension AnnualReports {
     /// Biểu 1–13 of `reports.md` for `unitID`'s branch (today's tree, predecessors included)
     /// and a review year. The builder is fed one group of identical reviews at a time, so
     /// memory does not grow with the registry.
-    public func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
+    public func standardTables(_ actor: Actor, unit unitID: Int, year: Int) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
+        try actor.require(.readReports, unit: unitID)
+        return try await standardTables(unitID: unitID, year: year, history: actor.history, today: store.today)
+    }
+
+    func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
         try Self.check(year: year)
         let scope = Scope.figures(of: unitID, in: history, on: today)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
@@ -44,11 +49,11 @@ extension AnnualReports {
             for row in try await store.sql.raw(q).all() {
                 let facts = ReviewFacts(
                     status: try row.status("status"), deprivations: UInt64(bitPattern: Int64(try row.int("deprivations"))),
-                    area: Area(rawValue: try row.string("area")) ?? .rural,
+                    area: try row.area("area"),
                     ethnicMinority: try row.optionalInt("ethnic_minority").map { $0 != 0 },
                     noWorkingCapacity: try row.optionalInt("no_working_capacity").map { $0 != 0 },
                     ethnicity: try row.optionalString("ethnicity"),
-                    causes: (try row.optionalString("causes") ?? "").split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) })
+                    causes: try row.causes("causes"))
                 for _ in 0..<(try row.int("n")) { builder.add(facts) }
             }
         }
@@ -111,7 +116,13 @@ extension AnnualReports {
 
     /// The Alkire–Foster profile of each unit directly below `unitID` (their branches on
     /// today's tree) and of `unitID`'s whole branch, for a review year.
-    public func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
+    public func profiles(_ actor: Actor, below unitID: Int, year: Int) async throws
+        -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
+        try actor.require(.readReports, unit: unitID)
+        return try await profiles(below: unitID, year: year, history: actor.history, today: store.today)
+    }
+
+    func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
         -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
         try Self.check(year: year)
         let scope = Scope.figures(of: unitID, in: history, on: today)
@@ -120,7 +131,7 @@ extension AnnualReports {
         // Each unit of the scope (predecessors too) → the child of `unitID` it counts under.
         var owner: [Int: Int] = [:]
         for child in tree.children[unitID] ?? [] {
-            for id in Scope.today(of: child, in: history, on: today).unitIDs ?? [] { owner[id] = child }
+            for id in Scope.predecessorsIncluded(of: child, in: history, on: today).unitIDs ?? [] { owner[id] = child }
         }
         let size = StandardCatalog.builtIn.indicators.count
         var byChild: [Int: AlkireFoster] = [:]
@@ -147,12 +158,14 @@ extension AnnualReports {
         return (standard, units, UnitPovertyProfile(unitID: unitID, label: name(unitID), figures: total))
     }
 
-    /// Biểu 14/15: the named poor or near-poor households of a branch for a year, in the
-    /// order of unit and household code; `each` receives them one by one.
-    public func namedHouseholds(_ status: LivingStandard, unitID: Int, year: Int, history: OrgHistory, today: Day,
+    /// Biểu 14/15: the named poor or near-poor households of a branch of the actor's for a
+    /// year, in the order of unit and household code; `each` receives them one by one. Audited.
+    public func namedHouseholds(_ actor: Actor, _ status: LivingStandard, unit unitID: Int, year: Int,
                                 each: (NamedHousehold) throws -> Void) async throws {
+        try actor.require(.readReports, unit: unitID)
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: actor.history, on: store.today)
+        var count = 0
         var q: SQLQueryString = """
             SELECT h.code, COALESCE(m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id, COALESCE(h.address, '') AS address,
                    r.area, COALESCE(r.ethnicity, '') AS ethnicity, r.household_size, r.monthly_income, r.deprivations, r.causes
@@ -165,13 +178,32 @@ extension AnnualReports {
         for row in try await store.sql.raw(q).all() {
             let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
             let codes = catalogue.indicators.filter { mask & (1 << UInt64($0.index)) != 0 }.map(\.code)
+            count += 1
             try each(NamedHousehold(
                 householdCode: try row.string("code"), headName: try row.string("head"), memberCode: try row.string("member"),
                 unitID: try row.int("unit_id"), address: try row.string("address"),
-                area: Area(rawValue: try row.string("area")) ?? .rural, ethnicity: try row.string("ethnicity"),
+                area: try row.area("area"), ethnicity: try row.string("ethnicity"),
                 size: try row.optionalInt("household_size"), monthlyIncome: try row.optionalInt("monthly_income"),
                 deprivations: codes,
-                causes: (try row.optionalString("causes") ?? "").split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) }))
+                causes: try row.causes("causes")))
+        }
+        try await store.audit.read("xuat", entity: "household",
+                                   detail: "biểu \(status == .poor ? 14 : 15) năm \(year) đơn vị \(unitID): \(count) hộ", by: actor)
+    }
+}
+
+extension SQLRow {
+    func area(_ column: String) throws -> Area {
+        let text = try string(column)
+        guard let a = Area(rawValue: text) else { throw StorageError.corrupt("\(column) = \(text)") }
+        return a
+    }
+
+    /// Causes stored as `a;b;c` (empty or NULL for none); an unknown one is corrupt data.
+    func causes(_ column: String) throws -> [PovertyCause] {
+        try (optionalString(column) ?? "").split(separator: ";").map { text in
+            guard let c = PovertyCause(rawValue: String(text)) else { throw StorageError.corrupt("\(column) = \(text)") }
+            return c
         }
     }
 }

@@ -71,10 +71,12 @@ public struct Proposal: Sendable, Hashable {
 /// by a unit above; an approved gift becomes a support record and a disbursement from the
 /// campaign's fund in the same transaction.
 public struct CampaignDesk: Sendable {
-    public let store: Store
+    let store: Store
     public let rules: SupportRules
 
-    public func create(_ c: NewCampaign, scope: Scope, actor: String) async throws -> String {
+    /// Opens a campaign organised by a unit of the actor's branch; returns its code.
+    public func create(_ actor: Actor, _ c: NewCampaign) async throws -> String {
+        try actor.require(.campaignCreate)
         let name = c.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw StorageError.invalid("cần tên đợt / a campaign needs a name") }
         guard c.startsOn <= c.endsOn else { throw StorageError.invalid("ngày kết thúc trước ngày bắt đầu / the campaign ends before it starts") }
@@ -83,7 +85,7 @@ public struct CampaignDesk: Sendable {
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
             let unitID = try await db.unitID(code: c.unit)
-            try scope.require(unitID, c.unit)
+            try actor.scope.require(unitID, .unit, c.unit)
             let fund = try await db.fund(code: c.fund)
             guard fund.kind == .support else { throw StorageError.invalid("đợt quà chi từ quỹ hỗ trợ / a campaign pays from a support fund") }
             let chain = history.ancestry(of: unitID, on: c.startsOn).filter { $0 != unitID }.compactMap { history.units[$0]?.code }
@@ -93,13 +95,13 @@ public struct CampaignDesk: Sendable {
                 INSERT INTO campaigns (code, kind, name, unit_id, fund_id, year, starts_on, ends_on, budget, gift_value, statuses, state, entered_by, entered_at)
                 VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: c.kind.rawValue), \(bind: name), \(bind: unitID), \(bind: fund.id), \(bind: c.year),
                         \(bind: c.startsOn.iso), \(bind: c.endsOn.iso), \(bind: c.budget), \(bind: gift),
-                        \(bind: c.statuses.map(\.rawValue).joined(separator: ",")), 'open', \(bind: actor), \(bind: store.now()))
+                        \(bind: c.statuses.map(\.rawValue).joined(separator: ",")), 'open', \(bind: actor.name), \(bind: store.now()))
                 RETURNING id
                 """).first()
             guard let id = try row?.int("id") else { throw StorageError.corrupt("campaigns: no id returned") }
             let code = "DQ\(c.startsOn.year)-\(String(format: "%04d", id))"
             try await db.raw("UPDATE campaigns SET code = \(bind: code) WHERE id = \(bind: id)").run()
-            try await store.audit.record("dot_qua_tao", entity: "campaign", id: id, detail: "\(code) \(name) \(Money.format(c.budget)) đ", actor: actor, on: db)
+            try await store.audit.record("dot_qua_tao", entity: "campaign", id: id, detail: "\(code) \(name) \(Money.format(c.budget)) đ", by: actor, on: db)
             return code
         }
     }
@@ -111,10 +113,23 @@ public struct CampaignDesk: Sendable {
         FROM campaigns c JOIN funds f ON f.id = c.fund_id
         """
 
-    /// Every campaign, newest first. A campaign's name and budget are not personal: officers
-    /// below the organiser see it so they can propose their households.
-    public func campaigns() async throws -> [Campaign] {
-        try await store.sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) ORDER BY c.starts_on DESC, c.id DESC").all().map(Campaign.init)
+    /// The campaigns the actor can take part in, newest first: those organised in their branch
+    /// and those of a unit above that reach it. A campaign's name and budget are not personal:
+    /// officers below the organiser see it so they can propose their households.
+    public func campaigns(_ actor: Actor) async throws -> [Campaign] {
+        try actor.require(.readCampaigns)
+        let all = try await store.sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) ORDER BY c.starts_on DESC, c.id DESC").all().map(Campaign.init)
+        guard !actor.scope.isWholeProvince else { return all }
+        let today = store.today
+        let mine = actor.unitID.map { Set(actor.history.ancestry(of: $0, on: today)) } ?? []
+        return all.filter { actor.scope.contains($0.unitID) || mine.contains($0.unitID) }
+    }
+
+    /// One campaign the actor can take part in (see `campaigns`).
+    public func campaign(_ actor: Actor, _ code: String) async throws -> Campaign {
+        try actor.require(.readCampaigns)
+        guard let c = try await campaigns(actor).first(where: { $0.code == code }) else { throw StorageError.notFound(.campaign, code) }
+        return c
     }
 
     /// Locks the campaign's row for the rest of the transaction (PostgreSQL; SQLite's write
@@ -125,14 +140,14 @@ public struct CampaignDesk: Sendable {
 
     /// Refuses a unit outside the organiser's branch: a campaign only reaches households under it.
     private func requireUnderOrganiser(_ unitID: Int, _ c: Campaign, history: OrgHistory, on day: Day, what: String) throws {
-        guard Scope.today(of: c.unitID, in: history, on: day).contains(unitID) else {
+        guard Scope.predecessorsIncluded(of: c.unitID, in: history, on: day).contains(unitID) else {
             throw StorageError.invalid("'\(what)' không thuộc đơn vị tổ chức đợt \(c.code) / '\(what)' is not under the organiser of campaign \(c.code)")
         }
     }
 
-    public func campaign(_ code: String, db: (any SQLDatabase)? = nil) async throws -> Campaign {
-        guard let row = try await (db ?? store.sql).raw("SELECT \(unsafeRaw: Self.campaignColumns) WHERE c.code = \(bind: code)").first() else {
-            throw StorageError.invalid("không có đợt mã '\(code)' / no campaign with code '\(code)'")
+    func campaign(_ code: String, db: any SQLDatabase) async throws -> Campaign {
+        guard let row = try await db.raw("SELECT \(unsafeRaw: Self.campaignColumns) WHERE c.code = \(bind: code)").first() else {
+            throw StorageError.notFound(.campaign, code)
         }
         return try Campaign(row)
     }
@@ -142,17 +157,18 @@ public struct CampaignDesk: Sendable {
     /// already listed and, for Mái ấm, those that had a house within the rules' period.
     /// Returns how many were added.
     @discardableResult
-    public func draw(_ code: String, unit unitCode: String, scope: Scope, actor: String) async throws -> Int {
+    public func draw(_ actor: Actor, _ code: String, unit unitCode: String) async throws -> Int {
+        try actor.require(.campaignEditList)
+        let scope = actor.scope
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
             try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let unitID = try await db.unitID(code: unitCode)
-            try scope.require(unitID, unitCode)
+            try scope.require(unitID, .unit, unitCode)
             try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: unitCode)
-            let branch = Scope.today(of: unitID, in: history, on: c.startsOn)
-            let units = scope.unitIDs.map { branch.unitIDs!.intersection($0) } ?? branch.unitIDs!
-            guard !units.isEmpty else { return 0 }
+            let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: c.startsOn).intersection(scope)
+            guard let units = branch.unitIDs, !units.isEmpty else { return 0 }
             let year = try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year <= \(bind: c.year)").first()?.optionalInt("y")
             guard let year else { return 0 }
             var candidates: [NeedCandidate] = []
@@ -179,12 +195,12 @@ public struct CampaignDesk: Sendable {
             for (i, candidate) in Need.order(candidates).enumerated() {
                 try await db.raw("""
                     INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
-                    VALUES (\(bind: c.id), \(bind: candidate.householdID), \(bind: unitOf[candidate.householdID]!), \(bind: c.giftValue),
+                    VALUES (\(bind: c.id), \(bind: candidate.householdID), \(bind: unitOf[candidate.householdID] ?? unitID), \(bind: c.giftValue),
                             \(bind: base + i + 1), 0, 'proposed', 'theo danh sách rà soát \(unsafeRaw: String(year))')
                     """).run()
             }
             try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
-                                         actor: actor, on: db)
+                                         by: actor, on: db)
             return candidates.count
         }
     }
@@ -197,8 +213,9 @@ public struct CampaignDesk: Sendable {
     }
 
     /// Adds one household by hand (a hardship such as serious illness, say), with the reason.
-    public func add(_ code: String, household: String, amount: Dong? = nil, reason: String, hardship: Bool = true,
-                    scope: Scope, actor: String) async throws {
+    public func add(_ actor: Actor, _ code: String, household: String, amount: Dong? = nil, reason: String, hardship: Bool = true) async throws {
+        try actor.require(.campaignEditList)
+        let scope = actor.scope
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đề xuất / a reason is required") }
         let history = try await store.units.history()
@@ -206,8 +223,8 @@ public struct CampaignDesk: Sendable {
             try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let h = try await db.household(code: household)
-            try scope.require(h.unitID, household)
-            guard let unitID = h.unitID else { throw StorageError.outOfScope(household) }
+            try scope.require(h.unitID, .household, household)
+            guard let unitID = h.unitID else { throw StorageError.notFound(.household, household) }
             try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: household)
             if try await db.raw("SELECT id FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() != nil {
                 throw StorageError.invalid("hộ \(household) đã có trong danh sách đợt \(c.code) / household \(household) is already on campaign \(c.code)'s list")
@@ -225,12 +242,14 @@ public struct CampaignDesk: Sendable {
                 INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
                 VALUES (\(bind: c.id), \(bind: h.id), \(bind: unitID), \(bind: value), \(bind: rank + 1), \(bind: hardship ? 1 : 0), 'proposed', \(bind: reason))
                 """).run()
-            try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id, detail: "\(c.code): \(reason)", actor: actor, on: db)
+            try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id, detail: "\(c.code): \(reason)", by: actor, on: db)
         }
     }
 
     /// Takes a household off the list, or changes its amount, with the reason.
-    public func edit(_ code: String, household: String, remove: Bool, amount: Dong? = nil, reason: String, scope: Scope, actor: String) async throws {
+    public func edit(_ actor: Actor, _ code: String, household: String, remove: Bool, amount: Dong? = nil, reason: String) async throws {
+        try actor.require(.campaignEditList)
+        let scope = actor.scope
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
@@ -239,8 +258,8 @@ public struct CampaignDesk: Sendable {
             let h = try await db.household(code: household)
             guard let row = try await db.raw("""
                 SELECT id, unit_id, state FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)
-                """).first() else { throw StorageError.invalid("hộ \(household) không có trong danh sách / household \(household) is not on the list") }
-            try scope.require(try row.int("unit_id"), household)
+                """).first() else { throw StorageError.notFound(.household, household) }
+            try scope.require(try row.int("unit_id"), .household, household)
             guard try row.string("state") == ProposalState.proposed.rawValue else {
                 throw StorageError.invalid("chỉ sửa được hộ đang đề xuất / only proposed households can be changed")
             }
@@ -251,13 +270,19 @@ public struct CampaignDesk: Sendable {
                 try await db.raw("UPDATE campaign_proposals SET amount = \(bind: amount), reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
             }
             try await store.audit.record(remove ? "dot_qua_bo_ho" : "dot_qua_sua_muc", entity: "household", id: h.id,
-                                         detail: "\(c.code): \(amount.map { Money.format($0) + " đ " } ?? "")\(reason)", actor: actor, on: db)
+                                         detail: "\(c.code): \(amount.map { Money.format($0) + " đ " } ?? "")\(reason)", by: actor, on: db)
         }
     }
 
-    /// The list of a campaign in a branch, in rank order.
-    public func proposals(_ code: String, scope: Scope) async throws -> [Proposal] {
-        let c = try await campaign(code)
+    /// The list of a campaign in the actor's branch, in rank order. Audited.
+    public func proposals(_ actor: Actor, _ code: String) async throws -> [Proposal] {
+        let c = try await campaign(actor, code)
+        let found = try await proposals(c, scope: actor.scope)
+        try await store.audit.read("xem_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code): \(found.count) hộ", by: actor)
+        return found
+    }
+
+    func proposals(_ c: Campaign, scope: Scope) async throws -> [Proposal] {
         var query: SQLQueryString = """
             SELECT p.*, h.code AS household_code, COALESCE(m.full_name, '') AS primary_name, r.status, COALESCE(r.deprivation_count, 0) AS dep
             FROM campaign_proposals p JOIN households h ON h.id = p.household_id LEFT JOIN members m ON m.id = h.primary_member_id
@@ -271,7 +296,7 @@ public struct CampaignDesk: Sendable {
             let state = try row.string("state")
             guard let s = ProposalState(rawValue: state) else { throw StorageError.corrupt("campaign_proposals.state = \(state)") }
             return Proposal(id: try row.int("id"), householdCode: try row.string("household_code"), primaryName: try row.string("primary_name"),
-                            unitID: try row.int("unit_id"), status: try row.optionalString("status").flatMap(LivingStandard.init(rawValue:)),
+                            unitID: try row.int("unit_id"), status: try row.optionalStatus("status"),
                             deprivationCount: try row.int("dep"), amount: try row.int("amount"), rank: try row.int("rank"),
                             hardship: try row.int("hardship") != 0, state: s, reason: try row.string("reason"),
                             supportID: try row.optionalInt("support_id"), decidedBy: try row.optionalString("decided_by"))
@@ -284,15 +309,17 @@ public struct CampaignDesk: Sendable {
     /// becomes a support record paid from the campaign's fund at the organiser, all in one
     /// transaction: if the budget or the fund is short, nothing is approved.
     @discardableResult
-    public func approve(_ code: String, unit unitCode: String, day: Day, scope: Scope, approverUnitID: Int?, actor: String) async throws -> Int {
+    public func approve(_ actor: Actor, _ code: String, unit unitCode: String, day: Day) async throws -> Int {
+        try actor.require(.campaignApprove)
+        let scope = actor.scope, approverUnitID = actor.actingUnit
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
             try await lock(code, db: db)
             let c = try await campaign(code, db: db)
             let unitID = try await db.unitID(code: unitCode)
-            try scope.require(unitID, unitCode)
+            try scope.require(unitID, .unit, unitCode)
             try requireUnderOrganiser(unitID, c, history: history, on: day, what: unitCode)
-            let branch = Scope.today(of: unitID, in: history, on: day)
+            let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day)
             var query: SQLQueryString = """
                 SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id
                 WHERE p.campaign_id = \(bind: c.id) AND p.state = 'proposed'
@@ -336,14 +363,14 @@ public struct CampaignDesk: Sendable {
                 let supportID = try await store.support.record(
                     NewSupport(household: household, policy: c.kind.supportPolicy, day: day, value: try row.int("amount"),
                                inKind: c.name, source: .fund, unit: organiser, fund: c.fundCode),
-                    campaignID: c.id, scope: .everything, actor: actor, db: db)
+                    campaignID: c.id, scope: .province, actor: actor, db: db)
                 try await db.raw("""
-                    UPDATE campaign_proposals SET state = 'approved', support_id = \(bind: supportID), decided_by = \(bind: actor), decided_at = \(bind: store.now())
+                    UPDATE campaign_proposals SET state = 'approved', support_id = \(bind: supportID), decided_by = \(bind: actor.name), decided_at = \(bind: store.now())
                     WHERE id = \(bind: try row.int("id"))
                     """).run()
             }
             try await store.audit.record("dot_qua_phe_duyet", entity: "campaign", id: c.id,
-                                         detail: "\(c.code) \(unitCode): \(rows.count) hộ, \(Money.format(total)) đ", actor: actor, on: db)
+                                         detail: "\(c.code) \(unitCode): \(rows.count) hộ, \(Money.format(total)) đ", by: actor, on: db)
             return rows.count
         }
     }
@@ -356,7 +383,10 @@ extension Campaign {
         self.init(id: try row.int("id"), code: try row.string("code"), kind: k, name: try row.string("name"), unitID: try row.int("unit_id"),
                   fundCode: try row.string("fund_code"), year: try row.int("year"), startsOn: try row.day("starts_on"), endsOn: try row.day("ends_on"),
                   budget: try row.int("budget"), giftValue: try row.int("gift_value"),
-                  statuses: try row.string("statuses").split(separator: ",").compactMap { LivingStandard(rawValue: String($0)) },
+                  statuses: try row.string("statuses").split(separator: ",").map { text in
+                      guard let s = LivingStandard(rawValue: String(text)) else { throw StorageError.corrupt("campaigns.statuses = \(text)") }
+                      return s
+                  },
                   approved: try row.int("approved_sum"), proposed: try row.int("proposed_sum"))
     }
 }

@@ -92,39 +92,50 @@ public struct ReconciliationLine: Sendable, Hashable {
 /// both take the last đồng (PostgreSQL locks the row and re-checks the condition; SQLite
 /// has one writer at a time). A CHECK constraint backs that up.
 public struct FundLedger: Sendable {
-    public let store: Store
+    let store: Store
 
+    /// The first day the ledgers keep: entries are dated from it to today, never later (a
+    /// contribution dated in 2200 cannot be spent now, a disbursement dated 1900 cannot make
+    /// the past negative).
+    public static let opens = Day(year: 2015, month: 1, day: 1)!
+
+    /// The funds the federation keeps (public data).
     public func funds() async throws -> [FundInfo] {
         try await store.sql.raw("SELECT id, code, name_vi, name_en, kind FROM funds ORDER BY id").all().map(FundInfo.init)
     }
 
-    /// Money given to a fund at a unit (members, businesses, partners, the state).
+    /// Money given to a fund at a unit of the branch (members, businesses, partners, the state).
     @discardableResult
-    public func contribute(fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, contributor: String,
-                           note: String = "", scope: Scope, actor: String) async throws -> Int {
+    public func contribute(_ actor: Actor, fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, contributor: String,
+                           note: String = "") async throws -> Int {
+        try actor.require(.fundContribute)
         try requirePositive(amount)
         let contributor = contributor.trimmingCharacters(in: .whitespaces)
         guard !contributor.isEmpty else { throw StorageError.invalid("cần ghi người/đơn vị đóng góp / the contributor is required") }
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             let unitID = try await db.unitID(code: unitCode)
-            try scope.require(unitID, unitCode)
+            try actor.scope.require(unitID, .unit, unitCode)
             return try await post(db, fund: fund, unitID: unitID, day: day, kind: .contribution, amount: amount, contributor: contributor,
                                   note: note, actor: actor)
         }
     }
 
-    /// Money moved from one unit's fund to another's: two entries in one transaction.
+    /// Money moved from one unit's fund to another's: two entries in one transaction. Both
+    /// units are of the actor's branch: money for another branch goes through the officer of
+    /// a unit above both.
     @discardableResult
-    public func allocate(fund fundCode: String, from fromCode: String, to toCode: String, day: Day, amount: Dong,
-                         note: String = "", scope: Scope, actor: String) async throws -> (out: Int, in: Int) {
+    public func allocate(_ actor: Actor, fund fundCode: String, from fromCode: String, to toCode: String, day: Day, amount: Dong,
+                         note: String = "") async throws -> (out: Int, in: Int) {
+        try actor.require(.fundAllocate)
         try requirePositive(amount)
         guard fromCode != toCode else { throw StorageError.invalid("phân bổ phải giữa hai đơn vị khác nhau / an allocation needs two different units") }
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             let from = try await db.unitID(code: fromCode)
             let to = try await db.unitID(code: toCode)
-            try scope.require(from, fromCode)
+            try actor.scope.require(from, .unit, fromCode)
+            try actor.scope.require(to, .unit, toCode)
             let out = try await post(db, fund: fund, unitID: from, day: day, kind: .allocationOut, amount: -amount, counterpart: to, note: note, actor: actor)
             let inID = try await post(db, fund: fund, unitID: to, day: day, kind: .allocationIn, amount: amount, counterpart: from,
                                       paired: out, note: note, actor: actor)
@@ -135,8 +146,9 @@ public struct FundLedger: Sendable {
     /// Money paid out of a support fund to a household or for a campaign. Refused when the
     /// balance is short.
     @discardableResult
-    public func disburse(fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, household: String? = nil,
-                         campaignID: Int? = nil, note: String, scope: Scope, actor: String) async throws -> Int {
+    public func disburse(_ actor: Actor, fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, household: String? = nil,
+                         note: String) async throws -> Int {
+        try actor.require(.fundDisburse)
         try requirePositive(amount)
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
@@ -144,17 +156,17 @@ public struct FundLedger: Sendable {
                 throw StorageError.invalid("vốn Quỹ quốc gia về việc làm chỉ giải ngân qua khoản vay / National Employment Fund capital goes out only as loans")
             }
             let unitID = try await db.unitID(code: unitCode)
-            try scope.require(unitID, unitCode)
+            try actor.scope.require(unitID, .unit, unitCode)
             var householdID: Int?
             var detail = note
             if let household, !household.isEmpty {
                 let h = try await db.household(code: household)
-                try scope.require(h.unitID, household)
+                try actor.scope.require(h.unitID, .household, household)
                 householdID = h.id
                 detail = "hộ \(h.code): \(note)"
             }
             return try await post(db, fund: fund, unitID: unitID, day: day, kind: .disbursement, amount: -amount,
-                                  householdID: householdID, campaignID: campaignID, note: detail, actor: actor)
+                                  householdID: householdID, note: detail, actor: actor)
         }
     }
 
@@ -162,12 +174,13 @@ public struct FundLedger: Sendable {
     /// cannot itself be reversed, and one half of an allocation takes the other with it.
     /// Entries made by a loan, a repayment or a support record are corrected there instead.
     @discardableResult
-    public func reverse(entryID: Int, day: Day, reason: String, scope: Scope, actor: String) async throws -> Int {
+    public func reverse(_ actor: Actor, entryID: Int, day: Day, reason: String) async throws -> Int {
+        try actor.require(.fundReverse)
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đảo bút toán / a reversal needs a reason") }
         return try await store.writeTransaction { db in
             let original = try await entry(entryID, db: db)
-            try scope.require(original.unitID, "#\(entryID)")
+            try actor.scope.require(original.unitID, .fundEntry, "#\(entryID)")
             if original.loanID != nil {
                 throw StorageError.invalid("bút toán của khoản vay được điều chỉnh trên khoản vay / a loan's entries are corrected on the loan")
             }
@@ -188,7 +201,7 @@ public struct FundLedger: Sendable {
         }
     }
 
-    func reverse(_ original: FundEntry, day: Day, reason: String, actor: String, db: any SQLDatabase) async throws -> Int {
+    func reverse(_ original: FundEntry, day: Day, reason: String, actor: Actor, db: any SQLDatabase) async throws -> Int {
         guard original.kind != .reversal else { throw StorageError.invalid("không đảo một bút toán đảo / a reversal cannot be reversed") }
         guard original.reversedByID == nil else {
             throw StorageError.invalid("bút toán #\(original.id) đã được đảo / entry #\(original.id) has already been reversed")
@@ -198,12 +211,22 @@ public struct FundLedger: Sendable {
                               counterpart: original.counterpartUnitID, reverses: original.id, note: reason, actor: actor)
     }
 
-    /// Adds one entry and moves the balance beside it, in the caller's transaction. Money out
-    /// is taken only if the balance covers it.
+    /// Adds one entry and moves the balance beside it, in the caller's transaction. Entries
+    /// are dated between `opens` and today. Money out is taken only if the balance covers it
+    /// now and covered it on its day and every later day of the ledger (money is not spent
+    /// before it arrives).
     func post(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, kind: EntryKind, amount: Dong, contributor: String? = nil,
               counterpart: Int? = nil, householdID: Int? = nil, campaignID: Int? = nil, loanID: Int? = nil, reverses: Int? = nil,
-              paired: Int? = nil, note: String, actor: String) async throws -> Int {
+              paired: Int? = nil, note: String, actor: Actor) async throws -> Int {
+        let today = store.today
+        guard day >= Self.opens, day <= today else {
+            throw StorageError.invalid("""
+                ngày ghi sổ phải từ \(Self.opens.vietnamese) đến hôm nay (\(today.vietnamese)), không phải \(day.vietnamese) / \
+                a ledger entry is dated from \(Self.opens.iso) to today (\(today.iso)), not \(day.iso)
+                """)
+        }
         if amount < 0 {
+            try await requireCovered(db, fund: fund, unitID: unitID, day: day, amount: -amount)
             let taken = try await db.raw("""
                 UPDATE fund_balances SET balance = balance + \(bind: amount)
                 WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) AND balance >= \(bind: -amount)
@@ -229,7 +252,7 @@ public struct FundLedger: Sendable {
                                       loan_id, reverses_id, paired_id, note, entered_by, entered_at)
             VALUES (\(bind: fund.id), \(bind: unitID), \(bind: day.iso), \(bind: kind.rawValue), \(bind: amount), \(bind: contributor),
                     \(bind: counterpart), \(bind: householdID), \(bind: campaignID), \(bind: loanID), \(bind: reverses), \(bind: paired), \(bind: note),
-                    \(bind: actor), \(bind: store.now()))
+                    \(bind: actor.name), \(bind: store.now()))
             RETURNING id
             """).first()
         guard let id = try row?.int("id") else { throw StorageError.corrupt("fund_entries: no id returned") }
@@ -240,8 +263,44 @@ public struct FundLedger: Sendable {
         try await SupportRollups.fund(db, fundID: fund.id, unitID: unitID, year: day.year, kind: rolledKind, amount: amount)
         try await store.audit.record("so_quy_\(kind.rawValue)", entity: "fund_entry", id: id,
                                      detail: "\(fund.code) @\(unitID) \(day.iso) \(Money.format(amount)) đ\(reverses.map { " đảo #\($0)" } ?? "") \(note)",
-                                     actor: actor, on: db)
+                                     by: actor, on: db)
         return id
+    }
+
+    /// Refuses money out of a fund on `day` that the ledger did not hold then, or that a
+    /// later entry already counts on: the balance at the end of `day` and of every later day
+    /// with entries must each cover `amount`. The kept balance row is locked first
+    /// (PostgreSQL), so two writers to one ledger queue.
+    private func requireCovered(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, amount: Dong) async throws {
+        if store.dialect == .postgres {
+            try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) FOR UPDATE").run()
+        }
+        let onDay = try await db.raw("""
+            SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS s FROM fund_entries
+            WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) AND day <= \(bind: day.iso)
+            """).first()?.int("s") ?? 0
+        let later = try await db.raw("""
+            SELECT CAST(MIN(running) AS BIGINT) AS m FROM (
+              SELECT day, SUM(SUM(amount)) OVER (ORDER BY day) AS running FROM fund_entries
+              WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) GROUP BY day
+            ) t WHERE day > \(bind: day.iso)
+            """).first()?.optionalInt("m")
+        let available = min(onDay, later ?? onDay)
+        guard available >= amount else {
+            let unitCode = try await db.unitCode(id: unitID)
+            let now = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)")
+                .first()?.int("balance") ?? 0
+            if now < amount {
+                throw StorageError.invalid("""
+                    \(fund.nameVi) của \(unitCode) chỉ còn \(Money.format(now)) đ, không đủ \(Money.format(amount)) đ / \
+                    \(fund.nameEn) at \(unitCode) holds only \(Money.format(now)) đ, short of \(Money.format(amount)) đ
+                    """)
+            }
+            throw StorageError.invalid("""
+                ngày \(day.vietnamese) \(fund.nameVi) của \(unitCode) chỉ có thể chi \(Money.format(max(available, 0))) đ (tiền chưa về, hoặc đã dành cho khoản chi sau đó), không đủ \(Money.format(amount)) đ / \
+                on \(day.iso) \(fund.nameEn) at \(unitCode) can spend only \(Money.format(max(available, 0))) đ (money not yet in, or already counted on by a later payment), short of \(Money.format(amount)) đ
+                """)
+        }
     }
 
     private static let entryColumns = """
@@ -252,20 +311,23 @@ public struct FundLedger: Sendable {
 
     func entry(_ id: Int, db: any SQLDatabase) async throws -> FundEntry {
         guard let row = try await db.raw("SELECT \(unsafeRaw: Self.entryColumns) WHERE e.id = \(bind: id)").first() else {
-            throw StorageError.invalid("không có bút toán #\(id) / no entry #\(id)")
+            throw StorageError.notFound(.fundEntry, "#\(id)")
         }
         return try FundEntry(row)
     }
 
-    /// One entry, if it is in the branch.
-    public func entry(_ id: Int, scope: Scope) async throws -> FundEntry {
+    /// One entry of the actor's branch.
+    public func entry(_ actor: Actor, _ id: Int) async throws -> FundEntry {
+        try actor.require(.readFunds)
         let e = try await entry(id, db: store.sql)
-        try scope.require(e.unitID, "#\(id)")
+        try actor.scope.require(e.unitID, .fundEntry, "#\(id)")
         return e
     }
 
-    /// Every fund's balance at every unit of the branch that has one.
-    public func balances(scope: Scope) async throws -> [FundBalance] {
+    /// Every fund's balance at every unit of the actor's branch that has one.
+    public func balances(_ actor: Actor) async throws -> [FundBalance] {
+        try actor.require(.readFunds)
+        let scope = actor.scope
         var query: SQLQueryString = """
             SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, b.unit_id, b.balance
             FROM fund_balances b JOIN funds f ON f.id = b.fund_id WHERE 1 = 1
@@ -277,21 +339,24 @@ public struct FundLedger: Sendable {
         }
     }
 
-    /// The balance kept for a fund at a unit (0 when it has never had money).
-    public func balance(fund fundCode: String, unit unitCode: String) async throws -> Dong {
+    /// The balance kept for a fund at a unit of the actor's branch (0 when it has never had money).
+    public func balance(_ actor: Actor, fund fundCode: String, unit unitCode: String) async throws -> Dong {
+        try actor.require(.readFunds)
         let db = store.sql
         let fund = try await db.fund(code: fundCode)
         let unitID = try await db.unitID(code: unitCode)
+        try actor.scope.require(unitID, .unit, unitCode)
         return try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)").first()?.int("balance") ?? 0
     }
 
     /// A fund's ledger at a unit between two days (either open), with the opening and
     /// closing balances and totals by kind.
-    public func statement(fund fundCode: String, unit unitCode: String, from: Day?, to: Day?, scope: Scope) async throws -> FundStatement {
+    public func statement(_ actor: Actor, fund fundCode: String, unit unitCode: String, from: Day?, to: Day?) async throws -> FundStatement {
+        try actor.require(.readFunds)
         let db = store.sql
         let fund = try await db.fund(code: fundCode)
         let unitID = try await db.unitID(code: unitCode)
-        try scope.require(unitID, unitCode)
+        try actor.scope.require(unitID, .unit, unitCode)
         let totals = try await periodTotals(fundID: fund.id, unitID: unitID, from: from, to: to, db: db)
         var query: SQLQueryString = "SELECT \(unsafeRaw: Self.entryColumns) WHERE e.fund_id = \(bind: fund.id) AND e.unit_id = \(bind: unitID)"
         if let from { query.appendInterpolation(" AND e.day >= \(bind: from.iso)" as SQLQueryString) }
@@ -324,7 +389,12 @@ public struct FundLedger: Sendable {
 
     /// For every fund and unit of the branch with entries: the period's totals, the sum of
     /// all its entries and the balance kept beside them. Every line must agree.
-    public func reconciliation(from: Day?, to: Day?, scope: Scope) async throws -> [ReconciliationLine] {
+    public func reconciliation(_ actor: Actor, from: Day?, to: Day?) async throws -> [ReconciliationLine] {
+        try actor.require(.readFunds)
+        return try await reconciliation(from: from, to: to, scope: actor.scope)
+    }
+
+    func reconciliation(from: Day?, to: Day?, scope: Scope) async throws -> [ReconciliationLine] {
         let db = store.sql
         var query: SQLQueryString = """
             SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, e.unit_id, CAST(SUM(e.amount) AS BIGINT) AS ledger_sum,

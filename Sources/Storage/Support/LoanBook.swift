@@ -132,24 +132,27 @@ public struct AgeingReport: Sendable, Hashable {
 /// dated rules (`LoanRules`), approval, disbursement out of the managing unit's capital,
 /// repayments back into it (lent again), extensions, write-off and jobs created.
 public struct LoanBook: Sendable {
-    public let store: Store
+    let store: Store
     public let rules: LoanRules
 
     static let fundCode = "nef"
 
     /// Files an application after checking it against the rules of its day; returns the loan's code.
-    public func apply(_ a: LoanApplication, scope: Scope, actor: String) async throws -> String {
-        try await store.writeTransaction { db in
+    public func apply(_ actor: Actor, _ a: LoanApplication) async throws -> String {
+        try actor.require(.loanApply)
+        return try await store.writeTransaction { db in
             let unitID = try await db.unitID(code: a.unit)
-            try scope.require(unitID, a.unit)
+            try actor.scope.require(unitID, .unit, a.unit)
             try requireNear(a.appliedOn)
             let member = try await db.member(code: a.member)
             // A member of another branch is not this officer's to lend to (nor to look up).
-            if let home = try await store.members.unit(ofMember: member.id, on: a.appliedOn, db: db) { try scope.require(home, a.member) }
+            if !actor.scope.isWholeProvince {
+                try actor.scope.require(try await MemberRegistry.homeUnit(of: member.id, on: db), .member, a.member)
+            }
             var householdID: Int?
             if let code = a.household, !code.isEmpty {
                 let h = try await db.household(code: code)
-                try scope.require(h.unitID, code)
+                try actor.scope.require(h.unitID, .household, code)
                 householdID = h.id
             }
             guard a.everyMonths >= 1, a.everyMonths <= 12 else {
@@ -162,14 +165,14 @@ public struct LoanBook: Sendable {
                                    applied_on, state, entered_by, entered_at)
                 VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: member.id), \(bind: householdID), \(bind: unitID), \(bind: a.purpose),
                         \(bind: a.workers), \(bind: a.jobsPlanned), \(bind: a.amount), \(bind: a.termMonths), \(bind: a.everyMonths),
-                        \(bind: a.appliedOn.iso), 'applied', \(bind: actor), \(bind: store.now()))
+                        \(bind: a.appliedOn.iso), 'applied', \(bind: actor.name), \(bind: store.now()))
                 RETURNING id
                 """).first()
             guard let id = try row?.int("id") else { throw StorageError.corrupt("loans: no id returned") }
             let code = "VV\(a.appliedOn.year)-\(String(format: "%05d", id))"
             try await db.raw("UPDATE loans SET code = \(bind: code) WHERE id = \(bind: id)").run()
             try await store.audit.record("vay_nop_ho_so", entity: "loan", id: id,
-                                         detail: "\(code) \(a.member) \(Money.format(a.amount)) đ \(a.termMonths) tháng, \(a.purpose)", actor: actor, on: db)
+                                         detail: "\(code) \(a.member) \(Money.format(a.amount)) đ \(a.termMonths) tháng, \(a.purpose)", by: actor, on: db)
             return code
         }
     }
@@ -185,11 +188,12 @@ public struct LoanBook: Sendable {
     }
 
     /// Approves an application: the rules again, and the managing unit's capital must cover it.
-    public func approve(_ code: String, on day: Day, note: String = "", scope: Scope, actor: String) async throws {
+    public func approve(_ actor: Actor, _ code: String, on day: Day, note: String = "") async throws {
+        try actor.require(.loanDecide)
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .applied else { throw badState(loan, "phê duyệt / approve") }
             let member = try await db.member(code: loan.memberCode)
             try await check(loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, memberID: member.id,
@@ -205,32 +209,34 @@ public struct LoanBook: Sendable {
         }
     }
 
-    public func reject(_ code: String, on day: Day, note: String, scope: Scope, actor: String) async throws {
+    public func reject(_ actor: Actor, _ code: String, on day: Day, note: String) async throws {
+        try actor.require(.loanDecide)
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .applied || loan.state == .approved else { throw badState(loan, "từ chối / reject") }
             try await decide(loan, state: .rejected, on: day, note: note, actor: actor, db: db)
         }
     }
 
-    private func decide(_ loan: LoanFile, state: LoanState, on day: Day, note: String, actor: String, db: any SQLDatabase) async throws {
+    private func decide(_ loan: LoanFile, state: LoanState, on day: Day, note: String, actor: Actor, db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor), decision_note = \(bind: note)
+            UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor.name), decision_note = \(bind: note)
             WHERE id = \(bind: loan.id)
             """).run()
         try await store.audit.record(state == .approved ? "vay_phe_duyet" : "vay_tu_choi", entity: "loan", id: loan.id,
-                                     detail: "\(loan.code) \(day.iso) \(note)", actor: actor, on: db)
+                                     detail: "\(loan.code) \(day.iso) \(note)", by: actor, on: db)
     }
 
     /// Pays an approved loan out of the managing unit's capital (refused if it is short).
-    public func disburse(_ code: String, on day: Day, scope: Scope, actor: String) async throws {
+    public func disburse(_ actor: Actor, _ code: String, on day: Day) async throws {
+        try actor.require(.loanDisburse)
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .approved else { throw badState(loan, "giải ngân / disburse") }
             guard day >= loan.appliedOn else { throw StorageError.invalid("ngày giải ngân trước ngày nộp hồ sơ / disbursed before applying") }
             try requireNear(day)
@@ -247,25 +253,26 @@ public struct LoanBook: Sendable {
                     INSERT INTO support (household_id, policy_code, day, year, value, in_kind, source_kind, source_name, unit_id,
                                          entered_by, entered_at)
                     VALUES (\(bind: householdID), 'vay_quy_viec_lam', \(bind: day.iso), \(bind: day.year), \(bind: loan.amount), '',
-                            'state', \(bind: "Quỹ quốc gia về việc làm – khoản vay \(loan.code)"), \(bind: loan.unitID), \(bind: actor), \(bind: store.now()))
+                            'state', \(bind: "Quỹ quốc gia về việc làm – khoản vay \(loan.code)"), \(bind: loan.unitID), \(bind: actor.name), \(bind: store.now()))
                     """).run()
                 try await SupportRollups.support(db, unitID: loan.unitID, year: day.year, policy: "vay_quy_viec_lam", householdID: householdID,
                                                  value: loan.amount, sign: 1)
             }
             try await SupportRollups.loan(db, unitID: loan.unitID, year: day.year, disbursed: 1, amount: loan.amount)
             try await store.audit.record("vay_giai_ngan", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(loan.amount)) đ",
-                                         actor: actor, on: db)
+                                         by: actor, on: db)
         }
     }
 
     /// A repayment of principal: it goes back into the managing unit's capital, to be lent
     /// again. The last one closes the loan.
-    public func repay(_ code: String, on day: Day, amount: Dong, scope: Scope, actor: String) async throws {
+    public func repay(_ actor: Actor, _ code: String, on day: Day, amount: Dong) async throws {
+        try actor.require(.loanRepay)
         try requirePositive(amount)
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "thu nợ / repay") }
             guard day >= disbursed else { throw StorageError.invalid("ngày trả trước ngày giải ngân / repaid before the money was lent") }
             try requireNear(day)
@@ -280,24 +287,25 @@ public struct LoanBook: Sendable {
                                                    loanID: loan.id, note: "thu nợ \(loan.code)", actor: actor)
             try await db.raw("""
                 INSERT INTO loan_repayments (loan_id, day, amount, fund_entry_id, entered_by, entered_at)
-                VALUES (\(bind: loan.id), \(bind: day.iso), \(bind: amount), \(bind: entry), \(bind: actor), \(bind: store.now()))
+                VALUES (\(bind: loan.id), \(bind: day.iso), \(bind: amount), \(bind: entry), \(bind: actor.name), \(bind: store.now()))
                 """).run()
             try await SupportRollups.loan(db, unitID: loan.unitID, year: day.year, repaid: amount)
             if amount == loan.outstanding {
                 try await db.raw("UPDATE loans SET state = 'repaid', closed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
             }
             try await store.audit.record("vay_tra_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(amount)) đ",
-                                         actor: actor, on: db)
+                                         by: actor, on: db)
         }
     }
 
     /// Moves every instalment due on or after `granted` later by `months`.
-    public func extend(_ code: String, granted: Day, months: Int, reason: String, scope: Scope, actor: String) async throws {
+    public func extend(_ actor: Actor, _ code: String, granted: Day, months: Int, reason: String) async throws {
+        try actor.require(.loanExtend)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .disbursed else { throw badState(loan, "gia hạn / extend") }
             try requireNear(granted)
             // An extension may at most double the term; the longest term is the rule's of the application day.
@@ -307,40 +315,59 @@ public struct LoanBook: Sendable {
             }
             try await db.raw("""
                 INSERT INTO loan_extensions (loan_id, granted, months, reason, entered_by, entered_at)
-                VALUES (\(bind: loan.id), \(bind: granted.iso), \(bind: months), \(bind: reason), \(bind: actor), \(bind: store.now()))
+                VALUES (\(bind: loan.id), \(bind: granted.iso), \(bind: months), \(bind: reason), \(bind: actor.name), \(bind: store.now()))
                 """).run()
             try await store.audit.record("vay_gia_han", entity: "loan", id: loan.id, detail: "\(loan.code) \(granted.iso) +\(months) tháng: \(reason)",
-                                         actor: actor, on: db)
+                                         by: actor, on: db)
         }
     }
 
-    /// Writes off what is still owed (the capital does not come back).
-    public func writeOff(_ code: String, on day: Day, reason: String, scope: Scope, actor: String) async throws {
+    /// Writes off what is still owed (the capital does not come back): the managing unit's
+    /// decision, taken by its own officers (or an administrator), not by a unit below it.
+    public func writeOff(_ actor: Actor, _ code: String, on day: Day, reason: String) async throws {
+        try actor.require(.loanWriteOff)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
+            if let refusal = Self.writeOffRefusal(actor, loan) { throw refusal }
             guard loan.state == .disbursed else { throw badState(loan, "xoá nợ / write off") }
             try await db.raw("""
                 UPDATE loans SET state = 'written_off', closed_on = \(bind: day.iso), written_off = \(bind: loan.outstanding),
                        decision_note = \(bind: reason) WHERE id = \(bind: loan.id)
                 """).run()
             try await store.audit.record("vay_xoa_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(Money.format(loan.outstanding)) đ: \(reason)",
-                                         actor: actor, on: db)
+                                         by: actor, on: db)
         }
     }
 
+    /// Why `actor` may not write `loan` off: it is the managing unit's decision, taken by its
+    /// own officers (or an administrator), not by a unit below or beside it.
+    static func writeOffRefusal(_ actor: Actor, _ loan: LoanFile) -> StorageError? {
+        if let refusal = AccessRules.refusal(actor, .loanWriteOff, unit: loan.unitID) { return refusal }
+        if let own = actor.actingUnit, own != loan.unitID {
+            return .invalid("xoá nợ do chính đơn vị quản lý nguồn vốn quyết định / a write-off is decided by the managing unit itself")
+        }
+        return nil
+    }
+
+    /// Whether `actor` may write `loan` off now (pages show the button only then).
+    public func mayWriteOff(_ actor: Actor, _ loan: LoanFile) -> Bool {
+        loan.state == .disbursed && Self.writeOffRefusal(actor, loan) == nil
+    }
+
     /// Jobs the loan actually created (checked after disbursement).
-    public func recordJobs(_ code: String, created: Int, scope: Scope, actor: String) async throws {
+    public func recordJobs(_ actor: Actor, _ code: String, created: Int) async throws {
+        try actor.require(.loanRecordJobs)
         guard created >= 0 else { throw StorageError.invalid("số việc làm không hợp lệ / invalid number of jobs") }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
-            try scope.require(loan.unitID, code)
+            try actor.scope.require(loan.unitID, .loan, code)
             guard loan.disbursedOn != nil else { throw badState(loan, "ghi việc làm / record jobs") }
             try await db.raw("UPDATE loans SET jobs_created = \(bind: created) WHERE id = \(bind: loan.id)").run()
-            try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", actor: actor, on: db)
+            try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", by: actor, on: db)
         }
     }
 
@@ -360,7 +387,7 @@ public struct LoanBook: Sendable {
 
     private func badState(_ loan: LoanFile, _ action: String) -> StorageError {
         let parts = action.components(separatedBy: " / ")
-        return .invalid("không thể \(parts[0]) khoản vay \(loan.code) ở trạng thái '\(loan.state.vietnamese)' / cannot \(parts.last ?? "") loan \(loan.code) while \(loan.state.rawValue)")
+        return .invalid("không thể \(parts.first ?? action) khoản vay \(loan.code) ở trạng thái '\(loan.state.vietnamese)' / cannot \(parts.last ?? "") loan \(loan.code) while \(loan.state.rawValue)")
     }
 
     /// The capital the unit holds now.
@@ -370,22 +397,31 @@ public struct LoanBook: Sendable {
             """).first()?.int("balance") ?? 0
     }
 
-    /// One loan, if in the branch.
-    public func file(_ code: String, scope: Scope) async throws -> LoanFile {
+    /// One loan of the actor's branch. Audited.
+    public func file(_ actor: Actor, _ code: String) async throws -> LoanFile {
+        try actor.require(.readLoans)
         let loan = try await file(code, db: store.sql)
-        try scope.require(loan.unitID, code)
+        try actor.scope.require(loan.unitID, .loan, code)
+        try await store.audit.read("xem", entity: "loan", id: loan.id, detail: loan.code, by: actor)
         return loan
     }
 
     func file(_ code: String, db: any SQLDatabase) async throws -> LoanFile {
         guard let file = try await files(where: "l.code = \(bind: code)", db: db).first else {
-            throw StorageError.invalid("không có khoản vay mã '\(code)' / no loan with code '\(code)'")
+            throw StorageError.notFound(.loan, code)
         }
         return file
     }
 
-    /// The loans of a branch (optionally of one household or in one state), newest first.
-    public func loans(scope: Scope, household: String? = nil, state: LoanState? = nil) async throws -> [LoanFile] {
+    /// The loans of the actor's branch (optionally of one household or in one state), newest first. Audited.
+    public func loans(_ actor: Actor, household: String? = nil, state: LoanState? = nil) async throws -> [LoanFile] {
+        try actor.require(.readLoans)
+        let found = try await loans(scope: actor.scope, household: household, state: state)
+        try await store.audit.read("xem_danh_sach", entity: "loan", detail: "\(household.map { "hộ \($0): " } ?? "")\(found.count) khoản vay", by: actor)
+        return found
+    }
+
+    func loans(scope: Scope, household: String? = nil, state: LoanState? = nil) async throws -> [LoanFile] {
         var filter: SQLQueryString = "1 = 1"
         guard scope.append(to: &filter, column: "l.unit_id") else { return [] }
         if let household { filter.appendInterpolation(" AND h.code = \(bind: household)" as SQLQueryString) }
@@ -431,8 +467,16 @@ public struct LoanBook: Sendable {
         }
     }
 
-    /// Loans of the branch that are out, aged on `day` (1–30, 31–90, 91–180, over 180 days overdue).
-    public func ageing(scope: Scope, on day: Day) async throws -> (report: AgeingReport, lines: [LoanLine]) {
+    /// Loans of the actor's branch that are out, aged on `day` (1–30, 31–90, 91–180, over 180
+    /// days overdue). Audited (the lines name borrowers).
+    public func ageing(_ actor: Actor, on day: Day) async throws -> (report: AgeingReport, lines: [LoanLine]) {
+        try actor.require(.readLoans)
+        let result = try await ageing(scope: actor.scope, on: day)
+        try await store.audit.read("xuat", entity: "loan", detail: "tuổi nợ ngày \(day.iso): \(result.lines.count) khoản", by: actor)
+        return result
+    }
+
+    func ageing(scope: Scope, on day: Day) async throws -> (report: AgeingReport, lines: [LoanLine]) {
         var report = AgeingReport(day: day)
         var lines: [LoanLine] = []
         for loan in try await loans(scope: scope) {

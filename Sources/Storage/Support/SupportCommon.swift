@@ -40,7 +40,7 @@ struct HouseholdRef: Sendable {
 
 extension SQLDatabase {
     func unitID(code: String) async throws -> Int {
-        guard let row = try await raw("SELECT id FROM units WHERE code = \(bind: code)").first() else { throw StorageError.unknownUnit(code) }
+        guard let row = try await raw("SELECT id FROM units WHERE code = \(bind: code)").first() else { throw StorageError.notFound(.unit, code) }
         return try row.int("id")
     }
 
@@ -54,21 +54,26 @@ extension SQLDatabase {
             SELECT h.id, h.code, r.unit_id, r.year, r.status FROM households h
             LEFT JOIN reviews r ON r.household_id = h.id
             WHERE h.code = \(bind: code) ORDER BY r.year DESC LIMIT 1
-            """).first() else { throw StorageError.invalid("không có hộ mã '\(code)' / no household with code '\(code)'") }
+            """).first() else { throw StorageError.notFound(.household, code) }
+        var status: LivingStandard?
+        if let text = try row.optionalString("status") {
+            guard let s = LivingStandard(rawValue: text) else { throw StorageError.corrupt("reviews.status = \(text)") }
+            status = s
+        }
         return HouseholdRef(id: try row.int("id"), code: try row.string("code"), unitID: try row.optionalInt("unit_id"),
-                            year: try row.optionalInt("year"), status: try row.optionalString("status").flatMap(LivingStandard.init(rawValue:)))
+                            year: try row.optionalInt("year"), status: status)
     }
 
     func fund(code: String) async throws -> FundInfo {
         guard let row = try await raw("SELECT id, code, name_vi, name_en, kind FROM funds WHERE code = \(bind: code)").first() else {
-            throw StorageError.invalid("không có quỹ mã '\(code)' / no fund with code '\(code)'")
+            throw StorageError.notFound(.fund, code)
         }
         return try FundInfo(row)
     }
 
     func member(code: String) async throws -> (id: Int, name: String) {
         guard let row = try await raw("SELECT id, full_name FROM members WHERE code = \(bind: code) OR citizen_id = \(bind: code)").first() else {
-            throw StorageError.unknownMember(code)
+            throw StorageError.notFound(.member, code)
         }
         return (try row.int("id"), try row.string("full_name"))
     }
@@ -79,13 +84,6 @@ extension FundInfo {
         let kind = try row.string("kind")
         guard let k = FundKind(rawValue: kind) else { throw StorageError.corrupt("funds.kind = \(kind)") }
         self.init(id: try row.int("id"), code: try row.string("code"), nameVi: try row.string("name_vi"), nameEn: try row.string("name_en"), kind: k)
-    }
-}
-
-extension Scope {
-    /// Refuses work on a unit outside the branch.
-    func require(_ unitID: Int?, _ what: String) throws {
-        guard let unitID, contains(unitID) else { throw StorageError.outOfScope(what) }
     }
 }
 

@@ -28,6 +28,10 @@ public struct SupportRecord: Sendable, Hashable, Codable {
     public let cancelReason: String?
     public let enteredBy: String
     public var cancelled: Bool { cancelReason != nil }
+    /// Whether a loan's disbursement made it (it is then corrected on the loan, never by hand).
+    public var fromLoan: Bool { Self.isLoanPolicy(policyCode) }
+    /// The policy a loan's disbursement records: never recorded or cancelled by hand.
+    public static func isLoanPolicy(_ code: String) -> Bool { code == SupportRegistry.loanPolicy }
 }
 
 /// A support to record. `fund` names the fund when `source` is `.fund`.
@@ -79,11 +83,17 @@ public struct CoverageReport: Sendable, Hashable {
 
 /// Support records and the coverage of poor households' needs.
 public struct SupportRegistry: Sendable {
-    public let store: Store
+    let store: Store
 
-    /// The policy catalogue and the indicator → policy mapping as stored.
-    public func catalogue(on db: (any SQLDatabase)? = nil) async throws -> PolicyCatalogue {
-        let db = db ?? store.sql
+    /// The policy a loan's disbursement records for its household: made and undone only by the loan.
+    static let loanPolicy = "vay_quy_viec_lam"
+
+    /// The policy catalogue and the indicator → policy mapping as stored (public data).
+    public func catalogue() async throws -> PolicyCatalogue {
+        try await catalogue(on: store.sql)
+    }
+
+    func catalogue(on db: any SQLDatabase) async throws -> PolicyCatalogue {
         let policies = try await db.raw("SELECT code, name_vi, name_en, kind FROM policies ORDER BY position").all().map { row in
             let kind = try row.string("kind")
             guard let k = PolicyKind(rawValue: kind) else { throw StorageError.corrupt("policies.kind = \(kind)") }
@@ -94,30 +104,35 @@ public struct SupportRegistry: Sendable {
         for row in try await db.raw("SELECT indicator, policy_code FROM policy_indicators").all() {
             addresses[try row.string("indicator"), default: []].append(try row.string("policy_code"))
         }
-        for key in addresses.keys { addresses[key]!.sort { order[$0, default: .max] < order[$1, default: .max] } }
+        for key in addresses.keys { addresses[key]?.sort { order[$0, default: .max] < order[$1, default: .max] } }
         return try PolicyCatalogue(policies: policies, addresses: addresses)
     }
 
-    /// Records a support; one from a fund takes the money out of that fund at the giving
-    /// unit in the same transaction (refused if the fund is short).
+    /// Records a support for a household of the actor's branch, given by a unit of the
+    /// branch; one from a fund takes the money out of that fund at the giving unit in the same
+    /// transaction (refused if the fund is short). The support a loan makes is the loan's.
     @discardableResult
-    public func record(_ s: NewSupport, scope: Scope, actor: String) async throws -> Int {
-        try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: scope, actor: actor, db: db) }
+    public func record(_ actor: Actor, _ s: NewSupport) async throws -> Int {
+        try actor.require(.recordSupport)
+        guard s.policy != Self.loanPolicy else {
+            throw StorageError.invalid("hỗ trợ vay vốn Quỹ quốc gia về việc làm được ghi khi giải ngân khoản vay / the National Employment Fund support is recorded by disbursing the loan")
+        }
+        return try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db) }
     }
 
-    func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: String, db: any SQLDatabase) async throws -> Int {
+    func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: Actor, db: any SQLDatabase) async throws -> Int {
         guard s.value >= 0, s.value <= Money.maximum else { throw StorageError.invalid("giá trị hỗ trợ không hợp lệ / invalid support value") }
         let inKind = s.inKind.trimmingCharacters(in: .whitespaces)
         guard s.value > 0 || !inKind.isEmpty else {
             throw StorageError.invalid("cần ghi số tiền hoặc hiện vật / a support needs an amount or a description of the goods")
         }
         guard try await db.raw("SELECT code FROM policies WHERE code = \(bind: s.policy)").first() != nil else {
-            throw StorageError.invalid("không có chính sách mã '\(s.policy)' / no policy with code '\(s.policy)'")
+            throw StorageError.notFound(.policy, s.policy)
         }
         let household = try await db.household(code: s.household)
-        try scope.require(household.unitID, s.household)
+        try scope.require(household.unitID, .household, s.household)
         let unitID = try await db.unitID(code: s.unit)
-        try scope.require(unitID, s.unit)
+        try scope.require(unitID, .unit, s.unit)
         var entryID: Int?
         var sourceName = s.sourceName.trimmingCharacters(in: .whitespaces)
         if s.source == .fund {
@@ -139,26 +154,31 @@ public struct SupportRegistry: Sendable {
                                  campaign_id, entered_by, entered_at)
             VALUES (\(bind: household.id), \(bind: s.policy), \(bind: s.day.iso), \(bind: s.day.year), \(bind: s.value), \(bind: inKind),
                     \(bind: s.source.rawValue), \(bind: sourceName), \(bind: unitID), \(bind: entryID), \(bind: campaignID),
-                    \(bind: actor), \(bind: store.now()))
+                    \(bind: actor.name), \(bind: store.now()))
             RETURNING id
             """).first()
         guard let id = try row?.int("id") else { throw StorageError.corrupt("support: no id returned") }
         try await SupportRollups.support(db, unitID: unitID, year: s.day.year, policy: s.policy, householdID: household.id, value: s.value, sign: 1)
         try await store.audit.record("ho_tro", entity: "household", id: household.id,
                                      detail: "#\(id) \(s.policy) \(s.day.iso) \(Money.format(s.value)) đ \(inKind) (\(s.source.rawValue): \(sourceName))",
-                                     actor: actor, on: db)
+                                     by: actor, on: db)
         return id
     }
 
-    /// Cancels a support recorded by mistake; money taken from a fund goes back by a reversal.
-    public func cancel(_ id: Int, reason: String, on day: Day, scope: Scope, actor: String) async throws {
+    /// Cancels a support of the actor's branch recorded by mistake; money taken from a fund
+    /// goes back by a reversal. The support a loan made is undone on the loan, not here.
+    public func cancel(_ actor: Actor, _ id: Int, reason: String, on day: Day) async throws {
+        try actor.require(.cancelSupport)
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do huỷ / a cancellation needs a reason") }
         try await store.writeTransaction { db in
             guard let row = try await db.raw("""
                 SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id, year, policy_code, value FROM support WHERE id = \(bind: id)
-                """).first() else { throw StorageError.invalid("không có lần hỗ trợ #\(id) / no support #\(id)") }
-            try scope.require(try row.int("unit_id"), "#\(id)")
+                """).first() else { throw StorageError.notFound(.support, "#\(id)") }
+            try actor.scope.require(try row.int("unit_id"), .support, "#\(id)")
+            guard try row.string("policy_code") != Self.loanPolicy else {
+                throw StorageError.invalid("hỗ trợ này do khoản vay tạo ra; hãy điều chỉnh trên khoản vay / this support was made by a loan; correct it on the loan")
+            }
             guard try row.optionalString("cancelled_at") == nil else { throw StorageError.invalid("lần hỗ trợ #\(id) đã huỷ / support #\(id) is already cancelled") }
             if let entryID = try row.optionalInt("fund_entry_id") {
                 let entry = try await store.funds.entry(entryID, db: db)
@@ -170,25 +190,48 @@ public struct SupportRegistry: Sendable {
             if try row.optionalInt("campaign_id") != nil {
                 try await db.raw("UPDATE campaign_proposals SET state = 'cancelled', reason = \(bind: reason) WHERE support_id = \(bind: id)").run()
             }
-            try await store.audit.record("huy_ho_tro", entity: "household", id: try row.int("household_id"), detail: "#\(id): \(reason)", actor: actor, on: db)
+            try await store.audit.record("huy_ho_tro", entity: "household", id: try row.int("household_id"), detail: "#\(id): \(reason)", by: actor, on: db)
         }
     }
 
-    /// A household's support, newest first.
-    public func records(household code: String, scope: Scope) async throws -> [SupportRecord] {
+    /// A household's support (a household of the actor's branch), newest first. Audited.
+    public func records(_ actor: Actor, household code: String) async throws -> [SupportRecord] {
+        try actor.require(.readSupport)
         let db = store.sql
         let household = try await db.household(code: code)
-        try scope.require(household.unitID, code)
-        return try await db.raw("""
-            SELECT s.*, h.code AS household_code FROM support s JOIN households h ON h.id = s.household_id
-            WHERE s.household_id = \(bind: household.id) ORDER BY s.day DESC, s.id DESC
-            """).all().map(SupportRecord.init)
+        try actor.scope.require(household.unitID, .household, code)
+        let records = try await records(householdID: household.id, db: db)
+        try await store.audit.read("xem", entity: "support", id: household.id, detail: "\(code): \(records.count) lần hỗ trợ", by: actor)
+        return records
     }
 
     /// Coverage of the poor (and, if asked, near-poor) households of a review year in a
     /// branch: what each lacks, and per unit the share with every need addressed. The year
     /// defaults to the branch's latest review year; support counts if given that year.
-    public func coverage(year: Int? = nil, includeNearPoor: Bool = false, scope: Scope, limit: Int = 200) async throws -> CoverageReport {
+    func records(householdID: Int, db: any SQLDatabase) async throws -> [SupportRecord] {
+        try await db.raw("""
+            SELECT s.*, h.code AS household_code FROM support s JOIN households h ON h.id = s.household_id
+            WHERE s.household_id = \(bind: householdID) ORDER BY s.day DESC, s.id DESC
+            """).all().map(SupportRecord.init)
+    }
+
+    /// With a worklist (`limit` > 0) it names households: audited.
+    public func coverage(_ actor: Actor, year: Int? = nil, includeNearPoor: Bool = false, unit: Int? = nil, limit: Int = 200) async throws -> CoverageReport {
+        try actor.require(.readSupport)
+        var scope = actor.scope
+        if let unit {
+            try actor.requireInBranch(unit, .unit, String(unit))
+            scope = scope.intersection(.predecessorsIncluded(of: unit, in: actor.history, on: store.today))
+        }
+        let report = try await coverage(year: year, includeNearPoor: includeNearPoor, scope: scope, limit: limit)
+        if limit > 0 {
+            try await store.audit.read("xem_danh_sach", entity: "coverage",
+                                       detail: "năm \(report.year.map(String.init) ?? "–"): \(report.gaps.count)/\(report.gapCount) hộ còn thiếu", by: actor)
+        }
+        return report
+    }
+
+    func coverage(year: Int?, includeNearPoor: Bool, scope: Scope, limit: Int) async throws -> CoverageReport {
         let db = store.sql
         var chosen = year
         if chosen == nil { chosen = try await store.browse.latestYear(scope: scope) }
@@ -248,12 +291,11 @@ public struct SupportRegistry: Sendable {
             units[unitID, default: .init(unitID: unitID)].households += 1
             total += 1
             if cover.isComplete {
-                units[unitID]!.complete += 1
+                units[unitID, default: .init(unitID: unitID)].complete += 1
                 complete += 1
             } else if wantGaps {
-                let status = try row.string("status")
                 gaps.append((try row.int("review_id"), CoverageGap(householdCode: try row.string("code"), primaryName: try row.string("primary_name"),
-                                                                    unitID: unitID, status: LivingStandard(rawValue: status) ?? .poor, coverage: cover)))
+                                                                    unitID: unitID, status: try row.status("status"), coverage: cover)))
             }
         }
         gaps.sort { $0.reviewID > $1.reviewID }
@@ -265,7 +307,7 @@ public struct SupportRegistry: Sendable {
     /// from the kept review counts, and of them those with every need addressed — only the
     /// households that received something that year can be, so only those are checked, found
     /// from the support rather than by reading the year's reviews.
-    public func coverageCounts(year: Int, scope: Scope) async throws -> (households: Int, complete: Int) {
+    func coverageCounts(year: Int, scope: Scope) async throws -> (households: Int, complete: Int) {
         let db = store.sql
         let poor = LivingStandard.poor.rawValue
         var kept: SQLQueryString = scope.unitIDs == nil
@@ -295,11 +337,17 @@ public struct SupportRegistry: Sendable {
         return (households, complete)
     }
 
-    /// One household's coverage in its latest review year (nil when that review is not poor or near-poor).
-    public func coverage(household code: String, scope: Scope) async throws -> HouseholdCoverage? {
+    /// One household's coverage in its latest review year (nil when that review is not poor
+    /// or near-poor), for a household of the actor's branch.
+    public func coverage(_ actor: Actor, household code: String) async throws -> HouseholdCoverage? {
+        try actor.require(.readSupport)
         let db = store.sql
         let household = try await db.household(code: code)
-        try scope.require(household.unitID, code)
+        try actor.scope.require(household.unitID, .household, code)
+        return try await coverage(of: household, db: db)
+    }
+
+    func coverage(of household: HouseholdRef, db: any SQLDatabase) async throws -> HouseholdCoverage? {
         guard let year = household.year, let status = household.status, status == .poor || status == .nearPoor,
               let row = try await db.raw("SELECT deprivations FROM reviews WHERE household_id = \(bind: household.id) AND year = \(bind: year)").first()
         else { return nil }

@@ -1,6 +1,6 @@
 import Foundation
 import PovertyCore
-import SQLKit
+@_spi(Simulation) import Storage
 
 /// A fictional but realistic province to try the system on: today's Ninh Bình, formed on
 /// 01/07/2025 from Ninh Bình, Hà Nam and Nam Định, with its union tree before and after the
@@ -24,13 +24,13 @@ public struct DemoProvince: Sendable {
     public static let firstYear = DemoPlan.years.lowerBound
     public static let lastYear = DemoPlan.years.upperBound
 
-    /// Builds the province into an empty, migrated store: units with history, members, households, reviews 2021–2026.
-    public func build(into store: Store, actor: String = "demo", progress: (@Sendable (String) -> Void)? = nil) async throws -> DemoSummary {
+    /// Builds the province into an empty, migrated store: units with history, members,
+    /// households, reviews 2021–2026, support, funds, loans, campaigns and reports, all
+    /// through Storage's own operations as `actor` (a command-line operator).
+    public func build(into store: Store, actor: Actor, progress: (@Sendable (String) -> Void)? = nil) async throws -> DemoSummary {
         let started = Date()
-        for table in ["units", "members", "households", "reviews"] {
-            if try await store.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.int("n") > 0 {
-                throw StorageError.invalid("cơ sở dữ liệu đã có dữ liệu (bảng \(table)); tỉnh mẫu chỉ dựng vào cơ sở dữ liệu trống / the database is not empty (table \(table)); the demo province is built only into an empty database")
-            }
+        guard try await store.isEmpty() else {
+            throw StorageError.invalid("cơ sở dữ liệu đã có dữ liệu; tỉnh mẫu chỉ dựng vào cơ sở dữ liệu trống / the database is not empty; the demo province is built only into an empty database")
         }
         progress?("Sinh dữ liệu tỉnh mẫu: \(households) hộ, hạt giống \(seed) / generating the demo province")
         let plan = DemoPlan(households: households, seed: seed)
@@ -60,9 +60,11 @@ public struct DemoProvince: Sendable {
         }
 
         progress?("Quỹ, hỗ trợ, khoản vay và đợt quà / funds, support, loans and campaigns")
-        try await DemoSupport(store: store, seed: seed, actor: actor).build()
+        let afterImports = try await store.operator(actor.name)
+        try await DemoSupport(store: store, seed: seed, actor: afterImports).build()
 
-        let summary = try await DemoSummary.read(from: store, seed: seed, seconds: Date().timeIntervalSince(started))
+        let summary = try await DemoSummary.read(from: store, actor: try await store.operator(actor.name), seed: seed,
+                                                 seconds: Date().timeIntervalSince(started))
         progress?("Xong sau \(Int(summary.seconds.rounded())) giây / done")
         return summary
     }
@@ -113,19 +115,14 @@ public struct DemoSummary: Sendable, Equatable {
             && a.unitsBeforeReform == b.unitsBeforeReform && a.unitsAfterReform == b.unitsAfterReform
     }
 
-    static func read(from store: Store, seed: UInt64, seconds: Double) async throws -> DemoSummary {
-        func count(_ table: String) async throws -> Int {
-            try await store.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!.int("n")
-        }
+    /// What the store holds, read through Storage's own queries as a province-wide `actor`.
+    public static func read(from store: Store, actor: Actor, seed: UInt64, seconds: Double) async throws -> DemoSummary {
+        let size = try await store.registrySize(actor)
         var all: [Int: Int] = [:], poor: [Int: Int] = [:], near: [Int: Int] = [:]
-        for row in try await store.sql.raw("SELECT year, status, COUNT(*) AS n FROM reviews GROUP BY year, status").all() {
-            let year = try row.int("year"), n = try row.int("n")
-            all[year, default: 0] += n
-            switch LivingStandard(rawValue: try row.string("status")) {
-            case .poor: poor[year, default: 0] += n
-            case .nearPoor: near[year, default: 0] += n
-            default: break
-            }
+        for f in try await store.browse.yearFigures(actor) {
+            all[f.year] = f.households
+            poor[f.year] = f.poor
+            near[f.year] = f.nearPoor
         }
         let history = try await store.units.history()
         func kinds(on day: Day) -> [UnitKind: Int] {
@@ -134,8 +131,8 @@ public struct DemoSummary: Sendable, Equatable {
             return out
         }
         let root = history.unit(code: DemoProvince.rootCode)
-        return DemoSummary(seed: seed, units: history.units.count, members: try await count("members"), households: try await count("households"),
-                           reviews: try await count("reviews"), householdsByYear: all, poorByYear: poor, nearPoorByYear: near,
+        return DemoSummary(seed: seed, units: history.units.count, members: size.members, households: size.households,
+                           reviews: size.reviews, householdsByYear: all, poorByYear: poor, nearPoorByYear: near,
                            unitsBeforeReform: kinds(on: Day.reform2025.previous), unitsAfterReform: kinds(on: Day.reform2025),
                            officerUnitCode: DemoProvince.rootCode,
                            officerUnitName: root.flatMap { history.name(of: $0.id, on: Day.reform2025) } ?? "",
