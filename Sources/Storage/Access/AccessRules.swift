@@ -60,10 +60,10 @@ public enum AccessRules {
     public static let table: [AccessRule] = [
         rule(.readRegistry, everyone, .branch, .namedReads,
              ["BrowseQueries.households", "BrowseQueries.yearFigures", "BrowseQueries.latestYear", "BrowseQueries.mismatchCounts",
-              "ReviewQueries.household", "ReviewQueries.rolledUp", "ReviewQueries.mismatches", "ReviewQueries.vulnerableMembers",
+              "ReviewQueries.household", "ReviewQueries.dossier", "ReviewQueries.rolledUp", "ReviewQueries.mismatches", "ReviewQueries.vulnerableMembers",
               "MemberRegistry.search", "MemberRegistry.member", "Targets.progress", "Targets.all"]),
         rule(.readSupport, everyone, .branch, .namedReads,
-             ["SupportRegistry.records", "SupportRegistry.coverage", "SupportRegistry.coverageCounts", "SupportRegistry.householdCoverage"]),
+             ["SupportRegistry.records", "SupportRegistry.coverage", "SupportRegistry.coverageCounts", "SupportRegistry.coverage(household:)"]),
         rule(.readFunds, everyone, .branch, .none,
              ["FundLedger.entry", "FundLedger.balances", "FundLedger.balance", "FundLedger.statement", "FundLedger.reconciliation"]),
         rule(.readLoans, everyone, .branch, .namedReads, ["LoanBook.file", "LoanBook.loans", "LoanBook.ageing"]),
@@ -71,8 +71,8 @@ public enum AccessRules {
         rule(.readReports, everyone, .branch, .namedReads,
              ["AnnualReports.report", "AnnualReports.board", "AnnualReports.statuses", "AnnualReports.deadline",
               "AnnualReports.figures", "AnnualReports.shownFigures", "AnnualReports.standardTables", "AnnualReports.profiles",
-              "AnnualReports.namedHouseholds", "Exports.record"]),
-        rule(.readAudit, [.administrator, .auditor], .province, .none, ["BrowseQueries.auditEntries"]),
+              "AnnualReports.namedHouseholds", "AnnualReports.steps", "Audit.export"]),
+        rule(.readAudit, [.administrator, .auditor], .province, .none, ["BrowseQueries.auditEntries", "Audit.entries"]),
         rule(.readAccounts, [.administrator], .branch, .none, ["Accounts.list", "Accounts.account", "Accounts.tokens(of:)"]),
 
         rule(.importSurvey, officers, .branch, .writes, ["SurveyImporter.run"],

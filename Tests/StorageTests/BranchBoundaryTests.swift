@@ -1,0 +1,142 @@
+import Foundation
+import PovertyCore
+import Spreadsheets
+@_spi(Simulation) @testable import Storage
+import SQLKit
+import Testing
+
+/// The holes a probe of issue 14 found, each closed in Storage and kept closed here: an
+/// officer of one branch can neither write into another branch (by an import row, an
+/// allocation, a hand-made loan support) nor learn what it holds (member search, the dry run),
+/// and a ledger keeps to its dates. Pages and the API ask the same functions (`BranchBoundaryWebTests`).
+@Suite struct BranchBoundaryTests {
+    /// The small tree: H1's branch (C1, C2) with HO-01 poor in C1; H2's branch (C3) with HO-03 poor in C3.
+    static func world(_ store: Store) async throws {
+        try await store.importUnits(Files.smallTree)
+        try await store.importMembers(Files.smallMembers)
+        try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2024, member: "DV-01"), Files.poor("HO-03", 2024, member: "DV-04")])
+    }
+
+    static func rows(_ rows: [String]...) -> InMemoryRows { InMemoryRows([Files.surveyHeader] + rows) }
+
+    @Test(arguments: TestDatabase.available)
+    func anImportRowNamingAnotherBranchsHouseholdReviewOrMemberIsAnErrorOfThatRow(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            let h1 = try await store.officer("H1")
+            let before = try await store.sql.raw("SELECT status, unit_id FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = 'HO-03'").all()
+                .map { "\(try $0.string("status"))@\(try $0.int("unit_id"))" }
+            func attempt(_ source: InMemoryRows, dryRun: Bool) async throws -> ImportRejected? {
+                var importer = SurveyImporter(store: store, actor: h1, fileName: "xa.csv")
+                importer.dryRun = dryRun
+                do { _ = try await importer.run(source); return nil } catch let rejected as ImportRejected { return rejected }
+            }
+            for dryRun in [true, false] {
+                // H2's household, written with H1's own unit: not an update of HO-03, an error of row 2.
+                let household = try #require(try await attempt(Self.rows(Files.notPoor("HO-03", 2024, unit: "C1")), dryRun: dryRun))
+                #expect(household.issues.map(\.row) == [2])
+                #expect(household.issues.first?.column == "Mã hộ")
+                // H2's member, by code and by citizen ID: read exactly as a member who does not exist.
+                let byCode = try #require(try await attempt(Self.rows(Files.poor("HO-NEW", 2025, unit: "C1", member: "DV-04")), dryRun: dryRun))
+                let byID = try #require(try await attempt(Self.rows(Files.poor("HO-NEW", 2025, unit: "C1", member: "035195001111")), dryRun: dryRun))
+                let nobody = try #require(try await attempt(Self.rows(Files.poor("HO-NEW", 2025, unit: "C1", member: "DV-99")), dryRun: dryRun))
+                for rejected in [byCode, byID] {
+                    #expect(rejected.issues.count == 1 && rejected.issues[0].column == "Mã đoàn viên")
+                    let shape = { (s: String) in s.replacingOccurrences(of: "DV-04", with: "X").replacingOccurrences(of: "035195001111", with: "X") }
+                    #expect(shape(rejected.issues[0].message) == nobody.issues[0].message.replacingOccurrences(of: "DV-99", with: "X"))
+                }
+                // A unit of H2 is "no unit in your branch", like a unit that does not exist.
+                let unit = try #require(try await attempt(Self.rows(Files.poor("HO-NEW", 2025, unit: "C3")), dryRun: dryRun))
+                let noUnit = try #require(try await attempt(Self.rows(Files.poor("HO-NEW", 2025, unit: "C9")), dryRun: dryRun))
+                #expect(unit.issues[0].message.replacingOccurrences(of: "C3", with: "X") == noUnit.issues[0].message.replacingOccurrences(of: "C9", with: "X"))
+            }
+            // A household that moved into H1 (its latest review here) cannot take H2's old review with it.
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-03", 2025, unit: "C1")])
+            let old = try #require(try await attempt(Self.rows(Files.notPoor("HO-03", 2024, unit: "C1")), dryRun: false))
+            #expect(old.issues.map(\.row) == [2])
+            let after = try await store.sql.raw("""
+                SELECT status, unit_id FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = 'HO-03' AND r.year = 2024
+                """).all().map { "\(try $0.string("status"))@\(try $0.int("unit_id"))" }
+            #expect(after == before)
+            // Its own households go in as before.
+            _ = try await SurveyImporter(store: store, actor: h1, fileName: "xa.csv").run(Self.rows(Files.nearPoor("HO-01", 2025, member: "DV-01")))
+            #expect(try await store.rollups.check(try await store.op).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func allocationsStayInTheBranchAndLedgersKeepToTheirDates(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            let op = try await store.op, h1 = try await store.officer("H1")
+            try await store.funds.contribute(op, fund: "xa_hoi", unit: "H1", day: day(2025, 3, 1), amount: 10_000_000, contributor: "tỉnh")
+            // Within the branch, yes; to another branch's unit, "not found" (the province's officer moves it).
+            _ = try await store.funds.allocate(h1, fund: "xa_hoi", from: "H1", to: "C1", day: day(2025, 3, 2), amount: 1_000_000)
+            await #expect(throws: StorageError.notFound(.unit, "C3")) {
+                _ = try await store.funds.allocate(h1, fund: "xa_hoi", from: "H1", to: "C3", day: day(2025, 3, 2), amount: 1_000_000)
+            }
+            let tinh = try await store.officer("T", role: .provincialOfficer)
+            _ = try await store.funds.allocate(tinh, fund: "xa_hoi", from: "H1", to: "C3", day: day(2025, 3, 2), amount: 1_000_000)
+            // Entries from 2015 to today only: nothing dated 1900 or 2200.
+            for bad in [day(1900, 1, 1), day(2014, 12, 31), store.today.adding(days: 1), day(2200, 12, 31)] {
+                await #expect(throws: StorageError.self) {
+                    _ = try await store.funds.contribute(op, fund: "xa_hoi", unit: "H1", day: bad, amount: 1_000, contributor: "x")
+                }
+            }
+            // Money is not spent before it arrives: 8,000,000 đ is there now, none on 28/02/2025.
+            await #expect(throws: StorageError.self) {
+                _ = try await store.funds.disburse(op, fund: "xa_hoi", unit: "H1", day: day(2025, 2, 28), amount: 1_000, note: "trước khi có tiền")
+            }
+            // Nor taken from what a later payment already counts on: 8,000,000 đ out on 01/06 leaves nothing for 01/04.
+            _ = try await store.funds.disburse(op, fund: "xa_hoi", unit: "H1", day: day(2025, 6, 1), amount: 8_000_000, note: "chi")
+            await #expect(throws: StorageError.self) {
+                _ = try await store.funds.disburse(op, fund: "xa_hoi", unit: "H1", day: day(2025, 4, 1), amount: 1_000, note: "chen trước")
+            }
+            // A contribution dated after the payment does not pay for it retroactively.
+            try await store.funds.contribute(op, fund: "xa_hoi", unit: "H1", day: day(2025, 7, 1), amount: 5_000_000, contributor: "muộn")
+            await #expect(throws: StorageError.self) {
+                _ = try await store.funds.disburse(op, fund: "xa_hoi", unit: "H1", day: day(2025, 6, 15), amount: 1_000, note: "trước khi có tiền")
+            }
+            _ = try await store.funds.disburse(op, fund: "xa_hoi", unit: "H1", day: day(2025, 7, 2), amount: 5_000_000, note: "sau khi có tiền")
+            #expect(try await store.funds.balance(op, fund: "xa_hoi", unit: "H1") == 0)
+            #expect(try await store.rollups.check(op).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func memberSearchNamesOnlyTheBranchsHouseholdsAndLoanSupportIsTheLoans(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            // DV-02 (C2, H1's branch) lives in HO-01; a review moves HO-01 to H2's C3.
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2025, unit: "C3")])
+            let h1 = try await store.officer("H1"), h2 = try await store.officer("H2"), op = try await store.op
+            let fromH1 = try await store.members.search(h1, "Nguyễn Thị Ánh")
+            #expect(fromH1.map(\.code) == ["DV-02"] && fromH1[0].households.isEmpty)
+            #expect(try await store.members.search(h2, "Nguyễn Thị Ánh").isEmpty)
+            #expect(try await store.members.search(op, "Nguyễn Thị Ánh").first?.households == ["HO-01"])
+
+            // The support a loan makes cannot be recorded or cancelled by hand.
+            await #expect(throws: StorageError.self) {
+                _ = try await store.support.record(op, NewSupport(household: "HO-03", policy: "vay_quy_viec_lam", day: day(2025, 5, 1), value: 1_000_000,
+                                                                  source: .state, sourceName: "tay", unit: "H2"))
+            }
+            try await store.funds.contribute(op, fund: "nef", unit: "H2", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH")
+            let loan = try await store.loans.apply(op, LoanApplication(member: "DV-04", household: "HO-03", unit: "H2", purpose: "chan_nuoi", jobsPlanned: 1,
+                                                                       amount: 20_000_000, termMonths: 24, appliedOn: day(2025, 2, 1)))
+            try await store.loans.approve(op, loan, on: day(2025, 2, 2))
+            try await store.loans.disburse(op, loan, on: day(2025, 2, 3))
+            let made = try #require(try await store.support.records(op, household: "HO-03").first { $0.fromLoan })
+            await #expect(throws: StorageError.self) { try await store.support.cancel(op, made.id, reason: "tay", on: day(2025, 3, 1)) }
+            #expect(try await store.support.records(op, household: "HO-03").first { $0.id == made.id }?.cancelled == false)
+            // A write-off is the managing unit's decision: not H1's, not a grassroots officer's below H2.
+            await #expect(throws: StorageError.notFound(.loan, loan)) {
+                try await store.loans.writeOff(h1, loan, on: day(2025, 6, 1), reason: "x")
+            }
+            let c3 = try await store.officer("C3", role: .grassrootsOfficer)
+            await #expect(throws: StorageError.self) { try await store.loans.writeOff(c3, loan, on: day(2025, 6, 1), reason: "x") }
+            #expect(!store.loans.mayWriteOff(c3, try await store.loans.file(op, loan)))
+            #expect(store.loans.mayWriteOff(h2, try await store.loans.file(op, loan)))
+            try await store.loans.writeOff(h2, loan, on: day(2025, 6, 1), reason: "mất khả năng trả nợ")
+        }
+    }
+}
