@@ -254,8 +254,8 @@ extension SQLRow {
     }
 }
 
-/// The union tree's history, read once and kept until the tree changes (the largest ids
-/// and the store's change counter tell), so a request does not reload thousands of units.
+/// The union tree's history, read once and kept until the tree changes (its revision tells),
+/// so a request does not reload thousands of units.
 public final class HistoryCache: Sendable {
     private let cached = NIOLockedValueBox<(key: String, history: OrgHistory)?>(nil)
     public init() {}
@@ -264,17 +264,17 @@ public final class HistoryCache: Sendable {
     /// commits (reviews are written only by imports), so figures computed from the registry can
     /// be kept until it changes.
     func snapshot(of store: Store) async throws -> (history: OrgHistory, version: String) {
-        // Largest ids only (each an index's last entry, however big the tables): every tree
-        // change made elsewhere adds a version or a succession row; changes made through this
-        // store also count in `treeVersion` (a same-day rename updates a row in place). Reviews
-        // change only by imports (a new `imports` row), targets only by a new `targets` row.
-        guard let row = try await store.sql.raw("""
-            SELECT (SELECT COALESCE(MAX(id), 0) FROM units) AS u, (SELECT COALESCE(MAX(id), 0) FROM unit_versions) AS v,
-                   (SELECT COALESCE(MAX(id), 0) FROM unit_successions) AS s, (SELECT COALESCE(MAX(id), 0) FROM imports) AS imports,
-                   (SELECT COALESCE(MAX(id), 0) FROM targets) AS targets
-            """).first() else { throw StorageError.corrupt("no data version") }
-        let key = try ["u", "v", "s"].map { String(try row.int($0)) }.joined(separator: "/") + "/g\(store.treeVersion)"
-        let version = key + "/" + String(try row.int("imports")) + "/t" + String(try row.int("targets"))
+        // The revisions every write bumps in its own transaction (`Store.bump`), read from the
+        // database: every instance of the app sees every other's changes.
+        var revision: [String: Int] = [:]
+        for row in try await store.sql.raw("SELECT name, revision FROM data_revisions").all() {
+            revision[try row.string("name")] = try row.int("revision")
+        }
+        guard let tree = revision["tree"], let reviews = revision["reviews"], let targets = revision["targets"] else {
+            throw StorageError.corrupt("data_revisions")
+        }
+        let key = "t\(tree)"
+        let version = "\(key)/r\(reviews)/g\(targets)"
         if let c = cached.withLockedValue({ $0 }), c.key == key { return (c.history, version) }
         let history = try await store.units.history()
         cached.withLockedValue { $0 = (key, history) }

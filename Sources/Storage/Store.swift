@@ -19,11 +19,6 @@ public final class Store: Sendable {
     public let dialect: Dialect
     private let databases: Databases
     private let migrations: Migrations
-    /// Counts the tree changes made through this store, so caches of the tree see even a
-    /// change that leaves row counts alone (a second rename on the same day).
-    private let treeGeneration = NIOLockedValueBox(0)
-    public var treeVersion: Int { treeGeneration.withLockedValue { $0 } }
-    func treeChanged() { treeGeneration.withLockedValue { $0 += 1 } }
 
     /// Whether `shutdown` closes the pool (not when the web app owns it).
     private nonisolated(unsafe) var ownsDatabases = false
@@ -84,6 +79,15 @@ public final class Store: Sendable {
 
     /// The same database through SQLKit, for raw and bulk SQL: Storage's own, never handed out.
     var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// What changed, for caches: `tree`, `reviews` or `targets`.
+    enum Revision: String { case tree, reviews, targets }
+
+    /// Marks a kind of data changed, in the writing transaction: every instance of the app
+    /// reads the revision and drops what it computed from the old data.
+    func bump(_ revision: Revision, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE data_revisions SET revision = revision + 1 WHERE name = \(bind: revision.rawValue)").run()
+    }
 
     /// Whether the database holds no unit yet (a new installation).
     public func isEmpty() async throws -> Bool {

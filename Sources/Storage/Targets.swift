@@ -63,6 +63,7 @@ public struct Targets: Sendable {
         let frozen = history.rebase(own, onto: day, combine: +).counts
         let subtree = Set(history.tree(on: day).subtree(of: unit.id))
         return try await store.writeTransaction { db in
+            try await store.bump(.targets, on: db)
             if let old = try await db.raw("""
                 SELECT id FROM targets WHERE unit_id = \(bind: unit.id) AND measure = \(bind: measure.rawValue) AND target_year = \(bind: targetYear)
                 """).first()?.int("id") {

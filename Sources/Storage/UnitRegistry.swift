@@ -49,17 +49,17 @@ public struct UnitRegistry: Sendable {
     @discardableResult
     public func create(_ actor: Actor, _ unit: NewUnit, from: Day, to: Day? = nil) async throws -> Int {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         return try await store.writeTransaction { db in
-            try await create(unit, from: from, to: to, actor: actor, on: db)
+            try await store.bump(.tree, on: db)
+            return try await create(unit, from: from, to: to, actor: actor, on: db)
         }
     }
 
     /// Renames a unit from a date on.
     public func rename(_ actor: Actor, _ code: String, to name: String, on day: Day) async throws {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         try await store.writeTransaction { db in
+            try await store.bump(.tree, on: db)
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             let parent = history.parent(of: id, on: day)
@@ -71,8 +71,8 @@ public struct UnitRegistry: Sendable {
     /// Moves a unit under another parent from a date on.
     public func move(_ actor: Actor, _ code: String, under parentCode: String, on day: Day) async throws {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         try await store.writeTransaction { db in
+            try await store.bump(.tree, on: db)
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
@@ -88,8 +88,8 @@ public struct UnitRegistry: Sendable {
     @discardableResult
     public func merge(_ actor: Actor, _ codes: [String], into target: NewUnit, on day: Day) async throws -> Int {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         return try await store.writeTransaction { db in
+            try await store.bump(.tree, on: db)
             var history = try await history(on: db)
             let targetID: Int
             if let existing = history.unit(code: target.code) {
@@ -114,9 +114,9 @@ public struct UnitRegistry: Sendable {
     @discardableResult
     public func split(_ actor: Actor, _ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day) async throws -> [Int] {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         guard !parts.isEmpty else { throw StorageError.invalid("cần ít nhất một đơn vị mới / at least one new unit is needed") }
         return try await store.writeTransaction { db in
+            try await store.bump(.tree, on: db)
             var history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             var ids: [Int] = []
@@ -141,8 +141,8 @@ public struct UnitRegistry: Sendable {
     /// Ends a unit, handing its children and members to a successor.
     public func dissolve(_ actor: Actor, _ code: String, successor: String, on day: Day) async throws {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         try await store.writeTransaction { db in
+            try await store.bump(.tree, on: db)
             let history = try await history(on: db)
             let id = try activeUnit(code, on: day, in: history)
             let next = try activeUnit(successor, on: day, in: history)

@@ -153,3 +153,25 @@ struct BranchBoundaryWebTests {
         }
     }
 }
+
+@Suite("Dashboard cache")
+struct DashboardCacheTests {
+    @Test("a target set after the dashboard was drawn shows at once", arguments: WebDatabase.available)
+    func targetShows(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let web = WebClient(app)
+            try await web.login("bancs")
+            let before = try await web.get("/")
+            #expect(before.status == .ok && before.body.contains("giảm 70,0%"))
+            // The province's target is replaced: 2021 → 2026, down 55%.
+            let store = app.web.store
+            _ = try await store.targets.set(try await store.op, unit: DemoProvince.rootCode, baselineYear: 2021, targetYear: 2025,
+                                            reductionPermille: 550, on: store.today)
+            let all = try await store.targets.all(try await store.op)
+            #expect(all.map(\.reductionPermille) == [550], "\(all)")
+            let after = try await web.get("/")
+            #expect(after.body.contains("giảm 55,0%") && !after.body.contains("giảm 70,0%"),
+                    "\(after.body.components(separatedBy: "id=\"target").dropFirst().first?.prefix(400) ?? "")")
+        }
+    }
+}

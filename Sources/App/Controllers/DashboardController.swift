@@ -74,21 +74,28 @@ struct DashboardController: RouteCollection {
         } else {
             baselinePoor = progress.reduce(0) { $0 + $1.path.baseline }
         }
+        // The branch's path: one target's, or the sum of the roots' (one straight line from the
+        // summed baseline to the summed goal); whether it is on course is `TargetPath.onCourse`.
+        let combined = target.map { t in
+            progress.count == 1 ? t.path : TargetPath(baselineYear: t.path.baselineYear, baseline: baselinePoor, targetYear: t.path.targetYear,
+                                                      level: progress.reduce(0) { $0 + $1.path.goal })
+        }
         let path: [Int?] = figures.map { f in
-            guard let t = target, baselinePoor > 0, (t.path.baselineYear...t.path.targetYear).contains(f.year) else { return nil }
-            return progress.reduce(0) { $0 + $1.path.expected(in: f.year) }
+            guard let c = combined, baselinePoor > 0, (c.baselineYear...c.targetYear).contains(f.year) else { return nil }
+            return c.expected(in: f.year)
         }
         var targetNote = ""
-        if let t = target, baselinePoor > 0 {
+        if let t = target, let c = combined, baselinePoor > 0 {
             let goal = t.target.reductionPermille.map { req.t("dashboard.goal_reduction", Format.percent($0, 1000, lang)) }
-                ?? req.t("dashboard.goal_level", Format.number(progress.reduce(0) { $0 + $1.path.goal }, lang))
-            let yearOf = figures.first { $0.year == t.path.targetYear } ?? (latest.year < t.path.targetYear ? latest : nil)
+                ?? req.t("dashboard.goal_level", Format.number(c.goal, lang))
+            let yearOf = figures.first { $0.year == c.targetYear } ?? (latest.year < c.targetYear ? latest : nil)
             if let f = yearOf {
-                let expected = progress.reduce(0) { $0 + $1.path.expected(in: f.year) }
+                let expected = c.expected(in: f.year)
+                let onCourse = c.onCourse(actual: f.poor, in: f.year)
                 let fell = Format.percent(baselinePoor - f.poor, baselinePoor, lang)
-                let key = f.year >= t.path.targetYear ? (f.poor <= expected ? "dashboard.target_met" : "dashboard.target_missed")
-                                                     : (f.poor <= expected ? "dashboard.target_on_course" : "dashboard.target_off_course")
-                targetNote = req.t(key, fell, goal, String(t.path.baselineYear), String(t.path.targetYear), String(f.year), Format.number(expected, lang))
+                let key = f.year >= c.targetYear ? (onCourse ? "dashboard.target_met" : "dashboard.target_missed")
+                                                 : (onCourse ? "dashboard.target_on_course" : "dashboard.target_off_course")
+                targetNote = req.t(key, fell, goal, String(c.baselineYear), String(c.targetYear), String(f.year), Format.number(expected, lang))
             }
         }
         let chart = Chart.bars(

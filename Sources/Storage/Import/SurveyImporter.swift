@@ -102,7 +102,10 @@ public struct SurveyImporter: Sendable {
             }
             if dryRun { throw DryRunFinished(result: result) }
             // The counts of the years this file touched, in the same transaction.
-            if result.added + result.updated > 0 { try await Rollups.refresh(years: years, on: db) }
+            if result.added + result.updated > 0 {
+                try await Rollups.refresh(years: years, on: db)
+                try await store.bump(.reviews, on: db)
+            }
             try await store.finishImport(importID, kind: "khao_sat", fileName: fileName, result: result, actor: actor, on: db)
             return result
         }

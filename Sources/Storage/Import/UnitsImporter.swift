@@ -29,7 +29,6 @@ public struct UnitsImporter: Sendable {
 
     public func run(_ source: any RowSource) async throws -> ImportResult {
         try actor.require(.changeTree)
-        defer { store.treeChanged() }
         var header: TableHeader?
         var log = IssueLog()
         var plans: [String: UnitPlan] = [:]
@@ -129,6 +128,7 @@ public struct UnitsImporter: Sendable {
     private func write(_ plans: [String: UnitPlan], order: [String], existing: OrgHistory, on db: any SQLDatabase) async throws -> ImportResult {
         var result = ImportResult()
         let importID = try await store.beginImport(kind: "don_vi", fileName: fileName, actor: actor, on: db)
+        try await store.bump(.tree, on: db)
         var ids: [String: Int] = [:]
         for (id, unit) in existing.units { ids[unit.code] = id }
         var changed: [String] = []

@@ -2,8 +2,9 @@ import FluentKit
 import SQLKit
 
 /// Version 8: the channel of every audit entry (web, api, cli; empty for entries written
-/// before it was kept), and the login throttle per user name and client address (kept in the
-/// database, so every instance of the app sees the same).
+/// before it was kept); the login throttle per user name and client address; and a revision
+/// per kind of data (the tree, the reviews, the targets), bumped in every write's transaction,
+/// so caches of every instance of the app know when to read again.
 struct V008Access: AsyncMigration {
     var name: String { "v008_access" }
 
@@ -18,12 +19,14 @@ struct V008Access: AsyncMigration {
                 last_failed_at TEXT NOT NULL
             )
             """,
+            "CREATE TABLE data_revisions (name TEXT PRIMARY KEY, revision BIGINT NOT NULL)",
+            "INSERT INTO data_revisions (name, revision) VALUES ('tree', 0), ('reviews', 0), ('targets', 0)",
         ] { try await sql.raw("\(unsafeRaw: statement)").run() }
     }
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
-        for statement in ["DROP TABLE login_throttle", "ALTER TABLE audit_log DROP COLUMN channel"] {
+        for statement in ["DROP TABLE data_revisions", "DROP TABLE login_throttle", "ALTER TABLE audit_log DROP COLUMN channel"] {
             try await sql.raw("\(unsafeRaw: statement)").run()
         }
     }
