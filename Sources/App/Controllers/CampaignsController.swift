@@ -1,0 +1,144 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+/// Gift campaigns: the list, one campaign's proposals, drawing, editing and approving them.
+struct CampaignsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("campaigns", use: campaigns)
+        routes.post("campaigns", use: createCampaign)
+        routes.get("campaigns", ":code", use: campaign)
+        routes.post("campaigns", ":code", use: campaignAction)
+    }
+
+    struct CampaignsBody: Encodable {
+        struct Row: Encodable {
+            let code: String; let name: String; let kind: String; let unit: String; let period: String; let budget: String
+            let approved: String; let proposed: String; let gift: String
+        }
+        let rows: [Row]
+        let hasRows: Bool
+        let kinds: [Option]
+        let funds: [Option]
+        let units: [Option]
+        let year: Int
+        let today: String
+        let mayChange: Bool
+        let error: String?
+    }
+
+    func campaigns(req: Request) async throws -> Response { try await renderCampaigns(req, error: nil) }
+
+    func renderCampaigns(_ req: Request, error: String?) async throws -> Response {
+        let user = try req.requireUser()
+        let lang = req.language
+        let rows = try await req.store.campaigns.campaigns(user.actor).map { c in
+            CampaignsBody.Row(code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
+                              period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)", budget: Format.money(c.budget, lang),
+                              approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang), gift: Format.money(c.giftValue, lang))
+        }
+        let funds = try await req.store.funds.funds().filter { $0.kind == .support }
+        let body = CampaignsBody(rows: rows, hasRows: !rows.isEmpty,
+                                 kinds: CampaignKind.allCases.map { Option(value: $0.rawValue, label: req.t("campaign.kind." + $0.rawValue), selected: false) },
+                                 funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == "xa_hoi") },
+                                 units: try await req.formUnits(user), year: req.store.today.year, today: req.store.today.iso,
+                                 mayChange: user.permissions.allows(.campaignCreate), error: error)
+        return try await req.page("campaigns", title: req.t("campaigns.title"), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
+    }
+
+    func createCampaign(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try user.require(.campaignCreate)
+        let input = try req.content.decode(CampaignInput.self)
+        var code = ""
+        let response = try await req.change(redirect: "/campaigns", notice: "campaign_created", render: { try await renderCampaigns(req, error: $0) }) {
+            code = try await req.store.campaigns.create(user.actor, try input.campaign(req))
+        }
+        if response.status == .seeOther { return req.redirect(to: "/campaigns/\(req.encodePath(code))?notice=campaign_created", redirectType: .normal) }
+        return response
+    }
+
+    struct CampaignBody: Encodable {
+        struct Row: Encodable {
+            let rank: Int; let code: String; let name: String; let unit: String; let status: String; let deprivations: Int; let amount: String
+            let state: String; let stateCode: String; let reason: String; let hardship: Bool; let editable: Bool
+        }
+        let code: String
+        let name: String
+        let kind: String
+        let unit: String
+        let fund: String
+        let period: String
+        let budget: String
+        let approved: String
+        let proposed: String
+        let remaining: String
+        let gift: String
+        let classes: String
+        let rows: [Row]
+        let hasRows: Bool
+        let units: [Option]
+        let today: String
+        let mayChange: Bool
+        let error: String?
+    }
+
+    func campaign(req: Request) async throws -> Response { try await renderCampaign(req, error: nil) }
+
+    func renderCampaign(_ req: Request, error: String?) async throws -> Response {
+        let user = try req.requireUser()
+        let lang = req.language
+        let code = req.parameters.get("code") ?? ""
+        let c = try await req.store.campaigns.campaign(user.actor, code)
+        let proposals = try await req.store.campaigns.proposals(user.actor, code)
+        let fund = try await req.store.funds.funds().first { $0.code == c.fundCode }
+        let rows = proposals.map { p in
+            CampaignBody.Row(rank: p.rank, code: p.householdCode, name: p.primaryName, unit: req.unitLabel(p.unitID, user),
+                             status: p.status.map { Format.status($0, req.web.catalogue, lang) } ?? "–", deprivations: p.deprivationCount,
+                             amount: Format.money(p.amount, lang), state: req.t("proposal.state." + p.state.rawValue), stateCode: p.state.rawValue,
+                             reason: p.reason, hardship: p.hardship, editable: p.state == .proposed && user.permissions.allows(.campaignEditList, at: p.unitID))
+        }
+        let body = CampaignBody(
+            code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
+            fund: fund.map(req.fundName) ?? c.fundCode, period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)",
+            budget: Format.money(c.budget, lang), approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang),
+            remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
+            classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
+            rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user), today: req.store.today.iso,
+            mayChange: user.permissions.allows(.campaignEditList), error: error)
+        return try await req.page("campaign", title: req.t("campaign.title", c.name), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
+    }
+
+    /// A step of the list: draw a unit's households, add, remove or change one, approve a unit's list.
+    func campaignAction(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let code = req.parameters.get("code") ?? ""
+        let action = try req.content.decode(ActionField.self).action ?? ""
+        guard ["draw", "add", "remove", "amount", "approve"].contains(action) else { throw Abort(.badRequest) }
+        try user.require(action == "approve" ? .campaignApprove : .campaignEditList)
+        let desk = req.store.campaigns, actor = user.actor
+        return try await req.change(redirect: "/campaigns/\(req.encodePath(code))", notice: "campaign_changed", render: { try await renderCampaign(req, error: $0) }) {
+            if action == "draw" || action == "approve" {
+                let input = try req.content.decode(CampaignStepInput.Unit.self)
+                let unit = try req.formText(input.unit, "common.unit")
+                if action == "draw" { try await desk.draw(actor, code, unit: unit) }
+                else { try await desk.approve(actor, code, unit: unit, day: try req.formDay(input.date, default: req.store.today)) }
+                return
+            }
+            let input = try req.content.decode(CampaignStepInput.Household.self)
+            let household = try req.formText(input.household, "common.household_code"), reason = try req.formText(input.reason, "form.reason")
+            switch action {
+            case "add":
+                let amount = (input.amount ?? "").trimmingCharacters(in: .whitespaces)
+                try await desk.add(actor, code, household: household, amount: amount.isEmpty ? nil : try req.formMoney(amount, "funds.amount", allowZero: true),
+                                   reason: reason)
+            case "remove":
+                try await desk.edit(actor, code, household: household, remove: true, reason: reason)
+            default:
+                try await desk.edit(actor, code, household: household, remove: false, amount: try req.formMoney(input.amount, "funds.amount", allowZero: true),
+                                    reason: reason)
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+/// A refused form, with its message already in the page language.
+struct FormRefusal: Error {
+    let message: String
+}
+
+extension Request {
+    func formMoney(_ text: String?, _ field: String, allowZero: Bool = false) throws -> Dong {
+        let s = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !s.isEmpty, case .success(let v) = Money.parse(s), v > 0 || (allowZero && v == 0) else {
+            throw FormRefusal(message: t("form.bad_money", t(field), s))
+        }
+        return v
+    }
+
+    func formInt(_ text: String?, _ field: String, _ range: ClosedRange<Int>) throws -> Int {
+        let s = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard let v = Int(s), range.contains(v) else { throw FormRefusal(message: t("form.bad_number", t(field), s)) }
+        return v
+    }
+
+    func formDay(_ text: String?, default fallback: Day? = nil) throws -> Day {
+        let s = (text ?? "").trimmingCharacters(in: .whitespaces)
+        if s.isEmpty, let fallback { return fallback }
+        guard let d = Day(s) else { throw FormRefusal(message: t("form.bad_date", s)) }
+        return d
+    }
+
+    func formText(_ text: String?, _ field: String) throws -> String {
+        let s = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !s.isEmpty else { throw FormRefusal(message: t("form.required", t(field))) }
+        return s
+    }
+
+    /// Runs a change; success redirects with a notice, a refusal shows the page again with
+    /// the reason (status 400). Another branch's things are "not found".
+    func change(redirect: String, notice: String, render: @escaping (String) async throws -> Response,
+                _ body: () async throws -> Void) async throws -> Response {
+        do {
+            try await body()
+        } catch let error as StorageError {
+            // Not found and forbidden are answers of their own (404, 403); other refusals
+            // show the form again with the reason.
+            switch error {
+            case .notFound, .forbidden: throw error
+            default: return try await render(localized(error.description))
+            }
+        } catch let error as LoanRefused {
+            return try await render(localized(error.description))
+        } catch let refusal as FormRefusal {
+            return try await render(refusal.message)
+        }
+        let separator = redirect.contains("?") ? "&" : "?"
+        return self.redirect(to: redirect + separator + "notice=" + notice, redirectType: .normal)
+    }
+
+    /// The units an officer picks from in forms and filters: their own unit and the units
+    /// directly under it today, in Vietnamese order of their names; `selected` (else the
+    /// officer's own unit) is chosen.
+    func formUnits(_ user: CurrentUser, selected: String? = nil) async throws -> [Option] {
+        let today = store.today
+        let tree = try await web.trees(on: today, user)
+        let tops = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
+        let ids = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
+        let chosen = selected ?? user.history.units[user.account.unitID]?.code
+        return ids.compactMap { id -> (code: String, name: String)? in
+            guard let u = user.history.units[id], user.scope.contains(id), let name = user.history.name(of: id, on: today) else { return nil }
+            return (u.code, name)
+        }
+        .sorted { VietnameseCollation.sortKey($0.name) < VietnameseCollation.sortKey($1.name) }
+        .map { Option(value: $0.code, label: $0.name, selected: $0.code == chosen) }
+    }
+
+    func unitLabel(_ id: Int, _ user: CurrentUser) -> String { unitName(id, user.history, store.today) }
+
+    func policyName(_ code: String, _ catalogue: PolicyCatalogue) -> String {
+        guard let p = catalogue.policy(code: code) else { return code }
+        return language == .vi ? p.nameVi : p.nameEn
+    }
+
+    func indicatorName(_ code: String) -> String {
+        guard let i = StandardCatalog.builtIn.indicator(code: code) else { return code }
+        return language == .vi ? i.vi : i.en
+    }
+
+    func fundName(_ f: FundInfo) -> String { language == .vi ? f.nameVi : f.nameEn }
+
+    func encodePath(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+}
