@@ -125,7 +125,7 @@ import Testing
             }
             var reversible: [(id: Int, effects: [(String, Dong)])] = []
             var refused = 0, refusedByDate = 0
-            for step in 0..<120 {
+            for _ in 0..<120 {
                 let fund = rng.pick(fundCodes)
                 let unit = rng.pick(units)
                 let amount = Dong(rng.int(in: 1...40)) * 250_000

@@ -27,6 +27,7 @@ struct SupportCLITests {
         }
         let user = ProcessInfo.processInfo.environment["USER"] ?? "cli"
         func lines(_ r: CLI.Result) -> [String] { r.out.split(separator: "\n").map(String.init) }
+        func object(_ r: CLI.Result) throws -> [String: Any] { try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]) }
 
         _ = try run("import", "units", "Examples/don-vi-mau.csv")
         _ = try run("import", "members", "Examples/doan-vien-mau.csv")
@@ -94,10 +95,11 @@ struct SupportCLITests {
         // One branch, near-poor included, as JSON.
         let branch = try run("coverage", "--year", "2025", "--unit", "CD-P-PHULY", "--near-poor", "--format", "json")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(branch.out.utf8)) as? [String: Any])
-        #expect(json["so_ho"] as? Int == 2 && json["so_ho_du"] as? Int == 0 && json["gom_can_ngheo"] as? Bool == true)
-        let gaps = try #require(json["con_thieu"] as? [[String: Any]])
-        #expect(Set(gaps.compactMap { $0["ma_ho"] as? String }) == ["HO-0002", "HO-0003"])
-        #expect(gaps.first { $0["ma_ho"] as? String == "HO-0002" }?["chinh_sach_goi_y"] as? [String] == ["ho_tro_bhyt"])
+        // The API's keys: the same resource as GET /api/v1/coverage.
+        #expect(json["households"] as? Int == 2 && json["complete"] as? Int == 0 && json["includesNearPoor"] as? Bool == true)
+        let gaps = try #require(json["gaps"] as? [[String: Any]])
+        #expect(Set(gaps.compactMap { $0["household"] as? String }) == ["HO-0002", "HO-0003"])
+        #expect(gaps.first { $0["household"] as? String == "HO-0002" }?["suggested"] as? [String] == ["ho_tro_bhyt"])
 
         // Cancelling the fund's support gives the money back by a reversal; the ledger shows all three entries.
         #expect(try run("support", "cancel", "3", "--reason", "nhập nhầm", "--date", "10/06/2025").out.contains("#3"))
@@ -110,6 +112,9 @@ struct SupportCLITests {
             ",,so_du_cuoi_ky,2000000,,,,,,,",
         ])
         #expect(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU").out.contains("  số dư cuối kỳ / closing: 2.000.000 đ"))
+        let ledgerJSON = try object(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "01/03/2025", "--format", "json"))
+        #expect(ledgerJSON["opening"] as? Int == 2_000_000 && ledgerJSON["closing"] as? Int == 2_000_000 && ledgerJSON["unitCode"] as? String == "CD-P-HOALU")
+        #expect((ledgerJSON["entries"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["disbursement", "reversal"])
 
         // A loan: the rules refuse too much, then apply → approve → disburse → repay, and ageing a year on.
         _ = try run("fund", "contribute", "--fund", "nef", "--unit", "LDLD-NB", "--date", "02/01/2025", "--amount", "150.000.000",
@@ -146,6 +151,11 @@ struct SupportCLITests {
         let ageingCSV = lines(try run("loan", "ageing", "--date", "02/04/2026", "--format", "csv"))
         #expect(ageingCSV.contains("91-180,1,16666666,91666667"))
         #expect(ageingCSV.last == "\(loan),DV-0001,Nguyễn Văn An,HO-0001,CD-P-HOALU,91,91-180,16666666,91666667")
+        let ageingJSON = try object(try run("loan", "ageing", "--date", "02/04/2026", "--format", "json"))
+        #expect(ageingJSON["activeLoans"] as? Int == 1 && ageingJSON["outstanding"] as? Int == 91_666_667)
+        #expect((ageingJSON["overdueLoans"] as? [[String: Any]])?.map { $0["code"] as? String } == [loan])
+        let loanJSON = try object(try run("loan", "show", loan, "--date", "02/04/2026", "--json"))
+        #expect(loanJSON["daysOverdue"] as? Int == 91 && (loanJSON["schedule"] as? [Any])?.count == 12)
 
         // A Tết campaign: drawn by need, one amount changed, approved and paid from the organiser's fund.
         let created = try run("campaign", "create", "--kind", "tet_sum_vay", "--name", "Tết Sum vầy 2026", "--unit", "LDLD-NB", "--fund", "xa_hoi",

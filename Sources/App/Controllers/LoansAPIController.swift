@@ -10,6 +10,7 @@ struct LoansAPIController: RouteCollection {
         let api = routes.grouped("api", "v1").grouped(BearerAuthenticator())
         api.get("loans", use: loans)
         api.post("loans", use: apply)
+        api.get("loans", "ageing", use: ageing)
         api.get("loans", ":code", use: loan)
         api.post("loans", ":code", ":action", use: loanAction)
         api.get("campaigns", use: campaigns)
@@ -21,41 +22,17 @@ struct LoansAPIController: RouteCollection {
 
     // MARK: loans
 
-    struct LoanJSON: Content {
-        struct Instalment: Content { let number: Int; let due: String; let principal: Dong }
-        struct Payment: Content { let day: String; let amount: Dong }
-        let code: String
-        let member: String
-        let household: String?
-        let unitCode: String
-        let purpose: String
-        let amount: Dong
-        let termMonths: Int
-        let state: String
-        let appliedOn: String
-        let disbursedOn: String?
-        let outstanding: Dong
-        let overdue: Dong
-        let daysOverdue: Int
-        let bucket: String?
-        let jobsPlanned: Int
-        let jobsCreated: Int?
-        let schedule: [Instalment]?
-        let payments: [Payment]?
+    private func json(_ f: LoanFile, _ user: CurrentUser, on day: Day, detail: Bool) -> LoanResource {
+        LoanResource(f, history: user.history, on: day, detail: detail)
     }
 
-    private func json(_ f: LoanFile, _ user: CurrentUser, on day: Day, detail: Bool) -> LoanJSON {
-        let p = f.position(on: day)
-        let out = f.state == .disbursed
-        return LoanJSON(code: f.code, member: f.memberCode, household: f.householdCode, unitCode: user.history.units[f.unitID]?.code ?? "",
-                        purpose: f.purpose, amount: f.amount, termMonths: f.termMonths, state: f.state.rawValue, appliedOn: f.appliedOn.iso,
-                        disbursedOn: f.disbursedOn?.iso, outstanding: f.outstanding, overdue: out ? p.overdue : 0, daysOverdue: out ? p.daysOverdue : 0,
-                        bucket: out ? p.bucket?.rawValue : nil, jobsPlanned: f.jobsPlanned, jobsCreated: f.jobsCreated,
-                        schedule: detail ? f.schedule.map { .init(number: $0.number, due: $0.due.iso, principal: $0.principal) } : nil,
-                        payments: detail ? f.payments.map { .init(day: $0.day.iso, amount: $0.amount) } : nil)
+    func ageing(req: Request) async throws -> AgeingResource {
+        let user = try req.requireUser()
+        let (report, lines) = try await req.store.loans.ageing(user.actor, on: try day(req.query[String.self, at: "date"], req))
+        return AgeingResource(report, lines: lines, history: user.history)
     }
 
-    func loans(req: Request) async throws -> [LoanJSON] {
+    func loans(req: Request) async throws -> [LoanResource] {
         let user = try req.requireUser()
         let on = try day(req.query[String.self, at: "date"], req)
         let state = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
@@ -63,7 +40,7 @@ struct LoansAPIController: RouteCollection {
         return files.map { json($0, user, on: on, detail: false) }
     }
 
-    func loan(req: Request) async throws -> LoanJSON {
+    func loan(req: Request) async throws -> LoanResource {
         let user = try req.requireUser()
         let f = try await req.store.loans.file(user.actor, req.parameters.get("code") ?? "")
         return json(f, user, on: try day(req.query[String.self, at: "date"], req), detail: true)
@@ -102,7 +79,7 @@ struct LoansAPIController: RouteCollection {
         var jobsCreated: Int?
     }
 
-    func loanAction(req: Request) async throws -> LoanJSON {
+    func loanAction(req: Request) async throws -> LoanResource {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
         let b = try req.content.decode(LoanActionRequest.self)
@@ -129,37 +106,16 @@ struct LoansAPIController: RouteCollection {
 
     // MARK: campaigns
 
-    struct CampaignJSON: Content {
-        struct ProposalJSON: Content {
-            let rank: Int; let household: String; let unitCode: String; let status: String?; let amount: Dong; let state: String; let reason: String
-        }
-        let code: String
-        let kind: String
-        let name: String
-        let unitCode: String
-        let fund: String
-        let startsOn: String
-        let endsOn: String
-        let budget: Dong
-        let giftValue: Dong
-        let approved: Dong
-        let proposed: Dong
-        let proposals: [ProposalJSON]?
+    private func json(_ c: Campaign, _ user: CurrentUser, proposals: [Proposal]?) -> CampaignResource {
+        CampaignResource(c, proposals: proposals, history: user.history)
     }
 
-    private func json(_ c: Campaign, _ user: CurrentUser, proposals: [Proposal]?) -> CampaignJSON {
-        CampaignJSON(code: c.code, kind: c.kind.rawValue, name: c.name, unitCode: user.history.units[c.unitID]?.code ?? "", fund: c.fundCode,
-                     startsOn: c.startsOn.iso, endsOn: c.endsOn.iso, budget: c.budget, giftValue: c.giftValue, approved: c.approved, proposed: c.proposed,
-                     proposals: proposals?.map { .init(rank: $0.rank, household: $0.householdCode, unitCode: user.history.units[$0.unitID]?.code ?? "",
-                                                       status: $0.status?.rawValue, amount: $0.amount, state: $0.state.rawValue, reason: $0.reason) })
-    }
-
-    func campaigns(req: Request) async throws -> [CampaignJSON] {
+    func campaigns(req: Request) async throws -> [CampaignResource] {
         let user = try req.requireUser()
         return try await req.store.campaigns.campaigns(user.actor).map { json($0, user, proposals: nil) }
     }
 
-    func campaign(req: Request) async throws -> CampaignJSON {
+    func campaign(req: Request) async throws -> CampaignResource {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
         let c = try await req.store.campaigns.campaign(user.actor, code)
@@ -169,7 +125,7 @@ struct LoansAPIController: RouteCollection {
 
     struct ApproveRequest: Content { var unit: String; var date: String? }
 
-    func approve(req: Request) async throws -> CampaignJSON {
+    func approve(req: Request) async throws -> CampaignResource {
         let user = try req.requireUser()
         try user.require(.campaignApprove)
         let code = req.parameters.get("code") ?? ""

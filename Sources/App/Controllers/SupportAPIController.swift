@@ -3,9 +3,13 @@ import PovertyCore
 import Storage
 import Vapor
 
-extension FundInfo: Content {}
-extension FundEntry: Content {}
-extension SupportRecord: Content {}
+extension CoverageResource: Content {}
+extension SupportResource: Content {}
+extension BalanceResource: Content {}
+extension StatementResource: Content {}
+extension LoanResource: Content {}
+extension AgeingResource: Content {}
+extension CampaignResource: Content {}
 
 /// Support, funds, loans and campaigns under `/api/v1`: the same Storage functions, branch
 /// scope and audit as the pages. A refusal is 400 with the reason and another branch's things
@@ -31,35 +35,25 @@ struct SupportAPIController: RouteCollection {
         return d
     }
 
-    // MARK: coverage and support
-
-    struct CoverageJSON: Content {
-        struct UnitLine: Content { let unitCode: String; let households: Int; let complete: Int }
-        struct Gap: Content { let household: String; let unitCode: String; let status: String; let missing: [String]; let suggested: [String] }
-        let year: Int?
-        let households: Int
-        let complete: Int
-        let units: [UnitLine]
-        let gapCount: Int
-        let gaps: [Gap]
+    /// A bound of a period: absent or empty is none; anything else must be a date.
+    func optionalDay(_ text: String?, _ req: Request) throws -> Day? {
+        guard let text, !text.isEmpty else { return nil }
+        return try day(text, req)
     }
 
-    func coverage(req: Request) async throws -> CoverageJSON {
+    // MARK: coverage and support
+
+    func coverage(req: Request) async throws -> CoverageResource {
         let user = try req.requireUser()
         let r = try await req.store.support.coverage(user.actor, year: req.query[Int.self, at: "year"], includeNearPoor: req.query[String.self, at: "near"] == "1",
                                                      limit: req.query[Int.self, at: "limit"].map { min(max($0, 0), 10_000) } ?? 200)
-        let code = { (id: Int) in user.history.units[id]?.code ?? "" }
-        return CoverageJSON(year: r.year, households: r.households, complete: r.complete,
-                            units: r.units.map { .init(unitCode: code($0.unitID), households: $0.households, complete: $0.complete) },
-                            gapCount: r.gapCount,
-                            gaps: r.gaps.map { .init(household: $0.householdCode, unitCode: code($0.unitID), status: $0.status.rawValue,
-                                                     missing: $0.coverage.missingIndicators, suggested: $0.coverage.suggestedPolicies) })
+        return CoverageResource(r, history: user.history, on: req.store.today)
     }
 
-    func support(req: Request) async throws -> [SupportRecord] {
+    func support(req: Request) async throws -> [SupportResource] {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
-        return try await req.store.support.records(user.actor, household: code)
+        return try await req.store.support.records(user.actor, household: code).map { SupportResource($0, history: user.history) }
     }
 
     struct SupportRequest: Content {
@@ -88,35 +82,17 @@ struct SupportAPIController: RouteCollection {
 
     // MARK: funds
 
-    struct BalanceJSON: Content { let fund: String; let unitCode: String; let balance: Dong }
-
-    func balances(req: Request) async throws -> [BalanceJSON] {
+    func balances(req: Request) async throws -> [BalanceResource] {
         let user = try req.requireUser()
-        return try await req.store.funds.balances(user.actor).map {
-            BalanceJSON(fund: $0.fund.code, unitCode: user.history.units[$0.unitID]?.code ?? "", balance: $0.balance)
-        }
+        return try await req.store.funds.balances(user.actor).map { BalanceResource($0, history: user.history) }
     }
 
-    struct StatementJSON: Content {
-        let fund: String
-        let unitCode: String
-        let from: String?
-        let to: String?
-        let opening: Dong
-        let closing: Dong
-        let byKind: [String: Dong]
-        let storedBalance: Dong
-        let entries: [FundEntry]
-    }
-
-    func statement(req: Request) async throws -> StatementJSON {
+    func statement(req: Request) async throws -> StatementResource {
         let user = try req.requireUser()
-        let from = req.query[String.self, at: "from"].flatMap { Day($0) }
-        let to = req.query[String.self, at: "to"].flatMap { Day($0) }
+        let from = try optionalDay(req.query[String.self, at: "from"], req)
+        let to = try optionalDay(req.query[String.self, at: "to"], req)
         let s = try await req.store.funds.statement(user.actor, fund: req.parameters.get("fund") ?? "", unit: req.parameters.get("unit") ?? "", from: from, to: to)
-        return StatementJSON(fund: s.fund.code, unitCode: req.parameters.get("unit") ?? "", from: from?.iso, to: to?.iso, opening: s.totals.opening,
-                             closing: s.totals.closing, byKind: Dictionary(uniqueKeysWithValues: s.totals.byKind.map { ($0.key.rawValue, $0.value) }),
-                             storedBalance: s.storedBalance, entries: s.entries)
+        return StatementResource(s, history: user.history)
     }
 
     struct EntryRequest: Content {

@@ -38,6 +38,7 @@ extension SupportAPIController {
                     "properties": ["member": ["type": "string"], "household": ["type": "string"], "unit": ["type": "string"], "purpose": ["type": "string"],
                                    "workers": ["type": "integer"], "jobsPlanned": ["type": "integer"], "amount": money, "termMonths": ["type": "integer"],
                                    "everyMonths": ["type": "integer"], "appliedOn": ["type": "string", "format": "date"]]])],
+            "/api/v1/loans/ageing": ["get": D.op("Phân loại nợ quá hạn và các khoản quá hạn / overdue loans by age", params: [D.query("date", "string", "ngày tính / as of")])],
             "/api/v1/loans/{code}": ["get": D.op("Một khoản vay với lịch trả nợ / one loan with its schedule", params: [D.path("code"), D.query("date", "string", "ngày tính / as of")])],
             "/api/v1/loans/{code}/{action}": ["post": D.op("approval, rejection, disbursement, repayments, extensions, write-off, jobs", params: [
                 D.path("code"), ["name": "action", "in": "path", "required": true,

@@ -145,6 +145,18 @@ public struct CampaignDesk: Sendable {
         }
     }
 
+    /// Locks a campaign and resolves the unit whose list is acted on: in the actor's branch and
+    /// under the organiser on `day` (nil: the campaign's first day).
+    private func locked(_ code: String, unit unitCode: String, on day: Day?, scope: Scope, history: OrgHistory,
+                        db: any SQLDatabase) async throws -> (Campaign, Int) {
+        try await lock(code, db: db)
+        let c = try await campaign(code, db: db)
+        let unitID = try await db.unitID(code: unitCode)
+        try scope.require(unitID, .unit, unitCode)
+        try requireUnderOrganiser(unitID, c, history: history, on: day ?? c.startsOn, what: unitCode)
+        return (c, unitID)
+    }
+
     func campaign(_ code: String, db: any SQLDatabase) async throws -> Campaign {
         guard let row = try await db.raw("SELECT \(unsafeRaw: Self.campaignColumns) WHERE c.code = \(bind: code)").first() else {
             throw StorageError.notFound(.campaign, code)
@@ -162,11 +174,7 @@ public struct CampaignDesk: Sendable {
         let scope = actor.scope
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let c = try await campaign(code, db: db)
-            let unitID = try await db.unitID(code: unitCode)
-            try scope.require(unitID, .unit, unitCode)
-            try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: unitCode)
+            let (c, unitID) = try await locked(code, unit: unitCode, on: nil, scope: scope, history: history, db: db)
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: c.startsOn).intersection(scope)
             guard let units = branch.unitIDs, !units.isEmpty else { return 0 }
             let year = try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year <= \(bind: c.year)").first()?.optionalInt("y")
@@ -314,11 +322,7 @@ public struct CampaignDesk: Sendable {
         let scope = actor.scope, approverUnitID = actor.actingUnit
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let c = try await campaign(code, db: db)
-            let unitID = try await db.unitID(code: unitCode)
-            try scope.require(unitID, .unit, unitCode)
-            try requireUnderOrganiser(unitID, c, history: history, on: day, what: unitCode)
+            let (c, unitID) = try await locked(code, unit: unitCode, on: day, scope: scope, history: history, db: db)
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day)
             var query: SQLQueryString = """
                 SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id
