@@ -32,6 +32,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Texts",
+            dependencies: ["PovertyCore"],
+            resources: [.embedInCode("Resources/vi.json"), .embedInCode("Resources/en.json")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Spreadsheets",
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
@@ -46,7 +52,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "PovertyCore", "Spreadsheets",
+                "PovertyCore", "Spreadsheets", "Texts",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -62,7 +68,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage", "Documents", "Demo",
+                "PovertyCore", "Spreadsheets", "Storage", "Texts", "Documents", "Demo",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Leaf", package: "leaf"),
@@ -78,6 +84,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore"], swiftSettings: strict),
+        .testTarget(name: "TextsTests", dependencies: ["Texts", "PovertyCore"], swiftSettings: strict),
         .testTarget(name: "giamngheoTests", dependencies: ["giamngheo"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",

@@ -7,7 +7,7 @@ import Vapor
 
 /// How the web app is set up.
 public struct WebSettings: Sendable {
-    /// Where `Resources/Views`, `Resources/Localization` and `Public` are.
+    /// Where `Resources/Views` and `Public` are.
     public var rootDirectory: String
     /// Bcrypt cost (low in tests).
     public var bcryptCost: Int
@@ -84,7 +84,7 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     try await store.migrate()
     try FileManager.default.createDirectory(atPath: settings.uploadDirectory, withIntermediateDirectories: true)
 
-    let catalogue = try Catalogue(directory: settings.rootDirectory + "Resources/Localization")
+    let catalogue = Catalogue.standard
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.storage[ServicesKey.self] = WebServices(store: store, catalogue: catalogue,
                                              imports: ImportJobs(), loginLimiter: RateLimiter(perMinute: settings.loginsPerMinute),

@@ -39,7 +39,7 @@ public enum DemoSeed {
         let commune: OrgUnit? = communes.first { !(tree.children[$0.id] ?? []).isEmpty }
         let grassrootsUnits: [OrgUnit] = (commune.map { tree.children[$0.id] ?? [] } ?? []).compactMap { history.units[$0] }
         guard let commune, let grassroots = grassrootsUnits.sorted(by: { $0.code < $1.code }).first else {
-            throw StorageError.invalid("tỉnh mẫu không có công đoàn xã/phường có CĐCS / the demo province has no commune union with grassroots unions")
+            throw StorageError.invalid(Message("refusal.demo.demo_province_has_commune"))
         }
         let plan: [(String, String, Role, OrgUnit)] = [
             ("quantri", "Quản trị viên tỉnh", .administrator, root),

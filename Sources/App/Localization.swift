@@ -2,46 +2,8 @@ import Foundation
 import Leaf
 import LeafKit
 import PovertyCore
+@_exported import Texts
 import Vapor
-
-/// The interface languages: Vietnamese first, English second.
-public enum Language: String, CaseIterable, Sendable, Codable {
-    case vi, en
-}
-
-/// Every text the interface shows, per language, read from `Resources/Localization/<lang>.json`.
-/// Both catalogues must hold the same keys (checked on load and by a test).
-public struct Catalogue: Sendable {
-    public let texts: [Language: [String: String]]
-
-    public struct Mismatch: Error, CustomStringConvertible {
-        public let missing: [String]
-        public var description: String { "catalogue keys missing in one language: \(missing.joined(separator: ", "))" }
-    }
-
-    public init(directory: String) throws {
-        var texts: [Language: [String: String]] = [:]
-        for lang in Language.allCases {
-            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + lang.rawValue + ".json"))
-            texts[lang] = try JSONDecoder().decode([String: String].self, from: data)
-        }
-        let vi = Set(texts[.vi]!.keys), en = Set(texts[.en]!.keys)
-        if vi != en { throw Mismatch(missing: Array(vi.symmetricDifference(en)).sorted()) }
-        self.texts = texts
-    }
-
-    /// The text of a key; a missing key shows as ⟦key⟧ so a test can find it on any page.
-    public func text(_ key: String, _ lang: Language) -> String {
-        texts[lang]?[key] ?? "⟦\(key)⟧"
-    }
-
-    /// A text with `{0}`, `{1}`… replaced by the arguments.
-    public func text(_ key: String, _ lang: Language, _ args: [String]) -> String {
-        var s = text(key, lang)
-        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
-        return s
-    }
-}
 
 /// `#t("key")` in a template: the key's text in the page's language (the context's `lang`).
 struct TranslateTag: LeafTag {
@@ -65,7 +27,10 @@ extension Request {
         web.catalogue.text(key, language, args)
     }
 
-    /// A message of the storage layer ("tiếng Việt / English") in the page language.
+    /// A message (a refusal, a problem) in the page language.
+    func text(_ message: Message) -> String { web.catalogue.text(message, language) }
+
+    /// A message of the survey contract ("tiếng Việt / English") in the page language.
     func localized(_ message: String) -> String { Format.pick(message, language) }
 }
 

@@ -70,9 +70,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             // Outside the branch and nonexistent answer alike: the same 404, the same body.
             case StorageError.notFound: Abort(.notFound)
             case StorageError.forbidden: Abort(.forbidden)
-            case let refused as StorageError: Abort(.badRequest, reason: refused.description)
-            case let refused as AccountRefusal: Abort(.badRequest, reason: refused.description)
-            case let refused as LoanRefused: Abort(.badRequest, reason: refused.description)
+            case let refused as any Refusal: Abort(.badRequest, reason: request.text(refused.message))
             // No LibreOffice on the server, or a conversion that failed: the PDF cannot be made
             // now (503, with the reason); the DOCX still can.
             case let failed as DocumentError:

@@ -30,7 +30,7 @@ public struct DemoProvince: Sendable {
     public func build(into store: Store, actor: Actor, progress: (@Sendable (String) -> Void)? = nil) async throws -> DemoSummary {
         let started = Date()
         guard try await store.isEmpty() else {
-            throw StorageError.invalid("cơ sở dữ liệu đã có dữ liệu; tỉnh mẫu chỉ dựng vào cơ sở dữ liệu trống / the database is not empty; the demo province is built only into an empty database")
+            throw StorageError.invalid(Message("refusal.demo.database_empty_demo_province"))
         }
         progress?("Sinh dữ liệu tỉnh mẫu: \(households) hộ, hạt giống \(seed) / generating the demo province")
         let plan = DemoPlan(households: households, seed: seed)

@@ -173,22 +173,19 @@ public enum LoanIneligibility: Error, Sendable, Hashable, CustomStringConvertibl
     case termOutOfRange(max: Int)
     case noRule(Day)
 
-    public var description: String {
+    /// Why, in the catalogues' words.
+    public var message: Message {
         switch self {
-        case .notInGoodStanding:
-            "người vay không phải đoàn viên đang sinh hoạt bình thường / the borrower is not a union member in good standing"
-        case .purposeNotAllowed(let p):
-            "mục đích vay '\(LoanRules.purposeLabel(p) ?? p)' không được cho vay / loan purpose '\(p)' is not allowed"
-        case .nonPositiveAmount:
-            "số tiền vay phải lớn hơn 0 / the loan amount must be positive"
-        case .amountOverLimit(let limit):
-            "số tiền vay vượt mức tối đa \(Money.format(limit)) đồng / the amount exceeds the limit of \(Money.format(limit)) VND"
-        case .termOutOfRange(let max):
-            "thời hạn vay phải từ 1 đến \(max) tháng / the term must be 1 to \(max) months"
-        case .noRule(let day):
-            "không có quy định cho vay áp dụng ngày \(day.vietnamese) / no lending rule applies on \(day.iso)"
+        case .notInGoodStanding: Message("refusal.loan.not_member")
+        case .purposeNotAllowed(let p): Message("refusal.loan.purpose_not_allowed", .both(vi: LoanRules.purposeLabel(p) ?? p, en: p))
+        case .nonPositiveAmount: Message("refusal.loan.amount_not_positive")
+        case .amountOverLimit(let limit): Message("refusal.loan.over_limit", .money(limit))
+        case .termOutOfRange(let max): Message("refusal.loan.term_out_of_range", .number(max))
+        case .noRule(let day): Message("refusal.loan.no_rule", .day(day))
         }
     }
+
+    public var description: String { message.description }
 }
 
 extension LoanRules {

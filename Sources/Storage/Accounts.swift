@@ -71,7 +71,7 @@ public enum PasswordPolicy {
 }
 
 /// Why an account operation was refused.
-public enum AccountRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+public enum AccountRefusal: Refusal, Equatable, Sendable {
     case duplicateUsername(String)
     case invalidUsername
     case noDisplayName
@@ -82,38 +82,18 @@ public enum AccountRefusal: Error, Equatable, Sendable, CustomStringConvertible 
     case wrongPassword
     case notYourself
 
-    /// The catalogue key of the message (with `args`).
-    public var key: String {
+    /// What was wrong, in the catalogues' words.
+    public var message: Message {
         switch self {
-        case .duplicateUsername: "users.duplicate"
-        case .invalidUsername: "users.bad_username"
-        case .noDisplayName: "users.no_name"
-        case .unknownUnit: "users.bad_unit"
-        case .passwordTooShort: "password.too_short"
-        case .passwordTooLong: "password.too_long"
-        case .passwordIsUsername: "password.is_username"
-        case .wrongPassword: "password.wrong_current"
-        case .notYourself: "users.not_self"
-        }
-    }
-    public var args: [String] {
-        switch self {
-        case .duplicateUsername(let s), .unknownUnit(let s): [s]
-        case .passwordTooShort(let n), .passwordTooLong(let n): [String(n)]
-        default: []
-        }
-    }
-    public var description: String {
-        switch self {
-        case .duplicateUsername(let n): "tên đăng nhập '\(n)' đã có / user name '\(n)' is taken"
-        case .invalidUsername: "tên đăng nhập 3–40 ký tự a-z, 0-9, . _ - / a user name is 3–40 of a-z, 0-9, . _ -"
-        case .noDisplayName: "cần họ tên / a name is required"
-        case .unknownUnit(let c): "không có đơn vị '\(c)' trong phạm vi của bạn / no unit '\(c)' in your branch"
-        case .passwordTooShort(let n): "mật khẩu cần ít nhất \(n) ký tự / a password needs at least \(n) characters"
-        case .passwordTooLong(let n): "mật khẩu dài quá \(n) ký tự / a password is at most \(n) characters"
-        case .passwordIsUsername: "mật khẩu không được trùng tên đăng nhập / the password must not be the user name"
-        case .wrongPassword: "mật khẩu hiện tại không đúng / the current password is wrong"
-        case .notYourself: "không tự khoá tài khoản của mình / you cannot disable your own account"
+        case .duplicateUsername(let n): Message("users.duplicate", .text(n))
+        case .invalidUsername: Message("users.bad_username")
+        case .noDisplayName: Message("users.no_name")
+        case .unknownUnit(let c): Message("users.bad_unit", .text(c))
+        case .passwordTooShort(let n): Message("password.too_short", .number(n))
+        case .passwordTooLong(let n): Message("password.too_long", .number(n))
+        case .passwordIsUsername: Message("password.is_username")
+        case .wrongPassword: Message("password.wrong_current")
+        case .notYourself: Message("users.not_self")
         }
     }
 }
@@ -139,7 +119,7 @@ public struct Accounts: Sendable {
     public static let longestWait = 15 * 60
 
     func hasher() throws -> any PasswordHashing {
-        guard let h = store.passwords else { throw StorageError.invalid("không có bộ băm mật khẩu / no password hasher configured") }
+        guard let h = store.passwords else { throw StorageError.invalid(Message("refusal.account.password_hasher_configured")) }
         return h
     }
 

@@ -45,7 +45,7 @@ public struct MemberRegistry: Sendable {
             if let existing = try await find(code: member.code, on: db), let id = existing.id {
                 try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, member.code)
             } else if joining == nil && !actor.scope.isWholeProvince {
-                throw StorageError.invalid("đoàn viên mới cần đơn vị sinh hoạt / a new member needs a unit")
+                throw StorageError.invalid(Message("refusal.member.new_member_needs_unit"))
             }
             let saved = try await save(member, actor: actor, on: db)
             if let joining { _ = try await assign(memberID: saved.id, unitID: joining.unitID, from: joining.from, actor: actor, db: db) }
@@ -130,7 +130,7 @@ public struct MemberRegistry: Sendable {
         if let open {
             if open.unitID == unitID { return false }
             let joined = try Day(stored: open.joined, column: "memberships.joined")
-            guard joined < day else { throw StorageError.invalid("ngày chuyển \(day.vietnamese) phải sau ngày vào \(joined.vietnamese) / transfer date must be after the join date") }
+            guard joined < day else { throw StorageError.invalid(Message("refusal.member.transfer_after_join", .day(day), .day(joined))) }
             open.leftOn = day.iso
             try await open.update(on: db.fluent)
         }

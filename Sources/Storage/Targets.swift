@@ -49,12 +49,12 @@ public struct Targets: Sendable {
     public func set(_ actor: Actor, unit code: String, measure: TargetMeasure = .poorHouseholds, baselineYear: Int, targetYear: Int,
                     reductionPermille: Int? = nil, level: Int? = nil, note: String = "", on day: Day) async throws -> Int {
         try actor.require(.setTarget)
-        guard targetYear > baselineYear else { throw StorageError.invalid("năm mục tiêu phải sau năm gốc / the target year must follow the baseline year") }
+        guard targetYear > baselineYear else { throw StorageError.invalid(Message("refusal.target.target_year_must_follow")) }
         guard (reductionPermille == nil) != (level == nil) else {
-            throw StorageError.invalid("ghi tỷ lệ giảm hoặc mức cần đạt, không cả hai / give a reduction or a level, not both")
+            throw StorageError.invalid(Message("refusal.target.give_reduction_level_both"))
         }
-        if let r = reductionPermille, !(1...1000).contains(r) { throw StorageError.invalid("tỷ lệ giảm từ 0,1% đến 100% / a reduction is 0.1% to 100%") }
-        if let l = level, l < 0 { throw StorageError.invalid("mức cần đạt không âm / a level cannot be negative") }
+        if let r = reductionPermille, !(1...1000).contains(r) { throw StorageError.invalid(Message("refusal.target.reduction_0_1_100")) }
+        if let l = level, l < 0 { throw StorageError.invalid(Message("refusal.target.level_negative")) }
         let history = try await store.units.history()
         guard let unit = history.unit(code: code) else { throw StorageError.notFound(.unit, code) }
         try actor.requireInBranch(unit.id, .unit, code)

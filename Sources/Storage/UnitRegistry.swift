@@ -114,7 +114,7 @@ public struct UnitRegistry: Sendable {
     @discardableResult
     public func split(_ actor: Actor, _ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day) async throws -> [Int] {
         try actor.require(.changeTree)
-        guard !parts.isEmpty else { throw StorageError.invalid("cần ít nhất một đơn vị mới / at least one new unit is needed") }
+        guard !parts.isEmpty else { throw StorageError.invalid(Message("refusal.unit.at_least_new_unit")) }
         return try await store.writeTransaction { db in
             try await store.bump(.tree, on: db)
             var history = try await history(on: db)
@@ -211,7 +211,7 @@ public struct UnitRegistry: Sendable {
             throw StorageError.unitNotActive(code, day)
         }
         if let to = current.to, to > day { throw StorageError.retroactive(code, day) }
-        if unit.from == day { throw StorageError.invalid("không thể kết thúc đơn vị ngay ngày thành lập / cannot end a unit on the day it starts") }
+        if unit.from == day { throw StorageError.invalid(Message("refusal.unit.end_unit_day_starts")) }
         try await db.raw("UPDATE units SET valid_to = \(bind: day.iso) WHERE id = \(bind: id)").run()
         try await db.raw("UPDATE unit_versions SET valid_to = \(bind: day.iso) WHERE unit_id = \(bind: id) AND valid_from = \(bind: current.from.iso)").run()
         for (successor, primary) in successors {
@@ -221,7 +221,7 @@ public struct UnitRegistry: Sendable {
                 """).run()
         }
         guard let primary = successors.first(where: { $0.1 })?.0 ?? successors.first?.0 else {
-            throw StorageError.invalid("cần đơn vị kế thừa / a successor is required")
+            throw StorageError.invalid(Message("refusal.unit.successor_required"))
         }
         // Children active on the day move under the successor.
         let tree = history.tree(on: day.previous)

@@ -51,7 +51,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let (start, end) = (try parseDay(from), try parseDay(to))
             let classes = try parseStatuses(statuses)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let code = try await store.campaigns.create(actor, 
                     NewCampaign(kind: kind, name: name, unit: unit, fund: fund, year: year, startsOn: start, endsOn: end, budget: budget.value,
                                 giftValue: gift?.value, statuses: classes))
@@ -67,7 +67,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let campaigns = try await store.campaigns.campaigns(actor)
                 if json { return try Output.json(campaigns.map { CampaignResource($0, proposals: nil, history: actor.history) }) }
                 guard !campaigns.isEmpty else {
@@ -88,7 +88,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let n = try await store.campaigns.draw(actor, code, unit: unit)
                 print("đã thêm / added \(n) hộ / households vào đợt / to \(code) (\(unit))")
             }
@@ -149,7 +149,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let c = try await store.campaigns.campaign(actor, code)
                 let proposals = try await store.campaigns.proposals(actor, code)
                 if json { return try Output.json(CampaignResource(c, proposals: proposals, history: actor.history)) }
@@ -179,7 +179,7 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 // The command line acts for the whole province: no approving unit to exclude.
                 let n = try await store.campaigns.approve(actor, code, unit: unit, day: day)
                 let c = try await store.campaigns.campaign(actor, code)

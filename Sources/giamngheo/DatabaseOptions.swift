@@ -45,6 +45,10 @@ struct DatabaseOptions: ParsableArguments {
             await store.shutdown()
             Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
             throw Exit.dataError
+        } catch let error as LoanRefused {
+            await store.shutdown()
+            Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
+            throw Exit.dataError
         } catch let error as AccountRefusal {
             await store.shutdown()
             Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")

@@ -34,7 +34,7 @@ struct FundCommand: AsyncParsableCommand {
         ])
 
         func run() async throws {
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let balances = try await store.funds.balances(actor).map { BalanceResource($0, history: actor.history) }
                 switch output.format {
                 case .json?: try Output.json(balances)
@@ -63,7 +63,7 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let id = try await store.funds.contribute(actor, fund: fund, unit: unit, day: day, amount: amount.value, contributor: contributor, note: note)
                 let balance = try await store.funds.balance(actor, fund: fund, unit: unit)
                 print("đã ghi đóng góp / contribution recorded #\(id): \(dong(amount.value)) vào quỹ / into \(fund) tại / at \(unit) ngày \(day.vietnamese); số dư / balance \(dong(balance))")
@@ -83,7 +83,7 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let ids = try await store.funds.allocate(actor, fund: fund, from: from, to: to, day: day, amount: amount.value, note: note)
                 let left = try await store.funds.balance(actor, fund: fund, unit: from), now = try await store.funds.balance(actor, fund: fund, unit: to)
                 print("đã phân bổ / allocated #\(ids.out) → #\(ids.in): \(dong(amount.value)) quỹ \(fund) từ \(from) sang \(to) ngày \(day.vietnamese); "
@@ -104,7 +104,7 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let id = try await store.funds.disburse(actor, fund: fund, unit: unit, day: day, amount: amount.value, household: household, note: note)
                 let balance = try await store.funds.balance(actor, fund: fund, unit: unit)
                 print("đã chi / disbursed #\(id): \(dong(amount.value)) từ quỹ / from \(fund) tại / at \(unit) ngày \(day.vietnamese)"
@@ -123,7 +123,7 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let id = try await store.funds.reverse(actor, entryID: entryID, day: day, reason: reason)
                 print("đã đảo bút toán / reversed #\(entryID) bằng / by #\(id) ngày \(day.vietnamese): \(reason)")
             }
@@ -168,7 +168,7 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let fromDay = try from.map { try parseDay($0) }, toDay = try to.map { try parseDay($0) }
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let s = StatementResource(try await store.funds.statement(actor, fund: fund, unit: unit, from: fromDay, to: toDay), history: actor.history)
                 switch output.format {
                 case .json?: try Output.json(s)
@@ -220,7 +220,7 @@ struct FundCommand: AsyncParsableCommand {
 
         func run() async throws {
             let fromDay = try from.map { try parseDay($0) }, toDay = try to.map { try parseDay($0) }
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let lines = try await store.funds.reconciliation(actor, from: fromDay, to: toDay)
                 let history = actor.history
                 emit([Self.titles] + Self.listing(history).lines(lines))

@@ -41,7 +41,7 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let code = try await store.loans.apply(actor, 
                     LoanApplication(member: member, household: household, unit: unit, purpose: purpose, workers: workers, jobsPlanned: jobs,
                                     amount: amount.value, termMonths: term, everyMonths: every, appliedOn: day))
@@ -165,7 +165,7 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let asked = try date.map { try parseDay($0) }
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let f = try await store.loans.file(actor, code)
                 let history = actor.history
                 let day = asked ?? store.today
@@ -239,7 +239,7 @@ struct LoanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let asked = try date.map { try parseDay($0) }
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let day = asked ?? store.today
                 let (report, lines) = try await store.loans.ageing(actor, on: day)
                 let r = AgeingResource(report, lines: lines, history: actor.history)

@@ -97,28 +97,16 @@ struct DongArgument: ExpressibleByArgument, Sendable {
 }
 
 extension DatabaseOptions {
-    /// `withStore`, with a loan refused by the lending rules reported like any other refusal:
-    /// the message on standard error, exit 65.
-    func withSupportStore(_ body: (Store, Actor) async throws -> Void) async throws {
-        try await withStore { store, actor in
-            do { try await body(store, actor) } catch let refused as LoanRefused {
-                throw StorageError.invalid(refused.description)
-            }
-        }
-    }
-}
-
-extension DatabaseOptions {
     /// One change as the operator: runs `body` on the day `--date` names (today when absent) and
     /// prints the sentence it returns.
     func change(on date: String?, _ body: (Store, Actor, Day) async throws -> String) async throws {
         let day = try parseDay(date)
-        try await withSupportStore { store, actor in print(try await body(store, actor, day)) }
+        try await withStore { store, actor in print(try await body(store, actor, day)) }
     }
 
     /// One change that takes no day.
     func change(_ body: (Store, Actor) async throws -> String) async throws {
-        try await withSupportStore { store, actor in print(try await body(store, actor)) }
+        try await withStore { store, actor in print(try await body(store, actor)) }
     }
 }
 

@@ -40,7 +40,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let catalogue = try await store.support.catalogue()
                 let order = Dictionary(StandardCatalog.builtIn.indicators.map { ($0.code, $0.index) }, uniquingKeysWith: { a, _ in a })
                 var addressed: [String: [String]] = [:]
@@ -103,7 +103,7 @@ struct SupportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try parseDay(date)
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let id = try await store.support.record(actor, 
                     NewSupport(household: household, policy: policy, day: day, value: value.value, inKind: inKind, source: source.storage,
                                sourceName: sourceName, unit: unit, fund: fund))
@@ -132,7 +132,7 @@ struct SupportCommand: AsyncParsableCommand {
         ])
 
         func run() async throws {
-            try await db.withSupportStore { store, actor in
+            try await db.withStore { store, actor in
                 let records = try await store.support.records(actor, household: household).map { SupportResource($0, history: actor.history) }
                 switch output.format {
                 case .json?: try Output.json(records)
@@ -202,7 +202,7 @@ struct CoverageCommand: AsyncParsableCommand {
     func validate() throws { guard limit >= 0 else { throw ValidationError("--limit ≥ 0") } }
 
     func run() async throws {
-        try await db.withSupportStore { store, actor in
+        try await db.withStore { store, actor in
             var unitID: Int?
             if let unit {
                 guard let u = actor.history.unit(code: unit) else { throw StorageError.notFound(.unit, unit) }

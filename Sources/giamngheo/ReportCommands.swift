@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
                 guard let u = history.unit(code: unit) else { throw StorageError.notFound(.unit, unit) }
                 unitID = u.id
             } else {
-                guard let root = history.tree(on: store.today).roots.first else { throw StorageError.invalid("chưa có cây đơn vị / no union tree yet") }
+                guard let root = history.tree(on: store.today).roots.first else { throw StorageError.invalid(Message("refusal.report.union_tree_yet")) }
                 unitID = root
             }
             let file: ReportFile.Output
@@ -233,7 +233,7 @@ struct ReportCommand: AsyncParsableCommand {
                 let history = actor.history
                 guard let reviewer = history.unit(code: by) else { throw StorageError.notFound(.unit, by) }
                 guard history.parent(of: id, on: store.today) == reviewer.id else {
-                    throw StorageError.invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
+                    throw StorageError.invalid(Message("refusal.report.reviewed_by_parent"))
                 }
                 try await store.reports.review(actor, unit: id, year: year, accept: accept, comment: comment, on: store.today)
                 print("\(unit) \(year): \(accept ? "đã chấp nhận / accepted" : "đã trả lại / returned")")

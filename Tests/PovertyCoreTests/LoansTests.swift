@@ -69,16 +69,11 @@ struct LoanRulesTests {
                             .purposeNotAllowed("mua_xe")])
     }
 
-    @Test func descriptionsAreVietnameseThenEnglish() {
-        let over = LoanIneligibility.amountOverLimit(limit: 100_000_000).description
-        #expect(over.contains("100.000.000"))
-        #expect(over.contains(" / "))
-        #expect(LoanIneligibility.termOutOfRange(max: 120).description.contains("120 tháng"))
-        #expect(LoanIneligibility.purposeNotAllowed("chan_nuoi").description.contains("Chăn nuôi"))
-        #expect(LoanIneligibility.noRule(day("2019-01-01")).description.contains("01/01/2019"))
-        for reason in [LoanIneligibility.notInGoodStanding, .nonPositiveAmount, .purposeNotAllowed("x")] {
-            #expect(reason.description.split(separator: "/").count >= 2)
-        }
+    @Test func reasonsAreCatalogueMessages() {
+        #expect(LoanIneligibility.amountOverLimit(limit: 100_000_000).message == Message("refusal.loan.over_limit", .money(100_000_000)))
+        #expect(LoanIneligibility.termOutOfRange(max: 120).message == Message("refusal.loan.term_out_of_range", .number(120)))
+        #expect(LoanIneligibility.purposeNotAllowed("chan_nuoi").message == Message("refusal.loan.purpose_not_allowed", .both(vi: "Chăn nuôi", en: "chan_nuoi")))
+        #expect(LoanIneligibility.noRule(day("2019-01-01")).message == Message("refusal.loan.no_rule", .day(day("2019-01-01"))))
     }
 
     @Test func purposesHaveLabels() {

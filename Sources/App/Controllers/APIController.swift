@@ -109,7 +109,7 @@ struct APIController: RouteCollection {
         }
         var status: LivingStandard?
         if let s = req.query[String.self, at: "status"] {
-            guard let parsed = LivingStandard(rawValue: s) else { throw Abort(.badRequest, reason: "status: ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo") }
+            guard let parsed = LivingStandard(rawValue: s) else { throw StorageError.invalid(Message("api.expected_one_of", "status", "ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo")) }
             status = parsed
         }
         let page = try await req.store.browse.households(user.actor, HouseholdFilter(year: year, status: status, unit: unit, text: req.query[String.self, at: "q"]),
@@ -149,7 +149,7 @@ struct APIController: RouteCollection {
     func members(req: Request) async throws -> [MemberJSON] {
         let user = try req.requireUser()
         guard let q = req.query[String.self, at: "q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw Abort(.badRequest, reason: "cần tham số q / the q parameter is required")
+            throw StorageError.invalid(Message("api.parameter_required", "q"))
         }
         let hits = try await req.store.members.search(user.actor, q, limit: 100)
         return hits.map { MemberJSON(code: $0.code, fullName: $0.fullName, unitCode: $0.unitID.flatMap { user.history.units[$0]?.code },

@@ -90,16 +90,16 @@ struct AdminController: RouteCollection {
     func createUser(req: Request) async throws -> Response {
         let user = try req.requireUser()
         var form = try req.content.decode(NewUserForm.self)
-        func refuse(_ key: String, _ args: [String] = []) async throws -> Response {
+        func refuse(_ message: Message) async throws -> Response {
             form.password = ""
-            return try await renderUsers(req, error: req.web.catalogue.text(key, req.language, args), form: form, status: .badRequest)
+            return try await renderUsers(req, error: req.text(message), form: form, status: .badRequest)
         }
-        guard let role = Role(rawValue: form.role) else { return try await refuse("users.bad_role") }
+        guard let role = Role(rawValue: form.role) else { return try await refuse(Message("users.bad_role")) }
         do {
             try await req.store.accounts.create(user.actor, NewAccount(username: form.username, displayName: form.displayName,
                                                                        password: form.password, role: role, unitCode: form.unit))
         } catch let refusal as AccountRefusal {
-            return try await refuse(refusal.key, refusal.args)
+            return try await refuse(refusal.message)
         }
         return req.redirect(to: "/users?notice=user_created", redirectType: .normal)
     }
@@ -108,11 +108,7 @@ struct AdminController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let active = (try? req.content.get(String.self, at: "active")) == "1"
-        do {
-            try await req.store.accounts.setActive(user.actor, id: id, active)
-        } catch let refusal as AccountRefusal {
-            throw Abort(.badRequest, reason: req.web.catalogue.text(refusal.key, req.language, refusal.args))
-        }
+        try await req.store.accounts.setActive(user.actor, id: id, active)
         return req.redirect(to: "/users", redirectType: .normal)
     }
 

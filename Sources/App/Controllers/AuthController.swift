@@ -1,4 +1,5 @@
 import Foundation
+import PovertyCore
 import Storage
 import Vapor
 
@@ -125,14 +126,14 @@ struct AuthController: RouteCollection {
     func changePassword(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(PasswordForm.self)
-        func refuse(_ key: String, _ args: [String] = []) async throws -> Response {
-            try await renderPassword(req, error: req.web.catalogue.text(key, req.language, args), status: .badRequest)
+        func refuse(_ message: Message) async throws -> Response {
+            try await renderPassword(req, error: req.text(message), status: .badRequest)
         }
-        guard form.new == form.repeated else { return try await refuse("password.mismatch") }
+        guard form.new == form.repeated else { return try await refuse(Message("password.mismatch")) }
         do {
             try await req.store.accounts.changePassword(user.actor, current: form.current, new: form.new, keepSession: user.sessionHash)
         } catch let refusal as AccountRefusal {
-            return try await refuse(refusal.key, refusal.args)
+            return try await refuse(refusal.message)
         }
         return req.redirect(to: "/?notice=password_changed", redirectType: .normal)
     }

@@ -42,15 +42,14 @@ extension Request {
                 _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
-        } catch let error as StorageError {
+        } catch StorageError.notFound(let kind, let code) {
             // Not found and forbidden are answers of their own (404, 403); other refusals
             // show the form again with the reason.
-            switch error {
-            case .notFound, .forbidden: throw error
-            default: return try await render(localized(error.description))
-            }
-        } catch let error as LoanRefused {
-            return try await render(localized(error.description))
+            throw StorageError.notFound(kind, code)
+        } catch StorageError.forbidden(let operation) {
+            throw StorageError.forbidden(operation)
+        } catch let refusal as any Refusal {
+            return try await render(text(refusal.message))
         } catch let refusal as FormRefusal {
             return try await render(refusal.message)
         }

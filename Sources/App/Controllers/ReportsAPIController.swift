@@ -42,7 +42,7 @@ struct ReportsAPIController: RouteCollection {
 
     func year(_ text: String?) throws -> Int {
         guard let text, let y = Int(text), (2000...2100).contains(y) else {
-            throw Abort(.badRequest, reason: "năm từ 2000 đến 2100 / a year from 2000 to 2100")
+            throw StorageError.invalid(Message("refusal.year_out_of_range", .text(text ?? ""), 2000, 2100))
         }
         return y
     }

@@ -31,7 +31,7 @@ struct SupportAPIController: RouteCollection {
 
     func day(_ text: String?, _ req: Request) throws -> Day {
         guard let text, !text.isEmpty else { return req.store.today }
-        guard let d = Day(text) else { throw Abort(.badRequest, reason: "ngày '\(text)' không hợp lệ / invalid date '\(text)'") }
+        guard let d = Day(text) else { throw StorageError.invalid(Message("api.bad_date", .text(text))) }
         return d
     }
 
@@ -73,7 +73,7 @@ struct SupportAPIController: RouteCollection {
         let user = try req.requireUser()
         try user.require(.recordSupport)
         let body = try req.content.decode(SupportRequest.self)
-        guard let source = SupportSource(rawValue: body.source) else { throw Abort(.badRequest, reason: "source: fund, partner, state") }
+        guard let source = SupportSource(rawValue: body.source) else { throw StorageError.invalid(Message("api.expected_one_of", "source", "fund, partner, state")) }
         let support = NewSupport(household: req.parameters.get("code") ?? "", policy: body.policy, day: try day(body.date, req), value: body.value,
                                  inKind: body.inKind ?? "", source: source, sourceName: body.sourceName ?? "", unit: body.unit, fund: body.fund)
         let id = try await req.store.support.record(user.actor, support)

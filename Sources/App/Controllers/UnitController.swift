@@ -156,7 +156,7 @@ struct UnitController: RouteCollection {
             try await body(req.store, form, code, day, user.actor)
         } catch let error as StorageError {
             if case .forbidden = error { throw error }
-            return try await render(req, error: req.localized(error.description), status: .badRequest)
+            return try await render(req, error: req.text(error.message), status: .badRequest)
         } catch let problem as FormProblem {
             return try await render(req, error: req.t(problem.key), status: .badRequest)
         }

@@ -40,7 +40,7 @@ public enum ReportFile {
     public static func make(_ kind: Kind, store: Store, actor: Actor, unitID: Int, year: Int, format: ExportFormat,
                             language: Language = .vi) async throws -> Output {
         guard actor.scope.contains(unitID) else { throw StorageError.notFound(.unit, String(unitID)) }
-        guard (2000...2100).contains(year) else { throw StorageError.invalid("năm \(year) ngoài khoảng 2000–2100 / year \(year) is out of range") }
+        guard (2000...2100).contains(year) else { throw StorageError.invalid(Message("refusal.year_out_of_range", .number(year), 2000, 2100)) }
         let history = actor.history, today = store.today
         let code = history.units[unitID]?.code ?? String(unitID)
         let data: Data, name: String, what: String
@@ -48,7 +48,7 @@ public enum ReportFile {
         case .tables(let lists):
             guard let tables = try await ReportExports.tables(store: store, actor: actor, unitID: unitID, year: year,
                                                               lists: lists && (format == .xlsx || format == .csv)) else {
-                throw StorageError.invalid("chưa có kết quả rà soát năm \(year) trong nhánh / no reviews for \(year) in the branch")
+                throw StorageError.invalid(Message("refusal.export.no_reviews", .number(year)))
             }
             switch format {
             case .xlsx: data = try ReportExports.workbook(tables, language)
@@ -60,7 +60,7 @@ public enum ReportFile {
             name = ReportExports.fileName(["bieu-tong-hop", String(year), code] + (withLists ? ["danh-sach"] : []), format)
             what = "biểu tổng hợp năm \(year) của \(code)\(withLists ? " kèm danh sách hộ" : "")"
         case .annual:
-            guard format == .docx || format == .pdf else { throw StorageError.invalid("báo cáo năm chỉ có dạng docx hoặc pdf / an annual report is docx or pdf") }
+            guard format == .docx || format == .pdf else { throw StorageError.invalid(Message("refusal.export.annual_report_docx_pdf")) }
             let stored = try await store.reports.report(actor, unit: unitID, year: year)
             let figures = try await store.reports.shownFigures(actor, stored, unit: unitID, year: year).figures
             let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
@@ -69,9 +69,9 @@ public enum ReportFile {
             name = ReportExports.fileName(["bao-cao", String(year), code], format)
             what = "báo cáo năm \(year) của \(code)"
         case .summary:
-            guard format == .docx || format == .pdf else { throw StorageError.invalid("báo cáo tổng hợp chỉ có dạng docx hoặc pdf / the summary is docx or pdf") }
+            guard format == .docx || format == .pdf else { throw StorageError.invalid(Message("refusal.export.summary_docx_pdf")) }
             guard history.parent(of: unitID, on: today) == nil else {
-                throw StorageError.invalid("báo cáo tổng hợp là của đơn vị cao nhất / the summary is the top unit's")
+                throw StorageError.invalid(Message("refusal.export.summary_top_unit_s"))
             }
             let s = try await ReportExports.summary(store: store, actor: actor, unitID: unitID, year: year)
             data = try await ReportExports.document(ReportDocuments.provincialSummary(s, history: history, today: today), format)

@@ -211,7 +211,7 @@ public struct MembersImporter: Sendable {
                 if let current = open[id] {
                     if current.unit != unit.id {
                         guard current.joined < joined else {
-                            throw StorageError.invalid("dòng \(r.row): ngày vào \(joined.vietnamese) phải sau ngày vào đơn vị hiện tại \(current.joined.vietnamese) / row \(r.row): the new join date must follow the current one")
+                            throw StorageError.invalid(Message("refusal.import.join_after_current", .number(r.row), .day(joined), .day(current.joined)))
                         }
                         try await db.raw("UPDATE memberships SET left_on = \(bind: joined.iso) WHERE member_id = \(bind: id) AND left_on IS NULL").run()
                         try await db.raw("INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: id), \(bind: unit.id), \(bind: joined.iso))").run()

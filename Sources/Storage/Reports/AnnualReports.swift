@@ -104,23 +104,23 @@ public struct AnnualReports: Sendable {
         switch step {
         case .write, .submit:
             if let own = actor.actingUnit, own != unitID {
-                return .invalid("báo cáo do chính đơn vị lập và gửi / a report is written and submitted by its own unit")
+                return .invalid(Message("refusal.report.report_written_submitted_own"))
             }
             if step == .submit, history.parent(of: unitID, on: day) == nil {
-                return .invalid("đơn vị cao nhất không gửi báo cáo lên cấp trên trong hệ thống; hãy tải bản tổng hợp / the top unit has no unit above to submit to; download the provincial summary instead")
+                return .invalid(Message("refusal.report.top_unit_has_unit"))
             }
             if let report, !report.status.isEditable {
-                return .invalid("báo cáo \(report.status.vietnamese), không sửa được, không gửi lại được / the report is \(report.status.english) and cannot change or be submitted again")
+                return .invalid(Message("refusal.report.closed", .both(vi: report.status.vietnamese, en: report.status.english)))
             }
         case .review:
             if let reviewer = actor.actingUnit, history.parent(of: unitID, on: day) != reviewer {
-                return .invalid("báo cáo do đơn vị cấp trên trực tiếp duyệt / a report is reviewed by the unit directly above it")
+                return .invalid(Message("refusal.report.reviewed_by_parent"))
             }
             guard let report, report.status == .submitted else {
-                return .invalid("chỉ duyệt được báo cáo đã gửi / only a submitted report can be reviewed")
+                return .invalid(Message("refusal.report.submitted_report_reviewed"))
             }
             if report.submittedBy == actor.name {
-                return .invalid("người gửi báo cáo không tự duyệt / whoever submitted a report does not review it")
+                return .invalid(Message("refusal.report.whoever_submitted_report_does"))
             }
         }
         return nil
@@ -139,7 +139,7 @@ public struct AnnualReports: Sendable {
         try Self.check(year: year)
         for (text, name) in [(narrative.results, "kết quả / results"), (narrative.shortcomings, "tồn tại, hạn chế / shortcomings"),
                              (narrative.proposals, "đề xuất / proposals")] where text.count > ReportNarrative.maxLength {
-            throw StorageError.invalid("phần \(name) dài quá \(ReportNarrative.maxLength) ký tự / the \(name) part is longer than \(ReportNarrative.maxLength) characters")
+            throw StorageError.invalid(Message("refusal.report.part_too_long", .text(name), .number(ReportNarrative.maxLength)))
         }
         let today = store.today
         if let refusal = refusal(.write, actor, unit: unitID, report: nil, history: actor.history, on: today) { throw refusal }
@@ -176,18 +176,18 @@ public struct AnnualReports: Sendable {
         let history = actor.history
         if let refusal = refusal(.submit, actor, unit: unitID, report: nil, history: history, on: day) { throw refusal }
         guard history.units[unitID]?.isActive(on: day) == true else {
-            throw StorageError.invalid("đơn vị không còn hoạt động ngày \(day.vietnamese); báo cáo do đơn vị kế thừa lập / the unit is not active on \(day.iso); its successor reports")
+            throw StorageError.invalid(Message("refusal.report.unit_ended", .day(day)))
         }
         let figures = try await figures(unitID: unitID, year: year, history: history, today: day)
         let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
         try await store.writeTransaction { db in
             try await lock(unitID, year, db: db)
             guard let r = try await report(unit: unitID, year: year, db: db) else {
-                throw StorageError.invalid("chưa có báo cáo năm \(year) để gửi; hãy soạn trước / there is no \(year) report to submit yet; write it first")
+                throw StorageError.invalid(Message("refusal.report.nothing_to_submit", .number(year)))
             }
             if let refusal = refusal(.submit, actor, unit: unitID, report: r, history: history, on: day) { throw refusal }
             guard !r.narrative.results.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw StorageError.invalid("phần kết quả đạt được còn trống / the results part is empty")
+                throw StorageError.invalid(Message("refusal.report.results_part_empty"))
             }
             try await db.raw("""
                 UPDATE annual_reports SET status = 'submitted', figures = \(bind: json), submitted_on = \(bind: day.iso),
@@ -206,9 +206,9 @@ public struct AnnualReports: Sendable {
         try actor.require(.reportReview, unit: unitID)
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
         if !accept && comment.isEmpty {
-            throw StorageError.invalid("trả lại cần ghi ý kiến / returning a report needs a comment")
+            throw StorageError.invalid(Message("refusal.report.returning_report_needs_comment"))
         }
-        guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid("ý kiến quá dài / the comment is too long") }
+        guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid(Message("refusal.report.comment_too_long")) }
         let history = actor.history
         try await store.writeTransaction { db in
             try await lock(unitID, year, db: db)
@@ -231,7 +231,7 @@ public struct AnnualReports: Sendable {
         try Self.check(year: year)
         try actor.require(.reportSetDeadline, unit: unitID)
         guard due.year == year || due.year == year + 1 else {
-            throw StorageError.invalid("hạn nộp báo cáo năm \(year) phải trong năm \(year) hoặc \(year + 1) / the deadline of the \(year) reports falls in \(year) or \(year + 1)")
+            throw StorageError.invalid(Message("refusal.report.deadline_year", .number(year), .number(year + 1)))
         }
         try await store.writeTransaction { db in
             try await db.raw("""
@@ -320,7 +320,7 @@ public struct AnnualReports: Sendable {
     }
 
     static func check(year: Int) throws {
-        guard years.contains(year) else { throw StorageError.invalid("năm \(year) ngoài khoảng \(years.lowerBound)–\(years.upperBound) / year \(year) is out of range") }
+        guard years.contains(year) else { throw StorageError.invalid(Message("refusal.year_out_of_range", .number(year), .number(years.lowerBound), .number(years.upperBound))) }
     }
 }
 

@@ -78,19 +78,19 @@ public struct CampaignDesk: Sendable {
     public func create(_ actor: Actor, _ c: NewCampaign) async throws -> String {
         try actor.require(.campaignCreate)
         let name = c.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw StorageError.invalid("cần tên đợt / a campaign needs a name") }
-        guard c.startsOn <= c.endsOn else { throw StorageError.invalid("ngày kết thúc trước ngày bắt đầu / the campaign ends before it starts") }
-        guard c.budget >= 0, c.budget <= Money.maximum else { throw StorageError.invalid("ngân sách không hợp lệ / invalid budget") }
-        guard !c.statuses.isEmpty else { throw StorageError.invalid("chọn ít nhất một diện hộ / choose at least one class of household") }
+        guard !name.isEmpty else { throw StorageError.invalid(Message("refusal.campaign.campaign_needs_name")) }
+        guard c.startsOn <= c.endsOn else { throw StorageError.invalid(Message("refusal.campaign.campaign_ends_before_starts")) }
+        guard c.budget >= 0, c.budget <= Money.maximum else { throw StorageError.invalid(Message("refusal.campaign.invalid_budget")) }
+        guard !c.statuses.isEmpty else { throw StorageError.invalid(Message("refusal.campaign.choose_at_least_class")) }
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
             let unitID = try await db.unitID(code: c.unit)
             try actor.scope.require(unitID, .unit, c.unit)
             let fund = try await db.fund(code: c.fund)
-            guard fund.kind == .support else { throw StorageError.invalid("đợt quà chi từ quỹ hỗ trợ / a campaign pays from a support fund") }
+            guard fund.kind == .support else { throw StorageError.invalid(Message("refusal.campaign.campaign_pays_from_support")) }
             let chain = history.ancestry(of: unitID, on: c.startsOn).filter { $0 != unitID }.compactMap { history.units[$0]?.code }
             let gift = c.giftValue ?? rules.giftAmount(kind: c.kind, unitCodes: [c.unit] + chain)
-            guard gift >= 0, gift <= Money.maximum else { throw StorageError.invalid("mức quà không hợp lệ / invalid gift value") }
+            guard gift >= 0, gift <= Money.maximum else { throw StorageError.invalid(Message("refusal.campaign.invalid_gift_value")) }
             let row = try await db.raw("""
                 INSERT INTO campaigns (code, kind, name, unit_id, fund_id, year, starts_on, ends_on, budget, gift_value, statuses, state, entered_by, entered_at)
                 VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: c.kind.rawValue), \(bind: name), \(bind: unitID), \(bind: fund.id), \(bind: c.year),
@@ -141,7 +141,7 @@ public struct CampaignDesk: Sendable {
     /// Refuses a unit outside the organiser's branch: a campaign only reaches households under it.
     private func requireUnderOrganiser(_ unitID: Int, _ c: Campaign, history: OrgHistory, on day: Day, what: String) throws {
         guard Scope.predecessorsIncluded(of: c.unitID, in: history, on: day).contains(unitID) else {
-            throw StorageError.invalid("'\(what)' không thuộc đơn vị tổ chức đợt \(c.code) / '\(what)' is not under the organiser of campaign \(c.code)")
+            throw StorageError.invalid(Message("refusal.campaign.not_under_organiser", .text(what), .text(c.code)))
         }
     }
 
@@ -225,7 +225,7 @@ public struct CampaignDesk: Sendable {
         try actor.require(.campaignEditList)
         let scope = actor.scope
         let reason = reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đề xuất / a reason is required") }
+        guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.campaign.proposal_reason_required")) }
         let history = try await store.units.history()
         try await store.writeTransaction { db in
             try await lock(code, db: db)
@@ -235,16 +235,13 @@ public struct CampaignDesk: Sendable {
             guard let unitID = h.unitID else { throw StorageError.notFound(.household, household) }
             try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: household)
             if try await db.raw("SELECT id FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() != nil {
-                throw StorageError.invalid("hộ \(household) đã có trong danh sách đợt \(c.code) / household \(household) is already on campaign \(c.code)'s list")
+                throw StorageError.invalid(Message("refusal.campaign.already_listed", .text(household), .text(c.code)))
             }
             if c.kind == .maiAm, try await !maiAmAllowed(h.id, on: c.startsOn, db: db) {
-                throw StorageError.invalid("""
-                    hộ \(household) đã được hỗ trợ Mái ấm trong \(rules.maiAmRepeatYears) năm qua / \
-                    household \(household) had a Mái ấm house within the last \(rules.maiAmRepeatYears) years
-                    """)
+                throw StorageError.invalid(Message("refusal.campaign.mai_am_repeat", .text(household), .number(rules.maiAmRepeatYears)))
             }
             let value = amount ?? c.giftValue
-            guard value >= 0, value <= Money.maximum else { throw StorageError.invalid("số tiền không hợp lệ / invalid amount") }
+            guard value >= 0, value <= Money.maximum else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
             let rank = try await db.raw("SELECT COALESCE(MAX(rank), 0) AS r FROM campaign_proposals WHERE campaign_id = \(bind: c.id)").first()?.int("r") ?? 0
             try await db.raw("""
                 INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
@@ -259,7 +256,7 @@ public struct CampaignDesk: Sendable {
         try actor.require(.campaignEditList)
         let scope = actor.scope
         let reason = reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let c = try await campaign(code, db: db)
@@ -269,12 +266,12 @@ public struct CampaignDesk: Sendable {
                 """).first() else { throw StorageError.notFound(.household, household) }
             try scope.require(try row.int("unit_id"), .household, household)
             guard try row.string("state") == ProposalState.proposed.rawValue else {
-                throw StorageError.invalid("chỉ sửa được hộ đang đề xuất / only proposed households can be changed")
+                throw StorageError.invalid(Message("refusal.campaign.proposed_households_changed"))
             }
             if remove {
                 try await db.raw("UPDATE campaign_proposals SET state = 'removed', reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
             } else {
-                guard let amount, amount >= 0, amount <= Money.maximum else { throw StorageError.invalid("số tiền không hợp lệ / invalid amount") }
+                guard let amount, amount >= 0, amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
                 try await db.raw("UPDATE campaign_proposals SET amount = \(bind: amount), reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
             }
             try await store.audit.record(remove ? "dot_qua_bo_ho" : "dot_qua_sua_muc", entity: "household", id: h.id,
@@ -336,33 +333,24 @@ public struct CampaignDesk: Sendable {
                 let unit = try row.int("unit_id")
                 return unit == approver || history.successor(of: unit, on: day) == approver
             }) {
-                throw StorageError.invalid("danh sách do cấp trên phê duyệt / a list is approved by the unit above")
+                throw StorageError.invalid(Message("refusal.campaign.list_approved_unit_above"))
             }
             let total = try rows.reduce(0) { $0 + (try $1.int("amount")) }
             guard total <= c.remaining else {
-                throw StorageError.invalid("""
-                    tổng quà \(Money.format(total)) đ vượt ngân sách còn lại \(Money.format(c.remaining)) đ / \
-                    the gifts' \(Money.format(total)) đ exceed the remaining budget of \(Money.format(c.remaining)) đ
-                    """)
+                throw StorageError.invalid(Message("refusal.campaign.over_budget", .money(total), .money(c.remaining)))
             }
             let organiser = try await db.unitCode(id: c.unitID)
             let fund = try await db.fund(code: c.fundCode)
             let held = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: c.unitID)")
                 .first()?.int("balance") ?? 0
             guard total <= held else {
-                throw StorageError.invalid("""
-                    \(fund.nameVi) của \(organiser) chỉ còn \(Money.format(held)) đ, không đủ \(Money.format(total)) đ cho \(rows.count) hộ / \
-                    \(fund.nameEn) at \(organiser) holds only \(Money.format(held)) đ, short of \(Money.format(total)) đ for \(rows.count) households
-                    """)
+                throw StorageError.invalid(Message("refusal.campaign.fund_short", .both(vi: fund.nameVi, en: fund.nameEn), .text(organiser), .money(held), .money(total), .number(rows.count)))
             }
             for row in rows {
                 let household = try row.string("code")
                 let householdID = try row.int("household_id")
                 if c.kind == .maiAm, try await !maiAmAllowed(householdID, on: day, db: db) {
-                    throw StorageError.invalid("""
-                        hộ \(household) đã được hỗ trợ Mái ấm trong \(rules.maiAmRepeatYears) năm qua / \
-                        household \(household) had a Mái ấm house within the last \(rules.maiAmRepeatYears) years
-                        """)
+                    throw StorageError.invalid(Message("refusal.campaign.mai_am_repeat", .text(household), .number(rules.maiAmRepeatYears)))
                 }
                 let supportID = try await store.support.record(
                     NewSupport(household: household, policy: c.kind.supportPolicy, day: day, value: try row.int("amount"),

@@ -111,7 +111,7 @@ public struct FundLedger: Sendable {
         try actor.require(.fundContribute)
         try requirePositive(amount)
         let contributor = contributor.trimmingCharacters(in: .whitespaces)
-        guard !contributor.isEmpty else { throw StorageError.invalid("cần ghi người/đơn vị đóng góp / the contributor is required") }
+        guard !contributor.isEmpty else { throw StorageError.invalid(Message("refusal.fund.contributor_required")) }
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             let unitID = try await db.unitID(code: unitCode)
@@ -129,7 +129,7 @@ public struct FundLedger: Sendable {
                          note: String = "") async throws -> (out: Int, in: Int) {
         try actor.require(.fundAllocate)
         try requirePositive(amount)
-        guard fromCode != toCode else { throw StorageError.invalid("phân bổ phải giữa hai đơn vị khác nhau / an allocation needs two different units") }
+        guard fromCode != toCode else { throw StorageError.invalid(Message("refusal.fund.allocation_needs_two_different")) }
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             let from = try await db.unitID(code: fromCode)
@@ -153,7 +153,7 @@ public struct FundLedger: Sendable {
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             guard fund.kind == .support else {
-                throw StorageError.invalid("vốn Quỹ quốc gia về việc làm chỉ giải ngân qua khoản vay / National Employment Fund capital goes out only as loans")
+                throw StorageError.invalid(Message("refusal.nef_only_loans"))
             }
             let unitID = try await db.unitID(code: unitCode)
             try actor.scope.require(unitID, .unit, unitCode)
@@ -177,15 +177,15 @@ public struct FundLedger: Sendable {
     public func reverse(_ actor: Actor, entryID: Int, day: Day, reason: String) async throws -> Int {
         try actor.require(.fundReverse)
         let reason = reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do đảo bút toán / a reversal needs a reason") }
+        guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.fund.reversal_needs_reason")) }
         return try await store.writeTransaction { db in
             let original = try await entry(entryID, db: db)
             try actor.scope.require(original.unitID, .fundEntry, "#\(entryID)")
             if original.loanID != nil {
-                throw StorageError.invalid("bút toán của khoản vay được điều chỉnh trên khoản vay / a loan's entries are corrected on the loan")
+                throw StorageError.invalid(Message("refusal.fund.loan_s_entries_corrected"))
             }
             if try await db.raw("SELECT id FROM support WHERE fund_entry_id = \(bind: entryID)").first() != nil {
-                throw StorageError.invalid("bút toán này thuộc một lần hỗ trợ: hãy huỷ lần hỗ trợ đó / this entry belongs to a support record: cancel that record")
+                throw StorageError.invalid(Message("refusal.fund.this_entry_belongs_support"))
             }
             let id = try await reverse(original, day: day, reason: reason, actor: actor, db: db)
             // An allocation is two entries; reversing either half reverses both.
@@ -202,9 +202,9 @@ public struct FundLedger: Sendable {
     }
 
     func reverse(_ original: FundEntry, day: Day, reason: String, actor: Actor, db: any SQLDatabase) async throws -> Int {
-        guard original.kind != .reversal else { throw StorageError.invalid("không đảo một bút toán đảo / a reversal cannot be reversed") }
+        guard original.kind != .reversal else { throw StorageError.invalid(Message("refusal.fund.reversal_reversed")) }
         guard original.reversedByID == nil else {
-            throw StorageError.invalid("bút toán #\(original.id) đã được đảo / entry #\(original.id) has already been reversed")
+            throw StorageError.invalid(Message("refusal.fund.already_reversed", .number(original.id)))
         }
         let fund = try await db.fund(code: original.fundCode)
         return try await post(db, fund: fund, unitID: original.unitID, day: day, kind: .reversal, amount: -original.amount,
@@ -220,10 +220,7 @@ public struct FundLedger: Sendable {
               paired: Int? = nil, note: String, actor: Actor) async throws -> Int {
         let today = store.today
         guard day >= Self.opens, day <= today else {
-            throw StorageError.invalid("""
-                ngày ghi sổ phải từ \(Self.opens.vietnamese) đến hôm nay (\(today.vietnamese)), không phải \(day.vietnamese) / \
-                a ledger entry is dated from \(Self.opens.iso) to today (\(today.iso)), not \(day.iso)
-                """)
+            throw StorageError.invalid(Message("refusal.fund.day_out_of_range", .day(Self.opens), .day(today), .day(day)))
         }
         if amount < 0 {
             try await requireCovered(db, fund: fund, unitID: unitID, day: day, amount: -amount)
@@ -236,10 +233,7 @@ public struct FundLedger: Sendable {
                 let balance = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)")
                     .first()?.int("balance") ?? 0
                 let unitCode = try await db.unitCode(id: unitID)
-                throw StorageError.invalid("""
-                    \(fund.nameVi) của \(unitCode) chỉ còn \(Money.format(balance)) đ, không đủ \(Money.format(-amount)) đ / \
-                    \(fund.nameEn) at \(unitCode) holds only \(Money.format(balance)) đ, short of \(Money.format(-amount)) đ
-                    """)
+                throw StorageError.invalid(Message("refusal.fund.short", .both(vi: fund.nameVi, en: fund.nameEn), .text(unitCode), .money(balance), .money(-amount)))
             }
         } else {
             try await db.raw("""
@@ -291,15 +285,9 @@ public struct FundLedger: Sendable {
             let now = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)")
                 .first()?.int("balance") ?? 0
             if now < amount {
-                throw StorageError.invalid("""
-                    \(fund.nameVi) của \(unitCode) chỉ còn \(Money.format(now)) đ, không đủ \(Money.format(amount)) đ / \
-                    \(fund.nameEn) at \(unitCode) holds only \(Money.format(now)) đ, short of \(Money.format(amount)) đ
-                    """)
+                throw StorageError.invalid(Message("refusal.fund.short", .both(vi: fund.nameVi, en: fund.nameEn), .text(unitCode), .money(now), .money(amount)))
             }
-            throw StorageError.invalid("""
-                ngày \(day.vietnamese) \(fund.nameVi) của \(unitCode) chỉ có thể chi \(Money.format(max(available, 0))) đ (tiền chưa về, hoặc đã dành cho khoản chi sau đó), không đủ \(Money.format(amount)) đ / \
-                on \(day.iso) \(fund.nameEn) at \(unitCode) can spend only \(Money.format(max(available, 0))) đ (money not yet in, or already counted on by a later payment), short of \(Money.format(amount)) đ
-                """)
+            throw StorageError.invalid(Message("refusal.fund.not_yet_available", .day(day), .both(vi: fund.nameVi, en: fund.nameEn), .text(unitCode), .money(max(available, 0)), .money(amount)))
         }
     }
 

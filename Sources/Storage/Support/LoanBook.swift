@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PovertyCore
+import Texts
 import SQLKit
 
 /// Where a National Employment Fund loan stands.
@@ -41,12 +42,13 @@ public struct LoanApplication: Sendable, Hashable {
 }
 
 /// A loan refused by the rules in force on its application day; the message lists every reason.
-public struct LoanRefused: Error, Sendable, CustomStringConvertible {
+public struct LoanRefused: Refusal, Sendable {
     public let reasons: [LoanIneligibility]
-    public var description: String {
-        let vi = reasons.map { $0.description.components(separatedBy: " / ").first ?? "" }
-        let en = reasons.map { $0.description.components(separatedBy: " / ").last ?? "" }
-        return "không đủ điều kiện vay: \(vi.joined(separator: "; ")) / not eligible: \(en.joined(separator: "; "))"
+
+    /// "not eligible: " and every reason.
+    public var message: Message {
+        let list = { (lang: Language) in reasons.map { $0.message.text(lang) }.joined(separator: "; ") }
+        return Message("refusal.loan.not_eligible", .both(vi: list(.vi), en: list(.en)))
     }
 }
 
@@ -156,9 +158,9 @@ public struct LoanBook: Sendable {
                 householdID = h.id
             }
             guard a.everyMonths >= 1, a.everyMonths <= 12 else {
-                throw StorageError.invalid("kỳ trả nợ phải từ 1 đến 12 tháng / repayments must fall every 1 to 12 months")
+                throw StorageError.invalid(Message("refusal.loan.repayments_must_fall_every"))
             }
-            guard a.jobsPlanned >= 0 else { throw StorageError.invalid("số việc làm không hợp lệ / invalid number of jobs") }
+            guard a.jobsPlanned >= 0 else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
             try await check(a.amount, term: a.termMonths, purpose: a.purpose, workers: a.workers, memberID: member.id, on: a.appliedOn, db: db)
             let row = try await db.raw("""
                 INSERT INTO loans (code, member_id, household_id, unit_id, purpose, workers, jobs_planned, amount, term_months, every_months,
@@ -194,16 +196,13 @@ public struct LoanBook: Sendable {
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
-            guard loan.state == .applied else { throw badState(loan, "phê duyệt / approve") }
+            guard loan.state == .applied else { throw badState(loan, "approve") }
             let member = try await db.member(code: loan.memberCode)
             try await check(loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, memberID: member.id,
                             on: loan.appliedOn, db: db)
             let pool = try await poolBalance(unitID: loan.unitID, db: db)
             guard pool >= loan.amount else {
-                throw StorageError.invalid("""
-                    nguồn vốn của đơn vị chỉ còn \(Money.format(pool)) đ, không đủ cho khoản vay \(Money.format(loan.amount)) đ / \
-                    the unit's capital holds only \(Money.format(pool)) đ, less than the loan's \(Money.format(loan.amount)) đ
-                    """)
+                throw StorageError.invalid(Message("refusal.loan.capital_short", .money(pool), .money(loan.amount)))
             }
             try await decide(loan, state: .approved, on: day, note: note, actor: actor, db: db)
         }
@@ -211,12 +210,12 @@ public struct LoanBook: Sendable {
 
     public func reject(_ actor: Actor, _ code: String, on day: Day, note: String) async throws {
         try actor.require(.loanDecide)
-        guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
-            guard loan.state == .applied || loan.state == .approved else { throw badState(loan, "từ chối / reject") }
+            guard loan.state == .applied || loan.state == .approved else { throw badState(loan, "reject") }
             try await decide(loan, state: .rejected, on: day, note: note, actor: actor, db: db)
         }
     }
@@ -237,8 +236,8 @@ public struct LoanBook: Sendable {
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
-            guard loan.state == .approved else { throw badState(loan, "giải ngân / disburse") }
-            guard day >= loan.appliedOn else { throw StorageError.invalid("ngày giải ngân trước ngày nộp hồ sơ / disbursed before applying") }
+            guard loan.state == .approved else { throw badState(loan, "disburse") }
+            guard day >= loan.appliedOn else { throw StorageError.invalid(Message("refusal.loan.disbursed_before_applying")) }
             try requireNear(day)
             let fund = try await db.fund(code: Self.fundCode)
             var householdID: Int?
@@ -273,14 +272,11 @@ public struct LoanBook: Sendable {
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
-            guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "thu nợ / repay") }
-            guard day >= disbursed else { throw StorageError.invalid("ngày trả trước ngày giải ngân / repaid before the money was lent") }
+            guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "repay") }
+            guard day >= disbursed else { throw StorageError.invalid(Message("refusal.loan.repaid_before_money_was")) }
             try requireNear(day)
             guard amount <= loan.outstanding else {
-                throw StorageError.invalid("""
-                    số trả \(Money.format(amount)) đ vượt dư nợ \(Money.format(loan.outstanding)) đ / \
-                    \(Money.format(amount)) đ is more than the \(Money.format(loan.outstanding)) đ owed
-                    """)
+                throw StorageError.invalid(Message("refusal.loan.overpaid", .money(amount), .money(loan.outstanding)))
             }
             let fund = try await db.fund(code: Self.fundCode)
             let entry = try await store.funds.post(db, fund: fund, unitID: loan.unitID, day: day, kind: .loanRepaid, amount: amount,
@@ -301,17 +297,17 @@ public struct LoanBook: Sendable {
     /// Moves every instalment due on or after `granted` later by `months`.
     public func extend(_ actor: Actor, _ code: String, granted: Day, months: Int, reason: String) async throws {
         try actor.require(.loanExtend)
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
-            guard loan.state == .disbursed else { throw badState(loan, "gia hạn / extend") }
+            guard loan.state == .disbursed else { throw badState(loan, "extend") }
             try requireNear(granted)
             // An extension may at most double the term; the longest term is the rule's of the application day.
             let most = min(loan.termMonths - loan.extensions.reduce(0) { $0 + $1.months }, rules.rule(on: loan.appliedOn)?.maxTermMonths ?? 0)
             guard months >= 1, months <= most else {
-                throw StorageError.invalid("gia hạn từ 1 đến \(max(most, 0)) tháng / an extension is 1 to \(max(most, 0)) months")
+                throw StorageError.invalid(Message("refusal.loan.extension_months", .number(max(most, 0))))
             }
             try await db.raw("""
                 INSERT INTO loan_extensions (loan_id, granted, months, reason, entered_by, entered_at)
@@ -326,13 +322,13 @@ public struct LoanBook: Sendable {
     /// decision, taken by its own officers (or an administrator), not by a unit below it.
     public func writeOff(_ actor: Actor, _ code: String, on day: Day, reason: String) async throws {
         try actor.require(.loanWriteOff)
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid("cần ghi lý do / a reason is required") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
             if let refusal = Self.writeOffRefusal(actor, loan) { throw refusal }
-            guard loan.state == .disbursed else { throw badState(loan, "xoá nợ / write off") }
+            guard loan.state == .disbursed else { throw badState(loan, "write_off") }
             try await db.raw("""
                 UPDATE loans SET state = 'written_off', closed_on = \(bind: day.iso), written_off = \(bind: loan.outstanding),
                        decision_note = \(bind: reason) WHERE id = \(bind: loan.id)
@@ -347,7 +343,7 @@ public struct LoanBook: Sendable {
     static func writeOffRefusal(_ actor: Actor, _ loan: LoanFile) -> StorageError? {
         if let refusal = AccessRules.refusal(actor, .loanWriteOff, unit: loan.unitID) { return refusal }
         if let own = actor.actingUnit, own != loan.unitID {
-            return .invalid("xoá nợ do chính đơn vị quản lý nguồn vốn quyết định / a write-off is decided by the managing unit itself")
+            return .invalid(Message("refusal.loan.write_off_decided_managing"))
         }
         return nil
     }
@@ -360,12 +356,12 @@ public struct LoanBook: Sendable {
     /// Jobs the loan actually created (checked after disbursement).
     public func recordJobs(_ actor: Actor, _ code: String, created: Int) async throws {
         try actor.require(.loanRecordJobs)
-        guard created >= 0 else { throw StorageError.invalid("số việc làm không hợp lệ / invalid number of jobs") }
+        guard created >= 0 else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
-            guard loan.disbursedOn != nil else { throw badState(loan, "ghi việc làm / record jobs") }
+            guard loan.disbursedOn != nil else { throw badState(loan, "record_jobs") }
             try await db.raw("UPDATE loans SET jobs_created = \(bind: created) WHERE id = \(bind: loan.id)").run()
             try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", by: actor, on: db)
         }
@@ -381,13 +377,13 @@ public struct LoanBook: Sendable {
     /// A loan's dates are at most five years ahead (a typo of 2099 would otherwise schedule past the calendar).
     private func requireNear(_ day: Day) throws {
         guard day <= store.today.adding(months: 60) else {
-            throw StorageError.invalid("ngày \(day.vietnamese) quá xa trong tương lai / \(day.iso) is too far in the future")
+            throw StorageError.invalid(Message("refusal.day_too_far_ahead", .day(day)))
         }
     }
 
+    /// A step the loan's state does not allow; `action` names it in the catalogue (`loan.action.approve`…).
     private func badState(_ loan: LoanFile, _ action: String) -> StorageError {
-        let parts = action.components(separatedBy: " / ")
-        return .invalid("không thể \(parts.first ?? action) khoản vay \(loan.code) ở trạng thái '\(loan.state.vietnamese)' / cannot \(parts.last ?? "") loan \(loan.code) while \(loan.state.rawValue)")
+        .invalid(Message("refusal.loan.bad_state", .key("loan.action." + action), .text(loan.code), .both(vi: loan.state.vietnamese, en: loan.state.rawValue)))
     }
 
     /// The capital the unit holds now.

@@ -90,6 +90,6 @@ extension FundInfo {
 /// Positive whole đồng, at most `Money.maximum`.
 func requirePositive(_ amount: Dong, _ what: String = "số tiền / amount") throws {
     guard amount > 0, amount <= Money.maximum else {
-        throw StorageError.invalid("\(what) phải là số đồng dương / \(what) must be a positive number of đồng")
+        throw StorageError.invalid(Message("refusal.positive_money", .text(what)))
     }
 }

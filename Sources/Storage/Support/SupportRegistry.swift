@@ -115,16 +115,16 @@ public struct SupportRegistry: Sendable {
     public func record(_ actor: Actor, _ s: NewSupport) async throws -> Int {
         try actor.require(.recordSupport)
         guard s.policy != Self.loanPolicy else {
-            throw StorageError.invalid("hỗ trợ vay vốn Quỹ quốc gia về việc làm được ghi khi giải ngân khoản vay / the National Employment Fund support is recorded by disbursing the loan")
+            throw StorageError.invalid(Message("refusal.support.national_employment_fund_support"))
         }
         return try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db) }
     }
 
     func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: Actor, db: any SQLDatabase) async throws -> Int {
-        guard s.value >= 0, s.value <= Money.maximum else { throw StorageError.invalid("giá trị hỗ trợ không hợp lệ / invalid support value") }
+        guard s.value >= 0, s.value <= Money.maximum else { throw StorageError.invalid(Message("refusal.support.invalid_support_value")) }
         let inKind = s.inKind.trimmingCharacters(in: .whitespaces)
         guard s.value > 0 || !inKind.isEmpty else {
-            throw StorageError.invalid("cần ghi số tiền hoặc hiện vật / a support needs an amount or a description of the goods")
+            throw StorageError.invalid(Message("refusal.support.support_needs_amount_description"))
         }
         guard try await db.raw("SELECT code FROM policies WHERE code = \(bind: s.policy)").first() != nil else {
             throw StorageError.notFound(.policy, s.policy)
@@ -136,18 +136,18 @@ public struct SupportRegistry: Sendable {
         var entryID: Int?
         var sourceName = s.sourceName.trimmingCharacters(in: .whitespaces)
         if s.source == .fund {
-            guard let code = s.fund, !code.isEmpty else { throw StorageError.invalid("cần chọn quỹ chi / choose the fund that pays") }
-            guard s.value > 0 else { throw StorageError.invalid("hỗ trợ từ quỹ cần số tiền / a support paid by a fund needs an amount") }
+            guard let code = s.fund, !code.isEmpty else { throw StorageError.invalid(Message("refusal.support.choose_fund_that_pays")) }
+            guard s.value > 0 else { throw StorageError.invalid(Message("refusal.support.support_paid_fund_needs")) }
             let fund = try await db.fund(code: code)
             guard fund.kind == .support else {
-                throw StorageError.invalid("vốn Quỹ quốc gia về việc làm chỉ giải ngân qua khoản vay / National Employment Fund capital goes out only as loans")
+                throw StorageError.invalid(Message("refusal.nef_only_loans"))
             }
             if sourceName.isEmpty { sourceName = fund.nameVi }
             entryID = try await store.funds.post(db, fund: fund, unitID: unitID, day: s.day, kind: .disbursement, amount: -s.value,
                                                  householdID: household.id, campaignID: campaignID,
                                                  note: "hỗ trợ \(s.policy) hộ \(household.code)", actor: actor)
         } else if sourceName.isEmpty {
-            throw StorageError.invalid("cần ghi nguồn hỗ trợ / name the source of the support")
+            throw StorageError.invalid(Message("refusal.support.name_source_support"))
         }
         let row = try await db.raw("""
             INSERT INTO support (household_id, policy_code, day, year, value, in_kind, source_kind, source_name, unit_id, fund_entry_id,
@@ -170,16 +170,16 @@ public struct SupportRegistry: Sendable {
     public func cancel(_ actor: Actor, _ id: Int, reason: String, on day: Day) async throws {
         try actor.require(.cancelSupport)
         let reason = reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { throw StorageError.invalid("cần ghi lý do huỷ / a cancellation needs a reason") }
+        guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.support.cancellation_needs_reason")) }
         try await store.writeTransaction { db in
             guard let row = try await db.raw("""
                 SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id, year, policy_code, value FROM support WHERE id = \(bind: id)
                 """).first() else { throw StorageError.notFound(.support, "#\(id)") }
             try actor.scope.require(try row.int("unit_id"), .support, "#\(id)")
             guard try row.string("policy_code") != Self.loanPolicy else {
-                throw StorageError.invalid("hỗ trợ này do khoản vay tạo ra; hãy điều chỉnh trên khoản vay / this support was made by a loan; correct it on the loan")
+                throw StorageError.invalid(Message("refusal.support.this_support_was_made"))
             }
-            guard try row.optionalString("cancelled_at") == nil else { throw StorageError.invalid("lần hỗ trợ #\(id) đã huỷ / support #\(id) is already cancelled") }
+            guard try row.optionalString("cancelled_at") == nil else { throw StorageError.invalid(Message("refusal.support.already_cancelled", .number(id))) }
             if let entryID = try row.optionalInt("fund_entry_id") {
                 let entry = try await store.funds.entry(entryID, db: db)
                 _ = try await store.funds.reverse(entry, day: day, reason: "huỷ hỗ trợ #\(id): \(reason)", actor: actor, db: db)
