@@ -78,12 +78,12 @@ let package = Package(
         .executableTarget(
             name: "giamngheo",
             dependencies: [
-                "PovertyCore", "Spreadsheets", "Storage", "App", "Documents", "Demo",
+                "PovertyCore", "Spreadsheets", "Storage", "Texts", "App", "Documents", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore"], swiftSettings: strict),
+        .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore", "Texts"], swiftSettings: strict),
         .testTarget(name: "TextsTests", dependencies: ["Texts", "PovertyCore"], swiftSettings: strict),
         .testTarget(name: "giamngheoTests", dependencies: ["giamngheo"], swiftSettings: strict),
         .testTarget(
@@ -100,7 +100,7 @@ let package = Package(
             dependencies: ["Documents", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore", "Demo"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore", "Texts", "Demo"], swiftSettings: strict),
         .testTarget(
             name: "SpreadsheetsTests", dependencies: ["Spreadsheets"],
             resources: [.copy("Fixtures")], swiftSettings: strict

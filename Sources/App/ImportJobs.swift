@@ -116,8 +116,8 @@ public final class ImportJobs: Sendable {
                 j.issueTotal = rejected.total
             case let e as SpreadsheetError:
                 j.message = e.description
-            case let e as StorageError:
-                j.message = e.description
+            case let e as any Refusal:
+                j.message = e.message.bilingual
             default:
                 j.message = "\(error)"
             }

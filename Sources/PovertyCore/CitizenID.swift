@@ -4,14 +4,17 @@
 public enum CitizenID {
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case notTwelveDigits, badProvince, birthYearMismatch, sexMismatch
-        public var description: String {
+        /// The catalogue key of what is wrong (`cccd.not_twelve_digits`…).
+        public var key: String {
             switch self {
-            case .notTwelveDigits: "cần đúng 12 chữ số / must be exactly 12 digits"
-            case .badProvince: "3 số đầu không phải mã tỉnh (001–096) / the first 3 digits are not a province code (001–096)"
-            case .birthYearMismatch: "số thứ 4–6 không khớp năm sinh / digits 4–6 do not match the birth year"
-            case .sexMismatch: "số thứ 4 không khớp giới tính / digit 4 does not match the sex"
+            case .notTwelveDigits: "cccd.not_twelve_digits"
+            case .badProvince: "cccd.bad_province"
+            case .birthYearMismatch: "cccd.birth_year_mismatch"
+            case .sexMismatch: "cccd.sex_mismatch"
             }
         }
+
+        public var description: String { key }
     }
 
     public enum Sex: String, Sendable, CaseIterable { case male = "nam", female = "nu" }

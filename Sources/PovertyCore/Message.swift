@@ -37,6 +37,9 @@ public struct Message: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 extension Message.Argument: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    /// A cell or part of one, as it was written.
+    public static func text(_ s: Substring) -> Self { .text(String(s)) }
+
     public init(stringLiteral value: String) { self = .text(value) }
     public init(integerLiteral value: Int) { self = .number(value) }
 

@@ -6,17 +6,19 @@
 public struct SurveyIssue: Sendable, Hashable, CustomStringConvertible {
     public let row: Int
     public let column: String
-    public let message: String
+    /// What is wrong with the cell, in the catalogues' words.
+    public let message: Message
     /// Column position for ordering issues of one row (header order); `Int.max` when unknown.
     public let columnIndex: Int
 
-    public init(row: Int, column: String, message: String, columnIndex: Int = .max) {
+    public init(row: Int, column: String, message: Message, columnIndex: Int = .max) {
         self.row = row
         self.column = column
         self.message = message
         self.columnIndex = columnIndex
     }
 
+    /// For logs: the message's key (people read it through the catalogue: `dòng R, cột C: …`).
     public var description: String { "dòng \(row), cột \(column): \(message)" }
 }
 
@@ -132,7 +134,7 @@ public struct SurveyLayout: Sendable {
             if name.isEmpty { continue }
             if let first = seen[name] {
                 issues.append(SurveyIssue(row: 1, column: raw, message:
-                    "cột trùng tên với cột \(Self.columnLetter(first)) ('\(header[first])') / duplicate column (same as column \(Self.columnLetter(first)))",
+                    Message("survey.duplicate_column_same_as", .text(Self.columnLetter(first)), .text(header[first])),
                     columnIndex: i))
                 continue
             }
@@ -147,15 +149,15 @@ public struct SurveyLayout: Sendable {
         }
         for required in [SurveyColumn.householdCode, .year, .area] where position[required] == nil {
             issues.append(SurveyIssue(row: 1, column: required.rawValue,
-                                      message: "thiếu cột bắt buộc / required column is missing", columnIndex: -1))
+                                      message: Message("survey.required_column_missing"), columnIndex: -1))
         }
         if position[.yearlyIncome] == nil && position[.monthlyIncome] == nil {
             issues.append(SurveyIssue(row: 1, column: "tong_thu_nhap_nam",
-                message: "thiếu cột thu nhập: cần 'tong_thu_nhap_nam' (kèm 'so_nhan_khau') hoặc 'thu_nhap_binh_quan_thang' / no income column: give 'tong_thu_nhap_nam' (with 'so_nhan_khau') or 'thu_nhap_binh_quan_thang'",
+                message: Message("survey.income_column_give_tong"),
                 columnIndex: -1))
         } else if position[.yearlyIncome] != nil && position[.size] == nil {
             issues.append(SurveyIssue(row: 1, column: "so_nhan_khau",
-                message: "thiếu cột bắt buộc khi có 'tong_thu_nhap_nam' / required with 'tong_thu_nhap_nam'", columnIndex: -1))
+                message: Message("survey.required_tong_thu_nhap"), columnIndex: -1))
         }
         self.position = position
         var positions = [Int](repeating: -1, count: SurveyColumn.allCases.count)
@@ -177,10 +179,9 @@ public struct SurveyLayout: Sendable {
         for ind in standard.indicators where indicatorPosition[ind.index] < 0 {
             ok = false
             if reportedMissing.insert(ind.index).inserted {
-                let yearText = year.map { ", năm \($0)" } ?? ""
-                let yearEn = year.map { ", year \($0)" } ?? ""
                 headerIssues.append(SurveyIssue(row: 1, column: ind.code,
-                    message: "thiếu cột chỉ số bắt buộc theo chuẩn \(standard.code)\(yearText) / indicator column required by standard \(standard.code)\(yearEn) is missing",
+                    message: year.map { Message("survey.indicator_column_required_year", .text(standard.code), .number($0)) }
+                        ?? Message("survey.indicator_column_required", .text(standard.code)),
                     columnIndex: -1))
             }
         }
@@ -248,7 +249,7 @@ public struct SurveyRowParser: Sendable {
             let v = TextFolding.trim(cells[p])
             return v.isEmpty ? nil : v
         }
-        func issue(_ column: SurveyColumn, _ message: String) {
+        func issue(_ column: SurveyColumn, _ message: Message) {
             let p = positions[column.ordinal]
             issues.append(SurveyIssue(row: row, column: p >= 0 ? headers[p] : column.rawValue, message: message,
                                       columnIndex: p >= 0 ? p : .max))
@@ -258,10 +259,10 @@ public struct SurveyRowParser: Sendable {
         var code = ""
         if has(.householdCode) {
             if let v = cell(.householdCode) {
-                if v.utf8.count > 64 && v.count > 64 { issue(.householdCode, "mã hộ dài quá 64 ký tự / household code longer than 64 characters") }
+                if v.utf8.count > 64 && v.count > 64 { issue(.householdCode, Message("survey.household_code_longer_than")) }
                 code = String(v)
             } else {
-                issue(.householdCode, "ô trống, cần mã hộ / empty, a household code is required")
+                issue(.householdCode, Message("survey.empty_household_code_required"))
             }
         }
 
@@ -274,13 +275,13 @@ public struct SurveyRowParser: Sendable {
                     year = y
                     standard = standardByYear[y - SurveyLayout.firstYear]
                     if standard == nil {
-                        issue(.year, "chưa có chuẩn nghèo cho năm rà soát \(y) (dùng --standard để chọn) / no poverty standard covers review year \(y) (use --standard)")
+                        issue(.year, Message("survey.poverty_standard_covers_review", .number(y)))
                     }
                 } else {
-                    issue(.year, "'\(v)' không phải năm từ \(SurveyLayout.firstYear) đến \(SurveyLayout.lastYear) / expected a year from \(SurveyLayout.firstYear) to \(SurveyLayout.lastYear)")
+                    issue(.year, Message("survey.year_from", .text(v), .number(SurveyLayout.firstYear), .number(SurveyLayout.lastYear)))
                 }
             } else {
-                issue(.year, "ô trống, cần năm rà soát / empty, the review year is required")
+                issue(.year, Message("survey.empty_review_year_required"))
             }
         }
 
@@ -294,11 +295,11 @@ public struct SurveyRowParser: Sendable {
                     switch fold(v) {
                     case "nong_thon", "rural": area = .rural; rememberArea(v, .rural)
                     case "thanh_thi", "urban": area = .urban; rememberArea(v, .urban)
-                    default: issue(.area, "'\(v)' không hợp lệ, cần 'nông thôn' hoặc 'thành thị' / expected nong_thon (rural) or thanh_thi (urban)")
+                    default: issue(.area, Message("survey.nong_thon_rural_thanh", .text(v)))
                     }
                 }
             } else {
-                issue(.area, "ô trống, cần 'nông thôn' hoặc 'thành thị' / empty, expected nong_thon or thanh_thi")
+                issue(.area, Message("survey.empty_nong_thon_thanh"))
             }
         }
 
@@ -309,17 +310,17 @@ public struct SurveyRowParser: Sendable {
             var size = 0
             if let s = cell(.size) {
                 if let n = Self.smallInt(s), (1...50).contains(n) { size = n } else {
-                    issue(.size, "'\(s)' không hợp lệ, cần số người từ 1 đến 50 / expected a household size from 1 to 50")
+                    issue(.size, Message("survey.household_size_from_1", .text(s)))
                 }
             } else if has(.size) {
-                issue(.size, "ô trống, cần số nhân khẩu khi có tổng thu nhập năm / empty, the household size is required with a yearly total")
+                issue(.size, Message("survey.empty_household_size_required"))
             }
             if let amount, size > 0 { income = .yearlyTotal(amount, size: size) }
         } else if let monthly = cell(.monthlyIncome) {
             if let amount = money(monthly, .monthlyIncome, issue) { income = .monthlyPerCapita(amount) }
         } else if has(.yearlyIncome) || has(.monthlyIncome) {
             let column: SurveyColumn = has(.yearlyIncome) ? .yearlyIncome : .monthlyIncome
-            issue(column, "ô trống, cần thu nhập (đồng) / empty, the income (đồng) is required")
+            issue(column, Message("survey.empty_income_ng_required"))
         }
 
         // indicators
@@ -337,10 +338,8 @@ public struct SurveyRowParser: Sendable {
                 case .some(false): break
                 case .none:
                     let v = TextFolding.trim(raw)
-                    let what = v.isEmpty ? "ô trống" : "'\(v)' không hợp lệ"
-                    let whatEn = v.isEmpty ? "empty" : "invalid"
                     issues.append(SurveyIssue(row: row, column: headers[p],
-                        message: "\(what), cần 1 (thiếu hụt) hoặc 0 (không), hoặc có/không / \(whatEn), expected 1 (deprived) or 0 (not), or có/không",
+                        message: v.isEmpty ? Message("survey.indicator_empty") : Message("survey.indicator_invalid", .text(v)),
                         columnIndex: p))
                 }
             }
@@ -350,18 +349,18 @@ public struct SurveyRowParser: Sendable {
         var minority: Bool?
         if let v = cell(.ethnicMinority) {
             minority = flag(String(v))
-            if minority == nil { issue(.ethnicMinority, "'\(v)' không hợp lệ, cần 1/0 hoặc có/không / expected 1/0 or có/không") }
+            if minority == nil { issue(.ethnicMinority, Message("survey.yes_no", .text(v))) }
         }
         var noCapacity: Bool?
         if let v = cell(.noWorkingCapacity) {
             noCapacity = flag(String(v))
-            if noCapacity == nil { issue(.noWorkingCapacity, "'\(v)' không hợp lệ, cần 1/0 hoặc có/không / expected 1/0 or có/không") }
+            if noCapacity == nil { issue(.noWorkingCapacity, Message("survey.yes_no", .text(v))) }
         }
         var official: LivingStandard?
         if let v = cell(.officialStatus) {
             official = Self.status(fold(v))
             if official == nil {
-                issue(.officialStatus, "'\(v)' không hợp lệ, cần ngheo, can_ngheo, muc_song_trung_binh hoặc khong_ngheo / expected ngheo, can_ngheo, muc_song_trung_binh or khong_ngheo")
+                issue(.officialStatus, Message("survey.ngheo_ngheo_muc_song", .text(v)))
             }
         }
         var causes: [PovertyCause] = []
@@ -370,12 +369,12 @@ public struct SurveyRowParser: Sendable {
                 let key = fold(part)
                 if key.isEmpty { continue }
                 if let cause = PovertyCause(rawValue: key) { if !causes.contains(cause) { causes.append(cause) } } else {
-                    issue(.causes, "nguyên nhân '\(TextFolding.trim(part))' không có trong danh mục (\(PovertyCause.allCases.map(\.rawValue).joined(separator: ", "))) / unknown cause")
+                    issue(.causes, Message("survey.unknown_cause", .text(TextFolding.trim(part)), .text(PovertyCause.allCases.map(\.rawValue).joined(separator: ", "))))
                 }
             }
         }
-        if let v = cell(.member), v.count > 64 { issue(.member, "mã đoàn viên dài quá 64 ký tự / member code longer than 64 characters") }
-        if let v = cell(.unit), v.count > 64 { issue(.unit, "mã đơn vị dài quá 64 ký tự / unit code longer than 64 characters") }
+        if let v = cell(.member), v.count > 64 { issue(.member, Message("survey.member_code_longer_than")) }
+        if let v = cell(.unit), v.count > 64 { issue(.unit, Message("survey.unit_code_longer_than")) }
 
         guard issues.count == before, let standard else { return nil }
         return SurveyRecord(
@@ -436,20 +435,19 @@ public struct SurveyRowParser: Sendable {
         }
     }
 
-    private func money(_ text: Substring, _ column: SurveyColumn, _ issue: (SurveyColumn, String) -> Void) -> Dong? {
+    private func money(_ text: Substring, _ column: SurveyColumn, _ issue: (SurveyColumn, Message) -> Void) -> Dong? {
         switch Money.parse(text) {
         case .success(let v): return v
         case .failure(let e):
-            let why: String
-            switch e {
-            case .empty: why = "ô trống / empty"
-            case .negative: why = "số âm không hợp lệ / negative amounts are not accepted"
-            case .decimal: why = "không nhận số thập phân, ghi số đồng nguyên / decimals are not accepted, give whole đồng"
-            case .badGrouping: why = "nhóm chữ số sai, hãy nhóm theo 3 chữ số như 1.500.000 / digits must be grouped in threes, like 1.500.000"
-            case .notANumber: why = "không phải số tiền, cần số đồng nguyên như 1.500.000 hoặc 1500000 / not an amount, expected whole đồng like 1.500.000 or 1500000"
-            case .tooLarge: why = "số tiền quá lớn / amount too large"
+            let key = switch e {
+            case .empty: "survey.money.empty"
+            case .negative: "survey.money.negative"
+            case .decimal: "survey.money.decimal"
+            case .badGrouping: "survey.money.grouping"
+            case .notANumber: "survey.money.not_a_number"
+            case .tooLarge: "survey.money.too_large"
             }
-            issue(column, "'\(text)': \(why)")
+            issue(column, Message(key, .text(String(text))))
             return nil
         }
     }

@@ -92,7 +92,7 @@ public struct SurveyScan: Sendable {
                 count += 1
                 if found.count < limit {
                     found.append(SurveyIssue(row: row, column: layout.headers[codeColumn],
-                        message: "mã hộ '\(code)' đã có ở dòng \(first) cho năm \(year) (mỗi hộ một dòng mỗi năm) / household code '\(code)' already on row \(first) for year \(year)",
+                        message: Message("survey.household_code_already_row", .text(code), .number(first), .number(year)),
                         columnIndex: codeColumn))
                 }
             } else {
@@ -109,7 +109,7 @@ public struct SurveyScan: Sendable {
         var all = (parser?.headerIssues ?? []) + rowIssues + duplicateIssues
         all.sort { ($0.row, $0.columnIndex) < ($1.row, $1.columnIndex) }
         if parser == nil {
-            all = [SurveyIssue(row: 1, column: "ma_ho", message: "tệp trống, không có dòng tiêu đề / the file is empty, no header row")]
+            all = [SurveyIssue(row: 1, column: "ma_ho", message: Message("survey.file_empty_header_row"))]
         }
         return (Array(all.prefix(limit)), max(totalIssues, all.count))
     }

@@ -55,7 +55,7 @@ public struct MemberRegistry: Sendable {
 
     func save(_ m: MemberRecord, actor: Actor, on db: any SQLDatabase) async throws -> (id: Int, changed: Bool) {
         if let cid = m.citizenID, let problem = CitizenID.check(cid, birthYear: m.birthDate?.year, sex: m.sex) {
-            throw StorageError.badCitizenID(cid, problem.description)
+            throw StorageError.badCitizenID(cid, problem)
         }
         let now = store.now()
         let model = try await MemberModel.query(on: db.fluent).filter(\.$code == m.code).first()

@@ -2,6 +2,7 @@ import Foundation
 import PovertyCore
 import Spreadsheets
 import Storage
+import Texts
 import ArgumentParser
 
 /// Writing to standard output and standard error, unbuffered by Foundation.
@@ -32,7 +33,7 @@ enum Terminal {
 
     /// Prints survey problems as `dòng R, cột C: message`, at most the first shown, then a count.
     static func report(_ issues: (shown: [SurveyIssue], total: Int)) {
-        for issue in issues.shown { error(issue.description) }
+        for issue in issues.shown { error("dòng \(issue.row), cột \(issue.column): \(issue.message.bilingual)") }
         let more = issues.total - issues.shown.count
         if more > 0 { error("… và \(more) lỗi khác (tổng cộng \(issues.total) lỗi) / … and \(more) more problems (\(issues.total) in all)") }
     }

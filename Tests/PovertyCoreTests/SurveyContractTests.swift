@@ -1,4 +1,5 @@
 import Testing
+import Texts
 @testable import PovertyCore
 
 /// Builds in-memory survey sheets: a header, then data rows whose cells are given by
@@ -168,8 +169,8 @@ struct SurveyContractTests {
         let issue = result.shown.first
         #expect(issue?.row == 1)
         #expect(issue?.column == "ma_ho")  // the second one, as written
-        #expect(issue?.message.contains("'Mã hộ'") == true)  // names the first one
-        #expect(issue?.message.contains("cột A ") == true)  // …and its column letter
+        #expect(issue?.message.text(.vi).contains("'Mã hộ'") == true)  // names the first one
+        #expect(issue?.message.text(.vi).contains("cột A ") == true)  // …and its column letter
     }
 
     @Test func duplicateIndicatorColumnIsARowOneIssue() {
@@ -218,7 +219,7 @@ struct SurveyContractTests {
         #expect(result.total == 1, "\(result.shown)")
         #expect(result.shown.first?.row == 1)
         #expect(result.shown.first?.column == "tiep_can_y_te")
-        #expect(result.shown.first?.message.contains("vn-2016") == true)
+        #expect(result.shown.first?.message.text(.vi).contains("vn-2016") == true)
     }
 
     @Test func missingIndicatorIsNotRequiredWhenNoRowUsesIt() {
@@ -254,7 +255,7 @@ struct SurveyContractTests {
         let result = Sheet.scan([header, Sheet.row(header), Sheet.row(header, ["ma_ho": "HO2"])], standard: standard("vn-2027"))
         #expect(result.total == 1)
         #expect(result.shown.first?.column == "rac_thai")
-        #expect(result.shown.first?.message.contains("vn-2027") == true)
+        #expect(result.shown.first?.message.text(.vi).contains("vn-2027") == true)
     }
 
     // MARK: - Cell errors: exact row, column as written
@@ -326,7 +327,7 @@ struct SurveyContractTests {
         let issue = try #require(result.shown.first)
         #expect(issue.row == 2)
         #expect(issue.column == "BHYT")
-        #expect(issue.message.contains("trống"))
+        #expect(issue.message.text(.vi).contains("trống"))
     }
 
     @Test func shortRowMissingIndicatorCellsIsAnError() {
@@ -460,7 +461,7 @@ struct SurveyContractTests {
         let issue = try #require(result.shown.first)
         #expect(issue.row == 3)
         #expect(issue.column == written)
-        if column == "nguyen_nhan_ngheo" { #expect(issue.message.contains("mat_mua")) }
+        if column == "nguyen_nhan_ngheo" { #expect(issue.message.text(.vi).contains("mat_mua")) }
     }
 
     // MARK: - Income columns
@@ -573,9 +574,9 @@ struct SurveyContractTests {
         #expect(shown.map(\.row) == [5, 7])
         #expect(shown.allSatisfy { $0.column == "Mã hộ" })
         for issue in shown {
-            #expect(issue.message.contains("dòng 2"), "cites the first row: \(issue.message)")
-            #expect(issue.message.contains("2022"))
-            #expect(issue.message.contains("HO1"))
+            #expect(issue.message.text(.vi).contains("dòng 2"), "cites the first row: \(issue.message.text(.vi))")
+            #expect(issue.message.text(.vi).contains("2022"))
+            #expect(issue.message.text(.vi).contains("HO1"))
         }
     }
 
@@ -629,8 +630,9 @@ struct SurveyContractTests {
     }
 
     @Test func descriptionIsRowColumnMessage() {
-        let issue = SurveyIssue(row: 12, column: "Khu vực", message: "'x' không hợp lệ")
-        #expect(issue.description == "dòng 12, cột Khu vực: 'x' không hợp lệ")
+        let issue = SurveyIssue(row: 12, column: "Khu vực", message: Message("survey.nong_thon_rural_thanh", "x"))
+        #expect(issue.description == "dòng 12, cột Khu vực: survey.nong_thon_rural_thanh(x)")
+        #expect(issue.message.text(.vi) == "'x' không hợp lệ, cần 'nông thôn' hoặc 'thành thị'")
     }
 
     @Test(arguments: [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")])

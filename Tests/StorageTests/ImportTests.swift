@@ -3,6 +3,7 @@ import PovertyCore
 @_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
+import Texts
 
 /// Imports of units, members and the annual survey: all or nothing, idempotent, exact counts.
 @Suite struct ImportTests {
@@ -46,7 +47,7 @@ import Testing
             let rejected = try await #require(throws: ImportRejected.self) { try await store.importUnits(file) }
             #expect(Self.cells(rejected.issues) == ["4 Loại"])
             #expect(rejected.total == 1)
-            #expect(rejected.issues[0].message.hasPrefix("'khong_ro' không hợp lệ"))
+            #expect(rejected.issues[0].message.text(.vi).hasPrefix("'khong_ro' không hợp lệ"))
             #expect(rejected.description.hasPrefix("dòng 4, cột Loại: "))
             expectSame(before, try await Tables.snapshot(store))
         }
@@ -139,7 +140,7 @@ import Testing
             let rejected = try await #require(throws: ImportRejected.self) { try await store.importSurvey(file) }
             #expect(Self.cells(rejected.issues) == ["2 Đơn vị", "3 Đơn vị", "4 Mã hộ", "5 Mã đoàn viên", "6 Mã đoàn viên", "7 Đơn vị"])
             #expect(rejected.total == 6)
-            let m = rejected.issues.map(\.message)
+            let m = rejected.issues.map { $0.message.text(.vi) }
             #expect(m[0].hasPrefix("không có đơn vị mã 'C9'"))
             #expect(m[1].hasPrefix("đơn vị 'C4' không hoạt động trong năm 2022"))
             #expect(m[2].hasPrefix("mã hộ 'HO-20' đã có ở dòng 2 cho năm 2022"))
@@ -192,7 +193,7 @@ import Testing
                 ]
                 let rejected = try await #require(throws: ImportRejected.self) { try await store.importSurvey(file, batchSize: batchSize) }
                 #expect(Self.cells(rejected.issues) == ["3 Mã hộ"])
-                #expect(rejected.issues.first?.message.hasPrefix("mã hộ 'HO-30' đã có ở dòng 2 cho năm 2022") == true)
+                #expect(rejected.issues.first?.message.text(.vi).hasPrefix("mã hộ 'HO-30' đã có ở dòng 2 cho năm 2022") == true)
                 expectSame(before, try await Tables.snapshot(store))
             }
         }
@@ -210,8 +211,8 @@ import Testing
             ]
             let rejected = try await #require(throws: ImportRejected.self) { try await store.importUnits(file) }
             #expect(Self.cells(rejected.issues) == ["9 Từ ngày", "10 Từ ngày"])
-            #expect(rejected.issues.first?.message.hasPrefix("giai đoạn chồng lên dòng 8") == true)
-            #expect(rejected.issues.last?.message.hasPrefix("giai đoạn cách dòng 9") == true)
+            #expect(rejected.issues.first?.message.text(.vi).hasPrefix("giai đoạn chồng lên dòng 8") == true)
+            #expect(rejected.issues.last?.message.text(.vi).hasPrefix("giai đoạn cách dòng 9") == true)
             #expect(try await store.count("units") == 0)
 
             var fixed = file
@@ -244,11 +245,11 @@ import Testing
             #expect(Self.cells(rejected.issues) == ["2 Số CCCD", "3 Số CCCD", "4 Số CCCD", "5 Số CCCD", "7 Số CCCD", "8 Số CCCD",
                                                     "9 Mã đơn vị", "10 Ngày vào", "11 Mã đoàn viên"])
             #expect(rejected.total == 9)
-            let m = rejected.issues.map(\.message)
-            #expect(m[0] == "'03708500123': \(CitizenID.Problem.notTwelveDigits.description)")
-            #expect(m[1] == "'099085001235': \(CitizenID.Problem.badProvince.description)")
-            #expect(m[2] == "'037086001236': \(CitizenID.Problem.birthYearMismatch.description)")
-            #expect(m[3] == "'037185001237': \(CitizenID.Problem.sexMismatch.description)")
+            let m = rejected.issues.map { $0.message.text(.vi) }
+            #expect(m[0] == "'03708500123': cần đúng 12 chữ số")
+            #expect(m[1] == "'099085001235': \(Message(CitizenID.Problem.badProvince.key).text(.vi))")
+            #expect(m[2] == "'037086001236': \(Message(CitizenID.Problem.birthYearMismatch.key).text(.vi))")
+            #expect(m[3] == "'037185001237': \(Message(CitizenID.Problem.sexMismatch.key).text(.vi))")
             #expect(m[4].hasPrefix("số CCCD đã có ở dòng 6"))
             #expect(m[5].hasPrefix("số CCCD đã thuộc đoàn viên 'DV-01'"))
             #expect(m[6].hasPrefix("không có đơn vị mã 'C9'"))
@@ -257,7 +258,7 @@ import Testing
             expectSame(before, try await Tables.snapshot(store))
 
             // The registry refuses a bad number too.
-            await #expect(throws: StorageError.badCitizenID("037085001234", CitizenID.Problem.sexMismatch.description)) {
+            await #expect(throws: StorageError.badCitizenID("037085001234", CitizenID.Problem.sexMismatch)) {
                 try await store.members.save(try await store.op, MemberRecord(code: "DV-20", fullName: "Ngô Thị Hai Mươi", citizenID: "037085001234",
                                                           birthDate: day(1985, 3, 12), sex: .female))
             }

@@ -122,7 +122,7 @@ struct ImportController: RouteCollection {
             preview: job.preview.map { req.t("import.preview_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) },
             result: job.result.map { req.t("import.result_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) },
             added: job.result?.added ?? 0, updated: job.result?.updated ?? 0, unchanged: job.result?.unchanged ?? 0,
-            issues: job.issues.map { ImportJobBody.Issue(row: $0.row, column: $0.column, message: req.localized($0.message)) },
+            issues: job.issues.map { ImportJobBody.Issue(row: $0.row, column: $0.column, message: req.text($0.message)) },
             hasIssues: !job.issues.isEmpty,
             moreIssues: job.issueTotal > job.issues.count ? req.t("import.more_issues", n(job.issueTotal - job.issues.count)) : nil,
             message: job.message.map { req.localized($0.replacingOccurrences(of: job.path, with: job.fileName)) })

@@ -20,7 +20,7 @@ public enum StorageError: Refusal, Equatable {
     case kindNotAllowed(UnitKind, Day)
     case cycle(String)
     case retroactive(String, Day)
-    case badCitizenID(String, String)
+    case badCitizenID(String, CitizenID.Problem)
     case corrupt(String)
     /// A refusal of the rules: what was wrong, in the catalogues' words.
     case invalid(Message)
@@ -40,7 +40,7 @@ public enum StorageError: Refusal, Equatable {
         case let .kindNotAllowed(k, d): Message("refusal.unit.kind_not_allowed", .both(vi: k.vietnamese, en: k.english), .day(d))
         case .cycle(let c): Message("refusal.unit.cycle", .text(c))
         case let .retroactive(c, d): Message("refusal.unit.retroactive", .text(c), .day(d))
-        case let .badCitizenID(id, why): Message("refusal.member.bad_citizen_id", .text(id), .text(why))
+        case let .badCitizenID(id, why): Message("refusal.member.bad_citizen_id", .text(id), .key(why.key))
         case .corrupt(let what): Message("refusal.corrupt", .text(what))
         case .invalid(let message): message
         case let .notFound(kind, code): Message("refusal.not_found", .key(kind.key), .text(code))

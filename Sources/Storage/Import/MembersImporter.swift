@@ -51,11 +51,11 @@ public struct MembersImporter: Sendable {
             var ids: [String: Row] = [:]
             for r in parsed {
                 if let first = seenCodes[r.member.code] {
-                    log.add(header!.issue(row: r.row, "ma_doan_vien", "mã '\(r.member.code)' đã có ở dòng \(first) / code already on row \(first)"))
+                    log.add(header!.issue(row: r.row, "ma_doan_vien", Message("import.members.code_already_row", .text(r.member.code), .number(first))))
                 } else { seenCodes[r.member.code] = r.row }
                 if let cid = r.member.citizenID {
                     if let first = seenCitizen[cid] {
-                        log.add(header!.issue(row: r.row, "so_cccd", "số CCCD đã có ở dòng \(first) / citizen ID already on row \(first)"))
+                        log.add(header!.issue(row: r.row, "so_cccd", Message("import.members.citizen_id_already_row", .number(first))))
                     } else { seenCitizen[cid] = r.row; ids[cid] = r }
                 }
             }
@@ -63,14 +63,14 @@ public struct MembersImporter: Sendable {
                 for row in try await store.sql.raw("SELECT code, citizen_id FROM members WHERE citizen_id IN (\(binds: Array(ids.keys)))").all() {
                     let cid = try row.string("citizen_id"), owner = try row.string("code")
                     if let r = ids[cid], owner != r.member.code {
-                        log.add(header!.issue(row: r.row, "so_cccd", "số CCCD đã thuộc đoàn viên '\(owner)' / citizen ID belongs to member '\(owner)'"))
+                        log.add(header!.issue(row: r.row, "so_cccd", Message("import.members.citizen_id_belongs_member", .text(owner))))
                     }
                 }
             }
             rows += batch.count
             progress?(ImportProgress(phase: .checking, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
         }
-        guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_doan_vien", message: "tệp trống / empty file")], total: 1) }
+        guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_doan_vien", message: Message("import.members.empty_file"))], total: 1) }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
         let total = seenCodes.count
         let dryRun = self.dryRun
@@ -104,19 +104,19 @@ public struct MembersImporter: Sendable {
             guard cells.contains(where: { !TextFolding.trim($0).isEmpty }) else { continue }
             let before = log.count
             let code = h.cell(cells, "ma_doan_vien")
-            if code == nil { log.add(h.issue(row: row, "ma_doan_vien", "ô trống, cần mã đoàn viên / empty, a member code is required")) }
-            if let code, code.count > 64 { log.add(h.issue(row: row, "ma_doan_vien", "dài quá 64 ký tự / longer than 64 characters")) }
+            if code == nil { log.add(h.issue(row: row, "ma_doan_vien", Message("import.members.empty_member_code_required"))) }
+            if let code, code.count > 64 { log.add(h.issue(row: row, "ma_doan_vien", Message("import.members.longer_than_64_characters"))) }
             let name = h.cell(cells, "ho_va_ten")
-            if name == nil { log.add(h.issue(row: row, "ho_va_ten", "ô trống, cần họ và tên / empty, the full name is required")) }
+            if name == nil { log.add(h.issue(row: row, "ho_va_ten", Message("import.members.empty_full_name_required"))) }
             let birth = date(h, cells, "ngay_sinh", row: row, log: &log)
             var sex: CitizenID.Sex?
             if let s = h.cell(cells, "gioi_tinh") {
                 sex = CitizenID.sex(s)
-                if sex == nil { log.add(h.issue(row: row, "gioi_tinh", "'\(s)' không hợp lệ, cần Nam hoặc Nữ / expected Nam or Nữ")) }
+                if sex == nil { log.add(h.issue(row: row, "gioi_tinh", Message("import.members.nam_n", .text(s)))) }
             }
             let cid = h.cell(cells, "so_cccd")
             if let cid, let problem = CitizenID.check(cid, birthYear: birth?.year, sex: sex) {
-                log.add(h.issue(row: row, "so_cccd", "'\(cid)': \(problem.description)"))
+                log.add(h.issue(row: row, "so_cccd", Message("import.members.bad_citizen_id", .text(cid), .key(problem.key))))
             }
             let unitCode = h.cell(cells, "ma_don_vi")
             let joined = date(h, cells, "ngay_vao", row: row, log: &log)
@@ -124,17 +124,17 @@ public struct MembersImporter: Sendable {
             if let unitCode {
                 if let unit = history.unit(code: unitCode) {
                     if let joined, !unit.isActive(on: joined) {
-                        log.add(h.issue(row: row, "ngay_vao", "đơn vị '\(unitCode)' không hoạt động ngày \(joined.vietnamese) / unit not active on that day"))
+                        log.add(h.issue(row: row, "ngay_vao", Message("import.members.unit_active_that_day", .text(unitCode), .day(joined))))
                     }
                 } else {
-                    log.add(h.issue(row: row, "ma_don_vi", "không có đơn vị mã '\(unitCode)' / no unit with code '\(unitCode)'"))
+                    log.add(h.issue(row: row, "ma_don_vi", Message("import.members.unit_code", .text(unitCode))))
                 }
                 if joined == nil && h.cell(cells, "ngay_vao") == nil {
-                    log.add(h.issue(row: row, "ngay_vao", "ô trống, cần ngày vào đơn vị / empty, the date of joining is required with a unit"))
+                    log.add(h.issue(row: row, "ngay_vao", Message("import.members.empty_date_joining_required")))
                 }
             }
-            if let joined, let left, left <= joined { log.add(h.issue(row: row, "ngay_ra", "ngày ra trước ngày vào / leaves before joining")) }
-            if let birth, let joined, joined < birth { log.add(h.issue(row: row, "ngay_vao", "ngày vào trước ngày sinh / joins before birth")) }
+            if let joined, let left, left <= joined { log.add(h.issue(row: row, "ngay_ra", Message("import.members.leaves_before_joining"))) }
+            if let birth, let joined, joined < birth { log.add(h.issue(row: row, "ngay_vao", Message("import.members.joins_before_birth"))) }
             guard log.count == before, let code, let name else { continue }
             out.append(Row(row: row, member: MemberRecord(code: code, fullName: name, citizenID: cid, birthDate: birth, sex: sex,
                                                           ethnicity: h.cell(cells, "dan_toc")),
@@ -146,7 +146,7 @@ public struct MembersImporter: Sendable {
     private func date(_ h: TableHeader, _ cells: [String], _ name: String, row: Int, log: inout IssueLog) -> Day? {
         guard let text = h.cell(cells, name) else { return nil }
         guard let d = Day(text) else {
-            log.add(h.issue(row: row, name, "'\(text)' không phải ngày, cần dd/mm/yyyy / not a date, expected dd/mm/yyyy"))
+            log.add(h.issue(row: row, name, Message("import.members.date_dd_mm_yyyy", .text(text))))
             return nil
         }
         return d

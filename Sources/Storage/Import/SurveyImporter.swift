@@ -137,7 +137,7 @@ public struct SurveyImporter: Sendable {
         }
         let needMemberships = Set(withoutUnit.compactMap { primary[$0.householdCode] ?? $0.memberCode.flatMap { members[$0] } })
         let memberships = needMemberships.isEmpty ? MembershipIndex() : try await MembershipIndex.load(needMemberships, on: db)
-        func issue(_ r: SurveyRecord, _ column: SurveyColumn, _ message: String) {
+        func issue(_ r: SurveyRecord, _ column: SurveyColumn, _ message: Message) {
             log.add(SurveyIssue(row: r.rowNumber, column: layout.header(column), message: message,
                                 columnIndex: layout.index(of: column) ?? .max))
         }
@@ -145,7 +145,7 @@ public struct SurveyImporter: Sendable {
         out.reserveCapacity(records.count)
         for (i, r) in records.enumerated() {
             if let branch = branches[r.householdCode], !branch.allows(year: r.year, in: scope) {
-                issue(r, .householdCode, "mã hộ '\(r.householdCode)' đã dùng cho một hộ ngoài phạm vi của bạn; hộ mới cần mã khác, hộ chuyển đến do cấp trên chung nhập / household code '\(r.householdCode)' belongs to a household outside your branch; a new household needs another code, a household moving in is entered by the common unit above")
+                issue(r, .householdCode, Message("survey.household_code_belongs_household", .text(r.householdCode)))
                 continue
             }
             var memberID: Int?
@@ -153,18 +153,18 @@ public struct SurveyImporter: Sendable {
                 memberID = members[code]
                 if let m = memberID, !scope.isWholeProvince, !(homes[m].map(scope.contains) ?? false) { memberID = nil }
                 if memberID == nil {
-                    issue(r, .member, "không có đoàn viên mã hoặc CCCD '\(code)' trong phạm vi của bạn / no member with code or citizen ID '\(code)' in your branch")
+                    issue(r, .member, Message("survey.member_code_citizen_id", .text(code)))
                     continue
                 }
             }
             var unitID: Int?
             if let code = r.unitCode {
                 guard let unit = history.unit(code: code), scope.contains(unit.id) else {
-                    issue(r, .unit, "không có đơn vị mã '\(code)' trong phạm vi của bạn / no unit with code '\(code)' in your branch")
+                    issue(r, .unit, Message("survey.unit_code_your_branch", .text(code)))
                     continue
                 }
                 guard unitExisted(unit, in: r.year) else {
-                    issue(r, .unit, "đơn vị '\(code)' không hoạt động trong năm \(r.year) / unit '\(code)' did not exist in \(r.year)")
+                    issue(r, .unit, Message("survey.unit_did_exist", .text(code), .number(r.year)))
                     continue
                 }
                 unitID = unit.id
@@ -172,7 +172,7 @@ public struct SurveyImporter: Sendable {
                 unitID = memberships.unit(of: m, on: Day.endOfYear(r.year)).flatMap { scope.contains($0) ? $0 : nil }
             }
             guard let unitID else {
-                issue(r, .unit, "không xác định được đơn vị: ghi mã đơn vị, hoặc mã đoàn viên (đại diện hộ) đang sinh hoạt tại một đơn vị của bạn cuối năm \(r.year) / no unit: give the unit code, or the household's (primary) member who belonged to one of your units at the end of \(r.year)")
+                issue(r, .unit, Message("survey.unit_give_unit_code", .number(r.year)))
                 continue
             }
             out.append(Resolved(record: r, unitID: unitID, memberID: memberID,

@@ -19,13 +19,13 @@ struct TableHeader {
             let folded = TextFolding.fold(raw)
             guard let name = alias[folded] else { continue }
             if position[name] != nil {
-                issues.append(SurveyIssue(row: 1, column: raw, message: "cột trùng / duplicate column", columnIndex: i))
+                issues.append(SurveyIssue(row: 1, column: raw, message: Message("import.duplicate_column"), columnIndex: i))
             } else {
                 position[name] = i
             }
         }
         for name in required where position[name] == nil {
-            issues.append(SurveyIssue(row: 1, column: name, message: "thiếu cột bắt buộc / required column is missing", columnIndex: -1))
+            issues.append(SurveyIssue(row: 1, column: name, message: Message("import.required_column_missing"), columnIndex: -1))
         }
     }
 
@@ -38,7 +38,7 @@ struct TableHeader {
         return v.isEmpty ? nil : String(v)
     }
 
-    func issue(row: Int, _ name: String, _ message: String) -> SurveyIssue {
+    func issue(row: Int, _ name: String, _ message: Message) -> SurveyIssue {
         SurveyIssue(row: row, column: position[name].map { headers[$0] } ?? name, message: message, columnIndex: position[name] ?? .max)
     }
 }

@@ -43,24 +43,24 @@ public struct UnitsImporter: Sendable {
             guard cells.contains(where: { !TextFolding.trim($0).isEmpty }) else { return }
             let before = log.count
             let code = h.cell(cells, "ma_don_vi")
-            if code == nil { log.add(h.issue(row: row, "ma_don_vi", "ô trống, cần mã đơn vị / empty, a unit code is required")) }
+            if code == nil { log.add(h.issue(row: row, "ma_don_vi", Message("import.units.empty_unit_code_required"))) }
             let name = h.cell(cells, "ten_don_vi")
-            if name == nil { log.add(h.issue(row: row, "ten_don_vi", "ô trống, cần tên đơn vị / empty, a unit name is required")) }
+            if name == nil { log.add(h.issue(row: row, "ten_don_vi", Message("import.units.empty_unit_name_required"))) }
             var kind: UnitKind?
             if let k = h.cell(cells, "loai") {
                 kind = UnitKind(text: k)
                 if kind == nil {
-                    log.add(h.issue(row: row, "loai", "'\(k)' không hợp lệ, cần một trong: \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")) / unknown kind"))
+                    log.add(h.issue(row: row, "loai", Message("import.units.unknown_kind", .text(k), .text(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")))))
                 }
-            } else { log.add(h.issue(row: row, "loai", "ô trống, cần loại đơn vị / empty, the kind is required")) }
+            } else { log.add(h.issue(row: row, "loai", Message("import.units.empty_kind_required"))) }
             let from = date(h, cells, "tu_ngay", row: row, required: true, log: &log)
             let last = date(h, cells, "den_ngay", row: row, required: false, log: &log)
             let to = last.map { Day(year: $0.year, month: $0.month, day: $0.day) }.flatMap { $0 }.map { next(after: $0) }
             if let from, let to, to <= from {
-                log.add(h.issue(row: row, "den_ngay", "ngày kết thúc trước ngày bắt đầu / ends before it starts"))
+                log.add(h.issue(row: row, "den_ngay", Message("import.units.ends_before_starts")))
             }
             if let kind, let from, !kind.allows(from: from, to: to) {
-                log.add(h.issue(row: row, "loai", StorageError.kindNotAllowed(kind, from).description))
+                log.add(h.issue(row: row, "loai", StorageError.kindNotAllowed(kind, from).message))
             }
             var successionKind = SuccessionKind.merge
             if let hk = h.cell(cells, "hinh_thuc") {
@@ -68,18 +68,18 @@ public struct UnitsImporter: Sendable {
                 case "sap_nhap", "hop_nhat", "merge": successionKind = .merge
                 case "chia_tach", "chia", "tach", "split": successionKind = .split
                 case "giai_the", "dissolve": successionKind = .dissolve
-                default: log.add(h.issue(row: row, "hinh_thuc", "'\(hk)' không hợp lệ, cần sap_nhap, chia_tach hoặc giai_the / expected merge, split or dissolve"))
+                default: log.add(h.issue(row: row, "hinh_thuc", Message("import.units.merge_split_dissolve", .text(hk))))
                 }
             }
             let successors = h.cell(cells, "don_vi_ke_thua")?.split(whereSeparator: { $0 == ";" || $0 == "," })
                 .map { String(TextFolding.trim($0)) }.filter { !$0.isEmpty } ?? []
             if !successors.isEmpty && last == nil {
-                log.add(h.issue(row: row, "don_vi_ke_thua", "có đơn vị kế thừa thì cần ngày kết thúc / a successor needs an end date"))
+                log.add(h.issue(row: row, "don_vi_ke_thua", Message("import.units.successor_needs_end_date")))
             }
             guard log.count == before, let code, let name, let kind, let from else { return }
             let version = Version(row: row, name: name, parent: h.cell(cells, "ma_don_vi_cap_tren"), from: from, to: to)
             if var plan = plans[code] {
-                if plan.kind != kind { log.add(h.issue(row: row, "loai", "đơn vị '\(code)' có loại khác ở dòng \(plan.row) / kind differs from row \(plan.row)")); return }
+                if plan.kind != kind { log.add(h.issue(row: row, "loai", Message("import.units.kind_differs_from_row", .text(code), .number(plan.row)))); return }
                 plan.versions.append(version)
                 if !successors.isEmpty { plan.successors = successors; plan.successionKind = successionKind }
                 plans[code] = plan
@@ -88,17 +88,17 @@ public struct UnitsImporter: Sendable {
                 order.append(code)
             }
         }
-        guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_don_vi", message: "tệp trống / empty file")], total: 1) }
+        guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_don_vi", message: Message("import.units.empty_file"))], total: 1) }
         // Versions of a unit must follow one another.
         for code in order {
             var plan = plans[code]!
             plan.versions.sort { $0.from < $1.from }
             for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 > b.from }) ?? true {
-                log.add(header.issue(row: b.row, "tu_ngay", "giai đoạn chồng lên dòng \(a.row); dòng trước cần ngày kết thúc trước ngày này / overlaps row \(a.row)"))
+                log.add(header.issue(row: b.row, "tu_ngay", Message("import.units.overlaps_row", .number(a.row))))
             }
             // A gap would leave the unit active with no name or parent (a stray root of the tree).
             for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 < b.from }) ?? false {
-                log.add(header.issue(row: b.row, "tu_ngay", "giai đoạn cách dòng \(a.row) một khoảng trống; giai đoạn này phải bắt đầu ngay sau ngày kết thúc của dòng \(a.row) / leaves a gap after row \(a.row): start the day after it ends"))
+                log.add(header.issue(row: b.row, "tu_ngay", Message("import.units.leaves_gap_after_row", .number(a.row))))
             }
             plans[code] = plan
         }
@@ -107,12 +107,12 @@ public struct UnitsImporter: Sendable {
             let plan = plans[code]!
             for v in plan.versions {
                 if let p = v.parent, plans[p] == nil, existing.unit(code: p) == nil {
-                    log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", "không có đơn vị cấp trên mã '\(p)' / no parent unit with code '\(p)'"))
+                    log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", Message("import.units.parent_unit_code", .text(p))))
                 }
-                if v.parent == code { log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", "đơn vị không thể là cấp trên của chính nó / a unit cannot be its own parent")) }
+                if v.parent == code { log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", Message("import.units.unit_own_parent"))) }
             }
             for s in plan.successors where plans[s] == nil && existing.unit(code: s) == nil {
-                log.add(header.issue(row: plan.row, "don_vi_ke_thua", "không có đơn vị mã '\(s)' / no unit with code '\(s)'"))
+                log.add(header.issue(row: plan.row, "don_vi_ke_thua", Message("import.units.unit_code", .text(s))))
             }
         }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
@@ -191,11 +191,11 @@ public struct UnitsImporter: Sendable {
 
     private func date(_ h: TableHeader, _ cells: [String], _ name: String, row: Int, required: Bool, log: inout IssueLog) -> Day? {
         guard let text = h.cell(cells, name) else {
-            if required { log.add(h.issue(row: row, name, "ô trống, cần ngày (dd/mm/yyyy) / empty, a date (dd/mm/yyyy) is required")) }
+            if required { log.add(h.issue(row: row, name, Message("import.units.empty_date_dd_mm"))) }
             return nil
         }
         guard let d = Day(text) else {
-            log.add(h.issue(row: row, name, "'\(text)' không phải ngày, cần dd/mm/yyyy hoặc yyyy-mm-dd / not a date, expected dd/mm/yyyy or yyyy-mm-dd"))
+            log.add(h.issue(row: row, name, Message("import.units.date_dd_mm_yyyy", .text(text))))
             return nil
         }
         return d
