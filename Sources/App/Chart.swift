@@ -22,8 +22,10 @@ enum Chart {
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="chart-title chart-desc" class="chart">
         <title id="chart-title">\(escape(title))</title><desc id="chart-desc">\(escape(description))</desc>
         """
-        for i in 0...4 {
-            let v = scaleMax * i / 4
+        // Up to five grid lines; a small scale (a branch with one poor household) gets one per whole number.
+        var gridValues: [Int] = []
+        for i in 0...4 where !gridValues.contains(scaleMax * i / 4) { gridValues.append(scaleMax * i / 4) }
+        for v in gridValues {
             svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(v))\" y2=\"\(y(v))\" stroke=\"#ddd\"/>"
             svg += "<text x=\"\(left - 6)\" y=\"\(y(v) + 4)\" text-anchor=\"end\" font-size=\"11\">\(escape(format(v)))</text>"
         }

@@ -22,12 +22,12 @@ enum WebDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// Runs `body` with an app on a fresh database holding a small demo province and the demo accounts.
-    func withApp(households: Int = 300, _ body: (Application, [DemoLogin]) async throws -> Void) async throws {
-        try await withApp(households: households) { app, logins, _ in try await body(app, logins) }
+    func withApp(households: Int = 300, clock: Clock = .system, _ body: (Application, [DemoLogin]) async throws -> Void) async throws {
+        try await withApp(households: households, clock: clock) { app, logins, _ in try await body(app, logins) }
     }
 
     /// The same, with the database's configuration (to point the command line at it).
-    func withApp(households: Int = 300, _ body: (Application, [DemoLogin], StorageConfig) async throws -> Void) async throws {
+    func withApp(households: Int = 300, clock: Clock = .system, _ body: (Application, [DemoLogin], StorageConfig) async throws -> Void) async throws {
         var config: StorageConfig
         var cleanup: () async -> Void = {}
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-web-\(UUID().uuidString)")
@@ -53,7 +53,7 @@ enum WebDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         app.logger.logLevel = .warning
         do {
             try await configure(app, database: config, settings: WebSettings(bcryptCost: 4, uploadDirectory: dir.appendingPathComponent("uploads").path,
-                                                                               loginsPerMinute: 1000))
+                                                                               loginsPerMinute: 1000, clock: clock))
             _ = try await DemoProvince(households: households).build(into: app.web.store, actor: try await app.web.store.operator("demo"))
             let logins = try await DemoSeed.createAccounts(app)
             try await body(app, logins, config)
