@@ -100,6 +100,7 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(InputGuardMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: settings.rootDirectory + "Public/"))
     app.middleware.use(SessionAuthenticator())
 

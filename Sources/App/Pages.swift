@@ -60,6 +60,22 @@ struct ErrorBody: Encodable {
 /// Errors as a page in the user's language (or JSON under /api). Details of unexpected
 /// errors go to the log, not to the page.
 struct ErrorPageMiddleware: AsyncMiddleware {
+    /// What a body that does not decode lacks, by field.
+    static func message(_ error: DecodingError) -> Message {
+        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (key.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context): return Message("input.missing_field", .text(path(context, key)))
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return context.codingPath.isEmpty ? Message("input.bad_body") : Message("input.wrong_type", .text(path(context)))
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? Message("input.bad_body") : Message("input.wrong_type", .text(path(context)))
+        @unknown default: return Message("input.bad_body")
+        }
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
@@ -71,6 +87,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             case StorageError.notFound: Abort(.notFound)
             case StorageError.forbidden: Abort(.forbidden)
             case let refused as any Refusal: Abort(.badRequest, reason: request.text(refused.message))
+            // A body that does not decode: which field, in the catalogue's words (never the decoder's text).
+            case let failed as DecodingError: Abort(.badRequest, reason: request.text(Self.message(failed)))
             // No LibreOffice on the server, or a conversion that failed: the PDF cannot be made
             // now (503, with the reason); the DOCX still can.
             case let failed as DocumentError:
@@ -90,7 +108,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 reason = ""
                 request.logger.error("\(request.method) \(request.url.path): \(String(reflecting: error))")
             }
-            let known = [400: "error.400", 401: "error.401", 403: "error.403", 404: "error.404", 413: "error.413", 429: "error.429"]
+            let known = [400: "error.400", 401: "error.401", 403: "error.403", 404: "error.404", 405: "error.405", 413: "error.413",
+                         414: "error.414", 415: "error.415", 422: "error.422", 429: "error.429"]
             let message: String
             if reason == "csrf" { message = request.t("error.csrf") }
             else if (status == .badRequest || status == .serviceUnavailable) && !reason.isEmpty && reason != status.reasonPhrase {

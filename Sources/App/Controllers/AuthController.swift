@@ -37,18 +37,12 @@ struct AuthController: RouteCollection {
 
     private func renderLogin(_ req: Request, username: String, error: String?, status: HTTPStatus) async throws -> Response {
         let token = Tokens.random()
-        let next = safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")) ?? "/")
+        let next = LocalRedirect.orHome(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next")))
         let response = try await req.page("login", title: req.t("login.title"), status: status,
                                           LoginBody(username: username, next: next, csrf: token, error: error))
         response.cookies[Self.loginCSRFCookie] = HTTPCookies.Value(string: token, maxAge: 3600, path: "/login",
                                                                    isSecure: req.web.settings.secureCookies, isHTTPOnly: true, sameSite: .strict)
         return response
-    }
-
-    /// Only paths of this site: never an absolute URL elsewhere.
-    private func safeNext(_ next: String) -> String {
-        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
     }
 
     struct LoginForm: Content {
@@ -80,7 +74,7 @@ struct AuthController: RouteCollection {
         let token = Tokens.random()
         try await req.store.accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
                                        lifetime: SessionCookie.lifetime, from: req.clientAddress)
-        let response = req.redirect(to: safeNext(form.next ?? "/"), redirectType: .normal)
+        let response = req.redirect(to: LocalRedirect.orHome(form.next), redirectType: .normal)
         response.cookies[SessionCookie.name] = SessionCookie.make(token, secure: req.web.settings.secureCookies)
         response.cookies[Self.loginCSRFCookie] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/login")
         return response
@@ -96,7 +90,7 @@ struct AuthController: RouteCollection {
 
     func switchLanguage(req: Request) async throws -> Response {
         let lang = Language(rawValue: req.parameters.get("code") ?? "") ?? .vi
-        let response = req.redirect(to: safeNext(req.query[String.self, at: "back"] ?? "/"), redirectType: .normal)
+        let response = req.redirect(to: LocalRedirect.orHome(req.query[String.self, at: "back"]), redirectType: .normal)
         response.cookies["lang"] = HTTPCookies.Value(string: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/", isHTTPOnly: true, sameSite: .lax)
         return response
     }

@@ -178,7 +178,7 @@ struct ImportController: RouteCollection {
     private func download(_ data: Data, name: String, type: String) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: type)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(name))
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 }

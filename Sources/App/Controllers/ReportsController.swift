@@ -164,7 +164,7 @@ extension ReportsController {
         let file = try await ReportFile.make(kind, store: req.store, actor: user.actor, unitID: unitID, year: year, format: format, language: req.language)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: file.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file.name)\"")
+        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(file.name))
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return Response(status: .ok, headers: headers, body: .init(data: file.data))
     }

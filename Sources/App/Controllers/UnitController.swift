@@ -160,7 +160,7 @@ struct UnitController: RouteCollection {
         } catch let problem as FormProblem {
             return try await render(req, error: req.t(problem.key), status: .badRequest)
         }
-        return req.redirect(to: "/units/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? code)?notice=unit_changed", redirectType: .normal)
+        return req.redirect(to: "/units/\(req.encodePath(code))?notice=unit_changed", redirectType: .normal)
     }
 
     func rename(req: Request) async throws -> Response {

@@ -1,0 +1,75 @@
+import App
+import Demo
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+/// Requests no form would send: NUL bytes and other controls, very long paths, odd methods,
+/// broken bodies. On both databases, never a 5xx and never a Swift or SQL internal in the answer.
+@Suite("Odd requests", .serialized)
+struct OddRequestTests {
+    static func token(_ app: Application, _ username: String) async throws -> String {
+        let r = try await app.testing().sendRequest(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                                                    body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(DemoSeed.password)"}"#))
+        struct Token: Decodable { let token: String }
+        return try JSONDecoder().decode(Token.self, from: Data(r.body.readableBytesView)).token
+    }
+
+    static func noInternals(_ body: String) -> Bool {
+        !["Swift.", "DecodingError", "sqlState", "PSQLError", "SQLITE", "Data corrupted", "Abort."].contains { body.contains($0) }
+    }
+
+    @Test("NUL and other controls in paths, queries, forms and JSON: 400 in the catalogue's words", arguments: WebDatabase.available)
+    func controls(db: WebDatabase) async throws {
+        try await db.withApp(households: 30) { app, _ in
+            let web = WebClient(app)
+            #expect(try await web.login("quantri").status == .seeOther)
+            let csrf = try #require(try await web.get("/").csrf)
+            for path in ["/households/%00", "/households?q=%00", "/members?q=%00", "/loans/%00", "/campaigns/%00", "/funds/ledger?fund=xa_hoi&unit=%00",
+                         "/audit?actor=%00", "/households?q=a%01b", "/units/%7F"] {
+                let page = try await web.get(path)
+                #expect(page.status == .badRequest, "\(path) → \(page.status)")
+                #expect(page.body.contains("ký tự điều khiển"), "\(path)")
+            }
+            let form = try await web.post("/password", form: ["_csrf": csrf, "current": "a\u{0}b", "new": "x", "repeated": "x"])
+            #expect(form.status == .badRequest)
+
+            let auth: HTTPHeaders = ["Authorization": "Bearer \(try await Self.token(app, "quantri"))", "Content-Type": "application/json"]
+            for path in ["/api/v1/households/%00", "/api/v1/households?q=%00", "/api/v1/loans/%00", "/api/v1/members?q=%00"] {
+                let r = try await app.testing().sendRequest(.GET, path, headers: auth)
+                #expect(r.status == .badRequest, "\(path) → \(r.status)")
+            }
+            let nulName = try await app.testing().sendRequest(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                                                              body: ByteBuffer(string: #"{"username":"quan\u0000tri","password":"x"}"#))
+            #expect(nulName.status == .badRequest)
+            let contribution = try await app.testing().sendRequest(.POST, "/api/v1/funds/xa_hoi/contributions", headers: auth,
+                                                                   body: ByteBuffer(string: #"{"unit":"LDLD-NB","amount":1000,"contributor":"a\u0000b"}"#))
+            #expect(contribution.status == .badRequest)
+            #expect(Self.noInternals(contribution.body.string))
+        }
+    }
+
+    @Test("a very long path, odd methods and broken bodies: 4xx, nothing internal", arguments: WebDatabase.available)
+    func odd(db: WebDatabase) async throws {
+        try await db.withApp(households: 30) { app, _ in
+            let web = WebClient(app)
+            #expect(try await web.login("quantri").status == .seeOther)
+            let long = try await web.get("/households/" + String(repeating: "A", count: 5000))
+            #expect(long.status == .uriTooLong)
+            let fairlyLong = try await web.get("/households/" + String(repeating: "A", count: 3000))
+            #expect(fairlyLong.status == .notFound)
+            let trace = try await app.testing().sendRequest(.TRACE, "/")
+            #expect(trace.status == .methodNotAllowed)
+            let auth: HTTPHeaders = ["Authorization": "Bearer \(try await Self.token(app, "quantri"))"]
+            for (type, body) in [("application/json", "\u{0}"), ("application/json", "{"), ("text/plain", "hello"), ("application/json", "")] {
+                var h = auth
+                h.replaceOrAdd(name: .contentType, value: type)
+                let r = try await app.testing().sendRequest(.POST, "/api/v1/funds/xa_hoi/contributions", headers: h, body: ByteBuffer(string: body))
+                #expect((400..<500).contains(r.status.code), "\(type) \(body.debugDescription) → \(r.status)")
+                #expect(Self.noInternals(r.body.string), "\(r.body.string)")
+            }
+        }
+    }
+}
