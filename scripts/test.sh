@@ -75,7 +75,7 @@ say "starting a throwaway PostgreSQL on 127.0.0.1:$PGPORT"
 run_pg "$PG/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PGROOT/initdb.log" 2>&1 \
     || { cat "$PGROOT/initdb.log" >&2; exit 1; }
 run_pg "$PG/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 \
-    -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=600" \
     start >/dev/null || { cat "$PGROOT/server.log" >&2; exit 1; }
 export GIAMNGHEO_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 

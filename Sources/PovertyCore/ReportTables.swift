@@ -236,10 +236,8 @@ public struct ReviewFacts: Sendable, Hashable {
 /// Year-to-year moves of one class (poor, or near-poor) for tables 2 and 3, from the
 /// storage's kept roll-ups.
 ///
-/// The table always adds up: `other = end − (start − escaped − left + fellBack + newlyPoor)`
-/// is shown as its own line, "khác (hộ rà soát lần đầu, chuyển đơn vị)". In the storage,
-/// `newlyPoor` counts only households reviewed (and not in the class) last year, so a household
-/// in the class at its first review, or one that changed unit, lands in `other`.
+/// The moves are those of `YearMoves`, so `end = start − escaped − left + fellBack + newlyPoor`
+/// (`other` is 0) except in a baseline year.
 public struct PovertyChanges: Sendable, Hashable {
     /// In the class at the previous year's review.
     public var start: Int
@@ -281,7 +279,7 @@ public struct PovertyChanges: Sendable, Hashable {
 
     public var decreases: Int { escaped + left }
     public var increases: Int { fellBack + newlyPoor }
-    /// What the four moves do not explain (first reviews, moves between units); 0 when they do.
+    /// What the four moves do not explain: 0 by the definition of the moves (a check).
     public var other: Int { end - (start - decreases + increases) }
     /// `(start − end) / start`; negative when the class grew.
     public var reductionRate: Ratio { Ratio(start - end, start) }
@@ -683,8 +681,8 @@ extension ReportTable {
                    "Review of \(year) – \(standard.nameEn) (\(standard.code))")
     }
 
-    /// Biểu 2 (poor) and 3 (near-poor): start, decreases, increases, the balancing line
-    /// "other", end and the rate of reduction. With nil (no kept moves) or a baseline year,
+    /// Biểu 2 (poor) and 3 (near-poor): start, decreases, increases, end and the rate of
+    /// reduction; the moves are `YearMoves`', so end = start − decreases + increases. With nil (no kept moves) or a baseline year,
     /// only the end is shown (when known) and a note says why.
     public static func changes(_ changes: PovertyChanges?, of status: LivingStandard, standard: PovertyStandard, year: Int) -> ReportTable {
         precondition(status == .poor || status == .nearPoor)
@@ -711,15 +709,13 @@ extension ReportTable {
             ReportRow(key: "phat_sinh", label: isPoor ? ReportText("Nghèo phát sinh", "Newly poor")
                                                       : ReportText("Cận nghèo phát sinh", "Newly near-poor"),
                       cells: v(\.newlyPoor), level: 1),
-            ReportRow(key: "khac", label: ReportText("Khác (hộ rà soát lần đầu, chuyển đơn vị)", "Other (first reviews, moves between units)"),
-                      cells: v(\.other)),
             ReportRow(key: "cuoi_ky", label: ReportText("Số hộ cuối kỳ (rà soát năm \(year))", "End of period (review of \(year))"),
                       cells: [changes.map { .count($0.end) } ?? .none], kind: .total),
             ReportRow(key: "ty_le_giam", label: ReportText("Tỷ lệ giảm so với đầu kỳ", "Rate of reduction from the start"),
                       cells: [comparable ? changes.map { .share($0.reductionRate) } ?? .none : .none]),
         ]
-        var notes = [ReportText("Cuối kỳ = đầu kỳ − giảm + tăng + khác. Dòng \"khác\" gồm hộ rà soát lần đầu đã thuộc diện này và hộ chuyển đơn vị; tỷ lệ giảm âm là số hộ tăng.",
-                                "End = start − decreases + increases + other. \"Other\" holds households in the class at their first review and households that changed unit; a negative rate is a rise.")]
+        var notes = [ReportText("Cuối kỳ = đầu kỳ − giảm + tăng. \(isPoor ? "Nghèo" : "Cận nghèo") phát sinh gồm cả hộ rà soát lần đầu và hộ chuyển đến từ đơn vị ngoài nhánh; giảm khác gồm hộ chuyển đi; tỷ lệ giảm âm là số hộ tăng.",
+                                "End = start − decreases + increases. Newly \(isPoor ? "poor" : "near-poor") includes households at their first review and those that moved in from outside the branch; left includes those that moved out; a negative rate is a rise.")]
         if changes == nil {
             notes.append(ReportText("Chưa có số liệu diễn biến.", "No data on changes."))
         } else if !comparable {

@@ -62,10 +62,10 @@ public struct SummaryRow: Sendable {
     public var fellBack = 0
     public var newlyPoor = 0
     public var left = 0
-    /// Poor households at the last review (same unit), when that review is comparable.
+    /// Poor households at the last review round (same unit), when comparable.
     public var poorLastReview = 0
-    /// True for the first year of the file and the first review under a new standard:
-    /// a new baseline, where the four transition counts are 0.
+    /// True for the first year of the file and the first review under a new standard: a new
+    /// baseline, where the four counts are 0.
     public var isBaseline = false
     public var alkireFoster: AlkireFoster
 
@@ -81,14 +81,13 @@ public struct SummaryBuilder {
     public let byUnit: Bool
     private let catalog: StandardCatalog
     private var keyIDs: [String: Int32] = [:]
-    private var unitOfKey: [Int32] = []
     private var unitIDs: [String: Int32] = [:]
     private var unitNames: [String] = []
     private var entries: [Entry] = []
     private var standardOfYear: [Int: PovertyStandard] = [:]
     private var groups: [GroupKey: SummaryRow] = [:]
 
-    struct Entry { var key: Int32; var year: Int16; var poor: Bool }
+    struct Entry { var key: Int32; var year: Int16; var poor: Bool; var unit: Int32 }
     struct GroupKey: Hashable { var unit: Int32; var year: Int }
 
     public init(byUnit: Bool, catalog: StandardCatalog = .builtIn) {
@@ -116,14 +115,14 @@ public struct SummaryBuilder {
             unitIDs[unitName] = unitID
             unitNames.append(unitName)
         }
-        let keyString = byUnit ? unitName + "\u{1F}" + householdCode : householdCode
+        // A household is one household whichever unit reviews it: a move between units is the
+        // moves' business (left there, newly poor here), not a second household.
         let key: Int32
-        if let id = keyIDs[keyString] { key = id } else {
-            key = Int32(unitOfKey.count)
-            keyIDs[keyString] = key
-            unitOfKey.append(unitID)
+        if let id = keyIDs[householdCode] { key = id } else {
+            key = Int32(keyIDs.count)
+            keyIDs[householdCode] = key
         }
-        entries.append(Entry(key: key, year: Int16(year), poor: c.status == .poor))
+        entries.append(Entry(key: key, year: Int16(year), poor: c.status == .poor, unit: unitID))
         let g = GroupKey(unit: unitID, year: year)
         if groups[g] == nil {
             groups[g] = SummaryRow(year: year, unit: unitName, standardCode: standard.code, counts: [:],
@@ -138,67 +137,60 @@ public struct SummaryBuilder {
         let years = standardOfYear.keys.sorted()
         var yearIndex: [Int: Int] = [:]
         for (i, y) in years.enumerated() { yearIndex[y] = i }
-        var stdIndex: [String: Int] = [:]
-        for s in standardOfYear.values where stdIndex[s.code] == nil { stdIndex[s.code] = stdIndex.count }
-        let stdOfYearIndex = years.map { stdIndex[standardOfYear[$0]!.code]! }
-        // A year is comparable with the one before it when both use the same standard.
-        let comparable = years.indices.map { $0 > 0 && stdOfYearIndex[$0] == stdOfYearIndex[$0 - 1] }
+        // Whether anyone was reviewed in a year under a standard (one standard per year here).
+        let reviewed = { (year: Int, standard: String) in standardOfYear[year]?.code == standard }
 
         var groups = self.groups
-        func bump(_ unit: Int32, _ yi: Int, _ body: (inout SummaryRow) -> Void) {
-            let g = GroupKey(unit: unit, year: years[yi])
-            if groups[g] == nil {
-                let s = standardOfYear[years[yi]]!
-                groups[g] = SummaryRow(year: years[yi], unit: unitNames[Int(unit)], standardCode: s.code, counts: [:],
+        func bump(_ unit: Int32, _ year: Int, _ body: (inout SummaryRow) -> Void) {
+            let g = GroupKey(unit: unit, year: year)
+            if groups[g] == nil, let s = standardOfYear[year] {
+                groups[g] = SummaryRow(year: year, unit: unitNames[Int(unit)], standardCode: s.code, counts: [:],
                                        alkireFoster: AlkireFoster(standard: s, catalogSize: catalog.indicators.count))
             }
-            body(&groups[g]!)
+            if groups[g] != nil { body(&groups[g]!) }
         }
 
+        // Each household's reviews, through the one definition of the year's moves.
         let sorted = entries.sorted { ($0.key, $0.year) < ($1.key, $1.year) }
         var start = 0
+        var points: [ReviewPoint<Int32>] = []
         while start < sorted.count {
             var end = start
             while end < sorted.count && sorted[end].key == sorted[start].key { end += 1 }
-            let unit = unitOfKey[Int(sorted[start].key)]
-            // Standards (by index) under which this household was poor, in entries before `k-1` / before `k`.
-            var poorBeforePrevious: UInt64 = 0
-            var poorBefore: UInt64 = 0
-            for k in start..<end {
-                let e = sorted[k]
-                let yi = yearIndex[Int(e.year)]!
-                let std = stdOfYearIndex[yi]
-                if comparable[yi] {
-                    let hasPrevious = k > start && Int(sorted[k - 1].year) == years[yi - 1]
-                    let poorPrevious = hasPrevious && sorted[k - 1].poor
-                    if poorPrevious && !e.poor {
-                        bump(unit, yi) { $0.escaped += 1 }
-                    } else if e.poor && !poorPrevious {
-                        let earlier = hasPrevious ? poorBeforePrevious : poorBefore
-                        let fellBack = earlier & (1 << std) != 0
-                        bump(unit, yi) { if fellBack { $0.fellBack += 1 } else { $0.newlyPoor += 1 } }
+            points.removeAll(keepingCapacity: true)
+            for e in sorted[start..<end] {
+                guard let s = standardOfYear[Int(e.year)] else { continue }
+                points.append(ReviewPoint(year: Int(e.year), standard: s.code, inClass: e.poor, unit: e.unit))
+            }
+            // The rounds this household's reviews take part in: their own, and the next one.
+            var asked = Set<Int>()
+            for p in points {
+                guard let i = yearIndex[p.year] else { continue }
+                asked.insert(i)
+                if i + 1 < years.count { asked.insert(i + 1) }
+            }
+            for i in asked.sorted() {
+                let year = years[i]
+                for event in YearMoves.moves(of: points, in: year, last: i > 0 ? years[i - 1] : nil, reviewed: reviewed) {
+                    bump(event.unit, year) { row in
+                        switch event.move {
+                        case .escaped: row.escaped += 1
+                        case .left: row.left += 1
+                        case .fellBack: row.fellBack += 1
+                        case .newly: row.newlyPoor += 1
+                        }
                     }
                 }
-                // Poor now and absent from the next review: left.
-                if e.poor, yi + 1 < years.count, comparable[yi + 1] {
-                    let present = k + 1 < end && Int(sorted[k + 1].year) == years[yi + 1]
-                    if !present { bump(unit, yi + 1) { $0.left += 1 } }
-                }
-                poorBeforePrevious = poorBefore
-                if e.poor { poorBefore |= 1 << std }
             }
             start = end
         }
         // Poor at the last review, for the identity and the report of changes.
         for (g, row) in groups {
-            guard let yi = yearIndex[g.year] else { continue }
-            if comparable[yi] {
-                let prev = GroupKey(unit: g.unit, year: years[yi - 1])
-                groups[g]!.poorLastReview = groups[prev]?.poor ?? 0
+            if let i = yearIndex[g.year], i > 0, reviewed(years[i - 1], row.standardCode) {
+                groups[g]!.poorLastReview = groups[GroupKey(unit: g.unit, year: years[i - 1])]?.poor ?? 0
             } else {
                 groups[g]!.isBaseline = true
             }
-            _ = row
         }
         return groups.values.sorted { ($0.year, $0.unit) < ($1.year, $1.unit) }
     }

@@ -202,7 +202,7 @@ public struct BrowseQueries: Sendable {
             guard let e = byYear[y] else { return nil }
             let comparable = byYear[y - 1].map { Set($0.codes) == Set(e.codes) } ?? false
             return YearFigures(year: y, standardCodes: e.codes.sorted(), households: e.n, poor: e.poor, nearPoor: e.near,
-                               escaped: comparable ? moves[y]?[.escaped] ?? 0 : nil, enteredPoverty: comparable ? moves[y]?[.entered] ?? 0 : nil)
+                               escaped: comparable ? moves[y]?[.escaped] ?? 0 : nil, enteredPoverty: comparable ? (moves[y]?[.fellBack] ?? 0) + (moves[y]?[.newly] ?? 0) : nil)
         }
     }
 

@@ -12,15 +12,12 @@ import SQLKit
 public struct Rollups: Sendable {
     let store: Store
 
-    /// The moves of year `y` (each against `y - 1`, same standard), attributed to a unit:
-    /// - `escaped`: poor last year, reviewed and not poor this year (this year's unit);
-    /// - `entered`: reviewed and not poor last year, poor this year (this year's unit);
-    /// - `fell_back`: the part of `entered` that had been poor in an earlier year;
-    /// - `left`: poor last year and not reviewed this year (last year's unit), counted only for
-    ///   a year that has reviews at all.
-    public enum Move: String, Sendable, CaseIterable {
-        case escaped, entered, fellBack = "fell_back", left
-    }
+    /// The year's moves of poor households as `YearMoves` (PovertyCore) defines them, kept per
+    /// unit (`rollup_moves`), with households poor in two units kept apart (`rollup_transfers`,
+    /// from the old unit to the new one): a unit counts them as left or newly poor, a branch
+    /// holding both units as nothing. These queries are the fast path of that definition;
+    /// `check()` recounts through `YearMoves` itself.
+    public typealias Move = YearMove
 
     private static func statusQuery(year: Int) -> SQLQueryString {
         """
@@ -30,37 +27,55 @@ public struct Rollups: Sendable {
         """
     }
 
-    private static func moveQuery(_ move: Move, year: Int) -> SQLQueryString {
+    /// Whether anyone was reviewed in `year` under the standard of `column`'s row.
+    private static func reviewed(_ year: Int, standardOf column: String) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: year) AND y.standard_code = \(unsafeRaw: column))"
+    }
+
+    /// Poor this year, and last year not reviewed or not poor under the same standard (and not
+    /// reviewed under another one: two standards are not compared), in a year whose standard
+    /// was reviewed last year; `earlier`: whether it was poor in an earlier review of that standard.
+    private static func enteredQuery(year: Int, last: Int, earlier: Bool) -> SQLQueryString {
+        """
+        SELECT c.unit_id, COUNT(*) AS households FROM reviews c
+        WHERE c.year = \(bind: year) AND c.status = 'ngheo' AND \(Self.reviewed(last, standardOf: "c.standard_code"))
+          AND NOT EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: last)
+                          AND (p.standard_code <> c.standard_code OR p.status = 'ngheo'))
+          AND \(unsafeRaw: earlier ? "" : "NOT ")EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id AND e.year < \(bind: last)
+                          AND e.standard_code = c.standard_code AND e.status = 'ngheo')
+        GROUP BY c.unit_id
+        """
+    }
+
+    /// The moves of `year` against the review round `last` (the latest earlier year with reviews).
+    private static func moveQuery(_ move: Move, year: Int, last: Int) -> SQLQueryString {
         switch move {
         case .escaped:
             return """
-                SELECT c.unit_id, COUNT(*) AS households FROM reviews p
-                JOIN reviews c ON c.household_id = p.household_id AND c.year = p.year + 1 AND c.standard_code = p.standard_code AND c.status <> 'ngheo'
-                WHERE p.status = 'ngheo' AND p.year = \(bind: year - 1) GROUP BY c.unit_id
-                """
-        case .entered:
-            return """
-                SELECT c.unit_id, COUNT(*) AS households FROM reviews c
-                JOIN reviews p ON p.household_id = c.household_id AND p.year = c.year - 1 AND p.standard_code = c.standard_code AND p.status <> 'ngheo'
-                WHERE c.status = 'ngheo' AND c.year = \(bind: year) GROUP BY c.unit_id
-                """
-        case .fellBack:
-            return """
-                SELECT c.unit_id, COUNT(*) AS households FROM reviews c
-                JOIN reviews p ON p.household_id = c.household_id AND p.year = c.year - 1 AND p.standard_code = c.standard_code AND p.status <> 'ngheo'
-                WHERE c.status = 'ngheo' AND c.year = \(bind: year)
-                  AND EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id AND e.year < c.year - 1 AND e.status = 'ngheo')
-                GROUP BY c.unit_id
+                SELECT p.unit_id, COUNT(*) AS households FROM reviews p
+                JOIN reviews c ON c.household_id = p.household_id AND c.year = \(bind: year) AND c.standard_code = p.standard_code AND c.status <> 'ngheo'
+                WHERE p.status = 'ngheo' AND p.year = \(bind: last) GROUP BY p.unit_id
                 """
         case .left:
             return """
                 SELECT p.unit_id, COUNT(*) AS households FROM reviews p
-                WHERE p.status = 'ngheo' AND p.year = \(bind: year - 1)
-                  AND EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: year))
+                WHERE p.status = 'ngheo' AND p.year = \(bind: last) AND \(Self.reviewed(year, standardOf: "p.standard_code"))
                   AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.household_id = p.household_id AND c.year = \(bind: year))
                 GROUP BY p.unit_id
                 """
+        case .fellBack: return enteredQuery(year: year, last: last, earlier: true)
+        case .newly: return enteredQuery(year: year, last: last, earlier: false)
         }
+    }
+
+    /// Households poor both rounds under one standard, in another unit this year.
+    private static func transferQuery(year: Int, last: Int) -> SQLQueryString {
+        """
+        SELECT p.unit_id AS from_unit_id, c.unit_id AS to_unit_id, COUNT(*) AS households FROM reviews p
+        JOIN reviews c ON c.household_id = p.household_id AND c.year = \(bind: year) AND c.standard_code = p.standard_code
+             AND c.status = 'ngheo' AND c.unit_id <> p.unit_id
+        WHERE p.status = 'ngheo' AND p.year = \(bind: last) GROUP BY p.unit_id, c.unit_id
+        """
     }
 
     /// Recomputes the counts of `years` (and the moves of the years after them), in the caller's transaction.
@@ -71,21 +86,34 @@ public struct Rollups: Sendable {
             insert.appendInterpolation(Self.statusQuery(year: year))
             try await db.raw(insert).run()
         }
-        // A move compares a year with the year before; falling back also looks at every earlier
-        // year, so a change in year y can change the falls back of any later year.
-        let later = (try await reviewYears(db)).filter { $0 > (years.min() ?? .max) + 1 }
-        for year in years.union(years.map { $0 + 1 }).union(later).sorted() {
-            let moves: [Move] = years.contains(year) || years.contains(year - 1) ? Move.allCases : [.fellBack]
-            try await db.raw("DELETE FROM rollup_moves WHERE year = \(bind: year) AND kind IN (\(binds: moves.map(\.rawValue)))").run()
-            for move in moves {
+        // A move compares a round with the one before; falling back also looks at every earlier
+        // round, so a change in year y can change the moves of y and of every later round.
+        let rounds = try await reviewYears(db).sorted()
+        let from = years.min() ?? .max
+        let transfers = try await tableExists("rollup_transfers", db)
+        var touched = Set<Int>()
+        for (i, year) in rounds.enumerated() where year >= from {
+            touched.insert(year)
+            try await db.raw("DELETE FROM rollup_moves WHERE year = \(bind: year)").run()
+            if transfers { try await db.raw("DELETE FROM rollup_transfers WHERE year = \(bind: year)").run() }
+            guard i > 0 else { continue }
+            let last = rounds[i - 1]
+            for move in Move.allCases {
                 var insert: SQLQueryString = "INSERT INTO rollup_moves (unit_id, year, kind, households) SELECT unit_id, \(bind: year), \(bind: move.rawValue), households FROM ("
-                insert.appendInterpolation(Self.moveQuery(move, year: year))
+                insert.appendInterpolation(Self.moveQuery(move, year: year, last: last))
                 insert.appendInterpolation(") m" as SQLQueryString)
                 try await db.raw(insert).run()
             }
+            if transfers {
+                var insert: SQLQueryString = "INSERT INTO rollup_transfers (year, from_unit_id, to_unit_id, households) SELECT \(bind: year), from_unit_id, to_unit_id, households FROM ("
+                insert.appendInterpolation(Self.transferQuery(year: year, last: last))
+                insert.appendInterpolation(") t" as SQLQueryString)
+                try await db.raw(insert).run()
+            }
         }
+        let later = touched
         if try await hasTotals(db) {
-            try await refreshTotals(years: years.union(years.map { $0 + 1 }).union(later), on: db)
+            try await refreshTotals(years: years.union(later), on: db)
         }
     }
 
@@ -133,6 +161,7 @@ public struct Rollups: Sendable {
         if try await SupportRollups.exist(db) { try await SupportRollups.fill(on: db) }
         try await db.raw("DELETE FROM rollup_reviews").run()
         try await db.raw("DELETE FROM rollup_moves").run()
+        if try await tableExists("rollup_transfers", db) { try await db.raw("DELETE FROM rollup_transfers").run() }
         if try await hasTotals(db) {
             try await db.raw("DELETE FROM rollup_totals").run()
             try await db.raw("DELETE FROM rollup_move_totals").run()
@@ -175,12 +204,16 @@ public struct Rollups: Sendable {
         for row in try await db.raw("SELECT unit_id, year, kind, households FROM rollup_moves").all() where try row.int("households") != 0 {
             keptMoves["\(try row.int("unit_id"))/\(try row.int("year"))/\(try row.string("kind"))"] = try row.int("households")
         }
-        var freshMoves: [String: Int] = [:]
-        for year in years.union(years.map { $0 + 1 }) {
-            for move in Move.allCases {
-                for row in try await db.raw(Self.moveQuery(move, year: year)).all() {
-                    freshMoves["\(try row.int("unit_id"))/\(year)/\(move.rawValue)"] = try row.int("households")
-                }
+        // The recount does not reuse the maintaining queries: it walks every household's reviews
+        // through `YearMoves` (PovertyCore), the definition `giamngheo summary` uses too.
+        let (freshMoves, freshTransfers) = try await Self.recountMoves(db)
+        if try await Self.tableExists("rollup_transfers", db) {
+            var keptTransfers: [String: Int] = [:]
+            for row in try await db.raw("SELECT year, from_unit_id, to_unit_id, households FROM rollup_transfers").all() where try row.int("households") != 0 {
+                keptTransfers["\(try row.int("year"))/\(try row.int("from_unit_id"))→\(try row.int("to_unit_id"))"] = try row.int("households")
+            }
+            for key in Set(keptTransfers.keys).union(freshTransfers.keys).sorted() where keptTransfers[key] != freshTransfers[key] {
+                differences.append("rollup_transfers \(key): giữ / kept \(keptTransfers[key].map(String.init) ?? "–"), tính lại / recomputed \(freshTransfers[key].map(String.init) ?? "–")")
             }
         }
         for key in Set(keptMoves.keys).union(freshMoves.keys).sorted() where keptMoves[key] != freshMoves[key] {
@@ -214,7 +247,52 @@ public struct Rollups: Sendable {
         return differences
     }
 
-    /// Moves per year in a scope, by kind.
+    /// Every year's moves of poor households from the raw reviews, household by household,
+    /// through `YearMoves`: per `unit/year/kind` (moves within a unit pair apart, as
+    /// `year/from→to` transfers).
+    static func recountMoves(_ db: any SQLDatabase) async throws -> (moves: [String: Int], transfers: [String: Int]) {
+        var reviewedPairs = Set<String>()
+        for row in try await db.raw("SELECT DISTINCT year, standard_code FROM reviews").all() {
+            reviewedPairs.insert("\(try row.int("year"))/\(try row.string("standard_code"))")
+        }
+        let reviewed = { (year: Int, standard: String) in reviewedPairs.contains("\(year)/\(standard)") }
+        var moves: [String: Int] = [:], transfers: [String: Int] = [:]
+        let rounds = try await reviewYears(db).sorted()
+        var index: [Int: Int] = [:]
+        for (i, y) in rounds.enumerated() { index[y] = i }
+        var household = -1
+        var points: [ReviewPoint<Int>] = []
+        func flush() {
+            var asked = Set<Int>()
+            for p in points {
+                guard let i = index[p.year] else { continue }
+                asked.insert(i)
+                if i + 1 < rounds.count { asked.insert(i + 1) }
+            }
+            for i in asked {
+                let year = rounds[i]
+                for event in YearMoves.moves(of: points, in: year, last: i > 0 ? rounds[i - 1] : nil, reviewed: reviewed) {
+                    if let other = event.counterpart {
+                        if event.move == .left { transfers["\(year)/\(event.unit)→\(other)", default: 0] += 1 }
+                    } else {
+                        moves["\(event.unit)/\(year)/\(event.move.rawValue)", default: 0] += 1
+                    }
+                }
+            }
+            points.removeAll(keepingCapacity: true)
+        }
+        for row in try await db.raw("SELECT household_id, year, standard_code, status, unit_id FROM reviews ORDER BY household_id, year").all() {
+            let id = try row.int("household_id")
+            if id != household { flush(); household = id }
+            points.append(ReviewPoint(year: try row.int("year"), standard: try row.string("standard_code"),
+                                      inClass: try row.string("status") == LivingStandard.poor.rawValue, unit: try row.int("unit_id")))
+        }
+        flush()
+        return (moves, transfers)
+    }
+
+    /// Moves per year in a scope, by kind: the units' kept moves, and the transfers that cross
+    /// the scope's edge (out: left, in: newly poor); a transfer inside the scope is no move.
     func moves(scope: Scope) async throws -> [Int: [Move: Int]] {
         var q: SQLQueryString = scope.unitIDs == nil
             ? "SELECT year, kind, CAST(SUM(households) AS BIGINT) AS n FROM rollup_move_totals WHERE 1 = 1"
@@ -225,6 +303,17 @@ public struct Rollups: Sendable {
         for row in try await store.sql.raw(q).all() {
             guard let move = Move(rawValue: try row.string("kind")) else { continue }
             out[try row.int("year"), default: [:]][move] = try row.int("n")
+        }
+        if let units = scope.unitIDs, !units.isEmpty {
+            let crossing: SQLQueryString = """
+                SELECT year, from_unit_id, to_unit_id, households FROM rollup_transfers
+                WHERE from_unit_id IN (\(binds: units.sorted())) OR to_unit_id IN (\(binds: units.sorted()))
+                """
+            for row in try await store.sql.raw(crossing).all() {
+                let from = units.contains(try row.int("from_unit_id")), to = units.contains(try row.int("to_unit_id"))
+                guard from != to else { continue }
+                out[try row.int("year"), default: [:]][from ? .left : .newly, default: 0] += try row.int("households")
+            }
         }
         return out
     }

@@ -254,34 +254,32 @@ struct ReportTablesTests {
 
     // MARK: - Tables 2–3
 
-    @Test func changesTableAddsUpWithABalancingLine() {
-        // 100 poor last year; 30 escaped, 5 left; 12 entered of which 4 fell back; 80 poor now.
-        let c = PovertyChanges(start: 100, escaped: 30, left: 5, entered: 12, fellBack: 4, end: 80)
-        #expect(c.newlyPoor == 8)
-        #expect(c.other == 80 - (100 - 35 + 12))  // 3 first reviewed or moved in
+    @Test func changesTableAddsUp() {
+        // 100 poor last year; 30 escaped, 5 left; 15 entered of which 4 fell back; 80 poor now.
+        let c = PovertyChanges(start: 100, escaped: 30, left: 5, entered: 15, fellBack: 4, end: 80)
+        #expect(c.newlyPoor == 11)
+        #expect(c.other == 0)
         let t = ReportTable.changes(c, of: .poor, standard: standard("vn-2022"), year: 2024)
         checkShape(t)
         #expect(t.number == 2)
-        #expect(counts(t, "so_ho") == ["dau_ky": 100, "giam": 35, "thoat": 30, "giam_khac": 5, "tang": 12, "tai": 4,
-                                       "phat_sinh": 8, "khac": 3, "cuoi_ky": 80])
+        #expect(counts(t, "so_ho") == ["dau_ky": 100, "giam": 35, "thoat": 30, "giam_khac": 5, "tang": 15, "tai": 4,
+                                       "phat_sinh": 11, "cuoi_ky": 80])
+        #expect(t.row("khac") == nil)
         #expect(t.value("ty_le_giam", "so_ho") == .share(Ratio(20, 100)))
         #expect(t.row("cuoi_ky")?.isTotal == true)
         #expect(t.row("dau_ky")?.label.vi == "Số hộ đầu kỳ (rà soát năm 2023)")
-        // The lines always add up.
+        // The lines add up: end = start − decreases + increases.
         let v = counts(t, "so_ho")
-        #expect(v["dau_ky"]! - v["giam"]! + v["tang"]! + v["khac"]! == v["cuoi_ky"]!)
+        #expect(v["dau_ky"]! - v["giam"]! + v["tang"]! == v["cuoi_ky"]!)
         #expect(v["thoat"]! + v["giam_khac"]! == v["giam"]!)
         #expect(v["tai"]! + v["phat_sinh"]! == v["tang"]!)
     }
 
-    @Test func changesTableNegativeOtherAndRise() {
-        // Households moved out of the unit while still reviewed: "other" is negative.
-        let c = PovertyChanges(start: 10, escaped: 1, left: 0, fellBack: 0, newlyPoor: 5, end: 12)
-        #expect(c.other == -2)
+    @Test func changesTableOfNearPoorAndARise() {
+        let c = PovertyChanges(start: 10, escaped: 1, left: 0, fellBack: 0, newlyPoor: 3, end: 12)
         let t = ReportTable.changes(c, of: .nearPoor, standard: standard("vn-2022"), year: 2024)
         #expect(t.number == 3)
         #expect(t.row("thoat")?.label.vi == "Thoát cận nghèo")
-        #expect(t.value("khac", "so_ho") == .count(-2))
         #expect(t.value("ty_le_giam", "so_ho")?.display(language: .vi) == "-20,0%")
     }
 
@@ -291,7 +289,6 @@ struct ReportTablesTests {
         checkShape(t)
         #expect(t.value("cuoi_ky", "so_ho") == .count(40))
         #expect(t.value("dau_ky", "so_ho") == ReportValue.none)
-        #expect(t.value("khac", "so_ho") == ReportValue.none)
         #expect(t.value("ty_le_giam", "so_ho") == ReportValue.none)
         #expect(t.notes.last?.vi == "Năm rà soát đầu tiên theo chuẩn vn-2022: không so sánh với năm trước.")
         let none = ReportTable.changes(nil, of: .poor, standard: standard("vn-2022"), year: 2024)

@@ -263,18 +263,16 @@ struct SummaryTests {
             return Set(years.indices.filter { $0 == 0 || std(years[$0 - 1]) != std(years[$0]) }.map { years[$0] })
         }
 
+        /// Households by code (a move between units is theirs, not a second household): against
+        /// the previous round, poor then → left (absent now), escaped (reviewed, not poor), or left
+        /// there and newly poor here (poor in another unit); poor now and not poor (or absent)
+        /// then → fell back if poor in an earlier round of the standard, else newly poor.
         static func counts(_ reviews: [R], byUnit: Bool) -> [String: Counts] {
             let years = Set(reviews.map(\.year)).sorted()
             func std(_ y: Int) -> String { StandardCatalog.builtIn.standard(forReviewYear: y)!.code }
             func unit(_ r: R) -> String { byUnit ? r.unit ?? "" : "" }
-            // status[key][year], key = unit + code with --by, code without.
-            var status: [String: [Int: LivingStandard]] = [:]
-            var unitOfKey: [String: String] = [:]
-            for r in reviews {
-                let key = unit(r) + "|" + r.code
-                status[key, default: [:]][r.year] = r.status
-                unitOfKey[key] = unit(r)
-            }
+            var history: [String: [Int: R]] = [:]
+            for r in reviews { history[r.code, default: [:]][r.year] = r }
             var out: [String: Counts] = [:]
             for r in reviews {
                 out["\(r.year) \(unit(r))", default: Counts()].households += 1
@@ -282,17 +280,21 @@ struct SummaryTests {
             }
             for (i, y) in years.enumerated() {
                 guard i > 0, std(years[i - 1]) == std(y) else { continue }  // baseline: no moves
-                for (key, history) in status {
-                    let g = "\(y) \(unitOfKey[key]!)"
-                    let last = years[i - 1]
-                    let poorLast = history[last] == .poor
-                    let poorNow = history[y] == .poor
-                    if poorLast { out[g, default: Counts()].poorLast += 1 }
-                    if poorLast && history[y] == nil { out[g, default: Counts()].moves.left += 1 }
-                    if poorLast && history[y] != nil && !poorNow { out[g, default: Counts()].moves.escaped += 1 }
-                    if poorNow && !poorLast {
-                        let before = history.contains { $0.key < y && std($0.key) == std(y) && $0.value == .poor }
-                        if before { out[g, default: Counts()].moves.fellBack += 1 } else { out[g, default: Counts()].moves.newlyPoor += 1 }
+                let last = years[i - 1]
+                for (_, h) in history {
+                    let p = h[last], c = h[y]
+                    if let p, p.status == .poor {
+                        out["\(y) \(unit(p))", default: Counts()].poorLast += 1
+                        if c == nil { out["\(y) \(unit(p))", default: Counts()].moves.left += 1 }
+                        if let c, c.status != .poor { out["\(y) \(unit(p))", default: Counts()].moves.escaped += 1 }
+                        if let c, c.status == .poor, unit(c) != unit(p) {
+                            out["\(y) \(unit(p))", default: Counts()].moves.left += 1
+                            out["\(y) \(unit(c))", default: Counts()].moves.newlyPoor += 1
+                        }
+                    }
+                    if let c, c.status == .poor, p?.status != .poor {
+                        let before = h.contains { $0.key < last && std($0.key) == std(y) && $0.value.status == .poor }
+                        if before { out["\(y) \(unit(c))", default: Counts()].moves.fellBack += 1 } else { out["\(y) \(unit(c))", default: Counts()].moves.newlyPoor += 1 }
                     }
                 }
             }

@@ -61,7 +61,7 @@ import Testing
                 }
             }
 
-            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups", "v005_rollup_totals", "v006_annual_reports", "v007_support_rollups", "v008_access"])
+            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups", "v005_rollup_totals", "v006_annual_reports", "v007_support_rollups", "v008_access", "v009_year_moves"])
             for table in Self.tables { #expect(try await store.count(table) == 0, "\(table) is empty") }
             for table in Self.seeded { #expect(try await store.count(table) > 0, "\(table) is filled") }
             #expect(try await store.migrate() == [])
@@ -135,9 +135,15 @@ import Testing
             let config = try StorageConfig.fromEnvironment(env)
             #expect(config == fresh.config)
             let store = try Store(config, logger: TestDatabase.logger, clock: .fixed(TestDatabase.t0), passwords: PlainHasher())
-            #expect(store.dialect == (db == .sqlite ? .sqlite : .postgres))
-            #expect(try await store.migrate() == [])
-            #expect(try await store.count("units") == 0)
+            // Shut down whatever happens: a pool left open stops the whole test run at its deinit.
+            do {
+                #expect(store.dialect == (db == .sqlite ? .sqlite : .postgres))
+                #expect(try await store.migrate() == [])
+                #expect(try await store.count("units") == 0)
+            } catch {
+                await store.shutdown()
+                throw error
+            }
             await store.shutdown()
         }
     }

@@ -63,20 +63,21 @@ import Testing
                 let naive = try await Self.naiveFigures(scope, store)
                 #expect(Dictionary(uniqueKeysWithValues: figures.map { ($0.year, [$0.households, $0.poor, $0.nearPoor]) }) == naive)
             }
-            // Moves agree with a household-by-household count.
+            // Moves agree with a household-by-household count of the spec's definitions (one
+            // standard here; province-wide, a household changing unit makes no move).
             let reviews = try await store.sql.raw("SELECT household_id, year, status FROM reviews").all()
             var status: [Int: [Int: String]] = [:]
             for r in reviews { status[try r.int("household_id"), default: [:]][try r.int("year")] = try r.string("status") }
             let moves = try await store.rollups.moves(scope: .province)
             for year in 2022...2024 {
                 let escaped = status.values.filter { $0[year - 1] == "ngheo" && $0[year] != nil && $0[year] != "ngheo" }.count
-                let entered = status.values.filter { $0[year] == "ngheo" && $0[year - 1] != nil && $0[year - 1] != "ngheo" }.count
-                let fellBack = status.values.filter { s in s[year] == "ngheo" && s[year - 1] != nil && s[year - 1] != "ngheo"
+                let entered = status.values.filter { $0[year] == "ngheo" && $0[year - 1] != "ngheo" }.count
+                let fellBack = status.values.filter { s in s[year] == "ngheo" && s[year - 1] != "ngheo"
                     && s.contains { $0.key < year - 1 && $0.value == "ngheo" } }.count
                 let yearHasReviews = status.values.contains { $0[year] != nil }
                 let left = yearHasReviews ? status.values.filter { $0[year - 1] == "ngheo" && $0[year] == nil }.count : 0
                 #expect(moves[year]?[.escaped] ?? 0 == escaped, "\(year) escaped")
-                #expect(moves[year]?[.entered] ?? 0 == entered, "\(year) entered")
+                #expect((moves[year]?[.newly] ?? 0) + (moves[year]?[.fellBack] ?? 0) == entered, "\(year) entered")
                 #expect(moves[year]?[.fellBack] ?? 0 == fellBack, "\(year) fell back")
                 #expect(moves[year]?[.left] ?? 0 == left, "\(year) left")
             }
@@ -103,6 +104,79 @@ import Testing
             preview.dryRun = true
             _ = try await preview.run(InMemoryRows([Files.surveyHeader, Files.poor("HO-09", 2023, unit: "C3")]))
             #expect(try await store.count("rollup_reviews") == before)
+        }
+    }
+}
+
+/// The year's moves kept by the registry are those of `YearMoves` — the same standard for
+/// falling back, first reviews and moves between units — and the figures of a branch add up.
+@Suite("Kept moves follow the one definition", .serialized)
+struct KeptMovesTests {
+    @Test(arguments: TestDatabase.available)
+    func fellBackOnlyUnderTheSameStandardAndUnitMovesAreTransfers(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                // Poor in 2021 and 2023, not in 2022: fell back in 2023.
+                Files.poor("HO-1", 2021, unit: "C1"), Files.notPoor("HO-1", 2022, unit: "C1"), Files.poor("HO-1", 2023, unit: "C1"),
+                // First reviewed poor in 2023: newly poor (not a balancing line).
+                Files.notPoor("HO-2", 2022, unit: "C1"), Files.poor("HO-3", 2023, unit: "C1"),
+                // Poor both years, moving from C1 (branch H1) to C3 (branch T): left C1, newly poor in C3.
+                Files.poor("HO-4", 2022, unit: "C1"), Files.poor("HO-4", 2023, unit: "C3"),
+                // Poor both years, moving from C1 to C2 inside H1: no move for H1.
+                Files.poor("HO-5", 2022, unit: "C1"), Files.poor("HO-5", 2023, unit: "C2"),
+            ])
+            #expect(try await store.rollups.check(try await store.op).isEmpty)
+            let history = try await store.units.history()
+            func moves(_ code: String) async throws -> [YearMove: Int] {
+                try await store.rollups.moves(scope: Scope.predecessorsIncluded(of: try await store.unitID(code), in: history, on: day(2023, 6, 1)))[2023] ?? [:]
+            }
+            let c1 = try await moves("C1"), h1 = try await moves("H1"), c3 = try await moves("C3")
+            #expect(c1[.fellBack] == 1 && c1[.newly] == 1 && c1[.left] == 2)   // HO-1; HO-3; HO-4 and HO-5 moved out of C1
+            #expect(h1[.left] == 1 && h1[.fellBack] == 1 && h1[.newly] == 1)    // HO-5 stayed in H1
+            #expect(c3[.newly] == 1)                                           // HO-4 moved in
+            let province = try await store.rollups.moves(scope: .province)[2023] ?? [:]
+            #expect(province[.left] == nil && province[.newly] == 1 && province[.fellBack] == 1)
+            // The identity for each branch, from the same figures the report uses.
+            for code in ["C1", "H1", "C3", "C2"] {
+                let f = try await store.reports.figures(unitID: try await store.unitID(code), year: 2023, history: history, today: day(2023, 6, 1), reviewsOnly: true)
+                #expect(f.poor == f.previousPoor - f.escaped - f.left + f.fellBack + f.newlyPoor, "\(code): \(f)")
+            }
+        }
+    }
+
+    @Test("a household poor under the old standard does not fall back under the new one", arguments: TestDatabase.available)
+    func newStandardIsANewBaseline(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            // vn-2027 adds waste handling: one more column, 0 for every row.
+            let rows = [Files.poor("HO-1", 2024, unit: "C1"), Files.notPoor("HO-1", 2025, unit: "C1"), Files.notPoor("HO-1", 2026, unit: "C1"),
+                        Files.poor("HO-1", 2027, unit: "C1"), Files.poor("HO-2", 2025, unit: "C1"), Files.poor("HO-2", 2026, unit: "C1")]
+            try await store.importSurvey([Files.surveyHeader + ["Rác thải"]] + rows.map { $0 + ["0"] })
+            let moves = try await store.rollups.moves(scope: .province)
+            // 2025 is reviewed under vn-2022, 2026 under vn-2027 (its first round: nothing compared,
+            // HO-2 poor both years is no move); in 2027 HO-1 is newly poor, its 2024 poverty being
+            // of another standard.
+            #expect((moves[2026] ?? [:]).values.allSatisfy { $0 == 0 })
+            #expect(moves[2027]?[.newly] == 1 && (moves[2027]?[.fellBack] ?? 0) == 0)
+            #expect(try await store.rollups.check(try await store.op).isEmpty)
+        }
+    }
+
+    @Test("check-rollups finds a wrong kept move through its own recount", arguments: TestDatabase.available)
+    func independentRecount(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                Files.poor("HO-1", 2022, unit: "C1"), Files.notPoor("HO-1", 2023, unit: "C1"), Files.poor("HO-1", 2024, unit: "C1")])
+            #expect(try await store.rollups.check(try await store.op).isEmpty)
+            // As if the maintaining query had counted HO-1 as newly poor in 2024.
+            try await store.sql.raw("UPDATE rollup_moves SET kind = 'newly_poor' WHERE year = 2024 AND kind = 'fell_back'").run()
+            let differences = try await store.rollups.check(try await store.op)
+            #expect(differences.contains { $0.contains("/2024/fell_back") } && differences.contains { $0.contains("/2024/newly_poor") })
         }
     }
 }

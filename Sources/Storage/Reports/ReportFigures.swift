@@ -24,7 +24,7 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     public var households = 0, poor = 0, nearPoor = 0, average = 0, notPoor = 0
     /// The previous review year's counts in the same branch (today's tree).
     public var previousPoor = 0, previousNearPoor = 0
-    /// Moves of poor households against the previous year (see `Rollups.Move`).
+    /// Moves of poor households against the previous year (`YearMoves`); `entered` = fell back + newly poor.
     public var escaped = 0, entered = 0, fellBack = 0, left = 0
     public var supportRecords = 0, supportHouseholds = 0
     public var supportValue: Dong = 0
@@ -45,7 +45,7 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     public var poorShare: Ratio { Ratio(poor, households) }
     public var nearPoorShare: Ratio { Ratio(nearPoor, households) }
     public var coverageShare: Ratio { Ratio(coverageComplete, coveragePoor) }
-    /// Newly poor: poor this year, reviewed last year and not poor then, never poor before.
+    /// Newly poor: poor this year, not poor (or not reviewed) last year, never poor before under the standard.
     public var newlyPoor: Int { entered - fellBack }
 }
 
@@ -98,8 +98,8 @@ extension AnnualReports {
         }
         if let p = previous { f.previousPoor = p.poor; f.previousNearPoor = p.nearPoor }
         let moves = try await store.rollups.moves(scope: scope)[year] ?? [:]
-        f.escaped = moves[.escaped] ?? 0; f.entered = moves[.entered] ?? 0
-        f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
+        f.escaped = moves[.escaped] ?? 0; f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
+        f.entered = f.fellBack + (moves[.newly] ?? 0)
         if reviewsOnly { return f }
 
         // Support, funds and loans from their kept roll-ups (`SupportRollups`), a few rows per unit.

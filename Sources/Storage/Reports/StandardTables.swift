@@ -66,50 +66,80 @@ extension AnnualReports {
         var tables = builder.tables(poorChanges: poor, nearPoorChanges: near.changes)
         if !baseline, let i = tables.firstIndex(where: { $0.number == 3 }) {
             tables[i].notes.append(ReportText(
-                "Trong dòng \"khác\": \(near.toPoor) hộ cận nghèo năm trước nay là hộ nghèo (giảm), \(near.fromPoor) hộ nghèo năm trước nay là hộ cận nghèo (tăng).",
-                "In \"other\": \(near.toPoor) near-poor households of last year are poor now (a decrease), \(near.fromPoor) poor households of last year are near-poor now (an increase)."))
+                "Trong số thoát cận nghèo: \(near.toPoor) hộ nay là hộ nghèo; trong số tăng: \(near.fromPoor) hộ năm trước là hộ nghèo.",
+                "Of those that left near-poverty, \(near.toPoor) are poor now; of the increases, \(near.fromPoor) were poor last year."))
         }
         return (standard, tables)
     }
 
-    /// Moves of near-poor households against the previous year (same standard), counted like
-    /// the roll-ups count poor ones, by this year's unit (last year's for those not reviewed):
-    /// left the class upwards (to average or not poor), entered it from average or not poor
-    /// (fell back when near-poor in an earlier year, else newly near-poor), not reviewed this
-    /// year. Households moving between poor and near-poor are counted apart (`toPoor`,
-    /// `fromPoor`): table 3 shows them in its "other" row and names them in a note.
+    /// Moves of near-poor households against the previous year, as `YearMoves` defines them for
+    /// the near-poor class (counted in SQL here, like the poor households' kept moves): escaped
+    /// (reviewed, no longer near-poor; `toPoor` of them are poor now) at last year's unit, left
+    /// (not reviewed) at last year's unit, fell back / newly near-poor at this year's unit
+    /// (`fromPoor` of them were poor last year), and households near-poor in two units counted
+    /// only where they cross the branch's edge.
     func nearPoorChanges(year: Int, scope: Scope, start: Int, end: Int, baseline: Bool) async throws
         -> (changes: PovertyChanges, toPoor: Int, fromPoor: Int) {
         let near = LivingStandard.nearPoor.rawValue, poor = LivingStandard.poor.rawValue
-        var moved: SQLQueryString = """
-            SELECT CASE WHEN p.status = \(bind: near) THEN 1 ELSE 0 END AS was, c.status AS now, p.status AS before,
-                   CASE WHEN p.status <> \(bind: near) AND EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id
-                        AND e.year < \(bind: year - 1) AND e.status = \(bind: near)) THEN 1 ELSE 0 END AS earlier,
-                   COUNT(*) AS n
-            FROM reviews c JOIN reviews p ON p.household_id = c.household_id AND p.year = \(bind: year - 1) AND p.standard_code = c.standard_code
-            WHERE c.year = \(bind: year) AND (p.status = \(bind: near)) <> (c.status = \(bind: near))
-            """
         var escaped = 0, newly = 0, fellBack = 0, toPoor = 0, fromPoor = 0, left = 0
-        if scope.append(to: &moved, column: "c.unit_id") {
-            moved.appendInterpolation(" GROUP BY 1, 2, 3, 4" as SQLQueryString)
-            for row in try await store.sql.raw(moved).all() {
+        guard !baseline else {
+            return (PovertyChanges(start: start, escaped: 0, left: 0, fellBack: 0, newlyPoor: 0, end: end, isBaseline: true), 0, 0)
+        }
+        var out: SQLQueryString = """
+            SELECT c.status AS now, COUNT(*) AS n FROM reviews p
+            JOIN reviews c ON c.household_id = p.household_id AND c.year = \(bind: year) AND c.standard_code = p.standard_code AND c.status <> \(bind: near)
+            WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+            """
+        if scope.append(to: &out, column: "p.unit_id") {
+            out.appendInterpolation(" GROUP BY c.status" as SQLQueryString)
+            for row in try await store.sql.raw(out).all() {
                 let n = try row.int("n")
-                if try row.int("was") == 1 {
-                    if try row.string("now") == poor { toPoor += n } else { escaped += n }
-                } else if try row.string("before") == poor {
-                    fromPoor += n
-                } else if try row.int("earlier") == 1 {
-                    fellBack += n
-                } else {
-                    newly += n
-                }
+                escaped += n
+                if try row.string("now") == poor { toPoor += n }
             }
         }
         var gone: SQLQueryString = """
             SELECT COUNT(*) AS n FROM reviews p WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+            AND EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: year) AND y.standard_code = p.standard_code)
             AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.household_id = p.household_id AND c.year = \(bind: year))
             """
         if scope.append(to: &gone, column: "p.unit_id") { left = try await store.sql.raw(gone).first()?.int("n") ?? 0 }
+        var entered: SQLQueryString = """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id AND e.year < \(bind: year - 1)
+                        AND e.standard_code = c.standard_code AND e.status = \(bind: near)) THEN 1 ELSE 0 END AS earlier,
+                   CASE WHEN EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: year - 1)
+                        AND p.status = \(bind: poor)) THEN 1 ELSE 0 END AS was_poor,
+                   COUNT(*) AS n
+            FROM reviews c
+            WHERE c.year = \(bind: year) AND c.status = \(bind: near)
+              AND EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: year - 1) AND y.standard_code = c.standard_code)
+              AND NOT EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: year - 1)
+                              AND (p.standard_code <> c.standard_code OR p.status = \(bind: near)))
+            """
+        if scope.append(to: &entered, column: "c.unit_id") {
+            entered.appendInterpolation(" GROUP BY 1, 2" as SQLQueryString)
+            for row in try await store.sql.raw(entered).all() {
+                let n = try row.int("n")
+                if try row.int("earlier") == 1 { fellBack += n } else { newly += n }
+                if try row.int("was_poor") == 1 { fromPoor += n }
+            }
+        }
+        // Near-poor both years in two units: left where it went out of the branch, newly where it came in.
+        if let units = scope.unitIDs, !units.isEmpty {
+            let moved: SQLQueryString = """
+                SELECT p.unit_id AS from_unit, c.unit_id AS to_unit, COUNT(*) AS n FROM reviews p
+                JOIN reviews c ON c.household_id = p.household_id AND c.year = \(bind: year) AND c.standard_code = p.standard_code
+                     AND c.status = \(bind: near) AND c.unit_id <> p.unit_id
+                WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+                  AND (p.unit_id IN (\(binds: units.sorted())) OR c.unit_id IN (\(binds: units.sorted())))
+                GROUP BY p.unit_id, c.unit_id
+                """
+            for row in try await store.sql.raw(moved).all() {
+                let from = units.contains(try row.int("from_unit")), to = units.contains(try row.int("to_unit"))
+                if from && !to { left += try row.int("n") }
+                if to && !from { newly += try row.int("n") }
+            }
+        }
         return (PovertyChanges(start: start, escaped: escaped, left: left, fellBack: fellBack, newlyPoor: newly, end: end, isBaseline: baseline),
                 toPoor, fromPoor)
     }
@@ -168,7 +198,7 @@ extension AnnualReports {
         var count = 0
         var q: SQLQueryString = """
             SELECT h.code, COALESCE(m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id, COALESCE(h.address, '') AS address,
-                   r.area, COALESCE(r.ethnicity, '') AS ethnicity, r.household_size, r.monthly_income, r.deprivations, r.causes
+                   r.area, COALESCE(r.ethnicity, '') AS ethnicity, r.household_size, r.per_capita_income, r.deprivations, r.causes
             FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = COALESCE(r.member_id, h.primary_member_id)
             WHERE r.year = \(bind: year) AND r.status = \(bind: status.rawValue)
             """
@@ -183,7 +213,7 @@ extension AnnualReports {
                 householdCode: try row.string("code"), headName: try row.string("head"), memberCode: try row.string("member"),
                 unitID: try row.int("unit_id"), address: try row.string("address"),
                 area: try row.area("area"), ethnicity: try row.string("ethnicity"),
-                size: try row.optionalInt("household_size"), monthlyIncome: try row.optionalInt("monthly_income"),
+                size: try row.optionalInt("household_size"), monthlyIncome: try row.optionalInt("per_capita_income"),
                 deprivations: codes,
                 causes: try row.causes("causes")))
         }
