@@ -180,3 +180,51 @@ struct KeptMovesTests {
         }
     }
 }
+
+/// `giamngheo summary` (PovertyCore's `SummaryBuilder`, over the reviews as classified) and the
+/// registry's figures for a unit give the same four moves for every unit and year.
+@Suite("Summary and report figures agree")
+struct SummaryAgreesWithFiguresTests {
+    @Test(arguments: TestDatabase.available)
+    func sameFourNumbers(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            var rng = SeededRandom(seed: 15_2025)
+            var rows = [Files.surveyHeader]
+            for h in 1...40 {
+                for year in 2021...2025 where rng.chance(800) {
+                    rows.append(rng.pick([Files.poor, Files.nearPoor, Files.average, Files.notPoor])("HO-\(h)", year, rng.pick(["C1", "C2", "C3"]), "", ""))
+                }
+            }
+            try await store.importSurvey(rows)
+            // The summary, fed from the stored reviews through the classifier, by unit code.
+            let history = try await store.units.history()
+            var builder = SummaryBuilder(byUnit: true)
+            let reviews = try await store.sql.raw("""
+                SELECT h.code, r.year, r.unit_id, r.standard_code, r.area, r.per_capita_income, r.deprivations
+                FROM reviews r JOIN households h ON h.id = r.household_id
+                """).all()
+            for row in reviews {
+                let standard = try #require(StandardCatalog.builtIn.standard(code: try row.string("standard_code")))
+                let answers = HouseholdAnswers(area: Area(rawValue: try row.string("area")) ?? .rural,
+                                               income: .monthlyPerCapita(try row.int("per_capita_income")),
+                                               deprivations: UInt64(bitPattern: Int64(try row.int("deprivations"))))
+                try builder.add(householdCode: try row.string("code"), unit: history.units[try row.int("unit_id")]?.code, year: try row.int("year"),
+                                standard: standard, classification: Classifier.classify(answers, under: standard))
+            }
+            let summary = builder.build()
+            var compared = 0
+            for line in summary where !line.isBaseline {
+                let unitID = try await store.unitID(line.unit)
+                let f = try await store.reports.figures(unitID: unitID, year: line.year, history: history, today: day(2025, 6, 1), reviewsOnly: true)
+                let registry: [Int] = [f.escaped, f.left, f.fellBack, f.newlyPoor]
+                let file: [Int] = [line.escaped, line.left, line.fellBack, line.newlyPoor]
+                #expect(registry == file, "\(line.unit) \(line.year)")
+                #expect(f.poor == line.poor && f.previousPoor == line.poorLastReview, "\(line.unit) \(line.year)")
+                compared += 1
+            }
+            #expect(compared >= 10)
+        }
+    }
+}
