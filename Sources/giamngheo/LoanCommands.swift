@@ -189,7 +189,7 @@ struct LoanCommand: AsyncParsableCommand {
                         let paid: String
                         if left >= inst.principal { paid = "đã trả / paid"; left -= inst.principal }
                         else if left > 0 { paid = "đã trả một phần / part paid \(dong(left))"; left = 0 }
-                        else { paid = f.state == .disbursed && inst.due < day ? "quá hạn / overdue" : "" }
+                        else { paid = f.isOut(on: day) && inst.due < day ? "quá hạn / overdue" : "" }
                         lines.append("  kỳ \(inst.number)".padding(9) + inst.due.vietnamese.padding(12) + dong(inst.principal).padding(16) + paid)
                     }
                 }
@@ -201,13 +201,13 @@ struct LoanCommand: AsyncParsableCommand {
                     lines.append("Gia hạn / extensions:")
                     for e in f.extensions { lines.append("  \(e.granted.vietnamese)  +\(e.months) tháng / months: \(e.reason)") }
                 }
-                if f.state == .disbursed {
+                if f.isOut(on: day) {
                     let p = f.position(on: day)
                     lines.append("Ngày / on \(day.vietnamese): dư nợ / outstanding \(dong(p.outstanding)); đến hạn / due to date \(dong(p.dueToDate)); "
                                  + "đã trả / repaid \(dong(p.repaid)); quá hạn / overdue \(dong(p.overdue))"
                                  + (p.bucket.map { " — \(p.daysOverdue) ngày, \($0.label) / \($0.labelEn)" } ?? " — trong hạn / current"))
                 } else {
-                    lines.append("Ngày / on \(day.vietnamese): dư nợ / outstanding \(dong(f.outstanding))")
+                    lines.append("Ngày / on \(day.vietnamese): dư nợ / outstanding \(dong(f.outstanding(on: day)))")
                 }
                 emit(lines)
             }

@@ -441,3 +441,40 @@ import Testing
         }
     }
 }
+
+/// A figure "as at" a day is what was true then: later repayments, extensions and write-offs
+/// leave a past year's loan figures as they were.
+@Suite("Loan figures as they stood")
+struct LoanFiguresAsAtTests {
+    @Test(arguments: TestDatabase.available)
+    func aPastYearsLoanFiguresDoNotMove(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            let op = try await store.op
+            try await store.funds.contribute(op, fund: "nef", unit: "T", day: day(2025, 1, 2), amount: 500_000_000, contributor: "Quỹ quốc gia về việc làm")
+            try await store.funds.allocate(op, fund: "nef", from: "T", to: "H1", day: day(2025, 1, 3), amount: 150_000_000)
+            let loan = try await store.loans.apply(op, LoanApplication(member: "DV-01", household: "HO-01", unit: "H1", purpose: "chan_nuoi", jobsPlanned: 2,
+                                                                       amount: 60_000_000, termMonths: 24, everyMonths: 3, appliedOn: day(2025, 3, 1)))
+            try await store.loans.approve(op, loan, on: day(2025, 3, 5))
+            try await store.loans.disburse(op, loan, on: day(2025, 3, 10))
+            try await store.loans.repay(op, loan, on: day(2025, 9, 10), amount: 10_000_000)
+            let history = try await store.units.history()
+            let h1 = try await store.unitID("H1")
+            let before = try await store.reports.figures(unitID: h1, year: 2025, history: history, today: day(2026, 12, 1))
+            #expect(before.loansActive == 1 && before.loansOutstanding == 50_000_000)
+            // 2026: more repaid, then the rest written off.
+            try await store.loans.repay(op, loan, on: day(2026, 3, 10), amount: 20_000_000)
+            try await store.loans.writeOff(op, loan, on: day(2026, 6, 1), reason: "thiên tai")
+            let after = try await store.reports.figures(unitID: h1, year: 2025, history: history, today: day(2026, 12, 1))
+            #expect(after.loansActive == before.loansActive && after.loansOutstanding == before.loansOutstanding && after.loansOverdue == before.loansOverdue)
+            // The ageing on a past day, and today's.
+            let past = try await store.loans.ageing(op, on: day(2025, 12, 31)).report
+            #expect(past.activeLoans == 1 && past.outstanding == 50_000_000 && past.writtenOff == 0)
+            let now = try await store.loans.ageing(op, on: day(2026, 12, 1)).report
+            #expect(now.activeLoans == 0 && now.outstanding == 0 && now.writtenOff == 30_000_000)
+            // Before the money went out, nothing.
+            let early = try await store.loans.ageing(op, on: day(2025, 3, 9)).report
+            #expect(early.activeLoans == 0 && early.jobsPlanned == 0)
+        }
+    }
+}

@@ -173,7 +173,7 @@ public struct LoanResource: Codable, Sendable, Equatable {
 
     public init(_ f: LoanFile, history: OrgHistory, on day: Day, detail: Bool) {
         let p = f.position(on: day)
-        let out = f.state == .disbursed
+        let out = f.isOut(on: day)
         code = f.code
         member = f.memberCode
         household = f.householdCode
@@ -184,7 +184,7 @@ public struct LoanResource: Codable, Sendable, Equatable {
         state = f.state.rawValue
         appliedOn = f.appliedOn.iso
         disbursedOn = f.disbursedOn?.iso
-        outstanding = f.outstanding
+        outstanding = f.outstanding(on: day)
         overdue = out ? p.overdue : 0
         daysOverdue = out ? p.daysOverdue : 0
         bucket = out ? p.bucket?.rawValue : nil
@@ -236,7 +236,7 @@ public struct AgeingResource: Codable, Sendable, Equatable {
         overdueLoans = lines.filter { $0.position.daysOverdue > 0 }.map { l in
             .init(code: l.file.code, member: l.file.memberCode, memberName: l.file.memberName, household: l.file.householdCode,
                   unitCode: history.code(l.file.unitID), daysOverdue: l.position.daysOverdue, bucket: l.position.bucket?.rawValue,
-                  overdue: l.position.overdue, outstanding: l.file.outstanding)
+                  overdue: l.position.overdue, outstanding: l.file.outstanding(on: r.day))
         }
     }
 }

@@ -89,18 +89,37 @@ public struct LoanFile: Sendable, Hashable {
     public let payments: [Payment]
     public let extensions: [Extension]
 
-    /// The repayment schedule (empty until the money is out).
-    public var schedule: [Instalment] {
-        guard let disbursedOn else { return [] }
+    /// The repayment schedule today (empty until the money is out).
+    public var schedule: [Instalment] { schedule(asOf: .latest) }
+
+    /// The schedule as it stood at the end of `day`: only the extensions granted by then.
+    public func schedule(asOf day: Day) -> [Instalment] {
+        guard let disbursedOn, disbursedOn <= day else { return [] }
         return LoanSchedule.make(amount: amount, disbursed: disbursedOn, termMonths: termMonths, everyMonths: everyMonths,
-                                 extensions: extensions.map { LoanExtension(granted: $0.granted, months: $0.months) })
+                                 extensions: extensions.filter { $0.granted <= day }.map { LoanExtension(granted: $0.granted, months: $0.months) })
     }
 
-    /// What is owed, due and overdue on a day.
+    /// What is owed, due and overdue on a day, from what had happened by then (the money out,
+    /// repayments and extensions up to that day).
     public func position(on day: Day) -> LoanPosition {
-        LoanPosition.position(amount: disbursedOn == nil ? 0 : amount, schedule: schedule,
+        LoanPosition.position(amount: isOut(on: day) ? amount : 0, schedule: schedule(asOf: day),
                               repayments: payments.map { Repayment(day: $0.day, amount: $0.amount) }, on: day)
     }
+
+    /// Whether the money was out at the end of `day`: disbursed by then and not yet repaid in
+    /// full or written off.
+    public func isOut(on day: Day) -> Bool {
+        guard let disbursedOn, disbursedOn <= day else { return false }
+        return closedOn.map { $0 > day } ?? true
+    }
+
+    /// Still owed at the end of `day`.
+    public func outstanding(on day: Day) -> Dong {
+        isOut(on: day) ? amount - payments.lazy.filter { $0.day <= day }.reduce(0) { $0 + $1.amount } : 0
+    }
+
+    /// Written off by the end of `day`.
+    public func writtenOff(by day: Day) -> Dong { state == .writtenOff && (closedOn.map { $0 <= day } ?? false) ? writtenOff : 0 }
 
     public var repaid: Dong { payments.reduce(0) { $0 + $1.amount } }
     public var outstanding: Dong { state == .disbursed ? amount - repaid : 0 }
@@ -475,19 +494,23 @@ public struct LoanBook: Sendable {
     func ageing(scope: Scope, on day: Day) async throws -> (report: AgeingReport, lines: [LoanLine]) {
         var report = AgeingReport(day: day)
         var lines: [LoanLine] = []
+        // Everything as it stood at the end of `day`: a loan disbursed later, a repayment,
+        // extension or write-off after it changes nothing of this day's figures.
         for loan in try await loans(scope: scope) {
-            report.jobsPlanned += loan.disbursedOn == nil ? 0 : loan.jobsPlanned
+            guard let out = loan.disbursedOn, out <= day else { continue }
+            report.jobsPlanned += loan.jobsPlanned
             report.jobsCreated += loan.jobsCreated ?? 0
-            report.writtenOff += loan.writtenOff
-            guard loan.state == .disbursed else { continue }
+            report.writtenOff += loan.writtenOff(by: day)
+            guard loan.isOut(on: day) else { continue }
             let p = loan.position(on: day)
+            let owed = loan.outstanding(on: day)
             lines.append(LoanLine(file: loan, position: p))
             report.activeLoans += 1
-            report.outstanding += loan.outstanding
+            report.outstanding += owed
             if let bucket = p.bucket, let i = report.buckets.firstIndex(where: { $0.bucket == bucket }) {
                 report.buckets[i].loans += 1
                 report.buckets[i].overdue += p.overdue
-                report.buckets[i].outstanding += loan.outstanding
+                report.buckets[i].outstanding += owed
             } else {
                 report.current += 1
             }
