@@ -3,23 +3,42 @@ import Foundation
 /// National Employment Fund (Quỹ quốc gia về việc làm) loans handled through the union:
 /// the dated lending rules, eligibility, repayment schedules and the ageing of arrears.
 
-/// The lending rule in force over `[from, until]`.
+/// Who borrows: a worker for their own job, a production or business establishment
+/// (cooperative, household business) for the workers it takes on, or a worker going abroad
+/// under contract (a scheme of its own).
+public enum BorrowerKind: String, Sendable, Codable, CaseIterable {
+    case worker = "nguoi_lao_dong"
+    case establishment = "co_so_san_xuat"
+    case abroad = "di_lam_viec_nuoc_ngoai"
+
+    /// The purpose a loan for working abroad carries.
+    public static let abroadPurpose = "di_lam_viec_nuoc_ngoai"
+}
+
+/// The lending rule in force over `[from, until]`, as the decree of the day sets it.
 public struct LoanRule: Sendable, Codable, Hashable {
     public let from: Day
     /// The last day the rule applies (inclusive); nil while it is in force.
     public let until: Day?
-    /// The largest loan per worker the loan creates or keeps a job for.
+    /// The largest loan of a worker borrowing for their own job (one flat maximum).
+    public let maxPerBorrower: Dong
+    /// An establishment: the largest loan per worker it takes on…
     public let maxPerWorker: Dong
+    /// …and per project, whatever the number of workers.
+    public let maxPerProject: Dong
     public let maxTermMonths: Int
     /// Purpose codes allowed (see `LoanRules.purposeLabel`).
     public let purposes: [String]
-    /// The legal basis, in Vietnamese.
+    /// The legal basis: decree and article, in Vietnamese.
     public let source: String
 
-    public init(from: Day, until: Day?, maxPerWorker: Dong, maxTermMonths: Int, purposes: [String], source: String = "") {
+    public init(from: Day, until: Day?, maxPerBorrower: Dong, maxPerWorker: Dong, maxPerProject: Dong, maxTermMonths: Int,
+                purposes: [String], source: String = "") {
         self.from = from
         self.until = until
+        self.maxPerBorrower = maxPerBorrower
         self.maxPerWorker = maxPerWorker
+        self.maxPerProject = maxPerProject
         self.maxTermMonths = maxTermMonths
         self.purposes = purposes
         self.source = source
@@ -27,7 +46,18 @@ public struct LoanRule: Sendable, Codable, Hashable {
 
     public func applies(on day: Day) -> Bool { day >= from && until.map { day <= $0 } ?? true }
 
-    enum CodingKeys: String, CodingKey { case from, until, maxPerWorker, maxTermMonths, purposes, source }
+    /// The largest loan a borrower of this kind may have for `workers` workers (working abroad:
+    /// the contract's costs decide, see `LoanRules.check`).
+    public func limit(for kind: BorrowerKind, workers: Int) -> Dong {
+        switch kind {
+        case .worker, .abroad: return maxPerBorrower
+        case .establishment:
+            let (product, overflow) = maxPerWorker.multipliedReportingOverflow(by: max(1, workers))
+            return min(overflow ? Dong.max : product, maxPerProject)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case from, until, maxPerBorrower, maxPerWorker, maxPerProject, maxTermMonths, purposes, source }
 
     /// Dates are `YYYY-MM-DD` text, as in `Resources/loan-rules.json`.
     public init(from decoder: any Decoder) throws {
@@ -43,7 +73,9 @@ public struct LoanRule: Sendable, Codable, Hashable {
             throw DecodingError.keyNotFound(CodingKeys.from, .init(codingPath: c.codingPath, debugDescription: "no 'from'"))
         }
         self.init(from: from, until: try day(.until),
+                  maxPerBorrower: try c.decode(Dong.self, forKey: .maxPerBorrower),
                   maxPerWorker: try c.decode(Dong.self, forKey: .maxPerWorker),
+                  maxPerProject: try c.decode(Dong.self, forKey: .maxPerProject),
                   maxTermMonths: try c.decode(Int.self, forKey: .maxTermMonths),
                   purposes: try c.decode([String].self, forKey: .purposes),
                   source: try c.decodeIfPresent(String.self, forKey: .source) ?? "")
@@ -53,7 +85,9 @@ public struct LoanRule: Sendable, Codable, Hashable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(from.iso, forKey: .from)
         try c.encodeIfPresent(until?.iso, forKey: .until)
+        try c.encode(maxPerBorrower, forKey: .maxPerBorrower)
         try c.encode(maxPerWorker, forKey: .maxPerWorker)
+        try c.encode(maxPerProject, forKey: .maxPerProject)
         try c.encode(maxTermMonths, forKey: .maxTermMonths)
         try c.encode(purposes, forKey: .purposes)
         try c.encode(source, forKey: .source)
@@ -99,7 +133,9 @@ public struct LoanRules: Sendable {
         let sorted = rules.sorted { $0.from < $1.from }
         for r in sorted {
             if let end = r.until, end < r.from { throw LoadError.emptyPeriod(from: r.from) }
-            guard r.maxPerWorker > 0, r.maxTermMonths > 0 else { throw LoadError.badLimits(from: r.from) }
+            guard r.maxPerBorrower > 0, r.maxPerWorker > 0, r.maxPerProject >= r.maxPerWorker, r.maxTermMonths > 0 else {
+                throw LoadError.badLimits(from: r.from)
+            }
         }
         for (a, b) in zip(sorted, sorted.dropFirst()) {
             guard let end = a.until, end < b.from else { throw LoadError.overlapping(a.from, b.from) }
@@ -153,34 +189,59 @@ public struct LoanRequest: Sendable, Hashable {
     public let workers: Int
     /// The borrower is a union member in good standing (đoàn viên sinh hoạt bình thường).
     public let memberInGoodStanding: Bool
+    public let borrower: BorrowerKind
+    /// The borrower's age on the application day, when the registry knows the birth date.
+    public let age: Int?
+    /// Working abroad: the contract's costs and its length in months.
+    public let contractCost: Dong?
+    public let contractMonths: Int?
 
-    public init(amount: Dong, termMonths: Int, purpose: String, appliedOn: Day, workers: Int, memberInGoodStanding: Bool) {
+    public init(amount: Dong, termMonths: Int, purpose: String, appliedOn: Day, workers: Int, memberInGoodStanding: Bool,
+                borrower: BorrowerKind = .worker, age: Int? = nil, contractCost: Dong? = nil, contractMonths: Int? = nil) {
         self.amount = amount
         self.termMonths = termMonths
         self.purpose = purpose
         self.appliedOn = appliedOn
         self.workers = workers
         self.memberInGoodStanding = memberInGoodStanding
+        self.borrower = borrower
+        self.age = age
+        self.contractCost = contractCost
+        self.contractMonths = contractMonths
     }
 }
 
 /// Why a loan request is refused.
 public enum LoanIneligibility: Error, Sendable, Hashable, CustomStringConvertible {
     case notInGoodStanding
+    /// Under 15 on the application day (the Labour Code's working age).
+    case notOfWorkingAge
     case purposeNotAllowed(String)
+    /// Working abroad is its own scheme: its purpose goes with that kind of borrower only.
+    case purposeNotOfKind(String)
     case nonPositiveAmount
     case amountOverLimit(limit: Dong)
     case termOutOfRange(max: Int)
+    /// Working abroad: the contract's costs and length are needed…
+    case contractMissing
+    /// …and neither the amount nor the term may exceed them.
+    case overContractCost(Dong)
+    case longerThanContract(months: Int)
     case noRule(Day)
 
     /// Why, in the catalogues' words.
     public var message: Message {
         switch self {
         case .notInGoodStanding: Message("refusal.loan.not_member")
+        case .notOfWorkingAge: Message("refusal.loan.not_working_age")
         case .purposeNotAllowed(let p): Message("refusal.loan.purpose_not_allowed", .both(vi: LoanRules.purposeLabel(p) ?? p, en: p))
+        case .purposeNotOfKind(let p): Message("refusal.loan.purpose_not_of_kind", .both(vi: LoanRules.purposeLabel(p) ?? p, en: p))
         case .nonPositiveAmount: Message("refusal.loan.amount_not_positive")
         case .amountOverLimit(let limit): Message("refusal.loan.over_limit", .money(limit))
         case .termOutOfRange(let max): Message("refusal.loan.term_out_of_range", .number(max))
+        case .contractMissing: Message("refusal.loan.contract_missing")
+        case .overContractCost(let cost): Message("refusal.loan.over_contract_cost", .money(cost))
+        case .longerThanContract(let months): Message("refusal.loan.longer_than_contract", .number(months))
         case .noRule(let day): Message("refusal.loan.no_rule", .day(day))
         }
     }
@@ -189,20 +250,35 @@ public enum LoanIneligibility: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 extension LoanRules {
+    /// The age from which a person may work (Labour Code 2019, art. 3).
+    public static let workingAge = 15
+
     /// Every reason the request is refused under the rule in force on its application day,
-    /// in a fixed order; empty when it is eligible. The limit is `maxPerWorker × workers`
-    /// and the term must be 1…`maxTermMonths` months.
+    /// in a fixed order; empty when it is eligible. A worker borrows at most the rule's flat
+    /// maximum per borrower; an establishment at most its maximum per worker × workers, capped
+    /// per project; working abroad at most the contract's costs (and the flat maximum), for no
+    /// longer than the contract. The term is 1…`maxTermMonths` months.
     public func check(_ request: LoanRequest) -> [LoanIneligibility] {
         var reasons: [LoanIneligibility] = []
         if !request.memberInGoodStanding { reasons.append(.notInGoodStanding) }
+        if let age = request.age, age < Self.workingAge { reasons.append(.notOfWorkingAge) }
         let rule = rule(on: request.appliedOn)
         if rule == nil { reasons.append(.noRule(request.appliedOn)) }
+        let abroad = request.borrower == .abroad
+        if abroad != (request.purpose == BorrowerKind.abroadPurpose) { reasons.append(.purposeNotOfKind(request.purpose)) }
         if request.amount <= 0 {
             reasons.append(.nonPositiveAmount)
         } else if let rule {
-            let (product, overflow) = rule.maxPerWorker.multipliedReportingOverflow(by: max(1, request.workers))
-            let limit = overflow ? Dong.max : product
+            let limit = rule.limit(for: request.borrower, workers: request.workers)
             if request.amount > limit { reasons.append(.amountOverLimit(limit: limit)) }
+        }
+        if abroad {
+            if let cost = request.contractCost, let months = request.contractMonths, cost > 0, months > 0 {
+                if request.amount > cost { reasons.append(.overContractCost(cost)) }
+                if request.termMonths > months { reasons.append(.longerThanContract(months: months)) }
+            } else {
+                reasons.append(.contractMissing)
+            }
         }
         if let rule {
             if !(1...rule.maxTermMonths).contains(request.termMonths) { reasons.append(.termOutOfRange(max: rule.maxTermMonths)) }

@@ -67,7 +67,10 @@ public final class Store: Sendable {
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
         case .postgres(let url):
             try StorageConfig.validatePostgresURL(url)
-            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop, sqlLogLevel: .trace),
+            // A burst of writes that lock one row (disbursements from one fund) queue for the
+            // pool's connections: wait up to 30 s for one rather than fail the request at 10 s.
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
+                                        connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace),
                           as: .psql, isDefault: true)
         }
     }

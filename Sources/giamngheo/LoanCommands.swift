@@ -37,6 +37,9 @@ struct LoanCommand: AsyncParsableCommand {
         @Option(help: "Số lao động được tạo/giữ việc làm / Workers the loan employs.") var workers: Int = 1
         @Option(help: "Số việc làm dự kiến tạo / Jobs planned.") var jobs: Int
         @Option(help: "Ngày nộp hồ sơ (dd/mm/yyyy) / Day of application.") var date: String
+        @Option(help: "nguoi_lao_dong | co_so_san_xuat | di_lam_viec_nuoc_ngoai (mặc định theo mục đích / default from the purpose)") var borrower: BorrowerKind?
+        @Option(help: "Đi nước ngoài: chi phí theo hợp đồng, đồng / Abroad: the contract's costs.") var contractCost: DongArgument?
+        @Option(help: "Đi nước ngoài: thời hạn hợp đồng, tháng / Abroad: the contract's months.") var contractMonths: Int?
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
@@ -44,7 +47,8 @@ struct LoanCommand: AsyncParsableCommand {
             try await db.withStore { store, actor in
                 let code = try await store.loans.apply(actor, 
                     LoanApplication(member: member, household: household, unit: unit, purpose: purpose, workers: workers, jobsPlanned: jobs,
-                                    amount: amount.value, termMonths: term, everyMonths: every, appliedOn: day))
+                                    amount: amount.value, termMonths: term, everyMonths: every, appliedOn: day, borrower: borrower,
+                                    contractCost: contractCost?.value, contractMonths: contractMonths))
                 Terminal.error("đã nhận hồ sơ vay / application filed: \(member), \(dong(amount.value)), \(term) tháng / months")
                 print(code)
             }
@@ -266,3 +270,5 @@ struct LoanCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension BorrowerKind: ExpressibleByArgument {}

@@ -8,40 +8,69 @@ private func day(_ iso: String) -> Day {
 }
 
 private func request(_ amount: Dong, term: Int = 60, purpose: String = "chan_nuoi", on applied: String = "2025-06-01",
-                     workers: Int = 1, goodStanding: Bool = true) -> LoanRequest {
+                     workers: Int = 1, goodStanding: Bool = true, borrower: BorrowerKind = .worker, age: Int? = 30,
+                     contractCost: Dong? = nil, contractMonths: Int? = nil) -> LoanRequest {
     LoanRequest(amount: amount, termMonths: term, purpose: purpose, appliedOn: day(applied), workers: workers,
-                memberInGoodStanding: goodStanding)
+                memberInGoodStanding: goodStanding, borrower: borrower, age: age, contractCost: contractCost, contractMonths: contractMonths)
 }
 
 @Suite("National Employment Fund loans: rules")
 struct LoanRulesTests {
     let rules = LoanRules.bundled
 
-    @Test func limitsChangeOnFirstJanuary2026() throws {
-        let before = try #require(rules.rule(on: day("2025-12-31")))
-        let after = try #require(rules.rule(on: day("2026-01-01")))
-        #expect(before.maxPerWorker == 100_000_000)
-        #expect(after.maxPerWorker == 200_000_000)
-        #expect(before.maxTermMonths == 120 && after.maxTermMonths == 120)
-        #expect(before.until == day("2025-12-31"))
-        #expect(after.until == nil)
-        #expect(rules.rule(on: day("2040-06-30")) == after)
-        #expect(rules.rule(on: day("2019-01-01")) == nil)
+    @Test("three decrees, each from its day: 61/2015, 74/2019 from 08/11/2019, 338/2025 from 01/01/2026")
+    func rulesByDecree() throws {
+        let d61 = try #require(rules.rule(on: day("2019-11-07")))
+        let d74 = try #require(rules.rule(on: day("2019-11-08")))
+        let d338 = try #require(rules.rule(on: day("2026-01-01")))
+        #expect(rules.rule(on: day("2025-12-31")) == d74)
+        let perBorrower: [Dong] = [d61.maxPerBorrower, d74.maxPerBorrower, d338.maxPerBorrower]
+        let perProject: [Dong] = [d61.maxPerProject, d74.maxPerProject, d338.maxPerProject]
+        let terms: [Int] = [d61.maxTermMonths, d74.maxTermMonths, d338.maxTermMonths]
+        #expect(perBorrower == [50_000_000, 100_000_000, 200_000_000])
+        #expect(perProject == [1_000_000_000, 2_000_000_000, 10_000_000_000])
+        #expect(terms == [60, 120, 120])
+        #expect(d61.source.contains("61/2015") && d74.source.contains("74/2019") && d338.source.contains("338/2025"))
+        #expect(rules.rule(on: day("2040-06-30")) == d338 && d338.until == nil)
+        #expect(rules.rule(on: day("2015-08-31")) == nil)
     }
 
-    @Test func limitAtTheBoundary() {
-        #expect(rules.check(request(100_000_000, on: "2025-12-31")).isEmpty)
-        #expect(rules.check(request(100_000_001, on: "2025-12-31")) == [.amountOverLimit(limit: 100_000_000)])
+    @Test func aWorkersLimitIsFlatWhateverTheJobs() {
+        #expect(rules.check(request(100_000_000, on: "2025-12-31", workers: 3)).isEmpty)
+        #expect(rules.check(request(100_000_001, on: "2025-12-31", workers: 3)) == [.amountOverLimit(limit: 100_000_000)])
         #expect(rules.check(request(200_000_000, on: "2026-01-01")).isEmpty)
-        #expect(rules.check(request(200_000_001, on: "2026-01-01")) == [.amountOverLimit(limit: 200_000_000)])
+        #expect(rules.check(request(200_000_001, on: "2026-01-01", workers: 5)) == [.amountOverLimit(limit: 200_000_000)])
+        #expect(rules.check(request(50_000_001, on: "2019-11-07")) == [.amountOverLimit(limit: 50_000_000)])
+        #expect(rules.check(request(50_000_001, on: "2019-11-08")).isEmpty)
     }
 
-    @Test func limitIsPerWorker() {
-        #expect(rules.check(request(300_000_000, on: "2025-12-31", workers: 3)).isEmpty)
-        #expect(rules.check(request(300_000_001, on: "2025-12-31", workers: 3)) == [.amountOverLimit(limit: 300_000_000)])
-        #expect(rules.check(request(600_000_000, on: "2026-01-01", workers: 3)).isEmpty)
+    @Test func anEstablishmentBorrowsPerWorkerUpToTheProjectCap() {
+        let e = { (amount: Dong, on: String, workers: Int) in rules.check(request(amount, on: on, workers: workers, borrower: .establishment)) }
+        #expect(e(300_000_000, "2025-12-31", 3).isEmpty)
+        #expect(e(300_000_001, "2025-12-31", 3) == [.amountOverLimit(limit: 300_000_000)])
+        #expect(e(2_000_000_000, "2025-12-31", 50).isEmpty)
+        #expect(e(2_000_000_001, "2025-12-31", 50) == [.amountOverLimit(limit: 2_000_000_000)])
+        #expect(e(10_000_000_000, "2026-01-01", 60).isEmpty)
+        #expect(e(10_000_000_001, "2026-01-01", 60) == [.amountOverLimit(limit: 10_000_000_000)])
         // Fewer than one worker counts as one.
-        #expect(rules.check(request(100_000_001, on: "2025-12-31", workers: 0)) == [.amountOverLimit(limit: 100_000_000)])
+        #expect(e(100_000_001, "2025-12-31", 0) == [.amountOverLimit(limit: 100_000_000)])
+    }
+
+    @Test func workingAbroadUpToTheContractsCostsAndLength() {
+        let abroad = "di_lam_viec_nuoc_ngoai"
+        #expect(rules.check(request(80_000_000, term: 36, purpose: abroad, borrower: .abroad, contractCost: 90_000_000, contractMonths: 36)).isEmpty)
+        #expect(rules.check(request(95_000_000, term: 48, purpose: abroad, borrower: .abroad, contractCost: 90_000_000, contractMonths: 36))
+                == [.overContractCost(90_000_000), .longerThanContract(months: 36)])
+        #expect(rules.check(request(80_000_000, purpose: abroad, borrower: .abroad)) == [.contractMissing])
+        // The purpose and the scheme go together.
+        #expect(rules.check(request(50_000_000, purpose: abroad)) == [.purposeNotOfKind(abroad)])
+        #expect(rules.check(request(50_000_000, borrower: .abroad, contractCost: 60_000_000, contractMonths: 60)) == [.purposeNotOfKind("chan_nuoi")])
+    }
+
+    @Test func workingAgeFromTheBirthDate() {
+        #expect(rules.check(request(50_000_000, age: 14)) == [.notOfWorkingAge])
+        #expect(rules.check(request(50_000_000, age: 15)).isEmpty)
+        #expect(rules.check(request(50_000_000, age: nil)).isEmpty)
     }
 
     @Test func termMustBeOneTo120Months() {
@@ -53,14 +82,13 @@ struct LoanRulesTests {
 
     @Test func purposeStandingAndAmount() {
         #expect(rules.check(request(50_000_000, purpose: "mua_xe")) == [.purposeNotAllowed("mua_xe")])
-        #expect(rules.check(request(50_000_000, purpose: "di_lam_viec_nuoc_ngoai")).isEmpty)
         #expect(rules.check(request(50_000_000, goodStanding: false)) == [.notInGoodStanding])
         #expect(rules.check(request(0)) == [.nonPositiveAmount])
         #expect(rules.check(request(-5)) == [.nonPositiveAmount])
     }
 
     @Test func noRuleBeforeTheFirstPeriod() {
-        #expect(rules.check(request(50_000_000, on: "2019-01-01")) == [.noRule(day("2019-01-01"))])
+        #expect(rules.check(request(50_000_000, on: "2015-08-31")) == [.noRule(day("2015-08-31"))])
     }
 
     @Test func everyReasonIsListed() {
@@ -91,7 +119,8 @@ struct LoanRulesTests {
     // MARK: - Validation
 
     static func rule(_ from: String, _ until: String?, max: Dong = 1_000_000, term: Int = 12) -> LoanRule {
-        LoanRule(from: day(from), until: until.map(day), maxPerWorker: max, maxTermMonths: term, purposes: ["chan_nuoi"])
+        LoanRule(from: day(from), until: until.map(day), maxPerBorrower: max, maxPerWorker: max, maxPerProject: max * 10, maxTermMonths: term,
+                 purposes: ["chan_nuoi"])
     }
 
     @Test func overlappingPeriodsAreRefused() {
@@ -126,7 +155,7 @@ struct LoanRulesTests {
     }
 
     @Test func fileValidation() throws {
-        let good = #"{"purposes": [{"code": "chan_nuoi", "vi": "Chăn nuôi"}], "rules": [{"from": "2020-01-01", "until": "2020-12-31", "maxPerWorker": 5, "maxTermMonths": 12, "purposes": ["chan_nuoi"]}]}"#
+        let good = #"{"purposes": [{"code": "chan_nuoi", "vi": "Chăn nuôi"}], "rules": [{"from": "2020-01-01", "until": "2020-12-31", "maxPerBorrower": 5, "maxPerWorker": 5, "maxPerProject": 50, "maxTermMonths": 12, "purposes": ["chan_nuoi"]}]}"#
         let (r, purposes) = try LoanRules.load(Data(good.utf8))
         #expect(r.rules == [Self.rule("2020-01-01", "2020-12-31", max: 5)])
         #expect(purposes == [LoanPurpose(code: "chan_nuoi", vi: "Chăn nuôi")])
@@ -139,7 +168,7 @@ struct LoanRulesTests {
     @Test func ruleRoundTripsThroughJSON() throws {
         let rule = try #require(rules.rules.first)
         let text = String(decoding: try JSONEncoder().encode(rule), as: UTF8.self)
-        #expect(text.contains(#""from":"2019-11-07""#))
+        #expect(text.contains(#""from":"2015-09-01""#))
         #expect(try JSONDecoder().decode(LoanRule.self, from: Data(text.utf8)) == rule)
     }
 }

@@ -478,3 +478,39 @@ struct LoanFiguresAsAtTests {
         }
     }
 }
+
+/// Who borrows decides the limit, and the registry's birth date the working age.
+@Suite("Loans by kind of borrower")
+struct LoanBorrowerTests {
+    @Test(arguments: TestDatabase.available)
+    func kindsAgeAndContract(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            try await store.importMembers(Files.smallMembers + [
+                Files.member("DV-30", "Lò Văn Nhỏ", born: "01/02/2012", sex: "Nam", unit: "C1", joined: "01/01/2025")])
+            let op = try await store.op
+            func apply(_ member: String, _ amount: Dong, workers: Int = 1, purpose: String = "chan_nuoi", borrower: BorrowerKind? = nil,
+                       cost: Dong? = nil, months: Int? = nil, term: Int = 36) async throws -> String {
+                try await store.loans.apply(op, LoanApplication(member: member, unit: "H1", purpose: purpose, workers: workers, jobsPlanned: workers,
+                                                                amount: amount, termMonths: term, appliedOn: day(2025, 6, 1), borrower: borrower,
+                                                                contractCost: cost, contractMonths: months))
+            }
+            // A worker: 100,000,000 đ whatever the jobs; an establishment: per worker taken on.
+            await #expect(throws: LoanRefused.self) { try await apply("DV-01", 150_000_000, workers: 3) }
+            let shop = try await apply("DV-01", 300_000_000, workers: 3, borrower: .establishment)
+            #expect(try await store.loans.file(op, shop).borrower == .establishment)
+            // Under 15 on the day of application: refused by the birth date the registry holds.
+            do {
+                _ = try await apply("DV-30", 10_000_000)
+                Issue.record("a 13-year-old was lent to")
+            } catch let refused as LoanRefused {
+                #expect(refused.reasons == [.notOfWorkingAge])
+            }
+            // Working abroad: the contract's costs and length bound the loan.
+            await #expect(throws: LoanRefused.self) { try await apply("DV-02", 50_000_000, purpose: "di_lam_viec_nuoc_ngoai") }
+            let abroad = try await apply("DV-02", 80_000_000, purpose: "di_lam_viec_nuoc_ngoai", cost: 90_000_000, months: 36, term: 36)
+            let file = try await store.loans.file(op, abroad)
+            #expect(file.borrower == .abroad && file.contractCost == 90_000_000 && file.contractMonths == 36)
+        }
+    }
+}

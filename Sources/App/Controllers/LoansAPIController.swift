@@ -57,6 +57,10 @@ struct LoansAPIController: RouteCollection {
         var termMonths: Int
         var everyMonths: Int?
         var appliedOn: String?
+        /// nguoi_lao_dong, co_so_san_xuat or di_lam_viec_nuoc_ngoai (by default from the purpose).
+        var borrower: String?
+        var contractCost: Dong?
+        var contractMonths: Int?
     }
 
     func apply(req: Request) async throws -> SupportAPIController.Created {
@@ -65,7 +69,12 @@ struct LoansAPIController: RouteCollection {
         let b = try req.content.decode(ApplyRequest.self)
         let application = LoanApplication(member: b.member, household: b.household, unit: b.unit, purpose: b.purpose, workers: b.workers ?? 1,
                                           jobsPlanned: b.jobsPlanned, amount: b.amount, termMonths: b.termMonths, everyMonths: b.everyMonths ?? 3,
-                                          appliedOn: try day(b.appliedOn, req))
+                                          appliedOn: try day(b.appliedOn, req), borrower: try b.borrower.map { text in
+                                              guard let kind = BorrowerKind(rawValue: text) else {
+                                                  throw StorageError.invalid(Message("api.expected_one_of", "borrower", .text(BorrowerKind.allCases.map(\.rawValue).joined(separator: ", "))))
+                                              }
+                                              return kind
+                                          }, contractCost: b.contractCost, contractMonths: b.contractMonths)
         let code = try await req.store.loans.apply(user.actor, application)
         return SupportAPIController.Created(id: nil, code: code)
     }

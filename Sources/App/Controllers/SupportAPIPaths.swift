@@ -1,4 +1,5 @@
 import Foundation
+import PovertyCore
 import Storage
 
 /// The OpenAPI description of the support, fund, loan and campaign routes (`OpenAPIDocument`).
@@ -37,7 +38,9 @@ extension SupportAPIController {
                     "required": ["member", "unit", "purpose", "jobsPlanned", "amount", "termMonths"],
                     "properties": ["member": ["type": "string"], "household": ["type": "string"], "unit": ["type": "string"], "purpose": ["type": "string"],
                                    "workers": ["type": "integer"], "jobsPlanned": ["type": "integer"], "amount": money, "termMonths": ["type": "integer"],
-                                   "everyMonths": ["type": "integer"], "appliedOn": ["type": "string", "format": "date"]]])],
+                                   "everyMonths": ["type": "integer"], "appliedOn": ["type": "string", "format": "date"],
+                                   "borrower": ["type": "string", "enum": BorrowerKind.allCases.map(\.rawValue)], "contractCost": money,
+                                   "contractMonths": ["type": "integer"]]])],
             "/api/v1/loans/ageing": ["get": D.op("Phân loại nợ quá hạn và các khoản quá hạn / overdue loans by age", params: [D.query("date", "string", "ngày tính / as of")])],
             "/api/v1/loans/{code}": ["get": D.op("Một khoản vay với lịch trả nợ / one loan with its schedule", params: [D.path("code"), D.query("date", "string", "ngày tính / as of")])],
             "/api/v1/loans/{code}/{action}": ["post": D.op("approval, rejection, disbursement, repayments, extensions, write-off, jobs", params: [

@@ -44,16 +44,22 @@ struct ReversalInput: Content { var date: String?, reason: String? }
 struct LoanApplicationInput: Content {
     var member: String?, household: String?, unit: String?, purpose: String?, workers: String?, jobs: String?, amount: String?
     var term: String?, every: String?, date: String?
+    /// Who borrows (`BorrowerKind`), and for working abroad the contract's costs and months.
+    var borrower: String?, contractCost: String?, contractMonths: String?
 
     func application(_ req: Request) throws -> LoanApplication {
         let household = (household ?? "").trimmingCharacters(in: .whitespaces)
+        let kind = try (borrower ?? "").isEmpty ? nil : BorrowerKind(rawValue: borrower ?? "") ?? { throw FormRefusal(message: req.t("loans.bad_borrower")) }()
+        let cost = (contractCost ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : try req.formMoney(contractCost, "loans.contract_cost")
+        let months = (contractMonths ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : try req.formInt(contractMonths, "loans.contract_months", 1...600)
         return LoanApplication(member: try req.formText(member, "loans.member"), household: household.isEmpty ? nil : household,
                                unit: try req.formText(unit, "common.unit"), purpose: try req.formText(purpose, "loans.purpose"),
                                workers: try req.formInt(workers ?? "1", "loans.workers", 1...1000),
                                jobsPlanned: try req.formInt(jobs, "loans.jobs_planned", 0...1000),
                                amount: try req.formMoney(amount, "funds.amount"), termMonths: try req.formInt(term, "loans.term", 1...600),
                                everyMonths: try req.formInt(every ?? "3", "loans.every", 1...12),
-                               appliedOn: try req.formDay(date, default: req.store.today))
+                               appliedOn: try req.formDay(date, default: req.store.today), borrower: kind,
+                               contractCost: cost, contractMonths: months)
     }
 }
 

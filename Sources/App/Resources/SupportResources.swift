@@ -153,6 +153,7 @@ public struct LoanResource: Codable, Sendable, Equatable {
     public struct Instalment: Codable, Sendable, Equatable { public let number: Int; public let due: String; public let principal: Dong }
     public struct Payment: Codable, Sendable, Equatable { public let day: String; public let amount: Dong }
     public let code: String
+    public let borrower: String
     public let member: String
     public let household: String?
     public let unitCode: String
@@ -175,6 +176,7 @@ public struct LoanResource: Codable, Sendable, Equatable {
         let p = f.position(on: day)
         let out = f.isOut(on: day)
         code = f.code
+        borrower = f.borrower.rawValue
         member = f.memberCode
         household = f.householdCode
         unitCode = history.code(f.unitID)

@@ -33,11 +33,19 @@ public struct LoanApplication: Sendable, Hashable {
     public var termMonths: Int
     public var everyMonths: Int
     public var appliedOn: Day
+    public var borrower: BorrowerKind
+    /// Working abroad: the contract's costs and length in months.
+    public var contractCost: Dong?
+    public var contractMonths: Int?
 
     public init(member: String, household: String? = nil, unit: String, purpose: String, workers: Int = 1, jobsPlanned: Int,
-                amount: Dong, termMonths: Int, everyMonths: Int = 3, appliedOn: Day) {
+                amount: Dong, termMonths: Int, everyMonths: Int = 3, appliedOn: Day, borrower: BorrowerKind? = nil,
+                contractCost: Dong? = nil, contractMonths: Int? = nil) {
         self.member = member; self.household = household; self.unit = unit; self.purpose = purpose; self.workers = workers
         self.jobsPlanned = jobsPlanned; self.amount = amount; self.termMonths = termMonths; self.everyMonths = everyMonths; self.appliedOn = appliedOn
+        // Without a kind given, a loan for working abroad is that scheme's, any other a worker's.
+        self.borrower = borrower ?? (purpose == BorrowerKind.abroadPurpose ? .abroad : .worker)
+        self.contractCost = contractCost; self.contractMonths = contractMonths
     }
 }
 
@@ -67,6 +75,9 @@ public struct LoanFile: Sendable, Hashable {
     }
     public let id: Int
     public let code: String
+    public let borrower: BorrowerKind
+    public let contractCost: Dong?
+    public let contractMonths: Int?
     public let memberCode: String
     public let memberName: String
     public let householdCode: String?
@@ -180,13 +191,15 @@ public struct LoanBook: Sendable {
                 throw StorageError.invalid(Message("refusal.loan.repayments_must_fall_every"))
             }
             guard a.jobsPlanned >= 0 else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
-            try await check(a.amount, term: a.termMonths, purpose: a.purpose, workers: a.workers, memberID: member.id, on: a.appliedOn, db: db)
+            try await check(Terms(amount: a.amount, term: a.termMonths, purpose: a.purpose, workers: a.workers, borrower: a.borrower,
+                                  contractCost: a.contractCost, contractMonths: a.contractMonths), memberID: member.id, on: a.appliedOn, db: db)
             let row = try await db.raw("""
                 INSERT INTO loans (code, member_id, household_id, unit_id, purpose, workers, jobs_planned, amount, term_months, every_months,
-                                   applied_on, state, entered_by, entered_at)
+                                   applied_on, state, entered_by, entered_at, borrower_kind, contract_cost, contract_months)
                 VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: member.id), \(bind: householdID), \(bind: unitID), \(bind: a.purpose),
                         \(bind: a.workers), \(bind: a.jobsPlanned), \(bind: a.amount), \(bind: a.termMonths), \(bind: a.everyMonths),
-                        \(bind: a.appliedOn.iso), 'applied', \(bind: actor.name), \(bind: store.now()))
+                        \(bind: a.appliedOn.iso), 'applied', \(bind: actor.name), \(bind: store.now()), \(bind: a.borrower.rawValue),
+                        \(bind: a.contractCost), \(bind: a.contractMonths))
                 RETURNING id
                 """).first()
             guard let id = try row?.int("id") else { throw StorageError.corrupt("loans: no id returned") }
@@ -200,10 +213,20 @@ public struct LoanBook: Sendable {
 
     /// The rules of `day`: good standing (a member of a unit that day), purpose, amount per
     /// worker and term.
-    private func check(_ amount: Dong, term: Int, purpose: String, workers: Int, memberID: Int, on day: Day, db: any SQLDatabase) async throws {
+    /// What the rules weigh of an application.
+    struct Terms {
+        let amount: Dong, term: Int, purpose: String, workers: Int, borrower: BorrowerKind, contractCost: Dong?, contractMonths: Int?
+    }
+
+    /// The rules of the application's day: union standing and working age from the registry
+    /// (the member's birth date, when known), the limits by kind of borrower.
+    private func check(_ t: Terms, memberID: Int, on day: Day, db: any SQLDatabase) async throws {
         let standing = try await store.members.unit(ofMember: memberID, on: day, db: db) != nil
-        let request = LoanRequest(amount: amount, termMonths: term, purpose: purpose, appliedOn: day, workers: max(1, workers),
-                                  memberInGoodStanding: standing)
+        let born = try await db.raw("SELECT birth_date FROM members WHERE id = \(bind: memberID)").first()?.optionalDay("birth_date")
+        let age = born.map { b in day.year - b.year - ((day.month, day.day) < (b.month, b.day) ? 1 : 0) }
+        let request = LoanRequest(amount: t.amount, termMonths: t.term, purpose: t.purpose, appliedOn: day, workers: max(1, t.workers),
+                                  memberInGoodStanding: standing, borrower: t.borrower, age: age,
+                                  contractCost: t.contractCost, contractMonths: t.contractMonths)
         let reasons = rules.check(request)
         if !reasons.isEmpty { throw LoanRefused(reasons: reasons) }
     }
@@ -217,8 +240,8 @@ public struct LoanBook: Sendable {
             try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .applied else { throw badState(loan, "approve") }
             let member = try await db.member(code: loan.memberCode)
-            try await check(loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, memberID: member.id,
-                            on: loan.appliedOn, db: db)
+            try await check(Terms(amount: loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, borrower: loan.borrower,
+                                  contractCost: loan.contractCost, contractMonths: loan.contractMonths), memberID: member.id, on: loan.appliedOn, db: db)
             let pool = try await poolBalance(unitID: loan.unitID, db: db)
             guard pool >= loan.amount else {
                 throw StorageError.invalid(Message("refusal.loan.capital_short", .money(pool), .money(loan.amount)))
@@ -471,7 +494,10 @@ public struct LoanBook: Sendable {
             let id = try row.int("id")
             let state = try row.string("state")
             guard let s = LoanState(rawValue: state) else { throw StorageError.corrupt("loans.state = \(state)") }
-            return LoanFile(id: id, code: try row.string("code"), memberCode: try row.string("member_code"), memberName: try row.string("full_name"),
+            let kind = try row.string("borrower_kind")
+            guard let borrower = BorrowerKind(rawValue: kind) else { throw StorageError.corrupt("loans.borrower_kind = \(kind)") }
+            return LoanFile(id: id, code: try row.string("code"), borrower: borrower, contractCost: try row.optionalInt("contract_cost"),
+                            contractMonths: try row.optionalInt("contract_months"), memberCode: try row.string("member_code"), memberName: try row.string("full_name"),
                             householdCode: try row.optionalString("household_code"), unitID: try row.int("unit_id"), purpose: try row.string("purpose"),
                             workers: try row.int("workers"), jobsPlanned: try row.int("jobs_planned"), jobsCreated: try row.optionalInt("jobs_created"),
                             amount: try row.int("amount"), termMonths: try row.int("term_months"), everyMonths: try row.int("every_months"),
