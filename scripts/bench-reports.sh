@@ -36,7 +36,7 @@ for N in $SIZES; do
     SQLITE_PATH="$DB" "$BIN" migrate >&2
     ROOT="$(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute(\"select code from units where kind='lien_doan_tinh' and valid_to is null\").fetchone()[0])")"
     SQLITE_PATH="$DB" GIAMNGHEO_PASSWORD="bench-password-1" "$BIN" user add benchadmin --name "Benchmark" --role quan_tri --unit "$ROOT" >/dev/null 2>&1 || true
-    SQLITE_PATH="$DB" "$BIN" serve --port "$PORT" --no-demo >"$WORK/serve.log" 2>"$WORK/serve.err" &
+    SQLITE_PATH="$DB" "$BIN" serve --port "$PORT" >"$WORK/serve.log" 2>"$WORK/serve.err" &
     SERVER_PID=$!
     for _ in $(seq 1 240); do grep -q "http://127.0.0.1:$PORT/" "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
     say "$N households ($(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute('select count(*) from reviews').fetchone()[0])") reviews)"

@@ -36,7 +36,7 @@ ls -l "$DB" >&2
 
 SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true' EXIT
-SQLITE_PATH="$DB" "$BIN" serve --port "$PORT" --no-demo >"$WORK/serve.log" 2>"$WORK/serve.err" &
+SQLITE_PATH="$DB" "$BIN" serve --port "$PORT" >"$WORK/serve.log" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 120); do grep -q "http://127.0.0.1:$PORT/" "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
 URL="http://127.0.0.1:$PORT"

@@ -94,7 +94,7 @@ swift test --skip-build "$@"
 # --- the browser walk ---------------------------------------------------------
 WEBPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 say "browser walk: giamngheo serve on 127.0.0.1:$WEBPORT (fresh SQLite demo province), headless Chromium"
-SQLITE_PATH="$PGROOT/web.sqlite" .build/debug/giamngheo serve --port "$WEBPORT" --demo-households 600 \
+SQLITE_PATH="$PGROOT/web.sqlite" .build/debug/giamngheo serve --port "$WEBPORT" --demo --demo-households 600 \
     >"$PGROOT/serve.log" 2>"$PGROOT/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 240); do

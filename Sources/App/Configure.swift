@@ -1,6 +1,7 @@
 import Foundation
 import Fluent
 import Leaf
+import NIOConcurrencyHelpers
 import PovertyCore
 import Storage
 import Vapor
@@ -54,6 +55,15 @@ public struct WebServices: Sendable {
     let counts = FiguresCache<Int>()
     /// The tree of a day.
     let dayTrees = FiguresCache<OrgTree>()
+    /// Whether the database is the demo province's, read once (a database does not stop being one while served).
+    let demoFlag = NIOLockedValueBox<Bool?>(nil)
+
+    func isDemo() async throws -> Bool {
+        if let known = demoFlag.withLockedValue({ $0 }) { return known }
+        let demo = try await store.isDemoDatabase()
+        demoFlag.withLockedValue { $0 = demo }
+        return demo
+    }
 
     /// The tree of `day`, kept until the data changes.
     func trees(on day: Day, _ user: CurrentUser) async throws -> OrgTree {

@@ -26,6 +26,8 @@ struct PageContext<Body: Encodable>: Encodable {
     let back: String
     let active: String
     let notice: String?
+    /// The database holds the fictional demo province: every page says so.
+    let demo: Bool
     let body: Body
 }
 
@@ -43,7 +45,8 @@ extension Request {
         }
         let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, user: badge,
                                   csrf: currentUser?.csrfToken ?? "", back: url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/", active: active,
-                                  notice: notice ?? query[String.self, at: "notice"].map { t("notice." + $0) }, body: body)
+                                  notice: notice ?? query[String.self, at: "notice"].map { t("notice." + $0) },
+                                  demo: (try? await web.isDemo()) ?? false, body: body)
         let view = try await view.render(template, context)
         var headers = HTTPHeaders()
         headers.contentType = .html

@@ -9,6 +9,7 @@ public enum WebServer {
     public struct Options: Sendable {
         public var hostname: String
         public var port: Int
+        /// Build the demo province (and its demo accounts) when the database is empty; nil: never.
         public var demoHouseholds: Int?
         public var secureCookies: Bool
         public init(hostname: String, port: Int, demoHouseholds: Int?, secureCookies: Bool) {
@@ -16,8 +17,9 @@ public enum WebServer {
         }
     }
 
-    /// Migrates, seeds the demo province when the database is empty (unless `demoHouseholds` is nil),
-    /// serves, and prints the address and the demo logins through `say`.
+    /// Migrates; with `demoHouseholds`, builds the demo province on an empty database and prints
+    /// its logins; without, never makes demo accounts: on a tree with no account yet it creates the
+    /// first administrator and prints their generated password once. Then serves.
     public static func run(_ database: StorageConfig, _ options: Options, progress: @escaping @Sendable (String) -> Void,
                            say: @escaping @Sendable (String) -> Void) async throws {
         var env = Environment.production
@@ -27,7 +29,12 @@ public enum WebServer {
         do {
             try await configure(app, database: database, settings: WebSettings(secureCookies: options.secureCookies))
             var logins: [DemoLogin]?
-            if let n = options.demoHouseholds { logins = try await DemoSeed.seedIfEmpty(app, households: n, progress: progress) }
+            var firstAdministrator: (username: String, password: String, unit: String)?
+            if let n = options.demoHouseholds {
+                logins = try await DemoSeed.seedIfEmpty(app, households: n, progress: progress)
+            } else {
+                firstAdministrator = try await app.web.store.createFirstAdministrator(try await app.web.store.operator("serve"))
+            }
             app.http.server.configuration.hostname = options.hostname
             app.http.server.configuration.port = options.port
             try app.server.start()
@@ -38,8 +45,15 @@ public enum WebServer {
                 for l in logins {
                     say("  \(l.username.padding(toLength: 8, withPad: " ", startingAt: 0))  \(l.role.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))  \(l.unit)")
                 }
+            } else if let admin = firstAdministrator {
+                say("Tài khoản quản trị đầu tiên / first administrator: \(admin.username) (đơn vị / unit \(admin.unit))")
+                say("  mật khẩu / password: \(admin.password)")
+                say("  Chỉ in một lần: hãy đăng nhập và đổi mật khẩu ngay / shown only once: sign in and change it now")
+            } else if try await app.web.store.isEmpty() {
+                say("Cơ sở dữ liệu trống: nhập cây đơn vị (giamngheo import units TỆP) rồi chạy lại, hoặc chạy với --demo để xem tỉnh mẫu / "
+                    + "empty database: import your union tree (giamngheo import units FILE) and start again, or use --demo for the demo province")
             } else {
-                say("Cơ sở dữ liệu đã có dữ liệu: đăng nhập bằng tài khoản đã có (giamngheo user list) / existing data: log in with your accounts")
+                say("Đăng nhập bằng tài khoản đã có (giamngheo user list) / log in with your accounts")
             }
             say("Ctrl+C để dừng / to stop")
             await waitForTermination()

@@ -131,6 +131,8 @@ public struct DemoSummary: Sendable, Equatable {
             return out
         }
         let root = history.unit(code: DemoProvince.rootCode)
+        // Every page of this database says it holds the fictional province.
+        try await store.markAsDemo(actor)
         return DemoSummary(seed: seed, units: history.units.count, members: size.members, households: size.households,
                            reviews: size.reviews, householdsByYear: all, poorByYear: poor, nearPoorByYear: near,
                            unitsBeforeReform: kinds(on: Day.reform2025.previous), unitsAfterReform: kinds(on: Day.reform2025),

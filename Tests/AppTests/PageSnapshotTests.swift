@@ -33,6 +33,7 @@ struct PageSnapshotTests {
             for (name, path) in pages {
                 let page = try await web.get(path)
                 #expect(page.status == .ok, "\(path)")
+                #expect(page.body.contains("id=\"demo-banner\""), "the demo province says so on \(path)")
                 assertSnapshot(of: Self.stable(page.body), as: .lines, named: name,
                                fileID: #fileID, file: #filePath, testName: "branchPages", line: #line, column: #column)
             }
