@@ -93,6 +93,7 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
                           passwords: BcryptHasher(cost: settings.bcryptCost))
     try await store.migrate()
     try FileManager.default.createDirectory(atPath: settings.uploadDirectory, withIntermediateDirectories: true)
+    ImportJobs.sweep(settings.uploadDirectory)
 
     let catalogue = Catalogue.standard
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))

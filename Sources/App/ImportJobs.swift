@@ -35,16 +35,47 @@ public struct ImportJob: Sendable {
     public let created: Date
 }
 
-/// The import jobs of this server, by id.
+/// The import jobs of this server, by id. Bounded: at most `perAccount` unfinished jobs of
+/// one account (checking, waiting for confirmation, importing) and `perServer` files being
+/// read or imported at once; the rest are told the server is busy. A job's file is removed
+/// when it is imported, refused, or left unconfirmed for an hour, and every file left in the
+/// upload folder by an earlier run is removed at start.
 public final class ImportJobs: Sendable {
     private let jobs = NIOLockedValueBox<[String: ImportJob]>([:])
-    public init() {}
+    let perAccount: Int
+    let perServer: Int
+    /// How long an upload waits for its confirmation.
+    static let unconfirmedFor: TimeInterval = 3_600
 
-    func add(_ job: ImportJob) {
-        jobs.withLockedValue { all in
-            // Forget jobs older than a day (their files too).
-            let old = all.values.filter { Date().timeIntervalSince($0.created) > 86_400 }
+    public init(perAccount: Int = 2, perServer: Int = 3) {
+        self.perAccount = perAccount
+        self.perServer = perServer
+    }
+
+    /// Removes the files an earlier run of the server left (their jobs lived in its memory).
+    static func sweep(_ directory: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".csv") || name.hasSuffix(".xlsx") {
+            try? fm.removeItem(atPath: directory + "/" + name)
+        }
+    }
+
+    /// Why a new job cannot start now.
+    enum Busy: Error { case account, server }
+
+    /// Admits a job, or refuses it when its owner or the server has too many under way.
+    func add(_ job: ImportJob) throws {
+        try jobs.withLockedValue { all in
+            // Forget finished jobs older than a day, and unconfirmed uploads older than an hour (their files too).
+            let now = Date()
+            let old = all.values.filter { j in
+                let age = now.timeIntervalSince(j.created)
+                return age > 86_400 || (j.state == .ready && age > Self.unconfirmedFor)
+            }
             for j in old { all[j.id] = nil; try? FileManager.default.removeItem(atPath: j.path) }
+            let unfinished = all.values.filter { [.checking, .ready, .running].contains($0.state) }
+            if unfinished.filter({ $0.ownerID == job.ownerID }).count >= perAccount { throw Busy.account }
+            if unfinished.filter({ $0.state != .ready }).count >= perServer { throw Busy.server }
             all[job.id] = job
         }
     }
@@ -110,6 +141,8 @@ public final class ImportJobs: Sendable {
     private func fail(_ id: String, _ error: any Error, state: ImportJob.State) {
         update(id) { j in
             j.state = state
+            // A refused or failed file is not kept.
+            try? FileManager.default.removeItem(atPath: j.path)
             switch error {
             case let rejected as ImportRejected:
                 j.issues = rejected.issues

@@ -8,11 +8,13 @@ public struct CSVReader: RowSource, Sendable {
     public let path: String
     public let separator: UInt8
     public let chunkSize: Int
+    public let limits: SpreadsheetLimits
 
-    public init(path: String, separator: UInt8 = UInt8(ascii: ","), chunkSize: Int = 1 << 20) {
+    public init(path: String, separator: UInt8 = UInt8(ascii: ","), chunkSize: Int = 1 << 20, limits: SpreadsheetLimits = .standard) {
         self.path = path
         self.separator = separator
         self.chunkSize = max(chunkSize, 16)
+        self.limits = limits
     }
 
     /// About how many data rows the file has: its line breaks, less the header. Fast
@@ -48,7 +50,8 @@ public struct CSVReader: RowSource, Sendable {
             throw SpreadsheetError.cannotOpen(path: path, reason: reason)
         }
         defer { fclose(file) }
-        var parser = CSVParser(separator: separator)
+        var parser = CSVParser(separator: separator, limits: limits)
+        parser.path = path
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var first = true
         while true {
@@ -85,9 +88,13 @@ public struct CSVParser {
     private var pendingCR = false
     private var rowNumber = 1
     private var rowHasContent = false
+    private let limits: SpreadsheetLimits
+    /// Named in a refusal.
+    public var path = ""
 
-    public init(separator: UInt8 = UInt8(ascii: ",")) {
+    public init(separator: UInt8 = UInt8(ascii: ","), limits: SpreadsheetLimits = .standard) {
         self.separator = separator
+        self.limits = limits
         field.reserveCapacity(256)
         cells.reserveCapacity(32)
     }
@@ -118,6 +125,7 @@ public struct CSVParser {
                     var j = i
                     while j < n, bytes[j] != Self.quote { j += 1 }
                     field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                    try checkField()
                     i = j
                     continue
                 }
@@ -153,9 +161,15 @@ public struct CSVParser {
                     continue
                 }
                 field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                try checkField()
                 i = j
             }
         }
+    }
+
+    /// A cell never grows past the limit (a quote that is never closed would otherwise read the whole file into one cell).
+    private func checkField() throws {
+        if field.count > limits.maxCellBytes { throw SpreadsheetError.tooLarge(path: path, what: .cell, limit: Int64(limits.maxCellBytes)) }
     }
 
     public mutating func finish(_ body: (Int, [String]) throws -> Void) throws {
@@ -227,6 +241,8 @@ public struct CSVParser {
         if cells.count == 1 && cells[0].isEmpty && !rowHasContent {
             cells.removeAll(keepingCapacity: true)
         }
+        guard rowNumber <= limits.maxRows else { throw SpreadsheetError.tooLarge(path: path, what: .rows, limit: Int64(limits.maxRows)) }
+        guard cells.count <= 16_384 else { throw SpreadsheetError.tooLarge(path: path, what: .cell, limit: 16_384) }
         try body(rowNumber, cells)
         // The consumer may keep the array: start a new one rather than clear a shared buffer.
         let width = cells.count

@@ -34,15 +34,19 @@ import ZIPFoundation
 /// leaves out empty rows) are not yielded at all.
 public struct XLSXReader: RowSource, Sendable {
     public let path: String
+    public let limits: SpreadsheetLimits
 
-    public init(path: String) { self.path = path }
+    public init(path: String, limits: SpreadsheetLimits = .standard) {
+        self.path = path
+        self.limits = limits
+    }
 
     public func forEachRow(_ body: (Int, [String]) throws -> Void) throws {
-        let package = try XLSXPackage(path: path)
+        let package = try XLSXPackage(path: path, limits: limits)
         let sheet = try package.firstSheet()
         let sharedStrings = try sheet.sharedStringsPart.map { try package.sharedStrings(part: $0) } ?? []
         try withoutActuallyEscaping(body) { body in
-            let handler = SheetHandler(path: path, part: sheet.part, sharedStrings: sharedStrings, body: body)
+            let handler = SheetHandler(path: path, part: sheet.part, sharedStrings: sharedStrings, limits: limits, body: body)
             _ = try package.parse(part: sheet.part, with: handler)
         }
     }
@@ -54,8 +58,10 @@ public struct XLSXReader: RowSource, Sendable {
 private struct XLSXPackage {
     let path: String
     let archive: Archive
+    let limits: SpreadsheetLimits
 
-    init(path: String) throws {
+    init(path: String, limits: SpreadsheetLimits) throws {
+        self.limits = limits
         guard FileManager.default.fileExists(atPath: path) else {
             throw SpreadsheetError.cannotOpen(path: path, reason: "không có tệp này / no such file")
         }
@@ -157,7 +163,7 @@ private struct XLSXPackage {
     }
 
     func sharedStrings(part: String) throws -> [String] {
-        try parse(part: part, with: SharedStringsHandler()).strings
+        try parse(part: part, with: SharedStringsHandler(path: path, limits: limits)).strings
     }
 
     /// The ZIP entry of a part: exact name first, then ignoring case and backslashes
@@ -186,13 +192,27 @@ private struct XLSXPackage {
         defer { try? fileManager.removeItem(at: temporary) }
 
         var writeError: (any Error)?
+        var refusal: SpreadsheetError?
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }
+            // Bounded while it unpacks: a part past the size limit, or unpacking far beyond what
+            // its compressed size could honestly hold, stops the extraction (a ZIP bomb never
+            // reaches the disk in full).
+            let compressed = Int64(max(entry.compressedSize, 1))
+            var written: Int64 = 0
             _ = try archive.extract(entry, consumer: { data in
+                written += Int64(data.count)
+                if written > limits.maxPartBytes {
+                    refusal = .tooLarge(path: path, what: .part, limit: limits.maxPartBytes)
+                } else if written > min(16 << 20, limits.maxPartBytes / 8), written / compressed > limits.maxCompressionRatio {
+                    refusal = .tooLarge(path: path, what: .compression, limit: limits.maxCompressionRatio)
+                }
+                if let refusal { throw refusal }
                 do { try handle.write(contentsOf: data) } catch { writeError = error; throw error }
             })
         } catch {
+            if let refusal { throw refusal }
             if let writeError {
                 throw SpreadsheetError.cannotWrite(path: temporary.path, reason: "\(writeError)")
             }
@@ -420,8 +440,17 @@ private struct WorkbookHandler: XMLPartHandler {
 /// `xl/sharedStrings.xml`: one string per `<si>`, the `<t>` texts joined (plain or
 /// rich-text runs), phonetic `<rPh>` runs left out.
 private struct SharedStringsHandler: XMLPartHandler {
+    let path: String
+    let limits: SpreadsheetLimits
     var strings: [String] = []
+    private var bytes = 0
+    private var tooLong = false
     private var current = ""
+
+    init(path: String, limits: SpreadsheetLimits) {
+        self.path = path
+        self.limits = limits
+    }
     private var inItem = false
     private var inText = false
     private var phoneticDepth = 0
@@ -444,9 +473,17 @@ private struct SharedStringsHandler: XMLPartHandler {
         }
     }
 
-    mutating func end(_ name: Substring) {
+    mutating func end(_ name: Substring) throws {
         switch name {
         case "si":
+            if tooLong { throw SpreadsheetError.tooLarge(path: path, what: .cell, limit: Int64(limits.maxCellBytes)) }
+            bytes += current.utf8.count
+            guard strings.count < limits.maxSharedStrings else {
+                throw SpreadsheetError.tooLarge(path: path, what: .sharedStrings, limit: Int64(limits.maxSharedStrings))
+            }
+            guard bytes <= limits.maxSharedStringBytes else {
+                throw SpreadsheetError.tooLarge(path: path, what: .sharedStringBytes, limit: Int64(limits.maxSharedStringBytes))
+            }
             strings.append(OOXMLText.decodeEscapes(current))
             inItem = false
             inText = false
@@ -460,7 +497,9 @@ private struct SharedStringsHandler: XMLPartHandler {
     }
 
     mutating func text(_ text: String) {
-        if inText { current += text }
+        guard inText, !tooLong else { return }
+        if current.utf8.count + text.utf8.count > limits.maxCellBytes { tooLong = true; return }
+        current += text
     }
 }
 
@@ -469,9 +508,12 @@ private struct SheetHandler: XMLPartHandler {
     let path: String
     let part: String
     let sharedStrings: [String]
+    let limits: SpreadsheetLimits
     let body: (Int, [String]) throws -> Void
 
     var isDone = false
+    private var rows = 0
+    private var tooLong = false
     private var cells: [String] = []
     private var rowNumber = 0
     private var inRow = false
@@ -486,10 +528,11 @@ private struct SheetHandler: XMLPartHandler {
     /// Excel's last column is XFD (16,384 columns).
     static let maxColumns = 16_384
 
-    init(path: String, part: String, sharedStrings: [String], body: @escaping (Int, [String]) throws -> Void) {
+    init(path: String, part: String, sharedStrings: [String], limits: SpreadsheetLimits, body: @escaping (Int, [String]) throws -> Void) {
         self.path = path
         self.part = part
         self.sharedStrings = sharedStrings
+        self.limits = limits
         self.body = body
         cells.reserveCapacity(64)
     }
@@ -499,6 +542,10 @@ private struct SheetHandler: XMLPartHandler {
         case "row":
             let number = attributes["r"].flatMap { Int($0) }
             rowNumber = number.map { max($0, 1) } ?? rowNumber + 1
+            rows += 1
+            guard rows <= limits.maxRows, rowNumber <= 1_048_576 else {
+                throw SpreadsheetError.tooLarge(path: path, what: .rows, limit: Int64(min(limits.maxRows, 1_048_576)))
+            }
             inRow = true
             column = -1
             cells.removeAll(keepingCapacity: true)
@@ -517,6 +564,7 @@ private struct SheetHandler: XMLPartHandler {
             cellType = attributes["t"] ?? ""
             inCell = true
             value = ""
+            tooLong = false
         case "v" where inCell:
             collecting = true
         case "is" where inCell:
@@ -541,6 +589,7 @@ private struct SheetHandler: XMLPartHandler {
         case "c" where inCell:
             inCell = false
             collecting = false
+            if tooLong { throw SpreadsheetError.tooLarge(path: path, what: .cell, limit: Int64(limits.maxCellBytes)) }
             let text = try cellText()
             if column >= cells.count {
                 cells.append(contentsOf: repeatElement("", count: column - cells.count + 1))
@@ -558,7 +607,9 @@ private struct SheetHandler: XMLPartHandler {
     }
 
     mutating func text(_ text: String) {
-        if collecting { value += text }
+        guard collecting, !tooLong else { return }
+        if value.utf8.count + text.utf8.count > limits.maxCellBytes { tooLong = true; return }
+        value += text
     }
 
     /// The current cell's value rendered as text, per its `t` type.

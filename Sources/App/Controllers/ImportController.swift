@@ -91,9 +91,14 @@ struct ImportController: RouteCollection {
         }
         let id = Tokens.random()
         let path = req.web.settings.uploadDirectory + "/" + id + (lower.hasSuffix(".xlsx") ? ".xlsx" : ".csv")
-        try await req.fileio.writeFile(file.data, at: path)
         let job = ImportJob(id: id, ownerID: user.account.id, kind: kind, fileName: String(file.filename.suffix(200)), path: path, created: Date())
-        req.web.imports.add(job)
+        do { try req.web.imports.add(job) } catch let busy as ImportJobs.Busy {
+            return try await renderForms(req, error: req.t(busy == .account ? "import.busy_account" : "import.busy_server"), status: .tooManyRequests)
+        }
+        do { try await req.fileio.writeFile(file.data, at: path) } catch {
+            req.web.imports.update(id) { $0.state = .failed }
+            throw error
+        }
         req.web.imports.check(job, store: req.store, actor: user.actor)
         return req.redirect(to: "/import/jobs/\(id)", redirectType: .normal)
     }
