@@ -53,7 +53,16 @@ extension Request {
     func actor() throws -> Actor { try requireUser().actor }
 
     /// The client address for logs and the login throttle.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "?" }
+    /// The client's address: the peer's, or — when the peer is a reverse proxy the server was
+    /// told to trust (`--trusted-proxy`) — the last address that proxy appended to
+    /// `X-Forwarded-For` (earlier entries are the client's own claims and are ignored).
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "?"
+        guard web.settings.trustedProxies.contains(peer),
+              let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+              !forwarded.isEmpty, forwarded.count <= 45, forwarded.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return peer }
+        return forwarded
+    }
 
     /// Whether the client wants a page (not JSON).
     var wantsHTML: Bool { !url.path.hasPrefix("/api/") }

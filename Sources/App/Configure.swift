@@ -20,6 +20,8 @@ public struct WebSettings: Sendable {
     public var loginsPerMinute: Int
     /// The one clock of the app and its store (tests pin it).
     public var clock: Clock
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (nginx, Caddy on the same host: 127.0.0.1).
+    public var trustedProxies: Set<String> = []
 
     public init(rootDirectory: String = WebSettings.defaultRoot(), bcryptCost: Int = 11, secureCookies: Bool = false,
                 uploadDirectory: String = NSTemporaryDirectory() + "giamngheo-uploads", loginsPerMinute: Int = 20, clock: Clock = .system) {

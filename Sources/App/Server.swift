@@ -12,8 +12,10 @@ public enum WebServer {
         /// Build the demo province (and its demo accounts) when the database is empty; nil: never.
         public var demoHouseholds: Int?
         public var secureCookies: Bool
-        public init(hostname: String, port: Int, demoHouseholds: Int?, secureCookies: Bool) {
+        public var trustedProxies: Set<String>
+        public init(hostname: String, port: Int, demoHouseholds: Int?, secureCookies: Bool, trustedProxies: Set<String> = []) {
             self.hostname = hostname; self.port = port; self.demoHouseholds = demoHouseholds; self.secureCookies = secureCookies
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -27,7 +29,9 @@ public enum WebServer {
         let app = try await Application.make(env)
         app.logger.logLevel = .notice
         do {
-            try await configure(app, database: database, settings: WebSettings(secureCookies: options.secureCookies))
+            var settings = WebSettings(secureCookies: options.secureCookies)
+            settings.trustedProxies = options.trustedProxies
+            try await configure(app, database: database, settings: settings)
             var logins: [DemoLogin]?
             var firstAdministrator: (username: String, password: String, unit: String)?
             if let n = options.demoHouseholds {

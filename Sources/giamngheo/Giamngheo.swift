@@ -12,7 +12,7 @@ struct Giamngheo: AsyncParsableCommand {
         subcommands: [ServeCommand.self, UserCommand.self, ClassifyCommand.self, SummaryCommand.self, StandardsCommand.self, DemoSurveyCommand.self,
                       MigrateCommand.self, ImportCommand.self, DemoCommand.self, TreeCommand.self, UnitCommand.self, SearchCommand.self, HouseholdCommand.self, RegistryCommand.self,
                       PolicyCommand.self, SupportCommand.self, CoverageCommand.self, FundCommand.self, LoanCommand.self, CampaignCommand.self,
-                      CheckRollupsCommand.self, TargetCommand.self, ReportCommand.self]
+                      CheckRollupsCommand.self, TargetCommand.self, ReportCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 }
 

@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Số hộ của tỉnh mẫu / Households of the demo province (with --demo).")
     var demoHouseholds = 5000
     @Flag(help: "Cookie chỉ gửi qua HTTPS (khi chạy sau TLS) / Secure cookies (behind TLS).") var secureCookies = false
+    @Option(help: "Địa chỉ proxy ngược tin cậy, đọc X-Forwarded-For (lặp lại được) / A trusted reverse proxy's address, whose X-Forwarded-For names the client (repeatable).")
+    var trustedProxy: [String] = []
 
     func validate() throws { guard (100...2_000_000).contains(demoHouseholds) else { throw ValidationError("--demo-households: 100…2000000") } }
 
@@ -33,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(78)
         }
         do {
-            try await WebServer.run(config, .init(hostname: hostname, port: port, demoHouseholds: demo ? demoHouseholds : nil, secureCookies: secureCookies),
+            try await WebServer.run(config, .init(hostname: hostname, port: port, demoHouseholds: demo ? demoHouseholds : nil, secureCookies: secureCookies,
+                                                                trustedProxies: Set(trustedProxy)),
                                     progress: { Terminal.error($0) },
                                     say: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
         } catch {

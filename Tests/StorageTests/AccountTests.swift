@@ -26,3 +26,18 @@ struct InstanceTests {
         }
     }
 }
+
+@Suite("Backups are audited exports")
+struct BackupAuditTests {
+    @Test func aBackupLeavesAnExportEntry() async throws {
+        try await TestDatabase.sqlite.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("bk-\(UUID().uuidString).sqlite").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await store.backup(try await store.op, to: path)
+            #expect(FileManager.default.fileExists(atPath: path))
+            #expect(try await store.audit.entries(try await store.op, entity: "export").contains { $0.action == "xuat" && $0.detail.hasPrefix("sao_luu") })
+            await #expect(throws: Backup.Failure.self) { try await store.backup(try await store.op, to: path) }
+        }
+    }
+}

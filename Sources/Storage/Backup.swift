@@ -1,0 +1,109 @@
+import Foundation
+import PovertyCore
+import Logging
+import SQLKit
+
+/// Backups of the whole database and their restoring: an SQLite file copied consistently while
+/// the app writes (`VACUUM INTO`, a snapshot in one read transaction), or PostgreSQL's
+/// `pg_dump` in its custom format; restored only into an empty database, then migrated.
+public enum Backup {
+    public enum Failure: Error, CustomStringConvertible {
+        case exists(String)
+        case notEmpty
+        case notABackup(String)
+        case tool(String, String)
+
+        public var description: String {
+            switch self {
+            case .exists(let path): "tệp \(path) đã có; chọn tên khác / \(path) already exists; choose another name"
+            case .notEmpty: "cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục vào cơ sở dữ liệu trống / the target database is not empty; restore only into an empty one"
+            case .notABackup(let path): "\(path) không phải bản sao lưu của giamngheo / \(path) is not a giamngheo backup"
+            case let .tool(name, output): "\(name) thất bại / \(name) failed: \(output)"
+            }
+        }
+    }
+
+    /// The PostgreSQL client tool `name` from PATH or Debian's versioned folders.
+    static func tool(_ name: String) -> String? {
+        let fm = FileManager.default
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") where fm.isExecutableFile(atPath: "\(dir)/\(name)") { return "\(dir)/\(name)" }
+        let versions = ((try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
+        return versions.map { "/usr/lib/postgresql/\($0)/bin/\(name)" }.first { fm.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs a tool and waits; its output is the failure's text.
+    static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure.tool((executable as NSString).lastPathComponent, String(decoding: data.suffix(2000), as: UTF8.self))
+        }
+    }
+}
+
+extension Store {
+    /// Writes a consistent copy of the whole database to `path` (which must not exist) while
+    /// the app keeps working. The copy holds personal data: audited as an export.
+    public func backup(_ actor: Actor, to path: String) async throws {
+        try actor.require(.maintain)
+        guard !FileManager.default.fileExists(atPath: path) else { throw Backup.Failure.exists(path) }
+        switch config {
+        case .sqlite:
+            // One read transaction: the copy is the database as of one moment, writers go on.
+            try await sql.raw("VACUUM INTO \(bind: path)").run()
+        case .postgres(let url):
+            guard let dump = Backup.tool("pg_dump") else { throw Backup.Failure.tool("pg_dump", "not installed (Debian: postgresql-client)") }
+            try Backup.run(dump, ["--format=custom", "--no-owner", "--no-privileges", "--file=\(path)", "--dbname=\(url)"])
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        try await audit.export("sao_luu", file: (path as NSString).lastPathComponent + " (\(size) byte)", by: actor)
+    }
+
+    /// Restores a backup into this store's database, which must be empty (a new SQLite file,
+    /// or a PostgreSQL database without tables), then brings it to this version's schema.
+    /// Returns the migrations run after restoring.
+    public static func restore(_ config: StorageConfig, from backup: String, logger: Logger = Logger(label: "giamngheo.storage")) async throws -> [String] {
+        guard let head = FileHandle(forReadingAtPath: backup)?.readData(ofLength: 16) else { throw Backup.Failure.notABackup(backup) }
+        switch config {
+        case .sqlite(let path):
+            guard head.starts(with: Data("SQLite format 3".utf8)) else { throw Backup.Failure.notABackup(backup) }
+            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 { throw Backup.Failure.notEmpty }
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.copyItem(atPath: backup, toPath: path)
+        case .postgres(let url):
+            guard head.starts(with: Data("PGDMP".utf8)) else { throw Backup.Failure.notABackup(backup) }
+            let probe = try Store(config, logger: logger)
+            do {
+                let tables = try await probe.sql.raw("""
+                    SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public'
+                    """).first()?.int("n") ?? 0
+                await probe.shutdown()
+                guard tables == 0 else { throw Backup.Failure.notEmpty }
+            } catch {
+                await probe.shutdown()
+                throw error
+            }
+            guard let restore = Backup.tool("pg_restore") else { throw Backup.Failure.tool("pg_restore", "not installed (Debian: postgresql-client)") }
+            try Backup.run(restore, ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname=\(url)", backup])
+        }
+        let store = try Store(config, logger: logger)
+        do {
+            let migrated = try await store.migrate()
+            try await store.audit.record("khoi_phuc", entity: "database", id: nil, detail: (backup as NSString).lastPathComponent,
+                                         by: try await store.operator("restore"), on: store.sql)
+            await store.shutdown()
+            return migrated
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+}
