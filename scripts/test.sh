@@ -62,8 +62,10 @@ run_pg() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 SERVER_PID=""
+PGSERVER_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    [ -n "$PGSERVER_PID" ] && kill "$PGSERVER_PID" 2>/dev/null || true
     run_pg "$PG/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PGROOT"
 }
@@ -108,3 +110,20 @@ export GIAMNGHEO_URL="http://127.0.0.1:$WEBPORT"
 export GIAMNGHEO_SCREENSHOTS="${GIAMNGHEO_SCREENSHOTS:-$PWD/.build/screenshots}"
 python3 -m pytest -q -p no:cacheprovider Tests/browser
 say "screenshots in $GIAMNGHEO_SCREENSHOTS"
+
+# --- the API against its description, on SQLite and PostgreSQL -------------------
+say "API check (schemathesis) on SQLite"
+scripts/api-check.sh "$GIAMNGHEO_URL"
+PGAPIPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$PG/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE DATABASE api_check" >/dev/null
+DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/api_check" .build/debug/giamngheo serve --port "$PGAPIPORT" --demo --demo-households 300 \
+    >"$PGROOT/serve-pg.log" 2>"$PGROOT/serve-pg.err" &
+PGSERVER_PID=$!
+for _ in $(seq 1 240); do
+    grep -q "http://127.0.0.1:$PGAPIPORT/" "$PGROOT/serve-pg.log" 2>/dev/null && break
+    kill -0 "$PGSERVER_PID" 2>/dev/null || { cat "$PGROOT/serve-pg.err" >&2; exit 1; }
+    sleep 0.5
+done
+say "API check (schemathesis) on PostgreSQL"
+scripts/api-check.sh "http://127.0.0.1:$PGAPIPORT"
+kill "$PGSERVER_PID" 2>/dev/null || true

@@ -90,6 +90,10 @@ extension Request {
 /// Sets up the app on `database`: one pool (Vapor's) shared by the store, migrations run,
 /// views, middleware and routes.
 public func configure(_ app: Application, database: StorageConfig, settings: WebSettings = WebSettings()) async throws {
+    // JSON with its keys in a fixed order: the same answer is the same bytes.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
     try Store.register(database, in: app.databases, maxConnectionsPerEventLoop: 4)
     let store = try Store(database, sharing: app.databases, logger: app.logger, clock: settings.clock,
                           passwords: BcryptHasher(cost: settings.bcryptCost))

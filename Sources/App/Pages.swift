@@ -55,6 +55,12 @@ extension Request {
     }
 }
 
+/// The API's one error body: `{"error": {"code": 404, "message": "…"}}`, the message in the catalogue's words.
+struct APIError: Content {
+    struct Detail: Content { let code: Int; let message: String }
+    let error: Detail
+}
+
 struct ErrorBody: Encodable {
     let code: Int
     let message: String
@@ -79,6 +85,27 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
     }
 
+    /// The methods the routes for `path` answer: those of the routes that match it most
+    /// closely (most constant segments, as the router prefers), parameters matching any segment.
+    static func methods(for path: String, in routes: [Route]) -> [HTTPMethod] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var best = -1
+        var found: [HTTPMethod] = []
+        for route in routes where route.path.count == segments.count {
+            var constants = 0
+            let matches = zip(route.path, segments).allSatisfy { component, segment in
+                switch component {
+                case .constant(let c): constants += 1; return c == segment
+                case .parameter, .anything, .catchall: return true
+                }
+            }
+            guard matches, constants >= best else { continue }
+            if constants > best { best = constants; found = [] }
+            if !found.contains(route.method) { found.append(route.method) }
+        }
+        return found.sorted { $0.rawValue < $1.rawValue }
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
@@ -101,11 +128,17 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 }()
             default: thrown
             }
-            let status: HTTPStatus
+            var status: HTTPStatus
             var reason: String
+            var allow: [HTTPMethod] = []
             if let abort = error as? any AbortError {
                 status = abort.status
                 reason = abort.reason
+                // No route for this method, but the path has others: 405, saying which.
+                if status == .notFound, request.route == nil {
+                    allow = Self.methods(for: request.url.path, in: request.application.routes.all)
+                    if !allow.isEmpty { status = .methodNotAllowed; reason = "" }
+                }
             } else {
                 status = .internalServerError
                 reason = ""
@@ -122,7 +155,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             reason = message
             if !request.wantsHTML {
                 let response = Response(status: status)
-                try response.content.encode(["error": reason])
+                try response.content.encode(APIError(error: .init(code: Int(status.code), message: reason)))
+                if !allow.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allow.map(\.rawValue).joined(separator: ", ")) }
                 if let abort = error as? any AbortError { for (name, value) in abort.headers { response.headers.replaceOrAdd(name: name, value: value) } }
                 return response
             }

@@ -99,7 +99,8 @@ struct DemoSupport {
         // Loans: members of poor and near-poor households of the first communes, in every state.
         let candidates = try await store.reviews.vulnerableMembers(actor, year: year).prefix(400)
         var made = 0
-        let purposes = LoanRules.bundled.rule(on: d(1, 15))?.purposes ?? ["chan_nuoi"]
+        // Job-creation purposes (working abroad is a scheme of its own, with a contract).
+        let purposes = (LoanRules.bundled.rule(on: d(1, 15))?.purposes ?? ["chan_nuoi"]).filter { $0 != BorrowerKind.abroadPurpose }
         for row in candidates where made < 36 {
             guard let unit = commune(of: row.unitID) else { continue }
             // Applications ten days apart through the year before, in date order: a loan is lent
@@ -119,7 +120,8 @@ struct DemoSupport {
                 try await store.loans.reject(actor, code, on: applied.adding(days: 7), note: "Phương án sản xuất chưa khả thi")
                 continue
             }
-            try await store.loans.approve(actor, code, on: applied.adding(days: 10), note: "Đúng đối tượng")
+            // A commune whose capital cannot cover it that day leaves the application waiting.
+            do { try await store.loans.approve(actor, code, on: applied.adding(days: 10), note: "Đúng đối tượng") } catch StorageError.invalid { continue }
             if kind == 2 { continue }
             let out = applied.adding(days: 20)
             // A commune whose capital is all lent out that day keeps the loan approved, waiting.

@@ -62,6 +62,12 @@ struct OddRequestTests {
             #expect(fairlyLong.status == .notFound)
             let trace = try await app.testing().sendRequest(.TRACE, "/")
             #expect(trace.status == .methodNotAllowed)
+            // A method no route of the path answers: 405, with the ones that do.
+            let put = try await app.testing().sendRequest(.PUT, "/api/v1/campaigns")
+            #expect(put.status == .methodNotAllowed && put.headers.first(name: .allow) == "GET")
+            let delete = try await app.testing().sendRequest(.DELETE, "/api/v1/funds/xa_hoi/contributions")
+            #expect(delete.status == .methodNotAllowed && delete.headers.first(name: .allow) == "POST")
+            #expect(try await app.testing().sendRequest(.GET, "/khong-co-trang-nay").status == .notFound)
             let auth: HTTPHeaders = ["Authorization": "Bearer \(try await Self.token(app, "quantri"))"]
             for (type, body) in [("application/json", "\u{0}"), ("application/json", "{"), ("text/plain", "hello"), ("application/json", "")] {
                 var h = auth

@@ -315,6 +315,30 @@ struct WebTests {
                 #expect(operation != nil, "\(route.method.rawValue) \(path) is not described")
             }
             #expect(paths.count == Set(apiRoutes.map { $0.path.map { "\($0)" }.joined(separator: "/") }).count)
+
+            // What each GET without a path parameter answers is what the document says: the
+            // status and the JSON's shape (object or array); errors have the one error body.
+            let token = try await app.testing().sendRequest(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                                                            body: ByteBuffer(string: #"{"username":"quantri","password":"\#(DemoSeed.password)"}"#))
+            struct Token: Decodable { let token: String }
+            let auth: HTTPHeaders = ["Authorization": "Bearer \(try JSONDecoder().decode(Token.self, from: Data(token.body.readableBytesView)).token)"]
+            var checked = 0
+            for (path, operations) in paths where !path.contains("{") {
+                guard let get = operations["get"] as? [String: Any], let responses = get["responses"] as? [String: Any],
+                      let ok = responses["200"] as? [String: Any],
+                      let content = ok["content"] as? [String: Any], let json = content["application/json"] as? [String: Any],
+                      let schema = json["schema"] as? [String: Any], let type = schema["type"] as? String else { continue }
+                let r = try await app.testing().sendRequest(.GET, path, headers: auth)
+                #expect(r.status == .ok, "GET \(path) → \(r.status)")
+                let body = try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))
+                #expect(type == "array" ? body is [Any] : body is [String: Any], "GET \(path) is not an \(type)")
+                checked += 1
+            }
+            #expect(checked >= 10)
+            let bad = try await app.testing().sendRequest(.GET, "/api/v1/households?page=null", headers: auth)
+            #expect(bad.status == .badRequest)
+            let error = try #require(try JSONSerialization.jsonObject(with: Data(bad.body.readableBytesView)) as? [String: [String: Any]])
+            #expect(error["error"]?["code"] as? Int == 400 && (error["error"]?["message"] as? String)?.contains("page") == true)
         }
     }
 

@@ -98,7 +98,7 @@ struct APIController: RouteCollection {
     func households(req: Request) async throws -> HouseholdList {
         let user = try req.requireUser()
         let year: Int
-        if let y = req.query[Int.self, at: "year"] { year = y } else {
+        if let y = try req.queryInt("year", 2000...2100) { year = y } else {
             guard let latest = try await req.store.browse.latestYear(user.actor) else { return HouseholdList(year: 0, total: 0, page: 1, pages: 1, items: []) }
             year = latest
         }
@@ -113,7 +113,7 @@ struct APIController: RouteCollection {
             status = parsed
         }
         let page = try await req.store.browse.households(user.actor, HouseholdFilter(year: year, status: status, unit: unit, text: req.query[String.self, at: "q"]),
-                                                         page: req.query[Int.self, at: "page"] ?? 1)
+                                                         page: try req.queryInt("page", 1...100_000) ?? 1)
         return HouseholdList(year: year, total: page.total, page: page.page, pages: page.pages, items: page.items)
     }
 
@@ -148,9 +148,8 @@ struct APIController: RouteCollection {
 
     func members(req: Request) async throws -> [MemberJSON] {
         let user = try req.requireUser()
-        guard let q = req.query[String.self, at: "q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw StorageError.invalid(Message("api.parameter_required", "q"))
-        }
+        // No search words: nobody (a search is never a list of every member).
+        guard let q = req.query[String.self, at: "q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
         let hits = try await req.store.members.search(user.actor, q, limit: 100)
         return hits.map { MemberJSON(code: $0.code, fullName: $0.fullName, unitCode: $0.unitID.flatMap { user.history.units[$0]?.code },
                                      households: $0.households) }
@@ -199,7 +198,7 @@ struct APIController: RouteCollection {
     func audit(req: Request) async throws -> AuditJSON {
         let user = try req.requireUser()
         let page = try await req.store.browse.auditEntries(user.actor, by: req.query[String.self, at: "actor"], action: req.query[String.self, at: "action"],
-                                                           entity: req.query[String.self, at: "entity"], page: req.query[Int.self, at: "page"] ?? 1)
+                                                           entity: req.query[String.self, at: "entity"], page: try req.queryInt("page", 1...100_000) ?? 1)
         return AuditJSON(total: page.total, page: page.page, items: page.items.map {
             .init(at: $0.at, actor: $0.actor, channel: $0.channel, action: $0.action, entity: $0.entity, entityID: $0.entityID, detail: $0.detail)
         })
@@ -217,11 +216,35 @@ extension YearFigures: Content {}
 
 /// The OpenAPI 3.1 description of `/api/v1`; a test checks that every API route is in it.
 enum OpenAPIDocument {
-    static func op(_ summary: String, params: [[String: Any]] = [], auth: Bool = true, body: [String: Any]? = nil) -> [String: Any] {
-        var o: [String: Any] = ["summary": summary, "parameters": params,
-                                "responses": ["200": ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]],
-                                              "401": ["description": "Chưa xác thực / not authenticated"],
-                                              "404": ["description": "Không có, hoặc ngoài phạm vi / not found or outside your branch"]]]
+    /// What an operation answers when it succeeds: a JSON object, a JSON array, or nothing (204).
+    enum Returns { case object, array, nothing }
+
+    /// Every answer an operation can give: its success, and the errors the server sends — each
+    /// error body `{"error": {"code", "message"}}`, the message in the catalogue's words.
+    static func op(_ summary: String, params: [[String: Any]] = [], auth: Bool = true, body: [String: Any]? = nil,
+                   returns: Returns = .object) -> [String: Any] {
+        let error = { (text: String) -> [String: Any] in
+            ["description": text, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+        }
+        var responses: [String: Any] = [
+            "400": error("Yêu cầu sai: tham số, dữ liệu hoặc quy tắc nghiệp vụ / a bad parameter, body or a refusal of the rules"),
+            "404": error("Không có, hoặc ngoài phạm vi / not found or outside your branch"),
+            "405": error("Phương thức không dùng / method not allowed"),
+            "414": error("Địa chỉ quá dài / address too long"),
+            "429": error("Quá nhiều yêu cầu / too many requests"),
+        ]
+        switch returns {
+        case .object: responses["200"] = ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]]
+        case .array: responses["200"] = ["description": "OK", "content": ["application/json": ["schema": ["type": "array"]]]]
+        case .nothing: responses["204"] = ["description": "Xong / done"]
+        }
+        responses["401"] = error("Chưa xác thực, hoặc sai tên đăng nhập/mật khẩu / not authenticated, or wrong credentials")
+        if auth { responses["403"] = error("Vai trò không được làm việc này / your role may not do this") }
+        if body != nil {
+            responses["415"] = error("Cần application/json / application/json expected")
+            responses["422"] = error("Nội dung không đọc được / the body cannot be read")
+        }
+        var o: [String: Any] = ["summary": summary, "parameters": params, "responses": responses]
         if auth { o["security"] = [["bearer": [String]()]] } else { o["security"] = [[String: [String]]]() }
         if let body { o["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]] }
         return o
@@ -230,30 +253,42 @@ enum OpenAPIDocument {
         ["name": name, "in": "query", "required": false, "schema": ["type": type], "description": description]
     }
     static func path(_ name: String) -> [String: Any] { ["name": name, "in": "path", "required": true, "schema": ["type": "string"]] }
+    static func year(_ description: String) -> [String: Any] {
+        ["name": "year", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 2000, "maximum": 2100], "description": description]
+    }
+    static func page() -> [String: Any] {
+        ["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1, "maximum": 100_000], "description": "trang / page"]
+    }
 
     nonisolated(unsafe) static let document: [String: Any] = [
         "openapi": "3.1.0",
         "info": ["title": "giamngheo API", "version": "1",
                  "description": "Sổ hộ nghèo, cận nghèo trong đoàn viên; mọi truy vấn giới hạn trong nhánh của tài khoản / the registry, scoped to the account's branch"],
-        "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+        "components": [
+            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            "schemas": ["Error": ["type": "object", "required": ["error"], "properties": [
+                "error": ["type": "object", "required": ["code", "message"],
+                          "properties": ["code": ["type": "integer"], "message": ["type": "string"]]]]]],
+        ],
         "paths": [
-            "/api/v1/tokens": ["get": op("Khoá API của mình / your API tokens"), "post": op("Tạo token từ tên đăng nhập và mật khẩu / create a bearer token", auth: false,
+            "/api/v1/tokens": ["get": op("Khoá API của mình / your API tokens", returns: .array), "post": op("Tạo token từ tên đăng nhập và mật khẩu / create a bearer token", auth: false,
                                           body: ["type": "object", "required": ["username", "password"],
                                                  "properties": ["username": ["type": "string"], "password": ["type": "string"], "name": ["type": "string"]]])],
             "/api/v1/me": ["get": op("Tài khoản hiện tại / the current account")],
-            "/api/v1/tokens/{id}": ["delete": op("Thu hồi một khoá API của mình / revoke one of your tokens", params: [path("id")])],
-            "/api/v1/dashboard": ["get": op("Số hộ theo năm, thoát nghèo, rơi vào nghèo / households by year, escapes and entries")],
+            "/api/v1/tokens/{id}": ["delete": op("Thu hồi một khoá API của mình / revoke one of your tokens", params: [path("id")], returns: .nothing)],
+            "/api/v1/dashboard": ["get": op("Số hộ theo năm, thoát nghèo, rơi vào nghèo / households by year, escapes and entries", returns: .array)],
             "/api/v1/households": ["get": op("Danh sách hộ của một năm / households of a review year", params: [
-                query("year", "integer", "năm rà soát / review year (default: latest)"), query("status", "string", "ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo"),
+                year("năm rà soát / review year (default: latest)"), query("status", "string", "ngheo, can_ngheo, muc_song_trung_binh, khong_ngheo"),
                 query("unit", "string", "mã đơn vị / unit code (its branch)"), query("q", "string", "tên, mã hộ, mã đoàn viên / name or code"),
-                query("page", "integer", "trang / page")])],
+                page()])],
             "/api/v1/households/{code}": ["get": op("Hồ sơ một hộ / one household", params: [path("code")])],
-            "/api/v1/members": ["get": op("Tìm đoàn viên / search members", params: [query("q", "string", "tên không dấu, mã, CCCD / name, code or citizen ID")])],
-            "/api/v1/units": ["get": op("Cây đơn vị hôm nay / today's units of the branch")],
+            "/api/v1/members": ["get": op("Tìm đoàn viên / search members", params: [query("q", "string", "tên không dấu, mã, CCCD; trống: không có ai / name, code or citizen ID; empty: nobody")],
+                                          returns: .array)],
+            "/api/v1/units": ["get": op("Cây đơn vị hôm nay / today's units of the branch", returns: .array)],
             "/api/v1/units/{code}": ["get": op("Một đơn vị / one unit", params: [path("code")])],
             "/api/v1/audit": ["get": op("Nhật ký / the audit log (administrators, auditors)", params: [
                 query("actor", "string", "người làm / who"), query("action", "string", "việc / action"), query("entity", "string", "đối tượng / entity"),
-                query("page", "integer", "trang / page")])],
+                page()])],
             "/api/openapi.json": ["get": op("Tài liệu này / this document", auth: false)],
         ].merging(SupportAPIController.paths) { a, _ in a }.merging(ReportsAPIController.paths) { a, _ in a },
     ]

@@ -90,3 +90,15 @@ extension Request {
 
     func encodePath(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
 }
+
+extension Request {
+    /// An integer query parameter: absent → nil; present but not an integer within `range` → a
+    /// 400 naming it (`page=null` is refused, not ignored).
+    func queryInt(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = query[String.self, at: name] else { return nil }
+        guard let value = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw StorageError.invalid(Message("api.bad_parameter", .text(name), .text("\(range.lowerBound)–\(range.upperBound)")))
+        }
+        return value
+    }
+}

@@ -51,7 +51,8 @@ struct ReportsAPIController: RouteCollection {
     func board(req: Request) async throws -> BoardJSON {
         let user = try req.requireUser()
         let unitID = try unit(req, user, req.query[String.self, at: "unit"])
-        let year = try year(req.query[String.self, at: "year"])
+        // Without a year: this year's reports.
+        let year = try req.queryInt("year", 2000...2100) ?? req.store.today.year
         let b = try await req.store.reports.board(user.actor, unit: unitID, year: year, direct: req.query[String.self, at: "branch"] != "1")
         let code = { (id: Int) in user.history.units[id]?.code ?? "" }
         return BoardJSON(unitCode: code(unitID), year: year, deadline: b.deadline.iso, expected: b.expected, accepted: b.accepted,
@@ -137,7 +138,7 @@ struct ReportsAPIController: RouteCollection {
         let params = [D.path("unit"), D.path("year")]
         return [
             "/api/v1/reports": ["get": D.op("Tình hình nộp báo cáo năm của các đơn vị cấp dưới / who has reported to a unit", params: [
-                D.query("year", "integer", "năm báo cáo / report year"), D.query("unit", "string", "mã đơn vị nhận báo cáo / the unit (default: the account's)"),
+                D.year("năm báo cáo / report year"), D.query("unit", "string", "mã đơn vị nhận báo cáo / the unit (default: the account's)"),
                 D.query("branch", "string", "1: cả nhánh / 1: the whole branch")])],
             "/api/v1/reports/{unit}/{year}": [
                 "get": D.op("Báo cáo năm của một đơn vị, kèm số liệu / a unit's annual report with its figures", params: params),

@@ -45,8 +45,8 @@ struct SupportAPIController: RouteCollection {
 
     func coverage(req: Request) async throws -> CoverageResource {
         let user = try req.requireUser()
-        let r = try await req.store.support.coverage(user.actor, year: req.query[Int.self, at: "year"], includeNearPoor: req.query[String.self, at: "near"] == "1",
-                                                     limit: req.query[Int.self, at: "limit"].map { min(max($0, 0), 10_000) } ?? 200)
+        let r = try await req.store.support.coverage(user.actor, year: try req.queryInt("year", 2000...2100), includeNearPoor: req.query[String.self, at: "near"] == "1",
+                                                     limit: try req.queryInt("limit", 0...10_000) ?? 200)
         return CoverageResource(r, history: user.history, on: req.store.today)
     }
 

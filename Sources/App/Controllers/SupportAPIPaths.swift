@@ -6,7 +6,7 @@ import Storage
 extension SupportAPIController {
     static var paths: [String: Any] {
         typealias D = OpenAPIDocument
-        let money: [String: Any] = ["type": "integer", "description": "đồng"]
+        let money: [String: Any] = ["type": "integer", "minimum": 1, "maximum": 1_000_000_000_000, "description": "đồng"]
         let entry: [String: Any] = ["type": "object", "required": ["unit", "amount"], "properties": [
             "unit": ["type": "string"], "toUnit": ["type": "string"], "date": ["type": "string", "format": "date"], "amount": money,
             "contributor": ["type": "string"], "household": ["type": "string"], "note": ["type": "string"]]]
@@ -15,15 +15,15 @@ extension SupportAPIController {
             "months": ["type": "integer"], "jobsCreated": ["type": "integer"]]]
         return [
             "/api/v1/coverage": ["get": D.op("Bao phủ chính sách hộ nghèo / policy coverage of poor households", params: [
-                D.query("year", "integer", "năm rà soát / review year"), D.query("near", "string", "1: gồm hộ cận nghèo / include near-poor"),
+                D.year("năm rà soát / review year"), D.query("near", "string", "1: gồm hộ cận nghèo / include near-poor"),
                 D.query("limit", "integer", "số hộ còn thiếu tối đa / most gaps listed")])],
             "/api/v1/households/{code}/support": [
-                "get": D.op("Hỗ trợ hộ đã nhận / a household's support", params: [D.path("code")]),
+                "get": D.op("Hỗ trợ hộ đã nhận / a household's support", params: [D.path("code")], returns: .array),
                 "post": D.op("Ghi nhận hỗ trợ / record support", params: [D.path("code")], body: ["type": "object", "required": ["policy", "value", "source", "unit"],
                     "properties": ["policy": ["type": "string"], "date": ["type": "string", "format": "date"], "value": money, "inKind": ["type": "string"],
                                    "source": ["type": "string", "enum": ["fund", "partner", "state"]], "sourceName": ["type": "string"],
                                    "unit": ["type": "string"], "fund": ["type": "string"]]])],
-            "/api/v1/funds": ["get": D.op("Số dư quỹ theo đơn vị / fund balances by unit")],
+            "/api/v1/funds": ["get": D.op("Số dư quỹ theo đơn vị / fund balances by unit", returns: .array)],
             "/api/v1/funds/{fund}/{unit}": ["get": D.op("Sổ quỹ / a fund's ledger at a unit", params: [
                 D.path("fund"), D.path("unit"), D.query("from", "string", "từ ngày / from"), D.query("to", "string", "đến ngày / to")])],
             "/api/v1/funds/{fund}/contributions": ["post": D.op("Ghi đóng góp / record a contribution", params: [D.path("fund")], body: entry)],
@@ -33,7 +33,7 @@ extension SupportAPIController {
                                                                  body: ["type": "object", "required": ["reason"], "properties": ["reason": ["type": "string"], "date": ["type": "string"]]])],
             "/api/v1/loans": [
                 "get": D.op("Khoản vay và nhóm nợ / loans with their ageing", params: [D.query("state", "string", "trạng thái / state"),
-                                                                                     D.query("date", "string", "ngày tính / as of")]),
+                                                                                     D.query("date", "string", "ngày tính / as of")], returns: .array),
                 "post": D.op("Nhận hồ sơ vay / file an application", body: ["type": "object",
                     "required": ["member", "unit", "purpose", "jobsPlanned", "amount", "termMonths"],
                     "properties": ["member": ["type": "string"], "household": ["type": "string"], "unit": ["type": "string"], "purpose": ["type": "string"],
@@ -47,7 +47,7 @@ extension SupportAPIController {
                 D.path("code"), ["name": "action", "in": "path", "required": true,
                                  "schema": ["type": "string", "enum": ["approval", "rejection", "disbursement", "repayments", "extensions", "write-off", "jobs"]]]],
                 body: loanAction)],
-            "/api/v1/campaigns": ["get": D.op("Các đợt quà / campaigns")],
+            "/api/v1/campaigns": ["get": D.op("Các đợt quà / campaigns", returns: .array)],
             "/api/v1/campaigns/{code}": ["get": D.op("Một đợt và danh sách của nhánh / one campaign with the branch's list", params: [D.path("code")])],
             "/api/v1/campaigns/{code}/approval": ["post": D.op("Cấp trên phê duyệt danh sách của một đơn vị / approve a unit's list", params: [D.path("code")],
                                                                 body: ["type": "object", "required": ["unit"], "properties": ["unit": ["type": "string"], "date": ["type": "string"]]])],
