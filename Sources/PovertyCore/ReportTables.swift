@@ -47,6 +47,8 @@ public struct ReportRow: Sendable, Hashable {
     public let kind: Kind
     /// 0 for top-level lines, 1 for lines under a heading.
     public let level: Int
+    /// A numbered line (a named list's STT): the label is this number, written as a number in a spreadsheet.
+    public let number: Int?
 
     public init(key: String, label: ReportText, cells: [ReportValue], kind: Kind = .item, level: Int = 0) {
         self.key = key
@@ -54,6 +56,17 @@ public struct ReportRow: Sendable, Hashable {
         self.cells = cells
         self.kind = kind
         self.level = level
+        self.number = nil
+    }
+
+    /// Line `number` of a numbered list.
+    public init(key: String, number: Int, cells: [ReportValue]) {
+        self.key = key
+        self.label = ReportText(String(number), String(number))
+        self.cells = cells
+        self.kind = .item
+        self.level = 0
+        self.number = number
     }
 
     public var isTotal: Bool { kind == .total }

@@ -269,6 +269,13 @@ struct ReportWebTests {
             let total = try #require(book.cells["Biểu 1!B4"])  // households reviewed, a number with dot grouping
             #expect(total.type == "int" && total.format.contains("#,##0") && total.format.hasPrefix("[$-42A]"))
             #expect(book.cells.keys.contains { $0 == "Biểu 15!B5" })  // the named poor households, from row 5
+            // STT is a number, and every household shows its income per person a month (stored
+            // whether the survey gave a yearly total or a monthly figure).
+            #expect(book.cells["Biểu 15!A4"]?.type == "int" && book.cells["Biểu 15!A4"]?.value == "1")
+            let incomeColumn = try #require(ReportTable.namedListColumns.dropFirst().firstIndex { $0.key == SurveyColumn.monthlyIncome.rawValue })
+            let letter = String(UnicodeScalar(UInt8(ascii: "A") + UInt8(incomeColumn)))
+            let incomes = book.cells.filter { $0.key.hasPrefix("Biểu 15!\(letter)") && (Int($0.key.dropFirst("Biểu 15!\(letter)".count)) ?? 0) >= 4 }
+            #expect(!incomes.isEmpty && incomes.values.allSatisfy { $0.type == "int" }, "\(letter): \(incomes.sorted { $0.key < $1.key }.prefix(4).map { "\($0.key)=\($0.value.value)/\($0.value.type)" }) A5=\(book.cells["Biểu 15!A5"].map { "\($0.value)/\($0.type)" } ?? "-")")
 
             let csv = try await web.get("/reports/tables?year=\(year)&format=csv")
             #expect(csv.bytes.starts(with: [0xEF, 0xBB, 0xBF]) && csv.body.contains("Biểu 1.") && csv.body.contains("Biểu 13."))

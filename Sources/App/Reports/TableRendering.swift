@@ -57,7 +57,8 @@ enum TableRendering {
         for row in t.rows {
             let bold = row.kind != .item
             let label = String(repeating: "   ", count: row.level) + row.label.text(l)
-            sheet.appendRow([row.isTotal ? .totalLabel(label) : .label(label, bold: bold)] + row.cells.map { cell($0, bold: bold, l) })
+            let first: XLSXWriter.Cell = row.number.map { .number($0) } ?? (row.isTotal ? .totalLabel(label) : .label(label, bold: bold))
+            sheet.appendRow([first] + row.cells.map { cell($0, bold: bold, l) })
         }
         for note in t.notes { sheet.appendRow([.text(note.text(l))]) }
     }
