@@ -229,3 +229,31 @@ def test_support_walk(browser):
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#campaigns tbody tr td a"))
     assert d.find_element(By.ID, "campaign-figures")
     shot(d, "13-dot-qua")
+
+
+def test_phone_width(browser):
+    """At a phone's 390×844 no page is wider than the screen, and the menu opens from its toggler."""
+    d = browser
+    d.set_window_size(390, 844)
+    try:
+        d.delete_all_cookies()
+        d.get(BASE + "/login")
+        d.find_element(By.NAME, "username").send_keys("xaphuong")
+        d.find_element(By.NAME, "password").send_keys(PASSWORD)
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        for path in ["/", "/households", "/coverage", "/funds", "/loans", "/campaigns", "/reports", "/units", "/import"]:
+            d.get(BASE + path)
+            wide = d.execute_script("return document.documentElement.scrollWidth")
+            screen = d.execute_script("return window.innerWidth")
+            assert wide <= screen, f"{path} is {wide}px wide on a {screen}px screen"
+        d.get(BASE + "/")
+        shot(d, "20-dien-thoai-tong-quan")
+        menu = d.find_element(By.ID, "main-nav")
+        assert not menu.is_displayed()
+        d.find_element(By.CSS_SELECTOR, ".navbar-toggler").click()
+        WebDriverWait(d, 5).until(lambda drv: "show" in drv.find_element(By.ID, "main-nav").get_attribute("class")
+                                  and "collapsing" not in drv.find_element(By.ID, "main-nav").get_attribute("class"))
+        assert d.find_element(By.LINK_TEXT, "Hộ").is_displayed()
+        shot(d, "21-dien-thoai-trinh-don")
+    finally:
+        d.set_window_size(1400, 1000)

@@ -163,6 +163,15 @@ struct StaticController: RouteCollection {
             response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
             return response
         }
+        // Bootstrap's own script (the navbar's toggler on a phone), from the same Debian package.
+        routes.get("static", "bootstrap.bundle.min.js") { req async throws -> Response in
+            let path = Self.bootstrapDirectory + "js/bootstrap.bundle.min.js"
+            guard FileManager.default.fileExists(atPath: path) else { throw Abort(.notFound) }
+            let response = try await req.fileio.asyncStreamFile(at: path)
+            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+            response.headers.contentType = .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+            return response
+        }
         routes.get("health") { req async throws -> [String: String] in
             try await req.store.ping()
             return ["status": "ok"]
