@@ -52,6 +52,9 @@ public struct Indicator: Sendable, Hashable {
     public let vi: String
     public let en: String
     public let index: Int
+    /// When a household is deprived in it: the decree's definition, shortened (help on forms).
+    public var helpVi: String = ""
+    public var helpEn: String = ""
 }
 
 /// One income band of a standard for one area: households with per-capita monthly
@@ -191,7 +194,7 @@ public struct StandardCatalog: Sendable {
         var list: [Indicator] = []
         for (i, entry) in file.indicators.enumerated() {
             guard byCode[entry.code] == nil else { throw LoadError.duplicateIndicator(entry.code) }
-            let indicator = Indicator(code: entry.code, vi: entry.vi, en: entry.en, index: i)
+            let indicator = Indicator(code: entry.code, vi: entry.vi, en: entry.en, index: i, helpVi: entry.helpVi ?? "", helpEn: entry.helpEn ?? "")
             byCode[entry.code] = indicator
             list.append(indicator)
         }
@@ -298,7 +301,7 @@ public struct StandardCatalog: Sendable {
 
 /// The on-disk shape of the definitions file.
 struct DefinitionsFile: Codable {
-    struct IndicatorEntry: Codable { let code: String; let vi: String; let en: String }
+    struct IndicatorEntry: Codable { let code: String; let vi: String; let en: String; let helpVi: String?; let helpEn: String? }
     struct Years: Codable { let from: Int; let to: Int }
     struct BandEntry: Codable {
         let upTo: Int

@@ -57,7 +57,7 @@ struct ExistenceOracleTests {
             let auth = try await BranchBoundaryWebTests.token(app, "coso")
             let year = store.today.year - 1
             let cases: [(String, String)] = [
-                ("/households/{}", household), ("/loans/{}", loan), ("/campaigns/{}", campaign), ("/units/{}", unit),
+                ("/households/{}", household), ("/households/{}/review?year=\(year)", household), ("/reviews/new?code={}", household), ("/loans/{}", loan), ("/campaigns/{}", campaign), ("/units/{}", unit),
                 ("/reports/{}/\(year)", unit), ("/funds/ledger?fund=xa_hoi&unit={}", unit),
                 ("/api/v1/households/{}", household), ("/api/v1/households/{}/support", household), ("/api/v1/loans/{}", loan),
                 ("/api/v1/campaigns/{}", campaign), ("/api/v1/units/{}", unit), ("/api/v1/funds/xa_hoi/{}", unit),

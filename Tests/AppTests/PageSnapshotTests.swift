@@ -29,7 +29,8 @@ struct PageSnapshotTests {
             let list = try await web.get("/households")
             let household = try #require(list.body.range(of: #"/households/[A-Z]+[0-9][0-9A-Z-]*"#, options: .regularExpression).map { String(list.body[$0]) })
             let pages = [("dashboard", "/"), ("households", "/households"), ("household", household), ("coverage", "/coverage"),
-                         ("funds", "/funds"), ("loans", "/loans"), ("campaigns", "/campaigns"), ("reports", "/reports"), ("import", "/import")]
+                         ("funds", "/funds"), ("loans", "/loans"), ("campaigns", "/campaigns"), ("reports", "/reports"), ("import", "/import"),
+                         ("review-sheet", household + "/review?year=2026"), ("review-new", "/reviews/new?year=2026")]
             for (name, path) in pages {
                 let page = try await web.get(path)
                 #expect(page.status == .ok, "\(path)")

@@ -245,8 +245,8 @@ struct StandardCatalogTests {
     }
 
     @Test func indicatorDeclaredTwiceInTheTable() throws {
-        let text = try Definitions.replacing(#"{ "code": "dinh_duong", "vi": "Dinh dưỡng", "en": "Nutrition" }"#,
-                                             with: #"{ "code": "bhyt", "vi": "Dinh dưỡng", "en": "Nutrition" }"#)
+        let text = try Definitions.replacing(#"{ "code": "dinh_duong", "vi": "Dinh dưỡng", "en": "Nutrition","#,
+                                             with: #"{ "code": "bhyt", "vi": "Dinh dưỡng", "en": "Nutrition","#)
         #expect(throws: StandardCatalog.LoadError.duplicateIndicator("bhyt")) {
             try StandardCatalog(json: Data(text.utf8))
         }

@@ -36,6 +36,7 @@ struct HouseholdListBody: Encodable {
     let summary: String
     let pages: [PageLink]
     let hasPages: Bool
+    let mayEnterReview: Bool
 }
 
 struct HouseholdBody: Encodable {
@@ -101,6 +102,9 @@ struct HouseholdBody: Encodable {
     let units: [Option]
     let today: String
     let error: String?
+    /// The officer may enter and correct reviews (the review sheet).
+    let mayEnterReview: Bool
+    let reviewYear: Int
 }
 
 struct MemberSearchBody: Encodable {
@@ -175,7 +179,8 @@ struct HouseholdController: RouteCollection {
         let summary = req.t("households.summary", Format.number(page.total, lang), String(year), String(page.page), String(page.pages))
         return try await req.page("households", title: req.t("households.title"), active: "households",
                                   HouseholdListBody(q: q, years: years, statuses: statuses, units: unitOptions, mismatchesOnly: mismatchesOnly,
-                                                    rows: rows, summary: summary, pages: pages, hasPages: !pages.isEmpty))
+                                                    rows: rows, summary: summary, pages: pages, hasPages: !pages.isEmpty,
+                                                    mayEnterReview: user.permissions.allows(.importSurvey)))
     }
 
     func show(req: Request) async throws -> Response {
@@ -204,7 +209,8 @@ struct HouseholdController: RouteCollection {
             members: file.members.map { HouseholdBody.Member(code: $0.code, name: $0.fullName, primary: $0.isPrimary) },
             reviews: file.reviews.reversed().map { r in
                 HouseholdBody.Review(
-                    year: r.year, unit: unitName(r.unitID, user.history, Day.endOfYear(r.year)), standard: r.standardCode,
+                    year: r.year, unit: unitName(r.unitID, user.history, Day.endOfYear(r.year)),
+                    standard: catalog.standard(code: r.standardCode).map { ReviewFormController.standardName($0, lang) } ?? r.standardCode,
                     status: Format.status(r.status, req.web.catalogue, lang), statusCode: r.status.rawValue, income: Format.money(r.perCapitaMonthly, lang),
                     deprivations: catalog.indicators.filter { r.deprivations & (1 << UInt64($0.index)) != 0 }.map { lang == .vi ? $0.vi : $0.en },
                     hasDeprivations: r.deprivations != 0,
@@ -238,7 +244,8 @@ struct HouseholdController: RouteCollection {
             sources: SupportSource.allCases.map { Option(value: $0.rawValue, label: req.t("support.source." + $0.rawValue), selected: $0 == .state) },
             funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
             units: try await req.formUnits(user, selected: latestUnit),
-            today: req.store.today.iso, error: error)
+            today: req.store.today.iso, error: error,
+            mayEnterReview: permissions.allows(.importSurvey), reviewYear: req.store.today.year)
         return try await req.page("household", title: req.t("household.title", file.code), active: "households",
                                   status: error == nil ? .ok : .badRequest, body)
     }

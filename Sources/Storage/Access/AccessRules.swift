@@ -75,7 +75,7 @@ public enum AccessRules {
         rule(.readAudit, [.administrator, .auditor], .province, .none, ["BrowseQueries.auditEntries", "Audit.entries"]),
         rule(.readAccounts, [.administrator], .branch, .none, ["Accounts.list", "Accounts.account", "Accounts.tokens(of:)"]),
 
-        rule(.importSurvey, officers, .branch, .writes, ["SurveyImporter.run"],
+        rule(.importSurvey, officers, .branch, .writes, ["SurveyImporter.run", "ReviewDesk.draft", "ReviewDesk.enter"],
              relation: "every household, review and member a row names is of the branch"),
         rule(.importMembers, province, .province, .writes, ["MembersImporter.run"]),
         rule(.editMembers, officers, .branch, .writes, ["MemberRegistry.save", "MemberRegistry.assign", "MemberRegistry.leave"],
