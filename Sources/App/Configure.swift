@@ -131,6 +131,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: DashboardController())
     try pages.register(collection: HouseholdController())
     try pages.register(collection: ReviewFormController())
+    try pages.register(collection: MemberController())
     try pages.register(collection: CoverageController())
     try pages.register(collection: FundsController())
     try pages.register(collection: LoansController())

@@ -36,6 +36,16 @@ public enum CitizenID {
         return nil
     }
 
+    /// A number Excel kept as a number lost its leading zero (provinces 001–096 all start with
+    /// 0): 11 digits that make a valid number with a `0` in front are given it back. Returns
+    /// the number as it should be and whether a zero was added; anything else is returned as is.
+    public static func restoringLeadingZero(_ text: String, birthYear: Int? = nil, sex: Sex? = nil) -> (id: String, padded: Bool) {
+        let s = String(TextFolding.trim(text))
+        guard s.utf8.count == 11, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return (s, false) }
+        let padded = "0" + s
+        return check(padded, birthYear: birthYear, sex: sex) == nil ? (padded, true) : (s, false)
+    }
+
     /// `Nam`, `Nữ`, `male`, `female`, `M`, `F` → a sex.
     public static func sex(_ text: String) -> Sex? {
         switch TextFolding.fold(text) {

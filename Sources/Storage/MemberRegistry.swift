@@ -11,11 +11,13 @@ public struct MemberRecord: Sendable, Hashable {
     public var birthDate: Day?
     public var sex: CitizenID.Sex?
     public var ethnicity: String?
+    /// Kept and changed only on the member's page (`MemberRegistry.update`); imports leave it.
+    public var phone: String?
 
     public init(id: Int? = nil, code: String, fullName: String, citizenID: String? = nil, birthDate: Day? = nil,
-                sex: CitizenID.Sex? = nil, ethnicity: String? = nil) {
+                sex: CitizenID.Sex? = nil, ethnicity: String? = nil, phone: String? = nil) {
         self.id = id; self.code = code; self.fullName = fullName; self.citizenID = citizenID
-        self.birthDate = birthDate; self.sex = sex; self.ethnicity = ethnicity
+        self.birthDate = birthDate; self.sex = sex; self.ethnicity = ethnicity; self.phone = phone
     }
 }
 
@@ -145,8 +147,13 @@ public struct MemberRegistry: Sendable {
         try actor.require(.editMembers)
         try await store.writeTransaction { db in
             try actor.requireInBranch(try await Self.homeUnit(of: memberID, on: db), .member, "#\(memberID)")
-            try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil)
-                .set(\.$leftOn, to: day.iso).update()
+            guard let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first() else {
+                throw StorageError.invalid(Message("refusal.member.not_in_union"))
+            }
+            let joined = try Day(stored: open.joined, column: "memberships.joined")
+            guard joined < day else { throw StorageError.invalid(Message("refusal.member.leave_after_join", .day(day), .day(joined))) }
+            open.leftOn = day.iso
+            try await open.update(on: db.fluent)
             try await store.audit.record("ra_cong_doan", entity: "member", id: memberID, detail: "từ \(day.iso)", by: actor, on: db)
         }
     }
@@ -202,7 +209,7 @@ extension MemberRecord {
     init(_ model: MemberModel) throws {
         self.init(id: model.id, code: model.code, fullName: model.fullName, citizenID: model.citizenID,
                   birthDate: try Day(stored: model.birthDate, column: "members.birth_date"), sex: model.sex.flatMap(CitizenID.Sex.init(rawValue:)),
-                  ethnicity: model.ethnicity)
+                  ethnicity: model.ethnicity, phone: model.phone)
     }
 }
 

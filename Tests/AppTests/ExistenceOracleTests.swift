@@ -51,13 +51,14 @@ struct ExistenceOracleTests {
             let campaign = try await store.campaigns.create(try await store.op, NewCampaign(
                 kind: .tet, name: "Tết của nhánh khác", unit: unit, fund: "xa_hoi", year: today.year - 1, startsOn: today, endsOn: today,
                 budget: 1_000_000, giftValue: nil, statuses: [.poor]))
+            let member = try await MemberPageTests.member(store, of: "coso", inside: false)
             let unknown = "ZZ-KHONG-CO"
             let web = WebClient(app)
             try await web.login("coso")
             let auth = try await BranchBoundaryWebTests.token(app, "coso")
             let year = store.today.year - 1
             let cases: [(String, String)] = [
-                ("/households/{}", household), ("/households/{}/review?year=\(year)", household), ("/reviews/new?code={}", household), ("/loans/{}", loan), ("/campaigns/{}", campaign), ("/units/{}", unit),
+                ("/households/{}", household), ("/households/{}/review?year=\(year)", household), ("/reviews/new?code={}", household), ("/members/{}", member), ("/loans/{}", loan), ("/campaigns/{}", campaign), ("/units/{}", unit),
                 ("/reports/{}/\(year)", unit), ("/funds/ledger?fund=xa_hoi&unit={}", unit),
                 ("/api/v1/households/{}", household), ("/api/v1/households/{}/support", household), ("/api/v1/loans/{}", loan),
                 ("/api/v1/campaigns/{}", campaign), ("/api/v1/units/{}", unit), ("/api/v1/funds/xa_hoi/{}", unit),

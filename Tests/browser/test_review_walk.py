@@ -104,3 +104,18 @@ def test_review_sheet_fits_a_phone(browser):
         shot(d, "32-phieu-ra-soat-dien-thoai")
     finally:
         d.set_window_size(1400, 1000)
+
+
+def test_edit_a_member(browser):
+    """A member found by search is corrected on their page; the page says it is saved and shows it."""
+    d = browser
+    login(d, "coso")
+    d.get(BASE + "/members?q=nguyen")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#member-results a[href^='/members/']"))
+    assert d.find_element(By.ID, "member-form")
+    fill(d, "mb-phone", "0912 345 678")
+    fill(d, "mb-ethnicity", "Kinh")
+    click_and_wait(d, d.find_element(By.ID, "mb-save"))
+    assert "Đã lưu thông tin đoàn viên" in d.find_element(By.CSS_SELECTOR, ".alert-success").text
+    assert "0912 345 678" in d.find_element(By.ID, "member-facts").text
+    shot(d, "33-doan-vien-da-sua")

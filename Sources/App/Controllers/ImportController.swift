@@ -121,11 +121,13 @@ struct ImportController: RouteCollection {
         } else {
             progress = req.t("import.progress", n(job.rows))
         }
+        // Said in the preview as well as after: the officer sees the fix before confirming.
+        func zeros(_ r: ImportResult) -> String { r.restoredCitizenIDs > 0 ? " " + req.t("import.restored_zeros", n(r.restoredCitizenIDs)) : "" }
         let body = ImportJobBody(
             id: job.id, kind: job.kind.rawValue, kindLabel: req.t("import.kind." + job.kind.rawValue), fileName: job.fileName,
             state: job.state.rawValue, refresh: job.state == .checking || job.state == .running, progress: progress, percent: percent,
-            preview: job.preview.map { req.t("import.preview_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) },
-            result: job.result.map { req.t("import.result_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) },
+            preview: job.preview.map { req.t("import.preview_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) + zeros($0) },
+            result: job.result.map { req.t("import.result_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) + zeros($0) },
             added: job.result?.added ?? 0, updated: job.result?.updated ?? 0, unchanged: job.result?.unchanged ?? 0,
             issues: job.issues.map { ImportJobBody.Issue(row: $0.row, column: $0.column, message: req.text($0.message)) },
             hasIssues: !job.issues.isEmpty,

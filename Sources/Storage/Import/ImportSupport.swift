@@ -21,6 +21,8 @@ public struct ImportResult: Sendable, Equatable {
     public var unchanged = 0
     /// Households (or members, or units) created along the way.
     public var created = 0
+    /// Citizen IDs of 11 digits given back the leading 0 Excel dropped (the members file).
+    public var restoredCitizenIDs = 0
     public init() {}
 }
 
@@ -109,7 +111,9 @@ extension Store {
 /// Members by code or citizen ID, looked up in batches.
 func lookupMembers(_ keys: Set<String>, on db: any SQLDatabase) async throws -> [String: Int] {
     var found: [String: Int] = [:]
-    for chunk in Array(keys).chunked(400) {
+    // A citizen ID Excel kept as a number lost its leading 0: 11 digits are also looked up with it.
+    let shortened = keys.filter { $0.utf8.count == 11 && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    for chunk in Array(keys.union(shortened.map { "0" + $0 })).chunked(400) {
         let list = Array(chunk)
         let rows = try await db.raw("""
             SELECT id, code, citizen_id FROM members WHERE code IN (\(binds: list)) OR citizen_id IN (\(binds: list))
@@ -119,6 +123,9 @@ func lookupMembers(_ keys: Set<String>, on db: any SQLDatabase) async throws -> 
             found[try row.string("code")] = id
             if let cid = try row.optionalString("citizen_id") { found[cid] = id }
         }
+    }
+    for key in shortened where found[key] == nil {
+        if let id = found["0" + key] { found[key] = id }
     }
     return found
 }

@@ -34,6 +34,8 @@ public struct MembersImporter: Sendable {
         let joined: Day?
         let left: Day?
         let household: String?
+        /// The citizen ID had 11 digits and was given back its leading 0.
+        let restoredZero: Bool
     }
 
     public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
@@ -114,7 +116,9 @@ public struct MembersImporter: Sendable {
                 sex = CitizenID.sex(s)
                 if sex == nil { log.add(h.issue(row: row, "gioi_tinh", Message("import.members.nam_n", .text(s)))) }
             }
-            let cid = h.cell(cells, "so_cccd")
+            var cid = h.cell(cells, "so_cccd")
+            var padded = false
+            if let typed = cid { (cid, padded) = CitizenID.restoringLeadingZero(typed, birthYear: birth?.year, sex: sex) }
             if let cid, let problem = CitizenID.check(cid, birthYear: birth?.year, sex: sex) {
                 log.add(h.issue(row: row, "so_cccd", Message("import.members.bad_citizen_id", .text(cid), .key(problem.key))))
             }
@@ -138,7 +142,7 @@ public struct MembersImporter: Sendable {
             guard log.count == before, let code, let name else { continue }
             out.append(Row(row: row, member: MemberRecord(code: code, fullName: name, citizenID: cid, birthDate: birth, sex: sex,
                                                           ethnicity: h.cell(cells, "dan_toc")),
-                           unitCode: unitCode, joined: joined, left: left, household: h.cell(cells, "ma_ho")))
+                           unitCode: unitCode, joined: joined, left: left, household: h.cell(cells, "ma_ho"), restoredZero: padded))
         }
         return out
     }
@@ -155,6 +159,7 @@ public struct MembersImporter: Sendable {
     private func write(_ batch: [Row], history: OrgHistory, result: inout ImportResult, on db: any SQLDatabase) async throws {
         guard !batch.isEmpty else { return }
         result.rows += batch.count
+        result.restoredCitizenIDs += batch.filter(\.restoredZero).count
         let now = store.now()
         var stored: [String: MemberRecord] = [:]
         for row in try await db.raw("""

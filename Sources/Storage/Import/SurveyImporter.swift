@@ -153,7 +153,8 @@ public struct SurveyImporter: Sendable {
                 memberID = members[code]
                 if let m = memberID, !scope.isWholeProvince, !(homes[m].map(scope.contains) ?? false) { memberID = nil }
                 if memberID == nil {
-                    issue(r, .member, Message("survey.member_code_citizen_id", .text(code)))
+                    let eleven = code.utf8.count == 11 && code.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                    issue(r, .member, Message(eleven ? "survey.member_citizen_id_11_digits" : "survey.member_code_citizen_id", .text(code)))
                     continue
                 }
             }

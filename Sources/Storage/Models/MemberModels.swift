@@ -13,6 +13,7 @@ final class MemberModel: Model, @unchecked Sendable {
     @OptionalField(key: "birth_date") var birthDate: String?
     @OptionalField(key: "sex") var sex: String?
     @OptionalField(key: "ethnicity") var ethnicity: String?
+    @OptionalField(key: "phone") var phone: String?
     @Field(key: "created_at") var createdAt: String
     @Field(key: "updated_at") var updatedAt: String
 

@@ -1,0 +1,91 @@
+import FluentKit
+import PovertyCore
+import SQLKit
+
+/// A member as their page shows them: what is stored, where they have been, and the
+/// households of the reader's branch they live in.
+public struct MemberProfile: Sendable {
+    public struct Membership: Sendable, Hashable {
+        public let unitID: Int
+        public let joined: Day
+        public let left: Day?
+    }
+    public let record: MemberRecord
+    /// The record's version (when it was last changed): an edit names it, and is refused if
+    /// someone changed the member since.
+    public let version: String
+    /// Oldest first.
+    public let memberships: [Membership]
+    /// The unit they belong to today (nil once they left the union).
+    public let currentUnitID: Int?
+    public let households: [String]
+}
+
+extension MemberRegistry {
+    /// A member of the actor's branch by code, with their memberships and households.
+    /// Another branch's member is not found. Audited as a read of a named person.
+    public func profile(_ actor: Actor, code: String) async throws -> MemberProfile {
+        try actor.require(.readRegistry)
+        let db = store.sql
+        guard let model = try await MemberModel.query(on: db.fluent).filter(\.$code == code).first(), let id = model.id else {
+            throw StorageError.notFound(.member, code)
+        }
+        try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, code)
+        let record = try MemberRecord(model)
+        let memberships = try await db.raw("SELECT unit_id, joined, left_on FROM memberships WHERE member_id = \(bind: id) ORDER BY joined, id")
+            .all().map { row in
+                MemberProfile.Membership(unitID: try row.int("unit_id"), joined: try Day(stored: try row.string("joined"), column: "memberships.joined"),
+                                         left: try row.optionalString("left_on").map { try Day(stored: $0, column: "memberships.left_on") })
+            }
+        let households = try await store.reviews.households(ofMembers: [id], scope: actor.scope)[id] ?? []
+        try await store.audit.read("xem", entity: "member", id: id, detail: code, by: actor)
+        return MemberProfile(record: record, version: model.updatedAt, memberships: memberships,
+                             currentUnitID: memberships.last(where: { $0.left == nil })?.unitID, households: households)
+    }
+
+    /// Changes a member's name, citizen ID, birth date, sex, ethnicity and phone. `version` is
+    /// the one the officer's form was filled from: if the member changed since, nothing is
+    /// written and the officer is told (`StorageError.conflict`). The audit entry says what
+    /// each changed field was and is. Returns whether anything changed.
+    @discardableResult
+    public func update(_ actor: Actor, code: String, to wanted: MemberRecord, version: String) async throws -> Bool {
+        try actor.require(.editMembers)
+        if let cid = wanted.citizenID, let problem = CitizenID.check(cid, birthYear: wanted.birthDate?.year, sex: wanted.sex) {
+            throw StorageError.badCitizenID(cid, problem)
+        }
+        guard !wanted.fullName.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw StorageError.invalid(Message("refusal.member.name_required"))
+        }
+        return try await store.writeTransaction { db in
+            guard let model = try await MemberModel.query(on: db.fluent).filter(\.$code == code).first(), let id = model.id else {
+                throw StorageError.notFound(.member, code)
+            }
+            try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, code)
+            guard model.updatedAt == version else { throw StorageError.conflict(code) }
+            if let cid = wanted.citizenID, cid != model.citizenID,
+               try await db.raw("SELECT 1 AS x FROM members WHERE citizen_id = \(bind: cid) AND id <> \(bind: id)").first() != nil {
+                throw StorageError.invalid(Message("refusal.member.citizen_id_taken", .text(cid)))
+            }
+            let before = try MemberRecord(model)
+            func shown(_ v: String?) -> String { v.map { $0.isEmpty ? "–" : $0 } ?? "–" }
+            let changes = [
+                ("họ tên", before.fullName, wanted.fullName), ("CCCD", shown(before.citizenID), shown(wanted.citizenID)),
+                ("ngày sinh", shown(before.birthDate?.vietnamese), shown(wanted.birthDate?.vietnamese)),
+                ("giới tính", shown(before.sex?.rawValue), shown(wanted.sex?.rawValue)),
+                ("dân tộc", shown(before.ethnicity), shown(wanted.ethnicity)), ("điện thoại", shown(before.phone), shown(wanted.phone)),
+            ].filter { $0.1 != $0.2 }
+            guard !changes.isEmpty else { return false }
+            model.apply(wanted)
+            model.phone = wanted.phone
+            // A new version even within the same second, so a form read before this edit is stale.
+            var now = store.now()
+            if now <= model.updatedAt { now = model.updatedAt + "+" }
+            model.updatedAt = now
+            try await model.update(on: db.fluent)
+            if before.fullName != wanted.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
+            try await store.audit.record("sua", entity: "member", id: id,
+                                         detail: "\(code): " + changes.map { "\($0.0) \($0.1) → \($0.2)" }.joined(separator: "; "), by: actor, on: db)
+            return true
+        }
+    }
+}
