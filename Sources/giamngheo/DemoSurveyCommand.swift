@@ -1,4 +1,5 @@
 import ArgumentParser
+import Demo
 import Foundation
 import PovertyCore
 import Spreadsheets
@@ -34,6 +35,9 @@ struct DemoSurveyCommand: ParsableCommand {
     @Flag(help: "In tệp đơn vị (CĐCS001…) khớp với cột Đơn vị, thay cho khảo sát / Print the matching units file instead.")
     var unitsFile = false
 
+    @Flag(help: "Tệp mẫu Examples/khao-sat-mau.csv: 60 hộ đầu của tỉnh mẫu (serve --demo), 2024–2026 / The shipped example: the demo province's first 60 households, 2024–2026.")
+    var example = false
+
     @Option(name: .shortAndLong, help: "Tệp ra (mặc định: màn hình) / Output file (default: standard output).")
     var output: String?
 
@@ -58,6 +62,11 @@ struct DemoSurveyCommand: ParsableCommand {
         defer { if output != nil { close(stream) } }
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
+        if example {
+            for row in DemoProvince().exampleSurvey() { CSV.appendRow(row, to: &out) }
+            Terminal.write(out, to: stream)
+            return
+        }
         let generator = DemoSurveyGenerator(households: households, firstYear: year, years: years, seed: seed,
                                             groupedMoney: groupedMoney, units: units)
         if unitsFile {
