@@ -119,3 +119,32 @@ def test_edit_a_member(browser):
     assert "Đã lưu thông tin đoàn viên" in d.find_element(By.CSS_SELECTOR, ".alert-success").text
     assert "0912 345 678" in d.find_element(By.ID, "member-facts").text
     shot(d, "33-doan-vien-da-sua")
+
+
+def test_print_a_campaign_list(browser, tmp_path):
+    """A campaign's list to sign comes out as a PDF an office prints: title, recipients, total in words."""
+    import subprocess
+    import urllib.request
+    d = browser
+    login(d, "quantri")
+    d.get(BASE + "/campaigns")
+    links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "a[href^='/campaigns/'], a[href*='/campaigns/']")
+             if "/campaigns/" in a.get_attribute("href")]
+    assert links, "no campaign listed"
+    for link in links:
+        d.get(link)
+        if d.find_elements(By.ID, "sign-pdf"):
+            break
+    pdf_link = d.find_element(By.ID, "sign-pdf").get_attribute("href")
+    assert d.find_element(By.ID, "download-xlsx")
+    shot(d, "34-dot-qua")
+    cookie = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(pdf_link, headers={"Cookie": cookie}), timeout=120) as response:
+        body = response.read()
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert "attachment" in response.headers["Content-Disposition"]
+    assert body[:4] == b"%PDF"
+    path = tmp_path / "ky-nhan.pdf"
+    path.write_bytes(body)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "DANH SÁCH" in text and "Ký nhận" in text and "bằng chữ" in text

@@ -82,9 +82,52 @@ struct CampaignsController: RouteCollection {
         let today: String
         let mayChange: Bool
         let error: String?
+        let downloadXLSX: String
+        let downloadCSV: String
+        let signDOCX: String
+        let signPDF: String
+        /// Some households are approved: there is a list to sign.
+        let hasApproved: Bool
     }
 
-    func campaign(req: Request) async throws -> Response { try await renderCampaign(req, error: nil) }
+    func campaign(req: Request) async throws -> Response {
+        guard let format = req.query[String.self, at: "format"], !format.isEmpty else { return try await renderCampaign(req, error: nil) }
+        return try await download(req, format: format)
+    }
+
+    /// The campaign's list as a spreadsheet (every household on it, with its state), or the
+    /// approved recipients as the list to sign on receipt (DOCX or PDF). Audited as exports.
+    func download(_ req: Request, format: String) async throws -> Response {
+        let user = try req.requireUser()
+        let lang = req.language
+        let code = req.parameters.get("code") ?? ""
+        let c = try await req.store.campaigns.campaign(user.actor, code)
+        let proposals = try await req.store.campaigns.proposals(user.actor, code)
+        if let list = ListDownload.Format(rawValue: format) {
+            var file = ListDownload(
+                title: req.t("campaign.download_title", c.name), fileStem: ReportExports.fileName(["dot", c.code], .csv).replacingOccurrences(of: ".csv", with: ""),
+                columns: [("#", 6), (req.t("common.household_code"), 14), (req.t("households.member"), 28), (req.t("common.unit"), 36),
+                          (req.t("common.status"), 16), (req.t("funds.amount"), 14), (req.t("campaigns.state"), 16), (req.t("form.reason"), 40)])
+            file.rows = proposals.map { p in
+                [.number(p.rank), .text(p.householdCode), .text(p.primaryName), .text(req.unitLabel(p.unitID, user)),
+                 .text(p.status.map { Format.status($0, req.web.catalogue, lang) } ?? ""), .money(p.amount),
+                 .text(req.t("proposal.state." + p.state.rawValue)), .text(p.reason)]
+            }
+            return try await file.response(req, list, what: "danh sách đợt \(c.code)", actor: user.actor)
+        }
+        guard let docFormat = ExportFormat(rawValue: format), docFormat == .docx || docFormat == .pdf else { throw Abort(.badRequest, reason: "format") }
+        let recipients = proposals.filter { $0.state == .approved }.sorted { ($0.rank, $0.householdCode) < ($1.rank, $1.householdCode) }
+        let doc = ReportDocuments.signList(campaign: c, kind: req.t("campaign.kind." + c.kind.rawValue), recipients: recipients,
+                                           history: user.history, today: req.store.today)
+        let data = try await ReportExports.document(doc, docFormat)
+        let name = ReportExports.fileName(["danh-sach-ky-nhan", c.code], docFormat)
+        try await req.store.audit.export("danh sách ký nhận đợt \(c.code) (\(recipients.count) người)", file: name, by: user.actor)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: docFormat.contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(name))
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
 
     func renderCampaign(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
@@ -106,7 +149,10 @@ struct CampaignsController: RouteCollection {
             remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
             classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
             rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user), today: req.store.today.iso,
-            mayChange: user.permissions.allows(.campaignEditList), error: error)
+            mayChange: user.permissions.allows(.campaignEditList), error: error,
+            downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv,
+            signDOCX: "/campaigns/\(req.encodePath(c.code))?format=docx", signPDF: "/campaigns/\(req.encodePath(c.code))?format=pdf",
+            hasApproved: proposals.contains { $0.state == .approved })
         return try await req.page("campaign", title: req.t("campaign.title", c.name), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
 

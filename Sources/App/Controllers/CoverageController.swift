@@ -14,6 +14,8 @@ struct CoverageBody: Encodable {
     let gaps: [Gap]
     let gapSummary: String
     let hasData: Bool
+    let downloadXLSX: String
+    let downloadCSV: String
 }
 
 
@@ -33,9 +35,26 @@ struct CoverageController: RouteCollection {
         if let asked, !(2000...2100).contains(asked) { throw Abort(.badRequest) }
         let year = asked ?? latest
         let nearPoor = req.query[String.self, at: "near"] == "1"
-        let report = try await req.store.support.coverage(user.actor, year: year, includeNearPoor: nearPoor)
+        let format = try ListDownload.format(req)
+        // The download holds every household still lacking support, the page the first 200.
+        let report = try await req.store.support.coverage(user.actor, year: year, includeNearPoor: nearPoor, limit: format == nil ? 200 : 1_000_000)
         let catalogue = try await req.store.support.catalogue()
         let day = Day.endOfYear(report.year ?? req.store.today.year)
+        if let format {
+            let shownYear = report.year.map(String.init) ?? "–"
+            var list = ListDownload(
+                title: req.t("coverage.download_title", shownYear, user.history.name(of: user.account.unitID, on: req.store.today) ?? ""),
+                fileStem: "ho-chua-du-ho-tro-\(shownYear)",
+                columns: [(req.t("common.household_code"), 14), (req.t("households.member"), 28), (req.t("common.unit"), 36), (req.t("common.status"), 16),
+                          (req.t("coverage.missing"), 40), (req.t("coverage.suggested"), 48)])
+            list.rows = report.gaps.map { g in
+                [.text(g.householdCode), .text(g.primaryName), .text(unitName(g.unitID, user.history, day)),
+                 .text(Format.status(g.status, req.web.catalogue, lang)),
+                 .text(g.coverage.missingIndicators.map(req.indicatorName).joined(separator: "; ")),
+                 .text(g.coverage.suggestedPolicies.map { req.policyName($0, catalogue) }.joined(separator: "; "))]
+            }
+            return try await list.response(req, format, what: "danh sách hộ chưa đủ hỗ trợ năm \(shownYear)", actor: user.actor)
+        }
         let units = report.units.map { u in
             CoverageBody.UnitRow(name: unitName(u.unitID, user.history, day), code: user.history.units[u.unitID]?.code ?? "",
                                  households: Format.number(u.households, lang), complete: Format.number(u.complete, lang),
@@ -53,7 +72,7 @@ struct CoverageController: RouteCollection {
             summary: req.t("coverage.summary", Format.number(report.complete, lang), Format.number(report.households, lang),
                            Format.percent(report.complete, report.households, lang), report.year.map(String.init) ?? "–"),
             units: units, gaps: gaps, gapSummary: req.t("coverage.gap_summary", Format.number(report.gapCount, lang), Format.number(gaps.count, lang)),
-            hasData: report.households > 0)
+            hasData: report.households > 0, downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv)
         return try await req.page("coverage", title: req.t("coverage.title"), active: "coverage", body)
     }
 

@@ -37,6 +37,8 @@ struct HouseholdListBody: Encodable {
     let pages: [PageLink]
     let hasPages: Bool
     let mayEnterReview: Bool
+    let downloadXLSX: String
+    let downloadCSV: String
 }
 
 struct HouseholdBody: Encodable {
@@ -149,9 +151,25 @@ struct HouseholdController: RouteCollection {
         let total = try await req.web.counts.value(countKey, version: user.dataVersion) {
             try await req.store.browse.householdCount(user.actor, filter)
         }
+        let endOfYear = Day.endOfYear(year)
+        if let format = try ListDownload.format(req) {
+            // Every household the filters select, not one page.
+            let all = try await req.store.browse.households(user.actor, filter, page: 1, perPage: max(1, min(total, 1_000_000)), total: total)
+            let scopeName = unit.map { unitName($0, user.history, req.store.today) } ?? user.history.name(of: user.account.unitID, on: req.store.today) ?? ""
+            var list = ListDownload(
+                title: req.t("households.download_title", String(year), scopeName), fileStem: "danh-sach-ho-\(year)",
+                columns: [(req.t("common.household_code"), 14), (req.t("households.primary_member"), 28), (req.t("common.unit"), 36),
+                          (req.t("common.status"), 18), (req.t("households.official"), 18), (req.t("households.income"), 16),
+                          (req.t("households.deprivations"), 10)])
+            list.rows = all.items.map { h in
+                [.text(h.code), .text(h.primaryMember ?? ""), .text(unitName(h.unitID, user.history, endOfYear)),
+                 .text(Format.status(h.status, req.web.catalogue, lang)), .text(h.official.map { Format.status($0, req.web.catalogue, lang) } ?? ""),
+                 .money(h.perCapitaMonthly), .number(h.deprivationCount)]
+            }
+            return try await list.response(req, format, what: "danh sách hộ năm \(year) (\(filter.key))", actor: user.actor)
+        }
         let page = try await req.store.browse.households(user.actor, filter, page: req.query[Int.self, at: "page"] ?? 1,
                                                          perPage: 50, total: total)
-        let endOfYear = Day.endOfYear(year)
         let rows = page.items.map { h in
             HouseholdListBody.Row(code: h.code, member: h.primaryMember ?? "–", unit: unitName(h.unitID, user.history, endOfYear),
                                   status: Format.status(h.status, req.web.catalogue, lang), statusCode: h.status.rawValue,
@@ -180,7 +198,8 @@ struct HouseholdController: RouteCollection {
         return try await req.page("households", title: req.t("households.title"), active: "households",
                                   HouseholdListBody(q: q, years: years, statuses: statuses, units: unitOptions, mismatchesOnly: mismatchesOnly,
                                                     rows: rows, summary: summary, pages: pages, hasPages: !pages.isEmpty,
-                                                    mayEnterReview: user.permissions.allows(.importSurvey)))
+                                                    mayEnterReview: user.permissions.allows(.importSurvey),
+                                                    downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv))
     }
 
     func show(req: Request) async throws -> Response {

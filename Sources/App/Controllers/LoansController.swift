@@ -33,6 +33,8 @@ struct LoansController: RouteCollection {
         let today: String
         let mayChange: Bool
         let error: String?
+        let downloadXLSX: String
+        let downloadCSV: String
     }
 
     func loans(req: Request) async throws -> Response { try await renderLoans(req, error: nil) }
@@ -44,6 +46,24 @@ struct LoansController: RouteCollection {
         let stateFilter = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
         let (report, _) = try await req.store.loans.ageing(user.actor, on: day)
         let files = try await req.store.loans.loans(user.actor, state: stateFilter)
+        if let format = try ListDownload.format(req) {
+            // Balances and arrears as they stood on the day asked for.
+            var list = ListDownload(
+                title: req.t("loans.download_title", day.vietnamese, user.history.name(of: user.account.unitID, on: req.store.today) ?? ""),
+                fileStem: "khoan-vay-\(day.iso)",
+                columns: [(req.t("loans.code"), 16), (req.t("loans.member"), 28), (req.t("common.household_code"), 14), (req.t("common.unit"), 36),
+                          (req.t("funds.amount"), 16), (req.t("loans.state"), 16), (req.t("loans.outstanding"), 16),
+                          (req.t("loans.days_overdue"), 12), (req.t("loans.group"), 20)])
+            list.rows = files.map { f in
+                let p = f.position(on: day)
+                let open = f.state == .disbursed
+                return [.text(f.code), .text(f.memberName), .text(f.householdCode ?? ""), .text(req.unitLabel(f.unitID, user)),
+                        .money(f.amount), .text(req.t("loan.state." + f.state.rawValue)), .money(f.outstanding(on: day)),
+                        .number(open ? p.daysOverdue : 0),
+                        .text(open ? (p.bucket.map { lang == .vi ? $0.label : $0.labelEn } ?? req.t("loans.current")) : "")]
+            }
+            return try await list.response(req, format, what: "danh sách khoản vay ngày \(day.iso)", actor: user.actor)
+        }
         let rows = files.prefix(500).map { f in
             let p = f.position(on: day)
             return LoansBody.Row(code: f.code, member: f.memberName, household: f.householdCode ?? "", unit: req.unitLabel(f.unitID, user),
@@ -61,7 +81,8 @@ struct LoansController: RouteCollection {
             states: [Option(value: "", label: req.t("loans.all_states"), selected: stateFilter == nil)]
                 + LoanState.allCases.map { Option(value: $0.rawValue, label: req.t("loan.state." + $0.rawValue), selected: $0 == stateFilter) },
             purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: false) },
-            units: try await req.formUnits(user), today: req.store.today.iso, mayChange: user.permissions.allows(.loanApply), error: error)
+            units: try await req.formUnits(user), today: req.store.today.iso, mayChange: user.permissions.allows(.loanApply), error: error,
+            downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv)
         return try await req.page("loans", title: req.t("loans.title"), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
 

@@ -35,9 +35,13 @@ struct ReportBoard {
         let mayChange: Bool
         let isTop: Bool
         let error: String?
+        let downloadXLSX: String
+        let downloadCSV: String
     }
 
     let body: (String?) -> Body
+    /// The board's lines as a list to download.
+    let list: ListDownload
 
     func body(error: String?) -> Body { body(error) }
 
@@ -74,14 +78,20 @@ struct ReportBoard {
         }.joined(separator: " · ")
         let years = req.yearOptions(latest: latest, selected: year, through: today.year)
         let hasParent = history.parent(of: unitID, on: today) != nil
-        return ReportBoard { error in
+        var list = ListDownload(title: req.t("reports.download_title", String(year), name(unitID)), fileStem: "tinh-hinh-bao-cao-\(year)",
+                                columns: [(req.t("common.unit"), 40), (req.t("reports.state_col"), 20), (req.t("reports.submitted_col"), 14),
+                                          (req.t("reports.late_flag"), 10), (req.t("reports.covers_col"), 40)])
+        list.rows = lines.map { [.text($0.unit), .text($0.state), .text($0.submitted), .text($0.late ? req.t("reports.late_flag") : ""), .text($0.covers)] }
+        let links = ListDownload.links(req)
+        return ReportBoard(body: { error in
             Body(years: years, year: year, unitName: name(unitID), unitCode: history.units[unitID]?.code ?? "",
                  ownStatus: req.t("report_status." + (own?.status.rawValue ?? "missing")), ownStatusCode: own?.status.rawValue ?? "missing",
                  ownDeadline: ownDeadline.vietnamese, hasParent: hasParent, hasChildren: direct.expected > 0, lines: lines,
                  directRate: req.rateLine(direct), branchRate: req.rateLine(branch), counts: counts, notes: notes,
                  deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.iso,
-                 mayChange: user.permissions.allows(.reportSetDeadline, at: unitID) && unitID == user.account.unitID, isTop: !hasParent, error: error)
-        }
+                 mayChange: user.permissions.allows(.reportSetDeadline, at: unitID) && unitID == user.account.unitID, isTop: !hasParent, error: error,
+                 downloadXLSX: links.xlsx, downloadCSV: links.csv)
+        }, list: list)
     }
 }
 

@@ -140,6 +140,9 @@ struct ReportsController: RouteCollection {
     func renderBoard(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let board = try await ReportBoard.make(req, user: user)
+        if error == nil, let format = try ListDownload.format(req) {
+            return try await board.list.response(req, format, what: "tình hình báo cáo (\(board.list.title))", actor: user.actor)
+        }
         return try await req.page("reports", title: req.t("reports.title"), active: "reports", status: error == nil ? .ok : .badRequest,
                                   board.body(error: error))
     }

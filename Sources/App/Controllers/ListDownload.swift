@@ -1,0 +1,99 @@
+import Foundation
+import PovertyCore
+import Spreadsheets
+import Storage
+import Vapor
+
+/// A working list as a file: the rows the page lists with its filters applied (every page of
+/// them), as an XLSX workbook (title, header row kept in view, widths, printable) or a CSV
+/// (UTF-8 with a byte-order mark, so that Excel reads the Vietnamese letters). Every download
+/// is audited as an export: the lists name households and people.
+struct ListDownload {
+    enum Cell {
+        case text(String)
+        case number(Int)
+        case money(Dong)
+    }
+
+    enum Format: String {
+        case xlsx, csv
+    }
+
+    /// The list's title, written above the header ("Danh sách hộ năm 2025 — Công đoàn phường …").
+    let title: String
+    /// The file name without extension (ASCII, e.g. `danh-sach-ho-2025`).
+    let fileStem: String
+    /// Column headers and widths (characters).
+    let columns: [(String, Double)]
+    var rows: [[Cell]] = []
+
+    /// The format asked for in `?format=`, nil for the page itself.
+    static func format(_ req: Request) throws -> Format? {
+        guard let text = req.query[String.self, at: "format"], !text.isEmpty else { return nil }
+        guard let format = Format(rawValue: text) else { throw Abort(.badRequest, reason: "format") }
+        return format
+    }
+
+    /// The page's own query with `format` set: the download links of a list page.
+    static func links(_ req: Request) -> (xlsx: String, csv: String) {
+        var components = URLComponents()
+        let kept = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "format" && $0.name != "page" && $0.name != "notice" }
+        func link(_ f: Format) -> String {
+            components.queryItems = kept + [URLQueryItem(name: "format", value: f.rawValue)]
+            return req.url.path + (components.string ?? "")
+        }
+        return (link(.xlsx), link(.csv))
+    }
+
+    /// The file, after an audit entry naming what was exported (`what`) and the file.
+    func response(_ req: Request, _ format: Format, what: String, actor: Actor) async throws -> Response {
+        let name = fileStem + "." + format.rawValue
+        let data: Data
+        switch format {
+        case .xlsx: data = try workbook()
+        case .csv: data = csv()
+        }
+        try await req.store.audit.export(what + " (\(rows.count) dòng)", file: name, by: actor)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: format == .xlsx ? XLSXWorkbook.contentType : "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(name))
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    func workbook() throws -> Data {
+        let book = XLSXWorkbook()
+        let width = columns.count + 1
+        let sheet = book.addSheet(String(title.prefix(31)), columnWidths: [6] + columns.map(\.1), freezeRows: 3,
+                                  pageSetup: XLSXPageSetup(orientation: columns.count > 6 ? .landscape : .portrait, repeatedRows: 3))
+        sheet.appendTitle(title, span: width)
+        sheet.appendRow([])
+        sheet.appendRow([.header("STT")] + columns.map { .header($0.0) }, height: 30)
+        for (i, row) in rows.enumerated() {
+            sheet.appendRow([.number(i + 1)] + row.map { cell in
+                switch cell {
+                case .text(let s): .label(s)
+                case .number(let n): .number(n)
+                case .money(let d): .number(d)
+                }
+            })
+        }
+        try book.close()
+        return try book.data()
+    }
+
+    func csv() -> Data {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSV.appendRow(["STT"] + columns.map(\.0), to: &out)
+        for (i, row) in rows.enumerated() {
+            CSV.appendRow([String(i + 1)] + row.map { cell in
+                switch cell {
+                case .text(let s): s
+                case .number(let n): String(n)
+                case .money(let d): String(d)
+                }
+            }, to: &out)
+        }
+        return Data(out)
+    }
+}
