@@ -42,7 +42,7 @@ struct CampaignsController: RouteCollection {
         let body = CampaignsBody(rows: rows, hasRows: !rows.isEmpty,
                                  kinds: CampaignKind.allCases.map { Option(value: $0.rawValue, label: req.t("campaign.kind." + $0.rawValue), selected: false) },
                                  funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == "xa_hoi") },
-                                 units: try await req.formUnits(user), year: req.store.today.year, today: req.store.today.iso,
+                                 units: try await req.formUnits(user), year: req.store.today.year, today: req.store.today.vietnamese,
                                  mayChange: user.permissions.allows(.campaignCreate), error: error)
         return try await req.page("campaigns", title: req.t("campaigns.title"), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
@@ -148,7 +148,7 @@ struct CampaignsController: RouteCollection {
             budget: Format.money(c.budget, lang), approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang),
             remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
             classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
-            rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user), today: req.store.today.iso,
+            rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user), today: req.store.today.vietnamese,
             mayChange: user.permissions.allows(.campaignEditList), error: error,
             downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv,
             signDOCX: "/campaigns/\(req.encodePath(c.code))?format=docx", signPDF: "/campaigns/\(req.encodePath(c.code))?format=pdf",

@@ -41,7 +41,7 @@ struct FundsController: RouteCollection {
         let body = FundsBody(rows: rows, hasRows: !rows.isEmpty, total: Format.money(balances.filter { $0.fund.kind == .support }.reduce(0) { $0 + $1.balance }, lang),
                              funds: all.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
                              supportFunds: all.filter { $0.kind == .support }.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
-                             units: try await req.formUnits(user), today: req.store.today.iso,
+                             units: try await req.formUnits(user), today: req.store.today.vietnamese,
                              mayChange: user.permissions.allows(.fundContribute), error: error)
         return try await req.page("funds", title: req.t("funds.title"), active: "funds", status: error == nil ? .ok : .badRequest, body)
     }
@@ -136,10 +136,10 @@ struct FundsController: RouteCollection {
             return v == 0 ? nil : LedgerBody.Total(label: req.t("entry.kind." + k.rawValue), amount: Format.money(v, lang))
         }
         let body = LedgerBody(fund: req.fundName(statement.fund), fundCode: statement.fund.code, unit: req.unitLabel(statement.unitID, user),
-                              unitCode: unitCode, from: from?.iso ?? "", to: to?.iso ?? "", opening: Format.money(statement.totals.opening, lang),
+                              unitCode: unitCode, from: from?.vietnamese ?? "", to: to?.vietnamese ?? "", opening: Format.money(statement.totals.opening, lang),
                               closing: Format.money(statement.totals.closing, lang), stored: Format.money(statement.storedBalance, lang), totals: totals,
                               entries: entries, hasEntries: !entries.isEmpty, mayChange: user.permissions.allows(.fundReverse, at: statement.unitID),
-                              today: req.store.today.iso, error: error)
+                              today: req.store.today.vietnamese, error: error)
         return try await req.page("ledger", title: req.t("funds.ledger_title", body.fund, body.unit), active: "funds",
                                   status: error == nil ? .ok : .badRequest, body)
     }
@@ -184,6 +184,6 @@ struct FundsController: RouteCollection {
                                    stored: Format.money(l.storedBalance, lang), agrees: l.agrees)
         }
         return try await req.page("reconciliation", title: req.t("funds.reconciliation"), active: "funds",
-                                  ReconciliationBody(from: from.iso, to: to.iso, rows: rows, allAgree: lines.allSatisfy(\.agrees), hasRows: !rows.isEmpty))
+                                  ReconciliationBody(from: from.vietnamese, to: to.vietnamese, rows: rows, allAgree: lines.allSatisfy(\.agrees), hasRows: !rows.isEmpty))
     }
 }

@@ -263,7 +263,7 @@ struct HouseholdController: RouteCollection {
             sources: SupportSource.allCases.map { Option(value: $0.rawValue, label: req.t("support.source." + $0.rawValue), selected: $0 == .state) },
             funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
             units: try await req.formUnits(user, selected: latestUnit),
-            today: req.store.today.iso, error: error,
+            today: req.store.today.vietnamese, error: error,
             mayEnterReview: permissions.allows(.importSurvey), reviewYear: req.store.today.year)
         return try await req.page("household", title: req.t("household.title", file.code), active: "households",
                                   status: error == nil ? .ok : .badRequest, body)

@@ -81,7 +81,7 @@ struct LoansController: RouteCollection {
             states: [Option(value: "", label: req.t("loans.all_states"), selected: stateFilter == nil)]
                 + LoanState.allCases.map { Option(value: $0.rawValue, label: req.t("loan.state." + $0.rawValue), selected: $0 == stateFilter) },
             purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: false) },
-            units: try await req.formUnits(user), today: req.store.today.iso, mayChange: user.permissions.allows(.loanApply), error: error,
+            units: try await req.formUnits(user), today: req.store.today.vietnamese, mayChange: user.permissions.allows(.loanApply), error: error,
             downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv)
         return try await req.page("loans", title: req.t("loans.title"), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
@@ -176,7 +176,7 @@ struct LoansController: RouteCollection {
             mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved,
             mayService: may.allows(.loanRepay, at: f.unitID) && f.state == .disbursed,
             mayWriteOff: req.store.loans.mayWriteOff(user.actor, f),
-            mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil, today: today.iso, error: error)
+            mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil, today: today.vietnamese, error: error)
         return try await req.page("loan", title: req.t("loan.title", f.code), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
 

@@ -88,7 +88,7 @@ struct ReportBoard {
                  ownStatus: req.t("report_status." + (own?.status.rawValue ?? "missing")), ownStatusCode: own?.status.rawValue ?? "missing",
                  ownDeadline: ownDeadline.vietnamese, hasParent: hasParent, hasChildren: direct.expected > 0, lines: lines,
                  directRate: req.rateLine(direct), branchRate: req.rateLine(branch), counts: counts, notes: notes,
-                 deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.iso,
+                 deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.vietnamese,
                  mayChange: user.permissions.allows(.reportSetDeadline, at: unitID) && unitID == user.account.unitID, isTop: !hasParent, error: error,
                  downloadXLSX: links.xlsx, downloadCSV: links.csv)
         }, list: list)

@@ -128,7 +128,7 @@ struct UnitController: RouteCollection {
                             active: unit.isActive(on: today), from: unit.from.vietnamese, to: unit.to.map { $0.previous.vietnamese } ?? "",
                             periods: periods, successors: successors, predecessors: predecessors, children: children,
                             hasSuccessors: !successors.isEmpty, hasPredecessors: !predecessors.isEmpty, hasChildren: !children.isEmpty,
-                            today: today.iso, mayAdminister: user.permissions.allows(.changeTree), error: error)
+                            today: today.vietnamese, mayAdminister: user.permissions.allows(.changeTree), error: error)
         return try await req.page("unit", title: body.name, active: "units", status: status, body)
     }
 
