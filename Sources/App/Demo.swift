@@ -36,7 +36,7 @@ public enum DemoSeed {
         guard let root = history.unit(code: DemoProvince.rootCode) else { throw StorageError.notFound(.unit, DemoProvince.rootCode) }
         let rootChildren: [Int] = tree.children[root.id] ?? []
         let communes: [OrgUnit] = rootChildren.compactMap { history.units[$0] }.filter { $0.kind == .communeUnion }.sorted { $0.code < $1.code }
-        let commune: OrgUnit? = communes.first { !(tree.children[$0.id] ?? []).isEmpty }
+        let commune: OrgUnit? = try await DemoProvince.visitorCommune(store: store, actor: try await store.operator("demo")) ?? communes.first { !(tree.children[$0.id] ?? []).isEmpty }
         let grassrootsUnits: [OrgUnit] = (commune.map { tree.children[$0.id] ?? [] } ?? []).compactMap { history.units[$0] }
         guard let commune, let grassroots = grassrootsUnits.sorted(by: { $0.code < $1.code }).first else {
             throw StorageError.invalid(Message("refusal.demo.demo_province_has_commune"))

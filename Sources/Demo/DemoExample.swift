@@ -1,6 +1,21 @@
 import PovertyCore
+import Storage
 
 extension DemoProvince {
+    /// The commune/ward union the demo's local logins work in: the one with the most poor
+    /// households in the last review year (then the most grassroots unions, then the earliest
+    /// code), so that its officer has households to support, units to review and loans to follow.
+    public static func visitorCommune(store: Store, actor: Actor) async throws -> OrgUnit? {
+        let history = try await store.units.history()
+        guard let root = history.unit(code: rootCode), let day = Day(year: lastYear, month: 11, day: 30) else { return nil }
+        let tree = history.tree(on: day)
+        let counts = try await store.reviews.rolledUp(actor, year: lastYear, basis: .rebased(onto: day)).totals
+        func key(_ u: OrgUnit) -> (Int, Int) { (counts[u.id]?.poor ?? 0, (tree.children[u.id] ?? []).count) }
+        return (tree.children[root.id] ?? []).compactMap { history.units[$0] }
+            .filter { $0.kind == .communeUnion && !(tree.children[$0.id] ?? []).isEmpty }
+            .min { a, b in key(a) != key(b) ? key(a) > key(b) : a.code < b.code }
+    }
+
     /// The header of the shipped example survey, in Vietnamese as an office writes it; every
     /// name folds to a column of the survey contract.
     public static let exampleHeader: [String] = DemoSurveyGenerator.header.dropLast()

@@ -20,8 +20,12 @@ struct DemoSupport {
         let today = Day(year: year, month: 11, day: 30)!
         guard let root = history.unit(code: DemoProvince.rootCode) else { throw StorageError.notFound(.unit, DemoProvince.rootCode) }
         let tree = history.tree(on: today)
-        let communes = (tree.children[root.id] ?? []).compactMap { history.units[$0] }
+        var communes = (tree.children[root.id] ?? []).compactMap { history.units[$0] }
             .filter { $0.kind == .communeUnion && !(tree.children[$0.id] ?? []).isEmpty }.sorted { $0.code < $1.code }
+        // The demo logins' commune first: it gets the first of everything below.
+        if let visitor = try await DemoProvince.visitorCommune(store: store, actor: actor), let i = communes.firstIndex(where: { $0.id == visitor.id }) {
+            communes.insert(communes.remove(at: i), at: 0)
+        }
         // The plan's target: poor households among members down 70% by 2025 against 2021,
         // frozen on the demo's last day.
         try await store.targets.set(actor, unit: root.code, baselineYear: 2021, targetYear: 2025, reductionPermille: 700,
@@ -67,8 +71,12 @@ struct DemoSupport {
             "y_te": (.state, "Trung tâm Y tế huyện"), "viec_lam": (.partner, "Doanh nghiệp tuyển dụng qua Công đoàn"),
         ]
         var month = 2
+        // One poor household of the demo logins' commune is left without support: work for its officer.
+        let left = poor.first { commune(of: $0.unitID)?.id == communes.first?.id }?.householdCode
         for gap in poor where rng.chance(850) {
             let code = gap.householdCode
+            // The draws are made all the same, so that the rest of the province is as before.
+            let skip = code == left
             guard let giver = commune(of: gap.unitID) else { continue }
             let deprived = gap.coverage.lines.map(\.indicator)
             let complete = rng.chance(700)
@@ -81,7 +89,9 @@ struct DemoSupport {
                 given.insert(policy)
                 month = month % 11 + 1
                 let day = d(month, 1 + Int(rng.next() % 27))
-                if let (source, name) = sources[policy] {
+                if skip {
+                    continue
+                } else if let (source, name) = sources[policy] {
                     try await store.support.record(actor, NewSupport(household: code, policy: policy, day: day, value: Dong(rng.int(in: 2...30)) * 100_000,
                                                                      source: source, sourceName: name, unit: giver.code))
                 } else {
@@ -179,8 +189,9 @@ struct DemoSupport {
 
     /// Annual reports of the last year in every state: the province's deadline (15 January),
     /// grassroots unions' reports accepted, awaiting review, returned, in draft or missing,
-    /// and a few commune/ward unions' reports to the province. The first commune's
-    /// grassroots unions (the demo accounts') are left to the visitor.
+    /// and a few commune/ward unions' reports to the province. The first commune (the demo
+    /// accounts') has work waiting: its own report in draft, one grassroots union's report to
+    /// review; the visitor's grassroots union's report is left to write.
     func reports(history: OrgHistory, tree: OrgTree, root: OrgUnit, communes: [OrgUnit]) async throws {
         let reports = store.reports
         try await reports.setDeadline(actor, unit: root.id, year: year, due: Day(year: year + 1, month: 1, day: 15) ?? Day.endOfYear(year + 1))
@@ -222,12 +233,23 @@ struct DemoSupport {
                                          comment: accept ? "" : "Đề nghị bổ sung số hộ được vay vốn và nguyên nhân tái nghèo.", on: day(20))
             }
         }
+        // The visitor's commune (the first) has work waiting: its own report in draft, and the
+        // report of one of its grassroots unions (not the visitor's) submitted for its review.
+        if let first = communes.first {
+            let children = (tree.children[first.id] ?? []).compactMap { history.units[$0] }.sorted { $0.code < $1.code }
+            if children.count > 1 {
+                let other = children[1]
+                let writer = try await store.simulatedOfficer("\(actor.name)-\(other.code)", role: .grassrootsOfficer, unitID: other.id)
+                try await reports.save(writer, unit: other.id, year: year, narrative: narrative(n))
+                try await reports.submit(writer, unit: other.id, year: year, on: day(12))
+            }
+        }
         for (i, commune) in communes.prefix(3).enumerated() {
             let writer = try await store.simulatedOfficer("\(actor.name)-\(commune.code)", role: .branchOfficer, unitID: commune.id)
             try await reports.save(writer, unit: commune.id, year: year, narrative: narrative(i + 1))
-            guard i < 2 else { continue }
+            guard i > 0 else { continue }
             try await reports.submit(writer, unit: commune.id, year: year, on: day(22 + i))
-            if i == 0 {
+            if i == 1 {
                 let province = try await store.simulatedOfficer("\(actor.name)-\(root.code)", role: .provincialOfficer, unitID: root.id)
                 try await reports.review(province, unit: commune.id, year: year, accept: true, comment: "", on: day(25))
             }

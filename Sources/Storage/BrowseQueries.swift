@@ -226,6 +226,12 @@ public struct BrowseQueries: Sendable {
         return Page(items: items, total: total, page: p, perPage: perPage)
     }
 
+    /// The user names of the accounts, for the audit page's choice of who acted.
+    public func auditActors(_ actor: Actor) async throws -> [String] {
+        try actor.require(.readAudit)
+        return try await store.sql.raw("SELECT username FROM users ORDER BY username").all().map { try $0.string("username") }
+    }
+
     /// How many households of a year differ from the commune's list, per unit of the actor's
     /// branch (counts only, from `Rollups`).
     public func mismatchCounts(_ actor: Actor, year: Int) async throws -> [Int: Int] {

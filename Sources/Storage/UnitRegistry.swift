@@ -139,7 +139,7 @@ public struct UnitRegistry: Sendable {
     }
 
     /// Ends a unit, handing its children and members to a successor.
-    public func dissolve(_ actor: Actor, _ code: String, successor: String, on day: Day) async throws {
+    public func dissolve(_ actor: Actor, _ code: String, successor: String, on day: Day, reason: String = "") async throws {
         try actor.require(.changeTree)
         try await store.writeTransaction { db in
             try await store.bump(.tree, on: db)
@@ -147,7 +147,7 @@ public struct UnitRegistry: Sendable {
             let id = try activeUnit(code, on: day, in: history)
             let next = try activeUnit(successor, on: day, in: history)
             try await end(id, code: code, on: day, successors: [(next, true)], kind: .dissolve, in: history, db: db)
-            try await store.audit.record("giai_the", entity: "unit", id: id, detail: "\(code) → \(successor) từ \(day.iso)", by: actor, on: db)
+            try await store.audit.record("giai_the", entity: "unit", id: id, detail: "\(code) → \(successor) từ \(day.iso)" + (reason.isEmpty ? "" : ": \(reason)"), by: actor, on: db)
         }
     }
 

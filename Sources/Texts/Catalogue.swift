@@ -33,6 +33,14 @@ public struct Catalogue: Sendable {
         self.texts = texts
     }
 
+    /// The keys that start with `prefix`, sorted (e.g. every audit action the app names).
+    public func keys(prefix: String) -> [String] {
+        (texts[.vi] ?? [:]).keys.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    /// Whether the catalogue has a text for the key.
+    public func has(_ key: String) -> Bool { texts[.vi]?[key] != nil }
+
     /// The text of a key; a missing key shows as ⟦key⟧ so a test can find it on any page.
     public func text(_ key: String, _ lang: Language) -> String {
         texts[lang]?[key] ?? "⟦\(key)⟧"

@@ -115,11 +115,13 @@ struct SupportWebTests {
             #expect(ledger.body.contains("1.500.000 đ"))
             // Reversing the contribution would leave the fund negative: refused. Reversing the disbursement gives the money back.
             let contribution = try #require(firstMatch(#"/funds/entries/[0-9]+/reverse"#, in: ledger.body))
-            let negative = try await web.post(contribution, form: ["_csrf": csrf, "reason": "nhập nhầm"])
+            let unconfirmed = try await web.post(contribution, form: ["_csrf": csrf, "reason": "nhập nhầm"])
+            #expect(unconfirmed.status == .badRequest && unconfirmed.body.contains("đánh dấu ô xác nhận"))
+            let negative = try await web.post(contribution, form: ["_csrf": csrf, "reason": "nhập nhầm", "confirm": "1"])
             #expect(negative.status == .badRequest && negative.body.contains("không đủ"))
             let after = ledger.body[ledger.body.range(of: contribution)!.upperBound...]
             let disbursement = try #require(firstMatch(#"/funds/entries/[0-9]+/reverse"#, in: String(after)))
-            #expect(try await web.post(disbursement, form: ["_csrf": csrf, "reason": "chi nhầm"]).status == .seeOther)
+            #expect(try await web.post(disbursement, form: ["_csrf": csrf, "reason": "chi nhầm", "confirm": "1"]).status == .seeOther)
             #expect(try await store.funds.balance(try await store.op, fund: "xa_hoi", unit: unitCode) == 2_000_000)
 
             // A loan application through the form lands on the loan's page.

@@ -342,6 +342,33 @@ struct WebTests {
         }
     }
 
+    @Test("every audit action and object the code writes has a name on the audit page")
+    func auditNames() throws {
+        let root = WebSettings.defaultRoot()
+        let catalogue = Catalogue.standard
+        // audit.record("a", …), audit.read("a", …), record(x ? "a" : "b", …), and the survey's correction entry.
+        let action = try NSRegularExpression(pattern: #"(?:audit\.record|audit\.read|audit\.export)\((?:[^"()]*\?\s*)?"([a-z_]+)"(?:\s*:\s*"([a-z_]+)")?|\.text\("(sua_ra_soat)"\)"#)
+        let entity = try NSRegularExpression(pattern: #"entity: "([a-z_]+)""#)
+        var actions = Set<String>(), entities = Set<String>()
+        let sources = try #require(FileManager.default.enumerator(atPath: root + "Sources/Storage"))
+        while let f = sources.nextObject() as? String {
+            guard f.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOfFile: root + "Sources/Storage/" + f, encoding: .utf8)
+            for m in action.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                for i in 1...3 { if let r = Range(m.range(at: i), in: text) { actions.insert(String(text[r])) } }
+            }
+            for m in entity.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let r = Range(m.range(at: 1), in: text) { entities.insert(String(text[r])) }
+            }
+        }
+        actions.remove("sao_luu")  // the backup's export entry is named by its file
+        for kind in EntryKind.allCases { actions.insert("so_quy_" + kind.rawValue) }
+        for kind in ["khao_sat", "doan_vien", "don_vi"] { actions.insert("nhap_" + kind) }
+        #expect(actions.count > 40 && entities.count > 10)
+        for a in actions.sorted() { #expect(catalogue.has("audit.action." + a), "audit action \(a) has no name") }
+        for e in entities.sorted() { #expect(catalogue.has("audit.entity." + e), "audit object \(e) has no name") }
+    }
+
     @Test("both catalogues hold every key the templates and the code use")
     func catalogue() throws {
         let root = WebSettings.defaultRoot()

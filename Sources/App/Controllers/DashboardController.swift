@@ -33,6 +33,8 @@ struct DashboardBody: Encodable, Sendable {
     let mismatches: [MismatchRow]
     let hasTarget: Bool
     let hasMismatches: Bool
+    /// What waits for the officer (not cached: see `Worklist`).
+    var work: [WorkItem] = []
 }
 
 /// The first page: where the branch stands, year by year, against the 2021 baseline.
@@ -44,7 +46,8 @@ struct DashboardController: RouteCollection {
     func dashboard(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let key = user.pageKey(req)
-        let body = try await req.web.dashboards.value(key, version: user.dataVersion) { try await compute(req, user) }
+        var body = try await req.web.dashboards.value(key, version: user.dataVersion) { try await compute(req, user) }
+        body.work = try await Worklist.items(req, user)
         return try await req.page("dashboard", title: req.t("dashboard.title"), active: "dashboard", body)
     }
 

@@ -141,6 +141,8 @@ struct UnitController: RouteCollection {
         var successor: String?
         var parts: String?
         var assign: String?
+        var reason: String?
+        var confirm: String?
     }
 
     /// Runs one tree change for an administrator; a refused change shows its reason on the unit's page.
@@ -220,7 +222,10 @@ struct UnitController: RouteCollection {
     func dissolve(req: Request) async throws -> Response {
         try await change(req) { store, form, code, day, actor in
             guard let successor = form.successor?.trimmingCharacters(in: .whitespaces), !successor.isEmpty else { throw FormProblem(key: "units.need_successor") }
-            try await store.units.dissolve(actor, code, successor: successor, on: day)
+            // Dissolving cannot be undone from a page: it asks why, and a confirmation.
+            guard let reason = form.reason?.trimmingCharacters(in: .whitespaces), !reason.isEmpty else { throw FormProblem(key: "units.need_reason") }
+            guard form.confirm == "1" else { throw FormProblem(key: "units.need_confirmation") }
+            try await store.units.dissolve(actor, code, successor: successor, on: day, reason: reason)
         }
     }
 }

@@ -38,7 +38,7 @@ struct LedgerEntryInput: Content {
 struct ContributionInput: Content { var contributor: String?, note: String? }
 struct AllocationInput: Content { var toUnit: String?, note: String? }
 struct DisbursementInput: Content { var household: String?, note: String? }
-struct ReversalInput: Content { var date: String?, reason: String? }
+struct ReversalInput: Content { var date: String?, reason: String?, confirm: String? }
 
 /// A loan application.
 struct LoanApplicationInput: Content {

@@ -1,0 +1,72 @@
+import Foundation
+import PovertyCore
+import Storage
+import Vapor
+
+/// What waits for the signed-in officer, on the dashboard: reports below waiting for their
+/// review, their own unit's report and its deadline, poor households of the branch still
+/// lacking a policy, and loans in arrears. Read fresh on every visit (the figures above it
+/// are cached until the data changes; these move with every form).
+struct WorkItem: Encodable, Sendable {
+    let id: String
+    let label: String
+    let detail: String
+    let href: String
+    /// Bootstrap colour: `warning` when something waits, `success` when nothing does.
+    let tone: String
+}
+
+enum Worklist {
+    static func items(_ req: Request, _ user: CurrentUser) async throws -> [WorkItem] {
+        let lang = req.language
+        let actor = user.actor, may = user.permissions
+        let unitID = user.account.unitID
+        let today = req.store.today
+        var items: [WorkItem] = []
+        let n = { Format.number($0, lang) }
+        guard let year = try await req.store.browse.latestYear(actor) else { return [] }
+
+        if may.allows(.readReports) {
+            let reports = req.store.reports
+            let board = try await reports.board(actor, unit: unitID, year: year, direct: true)
+            if may.allows(.reportReview, at: unitID), board.expected > 0 {
+                let waiting = board.count(.submitted)
+                items.append(WorkItem(id: "work-review", label: req.t("work.review", String(year)),
+                                      detail: waiting > 0 ? req.t("work.review_waiting", n(waiting)) : req.t("work.review_none"),
+                                      href: "/reports?year=\(year)", tone: waiting > 0 ? "warning" : "success"))
+            }
+            if may.allows(.reportWrite, at: unitID), user.history.parent(of: unitID, on: today) != nil,
+               let code = user.history.units[unitID]?.code {
+                let own = try await reports.statuses(actor, year: year)[unitID]
+                let due = try await reports.deadline(actor, for: unitID, year: year)
+                let status = own?.status.rawValue ?? "missing"
+                let done = own?.status == .submitted || own?.status == .accepted
+                let late = !done && today > due
+                items.append(WorkItem(id: "work-own-report", label: req.t("work.own_report", String(year)),
+                                      detail: req.t("report_status." + status) + " · " + req.t(late ? "work.overdue_since" : "work.due", due.vietnamese),
+                                      href: "/reports/\(req.encodePath(code))/\(year)", tone: done ? "success" : (late ? "danger" : "warning")))
+            }
+        }
+        if may.allows(.readSupport) {
+            let coverage = try await req.store.support.coverage(actor, year: year, limit: 0)
+            if coverage.households > 0 {
+                items.append(WorkItem(id: "work-coverage", label: req.t("work.coverage", String(year)),
+                                      detail: coverage.gapCount > 0 ? req.t("work.coverage_gaps", n(coverage.gapCount), n(coverage.households))
+                                                                    : req.t("work.coverage_none", n(coverage.households)),
+                                      href: "/coverage?year=\(year)", tone: coverage.gapCount > 0 ? "warning" : "success"))
+            }
+        }
+        if may.allows(.readLoans) {
+            let (ageing, _) = try await req.store.loans.ageing(actor, on: today)
+            if ageing.activeLoans > 0 {
+                let overdue = ageing.activeLoans - ageing.current
+                let amount = ageing.buckets.reduce(0) { $0 + $1.overdue }
+                items.append(WorkItem(id: "work-loans", label: req.t("work.loans"),
+                                      detail: overdue > 0 ? req.t("work.loans_overdue", n(overdue), Format.money(amount, lang))
+                                                          : req.t("work.loans_none", n(ageing.activeLoans)),
+                                      href: "/loans", tone: overdue > 0 ? "warning" : "success"))
+            }
+        }
+        return items
+    }
+}

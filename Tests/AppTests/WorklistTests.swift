@@ -1,0 +1,59 @@
+import App
+import Demo
+import Foundation
+import PovertyCore
+import SQLKit
+@_spi(Simulation) @testable import Storage
+import Testing
+import Vapor
+import VaporTesting
+
+/// The dashboard's worklist says what waits for each demo login, with the same figures the
+/// pages it links to show.
+@Suite("Dashboard worklist", .serialized)
+struct WorklistTests {
+    static func item(_ page: WebClient.Page, _ id: String) -> String? {
+        page.body.components(separatedBy: "id=\"\(id)\"").dropFirst().first?.components(separatedBy: "</a>").first
+    }
+
+    @Test("the commune officer's work: reports to review, their own in draft, households lacking a policy, loans in arrears",
+          arguments: WebDatabase.available)
+    func commune(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.actor(for: try await store.account(named: "xaphuong"), via: .web)
+            let year = try #require(try await store.browse.latestYear(actor))
+            let web = WebClient(app)
+            try await web.login("xaphuong")
+            let page = try await web.get("/")
+            #expect(page.body.contains("id=\"worklist\""))
+            let waiting = try await store.reports.board(actor, unit: actor.unitID ?? 0, year: year, direct: true).count(.submitted)
+            let review = try #require(Self.item(page, "work-review"))
+            #expect(review.contains(waiting > 0 ? "\(waiting) báo cáo chờ bạn duyệt" : "không có báo cáo nào chờ duyệt"))
+            // The demo leaves the commune's own report in draft.
+            let own = try #require(Self.item(page, "work-own-report"))
+            #expect(own.contains("Đang soạn") && own.contains("href=\"/reports/"))
+            let coverage = try await store.support.coverage(actor, year: year, limit: 0)
+            if coverage.gapCount > 0 {
+                #expect(Self.item(page, "work-coverage")?.contains("\(Money.format(coverage.gapCount)) trên \(Money.format(coverage.households)) hộ nghèo còn thiếu") == true)
+            } else if coverage.households > 0 {
+                #expect(Self.item(page, "work-coverage")?.contains("đã được hỗ trợ đủ") == true)
+            } else {
+                #expect(Self.item(page, "work-coverage") == nil)  // no poor household in the branch that year
+            }
+            let (ageing, _) = try await store.loans.ageing(actor, on: store.today)
+            if ageing.activeLoans > 0 { #expect(Self.item(page, "work-loans") != nil) }
+
+            // The grassroots officer's own report is still to write; the auditor reviews nothing.
+            let coso = WebClient(app)
+            try await coso.login("coso")
+            let cosoPage = try await coso.get("/")
+            #expect(Self.item(cosoPage, "work-own-report")?.contains("Chưa lập") == true)
+            #expect(Self.item(cosoPage, "work-review") == nil)
+            let auditor = WebClient(app)
+            try await auditor.login("kiemtra")
+            let auditorPage = try await auditor.get("/")
+            #expect(Self.item(auditorPage, "work-review") == nil && Self.item(auditorPage, "work-own-report") == nil)
+        }
+    }
+}
