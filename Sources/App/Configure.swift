@@ -132,6 +132,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: HouseholdController())
     try pages.register(collection: ReviewFormController())
     try pages.register(collection: MemberController())
+    try pages.register(collection: HardshipController())
     try pages.register(collection: CoverageController())
     try pages.register(collection: FundsController())
     try pages.register(collection: LoansController())

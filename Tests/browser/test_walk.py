@@ -241,7 +241,7 @@ def test_phone_width(browser):
         d.find_element(By.NAME, "username").send_keys("xaphuong")
         d.find_element(By.NAME, "password").send_keys(PASSWORD)
         click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
-        for path in ["/", "/households", "/coverage", "/funds", "/loans", "/campaigns", "/reports", "/units", "/import"]:
+        for path in ["/", "/households", "/coverage", "/funds", "/loans", "/campaigns", "/reports", "/units", "/import", "/hardship", "/reviews/new", "/members?q=nguyen"]:
             d.get(BASE + path)
             wide = d.execute_script("return document.documentElement.scrollWidth")
             screen = d.execute_script("return window.innerWidth")

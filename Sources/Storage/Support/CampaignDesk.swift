@@ -181,6 +181,8 @@ public struct CampaignDesk: Sendable {
             guard let year else { return 0 }
             var candidates: [NeedCandidate] = []
             var unitOf: [Int: Int] = [:]
+            // Households in hardship when the campaign starts (the register) go first within their class.
+            let hardship = try await store.hardships.householdsInHardship(on: c.startsOn, db: db)
             for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
                 let rows = try await db.raw("""
                     SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
@@ -191,7 +193,7 @@ public struct CampaignDesk: Sendable {
                     let id = try row.int("household_id")
                     unitOf[id] = try row.int("unit_id")
                     candidates.append(NeedCandidate(householdID: id, status: try row.string("status"), deprivationCount: try row.int("deprivation_count"),
-                                                    perCapitaIncome: try row.int("per_capita_income"), hardship: false))
+                                                    perCapitaIncome: try row.int("per_capita_income"), hardship: hardship.contains(id)))
                 }
             }
             if c.kind == .maiAm {
@@ -204,7 +206,8 @@ public struct CampaignDesk: Sendable {
                 try await db.raw("""
                     INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
                     VALUES (\(bind: c.id), \(bind: candidate.householdID), \(bind: unitOf[candidate.householdID] ?? unitID), \(bind: c.giftValue),
-                            \(bind: base + i + 1), 0, 'proposed', 'theo danh sách rà soát \(unsafeRaw: String(year))')
+                            \(bind: base + i + 1), \(bind: candidate.hardship ? 1 : 0), 'proposed',
+                            \(bind: "theo danh sách rà soát \(year)" + (candidate.hardship ? ", có hoàn cảnh khó khăn" : "")))
                     """).run()
             }
             try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",

@@ -1,0 +1,215 @@
+import Foundation
+import PovertyCore
+import SQLKit
+
+/// What kind of hardship a member or household is in (the plan: seriously ill members, job
+/// loss, housing difficulty, and the like).
+public enum HardshipKind: String, Sendable, Codable, CaseIterable {
+    case seriousIllness = "benh_hiem_ngheo"
+    case accident = "tai_nan"
+    case disability = "khuyet_tat"
+    case jobLoss = "mat_viec_lam"
+    case housing = "kho_khan_nha_o"
+    case disaster = "thien_tai"
+    case other = "khac"
+}
+
+/// A circumstance to record: a member's (the household follows the member's) or a household's.
+public struct NewHardship: Sendable {
+    public var member: String?
+    public var household: String?
+    public var kind: HardshipKind
+    public var from: Day
+    public var note: String
+    /// The officer who verified it (a name, as it will be signed).
+    public var verifiedBy: String
+
+    public init(member: String? = nil, household: String? = nil, kind: HardshipKind, from: Day, note: String, verifiedBy: String) {
+        self.member = member; self.household = household; self.kind = kind; self.from = from; self.note = note; self.verifiedBy = verifiedBy
+    }
+}
+
+/// A circumstance as recorded.
+public struct Hardship: Sendable, Hashable {
+    public let id: Int
+    public let memberCode: String?
+    public let memberName: String?
+    public let householdCode: String?
+    public let unitID: Int
+    public let kind: HardshipKind
+    public let from: Day
+    public let until: Day?
+    public let note: String
+    public let verifiedBy: String
+
+    public func isActive(on day: Day) -> Bool { from <= day && (until.map { day < $0 } ?? true) }
+}
+
+/// One line of a unit's yearly proposal list: a household proposed for support because it is
+/// poor or near-poor that year, or because of a hardship that year, neediest first.
+public struct ProposalLine: Sendable, Hashable {
+    public let householdCode: String
+    public let name: String
+    public let unitID: Int
+    public let status: LivingStandard?
+    public let deprivationCount: Int
+    public let perCapitaIncome: Dong?
+    public let hardships: [HardshipKind]
+}
+
+/// The hardship register: circumstances per member or household, dated and verified, within
+/// the officer's branch; every change and every named read audited.
+public struct HardshipRegister: Sendable {
+    let store: Store
+
+    /// Records a circumstance. The member or household must be of the actor's branch; it is kept
+    /// with the unit the member belongs to on the day (or the household's latest review's unit).
+    @discardableResult
+    public func record(_ actor: Actor, _ h: NewHardship) async throws -> Int {
+        try actor.require(.recordSupport)
+        let note = h.note.trimmingCharacters(in: .whitespacesAndNewlines), verifier = h.verifiedBy.trimmingCharacters(in: .whitespaces)
+        guard !verifier.isEmpty else { throw StorageError.invalid(Message("refusal.hardship.verifier_required")) }
+        guard h.from <= store.today else { throw StorageError.invalid(Message("refusal.hardship.future", .day(h.from))) }
+        return try await store.writeTransaction { db in
+            var memberID: Int?, householdID: Int?, unitID: Int?
+            if let code = h.member?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+                guard let m = try await store.members.find(code: code, on: db), let id = m.id else { throw StorageError.notFound(.member, code) }
+                var unit = try await store.members.unit(ofMember: id, on: h.from, db: db)
+                if unit == nil { unit = try await MemberRegistry.homeUnit(of: id, on: db) }
+                try actor.requireInBranch(unit, .member, code)
+                memberID = id
+                unitID = unit
+                // The member's household in the branch, when they have one.
+                householdID = try await db.raw("""
+                    SELECT hm.household_id FROM household_members hm WHERE hm.member_id = \(bind: id) ORDER BY hm.household_id LIMIT 1
+                    """).first()?.int("household_id")
+            }
+            if let code = h.household?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+                let household = try await db.household(code: code)
+                try actor.scope.require(household.unitID, .household, code)
+                householdID = household.id
+                unitID = unitID ?? household.unitID
+            }
+            guard let unitID, memberID != nil || householdID != nil else { throw StorageError.invalid(Message("refusal.hardship.who")) }
+            let id = try await db.raw("""
+                INSERT INTO hardships (household_id, member_id, unit_id, kind, started_on, note, verified_by, entered_by, entered_at)
+                VALUES (\(bind: householdID), \(bind: memberID), \(bind: unitID), \(bind: h.kind.rawValue), \(bind: h.from.iso), \(bind: note),
+                        \(bind: verifier), \(bind: actor.name), \(bind: store.now())) RETURNING id
+                """).first()?.int("id") ?? 0
+            try await store.audit.record("hoan_canh_ghi", entity: "hardship", id: id,
+                                         detail: "\(h.member ?? h.household ?? ""): \(h.kind.rawValue) từ \(h.from.iso), xác minh: \(verifier)", by: actor, on: db)
+            return id
+        }
+    }
+
+    /// Records that a circumstance ended (recovered, back at work, house repaired…).
+    public func end(_ actor: Actor, id: Int, on day: Day) async throws {
+        try actor.require(.recordSupport)
+        try await store.writeTransaction { db in
+            guard let row = try await db.raw("SELECT unit_id, started_on, ended_on FROM hardships WHERE id = \(bind: id)").first() else {
+                throw StorageError.notFound(.hardship, String(id))
+            }
+            try actor.requireInBranch(try row.int("unit_id"), .hardship, String(id))
+            guard try row.optionalString("ended_on") == nil else { throw StorageError.invalid(Message("refusal.hardship.already_ended")) }
+            let from = try Day(stored: try row.string("started_on"), column: "hardships.started_on")
+            guard from < day else { throw StorageError.invalid(Message("refusal.hardship.end_after_start", .day(day), .day(from))) }
+            try await db.raw("UPDATE hardships SET ended_on = \(bind: day.iso) WHERE id = \(bind: id)").run()
+            try await store.audit.record("hoan_canh_ket_thuc", entity: "hardship", id: id, detail: "đến \(day.iso)", by: actor, on: db)
+        }
+    }
+
+    /// The circumstances of the actor's branch that were active at some time in `year`. Audited
+    /// as a read of named people.
+    public func list(_ actor: Actor, year: Int) async throws -> [Hardship] {
+        try actor.require(.readSupport)
+        let list = try await hardships(year: year, scope: actor.scope)
+        try await store.audit.read("xem_danh_sach", entity: "hardship", detail: "năm \(year): \(list.count)", by: actor)
+        return list
+    }
+
+    func hardships(year: Int, scope: Scope) async throws -> [Hardship] {
+        var query: SQLQueryString = """
+            SELECT x.id, x.unit_id, x.kind, x.started_on, x.ended_on, x.note, x.verified_by, m.code AS member, m.full_name, h.code AS household
+            FROM hardships x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN households h ON h.id = x.household_id
+            WHERE x.started_on <= \(bind: "\(year)-12-31") AND (x.ended_on IS NULL OR x.ended_on > \(bind: "\(year)-01-01"))
+            """
+        guard scope.append(to: &query, column: "x.unit_id") else { return [] }
+        query.appendInterpolation(" ORDER BY x.started_on DESC, x.id DESC" as SQLQueryString)
+        return try await store.sql.raw(query).all().map { row in
+            guard let kind = HardshipKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("hardships.kind") }
+            return Hardship(id: try row.int("id"), memberCode: try row.optionalString("member"), memberName: try row.optionalString("full_name"),
+                            householdCode: try row.optionalString("household"), unitID: try row.int("unit_id"), kind: kind,
+                            from: try Day(stored: try row.string("started_on"), column: "hardships.started_on"),
+                            until: try row.optionalString("ended_on").map { try Day(stored: $0, column: "hardships.ended_on") },
+                            note: try row.string("note"), verifiedBy: try row.string("verified_by"))
+        }
+    }
+
+    /// Households with a circumstance active on `day`, for ranking campaign lists by need.
+    func householdsInHardship(on day: Day, db: any SQLDatabase) async throws -> Set<Int> {
+        Set(try await db.raw("""
+            SELECT DISTINCT household_id FROM hardships
+            WHERE household_id IS NOT NULL AND started_on <= \(bind: day.iso) AND (ended_on IS NULL OR ended_on > \(bind: day.iso))
+            """).all().map { try $0.int("household_id") })
+    }
+
+    /// A unit's proposal list for `year` (tổng hợp đoàn viên, người lao động là hộ nghèo, hoàn
+    /// cảnh khó khăn đề xuất hỗ trợ): the poor and near-poor households of its branch in that
+    /// year's review, and the households with a hardship during the year, neediest first
+    /// (`Need.order`). Audited as a read of named households.
+    public func proposals(_ actor: Actor, unit unitID: Int, year: Int) async throws -> [ProposalLine] {
+        try actor.require(.readSupport)
+        try actor.requireInBranch(unitID, .unit, String(unitID))
+        let branch = Scope.predecessorsIncluded(of: unitID, in: actor.history, on: store.today).intersection(actor.scope)
+        var reviewed: SQLQueryString = """
+            SELECT h.id, h.code, r.unit_id, r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name
+            FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id
+            WHERE r.year = \(bind: year) AND r.status IN ('ngheo', 'can_ngheo')
+            """
+        var lines: [Int: (code: String, name: String, unit: Int, status: LivingStandard?, count: Int, income: Dong?)] = [:]
+        if branch.append(to: &reviewed, column: "r.unit_id") {
+            for row in try await store.sql.raw(reviewed).all() {
+                lines[try row.int("id")] = (try row.string("code"), try row.string("name"), try row.int("unit_id"),
+                                            LivingStandard(rawValue: try row.string("status")), try row.int("deprivation_count"), try row.int("per_capita_income"))
+            }
+        }
+        var kinds: [Int: [HardshipKind]] = [:]
+        var memberOnly: [(key: Int, code: String, name: String, unit: Int)] = []
+        for h in try await hardships(year: year, scope: branch) {
+            if let code = h.householdCode,
+               let id = try await store.sql.raw("SELECT id FROM households WHERE code = \(bind: code)").first()?.int("id") {
+                kinds[id, default: []].append(h.kind)
+                if lines[id] == nil {
+                    let r = try await store.sql.raw("""
+                        SELECT r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name FROM households hh
+                        LEFT JOIN reviews r ON r.household_id = hh.id AND r.year = \(bind: year) LEFT JOIN members m ON m.id = hh.primary_member_id
+                        WHERE hh.id = \(bind: id)
+                        """).first()
+                    lines[id] = (code, try r?.string("name") ?? (h.memberName ?? ""), h.unitID, (try r?.optionalString("status")).flatMap(LivingStandard.init(rawValue:)),
+                                 try r?.optionalInt("deprivation_count") ?? 0, try r?.optionalInt("per_capita_income"))
+                }
+            } else if let member = h.memberCode {
+                // A member without a household on record: proposed by name.
+                let key = -h.id
+                kinds[key, default: []].append(h.kind)
+                memberOnly.append((key, member, h.memberName ?? member, h.unitID))
+            }
+        }
+        for m in memberOnly where lines[m.key] == nil { lines[m.key] = ("", m.name, m.unit, nil, 0, nil) }
+        let ordered = Need.order(lines.map { id, l in
+            NeedCandidate(householdID: id, status: l.status?.rawValue ?? "", deprivationCount: l.count, perCapitaIncome: l.income ?? .max,
+                          hardship: kinds[id] != nil)
+        })
+        let out = ordered.compactMap { c -> ProposalLine? in
+            guard let l = lines[c.householdID] else { return nil }
+            return ProposalLine(householdCode: l.code, name: l.name, unitID: l.unit, status: l.status, deprivationCount: l.count,
+                                perCapitaIncome: l.income, hardships: kinds[c.householdID] ?? [])
+        }
+        try await store.audit.read("xem_danh_sach", entity: "hardship", detail: "danh sách đề xuất năm \(year) của đơn vị \(unitID): \(out.count)", by: actor)
+        return out
+    }
+}
+
+extension Store {
+    public var hardships: HardshipRegister { HardshipRegister(store: self) }
+}

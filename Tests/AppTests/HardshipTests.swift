@@ -1,0 +1,80 @@
+import App
+import Demo
+import Foundation
+import PovertyCore
+import SQLKit
+@_spi(Simulation) @testable import Storage
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Hardship register", .serialized)
+struct HardshipTests {
+    @Test("a member's hardship is recorded, verified and ended in the branch; it puts the household on the proposal list and first on a campaign's list",
+          arguments: WebDatabase.available)
+    func register(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let account = try await store.account(named: "coso")
+            let actor = try await store.actor(for: account, via: .web)
+            let year = try #require(try await store.browse.latestYear(actor))
+            // A member of the unit whose household's review this year is counted in the unit.
+            let row = try #require(try await store.sql.raw("""
+                SELECT m.code AS member, h.code AS household, r.status FROM household_members hm JOIN members m ON m.id = hm.member_id
+                JOIN households h ON h.id = hm.household_id JOIN reviews r ON r.household_id = h.id AND r.year = \(bind: year)
+                JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL
+                WHERE ms.unit_id = \(bind: account.unitID) AND r.unit_id = \(bind: account.unitID) ORDER BY CASE WHEN r.status = 'ngheo' THEN 1 ELSE 0 END, m.code
+                """).first())
+            let member = try row.decode(column: "member", as: String.self), household = try row.decode(column: "household", as: String.self)
+            let web = WebClient(app)
+            try await web.login("coso")
+            let page = try await web.get("/hardship?year=\(year)")
+            #expect(page.status == .ok && page.body.contains("id=\"hardship-form\""))
+            let csrf = try #require(page.csrf)
+            // Who verified it is required; what was typed stays.
+            let refused = try await web.post("/hardship", form: ["_csrf": csrf, "member": member, "kind": "mat_viec_lam", "from": "01/03/\(year)",
+                                                                 "note": "Công ty cắt giảm lao động", "verifiedBy": ""])
+            #expect(refused.status == .badRequest && refused.body.contains("value=\"Công ty cắt giảm lao động\"") && refused.body.contains("value=\"\(member)\""))
+            let saved = try await web.post("/hardship", form: ["_csrf": csrf, "member": member, "kind": "mat_viec_lam", "from": "01/03/\(year)",
+                                                               "note": "Công ty cắt giảm lao động", "verifiedBy": "Lê Thị Mai"])
+            #expect(saved.status == .seeOther)
+            let list = try await web.get("/hardship?year=\(year)")
+            #expect(list.body.contains("Mất việc làm") && list.body.contains("Lê Thị Mai") && list.body.contains(">\(household)</a>"))
+            // On the unit's proposal list for the year, with its circumstance, neediest first.
+            let proposals = try await store.hardships.proposals(actor, unit: account.unitID, year: year)
+            let line = try #require(proposals.first { $0.householdCode == household })
+            #expect(line.hardships == [.jobLoss])
+            let classes = proposals.map { $0.status == .poor ? 0 : ($0.status == .nearPoor ? 1 : 2) }
+            #expect(classes == classes.sorted())
+            let csv = try await web.get("/hardship?year=\(year)&format=csv")
+            #expect(csv.status == .ok && csv.body.split(separator: "\n").count - 1 == proposals.count && csv.body.contains("Mất việc làm"))
+            #expect(try await store.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'hoan_canh_ghi' AND actor = 'coso'").first()?.decode(column: "n", as: Int.self) == 1)
+
+            // Another branch's member is not found; the auditor records nothing.
+            let outsider = try await MemberPageTests.member(store, of: "coso", inside: false)
+            #expect(try await web.post("/hardship", form: ["_csrf": csrf, "member": outsider, "kind": "tai_nan", "verifiedBy": "X"]).status == .notFound)
+            let auditor = WebClient(app)
+            try await auditor.login("kiemtra")
+            let auditorPage = try await auditor.get("/hardship")
+            #expect(auditorPage.status == .ok && !auditorPage.body.contains("id=\"hardship-form\""))
+            #expect(try await auditor.post("/hardship", form: ["_csrf": auditorPage.csrf ?? "", "member": member, "kind": "tai_nan", "verifiedBy": "X"]).status == .forbidden)
+
+            // A campaign drawn over the household's class puts it first among its class, marked.
+            let status = try row.decode(column: "status", as: String.self)
+            let unitCode = try #require(actor.history.units[account.unitID]?.code)
+            let today = store.today
+            let campaign = try await store.campaigns.create(try await store.op, NewCampaign(
+                kind: .tet, name: "Thử hoàn cảnh", unit: unitCode, fund: "xa_hoi", year: year, startsOn: today, endsOn: today,
+                budget: 100_000_000, giftValue: 500_000, statuses: [try #require(LivingStandard(rawValue: status))]))
+            _ = try await store.campaigns.draw(try await store.op, campaign, unit: unitCode)
+            let drawn = try await store.campaigns.proposals(try await store.op, campaign)
+            #expect(drawn.first?.householdCode == household && drawn.first?.hardship == true, "\(household) \(status): \(drawn.prefix(3).map { "\($0.householdCode) \($0.rank) \($0.hardship) \($0.state)" })")
+            #expect(drawn.dropFirst().allSatisfy { !$0.hardship })
+
+            // Ended: kept in the year's list with its end.
+            let id = try #require(try await store.sql.raw("SELECT id FROM hardships").first()?.decode(column: "id", as: Int.self))
+            #expect(try await web.post("/hardship/\(id)/end", form: ["_csrf": csrf, "date": today.vietnamese]).status == .seeOther)
+            #expect(try await web.get("/hardship?year=\(year)").body.contains(today.vietnamese))
+        }
+    }
+}
