@@ -21,7 +21,11 @@ enum PageGeometry {
 /// checks.
 struct DocumentXML {
     private(set) var xml = ""
-    private let textWidth: Int
+    private var textWidth: Int
+    /// A section (the first pages) was ended by a break to landscape pages.
+    private var sectionsEnded = false
+    /// Writing the blocks of a `.landscape` group.
+    private var inLandscape = false
 
     /// Space for the hand signature and the seal, above the signer's name (about 2.5 cm).
     private static let signatureSpace = 1440
@@ -30,6 +34,7 @@ struct DocumentXML {
 
     static func make(_ document: OfficialDocument) throws -> Data {
         var writer = DocumentXML(textWidth: PageGeometry.textWidth(landscape: document.landscape))
+        writer.inLandscape = document.landscape
         try writer.write(document)
         return Data(writer.xml.utf8)
     }
@@ -52,7 +57,7 @@ struct DocumentXML {
             try writeBlock(block)
         }
         writeClosing(document)
-        writeSection(landscape: document.landscape)
+        writeSection(landscape: document.landscape, first: !sectionsEnded)
         xml += "</w:body></w:document>"
     }
 
@@ -182,7 +187,16 @@ struct DocumentXML {
         xml += "</w:tc></w:tr></w:tbl>"
     }
 
-    private mutating func writeSection(landscape: Bool) {
+    /// Ends the section so far with a paragraph holding its properties (a section break to a
+    /// new page), for the landscape pages of wide tables.
+    private mutating func endSection(landscape: Bool) {
+        xml += "<w:p><w:pPr>"
+        writeSection(landscape: landscape, first: !sectionsEnded)
+        xml += "</w:pPr></w:p>"
+        sectionsEnded = true
+    }
+
+    private mutating func writeSection(landscape: Bool, first: Bool = true) {
         let width = landscape ? PageGeometry.longSide : PageGeometry.shortSide
         let height = landscape ? PageGeometry.shortSide : PageGeometry.longSide
         xml += "<w:sectPr>"
@@ -192,8 +206,9 @@ struct DocumentXML {
         xml += #"<w:pgMar w:top="\#(PageGeometry.top)" w:right="\#(PageGeometry.right)" "#
         xml += #"w:bottom="\#(PageGeometry.bottom)" w:left="\#(PageGeometry.left)" "#
         xml += #"w:header="\#(PageGeometry.header)" w:footer="\#(PageGeometry.header)" w:gutter="0"/>"#
-        // Page numbers from page 2 on (Decree 30): the first page takes the empty header.
-        xml += "<w:titlePg/></w:sectPr>"
+        // Page numbers from page 2 on (Decree 30): the first page takes the empty header; later
+        // sections (landscape pages) number every page, continuing.
+        xml += first ? "<w:titlePg/></w:sectPr>" : "</w:sectPr>"
     }
 
     // MARK: - Body
@@ -211,6 +226,24 @@ struct DocumentXML {
             }
         case let .note(text):
             paragraph(text, ParagraphFormat(style: "DocNote"), RunFormat())
+        case let .caption(text):
+            var format = ParagraphFormat(style: "DocNote")
+            format.keepNext = true
+            paragraph(text, format, RunFormat())
+        case let .landscape(blocks):
+            guard !inLandscape else {
+                for b in blocks { try writeBlock(b) }
+                return
+            }
+            // Portrait so far, then these blocks on landscape pages, then portrait again.
+            endSection(landscape: false)
+            let portraitWidth = textWidth
+            textWidth = PageGeometry.textWidth(landscape: true)
+            inLandscape = true
+            for b in blocks { try writeBlock(b) }
+            endSection(landscape: true)
+            inLandscape = false
+            textWidth = portraitWidth
         case .pageBreak:
             xml += #"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#
         case let .table(table):

@@ -82,6 +82,11 @@ public enum Block: Sendable {
     case table(Table)
     /// A note in italic 12 pt, e.g. "Ghi chú: số liệu tính đến 31/12/2025."
     case note(String)
+    /// A line in italic 12 pt kept on the page of what follows (a table's subtitle).
+    case caption(String)
+    /// Blocks set on A4 landscape pages of their own (wide tables); the document goes on
+    /// in its own orientation after them. Inside a landscape document they are written as is.
+    indirect case landscape([Block])
     /// Starts a new page.
     case pageBreak
 }

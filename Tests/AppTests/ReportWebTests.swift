@@ -91,6 +91,24 @@ enum Office {
         return try run(try python(), ["-c", script, url.path])
     }
 
+    /// Every page of a PDF rendered to PNG (pdftoppm), as (width, height) in pixels: what an
+    /// office prints. Fails if a page does not render.
+    static func pdfPages(_ data: Data) throws -> [(width: Int, height: Int)] {
+        let url = try temporary(data, "pdf")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-pages-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: url); try? FileManager.default.removeItem(at: dir) }
+        _ = try run("/usr/bin/pdftoppm", ["-r", "20", "-png", url.path, dir.appendingPathComponent("p").path])
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }.sorted()
+        return try files.map { name in
+            let png = try Data(contentsOf: dir.appendingPathComponent(name))
+            // IHDR: width and height, big-endian, at bytes 16–23.
+            guard png.count > 24 else { throw Failure(message: "\(name) is not a PNG") }
+            func be(_ i: Int) -> Int { png[i..<i + 4].reduce(0) { $0 << 8 | Int($1) } }
+            return (be(png.startIndex + 16), be(png.startIndex + 20))
+        }
+    }
+
     static func pdfText(_ data: Data) throws -> String {
         let url = try temporary(data, "pdf")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -308,8 +326,19 @@ struct ReportWebTests {
             let summaryText = try Office.docxText(summary.bytes)
             #expect(summaryText.contains("Kính gửi") && summaryText.contains("Ủy ban nhân dân tỉnh Ninh Bình") && summaryText.contains("ALKIRE–FOSTER"))
             #expect(summaryText.contains("M0"))
-            let summaryPDF = try Office.pdfText(try await web.get("/reports/summary?year=\(year)&format=pdf").bytes)
+            let summaryBytes = try await web.get("/reports/summary?year=\(year)&format=pdf").bytes
+            let summaryPDF = try Office.pdfText(summaryBytes)
             #expect(summaryPDF.contains("TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
+            // Read like a signed paper: H explained beside the count, a line for the signer's name;
+            // the text on portrait pages, only the wide Alkire–Foster tables on landscape pages.
+            #expect(summaryText.contains("hộ nghèo đa chiều (tỷ lệ hộ nghèo đa chiều H = số hộ nghèo ÷ số hộ được rà soát"))
+            #expect(summaryText.contains("……………………………"))
+            let pages = try Office.pdfPages(summaryBytes)
+            #expect(pages.count >= 3)
+            #expect(pages.first.map { $0.width < $0.height } == true, "the first page is portrait")
+            #expect(pages.last.map { $0.width < $0.height } == true, "the signature page is portrait")
+            #expect(pages.contains { $0.width > $0.height }, "the wide tables are on landscape pages")
+            #expect(pages.allSatisfy { $0.width > 0 && $0.height > 0 })
 
             // Each export left an audit entry.
             #expect(try await app.web.store.audit.entries(try await app.web.store.op, entity: "export").count == 7)

@@ -26,8 +26,8 @@ extension WebClient {
 struct ReviewFormTests {
     /// The sheet's fields as the page posts them.
     static func fields(code: String, year: Int = 2025, unit: String, income: String, size: String = "4",
-                       deprived: [String] = ["bhyt", "nha_tieu", "viec_lam"], csrf: String, action: String = "save") -> [(String, String)] {
-        [("_csrf", csrf), ("code", code), ("year", String(year)), ("area", "nong_thon"), ("basis", "yearly"), ("size", size),
+                       deprived: [String] = ["bhyt", "nha_tieu", "viec_lam"], csrf: String, action: String = "save", mode: String = "new") -> [(String, String)] {
+        [("_csrf", csrf), ("mode", mode), ("code", code), ("year", String(year)), ("area", "nong_thon"), ("basis", "yearly"), ("size", size),
          ("yearly", income), ("monthly", ""), ("unit", unit), ("member", ""), ("official", ""), ("action", action)]
             + deprived.map { ("ind[]", $0) }
     }
@@ -74,14 +74,17 @@ struct ReviewFormTests {
             // Nothing is written by a preview.
             #expect(try await store.sql.raw("SELECT COUNT(*) AS n FROM households WHERE code = 'HOFORM01'").first()!.decode(column: "n", as: Int.self) == 0)
 
+            // Without the script, "Xem trước" posts the form: the page comes back with the class, the code still to type.
+            let previewed = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "12.000.000", csrf: csrf, action: "preview"))
+            #expect(previewed.status == .ok && previewed.body.contains("status-ngheo") && !previewed.body.contains("readonly"))
             // A refused save shows the form again with what was typed and the problem by field.
-            let refused = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "nhiều", csrf: csrf, action: "save-new"))
+            let refused = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "nhiều", csrf: csrf, action: "save"))
             #expect(refused.status == .badRequest)
             #expect(refused.body.contains("value=\"nhiều\"") && refused.body.contains("value=\"HOFORM01\""))
             #expect(refused.body.contains("checked") && refused.body.contains("id=\"preview-problems\""))
 
             // Saving by form and importing the same row as a file store the same review.
-            let saved = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "12.000.000", csrf: csrf, action: "save-new"))
+            let saved = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "12.000.000", csrf: csrf, action: "save"))
             #expect(saved.status == .seeOther)
             #expect(saved.location == "/households/HOFORM01?notice=review_saved")
             let sheet = ReviewSheet(householdCode: "HOFORM02", year: "2025", area: "nong_thon", householdSize: "4", yearlyIncome: "12.000.000",
@@ -99,7 +102,7 @@ struct ReviewFormTests {
             let edit = try await web.get("/households/HOFORM01/review?year=2025")
             #expect(edit.status == .ok)
             #expect(edit.body.contains("id=\"review-note\"") && edit.body.contains("value=\"12.000.000\"") && edit.body.contains("readonly"))
-            let corrected = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "120.000.000", deprived: [], csrf: csrf))
+            let corrected = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "120.000.000", deprived: [], csrf: csrf, mode: "edit"))
             #expect(corrected.status == .seeOther)
             #expect(try await Self.stored(store, "HOFORM01", 2025).contains("khong_ngheo"))
             let audit = try await store.sql.raw("""
@@ -135,13 +138,13 @@ struct ReviewFormTests {
             #expect(try await web.get("/households/\(code)/review?year=\(year)").status == .notFound)
             #expect(try await web.get("/reviews/new?code=\(code)&year=\(year)").status == .notFound)
             let csrf = try #require(try await web.get("/reviews/new").csrf)
-            let overwrite = try await web.post("/reviews", pairs: Self.fields(code: code, year: year, unit: unit, income: "1.000.000", csrf: csrf, action: "save-new"))
+            let overwrite = try await web.post("/reviews", pairs: Self.fields(code: code, year: year, unit: unit, income: "1.000.000", csrf: csrf, action: "save"))
             #expect(overwrite.status == .badRequest)
             #expect(overwrite.body.contains("id=\"preview-problems\"") && overwrite.body.contains("<strong>Mã hộ</strong>"))
             #expect(try await Self.stored(store, code, year) == before)
             // A unit outside the branch is a problem of the unit field.
             let root = DemoProvince.rootCode
-            let elsewhere = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM09", unit: root, income: "1.000.000", csrf: csrf, action: "save-new"))
+            let elsewhere = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM09", unit: root, income: "1.000.000", csrf: csrf, action: "save"))
             #expect(elsewhere.status == .badRequest && elsewhere.body.contains("<strong>Công đoàn quản lý</strong>"))
 
             let auditor = WebClient(app)

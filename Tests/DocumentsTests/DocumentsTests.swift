@@ -92,6 +92,26 @@ final class DOCXTests: XCTestCase {
         XCTAssertTrue(wide.contains(#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#))
     }
 
+    func testWideTablesGoOnLandscapePagesOfTheirOwn() throws {
+        var doc = sampleReport()
+        let wide = Table(columns: (1...12).map { .init("Cột \($0)", alignment: .right) }, rows: [(1...12).map(String.init)])
+        doc.body = [.paragraph("Trước bảng."), .landscape([.heading("Bảng rộng", level: 2), .caption("đơn vị: hộ"), .table(wide)]),
+                    .paragraph("Sau bảng.")]
+        let xml = try documentXML(doc)
+        // Three sections: portrait (numbered from page 2), the landscape pages, portrait again.
+        let sections = xml.components(separatedBy: "<w:sectPr>").dropFirst().map { $0.components(separatedBy: "</w:sectPr>")[0] }
+        XCTAssertEqual(sections.count, 3)
+        XCTAssertTrue(sections[0].contains(#"<w:pgSz w:w="11906" w:h="16838"/>"#) && sections[0].contains("<w:titlePg/>"))
+        XCTAssertTrue(sections[1].contains(#"w:orient="landscape""#) && !sections[1].contains("<w:titlePg/>"))
+        XCTAssertTrue(sections[2].contains(#"<w:pgSz w:w="11906" w:h="16838"/>"#) && !sections[2].contains("<w:titlePg/>"))
+        // The wide table takes the landscape text width; the caption keeps with it.
+        XCTAssertTrue(xml.contains(#"<w:tblW w:w="\#(PageGeometry.textWidth(landscape: true))" w:type="dxa"/>"#))
+        XCTAssertTrue(xml.contains(#"<w:pStyle w:val="DocNote"/><w:keepNext/>"#))
+        // Inside a landscape document the group is written as is.
+        doc.landscape = true
+        XCTAssertEqual(try documentXML(doc).components(separatedBy: "<w:sectPr>").count - 1, 1)
+    }
+
     func testSkeletonPartsAreCopied() throws {
         let archive = try Archive(data: try sampleReport().docxData(), accessMode: .read)
         let paths = archive.map(\.path)

@@ -71,6 +71,8 @@ struct ReviewForm: Content {
     var minority: String?
     var official: String?
     var action: String?
+    /// `edit` when the sheet is a known household's (its code is not typed again), else `new`.
+    var mode: String?
 
     var sheet: ReviewSheet {
         ReviewSheet(householdCode: code ?? "", year: year ?? "", area: area ?? "",
@@ -137,8 +139,8 @@ struct ReviewFormController: RouteCollection {
         guard user.permissions.allows(.importSurvey) else { throw StorageError.forbidden(.importSurvey) }
         let form = try req.content.decode(ReviewForm.self)
         let sheet = form.sheet
-        let codeFixed = !(form.code ?? "").isEmpty && form.action != "save-new"
-        guard form.action == "save" || form.action == "save-new" else {
+        let codeFixed = form.mode == "edit"
+        guard form.action == "save" else {
             return try await render(req, user, sheet, codeFixed: codeFixed, note: "", preview: true)
         }
         do {

@@ -32,7 +32,7 @@ enum ReportDocuments {
             issuingBody: upper(name),
             symbol: federation ? "LĐLĐ" : "CĐ",
             place: place(of: unitName(root, history, day)),
-            signature: Signature(authority: federation ? "TM. BAN THƯỜNG VỤ" : "TM. BAN CHẤP HÀNH", position: "CHỦ TỊCH", name: ""),
+            signature: Signature(authority: federation ? "TM. BAN THƯỜNG VỤ" : "TM. BAN CHẤP HÀNH", position: "CHỦ TỊCH", name: "……………………………"),
             parentName: parentName)
     }
 
@@ -183,7 +183,8 @@ enum ReportDocuments {
             .paragraph("Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững và Kế hoạch của Liên đoàn Lao động tỉnh, "
                        + "\(unitName(s.unitID, history, today)) báo cáo kết quả giảm nghèo trong đoàn viên, người lao động năm \(s.year) như sau:"),
             .heading("I. KẾT QUẢ RÀ SOÁT VÀ GIẢM NGHÈO"),
-            .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo (\(pct(f.poor, f.households))), "
+            .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo đa chiều "
+                       + "(tỷ lệ hộ nghèo đa chiều H = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))), "
                        + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). So với năm \(s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
                        + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."),
         ]
@@ -191,15 +192,26 @@ enum ReportDocuments {
             let goal = t.path.goal
             let latest = t.latest.map(n) ?? "–"
             let course = t.onCourse.map { $0 ? "đúng lộ trình" : "chậm so với lộ trình" } ?? "chưa có số liệu"
-            body.append(.bullets(["Mục tiêu đến năm \(t.target.targetYear): gốc năm \(t.target.baselineYear) \(n(t.path.baseline)) hộ nghèo, "
-                                  + "cần đạt không quá \(n(goal)) hộ; hiện nay (năm \(t.latestYear.map(String.init) ?? "–")) \(latest) hộ — \(course)."]))
+            // Like with like: a count under another standard than the baseline's is said to be so.
+            let catalog = StandardCatalog.builtIn
+            let baseStandard = catalog.standard(forReviewYear: t.target.baselineYear)
+            let nowStandard = t.latestYear.flatMap { catalog.standard(forReviewYear: $0) }
+            var sentence = "Mục tiêu đến năm \(t.target.targetYear): gốc năm \(t.target.baselineYear) \(n(t.path.baseline)) hộ nghèo, "
+                + "cần đạt không quá \(n(goal)) hộ; hiện nay (năm \(t.latestYear.map(String.init) ?? "–")) \(latest) hộ — \(course)."
+            if let b = baseStandard, let c = nowStandard, b.code != c.code {
+                sentence += " Lưu ý: số năm gốc tính theo \(b.nameVi.prefix(1).lowercased() + b.nameVi.dropFirst()), số hiện nay theo "
+                    + "\(c.nameVi.prefix(1).lowercased() + c.nameVi.dropFirst()); hai chuẩn khác nhau nên hai số không so sánh trực tiếp được."
+            }
+            body.append(.bullets([sentence]))
         }
         if let profiles = s.profiles {
             body.append(.heading("II. NGHÈO ĐA CHIỀU THEO ĐƠN VỊ (PHƯƠNG PHÁP ALKIRE–FOSTER)"))
             body.append(.paragraph("H: tỷ lệ hộ nghèo đa chiều; A: mức độ thiếu hụt bình quân của hộ nghèo; M0 = H × A: chỉ số nghèo đa chiều; "
                                    + "các cột còn lại: đóng góp của từng chiều thiếu hụt vào M0 (bảng sau: của từng chỉ số)."))
-            body += TableRendering.blocks(profiles)
-            if let byIndicator = s.indicatorProfiles { body += TableRendering.blocks(byIndicator) }
+            // The wide tables on landscape pages of their own; the text stays portrait.
+            var wide = TableRendering.blocks(profiles)
+            if let byIndicator = s.indicatorProfiles { wide += TableRendering.blocks(byIndicator) }
+            body.append(.landscape(wide))
         }
         body.append(.heading("III. HỖ TRỢ, QUỸ VÀ VỐN VAY"))
         body.append(.bullets([
@@ -212,7 +224,7 @@ enum ReportDocuments {
         body.append(.paragraph("Các đơn vị trực thuộc: \(n(s.board.accepted))/\(n(s.board.expected)) báo cáo đã được chấp nhận (\(pct(s.board.accepted, s.board.expected))); "
                                + "toàn hệ thống: \(n(s.branchBoard.accepted))/\(n(s.branchBoard.expected)) (\(pct(s.branchBoard.accepted, s.branchBoard.expected)))."))
         body += TableRendering.blocks(s.board.table(history: history, year: s.year))
-        if s.accepted.contains(where: { $0.figures != nil }) { body += TableRendering.blocks(s.acceptedTable) }
+        if s.accepted.contains(where: { $0.figures != nil }) { body.append(.landscape(TableRendering.blocks(s.acceptedTable))) }
         let proposals = s.accepted.filter { !$0.narrative.proposals.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         body.append(.heading("V. ĐỀ XUẤT, KIẾN NGHỊ CỦA CÁC ĐƠN VỊ"))
         body.append(proposals.isEmpty ? .paragraph("Chưa có báo cáo được chấp nhận nêu đề xuất.")
@@ -224,6 +236,6 @@ enum ReportDocuments {
             subject: "Tổng hợp kết quả thực hiện giảm nghèo bền vững trong đoàn viên, người lao động năm \(s.year)",
             addressees: ["Ủy ban nhân dân tỉnh \(who.place)"],
             body: body, recipients: ["Như trên;", "Thường trực Tỉnh ủy (để báo cáo);", "Lưu: VT, CSPL."], signature: who.signature,
-            landscape: true)
+            landscape: false)
     }
 }

@@ -116,7 +116,8 @@ enum TableRendering {
     /// The blocks of an official document for a table: its caption, subtitle, table and notes.
     static func blocks(_ t: ReportTable) -> [Block] {
         var out: [Block] = [.heading(t.caption(.vi), level: 2)]
-        if let sub = t.subtitle { out.append(.note(sub.vi)) }
+        // The subtitle stays with its table: a caption is never left alone at a page foot.
+        if let sub = t.subtitle { out.append(.caption(sub.vi)) }
         out.append(.table(document(t)))
         out += t.notes.map { .note($0.vi) }
         return out

@@ -79,10 +79,14 @@ public struct HardshipRegister: Sendable {
                 try actor.requireInBranch(unit, .member, code)
                 memberID = id
                 unitID = unit
-                // The member's household in the branch, when they have one.
-                householdID = try await db.raw("""
-                    SELECT hm.household_id FROM household_members hm WHERE hm.member_id = \(bind: id) ORDER BY hm.household_id LIMIT 1
-                    """).first()?.int("household_id")
+                // The member's household, when they have one the actor's branch holds (a household
+                // another branch holds is neither linked nor named).
+                for row in try await db.raw("""
+                    SELECT hm.household_id, (SELECT r.unit_id FROM reviews r WHERE r.household_id = hm.household_id ORDER BY r.year DESC LIMIT 1) AS unit_id
+                    FROM household_members hm WHERE hm.member_id = \(bind: id) ORDER BY hm.household_id
+                    """).all() where householdID == nil {
+                    if let u = try row.optionalInt("unit_id"), actor.scope.contains(u) { householdID = try row.int("household_id") }
+                }
             }
             if let code = h.household?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
                 let household = try await db.household(code: code)
