@@ -205,6 +205,30 @@ public struct MemberRegistry: Sendable {
     }
 }
 
+extension MemberRegistry {
+    /// Every member of the actor's branch today (in a unit of it), in Vietnamese name order,
+    /// with the branch's households each lives in: the members list to download. Audited as a
+    /// read of named people.
+    public func roster(_ actor: Actor) async throws -> [MemberHit] {
+        try actor.require(.readRegistry)
+        var query: SQLQueryString = """
+            SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id FROM members m
+            JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL WHERE 1 = 1
+            """
+        guard actor.scope.append(to: &query, column: "ms.unit_id") else { return [] }
+        query.appendInterpolation(" ORDER BY m.name_sort, m.id" as SQLQueryString)
+        let rows = try await store.sql.raw(query).all()
+        let households = try await store.reviews.households(ofMembers: try rows.map { try $0.int("id") }, scope: actor.scope)
+        let hits = try rows.map {
+            let id = try $0.int("id")
+            return MemberHit(id: id, code: try $0.string("code"), fullName: try $0.string("full_name"),
+                             citizenID: try $0.optionalString("citizen_id"), unitID: try $0.optionalInt("unit_id"), households: households[id] ?? [])
+        }
+        try await store.audit.read("xem_danh_sach", entity: "member", detail: "danh sách đoàn viên: \(hits.count)", by: actor)
+        return hits
+    }
+}
+
 extension MemberRecord {
     init(_ model: MemberModel) throws {
         self.init(id: model.id, code: model.code, fullName: model.fullName, citizenID: model.citizenID,

@@ -58,6 +58,12 @@ struct ListDownloadTests {
             let page = try await web.get("/households?year=\(year)&status=can_ngheo")
             #expect(page.body.contains("status=can_ngheo&amp;format=xlsx"))
 
+            // Members: the branch's whole list, whatever was searched.
+            let members = try await store.sql.raw("SELECT ms.unit_id FROM memberships ms WHERE ms.left_on IS NULL").all()
+                .filter { actor.scope.contains((try? $0.decode(column: "unit_id", as: Int.self)) ?? 0) }.count
+            let roster = try await web.get("/members?q=nguyen&format=csv")
+            #expect(roster.status == .ok && Self.csvRows(roster) == members && members > 0)
+
             // Coverage gaps: all of them, not the page's first 200.
             let coverage = try await store.support.coverage(actor, year: year, limit: 1)
             let gaps = try await web.get("/coverage?year=\(year)&format=csv")
@@ -102,7 +108,7 @@ struct ListDownloadTests {
             // Every download left an audit entry naming its file.
             let exports = try await store.sql.raw("SELECT detail FROM audit_log WHERE action = 'xuat' AND actor = 'xaphuong'").all()
                 .map { try $0.decode(column: "detail", as: String.self) }
-            for file in ["danh-sach-ho-\(year).xlsx", "danh-sach-ho-\(year).csv", "ho-chua-du-ho-tro-\(year).csv", "tinh-hinh-bao-cao-\(year).csv",
+            for file in ["danh-sach-doan-vien.csv", "danh-sach-ho-\(year).xlsx", "danh-sach-ho-\(year).csv", "ho-chua-du-ho-tro-\(year).csv", "tinh-hinh-bao-cao-\(year).csv",
                          "danh-sach-ky-nhan-\(campaign.code).docx"] {
                 #expect(exports.contains { $0.lowercased().hasSuffix("→ \(file)".lowercased()) }, "\(file) not audited: \(exports)")
             }

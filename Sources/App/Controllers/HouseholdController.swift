@@ -104,6 +104,9 @@ struct HouseholdBody: Encodable {
     let units: [Option]
     let today: String
     let error: String?
+    let typedValue: String
+    let typedInKind: String
+    let typedSourceName: String
     /// The officer may enter and correct reviews (the review sheet).
     let mayEnterReview: Bool
     let reviewYear: Int
@@ -222,6 +225,8 @@ struct HouseholdController: RouteCollection {
         let permissions = user.permissions
         let funds = try await req.store.funds.funds().filter { $0.kind == .support }
         let latestUnit = file.reviews.last.flatMap { user.history.units[$0.unitID]?.code }
+        // A refused support form comes back with what was typed.
+        let typed = error == nil || req.method != .POST ? nil : try? req.content.decode(SupportRecordInput.self)
         let body = HouseholdBody(
             code: file.code, place: [file.commune, file.province].compactMap { $0 }.joined(separator: ", "),
             area: file.area.map { lang == .vi ? $0.vietnamese : $0.english } ?? "",
@@ -258,12 +263,16 @@ struct HouseholdController: RouteCollection {
             hasLoans: !loans.isEmpty,
             mayRecord: current != nil && permissions.allows(.recordSupport),
             policies: policies.policies.filter { !SupportRecord.isLoanPolicy($0.code) }.map {
-                Option(value: $0.code, label: lang == .vi ? $0.nameVi : $0.nameEn, selected: false)
+                Option(value: $0.code, label: lang == .vi ? $0.nameVi : $0.nameEn, selected: $0.code == typed?.policy)
             },
-            sources: SupportSource.allCases.map { Option(value: $0.rawValue, label: req.t("support.source." + $0.rawValue), selected: $0 == .state) },
-            funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
-            units: try await req.formUnits(user, selected: latestUnit),
-            today: req.store.today.vietnamese, error: error,
+            sources: SupportSource.allCases.map { source in
+                Option(value: source.rawValue, label: req.t("support.source." + source.rawValue),
+                       selected: typed?.source.map { $0 == source.rawValue } ?? (source == .state))
+            },
+            funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == typed?.fund) },
+            units: try await req.formUnits(user, selected: typed?.unit ?? latestUnit),
+            today: typed?.date ?? req.store.today.vietnamese, error: error,
+            typedValue: typed?.value ?? "0", typedInKind: typed?.inKind ?? "", typedSourceName: typed?.sourceName ?? "",
             mayEnterReview: permissions.allows(.importSurvey), reviewYear: req.store.today.year)
         return try await req.page("household", title: req.t("household.title", file.code), active: "households",
                                   status: error == nil ? .ok : .badRequest, body)
@@ -271,6 +280,19 @@ struct HouseholdController: RouteCollection {
 
     func members(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        if let format = try ListDownload.format(req) {
+            // The whole branch's members, whatever was searched.
+            let roster = try await req.store.members.roster(user.actor)
+            var list = ListDownload(title: req.t("members.download_title", user.history.name(of: user.account.unitID, on: req.store.today) ?? ""),
+                                    fileStem: "danh-sach-doan-vien",
+                                    columns: [(req.t("members.code"), 14), (req.t("members.name"), 28), (req.t("member.citizen_id"), 16),
+                                              (req.t("common.unit"), 36), (req.t("members.households"), 24)])
+            list.rows = roster.map { m in
+                [.text(m.code), .text(m.fullName), .text(m.citizenID ?? ""),
+                 .text(m.unitID.map { unitName($0, user.history, req.store.today) } ?? ""), .text(m.households.joined(separator: "; "))]
+            }
+            return try await list.response(req, format, what: "danh sách đoàn viên", actor: user.actor)
+        }
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         var rows: [MemberSearchBody.Row] = []
         if !q.isEmpty {

@@ -61,7 +61,7 @@ public enum AccessRules {
         rule(.readRegistry, everyone, .branch, .namedReads,
              ["BrowseQueries.households", "BrowseQueries.yearFigures", "BrowseQueries.latestYear", "BrowseQueries.mismatchCounts",
               "ReviewQueries.household", "ReviewQueries.dossier", "ReviewQueries.rolledUp", "ReviewQueries.mismatches", "ReviewQueries.vulnerableMembers",
-              "MemberRegistry.search", "MemberRegistry.member", "MemberRegistry.profile", "Targets.progress", "Targets.all"]),
+              "MemberRegistry.search", "MemberRegistry.member", "MemberRegistry.profile", "MemberRegistry.roster", "Targets.progress", "Targets.all"]),
         rule(.readSupport, everyone, .branch, .namedReads,
              ["SupportRegistry.records", "SupportRegistry.coverage", "SupportRegistry.coverageCounts", "SupportRegistry.coverage(household:)",
               "HardshipRegister.list", "HardshipRegister.proposals"]),
