@@ -50,6 +50,18 @@ struct HardshipTests {
             #expect(csv.status == .ok && csv.body.split(separator: "\n").count - 1 == proposals.count && csv.body.contains("Mất việc làm"))
             #expect(try await store.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'hoan_canh_ghi' AND actor = 'coso'").first()?.decode(column: "n", as: Int.self) == 1)
 
+            // A member who has since moved to another branch cannot be reached by backdating.
+            let moved = try #require(try await store.sql.raw("""
+                SELECT m.id, m.code FROM members m JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL
+                WHERE ms.unit_id = \(bind: account.unitID) AND m.code <> \(bind: member) ORDER BY m.code
+                """).first())
+            let elsewhere = try #require(actor.history.units.values.sorted { $0.code < $1.code }.first {
+                !actor.scope.contains($0.id) && $0.kind == .grassrootsUnion && $0.isActive(on: store.today)
+            })
+            _ = try await store.members.assign(try await store.op, memberID: try moved.decode(column: "id", as: Int.self), unitID: elsewhere.id, from: store.today)
+            let backdated = try await web.post("/hardship", form: ["_csrf": csrf, "member": try moved.decode(column: "code", as: String.self),
+                                                                   "kind": "khac", "from": "01/01/2022", "verifiedBy": "X"])
+            #expect(backdated.status == .notFound)
             // Another branch's member is not found; the auditor records nothing.
             let outsider = try await MemberPageTests.member(store, of: "coso", inside: false)
             #expect(try await web.post("/hardship", form: ["_csrf": csrf, "member": outsider, "kind": "tai_nan", "verifiedBy": "X"]).status == .notFound)

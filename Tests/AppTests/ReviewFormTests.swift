@@ -77,6 +77,13 @@ struct ReviewFormTests {
             // Without the script, "Xem trước" posts the form: the page comes back with the class, the code still to type.
             let previewed = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "12.000.000", csrf: csrf, action: "preview"))
             #expect(previewed.status == .ok && previewed.body.contains("status-ngheo") && !previewed.body.contains("readonly"))
+            // A year no standard covers is a problem of the year field, answered at once (not a loop over years).
+            var huge = Self.fields(code: "HOFORM01", unit: unit, income: "12.000.000", csrf: csrf, action: "preview")
+            huge = huge.map { $0.0 == "year" ? ("year", "9223372036854775807") : $0 }
+            let farYear = try await web.post("/reviews", pairs: huge)
+            #expect(farYear.status == .ok && farYear.body.contains("<strong>Năm rà soát</strong>"))
+            #expect(ListDownload.inert("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" && ListDownload.inert("+84 912") == "'+84 912"
+                    && ListDownload.inert("Nguyễn Văn A") == "Nguyễn Văn A")
             // A refused save shows the form again with what was typed and the problem by field.
             let refused = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "nhiều", csrf: csrf, action: "save"))
             #expect(refused.status == .badRequest)

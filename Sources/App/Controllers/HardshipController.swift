@@ -66,6 +66,7 @@ struct HardshipController: RouteCollection {
 
     func record(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        guard user.permissions.allows(.recordSupport) else { throw StorageError.forbidden(.recordSupport) }
         let form = try req.content.decode(HardshipForm.self)
         return try await req.change(redirect: "/hardship", notice: "hardship_recorded", render: { try await render(req, error: $0, typed: form) }) {
             guard let kind = HardshipKind(rawValue: form.kind ?? "") else { throw FormRefusal(message: req.t("form.required", req.t("hardship.kind"))) }
@@ -80,6 +81,7 @@ struct HardshipController: RouteCollection {
 
     func end(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        guard user.permissions.allows(.recordSupport) else { throw StorageError.forbidden(.recordSupport) }
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         struct Form: Content { var date: String? }
         let form = try req.content.decode(Form.self)

@@ -82,13 +82,21 @@ struct ListDownload {
         return try book.data()
     }
 
+    /// Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first) is
+    /// written after an apostrophe: a name or a reason typed by someone else never runs in the
+    /// office that opens the file.
+    static func inert(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        return "'" + s
+    }
+
     func csv() -> Data {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         CSV.appendRow(["STT"] + columns.map(\.0), to: &out)
         for (i, row) in rows.enumerated() {
             CSV.appendRow([String(i + 1)] + row.map { cell in
                 switch cell {
-                case .text(let s): s
+                case .text(let s): Self.inert(s)
                 case .number(let n): String(n)
                 case .money(let d): String(d)
                 }

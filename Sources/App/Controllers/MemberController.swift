@@ -57,6 +57,7 @@ struct MemberController: RouteCollection {
 
     func edit(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        guard user.permissions.allows(.editMembers) else { throw StorageError.forbidden(.editMembers) }
         let code = req.parameters.get("code") ?? ""
         let form = try req.content.decode(MemberForm.self)
         var padded = false
@@ -80,6 +81,7 @@ struct MemberController: RouteCollection {
 
     func move(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        guard user.permissions.allows(.editMembers) else { throw StorageError.forbidden(.editMembers) }
         let code = req.parameters.get("code") ?? ""
         struct Form: Content { var unit: String?; var date: String? }
         let form = try req.content.decode(Form.self)
@@ -95,6 +97,7 @@ struct MemberController: RouteCollection {
 
     func leave(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        guard user.permissions.allows(.editMembers) else { throw StorageError.forbidden(.editMembers) }
         let code = req.parameters.get("code") ?? ""
         struct Form: Content { var date: String?; var confirm: String? }
         let form = try req.content.decode(Form.self)

@@ -160,7 +160,9 @@ struct ReviewFormController: RouteCollection {
         let chosen = Int(TextFolding.trim(sheet.year))
         let standard = sheet.standard(in: catalog)
         let today = req.store.today
-        let years = (SurveyLayout.firstYear...max(today.year, chosen ?? today.year)).reversed().compactMap { y -> ReviewFormBody.Year? in
+        // The years offered: the contract's, up to this year (a typed year outside them is not looped over).
+        let lastYear = min(max(today.year, chosen ?? today.year), SurveyLayout.lastYear)
+        let years = (SurveyLayout.firstYear...max(SurveyLayout.firstYear, lastYear)).reversed().compactMap { y -> ReviewFormBody.Year? in
             guard let s = catalog.standard(forReviewYear: y) else { return nil }
             return ReviewFormBody.Year(value: String(y), selected: y == chosen, standard: s.code, standardName: Self.standardName(s, lang))
         }

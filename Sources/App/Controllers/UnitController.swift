@@ -148,6 +148,7 @@ struct UnitController: RouteCollection {
     /// Runs one tree change for an administrator; a refused change shows its reason on the unit's page.
     private func change(_ req: Request, _ body: @escaping @Sendable (Store, ChangeForm, String, Day, Actor) async throws -> Void) async throws -> Response {
         let user = try req.requireUser()
+        guard user.permissions.allows(.changeTree) else { throw StorageError.forbidden(.changeTree) }
         let code = req.parameters.get("code") ?? ""
         guard let unit = user.history.unit(code: code), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, code) }
         let form = try req.content.decode(ChangeForm.self)

@@ -74,9 +74,13 @@ public struct HardshipRegister: Sendable {
             var memberID: Int?, householdID: Int?, unitID: Int?
             if let code = h.member?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
                 guard let m = try await store.members.find(code: code, on: db), let id = m.id else { throw StorageError.notFound(.member, code) }
+                // The member must be of the branch now (as for every member operation); the unit
+                // kept is theirs on the day, when that too is of the branch.
+                let home = try await MemberRegistry.homeUnit(of: id, on: db)
+                try actor.requireInBranch(home, .member, code)
                 var unit = try await store.members.unit(ofMember: id, on: h.from, db: db)
-                if unit == nil { unit = try await MemberRegistry.homeUnit(of: id, on: db) }
-                try actor.requireInBranch(unit, .member, code)
+                if let u = unit, !actor.scope.contains(u) { unit = home }
+                if unit == nil { unit = home }
                 memberID = id
                 unitID = unit
                 // The member's household, when they have one the actor's branch holds (a household
@@ -184,11 +188,13 @@ public struct HardshipRegister: Sendable {
                let id = try await store.sql.raw("SELECT id FROM households WHERE code = \(bind: code)").first()?.int("id") {
                 kinds[id, default: []].append(h.kind)
                 if lines[id] == nil {
-                    let r = try await store.sql.raw("""
-                        SELECT r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name FROM households hh
-                        LEFT JOIN reviews r ON r.household_id = hh.id AND r.year = \(bind: year) LEFT JOIN members m ON m.id = hh.primary_member_id
-                        WHERE hh.id = \(bind: id)
-                        """).first()
+                    // The year's review only when the branch holds it (a household gone elsewhere shows no class).
+                    var reviewJoin: SQLQueryString = "LEFT JOIN reviews r ON r.household_id = hh.id AND r.year = \(bind: year)"
+                    if !branch.append(to: &reviewJoin, column: "r.unit_id") { reviewJoin = "LEFT JOIN reviews r ON 1 = 0" }
+                    var select: SQLQueryString = "SELECT r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name FROM households hh "
+                    select.appendInterpolation(reviewJoin)
+                    select.appendInterpolation(" LEFT JOIN members m ON m.id = hh.primary_member_id WHERE hh.id = \(bind: id)" as SQLQueryString)
+                    let r = try await store.sql.raw(select).first()
                     lines[id] = (code, try r?.string("name") ?? (h.memberName ?? ""), h.unitID, (try r?.optionalString("status")).flatMap(LivingStandard.init(rawValue:)),
                                  try r?.optionalInt("deprivation_count") ?? 0, try r?.optionalInt("per_capita_income"))
                 }
