@@ -57,6 +57,11 @@ extension MemberRegistry {
             throw StorageError.invalid(Message("refusal.member.name_required"))
         }
         return try await store.writeTransaction { db in
+            // Two officers saving at once: the second waits for the first and then sees its
+            // version (SQLite's write transaction already runs one at a time).
+            if store.dialect == .postgres {
+                try await db.raw("SELECT id FROM members WHERE code = \(bind: code) FOR UPDATE").run()
+            }
             guard let model = try await MemberModel.query(on: db.fluent).filter(\.$code == code).first(), let id = model.id else {
                 throw StorageError.notFound(.member, code)
             }

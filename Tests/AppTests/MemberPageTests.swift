@@ -63,6 +63,21 @@ struct MemberPageTests {
             let stored = try await store.members.member(try await store.op, code: code)
             #expect(stored.fullName == "Nguyễn Thị Sửa" && stored.citizenID == "037085123456")
 
+            // Two saves at the same moment from the same version: one is written, the other told.
+            let op = try await store.op
+            let profile = try await store.members.profile(op, code: code)
+            var a = profile.record, b = profile.record
+            a.ethnicity = "Mường"; b.ethnicity = "Tày"
+            let (ra, rb) = (a, b)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for wanted in [ra, rb] {
+                    group.addTask { (try? await store.members.update(op, code: code, to: wanted, version: profile.version)) != nil }
+                }
+                var done: [Bool] = []
+                for await o in group { done.append(o) }
+                return done
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
             // Refusals keep what was typed and say what is wrong.
             let fresh = try await coso.get("/members/\(code)")
             let badPhone = try await coso.post("/members/\(code)", form: Self.form(fresh, name: "Nguyễn Thị Sửa", phone: "gọi tôi"))
