@@ -45,6 +45,15 @@ public enum Attachment {
         let encoded = name.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))) ?? ascii
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
+
+    /// A file to download, never kept by a cache (the files name households and people).
+    static func response(_ data: Data, name: String, contentType: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: disposition(name))
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
 }
 
 /// Every `Location` the app sends is a local target; anything else becomes the home page.

@@ -122,11 +122,7 @@ struct CampaignsController: RouteCollection {
         let data = try await ReportExports.document(doc, docFormat)
         let name = ReportExports.fileName(["danh-sach-ky-nhan", c.code], docFormat)
         try await req.store.audit.export("danh sách ký nhận đợt \(c.code) (\(recipients.count) người)", file: name, by: user.actor)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: docFormat.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(name))
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return Attachment.response(data, name: name, contentType: docFormat.contentType)
     }
 
     func renderCampaign(_ req: Request, error: String?) async throws -> Response {

@@ -54,11 +54,7 @@ struct ListDownload {
         case .csv: data = csv()
         }
         try await req.store.audit.export(what + " (\(rows.count) dòng)", file: name, by: actor)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: format == .xlsx ? XLSXWorkbook.contentType : "text/csv; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(name))
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return Attachment.response(data, name: name, contentType: format == .xlsx ? XLSXWorkbook.contentType : "text/csv; charset=utf-8")
     }
 
     func workbook() throws -> Data {

@@ -165,11 +165,7 @@ extension ReportsController {
     /// Sends a report file (made and audited by `ReportFile`).
     func download(_ req: Request, _ kind: ReportFile.Kind, unitID: Int, year: Int, format: ExportFormat, user: CurrentUser) async throws -> Response {
         let file = try await ReportFile.make(kind, store: req.store, actor: user.actor, unitID: unitID, year: year, format: format, language: req.language)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: file.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: Attachment.disposition(file.name))
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: file.data))
+        return Attachment.response(file.data, name: file.name, contentType: file.contentType)
     }
 
     /// `/reports/:unit/:year/document.docx` or `.pdf`: the unit's annual report as filed.

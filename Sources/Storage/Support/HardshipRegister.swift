@@ -35,6 +35,8 @@ public struct Hardship: Sendable, Hashable {
     public let memberCode: String?
     public let memberName: String?
     public let householdCode: String?
+    /// The household's id, for the proposal list (not shown).
+    let householdID: Int?
     public let unitID: Int
     public let kind: HardshipKind
     public let from: Day
@@ -137,7 +139,7 @@ public struct HardshipRegister: Sendable {
 
     func hardships(year: Int, scope: Scope) async throws -> [Hardship] {
         var query: SQLQueryString = """
-            SELECT x.id, x.unit_id, x.kind, x.started_on, x.ended_on, x.note, x.verified_by, m.code AS member, m.full_name, h.code AS household
+            SELECT x.id, x.household_id, x.unit_id, x.kind, x.started_on, x.ended_on, x.note, x.verified_by, m.code AS member, m.full_name, h.code AS household
             FROM hardships x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN households h ON h.id = x.household_id
             WHERE x.started_on <= \(bind: "\(year)-12-31") AND (x.ended_on IS NULL OR x.ended_on > \(bind: "\(year)-01-01"))
             """
@@ -146,7 +148,7 @@ public struct HardshipRegister: Sendable {
         return try await store.sql.raw(query).all().map { row in
             guard let kind = HardshipKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("hardships.kind") }
             return Hardship(id: try row.int("id"), memberCode: try row.optionalString("member"), memberName: try row.optionalString("full_name"),
-                            householdCode: try row.optionalString("household"), unitID: try row.int("unit_id"), kind: kind,
+                            householdCode: try row.optionalString("household"), householdID: try row.optionalInt("household_id"), unitID: try row.int("unit_id"), kind: kind,
                             from: try Day(stored: try row.string("started_on"), column: "hardships.started_on"),
                             until: try row.optionalString("ended_on").map { try Day(stored: $0, column: "hardships.ended_on") },
                             note: try row.string("note"), verifiedBy: try row.string("verified_by"))
@@ -184,8 +186,7 @@ public struct HardshipRegister: Sendable {
         var kinds: [Int: [HardshipKind]] = [:]
         var memberOnly: [(key: Int, code: String, name: String, unit: Int)] = []
         for h in try await hardships(year: year, scope: branch) {
-            if let code = h.householdCode,
-               let id = try await store.sql.raw("SELECT id FROM households WHERE code = \(bind: code)").first()?.int("id") {
+            if let code = h.householdCode, let id = h.householdID {
                 kinds[id, default: []].append(h.kind)
                 if lines[id] == nil {
                     // The year's review only when the branch holds it (a household gone elsewhere shows no class).
