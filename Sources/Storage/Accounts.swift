@@ -139,8 +139,10 @@ public struct Accounts: Sendable {
                 let wait = Self.wait(after: failures)
                 let left = Int(last.addingTimeInterval(TimeInterval(wait)).timeIntervalSince(now).rounded(.up))
                 if left > 0 {
-                    try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
-                                                 detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: store.sql)
+                    try await store.write { db in
+                        try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
+                                                     detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: db)
+                    }
                     return .throttled(seconds: left)
                 }
             }
@@ -152,7 +154,7 @@ public struct Accounts: Sendable {
         if let found { hash = try found.string("password_hash") } else { hash = try await dummyHash(hasher) }
         let good = try await hasher.verify(password, against: hash)
         if let account, account.active, good {
-            try await store.sql.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run()
+            try await store.write { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
             return .accepted(account)
         }
         try await store.writeTransaction { db in

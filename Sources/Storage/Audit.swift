@@ -35,7 +35,7 @@ public struct Audit: Sendable {
 
     /// A read of named people (or an export) by `actor`, recorded on its own.
     func read(_ action: String, entity: String, id: Int? = nil, detail: String, by actor: Actor) async throws {
-        try await record(action, entity: entity, id: id, detail: detail, by: actor, on: store.sql)
+        try await store.write { db in try await record(action, entity: entity, id: id, detail: detail, by: actor, on: db) }
     }
 
     /// An export of personal data made outside Storage's own readers (a document, a

@@ -3,9 +3,18 @@ import PovertyCore
 import SQLKit
 
 extension Store {
-    /// Runs `body` in one transaction: everything or nothing.
+    /// Runs `body` in one transaction: everything or nothing. On SQLite the transaction first
+    /// waits its turn in the file's `WriteGate`, before it takes a connection.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await db.transaction { db in try await body(db as! any SQLDatabase) }
+        guard let writeGate else { return try await db.transaction { db in try await body(db as! any SQLDatabase) } }
+        return try await writeGate.run { try await self.db.transaction { db in try await body(db as! any SQLDatabase) } }
+    }
+
+    /// One statement that writes outside a transaction (an audit entry of a read): on SQLite it
+    /// too waits its turn in the `WriteGate`.
+    func write(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        guard let writeGate else { return try await body(sql) }
+        try await writeGate.run { try await body(self.sql) }
     }
 
     /// A transaction that writes: on SQLite it takes the write lock with its first statement,

@@ -19,6 +19,8 @@ public final class Store: Sendable {
     public let dialect: Dialect
     private let databases: Databases
     private let migrations: Migrations
+    /// SQLite: this file's writers queue here, one at a time (see `WriteGate`).
+    let writeGate: WriteGate?
 
     /// Whether `shutdown` closes the pool (not when the web app owns it).
     private nonisolated(unsafe) var ownsDatabases = false
@@ -52,8 +54,12 @@ public final class Store: Sendable {
         self.passwords = passwords
         self.databases = databases
         switch config {
-        case .sqlite: dialect = .sqlite
-        case .postgres: dialect = .postgres
+        case .sqlite(let path):
+            dialect = .sqlite
+            writeGate = WriteGate.gate(forFile: path)
+        case .postgres:
+            dialect = .postgres
+            writeGate = nil
         }
         migrations = Migrations()
         migrations.add(Schema.all)
@@ -64,7 +70,8 @@ public final class Store: Sendable {
     public static func register(_ config: StorageConfig, in databases: Databases, maxConnectionsPerEventLoop: Int) throws {
         switch config {
         case .sqlite(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
+            // Writers queue in `WriteGate`, not in the pool; a burst of reads may wait up to 30 s.
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
         case .postgres(let url):
             try StorageConfig.validatePostgresURL(url)
             // A burst of writes that lock one row (disbursements from one fund) queue for the
