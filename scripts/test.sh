@@ -90,6 +90,9 @@ if ! swift build --build-tests >"$PGROOT/build.log" 2>&1; then
 fi
 say "built in $((SECONDS - start)) s"
 say "running the tests (SQLite and PostgreSQL)"
+# The tests' files (SQLite databases, uploads, documents) go to a folder removed at the end.
+export TMPDIR="$PGROOT/tmp"
+mkdir -p "$TMPDIR" && chmod 1777 "$TMPDIR"
 swift test --skip-build "$@"
 [ $# -gt 0 ] && exit 0   # a filtered run skips the browser walk
 

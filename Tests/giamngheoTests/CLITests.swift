@@ -5,6 +5,11 @@ import Testing
 struct CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Removes a test's SQLite file with its WAL and shared-memory files.
+    static func removeDatabase(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     static let binary: URL = {
         // The test bundle sits next to the products it was built with.
         var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
@@ -191,6 +196,7 @@ struct CLITests {
     @Test("import into SQLite: all or nothing, then idempotent")
     func importCycle() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        defer { CLI.removeDatabase(db) }
         let env = ["SQLITE_PATH": db]
         #expect(try CLI.run(["import", "units", "Examples/don-vi-mau.csv"], env: env).status == 0)
         #expect(try CLI.run(["import", "members", "Examples/doan-vien-mau.csv"], env: env).status == 0)
@@ -213,6 +219,7 @@ struct CLITests {
         let shipped = try String(contentsOf: CLI.root.appendingPathComponent("Examples/khao-sat-mau.csv"), encoding: .utf8)
         #expect(regenerated.out == shipped, "Examples/khao-sat-mau.csv is stale: giamngheo demo-survey --example -o Examples/khao-sat-mau.csv, then convert it to .xlsx (docs/khao-sat.md)")
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        defer { CLI.removeDatabase(db) }
         let env = ["SQLITE_PATH": db]
         #expect(try CLI.run(["demo"], env: env).status == 0)  // the province serve --demo builds
         for file in ["Examples/khao-sat-mau.xlsx", "Examples/khao-sat-mau.csv"] {
@@ -225,6 +232,7 @@ struct CLITests {
     @Test("a demo province, then one household's file: members, then a review per year")
     func demoThenHousehold() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        defer { CLI.removeDatabase(db) }
         let env = ["SQLITE_PATH": db]
         let demo = try CLI.run(["demo", "--households", "200", "--seed", "7"], env: env)
         #expect(demo.status == 0)
@@ -253,6 +261,7 @@ struct CLITests {
     @Test("unit changes on a date: merge, rename, show, and a refused change leaves the tree alone")
     func unitOperations() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        defer { CLI.removeDatabase(db) }
         let env = ["SQLITE_PATH": db]
         let units = try CLI.temp("don-vi.csv", """
             Mã đơn vị,Tên đơn vị,Loại,Mã đơn vị cấp trên,Từ ngày

@@ -19,7 +19,7 @@ struct ReportCLITests {
     func scenario() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-report-\(UUID().uuidString).sqlite").path
         let env = ["SQLITE_PATH": db]
-        defer { try? FileManager.default.removeItem(atPath: db) }
+        defer { CLI.removeDatabase(db) }
         func run(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> CLI.Result {
             let r = try CLI.run(args, env: env)
             #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.err)", sourceLocation: sourceLocation)

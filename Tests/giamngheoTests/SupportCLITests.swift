@@ -19,7 +19,7 @@ struct SupportCLITests {
     func scenario() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-support-\(UUID().uuidString).sqlite").path
         let env = ["SQLITE_PATH": db]
-        defer { try? FileManager.default.removeItem(atPath: db) }
+        defer { CLI.removeDatabase(db) }
         func run(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> CLI.Result {
             let r = try CLI.run(args, env: env)
             #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.err)", sourceLocation: sourceLocation)
@@ -189,7 +189,7 @@ struct SupportCLITests {
     func targetsAndRollups() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-rollups-\(UUID().uuidString).sqlite").path
         let env = ["SQLITE_PATH": db]
-        defer { try? FileManager.default.removeItem(atPath: db) }
+        defer { CLI.removeDatabase(db) }
         #expect(try CLI.run(["demo", "--households", "300"], env: env).status == 0)
         let set = try CLI.run(["target", "set", "--unit", "LDLD-NB", "--baseline-year", "2021", "--target-year", "2025", "--reduction", "70"], env: env)
         #expect(set.status == 0, "\(set.err)")
