@@ -77,7 +77,7 @@ public struct UnitRegistry: Sendable {
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
             if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
-            guard let name = history.name(of: id, on: day) else { throw StorageError.unitNotActive(code, day) }
+            guard let name = history.name(of: id, on: day) else { throw StorageError.unitNotActive(history.label(code), day) }
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
             try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", by: actor, on: db)
         }
@@ -93,7 +93,7 @@ public struct UnitRegistry: Sendable {
             var history = try await history(on: db)
             let targetID: Int
             if let existing = history.unit(code: target.code) {
-                guard existing.isActive(on: day) else { throw StorageError.unitNotActive(target.code, day) }
+                guard existing.isActive(on: day) else { throw StorageError.unitNotActive(history.label(target.code), day) }
                 targetID = existing.id
             } else {
                 targetID = try await create(target, from: day, to: nil, actor: actor, on: db)
@@ -180,14 +180,14 @@ public struct UnitRegistry: Sendable {
 
     private func activeUnit(_ code: String, on day: Day, in history: OrgHistory) throws -> Int {
         guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
-        guard unit.isActive(on: day) else { throw StorageError.unitNotActive(code, day) }
+        guard unit.isActive(on: day) else { throw StorageError.unitNotActive(history.label(code), day) }
         return unit.id
     }
 
     /// Closes the version covering `day` and opens a new one with this name and parent.
     private func changeVersion(_ id: Int, code: String, name: String, parent: Int?, on day: Day,
                                in history: OrgHistory, db: any SQLDatabase) async throws {
-        guard let current = history.version(of: id, on: day) else { throw StorageError.unitNotActive(code, day) }
+        guard let current = history.version(of: id, on: day) else { throw StorageError.unitNotActive(history.label(code), day) }
         if current.name == name && current.parentID == parent { return }
         if current.from == day {
             try await db.raw("""
@@ -208,9 +208,9 @@ public struct UnitRegistry: Sendable {
     private func end(_ id: Int, code: String, on day: Day, successors: [(Int, Bool)], kind: SuccessionKind,
                      childTarget: [Int: Int] = [:], in history: OrgHistory, db: any SQLDatabase) async throws {
         guard let unit = history.units[id], let current = history.version(of: id, on: day) else {
-            throw StorageError.unitNotActive(code, day)
+            throw StorageError.unitNotActive(history.label(code), day)
         }
-        if let to = current.to, to > day { throw StorageError.retroactive(code, day) }
+        if let to = current.to, to > day { throw StorageError.retroactive(history.label(code), day) }
         if unit.from == day { throw StorageError.invalid(Message("refusal.unit.end_unit_day_starts")) }
         try await db.raw("UPDATE units SET valid_to = \(bind: day.iso) WHERE id = \(bind: id)").run()
         try await db.raw("UPDATE unit_versions SET valid_to = \(bind: day.iso) WHERE unit_id = \(bind: id) AND valid_from = \(bind: current.from.iso)").run()
@@ -245,4 +245,13 @@ public struct UnitRegistry: Sendable {
 
 extension Store {
     public var units: UnitRegistry { UnitRegistry(store: self) }
+}
+
+extension OrgHistory {
+    /// A unit as a refusal names it: its last name with its code ("Công đoàn xã Gia Viễn (CDXP-GIAVIEN)"),
+    /// or the code alone when no unit has it.
+    func label(_ code: String) -> String {
+        guard let unit = unit(code: code), let name = lastName(of: unit.id) else { return code }
+        return "\(name) (\(code))"
+    }
 }

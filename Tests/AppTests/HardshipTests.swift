@@ -50,6 +50,22 @@ struct HardshipTests {
             #expect(csv.status == .ok && csv.body.split(separator: "\n").count - 1 == proposals.count && csv.body.contains("Mất việc làm"))
             #expect(try await store.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'hoan_canh_ghi' AND actor = 'coso'").first()?.decode(column: "n", as: Int.self) == 1)
 
+            // The unit's annual report counts the list (frozen with it when submitted) and links
+            // to it; the officer of the unit above opens it there, another branch cannot.
+            let status = try row.decode(column: "status", as: String.self)
+            let unitCode = try #require(actor.history.units[account.unitID]?.code)
+            let counted = try #require(try await store.reports.figures(actor, unit: account.unitID, year: year).proposals)
+            #expect(counted.total == proposals.count && counted.hardship == 1)
+            #expect(counted.added == (["ngheo", "can_ngheo"].contains(status) ? 0 : 1))
+            let report = try await web.get("/reports/\(unitCode)/\(year)")
+            #expect(report.body.contains("id=\"proposal-list-link\"") && report.body.contains("Danh sách đề xuất hỗ trợ"))
+            let above = WebClient(app)
+            try await above.login("xaphuong")
+            let fromAbove = try await above.get("/hardship?unit=\(unitCode)&year=\(year)")
+            #expect(fromAbove.status == .ok && fromAbove.body.contains(">\(household)</a>"))
+            #expect(try await web.get("/hardship?unit=\(DemoProvince.rootCode)&year=\(year)").status == .notFound)
+            #expect(try await web.get("/hardship?unit=KHONG-CO&year=\(year)").status == .notFound)
+
             // A member who has since moved to another branch cannot be reached by backdating.
             let moved = try #require(try await store.sql.raw("""
                 SELECT m.id, m.code FROM members m JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL
@@ -72,8 +88,6 @@ struct HardshipTests {
             #expect(try await auditor.post("/hardship", form: ["_csrf": auditorPage.csrf ?? "", "member": member, "kind": "tai_nan", "verifiedBy": "X"]).status == .forbidden)
 
             // A campaign drawn over the household's class puts it first among its class, marked.
-            let status = try row.decode(column: "status", as: String.self)
-            let unitCode = try #require(actor.history.units[account.unitID]?.code)
             let today = store.today
             let campaign = try await store.campaigns.create(try await store.op, NewCampaign(
                 kind: .tet, name: "Thử hoàn cảnh", unit: unitCode, fund: "xa_hoi", year: year, startsOn: today, endsOn: today,

@@ -270,7 +270,7 @@ import Testing
                 try await units.merge(op, ["C1", "X"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2025, 8, 1))
             }
             // C1 moved under P on 01/07/2025: ending it earlier would rewrite later history.
-            await #expect(throws: StorageError.retroactive("C1", day(2020, 1, 1))) {
+            await #expect(throws: StorageError.retroactive("CĐCS Công ty May Hoa Lư (C1)", day(2020, 1, 1))) {
                 try await units.merge(op, ["C1"], into: NewUnit(code: "C3", name: "", kind: .grassrootsUnion), on: day(2020, 1, 1))
             }
             await #expect(throws: StorageError.unknownUnit("X")) {
@@ -285,17 +285,17 @@ import Testing
                                       on: day(2024, 1, 1))
             }
 
-            // Units not active on the day.
-            await #expect(throws: StorageError.unitNotActive("C1", day(2009, 12, 31))) { try await units.rename(op, "C1", to: "y", on: day(2009, 12, 31)) }
-            await #expect(throws: StorageError.unitNotActive("H1", day(2025, 7, 1))) { try await units.rename(op, "H1", to: "y", on: day(2025, 7, 1)) }
-            await #expect(throws: StorageError.unitNotActive("H1", day(2025, 8, 1))) { try await units.move(op, "C1", under: "H1", on: day(2025, 8, 1)) }
+            // Units not active on the day, named with their codes.
+            await #expect(throws: StorageError.unitNotActive("CĐCS Công ty May Hoa Lư (C1)", day(2009, 12, 31))) { try await units.rename(op, "C1", to: "y", on: day(2009, 12, 31)) }
+            await #expect(throws: StorageError.unitNotActive("Liên đoàn Lao động huyện Hoa Lư (H1)", day(2025, 7, 1))) { try await units.rename(op, "H1", to: "y", on: day(2025, 7, 1)) }
+            await #expect(throws: StorageError.unitNotActive("Liên đoàn Lao động huyện Hoa Lư (H1)", day(2025, 8, 1))) { try await units.move(op, "C1", under: "H1", on: day(2025, 8, 1)) }
             await #expect(throws: StorageError.unitNotActive("H1", day(2025, 8, 1))) {
                 try await units.create(op, NewUnit(code: "C9", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "H1"), from: day(2025, 8, 1))
             }
-            await #expect(throws: StorageError.unitNotActive("H2", day(2026, 1, 1))) {
+            await #expect(throws: StorageError.unitNotActive("Liên đoàn Lao động huyện Gia Viễn (H2)", day(2026, 1, 1))) {
                 try await units.merge(op, ["C1"], into: NewUnit(code: "H2", name: "", kind: .districtFederation), on: day(2026, 1, 1))
             }
-            await #expect(throws: StorageError.unitNotActive("P", day(2025, 1, 1))) {
+            await #expect(throws: StorageError.unitNotActive("Công đoàn phường Hoa Lư (P)", day(2025, 1, 1))) {
                 try await units.dissolve(op, "C1", successor: "P", on: day(2025, 1, 1))
             }
 

@@ -107,7 +107,7 @@ struct SupportCLITests {
         #expect(ledger == [
             "ma_but_toan,ngay,loai,so_tien,nguoi_dong_gop,don_vi_doi_ung,ma_ho,dao_but_toan,bi_dao_boi,ghi_chu,nguoi_nhap",
             ",2025-03-01,so_du_dau_ky,2000000,,,,,,,",
-            "4,2025-06-01,disbursement,-1500000,,,HO-0001,,5,hỗ trợ dao_tao_nghe hộ HO-0001,\(user)",
+            "4,2025-06-01,disbursement,-1500000,,,HO-0001,,5,Đào tạo nghề — hộ HO-0001,\(user)",
             "5,2025-06-10,reversal,1500000,,,,4,,huỷ hỗ trợ #3: nhập nhầm,\(user)",
             ",,so_du_cuoi_ky,2000000,,,,,,,",
         ])

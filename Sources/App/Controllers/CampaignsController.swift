@@ -22,8 +22,9 @@ struct CampaignsController: RouteCollection {
         let kinds: [Option]
         let funds: [Option]
         let units: [Option]
-        let year: Int
-        let today: String
+        /// The new campaign's fields: defaults, or what was typed when it was refused.
+        let fields: [String: String]
+        let nearPoor: Bool
         let mayChange: Bool
         let error: String?
     }
@@ -39,10 +40,14 @@ struct CampaignsController: RouteCollection {
                               approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang), gift: Format.money(c.giftValue, lang))
         }
         let funds = try await req.store.funds.funds().filter { $0.kind == .support }
+        let today = req.store.today
+        let fields = req.echo(["kind": "", "name": "", "unit": "", "fund": "xa_hoi", "year": String(today.year), "from": today.vietnamese,
+                               "to": today.vietnamese, "budget": "", "gift": "", "nearPoor": error == nil ? "1" : ""], refused: error)
         let body = CampaignsBody(rows: rows, hasRows: !rows.isEmpty,
-                                 kinds: CampaignKind.allCases.map { Option(value: $0.rawValue, label: req.t("campaign.kind." + $0.rawValue), selected: false) },
-                                 funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == "xa_hoi") },
-                                 units: try await req.formUnits(user), year: req.store.today.year, today: req.store.today.vietnamese,
+                                 kinds: CampaignKind.allCases.map { Option(value: $0.rawValue, label: req.t("campaign.kind." + $0.rawValue), selected: $0.rawValue == fields["kind"]) },
+                                 funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == fields["fund"]) },
+                                 units: try await req.formUnits(user, selected: fields["unit"].flatMap { $0.isEmpty ? nil : $0 }),
+                                 fields: fields, nearPoor: fields["nearPoor"] == "1",
                                  mayChange: user.permissions.allows(.campaignCreate), error: error)
         return try await req.page("campaigns", title: req.t("campaigns.title"), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
@@ -79,7 +84,10 @@ struct CampaignsController: RouteCollection {
         let rows: [Row]
         let hasRows: Bool
         let units: [Option]
-        let today: String
+        let approveUnits: [Option]
+        /// The add and approve forms: defaults, or what was typed when refused.
+        let add: [String: String]
+        let approve: [String: String]
         let mayChange: Bool
         let error: String?
         let downloadXLSX: String
@@ -138,13 +146,16 @@ struct CampaignsController: RouteCollection {
                              amount: Format.money(p.amount, lang), state: req.t("proposal.state." + p.state.rawValue), stateCode: p.state.rawValue,
                              reason: p.reason, hardship: p.hardship, editable: p.state == .proposed && user.permissions.allows(.campaignEditList, at: p.unitID))
         }
+        let approve = req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")
         let body = CampaignBody(
             code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
             fund: fund.map(req.fundName) ?? c.fundCode, period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)",
             budget: Format.money(c.budget, lang), approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang),
             remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
             classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
-            rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user), today: req.store.today.vietnamese,
+            rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user),
+            approveUnits: try await req.formUnits(user, selected: approve["unit"] ?? ""),
+            add: req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"), approve: approve,
             mayChange: user.permissions.allows(.campaignEditList), error: error,
             downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv,
             signDOCX: "/campaigns/\(req.encodePath(c.code))?format=docx", signPDF: "/campaigns/\(req.encodePath(c.code))?format=pdf",

@@ -57,6 +57,18 @@ extension Request {
         return self.redirect(to: redirect + separator + "notice=" + notice, redirectType: .normal)
     }
 
+    /// The fields of a form as the page shows them: `defaults`, or after a refused POST of this
+    /// form (its `action`, when the page has several) what was typed, so nothing is typed twice.
+    /// Only the fields named in `defaults` come back; the CSRF token never does.
+    func echo(_ defaults: [String: String], refused error: String?, action: String? = nil) -> [String: String] {
+        guard error != nil, method == .POST, let typed = try? content.decode([String: String].self) else { return defaults }
+        // The form that was sent: its `action` field, else the last part of the path it posts to.
+        if let action, (typed["action"] ?? url.path.split(separator: "/").last.map(String.init)) != action { return defaults }
+        var shown = defaults
+        for key in defaults.keys { if let value = typed[key] { shown[key] = value } }
+        return shown
+    }
+
     /// The units an officer picks from in forms and filters: their own unit and the units
     /// directly under it today, in Vietnamese order of their names; `selected` (else the
     /// officer's own unit) is chosen.

@@ -19,10 +19,16 @@ struct FundsController: RouteCollection {
         let rows: [Row]
         let hasRows: Bool
         let total: String
-        let funds: [Option]
-        let supportFunds: [Option]
-        let units: [Option]
-        let today: String
+        /// One of the page's three forms: its choices and what its fields show.
+        struct EntryForm: Encodable {
+            let funds: [Option]
+            let units: [Option]
+            let toUnits: [Option]
+            let fields: [String: String]
+        }
+        let contribute: EntryForm
+        let allocate: EntryForm
+        let disburse: EntryForm
         let mayChange: Bool
         let error: String?
     }
@@ -38,10 +44,18 @@ struct FundsController: RouteCollection {
             FundsBody.Row(fund: req.fundName(b.fund), fundCode: b.fund.code, unit: req.unitLabel(b.unitID, user),
                           unitCode: user.history.units[b.unitID]?.code ?? "", balance: Format.money(b.balance, lang))
         }
+        // Each form keeps what was typed into it when it was refused.
+        func form(_ action: String, funds: [FundInfo]) async throws -> FundsBody.EntryForm {
+            let fields = req.echo(["fund": "", "unit": "", "toUnit": "", "contributor": "", "household": "", "amount": "",
+                                   "date": req.store.today.vietnamese, "note": ""], refused: error, action: action)
+            return FundsBody.EntryForm(funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == fields["fund"]) },
+                                       units: try await req.formUnits(user, selected: fields["unit"].flatMap { $0.isEmpty ? nil : $0 }),
+                                       toUnits: try await req.formUnits(user, selected: fields["toUnit"] ?? ""), fields: fields)
+        }
+        let support = all.filter { $0.kind == .support }
         let body = FundsBody(rows: rows, hasRows: !rows.isEmpty, total: Format.money(balances.filter { $0.fund.kind == .support }.reduce(0) { $0 + $1.balance }, lang),
-                             funds: all.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
-                             supportFunds: all.filter { $0.kind == .support }.map { Option(value: $0.code, label: req.fundName($0), selected: false) },
-                             units: try await req.formUnits(user), today: req.store.today.vietnamese,
+                             contribute: try await form("contribute", funds: all), allocate: try await form("allocate", funds: all),
+                             disburse: try await form("disburse", funds: support),
                              mayChange: user.permissions.allows(.fundContribute), error: error)
         return try await req.page("funds", title: req.t("funds.title"), active: "funds", status: error == nil ? .ok : .badRequest, body)
     }

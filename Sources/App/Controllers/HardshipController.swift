@@ -96,8 +96,15 @@ struct HardshipController: RouteCollection {
         let today = req.store.today
         let year = try req.queryInt("year", 2000...2100) ?? today.year
         let list = try await req.store.hardships.list(user.actor, year: year)
-        let proposals = try await req.store.hardships.proposals(user.actor, unit: user.account.unitID, year: year)
-        let unitName = user.history.name(of: user.account.unitID, on: today) ?? ""
+        // The proposal list of the officer's unit, or of a unit below it (`?unit=`, as the
+        // annual report of that unit links to it); outside the branch is not found.
+        var unitID = user.account.unitID
+        if let code = req.query[String.self, at: "unit"], !code.isEmpty {
+            guard let unit = user.history.unit(code: code), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, code) }
+            unitID = unit.id
+        }
+        let proposals = try await req.store.hardships.proposals(user.actor, unit: unitID, year: year)
+        let unitName = user.history.name(of: unitID, on: today) ?? ""
         func kinds(_ k: [HardshipKind]) -> String { k.map { req.t("hardship.kind." + $0.rawValue) }.joined(separator: "; ") }
         if let format = try ListDownload.format(req) {
             var file = ListDownload(title: req.t("hardship.proposal_title", String(year), unitName), fileStem: "de-xuat-ho-tro-\(year)",

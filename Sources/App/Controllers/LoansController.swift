@@ -30,7 +30,9 @@ struct LoansController: RouteCollection {
         let states: [Option]
         let purposes: [Option]
         let units: [Option]
-        let today: String
+        let borrowers: [Option]
+        /// The application form's fields: defaults, or what was typed when it was refused.
+        let fields: [String: String]
         let mayChange: Bool
         let error: String?
         let downloadXLSX: String
@@ -71,6 +73,9 @@ struct LoansController: RouteCollection {
                                  outstanding: Format.money(f.outstanding, lang), days: f.state == .disbursed ? p.daysOverdue : 0,
                                  bucket: f.state == .disbursed ? (p.bucket.map { lang == .vi ? $0.label : $0.labelEn } ?? req.t("loans.current")) : "")
         }
+        let fields = req.echo(["member": "", "household": "", "unit": "", "purpose": "", "amount": "", "term": "36", "every": "3",
+                               "workers": "1", "jobs": "1", "borrower": "nguoi_lao_dong", "contractCost": "", "contractMonths": "",
+                               "date": req.store.today.vietnamese], refused: error)
         let body = LoansBody(
             day: day.vietnamese, active: Format.number(report.activeLoans, lang), outstanding: Format.money(report.outstanding, lang),
             current: Format.number(report.current, lang),
@@ -80,8 +85,12 @@ struct LoansController: RouteCollection {
             writtenOff: Format.money(report.writtenOff, lang), rows: Array(rows), hasRows: !rows.isEmpty,
             states: [Option(value: "", label: req.t("loans.all_states"), selected: stateFilter == nil)]
                 + LoanState.allCases.map { Option(value: $0.rawValue, label: req.t("loan.state." + $0.rawValue), selected: $0 == stateFilter) },
-            purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: false) },
-            units: try await req.formUnits(user), today: req.store.today.vietnamese, mayChange: user.permissions.allows(.loanApply), error: error,
+            purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: $0.code == fields["purpose"]) },
+            units: try await req.formUnits(user, selected: fields["unit"].flatMap { $0.isEmpty ? nil : $0 }),
+            borrowers: ["nguoi_lao_dong", "co_so_san_xuat", "di_lam_viec_nuoc_ngoai"].map {
+                Option(value: $0, label: req.t("loans.borrower." + $0), selected: $0 == fields["borrower"])
+            },
+            fields: fields, mayChange: user.permissions.allows(.loanApply), error: error,
             downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv)
         return try await req.page("loans", title: req.t("loans.title"), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
@@ -137,7 +146,14 @@ struct LoansController: RouteCollection {
         let mayService: Bool
         let mayWriteOff: Bool
         let mayRecordJobs: Bool
-        let today: String
+        /// Each step's form: its defaults, or what was typed into it when it was refused.
+        let approve: [String: String]
+        let reject: [String: String]
+        let disburse: [String: String]
+        let repay: [String: String]
+        let extend: [String: String]
+        let writeOff: [String: String]
+        let jobs: [String: String]
         let error: String?
     }
 
@@ -157,6 +173,9 @@ struct LoansController: RouteCollection {
                                  late: covered < 0 && i.due < today)
         }
         let may = user.permissions
+        func form(_ action: String, _ defaults: [String: String]) -> [String: String] {
+            req.echo(defaults.merging(["date": today.vietnamese]) { own, _ in own }, refused: error, action: action)
+        }
         let body = LoanBody(
             code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: req.unitLabel(f.unitID, user),
             purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: Format.money(f.amount, lang), term: f.termMonths, every: f.everyMonths,
@@ -176,7 +195,10 @@ struct LoansController: RouteCollection {
             mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved,
             mayService: may.allows(.loanRepay, at: f.unitID) && f.state == .disbursed,
             mayWriteOff: req.store.loans.mayWriteOff(user.actor, f),
-            mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil, today: today.vietnamese, error: error)
+            mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil,
+            approve: form("approve", ["note": req.t("loans.right_people")]), reject: form("reject", ["note": ""]), disburse: form("disburse", [:]),
+            repay: form("repay", ["amount": ""]), extend: form("extend", ["months": "6", "reason": ""]), writeOff: form("write_off", ["reason": ""]),
+            jobs: form("jobs", ["jobs": ""]), error: error)
         return try await req.page("loan", title: req.t("loan.title", f.code), active: "loans", status: error == nil ? .ok : .badRequest, body)
     }
 

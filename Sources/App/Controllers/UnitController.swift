@@ -43,7 +43,12 @@ struct UnitBody: Encodable {
     let hasSuccessors: Bool
     let hasPredecessors: Bool
     let hasChildren: Bool
-    let today: String
+    /// The change forms: defaults, or what was typed into the refused one.
+    let rename: [String: String]
+    let move: [String: String]
+    let merge: [String: String]
+    let dissolve: [String: String]
+    let split: [String: String]
     let mayAdminister: Bool
     let error: String?
 }
@@ -128,7 +133,12 @@ struct UnitController: RouteCollection {
                             active: unit.isActive(on: today), from: unit.from.vietnamese, to: unit.to.map { $0.previous.vietnamese } ?? "",
                             periods: periods, successors: successors, predecessors: predecessors, children: children,
                             hasSuccessors: !successors.isEmpty, hasPredecessors: !predecessors.isEmpty, hasChildren: !children.isEmpty,
-                            today: today.vietnamese, mayAdminister: user.permissions.allows(.changeTree), error: error)
+                            rename: req.echo(["name": "", "date": today.vietnamese], refused: error, action: "rename"),
+                            move: req.echo(["parent": "", "date": today.vietnamese], refused: error, action: "move"),
+                            merge: req.echo(["others": "", "code": "", "name": "", "date": today.vietnamese], refused: error, action: "merge"),
+                            dissolve: req.echo(["successor": "", "date": today.vietnamese, "reason": ""], refused: error, action: "dissolve"),
+                            split: req.echo(["parts": "", "assign": "", "date": today.vietnamese], refused: error, action: "split"),
+                            mayAdminister: user.permissions.allows(.changeTree), error: error)
         return try await req.page("unit", title: body.name, active: "units", status: status, body)
     }
 

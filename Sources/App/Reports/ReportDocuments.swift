@@ -92,7 +92,9 @@ enum ReportDocuments {
             .bullets([
                 "Quỹ hỗ trợ: đầu năm \(money(f.fundsOpening)); vận động trong năm \(money(f.fundsRaised)); phân bổ nhận (thuần) \(money(f.fundsReceived)); đã chi hỗ trợ \(money(f.fundsSpent)); cuối năm \(money(f.fundsClosing)).",
                 "Vốn vay: giải ngân \(n(f.loansDisbursed)) món, \(money(f.loansDisbursedAmount)); thu hồi \(money(f.loansRepaid)); dư nợ cuối năm \(n(f.loansActive)) món, \(money(f.loansOutstanding)); nợ quá hạn \(money(f.loansOverdue)); tạo việc làm cho \(n(f.jobsCreated)) lao động.",
-            ]),
+            ] + (f.proposals.map {
+                ["Danh sách đoàn viên, người lao động là hộ nghèo, cận nghèo, có hoàn cảnh khó khăn đề xuất hỗ trợ: \(n($0.total)) hộ; trong đó \(n($0.hardship)) có hoàn cảnh khó khăn, \(n($0.added)) đề xuất vì hoàn cảnh khó khăn (không thuộc hộ nghèo, cận nghèo)."]
+            } ?? [])),
             .heading("4. Đánh giá chung", level: 2),
         ]
         body += paragraphs(narrative.results, empty: "(Chưa có nội dung.)")

@@ -29,6 +29,6 @@ enum ReportFigureText {
             line("loans_portfolio", "\(n(f.loansActive)) · \(money(f.loansOutstanding))"),
             line("loans_overdue", money(f.loansOverdue)),
             line("jobs", n(f.jobsCreated)),
-        ]
+        ] + (f.proposals.map { [line("proposals", t("figures.proposals_value", n($0.total), n($0.hardship), n($0.added)))] } ?? [])
     }
 }

@@ -41,6 +41,15 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     public var loansOutstanding: Dong = 0
     public var loansOverdue: Dong = 0
     public var jobsCreated = 0
+    /// The year's proposal list (`HardshipRegister.proposals`), counted; nil in figures frozen
+    /// before the list was part of the report.
+    public var proposals: Proposals?
+
+    /// The proposal list's size: every household (or member) proposed, those with a hardship,
+    /// and those proposed for a hardship alone (neither poor nor near-poor that year).
+    public struct Proposals: Sendable, Hashable, Codable {
+        public var total = 0, hardship = 0, added = 0
+    }
 
     public var poorShare: Ratio { Ratio(poor, households) }
     public var nearPoorShare: Ratio { Ratio(nearPoor, households) }
@@ -165,6 +174,7 @@ extension AnnualReports {
         f.loansOutstanding = ageing.outstanding
         f.loansOverdue = ageing.buckets.reduce(0) { $0 + $1.overdue }
         f.jobsCreated = ageing.jobsCreated
+        f.proposals = try await store.hardships.proposalCounts(year: year, scope: scope, poorAndNearPoor: f.poor + f.nearPoor)
         return f
     }
 }

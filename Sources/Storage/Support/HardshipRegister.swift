@@ -163,6 +163,24 @@ public struct HardshipRegister: Sendable {
             """).all().map { try $0.int("household_id") })
     }
 
+    /// How many the proposal list of a branch holds for `year`, for the annual report: the poor
+    /// and near-poor households of the year's review (`poorAndNearPoor`, counted by the report),
+    /// and those with a hardship during the year — of which `added` were neither poor nor
+    /// near-poor that year (members without a household on record count one each).
+    func proposalCounts(year: Int, scope: Scope, poorAndNearPoor: Int) async throws -> ReportFigures.Proposals {
+        let active = try await hardships(year: year, scope: scope)
+        let households = Set(active.compactMap(\.householdID))
+        let membersOnly = Set(active.filter { $0.householdID == nil }.compactMap(\.memberCode))
+        var listed = 0
+        if !households.isEmpty {
+            var query: SQLQueryString = "SELECT COUNT(DISTINCT household_id) AS n FROM reviews WHERE year = \(bind: year) AND status IN ('ngheo', 'can_ngheo')"
+            query.appendInterpolation(" AND household_id IN (\(unsafeRaw: households.sorted().map(String.init).joined(separator: ",")))" as SQLQueryString)
+            if scope.append(to: &query, column: "unit_id") { listed = try await store.sql.raw(query).first()?.int("n") ?? 0 }
+        }
+        let added = households.count - listed + membersOnly.count
+        return ReportFigures.Proposals(total: poorAndNearPoor + added, hardship: households.count + membersOnly.count, added: added)
+    }
+
     /// A unit's proposal list for `year` (tổng hợp đoàn viên, người lao động là hộ nghèo, hoàn
     /// cảnh khó khăn đề xuất hỗ trợ): the poor and near-poor households of its branch in that
     /// year's review, and the households with a hardship during the year, neediest first

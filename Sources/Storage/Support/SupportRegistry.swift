@@ -126,7 +126,7 @@ public struct SupportRegistry: Sendable {
         guard s.value > 0 || !inKind.isEmpty else {
             throw StorageError.invalid(Message("refusal.support.support_needs_amount_description"))
         }
-        guard try await db.raw("SELECT code FROM policies WHERE code = \(bind: s.policy)").first() != nil else {
+        guard let policyName = try await db.raw("SELECT name_vi FROM policies WHERE code = \(bind: s.policy)").first()?.string("name_vi") else {
             throw StorageError.notFound(.policy, s.policy)
         }
         let household = try await db.household(code: s.household)
@@ -145,7 +145,7 @@ public struct SupportRegistry: Sendable {
             if sourceName.isEmpty { sourceName = fund.nameVi }
             entryID = try await store.funds.post(db, fund: fund, unitID: unitID, day: s.day, kind: .disbursement, amount: -s.value,
                                                  householdID: household.id, campaignID: campaignID,
-                                                 note: "hỗ trợ \(s.policy) hộ \(household.code)", actor: actor)
+                                                 note: "\(policyName) — hộ \(household.code)", actor: actor)
         } else if sourceName.isEmpty {
             throw StorageError.invalid(Message("refusal.support.name_source_support"))
         }
