@@ -63,6 +63,7 @@ struct HardshipTests {
             try await above.login("xaphuong")
             let fromAbove = try await above.get("/hardship?unit=\(unitCode)&year=\(year)")
             #expect(fromAbove.status == .ok && fromAbove.body.contains(">\(household)</a>"))
+            #expect(fromAbove.body.contains("<option value=\"\(unitCode)\" selected>"), "the unit chosen shows in the page's unit filter")
             #expect(try await web.get("/hardship?unit=\(DemoProvince.rootCode)&year=\(year)").status == .notFound)
             #expect(try await web.get("/hardship?unit=KHONG-CO&year=\(year)").status == .notFound)
 

@@ -26,6 +26,8 @@ struct HardshipBody: Encodable {
     }
     let year: Int
     let years: [Option]
+    /// Whose proposal list: the officer's unit or one below it.
+    let units: [Option]
     let rows: [Row]
     let hasRows: Bool
     let kinds: [Option]
@@ -117,8 +119,12 @@ struct HardshipController: RouteCollection {
             return try await file.response(req, format, what: "danh sách đề xuất hỗ trợ năm \(year)", actor: user.actor)
         }
         let may = user.permissions
+        let unitCode = user.history.units[unitID]?.code ?? ""
+        var units = try await req.formUnits(user, selected: unitCode)
+        if !units.contains(where: { $0.value == unitCode }) { units.append(Option(value: unitCode, label: unitName, selected: true)) }
         let body = HardshipBody(
             year: year, years: (2021...max(today.year, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) },
+            units: units,
             rows: list.map { h in
                 HardshipBody.Row(id: h.id, who: [h.memberName, h.memberCode.map { "(\($0))" }].compactMap { $0 }.joined(separator: " "),
                                  household: h.householdCode ?? "", unit: req.unitLabel(h.unitID, user), kind: req.t("hardship.kind." + h.kind.rawValue),
