@@ -99,12 +99,14 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
                           passwords: BcryptHasher(cost: settings.bcryptCost))
     try await store.migrate()
     try FileManager.default.createDirectory(atPath: settings.uploadDirectory, withIntermediateDirectories: true)
-    ImportJobs.sweep(settings.uploadDirectory)
+    // Uploads waiting for their confirmation survive a restart; the rest of the folder is cleared.
+    let imports = ImportJobs(directory: settings.uploadDirectory)
+    imports.restore()
 
     let catalogue = Catalogue.standard
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.storage[ServicesKey.self] = WebServices(store: store, catalogue: catalogue,
-                                             imports: ImportJobs(), loginLimiter: RateLimiter(perMinute: settings.loginsPerMinute),
+                                             imports: imports, loginLimiter: RateLimiter(perMinute: settings.loginsPerMinute),
                                              settings: settings)
 
     app.directory = DirectoryConfiguration(workingDirectory: settings.rootDirectory)

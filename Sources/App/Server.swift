@@ -13,9 +13,13 @@ public enum WebServer {
         public var demoHouseholds: Int?
         public var secureCookies: Bool
         public var trustedProxies: Set<String>
-        public init(hostname: String, port: Int, demoHouseholds: Int?, secureCookies: Bool, trustedProxies: Set<String> = []) {
+        /// Where uploads wait for their confirmation; nil: the system's temporary folder.
+        public var uploadDirectory: String?
+        public init(hostname: String, port: Int, demoHouseholds: Int?, secureCookies: Bool, trustedProxies: Set<String> = [],
+                    uploadDirectory: String? = nil) {
             self.hostname = hostname; self.port = port; self.demoHouseholds = demoHouseholds; self.secureCookies = secureCookies
             self.trustedProxies = trustedProxies
+            self.uploadDirectory = uploadDirectory
         }
     }
 
@@ -31,6 +35,7 @@ public enum WebServer {
         do {
             var settings = WebSettings(secureCookies: options.secureCookies)
             settings.trustedProxies = options.trustedProxies
+            if let uploads = options.uploadDirectory { settings.uploadDirectory = uploads }
             try await configure(app, database: database, settings: settings)
             var logins: [DemoLogin]?
             var firstAdministrator: (username: String, password: String, unit: String)?

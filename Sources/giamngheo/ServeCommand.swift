@@ -25,6 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Cookie chỉ gửi qua HTTPS (khi chạy sau TLS) / Secure cookies (behind TLS).") var secureCookies = false
     @Option(help: "Địa chỉ proxy ngược tin cậy, đọc X-Forwarded-For (lặp lại được) / A trusted reverse proxy's address, whose X-Forwarded-For names the client (repeatable).")
     var trustedProxy: [String] = []
+    @Option(help: "Thư mục giữ tệp tải lên chờ xác nhận (giữ được qua khởi động lại) / Folder for uploads waiting for their confirmation (kept across restarts). Default: the system's temporary folder.")
+    var uploads: String?
 
     func validate() throws { guard (100...2_000_000).contains(demoHouseholds) else { throw ValidationError("--demo-households: 100…2000000") } }
 
@@ -36,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await WebServer.run(config, .init(hostname: hostname, port: port, demoHouseholds: demo ? demoHouseholds : nil, secureCookies: secureCookies,
-                                                                trustedProxies: Set(trustedProxy)),
+                                                                trustedProxies: Set(trustedProxy), uploadDirectory: uploads),
                                     progress: { Terminal.error($0) },
                                     say: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
         } catch {

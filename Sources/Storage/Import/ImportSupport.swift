@@ -14,7 +14,7 @@ public struct ImportProgress: Sendable {
 }
 
 /// What an import did.
-public struct ImportResult: Sendable, Equatable {
+public struct ImportResult: Sendable, Equatable, Codable {
     public var rows = 0
     public var added = 0
     public var updated = 0
