@@ -4,17 +4,29 @@ import SQLKit
 
 extension Store {
     /// Runs `body` in one transaction: everything or nothing. On SQLite the transaction first
-    /// waits its turn in the file's `WriteGate`, before it takes a connection.
+    /// waits its turn in the file's `WriteGate`, before it takes a connection, and its connection
+    /// waits for another process's writer (the command line beside a running server) by sleeping
+    /// with a growing delay, up to `Store.sqliteBusyTimeout`, instead of SQLiteNIO's immediate
+    /// retries, which keep a thread of the small blocking pool spinning meanwhile.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let writeGate else { return try await db.transaction { db in try await body(db as! any SQLDatabase) } }
-        return try await writeGate.run { try await self.db.transaction { db in try await body(db as! any SQLDatabase) } }
+        return try await writeGate.run {
+            try await self.db.transaction { db in
+                let sql = db as! any SQLDatabase
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Store.sqliteBusyTimeout))").run()
+                return try await body(sql)
+            }
+        }
     }
 
+    /// How long (ms) an SQLite write waits for another process's writer before it fails.
+    static let sqliteBusyTimeout = 30_000
+
     /// One statement that writes outside a transaction (an audit entry of a read): on SQLite it
-    /// too waits its turn in the `WriteGate`.
+    /// too waits its turn in the `WriteGate`, in a transaction of its own.
     func write(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
-        guard let writeGate else { return try await body(sql) }
-        try await writeGate.run { try await body(self.sql) }
+        guard writeGate != nil else { return try await body(sql) }
+        try await transaction { db in try await body(db) }
     }
 
     /// A transaction that writes: on SQLite it takes the write lock with its first statement,

@@ -68,6 +68,18 @@ struct WriteGateTests {
         }
     }
 
+    @Test("an SQLite transaction's connection waits for another process's writer by sleeping, with a bound")
+    func busyTimeoutOnTransactions() async throws {
+        try await TestDatabase.sqlite.withStore { store in
+            for _ in 0..<4 {
+                let timeout = try await store.transaction { db in
+                    try await db.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
+                }
+                #expect(timeout == Store.sqliteBusyTimeout)
+            }
+        }
+    }
+
     final class ManagedFlag: Sendable {
         private let value = NIOLockedValueBox(false)
         func set() { value.withLockedValue { $0 = true } }

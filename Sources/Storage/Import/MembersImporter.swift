@@ -181,27 +181,28 @@ public struct MembersImporter: Sendable {
                                         SQLBind(m.birthDate?.iso), SQLBind(m.sex?.rawValue), SQLBind(m.ethnicity), SQLBind(now), SQLBind(now)] as [any SQLExpression])
             }
             for row in try await insert.returning("id", "code").all() {
-                var m = fresh.first { $0.member.code == (try? row.string("code")) }!.member
-                m.id = try row.int("id")
+                let code = try row.string("code"), id = try row.int("id")
+                guard var m = fresh.first(where: { $0.member.code == code })?.member else { throw StorageError.corrupt("members: inserted \(code) not in the batch") }
+                m.id = id
                 stored[m.code] = m
-                audit.append(("tao", m.id!, m.code))
+                audit.append(("tao", id, m.code))
             }
         }
         var changedMembers = Set<String>()
         for r in batch where !fresh.contains(where: { $0.member.code == r.member.code }) {
             var wanted = r.member
-            let old = stored[r.member.code]!
-            wanted.id = old.id
+            guard let old = stored[r.member.code], let oldID = old.id else { throw StorageError.corrupt("members: \(r.member.code) not read back") }
+            wanted.id = oldID
             if wanted == old { continue }
             try await db.raw("""
                 UPDATE members SET full_name = \(bind: wanted.fullName), name_folded = \(bind: TextFolding.foldForSearch(wanted.fullName)),
                   name_sort = \(bind: VietnameseCollation.nameSortKey(wanted.fullName)),
                   citizen_id = \(bind: wanted.citizenID), birth_date = \(bind: wanted.birthDate?.iso), sex = \(bind: wanted.sex?.rawValue),
                   ethnicity = \(bind: wanted.ethnicity), updated_at = \(bind: now)
-                WHERE id = \(bind: old.id!)
+                WHERE id = \(bind: oldID)
                 """).run()
             changedMembers.insert(r.member.code)
-            audit.append(("sua", old.id!, r.member.code))
+            audit.append(("sua", oldID, r.member.code))
         }
         // Memberships: join, transfer, leave.
         let memberIDs = batch.compactMap { stored[$0.member.code]?.id }
@@ -211,7 +212,7 @@ public struct MembersImporter: Sendable {
         }
         var membershipChanged = Set<String>()
         for r in batch {
-            let id = stored[r.member.code]!.id!
+            guard let id = stored[r.member.code]?.id else { throw StorageError.corrupt("members: \(r.member.code) not read back") }
             if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code) {
                 if let current = open[id] {
                     if current.unit != unit.id {
@@ -242,9 +243,10 @@ public struct MembersImporter: Sendable {
                 if let row = try await db.raw("SELECT id FROM households WHERE code = \(bind: household)").first() {
                     hid = try row.int("id")
                 } else {
-                    hid = try await db.raw("""
+                    guard let created = try await db.raw("""
                         INSERT INTO households (code, primary_member_id, created_at, updated_at) VALUES (\(bind: household), \(bind: id), \(bind: now), \(bind: now)) RETURNING id
-                        """).first()!.int("id")
+                        """).first() else { throw StorageError.corrupt("households: no id returned") }
+                    hid = try created.int("id")
                     audit.append(("tao_ho", hid, household))
                 }
                 if try await db.raw("SELECT 1 AS x FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() == nil {

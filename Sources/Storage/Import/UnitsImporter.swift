@@ -148,10 +148,11 @@ public struct UnitsImporter: Sendable {
                 try await db.raw("DELETE FROM unit_successions WHERE predecessor_id = \(bind: id)").run()
                 result.updated += 1
             } else {
-                ids[code] = try await db.raw("""
+                guard let created = try await db.raw("""
                     INSERT INTO units (code, kind, valid_from, valid_to, created_at)
                     VALUES (\(bind: code), \(bind: plan.kind.rawValue), \(bind: from.iso), \(bind: to?.iso), \(bind: store.now())) RETURNING id
-                    """).first()!.int("id")
+                    """).first() else { throw StorageError.corrupt("units: no id returned") }
+                ids[code] = try created.int("id")
                 result.added += 1
                 result.created += 1
             }
