@@ -17,7 +17,7 @@ extension ReviewQueries {
     /// audited once (as `household(_:code:)`), however many tables it draws on.
     public func dossier(_ actor: Actor, code: String) async throws -> HouseholdDossier {
         let file = try await household(actor, code: code)
-        let db = store.sql
+        let db = try store.sql
         let ref = try await db.household(code: file.code)
         guard let unit = ref.unitID, actor.scope.contains(unit) else {
             return HouseholdDossier(file: file, support: nil, coverage: nil, loans: [])

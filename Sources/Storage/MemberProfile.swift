@@ -26,7 +26,7 @@ extension MemberRegistry {
     /// Another branch's member is not found. Audited as a read of a named person.
     public func profile(_ actor: Actor, code: String) async throws -> MemberProfile {
         try actor.require(.readRegistry)
-        let db = store.sql
+        let db = try store.sql
         guard let model = try await MemberModel.query(on: db.fluent).filter(\.$code == code).first(), let id = model.id else {
             throw StorageError.notFound(.member, code)
         }

@@ -98,7 +98,7 @@ public struct MemberRegistry: Sendable {
     /// A member of the actor's branch by code or citizen ID (another branch's is not found).
     public func member(_ actor: Actor, code: String) async throws -> MemberRecord {
         try actor.require(.readRegistry)
-        let db = store.sql
+        let db = try store.sql
         guard let m = try await find(code: code, on: db), let id = m.id else { throw StorageError.notFound(.member, code) }
         try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, code)
         try await store.audit.read("xem", entity: "member", id: id, detail: m.code, by: actor)

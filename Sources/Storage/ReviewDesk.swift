@@ -28,7 +28,7 @@ public struct ReviewDesk: Sendable {
     /// branch is not found. Audited as a read of the household (the form shows its income).
     public func draft(_ actor: Actor, code: String, year: Int) async throws -> Draft {
         try actor.require(.importSurvey)
-        let db = store.sql
+        let db = try store.sql
         guard let household = try await db.raw("SELECT id, area, ethnic_minority FROM households WHERE code = \(bind: code)").first() else {
             throw StorageError.notFound(.household, code)
         }

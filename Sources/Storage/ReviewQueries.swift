@@ -221,7 +221,7 @@ extension ReviewQueries {
     }
 
     func household(code: String, scope: Scope) async throws -> HouseholdFile? {
-        let db = store.sql.fluent
+        let db = try store.sql.fluent
         guard let h = try await HouseholdModel.query(on: db).filter(\.$code == code).first() else { return nil }
         let id = try h.requireID()
         var reviews = try await ReviewModel.query(on: db).filter(\.$householdID == id).sort(\.$year).all()

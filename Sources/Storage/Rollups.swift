@@ -182,7 +182,7 @@ public struct Rollups: Sendable {
     }
 
     func check() async throws -> [String] {
-        let db = store.sql
+        let db = try store.sql
         var differences: [String] = []
         var kept: [String: (Int, Int)] = [:]
         for row in try await db.raw("SELECT unit_id, year, standard_code, status, households, mismatched FROM rollup_reviews").all() {

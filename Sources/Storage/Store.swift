@@ -82,13 +82,18 @@ public final class Store: Sendable {
         }
     }
 
-    /// A Fluent database handle (registered by `register`, so always there).
+    /// A Fluent database handle (registered by `register`). Gone once the databases are shut
+    /// down: work still under way then (an import job waiting its turn while the server stops)
+    /// ends with `StoreClosed` instead of crashing the process.
     var db: any Database {
-        databases.database(logger: logger, on: databases.eventLoopGroup.any())!
+        get throws {
+            guard let db = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else { throw StoreClosed() }
+            return db
+        }
     }
 
     /// The same database through SQLKit, for raw and bulk SQL: Storage's own, never handed out.
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { get throws { try db as! any SQLDatabase } }
 
     /// What changed, for caches: `tree`, `reviews` or `targets`.
     enum Revision: String { case tree, reviews, targets }
@@ -147,4 +152,9 @@ public final class Store: Sendable {
 
     /// Today in Vietnam, by the store's clock.
     public var today: Day { clock.today }
+}
+
+/// The store's databases were shut down (the server is stopping): nothing more is read or written.
+public struct StoreClosed: Error, CustomStringConvertible {
+    public var description: String { "cơ sở dữ liệu đã đóng (máy chủ đang dừng) / the database is closed (the server is stopping)" }
 }

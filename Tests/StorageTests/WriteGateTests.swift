@@ -80,6 +80,18 @@ struct WriteGateTests {
         }
     }
 
+    @Test("work that outlives the store (an import waiting its turn while the server stops) ends with an error, not a crash")
+    func closedStoreThrows() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(.sqlite(path: dir.appendingPathComponent("closed.sqlite").path), logger: TestDatabase.logger)
+        try await store.migrate()
+        await store.shutdown()
+        await #expect(throws: StoreClosed.self) { try await store.units.history() }
+        await #expect(throws: StoreClosed.self) { try await store.writeTransaction { db in try await db.raw("SELECT 1 AS one").run() } }
+    }
+
     final class ManagedFlag: Sendable {
         private let value = NIOLockedValueBox(false)
         func set() { value.withLockedValue { $0 = true } }

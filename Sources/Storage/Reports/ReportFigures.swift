@@ -112,7 +112,7 @@ extension AnnualReports {
         if reviewsOnly { return f }
 
         // Support, funds and loans from their kept roll-ups (`SupportRollups`), a few rows per unit.
-        let db = store.sql
+        let db = try store.sql
         var support: SQLQueryString = """
             SELECT r.policy_code, p.name_vi, p.name_en, p.position, CAST(SUM(r.records) AS BIGINT) AS records,
                    CAST(SUM(r.households) AS BIGINT) AS households, CAST(SUM(r.value) AS BIGINT) AS value

@@ -330,7 +330,7 @@ public struct FundLedger: Sendable {
     /// The balance kept for a fund at a unit of the actor's branch (0 when it has never had money).
     public func balance(_ actor: Actor, fund fundCode: String, unit unitCode: String) async throws -> Dong {
         try actor.require(.readFunds)
-        let db = store.sql
+        let db = try store.sql
         let fund = try await db.fund(code: fundCode)
         let unitID = try await db.unitID(code: unitCode)
         try actor.scope.require(unitID, .unit, unitCode)
@@ -341,7 +341,7 @@ public struct FundLedger: Sendable {
     /// closing balances and totals by kind.
     public func statement(_ actor: Actor, fund fundCode: String, unit unitCode: String, from: Day?, to: Day?) async throws -> FundStatement {
         try actor.require(.readFunds)
-        let db = store.sql
+        let db = try store.sql
         let fund = try await db.fund(code: fundCode)
         let unitID = try await db.unitID(code: unitCode)
         try actor.scope.require(unitID, .unit, unitCode)
@@ -383,7 +383,7 @@ public struct FundLedger: Sendable {
     }
 
     func reconciliation(from: Day?, to: Day?, scope: Scope) async throws -> [ReconciliationLine] {
-        let db = store.sql
+        let db = try store.sql
         var query: SQLQueryString = """
             SELECT f.id, f.code, f.name_vi, f.name_en, f.kind, e.unit_id, CAST(SUM(e.amount) AS BIGINT) AS ledger_sum,
                    COALESCE(MAX(b.balance), 0) AS stored

@@ -197,7 +197,7 @@ public struct SupportRegistry: Sendable {
     /// A household's support (a household of the actor's branch), newest first. Audited.
     public func records(_ actor: Actor, household code: String) async throws -> [SupportRecord] {
         try actor.require(.readSupport)
-        let db = store.sql
+        let db = try store.sql
         let household = try await db.household(code: code)
         try actor.scope.require(household.unitID, .household, code)
         let records = try await records(householdID: household.id, db: db)
@@ -232,7 +232,7 @@ public struct SupportRegistry: Sendable {
     }
 
     func coverage(year: Int?, includeNearPoor: Bool, scope: Scope, limit: Int) async throws -> CoverageReport {
-        let db = store.sql
+        let db = try store.sql
         var chosen = year
         if chosen == nil { chosen = try await store.browse.latestYear(scope: scope) }
         guard let year = chosen else {
@@ -308,7 +308,7 @@ public struct SupportRegistry: Sendable {
     /// households that received something that year can be, so only those are checked, found
     /// from the support rather than by reading the year's reviews.
     func coverageCounts(year: Int, scope: Scope) async throws -> (households: Int, complete: Int) {
-        let db = store.sql
+        let db = try store.sql
         let poor = LivingStandard.poor.rawValue
         var kept: SQLQueryString = scope.unitIDs == nil
             ? "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) AS n FROM rollup_totals WHERE year = \(bind: year) AND status = \(bind: poor)"
@@ -341,7 +341,7 @@ public struct SupportRegistry: Sendable {
     /// or near-poor), for a household of the actor's branch.
     public func coverage(_ actor: Actor, household code: String) async throws -> HouseholdCoverage? {
         try actor.require(.readSupport)
-        let db = store.sql
+        let db = try store.sql
         let household = try await db.household(code: code)
         try actor.scope.require(household.unitID, .household, code)
         return try await coverage(of: household, db: db)
