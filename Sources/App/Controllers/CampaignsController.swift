@@ -147,14 +147,14 @@ struct CampaignsController: RouteCollection {
                              reason: p.reason, hardship: p.hardship, editable: p.state == .proposed && user.permissions.allows(.campaignEditList, at: p.unitID))
         }
         let approve = req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")
+        let units = try await req.formUnits(user)
         let body = CampaignBody(
             code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
             fund: fund.map(req.fundName) ?? c.fundCode, period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)",
             budget: Format.money(c.budget, lang), approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang),
             remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
             classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
-            rows: rows, hasRows: !rows.isEmpty, units: try await req.formUnits(user),
-            approveUnits: try await req.formUnits(user, selected: approve["unit"] ?? ""),
+            rows: rows, hasRows: !rows.isEmpty, units: units, approveUnits: units.selecting(approve["unit"] ?? ""),
             add: req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"), approve: approve,
             mayChange: user.permissions.allows(.campaignEditList), error: error,
             downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv,

@@ -114,3 +114,9 @@ extension Request {
         return value
     }
 }
+
+extension [Option] {
+    /// The same choices with `value` chosen (none when no choice has it), for a page whose forms
+    /// share one list of units (`formUnits`) but each keep their own choice.
+    func selecting(_ value: String) -> [Option] { map { Option(value: $0.value, label: $0.label, selected: $0.value == value) } }
+}

@@ -44,18 +44,20 @@ struct FundsController: RouteCollection {
             FundsBody.Row(fund: req.fundName(b.fund), fundCode: b.fund.code, unit: req.unitLabel(b.unitID, user),
                           unitCode: user.history.units[b.unitID]?.code ?? "", balance: Format.money(b.balance, lang))
         }
-        // Each form keeps what was typed into it when it was refused.
-        func form(_ action: String, funds: [FundInfo]) async throws -> FundsBody.EntryForm {
+        // Each form keeps what was typed into it when it was refused; the units are listed once.
+        let units = try await req.formUnits(user)
+        func form(_ action: String, funds: [FundInfo]) -> FundsBody.EntryForm {
             let fields = req.echo(["fund": "", "unit": "", "toUnit": "", "contributor": "", "household": "", "amount": "",
                                    "date": req.store.today.vietnamese, "note": ""], refused: error, action: action)
+            let unit = fields["unit"] ?? ""
             return FundsBody.EntryForm(funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == fields["fund"]) },
-                                       units: try await req.formUnits(user, selected: fields["unit"].flatMap { $0.isEmpty ? nil : $0 }),
-                                       toUnits: try await req.formUnits(user, selected: fields["toUnit"] ?? ""), fields: fields)
+                                       units: unit.isEmpty ? units : units.selecting(unit),
+                                       toUnits: units.selecting(fields["toUnit"] ?? ""), fields: fields)
         }
         let support = all.filter { $0.kind == .support }
         let body = FundsBody(rows: rows, hasRows: !rows.isEmpty, total: Format.money(balances.filter { $0.fund.kind == .support }.reduce(0) { $0 + $1.balance }, lang),
-                             contribute: try await form("contribute", funds: all), allocate: try await form("allocate", funds: all),
-                             disburse: try await form("disburse", funds: support),
+                             contribute: form("contribute", funds: all), allocate: form("allocate", funds: all),
+                             disburse: form("disburse", funds: support),
                              mayChange: user.permissions.allows(.fundContribute), error: error)
         return try await req.page("funds", title: req.t("funds.title"), active: "funds", status: error == nil ? .ok : .badRequest, body)
     }
