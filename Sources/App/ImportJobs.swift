@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import PovertyCore
 import Spreadsheets
 import Storage
+import Texts
 
 /// What can be imported from the web.
 public enum ImportKind: String, Sendable, CaseIterable, Codable {
@@ -12,8 +13,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
 }
 
 /// One uploaded file on its way in: checked (a dry run for surveys), waiting for the user's
-/// confirmation, importing, then done or refused. Held in memory; the file waits on disk, and a
-/// checked job waiting for its confirmation is also written beside it, so a restart keeps it.
+/// confirmation, importing, then done or refused.
 public struct ImportJob: Sendable {
     public enum State: String, Sendable, Codable {
         case checking, ready, rejected, running, done, failed
@@ -36,150 +36,256 @@ public struct ImportJob: Sendable {
     public let created: Date
 }
 
-/// The import jobs of this server, by id. Bounded: at most `perAccount` unfinished jobs of
-/// one account (checking, waiting for confirmation, importing) and `perServer` files being
-/// read or imported at once; the rest are told the server is busy. A job's file is removed
-/// when it is imported, refused, or left unconfirmed for an hour.
+/// The import jobs of every instance of the app that shares the upload folder. A job lives in
+/// that folder, not in one process's memory: its file `<id>.csv|.xlsx`, its state
+/// `<id>.job.json` (written at each change of state and at most once a second with its
+/// progress), and — while a process checks or imports it — a claim `<id>.claim` that the process
+/// touches every few seconds. So any instance answers for any job, one confirmation imports it
+/// once (the claim is created exclusively), and a job whose process stopped is seen as such:
+/// a check is refused (upload again), an import was rolled back by the database and waits for
+/// its confirmation again.
 ///
-/// A checked job waiting for its confirmation is written as `<id>.job.json` beside its file in
-/// the upload folder (`directory`), and stays written while it is imported: a restart (or a
-/// crash, which rolls the import back) finds it waiting for its confirmation again
-/// (`restore`). Everything else an earlier run left in the folder is removed at start.
+/// Bounded: at most `perAccount` unfinished jobs of one account (checking, waiting for
+/// confirmation, importing) and `perServer` files being read or imported at once across the
+/// folder; the rest are told the server is busy. A job's file is removed when it is imported,
+/// refused, or left unconfirmed for an hour; its state a day after it ended.
 public final class ImportJobs: Sendable {
-    private let jobs = NIOLockedValueBox<[String: ImportJob]>([:])
+    /// Jobs this process is checking or importing, with when their state was last written.
+    private let working = NIOLockedValueBox<[String: (job: ImportJob, savedAt: Date)]>([:])
     let perAccount: Int
     let perServer: Int
-    /// The upload folder, where waiting jobs are written; nil keeps them in memory only.
-    let directory: String?
+    /// The upload folder, shared by the instances of the app.
+    let directory: String
     /// How long an upload waits for its confirmation.
     static let unconfirmedFor: TimeInterval = 3_600
+    /// How long an ended job's state is kept (its result page).
+    static let keptFor: TimeInterval = 86_400
+    /// How often a working process touches its claims, and after how long without a touch a
+    /// claim belongs to a process that stopped.
+    static let heartbeat: TimeInterval = 5
+    static let abandonedAfter: TimeInterval = 60
 
-    public init(perAccount: Int = 2, perServer: Int = 3, directory: String? = nil) {
+    public init(directory: String, perAccount: Int = 2, perServer: Int = 3) {
         self.perAccount = perAccount
         self.perServer = perServer
         self.directory = directory
     }
 
-    /// What is written of a waiting job.
+    /// What is written of a job.
     private struct Saved: Codable {
         let id: String
         let ownerID: Int
         let kind: ImportKind
         let fileName: String
         let file: String
-        let preview: ImportResult?
-        let total: Int?
         let created: Date
+        var state: ImportJob.State?
+        var preview: ImportResult?
+        var result: ImportResult?
+        var issues: [SurveyIssue]?
+        var issueTotal: Int?
+        var message: String?
+        var rows: Int?
+        var total: Int?
     }
 
-    private func savedPath(_ id: String) -> String? { directory.map { "\($0)/\(id).job.json" } }
+    /// Ids are `Tokens.random()`: URL-safe Base64, nothing that leaves the folder.
+    static func isID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }
+    }
+    private func statePath(_ id: String) -> String { "\(directory)/\(id).job.json" }
+    private func claimPath(_ id: String) -> String { "\(directory)/\(id).claim" }
 
-    /// Writes a job waiting for its confirmation (or being imported), removes it otherwise.
-    private func persist(_ job: ImportJob) {
-        guard let path = savedPath(job.id) else { return }
-        guard job.state == .ready || job.state == .running else {
-            try? FileManager.default.removeItem(atPath: path)
-            return
-        }
+    private func write(_ job: ImportJob) {
         let saved = Saved(id: job.id, ownerID: job.ownerID, kind: job.kind, fileName: job.fileName,
-                          file: (job.path as NSString).lastPathComponent, preview: job.preview, total: job.total, created: job.created)
-        if let data = try? JSONEncoder().encode(saved) { try? data.write(to: URL(fileURLWithPath: path), options: .atomic) }
+                          file: (job.path as NSString).lastPathComponent, created: job.created, state: job.state,
+                          preview: job.preview, result: job.result, issues: job.issues, issueTotal: job.issueTotal,
+                          message: job.message, rows: job.rows, total: job.total)
+        if let data = try? JSONEncoder().encode(saved) { try? data.write(to: URL(fileURLWithPath: statePath(job.id)), options: .atomic) }
     }
 
-    /// At start: the jobs an earlier run left waiting for their confirmation (or importing when
-    /// it stopped: the import was rolled back) wait again; every other file in the folder — of
-    /// jobs never checked, refused, expired, or whose file is gone — is removed.
-    func restore(now: Date = Date()) {
-        guard let directory else { return }
+    /// A job as its folder says, or nil. A check or an import whose claim is gone or stale
+    /// (its process stopped) reads as refused or as waiting again.
+    private func read(_ id: String, now: Date = Date()) -> ImportJob? {
+        guard Self.isID(id), let data = FileManager.default.contents(atPath: statePath(id)),
+              let saved = try? JSONDecoder().decode(Saved.self, from: data),
+              saved.id == id, !saved.file.contains("/"), saved.file.hasPrefix(id) else { return nil }
+        var job = ImportJob(id: id, ownerID: saved.ownerID, kind: saved.kind, fileName: saved.fileName,
+                            path: directory + "/" + saved.file, created: saved.created)
+        job.state = saved.state ?? .ready
+        job.preview = saved.preview
+        job.result = saved.result
+        job.issues = saved.issues ?? []
+        job.issueTotal = saved.issueTotal ?? 0
+        job.message = saved.message
+        job.rows = saved.rows ?? 0
+        job.total = saved.total
+        if job.state == .checking || job.state == .running, !claimAlive(id, now: now) {
+            if job.state == .checking {
+                job.state = .failed
+                job.message = Message("import.abandoned").bilingual
+            } else {
+                // The database rolled the import back: it waits for its confirmation again.
+                job.state = .ready
+                job.rows = 0
+            }
+        }
+        return job
+    }
+
+    private func claimAlive(_ id: String, now: Date) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: claimPath(id)),
+              let touched = attributes[.modificationDate] as? Date else { return false }
+        return now.timeIntervalSince(touched) < Self.abandonedAfter
+    }
+
+    /// Takes the job for this process: false when another process (or this one) works on it.
+    /// A stale claim (its process stopped) is taken over.
+    private func claim(_ id: String) -> Bool {
+        let path = claimPath(id)
+        if FileManager.default.fileExists(atPath: path), !claimAlive(id, now: Date()) { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
+    /// Ends this process's work on a job: its claim is dropped.
+    private func release(_ id: String) {
+        _ = working.withLockedValue { $0.removeValue(forKey: id) }
+        try? FileManager.default.removeItem(atPath: claimPath(id))
+    }
+
+    /// Touches the claims of the jobs this process works on, until none is left.
+    private func keepAlive(_ id: String) {
+        Task.detached { [self] in
+            while working.withLockedValue({ $0[id] != nil }) {
+                try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: claimPath(id))
+                try? await Task.sleep(for: .seconds(Self.heartbeat))
+            }
+        }
+    }
+
+    /// Every job in the folder, as its state says.
+    private func all(now: Date) -> [ImportJob] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".job.json") }.compactMap { read(String($0.dropLast(".job.json".count)), now: now) }
+    }
+
+    /// Whether an ended or unconfirmed job is past keeping.
+    private static func expired(_ job: ImportJob, now: Date) -> Bool {
+        let age = now.timeIntervalSince(job.created)
+        switch job.state {
+        case .ready: return age > unconfirmedFor
+        case .checking, .running: return false
+        case .rejected, .done, .failed: return age > keptFor
+        }
+    }
+
+    /// Removes what no job needs: the files and states of expired jobs, the file of an ended
+    /// one, stale claims, and files of no job (a job's state is written before its file). Run at
+    /// start and before each upload.
+    func sweep(now: Date = Date()) {
         let fm = FileManager.default
-        let names = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
-        var kept: Set<String> = []
-        for name in names where name.hasSuffix(".job.json") {
-            let path = directory + "/" + name
-            guard let data = fm.contents(atPath: path), let saved = try? JSONDecoder().decode(Saved.self, from: data),
-                  name == saved.id + ".job.json", !saved.file.contains("/"), saved.file.hasPrefix(saved.id),
-                  now.timeIntervalSince(saved.created) < Self.unconfirmedFor, fm.fileExists(atPath: directory + "/" + saved.file) else {
-                try? fm.removeItem(atPath: path)
+        var needed: Set<String> = []
+        for job in all(now: now) {
+            if Self.expired(job, now: now) {
+                try? fm.removeItem(atPath: job.path)
+                try? fm.removeItem(atPath: statePath(job.id))
                 continue
             }
-            var job = ImportJob(id: saved.id, ownerID: saved.ownerID, kind: saved.kind, fileName: saved.fileName,
-                                path: directory + "/" + saved.file, created: saved.created)
-            job.state = .ready
-            job.preview = saved.preview
-            job.total = saved.total
-            jobs.withLockedValue { $0[job.id] = job }
-            persist(job)
-            kept.insert(saved.file)
+            needed.insert(job.id + ".job.json")
+            if [.checking, .ready, .running].contains(job.state) { needed.insert((job.path as NSString).lastPathComponent) }
+            if claimAlive(job.id, now: now) { needed.insert(job.id + ".claim") }
         }
-        for name in names where (name.hasSuffix(".csv") || name.hasSuffix(".xlsx")) && !kept.contains(name) {
+        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where !needed.contains(name) && !name.hasPrefix(".") {
+            // A claim is touched within `heartbeat`: one not needed and not alive is stale.
+            if name.hasSuffix(".claim"), claimAlive(String(name.dropLast(".claim".count)), now: now) { continue }
             try? fm.removeItem(atPath: directory + "/" + name)
         }
     }
 
+    /// At start: uploads waiting for their confirmation (or importing when their process
+    /// stopped: the import was rolled back) wait again; what no job needs is removed.
+    func restore(now: Date = Date()) { sweep(now: now) }
+
     /// Why a new job cannot start now.
     enum Busy: Error { case account, server }
 
-    /// Admits a job, or refuses it when its owner or the server has too many under way.
+    /// Admits a job (this process checks it), or refuses it when its owner or the server has
+    /// too many under way.
     func add(_ job: ImportJob) throws {
-        try jobs.withLockedValue { all in
-            // Forget finished jobs older than a day, and unconfirmed uploads older than an hour (their files too).
-            let now = Date()
-            let old = all.values.filter { j in
-                let age = now.timeIntervalSince(j.created)
-                return age > 86_400 || (j.state == .ready && age > Self.unconfirmedFor)
-            }
-            for j in old {
-                all[j.id] = nil
-                try? FileManager.default.removeItem(atPath: j.path)
-                if let saved = savedPath(j.id) { try? FileManager.default.removeItem(atPath: saved) }
-            }
-            let unfinished = all.values.filter { [.checking, .ready, .running].contains($0.state) }
-            if unfinished.filter({ $0.ownerID == job.ownerID }).count >= perAccount { throw Busy.account }
-            if unfinished.filter({ $0.state != .ready }).count >= perServer { throw Busy.server }
-            all[job.id] = job
-        }
+        let now = Date()
+        sweep(now: now)
+        let unfinished = all(now: now).filter { [.checking, .ready, .running].contains($0.state) }
+        if unfinished.filter({ $0.ownerID == job.ownerID }).count >= perAccount { throw Busy.account }
+        if unfinished.filter({ $0.state != .ready }).count >= perServer { throw Busy.server }
+        guard claim(job.id) else { throw Busy.server }
+        working.withLockedValue { $0[job.id] = (job, now) }
+        write(job)
+        keepAlive(job.id)
     }
 
-    /// A job of this owner (another user's job is not found).
+    /// A job of this owner (another user's job is not found), from this process's work or the folder.
     func job(_ id: String, owner: Int) -> ImportJob? {
-        jobs.withLockedValue { $0[id] }.flatMap { $0.ownerID == owner ? $0 : nil }
+        (working.withLockedValue { $0[id]?.job } ?? read(id)).flatMap { $0.ownerID == owner ? $0 : nil }
     }
 
+    /// Changes a job this process works on; its state is written when it changes, its progress
+    /// at most once a second.
     func update(_ id: String, _ change: (inout ImportJob) -> Void) {
-        let changed: ImportJob? = jobs.withLockedValue { all in
-            guard var j = all[id] else { return nil }
-            let state = j.state
-            change(&j)
-            all[id] = j
-            return j.state != state ? j : nil
+        let now = Date()
+        let changed: ImportJob? = working.withLockedValue { all in
+            guard var entry = all[id] else { return nil }
+            let state = entry.job.state
+            change(&entry.job)
+            let due = entry.job.state != state || now.timeIntervalSince(entry.savedAt) >= 1
+            if due { entry.savedAt = now }
+            all[id] = entry
+            return due ? entry.job : nil
         }
-        if let changed { persist(changed) }
+        if let changed { write(changed) }
     }
 
-    /// Runs the check (dry run) of a job in the background.
+    /// Runs the check (dry run) of a job admitted by `add` in the background.
     func check(_ job: ImportJob, store: Store, actor: Actor) {
         Task.detached { [self] in
             do {
                 let result = try await perform(job, store: store, actor: actor, dryRun: true)
                 update(job.id) { $0.preview = result; $0.state = .ready }
+                release(job.id)
             } catch {
                 fail(job.id, error, state: .rejected)
             }
         }
     }
 
-    /// Runs the import of a checked job in the background; all or nothing.
-    func run(_ job: ImportJob, store: Store, actor: Actor) {
-        update(job.id) { $0.state = .running; $0.rows = 0 }
+    /// Runs the import of a checked job in the background, all or nothing; false when it is
+    /// already being imported (by this or another instance).
+    @discardableResult
+    func run(_ job: ImportJob, store: Store, actor: Actor) -> Bool {
+        guard claim(job.id) else { return false }
+        // Read again under the claim: another instance may have imported it meanwhile.
+        guard var current = read(job.id), current.state == .ready else {
+            release(job.id)
+            return false
+        }
+        current.state = .running
+        current.rows = 0
+        working.withLockedValue { $0[job.id] = (current, Date()) }
+        write(current)
+        keepAlive(job.id)
         Task.detached { [self] in
             do {
-                let result = try await perform(job, store: store, actor: actor, dryRun: false)
+                let result = try await perform(current, store: store, actor: actor, dryRun: false)
+                try? FileManager.default.removeItem(atPath: current.path)
                 update(job.id) { $0.result = result; $0.state = .done }
-                try? FileManager.default.removeItem(atPath: job.path)
+                release(job.id)
             } catch {
                 fail(job.id, error, state: .failed)
             }
         }
+        return true
     }
 
     /// The job's file through its importer, reporting progress into the job.
@@ -203,12 +309,14 @@ public final class ImportJobs: Sendable {
         }
     }
 
-    private func fail(_ id: String, _ error: any Error, state: ImportJob.State) {
+    /// A job that cannot go on: refused (its check found problems) or failed; its file is not kept.
+    func fail(_ id: String, _ error: (any Error)?, state: ImportJob.State) {
         update(id) { j in
             j.state = state
-            // A refused or failed file is not kept.
             try? FileManager.default.removeItem(atPath: j.path)
             switch error {
+            case nil:
+                break
             case let rejected as ImportRejected:
                 j.issues = rejected.issues
                 j.issueTotal = rejected.total
@@ -216,9 +324,10 @@ public final class ImportJobs: Sendable {
                 j.message = e.description
             case let e as any Refusal:
                 j.message = e.message.bilingual
-            default:
-                j.message = "\(error)"
+            case let e?:
+                j.message = "\(e)"
             }
         }
+        release(id)
     }
 }

@@ -3,7 +3,7 @@
 /// `SurveyIssue`s that name the spreadsheet row and the column as written in the file.
 
 /// A problem with one cell (or, with row 1, with the header).
-public struct SurveyIssue: Sendable, Hashable, CustomStringConvertible {
+public struct SurveyIssue: Sendable, Hashable, Codable, CustomStringConvertible {
     public let row: Int
     public let column: String
     /// What is wrong with the cell, in the catalogues' words.

@@ -21,8 +21,10 @@ struct ImportLimitsTests {
             func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []).filter { !$0.hasPrefix(".") } }
             // A refused file is not kept.
             let bad = try await web.upload("/import/khao-sat", fileName: "x.csv", content: "Mã hộ,Năm\nHO-X,nhiều", csrf: csrf)
-            _ = try await WebTests().waitFor(web, try #require(bad.location), until: ["rejected", "failed"])
-            #expect(files().isEmpty)
+            let badPath = try #require(bad.location)
+            _ = try await WebTests().waitFor(web, badPath, until: ["rejected", "failed"])
+            // Its state stays (the result page, from any instance), its file goes.
+            #expect(files() == [String(badPath.split(separator: "/").last ?? "") + ".job.json"])
             // Two files waiting for confirmation: the third is refused until one is done.
             let header = "Mã hộ,Năm,Khu vực,Số nhân khẩu,Tổng thu nhập năm"
             var waiting: [String] = []
@@ -80,7 +82,7 @@ struct ImportLimitsTests {
                 #expect(confirmed.status == .seeOther)
                 let done = try await WebTests().waitFor(again, jobPath, until: ["done", "failed"])
                 #expect(done.body.contains("data-state=\"done\""))
-                #expect(files().isEmpty)
+                #expect(files() == [id + ".job.json"])
                 let stored = try await store.sql.raw("SELECT COUNT(*) AS n FROM households WHERE code = 'HORESTART1'").first()?.decode(column: "n", as: Int.self)
                 #expect(stored == 1)
             } catch {
@@ -88,6 +90,70 @@ struct ImportLimitsTests {
                 throw error
             }
             try await restarted.asyncShutdown()
+        }
+    }
+
+    @Test("two instances on one database and upload folder: either answers for a job, a confirmation on both imports once, a stopped process's job is seen as such",
+          arguments: WebDatabase.available)
+    func instancesShareJobs(db: WebDatabase) async throws {
+        try await db.withApp(households: 60) { app, _, config in
+            let store = app.web.store
+            let account = try await store.account(named: "coso")
+            let unitCode = try #require(try await store.units.history().units[account.unitID]?.code)
+            let header = "Mã hộ,Năm,Đơn vị,Mã đoàn viên,Họ tên chủ hộ,Khu vực,Số nhân khẩu,Tổng thu nhập năm,Việc làm,Phụ thuộc,Tiếp cận y tế,Dinh dưỡng,BHYT,Giáo dục người lớn,Đi học trẻ em,Chất lượng nhà,Diện tích nhà,Nước sinh hoạt,Nhà tiêu,Rác thải,Viễn thông,Phương tiện thông tin,Dân tộc thiểu số"
+            let file = header + "\nHOTWICE1,2025,\(unitCode),,Hai Máy,Nông thôn,4,30.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"
+            let uploads = app.web.settings.uploadDirectory
+            let other = try await Application.make(.testing)
+            other.logger.logLevel = .warning
+            do {
+                try await configure(other, database: config, settings: WebSettings(bcryptCost: 4, uploadDirectory: uploads, loginsPerMinute: 1000))
+                let a = WebClient(app), b = WebClient(other)
+                try await a.login("coso")
+                try await b.login("coso")
+                let csrfA = try #require(try await a.get("/import").csrf)
+                let up = try await a.upload("/import/khao-sat", fileName: "hai-may.csv", content: file, csrf: csrfA)
+                let jobPath = try #require(up.location)
+                // Checked by the first instance, seen waiting by the second.
+                let ready = try await WebTests().waitFor(b, jobPath, until: ["ready", "rejected", "failed"])
+                #expect(ready.body.contains("data-state=\"ready\""))
+                // Confirmed on both at once: imported once.
+                async let first = a.post(jobPath + "/confirm", form: ["_csrf": csrfA])
+                async let second = b.post(jobPath + "/confirm", form: ["_csrf": ready.csrf ?? ""])
+                let answers = try await [first.status, second.status]
+                #expect(answers == [.seeOther, .seeOther])
+                let done = try await WebTests().waitFor(b, jobPath, until: ["done", "failed"])
+                #expect(done.body.contains("data-state=\"done\""))
+                let doneOnA = try await WebTests().waitFor(a, jobPath, until: ["done", "failed"])
+                #expect(doneOnA.body.contains("data-state=\"done\""))
+                let audits = try await store.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'nhap%' AND detail LIKE '%hai-may.csv%'").first()?.decode(column: "n", as: Int.self)
+                #expect(audits == 1)
+                let stored = try await store.sql.raw("SELECT COUNT(*) AS n FROM households WHERE code = 'HOTWICE1'").first()?.decode(column: "n", as: Int.self)
+                #expect(stored == 1)
+
+                // Jobs whose process stopped (no claim): a check is refused, an import waits again.
+                let owner = account.id
+                func saved(_ id: String, _ state: String) throws {
+                    try "x".write(toFile: uploads + "/\(id).csv", atomically: true, encoding: .utf8)
+                    let json = #"{"id":"\#(id)","ownerID":\#(owner),"kind":"khao-sat","fileName":"b.csv","file":"\#(id).csv","created":\#(Date().timeIntervalSinceReferenceDate),"state":"\#(state)"}"#
+                    try json.write(toFile: uploads + "/\(id).job.json", atomically: true, encoding: .utf8)
+                }
+                try saved("dungkiemtra", "checking")
+                try saved("dungnhap", "running")
+                let abandoned = try await b.get("/import/jobs/dungkiemtra")
+                #expect(abandoned.body.contains("data-state=\"failed\"") && abandoned.body.contains("Máy chủ đã dừng khi đang kiểm tra"))
+                let rolledBack = try await b.get("/import/jobs/dungnhap")
+                #expect(rolledBack.body.contains("data-state=\"ready\""))
+                // Another account sees neither.
+                let stranger = WebClient(other)
+                try await stranger.login("xaphuong")
+                #expect(try await stranger.get("/import/jobs/dungnhap").status == .notFound)
+                let traversal = try await stranger.get("/import/jobs/..%2F..%2Fetc").status.code
+                #expect((400..<500).contains(traversal))
+            } catch {
+                try? await other.asyncShutdown()
+                throw error
+            }
+            try await other.asyncShutdown()
         }
     }
 }

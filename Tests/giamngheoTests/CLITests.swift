@@ -23,7 +23,13 @@ struct CLI {
         return root.appendingPathComponent(".build/debug/giamngheo")
     }()
 
-    struct Result { let status: Int32; let out: String; let err: String }
+    struct Result {
+        let status: Int32
+        let out: String
+        let err: String
+        /// Ended by a signal (`status` is its number), not by exiting.
+        var signalled = false
+    }
 
     /// Runs with `arguments`; standard output goes to `stdoutFile` when given.
     static func run(_ arguments: [String], stdoutFile: URL? = nil, env: [String: String] = [:]) throws -> Result {
@@ -49,7 +55,8 @@ struct CLI {
         let outData = stdoutFile == nil ? outPipe.fileHandleForReading.readDataToEndOfFile() : Data()
         let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+        return Result(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self),
+                      signalled: p.terminationReason == .uncaughtSignal)
     }
 
     static func temp(_ name: String, _ content: String) throws -> URL {

@@ -96,7 +96,7 @@ struct ImportController: RouteCollection {
             return try await renderForms(req, error: req.t(busy == .account ? "import.busy_account" : "import.busy_server"), status: .tooManyRequests)
         }
         do { try await req.fileio.writeFile(file.data, at: path) } catch {
-            req.web.imports.update(id) { $0.state = .failed }
+            req.web.imports.fail(id, error, state: .failed)
             throw error
         }
         req.web.imports.check(job, store: req.store, actor: user.actor)
@@ -156,8 +156,8 @@ struct ImportController: RouteCollection {
     func confirm(req: Request) async throws -> Response {
         let (user, job) = try job(req)
         guard allowed(job.kind, user) else { throw Abort(.forbidden) }
-        guard job.state == .ready else { return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal) }
-        req.web.imports.run(job, store: req.store, actor: user.actor)
+        // Imported once: a second confirmation (here or on another instance) finds it under way or done.
+        if job.state == .ready { req.web.imports.run(job, store: req.store, actor: user.actor) }
         return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal)
     }
 

@@ -88,6 +88,7 @@ public struct SurveyImporter: Sendable {
                     for r in batch.records { years.insert(r.year) }
                     if log.count == 0 && !batch.hasIssues && !repeatsInBatch {
                         try await write(resolved, importID: importID, enteredAt: enteredAt, history: history, ids: &ids, result: &result, on: db)
+                        if !dryRun { CrashPoint.reach(.importBatch) }
                     }
                     progress?(ImportProgress(phase: log.count == 0 && !batch.hasIssues && !repeatsInBatch ? .writing : .checking, rows: rows,
                                              total: expectedRows.map { Swift.max($0, rows) }, elapsed: Date().timeIntervalSince(started)))

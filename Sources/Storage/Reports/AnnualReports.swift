@@ -193,6 +193,7 @@ public struct AnnualReports: Sendable {
                 UPDATE annual_reports SET status = 'submitted', figures = \(bind: json), submitted_on = \(bind: day.iso),
                 submitted_by = \(bind: actor.name), updated_by = \(bind: actor.name), updated_at = \(bind: store.now()) WHERE id = \(bind: r.id)
                 """).run()
+            CrashPoint.reach(.reportSubmission)
             try await event(r.id, "gui", "", actor: actor, db: db)
             try await store.audit.record("gui_bao_cao", entity: "annual_report", id: r.id, detail: "đơn vị \(unitID) năm \(year) ngày \(day.iso)", by: actor, on: db)
         }

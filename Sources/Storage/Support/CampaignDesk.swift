@@ -363,6 +363,7 @@ public struct CampaignDesk: Sendable {
                     UPDATE campaign_proposals SET state = 'approved', support_id = \(bind: supportID), decided_by = \(bind: actor.name), decided_at = \(bind: store.now())
                     WHERE id = \(bind: try row.int("id"))
                     """).run()
+                CrashPoint.reach(.campaignApproval)
             }
             try await store.audit.record("dot_qua_phe_duyet", entity: "campaign", id: c.id,
                                          detail: "\(c.code) \(unitCode): \(rows.count) hộ, \(Money.format(total)) đ", by: actor, on: db)
