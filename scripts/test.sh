@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of giamngheo on a fresh machine: installs what the tests need
 # (PostgreSQL server, Chromium and its driver, Bootstrap, Selenium, LibreOffice and the
-# readers the document tests open files with), starts a throwaway
+# readers the document tests open files with, HAProxy and nginx), starts a throwaway
 # PostgreSQL cluster on a free local port, builds, runs the whole suite (storage and web
-# tests on SQLite and on PostgreSQL), then the browser walk against `giamngheo serve`
-# in headless Chromium, and removes the cluster on exit.
+# tests on SQLite and on PostgreSQL, the crash tests), then the browser walk and the API
+# check against `giamngheo serve` on SQLite, and again against two instances on PostgreSQL
+# behind HAProxy and an nginx TLS proxy; removes everything it started on exit.
 #
 #   scripts/test.sh                 # everything
 #   scripts/test.sh --filter Foo    # extra arguments go to `swift test`
@@ -30,6 +31,10 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ -f /usr/share/javascript/bootstrap5/css/bootstrap.min.css ] || missing+=(libjs-bootstrap5)
+# The multi-instance walk: HAProxy spreads requests, nginx terminates TLS, openssl makes its certificate.
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null || missing+=(openssl)
 
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} (Debian)"
@@ -62,10 +67,14 @@ run_pg() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 SERVER_PID=""
-PGSERVER_PID=""
+INSTANCE_PIDS=()
+HAPROXY_PID=""
+NGINX_STARTED=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-    [ -n "$PGSERVER_PID" ] && kill "$PGSERVER_PID" 2>/dev/null || true
+    for pid in "${INSTANCE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -n "$HAPROXY_PID" ] && kill "$HAPROXY_PID" 2>/dev/null || true
+    [ -n "$NGINX_STARTED" ] && /usr/sbin/nginx -p "$STACK/nginx" -c "$STACK/nginx/nginx.conf" -s stop 2>/dev/null || true
     run_pg "$PG/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PGROOT"
 }
@@ -117,16 +126,107 @@ say "screenshots in $GIAMNGHEO_SCREENSHOTS"
 # --- the API against its description, on SQLite and PostgreSQL -------------------
 say "API check (schemathesis) on SQLite"
 scripts/api-check.sh "$GIAMNGHEO_URL"
-PGAPIPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$PG/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE DATABASE api_check" >/dev/null
-DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/api_check" .build/debug/giamngheo serve --port "$PGAPIPORT" --demo --demo-households 300 \
-    >"$PGROOT/serve-pg.log" 2>"$PGROOT/serve-pg.err" &
-PGSERVER_PID=$!
-for _ in $(seq 1 240); do
-    grep -q "http://127.0.0.1:$PGAPIPORT/" "$PGROOT/serve-pg.log" 2>/dev/null && break
-    kill -0 "$PGSERVER_PID" 2>/dev/null || { cat "$PGROOT/serve-pg.err" >&2; exit 1; }
-    sleep 0.5
+kill "$SERVER_PID" 2>/dev/null || true
+
+# --- two instances on PostgreSQL behind HAProxy, TLS by nginx ------------------------
+# The deployment of docs/deploy.md in small: nginx terminates TLS with a self-made
+# certificate, HAProxy spreads requests over two `giamngheo serve` processes that share one
+# PostgreSQL database and one upload folder. The browser walk runs through it (Chromium trusts
+# that certificate's key only), then the API check through HAProxy; both instances must have
+# answered.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start_serve() {  # NAME PORT ARGS…: starts an instance on the multi-instance database, waits for it
+    local name="$1" port="$2"; shift 2
+    DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/multi" .build/debug/giamngheo serve --port "$port" \
+        --uploads "$STACK/uploads" --secure-cookies --trusted-proxy 127.0.0.1 "$@" >"$STACK/$name.log" 2>"$STACK/$name.err" &
+    local pid=$!
+    INSTANCE_PIDS+=("$pid")
+    for _ in $(seq 1 480); do
+        grep -q "http://127.0.0.1:$port/" "$STACK/$name.log" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$STACK/$name.err" >&2; exit 1; }
+        sleep 0.5
+    done
+    echo "instance $name did not start" >&2; cat "$STACK/$name.err" >&2; exit 1
+}
+STACK="$PGROOT/stack"
+mkdir -p "$STACK/uploads" "$STACK/nginx"
+"$PG/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE DATABASE multi" >/dev/null
+PORT_A="$(free_port)"; PORT_B="$(free_port)"; HAPORT="$(free_port)"; TLSPORT="$(free_port)"
+say "two instances on PostgreSQL (:$PORT_A builds the demo province, then :$PORT_B)"
+start_serve a "$PORT_A" --demo --demo-households 600
+start_serve b "$PORT_B"
+
+cat >"$STACK/haproxy.cfg" <<CFG
+global
+    stats socket $STACK/haproxy.sock mode 600 level user
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+    option forwardfor
+frontend app
+    bind 127.0.0.1:$HAPORT
+    default_backend giamngheo
+backend giamngheo
+    balance roundrobin
+    server a 127.0.0.1:$PORT_A check
+    server b 127.0.0.1:$PORT_B check
+CFG
+/usr/sbin/haproxy -f "$STACK/haproxy.cfg" -db >"$STACK/haproxy.log" 2>&1 &
+HAPROXY_PID=$!
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$STACK/key.pem" -out "$STACK/cert.pem" 2>/dev/null
+SPKI="$(openssl x509 -in "$STACK/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)"
+cat >"$STACK/nginx/nginx.conf" <<CFG
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes 1;
+pid $STACK/nginx/nginx.pid;
+error_log $STACK/nginx/error.log;
+events {}
+http {
+    access_log off;
+    client_body_temp_path $STACK/nginx/body;
+    proxy_temp_path $STACK/nginx/proxy;
+    fastcgi_temp_path $STACK/nginx/fastcgi;
+    uwsgi_temp_path $STACK/nginx/uwsgi;
+    scgi_temp_path $STACK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$TLSPORT ssl;
+        ssl_certificate $STACK/cert.pem;
+        ssl_certificate_key $STACK/key.pem;
+        client_max_body_size 64m;
+        location / {
+            proxy_pass http://127.0.0.1:$HAPORT;
+            proxy_set_header Host \$http_host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;
+            proxy_read_timeout 300s;
+        }
+    }
+}
+CFG
+/usr/sbin/nginx -p "$STACK/nginx" -c "$STACK/nginx/nginx.conf"
+NGINX_STARTED=1
+for _ in $(seq 1 40); do
+    curl -s -o /dev/null --cacert "$STACK/cert.pem" "https://127.0.0.1:$TLSPORT/login" && break
+    sleep 0.25
 done
-say "API check (schemathesis) on PostgreSQL"
-scripts/api-check.sh "http://127.0.0.1:$PGAPIPORT"
-kill "$PGSERVER_PID" 2>/dev/null || true
+
+say "browser walk through nginx (TLS, self-made certificate) → HAProxy → two instances on PostgreSQL"
+GIAMNGHEO_URL="https://127.0.0.1:$TLSPORT" GIAMNGHEO_CERT_SPKI="$SPKI" SSL_CERT_FILE="$STACK/cert.pem" \
+    GIAMNGHEO_SCREENSHOTS="$GIAMNGHEO_SCREENSHOTS/multi" python3 -m pytest -q -p no:cacheprovider Tests/browser
+say "API check (schemathesis) on PostgreSQL through HAProxy"
+scripts/api-check.sh "http://127.0.0.1:$HAPORT"
+# Both instances answered (HAProxy's count of sessions per server).
+python3 - "$STACK/haproxy.sock" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"show stat\n")
+data = b""
+while chunk := s.recv(65536): data += chunk
+rows = [l.split(",") for l in data.decode().splitlines() if l.startswith("giamngheo,")]
+served = {r[1]: int(r[7]) for r in rows if r[1] in ("a", "b")}
+print("==> sessions per instance:", served, file=sys.stderr)
+sys.exit(0 if len(served) == 2 and all(n > 0 for n in served.values()) else 1)
+PY

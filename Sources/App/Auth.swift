@@ -52,20 +52,35 @@ extension Request {
     /// The acting Storage actor of the signed-in user.
     func actor() throws -> Actor { try requireUser().actor }
 
-    /// The client address for logs and the login throttle.
-    /// The client's address: the peer's, or — when the peer is a reverse proxy the server was
-    /// told to trust (`--trusted-proxy`) — the last address that proxy appended to
-    /// `X-Forwarded-For` (earlier entries are the client's own claims and are ignored).
+    /// The client's address for logs and the login throttle: the peer's, or — when the peer is
+    /// a reverse proxy the server was told to trust (`--trusted-proxy`) — the one `X-Forwarded-For`
+    /// names (`ClientAddress.resolve`).
     var clientAddress: String {
-        let peer = remoteAddress?.ipAddress ?? "?"
-        guard web.settings.trustedProxies.contains(peer),
-              let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-              !forwarded.isEmpty, forwarded.count <= 45, forwarded.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return peer }
-        return forwarded
+        ClientAddress.resolve(peer: remoteAddress?.ipAddress ?? "?", forwardedFor: headers[.xForwardedFor], trusted: web.settings.trustedProxies)
     }
 
     /// Whether the client wants a page (not JSON).
     var wantsHTML: Bool { !url.path.hasPrefix("/api/") }
+}
+
+/// Which address a request comes from, behind reverse proxies.
+enum ClientAddress {
+    /// Each trusted proxy appends to `X-Forwarded-For` the address it was reached from, so the
+    /// list is read from the right: trusted proxies (nginx in front of HAProxy, say) are
+    /// stepped over, and the first address that is not one is the client. Whatever lies left of
+    /// it is the client's own claim and is ignored, as is the header of an untrusted peer; a
+    /// malformed entry ends the walk at the last proxy.
+    static func resolve(peer: String, forwardedFor: [String], trusted: Set<String>) -> String {
+        guard trusted.contains(peer) else { return peer }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        var client = peer
+        for hop in hops.reversed() {
+            guard !hop.isEmpty, hop.count <= 45, hop.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { break }
+            client = hop
+            if !trusted.contains(hop) { break }
+        }
+        return client
+    }
 }
 
 /// Bcrypt, as Storage hashes and checks passwords.

@@ -31,12 +31,21 @@ def fold(text):
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
 
 
-@pytest.fixture(scope="module")
-def browser():
+def chrome_options():
+    """Headless Chromium; behind the test's TLS proxy it trusts that proxy's self-made
+    certificate by its key (GIAMNGHEO_CERT_SPKI, the SHA-256 of its public key), nothing else."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=vi"):
         options.add_argument(arg)
+    if os.environ.get("GIAMNGHEO_CERT_SPKI"):
+        options.add_argument("--ignore-certificate-errors-spki-list=" + os.environ["GIAMNGHEO_CERT_SPKI"])
+    return options
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = chrome_options()
     service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.implicitly_wait(2)
