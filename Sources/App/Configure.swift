@@ -102,6 +102,9 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     // Uploads waiting for their confirmation survive a restart; the rest of the folder is cleared.
     let imports = ImportJobs(directory: settings.uploadDirectory)
     imports.restore()
+    // SQLite: audit entries of reads wait in the journal beside the database (never behind an
+    // import); they move into the audit log every two seconds, and when the server stops.
+    if store.dialect == .sqlite { app.lifecycle.use(JournalMover(store: store)) }
 
     let catalogue = Catalogue.standard
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
@@ -147,4 +150,31 @@ func routes(_ app: Application) throws {
     try app.register(collection: SupportAPIController())
     try app.register(collection: LoansAPIController())
     try app.register(collection: ReportsAPIController())
+}
+
+/// Moves the SQLite journal's audit entries into the audit log while the app runs (`Store.flushJournal`).
+final class JournalMover: LifecycleHandler, Sendable {
+    let store: Store
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(store: Store) { self.store = store }
+
+    func didBootAsync(_ application: Application) async throws {
+        let store = self.store
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    do { try await store.flushJournal() } catch is CancellationError {} catch {
+                        store.logger.warning("moving the journal's audit entries: \(String(reflecting: error))")
+                    }
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task.withLockedValue { $0?.cancel() }
+        try? await store.flushJournal()
+    }
 }

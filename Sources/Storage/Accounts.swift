@@ -133,13 +133,14 @@ public struct Accounts: Sendable {
         let name = Self.normalise(username)
         let key = String(name.prefix(60)) + "|" + String(address.prefix(60))
         let now = store.clock.now()
-        if let row = try await store.sql.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first() {
+        let throttle = try await store.sessionSQL.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first()
+        if let row = throttle {
             let failures = try row.int("failures")
             if failures >= Self.freeFailures, let last = Clock.parse(try row.string("last_failed_at")) {
                 let wait = Self.wait(after: failures)
                 let left = Int(last.addingTimeInterval(TimeInterval(wait)).timeIntervalSince(now).rounded(.up))
                 if left > 0 {
-                    try await store.write { db in
+                    try await store.sessionTransaction { db in
                         try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
                                                      detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: db)
                     }
@@ -154,10 +155,11 @@ public struct Accounts: Sendable {
         if let found { hash = try found.string("password_hash") } else { hash = try await dummyHash(hasher) }
         let good = try await hasher.verify(password, against: hash)
         if let account, account.active, good {
-            try await store.write { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
+            // Only a name with failures has a row to clear: a plain sign-in writes nothing here.
+            if throttle != nil { try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() } }
             return .accepted(account)
         }
-        try await store.writeTransaction { db in
+        try await store.sessionTransaction { db in
             try await db.raw("""
                 INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (\(bind: key), 1, \(bind: store.now()))
                 ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_failed_at = excluded.last_failed_at
@@ -187,7 +189,7 @@ public struct Accounts: Sendable {
 
     /// Opens a session after an accepted sign-in. Audited.
     public func openSession(_ account: Account, tokenHash: String, csrfToken: String, lifetime: TimeInterval, from address: String) async throws {
-        try await store.writeTransaction { db in
+        try await store.sessionTransaction { db in
             let now = store.now()
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: now)").run()
             try await db.raw("""
@@ -202,11 +204,13 @@ public struct Accounts: Sendable {
 
     /// The active account of a live session, with the session's CSRF token.
     public func session(tokenHash: String) async throws -> (account: Account, csrfToken: String)? {
-        guard let row = try await store.sql.raw("""
-            SELECT u.*, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: store.now()) AND u.active = 1
-            """).first() else { return nil }
-        return (try Account(row), try row.string("csrf_token"))
+        // Two reads: on SQLite the sessions are in the journal, the accounts in the database.
+        guard let session = try await store.sessionSQL.raw("""
+            SELECT user_id, csrf_token FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: store.now())
+            """).first(),
+              let user = try await store.sql.raw("SELECT * FROM users WHERE id = \(bind: try session.int("user_id")) AND active = 1").first()
+        else { return nil }
+        return (try Account(user), try session.string("csrf_token"))
     }
 
     /// The active account of a live API token.
@@ -219,7 +223,7 @@ public struct Accounts: Sendable {
 
     /// Ends the actor's session. Audited.
     public func closeSession(_ actor: Actor, tokenHash: String) async throws {
-        try await store.writeTransaction { db in
+        try await store.sessionTransaction { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
             try await store.audit.record("dang_xuat", entity: "user", id: actor.accountID, detail: actor.name, by: actor, on: db)
         }
@@ -242,6 +246,7 @@ public struct Accounts: Sendable {
             try await setPassword(id, hash: hash, keepSession: tokenHash, db: db)
             try await store.audit.record("doi_mat_khau", entity: "user", id: id, detail: actor.name, by: actor, on: db)
         }
+        try await store.closeJournalSessions(of: id, except: tokenHash)
     }
 
     private func setPassword(_ id: Int, hash: String, keepSession tokenHash: String?, db: any SQLDatabase) async throws {
@@ -363,6 +368,7 @@ public struct Accounts: Sendable {
             }
             try await store.audit.record(active ? "mo_tai_khoan" : "khoa_tai_khoan", entity: "user", id: account.id, detail: account.username, by: actor, on: db)
         }
+        if !active { try await store.closeJournalSessions(of: account.id, except: nil) }
     }
 
     /// Sets another account's password (an administrator, for a user who forgot theirs): its
@@ -375,6 +381,7 @@ public struct Accounts: Sendable {
             try await setPassword(account.id, hash: hash, keepSession: nil, db: db)
             try await store.audit.record("dat_lai_mat_khau", entity: "user", id: account.id, detail: account.username, by: actor, on: db)
         }
+        try await store.closeJournalSessions(of: account.id, except: nil)
     }
 }
 

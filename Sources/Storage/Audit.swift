@@ -33,9 +33,10 @@ public struct Audit: Sendable {
             """).run()
     }
 
-    /// A read of named people (or an export) by `actor`, recorded on its own.
+    /// A read of named people (or an export) by `actor`, recorded on its own — on SQLite in the
+    /// journal, so a page view never waits behind an import (`Journal.swift`).
     func read(_ action: String, entity: String, id: Int? = nil, detail: String, by actor: Actor) async throws {
-        try await store.write { db in try await record(action, entity: entity, id: id, detail: detail, by: actor, on: db) }
+        try await store.sessionTransaction { db in try await record(action, entity: entity, id: id, detail: detail, by: actor, on: db) }
     }
 
     /// An export of personal data made outside Storage's own readers (a document, a
@@ -48,10 +49,11 @@ public struct Audit: Sendable {
     /// The entries about one thing, oldest first (the audit's readers only).
     public func entries(_ actor: Actor, entity: String? = nil, id: Int? = nil) async throws -> [Entry] {
         try actor.require(.readAudit)
+        try await store.flushJournal()
         var q: SQLQueryString = "SELECT at, actor, channel, action, entity, entity_id, detail FROM audit_log WHERE 1 = 1"
         if let entity { q.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
         if let id { q.appendInterpolation(" AND entity_id = \(bind: id)" as SQLQueryString) }
-        q.appendInterpolation(" ORDER BY id" as SQLQueryString)
+        q.appendInterpolation(" ORDER BY at, id" as SQLQueryString)
         return try await store.sql.raw(q).all().map(Entry.init)
     }
 }

@@ -57,6 +57,8 @@ extension Store {
         guard !FileManager.default.fileExists(atPath: path) else { throw Backup.Failure.exists(path) }
         switch config {
         case .sqlite:
+            // The journal's audit entries first (sessions are not copied: a restore signs everyone out).
+            try await flushJournal()
             // One read transaction: the copy is the database as of one moment, writers go on.
             try await sql.raw("VACUUM INTO \(bind: path)").run()
         case .postgres(let url):

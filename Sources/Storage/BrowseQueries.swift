@@ -211,6 +211,7 @@ public struct BrowseQueries: Sendable {
     public func auditEntries(_ actor: Actor, by name: String? = nil, action: String? = nil, entity: String? = nil, page: Int,
                              perPage: Int = 100) async throws -> Page<Audit.Entry> {
         try actor.require(.readAudit)
+        try await store.flushJournal()
         var w: SQLQueryString = " WHERE 1 = 1"
         if let name, !name.isEmpty { w.appendInterpolation(" AND actor = \(bind: name)" as SQLQueryString) }
         if let action, !action.isEmpty { w.appendInterpolation(" AND action = \(bind: action)" as SQLQueryString) }
@@ -221,7 +222,8 @@ public struct BrowseQueries: Sendable {
         let p = max(1, min(page, max(1, (total + perPage - 1) / perPage)))
         var q: SQLQueryString = "SELECT at, actor, channel, action, entity, entity_id, detail FROM audit_log"
         q.appendInterpolation(w)
-        q.appendInterpolation(" ORDER BY id DESC LIMIT \(literal: perPage) OFFSET \(literal: (p - 1) * perPage)" as SQLQueryString)
+        // By time: entries of reads reach the log from the SQLite journal a moment after they happened.
+        q.appendInterpolation(" ORDER BY at DESC, id DESC LIMIT \(literal: perPage) OFFSET \(literal: (p - 1) * perPage)" as SQLQueryString)
         let items = try await store.sql.raw(q).all().map(Audit.Entry.init)
         return Page(items: items, total: total, page: p, perPage: perPage)
     }

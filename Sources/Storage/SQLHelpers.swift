@@ -9,9 +9,15 @@ extension Store {
     /// with a growing delay, up to `Store.sqliteBusyTimeout`, instead of SQLiteNIO's immediate
     /// retries, which keep a thread of the small blocking pool spinning meanwhile.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard let writeGate else { return try await db.transaction { db in try await body(db as! any SQLDatabase) } }
+        try await transaction(on: nil, body)
+    }
+
+    /// The same on the database registered as `id` (SQLite: `.bulk`, the imports' own pool).
+    func transaction<T: Sendable>(on id: DatabaseID?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = try id.map { try self.database($0) } ?? db
+        guard let writeGate else { return try await database.transaction { db in try await body(db as! any SQLDatabase) } }
         return try await writeGate.run {
-            try await self.db.transaction { db in
+            try await database.transaction { db in
                 let sql = db as! any SQLDatabase
                 try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Store.sqliteBusyTimeout))").run()
                 return try await body(sql)
@@ -21,13 +27,6 @@ extension Store {
 
     /// How long (ms) an SQLite write waits for another process's writer before it fails.
     static let sqliteBusyTimeout = 30_000
-
-    /// One statement that writes outside a transaction (an audit entry of a read): on SQLite it
-    /// too waits its turn in the `WriteGate`, in a transaction of its own.
-    func write(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
-        guard writeGate != nil else { return try await body(sql) }
-        try await transaction { db in try await body(db) }
-    }
 
     /// A transaction that writes: on SQLite it takes the write lock with its first statement,
     /// so a concurrent writer waits for it instead of failing later with a stale snapshot

@@ -17,10 +17,12 @@ public final class Store: Sendable {
 
     public let config: StorageConfig
     public let dialect: Dialect
-    private let databases: Databases
+    let databases: Databases
     private let migrations: Migrations
     /// SQLite: this file's writers queue here, one at a time (see `WriteGate`).
     let writeGate: WriteGate?
+    /// SQLite: the writers of the journal file beside it (see `Journal.swift`).
+    let journalGate: WriteGate?
 
     /// Whether `shutdown` closes the pool (not when the web app owns it).
     private nonisolated(unsafe) var ownsDatabases = false
@@ -57,9 +59,11 @@ public final class Store: Sendable {
         case .sqlite(let path):
             dialect = .sqlite
             writeGate = WriteGate.gate(forFile: path)
+            journalGate = WriteGate.gate(forFile: Store.journalPath(path))
         case .postgres:
             dialect = .postgres
             writeGate = nil
+            journalGate = nil
         }
         migrations = Migrations()
         migrations.add(Schema.all)
@@ -72,6 +76,9 @@ public final class Store: Sendable {
         case .sqlite(let path):
             // Writers queue in `WriteGate`, not in the pool; a burst of reads may wait up to 30 s.
             databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .sqlite, isDefault: true)
+            // Sessions, sign-in failures and audit entries of reads: never behind an import (`Journal.swift`).
+            databases.use(.sqlite(.file(journalPath(path)), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .journal, isDefault: false)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .bulk, isDefault: false)
         case .postgres(let url):
             try StorageConfig.validatePostgresURL(url)
             // A burst of writes that lock one row (disbursements from one fund) queue for the
@@ -90,6 +97,12 @@ public final class Store: Sendable {
             guard let db = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else { throw StoreClosed() }
             return db
         }
+    }
+
+    /// The database registered as `id` (SQLite: the journal, the imports' pool).
+    func database(_ id: DatabaseID) throws -> any Database {
+        guard let db = databases.database(id, logger: logger, on: databases.eventLoopGroup.any()) else { throw StoreClosed() }
+        return db
     }
 
     /// The same database through SQLKit, for raw and bulk SQL: Storage's own, never handed out.
@@ -132,6 +145,7 @@ public final class Store: Sendable {
         let pending = try await migrator.previewPrepareBatch().get().map { $0.0.name }
         for name in pending { logger.info("migrating: \(name)") }
         try await migrator.prepareBatch().get()
+        try await prepareJournal()
         return pending
     }
 
@@ -142,7 +156,11 @@ public final class Store: Sendable {
     }
 
     public func shutdown() async {
-        if ownsDatabases { await databases.shutdownAsync() }
+        guard ownsDatabases else { return }
+        // A command's audit entries of reads go into the audit log before it ends (or, if it
+        // cannot now, with the next process's move).
+        try? await flushJournal()
+        await databases.shutdownAsync()
     }
 
     /// The current time as stored: ISO 8601 in UTC.

@@ -105,7 +105,8 @@ struct ListDownloadTests {
             #expect(text.contains("1 | \(approved.sorted { ($0.rank, $0.householdCode) < ($1.rank, $1.householdCode) }[0].primaryName)"))
             #expect(text.contains("Tổng cộng") && text.contains(Money.format(total)))
 
-            // Every download left an audit entry naming its file.
+            // Every download left an audit entry naming its file (on SQLite it reaches the log from the journal).
+            try await store.flushJournal()
             let exports = try await store.sql.raw("SELECT detail FROM audit_log WHERE action = 'xuat' AND actor = 'xaphuong'").all()
                 .map { try $0.decode(column: "detail", as: String.self) }
             for file in ["danh-sach-doan-vien.csv", "danh-sach-ho-\(year).xlsx", "danh-sach-ho-\(year).csv", "ho-chua-du-ho-tro-\(year).csv", "tinh-hinh-bao-cao-\(year).csv",

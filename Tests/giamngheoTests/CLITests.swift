@@ -5,9 +5,11 @@ import Testing
 struct CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Removes a test's SQLite file with its WAL and shared-memory files.
+    /// Removes a test's SQLite file and its journal, with their WAL and shared-memory files.
     static func removeDatabase(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for file in [path, path + ".journal"] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        }
     }
 
     static let binary: URL = {

@@ -33,7 +33,8 @@ extension Store {
     /// Runs an import's transaction; a dry run's result comes back after the rollback.
     func importTransaction(_ body: @escaping @Sendable (any SQLDatabase) async throws -> ImportResult) async throws -> ImportResult {
         do {
-            return try await transaction(body)
+            // SQLite: on the imports' own pool, so the seconds it holds a connection hold up no request.
+            return try await transaction(on: dialect == .sqlite ? .bulk : nil, body)
         } catch let finished as DryRunFinished {
             return finished.result
         }
