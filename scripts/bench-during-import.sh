@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: the web app while a large survey (ROWS, default 250,000 new households) is
 # uploaded, checked and imported through it — latency of the dashboard and of a sign-in in
-# each phase (Benchmarks/during_import.py), and the server's peak memory.
+# each phase (Benchmarks/during_import.py), and the server's peak memory; then, on a fresh
+# server, its peak memory while it reads the worst spreadsheet the upload limits accept
+# (Benchmarks/upload_memory.py; WORST=0 skips it).
 #
 # SQLite by default: a copy of the demo province of scripts/bench-web.sh (HOUSEHOLDS,
 # default 100,000; built once into bench-data/web/ if missing). PostgreSQL: give an empty
@@ -69,10 +71,20 @@ done
 
 SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true' EXIT
-rm -rf "$WORK/uploads"
-"$BIN" serve --port "$PORT" --trusted-proxy 127.0.0.1 --uploads "$WORK/uploads" >"$WORK/serve.log" 2>"$WORK/serve.err" &
-SERVER_PID=$!
-for _ in $(seq 1 240); do grep -q "http://127.0.0.1:$PORT/" "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
+start_server() {
+    rm -rf "$WORK/uploads"; : >"$WORK/serve.log"
+    "$BIN" serve --port "$PORT" --trusted-proxy 127.0.0.1 --uploads "$WORK/uploads" >"$WORK/serve.log" 2>"$WORK/serve.err" &
+    SERVER_PID=$!
+    for _ in $(seq 1 240); do grep -q "http://127.0.0.1:$PORT/" "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
+}
+start_server
 say "$KIND: $ROWS rows uploaded, checked and imported while the dashboard and sign-ins are timed"
 python3 Benchmarks/during_import.py "http://127.0.0.1:$PORT" "$WORK/khao-sat.csv" \
     --admin benchadmin:bench-password-1 --officer benchcoso:bench-password-1 --pid "$SERVER_PID"
+
+if [ "${WORST:-1}" != 0 ]; then
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+    start_server
+    say "$KIND: a fresh server reads the worst XLSX the limits accept"
+    (cd Benchmarks && python3 upload_memory.py "http://127.0.0.1:$PORT" --admin benchadmin:bench-password-1 --pid "$SERVER_PID")
+fi
