@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PovertyCore", "Texts", "Demo"], swiftSettings: strict),
         .testTarget(
-            name: "SpreadsheetsTests", dependencies: ["Spreadsheets", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "PovertyCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")], swiftSettings: strict
         ),
     ]
