@@ -71,8 +71,10 @@ enum ClientAddress {
     /// it is the client's own claim and is ignored, as is the header of an untrusted peer; a
     /// malformed entry ends the walk at the last proxy.
     static func resolve(peer: String, forwardedFor: [String], trusted: Set<String>) -> String {
+        let trusted = Set(trusted.map(plain))
+        let peer = plain(peer)
         guard trusted.contains(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { plain($0.trimmingCharacters(in: .whitespaces)) }
         var client = peer
         for hop in hops.reversed() {
             guard !hop.isEmpty, hop.count <= 45, hop.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { break }
@@ -80,6 +82,12 @@ enum ClientAddress {
             if !trusted.contains(hop) { break }
         }
         return client
+    }
+
+    /// An IPv4 address as itself when written IPv4-mapped (`::ffff:10.0.0.5`), lower case.
+    static func plain(_ address: String) -> String {
+        let lower = address.lowercased()
+        return lower.hasPrefix("::ffff:") && lower.contains(".") ? String(lower.dropFirst(7)) : lower
     }
 }
 

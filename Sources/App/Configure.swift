@@ -165,9 +165,8 @@ final class JournalMover: LifecycleHandler, Sendable {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(2))
-                    do { try await store.flushJournal() } catch is CancellationError {} catch {
-                        store.logger.warning("moving the journal's audit entries: \(String(reflecting: error))")
-                    }
+                    // Not behind an import: what cannot move now moves at a later turn.
+                    try? await store.flushJournal(waiting: false)
                 }
             }
         }
@@ -175,6 +174,6 @@ final class JournalMover: LifecycleHandler, Sendable {
 
     func shutdownAsync(_ application: Application) async {
         task.withLockedValue { $0?.cancel() }
-        try? await store.flushJournal()
+        try? await store.flushJournal(waiting: false)
     }
 }

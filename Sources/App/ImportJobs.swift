@@ -39,19 +39,26 @@ public struct ImportJob: Sendable {
 /// The import jobs of every instance of the app that shares the upload folder. A job lives in
 /// that folder, not in one process's memory: its file `<id>.csv|.xlsx`, its state
 /// `<id>.job.json` (written at each change of state and at most once a second with its
-/// progress), and — while a process checks or imports it — a claim `<id>.claim` that the process
-/// touches every few seconds. So any instance answers for any job, one confirmation imports it
-/// once (the claim is created exclusively), and a job whose process stopped is seen as such:
-/// a check is refused (upload again), an import was rolled back by the database and waits for
-/// its confirmation again.
+/// progress), and — while a process checks or imports it — a claim `<id>.claim`, a file the
+/// process holds an exclusive `flock` on. The lock ends with the process however it ends, so
+/// any instance answers for any job, one confirmation imports it once (only one process gets
+/// the lock), and a job whose process stopped is seen as such: a check is refused (upload
+/// again), an import was rolled back by the database and waits for its confirmation again.
+/// (A shared folder across machines needs a file system whose `flock` is shared: NFSv4.)
 ///
 /// Bounded: at most `perAccount` unfinished jobs of one account (checking, waiting for
 /// confirmation, importing) and `perServer` files being read or imported at once across the
 /// folder; the rest are told the server is busy. A job's file is removed when it is imported,
 /// refused, or left unconfirmed for an hour; its state a day after it ended.
 public final class ImportJobs: Sendable {
-    /// Jobs this process is checking or importing, with when their state was last written.
-    private let working = NIOLockedValueBox<[String: (job: ImportJob, savedAt: Date)]>([:])
+    /// A job this process is checking or importing: the job, when its state was last written,
+    /// and the open claim file it holds the lock of.
+    private struct Working {
+        var job: ImportJob
+        var savedAt: Date
+        let claim: Int32
+    }
+    private let working = NIOLockedValueBox<[String: Working]>([:])
     let perAccount: Int
     let perServer: Int
     /// The upload folder, shared by the instances of the app.
@@ -60,10 +67,6 @@ public final class ImportJobs: Sendable {
     static let unconfirmedFor: TimeInterval = 3_600
     /// How long an ended job's state is kept (its result page).
     static let keptFor: TimeInterval = 86_400
-    /// How often a working process touches its claims, and after how long without a touch a
-    /// claim belongs to a process that stopped.
-    static let heartbeat: TimeInterval = 5
-    static let abandonedAfter: TimeInterval = 60
 
     public init(directory: String, perAccount: Int = 2, perServer: Int = 3) {
         self.perAccount = perAccount
@@ -104,10 +107,16 @@ public final class ImportJobs: Sendable {
         if let data = try? JSONEncoder().encode(saved) { try? data.write(to: URL(fileURLWithPath: statePath(job.id)), options: .atomic) }
     }
 
-    /// A job as its folder says, or nil. A check or an import whose claim is gone or stale
-    /// (its process stopped) reads as refused or as waiting again.
-    private func read(_ id: String, now: Date = Date()) -> ImportJob? {
-        guard Self.isID(id), let data = FileManager.default.contents(atPath: statePath(id)),
+    /// A job as its folder says, or nil. A check or an import whose claim nobody holds (its
+    /// process stopped) reads as refused or as waiting again — unless `judging` is false (the
+    /// caller holds the claim itself).
+    private func read(_ id: String, judging: Bool = true) -> ImportJob? {
+        guard Self.isID(id) else { return nil }
+        // Whether a process holds it, asked before the state is read: a process writes the
+        // job's last state before it lets the claim go, so a claim found free and a state still
+        // `checking` or `running` mean that process stopped.
+        let held = judging ? claimAlive(id) : true
+        guard let data = FileManager.default.contents(atPath: statePath(id)),
               let saved = try? JSONDecoder().decode(Saved.self, from: data),
               saved.id == id, !saved.file.contains("/"), saved.file.hasPrefix(id) else { return nil }
         var job = ImportJob(id: id, ownerID: saved.ownerID, kind: saved.kind, fileName: saved.fileName,
@@ -120,7 +129,7 @@ public final class ImportJobs: Sendable {
         job.message = saved.message
         job.rows = saved.rows ?? 0
         job.total = saved.total
-        if job.state == .checking || job.state == .running, !claimAlive(id, now: now) {
+        if !held, job.state == .checking || job.state == .running {
             if job.state == .checking {
                 job.state = .failed
                 job.message = Message("import.abandoned").bilingual
@@ -133,43 +142,51 @@ public final class ImportJobs: Sendable {
         return job
     }
 
-    private func claimAlive(_ id: String, now: Date) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: claimPath(id)),
-              let touched = attributes[.modificationDate] as? Date else { return false }
-        return now.timeIntervalSince(touched) < Self.abandonedAfter
-    }
-
-    /// Takes the job for this process: false when another process (or this one) works on it.
-    /// A stale claim (its process stopped) is taken over.
-    private func claim(_ id: String) -> Bool {
-        let path = claimPath(id)
-        if FileManager.default.fileExists(atPath: path), !claimAlive(id, now: Date()) { try? FileManager.default.removeItem(atPath: path) }
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+    /// Whether a process holds the job's claim (this one, or another that has it locked).
+    private func claimAlive(_ id: String) -> Bool {
+        if working.withLockedValue({ $0[id] != nil }) { return true }
+        let fd = open(claimPath(id), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
-        close(fd)
-        return true
-    }
-
-    /// Ends this process's work on a job: its claim is dropped.
-    private func release(_ id: String) {
-        _ = working.withLockedValue { $0.removeValue(forKey: id) }
-        try? FileManager.default.removeItem(atPath: claimPath(id))
-    }
-
-    /// Touches the claims of the jobs this process works on, until none is left.
-    private func keepAlive(_ id: String) {
-        Task.detached { [self] in
-            while working.withLockedValue({ $0[id] != nil }) {
-                try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: claimPath(id))
-                try? await Task.sleep(for: .seconds(Self.heartbeat))
-            }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
         }
+        return errno == EWOULDBLOCK
+    }
+
+    /// Takes the job for this process: its claim file, locked; nil when another process (or
+    /// this one) holds it. A claim left by a process that stopped is simply locked again.
+    private func claim(_ id: String) -> Int32? {
+        guard working.withLockedValue({ $0[id] == nil }) else { return nil }
+        let path = claimPath(id)
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        // The file may have been removed (its job released) between the open and the lock: a
+        // lock on a file no longer at the path guards nothing.
+        var held = stat(), named = stat()
+        guard fstat(fd, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Ends this process's work on a job: its claim is removed, then unlocked.
+    private func release(_ id: String) {
+        guard let entry = working.withLockedValue({ $0.removeValue(forKey: id) }) else { return }
+        unlink(claimPath(id))
+        close(entry.claim)
     }
 
     /// Every job in the folder, as its state says.
-    private func all(now: Date) -> [ImportJob] {
+    private func all() -> [ImportJob] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".job.json") }.compactMap { read(String($0.dropLast(".job.json".count)), now: now) }
+        return names.filter { $0.hasSuffix(".job.json") }.compactMap { read(String($0.dropLast(".job.json".count))) }
     }
 
     /// Whether an ended or unconfirmed job is past keeping.
@@ -183,24 +200,24 @@ public final class ImportJobs: Sendable {
     }
 
     /// Removes what no job needs: the files and states of expired jobs, the file of an ended
-    /// one, stale claims, and files of no job (a job's state is written before its file). Run at
-    /// start and before each upload.
+    /// one, and files of no job (a job's state is written before its file, its claim taken
+    /// before its state). The claim of a job that exists is left alone (a process may be taking
+    /// it); a claim locked by a process is never removed. Run at start and before each upload.
     func sweep(now: Date = Date()) {
         let fm = FileManager.default
         var needed: Set<String> = []
-        for job in all(now: now) {
+        for job in all() {
             if Self.expired(job, now: now) {
                 try? fm.removeItem(atPath: job.path)
                 try? fm.removeItem(atPath: statePath(job.id))
                 continue
             }
             needed.insert(job.id + ".job.json")
+            needed.insert(job.id + ".claim")
             if [.checking, .ready, .running].contains(job.state) { needed.insert((job.path as NSString).lastPathComponent) }
-            if claimAlive(job.id, now: now) { needed.insert(job.id + ".claim") }
         }
         for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where !needed.contains(name) && !name.hasPrefix(".") {
-            // A claim is touched within `heartbeat`: one not needed and not alive is stale.
-            if name.hasSuffix(".claim"), claimAlive(String(name.dropLast(".claim".count)), now: now) { continue }
+            if name.hasSuffix(".claim"), claimAlive(String(name.dropLast(".claim".count))) { continue }
             try? fm.removeItem(atPath: directory + "/" + name)
         }
     }
@@ -217,13 +234,12 @@ public final class ImportJobs: Sendable {
     func add(_ job: ImportJob) throws {
         let now = Date()
         sweep(now: now)
-        let unfinished = all(now: now).filter { [.checking, .ready, .running].contains($0.state) }
+        let unfinished = all().filter { [.checking, .ready, .running].contains($0.state) }
         if unfinished.filter({ $0.ownerID == job.ownerID }).count >= perAccount { throw Busy.account }
         if unfinished.filter({ $0.state != .ready }).count >= perServer { throw Busy.server }
-        guard claim(job.id) else { throw Busy.server }
-        working.withLockedValue { $0[job.id] = (job, now) }
+        guard let claim = claim(job.id) else { throw Busy.server }
+        working.withLockedValue { $0[job.id] = Working(job: job, savedAt: now, claim: claim) }
         write(job)
-        keepAlive(job.id)
     }
 
     /// A job of this owner (another user's job is not found), from this process's work or the folder.
@@ -264,17 +280,20 @@ public final class ImportJobs: Sendable {
     /// already being imported (by this or another instance).
     @discardableResult
     func run(_ job: ImportJob, store: Store, actor: Actor) -> Bool {
-        guard claim(job.id) else { return false }
-        // Read again under the claim: another instance may have imported it meanwhile.
-        guard var current = read(job.id), current.state == .ready else {
-            release(job.id)
+        // Waiting for its confirmation — or under way when its process stopped, rolled back.
+        guard read(job.id)?.state == .ready, let claim = claim(job.id) else { return false }
+        // Read again under the claim: another instance may have imported it meanwhile. A saved
+        // `running` is the stopped process's: nobody else holds the claim now.
+        guard var current = read(job.id, judging: false), current.state == .ready || current.state == .running else {
+            unlink(claimPath(job.id))
+            close(claim)
             return false
         }
         current.state = .running
         current.rows = 0
-        working.withLockedValue { $0[job.id] = (current, Date()) }
+        current.message = nil
+        working.withLockedValue { $0[job.id] = Working(job: current, savedAt: Date(), claim: claim) }
         write(current)
-        keepAlive(job.id)
         Task.detached { [self] in
             do {
                 let result = try await perform(current, store: store, actor: actor, dryRun: false)

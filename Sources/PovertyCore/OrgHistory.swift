@@ -164,8 +164,8 @@ public struct OrgHistory: Sendable {
                 roots.append(id)
             }
         }
-        let sortKey = { (id: Int) in units[id]!.code }
-        for k in children.keys { children[k]!.sort { sortKey($0) < sortKey($1) } }
+        let sortKey = { (id: Int) in units[id]?.code ?? "" }
+        children = children.mapValues { $0.sorted { sortKey($0) < sortKey($1) } }
         roots.sort { sortKey($0) < sortKey($1) }
         return OrgTree(day: day, roots: roots, children: children)
     }

@@ -356,7 +356,8 @@ public struct StandardTablesBuilder: Sendable {
         var masks: [UInt64] = []
         var child: UInt64 = 0
         for ind in standard.indicators {
-            let dim = standard.dimensionOf[ind.code]!
+            // Every indicator of a standard belongs to one of its dimensions (PovertyStandard's invariant).
+            guard let dim = standard.dimensionOf[ind.code] else { continue }
             if let i = dims.firstIndex(of: dim) { masks[i] |= 1 << ind.index } else {
                 dims.append(dim)
                 masks.append(1 << ind.index)
@@ -387,8 +388,9 @@ public struct StandardTablesBuilder: Sendable {
         }
         let key = r.ethnicity.map { TextFolding.fold($0) } ?? ""
         if !key.isEmpty {
-            if ethnicities[key] == nil { ethnicities[key] = EthnicityCount(name: String(TextFolding.trim(r.ethnicity!))) }
-            if r.status == .poor { ethnicities[key]!.poor += 1 } else { ethnicities[key]!.nearPoor += 1 }
+            var count = ethnicities[key] ?? EthnicityCount(name: String(TextFolding.trim(r.ethnicity ?? "")))
+            if r.status == .poor { count.poor += 1 } else { count.nearPoor += 1 }
+            ethnicities[key] = count
         }
     }
 
@@ -818,8 +820,8 @@ extension ReportTable {
                                     standard: PovertyStandard, year: Int,
                                     by breakdown: ContributionBreakdown = .dimension) -> ReportTable {
         var dims: [Dimension] = []
-        for ind in standard.indicators where !dims.contains(standard.dimensionOf[ind.code]!) {
-            dims.append(standard.dimensionOf[ind.code]!)
+        for ind in standard.indicators {
+            if let dim = standard.dimensionOf[ind.code], !dims.contains(dim) { dims.append(dim) }
         }
         var columns = [
             ReportColumn("n", "Số hộ (n)", "Households (n)"),

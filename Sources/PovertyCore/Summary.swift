@@ -124,12 +124,11 @@ public struct SummaryBuilder {
         }
         entries.append(Entry(key: key, year: Int16(year), poor: c.status == .poor, unit: unitID))
         let g = GroupKey(unit: unitID, year: year)
-        if groups[g] == nil {
-            groups[g] = SummaryRow(year: year, unit: unitName, standardCode: standard.code, counts: [:],
-                                   alkireFoster: AlkireFoster(standard: standard, catalogSize: catalog.indicators.count))
-        }
-        groups[g]!.counts[c.status, default: 0] += 1
-        groups[g]!.alkireFoster.add(deprivedMask: c.deprivedMask)
+        var row = groups[g] ?? SummaryRow(year: year, unit: unitName, standardCode: standard.code, counts: [:],
+                                          alkireFoster: AlkireFoster(standard: standard, catalogSize: catalog.indicators.count))
+        row.counts[c.status, default: 0] += 1
+        row.alkireFoster.add(deprivedMask: c.deprivedMask)
+        groups[g] = row
     }
 
     /// The summary lines: years ascending, then units by code.
@@ -143,11 +142,12 @@ public struct SummaryBuilder {
         var groups = self.groups
         func bump(_ unit: Int32, _ year: Int, _ body: (inout SummaryRow) -> Void) {
             let g = GroupKey(unit: unit, year: year)
-            if groups[g] == nil, let s = standardOfYear[year] {
-                groups[g] = SummaryRow(year: year, unit: unitNames[Int(unit)], standardCode: s.code, counts: [:],
-                                       alkireFoster: AlkireFoster(standard: s, catalogSize: catalog.indicators.count))
-            }
-            if groups[g] != nil { body(&groups[g]!) }
+            guard var row = groups[g] ?? standardOfYear[year].map({ s in
+                SummaryRow(year: year, unit: unitNames[Int(unit)], standardCode: s.code, counts: [:],
+                           alkireFoster: AlkireFoster(standard: s, catalogSize: catalog.indicators.count))
+            }) else { return }
+            body(&row)
+            groups[g] = row
         }
 
         // Each household's reviews, through the one definition of the year's moves.
@@ -185,12 +185,13 @@ public struct SummaryBuilder {
             start = end
         }
         // Poor at the last review, for the identity and the report of changes.
-        for (g, row) in groups {
+        for (g, var row) in groups {
             if let i = yearIndex[g.year], i > 0, reviewed(years[i - 1], row.standardCode) {
-                groups[g]!.poorLastReview = groups[GroupKey(unit: g.unit, year: years[i - 1])]?.poor ?? 0
+                row.poorLastReview = groups[GroupKey(unit: g.unit, year: years[i - 1])]?.poor ?? 0
             } else {
-                groups[g]!.isBaseline = true
+                row.isBaseline = true
             }
+            groups[g] = row
         }
         return groups.values.sorted { ($0.year, $0.unit) < ($1.year, $1.unit) }
     }

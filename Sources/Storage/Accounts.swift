@@ -204,12 +204,15 @@ public struct Accounts: Sendable {
 
     /// The active account of a live session, with the session's CSRF token.
     public func session(tokenHash: String) async throws -> (account: Account, csrfToken: String)? {
-        // Two reads: on SQLite the sessions are in the journal, the accounts in the database.
+        // Two reads: on SQLite the sessions are in the journal, the accounts in the database. A
+        // session opened before the account's `sessions_from` (a password changed or reset, the
+        // account disabled) is over, even where removing it did not happen.
         guard let session = try await store.sessionSQL.raw("""
-            SELECT user_id, csrf_token FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: store.now())
+            SELECT user_id, csrf_token, created_at FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: store.now())
             """).first(),
               let user = try await store.sql.raw("SELECT * FROM users WHERE id = \(bind: try session.int("user_id")) AND active = 1").first()
         else { return nil }
+        if let from = try user.optionalString("sessions_from"), try session.string("created_at") < from { return nil }
         return (try Account(user), try session.string("csrf_token"))
     }
 
@@ -250,8 +253,10 @@ public struct Accounts: Sendable {
     }
 
     private func setPassword(_ id: Int, hash: String, keepSession tokenHash: String?, db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: store.now()) WHERE id = \(bind: id)").run()
+        let now = store.now()
+        try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: now), sessions_from = \(bind: now) WHERE id = \(bind: id)").run()
         try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id) AND token_hash <> \(bind: tokenHash ?? "")").run()
+        if let tokenHash { try await db.raw("UPDATE sessions SET created_at = \(bind: now) WHERE token_hash = \(bind: tokenHash)").run() }
         try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: id)").run()
     }
 
@@ -363,6 +368,8 @@ public struct Accounts: Sendable {
         try await store.writeTransaction { db in
             try await db.raw("UPDATE users SET active = \(bind: active ? 1 : 0), updated_at = \(bind: store.now()) WHERE id = \(bind: account.id)").run()
             if !active {
+                // Its sessions end for good: re-enabled later, it signs in afresh.
+                try await db.raw("UPDATE users SET sessions_from = \(bind: store.now()) WHERE id = \(bind: account.id)").run()
                 try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: account.id)").run()
                 try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: account.id)").run()
             }

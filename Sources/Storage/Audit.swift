@@ -49,7 +49,7 @@ public struct Audit: Sendable {
     /// The entries about one thing, oldest first (the audit's readers only).
     public func entries(_ actor: Actor, entity: String? = nil, id: Int? = nil) async throws -> [Entry] {
         try actor.require(.readAudit)
-        try await store.flushJournal()
+        try? await store.flushJournal(waiting: false)
         var q: SQLQueryString = "SELECT at, actor, channel, action, entity, entity_id, detail FROM audit_log WHERE 1 = 1"
         if let entity { q.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
         if let id { q.appendInterpolation(" AND entity_id = \(bind: id)" as SQLQueryString) }

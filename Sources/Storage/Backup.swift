@@ -57,8 +57,9 @@ extension Store {
         guard !FileManager.default.fileExists(atPath: path) else { throw Backup.Failure.exists(path) }
         switch config {
         case .sqlite:
-            // The journal's audit entries first (sessions are not copied: a restore signs everyone out).
-            try await flushJournal()
+            // The journal's audit entries first, if the database is free now (sessions are not copied:
+            // a restore signs everyone out); entries still in the journal move into this database later.
+            try? await flushJournal(waiting: false)
             // One read transaction: the copy is the database as of one moment, writers go on.
             try await sql.raw("VACUUM INTO \(bind: path)").run()
         case .postgres(let url):
@@ -79,6 +80,8 @@ extension Store {
             guard head.starts(with: Data("SQLite format 3".utf8)) else { throw Backup.Failure.notABackup(backup) }
             if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 { throw Backup.Failure.notEmpty }
             try? FileManager.default.removeItem(atPath: path)
+            // No journal of another database here: the restored one starts without sessions.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: Store.journalPath(path) + suffix) }
             try FileManager.default.copyItem(atPath: backup, toPath: path)
         case .postgres(let url):
             guard head.starts(with: Data("PGDMP".utf8)) else { throw Backup.Failure.notABackup(backup) }
@@ -98,6 +101,8 @@ extension Store {
         }
         let store = try Store(config, logger: logger)
         do {
+            // A database of its own, not the one backed up: a journal that one left is not this one's.
+            try? await store.sql.raw("UPDATE data_revisions SET revision = \(bind: Int64.random(in: 1...Int64.max / 2)) WHERE name = 'identity'").run()
             let migrated = try await store.migrate()
             try await store.audit.record("khoi_phuc", entity: "database", id: nil, detail: (backup as NSString).lastPathComponent,
                                          by: try await store.operator("restore"), on: store.sql)

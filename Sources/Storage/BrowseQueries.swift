@@ -211,7 +211,7 @@ public struct BrowseQueries: Sendable {
     public func auditEntries(_ actor: Actor, by name: String? = nil, action: String? = nil, entity: String? = nil, page: Int,
                              perPage: Int = 100) async throws -> Page<Audit.Entry> {
         try actor.require(.readAudit)
-        try await store.flushJournal()
+        try? await store.flushJournal(waiting: false)
         var w: SQLQueryString = " WHERE 1 = 1"
         if let name, !name.isEmpty { w.appendInterpolation(" AND actor = \(bind: name)" as SQLQueryString) }
         if let action, !action.isEmpty { w.appendInterpolation(" AND action = \(bind: action)" as SQLQueryString) }

@@ -74,14 +74,26 @@ extension Store {
             """,
         ] { try await journal.raw("\(unsafeRaw: statement)").run() }
         let identity = try await databaseIdentity()
+        let openSessions = try await sql.raw("SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE expires_at > \(bind: now())").all()
         try await sessionTransaction { db in
             try await db.raw("INSERT INTO journal_meta (key, value) VALUES ('id', \(bind: UUID().uuidString)) ON CONFLICT (key) DO NOTHING").run()
             let owner = try await db.raw("SELECT value FROM journal_meta WHERE key = 'database'").first()?.string("value")
             if owner != identity {
-                // Another database's journal (its file was replaced): its sessions and entries are not this one's.
+                // Another database's journal (its file was replaced, or restored from a backup): its
+                // sessions and entries are not this one's.
                 if owner != nil {
                     for table in ["sessions", "login_throttle", "audit_log"] { try await db.raw("DELETE FROM \(unsafeRaw: table)").run() }
                     try await db.raw("UPDATE journal_meta SET value = \(bind: UUID().uuidString) WHERE key = 'id'").run()
+                } else {
+                    // A new journal beside a database that kept its sessions itself (before v013): they move here.
+                    for row in openSessions {
+                        try await db.raw("""
+                            INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+                            VALUES (\(bind: try row.string("token_hash")), \(bind: try row.int("user_id")), \(bind: try row.string("csrf_token")),
+                                    \(bind: try row.string("created_at")), \(bind: try row.string("expires_at")))
+                            ON CONFLICT (token_hash) DO NOTHING
+                            """).run()
+                    }
                 }
                 try await db.raw("""
                     INSERT INTO journal_meta (key, value) VALUES ('database', \(bind: identity))
@@ -100,7 +112,10 @@ extension Store {
 
     /// Moves the journal's audit entries into the database's audit log, oldest first, each once
     /// (SQLite; nothing to do on PostgreSQL). Safe to run from several tasks and processes at once.
-    public func flushJournal() async throws {
+    /// `waiting: false` moves them only if the database is free now (a reader of the audit log,
+    /// a backup or a command ending does not wait behind an import: what is not moved now is
+    /// moved later); errors are then not worth reporting either, so callers use `try?`.
+    public func flushJournal(waiting: Bool = true) async throws {
         guard dialect == .sqlite else { return }
         let journal = try sessionSQL
         guard let id = try await journal.raw("SELECT value FROM journal_meta WHERE key = 'id'").first()?.string("value") else { return }
@@ -109,7 +124,7 @@ extension Store {
                 SELECT id, at, actor, channel, action, entity, entity_id, detail FROM audit_log ORDER BY id LIMIT 5000
                 """).all()
             guard let last = try rows.last?.int("id") else { return }
-            try await writeTransaction { db in
+            let move: @Sendable (any SQLDatabase) async throws -> Void = { db in
                 let upto = try await db.raw("SELECT upto FROM journal_flushes WHERE journal = \(bind: id)").first()?.int("upto") ?? 0
                 for row in try rows.filter({ try $0.int("id") > upto }) {
                     try await db.raw("""
@@ -124,18 +139,28 @@ extension Store {
                     ON CONFLICT (journal) DO UPDATE SET upto = excluded.upto
                     """).run()
             }
+            if waiting {
+                try await writeTransaction(move)
+            } else if try await writeTransactionIfFree(busyTimeout: 200, move) == nil {
+                return
+            }
             try await sessionTransaction { db in try await db.raw("DELETE FROM audit_log WHERE id <= \(bind: last)").run() }
             if rows.count < 5000 { return }
         }
     }
 
-    /// Ends sessions of an account in the journal (SQLite), after the database's transaction
-    /// that ended them there (a password change, a disabled account); nothing on PostgreSQL,
-    /// where that transaction did it.
+    /// Ends sessions of an account in the journal (SQLite) after the database's transaction that
+    /// ended them there (a password change, a reset, a disabled account), and renews the one
+    /// kept. That transaction also set the account's `sessions_from`, which `Accounts.session`
+    /// checks: should this second step not happen (a crash between the two), the sessions it
+    /// would have removed are refused all the same. Nothing on PostgreSQL, where that
+    /// transaction did it all.
     func closeJournalSessions(of userID: Int, except tokenHash: String?) async throws {
         guard dialect == .sqlite else { return }
+        let now = self.now()
         try await sessionTransaction { db in
             try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userID) AND token_hash <> \(bind: tokenHash ?? "")").run()
+            if let tokenHash { try await db.raw("UPDATE sessions SET created_at = \(bind: now) WHERE token_hash = \(bind: tokenHash)").run() }
         }
     }
 }

@@ -28,6 +28,22 @@ extension Store {
     /// How long (ms) an SQLite write waits for another process's writer before it fails.
     static let sqliteBusyTimeout = 30_000
 
+    /// A write transaction only if the database is free: on SQLite, when no writer of this
+    /// process holds it and another process's lets go within `busyTimeout` ms; nil otherwise
+    /// (it did not run). On PostgreSQL it always runs.
+    func writeTransactionIfFree<T: Sendable>(busyTimeout: Int, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T? {
+        guard let writeGate else { return try await writeTransaction(body) }
+        let database = try db
+        return try await writeGate.runIfFree {
+            try await database.transaction { db in
+                let sql = db as! any SQLDatabase
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeout))").run()
+                try await sql.raw("UPDATE units SET id = id WHERE 0 = 1").run()
+                return try await body(sql)
+            }
+        }
+    }
+
     /// A transaction that writes: on SQLite it takes the write lock with its first statement,
     /// so a concurrent writer waits for it instead of failing later with a stale snapshot
     /// (a deferred transaction that reads first cannot become a writer once another has
@@ -83,4 +99,13 @@ struct StableHash {
     }
     mutating func add(_ i: Int?) { add(i.map(String.init) ?? "∅") }
     var int64: Int { Int(Int64(bitPattern: value)) }
+}
+
+extension Dictionary {
+    /// A value the importer put there itself: its absence is a defect, refused as corrupt data
+    /// (the transaction rolls back) instead of stopping the server.
+    func required(_ key: Key) throws -> Value {
+        guard let value = self[key] else { throw StorageError.corrupt("\(key): missing from \(Value.self)") }
+        return value
+    }
 }

@@ -159,7 +159,7 @@ public final class Store: Sendable {
         guard ownsDatabases else { return }
         // A command's audit entries of reads go into the audit log before it ends (or, if it
         // cannot now, with the next process's move).
-        try? await flushJournal()
+        try? await flushJournal(waiting: false)
         await databases.shutdownAsync()
     }
 

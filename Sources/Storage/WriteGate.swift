@@ -45,6 +45,20 @@ final class WriteGate: Sendable {
         return try await Self.$held.withValue(Self.held.union([key])) { try await body() }
     }
 
+    /// Runs `body` holding the gate if it is free now (or this task holds it); nil, without
+    /// running it, when another writer has it.
+    func runIfFree<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T? {
+        if Self.held.contains(key) { return try await body() }
+        let taken = state.withLockedValue { s -> Bool in
+            if s.busy { return false }
+            s.busy = true
+            return true
+        }
+        guard taken else { return nil }
+        defer { release() }
+        return try await Self.$held.withValue(Self.held.union([key])) { try await body() }
+    }
+
     private func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now: Bool = state.withLockedValue { s in

@@ -29,6 +29,12 @@ struct ClientAddressTests {
         #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["10.0.0.5, 198.51.100.7, 10.0.0.5"], trusted: trusted) == "198.51.100.7")
     }
 
+    @Test("an IPv4-mapped address is the IPv4 address")
+    func mapped() {
+        #expect(ClientAddress.resolve(peer: "::ffff:127.0.0.1", forwardedFor: ["198.51.100.7, ::FFFF:10.0.0.5"], trusted: trusted) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: "::ffff:203.0.113.9", forwardedFor: [], trusted: trusted) == "203.0.113.9")
+    }
+
     @Test("a malformed entry ends the walk at the last proxy")
     func malformed() {
         #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["198.51.100.7, evil\r\nX: y"], trusted: trusted) == "127.0.0.1")

@@ -274,14 +274,14 @@ public struct SurveyImporter: Sendable {
         let known = codes.filter { households[$0] != nil }
         if !fresh.isEmpty {
             var columns = ["code", "area", "ethnic_minority", "attributes_year", "province", "commune", "address", "primary_member_id", "created_at", "updated_at"]
-            var rows: [[BulkValue]] = fresh.map { code in
-                let r = latest[code]!
+            var rows: [[BulkValue]] = try fresh.map { code in
+                let r = try latest.required(code)
                 return [.text(code), .text(r.record.answers.area.rawValue), .int((r.record.ethnicMinority ?? false) ? 1 : 0),
                         .int(r.record.year), BulkValue(r.record.province), BulkValue(r.record.commune), BulkValue(r.record.address),
                         BulkValue(r.memberID), .text(enteredAt), .text(enteredAt)]
             }
-            func remember(_ code: String, _ id: Int) {
-                let r = latest[code]!
+            func remember(_ code: String, _ id: Int) throws {
+                let r = try latest.required(code)
                 households[code] = (id, r.memberID, r.record.answers.area.rawValue, (r.record.ethnicMinority ?? false) ? 1 : 0,
                                     r.record.year, r.record.province, r.record.commune, r.record.address)
             }
@@ -296,14 +296,14 @@ public struct SurveyImporter: Sendable {
                                               [.int(rows.count)]).map { try $0.int("id") }
             }
             columns.append("id")
-            for i in rows.indices { rows[i].append(.int(newIDs[i])); remember(fresh[i], newIDs[i]) }
+            for i in rows.indices { rows[i].append(.int(newIDs[i])); try remember(fresh[i], newIDs[i]) }
             try await bulk.append(into: "households", columns: columns, rows: rows)
             result.created += fresh.count
         }
         // Existing households: newer attributes, and a primary member if they had none.
         for code in known {
-            let r = latest[code]!
-            let h = households[code]!
+            let r = try latest.required(code)
+            let h = try households.required(code)
             let area = r.record.answers.area.rawValue
             let minority = (r.record.ethnicMinority ?? false) ? 1 : 0
             let province = r.record.province ?? h.province, commune = r.record.commune ?? h.commune, address = r.record.address ?? h.address
@@ -325,7 +325,7 @@ public struct SurveyImporter: Sendable {
         if !links.isEmpty {
             try await bulk.insert(
                 into: "household_members", columns: ["household_id", "member_id"],
-                rows: links.sorted { ($0.household, $0.member) < ($1.household, $1.member) }.map { [.int(households[$0.household]!.id), .int($0.member)] },
+                rows: try links.sorted { ($0.household, $0.member) < ($1.household, $1.member) }.map { [.int(try households.required($0.household).id), .int($0.member)] },
                 ignoreConflictsOn: ["household_id", "member_id"])
         }
         // Reviews: compare fingerprints, write only what is new or changed.
@@ -333,8 +333,8 @@ public struct SurveyImporter: Sendable {
         var existing: [Link: StoredReview] = [:]
         if !known.isEmpty {
             var codeOf: [Int: String] = [:]
-            for code in known { codeOf[households[code]!.id] = code }
-            let byHousehold = bulk.anyOf("household_id", known.map { .int(households[$0]!.id) })
+            for code in known { codeOf[try households.required(code).id] = code }
+            let byHousehold = bulk.anyOf("household_id", try known.map { .int(try households.required($0).id) })
             let byYear = bulk.anyOf("year", years.map { .int($0) })
             for row in try await bulk.query("""
                 SELECT household_id, year, fingerprint, status, per_capita_income, deprivation_count, unit_id FROM reviews
@@ -356,7 +356,7 @@ public struct SurveyImporter: Sendable {
         // A changed review overwrites the stored one: the audit log keeps what it was.
         var changes: [[BulkValue]] = []
         for r in batch {
-            let review = ReviewRow(r, householdID: households[r.record.householdCode]!.id)
+            let review = ReviewRow(r, householdID: try households.required(r.record.householdCode).id)
             switch existing[Link(household: r.record.householdCode, member: r.record.year)] {
             case .some(let old) where old.fingerprint == review.fingerprint: result.unchanged += 1; continue
             case .some(let old):

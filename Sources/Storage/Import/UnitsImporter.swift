@@ -91,7 +91,7 @@ public struct UnitsImporter: Sendable {
         guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_don_vi", message: Message("import.units.empty_file"))], total: 1) }
         // Versions of a unit must follow one another.
         for code in order {
-            var plan = plans[code]!
+            var plan = try plans.required(code)
             plan.versions.sort { $0.from < $1.from }
             for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 > b.from }) ?? true {
                 log.add(header.issue(row: b.row, "tu_ngay", Message("import.units.overlaps_row", .number(a.row))))
@@ -104,7 +104,7 @@ public struct UnitsImporter: Sendable {
         }
         let existing = try await store.units.history()
         for code in order {
-            let plan = plans[code]!
+            let plan = try plans.required(code)
             for v in plan.versions {
                 if let p = v.parent, plans[p] == nil, existing.unit(code: p) == nil {
                     log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", Message("import.units.parent_unit_code", .text(p))))
@@ -134,14 +134,15 @@ public struct UnitsImporter: Sendable {
         var changed: [String] = []
         // Units first (parents may come later in the file), then versions and successions.
         for code in order {
-            result.rows += plans[code]!.versions.count
-            let plan = plans[code]!
-            let from = plan.versions.first!.from
-            let to = plan.versions.last!.to
+            let plan = try plans.required(code)
+            result.rows += plan.versions.count
+            guard let first = plan.versions.first, let last = plan.versions.last else { throw StorageError.corrupt("unit \(code): no version") }
+            let from = first.from
+            let to = last.to
             if let id = ids[code], let unit = existing.units[id] {
                 let same = unit.kind == plan.kind && unit.from == from && unit.to == to
                     && sameVersions(id, plan, existing: existing)
-                    && Set(existing.successions(of: id).map { existing.units[$0.successorID]!.code }) == Set(plan.successors)
+                    && Set(existing.successions(of: id).compactMap { existing.units[$0.successorID]?.code }) == Set(plan.successors)
                 if same { result.unchanged += 1; continue }
                 try await db.raw("UPDATE units SET kind = \(bind: plan.kind.rawValue), valid_from = \(bind: from.iso), valid_to = \(bind: to?.iso) WHERE id = \(bind: id)").run()
                 try await db.raw("DELETE FROM unit_versions WHERE unit_id = \(bind: id)").run()
@@ -159,8 +160,8 @@ public struct UnitsImporter: Sendable {
             changed.append(code)
         }
         for code in changed {
-            let plan = plans[code]!
-            let id = ids[code]!
+            let plan = try plans.required(code)
+            let id = try ids.required(code)
             for v in plan.versions {
                 try await db.raw("""
                     INSERT INTO unit_versions (unit_id, name, name_folded, parent_id, valid_from, valid_to)
@@ -168,10 +169,13 @@ public struct UnitsImporter: Sendable {
                             \(bind: v.from.iso), \(bind: v.to?.iso))
                     """).run()
             }
+            guard !plan.successors.isEmpty else { continue }
+            // A unit with successors ended (checked with the file's rows).
+            guard let ended = plan.versions.last?.to else { throw StorageError.corrupt("unit \(code): successors but no end") }
             for (i, s) in plan.successors.enumerated() {
                 try await db.raw("""
                     INSERT INTO unit_successions (predecessor_id, successor_id, effective, kind, is_primary)
-                    VALUES (\(bind: id), \(bind: ids[s]!), \(bind: plan.versions.last!.to!.iso), \(bind: plan.successionKind.rawValue), \(bind: i == 0 ? 1 : 0))
+                    VALUES (\(bind: id), \(bind: try ids.required(s)), \(bind: ended.iso), \(bind: plan.successionKind.rawValue), \(bind: i == 0 ? 1 : 0))
                     """).run()
             }
         }
