@@ -41,15 +41,9 @@ extension Store {
     /// the database's writers) or, on PostgreSQL, a write transaction of the database.
     func sessionTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard dialect == .sqlite, let journalGate else { return try await writeTransaction(body) }
-        let journal = try sessionSQL as! any Database
+        let journal = try database(.journal)
         return try await journalGate.run {
-            try await journal.transaction { db in
-                let sql = db as! any SQLDatabase
-                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Store.sqliteBusyTimeout))").run()
-                // Take the write lock first (see `writeTransaction`).
-                try await sql.raw("UPDATE journal_meta SET value = value WHERE 0 = 1").run()
-                return try await body(sql)
-            }
+            try await Store.sqliteTransaction(journal, lock: "UPDATE journal_meta SET value = value WHERE 0 = 1", body)
         }
     }
 

@@ -16,12 +16,19 @@ extension Store {
     func transaction<T: Sendable>(on id: DatabaseID?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = try id.map { try self.database($0) } ?? db
         guard let writeGate else { return try await database.transaction { db in try await body(db as! any SQLDatabase) } }
-        return try await writeGate.run {
-            try await database.transaction { db in
-                let sql = db as! any SQLDatabase
-                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Store.sqliteBusyTimeout))").run()
-                return try await body(sql)
-            }
+        return try await writeGate.run { try await Store.sqliteTransaction(database, body) }
+    }
+
+    /// SQLite: `body` in a transaction of `database` whose connection waits for another
+    /// process's writer by sleeping, up to `busyTimeout` ms, and which takes the write lock
+    /// with `lock` first when given (see `writeTransaction`). Callers queue it in a gate.
+    static func sqliteTransaction<T: Sendable>(_ database: any Database, busyTimeout: Int = sqliteBusyTimeout, lock: String? = nil,
+                                               _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeout))").run()
+            if let lock { try await sql.raw("\(unsafeRaw: lock)").run() }
+            return try await body(sql)
         }
     }
 
@@ -35,12 +42,7 @@ extension Store {
         guard let writeGate else { return try await writeTransaction(body) }
         let database = try db
         return try await writeGate.runIfFree {
-            try await database.transaction { db in
-                let sql = db as! any SQLDatabase
-                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeout))").run()
-                try await sql.raw("UPDATE units SET id = id WHERE 0 = 1").run()
-                return try await body(sql)
-            }
+            try await Store.sqliteTransaction(database, busyTimeout: busyTimeout, lock: "UPDATE units SET id = id WHERE 0 = 1", body)
         }
     }
 

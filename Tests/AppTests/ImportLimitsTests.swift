@@ -39,15 +39,20 @@ struct ImportLimitsTests {
         }
     }
 
+    /// A one-household survey of the grassroots officer's own union.
+    static func survey(_ store: Store, household: String, head: String) async throws -> String {
+        let account = try await store.account(named: "coso")
+        let unitCode = try #require(try await store.units.history().units[account.unitID]?.code)
+        let header = "Mã hộ,Năm,Đơn vị,Mã đoàn viên,Họ tên chủ hộ,Khu vực,Số nhân khẩu,Tổng thu nhập năm,Việc làm,Phụ thuộc,Tiếp cận y tế,Dinh dưỡng,BHYT,Giáo dục người lớn,Đi học trẻ em,Chất lượng nhà,Diện tích nhà,Nước sinh hoạt,Nhà tiêu,Rác thải,Viễn thông,Phương tiện thông tin,Dân tộc thiểu số"
+        return header + "\n\(household),2025,\(unitCode),,\(head),Nông thôn,4,30.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"
+    }
+
     @Test("an upload waiting for its confirmation survives a restart and is imported after it; the rest of the folder is cleared",
           arguments: WebDatabase.available)
     func waitingUploadSurvivesRestart(db: WebDatabase) async throws {
         try await db.withApp(households: 60) { app, _, config in
             let store = app.web.store
-            let account = try await store.account(named: "coso")
-            let unitCode = try #require(try await store.units.history().units[account.unitID]?.code)
-            let header = "Mã hộ,Năm,Đơn vị,Mã đoàn viên,Họ tên chủ hộ,Khu vực,Số nhân khẩu,Tổng thu nhập năm,Việc làm,Phụ thuộc,Tiếp cận y tế,Dinh dưỡng,BHYT,Giáo dục người lớn,Đi học trẻ em,Chất lượng nhà,Diện tích nhà,Nước sinh hoạt,Nhà tiêu,Rác thải,Viễn thông,Phương tiện thông tin,Dân tộc thiểu số"
-            let file = header + "\nHORESTART1,2025,\(unitCode),,Khởi Động Lại,Nông thôn,4,30.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"
+            let file = try await Self.survey(store, household: "HORESTART1", head: "Khởi Động Lại")
             let uploads = app.web.settings.uploadDirectory
             func files() -> Set<String> { Set(((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []).filter { !$0.hasPrefix(".") }) }
             let web = WebClient(app)
@@ -99,9 +104,7 @@ struct ImportLimitsTests {
         try await db.withApp(households: 60) { app, _, config in
             let store = app.web.store
             let account = try await store.account(named: "coso")
-            let unitCode = try #require(try await store.units.history().units[account.unitID]?.code)
-            let header = "Mã hộ,Năm,Đơn vị,Mã đoàn viên,Họ tên chủ hộ,Khu vực,Số nhân khẩu,Tổng thu nhập năm,Việc làm,Phụ thuộc,Tiếp cận y tế,Dinh dưỡng,BHYT,Giáo dục người lớn,Đi học trẻ em,Chất lượng nhà,Diện tích nhà,Nước sinh hoạt,Nhà tiêu,Rác thải,Viễn thông,Phương tiện thông tin,Dân tộc thiểu số"
-            let file = header + "\nHOTWICE1,2025,\(unitCode),,Hai Máy,Nông thôn,4,30.000.000,1,0,0,0,1,1,0,1,0,0,0,0,0,0,0"
+            let file = try await Self.survey(store, household: "HOTWICE1", head: "Hai Máy")
             let uploads = app.web.settings.uploadDirectory
             let other = try await Application.make(.testing)
             other.logger.logLevel = .warning

@@ -88,7 +88,7 @@ struct YearMovesTests {
 
     @Test("the identity holds for every unit and year on a mixed history")
     func identity() {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         var households: [[R]] = []
         for _ in 0..<400 {
             var history: [R] = []
@@ -107,18 +107,5 @@ struct YearMovesTests {
                 #expect(now == last - n(.escaped) - n(.left) + n(.fellBack) + n(.newly), "\(unit) \(year)")
             }
         }
-    }
-}
-
-/// A small deterministic generator for the test's histories.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
