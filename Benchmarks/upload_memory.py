@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """The server's peak memory while it reads the worst spreadsheet its limits accept.
 
-Writes an XLSX at the shared-string limits (SpreadsheetLimits: 2,000,000 shared strings,
-256 MiB of their text): STRINGS distinct strings of LENGTH characters, and one sheet of as
+Writes an XLSX at the shared-string limit (SpreadsheetLimits: 64 MiB of their text) within
+the upload limit (64 MiB): STRINGS distinct strings of LENGTH characters, and one sheet of as
 many rows, each a cell naming one of them — the shared-string table is held for the whole
 read, so this is the most a file can make the reader hold. Uploads it as a survey (the survey
 contract refuses it once read: its header is not a survey's), waits until the check ends, and
 prints the server's resident memory before and its peak (VmHWM) after.
 
-    python3 Benchmarks/upload_memory.py URL --admin U:P --pid PID [--strings 2000000] [--length 118]
+    python3 Benchmarks/upload_memory.py URL --admin U:P --pid PID [--strings 560000] [--length 118]
 """
 import argparse
 import os
@@ -69,7 +69,7 @@ def main():
     ap.add_argument("url")
     ap.add_argument("--admin", required=True)
     ap.add_argument("--pid", type=int, required=True)
-    ap.add_argument("--strings", type=int, default=2_000_000)
+    ap.add_argument("--strings", type=int, default=560_000)
     ap.add_argument("--length", type=int, default=118)
     args = ap.parse_args()
     base = args.url.rstrip("/")

@@ -163,8 +163,10 @@ struct RequireAccount: AsyncMiddleware {
 /// the form's `_csrf` field (compared in constant time), and `Sec-Fetch-Site` / `Origin`, when
 /// the browser sends them, must say the same site.
 struct CSRFMiddleware: AsyncMiddleware {
-    /// The largest form a signed-in user may send (survey files included).
-    static let maxBody = 256 << 20
+    /// The largest form a signed-in user may send (survey files included): 64 MiB, what the
+    /// reverse proxies of docs/deploy.md let through, and about 800,000 survey rows of CSV (a
+    /// larger file goes in with `giamngheo import`). Held in memory while it is read.
+    static let maxBody = 64 << 20
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method != .GET && request.method != .HEAD else { return try await next.respond(to: request) }

@@ -26,7 +26,7 @@ public struct SpreadsheetLimits: Sendable, Hashable {
     public var maxRows: Int
 
     public init(maxPartBytes: Int64 = 512 << 20, maxCompressionRatio: Int64 = 250, maxSharedStrings: Int = 2_000_000,
-                maxSharedStringBytes: Int = 256 << 20, maxCellBytes: Int = 32_767 * 4, maxRows: Int = 2_000_000) {
+                maxSharedStringBytes: Int = 64 << 20, maxCellBytes: Int = 32_767 * 4, maxRows: Int = 2_000_000) {
         self.maxPartBytes = maxPartBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.maxSharedStrings = maxSharedStrings

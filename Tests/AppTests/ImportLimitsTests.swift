@@ -39,6 +39,30 @@ struct ImportLimitsTests {
         }
     }
 
+    @Test("an upload over 64 MB is refused while it streams in, with the limit named, and nothing is kept", arguments: WebDatabase.available)
+    func oversizedUpload(db: WebDatabase) async throws {
+        try await db.withApp(households: 30) { app, _ in
+            let web = WebClient(app)
+            try await web.login("coso")
+            let csrf = try #require(try await web.get("/import").csrf)
+            let uploads = app.web.settings.uploadDirectory
+            // Through a real socket, as a browser sends it: the body streams and is cut at the limit.
+            let boundary = "----giamngheo-lon"
+            var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n"
+                                  + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lon.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+            body.writeRepeatingByte(UInt8(ascii: "x"), count: (64 << 20) + 1)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            headers.replaceOrAdd(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let refused = try await app.testing(method: .running(port: Int.random(in: 40_000..<60_000)))
+                .sendRequest(.POST, "/import/khao-sat", headers: headers, body: body)
+            #expect(refused.status == .payloadTooLarge)
+            #expect(refused.body.string.contains("tối đa 64 MB"))
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []).filter { !$0.hasPrefix(".") }.isEmpty)
+        }
+    }
+
     /// A one-household survey of the grassroots officer's own union.
     static func survey(_ store: Store, household: String, head: String) async throws -> String {
         let account = try await store.account(named: "coso")

@@ -81,6 +81,9 @@ struct ImportController: RouteCollection {
         let user = try req.requireUser()
         guard let kind = ImportKind(rawValue: req.parameters.get("kind") ?? "") else { throw Abort(.notFound) }
         guard allowed(kind, user) else { throw Abort(.forbidden) }
+        // Over the limit: refused while the body streams in (CSRFMiddleware collects at most
+        // `maxBody`); checked here as well for a body that arrived whole.
+        if let body = req.body.data, body.readableBytes > CSRFMiddleware.maxBody { throw Abort(.payloadTooLarge) }
         let form = try req.content.decode(UploadForm.self)
         guard let file = form.file, file.data.readableBytes > 0 else {
             return try await renderForms(req, error: req.t("import.no_file"), status: .badRequest)
