@@ -88,17 +88,9 @@ extension Request {
 
     func unitLabel(_ id: Int, _ user: CurrentUser) -> String { unitName(id, user.history, store.today) }
 
-    func policyName(_ code: String, _ catalogue: PolicyCatalogue) -> String {
-        guard let p = catalogue.policy(code: code) else { return code }
-        return language == .vi ? p.nameVi : p.nameEn
-    }
-
-    func indicatorName(_ code: String) -> String {
-        guard let i = StandardCatalog.builtIn.indicator(code: code) else { return code }
-        return language == .vi ? i.vi : i.en
-    }
-
-    func fundName(_ f: FundInfo) -> String { language == .vi ? f.nameVi : f.nameEn }
+    func policyName(_ code: String, _ catalogue: PolicyCatalogue) -> String { pageText.policyName(code, catalogue) }
+    func indicatorName(_ code: String) -> String { pageText.indicatorName(code) }
+    func fundName(_ f: FundInfo) -> String { pageText.fundName(f) }
 
     func encodePath(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
 }

@@ -41,77 +41,6 @@ struct HouseholdListBody: Encodable {
     let downloadCSV: String
 }
 
-struct HouseholdBody: Encodable {
-    struct Member: Encodable {
-        let code: String
-        let name: String
-        let primary: Bool
-    }
-    struct Review: Encodable {
-        let year: Int
-        let unit: String
-        let standard: String
-        let status: String
-        let statusCode: String
-        let income: String
-        let deprivations: [String]
-        let hasDeprivations: Bool
-        let reason: String
-        let official: String
-        let mismatch: Bool
-    }
-    let code: String
-    let place: String
-    let area: String
-    struct Support: Encodable {
-        let id: Int
-        let day: String
-        let policy: String
-        let value: String
-        let inKind: String
-        let source: String
-        let unit: String
-        let cancelled: Bool
-        let cancelReason: String
-        let mayCancel: Bool
-    }
-    struct Need: Encodable {
-        let indicator: String
-        let addressed: Bool
-        let by: String
-    }
-    struct Loan: Encodable {
-        let code: String
-        let member: String
-        let amount: String
-        let state: String
-        let outstanding: String
-    }
-    let members: [Member]
-    let reviews: [Review]
-    let support: [Support]
-    let hasSupport: Bool
-    let showsSupport: Bool
-    let coverage: [Need]
-    let hasCoverage: Bool
-    let coverageComplete: Bool
-    let loans: [Loan]
-    let hasLoans: Bool
-    let mayRecord: Bool
-    let policies: [Option]
-    let sources: [Option]
-    let funds: [Option]
-    let units: [Option]
-    let today: String
-    let error: String?
-    let typedValue: String
-    let typedInKind: String
-    let typedSourceName: String
-    /// The officer may enter and correct reviews (the review sheet).
-    let mayEnterReview: Bool
-    let reviewYear: Int
-}
-
 struct MemberSearchBody: Encodable {
     struct Row: Encodable {
         let code: String
@@ -210,71 +139,19 @@ struct HouseholdController: RouteCollection {
     }
 
     /// The household's file: members, reviews, what it received, what it still lacks and
-    /// its loans; `error` is a refused support form.
+    /// its loans; `error` is a refused support form, shown again with what was typed.
     func render(_ req: Request, code: String, error: String?) async throws -> Response {
         let user = try req.requireUser()
-        let lang = req.language
-        // Another branch's household is "not found": its existence is not disclosed. Support and
-        // loans are kept by the unit of the latest review: a household another branch now holds
-        // shows its reviews here, not its support.
+        // Another branch's household is "not found": its existence is not disclosed.
         let dossier = try await req.store.reviews.dossier(user.actor, code: code)
-        let file = dossier.file
-        let catalog = StandardCatalog.builtIn
-        let policies = try await req.store.support.catalogue()
-        let current = dossier.support, coverage = dossier.coverage, loans = dossier.loans
-        let permissions = user.permissions
-        let funds = try await req.store.funds.funds().filter { $0.kind == .support }
-        let latestUnit = file.reviews.last.flatMap { user.history.units[$0.unitID]?.code }
-        // A refused support form comes back with what was typed.
-        let typed = error == nil || req.method != .POST ? nil : try? req.content.decode(SupportRecordInput.self)
+        let latestUnit = dossier.file.reviews.last.flatMap { user.history.units[$0.unitID]?.code }
+        let form = req.echo(HouseholdBody.supportForm(today: req.store.today, unit: latestUnit), refused: error, action: "support")
         let body = HouseholdBody(
-            code: file.code, place: [file.commune, file.province].compactMap { $0 }.joined(separator: ", "),
-            area: file.area.map { lang == .vi ? $0.vietnamese : $0.english } ?? "",
-            members: file.members.map { HouseholdBody.Member(code: $0.code, name: $0.fullName, primary: $0.isPrimary) },
-            reviews: file.reviews.reversed().map { r in
-                HouseholdBody.Review(
-                    year: r.year, unit: unitName(r.unitID, user.history, Day.endOfYear(r.year)),
-                    standard: catalog.standard(code: r.standardCode).map { ReviewFormController.standardName($0, lang) } ?? r.standardCode,
-                    status: Format.status(r.status, req.web.catalogue, lang), statusCode: r.status.rawValue, income: Format.money(r.perCapitaMonthly, lang),
-                    deprivations: catalog.indicators.filter { r.deprivations & (1 << UInt64($0.index)) != 0 }.map { lang == .vi ? $0.vi : $0.en },
-                    hasDeprivations: r.deprivations != 0,
-                    reason: r.reason, official: r.official.map { Format.status($0, req.web.catalogue, lang) } ?? "", mismatch: r.official != nil && r.official != r.status)
-            },
-            support: (current ?? []).map { s in
-                HouseholdBody.Support(id: s.id, day: s.day.vietnamese, policy: req.policyName(s.policyCode, policies), value: Format.money(s.value, lang),
-                                      inKind: s.inKind, source: req.t("support.source." + s.source.rawValue) + (s.sourceName.isEmpty ? "" : ": " + s.sourceName),
-                                      unit: req.unitLabel(s.unitID, user), cancelled: s.cancelled, cancelReason: s.cancelReason ?? "",
-                                      mayCancel: !s.cancelled && permissions.allows(.cancelSupport, at: s.unitID) && !s.fromLoan)
-            },
-            hasSupport: !(current ?? []).isEmpty,
-            showsSupport: current != nil,
-            coverage: coverage.map { c in
-                c.lines.map { l in
-                    HouseholdBody.Need(indicator: req.indicatorName(l.indicator), addressed: l.isAddressed,
-                                       by: (l.isAddressed ? l.received : l.addressedBy).map { req.policyName($0, policies) }.joined(separator: ", "))
-                }
-            } ?? [],
-            hasCoverage: coverage != nil && !(coverage?.lines.isEmpty ?? true),
-            coverageComplete: coverage?.isComplete ?? false,
-            loans: loans.map { f in
-                HouseholdBody.Loan(code: f.code, member: f.memberName, amount: Format.money(f.amount, lang), state: req.t("loan.state." + f.state.rawValue),
-                                   outstanding: Format.money(f.outstanding, lang))
-            },
-            hasLoans: !loans.isEmpty,
-            mayRecord: current != nil && permissions.allows(.recordSupport),
-            policies: policies.policies.filter { !SupportRecord.isLoanPolicy($0.code) }.map {
-                Option(value: $0.code, label: lang == .vi ? $0.nameVi : $0.nameEn, selected: $0.code == typed?.policy)
-            },
-            sources: SupportSource.allCases.map { source in
-                Option(value: source.rawValue, label: req.t("support.source." + source.rawValue),
-                       selected: typed?.source.map { $0 == source.rawValue } ?? (source == .state))
-            },
-            funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == typed?.fund) },
-            units: try await req.formUnits(user, selected: typed?.unit ?? latestUnit),
-            today: typed?.date ?? req.store.today.vietnamese, error: error,
-            typedValue: typed?.value ?? "0", typedInKind: typed?.inKind ?? "", typedSourceName: typed?.sourceName ?? "",
-            mayEnterReview: permissions.allows(.importSurvey), reviewYear: req.store.today.year)
-        return try await req.page("household", title: req.t("household.title", file.code), active: "households",
+            dossier: dossier, policies: try await req.store.support.catalogue(),
+            funds: try await req.store.funds.funds().filter { $0.kind == .support }, permissions: user.permissions,
+            history: user.history, today: req.store.today, form: form,
+            units: try await req.formUnits(user, selected: form["unit"].flatMap { $0.isEmpty ? nil : $0 }), error: error, text: req.pageText)
+        return try await req.page("household", title: req.t("household.title", dossier.file.code), active: "households",
                                   status: error == nil ? .ok : .badRequest, body)
     }
 

@@ -1,0 +1,151 @@
+@testable import App
+import Foundation
+import PovertyCore
+import SQLKit
+@_spi(Simulation) @testable import Storage
+import Testing
+import Texts
+
+/// Page models built on their own, without a request or a template: what the dashboard and a
+/// household's page show, from Storage's answers.
+@Suite("Page models")
+struct PageModelTests {
+    let vi = PageText(catalogue: .standard, language: .vi)
+    let en = PageText(catalogue: .standard, language: .en)
+
+    func day(_ text: String) throws -> Day { try #require(Day(text)) }
+
+    /// A province of one unit (id 1) with a target of "down 70%" from 2021 to 2025.
+    func province() throws -> (OrgHistory, TargetProgress) {
+        let since = try day("01/01/2020")
+        let history = OrgHistory(units: [OrgUnit(id: 1, code: "T", kind: .provincialFederation, from: since, to: nil),
+                                         OrgUnit(id: 2, code: "A", kind: .grassrootsUnion, from: since, to: nil),
+                                         OrgUnit(id: 3, code: "B", kind: .grassrootsUnion, from: since, to: nil)],
+                                 versions: [OrgVersion(unitID: 1, name: "LĐLĐ tỉnh", parentID: nil, from: since, to: nil),
+                                            OrgVersion(unitID: 2, name: "CĐCS A", parentID: 1, from: since, to: nil),
+                                            OrgVersion(unitID: 3, name: "CĐCS B", parentID: 1, from: since, to: nil)],
+                                 successions: [])
+        let path = TargetPath(baselineYear: 2021, baseline: 1000, targetYear: 2025, reductionPermille: 700)
+        let target = Target(id: 1, unitID: 1, measure: .poorHouseholds, baselineYear: 2021, targetYear: 2025, reductionPermille: 700,
+                            level: nil, frozenOn: try day("01/03/2022"), note: "")
+        return (history, TargetProgress(target: target, unitID: 1, path: path, latestYear: nil, latest: nil))
+    }
+
+    func year(_ y: Int, poor: Int, households: Int = 10_000) -> YearFigures {
+        YearFigures(year: y, standardCodes: ["2021-2025"], households: households, poor: poor, nearPoor: poor / 2, escaped: nil, enteredPoverty: nil)
+    }
+
+    @Test("the dashboard says whether the branch is on course, by the target's own path")
+    func dashboardTarget() throws {
+        let (history, progress) = try province()
+        let today = try day("06/12/2026")
+        // The path expects 650 poor households in 2023 (1,000 down to 300 on a straight line).
+        let onCourse = DashboardBody(figures: [year(2021, poor: 1000), year(2022, poor: 800), year(2023, poor: 650)], progress: [progress],
+                                     baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
+        #expect(onCourse.targetNote == "Năm 2023 đã giảm 35,0% so với năm 2021: đúng lộ trình (không quá 650 hộ) để đạt mục tiêu giảm 70,0% năm 2025.")
+        #expect(onCourse.hasTarget && onCourse.latestYear == 2023 && onCourse.poor == "650" && onCourse.rate == "6,5%")
+        #expect(onCourse.years.map(\.year) == [2023, 2022, 2021], "newest year first")
+        let behind = DashboardBody(figures: [year(2021, poor: 1000), year(2023, poor: 651)], progress: [progress],
+                                   baselinePoor: 1000, mismatches: [:], history: history, today: today, text: en)
+        #expect(behind.targetNote == "By 2023 poor households fell only 34.9% against 2021: behind the path (650) to the target of a fall of 70.0% by 2025.")
+        // The target year decides met or missed, whatever came before.
+        let met = DashboardBody(figures: [year(2021, poor: 1000), year(2025, poor: 300), year(2026, poor: 900)], progress: [progress],
+                                baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
+        #expect(met.targetNote == "Đã giảm 70,0% số hộ nghèo so với năm 2021: đạt mục tiêu giảm 70,0% đến cuối năm 2025.")
+        let missed = DashboardBody(figures: [year(2021, poor: 1000), year(2025, poor: 301)], progress: [progress],
+                                   baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
+        #expect(missed.targetNote.hasPrefix("Đã giảm 69,9% số hộ nghèo so với năm 2021: chưa đạt"))
+        // The chart draws the path and names its series in the page language.
+        #expect(met.chart.contains("<svg") && met.chart.contains(en.t("dashboard.target_path")) == false && met.chart.contains(vi.t("dashboard.target_path")))
+    }
+
+    @Test("two roots' targets make one path from the summed baseline to the summed goal")
+    func dashboardSummedTargets() throws {
+        let (history, first) = try province()
+        // A second root with a target of at most 100 households from a baseline of 500.
+        let second = TargetProgress(target: Target(id: 2, unitID: 2, measure: .poorHouseholds, baselineYear: 2021, targetYear: 2025,
+                                                   reductionPermille: nil, level: 100, frozenOn: try day("01/03/2022"), note: ""),
+                                    unitID: 2, path: TargetPath(baselineYear: 2021, baseline: 500, targetYear: 2025, level: 100), latestYear: nil, latest: nil)
+        // Summed: 1,500 down to 400 by 2025; in 2023 the line is at 950.
+        let body = DashboardBody(figures: [year(2021, poor: 1500), year(2023, poor: 950)], progress: [first, second], baselinePoor: 1500,
+                                 mismatches: [:], history: history, today: try day("06/12/2026"), text: vi)
+        #expect(body.baselinePoor == "1.500")
+        #expect(body.targetNote.contains("đúng lộ trình (không quá 950 hộ)"))
+        let behind = DashboardBody(figures: [year(2021, poor: 1500), year(2023, poor: 951)], progress: [first, second], baselinePoor: 1500,
+                                   mismatches: [:], history: history, today: try day("06/12/2026"), text: vi)
+        #expect(behind.targetNote.contains("chậm hơn lộ trình (950 hộ)"))
+    }
+
+    @Test("without reviews the dashboard is empty; without a target it shows no note; mismatches are the ten largest")
+    func dashboardEdges() throws {
+        let (history, _) = try province()
+        let today = try day("06/12/2026")
+        let empty = DashboardBody(figures: [], progress: [], baselinePoor: 0, mismatches: [:], history: history, today: today, text: vi)
+        #expect(!empty.hasData && empty.years.isEmpty && empty.chart.isEmpty)
+        var counts: [Int: Int] = [:]
+        for id in 2...13 { counts[id] = id }
+        let body = DashboardBody(figures: [year(2024, poor: 100)], progress: [], baselinePoor: 120, mismatches: counts,
+                                 history: history, today: today, text: vi)
+        #expect(body.hasData && !body.hasTarget && body.targetNote.isEmpty)
+        #expect(body.baselineNote.contains("06/12/2026"))
+        #expect(body.mismatches.map(\.unitID) == Array((4...13).reversed()), "the ten units with most mismatches, most first")
+        #expect(body.mismatches.last?.count == "4" && body.mismatches.first?.unit == "?", "unit 13 is not in the tree")
+        #expect(counts.keys.contains(3) && !body.mismatches.contains { $0.unitID == 3 })
+    }
+
+    @Test("a household's page: a loan's support cannot be cancelled by hand, a moved household shows no support form, typed values are kept",
+          arguments: WebDatabase.available)
+    func household(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            // A household of the demo with a support its loan made, and one made by hand.
+            let row = try #require(try await store.sql.raw("""
+                SELECT h.code AS code FROM support s JOIN households h ON h.id = s.household_id
+                WHERE s.policy_code = 'vay_quy_viec_lam' AND s.cancel_reason IS NULL ORDER BY h.code LIMIT 1
+                """).first())
+            let code = try row.decode(column: "code", as: String.self)
+            let actor = try await store.op
+            let dossier = try await store.reviews.dossier(actor, code: code)
+            let policies = try await store.support.catalogue()
+            let funds = try await store.funds.funds().filter { $0.kind == .support }
+            let today = store.today
+            let unit = try #require(dossier.file.reviews.last.flatMap { actor.history.units[$0.unitID]?.code })
+            let body = HouseholdBody(dossier: dossier, policies: policies, funds: funds, permissions: Permissions(actor: actor),
+                                     history: actor.history, today: today, form: HouseholdBody.supportForm(today: today, unit: unit),
+                                     units: [], error: nil, text: vi)
+            let records = try #require(dossier.support)
+            #expect(body.support.count == records.count && body.showsSupport && body.mayRecord)
+            for (shown, record) in zip(body.support, records) {
+                #expect(shown.mayCancel == (!record.cancelled && !record.fromLoan), "record \(record.id) (\(record.policyCode))")
+            }
+            #expect(records.contains { $0.fromLoan && !$0.cancelled })
+            #expect(!body.policies.contains { $0.value == "vay_quy_viec_lam" }, "a loan's support is never recorded by hand")
+            #expect(body.sources.filter(\.selected).map(\.value) == ["state"] && body.today == today.vietnamese && body.typedValue == "0")
+            #expect(body.loans.count == dossier.loans.count && body.hasLoans)
+
+            // What was typed into a refused form is what the form shows again.
+            var typed = HouseholdBody.supportForm(today: today, unit: unit)
+            typed.merge(["policy": "ho_tro_bhyt", "source": "partner", "value": "mười nghìn", "sourceName": "Hội <Chữ thập đỏ>"]) { _, new in new }
+            let refused = HouseholdBody(dossier: dossier, policies: policies, funds: funds, permissions: Permissions(actor: actor),
+                                        history: actor.history, today: today, form: typed, units: [], error: "x", text: en)
+            #expect(refused.policies.filter(\.selected).map(\.value) == ["ho_tro_bhyt"])
+            #expect(refused.sources.filter(\.selected).map(\.value) == ["partner"])
+            #expect(refused.typedValue == "mười nghìn" && refused.typedSourceName == "Hội <Chữ thập đỏ>" && refused.error == "x")
+
+            // A household another branch now holds: its reviews, no support, no form.
+            let moved = HouseholdDossier(file: dossier.file, support: nil, coverage: nil, loans: [])
+            let elsewhere = HouseholdBody(dossier: moved, policies: policies, funds: funds, permissions: Permissions(actor: actor),
+                                          history: actor.history, today: today, form: HouseholdBody.supportForm(today: today, unit: nil),
+                                          units: [], error: nil, text: vi)
+            #expect(!elsewhere.showsSupport && !elsewhere.mayRecord && elsewhere.support.isEmpty && !elsewhere.hasCoverage)
+            #expect(elsewhere.reviews.count == dossier.file.reviews.count && elsewhere.reviews.first?.year == dossier.file.reviews.last?.year)
+
+            // A read-only role sees the records but may cancel none.
+            let viewer = try await store.actor(.province, role: .auditor)
+            let readOnly = HouseholdBody(dossier: dossier, policies: policies, funds: funds, permissions: Permissions(actor: viewer),
+                                         history: viewer.history, today: today, form: HouseholdBody.supportForm(today: today, unit: unit),
+                                         units: [], error: nil, text: vi)
+            #expect(!readOnly.mayRecord && !readOnly.support.contains(where: \.mayCancel) && !readOnly.mayEnterReview)
+        }
+    }
+}
