@@ -64,6 +64,7 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: ["PovertyCore", "Spreadsheets", "Storage"],
+            resources: [.embedInCode("Resources/districts.json")],
             swiftSettings: strict
         ),
         .target(

@@ -1,3 +1,4 @@
+import Foundation
 import PovertyCore
 
 /// The places of the demo province: the three provinces that became today's Ninh Bình on
@@ -6,7 +7,7 @@ import PovertyCore
 /// names are real; the new communes and the old localities are plausible names of the
 /// area, used for a fictional province.
 enum DemoGeography {
-    enum OldProvince: Int, CaseIterable, Sendable {
+    enum OldProvince: Int, CaseIterable, Sendable, Decodable {
         case ninhBinh, haNam, namDinh
 
         var key: String { ["NB", "HN", "ND"][rawValue] }
@@ -15,9 +16,18 @@ enum DemoGeography {
         var citizenPrefix: String { ["037", "035", "036"][rawValue] }
         var federationCode: String { "LDLD-\(key)" }
         var federationName: String { "Liên đoàn Lao động tỉnh \(name)" }
+
+        /// Read by its key ("NB", "HN", "ND").
+        init(from decoder: any Decoder) throws {
+            let key = try decoder.singleValueContainer().decode(String.self)
+            guard let province = Self.allCases.first(where: { $0.key == key }) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown province \(key)"))
+            }
+            self = province
+        }
     }
 
-    struct District: Sendable {
+    struct District: Sendable, Decodable {
         let province: OldProvince
         let key: String
         /// `thành phố`, `thị xã` or `huyện`.
@@ -37,83 +47,12 @@ enum DemoGeography {
         var fullName: String { "\(level) \(name)" }
     }
 
-    static let districts: [District] = [
-        // Ninh Bình
-        District(province: .ninhBinh, key: "TPNB", level: "thành phố", name: "Ninh Bình", weight: 14, muong: 0,
-                 communes: ["phường Hoa Lư", "phường Đông Hoa Lư"],
-                 localities: ["Đông Thành", "Tân Thành", "Vân Giang", "Thanh Bình", "Phúc Thành", "Ninh Khánh", "Ninh Phong", "Nam Bình"]),
-        District(province: .ninhBinh, key: "TPTD", level: "thành phố", name: "Tam Điệp", weight: 6, muong: 220,
-                 communes: ["phường Tam Điệp", "phường Yên Sơn"],
-                 localities: ["Bắc Sơn", "Nam Sơn", "Trung Sơn", "Tây Sơn", "Yên Bình", "Quang Sơn"]),
-        District(province: .ninhBinh, key: "HLU", level: "huyện", name: "Hoa Lư", weight: 6, muong: 15,
-                 communes: ["phường Nam Hoa Lư"],
-                 localities: ["Thiên Tôn", "Ninh Hải", "Ninh Xuân", "Trường Yên", "Ninh Giang", "Ninh Mỹ", "Ninh Vân"]),
-        District(province: .ninhBinh, key: "GVI", level: "huyện", name: "Gia Viễn", weight: 6, muong: 30,
-                 communes: ["xã Gia Viễn"],
-                 localities: ["Me", "Gia Hòa", "Gia Hưng", "Gia Phú", "Gia Sinh", "Gia Trấn", "Gia Vân"]),
-        District(province: .ninhBinh, key: "NQU", level: "huyện", name: "Nho Quan", weight: 7, muong: 380,
-                 communes: ["xã Nho Quan", "xã Cúc Phương"],
-                 localities: ["Nho Quan", "Gia Lâm", "Phú Lộc", "Quỳnh Lưu", "Cúc Phương", "Thạch Bình", "Sơn Lai", "Gia Sơn"]),
-        District(province: .ninhBinh, key: "YKH", level: "huyện", name: "Yên Khánh", weight: 7, muong: 0,
-                 communes: ["xã Yên Khánh"],
-                 localities: ["Yên Ninh", "Khánh An", "Khánh Cư", "Khánh Hải", "Khánh Nhạc", "Khánh Thành"]),
-        District(province: .ninhBinh, key: "YMO", level: "huyện", name: "Yên Mô", weight: 5, muong: 10,
-                 communes: ["xã Yên Mô"],
-                 localities: ["Yên Thịnh", "Yên Thắng", "Yên Lâm", "Yên Phong", "Khánh Thượng", "Mai Sơn"]),
-        District(province: .ninhBinh, key: "KSO", level: "huyện", name: "Kim Sơn", weight: 8, muong: 0,
-                 communes: ["xã Kim Sơn", "xã Phát Diệm"],
-                 localities: ["Phát Diệm", "Bình Minh", "Kim Chính", "Kim Định", "Cồn Thoi", "Lai Thành", "Như Hòa"]),
-        // Hà Nam
-        District(province: .haNam, key: "TPPL", level: "thành phố", name: "Phủ Lý", weight: 10, muong: 0,
-                 communes: ["phường Phủ Lý", "phường Châu Sơn"],
-                 localities: ["Lam Hạ", "Liêm Chung", "Quang Trung", "Minh Khai", "Thanh Châu", "Châu Sơn"]),
-        District(province: .haNam, key: "TXDT", level: "thị xã", name: "Duy Tiên", weight: 9, muong: 0,
-                 communes: ["phường Duy Tiên", "phường Đồng Văn"],
-                 localities: ["Hòa Mạc", "Đồng Văn", "Yên Bắc", "Tiên Nội", "Bạch Thượng", "Châu Giang"]),
-        District(province: .haNam, key: "KBA", level: "huyện", name: "Kim Bảng", weight: 6, muong: 25,
-                 communes: ["phường Kim Bảng"],
-                 localities: ["Quế", "Ba Sao", "Thụy Lôi", "Tượng Lĩnh", "Lê Hồ", "Thi Sơn"]),
-        District(province: .haNam, key: "LNH", level: "huyện", name: "Lý Nhân", weight: 6, muong: 0,
-                 communes: ["xã Lý Nhân"],
-                 localities: ["Vĩnh Trụ", "Nhân Hòa", "Nhân Thịnh", "Chân Lý", "Đạo Lý", "Nhân Mỹ"]),
-        District(province: .haNam, key: "TLI", level: "huyện", name: "Thanh Liêm", weight: 6, muong: 20,
-                 communes: ["xã Thanh Liêm"],
-                 localities: ["Kiện Khê", "Thanh Hà", "Thanh Thủy", "Thanh Phong", "Liêm Thuận", "Thanh Nghị"]),
-        District(province: .haNam, key: "BLU", level: "huyện", name: "Bình Lục", weight: 5, muong: 0,
-                 communes: ["xã Bình Lục"],
-                 localities: ["Bình Mỹ", "Bình Nghĩa", "An Ninh", "Tràng An", "Đồn Xá", "Bối Cầu"]),
-        // Nam Định
-        District(province: .namDinh, key: "TPND", level: "thành phố", name: "Nam Định", weight: 14, muong: 0,
-                 communes: ["phường Nam Định", "phường Thiên Trường", "phường Đông A"],
-                 localities: ["Lộc Hạ", "Cửa Bắc", "Trần Tế Xương", "Vị Xuyên", "Năng Tĩnh", "Lộc Hòa", "Nam Phong", "Thống Nhất"]),
-        District(province: .namDinh, key: "MLO", level: "huyện", name: "Mỹ Lộc", weight: 4, muong: 0,
-                 communes: ["phường Mỹ Lộc"],
-                 localities: ["Mỹ Hà", "Mỹ Thắng", "Mỹ Thịnh", "Mỹ Hưng", "Mỹ Phúc"]),
-        District(province: .namDinh, key: "VBA", level: "huyện", name: "Vụ Bản", weight: 5, muong: 0,
-                 communes: ["xã Vụ Bản"],
-                 localities: ["Gôi", "Liên Minh", "Hiển Khánh", "Trung Thành", "Kim Thái", "Cộng Hòa"]),
-        District(province: .namDinh, key: "YYE", level: "huyện", name: "Ý Yên", weight: 8, muong: 0,
-                 communes: ["xã Ý Yên"],
-                 localities: ["Lâm", "Yên Bằng", "Yên Dương", "Yên Thọ", "Yên Khang", "Yên Đồng"]),
-        District(province: .namDinh, key: "NTR", level: "huyện", name: "Nam Trực", weight: 6, muong: 0,
-                 communes: ["xã Nam Trực"],
-                 localities: ["Nam Giang", "Nam Thanh", "Nam Hồng", "Điền Xá", "Nghĩa An", "Nam Hoa"]),
-        District(province: .namDinh, key: "TNI", level: "huyện", name: "Trực Ninh", weight: 6, muong: 0,
-                 communes: ["xã Trực Ninh", "xã Cổ Lễ"],
-                 localities: ["Cổ Lễ", "Cát Thành", "Trực Đại", "Trực Hùng", "Trực Thái", "Liêm Hải"]),
-        District(province: .namDinh, key: "XTR", level: "huyện", name: "Xuân Trường", weight: 5, muong: 0,
-                 communes: ["xã Xuân Trường"],
-                 localities: ["Xuân Trường", "Xuân Ninh", "Xuân Hòa", "Xuân Kiên", "Xuân Thượng", "Xuân Vinh"]),
-        District(province: .namDinh, key: "GTH", level: "huyện", name: "Giao Thủy", weight: 6, muong: 0,
-                 communes: ["xã Giao Thủy"],
-                 localities: ["Ngô Đồng", "Quất Lâm", "Giao An", "Giao Hải", "Giao Lạc", "Bạch Long"]),
-        District(province: .namDinh, key: "HHA", level: "huyện", name: "Hải Hậu", weight: 8, muong: 0,
-                 communes: ["xã Hải Hậu", "xã Hải Thịnh"],
-                 localities: ["Yên Định", "Thịnh Long", "Cồn", "Hải Anh", "Hải Bắc", "Hải Đông", "Hải Phong"]),
-        District(province: .namDinh, key: "NHU", level: "huyện", name: "Nghĩa Hưng", weight: 6, muong: 0,
-                 communes: ["xã Nghĩa Hưng"],
-                 localities: ["Liễu Đề", "Rạng Đông", "Quỹ Nhất", "Nghĩa Lâm", "Nghĩa Thái", "Nghĩa Thịnh"]),
-    ]
+    /// The districts, from `Resources/districts.json` (a table, kept as data).
+    static let districts: [District] = {
+        do { return try JSONDecoder().decode([District].self, from: Data(PackageResources.districts_json)) } catch {
+            preconditionFailure("the demo's districts.json does not decode: \(error)")
+        }
+    }()
 
     /// A commune or ward of 01/07/2025 and its union.
     struct Commune: Sendable {

@@ -120,14 +120,12 @@ extension Store {
             guard let last = try rows.last?.int("id") else { return }
             let move: @Sendable (any SQLDatabase) async throws -> Void = { db in
                 let upto = try await db.raw("SELECT upto FROM journal_flushes WHERE journal = \(bind: id)").first()?.int("upto") ?? 0
-                for row in try rows.filter({ try $0.int("id") > upto }) {
-                    try await db.raw("""
-                        INSERT INTO audit_log (at, actor, channel, action, entity, entity_id, detail)
-                        VALUES (\(bind: try row.string("at")), \(bind: try row.string("actor")), \(bind: try row.string("channel")),
-                                \(bind: try row.string("action")), \(bind: try row.string("entity")), \(bind: try row.optionalInt("entity_id")),
-                                \(bind: try row.string("detail")))
-                        """).run()
+                let entries = try rows.filter { try $0.int("id") > upto }.map { row -> [BulkValue] in
+                    [.text(try row.string("at")), .text(try row.string("actor")), .text(try row.string("channel")), .text(try row.string("action")),
+                     .text(try row.string("entity")), BulkValue(try row.optionalInt("entity_id")), .text(try row.string("detail"))]
                 }
+                try await BulkWriter(db: db).insert(into: "audit_log", columns: ["at", "actor", "channel", "action", "entity", "entity_id", "detail"],
+                                                    rows: entries)
                 try await db.raw("""
                     INSERT INTO journal_flushes (journal, upto) VALUES (\(bind: id), \(bind: max(upto, last)))
                     ON CONFLICT (journal) DO UPDATE SET upto = excluded.upto

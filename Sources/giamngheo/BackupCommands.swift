@@ -44,13 +44,8 @@ struct RestoreCommand: AsyncParsableCommand {
     @Argument(help: "Tệp sao lưu / The backup file.") var file: String
 
     func run() async throws {
-        let config: StorageConfig
-        do { config = try StorageConfig.fromEnvironment() } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(78)
-        }
-        var logger = Logger(label: "giamngheo")
-        logger.logLevel = .warning
+        let config = try DatabaseOptions.configFromEnvironment()
+        let logger = DatabaseOptions.logger
         do {
             let migrated = try await Store.restore(config, from: URL(fileURLWithPath: file).path, logger: logger)
             print("đã khôi phục / restored \(file) → \(config)" + (migrated.isEmpty ? "" : "; nâng cấp / migrated: \(migrated.joined(separator: ", "))"))

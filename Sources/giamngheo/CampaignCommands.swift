@@ -178,12 +178,11 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(date)
-            try await db.withStore { store, actor in
+            try await db.change(on: date) { store, actor, day in
                 // The command line acts for the whole province: no approving unit to exclude.
                 let n = try await store.campaigns.approve(actor, code, unit: unit, day: day)
                 let c = try await store.campaigns.campaign(actor, code)
-                print("đã duyệt / approved \(n) hộ / households trong đợt / in \(code) (\(unit)) ngày \(day.vietnamese); "
+                return ("đã duyệt / approved \(n) hộ / households trong đợt / in \(code) (\(unit)) ngày \(day.vietnamese); "
                       + "tổng đã duyệt / approved so far \(dong(c.approved)), ngân sách còn / budget left \(dong(c.remaining))")
             }
         }

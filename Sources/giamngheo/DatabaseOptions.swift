@@ -13,15 +13,25 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("user"), help: "Người thực hiện, ghi vào nhật ký / Who is acting, for the audit log.")
     var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
-    /// Opens the store named by DATABASE_URL / SQLITE_PATH and runs pending migrations.
-    func open() async throws -> Store {
-        let config: StorageConfig
-        do { config = try StorageConfig.fromEnvironment() } catch {
+    /// The database named by DATABASE_URL / SQLITE_PATH; a wrong one ends the command (exit 78).
+    static func configFromEnvironment() throws -> StorageConfig {
+        do { return try StorageConfig.fromEnvironment() } catch {
             Terminal.error("\(error)")
             throw ExitCode(78)
         }
+    }
+
+    /// The command line's log: warnings and worse, on standard error.
+    static var logger: Logger {
         var logger = Logger(label: "giamngheo")
         logger.logLevel = .warning
+        return logger
+    }
+
+    /// Opens the store named by DATABASE_URL / SQLITE_PATH and runs pending migrations.
+    func open() async throws -> Store {
+        let config = try DatabaseOptions.configFromEnvironment()
+        let logger = DatabaseOptions.logger
         let store = try Store(config, logger: logger, passwords: BcryptHasher())
         do {
             for name in try await store.migrate() { Terminal.error("đã chạy migration / migrated: \(name)") }

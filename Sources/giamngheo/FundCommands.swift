@@ -62,11 +62,10 @@ struct FundCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(date)
-            try await db.withStore { store, actor in
+            try await db.change(on: date) { store, actor, day in
                 let id = try await store.funds.contribute(actor, fund: fund, unit: unit, day: day, amount: amount.value, contributor: contributor, note: note)
                 let balance = try await store.funds.balance(actor, fund: fund, unit: unit)
-                print("đã ghi đóng góp / contribution recorded #\(id): \(dong(amount.value)) vào quỹ / into \(fund) tại / at \(unit) ngày \(day.vietnamese); số dư / balance \(dong(balance))")
+                return "đã ghi đóng góp / contribution recorded #\(id): \(dong(amount.value)) vào quỹ / into \(fund) tại / at \(unit) ngày \(day.vietnamese); số dư / balance \(dong(balance))"
             }
         }
     }
@@ -82,11 +81,10 @@ struct FundCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(date)
-            try await db.withStore { store, actor in
+            try await db.change(on: date) { store, actor, day in
                 let ids = try await store.funds.allocate(actor, fund: fund, from: from, to: to, day: day, amount: amount.value, note: note)
                 let left = try await store.funds.balance(actor, fund: fund, unit: from), now = try await store.funds.balance(actor, fund: fund, unit: to)
-                print("đã phân bổ / allocated #\(ids.out) → #\(ids.in): \(dong(amount.value)) quỹ \(fund) từ \(from) sang \(to) ngày \(day.vietnamese); "
+                return ("đã phân bổ / allocated #\(ids.out) → #\(ids.in): \(dong(amount.value)) quỹ \(fund) từ \(from) sang \(to) ngày \(day.vietnamese); "
                       + "số dư / balances: \(from) \(dong(left)), \(to) \(dong(now))")
             }
         }
@@ -103,11 +101,10 @@ struct FundCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(date)
-            try await db.withStore { store, actor in
+            try await db.change(on: date) { store, actor, day in
                 let id = try await store.funds.disburse(actor, fund: fund, unit: unit, day: day, amount: amount.value, household: household, note: note)
                 let balance = try await store.funds.balance(actor, fund: fund, unit: unit)
-                print("đã chi / disbursed #\(id): \(dong(amount.value)) từ quỹ / from \(fund) tại / at \(unit) ngày \(day.vietnamese)"
+                return ("đã chi / disbursed #\(id): \(dong(amount.value)) từ quỹ / from \(fund) tại / at \(unit) ngày \(day.vietnamese)"
                       + (household.map { " cho hộ / to \($0)" } ?? "") + "; số dư / balance \(dong(balance))")
             }
         }
@@ -122,10 +119,9 @@ struct FundCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(date)
-            try await db.withStore { store, actor in
+            try await db.change(on: date) { store, actor, day in
                 let id = try await store.funds.reverse(actor, entryID: entryID, day: day, reason: reason)
-                print("đã đảo bút toán / reversed #\(entryID) bằng / by #\(id) ngày \(day.vietnamese): \(reason)")
+                return "đã đảo bút toán / reversed #\(entryID) bằng / by #\(id) ngày \(day.vietnamese): \(reason)"
             }
         }
     }

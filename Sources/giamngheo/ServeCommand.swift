@@ -31,11 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws { guard (100...2_000_000).contains(demoHouseholds) else { throw ValidationError("--demo-households: 100…2000000") } }
 
     func run() async throws {
-        let config: StorageConfig
-        do { config = try StorageConfig.fromEnvironment() } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(78)
-        }
+        let config = try DatabaseOptions.configFromEnvironment()
         do {
             try await WebServer.run(config, .init(hostname: hostname, port: port, demoHouseholds: demo ? demoHouseholds : nil, secureCookies: secureCookies,
                                                                 trustedProxies: Set(trustedProxy), uploadDirectory: uploads),

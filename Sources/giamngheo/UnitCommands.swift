@@ -56,10 +56,9 @@ struct UnitCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(from)
-            try await db.withStore { store, actor in
+            try await db.change(on: from) { store, actor, day in
                 try await store.units.rename(actor, code, to: name, on: day)
-                print("đã đổi tên / renamed \(code) → \(name) từ \(day.vietnamese)")
+                return "đã đổi tên / renamed \(code) → \(name) từ \(day.vietnamese)"
             }
         }
     }
@@ -72,10 +71,9 @@ struct UnitCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(from)
-            try await db.withStore { store, actor in
+            try await db.change(on: from) { store, actor, day in
                 try await store.units.move(actor, code, under: under, on: day)
-                print("đã chuyển / moved \(code) về / under \(under) từ \(day.vietnamese)")
+                return "đã chuyển / moved \(code) về / under \(under) từ \(day.vietnamese)"
             }
         }
     }
@@ -93,8 +91,7 @@ struct UnitCommand: AsyncParsableCommand {
         func validate() throws { guard !codes.isEmpty else { throw ValidationError("cần ít nhất một mã đơn vị / at least one unit code") } }
 
         func run() async throws {
-            let day = try parseDay(from)
-            try await db.withStore { store, actor in
+            try await db.change(on: from) { store, actor, day in
                 let history = try await store.units.history()
                 let target: NewUnit
                 if history.unit(code: into) != nil {
@@ -103,7 +100,7 @@ struct UnitCommand: AsyncParsableCommand {
                     target = try newUnit.unit(code: into, defaultFrom: codes[0], in: history, on: day)
                 }
                 try await store.units.merge(actor, codes, into: target, on: day)
-                print("đã hợp nhất / merged \(codes.joined(separator: ", ")) → \(into) từ \(day.vietnamese)")
+                return "đã hợp nhất / merged \(codes.joined(separator: ", ")) → \(into) từ \(day.vietnamese)"
             }
         }
     }
@@ -134,8 +131,7 @@ struct UnitCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let day = try parseDay(from)
-            try await db.withStore { store, actor in
+            try await db.change(on: from) { store, actor, day in
                 let history = try await store.units.history()
                 let newUnits = try parts.map { part -> NewUnit in
                     let (partCode, name) = Self.pair(part)!
@@ -146,7 +142,7 @@ struct UnitCommand: AsyncParsableCommand {
                 var children: [String: String] = [:]
                 for a in assign { let (child, part) = Self.pair(a)!; children[child] = part }
                 try await store.units.split(actor, code, into: newUnits, assign: children, on: day)
-                print("đã chia tách / split \(code) → \(newUnits.map(\.code).joined(separator: ", ")) từ \(day.vietnamese)")
+                return "đã chia tách / split \(code) → \(newUnits.map(\.code).joined(separator: ", ")) từ \(day.vietnamese)"
             }
         }
     }
@@ -160,10 +156,9 @@ struct UnitCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let day = try parseDay(from)
-            try await db.withStore { store, actor in
+            try await db.change(on: from) { store, actor, day in
                 try await store.units.dissolve(actor, code, successor: successor, on: day)
-                print("đã giải thể / dissolved \(code), kế thừa / successor \(successor), từ \(day.vietnamese)")
+                return "đã giải thể / dissolved \(code), kế thừa / successor \(successor), từ \(day.vietnamese)"
             }
         }
     }
