@@ -148,4 +148,50 @@ struct PageModelTests {
             #expect(!readOnly.mayRecord && !readOnly.support.contains(where: \.mayCancel) && !readOnly.mayEnterReview)
         }
     }
+
+    @Test("the loans page shows each loan as it stood on the day asked for; a loan's file offers only the steps of its state",
+          arguments: WebDatabase.available)
+    func loans(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            let files = try await store.loans.loans(actor, state: nil)
+            // A loan repaid in full: on a day while its money was out it still owed, and is
+            // shown so (not with today's nothing), on the page and in its download alike.
+            let repaid = try #require(files.first { f in
+                guard f.state == .repaid, let out = f.disbursedOn, let closed = f.closedOn else { return false }
+                return out < closed
+            })
+            let during = try #require(repaid.disbursedOn)
+            let then = LoansBody.Standing(repaid, on: during, text: vi)
+            #expect(then.outstanding == repaid.amount - repaid.payments.filter { $0.day <= during }.reduce(0) { $0 + $1.amount })
+            #expect(then.outstanding > 0 && !then.bucket.isEmpty)
+            let now = LoansBody.Standing(repaid, on: store.today, text: vi)
+            #expect(now.outstanding == 0 && now.bucket.isEmpty && now.daysOverdue == 0)
+            let (report, _) = try await store.loans.ageing(actor, on: during)
+            let page = LoansBody(report: report, files: [repaid], stateFilter: nil, fields: LoansBody.applicationForm(today: store.today), units: [],
+                                 mayChange: true, history: actor.history, today: store.today, error: nil, downloads: ("x", "c"), text: vi)
+            #expect(page.rows.first?.outstanding == vi.money(then.outstanding) && page.day == during.vietnamese)
+            #expect(page.borrowers.filter(\.selected).map(\.value) == ["nguoi_lao_dong"] && page.states.first?.selected == true)
+
+            // A loan being repaid: its instalments are paid in order by what was repaid.
+            let open = try #require(files.first { $0.state == .disbursed && $0.repaid > 0 })
+            let forms = LoanBody.stepForms(today: store.today, text: vi).mapValues(\.defaults)
+            let file = LoanBody(file: open, permissions: Permissions(actor: actor), mayWriteOff: false, history: actor.history,
+                                today: store.today, forms: forms, error: nil, text: vi)
+            let paid = zip(open.schedule, file.schedule).filter { $0.1.paid }.reduce(0) { $0 + $1.0.principal }
+            #expect(paid <= open.repaid && file.schedule.prefix(while: \.paid).count == file.schedule.filter(\.paid).count, "paid lines come first")
+            #expect(file.mayService && !file.mayDecide && !file.mayDisburse && file.mayRecordJobs)
+            #expect(file.approve["note"] == vi.t("loans.right_people") && file.extend["months"] == "6" && file.jobs["date"] == store.today.vietnamese)
+            // An application waits for its decision; an auditor may take no step at all.
+            let applied = try #require(files.first { $0.state == .applied })
+            let waiting = LoanBody(file: applied, permissions: Permissions(actor: actor), mayWriteOff: false, history: actor.history,
+                                   today: store.today, forms: forms, error: nil, text: en)
+            #expect(waiting.mayDecide && !waiting.mayDisburse && !waiting.mayService && !waiting.hasSchedule && waiting.bucket.isEmpty)
+            let auditor = try await store.actor(.province, role: .auditor)
+            let readOnly = LoanBody(file: applied, permissions: Permissions(actor: auditor), mayWriteOff: false, history: auditor.history,
+                                    today: store.today, forms: forms, error: nil, text: vi)
+            #expect(!readOnly.mayDecide && !readOnly.mayDisburse && !readOnly.mayService && !readOnly.mayRecordJobs)
+        }
+    }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import PovertyCore
+import Storage
+
+/// The loans page: the branch's portfolio aged on a day, its loans and the application form.
+struct LoansBody: Encodable {
+    struct Bucket: Encodable { let label: String; let loans: String; let overdue: String; let outstanding: String }
+    struct Row: Encodable {
+        let code: String; let member: String; let household: String; let unit: String; let amount: String; let state: String
+        let stateCode: String; let outstanding: String; let days: Int; let bucket: String
+    }
+    let day: String
+    let active: String
+    let outstanding: String
+    let current: String
+    let buckets: [Bucket]
+    let jobs: String
+    let writtenOff: String
+    let rows: [Row]
+    let hasRows: Bool
+    let states: [Option]
+    let purposes: [Option]
+    let units: [Option]
+    let borrowers: [Option]
+    /// The application form's fields: defaults, or what was typed when it was refused.
+    let fields: [String: String]
+    let mayChange: Bool
+    let error: String?
+    let downloadXLSX: String
+    let downloadCSV: String
+}
+
+extension LoansBody {
+    /// A loan on a day: what was still owed at the end of that day, and how late it was,
+    /// from what had happened by then (`LoanFile.position(on:)`). The page and its download
+    /// show the same.
+    struct Standing {
+        let outstanding: Dong
+        let daysOverdue: Int
+        /// The ageing group, or "current"; empty when the money was not out that day.
+        let bucket: String
+
+        init(_ f: LoanFile, on day: Day, text: PageText) {
+            outstanding = f.outstanding(on: day)
+            guard f.isOut(on: day) else { daysOverdue = 0; bucket = ""; return }
+            let p = f.position(on: day)
+            daysOverdue = p.daysOverdue
+            bucket = p.bucket.map { text.language == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current")
+        }
+    }
+
+    /// The application form's fields before anything is typed.
+    static func applicationForm(today: Day) -> [String: String] {
+        ["member": "", "household": "", "unit": "", "purpose": "", "amount": "", "term": "36", "every": "3", "workers": "1", "jobs": "1",
+         "borrower": BorrowerKind.worker.rawValue, "contractCost": "", "contractMonths": "", "date": today.vietnamese]
+    }
+
+    /// The page on `report.day`: the ageing, the first 500 of `files` with their standing that
+    /// day, the state filter and the application form (`fields`, typed values kept).
+    init(report: AgeingReport, files: [LoanFile], stateFilter: LoanState?, fields: [String: String], units: [Option], mayChange: Bool,
+         history: OrgHistory, today: Day, error: String?, downloads: (xlsx: String, csv: String), text: PageText) {
+        let lang = text.language, day = report.day
+        let rows = files.prefix(500).map { f in
+            let standing = Standing(f, on: day, text: text)
+            return Row(code: f.code, member: f.memberName, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
+                       amount: text.money(f.amount), state: text.t("loan.state." + f.state.rawValue), stateCode: f.state.rawValue,
+                       outstanding: text.money(standing.outstanding), days: standing.daysOverdue, bucket: standing.bucket)
+        }
+        self.init(
+            day: day.vietnamese, active: text.number(report.activeLoans), outstanding: text.money(report.outstanding), current: text.number(report.current),
+            buckets: report.buckets.map { Bucket(label: lang == .vi ? $0.bucket.label : $0.bucket.labelEn, loans: text.number($0.loans),
+                                                 overdue: text.money($0.overdue), outstanding: text.money($0.outstanding)) },
+            jobs: text.t("loans.jobs_summary", text.number(report.jobsCreated), text.number(report.jobsPlanned)),
+            writtenOff: text.money(report.writtenOff), rows: Array(rows), hasRows: !rows.isEmpty,
+            states: [Option(value: "", label: text.t("loans.all_states"), selected: stateFilter == nil)]
+                + LoanState.allCases.map { Option(value: $0.rawValue, label: text.t("loan.state." + $0.rawValue), selected: $0 == stateFilter) },
+            purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: $0.code == fields["purpose"]) },
+            units: units,
+            borrowers: BorrowerKind.allCases.map { Option(value: $0.rawValue, label: text.t("loans.borrower." + $0.rawValue), selected: $0.rawValue == fields["borrower"]) },
+            fields: fields, mayChange: mayChange, error: error, downloadXLSX: downloads.xlsx, downloadCSV: downloads.csv)
+    }
+}
+
+/// One loan's file: its terms, schedule, payments, extensions and the forms of its next steps.
+struct LoanBody: Encodable {
+    struct Line: Encodable { let number: Int; let due: String; let principal: String; let paid: Bool; let late: Bool }
+    struct Payment: Encodable { let day: String; let amount: String; let by: String }
+    struct Extension: Encodable { let granted: String; let months: Int; let reason: String }
+    let code: String
+    let member: String
+    let memberCode: String
+    let household: String
+    let unit: String
+    let purpose: String
+    let amount: String
+    let term: Int
+    let every: Int
+    let workers: Int
+    let jobsPlanned: Int
+    let jobsCreated: String
+    let applied: String
+    let state: String
+    let stateCode: String
+    let decision: String
+    let disbursed: String
+    let closed: String
+    let writtenOff: String
+    let repaid: String
+    let outstanding: String
+    let overdue: String
+    let daysOverdue: Int
+    let bucket: String
+    let schedule: [Line]
+    let hasSchedule: Bool
+    let payments: [Payment]
+    let hasPayments: Bool
+    let extensions: [Extension]
+    let hasExtensions: Bool
+    let mayDecide: Bool
+    let mayDisburse: Bool
+    let mayService: Bool
+    let mayWriteOff: Bool
+    let mayRecordJobs: Bool
+    /// Each step's form: its defaults, or what was typed into it when it was refused.
+    let approve: [String: String]
+    let reject: [String: String]
+    let disburse: [String: String]
+    let repay: [String: String]
+    let extend: [String: String]
+    let writeOff: [String: String]
+    let jobs: [String: String]
+    let error: String?
+}
+
+extension LoanBody {
+    /// Each step's form, by the page's name for it: the action it posts and its fields before
+    /// anything is typed (every step is dated today unless changed).
+    static func stepForms(today: Day, text: PageText) -> [String: (action: String, defaults: [String: String])] {
+        let steps: [String: (String, [String: String])] = [
+            "approve": ("approve", ["note": text.t("loans.right_people")]), "reject": ("reject", ["note": ""]), "disburse": ("disburse", [:]),
+            "repay": ("repay", ["amount": ""]), "extend": ("extend", ["months": "6", "reason": ""]), "writeOff": ("write_off", ["reason": ""]),
+            "jobs": ("jobs", ["jobs": ""]),
+        ]
+        return steps.mapValues { ($0.0, $0.1.merging(["date": today.vietnamese]) { own, _ in own }) }
+    }
+
+    /// A loan's file as of `today`: the schedule's instalments are paid in order by what was
+    /// repaid, an unpaid one past its due day is late; each step is offered only in the state
+    /// it belongs to and to a role that may take it at the loan's unit (`mayWriteOff` is
+    /// Storage's own rule). `forms` are `stepForms`, as shown.
+    init(file f: LoanFile, permissions may: Permissions, mayWriteOff: Bool, history: OrgHistory, today: Day,
+         forms: [String: [String: String]], error: String?, text: PageText) {
+        let lang = text.language
+        let p = f.position(on: today)
+        var covered = f.repaid
+        let schedule = f.schedule.map { i -> Line in
+            covered -= i.principal
+            return Line(number: i.number, due: i.due.vietnamese, principal: text.money(i.principal), paid: covered >= 0, late: covered < 0 && i.due < today)
+        }
+        let out = f.state == .disbursed
+        self.init(
+            code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
+            purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: text.money(f.amount), term: f.termMonths, every: f.everyMonths,
+            workers: f.workers, jobsPlanned: f.jobsPlanned, jobsCreated: f.jobsCreated.map(String.init) ?? "–", applied: f.appliedOn.vietnamese,
+            state: text.t("loan.state." + f.state.rawValue), stateCode: f.state.rawValue,
+            decision: [f.decidedOn?.vietnamese, f.decidedBy, f.decisionNote].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "),
+            disbursed: f.disbursedOn?.vietnamese ?? "", closed: f.closedOn?.vietnamese ?? "", writtenOff: f.writtenOff > 0 ? text.money(f.writtenOff) : "",
+            repaid: text.money(f.repaid), outstanding: text.money(f.outstanding), overdue: text.money(out ? p.overdue : 0),
+            daysOverdue: out ? p.daysOverdue : 0,
+            bucket: out ? (p.bucket.map { lang == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current")) : "",
+            schedule: schedule, hasSchedule: !schedule.isEmpty,
+            payments: f.payments.map { Payment(day: $0.day.vietnamese, amount: text.money($0.amount), by: $0.enteredBy) },
+            hasPayments: !f.payments.isEmpty,
+            extensions: f.extensions.map { Extension(granted: $0.granted.vietnamese, months: $0.months, reason: $0.reason) },
+            hasExtensions: !f.extensions.isEmpty,
+            mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied,
+            mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved,
+            mayService: may.allows(.loanRepay, at: f.unitID) && out,
+            mayWriteOff: mayWriteOff,
+            mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil,
+            approve: forms["approve"] ?? [:], reject: forms["reject"] ?? [:], disburse: forms["disburse"] ?? [:], repay: forms["repay"] ?? [:],
+            extend: forms["extend"] ?? [:], writeOff: forms["writeOff"] ?? [:], jobs: forms["jobs"] ?? [:], error: error)
+    }
+}
