@@ -194,4 +194,71 @@ struct PageModelTests {
             #expect(!readOnly.mayDecide && !readOnly.mayDisburse && !readOnly.mayService && !readOnly.mayRecordJobs)
         }
     }
+
+    @Test("a ledger offers the reversal of an entry only where Storage allows it: not a support record's, a loan's or a reversed one",
+          arguments: WebDatabase.available)
+    func ledger(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            // A ledger with an entry that paid a support record.
+            let row = try #require(try await store.sql.raw("""
+                SELECT f.code AS fund, u.code AS unit, e.id AS entry FROM support s JOIN fund_entries e ON e.id = s.fund_entry_id
+                JOIN funds f ON f.id = e.fund_id JOIN units u ON u.id = e.unit_id ORDER BY e.id LIMIT 1
+                """).first())
+            let fund = try row.decode(column: "fund", as: String.self), unit = try row.decode(column: "unit", as: String.self)
+            let paid = try row.decode(column: "entry", as: Int.self)
+            let statement = try await store.funds.statement(actor, fund: fund, unit: unit, from: nil, to: nil)
+            let body = LedgerBody(statement: statement, unitCode: unit, mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+            #expect(body.entries.count == statement.entries.count && body.hasEntries)
+            for (shown, entry) in zip(body.entries, statement.entries) {
+                let expected = entry.kind != .reversal && entry.reversedByID == nil && entry.loanID == nil && entry.supportID == nil
+                #expect(shown.reversible == expected, "entry #\(entry.id) (\(entry.kind.rawValue))")
+            }
+            #expect(body.entries.first { $0.id == paid }?.reversible == false)
+            // Storage refuses it by the same rule, with the same reason.
+            await #expect(throws: StorageError.invalid(Message("refusal.fund.this_entry_belongs_support"))) {
+                try await store.funds.reverse(actor, entryID: paid, day: store.today, reason: "thử")
+            }
+            // A contribution is reversible, and once reversed, no longer.
+            let given = try await store.funds.contribute(actor, fund: fund, unit: unit, day: store.today, amount: 100_000, contributor: "Nhà hảo tâm", note: "")
+            let before = LedgerBody(statement: try await store.funds.statement(actor, fund: fund, unit: unit, from: nil, to: nil), unitCode: unit,
+                                    mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+            #expect(before.entries.first { $0.id == given }?.reversible == true)
+            let reversal = try await store.funds.reverse(actor, entryID: given, day: store.today, reason: "ghi nhầm")
+            let after = LedgerBody(statement: try await store.funds.statement(actor, fund: fund, unit: unit, from: nil, to: nil), unitCode: unit,
+                                   mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+            #expect(after.entries.first { $0.id == given }.map { !$0.reversible && $0.reversed } == true)
+            #expect(after.entries.first { $0.id == reversal }.map { !$0.reversible && $0.detail.contains("#\(given)") } == true)
+        }
+    }
+
+    @Test("the coverage page lists units in Vietnamese order and the households still lacking support, as its download does",
+          arguments: WebDatabase.available)
+    func coverage(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            let latest = try #require(try await store.browse.latestYear(actor))
+            let report = try await store.support.coverage(actor, year: latest, includeNearPoor: false, limit: 200)
+            let policies = try await store.support.catalogue()
+            let body = CoverageBody(report: report, latest: latest, nearPoor: false, policies: policies, history: actor.history,
+                                    downloads: ("x", "c"), text: vi)
+            #expect(body.hasData && body.units.count == report.units.count && body.gaps.count == report.gaps.count)
+            let keys = body.units.map { VietnameseCollation.sortKey($0.name) }
+            #expect(keys == keys.sorted(), "units in Vietnamese order")
+            #expect(body.years.first?.value == String(latest) && body.years.last?.value == "2021" && body.years.filter(\.selected).count == 1)
+            #expect(body.summary.contains(vi.percent(report.complete, report.households)))
+            // Each household lacking support: what it lacks, in words, and what would address it.
+            let gap = try #require(report.gaps.first { !$0.coverage.missingIndicators.isEmpty })
+            let shown = try #require(body.gaps.first { $0.code == gap.householdCode })
+            #expect(shown.missing == gap.coverage.missingIndicators.map(vi.indicatorName) && !shown.missing.contains(where: { $0.contains("_") }))
+            #expect(shown.suggested == gap.coverage.suggestedPolicies.map { vi.policyName($0, policies) })
+            #expect(CoverageBody.gaps(report, policies: policies, history: actor.history, text: vi).map(\.code) == body.gaps.map(\.code))
+            // An earlier year shown keeps its place among the years to choose.
+            let early = CoverageBody(report: try await store.support.coverage(actor, year: 2019, includeNearPoor: true, limit: 10), latest: latest,
+                                     nearPoor: true, policies: policies, history: actor.history, downloads: ("x", "c"), text: en)
+            #expect(early.years.last?.value == "2019" && early.years.first { $0.selected }?.value == "2019" && early.nearPoor)
+        }
+    }
 }

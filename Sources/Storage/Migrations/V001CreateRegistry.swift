@@ -3,7 +3,7 @@ import SQLKit
 
 /// The migrations, in order. Append-only: never edit a shipped one; fix forward.
 enum Schema {
-    static let all: [any Migration] = [V001CreateRegistry(), V002Accounts(), V003Support(), V004Rollups(), V005RollupTotals(), V006AnnualReports(), V007SupportRollups(), V008Access(), V009YearMoves(), V010LoanBorrowers(), V011MemberPhone(), V012Hardships(), V013Journal()]
+    static let all: [any Migration] = [V001CreateRegistry(), V002Accounts(), V003Support(), V004Rollups(), V005RollupTotals(), V006AnnualReports(), V007SupportRollups(), V008Access(), V009YearMoves(), V010LoanBorrowers(), V011MemberPhone(), V012Hardships(), V013Journal(), V014FundEntrySupport()]
 }
 
 /// Column types per dialect, so one DDL text serves SQLite and PostgreSQL.
@@ -20,7 +20,7 @@ struct V001CreateRegistry: AsyncMigration {
     var name: String { "v001_create_registry" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         let t = DDL(sql)
         let statements = [
             """
@@ -165,7 +165,7 @@ struct V001CreateRegistry: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for table in ["audit_log", "reviews", "imports", "household_members", "households", "memberships",
                       "members", "unit_successions", "unit_versions", "units"] {
             try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()

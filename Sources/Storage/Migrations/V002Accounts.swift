@@ -10,7 +10,7 @@ struct V002Accounts: AsyncMigration {
     var name: String { "v002_accounts" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         let t = DDL(sql)
         let statements = [
             """
@@ -88,7 +88,7 @@ struct V002Accounts: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         if !DDL(sql).postgres {
             for statement in ["DROP TRIGGER members_fts_insert", "DROP TRIGGER members_fts_delete", "DROP TRIGGER members_fts_update", "DROP TABLE members_fts"] {
                 try await sql.raw("\(unsafeRaw: statement)").run()

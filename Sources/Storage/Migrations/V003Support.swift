@@ -9,7 +9,7 @@ struct V003Support: AsyncMigration {
     var name: String { "v003_support" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         let t = DDL(sql)
         let statements = [
             """
@@ -203,7 +203,7 @@ struct V003Support: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for table in ["campaign_proposals", "support", "loan_repayments", "fund_entries", "loan_extensions", "loans",
                       "campaigns", "fund_balances", "funds", "policy_indicators", "policies"] {
             try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()

@@ -7,7 +7,7 @@ struct V004Rollups: AsyncMigration {
     var name: String { "v004_rollups" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for statement in [
             """
             CREATE TABLE rollup_reviews (
@@ -58,7 +58,7 @@ struct V004Rollups: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         try await sql.raw("DROP TABLE target_baselines").run()
         try await sql.raw("DROP TABLE targets").run()
         try await sql.raw("DROP TABLE rollup_moves").run()

@@ -7,7 +7,7 @@ struct V005RollupTotals: AsyncMigration {
     var name: String { "v005_rollup_totals" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for statement in [
             """
             CREATE TABLE rollup_totals (
@@ -33,7 +33,7 @@ struct V005RollupTotals: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         try await sql.raw("DROP TABLE rollup_move_totals").run()
         try await sql.raw("DROP TABLE rollup_totals").run()
     }

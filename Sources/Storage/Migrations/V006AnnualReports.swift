@@ -9,7 +9,7 @@ struct V006AnnualReports: AsyncMigration {
     var name: String { "v006_annual_reports" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         let t = DDL(sql)
         for statement in [
             """
@@ -58,7 +58,7 @@ struct V006AnnualReports: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for table in ["report_deadlines", "report_events", "annual_reports"] {
             try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()
         }

@@ -8,7 +8,7 @@ struct V007SupportRollups: AsyncMigration {
     var name: String { "v007_support_rollups" }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for statement in [
             """
             CREATE TABLE rollup_support (
@@ -57,7 +57,7 @@ struct V007SupportRollups: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = try database.sqlDatabase
         for table in ["rollup_loans", "rollup_fund_flows", "rollup_support_households", "rollup_support"] {
             try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()
         }

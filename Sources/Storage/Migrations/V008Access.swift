@@ -5,12 +5,11 @@ import SQLKit
 /// before it was kept); the login throttle per user name and client address; and a revision
 /// per kind of data (the tree, the reviews, the targets), bumped in every write's transaction,
 /// so caches of every instance of the app know when to read again.
-struct V008Access: AsyncMigration {
+struct V008Access: SQLMigration {
     var name: String { "v008_access" }
 
-    func prepare(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
-        for statement in [
+    func statements(_ sql: any SQLDatabase) -> [String] {
+        [
             "ALTER TABLE audit_log ADD COLUMN channel TEXT NOT NULL DEFAULT ''",
             """
             CREATE TABLE login_throttle (
@@ -21,13 +20,8 @@ struct V008Access: AsyncMigration {
             """,
             "CREATE TABLE data_revisions (name TEXT PRIMARY KEY, revision BIGINT NOT NULL)",
             "INSERT INTO data_revisions (name, revision) VALUES ('tree', 0), ('reviews', 0), ('targets', 0)",
-        ] { try await sql.raw("\(unsafeRaw: statement)").run() }
+        ]
     }
 
-    func revert(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
-        for statement in ["DROP TABLE data_revisions", "DROP TABLE login_throttle", "ALTER TABLE audit_log DROP COLUMN channel"] {
-            try await sql.raw("\(unsafeRaw: statement)").run()
-        }
-    }
+    var revertStatements: [String] { ["DROP TABLE data_revisions", "DROP TABLE login_throttle", "ALTER TABLE audit_log DROP COLUMN channel"] }
 }

@@ -10,7 +10,7 @@ struct V009YearMoves: AsyncMigration {
     var name: String { "v009_year_moves" }
 
     func prepare(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
+        let sql = try database.sqlDatabase
         try await sql.raw("""
             CREATE TABLE rollup_transfers (
                 year BIGINT NOT NULL,
@@ -24,7 +24,7 @@ struct V009YearMoves: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
+        let sql = try database.sqlDatabase
         try await sql.raw("DROP TABLE rollup_transfers").run()
     }
 }

@@ -8,7 +8,7 @@ struct V012Hardships: AsyncMigration {
     var name: String { "v012_hardships" }
 
     func prepare(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
+        let sql = try database.sqlDatabase
         let t = DDL(sql)
         for statement in [
             """
@@ -33,7 +33,7 @@ struct V012Hardships: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw StorageError.corrupt("not an SQL database") }
+        let sql = try database.sqlDatabase
         try await sql.raw("DROP TABLE hardships").run()
     }
 }

@@ -41,8 +41,28 @@ public struct FundEntry: Sendable, Hashable, Codable {
     public let pairedID: Int?
     /// The reversal that corrected this entry, if any.
     public let reversedByID: Int?
+    /// The support record this entry paid, if any.
+    public let supportID: Int?
     public let note: String
     public let enteredBy: String
+
+    /// Why this entry cannot be reversed by hand, or nil when it can: a reversal is not
+    /// reversed, an entry only once, and a loan's or a support record's entry is corrected on
+    /// the loan or by cancelling the record. Pages offer the reversal by the same rule.
+    public var reversalRefusal: Message? {
+        if let refusal = correctionRefusal { return refusal }
+        if loanID != nil { return Message("refusal.fund.loan_s_entries_corrected") }
+        if supportID != nil { return Message("refusal.fund.this_entry_belongs_support") }
+        return nil
+    }
+
+    /// Why this entry cannot be corrected by any reversal, by hand or by cancelling its
+    /// support record or loan step: a reversal is not reversed, and an entry only once.
+    var correctionRefusal: Message? {
+        if kind == .reversal { return Message("refusal.fund.reversal_reversed") }
+        if reversedByID != nil { return Message("refusal.fund.already_reversed", .number(id)) }
+        return nil
+    }
 }
 
 /// The balance of one fund at one unit.
@@ -181,12 +201,7 @@ public struct FundLedger: Sendable {
         return try await store.writeTransaction { db in
             let original = try await entry(entryID, db: db)
             try actor.scope.require(original.unitID, .fundEntry, "#\(entryID)")
-            if original.loanID != nil {
-                throw StorageError.invalid(Message("refusal.fund.loan_s_entries_corrected"))
-            }
-            if try await db.raw("SELECT id FROM support WHERE fund_entry_id = \(bind: entryID)").first() != nil {
-                throw StorageError.invalid(Message("refusal.fund.this_entry_belongs_support"))
-            }
+            if let refusal = original.reversalRefusal { throw StorageError.invalid(refusal) }
             let id = try await reverse(original, day: day, reason: reason, actor: actor, db: db)
             // An allocation is two entries; reversing either half reverses both.
             let other: Int? = switch original.kind {
@@ -202,10 +217,7 @@ public struct FundLedger: Sendable {
     }
 
     func reverse(_ original: FundEntry, day: Day, reason: String, actor: Actor, db: any SQLDatabase) async throws -> Int {
-        guard original.kind != .reversal else { throw StorageError.invalid(Message("refusal.fund.reversal_reversed")) }
-        guard original.reversedByID == nil else {
-            throw StorageError.invalid(Message("refusal.fund.already_reversed", .number(original.id)))
-        }
+        if let refusal = original.correctionRefusal { throw StorageError.invalid(refusal) }
         let fund = try await db.fund(code: original.fundCode)
         return try await post(db, fund: fund, unitID: original.unitID, day: day, kind: .reversal, amount: -original.amount,
                               counterpart: original.counterpartUnitID, reverses: original.id, note: reason, actor: actor)
@@ -293,7 +305,8 @@ public struct FundLedger: Sendable {
 
     private static let entryColumns = """
         e.id, f.code AS fund_code, e.unit_id, e.day, e.kind, e.amount, e.contributor, e.counterpart_unit_id, h.code AS household_code,
-        e.campaign_id, e.loan_id, e.reverses_id, e.paired_id, (SELECT r.id FROM fund_entries r WHERE r.reverses_id = e.id) AS reversed_by, e.note, e.entered_by
+        e.campaign_id, e.loan_id, e.reverses_id, e.paired_id, (SELECT r.id FROM fund_entries r WHERE r.reverses_id = e.id) AS reversed_by,
+        (SELECT MIN(s.id) FROM support s WHERE s.fund_entry_id = e.id) AS support_id, e.note, e.entered_by
         FROM fund_entries e JOIN funds f ON f.id = e.fund_id LEFT JOIN households h ON h.id = e.household_id
         """
 
@@ -424,7 +437,7 @@ extension FundEntry {
                   counterpartUnitID: try row.optionalInt("counterpart_unit_id"), householdCode: try row.optionalString("household_code"),
                   campaignID: try row.optionalInt("campaign_id"), loanID: try row.optionalInt("loan_id"),
                   reversesID: try row.optionalInt("reverses_id"), pairedID: try row.optionalInt("paired_id"), reversedByID: try row.optionalInt("reversed_by"),
-                  note: try row.string("note"), enteredBy: try row.string("entered_by"))
+                  supportID: try row.optionalInt("support_id"), note: try row.string("note"), enteredBy: try row.string("entered_by"))
     }
 }
 
