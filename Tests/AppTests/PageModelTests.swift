@@ -261,4 +261,37 @@ struct PageModelTests {
             #expect(early.years.last?.value == "2019" && early.years.first { $0.selected }?.value == "2019" && early.nearPoor)
         }
     }
+
+    @Test("a report's page: frozen figures once submitted, the steps Storage allows, typed text kept", arguments: WebDatabase.available)
+    func report(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            let row = try #require(try await store.sql.raw("SELECT unit_id, year FROM annual_reports WHERE status = 'submitted' ORDER BY id LIMIT 1").first())
+            let unit = try row.decode(column: "unit_id", as: Int.self), year = try row.decode(column: "year", as: Int.self)
+            let stored = try #require(try await store.reports.report(actor, unit: unit, year: year))
+            let (figures, frozen) = try await store.reports.shownFigures(actor, stored, unit: unit, year: year)
+            #expect(frozen)
+            let deadline = try await store.reports.deadline(actor, for: unit, year: year)
+            func page(_ stored: AnnualReport?, steps: Set<AnnualReports.Step>, fields: [String: String], text: PageText) -> ReportBody {
+                ReportBody(unitCode: "X", unitName: "Đơn vị X", year: year, stored: stored, figures: figures, frozen: stored != nil, deadline: deadline,
+                           steps: steps, fields: fields, error: nil, text: text)
+            }
+            let review = page(stored, steps: [.review], fields: ReportBody.form(stored.narrative), text: vi)
+            #expect(review.mayReview && !review.mayEdit && review.statusCode == "submitted" && review.status == vi.t("report_status.submitted"))
+            #expect(review.figuresNote == vi.t("reports.figures_frozen", Format.date(figures.computedAt)))
+            #expect(review.results == stored.narrative.results && review.events.count == stored.events.count && review.hasEvents)
+            #expect(review.deadline == deadline.vietnamese && !review.figures.isEmpty)
+            // Nothing written yet: the unit may write; the figures are live.
+            let none = page(nil, steps: [.write, .submit], fields: ReportBody.form(ReportNarrative()), text: en)
+            #expect(none.statusCode == "missing" && none.status == en.t("reports.not_started") && none.mayEdit && !none.mayReview)
+            #expect(none.figuresNote == en.t("reports.figures_live") && none.results.isEmpty && !none.hasEvents)
+            // A refused form shows what was typed, not what is stored.
+            var typed = ReportBody.form(stored.narrative)
+            typed["results"] = "Đã hỗ trợ <120> hộ"
+            typed["comment"] = "Bổ sung số liệu quý IV"
+            let refused = page(stored, steps: [.review], fields: typed, text: vi)
+            #expect(refused.results == "Đã hỗ trợ <120> hộ" && refused.comment == "Bổ sung số liệu quý IV" && refused.proposals == stored.narrative.proposals)
+        }
+    }
 }

@@ -35,29 +35,6 @@ struct ReportsController: RouteCollection {
 
     // MARK: one report
 
-    struct ReportBody: Encodable {
-        struct Event: Encodable { let at: String; let actor: String; let action: String; let comment: String }
-        let unitCode: String
-        let unitName: String
-        let year: Int
-        let status: String
-        let statusCode: String
-        let deadline: String
-        let figuresNote: String
-        let figures: [FigureLine]
-        let policies: [FigureLine]
-        let results: String
-        let shortcomings: String
-        let proposals: String
-        let mayEdit: Bool
-        let mayReview: Bool
-        let reviewComment: String?
-        let events: [Event]
-        let error: String?
-        let hasPolicies: Bool
-        let hasEvents: Bool
-    }
-
     func report(req: Request) async throws -> Response { try await render(req, error: nil) }
 
     /// The unit and year of a report's address, within the officer's branch (else 404).
@@ -68,37 +45,18 @@ struct ReportsController: RouteCollection {
         return (unit.id, code, year)
     }
 
-    func render(_ req: Request, error: String?, draft: ReportNarrative? = nil) async throws -> Response {
+    func render(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
-        let lang = req.language
         let (unitID, code, year) = try target(req, user)
-        let today = req.store.today
         let reports = req.store.reports
         let stored = try await reports.report(user.actor, unit: unitID, year: year)
         let (figures, frozen) = try await reports.shownFigures(user.actor, stored, unit: unitID, year: year)
-        let note = frozen ? req.t("reports.figures_frozen", Format.date(figures.computedAt)) : req.t("reports.figures_live")
-        let deadline = try await reports.deadline(user.actor, for: unitID, year: year)
-        let status = stored?.status
-        // Who may take which step is Storage's rule (the same it enforces).
-        let steps = reports.steps(user.actor, unit: unitID, report: stored)
-        let narrative = draft ?? stored?.narrative ?? ReportNarrative()
         let body = ReportBody(
-            unitCode: code, unitName: unitName(unitID, user.history, today), year: year,
-            status: status.map { req.t("report_status." + $0.rawValue) } ?? req.t("reports.not_started"),
-            statusCode: status?.rawValue ?? "missing", deadline: deadline.vietnamese, figuresNote: note,
-            figures: ReportFigureText.figureLines(figures, lang: lang, t: req.t),
-            policies: figures.supportByPolicy.map {
-                FigureLine(label: lang == .vi ? $0.nameVi : $0.nameEn,
-                           value: req.t("reports.policy_line", Format.number($0.households, lang), Format.number($0.records, lang), Format.money($0.value, lang)))
-            },
-            results: narrative.results, shortcomings: narrative.shortcomings, proposals: narrative.proposals,
-            mayEdit: steps.contains(.submit),
-            mayReview: steps.contains(.review),
-            reviewComment: stored?.reviewComment.flatMap { $0.isEmpty ? nil : $0 },
-            events: (stored?.events ?? []).map {
-                ReportBody.Event(at: Format.date($0.at), actor: $0.actor, action: req.t("report_event." + $0.action), comment: $0.comment)
-            },
-            error: error, hasPolicies: !figures.supportByPolicy.isEmpty, hasEvents: !(stored?.events ?? []).isEmpty)
+            unitCode: code, unitName: unitName(unitID, user.history, req.store.today), year: year, stored: stored, figures: figures, frozen: frozen,
+            deadline: try await reports.deadline(user.actor, for: unitID, year: year),
+            // Who may take which step is Storage's rule (the same it enforces).
+            steps: reports.steps(user.actor, unit: unitID, report: stored),
+            fields: req.echo(ReportBody.form(stored?.narrative ?? ReportNarrative()), refused: error), error: error, text: req.pageText)
         return try await req.page("report", title: req.t("reports.report_title", body.unitName, String(year)), active: "reports",
                                   status: error == nil ? .ok : .badRequest, body)
     }
@@ -118,7 +76,7 @@ struct ReportsController: RouteCollection {
         default: throw Abort(.badRequest)
         }
         return try await req.change(redirect: "/reports/\(req.encodePath(code))/\(year)", notice: notice,
-                                    render: { try await render(req, error: $0, draft: action == "save" || action == "submit" ? narrative : nil) }) {
+                                    render: { try await render(req, error: $0) }) {
             let reports = req.store.reports
             let actor = user.actor
             switch action {
