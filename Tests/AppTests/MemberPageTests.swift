@@ -25,7 +25,7 @@ struct MemberPageTests {
     }
 
     static func form(_ page: WebClient.Page, name: String, cid: String = "", birth: String = "", sex: String = "", phone: String = "") -> [String: String] {
-        ["_csrf": page.csrf ?? "", "version": version(page), "fullName": name, "citizenID": cid, "birthDate": birth, "sex": sex,
+        ["_csrf": page.csrf ?? "", "action": "record", "version": version(page), "fullName": name, "citizenID": cid, "birthDate": birth, "sex": sex,
          "ethnicity": "Kinh", "phone": phone]
     }
 

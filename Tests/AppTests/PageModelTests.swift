@@ -294,4 +294,26 @@ struct PageModelTests {
             #expect(refused.results == "Đã hỗ trợ <120> hộ" && refused.comment == "Bổ sung số liệu quý IV" && refused.proposals == stored.narrative.proposals)
         }
     }
+
+    @Test("a member's page shows the record's form as stored, or as typed after a refusal", arguments: WebDatabase.available)
+    func member(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            let row = try #require(try await store.sql.raw("SELECT code FROM members WHERE citizen_id IS NOT NULL ORDER BY code LIMIT 1").first())
+            let profile = try await store.members.profile(actor, code: try row.decode(column: "code", as: String.self))
+            let stored = MemberBody.recordForm(profile)
+            let page = MemberBody(profile: profile, fields: stored, mayEdit: true, units: [], history: actor.history, today: store.today,
+                                  error: nil, text: vi)
+            #expect(page.name == profile.record.fullName && page.citizenID == profile.record.citizenID && page.version == profile.version)
+            #expect(page.sexes.filter(\.selected).map(\.value) == [profile.record.sex?.rawValue ?? ""])
+            #expect(page.memberships.count == profile.memberships.count && page.inUnion == (profile.currentUnitID != nil))
+            var typed = stored
+            typed.merge(["fullName": "Nguyễn <Thị> Sửa", "phone": "gọi tôi", "sex": "nu"]) { _, new in new }
+            let refused = MemberBody(profile: profile, fields: typed, mayEdit: true, units: [], history: actor.history, today: store.today,
+                                     error: "x", text: en)
+            #expect(refused.name == "Nguyễn <Thị> Sửa" && refused.phone == "gọi tôi" && refused.sexes.filter(\.selected).map(\.value) == ["nu"])
+            #expect(refused.sex == (profile.record.sex.map { en.t("member.sex." + $0.rawValue) } ?? "–"), "what is stored stays shown as stored")
+        }
+    }
 }

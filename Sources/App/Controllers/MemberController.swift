@@ -3,32 +3,6 @@ import PovertyCore
 import Storage
 import Vapor
 
-struct MemberBody: Encodable {
-    struct Membership: Encodable {
-        let unit: String
-        let joined: String
-        let left: String
-    }
-    let code: String
-    let name: String
-    let citizenID: String
-    let birthDate: String
-    let sex: String
-    let ethnicity: String
-    let phone: String
-    let version: String
-    let unit: String
-    let inUnion: Bool
-    let memberships: [Membership]
-    let households: [String]
-    let hasHouseholds: Bool
-    let mayEdit: Bool
-    let sexes: [Option]
-    let units: [Option]
-    let today: String
-    let error: String?
-}
-
 /// The member form as posted.
 struct MemberForm: Content {
     var fullName: String?
@@ -52,7 +26,7 @@ struct MemberController: RouteCollection {
     }
 
     func show(req: Request) async throws -> Response {
-        try await render(req, code: req.parameters.get("code") ?? "", typed: nil, error: nil)
+        try await render(req, code: req.parameters.get("code") ?? "", error: nil)
     }
 
     func edit(req: Request) async throws -> Response {
@@ -62,7 +36,7 @@ struct MemberController: RouteCollection {
         let form = try req.content.decode(MemberForm.self)
         var padded = false
         return try await req.change(redirect: Self.path(code), notice: "member_saved",
-                                    render: { try await render(req, code: code, typed: form, error: $0) }) {
+                                    render: { try await render(req, code: code, error: $0) }) {
             let birth = try Self.optionalDay(req, form.birthDate)
             let sexText = (form.sex ?? "").trimmingCharacters(in: .whitespaces)
             let sex = sexText.isEmpty ? nil : CitizenID.Sex(rawValue: sexText)
@@ -86,7 +60,7 @@ struct MemberController: RouteCollection {
         struct Form: Content { var unit: String?; var date: String? }
         let form = try req.content.decode(Form.self)
         return try await req.change(redirect: Self.path(code), notice: "member_moved",
-                                    render: { try await render(req, code: code, typed: nil, error: $0) }) {
+                                    render: { try await render(req, code: code, error: $0) }) {
             let profile = try await req.store.members.profile(user.actor, code: code)
             let unitCode = form.unit ?? ""
             guard let unit = user.history.unit(code: unitCode), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, unitCode) }
@@ -102,7 +76,7 @@ struct MemberController: RouteCollection {
         struct Form: Content { var date: String?; var confirm: String? }
         let form = try req.content.decode(Form.self)
         return try await req.change(redirect: Self.path(code), notice: "member_left",
-                                    render: { try await render(req, code: code, typed: nil, error: $0) }) {
+                                    render: { try await render(req, code: code, error: $0) }) {
             guard form.confirm == "1" else { throw FormRefusal(message: req.t("member.confirm_needed")) }
             let profile = try await req.store.members.profile(user.actor, code: code)
             try await req.store.members.leave(user.actor, memberID: profile.record.id ?? 0, on: try req.formDay(form.date))
@@ -128,33 +102,16 @@ struct MemberController: RouteCollection {
         return s
     }
 
-    func render(_ req: Request, code: String, typed: MemberForm?, error: String?) async throws -> Response {
+    /// The member's page; `error` is a refused form, shown again with what was typed into the record's form.
+    func render(_ req: Request, code: String, error: String?) async throws -> Response {
         let user = try req.requireUser()
-        let lang = req.language
         let profile = try await req.store.members.profile(user.actor, code: code)
-        let m = profile.record
-        let today = req.store.today
-        let sexCode = typed?.sex ?? m.sex?.rawValue ?? ""
-        let body = MemberBody(
-            code: m.code, name: typed?.fullName ?? m.fullName, citizenID: typed?.citizenID ?? m.citizenID ?? "",
-            birthDate: typed?.birthDate ?? m.birthDate?.vietnamese ?? "",
-            sex: m.sex.map { req.t("member.sex." + $0.rawValue) } ?? "–",
-            ethnicity: typed?.ethnicity ?? m.ethnicity ?? "", phone: typed?.phone ?? m.phone ?? "",
-            version: typed?.version ?? profile.version,
-            unit: profile.currentUnitID.map { unitName($0, user.history, today) } ?? req.t("member.not_in_union"),
-            inUnion: profile.currentUnitID != nil,
-            memberships: profile.memberships.reversed().map {
-                MemberBody.Membership(unit: unitName($0.unitID, user.history, $0.left ?? today), joined: $0.joined.vietnamese,
-                                      left: $0.left?.vietnamese ?? "")
-            },
-            households: profile.households, hasHouseholds: !profile.households.isEmpty,
-            mayEdit: user.permissions.allows(.editMembers),
-            sexes: [Option(value: "", label: "–", selected: sexCode.isEmpty)]
-                + CitizenID.Sex.allCases.map { Option(value: $0.rawValue, label: req.t("member.sex." + $0.rawValue), selected: $0.rawValue == sexCode) },
-            units: try await req.formUnits(user, selected: profile.currentUnitID.flatMap { user.history.units[$0]?.code }),
-            today: today.vietnamese, error: error)
-        _ = lang
-        return try await req.page("member", title: req.t("member.title", m.fullName), active: "members",
+        // Only the record's form (action "record") is shown again as typed; the move and leave forms post elsewhere.
+        let fields = req.echo(MemberBody.recordForm(profile), refused: error, action: "record")
+        let body = MemberBody(profile: profile, fields: fields, mayEdit: user.permissions.allows(.editMembers),
+                              units: try await req.formUnits(user, selected: profile.currentUnitID.flatMap { user.history.units[$0]?.code }),
+                              history: user.history, today: req.store.today, error: error, text: req.pageText)
+        return try await req.page("member", title: req.t("member.title", profile.record.fullName), active: "members",
                                   status: error == nil ? .ok : .badRequest, body)
     }
 }
