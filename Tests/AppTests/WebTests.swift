@@ -238,6 +238,9 @@ struct WebTests {
             let bad = try await admin.post("/users", form: ["_csrf": usersPage.csrf ?? "", "username": "moi", "displayName": "Người Mới",
                                                             "password": "short", "role": "kiem_tra", "unit": DemoProvince.rootCode])
             #expect(bad.status == .badRequest)
+            // The refused form keeps what was typed, except the password.
+            #expect(bad.body.contains("value=\"Người Mới\"") && bad.body.contains("value=\"moi\"") && !bad.body.contains("value=\"short\""))
+            #expect(bad.body.contains("<option value=\"kiem_tra\" selected>"))
             let created = try await admin.post("/users", form: ["_csrf": usersPage.csrf ?? "", "username": "moi", "displayName": "Người Mới",
                                                                 "password": "mat-khau-dai-1", "role": "kiem_tra", "unit": DemoProvince.rootCode])
             #expect(created.status == .seeOther)

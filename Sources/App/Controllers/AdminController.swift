@@ -15,7 +15,8 @@ struct UsersBody: Encodable {
     let rows: [Row]
     let roles: [Option]
     let error: String?
-    let form: NewUserForm?
+    /// The new account's form: empty, or what was typed when it was refused (never the password).
+    let form: [String: String]
 }
 
 struct NewUserForm: Content {
@@ -73,7 +74,7 @@ struct AdminController: RouteCollection {
         routes.get("audit", use: audit)
     }
 
-    private func renderUsers(_ req: Request, error: String?, form: NewUserForm?, status: HTTPStatus) async throws -> Response {
+    private func renderUsers(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
         let user = try req.requireUser()
         let today = req.store.today
         let accounts = try await req.store.accounts.list(user.actor)
@@ -81,21 +82,21 @@ struct AdminController: RouteCollection {
             UsersBody.Row(id: a.id, username: a.username, name: a.displayName, role: req.t("role." + a.role.rawValue),
                           unit: unitName(a.unitID, user.history, today), active: a.active)
         }
-        let roles = Role.allCases.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form?.role) }
+        let form = req.echo(["username": "", "displayName": "", "role": "", "unit": ""], refused: error, action: "users")
+        let roles = Role.allCases.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form["role"]) }
         return try await req.page("users", title: req.t("users.title"), active: "users", status: status,
                                   UsersBody(rows: rows, roles: roles, error: error, form: form))
     }
 
     func users(req: Request) async throws -> Response {
-        try await renderUsers(req, error: nil, form: nil, status: .ok)
+        try await renderUsers(req, error: nil, status: .ok)
     }
 
     func createUser(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        var form = try req.content.decode(NewUserForm.self)
+        let form = try req.content.decode(NewUserForm.self)
         func refuse(_ message: Message) async throws -> Response {
-            form.password = ""
-            return try await renderUsers(req, error: req.text(message), form: form, status: .badRequest)
+            try await renderUsers(req, error: req.text(message), status: .badRequest)
         }
         guard let role = Role(rawValue: form.role) else { return try await refuse(Message("users.bad_role")) }
         do {

@@ -39,11 +39,12 @@ struct HardshipBody: Encodable {
     let downloadXLSX: String
     let downloadCSV: String
     let error: String?
-    let typed: HardshipForm
+    /// The record form's fields: empty (dated today), or what was typed when it was refused.
+    let typed: [String: String]
 }
 
-/// The hardship form as posted (kept after a refusal).
-struct HardshipForm: Content, Encodable {
+/// The hardship form as posted.
+struct HardshipForm: Content {
     var member: String?
     var household: String?
     var kind: String?
@@ -63,14 +64,14 @@ struct HardshipController: RouteCollection {
     }
 
     func page(req: Request) async throws -> Response {
-        try await render(req, error: nil, typed: HardshipForm())
+        try await render(req, error: nil)
     }
 
     func record(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard user.permissions.allows(.recordSupport) else { throw StorageError.forbidden(.recordSupport) }
         let form = try req.content.decode(HardshipForm.self)
-        return try await req.change(redirect: "/hardship", notice: "hardship_recorded", render: { try await render(req, error: $0, typed: form) }) {
+        return try await req.change(redirect: "/hardship", notice: "hardship_recorded", render: { try await render(req, error: $0) }) {
             guard let kind = HardshipKind(rawValue: form.kind ?? "") else { throw FormRefusal(message: req.t("form.required", req.t("hardship.kind"))) }
             let member = (form.member ?? "").trimmingCharacters(in: .whitespaces), household = (form.household ?? "").trimmingCharacters(in: .whitespaces)
             guard !member.isEmpty || !household.isEmpty else { throw FormRefusal(message: req.t("hardship.who_needed")) }
@@ -87,12 +88,12 @@ struct HardshipController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         struct Form: Content { var date: String? }
         let form = try req.content.decode(Form.self)
-        return try await req.change(redirect: "/hardship", notice: "hardship_ended", render: { try await render(req, error: $0, typed: HardshipForm()) }) {
+        return try await req.change(redirect: "/hardship", notice: "hardship_ended", render: { try await render(req, error: $0) }) {
             try await req.store.hardships.end(user.actor, id: id, on: try req.formDay(form.date, default: req.store.today))
         }
     }
 
-    func render(_ req: Request, error: String?, typed: HardshipForm) async throws -> Response {
+    func render(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let lang = req.language
         let today = req.store.today
@@ -119,6 +120,9 @@ struct HardshipController: RouteCollection {
             return try await file.response(req, format, what: "danh sách đề xuất hỗ trợ năm \(year)", actor: user.actor)
         }
         let may = user.permissions
+        // Only the record form posts to /hardship; ending one posts to its own address.
+        let typed = req.echo(["member": "", "household": "", "kind": "", "from": today.vietnamese, "note": "", "verifiedBy": ""], refused: error,
+                             action: "hardship")
         let unitCode = user.history.units[unitID]?.code ?? ""
         var units = try await req.formUnits(user, selected: unitCode)
         if !units.contains(where: { $0.value == unitCode }) { units.append(Option(value: unitCode, label: unitName, selected: true)) }
@@ -132,7 +136,7 @@ struct HardshipController: RouteCollection {
                                  mayEnd: h.until == nil && may.allows(.recordSupport, at: h.unitID))
             },
             hasRows: !list.isEmpty,
-            kinds: HardshipKind.allCases.map { Option(value: $0.rawValue, label: req.t("hardship.kind." + $0.rawValue), selected: $0.rawValue == typed.kind) },
+            kinds: HardshipKind.allCases.map { Option(value: $0.rawValue, label: req.t("hardship.kind." + $0.rawValue), selected: $0.rawValue == typed["kind"]) },
             proposals: proposals.enumerated().map { i, p in
                 HardshipBody.Proposal(number: i + 1, household: p.householdCode, name: p.name, unit: req.unitLabel(p.unitID, user),
                                       status: p.status.map { Format.status($0, req.web.catalogue, lang) } ?? "", hardships: kinds(p.hardships))
