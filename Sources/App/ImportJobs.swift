@@ -316,14 +316,17 @@ public final class ImportJobs: Sendable {
             var importer = SurveyImporter(store: store, actor: actor, fileName: job.fileName,
                                           expectedRows: job.preview?.rows ?? (source as? CSVReader)?.estimatedRowCount(), progress: progress)
             importer.dryRun = dryRun
+            importer.job = job.id
             return try await importer.run(source)
         case .members:
             var importer = MembersImporter(store: store, actor: actor, fileName: job.fileName, progress: progress)
             importer.dryRun = dryRun
+            importer.job = job.id
             return try await importer.run(source)
         case .units:
             var importer = UnitsImporter(store: store, actor: actor, fileName: job.fileName)
             importer.dryRun = dryRun
+            importer.job = job.id
             return try await importer.run(source)
         }
     }

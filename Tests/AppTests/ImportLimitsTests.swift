@@ -157,6 +157,30 @@ struct ImportLimitsTests {
                 let stored = try await store.sql.raw("SELECT COUNT(*) AS n FROM households WHERE code = 'HOTWICE1'").first()?.decode(column: "n", as: Int.self)
                 #expect(stored == 1)
 
+                // A process stopped after its import committed but before it said "done": the job
+                // reads as waiting again, with its file still there. Confirmed again, it finds its
+                // import (kept with the job's id) and is done with the same counts, not run twice.
+                let id = try #require(jobPath.split(separator: "/").last.map(String.init))
+                let statePath = uploads + "/\(id).job.json"
+                var state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statePath))) as? [String: Any])
+                let firstResult = try #require(state["result"] as? [String: Any])
+                state["state"] = "running"
+                state["result"] = nil
+                try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: statePath))
+                try file.write(toFile: uploads + "/" + (try #require(state["file"] as? String)), atomically: true, encoding: .utf8)
+                let waitingAgain = try await b.get(jobPath)
+                #expect(waitingAgain.body.contains("data-state=\"ready\""))
+                _ = try await b.post(jobPath + "/confirm", form: ["_csrf": waitingAgain.csrf ?? ""])
+                let doneAgain = try await WebTests().waitFor(a, jobPath, until: ["done", "failed"])
+                #expect(doneAgain.body.contains("data-state=\"done\""))
+                let again = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statePath))) as? [String: Any])
+                let secondResult = try #require(again["result"] as? [String: Any])
+                for key in ["added", "updated", "unchanged", "rows"] { #expect(secondResult[key] as? Int == firstResult[key] as? Int, "\(key)") }
+                #expect(firstResult["added"] as? Int == 1)
+                let auditsAfter = try await store.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'nhap%' AND detail LIKE '%hai-may.csv%'").first()?.decode(column: "n", as: Int.self)
+                let importsOfJob = try await store.sql.raw("SELECT COUNT(*) AS n FROM imports WHERE job = \(bind: id)").first()?.decode(column: "n", as: Int.self)
+                #expect(auditsAfter == 1 && importsOfJob == 1)
+
                 // Jobs whose process stopped (no claim): a check is refused, an import waits again.
                 let owner = account.id
                 func saved(_ id: String, _ state: String) throws {

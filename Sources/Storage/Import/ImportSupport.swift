@@ -89,11 +89,24 @@ extension Store {
         }
     }
 
-    /// Records the start of an import and returns its id.
-    func beginImport(kind: String, fileName: String, actor: Actor, on db: any SQLDatabase) async throws -> Int {
-        let record = ImportModel(kind: kind, fileName: fileName, enteredBy: actor.name, startedAt: now())
+    /// Records the start of an import and returns its id. An import job's id is kept with it
+    /// (unique: a job imports once, whatever happens to the process that ran it).
+    func beginImport(kind: String, fileName: String, job: String? = nil, actor: Actor, on db: any SQLDatabase) async throws -> Int {
+        let record = ImportModel(kind: kind, fileName: fileName, enteredBy: actor.name, startedAt: now(), job: job)
         try await record.create(on: db.fluent)
         return try record.requireID()
+    }
+
+    /// What the import of a job wrote, if it was committed: a job confirmed again after its
+    /// process stopped between the commit and saying "done" is not imported twice.
+    func finishedImport(job: String, on db: any SQLDatabase) async throws -> ImportResult? {
+        guard let row = try await db.raw("SELECT added, updated, unchanged FROM imports WHERE job = \(bind: job)").first() else { return nil }
+        var result = ImportResult()
+        result.added = try row.int("added")
+        result.updated = try row.int("updated")
+        result.unchanged = try row.int("unchanged")
+        result.rows = result.added + result.updated + result.unchanged
+        return result
     }
 
     func finishImport(_ id: Int, kind: String, fileName: String, result: ImportResult, actor: Actor, on db: any SQLDatabase) async throws {

@@ -15,6 +15,8 @@ public struct MembersImporter: Sendable {
     public let progress: (@Sendable (ImportProgress) -> Void)?
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
+    /// The web app's import job running it: imported at most once (see `Store.finishedImport`).
+    public var job: String?
 
     public init(store: Store, actor: Actor, fileName: String, batchSize: Int = 500,
                 progress: (@Sendable (ImportProgress) -> Void)? = nil) {
@@ -75,9 +77,10 @@ public struct MembersImporter: Sendable {
         guard let header else { throw ImportRejected(issues: [SurveyIssue(row: 1, column: "ma_doan_vien", message: Message("import.members.empty_file"))], total: 1) }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
         let total = seenCodes.count
-        let dryRun = self.dryRun
+        let dryRun = self.dryRun, job = dryRun ? nil : self.job
         return try await store.importTransaction { db in
-            let importID = try await store.beginImport(kind: "doan_vien", fileName: fileName, actor: actor, on: db)
+            if let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
+            let importID = try await store.beginImport(kind: "doan_vien", fileName: fileName, job: job, actor: actor, on: db)
             var result = ImportResult()
             var h: TableHeader? = header
             var ignored = IssueLog()

@@ -20,6 +20,8 @@ public struct SurveyImporter: Sendable {
     public let expectedRows: Int?
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
+    /// The web app's import job running it: imported at most once (see `Store.finishedImport`).
+    public var job: String?
 
 
     public init(store: Store, actor: Actor, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
@@ -58,8 +60,9 @@ public struct SurveyImporter: Sendable {
 
     private func transaction(_ source: any RowSource & Sendable, history: OrgHistory, standard: PovertyStandard?, started: Date) async throws -> ImportResult {
         return try await store.importTransaction { db in
+            if !dryRun, let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
             try await store.prepareBulk(on: db)
-            let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, actor: actor, on: db)
+            let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, job: dryRun ? nil : job, actor: actor, on: db)
             // Three stages (SurveyPipeline): a reader thread parses the file, a checking thread
             // applies the contract and classifies, and this task resolves and writes — so the
             // next batch is being prepared while the database writes this one.

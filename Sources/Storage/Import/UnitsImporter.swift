@@ -12,6 +12,8 @@ public struct UnitsImporter: Sendable {
     public let fileName: String
     /// Check and count everything, then roll back: the preview of a web import.
     public var dryRun = false
+    /// The web app's import job running it: imported at most once (see `Store.finishedImport`).
+    public var job: String?
 
     public init(store: Store, actor: Actor, fileName: String) {
         self.store = store; self.actor = actor; self.fileName = fileName
@@ -117,8 +119,9 @@ public struct UnitsImporter: Sendable {
         }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
 
-        let plansCopy = plans, orderCopy = order, dryRun = self.dryRun
+        let plansCopy = plans, orderCopy = order, dryRun = self.dryRun, job = dryRun ? nil : self.job
         return try await store.importTransaction { db in
+            if let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
             let result = try await write(plansCopy, order: orderCopy, existing: existing, on: db)
             if dryRun { throw DryRunFinished(result: result) }
             return result
@@ -127,7 +130,7 @@ public struct UnitsImporter: Sendable {
 
     private func write(_ plans: [String: UnitPlan], order: [String], existing: OrgHistory, on db: any SQLDatabase) async throws -> ImportResult {
         var result = ImportResult()
-        let importID = try await store.beginImport(kind: "don_vi", fileName: fileName, actor: actor, on: db)
+        let importID = try await store.beginImport(kind: "don_vi", fileName: fileName, job: dryRun ? nil : job, actor: actor, on: db)
         try await store.bump(.tree, on: db)
         var ids: [String: Int] = [:]
         for (id, unit) in existing.units { ids[unit.code] = id }

@@ -42,11 +42,13 @@ final class ImportModel: Model, @unchecked Sendable {
     @Field(key: "added") var added: Int
     @Field(key: "updated") var updated: Int
     @Field(key: "unchanged") var unchanged: Int
+    /// The web app's import job that ran it (at most one import per job).
+    @OptionalField(key: "job") var job: String?
 
     init() {}
 
-    init(kind: String, fileName: String, enteredBy: String, startedAt: String) {
-        self.kind = kind; self.fileName = fileName; self.enteredBy = enteredBy; self.startedAt = startedAt
+    init(kind: String, fileName: String, enteredBy: String, startedAt: String, job: String?) {
+        self.kind = kind; self.fileName = fileName; self.enteredBy = enteredBy; self.startedAt = startedAt; self.job = job
         added = 0; updated = 0; unchanged = 0
     }
 }
