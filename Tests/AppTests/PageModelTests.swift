@@ -316,4 +316,36 @@ struct PageModelTests {
             #expect(refused.sex == (profile.record.sex.map { en.t("member.sex." + $0.rawValue) } ?? "–"), "what is stored stays shown as stored")
         }
     }
+
+    @Test("a campaign's page lets a proposal be changed only while proposed and by a role that edits lists there", arguments: WebDatabase.available)
+    func campaign(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            let campaigns = try await store.campaigns.campaigns(actor)
+            let list = CampaignsBody(campaigns: campaigns, funds: [], fields: CampaignsBody.newCampaignForm(today: store.today, refused: false), units: [],
+                                     mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+            #expect(list.rows.count == campaigns.count && list.nearPoor && list.fields["year"] == String(store.today.year))
+            #expect(!CampaignsBody(campaigns: [], funds: [], fields: CampaignsBody.newCampaignForm(today: store.today, refused: true), units: [],
+                                   mayChange: true, history: actor.history, today: store.today, error: "x", text: vi).nearPoor,
+                    "a refused form shows the box as it was sent")
+            // A campaign whose list has proposals both still proposed and already decided.
+            var chosen: (Campaign, [Proposal])?
+            for c in campaigns {
+                let proposals = try await store.campaigns.proposals(actor, c.code)
+                if proposals.contains(where: { $0.state == .proposed }) && proposals.contains(where: { $0.state != .proposed }) { chosen = (c, proposals); break }
+            }
+            let (c, proposals) = try #require(chosen)
+            let forms = ["add": ["household": "", "amount": "", "reason": ""], "approve": ["unit": "", "date": store.today.vietnamese]]
+            let page = CampaignBody(campaign: c, proposals: proposals, fund: nil, permissions: Permissions(actor: actor), forms: forms, units: [],
+                                    history: actor.history, today: store.today, error: nil, downloads: ("x", "c", "d", "p"), text: vi)
+            #expect(page.rows.map(\.editable) == proposals.map { $0.state == .proposed } && page.mayChange)
+            #expect(page.hasApproved == proposals.contains { $0.state == .approved } && page.fund == c.fundCode)
+            #expect(page.classes == c.statuses.map { vi.status($0) }.joined(separator: ", ") && page.approve["date"] == store.today.vietnamese)
+            let auditor = try await store.actor(.province, role: .auditor)
+            let readOnly = CampaignBody(campaign: c, proposals: proposals, fund: nil, permissions: Permissions(actor: auditor), forms: forms, units: [],
+                                        history: auditor.history, today: store.today, error: nil, downloads: ("x", "c", "d", "p"), text: vi)
+            #expect(!readOnly.mayChange && !readOnly.rows.contains(where: \.editable))
+        }
+    }
 }

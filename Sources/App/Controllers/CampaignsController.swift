@@ -12,43 +12,16 @@ struct CampaignsController: RouteCollection {
         routes.post("campaigns", ":code", use: campaignAction)
     }
 
-    struct CampaignsBody: Encodable {
-        struct Row: Encodable {
-            let code: String; let name: String; let kind: String; let unit: String; let period: String; let budget: String
-            let approved: String; let proposed: String; let gift: String
-        }
-        let rows: [Row]
-        let hasRows: Bool
-        let kinds: [Option]
-        let funds: [Option]
-        let units: [Option]
-        /// The new campaign's fields: defaults, or what was typed when it was refused.
-        let fields: [String: String]
-        let nearPoor: Bool
-        let mayChange: Bool
-        let error: String?
-    }
-
     func campaigns(req: Request) async throws -> Response { try await renderCampaigns(req, error: nil) }
 
     func renderCampaigns(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
-        let lang = req.language
-        let rows = try await req.store.campaigns.campaigns(user.actor).map { c in
-            CampaignsBody.Row(code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
-                              period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)", budget: Format.money(c.budget, lang),
-                              approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang), gift: Format.money(c.giftValue, lang))
-        }
-        let funds = try await req.store.funds.funds().filter { $0.kind == .support }
-        let today = req.store.today
-        let fields = req.echo(["kind": "", "name": "", "unit": "", "fund": "xa_hoi", "year": String(today.year), "from": today.vietnamese,
-                               "to": today.vietnamese, "budget": "", "gift": "", "nearPoor": error == nil ? "1" : ""], refused: error)
-        let body = CampaignsBody(rows: rows, hasRows: !rows.isEmpty,
-                                 kinds: CampaignKind.allCases.map { Option(value: $0.rawValue, label: req.t("campaign.kind." + $0.rawValue), selected: $0.rawValue == fields["kind"]) },
-                                 funds: funds.map { Option(value: $0.code, label: req.fundName($0), selected: $0.code == fields["fund"]) },
+        let fields = req.echo(CampaignsBody.newCampaignForm(today: req.store.today, refused: error != nil), refused: error)
+        let body = CampaignsBody(campaigns: try await req.store.campaigns.campaigns(user.actor),
+                                 funds: try await req.store.funds.funds().filter { $0.kind == .support }, fields: fields,
                                  units: try await req.formUnits(user, selected: fields["unit"].flatMap { $0.isEmpty ? nil : $0 }),
-                                 fields: fields, nearPoor: fields["nearPoor"] == "1",
-                                 mayChange: user.permissions.allows(.campaignCreate), error: error)
+                                 mayChange: user.permissions.allows(.campaignCreate), history: user.history, today: req.store.today,
+                                 error: error, text: req.pageText)
         return try await req.page("campaigns", title: req.t("campaigns.title"), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
 
@@ -62,40 +35,6 @@ struct CampaignsController: RouteCollection {
         }
         if response.status == .seeOther { return req.redirect(to: "/campaigns/\(req.encodePath(code))?notice=campaign_created", redirectType: .normal) }
         return response
-    }
-
-    struct CampaignBody: Encodable {
-        struct Row: Encodable {
-            let rank: Int; let code: String; let name: String; let unit: String; let status: String; let deprivations: Int; let amount: String
-            let state: String; let stateCode: String; let reason: String; let hardship: Bool; let editable: Bool
-        }
-        let code: String
-        let name: String
-        let kind: String
-        let unit: String
-        let fund: String
-        let period: String
-        let budget: String
-        let approved: String
-        let proposed: String
-        let remaining: String
-        let gift: String
-        let classes: String
-        let rows: [Row]
-        let hasRows: Bool
-        let units: [Option]
-        let approveUnits: [Option]
-        /// The add and approve forms: defaults, or what was typed when refused.
-        let add: [String: String]
-        let approve: [String: String]
-        let mayChange: Bool
-        let error: String?
-        let downloadXLSX: String
-        let downloadCSV: String
-        let signDOCX: String
-        let signPDF: String
-        /// Some households are approved: there is a list to sign.
-        let hasApproved: Bool
     }
 
     func campaign(req: Request) async throws -> Response {
@@ -135,31 +74,16 @@ struct CampaignsController: RouteCollection {
 
     func renderCampaign(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
-        let lang = req.language
-        let code = req.parameters.get("code") ?? ""
-        let c = try await req.store.campaigns.campaign(user.actor, code)
-        let proposals = try await req.store.campaigns.proposals(user.actor, code)
-        let fund = try await req.store.funds.funds().first { $0.code == c.fundCode }
-        let rows = proposals.map { p in
-            CampaignBody.Row(rank: p.rank, code: p.householdCode, name: p.primaryName, unit: req.unitLabel(p.unitID, user),
-                             status: p.status.map { Format.status($0, req.web.catalogue, lang) } ?? "–", deprivations: p.deprivationCount,
-                             amount: Format.money(p.amount, lang), state: req.t("proposal.state." + p.state.rawValue), stateCode: p.state.rawValue,
-                             reason: p.reason, hardship: p.hardship, editable: p.state == .proposed && user.permissions.allows(.campaignEditList, at: p.unitID))
-        }
-        let approve = req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")
-        let units = try await req.formUnits(user)
+        let c = try await req.store.campaigns.campaign(user.actor, req.parameters.get("code") ?? "")
+        let forms = ["add": req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"),
+                     "approve": req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")]
+        let links = ListDownload.links(req)
         let body = CampaignBody(
-            code: c.code, name: c.name, kind: req.t("campaign.kind." + c.kind.rawValue), unit: req.unitLabel(c.unitID, user),
-            fund: fund.map(req.fundName) ?? c.fundCode, period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)",
-            budget: Format.money(c.budget, lang), approved: Format.money(c.approved, lang), proposed: Format.money(c.proposed, lang),
-            remaining: Format.money(c.remaining, lang), gift: Format.money(c.giftValue, lang),
-            classes: c.statuses.map { Format.status($0, req.web.catalogue, lang) }.joined(separator: ", "),
-            rows: rows, hasRows: !rows.isEmpty, units: units, approveUnits: units.selecting(approve["unit"] ?? ""),
-            add: req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"), approve: approve,
-            mayChange: user.permissions.allows(.campaignEditList), error: error,
-            downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv,
-            signDOCX: "/campaigns/\(req.encodePath(c.code))?format=docx", signPDF: "/campaigns/\(req.encodePath(c.code))?format=pdf",
-            hasApproved: proposals.contains { $0.state == .approved })
+            campaign: c, proposals: try await req.store.campaigns.proposals(user.actor, c.code),
+            fund: try await req.store.funds.funds().first { $0.code == c.fundCode }, permissions: user.permissions, forms: forms,
+            units: try await req.formUnits(user), history: user.history, today: req.store.today, error: error,
+            downloads: (links.xlsx, links.csv, "/campaigns/\(req.encodePath(c.code))?format=docx", "/campaigns/\(req.encodePath(c.code))?format=pdf"),
+            text: req.pageText)
         return try await req.page("campaign", title: req.t("campaign.title", c.name), active: "campaigns", status: error == nil ? .ok : .badRequest, body)
     }
 
