@@ -348,4 +348,40 @@ struct PageModelTests {
             #expect(!readOnly.mayChange && !readOnly.rows.contains(where: \.editable))
         }
     }
+
+    @Test("a unit's page keeps its history: names through time, what it became and what became it, named as they were then",
+          arguments: WebDatabase.available)
+    func unit(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let history = try await store.op.history
+            let today = store.today
+            // A unit ended by the 2025 reform, and the unit that took it over.
+            let ended = try #require(history.units.values.sorted { $0.id < $1.id }.first { !$0.isActive(on: today) && !history.successions(of: $0.id).isEmpty })
+            let succession = try #require(history.successions(of: ended.id).first)
+            let successor = try #require(history.units[succession.successorID])
+            let page = UnitBody(unit: ended, history: history, today: today, forms: [:], mayAdminister: false, error: nil, text: vi)
+            #expect(!page.active && page.hasSuccessors && page.successors.first?.code == successor.code)
+            #expect(page.successors.first?.note.hasSuffix(succession.effective.vietnamese) == true)
+            #expect(page.periods.count == history.versions(of: ended.id).count && page.to == (ended.to?.previous.vietnamese ?? ""))
+            #expect(page.name == unitName(ended.id, history, today), "an ended unit keeps its last name")
+            let after = UnitBody(unit: successor, history: history, today: today, forms: ["rename": ["name": "Tên mới", "date": "01/01/2026"]],
+                                 mayAdminister: true, error: "x", text: en)
+            let named = try #require(after.predecessors.first { $0.code == ended.code })
+            #expect(named.name == history.name(of: ended.id, on: succession.effective.previous), "named as on its last day")
+            #expect(after.predecessors.map(\.code) == after.predecessors.map(\.code).sorted() && after.rename["name"] == "Tên mới" && after.move.isEmpty)
+            let keys = after.children.map { VietnameseCollation.sortKey($0.name) }
+            #expect(keys == keys.sorted())
+
+            // The tree page: two levels from the root, counts formatted.
+            let actor = try await store.op
+            let year = try #require(try await store.browse.latestYear(actor))
+            let rolled = try await store.reviews.rolledUp(actor, year: year, basis: .rebased(onto: today))
+            let tree = TreeBody(year: year, tree: rolled.tree, totals: rolled.totals, roots: rolled.tree.roots, history: history, today: today, text: vi)
+            #expect(tree.rows.allSatisfy { $0.depth <= 1 } && tree.rows.first?.depth == 0)
+            let root = try #require(rolled.tree.roots.first)
+            #expect(tree.rows.first?.poor == vi.number(rolled.totals[root]?.poor ?? 0))
+            #expect(tree.rows.filter { $0.depth == 1 }.count == rolled.tree.roots.reduce(0) { $0 + (rolled.tree.children[$1]?.count ?? 0) })
+        }
+    }
 }

@@ -3,56 +3,6 @@ import PovertyCore
 import Storage
 import Vapor
 
-struct TreeBody: Encodable, Sendable {
-    struct Row: Encodable, Sendable {
-        let code: String
-        let name: String
-        let kind: String
-        let depth: Int
-        let indent: Int
-        let poor: String
-        let nearPoor: String
-        let households: String
-    }
-    let year: Int
-    let rows: [Row]
-}
-
-struct UnitBody: Encodable {
-    struct Period: Encodable {
-        let from: String
-        let to: String
-        let name: String
-        let parent: String
-    }
-    struct Link: Encodable {
-        let code: String
-        let name: String
-        let note: String
-    }
-    let code: String
-    let name: String
-    let kind: String
-    let active: Bool
-    let from: String
-    let to: String
-    let periods: [Period]
-    let successors: [Link]
-    let predecessors: [Link]
-    let children: [Link]
-    let hasSuccessors: Bool
-    let hasPredecessors: Bool
-    let hasChildren: Bool
-    /// The change forms: defaults, or what was typed into the refused one.
-    let rename: [String: String]
-    let move: [String: String]
-    let merge: [String: String]
-    let dissolve: [String: String]
-    let split: [String: String]
-    let mayAdminister: Bool
-    let error: String?
-}
-
 /// The union tree as it stands today, and one unit's history; tree changes for administrators.
 struct UnitController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -73,27 +23,12 @@ struct UnitController: RouteCollection {
     }
 
     private func computeTree(_ req: Request, _ user: CurrentUser) async throws -> TreeBody {
-        let lang = req.language
         let today = req.store.today
         let year = try await req.store.browse.latestYear(user.actor) ?? today.year
         let rolled = try await req.store.reviews.rolledUp(user.actor, year: year, basis: .rebased(onto: today))
-        let tree = rolled.tree
-        let roots = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
-        var rows: [TreeBody.Row] = []
-        func walk(_ id: Int, _ depth: Int) {
-            guard let unit = user.history.units[id] else { return }
-            let c = rolled.totals[id] ?? StatusCounts()
-            rows.append(TreeBody.Row(code: unit.code, name: unitName(id, user.history, today), kind: Format.unitKind(unit.kind, lang),
-                                     depth: depth, indent: depth * 20, poor: Format.number(c.poor, lang), nearPoor: Format.number(c.nearPoor, lang),
-                                     households: Format.number(c.households, lang)))
-            let children = (tree.children[id] ?? []).sorted {
-                VietnameseCollation.sortKey(unitName($0, user.history, today)) < VietnameseCollation.sortKey(unitName($1, user.history, today))
-            }
-            // Two levels: the user's unit and the units under it; each unit's page goes further.
-            if depth < 1 { for child in children { walk(child, depth + 1) } }
-        }
-        for r in roots { walk(r, 0) }
-        return TreeBody(year: year, rows: rows)
+        return TreeBody(year: year, tree: rolled.tree, totals: rolled.totals,
+                        roots: user.scope.isWholeProvince ? rolled.tree.roots : [user.account.unitID], history: user.history, today: today,
+                        text: req.pageText)
     }
 
     func show(req: Request) async throws -> Response {
@@ -105,40 +40,14 @@ struct UnitController: RouteCollection {
         let history = user.history
         let asked = req.parameters.get("code") ?? ""
         guard let unit = history.unit(code: asked), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, asked) }
-        let lang = req.language
         let today = req.store.today
-        let periods = history.versions(of: unit.id).reversed().map { v in
-            UnitBody.Period(from: v.from.vietnamese, to: v.to.map { $0.previous.vietnamese } ?? "", name: v.name,
-                            parent: v.parentID.map { unitName($0, history, v.from) } ?? "–")
-        }
-        func note(_ s: OrgSuccession) -> String {
-            let kind: String = lang == .vi ? s.kind.vietnamese : s.kind.rawValue
-            return kind + " " + s.effective.vietnamese
-        }
-        func code(_ id: Int) -> String { history.units[id]?.code ?? "" }
-        let successors: [UnitBody.Link] = history.successions(of: unit.id).map { (s: OrgSuccession) -> UnitBody.Link in
-            UnitBody.Link(code: code(s.successorID), name: unitName(s.successorID, history, s.effective), note: note(s))
-        }
-        var incoming: [OrgSuccession] = []
-        for id in history.units.keys { incoming += history.successions(of: id).filter { $0.successorID == unit.id } }
-        let predecessors: [UnitBody.Link] = incoming.map { (s: OrgSuccession) -> UnitBody.Link in
-            UnitBody.Link(code: code(s.predecessorID), name: unitName(s.predecessorID, history, s.effective.previous), note: note(s))
-        }.sorted { $0.code < $1.code }
-        let tree = history.tree(on: today)
-        let childIDs: [Int] = tree.children[unit.id] ?? []
-        let children: [UnitBody.Link] = childIDs.map { (id: Int) -> UnitBody.Link in
-            UnitBody.Link(code: code(id), name: unitName(id, history, today), note: "")
-        }.sorted { VietnameseCollation.sortKey($0.name) < VietnameseCollation.sortKey($1.name) }
-        let body = UnitBody(code: unit.code, name: unitName(unit.id, history, today), kind: Format.unitKind(unit.kind, lang),
-                            active: unit.isActive(on: today), from: unit.from.vietnamese, to: unit.to.map { $0.previous.vietnamese } ?? "",
-                            periods: periods, successors: successors, predecessors: predecessors, children: children,
-                            hasSuccessors: !successors.isEmpty, hasPredecessors: !predecessors.isEmpty, hasChildren: !children.isEmpty,
-                            rename: req.echo(["name": "", "date": today.vietnamese], refused: error, action: "rename"),
-                            move: req.echo(["parent": "", "date": today.vietnamese], refused: error, action: "move"),
-                            merge: req.echo(["others": "", "code": "", "name": "", "date": today.vietnamese], refused: error, action: "merge"),
-                            dissolve: req.echo(["successor": "", "date": today.vietnamese, "reason": ""], refused: error, action: "dissolve"),
-                            split: req.echo(["parts": "", "assign": "", "date": today.vietnamese], refused: error, action: "split"),
-                            mayAdminister: user.permissions.allows(.changeTree), error: error)
+        let forms = [
+            "rename": ["name": "", "date": today.vietnamese], "move": ["parent": "", "date": today.vietnamese],
+            "merge": ["others": "", "code": "", "name": "", "date": today.vietnamese],
+            "dissolve": ["successor": "", "date": today.vietnamese, "reason": ""], "split": ["parts": "", "assign": "", "date": today.vietnamese],
+        ].reduce(into: [String: [String: String]]()) { $0[$1.key] = req.echo($1.value, refused: error, action: $1.key) }
+        let body = UnitBody(unit: unit, history: history, today: today, forms: forms, mayAdminister: user.permissions.allows(.changeTree),
+                            error: error, text: req.pageText)
         return try await req.page("unit", title: body.name, active: "units", status: status, body)
     }
 
