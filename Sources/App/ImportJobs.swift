@@ -297,8 +297,10 @@ public final class ImportJobs: Sendable {
         Task.detached { [self] in
             do {
                 let result = try await perform(current, store: store, actor: actor, dryRun: false)
-                try? FileManager.default.removeItem(atPath: current.path)
+                // Done is said before the file goes: a process stopping between the two leaves a
+                // done job and a file the sweep removes, never a waiting job without its file.
                 update(job.id) { $0.result = result; $0.state = .done }
+                try? FileManager.default.removeItem(atPath: current.path)
                 release(job.id)
             } catch {
                 fail(job.id, error, state: .failed)

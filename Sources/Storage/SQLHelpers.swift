@@ -12,12 +12,17 @@ extension Store {
         try await transaction(on: nil, body)
     }
 
-    /// The same on the database registered as `id` (SQLite: `.bulk`, the imports' own pool).
-    func transaction<T: Sendable>(on id: DatabaseID?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// The same on the database registered as `id` (SQLite: `.bulk`, the imports' own pool);
+    /// `writeLockFirst`: on SQLite the write lock is taken before `body` reads (see `writeTransaction`).
+    func transaction<T: Sendable>(on id: DatabaseID?, writeLockFirst: Bool = false,
+                                  _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = try id.map { try self.database($0) } ?? db
         guard let writeGate else { return try await database.transaction { db in try await body(db as! any SQLDatabase) } }
-        return try await writeGate.run { try await Store.sqliteTransaction(database, body) }
+        return try await writeGate.run { try await Store.sqliteTransaction(database, lock: writeLockFirst ? Store.sqliteWriteLock : nil, body) }
     }
+
+    /// A statement that takes SQLite's write lock and changes nothing.
+    static let sqliteWriteLock = "UPDATE units SET id = id WHERE 0 = 1"
 
     /// SQLite: `body` in a transaction of `database` whose connection waits for another
     /// process's writer by sleeping, up to `busyTimeout` ms, and which takes the write lock
@@ -42,7 +47,7 @@ extension Store {
         guard let writeGate else { return try await writeTransaction(body) }
         let database = try db
         return try await writeGate.runIfFree {
-            try await Store.sqliteTransaction(database, busyTimeout: busyTimeout, lock: "UPDATE units SET id = id WHERE 0 = 1", body)
+            try await Store.sqliteTransaction(database, busyTimeout: busyTimeout, lock: Store.sqliteWriteLock, body)
         }
     }
 
@@ -53,7 +58,7 @@ extension Store {
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let sqlite = dialect == .sqlite
         return try await transaction { db in
-            if sqlite { try await db.raw("UPDATE units SET id = id WHERE 0 = 1").run() }
+            if sqlite { try await db.raw("\(unsafeRaw: Store.sqliteWriteLock)").run() }
             return try await body(db)
         }
     }

@@ -3,6 +3,7 @@ import PovertyCore
 @_spi(Simulation) @testable import Storage
 import SQLKit
 import Testing
+import Spreadsheets
 import Texts
 
 /// Imports of units, members and the annual survey: all or nothing, idempotent, exact counts.
@@ -30,6 +31,40 @@ import Texts
     }
 
     static func cells(_ issues: [SurveyIssue]) -> [String] { issues.map { "\($0.row) \($0.column)" } }
+
+    // MARK: a job imports once
+
+    @Test("an import job imports once: run again with the same job, each importer finds its import and returns its whole result",
+          arguments: TestDatabase.available)
+    func aJobImportsOnce(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let actor = try await store.operator("can_bo_tinh")
+            func imports() async throws -> Int { try await store.sql.raw("SELECT COUNT(*) AS n FROM imports").first()?.int("n") ?? -1 }
+            var units = UnitsImporter(store: store, actor: actor, fileName: "don-vi.csv")
+            units.job = "job-units"
+            let unitsFirst = try await units.run(InMemoryRows(Files.smallTree))
+            #expect(try await units.run(InMemoryRows(Files.smallTree)) == unitsFirst)
+            var members = MembersImporter(store: store, actor: actor, fileName: "doan-vien.csv")
+            members.job = "job-members"
+            let membersFirst = try await members.run(InMemoryRows(Files.smallMembers))
+            #expect(membersFirst.added > 0)
+            let count = try await imports()
+            // Run again, even with a file that would now be refused: the job's import is found first.
+            #expect(try await members.run(InMemoryRows([Files.smallMembers[0]])) == membersFirst)
+            var survey = SurveyImporter(store: store, actor: actor, fileName: "khao-sat.csv")
+            survey.job = "job-survey"
+            let surveyFirst = try await survey.run(InMemoryRows(Self.seedSurvey))
+            #expect(surveyFirst.rows == 5 && surveyFirst.added == 5 && surveyFirst.created > 0)
+            #expect(try await survey.run(InMemoryRows(Self.seedSurvey)) == surveyFirst)
+            #expect(try await imports() == count + 1, "one import row for the survey job, none for the repeats")
+            // A dry run with a job id checks again and records nothing.
+            var preview = SurveyImporter(store: store, actor: actor, fileName: "khao-sat.csv")
+            preview.job = "job-survey"
+            preview.dryRun = true
+            #expect(try await preview.run(InMemoryRows(Self.seedSurvey)) == Self.result(rows: 5, unchanged: 5))
+            #expect(try await imports() == count + 1)
+        }
+    }
 
     // MARK: all or nothing
 

@@ -20,7 +20,8 @@ struct LoansController: RouteCollection {
         let day = req.query[String.self, at: "date"].flatMap { Day($0) } ?? req.store.today
         let stateFilter = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
         let (report, _) = try await req.store.loans.ageing(user.actor, on: day)
-        let files = try await req.store.loans.loans(user.actor, state: stateFilter)
+        // Every loan of the branch: which are listed, and in which state, is decided as at `day`.
+        let files = try await req.store.loans.loans(user.actor, state: nil)
         if let format = try ListDownload.format(req) {
             // Balances and arrears as they stood on the day asked for, as on the page.
             var list = ListDownload(
@@ -29,11 +30,11 @@ struct LoansController: RouteCollection {
                 columns: [(req.t("loans.code"), 16), (req.t("loans.member"), 28), (req.t("common.household_code"), 14), (req.t("common.unit"), 36),
                           (req.t("funds.amount"), 16), (req.t("loans.state"), 16), (req.t("loans.outstanding"), 16),
                           (req.t("loans.days_overdue"), 12), (req.t("loans.group"), 20)])
-            list.rows = files.map { f in
-                let standing = LoansBody.Standing(f, on: day, text: text)
+            list.rows = LoansBody.listed(files, on: day, state: stateFilter, text: text).map { s in
+                let f = s.file
                 return [.text(f.code), .text(f.memberName), .text(f.householdCode ?? ""), .text(req.unitLabel(f.unitID, user)),
-                        .money(f.amount), .text(text.t("loan.state." + f.state.rawValue)), .money(standing.outstanding),
-                        .number(standing.daysOverdue), .text(standing.bucket)]
+                        .money(f.amount), .text(text.t("loan.state." + s.state.rawValue)), .money(s.outstanding),
+                        .number(s.daysOverdue), .text(s.bucket)]
             }
             return try await list.response(req, format, what: "danh sách khoản vay ngày \(day.iso)", actor: user.actor)
         }

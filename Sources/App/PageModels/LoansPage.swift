@@ -31,16 +31,22 @@ struct LoansBody: Encodable {
 }
 
 extension LoansBody {
-    /// A loan on a day: what was still owed at the end of that day, and how late it was,
-    /// from what had happened by then (`LoanFile.position(on:)`). The page and its download
-    /// show the same.
+    /// A loan on a day: its state then, what was still owed at the end of that day, and how
+    /// late it was, from what had happened by then (`LoanFile.state(on:)`, `position(on:)`).
+    /// The page and its download show the same.
     struct Standing {
+        let file: LoanFile
+        let state: LoanState
         let outstanding: Dong
         let daysOverdue: Int
         /// The ageing group, or "current"; empty when the money was not out that day.
         let bucket: String
 
-        init(_ f: LoanFile, on day: Day, text: PageText) {
+        /// nil for a loan not yet applied for on `day`.
+        init?(_ f: LoanFile, on day: Day, text: PageText) {
+            guard let state = f.state(on: day) else { return nil }
+            file = f
+            self.state = state
             outstanding = f.outstanding(on: day)
             guard f.isOut(on: day) else { daysOverdue = 0; bucket = ""; return }
             let p = f.position(on: day)
@@ -49,22 +55,27 @@ extension LoansBody {
         }
     }
 
+    /// The loans listed on `day`: those applied for by then, in `state` on that day when one is asked for.
+    static func listed(_ files: [LoanFile], on day: Day, state: LoanState?, text: PageText) -> [Standing] {
+        files.compactMap { Standing($0, on: day, text: text) }.filter { s in state.map { $0 == s.state } ?? true }
+    }
+
     /// The application form's fields before anything is typed.
     static func applicationForm(today: Day) -> [String: String] {
         ["member": "", "household": "", "unit": "", "purpose": "", "amount": "", "term": "36", "every": "3", "workers": "1", "jobs": "1",
          "borrower": BorrowerKind.worker.rawValue, "contractCost": "", "contractMonths": "", "date": today.vietnamese]
     }
 
-    /// The page on `report.day`: the ageing, the first 500 of `files` with their standing that
-    /// day, the state filter and the application form (`fields`, typed values kept).
+    /// The page on `report.day`: the ageing, the first 500 loans `listed` that day with their
+    /// standing then, the state filter and the application form (`fields`, typed values kept).
     init(report: AgeingReport, files: [LoanFile], stateFilter: LoanState?, fields: [String: String], units: [Option], mayChange: Bool,
          history: OrgHistory, today: Day, error: String?, downloads: (xlsx: String, csv: String), text: PageText) {
         let lang = text.language, day = report.day
-        let rows = files.prefix(500).map { f in
-            let standing = Standing(f, on: day, text: text)
+        let rows = Self.listed(files, on: day, state: stateFilter, text: text).prefix(500).map { s in
+            let f = s.file
             return Row(code: f.code, member: f.memberName, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
-                       amount: text.money(f.amount), state: text.t("loan.state." + f.state.rawValue), stateCode: f.state.rawValue,
-                       outstanding: text.money(standing.outstanding), days: standing.daysOverdue, bucket: standing.bucket)
+                       amount: text.money(f.amount), state: text.t("loan.state." + s.state.rawValue), stateCode: s.state.rawValue,
+                       outstanding: text.money(s.outstanding), days: s.daysOverdue, bucket: s.bucket)
         }
         self.init(
             day: day.vietnamese, active: text.number(report.activeLoans), outstanding: text.money(report.outstanding), current: text.number(report.current),

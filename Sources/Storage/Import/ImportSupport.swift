@@ -33,8 +33,10 @@ extension Store {
     /// Runs an import's transaction; a dry run's result comes back after the rollback.
     func importTransaction(_ body: @escaping @Sendable (any SQLDatabase) async throws -> ImportResult) async throws -> ImportResult {
         do {
-            // SQLite: on the imports' own pool, so the seconds it holds a connection hold up no request.
-            return try await transaction(on: dialect == .sqlite ? .bulk : nil, body)
+            // SQLite: on the imports' own pool, so the seconds it holds a connection hold up no
+            // request; the write lock first, as the transaction reads (its job's earlier import)
+            // before it writes.
+            return try await transaction(on: dialect == .sqlite ? .bulk : nil, writeLockFirst: true, body)
         } catch let finished as DryRunFinished {
             return finished.result
         }
@@ -100,12 +102,10 @@ extension Store {
     /// What the import of a job wrote, if it was committed: a job confirmed again after its
     /// process stopped between the commit and saying "done" is not imported twice.
     func finishedImport(job: String, on db: any SQLDatabase) async throws -> ImportResult? {
-        guard let row = try await db.raw("SELECT added, updated, unchanged FROM imports WHERE job = \(bind: job)").first() else { return nil }
-        var result = ImportResult()
-        result.added = try row.int("added")
-        result.updated = try row.int("updated")
-        result.unchanged = try row.int("unchanged")
-        result.rows = result.added + result.updated + result.unchanged
+        guard let row = try await db.raw("SELECT result FROM imports WHERE job = \(bind: job)").first() else { return nil }
+        guard let text = try row.optionalString("result"), let result = try? JSONDecoder().decode(ImportResult.self, from: Data(text.utf8)) else {
+            throw StorageError.corrupt("imports.result of job \(job)")
+        }
         return result
     }
 
@@ -113,8 +113,10 @@ extension Store {
         // Households list in their primary member's name order: new households, new primary
         // members and renamed members get their key in the same transaction.
         if kind != "don_vi" { try await Store.refreshHouseholdSortKeys(on: db) }
+        let whole = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
         try await ImportModel.query(on: db.fluent).filter(\.$id == id)
             .set(\.$added, to: result.added).set(\.$updated, to: result.updated).set(\.$unchanged, to: result.unchanged)
+            .set(\.$result, to: whole)
             .update()
         try await audit.record("nhap_\(kind)", entity: "import", id: id,
                                detail: "\(fileName): \(result.rows) dòng, thêm \(result.added), sửa \(result.updated), không đổi \(result.unchanged)",

@@ -49,6 +49,9 @@ public struct SurveyImporter: Sendable {
 
     public func run(_ source: any RowSource & Sendable) async throws -> ImportResult {
         try actor.require(.importSurvey)
+        // A job confirmed again after its process stopped finds the import it already ran
+        // before the file is checked against today's data (and again under the write lock).
+        if !dryRun, let job, let earlier = try await store.finishedImport(job: job, on: try store.sql) { return earlier }
         let started = Date()
         let history = try await store.units.history()
         let standard = self.standard

@@ -31,6 +31,9 @@ public struct UnitsImporter: Sendable {
 
     public func run(_ source: any RowSource) async throws -> ImportResult {
         try actor.require(.changeTree)
+        // A job confirmed again after its process stopped finds the import it already ran
+        // before the file is checked against today's data (and again under the write lock).
+        if !dryRun, let job, let earlier = try await store.finishedImport(job: job, on: try store.sql) { return earlier }
         var header: TableHeader?
         var log = IssueLog()
         var plans: [String: UnitPlan] = [:]

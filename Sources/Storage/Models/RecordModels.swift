@@ -44,6 +44,8 @@ final class ImportModel: Model, @unchecked Sendable {
     @Field(key: "unchanged") var unchanged: Int
     /// The web app's import job that ran it (at most one import per job).
     @OptionalField(key: "job") var job: String?
+    /// The whole `ImportResult`, as JSON.
+    @OptionalField(key: "result") var result: String?
 
     init() {}
 

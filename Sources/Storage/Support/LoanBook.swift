@@ -117,6 +117,16 @@ public struct LoanFile: Sendable, Hashable {
                               repayments: payments.map { Repayment(day: $0.day, amount: $0.amount) }, on: day)
     }
 
+    /// The loan's state at the end of `day`, from the days its steps were taken (nil before it
+    /// was applied for): what a list "as at" that day shows and filters by.
+    public func state(on day: Day) -> LoanState? {
+        guard appliedOn <= day else { return nil }
+        if let closedOn, closedOn <= day { return state }
+        if let disbursedOn, disbursedOn <= day { return .disbursed }
+        if let decidedOn, decidedOn <= day { return state == .rejected ? .rejected : .approved }
+        return .applied
+    }
+
     /// Whether the money was out at the end of `day`: disbursed by then and not yet repaid in
     /// full or written off.
     public func isOut(on day: Day) -> Bool {
