@@ -388,4 +388,35 @@ struct PageModelTests {
             #expect(tree.rows.filter { $0.depth == 1 }.count == rolled.tree.roots.reduce(0) { $0 + (rolled.tree.children[$1]?.count ?? 0) })
         }
     }
+
+    @Test("the households list keeps every filter in its page links and marks the households whose official class differs",
+          arguments: WebDatabase.available)
+    func householdList(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let actor = try await store.op
+            let latest = try #require(try await store.browse.latestYear(actor))
+            let filter = HouseholdFilter(year: latest, status: .poor)
+            let page = try await store.browse.households(actor, filter, page: 1, perPage: 2)
+            try #require(page.pages > 1, "poor households: \(page.total)")
+            let body = HouseholdListBody(page: page, filter: filter, unitCode: "LDLD-X", latest: latest, units: [], mayEnterReview: true,
+                                         history: actor.history, downloads: ("x", "c"), text: vi)
+            #expect(body.rows.count == page.items.count && body.rows.allSatisfy { $0.statusCode == "ngheo" })
+            #expect(body.rows.map(\.mismatch) == page.items.map { $0.official != nil && $0.official != $0.status })
+            let next = try #require(body.pages.first { $0.label == "2" })
+            let query = Dictionary(uniqueKeysWithValues: (URLComponents(string: next.href)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+            #expect(query == ["year": String(latest), "status": "ngheo", "unit": "LDLD-X", "page": "2"])
+            let searched = HouseholdListBody(page: page, filter: HouseholdFilter(year: latest, status: .poor, text: "Nguyễn Văn", mismatchesOnly: true),
+                                             unitCode: "", latest: latest, units: [], mayEnterReview: false, history: actor.history,
+                                             downloads: ("x", "c"), text: vi)
+            let link = try #require(searched.pages.first { $0.label == "2" }?.href)
+            let kept = Dictionary(uniqueKeysWithValues: (URLComponents(string: link)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+            #expect(kept == ["year": String(latest), "status": "ngheo", "q": "Nguyễn Văn", "mismatch": "1", "page": "2"] && searched.mismatchesOnly)
+            #expect(link.contains("q=Nguy%E1%BB%85n%20V%C4%83n"), "the search is percent-encoded in the link")
+            #expect(body.pages.first { $0.current }?.label == "1" && body.hasPages)
+            #expect(body.years.first?.value == String(latest) && body.years.last?.value == "2016" && body.years.filter(\.selected).map(\.value) == [String(latest)])
+            #expect(body.statuses.filter(\.selected).map(\.value) == ["ngheo"] && body.units.first?.selected == false)
+            #expect(body.summary == vi.t("households.summary", vi.number(page.total), String(latest), "1", String(page.pages)))
+        }
+    }
 }

@@ -15,32 +15,6 @@ struct PageLink: Encodable {
     let current: Bool
 }
 
-struct HouseholdListBody: Encodable {
-    struct Row: Encodable {
-        let code: String
-        let member: String
-        let unit: String
-        let status: String
-        let statusCode: String
-        let official: String
-        let mismatch: Bool
-        let income: String
-        let deprivations: Int
-    }
-    let q: String
-    let years: [Option]
-    let statuses: [Option]
-    let units: [Option]
-    let mismatchesOnly: Bool
-    let rows: [Row]
-    let summary: String
-    let pages: [PageLink]
-    let hasPages: Bool
-    let mayEnterReview: Bool
-    let downloadXLSX: String
-    let downloadCSV: String
-}
-
 struct MemberSearchBody: Encodable {
     struct Row: Encodable {
         let code: String
@@ -102,36 +76,10 @@ struct HouseholdController: RouteCollection {
         }
         let page = try await req.store.browse.households(user.actor, filter, page: req.query[Int.self, at: "page"] ?? 1,
                                                          perPage: 50, total: total)
-        let rows = page.items.map { h in
-            HouseholdListBody.Row(code: h.code, member: h.primaryMember ?? "–", unit: unitName(h.unitID, user.history, endOfYear),
-                                  status: Format.status(h.status, req.web.catalogue, lang), statusCode: h.status.rawValue,
-                                  official: h.official.map { Format.status($0, req.web.catalogue, lang) } ?? "", mismatch: h.official != nil && h.official != h.status,
-                                  income: Format.money(h.perCapitaMonthly, lang), deprivations: h.deprivationCount)
-        }
-        let years = (2016...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) }
-        let statuses = [Option(value: "", label: req.t("households.all_statuses"), selected: status == nil)]
-            + LivingStandard.allCases.map { Option(value: $0.rawValue, label: Format.status($0, req.web.catalogue, lang), selected: $0 == status) }
-        // The unit filter offers the user's unit and the units directly under it (a unit's
-        // filter covers its whole branch).
-        let unitOptions = [Option(value: "", label: req.t("households.all_units"), selected: unitCode.isEmpty)]
-            + (try await req.formUnits(user, selected: unitCode))
-        var components = URLComponents()
-        var items = [URLQueryItem(name: "year", value: String(year))]
-        if let status { items.append(URLQueryItem(name: "status", value: status.rawValue)) }
-        if !q.isEmpty { items.append(URLQueryItem(name: "q", value: q)) }
-        if !unitCode.isEmpty { items.append(URLQueryItem(name: "unit", value: unitCode)) }
-        if mismatchesOnly { items.append(URLQueryItem(name: "mismatch", value: "1")) }
-        func link(_ p: Int) -> String {
-            components.queryItems = items + [URLQueryItem(name: "page", value: String(p))]
-            return "/households" + (components.string ?? "")
-        }
-        let pages = pageLinks(current: page.page, count: page.pages, link)
-        let summary = req.t("households.summary", Format.number(page.total, lang), String(year), String(page.page), String(page.pages))
-        return try await req.page("households", title: req.t("households.title"), active: "households",
-                                  HouseholdListBody(q: q, years: years, statuses: statuses, units: unitOptions, mismatchesOnly: mismatchesOnly,
-                                                    rows: rows, summary: summary, pages: pages, hasPages: !pages.isEmpty,
-                                                    mayEnterReview: user.permissions.allows(.importSurvey),
-                                                    downloadXLSX: ListDownload.links(req).xlsx, downloadCSV: ListDownload.links(req).csv))
+        let body = HouseholdListBody(page: page, filter: filter, unitCode: unitCode, latest: latest,
+                                     units: try await req.formUnits(user, selected: unitCode), mayEnterReview: user.permissions.allows(.importSurvey),
+                                     history: user.history, downloads: ListDownload.links(req), text: req.pageText)
+        return try await req.page("households", title: req.t("households.title"), active: "households", body)
     }
 
     func show(req: Request) async throws -> Response {
