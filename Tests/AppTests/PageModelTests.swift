@@ -419,4 +419,29 @@ struct PageModelTests {
             #expect(body.summary == vi.t("households.summary", vi.number(page.total), String(latest), "1", String(page.pages)))
         }
     }
+
+    @Test("an import job's page: progress of a known total, leading zeros given back said before confirming, no server path in a message")
+    func importJob() throws {
+        var job = ImportJob(id: "abc", ownerID: 1, kind: .members, fileName: "doan-vien.csv", path: "/srv/uploads/abc.csv", created: Date())
+        job.state = .running
+        job.rows = 250
+        job.total = 1000
+        var preview = ImportResult()
+        preview.rows = 1000; preview.added = 990; preview.unchanged = 10; preview.restoredCitizenIDs = 3
+        job.preview = preview
+        let running = ImportJobBody(job: job, text: vi)
+        #expect(running.percent == 25 && running.refresh && running.progress == vi.t("import.progress_of", "250", "1.000"))
+        #expect(running.preview == vi.t("import.preview_counts", "1.000", "990", "0", "10") + " " + vi.t("import.restored_zeros", "3"))
+        #expect(running.result == nil && running.added == 0)
+
+        job.state = .failed
+        job.total = nil
+        job.message = "Không đọc được /srv/uploads/abc.csv / Cannot read /srv/uploads/abc.csv"
+        job.issues = [SurveyIssue(row: 7, column: "so_cccd", message: Message("import.members.empty_file"))]
+        job.issueTotal = 205
+        let failed = ImportJobBody(job: job, text: en)
+        #expect(failed.message == "Cannot read doan-vien.csv" && !failed.refresh && failed.progress == en.t("import.progress", "250"))
+        #expect(failed.issues.first?.row == 7 && failed.issues.first?.message == en.t("import.members.empty_file") && failed.hasIssues)
+        #expect(failed.moreIssues == en.t("import.more_issues", "204"))
+    }
 }

@@ -11,31 +11,6 @@ struct ImportFormsBody: Encodable {
     let error: String?
 }
 
-struct ImportJobBody: Encodable {
-    struct Issue: Encodable {
-        let row: Int
-        let column: String
-        let message: String
-    }
-    let id: String
-    let kind: String
-    let kindLabel: String
-    let fileName: String
-    let state: String
-    let refresh: Bool
-    let progress: String
-    let percent: Int
-    let preview: String?
-    let result: String?
-    let added: Int
-    let updated: Int
-    let unchanged: Int
-    let issues: [Issue]
-    let hasIssues: Bool
-    let moreIssues: String?
-    let message: String?
-}
-
 /// Survey, member and unit files from the browser: upload, preview with every problem by row
 /// and column, confirm, progress, result. Imports are all or nothing.
 struct ImportController: RouteCollection {
@@ -114,28 +89,7 @@ struct ImportController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let (_, job) = try job(req)
-        let lang = req.language
-        let n = { (x: Int) in Format.number(x, lang) }
-        let progress: String
-        var percent = 0
-        if let total = job.total, total > 0 {
-            percent = min(100, job.rows * 100 / total)
-            progress = req.t("import.progress_of", n(job.rows), n(total))
-        } else {
-            progress = req.t("import.progress", n(job.rows))
-        }
-        // Said in the preview as well as after: the officer sees the fix before confirming.
-        func zeros(_ r: ImportResult) -> String { r.restoredCitizenIDs > 0 ? " " + req.t("import.restored_zeros", n(r.restoredCitizenIDs)) : "" }
-        let body = ImportJobBody(
-            id: job.id, kind: job.kind.rawValue, kindLabel: req.t("import.kind." + job.kind.rawValue), fileName: job.fileName,
-            state: job.state.rawValue, refresh: job.state == .checking || job.state == .running, progress: progress, percent: percent,
-            preview: job.preview.map { req.t("import.preview_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) + zeros($0) },
-            result: job.result.map { req.t("import.result_counts", n($0.rows), n($0.added), n($0.updated), n($0.unchanged)) + zeros($0) },
-            added: job.result?.added ?? 0, updated: job.result?.updated ?? 0, unchanged: job.result?.unchanged ?? 0,
-            issues: job.issues.map { ImportJobBody.Issue(row: $0.row, column: $0.column, message: req.text($0.message)) },
-            hasIssues: !job.issues.isEmpty,
-            moreIssues: job.issueTotal > job.issues.count ? req.t("import.more_issues", n(job.issueTotal - job.issues.count)) : nil,
-            message: job.message.map { req.localized($0.replacingOccurrences(of: job.path, with: job.fileName)) })
+        let body = ImportJobBody(job: job, text: req.pageText)
         return try await req.page("import-job", title: req.t("import.job_title", job.fileName), active: "import", body)
     }
 
