@@ -163,23 +163,33 @@ struct PageModelTests {
                 return out < closed
             })
             let during = try #require(repaid.disbursedOn)
-            let then = try #require(LoansBody.Standing(repaid, on: during, text: vi))
+            let then = try #require(LoansBody.Standing(repaid, asAt: during, today: store.today, text: vi))
             #expect(then.state == .disbursed, "out on that day, repaid only later")
             #expect(then.outstanding == repaid.amount - repaid.payments.filter { $0.day <= during }.reduce(0) { $0 + $1.amount })
             #expect(then.outstanding > 0 && !then.bucket.isEmpty)
-            let now = try #require(LoansBody.Standing(repaid, on: store.today, text: vi))
+            let now = try #require(LoansBody.Standing(repaid, asAt: nil, today: store.today, text: vi))
             #expect(now.state == .repaid && now.outstanding == 0 && now.bucket.isEmpty && now.daysOverdue == 0)
-            #expect(LoansBody.Standing(repaid, on: repaid.appliedOn.adding(days: -1), text: vi) == nil, "not listed before it was applied for")
+            #expect(LoansBody.Standing(repaid, asAt: repaid.appliedOn.adding(days: -1), today: store.today, text: vi) == nil, "not listed before it was applied for")
             // Filtered by state, the list of that day holds it among the loans out, not among those repaid.
-            #expect(LoansBody.listed([repaid], on: during, state: .disbursed, text: vi).count == 1)
-            #expect(LoansBody.listed([repaid], on: during, state: .repaid, text: vi).isEmpty)
-            #expect(LoansBody.listed([repaid], on: store.today, state: .repaid, text: vi).count == 1)
+            #expect(LoansBody.listed([repaid], asAt: during, today: store.today, state: .disbursed, text: vi).count == 1)
+            #expect(LoansBody.listed([repaid], asAt: during, today: store.today, state: .repaid, text: vi).isEmpty)
+            #expect(LoansBody.listed([repaid], asAt: nil, today: store.today, state: .repaid, text: vi).count == 1)
             let (report, _) = try await store.loans.ageing(actor, on: during)
-            let page = LoansBody(report: report, files: [repaid], stateFilter: .disbursed, fields: LoansBody.applicationForm(today: store.today), units: [],
+            let page = LoansBody(report: report, files: [repaid], asked: during, stateFilter: .disbursed, fields: LoansBody.applicationForm(today: store.today), units: [],
                                  mayChange: true, history: actor.history, today: store.today, error: nil, downloads: ("x", "c"), text: vi)
             #expect(page.rows.first?.outstanding == vi.money(then.outstanding) && page.day == during.vietnamese)
             #expect(page.rows.first?.stateCode == "disbursed" && page.rows.first?.state == vi.t("loan.state.disbursed"))
             #expect(page.borrowers.filter(\.selected).map(\.value) == ["nguoi_lao_dong"] && page.states.first { $0.selected }?.value == "disbursed")
+            // On that day the loans listed as out are the ones the ageing counts.
+            #expect(LoansBody.listed(files, asAt: during, today: store.today, state: .disbursed, text: vi).count == report.activeLoans)
+            // Every loan's state read back on the days of its steps.
+            for f in files {
+                #expect(f.state(on: f.appliedOn) != nil && f.state(on: f.appliedOn.adding(days: -1)) == nil, "\(f.code)")
+                if let out = f.disbursedOn { #expect(f.state(on: out) == (f.closedOn == out ? f.state : .disbursed), "\(f.code)") }
+                if let closed = f.closedOn { #expect(f.state(on: closed) == f.state, "\(f.code)") }
+                if f.state == .rejected, let decided = f.decidedOn { #expect(f.state(on: decided) == .rejected, "\(f.code)") }
+                #expect(f.state(on: store.today) == f.state, "\(f.code): today's state is the stored one")
+            }
 
             // A loan being repaid: its instalments are paid in order by what was repaid.
             let open = try #require(files.first { $0.state == .disbursed && $0.repaid > 0 })
@@ -219,8 +229,6 @@ struct PageModelTests {
             let body = LedgerBody(statement: statement, unitCode: unit, mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
             #expect(body.entries.count == statement.entries.count && body.hasEntries)
             #expect(body.entries.first { $0.id == paid }?.reversible == false)
-            // A reversal itself is never offered for reversal.
-            #expect(!body.entries.contains { $0.kind == vi.t("entry.kind.reversal") && $0.reversible })
             // Storage refuses it by the same rule, with the same reason.
             await #expect(throws: StorageError.invalid(Message("refusal.fund.this_entry_belongs_support"))) {
                 try await store.funds.reverse(actor, entryID: paid, day: store.today, reason: "thử")
@@ -235,6 +243,15 @@ struct PageModelTests {
                                    mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
             #expect(after.entries.first { $0.id == given }.map { !$0.reversible && $0.reversed } == true)
             #expect(after.entries.first { $0.id == reversal }.map { !$0.reversible && $0.detail.contains("#\(given)") } == true)
+            // A loan's entry is corrected on the loan, never reversed by hand.
+            let loanEntry = try #require(try await store.sql.raw("""
+                SELECT f.code AS fund, u.code AS unit, e.id AS entry FROM fund_entries e JOIN funds f ON f.id = e.fund_id
+                JOIN units u ON u.id = e.unit_id WHERE e.loan_id IS NOT NULL ORDER BY e.id LIMIT 1
+                """).first())
+            let loanFund = try loanEntry.decode(column: "fund", as: String.self), loanUnit = try loanEntry.decode(column: "unit", as: String.self)
+            let loanLedger = LedgerBody(statement: try await store.funds.statement(actor, fund: loanFund, unit: loanUnit, from: nil, to: nil),
+                                        unitCode: loanUnit, mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+            #expect(loanLedger.entries.first { $0.id == (try? loanEntry.decode(column: "entry", as: Int.self)) }?.reversible == false)
         }
     }
 

@@ -306,6 +306,10 @@ import Testing
             // The pool now cannot cover another 100,000,000 đ.
             let second = try await loans.apply(try await store.op, application("DV-02", 60_000_000, on: day(2025, 7, 2)))
             await #expect(throws: StorageError.self) { try await loans.approve(try await store.op, second, on: day(2025, 7, 3)) }
+            // Steps are dated in order: no decision before the application.
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2025, 7, 1)), .day(day(2025, 7, 2))))) {
+                try await loans.reject(try await store.op, second, on: day(2025, 7, 1), note: "thử")
+            }
 
             // 36 months, quarterly: 11 instalments of 8,333,333 đ and a last of 8,333,337 đ.
             var file = try await loans.file(try await store.op, code)
@@ -333,11 +337,19 @@ import Testing
             #expect(try await store.funds.balance(try await store.op, fund: "nef", unit: "H1") == 100_000_000)
             try await loans.approve(try await store.op, second, on: day(2026, 5, 2))
             await #expect(throws: StorageError.self) { try await loans.repay(try await store.op, code, on: day(2026, 5, 3), amount: 60_000_000) }
-            try await loans.repay(try await store.op, code, on: day(2026, 5, 3), amount: 50_000_000)
-            #expect(try await loans.file(try await store.op, code).state == .repaid)
+            // The last repayment recorded late, dated before the one of 01/05/2026: the loan closes
+            // on its latest repayment's day, and reads as still owed until then.
+            try await loans.repay(try await store.op, code, on: day(2026, 4, 20), amount: 50_000_000)
+            let closed = try await loans.file(try await store.op, code)
+            #expect(closed.state == .repaid && closed.closedOn == day(2026, 5, 1))
+            #expect(closed.state(on: day(2026, 4, 30)) == .disbursed && closed.state(on: day(2026, 5, 1)) == .repaid)
+            #expect(closed.state(on: day(2025, 6, 14)) == .applied && closed.state(on: day(2025, 6, 15)) == .approved && closed.state(on: day(2025, 5, 31)) == nil)
             try await loans.recordJobs(try await store.op, code, created: 3)
             // Write-off of a loan that went bad.
             try await loans.disburse(try await store.op, second, on: day(2026, 5, 10))
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2026, 5, 9)), .day(day(2026, 5, 10))))) {
+                try await loans.writeOff(try await store.op, second, on: day(2026, 5, 9), reason: "thử")
+            }
             try await loans.writeOff(try await store.op, second, on: day(2030, 1, 1), reason: "người vay mất")
             (ageing, lines) = try await loans.ageing(try await store.op, on: day(2030, 1, 2))
             #expect(ageing.activeLoans == 0 && ageing.writtenOff == 60_000_000 && ageing.jobsCreated == 3)

@@ -17,10 +17,11 @@ struct LoansController: RouteCollection {
     func renderLoans(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let text = req.pageText
-        let day = req.query[String.self, at: "date"].flatMap { Day($0) } ?? req.store.today
+        let asked = req.query[String.self, at: "date"].flatMap { Day($0) }
+        let day = asked ?? req.store.today
         let stateFilter = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
         let (report, _) = try await req.store.loans.ageing(user.actor, on: day)
-        // Every loan of the branch: which are listed, and in which state, is decided as at `day`.
+        // Every loan of the branch: which are listed, and in which state, is decided as at the day asked for.
         let files = try await req.store.loans.loans(user.actor, state: nil)
         if let format = try ListDownload.format(req) {
             // Balances and arrears as they stood on the day asked for, as on the page.
@@ -30,7 +31,7 @@ struct LoansController: RouteCollection {
                 columns: [(req.t("loans.code"), 16), (req.t("loans.member"), 28), (req.t("common.household_code"), 14), (req.t("common.unit"), 36),
                           (req.t("funds.amount"), 16), (req.t("loans.state"), 16), (req.t("loans.outstanding"), 16),
                           (req.t("loans.days_overdue"), 12), (req.t("loans.group"), 20)])
-            list.rows = LoansBody.listed(files, on: day, state: stateFilter, text: text).map { s in
+            list.rows = LoansBody.listed(files, asAt: asked, today: req.store.today, state: stateFilter, text: text).map { s in
                 let f = s.file
                 return [.text(f.code), .text(f.memberName), .text(f.householdCode ?? ""), .text(req.unitLabel(f.unitID, user)),
                         .money(f.amount), .text(text.t("loan.state." + s.state.rawValue)), .money(s.outstanding),
@@ -39,7 +40,7 @@ struct LoansController: RouteCollection {
             return try await list.response(req, format, what: "danh sách khoản vay ngày \(day.iso)", actor: user.actor)
         }
         let fields = req.echo(LoansBody.applicationForm(today: req.store.today), refused: error)
-        let body = LoansBody(report: report, files: files, stateFilter: stateFilter, fields: fields,
+        let body = LoansBody(report: report, files: files, asked: asked, stateFilter: stateFilter, fields: fields,
                              units: try await req.formUnits(user, selected: fields["unit"].flatMap { $0.isEmpty ? nil : $0 }),
                              mayChange: user.permissions.allows(.loanApply), history: user.history, today: req.store.today, error: error,
                              downloads: ListDownload.links(req), text: text)

@@ -31,9 +31,10 @@ struct LoansBody: Encodable {
 }
 
 extension LoansBody {
-    /// A loan on a day: its state then, what was still owed at the end of that day, and how
-    /// late it was, from what had happened by then (`LoanFile.state(on:)`, `position(on:)`).
-    /// The page and its download show the same.
+    /// A loan as the list shows it: as at a day asked for, its state then, what was still owed
+    /// at the end of that day and how late it was, from what had happened by then
+    /// (`LoanFile.state(on:)`, `position(on:)`); without a day, as the book stands (steps
+    /// dated ahead included), late as of today. The page and its download show the same.
     struct Standing {
         let file: LoanFile
         let state: LoanState
@@ -42,22 +43,29 @@ extension LoansBody {
         /// The ageing group, or "current"; empty when the money was not out that day.
         let bucket: String
 
-        /// nil for a loan not yet applied for on `day`.
-        init?(_ f: LoanFile, on day: Day, text: PageText) {
-            guard let state = f.state(on: day) else { return nil }
+        /// nil for a loan not yet applied for on the day asked for.
+        init?(_ f: LoanFile, asAt asked: Day?, today: Day, text: PageText) {
             file = f
-            self.state = state
-            outstanding = f.outstanding(on: day)
-            guard f.isOut(on: day) else { daysOverdue = 0; bucket = ""; return }
+            if let asked {
+                guard let state = f.state(on: asked) else { return nil }
+                self.state = state
+                outstanding = f.outstanding(on: asked)
+            } else {
+                state = f.state
+                outstanding = f.outstanding
+            }
+            let day = asked ?? today
+            guard state == .disbursed, f.isOut(on: day) else { daysOverdue = 0; bucket = ""; return }
             let p = f.position(on: day)
             daysOverdue = p.daysOverdue
             bucket = p.bucket.map { text.language == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current")
         }
     }
 
-    /// The loans listed on `day`: those applied for by then, in `state` on that day when one is asked for.
-    static func listed(_ files: [LoanFile], on day: Day, state: LoanState?, text: PageText) -> [Standing] {
-        files.compactMap { Standing($0, on: day, text: text) }.filter { s in state.map { $0 == s.state } ?? true }
+    /// The loans listed as at the day asked for (those applied for by then) or as the book
+    /// stands, in `state` then when one is asked for.
+    static func listed(_ files: [LoanFile], asAt asked: Day?, today: Day, state: LoanState?, text: PageText) -> [Standing] {
+        files.compactMap { Standing($0, asAt: asked, today: today, text: text) }.filter { s in state.map { $0 == s.state } ?? true }
     }
 
     /// The application form's fields before anything is typed.
@@ -66,12 +74,12 @@ extension LoansBody {
          "borrower": BorrowerKind.worker.rawValue, "contractCost": "", "contractMonths": "", "date": today.vietnamese]
     }
 
-    /// The page on `report.day`: the ageing, the first 500 loans `listed` that day with their
-    /// standing then, the state filter and the application form (`fields`, typed values kept).
-    init(report: AgeingReport, files: [LoanFile], stateFilter: LoanState?, fields: [String: String], units: [Option], mayChange: Bool,
+    /// The page: the ageing on `report.day`, the first 500 loans `listed` (as at that day when
+    /// it was `asked` for), the state filter and the application form (`fields`, typed values kept).
+    init(report: AgeingReport, files: [LoanFile], asked: Day?, stateFilter: LoanState?, fields: [String: String], units: [Option], mayChange: Bool,
          history: OrgHistory, today: Day, error: String?, downloads: (xlsx: String, csv: String), text: PageText) {
         let lang = text.language, day = report.day
-        let rows = Self.listed(files, on: day, state: stateFilter, text: text).prefix(500).map { s in
+        let rows = Self.listed(files, asAt: asked, today: today, state: stateFilter, text: text).prefix(500).map { s in
             let f = s.file
             return Row(code: f.code, member: f.memberName, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
                        amount: text.money(f.amount), state: text.t("loan.state." + s.state.rawValue), stateCode: s.state.rawValue,

@@ -24,6 +24,19 @@ public struct ImportResult: Sendable, Equatable, Codable {
     /// Citizen IDs of 11 digits given back the leading 0 Excel dropped (the members file).
     public var restoredCitizenIDs = 0
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case rows, added, updated, unchanged, created, restoredCitizenIDs }
+
+    /// Read back leniently (a result kept before a count was added reads it as 0).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rows = try c.decodeIfPresent(Int.self, forKey: .rows) ?? 0
+        added = try c.decodeIfPresent(Int.self, forKey: .added) ?? 0
+        updated = try c.decodeIfPresent(Int.self, forKey: .updated) ?? 0
+        unchanged = try c.decodeIfPresent(Int.self, forKey: .unchanged) ?? 0
+        created = try c.decodeIfPresent(Int.self, forKey: .created) ?? 0
+        restoredCitizenIDs = try c.decodeIfPresent(Int.self, forKey: .restoredCitizenIDs) ?? 0
+    }
 }
 
 /// A dry run's result, thrown out of the import's transaction so that it rolls back.

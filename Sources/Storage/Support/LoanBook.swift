@@ -118,7 +118,9 @@ public struct LoanFile: Sendable, Hashable {
     }
 
     /// The loan's state at the end of `day`, from the days its steps were taken (nil before it
-    /// was applied for): what a list "as at" that day shows and filters by.
+    /// was applied for): what a list "as at" that day shows and filters by. Steps are dated in
+    /// order (each operation refuses a day before the previous step's). One day is not kept:
+    /// an approval later rejected keeps the rejection's day, so it reads as applied until then.
     public func state(on day: Day) -> LoanState? {
         guard appliedOn <= day else { return nil }
         if let closedOn, closedOn <= day { return state }
@@ -273,6 +275,11 @@ public struct LoanBook: Sendable {
     }
 
     private func decide(_ loan: LoanFile, state: LoanState, on day: Day, note: String, actor: Actor, db: any SQLDatabase) async throws {
+        // A loan's steps are dated in order, so its state on any day can be read back (`LoanFile.state(on:)`).
+        guard day >= loan.appliedOn, loan.decidedOn.map({ day >= $0 }) ?? true else {
+            throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(loan.decidedOn ?? loan.appliedOn)))
+        }
+        try requireNear(day)
         try await db.raw("""
             UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor.name), decision_note = \(bind: note)
             WHERE id = \(bind: loan.id)
@@ -339,7 +346,9 @@ public struct LoanBook: Sendable {
                 """).run()
             try await SupportRollups.loan(db, unitID: loan.unitID, year: day.year, repaid: amount)
             if amount == loan.outstanding {
-                try await db.raw("UPDATE loans SET state = 'repaid', closed_on = \(bind: day.iso) WHERE id = \(bind: loan.id)").run()
+                // Repaid in full on the day of its latest repayment (one may be recorded late, dated earlier).
+                let closed = ([day] + loan.payments.map(\.day)).max() ?? day
+                try await db.raw("UPDATE loans SET state = 'repaid', closed_on = \(bind: closed.iso) WHERE id = \(bind: loan.id)").run()
             }
             try await store.audit.record("vay_tra_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(amount)) đ",
                                          by: actor, on: db)
@@ -381,6 +390,11 @@ public struct LoanBook: Sendable {
             try actor.scope.require(loan.unitID, .loan, code)
             if let refusal = Self.writeOffRefusal(actor, loan) { throw refusal }
             guard loan.state == .disbursed else { throw badState(loan, "write_off") }
+            let previous = ([loan.disbursedOn].compactMap { $0 } + loan.payments.map(\.day)).max()
+            if let previous, day < previous {
+                throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(previous)))
+            }
+            try requireNear(day)
             try await db.raw("""
                 UPDATE loans SET state = 'written_off', closed_on = \(bind: day.iso), written_off = \(bind: loan.outstanding),
                        decision_note = \(bind: reason) WHERE id = \(bind: loan.id)
