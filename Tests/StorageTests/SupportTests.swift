@@ -353,6 +353,13 @@ import Testing
             try await loans.writeOff(try await store.op, second, on: day(2030, 1, 1), reason: "người vay mất")
             (ageing, lines) = try await loans.ageing(try await store.op, on: day(2030, 1, 2))
             #expect(ageing.activeLoans == 0 && ageing.writtenOff == 60_000_000 && ageing.jobsCreated == 3)
+            // Approved, then rejected: approved in between, rejected from the rejection's day.
+            let third = try await loans.apply(try await store.op, application("DV-01", 10_000_000, on: day(2026, 6, 1)))
+            try await loans.approve(try await store.op, third, on: day(2026, 6, 2))
+            try await loans.reject(try await store.op, third, on: day(2026, 6, 10), note: "người vay rút hồ sơ")
+            let turned = try await loans.file(try await store.op, third)
+            #expect(turned.state(on: day(2026, 6, 1)) == .applied && turned.state(on: day(2026, 6, 5)) == .approved)
+            #expect(turned.state(on: day(2026, 6, 10)) == .rejected && turned.approvedOn == day(2026, 6, 2) && turned.decidedOn == day(2026, 6, 10))
             // The loan shows on the household's support, and a C3 officer cannot see H1's loans.
             #expect(try await store.support.records(try await store.op, household: "HO-01").contains { $0.policyCode == "vay_quy_viec_lam" })
             let c3 = try await Self.branch(store, "C3")

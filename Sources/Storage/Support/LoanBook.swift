@@ -92,6 +92,8 @@ public struct LoanFile: Sendable, Hashable {
     public let appliedOn: Day
     public let state: LoanState
     public let decidedOn: Day?
+    /// The day it was approved (kept when a rejection follows).
+    public let approvedOn: Day?
     public let decidedBy: String?
     public let decisionNote: String?
     public let disbursedOn: Day?
@@ -119,13 +121,13 @@ public struct LoanFile: Sendable, Hashable {
 
     /// The loan's state at the end of `day`, from the days its steps were taken (nil before it
     /// was applied for): what a list "as at" that day shows and filters by. Steps are dated in
-    /// order (each operation refuses a day before the previous step's). One day is not kept:
-    /// an approval later rejected keeps the rejection's day, so it reads as applied until then.
+    /// order (each operation refuses a day before the previous step's).
     public func state(on day: Day) -> LoanState? {
         guard appliedOn <= day else { return nil }
         if let closedOn, closedOn <= day { return state }
         if let disbursedOn, disbursedOn <= day { return .disbursed }
-        if let decidedOn, decidedOn <= day { return state == .rejected ? .rejected : .approved }
+        if state == .rejected, let decidedOn, decidedOn <= day { return .rejected }
+        if let approvedOn, approvedOn <= day { return .approved }
         return .applied
     }
 
@@ -281,7 +283,8 @@ public struct LoanBook: Sendable {
         }
         try requireNear(day)
         try await db.raw("""
-            UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor.name), decision_note = \(bind: note)
+            UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor.name), decision_note = \(bind: note),
+                approved_on = \(bind: state == .approved ? day.iso : loan.approvedOn?.iso)
             WHERE id = \(bind: loan.id)
             """).run()
         try await store.audit.record(state == .approved ? "vay_phe_duyet" : "vay_tu_choi", entity: "loan", id: loan.id,
@@ -526,6 +529,7 @@ public struct LoanBook: Sendable {
                             workers: try row.int("workers"), jobsPlanned: try row.int("jobs_planned"), jobsCreated: try row.optionalInt("jobs_created"),
                             amount: try row.int("amount"), termMonths: try row.int("term_months"), everyMonths: try row.int("every_months"),
                             appliedOn: try row.day("applied_on"), state: s, decidedOn: try row.optionalDay("decided_on"),
+                            approvedOn: try row.optionalDay("approved_on"),
                             decidedBy: try row.optionalString("decided_by"), decisionNote: try row.optionalString("decision_note"),
                             disbursedOn: try row.optionalDay("disbursed_on"), closedOn: try row.optionalDay("closed_on"),
                             writtenOff: try row.int("written_off"), payments: payments[id] ?? [], extensions: extensions[id] ?? [])
