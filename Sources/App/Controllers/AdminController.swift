@@ -42,26 +42,6 @@ struct TokensBody: Encodable {
     let action: String
 }
 
-struct AuditBody: Encodable {
-    struct Row: Encodable {
-        let at: String
-        let actor: String
-        let action: String
-        let entity: String
-        let detail: String
-        let channel: String
-    }
-    let actor: String
-    let action: String
-    let entity: String
-    let actions: [Option]
-    let entities: [Option]
-    let actors: [String]
-    let rows: [Row]
-    let summary: String
-    let pages: [PageLink]
-    let hasPages: Bool
-}
 
 /// Users (administrators) and the audit log (administrators and auditors).
 struct AdminController: RouteCollection {
@@ -138,35 +118,9 @@ struct AdminController: RouteCollection {
         let actor = req.query[String.self, at: "actor"] ?? "", action = req.query[String.self, at: "action"] ?? ""
         let entity = req.query[String.self, at: "entity"] ?? ""
         let page = try await req.store.browse.auditEntries(user.actor, by: actor, action: action, entity: entity, page: req.query[Int.self, at: "page"] ?? 1)
-        var components = URLComponents()
-        let items = [("actor", actor), ("action", action), ("entity", entity)].filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-        let pages = pageLinks(current: page.page, count: page.pages) { p in
-            components.queryItems = items + [URLQueryItem(name: "page", value: String(p))]
-            return "/audit" + (components.string ?? "")
-        }
-        // Actions and objects by their names; a code the catalogue does not know is shown as is.
-        let catalogue = req.web.catalogue
-        func named(_ kind: String, _ code: String) -> String {
-            let key = "audit." + kind + "." + code
-            return catalogue.has(key) ? req.t(key) : code
-        }
-        let rows = page.items.map {
-            AuditBody.Row(at: Format.date($0.at), actor: $0.actor, action: named("action", $0.action),
-                          entity: named("entity", $0.entity) + ($0.entityID.map { " #\($0)" } ?? ""), detail: $0.detail,
-                          channel: $0.channel.isEmpty ? "" : req.t("channel." + $0.channel))
-        }
-        func choices(_ kind: String, _ selected: String) -> [Option] {
-            let prefix = "audit.\(kind)."
-            let options = catalogue.keys(prefix: prefix).map { key in
-                Option(value: String(key.dropFirst(prefix.count)), label: req.t(key), selected: String(key.dropFirst(prefix.count)) == selected)
-            }.sorted { VietnameseCollation.sortKey($0.label) < VietnameseCollation.sortKey($1.label) }
-            return [Option(value: "", label: req.t("audit.any"), selected: selected.isEmpty)] + options
-        }
         return try await req.page("audit", title: req.t("audit.title"), active: "audit",
-                                  AuditBody(actor: actor, action: action, entity: entity, actions: choices("action", action),
-                                            entities: choices("entity", entity), actors: try await req.store.browse.auditActors(user.actor), rows: rows,
-                                            summary: req.t("audit.summary", Format.number(page.total, req.language), String(page.page), String(page.pages)),
-                                            pages: pages, hasPages: !pages.isEmpty))
+                                  AuditBody(page: page, actor: actor, action: action, entity: entity,
+                                            actors: try await req.store.browse.auditActors(user.actor), text: req.pageText))
     }
 }
 
