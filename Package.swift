@@ -87,10 +87,12 @@ let package = Package(
         ),
         .testTarget(name: "PovertyCoreTests", dependencies: ["PovertyCore", "Texts"], swiftSettings: strict),
         .testTarget(name: "TextsTests", dependencies: ["Texts", "PovertyCore"], swiftSettings: strict),
-        .testTarget(name: "giamngheoTests", dependencies: ["giamngheo"], swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "giamngheoTests", dependencies: ["giamngheo", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
             dependencies: [
+                "TestSupport",
                 "App", "Storage", "PovertyCore", "Demo",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
