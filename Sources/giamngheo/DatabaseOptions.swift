@@ -43,29 +43,28 @@ struct DatabaseOptions: ParsableArguments {
         return store
     }
 
+    /// Opens the store, runs `body` and shuts the store down, whatever `body` throws.
+    func using<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let store = try await open()
+        do {
+            let value = try await body(store)
+            await store.shutdown()
+            return value
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
     /// Opens the store, runs `body` as the command-line operator `--user` (every audit entry
     /// names them and the channel), and always shuts the store down; a refused operation
     /// prints its message and exits 65.
     func withStore(_ body: (Store, Actor) async throws -> Void) async throws {
-        let store = try await open()
         do {
-            try await body(store, try await store.operator(user))
-            await store.shutdown()
-        } catch let error as StorageError {
-            await store.shutdown()
-            Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
+            try await using { store in try await body(store, try await store.operator(user)) }
+        } catch let refusal as any Refusal {
+            Terminal.error("\(refusal.description)\nkhông thay đổi gì / nothing was changed")
             throw Exit.dataError
-        } catch let error as LoanRefused {
-            await store.shutdown()
-            Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
-            throw Exit.dataError
-        } catch let error as AccountRefusal {
-            await store.shutdown()
-            Terminal.error("\(error.description)\nkhông thay đổi gì / nothing was changed")
-            throw Exit.dataError
-        } catch {
-            await store.shutdown()
-            throw error
         }
     }
 }
@@ -79,9 +78,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try await db.open()
-        print("cơ sở dữ liệu sẵn sàng / database ready: \(store.config)")
-        await store.shutdown()
+        try await db.using { store in print("cơ sở dữ liệu sẵn sàng / database ready: \(store.config)") }
     }
 }
 

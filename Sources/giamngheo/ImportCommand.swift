@@ -37,44 +37,37 @@ struct ImportCommand: AsyncParsableCommand {
             Terminal.error("\(error)")
             throw Exit.noInput
         }
-        let store = try await db.open()
         let progress = ProgressLine()
         let name = URL(fileURLWithPath: file).lastPathComponent
         do {
-            let actor = try await store.operator(db.user)
-            let result: ImportResult
-            switch kind {
-            case .units:
-                result = try await UnitsImporter(store: store, actor: actor, fileName: name).run(source)
-            case .members:
-                result = try await MembersImporter(store: store, actor: actor, fileName: name, progress: progress.update).run(source)
-            case .survey:
-                result = try await SurveyImporter(store: store, actor: actor, fileName: name, standard: try resolveStandard(standard),
-                                                  expectedRows: (source as? CSVReader)?.estimatedRowCount(),
-                                                  progress: progress.update).run(source)
+            let result = try await db.using { store in
+                let actor = try await store.operator(db.user)
+                switch kind {
+                case .units:
+                    return try await UnitsImporter(store: store, actor: actor, fileName: name).run(source)
+                case .members:
+                    return try await MembersImporter(store: store, actor: actor, fileName: name, progress: progress.update).run(source)
+                case .survey:
+                    return try await SurveyImporter(store: store, actor: actor, fileName: name, standard: try resolveStandard(standard),
+                                                    expectedRows: (source as? CSVReader)?.estimatedRowCount(),
+                                                    progress: progress.update).run(source)
+                }
             }
             progress.finish()
             print("đã nhập / imported \(name): \(result.rows) dòng/rows — thêm/added \(result.added), sửa/updated \(result.updated), không đổi/unchanged \(result.unchanged)")
             if result.restoredCitizenIDs > 0 {
                 print("\(result.restoredCitizenIDs) số CCCD 11 chữ số đã thêm số 0 ở đầu / citizen IDs of 11 digits given back their leading 0")
             }
-            await store.shutdown()
-        } catch let rejected as ImportRejected {
+        } catch let code as ExitCode {
             progress.finish()
-            await store.shutdown()
-            Terminal.report((rejected.issues, rejected.total))
-            Terminal.error("không nhập gì / nothing was imported")
-            throw Exit.dataError
-        } catch let error as SpreadsheetError {
-            progress.finish()
-            await store.shutdown()
-            Terminal.error(error.description)
-            Terminal.error("không nhập gì / nothing was imported")
-            throw Exit.dataError
+            throw code
         } catch {
             progress.finish()
-            await store.shutdown()
-            Terminal.error("\(error)")
+            if let rejected = error as? ImportRejected {
+                Terminal.report((rejected.issues, rejected.total))
+            } else {
+                Terminal.error((error as? SpreadsheetError)?.description ?? "\(error)")
+            }
             Terminal.error("không nhập gì / nothing was imported")
             throw Exit.dataError
         }

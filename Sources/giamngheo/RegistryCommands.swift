@@ -22,9 +22,11 @@ struct TreeCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try await db.open()
+        try await db.withStore { store, actor in try await show(store, actor) }
+    }
+
+    private func show(_ store: Store, _ actor: Actor) async throws {
         let day = try date.map { try parseDay($0) } ?? store.today
-        let actor = try await store.operator(db.user)
         let history = actor.history
         let tree = history.tree(on: day)
         var totals: [Int: StatusCounts] = [:]
@@ -41,7 +43,6 @@ struct TreeCommand: AsyncParsableCommand {
             for child in tree.children[id] ?? [] { show(child, depth: depth + 1) }
         }
         for root in tree.roots { show(root, depth: 0) }
-        await store.shutdown()
     }
 }
 
@@ -55,16 +56,14 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try await db.open()
-        let actor = try await store.operator(db.user)
-        let history = actor.history
-        let hits = try await store.members.search(actor, text)
-        for hit in hits {
-            let unit = hit.unitID.flatMap { history.units[$0] }
-            print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? "")")
+        try await db.withStore { store, actor in
+            let hits = try await store.members.search(actor, text)
+            for hit in hits {
+                let unit = hit.unitID.flatMap { actor.history.units[$0] }
+                print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? "")")
+            }
+            if hits.isEmpty { Terminal.error("không tìm thấy / nothing found") }
         }
-        if hits.isEmpty { Terminal.error("không tìm thấy / nothing found") }
-        await store.shutdown()
     }
 }
 
@@ -80,17 +79,16 @@ struct RegistryCommand: AsyncParsableCommand {
         @Option(help: "Năm rà soát / Review year.") var year: Int
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
-            let store = try await db.open()
-            let actor = try await store.operator(db.user)
-            let history = actor.history
-            let rows = try await store.reviews.vulnerableMembers(actor, year: year)
-            var out: [UInt8] = []
-            CSV.appendRow(["ma_doan_vien", "ho_ten", "ma_ho", "don_vi", "phan_loai", "tu_nam"], to: &out)
-            for r in rows {
-                CSV.appendRow([r.memberCode, r.fullName, r.householdCode, history.units[r.unitID]?.code ?? "", r.status.rawValue, String(r.since)], to: &out)
+            try await db.withStore { store, actor in
+                let rows = try await store.reviews.vulnerableMembers(actor, year: year)
+                let history = actor.history
+                let listing = Listing<VulnerableMember>([
+                    Column("ma_doan_vien") { $0.memberCode }, Column("ho_ten") { $0.fullName }, Column("ma_ho") { $0.householdCode },
+                    Column("don_vi") { history.units[$0.unitID]?.code ?? "" }, Column("phan_loai") { $0.status.rawValue },
+                    Column("tu_nam") { String($0.since) },
+                ])
+                Output.csv { listing.appendCSV(rows, to: &$0) }
             }
-            Terminal.write(out)
-            await store.shutdown()
         }
     }
 
@@ -99,17 +97,16 @@ struct RegistryCommand: AsyncParsableCommand {
         @Option(help: "Năm rà soát / Review year.") var year: Int?
         @OptionGroup var db: DatabaseOptions
         func run() async throws {
-            let store = try await db.open()
-            let actor = try await store.operator(db.user)
-            let history = actor.history
-            let rows = try await store.reviews.mismatches(actor, year: year)
-            var out: [UInt8] = []
-            CSV.appendRow(["ma_ho", "nam", "don_vi", "phan_loai", "phan_loai_cong_nhan", "ly_do"], to: &out)
-            for r in rows {
-                CSV.appendRow([r.householdCode, String(r.year), history.units[r.unitID]?.code ?? "", r.computed.rawValue, r.official.rawValue, r.reason], to: &out)
+            try await db.withStore { store, actor in
+                let rows = try await store.reviews.mismatches(actor, year: year)
+                let history = actor.history
+                let listing = Listing<Mismatch>([
+                    Column("ma_ho") { $0.householdCode }, Column("nam") { String($0.year) },
+                    Column("don_vi") { history.units[$0.unitID]?.code ?? "" }, Column("phan_loai") { $0.computed.rawValue },
+                    Column("phan_loai_cong_nhan") { $0.official.rawValue }, Column("ly_do") { $0.reason },
+                ])
+                Output.csv { listing.appendCSV(rows, to: &$0) }
             }
-            Terminal.write(out)
-            await store.shutdown()
         }
     }
 }
@@ -165,21 +162,22 @@ struct DemoCommand: AsyncParsableCommand {
     func validate() throws { guard households >= 100 else { throw ValidationError("--households ≥ 100") } }
 
     func run() async throws {
-        let store = try await db.open()
         do {
-            let summary = try await DemoProvince(households: households, seed: seed).build(into: store, actor: try await store.operator(db.user)) { step in
-                Terminal.error(step)
-            }
-            print("đã tạo tỉnh giả lập / demo province built: \(summary.units) đơn vị, \(summary.members) đoàn viên, \(summary.households) hộ, \(summary.reviews) lượt rà soát")
-            for year in summary.poorByYear.keys.sorted() {
-                print("  \(year): \(summary.poorByYear[year] ?? 0) hộ nghèo / poor, \(summary.nearPoorByYear[year] ?? 0) hộ cận nghèo / near-poor trên \(summary.householdsByYear[year] ?? 0) hộ")
-            }
-            print("đơn vị gốc / root unit: \(summary.officerUnitCode) \(summary.officerUnitName)")
-        } catch {
-            await store.shutdown()
+            try await db.withStore(build)
+        } catch let error where !(error is ExitCode) {
             Terminal.error("\(error)")
             throw Exit.dataError
         }
-        await store.shutdown()
+    }
+
+    private func build(into store: Store, as actor: Actor) async throws {
+        let summary = try await DemoProvince(households: households, seed: seed).build(into: store, actor: actor) { step in
+            Terminal.error(step)
+        }
+        print("đã tạo tỉnh giả lập / demo province built: \(summary.units) đơn vị, \(summary.members) đoàn viên, \(summary.households) hộ, \(summary.reviews) lượt rà soát")
+        for year in summary.poorByYear.keys.sorted() {
+            print("  \(year): \(summary.poorByYear[year] ?? 0) hộ nghèo / poor, \(summary.nearPoorByYear[year] ?? 0) hộ cận nghèo / near-poor trên \(summary.householdsByYear[year] ?? 0) hộ")
+        }
+        print("đơn vị gốc / root unit: \(summary.officerUnitCode) \(summary.officerUnitName)")
     }
 }

@@ -265,6 +265,18 @@ struct CLITests {
         let missing = try CLI.run(["household", "KHONG-CO"], env: env)
         #expect(missing.status == 65)
         #expect(missing.err.contains("không tìm thấy hộ 'KHONG-CO'"))
+        let found = try CLI.run(["search", member], env: env)
+        #expect(found.status == 0)
+        #expect(found.out.hasPrefix("\(member)\t"))
+        let nothing = try CLI.run(["search", "khong co ai ten nay"], env: env)
+        #expect(nothing.status == 0 && nothing.out.isEmpty && nothing.err.contains("không tìm thấy / nothing found"))
+        let mismatches = try CLI.run(["registry", "mismatches", "--year", "2021"], env: env)
+        #expect(mismatches.status == 0)
+        #expect(mismatches.out.hasPrefix("ma_ho,nam,don_vi,phan_loai,phan_loai_cong_nhan,ly_do\n"))
+        // A second demo into the same database is refused, and says so.
+        let again = try CLI.run(["demo", "--households", "200", "--seed", "7"], env: env)
+        #expect(again.status == 65)
+        #expect(!again.err.isEmpty && !again.out.contains("đã tạo tỉnh giả lập"))
     }
 
     @Test("unit changes on a date: merge, rename, show, and a refused change leaves the tree alone")
