@@ -57,10 +57,7 @@ public struct UnitRegistry: Sendable {
 
     /// Renames a unit from a date on.
     public func rename(_ actor: Actor, _ code: String, to name: String, on day: Day) async throws {
-        try actor.require(.changeTree)
-        try await store.writeTransaction { db in
-            try await store.bump(.tree, on: db)
-            let history = try await history(on: db)
+        try await changeTree(actor) { db, history in
             let id = try activeUnit(code, on: day, in: history)
             let parent = history.parent(of: id, on: day)
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
@@ -70,10 +67,7 @@ public struct UnitRegistry: Sendable {
 
     /// Moves a unit under another parent from a date on.
     public func move(_ actor: Actor, _ code: String, under parentCode: String, on day: Day) async throws {
-        try actor.require(.changeTree)
-        try await store.writeTransaction { db in
-            try await store.bump(.tree, on: db)
-            let history = try await history(on: db)
+        try await changeTree(actor) { db, history in
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
             if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
@@ -87,10 +81,8 @@ public struct UnitRegistry: Sendable {
     /// The merged units end the day before; their children and members pass to the successor.
     @discardableResult
     public func merge(_ actor: Actor, _ codes: [String], into target: NewUnit, on day: Day) async throws -> Int {
-        try actor.require(.changeTree)
-        return try await store.writeTransaction { db in
-            try await store.bump(.tree, on: db)
-            var history = try await history(on: db)
+        try await changeTree(actor) { db, tree in
+            var history = tree
             let targetID: Int
             if let existing = history.unit(code: target.code) {
                 guard existing.isActive(on: day) else { throw StorageError.unitNotActive(history.label(target.code), day) }
@@ -113,11 +105,9 @@ public struct UnitRegistry: Sendable {
     /// (child code → new unit code), the rest to the first (primary) part.
     @discardableResult
     public func split(_ actor: Actor, _ code: String, into parts: [NewUnit], assign: [String: String] = [:], on day: Day) async throws -> [Int] {
-        try actor.require(.changeTree)
-        guard !parts.isEmpty else { throw StorageError.invalid(Message("refusal.unit.at_least_new_unit")) }
-        return try await store.writeTransaction { db in
-            try await store.bump(.tree, on: db)
-            var history = try await history(on: db)
+        try await changeTree(actor) { db, tree in
+            guard !parts.isEmpty else { throw StorageError.invalid(Message("refusal.unit.at_least_new_unit")) }
+            var history = tree
             let id = try activeUnit(code, on: day, in: history)
             var ids: [Int] = []
             for part in parts { ids.append(try await create(part, from: day, to: nil, actor: actor, on: db)) }
@@ -140,10 +130,7 @@ public struct UnitRegistry: Sendable {
 
     /// Ends a unit, handing its children and members to a successor.
     public func dissolve(_ actor: Actor, _ code: String, successor: String, on day: Day, reason: String = "") async throws {
-        try actor.require(.changeTree)
-        try await store.writeTransaction { db in
-            try await store.bump(.tree, on: db)
-            let history = try await history(on: db)
+        try await changeTree(actor) { db, history in
             let id = try activeUnit(code, on: day, in: history)
             let next = try activeUnit(successor, on: day, in: history)
             try await end(id, code: code, on: day, successors: [(next, true)], kind: .dissolve, in: history, db: db)
@@ -152,6 +139,16 @@ public struct UnitRegistry: Sendable {
     }
 
     // MARK: building blocks (inside a transaction)
+
+    /// One change of the tree: the right is checked, then `body` runs in one write transaction
+    /// that first bumps the tree's version, given the tree as it stands inside that transaction.
+    private func changeTree<T: Sendable>(_ actor: Actor, _ body: @escaping @Sendable (any SQLDatabase, OrgHistory) async throws -> T) async throws -> T {
+        try actor.require(.changeTree)
+        return try await store.writeTransaction { db in
+            try await store.bump(.tree, on: db)
+            return try await body(db, try await history(on: db))
+        }
+    }
 
     func create(_ unit: NewUnit, from: Day, to: Day?, actor: Actor, on db: any SQLDatabase) async throws -> Int {
         guard unit.kind.allows(from: from, to: to) else { throw StorageError.kindNotAllowed(unit.kind, from) }
