@@ -207,7 +207,7 @@ public struct BrowseQueries: Sendable {
     }
 
     /// The audit log, newest first, filtered by who, action and entity (the audit's readers:
-    /// administrators and auditors of the whole province).
+    /// administrators and auditors of the whole province). Audited as a read of named people.
     public func auditEntries(_ actor: Actor, by name: String? = nil, action: String? = nil, entity: String? = nil, page: Int,
                              perPage: Int = 100) async throws -> Page<Audit.Entry> {
         try actor.require(.readAudit)
@@ -225,6 +225,12 @@ public struct BrowseQueries: Sendable {
         // By time: entries of reads reach the log from the SQLite journal a moment after they happened.
         q.appendInterpolation(" ORDER BY at DESC, id DESC LIMIT \(literal: perPage) OFFSET \(literal: (p - 1) * perPage)" as SQLQueryString)
         let items = try await store.sql.raw(q).all().map(Audit.Entry.init)
+        // Its details name members, households and reasons: reading it is a read of named people.
+        let filters = [("người", name), ("thao tác", action), ("đối tượng", entity)].compactMap { label, value in
+            value.flatMap { $0.isEmpty ? nil : "\(label) \($0)" }
+        }
+        try await store.audit.read("xem_danh_sach", entity: "audit_log",
+                                   detail: (filters + ["trang \(p): \(items.count)/\(total) dòng"]).joined(separator: ", "), by: actor)
         return Page(items: items, total: total, page: p, perPage: perPage)
     }
 

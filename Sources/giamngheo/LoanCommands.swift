@@ -173,7 +173,10 @@ struct LoanCommand: AsyncParsableCommand {
                 let f = try await store.loans.file(actor, code)
                 let history = actor.history
                 let day = asked ?? store.today
-                if json { return try Output.json(LoanResource(f, history: history, on: day, detail: true)) }
+                if json {
+                    guard let standing = LoanStanding(f, asAt: asked, today: store.today) else { throw StorageError.notFound(.loan, code) }
+                    return try Output.json(LoanResource(standing, history: history, asAt: asked, detail: true))
+                }
                 let purpose = LoanRules.purposeLabel(f.purpose).map { "\($0) (\(f.purpose))" } ?? f.purpose
                 var lines = ["Khoản vay / loan \(f.code) — \(f.state.vietnamese) / \(f.state.rawValue)",
                              "  người vay / borrower: \(f.memberCode) \(f.memberName); hộ / household: \(f.householdCode ?? "—"); đơn vị / unit: \(history.code(f.unitID))",
@@ -184,6 +187,7 @@ struct LoanCommand: AsyncParsableCommand {
                              + (f.disbursedOn.map { "; giải ngân / disbursed: \($0.vietnamese)" } ?? "")
                              + (f.closedOn.map { "; đóng / closed: \($0.vietnamese)" } ?? "")]
                 if let note = f.decisionNote, !note.isEmpty { lines.append("  ghi chú / note: \(note)") }
+                if let note = f.writeOffNote, !note.isEmpty { lines.append("  lý do xoá nợ / written off because: \(note)") }
                 if f.writtenOff > 0 { lines.append("  đã xoá nợ / written off: \(dong(f.writtenOff))") }
                 let schedule = f.schedule
                 if !schedule.isEmpty {

@@ -5,6 +5,7 @@ import SQLKit
 @_spi(Simulation) @testable import Storage
 import Testing
 import Texts
+import Vapor
 
 /// Page models built on their own, without a request or a template: what the dashboard and a
 /// household's page show, from Storage's answers.
@@ -163,17 +164,17 @@ struct PageModelTests {
                 return out < closed
             })
             let during = try #require(repaid.disbursedOn)
-            let then = try #require(LoansBody.Standing(repaid, asAt: during, today: store.today, text: vi))
+            let then = try #require(LoanStanding(repaid, asAt: during, today: store.today))
             #expect(then.state == .disbursed, "out on that day, repaid only later")
             #expect(then.outstanding == repaid.amount - repaid.payments.filter { $0.day <= during }.reduce(0) { $0 + $1.amount })
-            #expect(then.outstanding > 0 && !then.bucket.isEmpty)
-            let now = try #require(LoansBody.Standing(repaid, asAt: nil, today: store.today, text: vi))
-            #expect(now.state == .repaid && now.outstanding == 0 && now.bucket.isEmpty && now.daysOverdue == 0)
-            #expect(LoansBody.Standing(repaid, asAt: repaid.appliedOn.adding(days: -1), today: store.today, text: vi) == nil, "not listed before it was applied for")
+            #expect(then.outstanding > 0 && !LoansBody.lateness(then, text: vi).bucket.isEmpty)
+            let now = try #require(LoanStanding(repaid, asAt: nil, today: store.today))
+            #expect(now.state == .repaid && now.outstanding == 0 && now.position == nil && LoansBody.lateness(now, text: vi) == (0, ""))
+            #expect(LoanStanding(repaid, asAt: repaid.appliedOn.adding(days: -1), today: store.today) == nil, "not listed before it was applied for")
             // Filtered by state, the list of that day holds it among the loans out, not among those repaid.
-            #expect(LoansBody.listed([repaid], asAt: during, today: store.today, state: .disbursed, text: vi).count == 1)
-            #expect(LoansBody.listed([repaid], asAt: during, today: store.today, state: .repaid, text: vi).isEmpty)
-            #expect(LoansBody.listed([repaid], asAt: nil, today: store.today, state: .repaid, text: vi).count == 1)
+            #expect(LoanStanding.listed([repaid], asAt: during, today: store.today, state: .disbursed).count == 1)
+            #expect(LoanStanding.listed([repaid], asAt: during, today: store.today, state: .repaid).isEmpty)
+            #expect(LoanStanding.listed([repaid], asAt: nil, today: store.today, state: .repaid).count == 1)
             let (report, _) = try await store.loans.ageing(actor, on: during)
             let page = LoansBody(report: report, files: [repaid], asked: during, stateFilter: .disbursed, fields: LoansBody.applicationForm(today: store.today), units: [],
                                  mayChange: true, history: actor.history, today: store.today, error: nil, downloads: ("x", "c"), text: vi)
@@ -181,7 +182,7 @@ struct PageModelTests {
             #expect(page.rows.first?.stateCode == "disbursed" && page.rows.first?.state == vi.t("loan.state.disbursed"))
             #expect(page.borrowers.filter(\.selected).map(\.value) == ["nguoi_lao_dong"] && page.states.first { $0.selected }?.value == "disbursed")
             // On that day the loans listed as out are the ones the ageing counts.
-            #expect(LoansBody.listed(files, asAt: during, today: store.today, state: .disbursed, text: vi).count == report.activeLoans)
+            #expect(LoanStanding.listed(files, asAt: during, today: store.today, state: .disbursed).count == report.activeLoans)
             // Every loan's state read back on the days of its steps.
             for f in files {
                 #expect(f.state(on: f.appliedOn) != nil && f.state(on: f.appliedOn.adding(days: -1)) == nil, "\(f.code)")
@@ -430,6 +431,15 @@ struct PageModelTests {
             let kept = Dictionary(uniqueKeysWithValues: (URLComponents(string: link)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
             #expect(kept == ["year": String(latest), "status": "ngheo", "q": "Nguyễn Văn", "mismatch": "1", "page": "2"] && searched.mismatchesOnly)
             #expect(link.contains("q=Nguy%E1%BB%85n%20V%C4%83n"), "the search is percent-encoded in the link")
+            // What was typed comes back as typed when the server reads the link: "+", "&", "=" and "%" too.
+            let typed = "+84 912 & co=1%"
+            let odd = HouseholdListBody(page: page, filter: HouseholdFilter(year: latest, status: .poor, text: typed), unitCode: "", latest: latest, units: [],
+                                        mayEnterReview: false, history: actor.history, downloads: ("x", "c"), text: vi)
+            let oddLink = try #require(odd.pages.first { $0.label == "2" }?.href)
+            struct Query: Decodable { let q: String; let page: String }
+            let read = try URLEncodedFormDecoder().decode(Query.self, from: String(oddLink.drop { $0 != "?" }.dropFirst()))
+            #expect(read.q == typed && read.page == "2")
+            #expect(queryItems(URI(string: oddLink)).map(\.value) == [String(latest), "ngheo", typed, "2"], "read back as a form sends it")
             #expect(body.pages.first { $0.current }?.label == "1" && body.hasPages)
             #expect(body.years.first?.value == String(latest) && body.years.last?.value == "2016" && body.years.filter(\.selected).map(\.value) == [String(latest)])
             #expect(body.statuses.filter(\.selected).map(\.value) == ["ngheo"] && body.units.first?.selected == false)

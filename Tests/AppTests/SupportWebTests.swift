@@ -198,8 +198,27 @@ struct SupportWebTests {
             // A grassroots officer sees no province loans and cannot open one.
             let coso = try await token("coso")
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/loans/\(loan.code)", headers: coso).status == .notFound)
-            // An overdraw is refused with the reason; nothing is written.
             let store = app.web.store
+            // As at a day, the API lists each loan as the loans page does: a loan repaid later
+            // is listed as out then, owing what it owed that day, with the schedule and
+            // repayments of that day; before it was applied for it is not found.
+            let files = try await store.loans.loans(try await store.op, state: .repaid)
+            let repaid = try #require(files.first { f in f.disbursedOn.map { out in f.closedOn.map { out < $0 } ?? false } ?? false })
+            let during = try #require(repaid.disbursedOn)
+            struct Standing: Decodable { let code: String; let state: String; let outstanding: Int; let payments: [Payment]? }
+            struct Payment: Decodable { let day: String }
+            let then = try JSONDecoder().decode([Standing].self, from: Data(try await app.testing().sendRequest(
+                .GET, "/api/v1/loans?state=disbursed&date=\(during.iso)", headers: admin).body.readableBytesView))
+            let owed = repaid.amount - repaid.payments.filter { $0.day <= during }.reduce(0) { $0 + $1.amount }
+            #expect(then.first { $0.code == repaid.code }.map { ($0.state, $0.outstanding) } ?? ("", 0) == ("disbursed", owed))
+            let one = try JSONDecoder().decode(Standing.self, from: Data(try await app.testing().sendRequest(
+                .GET, "/api/v1/loans/\(repaid.code)?date=\(during.iso)", headers: admin).body.readableBytesView))
+            #expect(one.state == "disbursed" && one.outstanding == owed && (one.payments ?? []).allSatisfy { $0.day <= during.iso })
+            let book = try await app.testing().sendRequest(.GET, "/api/v1/loans?state=repaid", headers: admin).body.string
+            #expect(book.contains("\"code\":\"\(repaid.code)\""))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/loans/\(repaid.code)?date=\(repaid.appliedOn.adding(days: -1).iso)",
+                                                        headers: admin).status == .notFound)
+            // An overdraw is refused with the reason; nothing is written.
             let before = try await store.funds.balance(try await store.op, fund: "xa_hoi", unit: DemoProvince.rootCode)
             let over = try await app.testing().sendRequest(.POST, "/api/v1/funds/xa_hoi/disbursements", headers: admin,
                                                            body: ByteBuffer(string: #"{"unit":"\#(DemoProvince.rootCode)","amount":\#(before + 1),"note":"x"}"#))

@@ -246,7 +246,10 @@ struct WebTests {
             #expect(created.status == .seeOther)
             let user = WebClient(app)
             #expect(try await user.login("moi", "mat-khau-dai-1").status == .seeOther)
-            #expect(try await user.get("/audit").status == .ok)  // auditors read the log
+            #expect(try await user.get("/audit?entity=user").status == .ok)  // auditors read the log, and that read is logged
+            #expect(try await app.web.store.audit.entries(try await app.web.store.op, entity: "audit_log").contains {
+                $0.actor == "moi" && $0.action == "xem_danh_sach" && $0.detail.hasPrefix("đối tượng user, trang 1: ")
+            })
             #expect(!(try await user.get("/import").body.contains("survey-upload")))  // and import nothing
             let pw = try await user.get("/password")
             let changed = try await user.post("/password", form: ["_csrf": pw.csrf ?? "", "current": "mat-khau-dai-1", "new": "mat-khau-moi-2", "repeated": "mat-khau-moi-2"])

@@ -67,7 +67,7 @@ import Testing
                 }
             }
 
-            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups", "v005_rollup_totals", "v006_annual_reports", "v007_support_rollups", "v008_access", "v009_year_moves", "v010_loan_borrowers", "v011_member_phone", "v012_hardships", "v013_journal", "v014_fund_entry_support", "v015_import_job", "v016_loan_approval_day"])
+            #expect(try await store.migrate() == ["v001_create_registry", "v002_accounts", "v003_support", "v004_rollups", "v005_rollup_totals", "v006_annual_reports", "v007_support_rollups", "v008_access", "v009_year_moves", "v010_loan_borrowers", "v011_member_phone", "v012_hardships", "v013_journal", "v014_fund_entry_support", "v015_import_job", "v016_loan_approval_day", "v017_loan_write_off_note"])
             for table in Self.tables { #expect(try await store.count(table) == 0, "\(table) is empty") }
             for table in Self.seeded { #expect(try await store.count(table) > 0, "\(table) is filled") }
             #expect(try await store.migrate() == [])
@@ -78,6 +78,37 @@ import Testing
             await #expect(throws: StorageError.duplicateUnit("T")) {
                 try await store.units.create(try await store.op, NewUnit(code: "T", name: "x", kind: .provincialFederation), from: day(2000, 1, 1))
             }
+        }
+    }
+
+    /// Loans written off before v017 kept the reason in the decision's note, and loans approved
+    /// then rejected before v016 had no approval day: v017 moves the reason to its own column
+    /// and brings the approval's note and day back from the audit log.
+    @Test(arguments: TestDatabase.available)
+    func v017RecoversApprovalsFromTheAuditLog(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.funds.contribute(try await store.op, fund: "nef", unit: "T", day: day(2021, 1, 1), amount: 90_000_000, contributor: "NHCSXH")
+            func apply() async throws -> String {
+                try await store.loans.apply(try await store.op, LoanApplication(member: "DV-01", unit: "T", purpose: "chan_nuoi", jobsPlanned: 1,
+                                                                               amount: 10_000_000, termMonths: 24, appliedOn: day(2021, 3, 1)))
+            }
+            let bad = try await apply(), turned = try await apply()
+            try await store.loans.approve(try await store.op, bad, on: day(2021, 3, 2), note: "đủ điều kiện")
+            try await store.loans.disburse(try await store.op, bad, on: day(2021, 3, 3))
+            try await store.loans.writeOff(try await store.op, bad, on: day(2022, 1, 5), reason: "người vay mất")
+            try await store.loans.approve(try await store.op, turned, on: day(2021, 3, 4), note: "")
+            try await store.loans.reject(try await store.op, turned, on: day(2021, 3, 9), note: "rút hồ sơ")
+            // The rows as the code before v016 and v017 left them.
+            try await store.sql.raw("UPDATE loans SET decision_note = write_off_note WHERE code = \(bind: bad)").run()
+            try await store.sql.raw("UPDATE loans SET approved_on = NULL WHERE code = \(bind: turned)").run()
+            try await V017LoanWriteOffNote().revert(on: store.db)
+            try await V017LoanWriteOffNote().prepare(on: store.db)
+            let written = try await store.loans.file(try await store.op, bad)
+            #expect(written.writeOffNote == "người vay mất" && written.decisionNote == "đủ điều kiện")
+            let rejected = try await store.loans.file(try await store.op, turned)
+            #expect(rejected.approvedOn == day(2021, 3, 4) && rejected.state(on: day(2021, 3, 5)) == .approved)
         }
     }
 

@@ -301,6 +301,10 @@ import Testing
             let code = try await loans.apply(try await store.op, application("DV-01", 100_000_000, on: day(2025, 6, 1)))
             await #expect(throws: StorageError.self) { try await loans.disburse(try await store.op, code, on: day(2025, 6, 20)) }
             try await loans.approve(try await store.op, code, on: day(2025, 6, 15), note: "đúng đối tượng")
+            // No money out before the approval's day.
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2025, 6, 14)), .day(day(2025, 6, 15))))) {
+                try await loans.disburse(try await store.op, code, on: day(2025, 6, 14))
+            }
             try await loans.disburse(try await store.op, code, on: day(2025, 7, 1))
             #expect(try await store.funds.balance(try await store.op, fund: "nef", unit: "H1") == 50_000_000)
             // The pool now cannot cover another 100,000,000 đ.
@@ -328,8 +332,16 @@ import Testing
             #expect(ageing.activeLoans == 1)
             #expect(ageing.buckets.first { $0.bucket == .days91to180 }?.loans == 1)
             #expect(lines.first?.file.code == code)
+            // No extension before the money was out.
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2025, 6, 30)), .day(day(2025, 7, 1))))) {
+                try await loans.extend(try await store.op, code, granted: day(2025, 6, 30), months: 1, reason: "thử")
+            }
             // A six-month extension granted on 20/12/2025 moves every instalment from then on.
             try await loans.extend(try await store.op, code, granted: day(2025, 12, 20), months: 6, reason: "thiên tai")
+            // A later one is not granted before it.
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2025, 12, 19)), .day(day(2025, 12, 20))))) {
+                try await loans.extend(try await store.op, code, granted: day(2025, 12, 19), months: 1, reason: "thử")
+            }
             file = try await loans.file(try await store.op, code)
             #expect(file.position(on: day(2026, 4, 2)).daysOverdue == 0)
             // Repayments go back to the pool and can be lent again; the last one closes the loan.
@@ -350,7 +362,16 @@ import Testing
             await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2026, 5, 9)), .day(day(2026, 5, 10))))) {
                 try await loans.writeOff(try await store.op, second, on: day(2026, 5, 9), reason: "thử")
             }
+            // Nor before an extension granted on it.
+            try await loans.extend(try await store.op, second, granted: day(2026, 6, 1), months: 3, reason: "ốm")
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2026, 5, 20)), .day(day(2026, 6, 1))))) {
+                try await loans.writeOff(try await store.op, second, on: day(2026, 5, 20), reason: "thử")
+            }
             try await loans.writeOff(try await store.op, second, on: day(2030, 1, 1), reason: "người vay mất")
+            // The write-off's reason is kept apart from the approval's note, and its audit entry names its day.
+            let gone = try await loans.file(try await store.op, second)
+            #expect(gone.writeOffNote == "người vay mất" && gone.decisionNote != "người vay mất" && gone.decidedOn == day(2026, 5, 2))
+            #expect(try await store.audit.entries(try await store.op).contains { $0.action == "vay_xoa_no" && $0.detail.hasPrefix("\(second) 2030-01-01 ") })
             (ageing, lines) = try await loans.ageing(try await store.op, on: day(2030, 1, 2))
             #expect(ageing.activeLoans == 0 && ageing.writtenOff == 60_000_000 && ageing.jobsCreated == 3)
             // Approved, then rejected: approved in between, rejected from the rejection's day.

@@ -135,6 +135,25 @@ func unitName(_ id: Int, _ history: OrgHistory, _ day: Day) -> String {
     history.name(of: id, on: day) ?? history.lastName(of: id) ?? history.units[id]?.code ?? "?"
 }
 
+/// A link's query ("?year=2025&q=%2B84%20…"), every name and value percent-encoded but for
+/// ASCII letters, digits and "-._~", so that the server reads back what was typed: "+", "&",
+/// "=" and "%" included (`URLComponents` leaves a "+", which a query reads back as a space).
+/// Empty for no items.
+func queryString(_ items: [(name: String, value: String)]) -> String {
+    let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+    return items.isEmpty ? "" : "?" + items.map { encode($0.name) + "=" + encode($0.value) }.joined(separator: "&")
+}
+
+/// The items of a request's query as a form sends them ("+" is a space), in their order.
+func queryItems(_ url: URI) -> [(name: String, value: String)] {
+    func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+    return (url.query ?? "").split(separator: "&").map { pair in
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+    }
+}
+
 /// Links to the first, last and nearby pages.
 func pageLinks(current: Int, count: Int, _ link: (Int) -> String) -> [PageLink] {
     guard count > 1 else { return [] }

@@ -36,12 +36,8 @@ struct ListDownload {
 
     /// The page's own query with `format` set: the download links of a list page.
     static func links(_ req: Request) -> (xlsx: String, csv: String) {
-        var components = URLComponents()
-        let kept = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "format" && $0.name != "page" && $0.name != "notice" }
-        func link(_ f: Format) -> String {
-            components.queryItems = kept + [URLQueryItem(name: "format", value: f.rawValue)]
-            return req.url.path + (components.string ?? "")
-        }
+        let kept = queryItems(req.url).filter { $0.name != "format" && $0.name != "page" && $0.name != "notice" }
+        func link(_ f: Format) -> String { req.url.path + queryString(kept + [("format", f.rawValue)]) }
         return (link(.xlsx), link(.csv))
     }
 

@@ -22,8 +22,9 @@ struct LoansAPIController: RouteCollection {
 
     // MARK: loans
 
-    private func json(_ f: LoanFile, _ user: CurrentUser, on day: Day, detail: Bool) -> LoanResource {
-        LoanResource(f, history: user.history, on: day, detail: detail)
+    /// The day asked for with `?date=`, or nil (the book as it stands).
+    private func asked(_ req: Request) throws -> Day? {
+        try SupportAPIController().optionalDay(req.query[String.self, at: "date"], req)
     }
 
     func ageing(req: Request) async throws -> AgeingResource {
@@ -32,18 +33,25 @@ struct LoansAPIController: RouteCollection {
         return AgeingResource(report, lines: lines, history: user.history)
     }
 
+    /// The branch's loans, as at `?date=` (each in its state then, those applied for by then)
+    /// or as the book stands, in `?state=` — as the loans page lists them.
     func loans(req: Request) async throws -> [LoanResource] {
         let user = try req.requireUser()
-        let on = try day(req.query[String.self, at: "date"], req)
+        let asked = try asked(req)
         let state = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
-        let files = try await req.store.loans.loans(user.actor, state: state)
-        return files.map { json($0, user, on: on, detail: false) }
+        let files = try await req.store.loans.loans(user.actor, state: asked == nil ? state : nil)
+        return LoanStanding.listed(files, asAt: asked, today: req.store.today, state: state)
+            .map { LoanResource($0, history: user.history, asAt: asked, detail: false) }
     }
 
+    /// One loan, as at `?date=` or as the book stands; not found before it was applied for.
     func loan(req: Request) async throws -> LoanResource {
         let user = try req.requireUser()
-        let f = try await req.store.loans.file(user.actor, req.parameters.get("code") ?? "")
-        return json(f, user, on: try day(req.query[String.self, at: "date"], req), detail: true)
+        let code = req.parameters.get("code") ?? ""
+        let asked = try asked(req)
+        let f = try await req.store.loans.file(user.actor, code)
+        guard let standing = LoanStanding(f, asAt: asked, today: req.store.today) else { throw StorageError.notFound(.loan, code) }
+        return LoanResource(standing, history: user.history, asAt: asked, detail: true)
     }
 
     struct ApplyRequest: Content {
@@ -110,7 +118,8 @@ struct LoansAPIController: RouteCollection {
         default: throw Abort(.notFound)
         }
         let f = try await loans.file(actor, code)
-        return json(f, user, on: req.store.today, detail: true)
+        guard let standing = LoanStanding(f, asAt: nil, today: req.store.today) else { throw StorageError.notFound(.loan, code) }
+        return LoanResource(standing, history: user.history, asAt: nil, detail: true)
     }
 
     // MARK: campaigns

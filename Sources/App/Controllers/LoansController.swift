@@ -31,11 +31,11 @@ struct LoansController: RouteCollection {
                 columns: [(req.t("loans.code"), 16), (req.t("loans.member"), 28), (req.t("common.household_code"), 14), (req.t("common.unit"), 36),
                           (req.t("funds.amount"), 16), (req.t("loans.state"), 16), (req.t("loans.outstanding"), 16),
                           (req.t("loans.days_overdue"), 12), (req.t("loans.group"), 20)])
-            list.rows = LoansBody.listed(files, asAt: asked, today: req.store.today, state: stateFilter, text: text).map { s in
-                let f = s.file
+            list.rows = LoanStanding.listed(files, asAt: asked, today: req.store.today, state: stateFilter).map { s in
+                let f = s.file, late = LoansBody.lateness(s, text: text)
                 return [.text(f.code), .text(f.memberName), .text(f.householdCode ?? ""), .text(req.unitLabel(f.unitID, user)),
                         .money(f.amount), .text(text.t("loan.state." + s.state.rawValue)), .money(s.outstanding),
-                        .number(s.daysOverdue), .text(s.bucket)]
+                        .number(late.days), .text(late.bucket)]
             }
             return try await list.response(req, format, what: "danh sách khoản vay ngày \(day.iso)", actor: user.actor)
         }

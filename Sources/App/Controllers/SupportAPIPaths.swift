@@ -33,7 +33,7 @@ extension SupportAPIController {
                                                                  body: ["type": "object", "required": ["reason"], "properties": ["reason": ["type": "string"], "date": ["type": "string"]]])],
             "/api/v1/loans": [
                 "get": D.op("Khoản vay và nhóm nợ / loans with their ageing", params: [D.query("state", "string", "trạng thái / state"),
-                                                                                     D.query("date", "string", "ngày tính / as of")], returns: .array),
+                                                                                     D.query("date", "string", "mỗi khoản như tại ngày này; không có: như sổ hiện nay / each loan as it stood that day; absent: the book as it stands")], returns: .array),
                 "post": D.op("Nhận hồ sơ vay / file an application", body: ["type": "object",
                     "required": ["member", "unit", "purpose", "jobsPlanned", "amount", "termMonths"],
                     "properties": ["member": ["type": "string"], "household": ["type": "string"], "unit": ["type": "string"], "purpose": ["type": "string"],
@@ -42,7 +42,7 @@ extension SupportAPIController {
                                    "borrower": ["type": "string", "enum": BorrowerKind.allCases.map(\.rawValue)], "contractCost": money,
                                    "contractMonths": ["type": "integer"]]])],
             "/api/v1/loans/ageing": ["get": D.op("Phân loại nợ quá hạn và các khoản quá hạn / overdue loans by age", params: [D.query("date", "string", "ngày tính / as of")])],
-            "/api/v1/loans/{code}": ["get": D.op("Một khoản vay với lịch trả nợ / one loan with its schedule", params: [D.path("code"), D.query("date", "string", "ngày tính / as of")])],
+            "/api/v1/loans/{code}": ["get": D.op("Một khoản vay với lịch trả nợ / one loan with its schedule", params: [D.path("code"), D.query("date", "string", "như tại ngày này / as it stood that day")])],
             "/api/v1/loans/{code}/{action}": ["post": D.op("approval, rejection, disbursement, repayments, extensions, write-off, jobs", params: [
                 D.path("code"), ["name": "action", "in": "path", "required": true,
                                  "schema": ["type": "string", "enum": ["approval", "rejection", "disbursement", "repayments", "extensions", "write-off", "jobs"]]]],

@@ -46,12 +46,8 @@ extension AuditBody {
             }.sorted { VietnameseCollation.sortKey($0.label) < VietnameseCollation.sortKey($1.label) }
             return [Option(value: "", label: text.t("audit.any"), selected: selected.isEmpty)] + options
         }
-        var components = URLComponents()
-        let items = [("actor", actor), ("action", action), ("entity", entity)].filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-        let pages = pageLinks(current: page.page, count: page.pages) { p in
-            components.queryItems = items + [URLQueryItem(name: "page", value: String(p))]
-            return "/audit" + (components.string ?? "")
-        }
+        let items = [("actor", actor), ("action", action), ("entity", entity)].filter { !$0.1.isEmpty }
+        let pages = pageLinks(current: page.page, count: page.pages) { p in "/audit" + queryString(items + [("page", String(p))]) }
         self.init(actor: actor, action: action, entity: entity, actions: choices("action", action), entities: choices("entity", entity),
                   actors: actors, rows: rows, summary: text.t("audit.summary", text.number(page.total), String(page.page), String(page.pages)),
                   pages: pages, hasPages: !pages.isEmpty)

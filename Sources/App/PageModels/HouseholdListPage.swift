@@ -41,17 +41,13 @@ extension HouseholdListBody {
                 statusCode: h.status.rawValue, official: h.official.map { text.status($0) } ?? "", mismatch: h.official != nil && h.official != h.status,
                 income: text.money(h.perCapitaMonthly), deprivations: h.deprivationCount)
         }
-        var items = [URLQueryItem(name: "year", value: String(year))]
-        if let status = filter.status { items.append(URLQueryItem(name: "status", value: status.rawValue)) }
+        var items = [(name: "year", value: String(year))]
+        if let status = filter.status { items.append(("status", status.rawValue)) }
         let q = filter.text ?? ""
-        if !q.isEmpty { items.append(URLQueryItem(name: "q", value: q)) }
-        if !unitCode.isEmpty { items.append(URLQueryItem(name: "unit", value: unitCode)) }
-        if filter.mismatchesOnly { items.append(URLQueryItem(name: "mismatch", value: "1")) }
-        var components = URLComponents()
-        let pages = pageLinks(current: page.page, count: page.pages) { p in
-            components.queryItems = items + [URLQueryItem(name: "page", value: String(p))]
-            return "/households" + (components.string ?? "")
-        }
+        if !q.isEmpty { items.append(("q", q)) }
+        if !unitCode.isEmpty { items.append(("unit", unitCode)) }
+        if filter.mismatchesOnly { items.append(("mismatch", "1")) }
+        let pages = pageLinks(current: page.page, count: page.pages) { p in "/households" + queryString(items + [("page", String(p))]) }
         self.init(
             q: q, years: (2016...max(latest, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) },
             statuses: [Option(value: "", label: text.t("households.all_statuses"), selected: filter.status == nil)]

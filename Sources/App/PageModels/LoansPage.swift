@@ -31,41 +31,11 @@ struct LoansBody: Encodable {
 }
 
 extension LoansBody {
-    /// A loan as the list shows it: as at a day asked for, its state then, what was still owed
-    /// at the end of that day and how late it was, from what had happened by then
-    /// (`LoanFile.state(on:)`, `position(on:)`); without a day, as the book stands (steps
-    /// dated ahead included), late as of today. The page and its download show the same.
-    struct Standing {
-        let file: LoanFile
-        let state: LoanState
-        let outstanding: Dong
-        let daysOverdue: Int
-        /// The ageing group, or "current"; empty when the money was not out that day.
-        let bucket: String
-
-        /// nil for a loan not yet applied for on the day asked for.
-        init?(_ f: LoanFile, asAt asked: Day?, today: Day, text: PageText) {
-            file = f
-            if let asked {
-                guard let state = f.state(on: asked) else { return nil }
-                self.state = state
-                outstanding = f.outstanding(on: asked)
-            } else {
-                state = f.state
-                outstanding = f.outstanding
-            }
-            let day = asked ?? today
-            guard state == .disbursed, f.isOut(on: day) else { daysOverdue = 0; bucket = ""; return }
-            let p = f.position(on: day)
-            daysOverdue = p.daysOverdue
-            bucket = p.bucket.map { text.language == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current")
-        }
-    }
-
-    /// The loans listed as at the day asked for (those applied for by then) or as the book
-    /// stands, in `state` then when one is asked for.
-    static func listed(_ files: [LoanFile], asAt asked: Day?, today: Day, state: LoanState?, text: PageText) -> [Standing] {
-        files.compactMap { Standing($0, asAt: asked, today: today, text: text) }.filter { s in state.map { $0 == s.state } ?? true }
+    /// How late a listed loan was, as its row says it: days, and its ageing group or "current";
+    /// 0 and empty when the money was not out on the day.
+    static func lateness(_ s: LoanStanding, text: PageText) -> (days: Int, bucket: String) {
+        guard let p = s.position else { return (0, "") }
+        return (p.daysOverdue, p.bucket.map { text.language == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current"))
     }
 
     /// The application form's fields before anything is typed.
@@ -79,11 +49,11 @@ extension LoansBody {
     init(report: AgeingReport, files: [LoanFile], asked: Day?, stateFilter: LoanState?, fields: [String: String], units: [Option], mayChange: Bool,
          history: OrgHistory, today: Day, error: String?, downloads: (xlsx: String, csv: String), text: PageText) {
         let lang = text.language, day = report.day
-        let rows = Self.listed(files, asAt: asked, today: today, state: stateFilter, text: text).prefix(500).map { s in
-            let f = s.file
+        let rows = LoanStanding.listed(files, asAt: asked, today: today, state: stateFilter).prefix(500).map { s in
+            let f = s.file, late = Self.lateness(s, text: text)
             return Row(code: f.code, member: f.memberName, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
                        amount: text.money(f.amount), state: text.t("loan.state." + s.state.rawValue), stateCode: s.state.rawValue,
-                       outstanding: text.money(s.outstanding), days: s.daysOverdue, bucket: s.bucket)
+                       outstanding: text.money(s.outstanding), days: late.days, bucket: late.bucket)
         }
         self.init(
             day: day.vietnamese, active: text.number(report.activeLoans), outstanding: text.money(report.outstanding), current: text.number(report.current),
@@ -183,7 +153,7 @@ extension LoanBody {
             workers: f.workers, jobsPlanned: f.jobsPlanned, jobsCreated: f.jobsCreated.map(String.init) ?? "–", applied: f.appliedOn.vietnamese,
             state: text.t("loan.state." + f.state.rawValue), stateCode: f.state.rawValue,
             decision: [f.decidedOn?.vietnamese, f.decidedBy, f.decisionNote].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "),
-            disbursed: f.disbursedOn?.vietnamese ?? "", closed: f.closedOn?.vietnamese ?? "", writtenOff: f.writtenOff > 0 ? text.money(f.writtenOff) : "",
+            disbursed: f.disbursedOn?.vietnamese ?? "", closed: f.closedOn?.vietnamese ?? "", writtenOff: f.writtenOff > 0 ? ([text.money(f.writtenOff)] + [f.writeOffNote ?? ""].filter { !$0.isEmpty }).joined(separator: " · ") : "",
             repaid: text.money(f.repaid), outstanding: text.money(f.outstanding), overdue: text.money(out ? p.overdue : 0),
             daysOverdue: out ? p.daysOverdue : 0,
             bucket: out ? (p.bucket.map { lang == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current")) : "",

@@ -162,7 +162,10 @@ public struct LoanResource: Codable, Sendable, Equatable {
     public let termMonths: Int
     public let state: String
     public let appliedOn: String
+    public let approvedOn: String?
     public let disbursedOn: String?
+    /// Why it was written off, once it was.
+    public let writeOffNote: String?
     public let outstanding: Dong
     public let overdue: Dong
     public let daysOverdue: Int
@@ -172,9 +175,10 @@ public struct LoanResource: Codable, Sendable, Equatable {
     public let schedule: [Instalment]?
     public let payments: [Payment]?
 
-    public init(_ f: LoanFile, history: OrgHistory, on day: Day, detail: Bool) {
-        let p = f.position(on: day)
-        let out = f.isOut(on: day)
+    /// A loan as `LoanStanding` shows it (as at the day asked for, or as the book stands), with,
+    /// in `detail`, its schedule as it stood on that day and its repayments made by then.
+    public init(_ s: LoanStanding, history: OrgHistory, asAt asked: Day?, detail: Bool) {
+        let f = s.file
         code = f.code
         borrower = f.borrower.rawValue
         member = f.memberCode
@@ -183,17 +187,20 @@ public struct LoanResource: Codable, Sendable, Equatable {
         purpose = f.purpose
         amount = f.amount
         termMonths = f.termMonths
-        state = f.state.rawValue
+        state = s.state.rawValue
         appliedOn = f.appliedOn.iso
-        disbursedOn = f.disbursedOn?.iso
-        outstanding = f.outstanding(on: day)
-        overdue = out ? p.overdue : 0
-        daysOverdue = out ? p.daysOverdue : 0
-        bucket = out ? p.bucket?.rawValue : nil
+        func byThen(_ day: Day?) -> String? { day.flatMap { day in asked.map { day <= $0 } ?? true ? day.iso : nil } }
+        approvedOn = byThen(f.approvedOn)
+        disbursedOn = byThen(f.disbursedOn)
+        writeOffNote = s.state == .writtenOff ? f.writeOffNote : nil
+        outstanding = s.outstanding
+        overdue = s.position?.overdue ?? 0
+        daysOverdue = s.position?.daysOverdue ?? 0
+        bucket = s.position?.bucket?.rawValue
         jobsPlanned = f.jobsPlanned
         jobsCreated = f.jobsCreated
-        schedule = detail ? f.schedule.map { .init(number: $0.number, due: $0.due.iso, principal: $0.principal) } : nil
-        payments = detail ? f.payments.map { .init(day: $0.day.iso, amount: $0.amount) } : nil
+        schedule = detail ? (asked.map { f.schedule(asOf: $0) } ?? f.schedule).map { .init(number: $0.number, due: $0.due.iso, principal: $0.principal) } : nil
+        payments = detail ? f.payments.filter { p in asked.map { p.day <= $0 } ?? true }.map { .init(day: $0.day.iso, amount: $0.amount) } : nil
     }
 }
 

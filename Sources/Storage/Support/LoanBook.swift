@@ -99,6 +99,8 @@ public struct LoanFile: Sendable, Hashable {
     public let disbursedOn: Day?
     public let closedOn: Day?
     public let writtenOff: Dong
+    /// Why it was written off (the decision's note is kept apart).
+    public let writeOffNote: String?
     public let payments: [Payment]
     public let extensions: [Extension]
 
@@ -150,6 +152,40 @@ public struct LoanFile: Sendable, Hashable {
     public var outstanding: Dong { state == .disbursed ? amount - repaid : 0 }
 }
 
+/// A loan as a list shows it. As at a day asked for: its state then, what was still owed at
+/// the end of that day and, when the money was out, how late it was, from what had happened by
+/// then (`state(on:)`, `position(on:)`). Without a day: as the book stands (steps dated ahead
+/// included), late as of today. The loans page, its download, the API and the command line
+/// all list loans by it.
+public struct LoanStanding: Sendable, Hashable {
+    public let file: LoanFile
+    public let state: LoanState
+    public let outstanding: Dong
+    /// Overdue, how late and its ageing group, when the money was out on the day; nil otherwise.
+    public let position: LoanPosition?
+
+    /// nil for a loan not yet applied for on the day asked for.
+    public init?(_ f: LoanFile, asAt asked: Day?, today: Day) {
+        file = f
+        if let asked {
+            guard let state = f.state(on: asked) else { return nil }
+            self.state = state
+            outstanding = f.outstanding(on: asked)
+        } else {
+            state = f.state
+            outstanding = f.outstanding
+        }
+        let day = asked ?? today
+        position = state == .disbursed && f.isOut(on: day) ? f.position(on: day) : nil
+    }
+
+    /// The loans listed as at the day asked for (those applied for by then) or as the book
+    /// stands, in `state` then when one is asked for.
+    public static func listed(_ files: [LoanFile], asAt asked: Day?, today: Day, state: LoanState?) -> [LoanStanding] {
+        files.compactMap { LoanStanding($0, asAt: asked, today: today) }.filter { s in state.map { $0 == s.state } ?? true }
+    }
+}
+
 /// A loan in a list, with its position on the day asked.
 public struct LoanLine: Sendable, Hashable {
     public let file: LoanFile
@@ -170,6 +206,8 @@ public struct AgeingReport: Sendable, Hashable {
     public var current = 0
     public var buckets: [Bucket] = AgeingBucket.allCases.map { Bucket(bucket: $0) }
     public var jobsPlanned = 0
+    /// Jobs created by the loans disbursed by `day`, as recorded to date: a loan's jobs are
+    /// recorded without a day of their own, so this figure is not "as at" the day.
     public var jobsCreated = 0
     public var writtenOff: Dong = 0
 }
@@ -300,6 +338,9 @@ public struct LoanBook: Sendable {
             try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .approved else { throw badState(loan, "disburse") }
             guard day >= loan.appliedOn else { throw StorageError.invalid(Message("refusal.loan.disbursed_before_applying")) }
+            if let approved = loan.approvedOn, day < approved {
+                throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(approved)))
+            }
             try requireNear(day)
             let fund = try await db.fund(code: Self.fundCode)
             var householdID: Int?
@@ -367,6 +408,10 @@ public struct LoanBook: Sendable {
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
             guard loan.state == .disbursed else { throw badState(loan, "extend") }
+            // Granted after the money was out and after any earlier extension.
+            if let previous = ([loan.disbursedOn].compactMap { $0 } + loan.extensions.map(\.granted)).max(), granted < previous {
+                throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(granted), .day(previous)))
+            }
             try requireNear(granted)
             // An extension may at most double the term; the longest term is the rule's of the application day.
             let most = min(loan.termMonths - loan.extensions.reduce(0) { $0 + $1.months }, rules.rule(on: loan.appliedOn)?.maxTermMonths ?? 0)
@@ -393,16 +438,16 @@ public struct LoanBook: Sendable {
             try actor.scope.require(loan.unitID, .loan, code)
             if let refusal = Self.writeOffRefusal(actor, loan) { throw refusal }
             guard loan.state == .disbursed else { throw badState(loan, "write_off") }
-            let previous = ([loan.disbursedOn].compactMap { $0 } + loan.payments.map(\.day)).max()
+            let previous = ([loan.disbursedOn].compactMap { $0 } + loan.payments.map(\.day) + loan.extensions.map(\.granted)).max()
             if let previous, day < previous {
                 throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(previous)))
             }
             try requireNear(day)
             try await db.raw("""
                 UPDATE loans SET state = 'written_off', closed_on = \(bind: day.iso), written_off = \(bind: loan.outstanding),
-                       decision_note = \(bind: reason) WHERE id = \(bind: loan.id)
+                       write_off_note = \(bind: reason) WHERE id = \(bind: loan.id)
                 """).run()
-            try await store.audit.record("vay_xoa_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(Money.format(loan.outstanding)) đ: \(reason)",
+            try await store.audit.record("vay_xoa_no", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(loan.outstanding)) đ: \(reason)",
                                          by: actor, on: db)
         }
     }
@@ -532,7 +577,7 @@ public struct LoanBook: Sendable {
                             approvedOn: try row.optionalDay("approved_on"),
                             decidedBy: try row.optionalString("decided_by"), decisionNote: try row.optionalString("decision_note"),
                             disbursedOn: try row.optionalDay("disbursed_on"), closedOn: try row.optionalDay("closed_on"),
-                            writtenOff: try row.int("written_off"), payments: payments[id] ?? [], extensions: extensions[id] ?? [])
+                            writtenOff: try row.int("written_off"), writeOffNote: try row.optionalString("write_off_note"), payments: payments[id] ?? [], extensions: extensions[id] ?? [])
         }
     }
 
