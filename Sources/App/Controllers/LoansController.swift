@@ -20,9 +20,8 @@ struct LoansController: RouteCollection {
         let asked = req.query[String.self, at: "date"].flatMap { Day($0) }
         let day = asked ?? req.store.today
         let stateFilter = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
-        let (report, _) = try await req.store.loans.ageing(user.actor, on: day)
-        // Every loan of the branch: which are listed, and in which state, is decided as at the day asked for.
-        let files = try await req.store.loans.loans(user.actor, state: nil)
+        // Every loan of the branch, read once: which are listed, and in which state, is decided as at the day asked for.
+        let (report, files) = try await req.store.loans.portfolio(user.actor, on: day)
         if let format = try ListDownload.format(req) {
             // Balances and arrears as they stood on the day asked for, as on the page.
             var list = ListDownload(

@@ -67,7 +67,7 @@ public enum AccessRules {
               "HardshipRegister.list", "HardshipRegister.proposals"]),
         rule(.readFunds, everyone, .branch, .none,
              ["FundLedger.entry", "FundLedger.balances", "FundLedger.balance", "FundLedger.statement", "FundLedger.reconciliation"]),
-        rule(.readLoans, everyone, .branch, .namedReads, ["LoanBook.file", "LoanBook.loans", "LoanBook.ageing"]),
+        rule(.readLoans, everyone, .branch, .namedReads, ["LoanBook.file", "LoanBook.loans", "LoanBook.ageing", "LoanBook.portfolio"]),
         rule(.readCampaigns, everyone, .branch, .namedReads, ["CampaignDesk.campaigns", "CampaignDesk.campaign", "CampaignDesk.proposals"]),
         rule(.readReports, everyone, .branch, .namedReads,
              ["AnnualReports.report", "AnnualReports.board", "AnnualReports.statuses", "AnnualReports.deadline",

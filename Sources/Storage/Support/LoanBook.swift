@@ -590,12 +590,28 @@ public struct LoanBook: Sendable {
         return result
     }
 
+    /// The branch's loans (every state) and their ageing on `day`, read once: what the loans
+    /// page lists and sums. Audited once (the list names borrowers).
+    public func portfolio(_ actor: Actor, on day: Day) async throws -> (report: AgeingReport, files: [LoanFile]) {
+        try actor.require(.readLoans)
+        let files = try await loans(scope: actor.scope)
+        let report = Self.ageing(files, on: day).report
+        try await store.audit.read("xem_danh_sach", entity: "loan", detail: "\(files.count) khoản vay, tuổi nợ ngày \(day.iso): \(report.activeLoans) khoản",
+                                   by: actor)
+        return (report, files)
+    }
+
     func ageing(scope: Scope, on day: Day) async throws -> (report: AgeingReport, lines: [LoanLine]) {
+        Self.ageing(try await loans(scope: scope), on: day)
+    }
+
+    /// The ageing of `files` on `day`, with the loans out that day, most overdue first.
+    static func ageing(_ files: [LoanFile], on day: Day) -> (report: AgeingReport, lines: [LoanLine]) {
         var report = AgeingReport(day: day)
         var lines: [LoanLine] = []
         // Everything as it stood at the end of `day`: a loan disbursed later, a repayment,
         // extension or write-off after it changes nothing of this day's figures.
-        for loan in try await loans(scope: scope) {
+        for loan in files {
             guard let out = loan.disbursedOn, out <= day else { continue }
             report.jobsPlanned += loan.jobsPlanned
             report.jobsCreated += loan.jobsCreated ?? 0
