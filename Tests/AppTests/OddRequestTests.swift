@@ -33,6 +33,12 @@ struct OddRequestTests {
                 #expect(page.status == .badRequest, "\(path) → \(page.status)")
                 #expect(page.body.contains("ký tự điều khiển"), "\(path)")
             }
+            // A mistyped day never shows today's figures under it: the page says the day is wrong.
+            for path in ["/loans?date=31/02/2026", "/funds/ledger?fund=xa_hoi&unit=LDLD-NB&from=hom-qua", "/funds/reconciliation?to=2026-13-01"] {
+                let page = try await web.get(path)
+                #expect(page.status == .badRequest && page.body.contains("không hợp lệ (dd/mm/yyyy)"), "\(path) → \(page.status)")
+            }
+            #expect(try await web.get("/loans?date=").status == .ok, "an empty day is none")
             let form = try await web.post("/password", form: ["_csrf": csrf, "current": "a\u{0}b", "new": "x", "repeated": "x"])
             #expect(form.status == .badRequest)
 

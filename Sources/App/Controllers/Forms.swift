@@ -30,6 +30,16 @@ extension Request {
         return d
     }
 
+    /// A day in the page's query (`?date=`, `?from=`): absent or empty is none; anything else
+    /// must be a date, or the page answers 400 saying so (never today's figures under a day
+    /// that was mistyped).
+    func queryDay(_ name: String) throws -> Day? {
+        let s = (query[String.self, at: name] ?? "").trimmingCharacters(in: .whitespaces)
+        guard !s.isEmpty else { return nil }
+        guard let d = Day(s) else { throw StorageError.invalid(Message("form.bad_date", .text(s))) }
+        return d
+    }
+
     func formText(_ text: String?, _ field: String) throws -> String {
         let s = (text ?? "").trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty else { throw FormRefusal(message: t("form.required", t(field))) }

@@ -68,8 +68,8 @@ struct FundsController: RouteCollection {
         let user = try req.requireUser()
         let fundCode = fund ?? req.query[String.self, at: "fund"] ?? ""
         let unitCode = unit ?? req.query[String.self, at: "unit"] ?? ""
-        let from = req.query[String.self, at: "from"].flatMap { Day($0) }
-        let to = req.query[String.self, at: "to"].flatMap { Day($0) }
+        let from = try req.queryDay("from")
+        let to = try req.queryDay("to")
         let statement = try await req.store.funds.statement(user.actor, fund: fundCode, unit: unitCode, from: from, to: to)
         let body = LedgerBody(statement: statement, unitCode: unitCode, mayChange: user.permissions.allows(.fundReverse, at: statement.unitID),
                               history: user.history, today: req.store.today, error: error, text: req.pageText)
@@ -95,8 +95,8 @@ struct FundsController: RouteCollection {
     func reconciliation(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let year = req.store.today.year
-        let from = req.query[String.self, at: "from"].flatMap { Day($0) } ?? Day.endOfYear(year - 1).adding(days: 1)
-        let to = req.query[String.self, at: "to"].flatMap { Day($0) } ?? Day.endOfYear(year)
+        let from = try req.queryDay("from") ?? Day.endOfYear(year - 1).adding(days: 1)
+        let to = try req.queryDay("to") ?? Day.endOfYear(year)
         let lines = try await req.store.funds.reconciliation(user.actor, from: from, to: to)
         return try await req.page("reconciliation", title: req.t("funds.reconciliation"), active: "funds",
                                   ReconciliationBody(lines: lines, from: from, to: to, history: user.history, today: req.store.today, text: req.pageText))

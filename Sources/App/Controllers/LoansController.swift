@@ -17,7 +17,7 @@ struct LoansController: RouteCollection {
     func renderLoans(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let text = req.pageText
-        let asked = req.query[String.self, at: "date"].flatMap { Day($0) }
+        let asked = try req.queryDay("date")
         let day = asked ?? req.store.today
         let stateFilter = req.query[String.self, at: "state"].flatMap(LoanState.init(rawValue:))
         // Every loan of the branch, read once: which are listed, and in which state, is decided as at the day asked for.
