@@ -266,6 +266,8 @@ public struct PovertyChanges: Sendable, Hashable {
     public var end: Int
     /// First review under a new standard: nothing is compared with last year.
     public var isBaseline: Bool
+    /// The review round `start` counts (nil: the year before).
+    public var startYear: Int?
 
     public init(start: Int, escaped: Int, left: Int, fellBack: Int, newlyPoor: Int, end: Int, isBaseline: Bool = false) {
         self.start = start
@@ -703,12 +705,13 @@ extension ReportTable {
         precondition(status == .poor || status == .nearPoor)
         let isPoor = status == .poor
         let comparable = changes.map { !$0.isBaseline } ?? false
+        let startYear = changes?.startYear ?? year - 1
         func v(_ value: (PovertyChanges) -> Int) -> [ReportValue] {
             guard comparable, let changes else { return [.none] }
             return [.count(value(changes))]
         }
         let rows = [
-            ReportRow(key: "dau_ky", label: ReportText("Số hộ đầu kỳ (rà soát năm \(year - 1))", "Start of period (review of \(year - 1))"),
+            ReportRow(key: "dau_ky", label: ReportText("Số hộ đầu kỳ (rà soát năm \(startYear))", "Start of period (review of \(startYear))"),
                       cells: v(\.start)),
             ReportRow(key: "giam", label: ReportText("Số hộ giảm", "Decreases"), cells: v(\.decreases), kind: .heading),
             ReportRow(key: "thoat", label: isPoor ? ReportText("Thoát nghèo", "Escaped poverty")

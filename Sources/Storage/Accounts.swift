@@ -292,7 +292,11 @@ public struct Accounts: Sendable {
         guard let row = try await store.sql.raw("SELECT user_id FROM api_tokens WHERE id = \(bind: tokenID)").first() else {
             throw StorageError.notFound(.token, String(tokenID))
         }
-        let owner = try await tokenOwner(actor, try row.int("user_id"))
+        // Another account's token, to one who may not manage accounts, is as unknown as one that does not exist.
+        let owner: Int
+        do { owner = try await tokenOwner(actor, try row.int("user_id")) } catch StorageError.forbidden {
+            throw StorageError.notFound(.token, String(tokenID))
+        }
         try await store.writeTransaction { db in
             try await db.raw("DELETE FROM api_tokens WHERE id = \(bind: tokenID) AND user_id = \(bind: owner)").run()
             try await store.audit.record("thu_hoi_token_api", entity: "user", id: owner, detail: "#\(tokenID)", by: actor, on: db)

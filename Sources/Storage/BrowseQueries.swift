@@ -65,8 +65,9 @@ public struct BrowseQueries: Sendable {
         return try await latestYear(scope: actor.scope)
     }
 
-    func latestYear(scope: Scope) async throws -> Int? {
+    func latestYear(scope: Scope, upTo last: Int? = nil) async throws -> Int? {
         var q: SQLQueryString = "SELECT MAX(year) AS y FROM reviews WHERE 1 = 1"
+        if let last { q.appendInterpolation(" AND year <= \(bind: last)" as SQLQueryString) }
         if !scope.append(to: &q, column: "unit_id") { return nil }
         return try await store.sql.raw(q).first()?.optionalInt("y")
     }
@@ -198,9 +199,12 @@ public struct BrowseQueries: Sendable {
             byYear[y] = e
         }
         let moves = try await store.rollups.moves(scope: scope)
+        // Each year compares with the previous review round, as its moves do.
+        var last: [Int: Int] = [:]
+        for y in byYear.keys { last[y] = try await Rollups.previousRound(before: y, store.sql) }
         return byYear.keys.sorted().compactMap { y in
             guard let e = byYear[y] else { return nil }
-            let comparable = byYear[y - 1].map { Set($0.codes) == Set(e.codes) } ?? false
+            let comparable = last[y].flatMap { byYear[$0] }.map { Set($0.codes) == Set(e.codes) } ?? false
             return YearFigures(year: y, standardCodes: e.codes.sorted(), households: e.n, poor: e.poor, nearPoor: e.near,
                                escaped: comparable ? moves[y]?[.escaped] ?? 0 : nil, enteredPoverty: comparable ? (moves[y]?[.fellBack] ?? 0) + (moves[y]?[.newly] ?? 0) : nil)
         }

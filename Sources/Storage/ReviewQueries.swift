@@ -120,8 +120,9 @@ public struct ReviewQueries: Sendable {
         }
     }
 
-    /// Members of the actor's branch living in households that are poor or near-poor in
-    /// `year`, with since when. Audited as a read of named people.
+    /// Members of the actor's branch, in the union during `year` (or with no membership dates
+    /// recorded), living in households that are
+    /// poor or near-poor in `year`, with since which review round. Audited as a read of named people.
     public func vulnerableMembers(_ actor: Actor, year: Int) async throws -> [VulnerableMember] {
         try actor.require(.readRegistry)
         let found = try await vulnerableMembers(year: year, scope: actor.scope)
@@ -137,6 +138,9 @@ public struct ReviewQueries: Sendable {
             JOIN household_members hm ON hm.household_id = h.id
             JOIN members m ON m.id = hm.member_id
             WHERE r.year = \(bind: year) AND r.status IN ('ngheo', 'can_ngheo')
+              AND (NOT EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id)
+                   OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.joined <= \(bind: Day.endOfYear(year).iso)
+                              AND (ms.left_on IS NULL OR ms.left_on >= \(bind: Day.endOfYear(year - 1).adding(days: 1).iso))))
             """
         if !scope.append(to: &query, column: "r.unit_id") { return [] }
         query.appendInterpolation(" ORDER BY m.name_folded, m.code" as SQLQueryString)
@@ -152,10 +156,16 @@ public struct ReviewQueries: Sendable {
                 vulnerableYears[try row.int("household_id"), default: []].insert(try row.int("year"))
             }
         }
+        // The run goes back round by round (a year without reviews anywhere does not break it).
+        let rounds = try await store.sql.raw("SELECT DISTINCT year FROM reviews WHERE year < \(bind: year)").all()
+            .map { try $0.int("year") }.sorted(by: >)
         return try rows.map { row in
             let years = vulnerableYears[try row.int("household_id")] ?? [year]
             var since = year
-            while years.contains(since - 1) { since -= 1 }
+            for round in rounds {
+                guard years.contains(round) else { break }
+                since = round
+            }
             return VulnerableMember(memberCode: try row.string("member_code"), fullName: try row.string("full_name"),
                                     householdCode: try row.string("household_code"), unitID: try row.int("unit_id"),
                                     status: try row.status("status"), since: since)

@@ -169,6 +169,12 @@ public struct Rollups: Sendable {
         try await refresh(years: try await reviewYears(db), on: db)
     }
 
+    /// The review round before `year`: the latest earlier year with reviews anywhere in the
+    /// province, which the moves of `year` compare with (nil: `year` is the first).
+    static func previousRound(before year: Int, _ db: any SQLDatabase) async throws -> Int? {
+        try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year < \(bind: year)").first()?.optionalInt("y")
+    }
+
     private static func reviewYears(_ db: any SQLDatabase) async throws -> Set<Int> {
         Set(try await db.raw("SELECT DISTINCT year FROM reviews").all().map { try $0.int("year") })
     }

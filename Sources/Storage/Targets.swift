@@ -108,13 +108,14 @@ public struct Targets: Sendable {
     }
 
     /// The targets that apply to a unit's branch — its own, else its nearest ancestor's (the
-    /// same reduction, on the branch's own frozen baseline) — with the branch's progress.
-    public func progress(_ actor: Actor, of unitID: Int) async throws -> [TargetProgress] {
+    /// same reduction, on the branch's own frozen baseline) — with the branch's progress at its
+    /// latest review (no later than `year` when given: a report of that year says where it stood then).
+    public func progress(_ actor: Actor, of unitID: Int, upTo year: Int? = nil) async throws -> [TargetProgress] {
         try actor.require(.readRegistry, unit: unitID)
-        return try await progress(of: unitID, history: actor.history, on: store.today)
+        return try await progress(of: unitID, history: actor.history, on: store.today, upTo: year)
     }
 
-    func progress(of unitID: Int, history: OrgHistory, on day: Day) async throws -> [TargetProgress] {
+    func progress(of unitID: Int, history: OrgHistory, on day: Day, upTo year: Int? = nil) async throws -> [TargetProgress] {
         let targets = try await all()
         let chain = history.ancestry(of: unitID, on: day)
         var chosen: [String: Target] = [:]
@@ -141,7 +142,7 @@ public struct Targets: Sendable {
                             reductionPermille: target.reductionPermille ?? 0)
             // The latest year's count in the branch, re-based onto today's tree.
             let scope = Scope.predecessorsIncluded(of: unitID, in: history, on: day)
-            let latestYear = try await store.browse.latestYear(scope: scope)
+            let latestYear = try await store.browse.latestYear(scope: scope, upTo: year)
             var latest: Int?
             if let y = latestYear {
                 let rolled = try await store.reviews.rolledUp(year: y, basis: .rebased(onto: day), history: history, scope: scope)

@@ -124,7 +124,7 @@ struct ReportCommand: AsyncParsableCommand {
                 let f = try await store.reports.figures(actor, unit: id, year: year)
                 let n = { ReportFormat.integer($0, .vi) }
                 print("\(history.name(of: id, on: store.today) ?? unit) — năm / year \(year)")
-                print("rà soát / reviewed \(n(f.households)); nghèo / poor \(n(f.poor)); cận nghèo / near-poor \(n(f.nearPoor)); năm trước nghèo / poor the year before \(n(f.previousPoor))")
+                print("rà soát / reviewed \(n(f.households)); nghèo / poor \(n(f.poor)); cận nghèo / near-poor \(n(f.nearPoor)); kỳ rà soát trước / previous review (\(f.previousYear.map(String.init) ?? "—")) nghèo / poor \(n(f.previousPoor))")
                 print("thoát nghèo / escaped \(n(f.escaped)); phát sinh mới / newly poor \(n(f.newlyPoor)); tái nghèo / fell back \(n(f.fellBack)); ra khỏi danh sách / left \(n(f.left))")
                 print("hỗ trợ / support: \(n(f.supportHouseholds)) hộ, \(n(f.supportRecords)) lượt, \(n(f.supportValue)) đ; đủ nhu cầu / fully addressed \(n(f.coverageComplete))/\(n(f.coveragePoor))")
                 print("quỹ / funds: đầu năm \(n(f.fundsOpening)) đ, vận động \(n(f.fundsRaised)) đ, chi \(n(f.fundsSpent)) đ, cuối năm \(n(f.fundsClosing)) đ")

@@ -190,7 +190,9 @@ import Testing
             // Another officer can neither see nor revoke them; the administrator can.
             let stranger = try await actor(other)
             await #expect(throws: StorageError.forbidden(.manageAccounts)) { _ = try await accounts.tokens(stranger, of: officer) }
-            await #expect(throws: StorageError.forbidden(.manageAccounts)) { try await accounts.revokeToken(stranger, id: mine[0].id) }
+            // To them another's token is as unknown as one that does not exist.
+            await #expect(throws: StorageError.notFound(.token, String(mine[0].id))) { try await accounts.revokeToken(stranger, id: mine[0].id) }
+            await #expect(throws: StorageError.notFound(.token, "999999")) { try await accounts.revokeToken(stranger, id: 999_999) }
             try await accounts.revokeToken(try await actor(admin), id: mine[0].id)
             #expect(try await accounts.account(tokenHash: "t1") == nil)
             #expect(try await accounts.account(tokenHash: "t2")?.id == officer)

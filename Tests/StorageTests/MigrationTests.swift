@@ -101,10 +101,9 @@ import Testing
             try await store.loans.approve(try await store.op, turned, on: day(2021, 3, 4), note: "")
             try await store.loans.reject(try await store.op, turned, on: day(2021, 3, 9), note: "rút hồ sơ")
             // The rows as the code before v016 and v017 left them.
-            try await store.sql.raw("UPDATE loans SET decision_note = write_off_note WHERE code = \(bind: bad)").run()
+            try await store.sql.raw("UPDATE loans SET decision_note = write_off_note, write_off_note = NULL WHERE code = \(bind: bad)").run()
             try await store.sql.raw("UPDATE loans SET approved_on = NULL WHERE code = \(bind: turned)").run()
-            try await V017LoanWriteOffNote().revert(on: store.db)
-            try await V017LoanWriteOffNote().prepare(on: store.db)
+            for statement in V017LoanWriteOffNote.recoveries { try await store.sql.raw("\(unsafeRaw: statement)").run() }
             let written = try await store.loans.file(try await store.op, bad)
             #expect(written.writeOffNote == "người vay mất" && written.decisionNote == "đủ điều kiện")
             let rejected = try await store.loans.file(try await store.op, turned)

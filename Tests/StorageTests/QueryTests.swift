@@ -96,6 +96,13 @@ import Testing
             #expect(try await store.reviews.vulnerableMembers(try await store.op, year: 2022).map(\.memberCode) == ["DV-02", "DV-01"])
             #expect(try await store.reviews.vulnerableMembers(year: 2025, scope: l.branch("H2")) == [v("DV-03", "Đặng Văn Cường", "HO-02", c3, .poor, 2023)])
             #expect(try await store.reviews.vulnerableMembers(try await store.op, year: 2026) == [])
+            // Only members in the union during the year: one who joins HO-06's household in
+            // 2026 is not among 2025's, and one who left before 2025 is not either.
+            try await store.importMembers([Files.membersHeader,
+                                           Files.member("DV-20", "Võ Thị Mới", unit: "C3", joined: "01/03/2026", household: "HO-06"),
+                                           Files.member("DV-21", "Võ Văn Cũ", unit: "C3", joined: "01/01/2010", left: "31/12/2024", household: "HO-06")])
+            let listed2025 = try await store.reviews.vulnerableMembers(try await store.op, year: 2025).map(\.memberCode)
+            #expect(!listed2025.contains("DV-20") && !listed2025.contains("DV-21"))
         }
     }
 

@@ -84,6 +84,38 @@ import Testing
         }
     }
 
+    /// No review in 2023: 2024 compares with 2022, the previous round, as its moves do — the
+    /// figures, tables 2 and 3 and the dashboard alike, and end = start − decreases + increases.
+    @Test(arguments: TestDatabase.available)
+    func aYearWithoutReviewsComparesWithThePreviousRound(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                                          Files.poor("HO-01", 2022, unit: "C1"), Files.poor("HO-02", 2022, unit: "C2"), Files.nearPoor("HO-03", 2022, unit: "C1"),
+                                          Files.poor("HO-01", 2024, unit: "C1"), Files.notPoor("HO-02", 2024, unit: "C2"), Files.notPoor("HO-03", 2024, unit: "C1"),
+                                          Files.poor("HO-04", 2024, unit: "C1")])
+            let t = try await store.unitID("T")
+            let f = try await store.reports.figures(try await store.op, unit: t, year: 2024)
+            #expect(f.previousYear == 2022 && f.previousPoor == 2 && f.previousNearPoor == 1)
+            #expect(f.poor == 2 && f.escaped == 1 && f.entered == 1)
+            let tables = try #require(try await store.reports.standardTables(try await store.op, unit: t, year: 2024)).tables
+            for (number, start, end) in [(2, 2, 2), (3, 1, 0)] {
+                let table = try #require(tables.first { $0.number == number })
+                let startRow = try #require(table.row("dau_ky"))
+                #expect(startRow.cells == [.count(start)] && startRow.label.vi.contains("2022"), "table \(number)")
+                #expect(table.row("cuoi_ky")?.cells == [.count(end)], "table \(number)")
+                guard case .count(let down)? = table.row("giam")?.cells.first, case .count(let up)? = table.row("tang")?.cells.first else {
+                    Issue.record("table \(number) has no moves")
+                    continue
+                }
+                #expect(end == start - down + up, "table \(number)")
+            }
+            let dashboard = try await store.browse.yearFigures(try await store.op)
+            #expect(dashboard.first { $0.year == 2024 }?.escaped == 1)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func deadlinesComeFromTheNearestUnitAbove(db: TestDatabase) async throws {
         try await db.withStore { store in

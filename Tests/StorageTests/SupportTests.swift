@@ -80,6 +80,14 @@ import Testing
             #expect(try await funds.balance(try await store.op, fund: "mai_am", unit: "H1") == 20_000_000)
             await #expect(throws: StorageError.self) { try await funds.reverse(try await store.op, entryID: paid, day: day(2025, 3, 6), reason: "lần hai") }
             await #expect(throws: StorageError.self) { try await funds.reverse(try await store.op, entryID: r, day: day(2025, 3, 6), reason: "đảo của đảo") }
+            // Not dated before the entry it corrects.
+            await #expect(throws: StorageError.invalid(Message("refusal.fund.reversal_before_entry", .day(day(2025, 1, 1)), .number(inID), .day(day(2025, 2, 1))))) {
+                try await funds.reverse(try await store.op, entryID: inID, day: day(2025, 1, 1), reason: "phân bổ nhầm")
+            }
+            // An allocation from T to H1 is not undone from H1's branch: its other half is T's.
+            await #expect(throws: StorageError.invalid(Message("refusal.fund.allocation_reversed_by_both_branches", .number(inID)))) {
+                try await funds.reverse(try await Self.branch(store, "H1"), entryID: inID, day: day(2025, 3, 7), reason: "phân bổ nhầm")
+            }
             try await funds.reverse(try await store.op, entryID: inID, day: day(2025, 3, 7), reason: "phân bổ nhầm")
             #expect(try await funds.balance(try await store.op, fund: "mai_am", unit: "T") == 50_000_000)
             #expect(try await funds.balance(try await store.op, fund: "mai_am", unit: "H1") == 0)
@@ -123,7 +131,7 @@ import Testing
                 let days = Set(list.map(\.day).filter { $0 > d } + [d])
                 return days.map { t in list.filter { $0.day <= t }.reduce(0) { $0 + $1.amount } }.min() ?? 0
             }
-            var reversible: [(id: Int, effects: [(String, Dong)])] = []
+            var reversible: [(id: Int, day: Day, effects: [(String, Dong)])] = []
             var refused = 0, refusedByDate = 0
             for _ in 0..<120 {
                 let fund = rng.pick(fundCodes)
@@ -135,7 +143,7 @@ import Testing
                 case 0...2:
                     let id = try await funds.contribute(op, fund: fund, unit: unit, day: d, amount: amount, contributor: "đoàn viên")
                     ledger["\(fund)@\(unit)", default: []].append((d, amount))
-                    reversible.append((id, [("\(fund)@\(unit)", -amount)]))
+                    reversible.append((id, d, [("\(fund)@\(unit)", -amount)]))
                 case 3...4:
                     let to = rng.pick(units.filter { $0 != unit })
                     let fits = available("\(fund)@\(unit)", on: d) >= amount
@@ -144,7 +152,7 @@ import Testing
                         #expect(fits)
                         ledger["\(fund)@\(unit)", default: []].append((d, -amount))
                         ledger["\(fund)@\(to)", default: []].append((d, amount))
-                        reversible.append((out, [("\(fund)@\(unit)", amount), ("\(fund)@\(to)", -amount)]))
+                        reversible.append((out, d, [("\(fund)@\(unit)", amount), ("\(fund)@\(to)", -amount)]))
                     } catch is StorageError {
                         #expect(!fits)
                         refused += 1
@@ -156,7 +164,7 @@ import Testing
                         let id = try await funds.disburse(op, fund: fund, unit: unit, day: d, amount: amount, note: "chi")
                         #expect(fits)
                         ledger["\(fund)@\(unit)", default: []].append((d, -amount))
-                        reversible.append((id, [("\(fund)@\(unit)", amount)]))
+                        reversible.append((id, d, [("\(fund)@\(unit)", amount)]))
                     } catch is StorageError {
                         #expect(!fits)
                         refused += 1
@@ -166,8 +174,9 @@ import Testing
                     guard !reversible.isEmpty else { continue }
                     let i = rng.int(in: 0...(reversible.count - 1))
                     let target = reversible[i]
-                    // Every half that takes money out must find it on the reversal's day.
-                    let fits = target.effects.allSatisfy { $0.1 >= 0 || available($0.0, on: d) + $0.1 >= 0 }
+                    // Dated on or after the entry it corrects, and every half that takes money
+                    // out must find it on the reversal's day.
+                    let fits = d >= target.day && target.effects.allSatisfy { $0.1 >= 0 || available($0.0, on: d) + $0.1 >= 0 }
                     do {
                         try await funds.reverse(op, entryID: target.id, day: d, reason: "sửa")
                         #expect(fits)
@@ -458,6 +467,24 @@ import Testing
             // A grassroots officer sees only their own households on a list.
             let c3 = try await Self.branch(store, "C3")
             #expect(try await desk.proposals(c3, tet).map(\.householdCode).sorted() == ["HO-02", "HO-03"])
+
+            // Gifts are approved within the campaign's days, not before it starts.
+            let last = min(day(2026, 12, 31), store.today)
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.day_outside", .day(day(2026, 2, 1)), .day(day(2026, 3, 1)), .day(last)))) {
+                try await desk.approve(try await store.op, home, unit: "T", day: day(2026, 2, 1))
+            }
+            // A household reviewed in 2026 elsewhere does not hide C3's households of 2025 from a 2026 list.
+            try await store.importSurvey([Files.surveyHeader + ["Rác thải"], Files.notPoor("HO-04", 2026, unit: "C2") + ["0"]])
+            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 2_000_000, contributor: "x")
+            let second = try await desk.create(try await store.op, NewCampaign(kind: .tet, name: "Tết 2", unit: "T", fund: "xa_hoi", year: 2026,
+                                                                startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 2_000_000))
+            #expect(try await desk.draw(try await store.op, second, unit: "C3") == 2)
+            // C3 moves from H2 to H1 in June: H2's officer cannot approve C3's list by dating the
+            // approval back to January, when C3 was still H2's; H1's officer, now above it, can.
+            try await store.units.move(try await store.op, "C3", under: "H1", on: day(2026, 6, 1))
+            #expect(try await desk.approve(try await Self.branch(store, "H2"), second, unit: "H2", day: day(2026, 1, 20)) == 0)
+            #expect(try await desk.proposals(try await store.op, second).allSatisfy { $0.state == .proposed })
+            #expect(try await desk.approve(try await Self.branch(store, "H1"), second, unit: "C3", day: day(2026, 1, 20)) == 2)
             try await Self.reconciles(store)
         }
     }

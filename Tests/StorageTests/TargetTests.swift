@@ -50,6 +50,9 @@ import Testing
             province = try #require(try await store.targets.progress(of: t, history: history, on: day(2025, 12, 31)).first)
             #expect(province.path.baseline == 4 && province.latestYear == 2025 && province.latest == 1)
             #expect(province.onCourse == true)
+            // A report of 2021 says where the branch stood then, not at its latest review.
+            let then = try #require(try await store.targets.progress(of: t, history: history, on: day(2025, 12, 31), upTo: 2021).first)
+            #expect(then.latestYear == 2021 && then.latest == 3)
             #expect(province.path.reduction(actual: 1) == Ratio(3, 4))
             // Replacing the target freezes again (on the tree of its day), and both are audited.
             try await store.targets.set(try await store.op, unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2025, 12, 31))

@@ -36,7 +36,7 @@ struct ReportCLITests {
 
         // The ward's figures: one poor household in 2025 (HO-0001), as in 2024.
         let figures = try run("report", "figures", "--unit", "CD-P-HOALU", "--year", "2025").out
-        #expect(figures.contains("rà soát / reviewed 1; nghèo / poor 1") && figures.contains("năm trước nghèo / poor the year before 1"))
+        #expect(figures.contains("rà soát / reviewed 1; nghèo / poor 1") && figures.contains("kỳ rà soát trước / previous review (2024) nghèo / poor 1"))
         let province = try run("report", "figures", "--unit", "LDLD-NB", "--year", "2025").out
         #expect(province.contains("thoát nghèo / escaped 1"))
 

@@ -76,7 +76,7 @@ struct CampaignsController: RouteCollection {
         let user = try req.requireUser()
         let c = try await req.store.campaigns.campaign(user.actor, req.parameters.get("code") ?? "")
         let forms = ["add": req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"),
-                     "approve": req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")]
+                     "approve": req.echo(["unit": "", "date": c.approvalDay(today: req.store.today).vietnamese], refused: error, action: "approve")]
         let links = ListDownload.links(req)
         let body = CampaignBody(
             campaign: c, proposals: try await req.store.campaigns.proposals(user.actor, c.code),
@@ -100,7 +100,10 @@ struct CampaignsController: RouteCollection {
                 let input = try req.content.decode(CampaignStepInput.Unit.self)
                 let unit = try req.formText(input.unit, "common.unit")
                 if action == "draw" { try await desk.draw(actor, code, unit: unit) }
-                else { try await desk.approve(actor, code, unit: unit, day: try req.formDay(input.date, default: req.store.today)) }
+                else {
+                    let typed = (input.date ?? "").trimmingCharacters(in: .whitespaces)
+                    try await desk.approve(actor, code, unit: unit, day: typed.isEmpty ? nil : try req.formDay(typed))
+                }
                 return
             }
             let input = try req.content.decode(CampaignStepInput.Household.self)

@@ -148,7 +148,7 @@ struct LoansAPIController: RouteCollection {
         try user.require(.campaignApprove)
         let code = req.parameters.get("code") ?? ""
         let b = try req.content.decode(ApproveRequest.self)
-        _ = try await req.store.campaigns.approve(user.actor, code, unit: b.unit, day: try day(b.date, req))
+        _ = try await req.store.campaigns.approve(user.actor, code, unit: b.unit, day: try SupportAPIController().optionalDay(b.date, req))
         return try await campaign(req: req)
     }
 }

@@ -187,7 +187,7 @@ enum ReportDocuments {
             .heading("I. KẾT QUẢ RÀ SOÁT VÀ GIẢM NGHÈO"),
             .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo đa chiều "
                        + "(tỷ lệ hộ nghèo đa chiều H = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))), "
-                       + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). So với năm \(s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
+                       + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
                        + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."),
         ]
         for t in s.targets {

@@ -146,7 +146,7 @@ enum ReportExports {
         let profileSet = try await reports.profiles(actor, below: unitID, year: year)
         let profiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year) }
         let indicatorProfiles = profileSet.map { ReportTable.alkireFoster($0.units, total: $0.total, standard: $0.standard, year: year, by: .indicator) }
-        let targets = try await store.targets.progress(actor, of: unitID)
+        let targets = try await store.targets.progress(actor, of: unitID, upTo: year)
         var accepted: [(unit: String, narrative: ReportNarrative, figures: ReportFigures?)] = []
         for line in board.lines where line.state == .accepted {
             let filer = line.filedBy ?? line.reporter

@@ -87,12 +87,13 @@ public enum AccessRules {
 
         rule(.recordSupport, officers, .branch, .writes, ["SupportRegistry.record", "HardshipRegister.record", "HardshipRegister.end"],
              relation: "not the support a loan makes (policy vay_quy_viec_lam); a hardship's member or household is of the branch"),
-        rule(.cancelSupport, officers, .branch, .writes, ["SupportRegistry.cancel"], relation: "not a support a loan or a campaign made"),
+        rule(.cancelSupport, officers, .branch, .writes, ["SupportRegistry.cancel"], relation: "not a support a loan made; a campaign gift cancelled leaves its list"),
         rule(.fundContribute, officers, .branch, .writes, ["FundLedger.contribute"]),
         rule(.fundAllocate, officers, .branch, .writes, ["FundLedger.allocate"],
              relation: "both units in the branch: a transfer between branches is made by their common ancestor's officer"),
         rule(.fundDisburse, officers, .branch, .writes, ["FundLedger.disburse"]),
-        rule(.fundReverse, officers, .branch, .writes, ["FundLedger.reverse"]),
+        rule(.fundReverse, officers, .branch, .writes, ["FundLedger.reverse"],
+             relation: "dated on or after the entry; both halves of an allocation in the branch"),
 
         rule(.loanApply, officers, .branch, .writes, ["LoanBook.apply"], relation: "the member and household are of the branch"),
         rule(.loanDecide, officers, .branch, .writes, ["LoanBook.approve", "LoanBook.reject"]),

@@ -19,11 +19,14 @@ struct V017LoanWriteOffNote: SQLMigration {
         """
 
     func statements(_ sql: any SQLDatabase) -> [String] {
-        ["ALTER TABLE loans ADD COLUMN write_off_note TEXT",
-         "UPDATE loans SET write_off_note = decision_note WHERE state = 'written_off'",
-         "UPDATE loans SET decision_note = (SELECT substr(a.detail, length(loans.code) + 13) \(Self.approval)) WHERE state = 'written_off'",
-         "UPDATE loans SET approved_on = (SELECT substr(a.detail, length(loans.code) + 2, 10) \(Self.approval)) WHERE state = 'rejected' AND approved_on IS NULL"]
+        ["ALTER TABLE loans ADD COLUMN write_off_note TEXT"] + Self.recoveries
     }
+
+    /// What the rows written before get back.
+    static let recoveries = [
+         "UPDATE loans SET write_off_note = decision_note WHERE state = 'written_off' AND write_off_note IS NULL",
+         "UPDATE loans SET decision_note = (SELECT substr(a.detail, length(loans.code) + 13) \(Self.approval)) WHERE state = 'written_off' AND decision_note = write_off_note",
+         "UPDATE loans SET approved_on = (SELECT substr(a.detail, length(loans.code) + 2, 10) \(Self.approval)) WHERE state = 'rejected' AND approved_on IS NULL"]
 
     var revertStatements: [String] { ["ALTER TABLE loans DROP COLUMN write_off_note"] }
 }

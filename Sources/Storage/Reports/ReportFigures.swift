@@ -22,8 +22,11 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     /// When the figures were computed (ISO 8601).
     public var computedAt: String
     public var households = 0, poor = 0, nearPoor = 0, average = 0, notPoor = 0
-    /// The previous review year's counts in the same branch (today's tree).
+    /// The previous review round's counts in the same branch (today's tree): the round the
+    /// moves compare with (`previousYear`, the latest earlier year with reviews).
     public var previousPoor = 0, previousNearPoor = 0
+    /// The previous review round (nil: none before `year`, or figures frozen before it was kept).
+    public var previousYear: Int?
     /// Moves of poor households against the previous year (`YearMoves`); `entered` = fell back + newly poor.
     public var escaped = 0, entered = 0, fellBack = 0, left = 0
     public var supportRecords = 0, supportHouseholds = 0
@@ -94,13 +97,19 @@ extension AnnualReports {
         let scope = Scope.figures(of: unitID, in: history, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current: StatusCounts?, previous: StatusCounts?
+        let last = try await Rollups.previousRound(before: year, store.sql)
+        f.previousYear = last
         if scope.isWholeProvince, try await Rollups.hasTotals(store.sql) {
             // The whole province: its kept totals per year, a few rows however many units.
             current = try await totals(year: year)
-            previous = try await totals(year: year - 1)
+            if let last { previous = try await totals(year: last) } else { previous = nil }
         } else {
             current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
-            previous = try await store.reviews.rolledUp(year: year - 1, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
+            if let last {
+                previous = try await store.reviews.rolledUp(year: last, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
+            } else {
+                previous = nil
+            }
         }
         if let c = current {
             f.households = c.households; f.poor = c.poor; f.nearPoor = c.nearPoor; f.average = c.average; f.notPoor = c.notPoor

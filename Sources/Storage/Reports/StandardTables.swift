@@ -58,11 +58,17 @@ extension AnnualReports {
             }
         }
         let figures = try await figures(unitID: unitID, year: year, history: history, today: today, reviewsOnly: true)
-        let previous = try await self.standard(year: year - 1, scope: scope)
+        // Compared with the previous review round (the moves' `last`), which need not be the year before.
+        let last = figures.previousYear
+        var previous: PovertyStandard?
+        if let last { previous = try await self.standard(year: last, scope: scope) }
         let baseline = previous?.code != standard.code
-        let poor = PovertyChanges(start: figures.previousPoor, escaped: figures.escaped, left: figures.left, entered: figures.entered,
+        var poor = PovertyChanges(start: figures.previousPoor, escaped: figures.escaped, left: figures.left, entered: figures.entered,
                                   fellBack: figures.fellBack, end: figures.poor, isBaseline: baseline)
-        let near = try await nearPoorChanges(year: year, scope: scope, start: figures.previousNearPoor, end: figures.nearPoor, baseline: baseline)
+        poor.startYear = last
+        var near = try await nearPoorChanges(year: year, last: last ?? year - 1, scope: scope, start: figures.previousNearPoor, end: figures.nearPoor,
+                                             baseline: baseline)
+        near.changes.startYear = last
         var tables = builder.tables(poorChanges: poor, nearPoorChanges: near.changes)
         if !baseline, let i = tables.firstIndex(where: { $0.number == 3 }) {
             tables[i].notes.append(ReportText(
@@ -72,13 +78,13 @@ extension AnnualReports {
         return (standard, tables)
     }
 
-    /// Moves of near-poor households against the previous year, as `YearMoves` defines them for
+    /// Moves of near-poor households against the previous review round (`last`), as `YearMoves` defines them for
     /// the near-poor class (counted in SQL here, like the poor households' kept moves): escaped
     /// (reviewed, no longer near-poor; `toPoor` of them are poor now) at last year's unit, left
     /// (not reviewed) at last year's unit, fell back / newly near-poor at this year's unit
     /// (`fromPoor` of them were poor last year), and households near-poor in two units counted
     /// only where they cross the branch's edge.
-    func nearPoorChanges(year: Int, scope: Scope, start: Int, end: Int, baseline: Bool) async throws
+    func nearPoorChanges(year: Int, last: Int, scope: Scope, start: Int, end: Int, baseline: Bool) async throws
         -> (changes: PovertyChanges, toPoor: Int, fromPoor: Int) {
         let near = LivingStandard.nearPoor.rawValue, poor = LivingStandard.poor.rawValue
         var escaped = 0, newly = 0, fellBack = 0, toPoor = 0, fromPoor = 0, left = 0
@@ -88,7 +94,7 @@ extension AnnualReports {
         var out: SQLQueryString = """
             SELECT c.status AS now, COUNT(*) AS n FROM reviews p
             JOIN reviews c ON c.household_id = p.household_id AND c.year = \(bind: year) AND c.standard_code = p.standard_code AND c.status <> \(bind: near)
-            WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+            WHERE p.year = \(bind: last) AND p.status = \(bind: near)
             """
         if scope.append(to: &out, column: "p.unit_id") {
             out.appendInterpolation(" GROUP BY c.status" as SQLQueryString)
@@ -99,21 +105,21 @@ extension AnnualReports {
             }
         }
         var gone: SQLQueryString = """
-            SELECT COUNT(*) AS n FROM reviews p WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+            SELECT COUNT(*) AS n FROM reviews p WHERE p.year = \(bind: last) AND p.status = \(bind: near)
             AND EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: year) AND y.standard_code = p.standard_code)
             AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.household_id = p.household_id AND c.year = \(bind: year))
             """
         if scope.append(to: &gone, column: "p.unit_id") { left = try await store.sql.raw(gone).first()?.int("n") ?? 0 }
         var entered: SQLQueryString = """
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id AND e.year < \(bind: year - 1)
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM reviews e WHERE e.household_id = c.household_id AND e.year < \(bind: last)
                         AND e.standard_code = c.standard_code AND e.status = \(bind: near)) THEN 1 ELSE 0 END AS earlier,
-                   CASE WHEN EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: year - 1)
+                   CASE WHEN EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: last)
                         AND p.status = \(bind: poor)) THEN 1 ELSE 0 END AS was_poor,
                    COUNT(*) AS n
             FROM reviews c
             WHERE c.year = \(bind: year) AND c.status = \(bind: near)
-              AND EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: year - 1) AND y.standard_code = c.standard_code)
-              AND NOT EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: year - 1)
+              AND EXISTS (SELECT 1 FROM reviews y WHERE y.year = \(bind: last) AND y.standard_code = c.standard_code)
+              AND NOT EXISTS (SELECT 1 FROM reviews p WHERE p.household_id = c.household_id AND p.year = \(bind: last)
                               AND (p.standard_code <> c.standard_code OR p.status = \(bind: near)))
             """
         if scope.append(to: &entered, column: "c.unit_id") {
@@ -130,7 +136,7 @@ extension AnnualReports {
                 SELECT p.unit_id AS from_unit, c.unit_id AS to_unit, COUNT(*) AS n FROM reviews p
                 JOIN reviews c ON c.household_id = p.household_id AND c.year = \(bind: year) AND c.standard_code = p.standard_code
                      AND c.status = \(bind: near) AND c.unit_id <> p.unit_id
-                WHERE p.year = \(bind: year - 1) AND p.status = \(bind: near)
+                WHERE p.year = \(bind: last) AND p.status = \(bind: near)
                   AND (p.unit_id IN (\(binds: units.sorted())) OR c.unit_id IN (\(binds: units.sorted())))
                 GROUP BY p.unit_id, c.unit_id
                 """

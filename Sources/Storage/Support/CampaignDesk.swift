@@ -26,6 +26,9 @@ public struct NewCampaign: Sendable, Hashable {
 }
 
 public struct Campaign: Sendable, Hashable {
+    /// The day an approval is given when none is typed: today, or the campaign's last day once it has ended.
+    public func approvalDay(today: Day) -> Day { min(endsOn, today) }
+
     public let id: Int
     public let code: String
     public let kind: CampaignKind
@@ -177,21 +180,21 @@ public struct CampaignDesk: Sendable {
             let (c, unitID) = try await locked(code, unit: unitCode, on: nil, scope: scope, history: history, db: db)
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: c.startsOn).intersection(scope)
             guard let units = branch.unitIDs, !units.isEmpty else { return 0 }
-            let year = try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year <= \(bind: c.year)").first()?.optionalInt("y")
-            guard let year else { return 0 }
             var candidates: [NeedCandidate] = []
-            var unitOf: [Int: Int] = [:]
+            var unitOf: [Int: Int] = [:], yearOf: [Int: Int] = [:]
             // Households in hardship when the campaign starts (the register) go first within their class.
             let hardship = try await store.hardships.householdsInHardship(on: c.startsOn, db: db)
             for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
                 let rows = try await db.raw("""
-                    SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
-                    WHERE r.year = \(bind: year) AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
+                    SELECT r.household_id, r.unit_id, r.year, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
+                    WHERE r.year = (SELECT MAX(l.year) FROM reviews l WHERE l.household_id = r.household_id AND l.year <= \(bind: c.year))
+                      AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
                       AND NOT EXISTS (SELECT 1 FROM campaign_proposals p WHERE p.campaign_id = \(bind: c.id) AND p.household_id = r.household_id)
                     """).all()
                 for row in rows {
                     let id = try row.int("household_id")
                     unitOf[id] = try row.int("unit_id")
+                    yearOf[id] = try row.int("year")
                     candidates.append(NeedCandidate(householdID: id, status: try row.string("status"), deprivationCount: try row.int("deprivation_count"),
                                                     perCapitaIncome: try row.int("per_capita_income"), hardship: hardship.contains(id)))
                 }
@@ -207,7 +210,7 @@ public struct CampaignDesk: Sendable {
                     INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
                     VALUES (\(bind: c.id), \(bind: candidate.householdID), \(bind: unitOf[candidate.householdID] ?? unitID), \(bind: c.giftValue),
                             \(bind: base + i + 1), \(bind: candidate.hardship ? 1 : 0), 'proposed',
-                            \(bind: "theo danh sách rà soát \(year)" + (candidate.hardship ? ", có hoàn cảnh khó khăn" : "")))
+                            \(bind: "theo danh sách rà soát \(yearOf[candidate.householdID].map(String.init) ?? "")" + (candidate.hardship ? ", có hoàn cảnh khó khăn" : "")))
                     """).run()
             }
             try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
@@ -315,15 +318,23 @@ public struct CampaignDesk: Sendable {
     /// proposing unit: a unit never approves its own households (`approverUnitID` nil: the
     /// command line, for the whole province). Each gift
     /// becomes a support record paid from the campaign's fund at the organiser, all in one
-    /// transaction: if the budget or the fund is short, nothing is approved.
+    /// transaction: if the budget or the fund is short, nothing is approved. Dated within the
+    /// campaign (`day`; none: `Campaign.approvalDay(today:)`).
     @discardableResult
-    public func approve(_ actor: Actor, _ code: String, unit unitCode: String, day: Day) async throws -> Int {
+    public func approve(_ actor: Actor, _ code: String, unit unitCode: String, day asked: Day?) async throws -> Int {
         try actor.require(.campaignApprove)
         let scope = actor.scope, approverUnitID = actor.actingUnit
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
-            let (c, unitID) = try await locked(code, unit: unitCode, on: day, scope: scope, history: history, db: db)
-            let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day)
+            let (c, unitID) = try await locked(code, unit: unitCode, on: asked, scope: scope, history: history, db: db)
+            let day = asked ?? c.approvalDay(today: store.today)
+            // The gifts are given within the campaign, and not after today.
+            let last = min(c.endsOn, store.today)
+            guard day >= c.startsOn, day <= last else {
+                throw StorageError.invalid(Message("refusal.campaign.day_outside", .day(day), .day(c.startsOn), .day(last)))
+            }
+            // The unit's branch on the day, and only what is in the approver's own branch today.
+            let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day).intersection(scope)
             var query: SQLQueryString = """
                 SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id
                 WHERE p.campaign_id = \(bind: c.id) AND p.state = 'proposed'
@@ -331,10 +342,11 @@ public struct CampaignDesk: Sendable {
             guard branch.append(to: &query, column: "p.unit_id") else { return 0 }
             query.appendInterpolation(" ORDER BY p.rank" as SQLQueryString)
             let rows = try await db.raw(query).all()
-            // Proposals filed under a unit that has since merged into the approver are its own too.
+            // Proposals filed under a unit that has merged into the approver (by the day, or
+            // since) are its own too.
             if let approver = approverUnitID, try rows.contains(where: { row in
                 let unit = try row.int("unit_id")
-                return unit == approver || history.successor(of: unit, on: day) == approver
+                return unit == approver || [day, store.today].contains { history.successor(of: unit, on: $0) == approver }
             }) {
                 throw StorageError.invalid(Message("refusal.campaign.list_approved_unit_above"))
             }

@@ -202,15 +202,22 @@ public struct FundLedger: Sendable {
             let original = try await entry(entryID, db: db)
             try actor.scope.require(original.unitID, .fundEntry, "#\(entryID)")
             if let refusal = original.reversalRefusal { throw StorageError.invalid(refusal) }
-            let id = try await reverse(original, day: day, reason: reason, actor: actor, db: db)
             // An allocation is two entries; reversing either half reverses both.
             let other: Int? = switch original.kind {
             case .allocationIn: original.pairedID
             case .allocationOut: try await db.raw("SELECT id FROM fund_entries WHERE paired_id = \(bind: entryID)").first()?.int("id")
             default: nil
             }
-            if let other {
-                _ = try await reverse(try await entry(other, db: db), day: day, reason: reason, actor: actor, db: db)
+            // The other half is in the other unit's ledger: both must be in the actor's branch
+            // (a transfer between branches is undone by their common parent's officer).
+            var half: FundEntry?
+            if let other { half = try await entry(other, db: db) }
+            if let half, !actor.scope.contains(half.unitID) {
+                throw StorageError.invalid(Message("refusal.fund.allocation_reversed_by_both_branches", .number(original.id)))
+            }
+            let id = try await reverse(original, day: day, reason: reason, actor: actor, db: db)
+            if let half {
+                _ = try await reverse(half, day: day, reason: reason, actor: actor, db: db)
             }
             return id
         }
@@ -218,6 +225,10 @@ public struct FundLedger: Sendable {
 
     func reverse(_ original: FundEntry, day: Day, reason: String, actor: Actor, db: any SQLDatabase) async throws -> Int {
         if let refusal = original.correctionRefusal { throw StorageError.invalid(refusal) }
+        // A correction comes after what it corrects: the ledger as at a day before it stays as it was.
+        guard day >= original.day else {
+            throw StorageError.invalid(Message("refusal.fund.reversal_before_entry", .day(day), .number(original.id), .day(original.day)))
+        }
         let fund = try await db.fund(code: original.fundCode)
         return try await post(db, fund: fund, unitID: original.unitID, day: day, kind: .reversal, amount: -original.amount,
                               counterpart: original.counterpartUnitID, reverses: original.id, note: reason, actor: actor)
