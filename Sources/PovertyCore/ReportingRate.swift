@@ -92,6 +92,8 @@ public struct ReportingLine: Sendable, Hashable {
     public let filedBy: Int?
     /// `submittedOn` after the deadline.
     public let submittedLate: Bool
+    /// The deadline this report is held to: the one set above the units it covers on the period date.
+    public let deadline: Day
 }
 
 /// The reporting status of a scope's child units for one period.
@@ -110,8 +112,10 @@ public struct ReportingRate: Sendable, Hashable {
     /// Filers whose reports count for no line, sorted by id.
     public let ignoredReports: [Int]
 
+    /// `deadlines`: the deadline of units of the period's tree, where one above them set its
+    /// own (a line covering several takes the latest); the others are held to `deadline`.
     public init(history: OrgHistory, scope: Int, direct: Bool, periodDate: Day, asOf: Day, deadline: Day,
-                reports: [Int: FiledReport]) {
+                deadlines: [Int: Day] = [:], reports: [Int: FiledReport]) {
         self.scope = scope
         self.direct = direct
         self.periodDate = periodDate
@@ -157,17 +161,18 @@ public struct ReportingRate: Sendable, Hashable {
                     used.formUnion(units)
                 }
             }
+            let due = units.compactMap { deadlines[$0] }.max() ?? deadline
             let state: ReportingState
             switch report?.status {
             case .accepted: state = .accepted
             case .submitted: state = .submitted
             case .returned: state = .returned
-            case .draft: state = asOf > deadline ? .late : .draft
-            case nil: state = asOf > deadline ? .late : .missing
+            case .draft: state = asOf > due ? .late : .draft
+            case nil: state = asOf > due ? .late : .missing
             }
-            let late = report?.status != .draft && (report?.submittedOn.map { $0 > deadline } ?? false)
+            let late = report?.status != .draft && (report?.submittedOn.map { $0 > due } ?? false)
             lines.append(ReportingLine(reporter: reporter, covers: units.sorted(), state: state, report: report,
-                                       filedBy: filedBy, submittedLate: late))
+                                       filedBy: filedBy, submittedLate: late, deadline: due))
         }
         let code = { (id: Int) in history.units[id]?.code ?? "" }
         self.lines = lines.sorted { (code($0.reporter), $0.reporter) < (code($1.reporter), $1.reporter) }

@@ -56,7 +56,18 @@ extension MemberRegistry {
         guard !wanted.fullName.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StorageError.invalid(Message("refusal.member.name_required"))
         }
-        return try await store.writeTransaction { db in
+        do {
+            return try await write(actor, code: code, to: wanted, version: version)
+        } catch let StorageError.invalid(message) where message.key == "refusal.member.citizen_id_taken" {
+            // Which citizen IDs are in the registry is personal: an attempt that finds one taken
+            // leaves a trace (the edit itself is rolled back).
+            try await store.audit.read("thu_cccd_trung", entity: "member", detail: "\(code): CCCD \(wanted.citizenID ?? "") đã thuộc đoàn viên khác", by: actor)
+            throw StorageError.invalid(message)
+        }
+    }
+
+    private func write(_ actor: Actor, code: String, to wanted: MemberRecord, version: String) async throws -> Bool {
+        try await store.writeTransaction { db in
             // Two officers saving at once: the second waits for the first and then sees its
             // version (SQLite's write transaction already runs one at a time).
             if store.dialect == .postgres {

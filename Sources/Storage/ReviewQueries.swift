@@ -235,14 +235,23 @@ extension ReviewQueries {
         guard let h = try await HouseholdModel.query(on: db).filter(\.$code == code).first() else { return nil }
         let id = try h.requireID()
         var reviews = try await ReviewModel.query(on: db).filter(\.$householdID == id).sort(\.$year).all()
+        // Where it counts now: its latest review's unit. A branch it has left still reads its
+        // own reviews, and of its members only those who are the branch's own.
+        let now = reviews.last?.unitID
         if let units = scope.unitIDs {
             reviews = reviews.filter { units.contains($0.unitID) }
             if reviews.isEmpty { return nil }
         }
-        let links = try await store.sql.raw("""
-            SELECT m.code, m.full_name, m.id FROM household_members hm JOIN members m ON m.id = hm.member_id
+        var links = try await store.sql.raw("""
+            SELECT m.code, m.full_name, m.id,
+                   (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = m.id
+                    ORDER BY CASE WHEN ms.left_on IS NULL THEN 0 ELSE 1 END, ms.joined DESC, ms.id DESC LIMIT 1) AS home
+            FROM household_members hm JOIN members m ON m.id = hm.member_id
             WHERE hm.household_id = \(bind: id) ORDER BY m.code
             """).all()
+        if let now, !scope.contains(now) {
+            links = try links.filter { row in try row.optionalInt("home").map(scope.contains) ?? false }
+        }
         var area: Area?
         if let text = h.area, !text.isEmpty {
             guard let a = Area(rawValue: text) else { throw StorageError.corrupt("households.area = \(text)") }

@@ -132,6 +132,21 @@ import Testing
             await #expect(throws: StorageError.self) {
                 try await store.reports.setDeadline(try await store.op, unit: t, year: 2025, due: day(2027, 1, 1))
             }
+            // The province's board of its whole branch holds each report to its own deadline:
+            // C1's (25/12, set by H1) was missed on 27/12; C3's (10/01, the province's) was not on 05/01.
+            for (unit, code, on) in [(c1, "c1", day(2025, 12, 27)), (c3, "c3", day(2026, 1, 5))] {
+                let officer = try await store.simulatedOfficer(code, role: .grassrootsOfficer, unitID: unit)
+                try await store.reports.save(officer, unit: unit, year: 2025, narrative: ReportNarrative(results: "Kết quả"))
+                try await store.reports.submit(officer, unit: unit, year: 2025, on: on)
+            }
+            let board = try await store.reports.board(try await store.op, unit: t, year: 2025, direct: false)
+            let c1Line = try #require(board.lines.first { $0.reporter == c1 }), c3Line = try #require(board.lines.first { $0.reporter == c3 })
+            #expect(c1Line.deadline == day(2025, 12, 25) && c1Line.submittedLate)
+            #expect(c3Line.deadline == day(2026, 1, 10) && !c3Line.submittedLate)
+            // H1 merges into T in 2026: its deadline still holds for 2025's reports of its old units.
+            try await store.units.dissolve(try await store.op, "H1", successor: "T", on: day(2026, 7, 1))
+            let after = try await store.units.history()
+            #expect(try await store.reports.deadline(for: c1, year: 2025, history: after, on: day(2026, 8, 1)) == day(2025, 12, 25))
         }
     }
 

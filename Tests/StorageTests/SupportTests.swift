@@ -399,6 +399,69 @@ import Testing
         }
     }
 
+    /// A member without a household, in two circumstances in a year, is one line of the
+    /// proposal list, as the annual report counts them.
+    @Test(arguments: TestDatabase.available)
+    func aMemberInTwoCircumstancesIsProposedOnce(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            try await store.importMembers([Files.membersHeader, Files.member("DV-40", "Lý Văn Một", unit: "C1", joined: "01/01/2015")])
+            for (kind, month) in [(HardshipKind.seriousIllness, 3), (.jobLoss, 6)] {
+                _ = try await store.hardships.record(try await store.op, NewHardship(member: "DV-40", kind: kind, from: day(2025, month, 1), note: "",
+                                                                                 verifiedBy: "CĐCS C1"))
+            }
+            let c1 = try await store.unitID("C1")
+            let list = try await store.hardships.proposals(try await store.op, unit: c1, year: 2025)
+            #expect(list.filter { $0.name == "Lý Văn Một" }.map { Set($0.hardships) } == [[.seriousIllness, .jobLoss]])
+            let counted = try #require(try await store.reports.figures(try await store.op, unit: c1, year: 2025).proposals)
+            #expect(counted.total == list.count && counted.added == 1)
+        }
+    }
+
+    /// HO-01 was H1's (C1) and is reviewed at C3 (H2's) in 2026: H1 can no longer correct its
+    /// support, end its hardship or change its place on a list; an officer above both can.
+    @Test(arguments: TestDatabase.available)
+    func aMovedHouseholdIsNoLongerWrittenByItsOldBranch(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            let h1 = try await Self.branch(store, "H1")
+            let support = try await store.support.record(h1, NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 4, 1), value: 1_200_000,
+                                                                        source: .state, sourceName: "BHXH tỉnh", unit: "C1"))
+            let hardship = try await store.hardships.record(h1, NewHardship(household: "HO-01", kind: .seriousIllness, from: day(2025, 3, 1),
+                                                                            note: "", verifiedBy: "CĐCS C1"))
+            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 1_000_000, contributor: "x")
+            let tet = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
+                                                                                     startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 1_000_000))
+            try await store.campaigns.add(h1, tet, household: "HO-01", amount: 500_000, reason: "ốm nặng")
+            try await store.importSurvey([Files.surveyHeader + ["Rác thải"], Files.poor("HO-01", 2026, unit: "C3", member: "DV-01") + ["0"]])
+            await #expect(throws: StorageError.notFound(.support, "#\(support)")) { try await store.support.cancel(h1, support, reason: "nhầm", on: store.today) }
+            await #expect(throws: StorageError.notFound(.hardship, String(hardship))) { try await store.hardships.end(h1, id: hardship, on: store.today) }
+            await #expect(throws: StorageError.notFound(.household, "HO-01")) {
+                try await store.campaigns.edit(h1, tet, household: "HO-01", remove: true, reason: "chuyển đi")
+            }
+            try await store.support.cancel(try await store.op, support, reason: "nhầm", on: store.today)
+            try await store.hardships.end(try await store.op, id: hardship, on: store.today)
+            try await store.campaigns.edit(try await store.op, tet, household: "HO-01", remove: true, reason: "chuyển đi")
+            // H1 still reads its own reviews of HO-01, and of its members only its own: not one
+            // the household's new branch added.
+            try await store.importMembers([Files.membersHeader, Files.member("DV-30", "Bùi Thị Mới", unit: "C3", joined: "01/02/2026", household: "HO-01")])
+            let fromH1 = try await store.reviews.household(h1, code: "HO-01")
+            #expect(fromH1.members.map(\.code).contains("DV-01") && !fromH1.members.map(\.code).contains("DV-30"))
+            #expect(fromH1.reviews.map(\.year) == [2025])
+            #expect(try await store.reviews.household(try await Self.branch(store, "H2"), code: "HO-01").members.map(\.code).contains("DV-30"))
+            // A citizen ID found taken is refused and leaves a trace: which IDs are in the registry is personal.
+            let profile = try await store.members.profile(h1, code: "DV-02")
+            var wanted = profile.record
+            (wanted.citizenID, wanted.birthDate, wanted.sex) = ("037085001234", nil, nil)  // DV-01's
+            await #expect(throws: StorageError.invalid(Message("refusal.member.citizen_id_taken", .text("037085001234")))) {
+                try await store.members.update(h1, code: "DV-02", to: wanted, version: profile.version)
+            }
+            #expect(try await store.audit.entries(try await store.op, entity: "member").contains {
+                $0.action == "thu_cccd_trung" && $0.detail.hasPrefix("DV-02: CCCD 037085001234")
+            })
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func campaignsDrawByNeedAreApprovedAboveAndPayInOneTransaction(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -86,8 +86,8 @@ public enum AccessRules {
               "UnitRegistry.dissolve", "UnitsImporter.run"]),
 
         rule(.recordSupport, officers, .branch, .writes, ["SupportRegistry.record", "HardshipRegister.record", "HardshipRegister.end"],
-             relation: "not the support a loan makes (policy vay_quy_viec_lam); a hardship's member or household is of the branch"),
-        rule(.cancelSupport, officers, .branch, .writes, ["SupportRegistry.cancel"], relation: "not a support a loan made; a campaign gift cancelled leaves its list"),
+             relation: "not the support a loan makes (policy vay_quy_viec_lam); a hardship's member or household is of the branch now"),
+        rule(.cancelSupport, officers, .branch, .writes, ["SupportRegistry.cancel"], relation: "not a support a loan made; its household of the branch now; a campaign gift cancelled leaves its list"),
         rule(.fundContribute, officers, .branch, .writes, ["FundLedger.contribute"]),
         rule(.fundAllocate, officers, .branch, .writes, ["FundLedger.allocate"],
              relation: "both units in the branch: a transfer between branches is made by their common ancestor's officer"),
@@ -106,9 +106,9 @@ public enum AccessRules {
 
         rule(.campaignCreate, officers, .branch, .writes, ["CampaignDesk.create"]),
         rule(.campaignEditList, officers, .branch, .writes, ["CampaignDesk.draw", "CampaignDesk.add", "CampaignDesk.edit"],
-             relation: "the households are under the organiser"),
+             relation: "the households are under the organiser and of the branch now"),
         rule(.campaignApprove, officers, .branch, .writes, ["CampaignDesk.approve"],
-             relation: "a unit above every proposing unit, never its own households"),
+             relation: "a unit above every proposing unit, never its own households; only the branch's proposals; within the campaign's days"),
 
         rule(.reportWrite, officers, .branch, .writes, ["AnnualReports.save"], relation: "the unit's own officers (or an administrator)"),
         rule(.reportSubmit, officers, .branch, .writes, ["AnnualReports.submit"], relation: "the unit's own officers (or an administrator)"),

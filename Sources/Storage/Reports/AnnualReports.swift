@@ -257,20 +257,34 @@ public struct AnnualReports: Sendable {
         return try await deadline(below: unitID, year: year, history: actor.history, on: store.today)
     }
 
+    /// The deadline a unit's report of `year` is held to: the one set above it on the period
+    /// date (31 December of the year, the tree the report is for; today's for a unit that came
+    /// later), so a deadline set by a unit since merged still holds.
     func deadline(for unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
-        guard let parent = history.parent(of: unitID, on: day) else { return Self.defaultDeadline(year) }
-        return try await deadline(below: parent, year: year, history: history, on: day)
+        let period = Self.periodDate(year)
+        let then = history.units[unitID]?.isActive(on: period) == true ? period : day
+        guard let parent = history.parent(of: unitID, on: then) else { return Self.defaultDeadline(year) }
+        return Self.deadline(below: parent, year: year, history: history, on: then, set: try await deadlinesSet(year: year))
     }
 
     /// The deadline a unit gives the reports of the units below it: its own, else the one set
     /// by the nearest unit above, else the default.
     func deadline(below unitID: Int, year: Int, history: OrgHistory, on day: Day) async throws -> Day {
+        Self.deadline(below: unitID, year: year, history: history, on: day, set: try await deadlinesSet(year: year))
+    }
+
+    private static func deadline(below unitID: Int, year: Int, history: OrgHistory, on day: Day, set: [Int: Day]) -> Day {
+        for id in history.ancestry(of: unitID, on: day) { if let due = set[id] { return due } }
+        return defaultDeadline(year)
+    }
+
+    /// The deadlines units have set for `year`, by unit.
+    private func deadlinesSet(year: Int) async throws -> [Int: Day] {
         var set: [Int: Day] = [:]
         for row in try await store.sql.raw("SELECT unit_id, due FROM report_deadlines WHERE year = \(bind: year)").all() {
             set[try row.int("unit_id")] = try row.day("due")
         }
-        for id in history.ancestry(of: unitID, on: day) { if let due = set[id] { return due } }
-        return Self.defaultDeadline(year)
+        return set
     }
 
     /// Who owes `unitID` a report for `year` (its children, or its whole branch), and where
@@ -284,8 +298,18 @@ public struct AnnualReports: Sendable {
     func board(unit unitID: Int, year: Int, direct: Bool, history: OrgHistory, on today: Day) async throws -> ReportingRate {
         try Self.check(year: year)
         let deadline = try await deadline(below: unitID, year: year, history: history, on: today)
-        return ReportingRate(history: history, scope: unitID, direct: direct, periodDate: Self.periodDate(year), asOf: today,
-                             deadline: deadline, reports: try await statuses(year: year, scope: .province))
+        // Each unit of the period's tree is held to the deadline set above it then.
+        let period = Self.periodDate(year), set = try await deadlinesSet(year: year), tree = history.tree(on: period)
+        var deadlines: [Int: Day] = [:]
+        if history.units[unitID]?.isActive(on: period) == true {
+            for unit in tree.subtree(of: unitID).dropFirst() {
+                if let parent = history.parent(of: unit, on: period) {
+                    deadlines[unit] = Self.deadline(below: parent, year: year, history: history, on: period, set: set)
+                }
+            }
+        }
+        return ReportingRate(history: history, scope: unitID, direct: direct, periodDate: period, asOf: today,
+                             deadline: deadline, deadlines: deadlines, reports: try await statuses(year: year, scope: .province))
     }
 
     /// Status of every stored report of a year in the actor's branch, by unit.

@@ -271,6 +271,7 @@ public struct CampaignDesk: Sendable {
                 SELECT id, unit_id, state FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)
                 """).first() else { throw StorageError.notFound(.household, household) }
             try scope.require(try row.int("unit_id"), .household, household)
+            try scope.require(h.unitID, .household, household)  // and where the household counts now
             guard try row.string("state") == ProposalState.proposed.rawValue else {
                 throw StorageError.invalid(Message("refusal.campaign.proposed_households_changed"))
             }

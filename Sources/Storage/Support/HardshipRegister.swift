@@ -116,10 +116,16 @@ public struct HardshipRegister: Sendable {
     public func end(_ actor: Actor, id: Int, on day: Day) async throws {
         try actor.require(.recordSupport)
         try await store.writeTransaction { db in
-            guard let row = try await db.raw("SELECT unit_id, started_on, ended_on FROM hardships WHERE id = \(bind: id)").first() else {
+            guard let row = try await db.raw("SELECT unit_id, member_id, household_id, started_on, ended_on FROM hardships WHERE id = \(bind: id)").first() else {
                 throw StorageError.notFound(.hardship, String(id))
             }
             try actor.requireInBranch(try row.int("unit_id"), .hardship, String(id))
+            // Whom it names must be of the branch now: the member, else the household.
+            if let member = try row.optionalInt("member_id") {
+                try actor.requireInBranch(try await MemberRegistry.homeUnit(of: member, on: db), .hardship, String(id))
+            } else if let household = try row.optionalInt("household_id") {
+                try actor.requireInBranch(try await db.household(id: household).unitID, .hardship, String(id))
+            }
             guard try row.optionalString("ended_on") == nil else { throw StorageError.invalid(Message("refusal.hardship.already_ended")) }
             let from = try Day(stored: try row.string("started_on"), column: "hardships.started_on")
             guard from < day else { throw StorageError.invalid(Message("refusal.hardship.end_after_start", .day(day), .day(from))) }
@@ -218,10 +224,15 @@ public struct HardshipRegister: Sendable {
                                  try r?.optionalInt("deprivation_count") ?? 0, try r?.optionalInt("per_capita_income"))
                 }
             } else if let member = h.memberCode {
-                // A member without a household on record: proposed by name.
-                let key = -h.id
-                kinds[key, default: []].append(h.kind)
-                memberOnly.append((key, member, h.memberName ?? member, h.unitID))
+                // A member without a household on record: proposed by name, once however many
+                // circumstances (as the annual report counts them).
+                if let key = memberOnly.first(where: { $0.code == member })?.key {
+                    kinds[key, default: []].append(h.kind)
+                } else {
+                    let key = -h.id
+                    kinds[key, default: []].append(h.kind)
+                    memberOnly.append((key, member, h.memberName ?? member, h.unitID))
+                }
             }
         }
         for m in memberOnly where lines[m.key] == nil { lines[m.key] = ("", m.name, m.unit, nil, 0, nil) }

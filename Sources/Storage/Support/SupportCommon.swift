@@ -49,12 +49,21 @@ extension SQLDatabase {
         return try row.string("code")
     }
 
+    /// A household with its latest review: its unit there is where it counts now.
     func household(code: String) async throws -> HouseholdRef {
-        guard let row = try await raw("""
-            SELECT h.id, h.code, r.unit_id, r.year, r.status FROM households h
-            LEFT JOIN reviews r ON r.household_id = h.id
-            WHERE h.code = \(bind: code) ORDER BY r.year DESC LIMIT 1
-            """).first() else { throw StorageError.notFound(.household, code) }
+        try await household(where: "h.code = \(bind: code)", named: code)
+    }
+
+    /// The same, by id (a record naming it: support, a hardship, a proposal).
+    func household(id: Int) async throws -> HouseholdRef {
+        try await household(where: "h.id = \(bind: id)", named: "#\(id)")
+    }
+
+    private func household(where filter: SQLQueryString, named: String) async throws -> HouseholdRef {
+        var q: SQLQueryString = "SELECT h.id, h.code, r.unit_id, r.year, r.status FROM households h LEFT JOIN reviews r ON r.household_id = h.id WHERE "
+        q.appendInterpolation(filter)
+        q.appendInterpolation(" ORDER BY r.year DESC LIMIT 1" as SQLQueryString)
+        guard let row = try await raw(q).first() else { throw StorageError.notFound(.household, named) }
         var status: LivingStandard?
         if let text = try row.optionalString("status") {
             guard let s = LivingStandard(rawValue: text) else { throw StorageError.corrupt("reviews.status = \(text)") }

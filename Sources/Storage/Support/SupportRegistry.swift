@@ -176,6 +176,9 @@ public struct SupportRegistry: Sendable {
                 SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id, year, policy_code, value FROM support WHERE id = \(bind: id)
                 """).first() else { throw StorageError.notFound(.support, "#\(id)") }
             try actor.scope.require(try row.int("unit_id"), .support, "#\(id)")
+            // The household too must be of the branch now (after it moved, its support is
+            // corrected by an officer above both units).
+            try actor.scope.require(try await db.household(id: try row.int("household_id")).unitID, .support, "#\(id)")
             guard try row.string("policy_code") != Self.loanPolicy else {
                 throw StorageError.invalid(Message("refusal.support.this_support_was_made"))
             }
