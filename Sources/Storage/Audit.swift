@@ -46,7 +46,8 @@ public struct Audit: Sendable {
         try await read("xuat", entity: "export", detail: "\(what) → \(file)", by: actor)
     }
 
-    /// The entries about one thing, oldest first (the audit's readers only).
+    /// The entries about one thing, oldest first (the audit's readers only). Audited as a read
+    /// of named people, as the audit page is.
     public func entries(_ actor: Actor, entity: String? = nil, id: Int? = nil) async throws -> [Entry] {
         try actor.require(.readAudit)
         try? await store.flushJournal(waiting: false)
@@ -54,7 +55,10 @@ public struct Audit: Sendable {
         if let entity { q.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
         if let id { q.appendInterpolation(" AND entity_id = \(bind: id)" as SQLQueryString) }
         q.appendInterpolation(" ORDER BY at, id" as SQLQueryString)
-        return try await store.sql.raw(q).all().map(Entry.init)
+        let found = try await store.sql.raw(q).all().map(Entry.init)
+        try await read("xem_danh_sach", entity: "audit_log",
+                       detail: [entity.map { "đối tượng \($0)" }, id.map { "#\($0)" }, "\(found.count) dòng"].compactMap { $0 }.joined(separator: ", "), by: actor)
+        return found
     }
 }
 

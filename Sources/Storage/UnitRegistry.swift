@@ -48,11 +48,7 @@ public struct UnitRegistry: Sendable {
     /// Creates a unit from `from` (until `to`, exclusive, if given).
     @discardableResult
     public func create(_ actor: Actor, _ unit: NewUnit, from: Day, to: Day? = nil) async throws -> Int {
-        try actor.require(.changeTree)
-        return try await store.writeTransaction { db in
-            try await store.bump(.tree, on: db)
-            return try await create(unit, from: from, to: to, actor: actor, on: db)
-        }
+        try await changeTree(actor) { db, _ in try await create(unit, from: from, to: to, actor: actor, on: db) }
     }
 
     /// Renames a unit from a date on.

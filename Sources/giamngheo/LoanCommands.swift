@@ -173,26 +173,28 @@ struct LoanCommand: AsyncParsableCommand {
                 let f = try await store.loans.file(actor, code)
                 let history = actor.history
                 let day = asked ?? store.today
-                if json {
-                    guard let standing = LoanStanding(f, asAt: asked, today: store.today) else { throw StorageError.notFound(.loan, code) }
-                    return try Output.json(LoanResource(standing, history: history, asAt: asked, detail: true))
-                }
+                // As at the day asked for (its state, schedule, repayments and extensions then), or as the book stands.
+                guard let standing = LoanStanding(f, asAt: asked, today: store.today) else { throw StorageError.notFound(.loan, code) }
+                if json { return try Output.json(LoanResource(standing, history: history, asAt: asked, detail: true)) }
+                let byThen = { (d: Day) in asked.map { d <= $0 } ?? true }
+                let payments = f.payments.filter { byThen($0.day) }, extensions = f.extensions.filter { byThen($0.granted) }
                 let purpose = LoanRules.purposeLabel(f.purpose).map { "\($0) (\(f.purpose))" } ?? f.purpose
-                var lines = ["Khoản vay / loan \(f.code) — \(f.state.vietnamese) / \(f.state.rawValue)",
+                var steps = "  nộp / applied: \(f.appliedOn.vietnamese)"
+                if let d = f.decidedOn, byThen(d) { steps += "; quyết định / decided: \(d.vietnamese)" + (f.decidedBy.map { " (\($0))" } ?? "") }
+                if let d = f.disbursedOn, byThen(d) { steps += "; giải ngân / disbursed: \(d.vietnamese)" }
+                if let d = f.closedOn, byThen(d) { steps += "; đóng / closed: \(d.vietnamese)" }
+                var lines = ["Khoản vay / loan \(f.code) — \(standing.state.vietnamese) / \(standing.state.rawValue)",
                              "  người vay / borrower: \(f.memberCode) \(f.memberName); hộ / household: \(f.householdCode ?? "—"); đơn vị / unit: \(history.code(f.unitID))",
                              "  mục đích / purpose: \(purpose); lao động / workers: \(f.workers); việc làm / jobs: dự kiến / planned \(f.jobsPlanned), tạo được / created \(f.jobsCreated.map(String.init) ?? "—")",
                              "  số tiền / amount: \(dong(f.amount)); thời hạn / term: \(f.termMonths) tháng, trả gốc mỗi \(f.everyMonths) tháng / months",
-                             "  nộp / applied: \(f.appliedOn.vietnamese)"
-                             + (f.decidedOn.map { "; quyết định / decided: \($0.vietnamese)" + (f.decidedBy.map { " (\($0))" } ?? "") } ?? "")
-                             + (f.disbursedOn.map { "; giải ngân / disbursed: \($0.vietnamese)" } ?? "")
-                             + (f.closedOn.map { "; đóng / closed: \($0.vietnamese)" } ?? "")]
-                if let note = f.decisionNote, !note.isEmpty { lines.append("  ghi chú / note: \(note)") }
-                if let note = f.writeOffNote, !note.isEmpty { lines.append("  lý do xoá nợ / written off because: \(note)") }
-                if f.writtenOff > 0 { lines.append("  đã xoá nợ / written off: \(dong(f.writtenOff))") }
-                let schedule = f.schedule
+                             steps]
+                if let note = f.decisionNote, !note.isEmpty, let d = f.decidedOn, byThen(d) { lines.append("  ghi chú / note: \(note)") }
+                if standing.state == .writtenOff, let note = f.writeOffNote, !note.isEmpty { lines.append("  lý do xoá nợ / written off because: \(note)") }
+                if standing.state == .writtenOff, f.writtenOff > 0 { lines.append("  đã xoá nợ / written off: \(dong(f.writtenOff))") }
+                let schedule = asked.map { f.schedule(asOf: $0) } ?? f.schedule
                 if !schedule.isEmpty {
                     lines.append("Lịch trả nợ gốc / schedule:")
-                    var left = f.repaid
+                    var left = payments.reduce(0) { $0 + $1.amount }
                     for inst in schedule.sorted(by: { ($0.due, $0.number) < ($1.due, $1.number) }) {
                         let paid: String
                         if left >= inst.principal { paid = "đã trả / paid"; left -= inst.principal }
@@ -201,13 +203,13 @@ struct LoanCommand: AsyncParsableCommand {
                         lines.append("  kỳ \(inst.number)".padding(9) + inst.due.vietnamese.padding(12) + dong(inst.principal).padding(16) + paid)
                     }
                 }
-                if !f.payments.isEmpty {
+                if !payments.isEmpty {
                     lines.append("Các lần trả / repayments:")
-                    for p in f.payments { lines.append("  \(p.day.vietnamese)  \(dong(p.amount))  (\(p.enteredBy))") }
+                    for p in payments { lines.append("  \(p.day.vietnamese)  \(dong(p.amount))  (\(p.enteredBy))") }
                 }
-                if !f.extensions.isEmpty {
+                if !extensions.isEmpty {
                     lines.append("Gia hạn / extensions:")
-                    for e in f.extensions { lines.append("  \(e.granted.vietnamese)  +\(e.months) tháng / months: \(e.reason)") }
+                    for e in extensions { lines.append("  \(e.granted.vietnamese)  +\(e.months) tháng / months: \(e.reason)") }
                 }
                 if f.isOut(on: day) {
                     let p = f.position(on: day)

@@ -147,6 +147,8 @@ import Testing
             try await store.units.dissolve(try await store.op, "H1", successor: "T", on: day(2026, 7, 1))
             let after = try await store.units.history()
             #expect(try await store.reports.deadline(for: c1, year: 2025, history: after, on: day(2026, 8, 1)) == day(2025, 12, 25))
+            let boardAfter = try await store.reports.board(try await store.op, unit: t, year: 2025, direct: false)
+            #expect(boardAfter.lines.first { $0.reporter == c1 }.map { ($0.deadline, $0.submittedLate) } ?? (day(2000, 1, 1), false) == (day(2025, 12, 25), true))
         }
     }
 

@@ -399,6 +399,45 @@ import Testing
         }
     }
 
+    /// C1 proposes, then merges into H1: H1 may not approve C1's list, even dated back to
+    /// before the merge (those households are its own now); the province may.
+    @Test(arguments: TestDatabase.available)
+    func aUnitMergedIntoTheApproverSinceIsItsOwn(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 5_000_000, contributor: "x")
+            let c = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
+                                                                                   startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 5_000_000))
+            #expect(try await store.campaigns.draw(try await store.op, c, unit: "C1") >= 1)
+            try await store.units.merge(try await store.op, ["C1"], into: NewUnit(code: "H1", name: "LĐLĐ Hoa Lư", kind: .districtFederation, parentCode: "T"),
+                                        on: day(2026, 6, 1))
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.list_approved_unit_above"))) {
+                try await store.campaigns.approve(try await Self.branch(store, "H1"), c, unit: "H1", day: day(2026, 1, 20))
+            }
+            #expect(try await store.campaigns.approve(try await store.op, c, unit: "H1", day: day(2026, 1, 20)) >= 1)
+        }
+    }
+
+    /// An approver below the organiser is told the fund is short, not what it holds.
+    @Test(arguments: TestDatabase.available)
+    func aShortFundIsSaidWithoutItsBalanceBelowTheOrganiser(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 100_000, contributor: "x")
+            let c = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
+                                                                                   startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 10_000_000))
+            try await store.campaigns.add(try await store.op, c, household: "HO-03", amount: 500_000, reason: "ốm nặng")
+            for (approver, key) in [(try await Self.branch(store, "H2"), "refusal.campaign.fund_short_above"), (try await store.op, "refusal.campaign.fund_short")] {
+                do {
+                    _ = try await store.campaigns.approve(approver, c, unit: "C3", day: day(2026, 1, 20))
+                    Issue.record("approved from a fund that is short")
+                } catch StorageError.invalid(let message) {
+                    #expect(message.key == key && message.args.contains(.money(100_000)) == (key == "refusal.campaign.fund_short"))
+                }
+            }
+        }
+    }
+
     /// A member without a household, in two circumstances in a year, is one line of the
     /// proposal list, as the annual report counts them.
     @Test(arguments: TestDatabase.available)
@@ -506,8 +545,11 @@ import Testing
             try await desk.add(try await store.op, home, household: "HO-01", amount: 60_000_000, reason: "nhà dột nát")
             try await desk.add(try await store.op, home, household: "HO-03", amount: 60_000_000, reason: "nhà dột nát")
             let entries = try await store.count("fund_entries")
-            await #expect(throws: StorageError.self) {
+            do {
                 try await desk.approve(try await store.op, home, unit: "T", day: day(2026, 4, 1))
+                Issue.record("approved from a fund that is short")
+            } catch StorageError.invalid(let message) {
+                #expect(message.key == "refusal.campaign.fund_short")
             }
             #expect(try await store.count("fund_entries") == entries)
             #expect(try await desk.proposals(try await store.op, home).allSatisfy { $0.state == .proposed })
@@ -524,16 +566,17 @@ import Testing
             let local = try await desk.create(try await store.op, NewCampaign(kind: .tet, name: "Tết H1", unit: "H1", fund: "xa_hoi", year: 2025, startsOn: day(2026, 1, 5),
                                                           endsOn: day(2026, 2, 1), budget: 1_000_000))
             let h2 = try await Self.branch(store, "H2")
-            await #expect(throws: StorageError.self) { try await desk.draw(h2, local, unit: "H2") }
-            await #expect(throws: StorageError.self) { try await desk.add(h2, local, household: "HO-03", reason: "x") }
+            // To H2, H1's campaign is as unknown as one that does not exist.
+            await #expect(throws: StorageError.notFound(.campaign, local)) { try await desk.draw(h2, local, unit: "H2") }
+            await #expect(throws: StorageError.notFound(.campaign, local)) { try await desk.add(h2, local, household: "HO-03", reason: "x") }
+            await #expect(throws: StorageError.notFound(.campaign, local)) { try await desk.approve(h2, local, unit: "H2", day: nil) }
             #expect(try await desk.proposals(try await store.op, local).isEmpty)
             // A grassroots officer sees only their own households on a list.
             let c3 = try await Self.branch(store, "C3")
             #expect(try await desk.proposals(c3, tet).map(\.householdCode).sorted() == ["HO-02", "HO-03"])
 
-            // Gifts are approved within the campaign's days, not before it starts.
-            let last = min(day(2026, 12, 31), store.today)
-            await #expect(throws: StorageError.invalid(Message("refusal.campaign.day_outside", .day(day(2026, 2, 1)), .day(day(2026, 3, 1)), .day(last)))) {
+            // Gifts are not approved before the campaign (it starts 01/03; entered later, on 01/12).
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.day_before_campaign", .day(day(2026, 2, 1)), .day(day(2026, 3, 1))))) {
                 try await desk.approve(try await store.op, home, unit: "T", day: day(2026, 2, 1))
             }
             // A household reviewed in 2026 elsewhere does not hide C3's households of 2025 from a 2026 list.

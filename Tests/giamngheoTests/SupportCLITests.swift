@@ -156,6 +156,12 @@ struct SupportCLITests {
         #expect((ageingJSON["overdueLoans"] as? [[String: Any]])?.map { $0["code"] as? String } == [loan])
         let loanJSON = try object(try run("loan", "show", loan, "--date", "02/04/2026", "--json"))
         #expect(loanJSON["daysOverdue"] as? Int == 91 && (loanJSON["schedule"] as? [Any])?.count == 12)
+        // As at a day between approval and payment: approved, no schedule yet, nothing repaid — in text and in JSON alike.
+        let approvedThen = lines(try run("loan", "show", loan, "--date", "20/06/2025"))
+        #expect(approvedThen[0] == "Khoản vay / loan \(loan) — Đã phê duyệt / approved")
+        #expect(!approvedThen.contains { $0.hasPrefix("Lịch trả nợ gốc") || $0.contains("01/10/2025") || $0.contains("giải ngân / disbursed") })
+        let approvedJSON = try object(try run("loan", "show", loan, "--date", "20/06/2025", "--json"))
+        #expect(approvedJSON["state"] as? String == "approved" && (approvedJSON["schedule"] as? [Any])?.isEmpty == true)
 
         // A Tết campaign: drawn by need, one amount changed, approved and paid from the organiser's fund.
         let created = try run("campaign", "create", "--kind", "tet_sum_vay", "--name", "Tết Sum vầy 2026", "--unit", "LDLD-NB", "--fund", "xa_hoi",

@@ -76,7 +76,7 @@ struct CampaignsController: RouteCollection {
         let user = try req.requireUser()
         let c = try await req.store.campaigns.campaign(user.actor, req.parameters.get("code") ?? "")
         let forms = ["add": req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"),
-                     "approve": req.echo(["unit": "", "date": c.approvalDay(today: req.store.today).vietnamese], refused: error, action: "approve")]
+                     "approve": req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")]
         let links = ListDownload.links(req)
         let body = CampaignBody(
             campaign: c, proposals: try await req.store.campaigns.proposals(user.actor, c.code),

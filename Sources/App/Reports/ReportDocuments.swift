@@ -63,7 +63,7 @@ enum ReportDocuments {
             .heading("I. KẾT QUẢ THỰC HIỆN"),
             .heading("1. Kết quả rà soát hộ nghèo, hộ cận nghèo trong đoàn viên", level: 2),
             .table(Documents.Table(
-                columns: [.init("Chỉ tiêu", width: 4), .init("Năm \(year - 1)", width: 1.3, alignment: .right),
+                columns: [.init("Chỉ tiêu", width: 4), .init("Năm \(f.previousYear ?? year - 1)", width: 1.3, alignment: .right),
                           .init("Năm \(year)", width: 1.3, alignment: .right)],
                 rows: [
                     ["Số hộ đoàn viên được rà soát", "", n(f.households)],

@@ -73,7 +73,7 @@ public enum AccessRules {
              ["AnnualReports.report", "AnnualReports.board", "AnnualReports.statuses", "AnnualReports.deadline",
               "AnnualReports.figures", "AnnualReports.shownFigures", "AnnualReports.standardTables", "AnnualReports.profiles",
               "AnnualReports.namedHouseholds", "AnnualReports.steps", "Audit.export"]),
-        rule(.readAudit, [.administrator, .auditor], .province, .none, ["BrowseQueries.auditEntries", "Audit.entries"]),
+        rule(.readAudit, [.administrator, .auditor], .province, .namedReads, ["BrowseQueries.auditEntries", "Audit.entries"]),
         rule(.readAccounts, [.administrator], .branch, .none, ["Accounts.list", "Accounts.account", "Accounts.tokens(of:)"]),
 
         rule(.importSurvey, officers, .branch, .writes, ["SurveyImporter.run", "ReviewDesk.draft", "ReviewDesk.enter"],

@@ -26,9 +26,6 @@ public struct NewCampaign: Sendable, Hashable {
 }
 
 public struct Campaign: Sendable, Hashable {
-    /// The day an approval is given when none is typed: today, or the campaign's last day once it has ended.
-    public func approvalDay(today: Day) -> Day { min(endsOn, today) }
-
     public let id: Int
     public let code: String
     public let kind: CampaignKind
@@ -45,7 +42,12 @@ public struct Campaign: Sendable, Hashable {
     public let approved: Dong
     /// Sum of gifts still proposed.
     public let proposed: Dong
+    /// The day it was entered.
+    public let createdOn: Day
     public var remaining: Dong { budget - approved }
+    /// The first day a gift may be approved and paid: the campaign's start, or the day it was
+    /// entered when that is earlier (a list approved ahead of the campaign).
+    public var firstApprovalDay: Day { min(startsOn, createdOn) }
 }
 
 public enum ProposalState: String, Sendable, Codable, CaseIterable {
@@ -122,10 +124,22 @@ public struct CampaignDesk: Sendable {
     public func campaigns(_ actor: Actor) async throws -> [Campaign] {
         try actor.require(.readCampaigns)
         let all = try await store.sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) ORDER BY c.starts_on DESC, c.id DESC").all().map(Campaign.init)
-        guard !actor.scope.isWholeProvince else { return all }
-        let today = store.today
-        let mine = actor.unitID.map { Set(actor.history.ancestry(of: $0, on: today)) } ?? []
-        return all.filter { actor.scope.contains($0.unitID) || mine.contains($0.unitID) }
+        return all.filter { visible($0, to: actor) }
+    }
+
+    /// Whether `actor` takes part in `c`: organised in their branch or by a unit above them.
+    /// Another campaign is, to them, as unknown as one that does not exist — to read or to change.
+    private func visible(_ c: Campaign, to actor: Actor) -> Bool {
+        guard !actor.scope.isWholeProvince else { return true }
+        let mine = actor.unitID.map { Set(actor.history.ancestry(of: $0, on: store.today)) } ?? []
+        return actor.scope.contains(c.unitID) || mine.contains(c.unitID)
+    }
+
+    /// A campaign `actor` takes part in, read inside a transaction (not found otherwise).
+    private func campaign(_ code: String, for actor: Actor, db: any SQLDatabase) async throws -> Campaign {
+        let c = try await campaign(code, db: db)
+        guard visible(c, to: actor) else { throw StorageError.notFound(.campaign, code) }
+        return c
     }
 
     /// One campaign the actor can take part in (see `campaigns`).
@@ -150,10 +164,11 @@ public struct CampaignDesk: Sendable {
 
     /// Locks a campaign and resolves the unit whose list is acted on: in the actor's branch and
     /// under the organiser on `day` (nil: the campaign's first day).
-    private func locked(_ code: String, unit unitCode: String, on day: Day?, scope: Scope, history: OrgHistory,
+    private func locked(_ code: String, unit unitCode: String, on day: Day?, actor: Actor, history: OrgHistory,
                         db: any SQLDatabase) async throws -> (Campaign, Int) {
+        let scope = actor.scope
         try await lock(code, db: db)
-        let c = try await campaign(code, db: db)
+        let c = try await campaign(code, for: actor, db: db)
         let unitID = try await db.unitID(code: unitCode)
         try scope.require(unitID, .unit, unitCode)
         try requireUnderOrganiser(unitID, c, history: history, on: day ?? c.startsOn, what: unitCode)
@@ -177,24 +192,31 @@ public struct CampaignDesk: Sendable {
         let scope = actor.scope
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
-            let (c, unitID) = try await locked(code, unit: unitCode, on: nil, scope: scope, history: history, db: db)
+            let (c, unitID) = try await locked(code, unit: unitCode, on: nil, actor: actor, history: history, db: db)
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: c.startsOn).intersection(scope)
             guard let units = branch.unitIDs, !units.isEmpty else { return 0 }
             var candidates: [NeedCandidate] = []
-            var unitOf: [Int: Int] = [:], yearOf: [Int: Int] = [:]
+            // The branch's latest review round up to the campaign's year (another branch's newer
+            // round does not hide this one's; a household absent from it is not drawn).
+            var latest: Int?
+            for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
+                let y = try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year <= \(bind: c.year) AND unit_id IN (\(binds: chunk))")
+                    .first()?.optionalInt("y")
+                latest = [latest, y].compactMap { $0 }.max()
+            }
+            guard let year = latest else { return 0 }
+            var unitOf: [Int: Int] = [:]
             // Households in hardship when the campaign starts (the register) go first within their class.
             let hardship = try await store.hardships.householdsInHardship(on: c.startsOn, db: db)
             for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
                 let rows = try await db.raw("""
-                    SELECT r.household_id, r.unit_id, r.year, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
-                    WHERE r.year = (SELECT MAX(l.year) FROM reviews l WHERE l.household_id = r.household_id AND l.year <= \(bind: c.year))
-                      AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
+                    SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
+                    WHERE r.year = \(bind: year) AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
                       AND NOT EXISTS (SELECT 1 FROM campaign_proposals p WHERE p.campaign_id = \(bind: c.id) AND p.household_id = r.household_id)
                     """).all()
                 for row in rows {
                     let id = try row.int("household_id")
                     unitOf[id] = try row.int("unit_id")
-                    yearOf[id] = try row.int("year")
                     candidates.append(NeedCandidate(householdID: id, status: try row.string("status"), deprivationCount: try row.int("deprivation_count"),
                                                     perCapitaIncome: try row.int("per_capita_income"), hardship: hardship.contains(id)))
                 }
@@ -210,7 +232,7 @@ public struct CampaignDesk: Sendable {
                     INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
                     VALUES (\(bind: c.id), \(bind: candidate.householdID), \(bind: unitOf[candidate.householdID] ?? unitID), \(bind: c.giftValue),
                             \(bind: base + i + 1), \(bind: candidate.hardship ? 1 : 0), 'proposed',
-                            \(bind: "theo danh sách rà soát \(yearOf[candidate.householdID].map(String.init) ?? "")" + (candidate.hardship ? ", có hoàn cảnh khó khăn" : "")))
+                            \(bind: "theo danh sách rà soát \(year)" + (candidate.hardship ? ", có hoàn cảnh khó khăn" : "")))
                     """).run()
             }
             try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
@@ -235,7 +257,7 @@ public struct CampaignDesk: Sendable {
         let history = try await store.units.history()
         try await store.writeTransaction { db in
             try await lock(code, db: db)
-            let c = try await campaign(code, db: db)
+            let c = try await campaign(code, for: actor, db: db)
             let h = try await db.household(code: household)
             try scope.require(h.unitID, .household, household)
             guard let unitID = h.unitID else { throw StorageError.notFound(.household, household) }
@@ -265,7 +287,7 @@ public struct CampaignDesk: Sendable {
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
-            let c = try await campaign(code, db: db)
+            let c = try await campaign(code, for: actor, db: db)
             let h = try await db.household(code: household)
             guard let row = try await db.raw("""
                 SELECT id, unit_id, state FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)
@@ -319,20 +341,19 @@ public struct CampaignDesk: Sendable {
     /// proposing unit: a unit never approves its own households (`approverUnitID` nil: the
     /// command line, for the whole province). Each gift
     /// becomes a support record paid from the campaign's fund at the organiser, all in one
-    /// transaction: if the budget or the fund is short, nothing is approved. Dated within the
-    /// campaign (`day`; none: `Campaign.approvalDay(today:)`).
+    /// transaction: if the budget or the fund is short, nothing is approved. Dated `day` (none:
+    /// today), not before the campaign (`Campaign.firstApprovalDay`).
     @discardableResult
     public func approve(_ actor: Actor, _ code: String, unit unitCode: String, day asked: Day?) async throws -> Int {
         try actor.require(.campaignApprove)
         let scope = actor.scope, approverUnitID = actor.actingUnit
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
-            let (c, unitID) = try await locked(code, unit: unitCode, on: asked, scope: scope, history: history, db: db)
-            let day = asked ?? c.approvalDay(today: store.today)
-            // The gifts are given within the campaign, and not after today.
-            let last = min(c.endsOn, store.today)
-            guard day >= c.startsOn, day <= last else {
-                throw StorageError.invalid(Message("refusal.campaign.day_outside", .day(day), .day(c.startsOn), .day(last)))
+            let day = asked ?? store.today
+            let (c, unitID) = try await locked(code, unit: unitCode, on: day, actor: actor, history: history, db: db)
+            // Gifts are not dated before the campaign (nor after today: the ledger refuses that).
+            guard day >= c.firstApprovalDay else {
+                throw StorageError.invalid(Message("refusal.campaign.day_before_campaign", .day(day), .day(c.firstApprovalDay)))
             }
             // The unit's branch on the day, and only what is in the approver's own branch today.
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day).intersection(scope)
@@ -360,6 +381,11 @@ public struct CampaignDesk: Sendable {
             let held = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: c.unitID)")
                 .first()?.int("balance") ?? 0
             guard total <= held else {
+                // The balance only to one whose branch holds the organiser's ledger.
+                guard scope.contains(c.unitID) else {
+                    throw StorageError.invalid(Message("refusal.campaign.fund_short_above", .both(vi: fund.nameVi, en: fund.nameEn), .text(organiser),
+                                                       .money(total), .number(rows.count)))
+                }
                 throw StorageError.invalid(Message("refusal.campaign.fund_short", .both(vi: fund.nameVi, en: fund.nameEn), .text(organiser), .money(held), .money(total), .number(rows.count)))
             }
             for row in rows {
@@ -396,7 +422,8 @@ extension Campaign {
                       guard let s = LivingStandard(rawValue: String(text)) else { throw StorageError.corrupt("campaigns.statuses = \(text)") }
                       return s
                   },
-                  approved: try row.int("approved_sum"), proposed: try row.int("proposed_sum"))
+                  approved: try row.int("approved_sum"), proposed: try row.int("proposed_sum"),
+                  createdOn: try Day(stored: String(try row.string("entered_at").prefix(10)), column: "campaigns.entered_at"))
     }
 }
 
