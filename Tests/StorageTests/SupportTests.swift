@@ -399,15 +399,21 @@ import Testing
         }
     }
 
+    /// The fixture with `held` đồng in the province's social fund and a Tết campaign of the
+    /// province (budget `budget`, 05/01–10/02/2026) for the 2025 review.
+    static func tetOfTheProvince(_ store: Store, held: Dong, budget: Dong) async throws -> String {
+        try await setUp(store)
+        try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: held, contributor: "x")
+        return try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
+                                                                              startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: budget))
+    }
+
     /// C1 proposes, then merges into H1: H1 may not approve C1's list, even dated back to
     /// before the merge (those households are its own now); the province may.
     @Test(arguments: TestDatabase.available)
     func aUnitMergedIntoTheApproverSinceIsItsOwn(db: TestDatabase) async throws {
         try await db.withStore { store in
-            try await Self.setUp(store)
-            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 5_000_000, contributor: "x")
-            let c = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
-                                                                                   startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 5_000_000))
+            let c = try await Self.tetOfTheProvince(store, held: 5_000_000, budget: 5_000_000)
             #expect(try await store.campaigns.draw(try await store.op, c, unit: "C1") >= 1)
             try await store.units.merge(try await store.op, ["C1"], into: NewUnit(code: "H1", name: "LĐLĐ Hoa Lư", kind: .districtFederation, parentCode: "T"),
                                         on: day(2026, 6, 1))
@@ -422,10 +428,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aShortFundIsSaidWithoutItsBalanceBelowTheOrganiser(db: TestDatabase) async throws {
         try await db.withStore { store in
-            try await Self.setUp(store)
-            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 100_000, contributor: "x")
-            let c = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
-                                                                                   startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 10_000_000))
+            let c = try await Self.tetOfTheProvince(store, held: 100_000, budget: 10_000_000)
             try await store.campaigns.add(try await store.op, c, household: "HO-03", amount: 500_000, reason: "ốm nặng")
             for (approver, key) in [(try await Self.branch(store, "H2"), "refusal.campaign.fund_short_above"), (try await store.op, "refusal.campaign.fund_short")] {
                 do {
@@ -462,15 +465,12 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aMovedHouseholdIsNoLongerWrittenByItsOldBranch(db: TestDatabase) async throws {
         try await db.withStore { store in
-            try await Self.setUp(store)
+            let tet = try await Self.tetOfTheProvince(store, held: 1_000_000, budget: 1_000_000)
             let h1 = try await Self.branch(store, "H1")
             let support = try await store.support.record(h1, NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 4, 1), value: 1_200_000,
                                                                         source: .state, sourceName: "BHXH tỉnh", unit: "C1"))
             let hardship = try await store.hardships.record(h1, NewHardship(household: "HO-01", kind: .seriousIllness, from: day(2025, 3, 1),
                                                                             note: "", verifiedBy: "CĐCS C1"))
-            try await store.funds.contribute(try await store.op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: 1_000_000, contributor: "x")
-            let tet = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết", unit: "T", fund: "xa_hoi", year: 2025,
-                                                                                     startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: 1_000_000))
             try await store.campaigns.add(h1, tet, household: "HO-01", amount: 500_000, reason: "ốm nặng")
             try await store.importSurvey([Files.surveyHeader + ["Rác thải"], Files.poor("HO-01", 2026, unit: "C3", member: "DV-01") + ["0"]])
             await #expect(throws: StorageError.notFound(.support, "#\(support)")) { try await store.support.cancel(h1, support, reason: "nhầm", on: store.today) }
