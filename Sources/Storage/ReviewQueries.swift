@@ -121,8 +121,8 @@ public struct ReviewQueries: Sendable {
     }
 
     /// Members of the actor's branch, in the union during `year` (or with no membership dates
-    /// recorded), living in households that are
-    /// poor or near-poor in `year`, with since which review round. Audited as a read of named people.
+    /// recorded), living in households that are poor or near-poor in `year`, with since which
+    /// review round. Audited as a read of named people.
     public func vulnerableMembers(_ actor: Actor, year: Int) async throws -> [VulnerableMember] {
         try actor.require(.readRegistry)
         let found = try await vulnerableMembers(year: year, scope: actor.scope)
@@ -243,14 +243,15 @@ extension ReviewQueries {
             if reviews.isEmpty { return nil }
         }
         var links = try await store.sql.raw("""
-            SELECT m.code, m.full_name, m.id,
-                   (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = m.id
-                    ORDER BY CASE WHEN ms.left_on IS NULL THEN 0 ELSE 1 END, ms.joined DESC, ms.id DESC LIMIT 1) AS home
-            FROM household_members hm JOIN members m ON m.id = hm.member_id
+            SELECT m.code, m.full_name, m.id FROM household_members hm JOIN members m ON m.id = hm.member_id
             WHERE hm.household_id = \(bind: id) ORDER BY m.code
             """).all()
         if let now, !scope.contains(now) {
-            links = try links.filter { row in try row.optionalInt("home").map(scope.contains) ?? false }
+            var own: [any SQLRow] = []
+            for row in links where try await MemberRegistry.homeUnit(of: try row.int("id"), on: store.sql).map(scope.contains) ?? false {
+                own.append(row)
+            }
+            links = own
         }
         var area: Area?
         if let text = h.area, !text.isEmpty {
