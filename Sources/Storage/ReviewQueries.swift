@@ -156,9 +156,11 @@ public struct ReviewQueries: Sendable {
                 vulnerableYears[try row.int("household_id"), default: []].insert(try row.int("year"))
             }
         }
-        // The run goes back round by round (a year without reviews anywhere does not break it).
-        let rounds = try await store.sql.raw("SELECT DISTINCT year FROM reviews WHERE year < \(bind: year)").all()
-            .map { try $0.int("year") }.sorted(by: >)
+        // The run goes back round by round (a year without reviews anywhere does not break it),
+        // as far as any of these households' years reach.
+        var rounds: [Int] = []
+        let earliest = vulnerableYears.values.compactMap { $0.min() }.min() ?? year
+        while let last = try await Rollups.previousRound(before: rounds.last ?? year, store.sql), last >= earliest { rounds.append(last) }
         return try rows.map { row in
             let years = vulnerableYears[try row.int("household_id")] ?? [year]
             var since = year

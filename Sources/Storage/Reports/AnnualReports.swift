@@ -297,9 +297,10 @@ public struct AnnualReports: Sendable {
 
     func board(unit unitID: Int, year: Int, direct: Bool, history: OrgHistory, on today: Day) async throws -> ReportingRate {
         try Self.check(year: year)
-        let deadline = try await deadline(below: unitID, year: year, history: history, on: today)
+        let set = try await deadlinesSet(year: year)
+        let deadline = Self.deadline(below: unitID, year: year, history: history, on: today, set: set)
         // Each unit of the period's tree is held to the deadline set above it then.
-        let period = Self.periodDate(year), set = try await deadlinesSet(year: year), tree = history.tree(on: period)
+        let period = Self.periodDate(year), tree = history.tree(on: period)
         var deadlines: [Int: Day] = [:]
         if history.units[unitID]?.isActive(on: period) == true {
             for unit in tree.subtree(of: unitID).dropFirst() {
