@@ -200,8 +200,9 @@ public struct BrowseQueries: Sendable {
         }
         let moves = try await store.rollups.moves(scope: scope)
         // Each year compares with the previous review round, as its moves do.
+        let rounds = try await Rollups.reviewRounds(store.sql)
         var last: [Int: Int] = [:]
-        for y in byYear.keys { last[y] = try await Rollups.previousRound(before: y, store.sql) }
+        for y in byYear.keys { last[y] = Rollups.round(before: y, in: rounds) }
         return byYear.keys.sorted().compactMap { y in
             guard let e = byYear[y] else { return nil }
             let comparable = last[y].flatMap { byYear[$0] }.map { Set($0.codes) == Set(e.codes) } ?? false

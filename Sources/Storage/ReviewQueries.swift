@@ -158,9 +158,8 @@ public struct ReviewQueries: Sendable {
         }
         // The run goes back round by round (a year without reviews anywhere does not break it),
         // as far as any of these households' years reach.
-        var rounds: [Int] = []
         let earliest = vulnerableYears.values.compactMap { $0.min() }.min() ?? year
-        while let last = try await Rollups.previousRound(before: rounds.last ?? year, store.sql), last >= earliest { rounds.append(last) }
+        let rounds = try await Rollups.reviewRounds(store.sql).filter { $0 >= earliest && $0 < year }.reversed()
         return try rows.map { row in
             let years = vulnerableYears[try row.int("household_id")] ?? [year]
             var since = year

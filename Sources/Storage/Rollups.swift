@@ -172,8 +172,18 @@ public struct Rollups: Sendable {
     /// The review round before `year`: the latest earlier year with reviews anywhere in the
     /// province, which the moves of `year` compare with (nil: `year` is the first).
     static func previousRound(before year: Int, _ db: any SQLDatabase) async throws -> Int? {
-        try await db.raw("SELECT MAX(year) AS y FROM reviews WHERE year < \(bind: year)").first()?.optionalInt("y")
+        round(before: year, in: try await reviewRounds(db))
     }
+
+    /// The review rounds, oldest first: the years with reviews anywhere in the province, read
+    /// from the kept totals (a row per year and class; `check-rollups` holds them to the
+    /// reviews), one small query for every year's previous round.
+    static func reviewRounds(_ db: any SQLDatabase) async throws -> [Int] {
+        try await db.raw("SELECT DISTINCT year FROM rollup_totals ORDER BY year").all().map { try $0.int("year") }
+    }
+
+    /// The round before `year` among `rounds` (sorted, oldest first).
+    static func round(before year: Int, in rounds: [Int]) -> Int? { rounds.last { $0 < year } }
 
     private static func reviewYears(_ db: any SQLDatabase) async throws -> Set<Int> {
         Set(try await db.raw("SELECT DISTINCT year FROM reviews").all().map { try $0.int("year") })

@@ -232,7 +232,7 @@ struct ReportCommand: AsyncParsableCommand {
                 // The operator reviews for the unit above; `--by` names it, and must be it.
                 let history = actor.history
                 guard let reviewer = history.unit(code: by) else { throw StorageError.notFound(.unit, by) }
-                guard history.parent(of: id, on: store.today) == reviewer.id else {
+                guard AnnualReports.reviewingUnit(of: id, history: history, on: store.today) == reviewer.id else {
                     throw StorageError.invalid(Message("refusal.report.reviewed_by_parent"))
                 }
                 try await store.reports.review(actor, unit: id, year: year, accept: accept, comment: comment, on: store.today)

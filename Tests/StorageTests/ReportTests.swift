@@ -116,6 +116,42 @@ import Testing
         }
     }
 
+    /// A district federation ended on 01/07/2025 (its units passed to the province) keeps its
+    /// 2024 figures and tables (before: none, as it has no branch on today's tree), and its last
+    /// report, submitted before it ended, is still reviewed: by the unit above it on its last day.
+    @Test(arguments: TestDatabase.available)
+    func anEndedUnitKeepsItsFiguresAndItsLastReportIsReviewed(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                                          Files.poor("HO-01", 2024, unit: "C1"), Files.nearPoor("HO-02", 2024, unit: "C2"), Files.poor("HO-03", 2024, unit: "C3")])
+            let h1 = try await store.unitID("H1"), h2 = try await store.unitID("H2"), t = try await store.unitID("T")
+            let h1Officer = try await store.simulatedOfficer("h1", role: .branchOfficer, unitID: h1)
+            try await store.reports.save(h1Officer, unit: h1, year: 2024, narrative: ReportNarrative(results: "Hai hộ."))
+            try await store.reports.submit(h1Officer, unit: h1, year: 2024, on: day(2025, 6, 25))
+            let op = try await store.op
+            try await store.units.dissolve(op, "H1", successor: "T", on: day(2025, 7, 1))
+            let history = try await store.units.history()
+            #expect(history.parent(of: h1, on: store.today) == nil)
+            #expect(AnnualReports.reviewingUnit(of: h1, history: history, on: store.today) == t)
+            #expect(AnnualReports.reviewingUnit(of: h2, history: history, on: store.today) == t)
+
+            let f = try await store.reports.figures(op, unit: h1, year: 2024)
+            #expect(f.households == 2 && f.poor == 1 && f.nearPoor == 1)
+            let tables = try #require(try await store.reports.standardTables(op, unit: h1, year: 2024)).tables
+            #expect(tables.first { $0.number == 1 }?.row("tong_so")?.cells.first == .count(2))
+            // The province, today's root, still counts all three.
+            #expect(try await store.reports.figures(op, unit: t, year: 2024).households == 3)
+
+            let tinh = try await store.simulatedOfficer("tinh", role: .provincialOfficer, unitID: t)
+            let stored = try #require(try await store.reports.report(tinh, unit: h1, year: 2024))
+            #expect(store.reports.steps(tinh, unit: h1, report: stored) == [.review])
+            try await store.reports.review(tinh, unit: h1, year: 2024, accept: true, comment: "", on: store.today)
+            #expect(try await store.reports.report(tinh, unit: h1, year: 2024)?.status == .accepted)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func deadlinesComeFromTheNearestUnitAbove(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -113,7 +113,7 @@ public struct AnnualReports: Sendable {
                 return .invalid(Message("refusal.report.closed", .both(vi: report.status.vietnamese, en: report.status.english)))
             }
         case .review:
-            if let reviewer = actor.actingUnit, history.parent(of: unitID, on: day) != reviewer {
+            if let reviewer = actor.actingUnit, Self.reviewingUnit(of: unitID, history: history, on: day) != reviewer {
                 return .invalid(Message("refusal.report.reviewed_by_parent"))
             }
             guard let report, report.status == .submitted else {
@@ -124,6 +124,15 @@ public struct AnnualReports: Sendable {
             }
         }
         return nil
+    }
+
+    /// The unit that reviews a unit's reports on `day`: the unit directly above it; for a unit
+    /// that has ended (a district federation after 01/07/2025, its last report still to be
+    /// reviewed), the unit that was above it on its last day, or what that unit has become.
+    public static func reviewingUnit(of unitID: Int, history: OrgHistory, on day: Day) -> Int? {
+        let last = Scope.figuresDay(of: unitID, in: history, on: day)
+        guard let parent = history.parent(of: unitID, on: last) else { return nil }
+        return last == day ? parent : history.successor(of: parent, on: day)
     }
 
     /// Which steps `actor` may take now on a unit's report (pages show those buttons only).
@@ -357,8 +366,18 @@ extension Store {
 extension Scope {
     /// The branch a unit's figures cover: the whole province for a root of today's tree
     /// (what its accounts see, and no list of every unit id in the queries), else the unit's
-    /// subtree with its predecessors.
+    /// subtree with its predecessors; for a unit that has ended, as they were on its last day.
     static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        branch(of: unitID, in: history, on: day)
+        let last = figuresDay(of: unitID, in: history, on: day)
+        // An ended unit (even a province merged into another) covers its own branch, never the province.
+        return last == day ? branch(of: unitID, in: history, on: day) : predecessorsIncluded(of: unitID, in: history, on: last)
+    }
+
+    /// The tree a unit's figures are taken on: today's for a unit that still exists; for one
+    /// that has ended (a district federation after 01/07/2025), its own last day, so its
+    /// reports and tables still count its branch as it last was, instead of nothing.
+    static func figuresDay(of unitID: Int, in history: OrgHistory, on day: Day) -> Day {
+        guard let unit = history.units[unitID], let end = unit.to, end <= day, unit.from < end else { return day }
+        return end.previous
     }
 }

@@ -85,7 +85,8 @@ extension AnnualReports {
         return c
     }
 
-    /// The figures of `unitID`'s branch (on today's tree, predecessors included) for `year`,
+    /// The figures of `unitID`'s branch (on today's tree, predecessors included; an ended
+    /// unit's on its last day) for `year`,
     /// for an actor of that branch; with `reviewsOnly`, only the review counts and moves.
     public func figures(_ actor: Actor, unit unitID: Int, year: Int, reviewsOnly: Bool = false) async throws -> ReportFigures {
         try actor.require(.readReports, unit: unitID)
@@ -94,7 +95,7 @@ extension AnnualReports {
     }
 
     func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
-        let scope = Scope.figures(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today), day = Scope.figuresDay(of: unitID, in: history, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current: StatusCounts?, previous: StatusCounts?
         let last = try await Rollups.previousRound(before: year, store.sql)
@@ -104,9 +105,9 @@ extension AnnualReports {
             current = try await totals(year: year)
             if let last { previous = try await totals(year: last) } else { previous = nil }
         } else {
-            current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
+            current = try await store.reviews.rolledUp(year: year, basis: .rebased(onto: day), history: history, scope: scope).totals[unitID]
             if let last {
-                previous = try await store.reviews.rolledUp(year: last, basis: .rebased(onto: today), history: history, scope: scope).totals[unitID]
+                previous = try await store.reviews.rolledUp(year: last, basis: .rebased(onto: day), history: history, scope: scope).totals[unitID]
             } else {
                 previous = nil
             }

@@ -163,6 +163,8 @@ extension AnnualReports {
         try Self.check(year: year)
         let scope = Scope.figures(of: unitID, in: history, on: today)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
+        // Units as they stand today, or as an ended unit last was.
+        let today = Scope.figuresDay(of: unitID, in: history, on: today)
         let tree = history.tree(on: today)
         // Each unit of the scope (predecessors too) → the child of `unitID` it counts under.
         var owner: [Int: Int] = [:]
