@@ -151,6 +151,9 @@ public struct UnitRegistry: Sendable {
         if try await UnitModel.query(on: db.fluent).filter(\.$code == unit.code).first() != nil {
             throw StorageError.duplicateUnit(unit.code)
         }
+        guard unit.parentCode != nil || unit.kind == .provincialFederation else {
+            throw StorageError.invalid(Message("refusal.unit.parent_required", .both(vi: unit.kind.vietnamese, en: unit.kind.english)))
+        }
         var parentID: Int?
         if let parentCode = unit.parentCode {
             guard let row = try await UnitModel.query(on: db.fluent).filter(\.$code == parentCode).first() else {

@@ -20,6 +20,34 @@ import Texts
 
     static func rows(_ rows: [String]...) -> InMemoryRows { InMemoryRows([Files.surveyHeader] + rows) }
 
+    /// Only a provincial federation stands at the root: a grassroots union entered without a
+    /// parent (by form, command or file) is refused, and one left so in older data sees its own
+    /// branch, not the province.
+    @Test(arguments: TestDatabase.available)
+    func onlyAProvincialFederationStandsAtTheRootAndSeesTheProvince(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            let op = try await store.op
+            let stray = NewUnit(code: "C9", name: "CĐCS không cấp trên", kind: .grassrootsUnion)
+            await #expect(throws: StorageError.invalid(Message("refusal.unit.parent_required", .both(vi: UnitKind.grassrootsUnion.vietnamese, en: UnitKind.grassrootsUnion.english)))) {
+                _ = try await store.units.create(op, stray, from: day(2025, 1, 1))
+            }
+            let rejected = await #expect(throws: ImportRejected.self) {
+                _ = try await store.importUnits([Files.unitsHeader, Files.unit("C9", "CĐCS không cấp trên", "cong_doan_co_so", from: "01/01/2025")])
+            }
+            #expect(rejected?.issues.map(\.row) == [2])
+            #expect(rejected?.issues.first?.message.key == "refusal.unit.parent_required")
+            #expect(try await store.units.history().unit(code: "C9") == nil)
+            // Older data: a grassroots union with no parent. Its officer sees its own branch only.
+            let id = try await store.units.create(op, NewUnit(code: "C9", name: "CĐCS cũ", kind: .grassrootsUnion, parentCode: "H1"), from: day(2025, 1, 1))
+            try await store.sql.raw("UPDATE unit_versions SET parent_id = NULL WHERE unit_id = \(bind: id)").run()
+            let officer = try await store.officer("C9", role: .grassrootsOfficer)
+            #expect(!officer.scope.isWholeProvince && officer.scope.contains(id))
+            #expect(!officer.scope.contains(try await store.unitID("C1")))
+            #expect(try await store.officer("T").scope.isWholeProvince)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func anImportRowNamingAnotherBranchsHouseholdReviewOrMemberIsAnErrorOfThatRow(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -27,12 +27,14 @@ public struct Scope: Sendable, Hashable {
         Scope(unitIDs: Set(history.tree(on: day).subtree(of: unitID)))
     }
 
-    /// What an account of `unitID` sees on `day`: the whole province for a root of that day's
-    /// tree; otherwise the unit's subtree and every unit whose line leads into it (predecessors
-    /// merged, split or dissolved into it), so an officer also sees the history of the units
-    /// now theirs.
+    /// What an account of `unitID` sees on `day`: the whole province for a provincial
+    /// federation at the root of that day's tree; otherwise the unit's subtree and every unit
+    /// whose line leads into it (predecessors merged, split or dissolved into it), so an officer
+    /// also sees the history of the units now theirs. A unit of another kind left without a
+    /// parent (refused when entered; possible in older data) sees only its own branch.
     static func branch(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        if history.units[unitID]?.isActive(on: day) == true && history.parent(of: unitID, on: day) == nil { return .province }
+        if let unit = history.units[unitID], unit.kind == .provincialFederation, unit.isActive(on: day),
+           history.parent(of: unitID, on: day) == nil { return .province }
         return predecessorsIncluded(of: unitID, in: history, on: day)
     }
 

@@ -115,6 +115,12 @@ public struct UnitsImporter: Sendable {
                     log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", Message("import.units.parent_unit_code", .text(p))))
                 }
                 if v.parent == code { log.add(header.issue(row: v.row, "ma_don_vi_cap_tren", Message("import.units.unit_own_parent"))) }
+                // Only a provincial federation stands at the root: any other unit without a parent
+                // would be a second root, whose officers see the whole province.
+                if v.parent == nil, plan.kind != .provincialFederation {
+                    log.add(header.issue(row: v.row, "ma_don_vi_cap_tren",
+                                         Message("refusal.unit.parent_required", .both(vi: plan.kind.vietnamese, en: plan.kind.english))))
+                }
             }
             for s in plan.successors where plans[s] == nil && existing.unit(code: s) == nil {
                 log.add(header.issue(row: plan.row, "don_vi_ke_thua", Message("import.units.unit_code", .text(s))))
