@@ -2,6 +2,16 @@ import Foundation
 
 /// Writes RFC 4180 CSV rows (quoting only where needed) into a byte buffer.
 public enum CSV {
+    /// Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first) is
+    /// written after an apostrophe: a name or a reason typed by someone else never runs in the
+    /// office that opens the file. A number (a negative amount) is left a number.
+    public static func inert(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        let rest = s.unicodeScalars.dropFirst()
+        if first == "-" || first == "+", !rest.isEmpty, rest.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) { return s }
+        return "'" + s
+    }
+
     /// Appends one cell, quoted when it holds a comma, quote, or line break.
     @inlinable
     public static func appendCell(_ cell: String, to out: inout [UInt8]) {

@@ -38,15 +38,15 @@ struct Listing<Row>: Sendable {
 
     init(_ columns: [Column<Row>]) { self.columns = columns }
 
-    /// The header (unless told not to) and one CSV row per row.
+    /// The header (unless told not to) and one CSV row per row, no cell a formula (`CSV.inert`).
     func appendCSV(_ rows: [Row], to out: inout [UInt8], header: Bool = true) {
         if header { CSV.appendRow(columns.map(\.key), to: &out) }
-        for row in rows { CSV.appendRow(columns.map { $0.value(row) }, to: &out) }
+        for row in rows { CSV.appendRow(columns.map { CSV.inert($0.value(row)) }, to: &out) }
     }
 
     /// A CSV row outside the rows' kind (a total, an opening balance): the given columns' values, the others empty.
     func appendCSV(_ values: [String: String], to out: inout [UInt8]) {
-        CSV.appendRow(columns.map { values[$0.key] ?? "" }, to: &out)
+        CSV.appendRow(columns.map { CSV.inert(values[$0.key] ?? "") }, to: &out)
     }
 
     /// A row as a readable line, each column padded to its width.

@@ -16,6 +16,10 @@ struct WorklistTests {
         page.body.components(separatedBy: "id=\"\(id)\"").dropFirst().first?.components(separatedBy: "</a>").first
     }
 
+    static func loanExports(_ store: Store) async throws -> Int {
+        try await store.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'loan' AND action = 'xuat'").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     @Test("the commune officer's work: reports to review, their own in draft, households lacking a policy, loans in arrears",
           arguments: WebDatabase.available)
     func commune(db: WebDatabase) async throws {
@@ -25,7 +29,10 @@ struct WorklistTests {
             let year = try #require(try await store.browse.latestYear(actor))
             let web = WebClient(app)
             try await web.login("xaphuong")
+            let exportsBefore = try await Self.loanExports(store)
             let page = try await web.get("/")
+            // The worklist's loan line is counts only: viewing it is not an export of borrowers.
+            #expect(try await Self.loanExports(store) == exportsBefore)
             #expect(page.body.contains("id=\"worklist\""))
             let waiting = try await store.reports.board(actor, unit: actor.unitID ?? 0, year: year, direct: true).count(.submitted)
             let review = try #require(Self.item(page, "work-review"))
@@ -41,7 +48,7 @@ struct WorklistTests {
             } else {
                 #expect(Self.item(page, "work-coverage") == nil)  // no poor household in the branch that year
             }
-            let (ageing, _) = try await store.loans.ageing(actor, on: store.today)
+            let ageing = try await store.loans.ageingCounts(actor, on: store.today)
             if ageing.activeLoans > 0 { #expect(Self.item(page, "work-loans") != nil) }
 
             // The grassroots officer's own report is still to write; the auditor reviews nothing.

@@ -198,3 +198,14 @@ struct CSVWritingTests {
         #expect(read == rows.enumerated().map { Row($0.offset + 1, $0.element) })
     }
 }
+
+@Suite("CSV.inert")
+struct CSVInertTests {
+    @Test func formulasBecomeTextNumbersStayNumbers() {
+        #expect(CSV.inert("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")")
+        #expect(CSV.inert("+84 cmd") == "'+84 cmd" && CSV.inert("@SUM(A1)") == "'@SUM(A1)" && CSV.inert("\tx") == "'\tx")
+        #expect(CSV.inert("-") == "'-" && CSV.inert("-inf") == "'-inf" && CSV.inert("-1+1") == "'-1+1")
+        #expect(CSV.inert("-1500000") == "-1500000" && CSV.inert("-12.5") == "-12.5" && CSV.inert("+7") == "+7")
+        #expect(CSV.inert("Nguyễn Văn A") == "Nguyễn Văn A" && CSV.inert("") == "")
+    }
+}

@@ -106,7 +106,14 @@ import Testing
             #expect(march.entries.count == 3)
             #expect(march.storedBalance == 0)
             try await Self.reconciles(store)
-            #expect(try await store.audit.entries(try await store.op, entity: "fund_entry").count == 7)
+            // Seven writes; reading the entry paid to HO-01 and the March ledger naming it are reads of named people.
+            let trail = try await store.audit.entries(try await store.op, entity: "fund_entry")
+            #expect(trail.filter { !$0.action.hasPrefix("xem") }.count == 7)
+            #expect(trail.filter { $0.action == "xem" }.map(\.entityID) == [paid])
+            #expect(trail.filter { $0.action == "xem_danh_sach" }.map(\.detail) == ["sổ quỹ mai_am tại H1 2025-03-01–2025-03-31: 3 dòng, 1 dòng có tên hộ/người đóng góp"])
+            // A ledger naming nobody (only allocations and their reversal) is not.
+            _ = try await funds.statement(try await store.op, fund: "mai_am", unit: "H1", from: day(2025, 2, 1), to: day(2025, 2, 28))
+            #expect(try await store.audit.entries(try await store.op, entity: "fund_entry").filter { $0.action == "xem_danh_sach" }.count == 1)
         }
     }
 

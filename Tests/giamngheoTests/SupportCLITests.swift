@@ -115,6 +115,11 @@ struct SupportCLITests {
         let ledgerJSON = try object(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "01/03/2025", "--format", "json"))
         #expect(ledgerJSON["opening"] as? Int == 2_000_000 && ledgerJSON["closing"] as? Int == 2_000_000 && ledgerJSON["unitCode"] as? String == "CD-P-HOALU")
         #expect((ledgerJSON["entries"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["disbursement", "reversal"])
+        // Text a spreadsheet would run as a formula stays text in the CSV; amounts stay numbers.
+        _ = try run("fund", "contribute", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "11/06/2025", "--amount", "1000",
+                    "--contributor", "=HYPERLINK(\"http://x\")")
+        let formula = lines(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "11/06/2025", "--format", "csv"))
+        #expect(formula.contains { $0.contains(",contribution,1000,\"'=HYPERLINK(\"\"http://x\"\")\",") })
 
         // A loan: the rules refuse too much, then apply → approve → disburse → repay, and ageing a year on.
         _ = try run("fund", "contribute", "--fund", "nef", "--unit", "LDLD-NB", "--date", "02/01/2025", "--amount", "150.000.000",

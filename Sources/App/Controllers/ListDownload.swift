@@ -74,13 +74,8 @@ struct ListDownload {
         return try book.data()
     }
 
-    /// Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first) is
-    /// written after an apostrophe: a name or a reason typed by someone else never runs in the
-    /// office that opens the file.
-    static func inert(_ s: String) -> String {
-        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
-        return "'" + s
-    }
+    /// Text cells as `CSV.inert` leaves them: never a formula in the office that opens the file.
+    static func inert(_ s: String) -> String { CSV.inert(s) }
 
     func csv() -> Data {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]

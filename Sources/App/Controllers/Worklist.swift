@@ -57,7 +57,7 @@ enum Worklist {
             }
         }
         if may.allows(.readLoans) {
-            let (ageing, _) = try await req.store.loans.ageing(actor, on: today)
+            let ageing = try await req.store.loans.ageingCounts(actor, on: today)
             if ageing.activeLoans > 0 {
                 let overdue = ageing.activeLoans - ageing.current
                 let amount = ageing.buckets.reduce(0) { $0 + $1.overdue }

@@ -96,10 +96,7 @@ enum TableRendering {
 
     /// Text that a spreadsheet would run as a formula (names and addresses come from imported
     /// files) gets a leading apostrophe, so it stays text.
-    static func safe(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
-        return "'" + text
-    }
+    static func safe(_ text: String) -> String { CSV.inert(text) }
 
     /// A table of an official document: label column first, numbers right-aligned, total
     /// and heading rows bold.

@@ -46,6 +46,9 @@ public struct FundEntry: Sendable, Hashable, Codable {
     public let note: String
     public let enteredBy: String
 
+    /// Whether the entry names a household or a giver (personal data).
+    public var namesSomeone: Bool { householdCode != nil || !(contributor ?? "").isEmpty }
+
     /// Why this entry cannot be reversed by hand, or nil when it can: a reversal is not
     /// reversed, an entry only once, and a loan's or a support record's entry is corrected on
     /// the loan or by cancelling the record. Pages offer the reversal by the same rule.
@@ -333,6 +336,9 @@ public struct FundLedger: Sendable {
         try actor.require(.readFunds)
         let e = try await entry(id, db: store.sql)
         try actor.scope.require(e.unitID, .fundEntry, "#\(id)")
+        if e.namesSomeone {
+            try await store.audit.read("xem", entity: "fund_entry", id: id, detail: "#\(id) \(e.fundCode): \(e.householdCode.map { "hộ \($0)" } ?? e.contributor ?? "")", by: actor)
+        }
         return e
     }
 
@@ -376,6 +382,13 @@ public struct FundLedger: Sendable {
         query.appendInterpolation(" ORDER BY e.day, e.id" as SQLQueryString)
         let entries = try await db.raw(query).all().map(FundEntry.init)
         let stored = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)").first()?.int("balance") ?? 0
+        // A ledger naming households or givers is a read of named people (page, API and command line alike).
+        let named = entries.filter(\.namesSomeone).count
+        if named > 0 {
+            try await store.audit.read("xem_danh_sach", entity: "fund_entry",
+                                       detail: "sổ quỹ \(fundCode) tại \(unitCode) \(from?.iso ?? "…")–\(to?.iso ?? "…"): \(entries.count) dòng, \(named) dòng có tên hộ/người đóng góp",
+                                       by: actor)
+        }
         return FundStatement(fund: fund, unitID: unitID, from: from, to: to, totals: totals, entries: entries, storedBalance: stored)
     }
 

@@ -590,6 +590,13 @@ public struct LoanBook: Sendable {
         return result
     }
 
+    /// The ageing of the branch's loans on `day` as counts and sums only, naming nobody (the
+    /// worklist's line): not audited, unlike `ageing`, which lists the borrowers.
+    public func ageingCounts(_ actor: Actor, on day: Day) async throws -> AgeingReport {
+        try actor.require(.readLoans)
+        return try await ageing(scope: actor.scope, on: day).report
+    }
+
     /// The branch's loans (every state) and their ageing on `day`, read once: what the loans
     /// page lists and sums. Audited once (the list names borrowers).
     public func portfolio(_ actor: Actor, on day: Day) async throws -> (report: AgeingReport, files: [LoanFile]) {
