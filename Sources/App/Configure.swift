@@ -98,7 +98,9 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     let store = try Store(database, sharing: app.databases, logger: app.logger, clock: settings.clock,
                           passwords: BcryptHasher(cost: settings.bcryptCost))
     try await store.migrate()
+    // Uploaded surveys and their jobs are personal data: the folder is the server's user's alone.
     try FileManager.default.createDirectory(atPath: settings.uploadDirectory, withIntermediateDirectories: true)
+    try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: settings.uploadDirectory)
     // Uploads waiting for their confirmation survive a restart; the rest of the folder is cleared.
     let imports = ImportJobs(directory: settings.uploadDirectory)
     imports.restore()

@@ -66,8 +66,10 @@ extension Store {
             guard let dump = Backup.tool("pg_dump") else { throw Backup.Failure.tool("pg_dump", "not installed (Debian: postgresql-client)") }
             try Backup.run(dump, ["--format=custom", "--no-owner", "--no-privileges", "--file=\(path)", "--dbname=\(url)"])
         }
+        // A copy of every household's income and health: readable by its owner only.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        try await audit.export("sao_luu", file: (path as NSString).lastPathComponent + " (\(size) byte)", by: actor)
+        try await audit.export("sao_luu", file: path + " (\(size) byte)", by: actor)
     }
 
     /// Restores a backup into this store's database, which must be empty (a new SQLite file,

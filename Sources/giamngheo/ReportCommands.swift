@@ -25,7 +25,12 @@ struct ReportCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(file.data)
             return
         }
-        do { try file.data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+        do {
+            // Created readable by its owner only: a report may name households.
+            guard FileManager.default.createFile(atPath: output, contents: file.data, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+        } catch {
             Terminal.error("không ghi được '\(output)' / cannot write '\(output)': \(error.localizedDescription)")
             throw Exit.cannotWrite
         }

@@ -20,6 +20,8 @@ struct ImportLimitsTests {
             let csrf = try #require(form.csrf)
             let uploads = app.web.settings.uploadDirectory
             func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []).filter { !$0.hasPrefix(".") } }
+            // Uploaded surveys wait in a folder only the server's user can open.
+            #expect((try FileManager.default.attributesOfItem(atPath: uploads)[.posixPermissions] as? Int) == 0o700)
             // A refused file is not kept.
             let bad = try await web.upload("/import/khao-sat", fileName: "x.csv", content: "Mã hộ,Năm\nHO-X,nhiều", csrf: csrf)
             let badPath = try #require(bad.location)

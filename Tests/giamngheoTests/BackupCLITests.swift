@@ -54,6 +54,8 @@ struct BackupCLITests {
             writer.start()
             let taken = try Self.run(["backup", backup], source)
             #expect(taken.status == 0, "\(taken.err)")
+            // The copy of every household's data is its owner's alone.
+            #expect((try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int) == 0o600)
             while !writer.isFinished { Thread.sleep(forTimeInterval: 0.1) }
             // A second backup to the same name is refused: nothing is overwritten.
             #expect(try Self.run(["backup", backup], source).status != 0)

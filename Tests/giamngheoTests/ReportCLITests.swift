@@ -76,6 +76,8 @@ struct ReportCLITests {
         let xlsx = dir.appendingPathComponent("bieu.xlsx").path
         _ = try run("report", "tables", "--year", "2025", "--format", "xlsx", "--lists", "-o", xlsx)
         #expect(FileManager.default.contents(atPath: xlsx)?.starts(with: Array("PK".utf8)) == true)
+        // With the named lists, the workbook is personal data: its owner's alone.
+        #expect((try FileManager.default.attributesOfItem(atPath: xlsx)[.posixPermissions] as? Int) == 0o600)
         let csv = try run("report", "tables", "--unit", "CD-P-HOALU", "--year", "2025", "--format", "csv", "-o", "-").out
         #expect(csv.contains("Biểu 1. Kết quả rà soát") && csv.contains("Biểu 13."))
         let docx = dir.appendingPathComponent("bao-cao.docx").path
