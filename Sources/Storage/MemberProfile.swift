@@ -59,11 +59,23 @@ extension MemberRegistry {
         do {
             return try await write(actor, code: code, to: wanted, version: version)
         } catch let StorageError.invalid(message) where message.key == "refusal.member.citizen_id_taken" {
-            // Which citizen IDs are in the registry is personal: an attempt that finds one taken
-            // leaves a trace (the edit itself is rolled back).
-            try await store.audit.read("thu_cccd_trung", entity: "member", detail: "\(code): CCCD \(wanted.citizenID ?? "") đã thuộc đoàn viên khác", by: actor)
+            try await traceTakenCitizenID(actor, code: code, wanted.citizenID)
             throw StorageError.invalid(message)
+        } catch let error where (error as? any DatabaseError)?.isConstraintFailure == true {
+            // Two edits racing for one citizen ID: the later reaches the unique index, not the
+            // check above; it is the same refusal, with the same trace.
+            guard let cid = wanted.citizenID,
+                  try await store.sql.raw("SELECT 1 AS x FROM members WHERE citizen_id = \(bind: cid) AND code <> \(bind: code)").first() != nil
+            else { throw error }
+            try await traceTakenCitizenID(actor, code: code, cid)
+            throw StorageError.invalid(Message("refusal.member.citizen_id_taken", .text(cid)))
         }
+    }
+
+    /// Which citizen IDs are in the registry is personal: an attempt that finds one taken
+    /// leaves a trace (the edit itself is rolled back).
+    private func traceTakenCitizenID(_ actor: Actor, code: String, _ citizenID: String?) async throws {
+        try await store.audit.read("thu_cccd_trung", entity: "member", detail: "\(code): CCCD \(citizenID ?? "") đã thuộc đoàn viên khác", by: actor)
     }
 
     private func write(_ actor: Actor, code: String, to wanted: MemberRecord, version: String) async throws -> Bool {

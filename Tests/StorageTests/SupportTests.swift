@@ -469,6 +469,37 @@ import Testing
 
     /// HO-01 was H1's (C1) and is reviewed at C3 (H2's) in 2026: H1 can no longer correct its
     /// support, end its hardship or change its place on a list; an officer above both can.
+    /// Two officers giving two members the same citizen ID at once: one edit wins, the other is
+    /// refused as taken (by the check, or by the unique index when they race) and leaves the trace.
+    @Test(arguments: TestDatabase.available)
+    func twoEditsRacingForOneCitizenIDLeaveOneWinnerAndOneTrace(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            let op = try await store.op
+            let cid = "037085009999"  // a man born in 1985
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for code in ["DV-01", "DV-03"] {
+                    group.addTask {
+                        let profile = try await store.members.profile(op, code: code)
+                        var wanted = profile.record
+                        (wanted.citizenID, wanted.birthDate, wanted.sex) = (cid, day(1985, 3, 12), .male)
+                        do {
+                            try await store.members.update(op, code: code, to: wanted, version: profile.version)
+                            return "ok"
+                        } catch let StorageError.invalid(message) {
+                            return message.key
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.sorted() == ["ok", "refusal.member.citizen_id_taken"])
+            let traces = try await store.audit.entries(op, entity: "member").filter { $0.action == "thu_cccd_trung" }
+            #expect(traces.count == 1 && traces.first?.detail.contains(cid) == true)
+            #expect(try await store.sql.raw("SELECT COUNT(*) AS n FROM members WHERE citizen_id = \(bind: cid)").first()?.decode(column: "n", as: Int.self) == 1)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aMovedHouseholdIsNoLongerWrittenByItsOldBranch(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -59,8 +59,10 @@ struct HouseholdController: RouteCollection {
         }
         let endOfYear = Day.endOfYear(year)
         if let format = try ListDownload.format(req) {
-            // Every household the filters select, not one page.
-            let all = try await req.store.browse.households(user.actor, filter, page: 1, perPage: max(1, min(total, 1_000_000)), total: total)
+            // Every household the filters select, not one page: counted afresh, as the kept count
+            // does not follow renames and links a name search depends on.
+            let count = try await req.store.browse.householdCount(user.actor, filter)
+            let all = try await req.store.browse.households(user.actor, filter, page: 1, perPage: max(1, min(count, 1_000_000)), total: count)
             let scopeName = unit.map { unitName($0, user.history, req.store.today) } ?? user.history.name(of: user.account.unitID, on: req.store.today) ?? ""
             var list = ListDownload(
                 title: req.t("households.download_title", String(year), scopeName), fileStem: "danh-sach-ho-\(year)",
