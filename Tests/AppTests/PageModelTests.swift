@@ -371,6 +371,44 @@ struct PageModelTests {
         }
     }
 
+    @Test("the review sheet offers the contract's years with their standards, the chosen standard's indicators and the branch's units; its preview classifies or names the fields to fix")
+    func reviewSheet() throws {
+        let since = try day("01/01/2020"), today = try day("01/12/2026")
+        let history = OrgHistory(units: [OrgUnit(id: 1, code: "T", kind: .provincialFederation, from: since, to: nil),
+                                         OrgUnit(id: 2, code: "A", kind: .grassrootsUnion, from: since, to: nil),
+                                         OrgUnit(id: 3, code: "B", kind: .grassrootsUnion, from: since, to: nil),
+                                         OrgUnit(id: 4, code: "C", kind: .grassrootsUnion, from: since, to: try day("01/01/2024"))],
+                                 versions: [OrgVersion(unitID: 1, name: "LĐLĐ tỉnh", parentID: nil, from: since, to: nil),
+                                            OrgVersion(unitID: 2, name: "CĐCS Ánh Dương", parentID: 1, from: since, to: nil),
+                                            OrgVersion(unitID: 3, name: "CĐCS B", parentID: 1, from: since, to: nil),
+                                            OrgVersion(unitID: 4, name: "CĐCS Cũ", parentID: 1, from: since, to: try day("01/01/2024"))],
+                                 successions: [])
+        let branch = Scope(unitIDs: [2, 4])
+        let catalog = StandardCatalog.builtIn
+        let standard = try #require(catalog.standard(forReviewYear: 2025))
+        var sheet = ReviewSheet(householdCode: "HO-9", year: "2025", area: Area.rural.rawValue, householdSize: "4", yearlyIncome: "20000000",
+                                deprived: ["viec_lam", "bhyt", "nha_tieu"], unitCode: "A")
+        let page = ReviewFormBody(sheet: sheet, codeFixed: true, note: "", showPreview: true, issues: nil, history: history, scope: branch, today: today, text: vi)
+        #expect(page.years.first?.value == "2026" && page.years.map(\.value) == page.years.map(\.value).sorted(by: >))
+        #expect(page.years.filter(\.selected).map(\.value) == ["2025"] && page.years.first { $0.selected }?.standard == standard.code)
+        #expect(Set(page.indicators.filter(\.shown).map(\.code)) == Set(standard.indicators.map(\.code)))
+        #expect(Set(page.indicators.filter(\.checked).map(\.code)) == ["viec_lam", "bhyt", "nha_tieu"])
+        // The branch's units today; an ended one only when it is the sheet's own.
+        #expect(page.units.map(\.value) == ["A"] && page.units.first?.selected == true)
+        sheet.unitCode = "C"
+        let pastYear = ReviewFormBody(sheet: sheet, codeFixed: true, note: "", showPreview: false, issues: nil, history: history, scope: branch, today: today, text: vi)
+        #expect(pastYear.units.map(\.value) == ["A", "C"] && pastYear.units.last?.selected == true && !pastYear.preview.ready)
+        // The preview classifies as the import does…
+        #expect(page.preview.ready && page.preview.statusCode == LivingStandard.poor.rawValue && !page.preview.reason.isEmpty)
+        // …or names the field to fix by its label, and shows the registry's refusal the same way.
+        sheet.householdSize = ""
+        let missing = ReviewPreview(sheet, issues: nil, text: vi)
+        #expect(!missing.ready && missing.problems.map(\.field).contains(vi.t("review.field.size")))
+        let refused = ReviewPreview(sheet, issues: [SurveyIssue(row: 2, column: SurveyColumn.householdCode.rawValue, message: Message("refusal.unit.unknown", .text("X")))],
+                                    text: en)
+        #expect(refused.problems.map(\.field) == [en.t("review.field.code")] && refused.problems.first?.message.contains("X") == true)
+    }
+
     @Test("a unit's page keeps its history: names through time, what it became and what became it, named as they were then",
           arguments: WebDatabase.available)
     func unit(db: WebDatabase) async throws {

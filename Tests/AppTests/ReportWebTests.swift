@@ -234,7 +234,10 @@ struct ReportWebTests {
             let (_, code, _, year) = try await ids(app)
             let coso = try await token("coso"), xa = try await token("xaphuong")
             struct Report: Decodable { let status: String?; let frozen: Bool; let figures: Figures; struct Figures: Decodable { let households: Int; let poor: Int } }
-            struct Board: Decodable { let expected: Int; let accepted: Int; let lines: [Line]; struct Line: Decodable { let unitCode: String; let state: String } }
+            struct Board: Decodable {
+                let expected: Int; let accepted: Int; let deadline: String; let lines: [Line]
+                struct Line: Decodable { let unitCode: String; let state: String; let deadline: String }
+            }
             func send(_ method: HTTPMethod, _ path: String, _ headers: HTTPHeaders, _ body: String? = nil) async throws -> (HTTPStatus, Data) {
                 let r = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
                 return (r.status, Data(r.body.readableBytesView))
@@ -260,6 +263,8 @@ struct ReportWebTests {
             let board = try JSONDecoder().decode(Board.self, from: data)
             #expect(status == .ok && board.accepted >= 1 && board.accepted <= board.expected)
             #expect(board.lines.contains { $0.unitCode == code && $0.state == "accepted" })
+            // Each line says the deadline it is held to: here, as nobody set another, the board's own.
+            #expect(!board.lines.isEmpty && board.lines.allSatisfy { $0.deadline == board.deadline })
             #expect(try await send(.GET, "/api/v1/reports?year=99999", xa).0 == .badRequest)
             #expect(try await send(.GET, "/api/v1/reports/\(DemoProvince.rootCode)/\(year)", coso).0 == .notFound)
             let openapi = try await app.testing().sendRequest(.GET, "/api/openapi.json")

@@ -14,6 +14,9 @@ struct ReportBoard {
         let submitted: String
         let late: Bool
         let covers: String
+        /// The deadline this line is held to, shown where it is not the board's own.
+        let deadline: String
+        let ownDeadline: Bool
     }
     struct Body: Encodable {
         let years: [Option]
@@ -67,7 +70,8 @@ struct ReportBoard {
         let lines = direct.lines.map { l in
             Line(unit: name(l.reporter), code: history.units[l.reporter]?.code ?? "", state: req.t("reporting_state." + l.state.rawValue),
                  stateCode: l.state.rawValue, submitted: l.report?.submittedOn?.vietnamese ?? "", late: l.submittedLate,
-                 covers: l.covers.filter { $0 != l.reporter }.map(name).joined(separator: "; "))
+                 covers: l.covers.filter { $0 != l.reporter }.map(name).joined(separator: "; "),
+                 deadline: l.deadline.vietnamese, ownDeadline: l.deadline == direct.deadline)
         }.sorted { VietnameseCollation.sortKey($0.unit) < VietnameseCollation.sortKey($1.unit) }
         var notes: [String] = []
         if !direct.dissolved.isEmpty { notes.append(req.t("reports.note_dissolved", direct.dissolved.map(name).joined(separator: "; "))) }
@@ -80,8 +84,10 @@ struct ReportBoard {
         let hasParent = history.parent(of: unitID, on: today) != nil
         var list = ListDownload(title: req.t("reports.download_title", String(year), name(unitID)), fileStem: "tinh-hinh-bao-cao-\(year)",
                                 columns: [(req.t("common.unit"), 40), (req.t("reports.state_col"), 20), (req.t("reports.submitted_col"), 14),
-                                          (req.t("reports.late_flag"), 10), (req.t("reports.covers_col"), 40)])
-        list.rows = lines.map { [.text($0.unit), .text($0.state), .text($0.submitted), .text($0.late ? req.t("reports.late_flag") : ""), .text($0.covers)] }
+                                          (req.t("reports.deadline_col"), 14), (req.t("reports.late_flag"), 10), (req.t("reports.covers_col"), 40)])
+        list.rows = lines.map {
+            [.text($0.unit), .text($0.state), .text($0.submitted), .text($0.deadline), .text($0.late ? req.t("reports.late_flag") : ""), .text($0.covers)]
+        }
         let links = ListDownload.links(req)
         return ReportBoard(body: { error in
             Body(years: years, year: year, unitName: name(unitID), unitCode: history.units[unitID]?.code ?? "",

@@ -22,6 +22,8 @@ struct ReportsAPIController: RouteCollection {
         let submittedOn: String?
         let submittedLate: Bool
         let covers: [String]
+        /// The deadline the line is held to (set above it on 31 December of the year).
+        let deadline: String
     }
 
     struct BoardJSON: Content {
@@ -58,7 +60,8 @@ struct ReportsAPIController: RouteCollection {
         return BoardJSON(unitCode: code(unitID), year: year, deadline: b.deadline.iso, expected: b.expected, accepted: b.accepted,
                          lines: b.lines.map { line in
                              LineJSON(unitCode: code(line.reporter), state: line.state.rawValue, submittedOn: line.report?.submittedOn?.iso,
-                                      submittedLate: line.submittedLate, covers: line.covers.filter { $0 != line.reporter }.map(code))
+                                      submittedLate: line.submittedLate, covers: line.covers.filter { $0 != line.reporter }.map(code),
+                                      deadline: line.deadline.iso)
                          },
                          dissolved: b.dissolved.map(code))
     }

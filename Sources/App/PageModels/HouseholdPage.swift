@@ -94,7 +94,7 @@ extension HouseholdBody {
             members: file.members.map { Member(code: $0.code, name: $0.fullName, primary: $0.isPrimary) },
             reviews: file.reviews.reversed().map { r in
                 Review(year: r.year, unit: unitName(r.unitID, history, Day.endOfYear(r.year)),
-                       standard: catalog.standard(code: r.standardCode).map { ReviewFormController.standardName($0, lang) } ?? r.standardCode,
+                       standard: catalog.standard(code: r.standardCode).map { ReviewFormBody.standardName($0, lang) } ?? r.standardCode,
                        status: text.status(r.status), statusCode: r.status.rawValue, income: text.money(r.perCapitaMonthly),
                        deprivations: catalog.indicators.filter { r.deprivations & (1 << UInt64($0.index)) != 0 }.map { lang == .vi ? $0.vi : $0.en },
                        hasDeprivations: r.deprivations != 0,
