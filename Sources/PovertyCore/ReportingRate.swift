@@ -12,15 +12,17 @@
 ///    deduplicated: two districts merged after the period date owe their successor's one
 ///    report, once. A unit whose line ended without a successor (dissolved), or whose
 ///    successor is the scope or one of its ancestors (absorbed upwards: nobody reports to a
-///    unit below itself), is listed apart and never counted.
+///    unit below itself), is listed apart and never counted — unless it had submitted its
+///    own report for the period before it ended: then that report keeps its own line
+///    (submitted or accepted), so a year's rate does not change when a unit ends later.
 /// 3. A successor that sits outside the scope's branch on `asOf` still counts: it reports for
 ///    that part of the period's tree.
-/// 4. Reports are keyed by the unit that filed them. A reporter's own report decides its
-///    line. Without one, and when the reporter was not itself expected on the period date
-///    (e.g. the new unit of a merger), the reports its covered units filed before they ended
-///    stand in for it, but only when every covered unit has one, and the line takes the
-///    least advanced of them. Any other report (a unit created after the period date, a
-///    unit outside the scope) is ignored and listed apart.
+/// 4. Reports are keyed by the unit that filed them. A reporter expected on the period date
+///    is judged by its own report. One that was not (e.g. the new unit of a merger) is
+///    judged by the reports its covered units filed before they ended when every covered unit
+///    has one (the least advanced of them), else by its own, so a draft it starts later does
+///    not undo its predecessors' accepted reports. Any other report (a unit created after
+///    the period date, a unit outside the scope) is ignored and listed apart.
 /// 5. A line's state: accepted, submitted (awaiting review), returned (awaiting resubmission),
 ///    draft or missing; a draft or missing line becomes late once `asOf` is after `deadline`
 ///    (the deadline day itself is still on time). `submittedLate` flags a report whose
@@ -137,9 +139,19 @@ public struct ReportingRate: Sendable, Hashable {
         var dissolved: [Int] = []
         var absorbed: [Int] = []
         for unit in periodUnits {
-            guard let reporter = history.successor(of: unit, on: asOf) else { dissolved.append(unit); continue }
-            if above.contains(reporter) { absorbed.append(unit); continue }
-            covered[reporter, default: []].append(unit)
+            let reporter = history.successor(of: unit, on: asOf)
+            if reporter == nil || above.contains(reporter ?? unit) {
+                // Ended for good, or into the scope or above: only a report it sent keeps its line.
+                if let own = reports[unit], own.status == .submitted || own.status == .accepted {
+                    covered[unit, default: []].append(unit)
+                } else if reporter == nil {
+                    dissolved.append(unit)
+                } else {
+                    absorbed.append(unit)
+                }
+                continue
+            }
+            covered[reporter ?? unit, default: []].append(unit)
         }
 
         var used = Set<Int>()
@@ -147,19 +159,18 @@ public struct ReportingRate: Sendable, Hashable {
         for (reporter, units) in covered {
             var report: FiledReport?
             var filedBy: Int?
-            if let own = reports[reporter] {
+            // Stand-ins only for a reporter not itself expected on the period date, and only
+            // when every unit it covers filed.
+            let filed = units.compactMap { u in reports[u].map { (u, $0) } }
+            if !units.contains(reporter), filed.count == units.count,
+               let weakest = filed.min(by: { ($0.1.status.progress, $0.0) < ($1.1.status.progress, $1.0) }) {
+                report = weakest.1
+                filedBy = weakest.0
+                used.formUnion(units)
+            } else if let own = reports[reporter] {
                 report = own
                 filedBy = reporter
                 used.insert(reporter)
-            } else {
-                // Stand-ins only when the reporter was not itself expected on the period date.
-                let filed = units.compactMap { u in reports[u].map { (u, $0) } }
-                if !units.contains(reporter) && filed.count == units.count {
-                    let weakest = filed.min { ($0.1.status.progress, $0.0) < ($1.1.status.progress, $1.0) }!
-                    report = weakest.1
-                    filedBy = weakest.0
-                    used.formUnion(units)
-                }
             }
             let due = units.compactMap { deadlines[$0] }.max() ?? deadline
             let state: ReportingState

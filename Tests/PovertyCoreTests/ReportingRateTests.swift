@@ -166,6 +166,27 @@ struct ReportingRateTests {
         #expect(r.absorbed == [2])
         #expect(r.ignoredReports == [1])
         #expect(r.accepted == 0)
+        // E had sent its report for the year before it merged: the year keeps E's accepted line.
+        let sent = board(scope: 1, asOf: day("2025-09-01"), history: history, [2: FiledReport(.accepted, submittedOn: day("2025-01-05"))])
+        #expect(sent.lines.map(\.reporter) == [2, 3] && sent.absorbed.isEmpty && sent.accepted == 1)
+    }
+
+    @Test func aDissolvedUnitThatSentItsReportKeepsItsLine() {
+        let sent = board(asOf: day("2025-09-01"), [Tree.D: FiledReport(.submitted, submittedOn: day("2025-01-20"))])
+        #expect(sent.lines.map(\.reporter).contains(Tree.D) && sent.dissolved.isEmpty && sent.count(.submitted) == 1)
+        // A draft it never sent does not: nobody can finish it.
+        let draft = board(asOf: day("2025-09-01"), [Tree.D: FiledReport(.draft)])
+        #expect(!draft.lines.map(\.reporter).contains(Tree.D) && draft.dissolved == [Tree.D] && draft.ignoredReports == [Tree.D])
+    }
+
+    @Test func aDraftTheNewUnitStartsLaterDoesNotUndoItsPredecessorsReports() {
+        let r = board(asOf: day("2025-09-01"), [
+            Tree.A: FiledReport(.accepted, submittedOn: day("2025-01-10")),
+            Tree.B: FiledReport(.accepted, submittedOn: day("2025-01-12")),
+            Tree.C: FiledReport(.draft),
+        ])
+        #expect(r.lines[0].reporter == Tree.C && r.lines[0].state == .accepted && r.lines[0].filedBy == Tree.A)
+        #expect(r.ignoredReports == [Tree.C])
     }
 
     @Test func lateAroundTheDeadline() {
@@ -271,7 +292,11 @@ struct ReportingRateTests {
             #expect(Set(reporters).count == reporters.count, "a reporter counted twice")
             #expect(!reporters.contains(scope))
             for line in r.lines {
-                #expect(history.units[line.reporter]!.isActive(on: asOf))
+                if !history.units[line.reporter]!.isActive(on: asOf) {
+                    // An ended unit keeps only its own line, by the report it sent before it ended.
+                    #expect(line.covers == [line.reporter] && line.filedBy == line.reporter)
+                    #expect(line.report?.status == .submitted || line.report?.status == .accepted)
+                }
                 if let filer = line.filedBy {
                     #expect(filer == line.reporter || line.covers.contains(filer))
                     #expect(!r.ignoredReports.contains(filer))
