@@ -149,25 +149,37 @@ import Testing
         }
     }
 
+    /// A unit whose file row ends without a successor hands its past to the unit above it on
+    /// its last day: its 2021 households follow Phủ Lý into today's ward, and the province's
+    /// total is the sum of its branches. Older data with no succession at all is orphaned, and
+    /// says so.
     @Test(arguments: TestDatabase.available)
-    func aUnitDissolvedWithoutSuccessorIsOrphaned(db: TestDatabase) async throws {
+    func aUnitEndedWithoutSuccessorHandsItsPastToItsParent(db: TestDatabase) async throws {
         try await db.withStore { store in
             let u = try await Self.load(store, extraUnits: [Self.dissolved],
                                         extraReviews: [Files.poor("H14", 2021, unit: "CS6"), Files.nearPoor("H15", 2021, unit: "CS6")])
             let cs6 = u["CS6"]!
             let history = try await store.units.history()
-            #expect(history.successor(of: cs6, on: day(2026, 1, 1)) == nil)
+            let succession = try #require(history.successions(of: cs6).first)
+            #expect(succession.successorID == u["PL"]! && succession.kind == .dissolve && succession.effective == day(2024, 1, 1))
 
-            // On the tree of 2021 it still counts under Phủ Lý.
+            // On the tree of 2021 it counts under Phủ Lý.
             let then = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .reviewDate)
             #expect(then.totals[u["PL"]!] == counts(poor: 2, near: 2))
             #expect(then.orphaned.isEmpty)
 
-            // On today's tree it belongs nowhere, and says so.
+            // On today's tree it follows Phủ Lý into its ward.
             let today = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .rebased(onto: day(2026, 1, 1)))
-            #expect(today.orphaned == [cs6: counts(poor: 1, near: 1)])
-            #expect(today.totals[u["P-PL"]!] == counts(poor: 1, near: 1))
-            #expect(today.totals[u["NB"]!] == counts(poor: 8, near: 3, average: 1, notPoor: 1))
+            #expect(today.orphaned.isEmpty)
+            #expect(today.totals[u["P-PL"]!] == counts(poor: 2, near: 2))
+            #expect(today.totals[u["NB"]!] == counts(poor: 9, near: 4, average: 1, notPoor: 1))
+
+            // Older data: an end with no succession at all belongs nowhere today, and says so.
+            try await store.sql.raw("DELETE FROM unit_successions WHERE predecessor_id = \(bind: cs6)").run()
+            let legacy = try await store.reviews.rolledUp(year: 2021, basis: .rebased(onto: day(2026, 1, 1)), history: try await store.units.history(),
+                                                          scope: .province)
+            #expect(legacy.orphaned == [cs6: counts(poor: 1, near: 1)])
+            #expect(legacy.totals[u["P-PL"]!] == counts(poor: 1, near: 1))
         }
     }
 

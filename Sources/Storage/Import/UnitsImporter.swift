@@ -105,6 +105,17 @@ public struct UnitsImporter: Sendable {
             for (a, b) in zip(plan.versions, plan.versions.dropFirst()) where a.to.map({ $0 < b.from }) ?? false {
                 log.add(header.issue(row: b.row, "tu_ngay", Message("import.units.leaves_gap_after_row", .number(a.row))))
             }
+            // A unit that ends without a successor named hands its past to the unit above it on
+            // its last day (a dissolution into its parent, as `unit dissolve` records one), so no
+            // household of a past year falls out of the tree. A root needs a successor named.
+            if let last = plan.versions.last, last.to != nil, plan.successors.isEmpty {
+                if let parent = last.parent {
+                    plan.successors = [parent]
+                    plan.successionKind = .dissolve
+                } else {
+                    log.add(header.issue(row: last.row, "don_vi_ke_thua", Message("refusal.unit.successor_required")))
+                }
+            }
             plans[code] = plan
         }
         let existing = try await store.units.history()
