@@ -19,10 +19,12 @@
 ///    that part of the period's tree.
 /// 4. Reports are keyed by the unit that filed them. A reporter expected on the period date
 ///    is judged by its own report. One that was not (e.g. the new unit of a merger) is
-///    judged by the reports its covered units filed before they ended when every covered unit
-///    has one (the least advanced of them), else by its own, so a draft it starts later does
-///    not undo its predecessors' accepted reports. Any other report (a unit created after
-///    the period date, a unit outside the scope) is ignored and listed apart.
+///    judged by the reports its covered units sent (submitted or accepted) before they ended
+///    when every covered unit sent one — the least advanced of them — unless its own report
+///    is further along, so a draft it starts later does not undo its predecessors' accepted
+///    reports and its own accepted report is not hidden by theirs awaiting review. Any other
+///    report (a unit created after the period date, a unit outside the scope) is ignored
+///    and listed apart.
 /// 5. A line's state: accepted, submitted (awaiting review), returned (awaiting resubmission),
 ///    draft or missing; a draft or missing line becomes late once `asOf` is after `deadline`
 ///    (the deadline day itself is still on time). `submittedLate` flags a report whose
@@ -159,15 +161,19 @@ public struct ReportingRate: Sendable, Hashable {
         for (reporter, units) in covered {
             var report: FiledReport?
             var filedBy: Int?
-            // Stand-ins only for a reporter not itself expected on the period date, and only
-            // when every unit it covers filed.
-            let filed = units.compactMap { u in reports[u].map { (u, $0) } }
-            if !units.contains(reporter), filed.count == units.count,
-               let weakest = filed.min(by: { ($0.1.status.progress, $0.0) < ($1.1.status.progress, $1.0) }) {
+            // Stand-ins only for a reporter not itself expected on the period date, only when
+            // every unit it covers sent its report (submitted or accepted: a draft or a returned
+            // report of a unit that has ended can never be sent again), and only when the
+            // least advanced of them is further along than the reporter's own report.
+            let sent = units.compactMap { u in reports[u].flatMap { $0.status == .submitted || $0.status == .accepted ? (u, $0) : nil } }
+            let own = reports[reporter]
+            if !units.contains(reporter), sent.count == units.count,
+               let weakest = sent.min(by: { ($0.1.status.progress, $0.0) < ($1.1.status.progress, $1.0) }),
+               weakest.1.status.progress > own?.status.progress ?? -1 {
                 report = weakest.1
                 filedBy = weakest.0
                 used.formUnion(units)
-            } else if let own = reports[reporter] {
+            } else if let own {
                 report = own
                 filedBy = reporter
                 used.insert(reporter)

@@ -77,12 +77,23 @@ public struct Targets: Sendable {
                 RETURNING id
                 """).first()
             guard let id = try row?.int("id") else { throw StorageError.corrupt("targets: no id returned") }
+            // Every unit's count is frozen, not only this branch's of today: a unit that joins the
+            // branch later (a province merged into this one) brings its baseline with it, as its
+            // households come into the latest count. The audit says the branch's own.
             var total = 0
-            for (unitID, counts) in frozen.sorted(by: { $0.key < $1.key }) where subtree.contains(unitID) {
+            var rows: [(unitID: Int, households: Int)] = []
+            for (unitID, counts) in frozen.sorted(by: { $0.key < $1.key }) {
                 let n = counts.count(of: measure.status)
                 guard n > 0 else { continue }
-                total += n
-                try await db.raw("INSERT INTO target_baselines (target_id, unit_id, households) VALUES (\(bind: id), \(bind: unitID), \(bind: n))").run()
+                if subtree.contains(unitID) { total += n }
+                rows.append((unitID, n))
+            }
+            for chunk in rows.chunked(300) {
+                var insert: SQLQueryString = "INSERT INTO target_baselines (target_id, unit_id, households) VALUES "
+                for (i, row) in chunk.enumerated() {
+                    insert.appendInterpolation("\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: id), \(bind: row.unitID), \(bind: row.households))" as SQLQueryString)
+                }
+                try await db.raw(insert).run()
             }
             try await store.audit.record("dat_muc_tieu", entity: "target", id: id,
                                          detail: "\(code) \(measure.rawValue) \(baselineYear)→\(targetYear) \(reductionPermille.map { "giảm \($0)‰" } ?? "mức \(level ?? 0)"); gốc \(total)",
@@ -120,7 +131,10 @@ public struct Targets: Sendable {
         let chain = history.ancestry(of: unitID, on: day)
         var chosen: [String: Target] = [:]
         for target in targets {
-            guard let rank = chain.firstIndex(of: target.unitID) else { continue }
+            // A target set for a unit that has since ended (a province merged into another)
+            // applies through what that unit became.
+            guard let rank = chain.firstIndex(of: target.unitID)
+                    ?? history.successor(of: target.unitID, on: day).flatMap({ chain.firstIndex(of: $0) }) else { continue }
             let key = "\(target.measure.rawValue)/\(target.targetYear)"
             if let current = chosen[key], let currentRank = chain.firstIndex(of: current.unitID), currentRank <= rank { continue }
             chosen[key] = target
@@ -132,11 +146,13 @@ public struct Targets: Sendable {
             for row in try await store.sql.raw("SELECT unit_id, households FROM target_baselines WHERE target_id = \(bind: target.id)").all() {
                 frozen[try row.int("unit_id")] = try row.int("households")
             }
-            let baseline = history.rollUp(history.rebase(frozen, onto: day, combine: +).counts, on: tree, zero: 0, combine: +)[unitID] ?? 0
+            let rolled = history.rollUp(history.rebase(frozen, onto: day, combine: +).counts, on: tree, zero: 0, combine: +)
+            let baseline = rolled[unitID] ?? 0
+            let owner = history.units[target.unitID]?.isActive(on: day) == true ? target.unitID : history.successor(of: target.unitID, on: day)
             let path = target.level.map { level in
                 // A level set for a larger branch applies in proportion to this one's baseline.
-                let whole = frozen.values.reduce(0, +)
-                let share = target.unitID == unitID || whole == 0 ? level : TargetPath.divide(level * baseline, whole)
+                let whole = owner.flatMap { rolled[$0] } ?? frozen.values.reduce(0, +)
+                let share = owner == unitID || whole == 0 ? level : TargetPath.divide(level * baseline, whole)
                 return TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear, level: share)
             } ?? TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear,
                             reductionPermille: target.reductionPermille ?? 0)

@@ -1,6 +1,16 @@
+import Foundation
 import ArgumentParser
 
+/// The process: files it writes (backups, report files, uploads, classified surveys, a new
+/// SQLite database) hold personal data, so they are created readable by their owner only.
 @main
+enum Entry {
+    static func main() async {
+        umask(0o077)
+        await Giamngheo.main()
+    }
+}
+
 struct Giamngheo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "giamngheo",

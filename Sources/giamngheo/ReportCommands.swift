@@ -25,12 +25,8 @@ struct ReportCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(file.data)
             return
         }
-        do {
-            // Created readable by its owner only: a report may name households.
-            guard FileManager.default.createFile(atPath: output, contents: file.data, attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-        } catch {
+        // Created readable by its owner only (the process's umask): a report may name households.
+        do { try file.data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
             Terminal.error("không ghi được '\(output)' / cannot write '\(output)': \(error.localizedDescription)")
             throw Exit.cannotWrite
         }
@@ -126,9 +122,12 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             try await ReportCommand.withUnit(unit, db: db) { store, actor, id in
                 let history = actor.history
-                let f = try await store.reports.figures(actor, unit: id, year: year)
+                // As the page, the API and the documents show them: frozen once submitted.
+                let stored = try await store.reports.report(actor, unit: id, year: year)
+                let (f, frozen) = try await store.reports.shownFigures(actor, stored, unit: id, year: year)
                 let n = { ReportFormat.integer($0, .vi) }
-                print("\(history.name(of: id, on: store.today) ?? unit) — năm / year \(year)")
+                print("\(history.name(of: id, on: store.today) ?? history.lastName(of: id) ?? unit) — năm / year \(year)"
+                      + (frozen ? " (số liệu chốt khi gửi / figures frozen at submission)" : ""))
                 print("rà soát / reviewed \(n(f.households)); nghèo / poor \(n(f.poor)); cận nghèo / near-poor \(n(f.nearPoor)); kỳ rà soát trước / previous review (\(f.previousYear.map(String.init) ?? "—")) nghèo / poor \(n(f.previousPoor))")
                 print("thoát nghèo / escaped \(n(f.escaped)); phát sinh mới / newly poor \(n(f.newlyPoor)); tái nghèo / fell back \(n(f.fellBack)); ra khỏi danh sách / left \(n(f.left))")
                 print("hỗ trợ / support: \(n(f.supportHouseholds)) hộ, \(n(f.supportRecords)) lượt, \(n(f.supportValue)) đ; đủ nhu cầu / fully addressed \(n(f.coverageComplete))/\(n(f.coveragePoor))")

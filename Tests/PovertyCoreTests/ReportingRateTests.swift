@@ -187,6 +187,18 @@ struct ReportingRateTests {
         ])
         #expect(r.lines[0].reporter == Tree.C && r.lines[0].state == .accepted && r.lines[0].filedBy == Tree.A)
         #expect(r.ignoredReports == [Tree.C])
+        // A predecessor's draft (never sent, and never to be) does not stand in: C's own accepted report counts.
+        let unsent = board(asOf: day("2025-09-01"), [
+            Tree.A: FiledReport(.accepted, submittedOn: day("2025-01-10")), Tree.B: FiledReport(.draft),
+            Tree.C: FiledReport(.accepted, submittedOn: day("2025-08-01")),
+        ])
+        #expect(unsent.lines[0].state == .accepted && unsent.lines[0].filedBy == Tree.C)
+        // Nor do predecessors still awaiting review hide C's own accepted report.
+        let waiting = board(asOf: day("2025-09-01"), [
+            Tree.A: FiledReport(.accepted, submittedOn: day("2025-01-10")), Tree.B: FiledReport(.submitted, submittedOn: day("2025-01-12")),
+            Tree.C: FiledReport(.accepted, submittedOn: day("2025-08-01")),
+        ])
+        #expect(waiting.lines[0].state == .accepted && waiting.lines[0].filedBy == Tree.C && waiting.ignoredReports == [Tree.A, Tree.B])
     }
 
     @Test func lateAroundTheDeadline() {

@@ -149,6 +149,35 @@ import Testing
         }
     }
 
+    /// A target set on Ninh Bình in 2022, before Hà Nam merged into it: after the merger the
+    /// latest count includes Hà Nam's households, and so does the baseline (each unit's 2021
+    /// count is frozen, not only the branch's of that day). A target set on Hà Nam itself still
+    /// applies to its part of the province after Hà Nam ended.
+    @Test(arguments: TestDatabase.available)
+    func aTargetFollowsTheUnitsThatMergeIntoItsBranchAndOutlivesItsUnit(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let u = try await Self.load(store)
+            let then = try await store.reviews.rolledUp(try await store.op, year: 2021, basis: .reviewDate)
+            let ninhBinh = try #require(then.totals[u["NB"]!]?.poor), haNam = try #require(then.totals[u["HN"]!]?.poor)
+            #expect(haNam > 0)
+            try await store.targets.set(try await store.op, unit: "NB", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2022, 3, 1))
+            let history = try await store.units.history()
+            let before = try #require(try await store.targets.progress(of: u["NB"]!, history: history, on: day(2022, 3, 1)).first)
+            #expect(before.path.baseline == ninhBinh)
+            let after = try #require(try await store.targets.progress(of: u["NB"]!, history: history, on: day(2026, 1, 1)).first)
+            #expect(after.path.baseline == ninhBinh + haNam)
+            // The audit entry says the baseline of the branch the target was set for.
+            #expect(try await store.audit.entries(try await store.op, entity: "target").first?.detail.hasSuffix("gốc \(ninhBinh)") == true)
+
+            // Hà Nam's own target (set before it ended) still reaches Phủ Lý's ward through Hà Nam's successor.
+            try await store.sql.raw("DELETE FROM target_baselines").run()
+            try await store.sql.raw("DELETE FROM targets").run()
+            try await store.targets.set(try await store.op, unit: "HN", baselineYear: 2021, targetYear: 2025, reductionPermille: 500, on: day(2022, 3, 1))
+            let ward = try #require(try await store.targets.progress(of: u["P-PL"]!, history: history, on: day(2026, 1, 1)).first)
+            #expect(ward.target.unitID == u["HN"]! && ward.path.baseline == (then.totals[u["PL"]!]?.poor ?? -1))
+        }
+    }
+
     /// A unit whose file row ends without a successor hands its past to the unit above it on
     /// its last day: its 2021 households follow Phủ Lý into today's ward, and the province's
     /// total is the sum of its branches. Older data with no succession at all is orphaned, and

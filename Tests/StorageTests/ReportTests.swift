@@ -147,8 +147,41 @@ import Testing
             let tinh = try await store.simulatedOfficer("tinh", role: .provincialOfficer, unitID: t)
             let stored = try #require(try await store.reports.report(tinh, unit: h1, year: 2024))
             #expect(store.reports.steps(tinh, unit: h1, report: stored) == [.review])
+            // H1 can no longer send it again: it is accepted, never returned.
+            await #expect(throws: StorageError.invalid(Message("refusal.report.ended_unit_accept_only"))) {
+                try await store.reports.review(tinh, unit: h1, year: 2024, accept: false, comment: "Bổ sung.", on: store.today)
+            }
             try await store.reports.review(tinh, unit: h1, year: 2024, accept: true, comment: "", on: store.today)
             #expect(try await store.reports.report(tinh, unit: h1, year: 2024)?.status == .accepted)
+        }
+    }
+
+    /// An ended unit's branch as it last was can reach units now in other branches: a reader
+    /// of the commune that took the district over sees the district's figures and named lists
+    /// of its own units only.
+    @Test(arguments: TestDatabase.available)
+    func anEndedUnitsFiguresStayInsideTheReadersBranch(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2024, unit: "C1"), Files.poor("HO-02", 2024, unit: "C2")])
+            let op = try await store.op
+            let reform = day(2025, 7, 1)
+            _ = try await store.units.create(op, NewUnit(code: "W", name: "Công đoàn phường Hoa Lư", kind: .communeUnion, parentCode: "T"), from: reform)
+            try await store.units.dissolve(op, "H1", successor: "W", on: reform)  // C1 and C2 pass to W
+            try await store.units.move(op, "C2", under: "T", on: day(2025, 8, 1))
+            let h1 = try await store.unitID("H1")
+            // The province sees the district's whole branch as it last was; the ward only its own part.
+            #expect(try await store.reports.figures(op, unit: h1, year: 2024).poor == 2)
+            let ward = try await store.officer("W")
+            #expect(ward.scope.contains(h1))
+            #expect(!ward.scope.contains(try await store.unitID("C2")))
+            #expect(try await store.reports.figures(ward, unit: h1, year: 2024).poor == 1)
+            var named: [String] = []
+            try await store.reports.namedHouseholds(ward, .poor, unit: h1, year: 2024) { named.append($0.householdCode) }
+            #expect(named == ["HO-01"])
+            let tables = try #require(try await store.reports.standardTables(ward, unit: h1, year: 2024)).tables
+            #expect(tables.first { $0.number == 1 }?.row("tong_so")?.cells.first == .count(1))
         }
     }
 

@@ -220,6 +220,10 @@ public struct AnnualReports: Sendable {
         }
         guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid(Message("refusal.report.comment_too_long")) }
         let history = actor.history
+        // A unit that has ended cannot send its report again: returned, it would stay so for good.
+        if !accept, history.units[unitID]?.isActive(on: day) == false {
+            throw StorageError.invalid(Message("refusal.report.ended_unit_accept_only"))
+        }
         try await store.writeTransaction { db in
             try await lock(unitID, year, db: db)
             let r = try await report(unit: unitID, year: year, db: db)

@@ -67,13 +67,13 @@ extension AnnualReports {
     public func shownFigures(_ actor: Actor, _ stored: AnnualReport?, unit unitID: Int, year: Int) async throws
         -> (figures: ReportFigures, frozen: Bool) {
         try actor.require(.readReports, unit: unitID)
-        return try await shownFigures(stored, unitID: unitID, year: year, history: actor.history, today: store.today)
+        return try await shownFigures(stored, unitID: unitID, year: year, history: actor.history, today: store.today, within: actor.scope)
     }
 
-    func shownFigures(_ stored: AnnualReport?, unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
+    func shownFigures(_ stored: AnnualReport?, unitID: Int, year: Int, history: OrgHistory, today: Day, within access: Scope = .province) async throws
         -> (figures: ReportFigures, frozen: Bool) {
         if let frozen = stored?.frozenFigures, stored?.status != .returned { return (frozen, true) }
-        return (try await figures(unitID: unitID, year: year, history: history, today: today), false)
+        return (try await figures(unitID: unitID, year: year, history: history, today: today, within: access), false)
     }
 
     /// The province's review counts of a year from the kept totals.
@@ -91,11 +91,13 @@ extension AnnualReports {
     public func figures(_ actor: Actor, unit unitID: Int, year: Int, reviewsOnly: Bool = false) async throws -> ReportFigures {
         try actor.require(.readReports, unit: unitID)
         try Self.check(year: year)
-        return try await figures(unitID: unitID, year: year, history: actor.history, today: store.today, reviewsOnly: reviewsOnly)
+        return try await figures(unitID: unitID, year: year, history: actor.history, today: store.today, reviewsOnly: reviewsOnly, within: actor.scope)
     }
 
-    func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false) async throws -> ReportFigures {
-        let scope = Scope.figures(of: unitID, in: history, on: today), day = Scope.figuresDay(of: unitID, in: history, on: today)
+    /// `access`: the reader's branch, which the figures never go beyond (an ended unit's branch
+    /// as it last was may reach units now in other branches).
+    func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false, within access: Scope = .province) async throws -> ReportFigures {
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access), day = Scope.figuresDay(of: unitID, in: history, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current: StatusCounts?, previous: StatusCounts?
         let last = try await Rollups.previousRound(before: year, store.sql)

@@ -32,12 +32,13 @@ extension AnnualReports {
     /// memory does not grow with the registry.
     public func standardTables(_ actor: Actor, unit unitID: Int, year: Int) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
         try actor.require(.readReports, unit: unitID)
-        return try await standardTables(unitID: unitID, year: year, history: actor.history, today: store.today)
+        return try await standardTables(unitID: unitID, year: year, history: actor.history, today: store.today, within: actor.scope)
     }
 
-    func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
+    func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day, within access: Scope = .province) async throws
+        -> (standard: PovertyStandard, tables: [ReportTable])? {
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
         var builder = StandardTablesBuilder(standard: standard, year: year)
         var q: SQLQueryString = """
@@ -57,7 +58,7 @@ extension AnnualReports {
                 for _ in 0..<(try row.int("n")) { builder.add(facts) }
             }
         }
-        let figures = try await figures(unitID: unitID, year: year, history: history, today: today, reviewsOnly: true)
+        let figures = try await figures(unitID: unitID, year: year, history: history, today: today, reviewsOnly: true, within: access)
         // Compared with the previous review round (the moves' `last`), which need not be the year before.
         let last = figures.previousYear
         var previous: PovertyStandard?
@@ -155,13 +156,13 @@ extension AnnualReports {
     public func profiles(_ actor: Actor, below unitID: Int, year: Int) async throws
         -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
         try actor.require(.readReports, unit: unitID)
-        return try await profiles(below: unitID, year: year, history: actor.history, today: store.today)
+        return try await profiles(below: unitID, year: year, history: actor.history, today: store.today, within: actor.scope)
     }
 
-    func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day) async throws
+    func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day, within access: Scope = .province) async throws
         -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
         // Units as they stand today, or as an ended unit last was.
         let today = Scope.figuresDay(of: unitID, in: history, on: today)
@@ -202,7 +203,7 @@ extension AnnualReports {
                                 each: (NamedHousehold) throws -> Void) async throws {
         try actor.require(.readReports, unit: unitID)
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: actor.history, on: store.today)
+        let scope = Scope.figures(of: unitID, in: actor.history, on: store.today).intersection(actor.scope)
         var count = 0
         var q: SQLQueryString = """
             SELECT h.code, COALESCE(m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id, COALESCE(h.address, '') AS address,
