@@ -134,6 +134,13 @@ public struct OrgHistory: Sendable {
 
     public func name(of id: Int, on day: Day) -> String? { version(of: id, on: day)?.name }
 
+    /// `day`, or for a unit that had ended by then, its own last day: the tree it last stood
+    /// in (an ended district federation's report, figures and letterhead are of that tree).
+    public func lastStanding(of id: Int, on day: Day) -> Day {
+        guard let unit = units[id], let end = unit.to, end <= day, unit.from < end else { return day }
+        return end.previous
+    }
+
     /// The latest name a unit had (for units that have ended).
     public func lastName(of id: Int) -> String? { versions[id]?.last?.name }
 

@@ -151,10 +151,12 @@ struct ReportCommand: AsyncParsableCommand {
                 let today = store.today
                 print("hạn nộp / deadline \(board.deadline.vietnamese); tính đến / as of \(today.vietnamese)")
                 for line in board.lines {
-                    let name = history.name(of: line.reporter, on: today) ?? history.units[line.reporter]?.code ?? "?"
+                    let name = history.name(of: line.reporter, on: history.lastStanding(of: line.reporter, on: today)) ?? history.units[line.reporter]?.code ?? "?"
                     let late = line.submittedLate ? " (gửi muộn / late)" : ""
                     let sent = line.report?.submittedOn.map { " \($0.vietnamese)" } ?? ""
-                    print("\(history.units[line.reporter]?.code ?? "?")\t\(name)\t\(line.state.vietnamese) / \(line.state.english)\(sent)\(late)")
+                    // The deadline a line is held to, where it is not the board's own (as on the page).
+                    let due = line.deadline == board.deadline ? "" : " (hạn / due \(line.deadline.vietnamese))"
+                    print("\(history.units[line.reporter]?.code ?? "?")\t\(name)\t\(line.state.vietnamese) / \(line.state.english)\(sent)\(late)\(due)")
                 }
                 for id in board.dissolved { print("giải thể, không tính / dissolved, not counted: \(history.units[id]?.code ?? "?")") }
                 for id in board.absorbed { print("đã nhập vào cấp trên, không tính / merged into a unit above, not counted: \(history.units[id]?.code ?? "?")") }

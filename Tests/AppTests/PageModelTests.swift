@@ -371,6 +371,19 @@ struct PageModelTests {
         }
     }
 
+    @Test("an ended district federation's report is headed by the province it stood under, not by the national federation")
+    func letterheadOfAnEndedUnit() throws {
+        let since = try day("01/01/2000"), reform = try day("01/07/2025")
+        let history = OrgHistory(units: [OrgUnit(id: 1, code: "T", kind: .provincialFederation, from: since, to: nil),
+                                         OrgUnit(id: 2, code: "H", kind: .districtFederation, from: since, to: reform)],
+                                 versions: [OrgVersion(unitID: 1, name: "Liên đoàn Lao động tỉnh Ninh Bình", parentID: nil, from: since, to: nil),
+                                            OrgVersion(unitID: 2, name: "Liên đoàn Lao động huyện Hoa Lư", parentID: 1, from: since, to: reform)],
+                                 successions: [])
+        let issuer = ReportDocuments.issuer(2, history: history, on: try day("01/12/2026"))
+        #expect(issuer.parentBody == "LIÊN ĐOÀN LAO ĐỘNG TỈNH NINH BÌNH" && issuer.issuingBody == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN HOA LƯ")
+        #expect(issuer.place == "Ninh Bình" && issuer.symbol == "LĐLĐ")
+    }
+
     @Test("the review sheet offers the contract's years with their standards, the chosen standard's indicators and the branch's units; its preview classifies or names the fields to fix")
     func reviewSheet() throws {
         let since = try day("01/01/2020"), today = try day("01/12/2026")

@@ -147,12 +147,16 @@ import Testing
             let tinh = try await store.simulatedOfficer("tinh", role: .provincialOfficer, unitID: t)
             let stored = try #require(try await store.reports.report(tinh, unit: h1, year: 2024))
             #expect(store.reports.steps(tinh, unit: h1, report: stored) == [.review])
+            // No board of the province's own years lists it: its worklist does.
+            #expect(try await store.reports.awaitingReviewFromEndedUnits(tinh).map { "\($0.unitID)/\($0.year)" } == ["\(h1)/2024"])
+            #expect(try await store.reports.awaitingReviewFromEndedUnits(h1Officer).isEmpty)
             // H1 can no longer send it again: it is accepted, never returned.
             await #expect(throws: StorageError.invalid(Message("refusal.report.ended_unit_accept_only"))) {
                 try await store.reports.review(tinh, unit: h1, year: 2024, accept: false, comment: "Bổ sung.", on: store.today)
             }
             try await store.reports.review(tinh, unit: h1, year: 2024, accept: true, comment: "", on: store.today)
             #expect(try await store.reports.report(tinh, unit: h1, year: 2024)?.status == .accepted)
+            #expect(try await store.reports.awaitingReviewFromEndedUnits(tinh).isEmpty)
         }
     }
 

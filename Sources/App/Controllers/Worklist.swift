@@ -35,6 +35,15 @@ enum Worklist {
                                       detail: waiting > 0 ? req.t("work.review_waiting", n(waiting)) : req.t("work.review_none"),
                                       href: "/reports?year=\(year)", tone: waiting > 0 ? "warning" : "success"))
             }
+            if may.allows(.reportReview, at: unitID) {
+                // Reports of units that have ended (a district federation's last year) wait here too.
+                let ended = try await reports.awaitingReviewFromEndedUnits(actor)
+                if let first = ended.first, let code = user.history.units[first.unitID]?.code {
+                    items.append(WorkItem(id: "work-review-ended", label: req.t("work.review_ended"),
+                                          detail: req.t("work.review_ended_waiting", n(ended.count)),
+                                          href: "/reports/\(req.encodePath(code))/\(first.year)", tone: "warning"))
+                }
+            }
             if may.allows(.reportWrite, at: unitID), user.history.parent(of: unitID, on: today) != nil,
                let code = user.history.units[unitID]?.code {
                 let own = try await reports.statuses(actor, year: year)[unitID]

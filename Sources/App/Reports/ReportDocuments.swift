@@ -20,7 +20,9 @@ enum ReportDocuments {
 
     static func upper(_ s: String) -> String { s.uppercased(with: Locale(identifier: "vi_VN")) }
 
-    static func issuer(_ unitID: Int, history: OrgHistory, on day: Day) -> Issuer {
+    static func issuer(_ unitID: Int, history: OrgHistory, on today: Day) -> Issuer {
+        // An ended unit's letterhead is of the tree it last stood in.
+        let day = history.lastStanding(of: unitID, on: today)
         let name = unitName(unitID, history, day)
         let kind = history.units[unitID]?.kind
         let parent = history.parent(of: unitID, on: day)

@@ -102,7 +102,7 @@ enum ReportExports {
             try await store.reports.namedHouseholds(actor, status, unit: unitID, year: year) { h in
                 number += 1
                 table.rows.append(ReportRow(key: h.householdCode, number: number, cells: [
-                    .text(h.householdCode), .text(h.headName), .text(h.memberCode), .text(unitName(h.unitID, history, today)), .text(h.address),
+                    .text(h.householdCode), .text(h.headName), .text(h.memberCode), .text(unitName(h.unitID, history, min(Day.endOfYear(year), today))), .text(h.address),
                     .label(ReportText(h.area.vietnamese, h.area.english)), .text(h.ethnicity), h.size.map { .count($0) } ?? .none,
                     h.monthlyIncome.map { .money($0) } ?? .none, .count(h.deprivations.count),
                     .text(h.deprivations.compactMap { StandardCatalog.builtIn.indicator(code: $0)?.vi }.joined(separator: "; ")),

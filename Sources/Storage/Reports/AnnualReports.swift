@@ -327,6 +327,24 @@ public struct AnnualReports: Sendable {
     }
 
     /// Status of every stored report of a year in the actor's branch, by unit.
+    /// Reports of units that have since ended, sent and still waiting for the actor's unit to
+    /// review them (it was above them on their last day, or is what that unit became): no
+    /// board of its own years lists them. Oldest year first.
+    public func awaitingReviewFromEndedUnits(_ actor: Actor) async throws -> [(unitID: Int, year: Int)] {
+        try actor.require(.readReports)
+        guard let reviewer = actor.actingUnit else { return [] }
+        let history = actor.history, today = store.today
+        var q: SQLQueryString = "SELECT unit_id, year FROM annual_reports WHERE status = 'submitted'"
+        guard actor.scope.append(to: &q, column: "unit_id") else { return [] }
+        q.appendInterpolation(" ORDER BY year, unit_id" as SQLQueryString)
+        return try await store.sql.raw(q).all().compactMap { row in
+            let unitID = try row.int("unit_id")
+            guard history.units[unitID]?.isActive(on: today) == false,
+                  Self.reviewingUnit(of: unitID, history: history, on: today) == reviewer else { return nil }
+            return (unitID, try row.int("year"))
+        }
+    }
+
     public func statuses(_ actor: Actor, year: Int) async throws -> [Int: FiledReport] {
         try actor.require(.readReports)
         return try await statuses(year: year, scope: actor.scope)
@@ -381,7 +399,6 @@ extension Scope {
     /// that has ended (a district federation after 01/07/2025), its own last day, so its
     /// reports and tables still count its branch as it last was, instead of nothing.
     static func figuresDay(of unitID: Int, in history: OrgHistory, on day: Day) -> Day {
-        guard let unit = history.units[unitID], let end = unit.to, end <= day, unit.from < end else { return day }
-        return end.previous
+        history.lastStanding(of: unitID, on: day)
     }
 }
