@@ -279,9 +279,9 @@ public final class HistoryCache: Sendable {
     private let cached = NIOLockedValueBox<(key: String, history: OrgHistory)?>(nil)
     public init() {}
 
-    /// The history and a version of the data: it changes whenever the tree changes or an import
-    /// commits (reviews are written only by imports), so figures computed from the registry can
-    /// be kept until it changes.
+    /// The history and a version of the data: it changes whenever the tree changes, an import
+    /// commits (reviews are written only by imports), a target is set or a member changes, so
+    /// figures computed from the registry can be kept until it changes.
     func snapshot(of store: Store) async throws -> (history: OrgHistory, version: String) {
         // The revisions every write bumps in its own transaction (`Store.bump`), read from the
         // database: every instance of the app sees every other's changes.
@@ -293,7 +293,7 @@ public final class HistoryCache: Sendable {
             throw StorageError.corrupt("data_revisions")
         }
         let key = "t\(tree)"
-        let version = "\(key)/r\(reviews)/g\(targets)"
+        let version = "\(key)/r\(reviews)/g\(targets)/m\(revision["members"] ?? 0)"
         if let c = cached.withLockedValue({ $0 }), c.key == key { return (c.history, version) }
         let history = try await store.units.history()
         cached.withLockedValue { $0 = (key, history) }

@@ -111,6 +111,7 @@ extension MemberRegistry {
             model.updatedAt = now
             try await model.update(on: db.fluent)
             if before.fullName != wanted.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
+            try await store.bump(.members, on: db)
             try await store.audit.record("sua", entity: "member", id: id,
                                          detail: "\(code): " + changes.map { "\($0.0) \($0.1) → \($0.2)" }.joined(separator: "; "), by: actor, on: db)
             return true

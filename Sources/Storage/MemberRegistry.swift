@@ -51,6 +51,7 @@ public struct MemberRegistry: Sendable {
             }
             let saved = try await save(member, actor: actor, on: db)
             if let joining { _ = try await assign(memberID: saved.id, unitID: joining.unitID, from: joining.from, actor: actor, db: db) }
+            if saved.changed { try await store.bump(.members, on: db) }
             return saved
         }
     }

@@ -108,8 +108,9 @@ public final class Store: Sendable {
     /// The same database through SQLKit, for raw and bulk SQL: Storage's own, never handed out.
     var sql: any SQLDatabase { get throws { try db as! any SQLDatabase } }
 
-    /// What changed, for caches: `tree`, `reviews` or `targets`.
-    enum Revision: String { case tree, reviews, targets }
+    /// What changed, for caches: `tree`, `reviews`, `targets` or `members` (names, codes and
+    /// household links a search finds households by).
+    enum Revision: String { case tree, reviews, targets, members }
 
     /// Marks a kind of data changed, in the writing transaction: every instance of the app
     /// reads the revision and drops what it computed from the old data.

@@ -84,6 +84,7 @@ public struct MembersImporter: Sendable {
         return try await store.importTransaction { db in
             if let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
             let importID = try await store.beginImport(kind: "doan_vien", fileName: fileName, job: job, actor: actor, on: db)
+            try await store.bump(.members, on: db)
             var result = ImportResult()
             var h: TableHeader? = header
             var ignored = IssueLog()
