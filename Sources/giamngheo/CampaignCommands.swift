@@ -152,6 +152,7 @@ struct CampaignCommand: AsyncParsableCommand {
             try await db.withStore { store, actor in
                 let c = try await store.campaigns.campaign(actor, code)
                 let proposals = try await store.campaigns.proposals(actor, code)
+                try await recordExport("danh sách đợt \(code)", rows: proposals.count, as: json ? .json : nil, store: store, actor: actor)
                 if json { return try Output.json(CampaignResource(c, proposals: proposals, history: actor.history)) }
                 let history = actor.history
                 var lines = CampaignCommand.lines(c, history)

@@ -166,6 +166,7 @@ struct FundCommand: AsyncParsableCommand {
             let fromDay = try from.map { try parseDay($0) }, toDay = try to.map { try parseDay($0) }
             try await db.withStore { store, actor in
                 let s = StatementResource(try await store.funds.statement(actor, fund: fund, unit: unit, from: fromDay, to: toDay), history: actor.history)
+                try await recordExport("sổ quỹ \(fund) tại \(unit)", rows: s.entries.count, as: output.format, store: store, actor: actor)
                 switch output.format {
                 case .json?: try Output.json(s)
                 case .csv?:

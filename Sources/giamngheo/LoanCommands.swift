@@ -253,6 +253,7 @@ struct LoanCommand: AsyncParsableCommand {
                 let day = asked ?? store.today
                 let (report, lines) = try await store.loans.ageing(actor, on: day)
                 let r = AgeingResource(report, lines: lines, history: actor.history)
+                try await recordExport("tuổi nợ ngày \(day.iso)", rows: lines.count, as: output.format, store: store, actor: actor)
                 switch output.format {
                 case .json?: try Output.json(r)
                 case .csv?:

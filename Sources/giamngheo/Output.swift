@@ -57,6 +57,13 @@ struct Listing<Row>: Sendable {
     func lines(_ rows: [Row], indent: String = "") -> [String] { rows.map { line($0, indent: indent) } }
 }
 
+/// A named list written out as CSV or JSON is an export, as a page's download is: it leaves
+/// the same `xuat` entry beside the read, saying what, how many rows and in which form.
+func recordExport(_ what: String, rows: Int, as format: OutputFormat?, store: Store, actor: Actor) async throws {
+    guard let format else { return }
+    try await store.audit.export(what + " (\(rows) dòng)", file: "dòng lệnh, \(format.rawValue)", by: actor)
+}
+
 enum Output {
     /// Prints a value as indented JSON (keys sorted, so two runs compare equal), ending with a newline.
     static func json<T: Encodable>(_ value: T) throws {

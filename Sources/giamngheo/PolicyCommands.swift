@@ -134,6 +134,7 @@ struct SupportCommand: AsyncParsableCommand {
         func run() async throws {
             try await db.withStore { store, actor in
                 let records = try await store.support.records(actor, household: household).map { SupportResource($0, history: actor.history) }
+                try await recordExport("hỗ trợ của hộ \(household)", rows: records.count, as: output.format, store: store, actor: actor)
                 switch output.format {
                 case .json?: try Output.json(records)
                 case .csv?: Output.csv { Self.listing.appendCSV(records, to: &$0) }
@@ -210,6 +211,8 @@ struct CoverageCommand: AsyncParsableCommand {
             }
             let report = try await store.support.coverage(actor, year: year, includeNearPoor: nearPoor, unit: unitID, limit: limit)
             let r = CoverageResource(report, history: actor.history, on: store.today)
+            try await recordExport("hộ còn thiếu chính sách năm \(report.year.map(String.init) ?? "–")\(nearPoor ? " (gồm cận nghèo)" : "")",
+                                   rows: r.gaps.count, as: output.format, store: store, actor: actor)
             let lines = r.units.map { Line(code: $0.unitCode, name: $0.unitName, households: $0.households, complete: $0.complete) }
                 + [Line(code: "", name: "Tổng cộng / Total", households: r.households, complete: r.complete)]
             switch output.format {

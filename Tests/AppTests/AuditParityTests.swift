@@ -78,6 +78,9 @@ struct AuditParityTests {
                 let described = Set(entries.map { "\($0.action)|\($0.entity)|\($0.entityID.map(String.init) ?? "")|\(read.entity == "coverage" ? "" : $0.detail)" })
                 #expect(described.count == 1, "\(entries)")
             }
+            // Written out as CSV, the command line's list is an export too, as a page's download is.
+            let exports = try await store.audit.entries(op, entity: "export").filter { $0.channel == "cli" && $0.actor == "coso" }
+            #expect(exports.contains { $0.detail.hasPrefix("hộ còn thiếu chính sách") && $0.detail.hasSuffix("dòng lệnh, csv") }, "\(exports)")
         }
     }
 }
