@@ -550,26 +550,27 @@ public struct StandardTablesBuilder: Sendable {
 
     /// Biểu 8: by working capacity, ethnic minority and area, with explicit "not recorded" lines.
     public func groupTable() -> ReportTable {
-        let notRecorded = ReportText("Chưa ghi", "Not recorded")
-        let rows = [
-            classTotalRow,
-            ReportRow(key: "kha_nang_lao_dong", label: ReportText("Khả năng lao động", "Working capacity"),
-                      cells: Self.emptyClassCells, kind: .heading),
-            ReportRow(key: "khong_co_kha_nang_lao_dong", label: ReportText("Hộ không có khả năng lao động", "No member able to work"),
-                      cells: classCells { $0.noCapacity[0] }, level: 1),
-            ReportRow(key: "co_kha_nang_lao_dong", label: ReportText("Hộ có khả năng lao động", "Some member able to work"),
-                      cells: classCells { $0.noCapacity[1] }, level: 1),
-            ReportRow(key: "kha_nang_lao_dong_chua_ghi", label: notRecorded, cells: classCells { $0.noCapacity[2] }, level: 1),
-            ReportRow(key: "dan_toc", label: ReportText("Dân tộc", "Ethnicity"), cells: Self.emptyClassCells, kind: .heading),
-            ReportRow(key: "dan_toc_thieu_so", label: ReportText("Hộ dân tộc thiểu số", "Ethnic minority"),
-                      cells: classCells { $0.minority[0] }, level: 1),
-            ReportRow(key: "khong_dan_toc_thieu_so", label: ReportText("Hộ không thuộc dân tộc thiểu số", "Not ethnic minority"),
-                      cells: classCells { $0.minority[1] }, level: 1),
-            ReportRow(key: "dan_toc_thieu_so_chua_ghi", label: notRecorded, cells: classCells { $0.minority[2] }, level: 1),
-            ReportRow(key: "khu_vuc", label: ReportText("Khu vực", "Area"), cells: Self.emptyClassCells, kind: .heading),
-            ReportRow(key: Area.urban.rawValue, label: ReportText("Thành thị", "Urban"), cells: classCells { $0.byArea[1] }, level: 1),
-            ReportRow(key: Area.rural.rawValue, label: ReportText("Nông thôn", "Rural"), cells: classCells { $0.byArea[0] }, level: 1),
-        ]
+        // A yes/no question of the survey: its heading, the households answering yes and no, and
+        // those with no answer recorded (`counts` in that order).
+        func question(_ key: String, _ label: ReportText, yes: (key: String, label: ReportText), no: (key: String, label: ReportText),
+                      unrecorded: String, _ counts: @escaping (ClassCounts) -> [Int]) -> [ReportRow] {
+            [ReportRow(key: key, label: label, cells: Self.emptyClassCells, kind: .heading),
+             ReportRow(key: yes.key, label: yes.label, cells: classCells { counts($0)[0] }, level: 1),
+             ReportRow(key: no.key, label: no.label, cells: classCells { counts($0)[1] }, level: 1),
+             ReportRow(key: unrecorded, label: ReportText("Chưa ghi", "Not recorded"), cells: classCells { counts($0)[2] }, level: 1)]
+        }
+        let rows = [classTotalRow]
+            + question("kha_nang_lao_dong", ReportText("Khả năng lao động", "Working capacity"),
+                       yes: ("khong_co_kha_nang_lao_dong", ReportText("Hộ không có khả năng lao động", "No member able to work")),
+                       no: ("co_kha_nang_lao_dong", ReportText("Hộ có khả năng lao động", "Some member able to work")),
+                       unrecorded: "kha_nang_lao_dong_chua_ghi", \.noCapacity)
+            + question("dan_toc", ReportText("Dân tộc", "Ethnicity"),
+                       yes: ("dan_toc_thieu_so", ReportText("Hộ dân tộc thiểu số", "Ethnic minority")),
+                       no: ("khong_dan_toc_thieu_so", ReportText("Hộ không thuộc dân tộc thiểu số", "Not ethnic minority")),
+                       unrecorded: "dan_toc_thieu_so_chua_ghi", \.minority)
+            + [ReportRow(key: "khu_vuc", label: ReportText("Khu vực", "Area"), cells: Self.emptyClassCells, kind: .heading),
+               ReportRow(key: Area.urban.rawValue, label: ReportText("Thành thị", "Urban"), cells: classCells { $0.byArea[1] }, level: 1),
+               ReportRow(key: Area.rural.rawValue, label: ReportText("Nông thôn", "Rural"), cells: classCells { $0.byArea[0] }, level: 1)]
         let notes = [
             notRecordedNote(column: SurveyColumn.noWorkingCapacity.rawValue, count: poor.noCapacity[2] + nearPoor.noCapacity[2]),
             notRecordedNote(column: SurveyColumn.ethnicMinority.rawValue, count: poor.minority[2] + nearPoor.minority[2]),

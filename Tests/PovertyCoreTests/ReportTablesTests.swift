@@ -144,6 +144,10 @@ struct ReportTablesTests {
         let t = b.groupTable()
         checkShape(t)
         #expect(t.number == 8)
+        #expect(t.rows.map(\.key) == ["tong_so", "kha_nang_lao_dong", "khong_co_kha_nang_lao_dong", "co_kha_nang_lao_dong", "kha_nang_lao_dong_chua_ghi",
+                                      "dan_toc", "dan_toc_thieu_so", "khong_dan_toc_thieu_so", "dan_toc_thieu_so_chua_ghi",
+                                      "khu_vuc", "thanh_thi", "nong_thon"])
+        #expect(t.rows.filter { $0.kind == .heading }.map(\.key) == ["kha_nang_lao_dong", "dan_toc", "khu_vuc"])
         #expect(counts(t, "ngheo_so_ho") == [
             "tong_so": 3, "khong_co_kha_nang_lao_dong": 1, "co_kha_nang_lao_dong": 1, "kha_nang_lao_dong_chua_ghi": 1,
             "dan_toc_thieu_so": 1, "khong_dan_toc_thieu_so": 1, "dan_toc_thieu_so_chua_ghi": 1, "thanh_thi": 1, "nong_thon": 2,
