@@ -48,10 +48,11 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public var description: String { iso }
 
     /// The day before (for showing a half-open end as the last day: valid to 01/07 → "đến 30/06").
+    /// The first day a `Day` holds (01/01/1900) has none before it and is its own.
     public var previous: Day {
-        if day > 1 { return Day(year: year, month: month, day: day - 1)! }
-        if month > 1 { return Day(year: year, month: month - 1, day: Day.daysIn(month: month - 1, year: year))! }
-        return Day(year: year - 1, month: 12, day: 31)!
+        if day > 1, let d = Day(year: year, month: month, day: day - 1) { return d }
+        if month > 1, let d = Day(year: year, month: month - 1, day: Day.daysIn(month: month - 1, year: year)) { return d }
+        return Day(year: year - 1, month: 12, day: 31) ?? self
     }
 
     /// 31 December of a review year: the date at which a review's counts sit on the tree.

@@ -73,4 +73,10 @@ struct DayArithmeticTests {
         // 301 years, 73 of them leap (1900 and 2100 are not; 2000 is).
         #expect(count == 301 * 365 + 73 - 1)
     }
+
+    @Test func theFirstDayHasNoDayBefore() throws {
+        let first = try #require(Day(year: 1900, month: 1, day: 1))
+        #expect(first.previous == first)
+        #expect(Day(year: 1900, month: 3, day: 1)?.previous == Day(year: 1900, month: 2, day: 28))
+    }
 }

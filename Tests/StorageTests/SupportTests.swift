@@ -406,6 +406,28 @@ import Testing
         }
     }
 
+    /// Counts and sums the databases could not add are refused at the door, whatever the
+    /// channel: a loan's jobs beyond the form's bounds, a fund balance or a campaign list above
+    /// `Money.maximum` (before: accepted, and every page summing them then failed).
+    @Test(arguments: TestDatabase.available)
+    func amountsAndCountsStayWithinWhatCanBeAdded(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let code = try await Self.tetOfTheProvince(store, held: Money.maximum, budget: 0)
+            let op = try await store.op
+            await #expect(throws: StorageError.invalid(Message("refusal.invalid_jobs"))) { try await store.loans.recordJobs(op, "VAY-X", created: Int.max) }
+            await #expect(throws: StorageError.invalid(Message("refusal.invalid_jobs"))) { try await store.loans.recordJobs(op, "VAY-X", created: 1001) }
+            await #expect(throws: StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum)))) {
+                try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 2), amount: 1, contributor: "x")
+            }
+            #expect(try await store.funds.balance(op, fund: "xa_hoi", unit: "T") == Money.maximum)
+            try await store.campaigns.add(op, code, household: "HO-01", amount: Money.maximum, reason: "x")
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.list_total_too_large", .money(Money.maximum)))) {
+                try await store.campaigns.add(op, code, household: "HO-03", amount: 1, reason: "x")
+            }
+            #expect(try await store.campaigns.proposals(op, code).map(\.householdCode) == ["HO-01"])
+        }
+    }
+
     /// The fixture with `held` đồng in the province's social fund and a Tết campaign of the
     /// province (budget `budget`, 05/01–10/02/2026) for the 2025 review.
     static func tetOfTheProvince(_ store: Store, held: Dong, budget: Dong) async throws -> String {

@@ -91,7 +91,10 @@ struct AdminController: RouteCollection {
     func setActive(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let active = (try? req.content.get(String.self, at: "active")) == "1"
+        // The form always says which: "1" enables, "0" disables; anything else is refused.
+        guard let active = (try? req.content.get(String.self, at: "active")).flatMap({ ["1": true, "0": false][$0] }) else {
+            throw Abort(.badRequest, reason: req.t("form.required", "active"))
+        }
         try await req.store.accounts.setActive(user.actor, id: id, active)
         return req.redirect(to: "/users", redirectType: .normal)
     }

@@ -101,7 +101,7 @@ struct LoansController: RouteCollection {
                 try await loans.writeOff(actor, code, on: try req.formDay(input.date, default: today), reason: try req.formText(input.reason, "form.reason"))
             default:
                 let input = try req.content.decode(LoanStepInput.Jobs.self)
-                try await loans.recordJobs(actor, code, created: try req.formInt(input.jobs, "loans.jobs_created", 0...1000))
+                try await loans.recordJobs(actor, code, created: try req.formInt(input.jobs, "loans.jobs_created", LoanBook.headcount))
             }
         }
     }

@@ -40,6 +40,8 @@ struct MemberController: RouteCollection {
             let birth = try Self.optionalDay(req, form.birthDate)
             let sexText = (form.sex ?? "").trimmingCharacters(in: .whitespaces)
             let sex = sexText.isEmpty ? nil : CitizenID.Sex(rawValue: sexText)
+            // Anything but the form's choices is refused, never stored as "unknown".
+            guard sexText.isEmpty || sex != nil else { throw FormRefusal(message: req.t("form.bad_number", req.t("member.sex"), sexText)) }
             var cid = (form.citizenID ?? "").trimmingCharacters(in: .whitespaces)
             if !cid.isEmpty {
                 (cid, padded) = CitizenID.restoringLeadingZero(cid, birthYear: birth?.year, sex: sex)

@@ -127,7 +127,8 @@ struct ReportsAPIController: RouteCollection {
         case "submission":
             try await reports.submit(user.actor, unit: unitID, year: year, on: req.store.today)
         case "acceptance", "return":
-            let comment = (try? req.content.decode(StepRequest.self))?.comment ?? ""
+            // No body is no comment; a body that is not the request's shape is refused, not ignored.
+            let comment = (req.body.data?.readableBytes ?? 0) == 0 ? "" : try req.content.decode(StepRequest.self).comment ?? ""
             try await reports.review(user.actor, unit: unitID, year: year, accept: req.parameters.get("action") == "acceptance", comment: comment,
                                      on: req.store.today)
         default:

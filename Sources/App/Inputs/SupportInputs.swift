@@ -54,8 +54,8 @@ struct LoanApplicationInput: Content {
         let months = (contractMonths ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : try req.formInt(contractMonths, "loans.contract_months", 1...600)
         return LoanApplication(member: try req.formText(member, "loans.member"), household: household.isEmpty ? nil : household,
                                unit: try req.formText(unit, "common.unit"), purpose: try req.formText(purpose, "loans.purpose"),
-                               workers: try req.formInt(workers ?? "1", "loans.workers", 1...1000),
-                               jobsPlanned: try req.formInt(jobs, "loans.jobs_planned", 0...1000),
+                               workers: try req.formInt(workers ?? "1", "loans.workers", 1...LoanBook.headcount.upperBound),
+                               jobsPlanned: try req.formInt(jobs, "loans.jobs_planned", LoanBook.headcount),
                                amount: try req.formMoney(amount, "funds.amount"), termMonths: try req.formInt(term, "loans.term", 1...600),
                                everyMonths: try req.formInt(every ?? "3", "loans.every", 1...12),
                                appliedOn: try req.formDay(date, default: req.store.today), borrower: kind,

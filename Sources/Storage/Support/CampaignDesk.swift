@@ -111,6 +111,22 @@ public struct CampaignDesk: Sendable {
         }
     }
 
+    /// A campaign's list (proposed and approved) never sums above `Money.maximum`, so every
+    /// total of it is a whole number the databases can add. Checked after each change to the
+    /// list, in its transaction, by adding in Swift with overflow checked.
+    func requireListTotalInRange(_ campaignID: Int, db: any SQLDatabase) async throws {
+        var total: Dong = 0
+        for row in try await db.raw("""
+            SELECT amount FROM campaign_proposals WHERE campaign_id = \(bind: campaignID) AND state IN ('proposed', 'approved')
+            """).all() {
+            let (sum, overflow) = total.addingReportingOverflow(try row.int("amount"))
+            guard !overflow, sum <= Money.maximum else {
+                throw StorageError.invalid(Message("refusal.campaign.list_total_too_large", .money(Money.maximum)))
+            }
+            total = sum
+        }
+    }
+
     private static let campaignColumns = """
         c.*, f.code AS fund_code,
         (SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM campaign_proposals p WHERE p.campaign_id = c.id AND p.state = 'approved') AS approved_sum,
@@ -235,6 +251,7 @@ public struct CampaignDesk: Sendable {
                             \(bind: "theo danh sách rà soát \(year)" + (candidate.hardship ? ", có hoàn cảnh khó khăn" : "")))
                     """).run()
             }
+            try await requireListTotalInRange(c.id, db: db)
             try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
                                          by: actor, on: db)
             return candidates.count
@@ -275,6 +292,7 @@ public struct CampaignDesk: Sendable {
                 INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
                 VALUES (\(bind: c.id), \(bind: h.id), \(bind: unitID), \(bind: value), \(bind: rank + 1), \(bind: hardship ? 1 : 0), 'proposed', \(bind: reason))
                 """).run()
+            try await requireListTotalInRange(c.id, db: db)
             try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id, detail: "\(c.code): \(reason)", by: actor, on: db)
         }
     }
@@ -303,6 +321,7 @@ public struct CampaignDesk: Sendable {
                 guard let amount, amount >= 0, amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
                 try await db.raw("UPDATE campaign_proposals SET amount = \(bind: amount), reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
             }
+            try await requireListTotalInRange(c.id, db: db)
             try await store.audit.record(remove ? "dot_qua_bo_ho" : "dot_qua_sua_muc", entity: "household", id: h.id,
                                          detail: "\(c.code): \(amount.map { Money.format($0) + " đ " } ?? "")\(reason)", by: actor, on: db)
         }

@@ -262,6 +262,12 @@ public struct FundLedger: Sendable {
                 throw StorageError.invalid(Message("refusal.fund.short", .both(vi: fund.nameVi, en: fund.nameEn), .text(unitCode), .money(balance), .money(-amount)))
             }
         } else {
+            // A balance stays a whole number the databases can add: never above `Money.maximum`.
+            let held = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)")
+                .first()?.int("balance") ?? 0
+            guard held <= Money.maximum - amount else {
+                throw StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum)))
+            }
             try await db.raw("""
                 INSERT INTO fund_balances (fund_id, unit_id, balance) VALUES (\(bind: fund.id), \(bind: unitID), \(bind: amount))
                 ON CONFLICT (fund_id, unit_id) DO UPDATE SET balance = fund_balances.balance + excluded.balance

@@ -242,7 +242,8 @@ public struct LoanBook: Sendable {
             guard a.everyMonths >= 1, a.everyMonths <= 12 else {
                 throw StorageError.invalid(Message("refusal.loan.repayments_must_fall_every"))
             }
-            guard a.jobsPlanned >= 0 else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
+            guard LoanBook.headcount.contains(a.jobsPlanned) else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
+            guard (1...LoanBook.headcount.upperBound).contains(a.workers) else { throw StorageError.invalid(Message("refusal.loan.invalid_workers")) }
             try await check(Terms(amount: a.amount, term: a.termMonths, purpose: a.purpose, workers: a.workers, borrower: a.borrower,
                                   contractCost: a.contractCost, contractMonths: a.contractMonths), memberID: member.id, on: a.appliedOn, db: db)
             let row = try await db.raw("""
@@ -467,10 +468,14 @@ public struct LoanBook: Sendable {
         loan.state == .disbursed && Self.writeOffRefusal(actor, loan) == nil
     }
 
+    /// Jobs planned or created, and workers, of one loan: the form's bounds, for every channel
+    /// (a count beyond them would only overflow the sums of a branch's loans).
+    public static let headcount = 0...1000
+
     /// Jobs the loan actually created (checked after disbursement).
     public func recordJobs(_ actor: Actor, _ code: String, created: Int) async throws {
         try actor.require(.loanRecordJobs)
-        guard created >= 0 else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
+        guard LoanBook.headcount.contains(created) else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
