@@ -59,12 +59,14 @@ public protocol PasswordHashing: Sendable {
 /// The password rule, once: long enough to resist guessing, short enough to hash, not the user name.
 public enum PasswordPolicy {
     public static let minimumLength = 10
-    public static let maximumLength = 128
+    /// In bytes of UTF-8 as well as in letters: bcrypt reads only the first 72 bytes, so a
+    /// longer password would be checked on its start alone.
+    public static let maximumLength = 72
 
     /// Why a password is refused; nil when it is acceptable.
     public static func problem(_ password: String, username: String) -> AccountRefusal? {
         if password.count < minimumLength { return .passwordTooShort(minimumLength) }
-        if password.count > maximumLength { return .passwordTooLong(maximumLength) }
+        if password.utf8.count > maximumLength { return .passwordTooLong(maximumLength) }
         if password.lowercased() == username.lowercased() { return .passwordIsUsername }
         return nil
     }

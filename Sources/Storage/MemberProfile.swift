@@ -50,6 +50,8 @@ extension MemberRegistry {
     @discardableResult
     public func update(_ actor: Actor, code: String, to wanted: MemberRecord, version: String) async throws -> Bool {
         try actor.require(.editMembers)
+        try requireText(wanted.fullName, "họ tên", "full name", .name)
+        try requireText(wanted.ethnicity, "dân tộc", "ethnicity", .name)
         if let cid = wanted.citizenID, let problem = CitizenID.check(cid, birthYear: wanted.birthDate?.year, sex: wanted.sex) {
             throw StorageError.badCitizenID(cid, problem)
         }

@@ -43,6 +43,8 @@ public struct MemberRegistry: Sendable {
     @discardableResult
     public func save(_ actor: Actor, _ member: MemberRecord, joining: (unitID: Int, from: Day)? = nil) async throws -> (id: Int, changed: Bool) {
         try actor.require(.editMembers, unit: joining?.unitID)
+        try requireText(member.fullName, "họ tên", "full name", .name)
+        try requireText(member.ethnicity, "dân tộc", "ethnicity", .name)
         return try await store.writeTransaction { db in
             if let existing = try await find(code: member.code, on: db), let id = existing.id {
                 try actor.requireInBranch(try await Self.homeUnit(of: id, on: db), .member, member.code)

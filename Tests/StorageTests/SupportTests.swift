@@ -428,6 +428,30 @@ import Testing
         }
     }
 
+    /// Typed text is bounded at the door with the field named, support is not recorded ahead
+    /// of time, and a password is bounded in the bytes bcrypt reads.
+    @Test(arguments: TestDatabase.available)
+    func typedTextIsBoundedSupportIsNotAheadAndPasswordsFitTheHash(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            let op = try await store.op
+            let giver = String(repeating: "Đ", count: 501)
+            await #expect(throws: StorageError.invalid(Message("refusal.text_too_long", .both(vi: "người đóng góp", en: "contributor"), .number(500)))) {
+                try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2025, 1, 2), amount: 1, contributor: giver)
+            }
+            await #expect(throws: StorageError.invalid(Message("refusal.text_too_long", .both(vi: "lý do", en: "reason"), .number(2000)))) {
+                try await store.loans.writeOff(op, "VAY-X", on: day(2025, 1, 2), reason: String(repeating: "x", count: 2001))
+            }
+            #expect(try await store.count("fund_entries") == 0)
+            let tomorrow = store.today.adding(days: 1)
+            await #expect(throws: StorageError.invalid(Message("refusal.support.future", .day(tomorrow)))) {
+                try await store.support.record(op, NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: tomorrow, value: 1, source: .state, unit: "C1"))
+            }
+            #expect(PasswordPolicy.problem(String(repeating: "ă", count: 40), username: "a") == .passwordTooLong(72))
+            #expect(PasswordPolicy.problem(String(repeating: "a", count: 72), username: "b") == nil)
+        }
+    }
+
     /// The fixture with `held` đồng in the province's social fund and a Tết campaign of the
     /// province (budget `budget`, 05/01–10/02/2026) for the 2025 review.
     static func tetOfTheProvince(_ store: Store, held: Dong, budget: Dong) async throws -> String {

@@ -82,6 +82,7 @@ public struct CampaignDesk: Sendable {
     /// Opens a campaign organised by a unit of the actor's branch; returns its code.
     public func create(_ actor: Actor, _ c: NewCampaign) async throws -> String {
         try actor.require(.campaignCreate)
+        try requireText(c.name, "tên đợt", "campaign name", .name)
         let name = c.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw StorageError.invalid(Message("refusal.campaign.campaign_needs_name")) }
         guard c.startsOn <= c.endsOn else { throw StorageError.invalid(Message("refusal.campaign.campaign_ends_before_starts")) }
@@ -268,6 +269,7 @@ public struct CampaignDesk: Sendable {
     /// Adds one household by hand (a hardship such as serious illness, say), with the reason.
     public func add(_ actor: Actor, _ code: String, household: String, amount: Dong? = nil, reason: String, hardship: Bool = true) async throws {
         try actor.require(.campaignEditList)
+        try requireText(reason, "lý do", "reason", .note)
         let scope = actor.scope
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.campaign.proposal_reason_required")) }
@@ -300,6 +302,7 @@ public struct CampaignDesk: Sendable {
     /// Takes a household off the list, or changes its amount, with the reason.
     public func edit(_ actor: Actor, _ code: String, household: String, remove: Bool, amount: Dong? = nil, reason: String) async throws {
         try actor.require(.campaignEditList)
+        try requireText(reason, "lý do", "reason", .note)
         let scope = actor.scope
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }

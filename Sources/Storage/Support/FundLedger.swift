@@ -132,6 +132,8 @@ public struct FundLedger: Sendable {
     public func contribute(_ actor: Actor, fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, contributor: String,
                            note: String = "") async throws -> Int {
         try actor.require(.fundContribute)
+        try requireText(contributor, "người đóng góp", "contributor", .name)
+        try requireText(note, "ghi chú", "note", .note)
         try requirePositive(amount)
         let contributor = contributor.trimmingCharacters(in: .whitespaces)
         guard !contributor.isEmpty else { throw StorageError.invalid(Message("refusal.fund.contributor_required")) }
@@ -151,6 +153,7 @@ public struct FundLedger: Sendable {
     public func allocate(_ actor: Actor, fund fundCode: String, from fromCode: String, to toCode: String, day: Day, amount: Dong,
                          note: String = "") async throws -> (out: Int, in: Int) {
         try actor.require(.fundAllocate)
+        try requireText(note, "ghi chú", "note", .note)
         try requirePositive(amount)
         guard fromCode != toCode else { throw StorageError.invalid(Message("refusal.fund.allocation_needs_two_different")) }
         return try await store.writeTransaction { db in
@@ -172,6 +175,7 @@ public struct FundLedger: Sendable {
     public func disburse(_ actor: Actor, fund fundCode: String, unit unitCode: String, day: Day, amount: Dong, household: String? = nil,
                          note: String) async throws -> Int {
         try actor.require(.fundDisburse)
+        try requireText(note, "ghi chú", "note", .note)
         try requirePositive(amount)
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
@@ -199,6 +203,7 @@ public struct FundLedger: Sendable {
     @discardableResult
     public func reverse(_ actor: Actor, entryID: Int, day: Day, reason: String) async throws -> Int {
         try actor.require(.fundReverse)
+        try requireText(reason, "lý do", "reason", .note)
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.fund.reversal_needs_reason")) }
         return try await store.writeTransaction { db in

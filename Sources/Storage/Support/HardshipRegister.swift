@@ -69,6 +69,8 @@ public struct HardshipRegister: Sendable {
     @discardableResult
     public func record(_ actor: Actor, _ h: NewHardship) async throws -> Int {
         try actor.require(.recordSupport)
+        try requireText(h.note, "ghi chú", "note", .note)
+        try requireText(h.verifiedBy, "người xác minh", "verified by", .name)
         let note = h.note.trimmingCharacters(in: .whitespacesAndNewlines), verifier = h.verifiedBy.trimmingCharacters(in: .whitespaces)
         guard !verifier.isEmpty else { throw StorageError.invalid(Message("refusal.hardship.verifier_required")) }
         guard h.from <= store.today else { throw StorageError.invalid(Message("refusal.hardship.future", .day(h.from))) }

@@ -287,6 +287,7 @@ public struct LoanBook: Sendable {
     /// Approves an application: the rules again, and the managing unit's capital must cover it.
     public func approve(_ actor: Actor, _ code: String, on day: Day, note: String = "") async throws {
         try actor.require(.loanDecide)
+        try requireText(note, "ghi chú", "note", .note)
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
@@ -305,6 +306,7 @@ public struct LoanBook: Sendable {
 
     public func reject(_ actor: Actor, _ code: String, on day: Day, note: String) async throws {
         try actor.require(.loanDecide)
+        try requireText(note, "ghi chú", "note", .note)
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
@@ -403,6 +405,7 @@ public struct LoanBook: Sendable {
     /// Moves every instalment due on or after `granted` later by `months`.
     public func extend(_ actor: Actor, _ code: String, granted: Day, months: Int, reason: String) async throws {
         try actor.require(.loanExtend)
+        try requireText(reason, "lý do", "reason", .note)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)
@@ -432,6 +435,7 @@ public struct LoanBook: Sendable {
     /// decision, taken by its own officers (or an administrator), not by a unit below it.
     public func writeOff(_ actor: Actor, _ code: String, on day: Day, reason: String) async throws {
         try actor.require(.loanWriteOff)
+        try requireText(reason, "lý do", "reason", .note)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
         try await store.writeTransaction { db in
             try await lock(code, db: db)

@@ -96,6 +96,18 @@ extension FundInfo {
     }
 }
 
+/// How long a typed text may be: a name (a person, a giver, a campaign) or a note (a reason,
+/// a description). Every channel is held to it here, with the field named.
+enum TextBound: Int {
+    case name = 500, note = 2000
+}
+
+/// Refuses a text longer than its bound, naming the field (`vi`, `en`).
+func requireText(_ text: String?, _ vi: String, _ en: String, _ bound: TextBound) throws {
+    guard let text, text.count > bound.rawValue else { return }
+    throw StorageError.invalid(Message("refusal.text_too_long", .both(vi: vi, en: en), .number(bound.rawValue)))
+}
+
 /// Positive whole đồng, at most `Money.maximum`.
 func requirePositive(_ amount: Dong, _ what: String = "số tiền / amount") throws {
     guard amount > 0, amount <= Money.maximum else {

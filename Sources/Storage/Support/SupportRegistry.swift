@@ -114,6 +114,10 @@ public struct SupportRegistry: Sendable {
     @discardableResult
     public func record(_ actor: Actor, _ s: NewSupport) async throws -> Int {
         try actor.require(.recordSupport)
+        try requireText(s.inKind, "hiện vật", "in kind", .note)
+        try requireText(s.sourceName, "tên nguồn", "source name", .name)
+        // Support is recorded once given: never dated after today.
+        guard s.day <= store.today else { throw StorageError.invalid(Message("refusal.support.future", .day(s.day))) }
         guard s.policy != Self.loanPolicy else {
             throw StorageError.invalid(Message("refusal.support.national_employment_fund_support"))
         }
@@ -169,6 +173,7 @@ public struct SupportRegistry: Sendable {
     /// goes back by a reversal. The support a loan made is undone on the loan, not here.
     public func cancel(_ actor: Actor, _ id: Int, reason: String, on day: Day) async throws {
         try actor.require(.cancelSupport)
+        try requireText(reason, "lý do", "reason", .note)
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.support.cancellation_needs_reason")) }
         try await store.writeTransaction { db in
