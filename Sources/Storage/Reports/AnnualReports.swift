@@ -130,7 +130,7 @@ public struct AnnualReports: Sendable {
     /// that has ended (a district federation after 01/07/2025, its last report still to be
     /// reviewed), the unit that was above it on its last day, or what that unit has become.
     public static func reviewingUnit(of unitID: Int, history: OrgHistory, on day: Day) -> Int? {
-        let last = Scope.figuresDay(of: unitID, in: history, on: day)
+        let last = history.lastStanding(of: unitID, on: day)
         guard let parent = history.parent(of: unitID, on: last) else { return nil }
         return last == day ? parent : history.successor(of: parent, on: day)
     }
@@ -326,7 +326,6 @@ public struct AnnualReports: Sendable {
                              deadline: deadline, deadlines: deadlines, reports: try await statuses(year: year, scope: .province))
     }
 
-    /// Status of every stored report of a year in the actor's branch, by unit.
     /// Reports of units that have since ended, sent and still waiting for the actor's unit to
     /// review them (it was above them on their last day, or is what that unit became): no
     /// board of its own years lists them. Oldest year first.
@@ -345,6 +344,7 @@ public struct AnnualReports: Sendable {
         }
     }
 
+    /// Status of every stored report of a year in the actor's branch, by unit.
     public func statuses(_ actor: Actor, year: Int) async throws -> [Int: FiledReport] {
         try actor.require(.readReports)
         return try await statuses(year: year, scope: actor.scope)
@@ -390,15 +390,9 @@ extension Scope {
     /// (what its accounts see, and no list of every unit id in the queries), else the unit's
     /// subtree with its predecessors; for a unit that has ended, as they were on its last day.
     static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
-        let last = figuresDay(of: unitID, in: history, on: day)
+        let last = history.lastStanding(of: unitID, on: day)
         // An ended unit (even a province merged into another) covers its own branch, never the province.
         return last == day ? branch(of: unitID, in: history, on: day) : predecessorsIncluded(of: unitID, in: history, on: last)
     }
 
-    /// The tree a unit's figures are taken on: today's for a unit that still exists; for one
-    /// that has ended (a district federation after 01/07/2025), its own last day, so its
-    /// reports and tables still count its branch as it last was, instead of nothing.
-    static func figuresDay(of unitID: Int, in history: OrgHistory, on day: Day) -> Day {
-        history.lastStanding(of: unitID, on: day)
-    }
 }

@@ -97,7 +97,7 @@ extension AnnualReports {
     /// `access`: the reader's branch, which the figures never go beyond (an ended unit's branch
     /// as it last was may reach units now in other branches).
     func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false, within access: Scope = .province) async throws -> ReportFigures {
-        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access), day = Scope.figuresDay(of: unitID, in: history, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access), day = history.lastStanding(of: unitID, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current: StatusCounts?, previous: StatusCounts?
         let last = try await Rollups.previousRound(before: year, store.sql)

@@ -165,7 +165,7 @@ extension AnnualReports {
         let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
         // Units as they stand today, or as an ended unit last was.
-        let today = Scope.figuresDay(of: unitID, in: history, on: today)
+        let today = history.lastStanding(of: unitID, on: today)
         let tree = history.tree(on: today)
         // Each unit of the scope (predecessors too) → the child of `unitID` it counts under.
         var owner: [Int: Int] = [:]
