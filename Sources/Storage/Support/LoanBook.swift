@@ -284,14 +284,23 @@ public struct LoanBook: Sendable {
         if !reasons.isEmpty { throw LoanRefused(reasons: reasons) }
     }
 
-    /// Approves an application: the rules again, and the managing unit's capital must cover it.
-    public func approve(_ actor: Actor, _ code: String, on day: Day, note: String = "") async throws {
-        try actor.require(.loanDecide)
-        try requireText(note, "ghi chú", "note", .note)
+    /// A change to one loan of the actor's branch: one transaction, the loan locked and read
+    /// afresh in it; a loan of another branch is not found.
+    private func changing<T: Sendable>(_ actor: Actor, _ code: String,
+                                       _ body: @escaping @Sendable (LoanFile, any SQLDatabase) async throws -> T) async throws -> T {
         try await store.writeTransaction { db in
             try await lock(code, db: db)
             let loan = try await file(code, db: db)
             try actor.scope.require(loan.unitID, .loan, code)
+            return try await body(loan, db)
+        }
+    }
+
+    /// Approves an application: the rules again, and the managing unit's capital must cover it.
+    public func approve(_ actor: Actor, _ code: String, on day: Day, note: String = "") async throws {
+        try actor.require(.loanDecide)
+        try requireText(note, "ghi chú", "note", .note)
+        try await changing(actor, code) { loan, db in
             guard loan.state == .applied else { throw badState(loan, "approve") }
             let member = try await db.member(code: loan.memberCode)
             try await check(Terms(amount: loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, borrower: loan.borrower,
@@ -308,10 +317,7 @@ public struct LoanBook: Sendable {
         try actor.require(.loanDecide)
         try requireText(note, "ghi chú", "note", .note)
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
-        try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let loan = try await file(code, db: db)
-            try actor.scope.require(loan.unitID, .loan, code)
+        try await changing(actor, code) { loan, db in
             guard loan.state == .applied || loan.state == .approved else { throw badState(loan, "reject") }
             try await decide(loan, state: .rejected, on: day, note: note, actor: actor, db: db)
         }
@@ -335,10 +341,7 @@ public struct LoanBook: Sendable {
     /// Pays an approved loan out of the managing unit's capital (refused if it is short).
     public func disburse(_ actor: Actor, _ code: String, on day: Day) async throws {
         try actor.require(.loanDisburse)
-        try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let loan = try await file(code, db: db)
-            try actor.scope.require(loan.unitID, .loan, code)
+        try await changing(actor, code) { loan, db in
             guard loan.state == .approved else { throw badState(loan, "disburse") }
             guard day >= loan.appliedOn else { throw StorageError.invalid(Message("refusal.loan.disbursed_before_applying")) }
             if let approved = loan.approvedOn, day < approved {
@@ -374,10 +377,7 @@ public struct LoanBook: Sendable {
     public func repay(_ actor: Actor, _ code: String, on day: Day, amount: Dong) async throws {
         try actor.require(.loanRepay)
         try requirePositive(amount)
-        try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let loan = try await file(code, db: db)
-            try actor.scope.require(loan.unitID, .loan, code)
+        try await changing(actor, code) { loan, db in
             guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "repay") }
             guard day >= disbursed else { throw StorageError.invalid(Message("refusal.loan.repaid_before_money_was")) }
             try requireNear(day)
@@ -407,10 +407,7 @@ public struct LoanBook: Sendable {
         try actor.require(.loanExtend)
         try requireText(reason, "lý do", "reason", .note)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
-        try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let loan = try await file(code, db: db)
-            try actor.scope.require(loan.unitID, .loan, code)
+        try await changing(actor, code) { loan, db in
             guard loan.state == .disbursed else { throw badState(loan, "extend") }
             // Granted after the money was out and after any earlier extension.
             if let previous = ([loan.disbursedOn].compactMap { $0 } + loan.extensions.map(\.granted)).max(), granted < previous {
@@ -437,10 +434,7 @@ public struct LoanBook: Sendable {
         try actor.require(.loanWriteOff)
         try requireText(reason, "lý do", "reason", .note)
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
-        try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let loan = try await file(code, db: db)
-            try actor.scope.require(loan.unitID, .loan, code)
+        try await changing(actor, code) { loan, db in
             if let refusal = Self.writeOffRefusal(actor, loan) { throw refusal }
             guard loan.state == .disbursed else { throw badState(loan, "write_off") }
             let previous = ([loan.disbursedOn].compactMap { $0 } + loan.payments.map(\.day) + loan.extensions.map(\.granted)).max()
@@ -480,10 +474,7 @@ public struct LoanBook: Sendable {
     public func recordJobs(_ actor: Actor, _ code: String, created: Int) async throws {
         try actor.require(.loanRecordJobs)
         guard LoanBook.headcount.contains(created) else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
-        try await store.writeTransaction { db in
-            try await lock(code, db: db)
-            let loan = try await file(code, db: db)
-            try actor.scope.require(loan.unitID, .loan, code)
+        try await changing(actor, code) { loan, db in
             guard loan.disbursedOn != nil else { throw badState(loan, "record_jobs") }
             try await db.raw("UPDATE loans SET jobs_created = \(bind: created) WHERE id = \(bind: loan.id)").run()
             try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", by: actor, on: db)
