@@ -78,10 +78,11 @@ struct HardshipTests {
             _ = try await store.members.assign(try await store.op, memberID: try moved.decode(column: "id", as: Int.self), unitID: elsewhere.id, from: store.today)
             let backdated = try await web.post("/hardship", form: ["_csrf": csrf, "member": try moved.decode(column: "code", as: String.self),
                                                                    "kind": "khac", "from": "01/01/2022", "verifiedBy": "X"])
-            #expect(backdated.status == .notFound)
-            // Another branch's member is not found; the auditor records nothing.
+            #expect(backdated.status == .badRequest && backdated.body.contains("không tìm thấy đoàn viên"))
+            // Another branch's member is not found (the form again, saying so); the auditor records nothing.
             let outsider = try await MemberPageTests.member(store, of: "coso", inside: false)
-            #expect(try await web.post("/hardship", form: ["_csrf": csrf, "member": outsider, "kind": "tai_nan", "verifiedBy": "X"]).status == .notFound)
+            let foreign = try await web.post("/hardship", form: ["_csrf": csrf, "member": outsider, "kind": "tai_nan", "verifiedBy": "X"])
+            #expect(foreign.status == .badRequest && foreign.body.contains("không tìm thấy đoàn viên"))
             let auditor = WebClient(app)
             try await auditor.login("kiemtra")
             let auditorPage = try await auditor.get("/hardship")

@@ -95,7 +95,7 @@ struct CampaignsController: RouteCollection {
         guard ["draw", "add", "remove", "amount", "approve"].contains(action) else { throw Abort(.badRequest) }
         try user.require(action == "approve" ? .campaignApprove : .campaignEditList)
         let desk = req.store.campaigns, actor = user.actor
-        return try await req.change(redirect: "/campaigns/\(req.encodePath(code))", notice: "campaign_changed", render: { try await renderCampaign(req, error: $0) }) {
+        return try await req.change(redirect: "/campaigns/\(req.encodePath(code))", notice: "campaign_changed", subject: .campaign, render: { try await renderCampaign(req, error: $0) }) {
             if action == "draw" || action == "approve" {
                 let input = try req.content.decode(CampaignStepInput.Unit.self)
                 let unit = try req.formText(input.unit, "common.unit")

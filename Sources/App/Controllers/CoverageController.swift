@@ -47,7 +47,7 @@ struct CoverageController: RouteCollection {
         try user.require(.recordSupport)
         let code = req.parameters.get("code") ?? ""
         let input = try req.content.decode(SupportRecordInput.self)
-        return try await req.change(redirect: "/households/\(req.encodePath(code))", notice: "support_recorded",
+        return try await req.change(redirect: "/households/\(req.encodePath(code))", notice: "support_recorded", subject: .household,
                                     render: { try await HouseholdController().render(req, code: code, error: $0) }) {
             try await req.store.support.record(user.actor, try input.support(for: code, req))
         }
@@ -58,10 +58,14 @@ struct CoverageController: RouteCollection {
         try user.require(.cancelSupport)
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let input = try req.content.decode(SupportCancelInput.self)
-        let household = input.household ?? ""
-        return try await req.change(redirect: "/households/\(req.encodePath(household))", notice: "support_cancelled",
-                                    render: { try await HouseholdController().render(req, code: household, error: $0) }) {
-            try await req.store.support.cancel(user.actor, id, reason: try req.formText(input.reason, "form.reason"), on: req.store.today)
+        // A refusal shows the household page the form was on; success goes to the household
+        // Storage cancelled the support of, never where the form says.
+        var cancelledOf = ""
+        let response = try await req.change(redirect: "/households", notice: "support_cancelled", subject: .support,
+                                            render: { try await HouseholdController().render(req, code: input.household ?? "", error: $0) }) {
+            cancelledOf = try await req.store.support.cancel(user.actor, id, reason: try req.formText(input.reason, "form.reason"), on: req.store.today)
         }
+        guard response.status == .seeOther else { return response }
+        return req.redirect(to: "/households/\(req.encodePath(cancelledOf))?notice=support_cancelled", redirectType: .normal)
     }
 }

@@ -47,16 +47,18 @@ extension Request {
     }
 
     /// Runs a change; success redirects with a notice, a refusal shows the page again with
-    /// the reason (status 400). Another branch's things are "not found".
-    func change(redirect: String, notice: String, render: @escaping (String) async throws -> Response,
+    /// the reason (status 400). The page's own thing (`subject`, the code or number in its
+    /// path) not found is a 404, the same for another branch's; a code typed into the form
+    /// and not found in the branch is a refusal like any other, the form shown again with it
+    /// named (the same words whether it is another branch's or exists nowhere).
+    func change(redirect: String, notice: String, subject: NotFound.Kind? = nil, render: @escaping (String) async throws -> Response,
                 _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
-        } catch StorageError.notFound(let kind, let code) {
-            // Not found and forbidden are answers of their own (404, 403); other refusals
-            // show the form again with the reason.
+        } catch StorageError.notFound(let kind, let code) where kind == subject {
             throw StorageError.notFound(kind, code)
         } catch StorageError.forbidden(let operation) {
+            // Forbidden is an answer of its own (403).
             throw StorageError.forbidden(operation)
         } catch let refusal as any Refusal {
             return try await render(text(refusal.message))

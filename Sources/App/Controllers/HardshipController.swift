@@ -88,7 +88,7 @@ struct HardshipController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         struct Form: Content { var date: String? }
         let form = try req.content.decode(Form.self)
-        return try await req.change(redirect: "/hardship", notice: "hardship_ended", render: { try await render(req, error: $0) }) {
+        return try await req.change(redirect: "/hardship", notice: "hardship_ended", subject: .hardship, render: { try await render(req, error: $0) }) {
             try await req.store.hardships.end(user.actor, id: id, on: try req.formDay(form.date, default: req.store.today))
         }
     }

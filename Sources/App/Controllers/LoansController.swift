@@ -79,7 +79,7 @@ struct LoansController: RouteCollection {
         guard let operation = LoanStepInput.operations[action] else { throw Abort(.badRequest) }
         try user.require(operation)
         let loans = req.store.loans, actor = user.actor, today = req.store.today
-        return try await req.change(redirect: "/loans/\(req.encodePath(code))", notice: "loan_changed", render: { try await renderLoan(req, error: $0) }) {
+        return try await req.change(redirect: "/loans/\(req.encodePath(code))", notice: "loan_changed", subject: .loan, render: { try await renderLoan(req, error: $0) }) {
             switch action {
             case "approve", "reject":
                 let input = try req.content.decode(LoanStepInput.Decision.self)

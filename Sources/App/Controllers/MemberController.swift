@@ -35,7 +35,7 @@ struct MemberController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         let form = try req.content.decode(MemberForm.self)
         var padded = false
-        return try await req.change(redirect: Self.path(code), notice: "member_saved",
+        return try await req.change(redirect: Self.path(code), notice: "member_saved", subject: .member,
                                     render: { try await render(req, code: code, error: $0) }) {
             let birth = try Self.optionalDay(req, form.birthDate)
             let sexText = (form.sex ?? "").trimmingCharacters(in: .whitespaces)
@@ -61,7 +61,7 @@ struct MemberController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         struct Form: Content { var unit: String?; var date: String? }
         let form = try req.content.decode(Form.self)
-        return try await req.change(redirect: Self.path(code), notice: "member_moved",
+        return try await req.change(redirect: Self.path(code), notice: "member_moved", subject: .member,
                                     render: { try await render(req, code: code, error: $0) }) {
             let profile = try await req.store.members.profile(user.actor, code: code)
             let unitCode = form.unit ?? ""
@@ -77,7 +77,7 @@ struct MemberController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         struct Form: Content { var date: String?; var confirm: String? }
         let form = try req.content.decode(Form.self)
-        return try await req.change(redirect: Self.path(code), notice: "member_left",
+        return try await req.change(redirect: Self.path(code), notice: "member_left", subject: .member,
                                     render: { try await render(req, code: code, error: $0) }) {
             guard form.confirm == "1" else { throw FormRefusal(message: req.t("member.confirm_needed")) }
             let profile = try await req.store.members.profile(user.actor, code: code)

@@ -75,7 +75,7 @@ struct ReportsController: RouteCollection {
         case "accept": notice = "report_accepted"; try user.require(.reportReview)
         default: throw Abort(.badRequest)
         }
-        return try await req.change(redirect: "/reports/\(req.encodePath(code))/\(year)", notice: notice,
+        return try await req.change(redirect: "/reports/\(req.encodePath(code))/\(year)", notice: notice, subject: .unit,
                                     render: { try await render(req, error: $0) }) {
             let reports = req.store.reports
             let actor = user.actor
@@ -83,8 +83,8 @@ struct ReportsController: RouteCollection {
             case "save":
                 try await reports.save(actor, unit: unitID, year: year, narrative: narrative)
             case "submit":
-                if form.results != nil { try await reports.save(actor, unit: unitID, year: year, narrative: narrative) }
-                try await reports.submit(actor, unit: unitID, year: year, on: req.store.today)
+                // The text on the form is saved with the submission, or not at all.
+                try await reports.submit(actor, unit: unitID, year: year, narrative: form.results == nil ? nil : narrative, on: req.store.today)
             default:
                 try await reports.review(actor, unit: unitID, year: year, accept: action == "accept", comment: form.comment ?? "", on: req.store.today)
             }

@@ -146,56 +146,81 @@ public struct AnnualReports: Sendable {
     @discardableResult
     public func save(_ actor: Actor, unit unitID: Int, year: Int, narrative: ReportNarrative) async throws -> AnnualReport {
         try Self.check(year: year)
-        for (text, name) in [(narrative.results, "kết quả / results"), (narrative.shortcomings, "tồn tại, hạn chế / shortcomings"),
-                             (narrative.proposals, "đề xuất / proposals")] where text.count > ReportNarrative.maxLength {
-            throw StorageError.invalid(Message("refusal.report.part_too_long", .text(name), .number(ReportNarrative.maxLength)))
-        }
+        try Self.check(narrative)
         let today = store.today
         if let refusal = refusal(.write, actor, unit: unitID, report: nil, history: actor.history, on: today) { throw refusal }
         return try await store.writeTransaction { db in
-            let now = store.now()
-            // The row exists (a draft) before it is locked, so a save and a review of the same
-            // report queue on PostgreSQL; a save changes only a draft or a returned report.
-            try await db.raw("""
-                INSERT INTO annual_reports (unit_id, year, status, results, shortcomings, proposals, updated_by, updated_at)
-                VALUES (\(bind: unitID), \(bind: year), 'draft', '', '', '', \(bind: actor.name), \(bind: now))
-                ON CONFLICT (unit_id, year) DO NOTHING
-                """).run()
-            try await lock(unitID, year, db: db)
-            guard let existing = try await report(unit: unitID, year: year, db: db) else {
-                throw StorageError.corrupt("annual_reports \(unitID)/\(year)")
-            }
+            let existing = try await draft(unitID, year, actor: actor, db: db)
             if let refusal = refusal(.write, actor, unit: unitID, report: existing, history: actor.history, on: today) { throw refusal }
-            let id = existing.id
-            try await db.raw("""
-                UPDATE annual_reports SET results = \(bind: narrative.results), shortcomings = \(bind: narrative.shortcomings),
-                proposals = \(bind: narrative.proposals), updated_by = \(bind: actor.name), updated_at = \(bind: now)
-                WHERE id = \(bind: id) AND status IN ('draft', 'returned')
-                """).run()
-            try await event(id, "luu", "", actor: actor, db: db)
-            try await store.audit.record("luu_bao_cao", entity: "annual_report", id: id, detail: "đơn vị \(unitID) năm \(year)", by: actor, on: db)
-            guard let saved = try await report(unit: unitID, year: year, db: db) else { throw StorageError.corrupt("annual_reports \(id)") }
+            try await write(narrative, to: existing, actor: actor, db: db)
+            guard let saved = try await report(unit: unitID, year: year, db: db) else { throw StorageError.corrupt("annual_reports \(existing.id)") }
             return saved
         }
     }
 
-    /// Submits a unit's report to the unit above, freezing its figures as of `day`.
-    public func submit(_ actor: Actor, unit unitID: Int, year: Int, on day: Day) async throws {
+    static func check(_ narrative: ReportNarrative) throws {
+        for (text, name) in [(narrative.results, "kết quả / results"), (narrative.shortcomings, "tồn tại, hạn chế / shortcomings"),
+                             (narrative.proposals, "đề xuất / proposals")] where text.count > ReportNarrative.maxLength {
+            throw StorageError.invalid(Message("refusal.report.part_too_long", .text(name), .number(ReportNarrative.maxLength)))
+        }
+    }
+
+    /// The report's row, created as a draft when none exists, locked: it exists before it is
+    /// locked, so a save and a review of the same report queue on PostgreSQL.
+    private func draft(_ unitID: Int, _ year: Int, actor: Actor, db: any SQLDatabase) async throws -> AnnualReport {
+        try await db.raw("""
+            INSERT INTO annual_reports (unit_id, year, status, results, shortcomings, proposals, updated_by, updated_at)
+            VALUES (\(bind: unitID), \(bind: year), 'draft', '', '', '', \(bind: actor.name), \(bind: store.now()))
+            ON CONFLICT (unit_id, year) DO NOTHING
+            """).run()
+        try await lock(unitID, year, db: db)
+        guard let existing = try await report(unit: unitID, year: year, db: db) else {
+            throw StorageError.corrupt("annual_reports \(unitID)/\(year)")
+        }
+        return existing
+    }
+
+    /// Writes the narrative of a draft or returned report (its rule already checked), with its event and audit.
+    private func write(_ narrative: ReportNarrative, to existing: AnnualReport, actor: Actor, db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE annual_reports SET results = \(bind: narrative.results), shortcomings = \(bind: narrative.shortcomings),
+            proposals = \(bind: narrative.proposals), updated_by = \(bind: actor.name), updated_at = \(bind: store.now())
+            WHERE id = \(bind: existing.id) AND status IN ('draft', 'returned')
+            """).run()
+        try await event(existing.id, "luu", "", actor: actor, db: db)
+        try await store.audit.record("luu_bao_cao", entity: "annual_report", id: existing.id, detail: "đơn vị \(existing.unitID) năm \(existing.year)",
+                                     by: actor, on: db)
+    }
+
+    /// Submits a unit's report to the unit above, freezing its figures as of `day`. With a
+    /// `narrative` (the form's text, sent with "Gửi"), it is saved and submitted at once: a
+    /// refused submission saves nothing.
+    public func submit(_ actor: Actor, unit unitID: Int, year: Int, narrative: ReportNarrative? = nil, on day: Day) async throws {
         try Self.check(year: year)
+        if let narrative { try Self.check(narrative) }
         let history = actor.history
         if let refusal = refusal(.submit, actor, unit: unitID, report: nil, history: history, on: day) { throw refusal }
+        if narrative != nil, let refusal = refusal(.write, actor, unit: unitID, report: nil, history: history, on: day) { throw refusal }
         guard history.units[unitID]?.isActive(on: day) == true else {
             throw StorageError.invalid(Message("refusal.report.unit_ended", .day(day)))
         }
         let figures = try await figures(unitID: unitID, year: year, history: history, today: day)
         let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
         try await store.writeTransaction { db in
-            try await lock(unitID, year, db: db)
-            guard let r = try await report(unit: unitID, year: year, db: db) else {
-                throw StorageError.invalid(Message("refusal.report.nothing_to_submit", .number(year)))
+            let r: AnnualReport
+            if let narrative {
+                r = try await draft(unitID, year, actor: actor, db: db)
+                if let refusal = refusal(.submit, actor, unit: unitID, report: r, history: history, on: day) { throw refusal }
+                try await write(narrative, to: r, actor: actor, db: db)
+            } else {
+                try await lock(unitID, year, db: db)
+                guard let stored = try await report(unit: unitID, year: year, db: db) else {
+                    throw StorageError.invalid(Message("refusal.report.nothing_to_submit", .number(year)))
+                }
+                r = stored
+                if let refusal = refusal(.submit, actor, unit: unitID, report: r, history: history, on: day) { throw refusal }
             }
-            if let refusal = refusal(.submit, actor, unit: unitID, report: r, history: history, on: day) { throw refusal }
-            guard !r.narrative.results.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard !(narrative ?? r.narrative).results.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw StorageError.invalid(Message("refusal.report.results_part_empty"))
             }
             try await db.raw("""

@@ -171,19 +171,22 @@ public struct SupportRegistry: Sendable {
 
     /// Cancels a support of the actor's branch recorded by mistake; money taken from a fund
     /// goes back by a reversal. The support a loan made is undone on the loan, not here.
-    public func cancel(_ actor: Actor, _ id: Int, reason: String, on day: Day) async throws {
+    /// Returns the household's code (where the page goes next).
+    @discardableResult
+    public func cancel(_ actor: Actor, _ id: Int, reason: String, on day: Day) async throws -> String {
         try actor.require(.cancelSupport)
         try requireText(reason, "lý do", "reason", .note)
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.support.cancellation_needs_reason")) }
-        try await store.writeTransaction { db in
+        return try await store.writeTransaction { db in
             guard let row = try await db.raw("""
                 SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id, year, policy_code, value FROM support WHERE id = \(bind: id)
                 """).first() else { throw StorageError.notFound(.support, "#\(id)") }
             try actor.scope.require(try row.int("unit_id"), .support, "#\(id)")
             // The household too must be of the branch now (after it moved, its support is
             // corrected by an officer above both units).
-            try actor.scope.require(try await db.household(id: try row.int("household_id")).unitID, .support, "#\(id)")
+            let household = try await db.household(id: try row.int("household_id"))
+            try actor.scope.require(household.unitID, .support, "#\(id)")
             guard try row.string("policy_code") != Self.loanPolicy else {
                 throw StorageError.invalid(Message("refusal.support.this_support_was_made"))
             }
@@ -198,7 +201,8 @@ public struct SupportRegistry: Sendable {
             if try row.optionalInt("campaign_id") != nil {
                 try await db.raw("UPDATE campaign_proposals SET state = 'cancelled', reason = \(bind: reason) WHERE support_id = \(bind: id)").run()
             }
-            try await store.audit.record("huy_ho_tro", entity: "household", id: try row.int("household_id"), detail: "#\(id): \(reason)", by: actor, on: db)
+            try await store.audit.record("huy_ho_tro", entity: "household", id: household.id, detail: "#\(id): \(reason)", by: actor, on: db)
+            return household.code
         }
     }
 
