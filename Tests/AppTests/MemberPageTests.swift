@@ -62,6 +62,14 @@ struct MemberPageTests {
             #expect(late.body.contains("vừa được người khác sửa") && late.body.contains("value=\"Tên Ghi Đè\""))
             let stored = try await store.members.member(try await store.op, code: code)
             #expect(stored.fullName == "Nguyễn Thị Sửa" && stored.citizenID == "037085123456")
+            // What is stored now is shown beside it, and the form now edits that version: saving
+            // again is the officer's deliberate choice, and is written.
+            #expect(late.body.contains("id=\"member-stored-now\"") && late.body.contains("<strong>Nguyễn Thị Sửa · ") && late.body.contains("037085123456 · 15/03/1985"))
+            #expect(Self.version(late) == (try await store.members.profile(try await store.op, code: code)).version)
+            let again = try await commune.post("/members/\(code)", form: Self.form(late, name: "Tên Ghi Đè"))
+            #expect(again.status == .seeOther)
+            #expect(try await store.members.member(try await store.op, code: code).fullName == "Tên Ghi Đè")
+            try await store.members.update(try await store.op, code: code, to: stored, version: (try await store.members.profile(try await store.op, code: code)).version)
 
             // Two saves at the same moment from the same version: one is written, the other told.
             let op = try await store.op
@@ -115,6 +123,11 @@ struct MemberPageTests {
             // Leaving asks for a confirmation, then closes the membership; the history stays.
             let unconfirmed = try await web.post("/members/\(code)/leave", form: ["_csrf": page.csrf ?? "", "date": day.adding(days: 1).vietnamese])
             #expect(unconfirmed.status == .badRequest && unconfirmed.body.contains("xác nhận"))
+            // The date typed stays on the refused form: ticking the box and sending again keeps it.
+            #expect(unconfirmed.body.contains("id=\"lv-date\" name=\"date\" value=\"\(day.adding(days: 1).vietnamese)\""))
+            let badMove = try await web.post("/members/\(code)/move", form: ["_csrf": page.csrf ?? "", "unit": communeCode, "date": "31/02/2025"])
+            #expect(badMove.status == .badRequest && badMove.body.contains("id=\"mv-date\" name=\"date\" value=\"31/02/2025\""))
+            #expect(badMove.body.contains("<option value=\"\(communeCode)\" selected>"))
             let left = try await web.post("/members/\(code)/leave", form: ["_csrf": page.csrf ?? "", "date": day.adding(days: 1).vietnamese, "confirm": "1"])
             #expect(left.status == .seeOther)
             let gone = try await web.get("/members/\(code)")

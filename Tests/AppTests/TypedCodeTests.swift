@@ -111,4 +111,23 @@ struct TypedCodeTests {
             #expect(submitted?.status == .submitted && submitted?.narrative.results == "Đã hỗ trợ 3 hộ.")
         }
     }
+
+    @Test("a refused deadline shows the board of the year it was for, with the date typed", arguments: WebDatabase.available)
+    func refusedDeadlineKeepsItsYear(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let latest = try #require(try await store.browse.latestYear(try await store.op))
+            let earlier = latest - 1
+            let web = WebClient(app)
+            try await web.login("xaphuong")
+            let page = try await web.get("/reports?year=\(earlier)")
+            #expect(page.body.contains("id=\"deadline-form\""))
+            let refused = try await web.post("/reports/deadline", form: ["_csrf": page.csrf ?? "", "year": String(earlier), "due": "31/13/\(latest)"])
+            // The message names the field.
+            #expect(refused.status == .badRequest && refused.body.contains("Hạn nộp: &#39;31/13/\(latest)&#39; không phải ngày hợp lệ"))
+            // The year is still the one the officer chose, and the typed date is there to correct.
+            #expect(refused.body.contains("name=\"year\" value=\"\(earlier)\"") && refused.body.contains("value=\"31/13/\(latest)\""))
+            #expect(refused.body.contains("<option value=\"\(earlier)\" selected>"))
+        }
+    }
 }

@@ -102,7 +102,7 @@ struct CampaignsController: RouteCollection {
                 if action == "draw" { try await desk.draw(actor, code, unit: unit) }
                 else {
                     let typed = (input.date ?? "").trimmingCharacters(in: .whitespaces)
-                    try await desk.approve(actor, code, unit: unit, day: typed.isEmpty ? nil : try req.formDay(typed))
+                    try await desk.approve(actor, code, unit: unit, day: typed.isEmpty ? nil : try req.formDay(typed, "funds.date"))
                 }
                 return
             }

@@ -23,10 +23,12 @@ extension Request {
         return v
     }
 
-    func formDay(_ text: String?, default fallback: Day? = nil) throws -> Day {
+    /// A date typed into the form's `field` (its label's catalogue key), dd/mm/yyyy or ISO;
+    /// empty is `fallback` when there is one. Refused with the field named.
+    func formDay(_ text: String?, _ field: String, default fallback: Day? = nil) throws -> Day {
         let s = (text ?? "").trimmingCharacters(in: .whitespaces)
         if s.isEmpty, let fallback { return fallback }
-        guard let d = Day(s) else { throw FormRefusal(message: t("form.bad_date", s)) }
+        guard let d = Day(s) else { throw FormRefusal(message: t("form.bad_date_in", t(field), s)) }
         return d
     }
 

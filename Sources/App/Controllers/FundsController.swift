@@ -87,7 +87,7 @@ struct FundsController: RouteCollection {
         return try await req.change(redirect: "/funds/ledger?fund=\(req.encodePath(entry.fundCode))&unit=\(req.encodePath(unitCode))", notice: "fund_reversed", subject: .fundEntry,
                                     render: { try await renderLedger(req, fund: entry.fundCode, unit: unitCode, error: $0) }) {
             guard input.confirm == "1" else { throw FormRefusal(message: req.t("funds.reverse_needs_confirmation")) }
-            try await req.store.funds.reverse(user.actor, entryID: id, day: try req.formDay(input.date, default: req.store.today),
+            try await req.store.funds.reverse(user.actor, entryID: id, day: try req.formDay(input.date, "funds.date", default: req.store.today),
                                               reason: try req.formText(input.reason, "form.reason"))
         }
     }

@@ -77,7 +77,7 @@ struct HardshipController: RouteCollection {
             guard !member.isEmpty || !household.isEmpty else { throw FormRefusal(message: req.t("hardship.who_needed")) }
             try await req.store.hardships.record(user.actor, NewHardship(
                 member: member.isEmpty ? nil : member, household: household.isEmpty ? nil : household, kind: kind,
-                from: try req.formDay(form.from, default: req.store.today), note: form.note ?? "",
+                from: try req.formDay(form.from, "hardship.from", default: req.store.today), note: form.note ?? "",
                 verifiedBy: try req.formText(form.verifiedBy, "hardship.verified_by")))
         }
     }
@@ -89,7 +89,7 @@ struct HardshipController: RouteCollection {
         struct Form: Content { var date: String? }
         let form = try req.content.decode(Form.self)
         return try await req.change(redirect: "/hardship", notice: "hardship_ended", subject: .hardship, render: { try await render(req, error: $0) }) {
-            try await req.store.hardships.end(user.actor, id: id, on: try req.formDay(form.date, default: req.store.today))
+            try await req.store.hardships.end(user.actor, id: id, on: try req.formDay(form.date, "funds.date", default: req.store.today))
         }
     }
 

@@ -83,22 +83,22 @@ struct LoansController: RouteCollection {
             switch action {
             case "approve", "reject":
                 let input = try req.content.decode(LoanStepInput.Decision.self)
-                let day = try req.formDay(input.date, default: today)
+                let day = try req.formDay(input.date, "funds.date", default: today)
                 if action == "approve" { try await loans.approve(actor, code, on: day, note: input.note ?? "") }
                 else { try await loans.reject(actor, code, on: day, note: try req.formText(input.note, "form.reason")) }
             case "disburse":
-                try await loans.disburse(actor, code, on: try req.formDay(try req.content.decode(LoanStepInput.Disbursement.self).date, default: today))
+                try await loans.disburse(actor, code, on: try req.formDay(try req.content.decode(LoanStepInput.Disbursement.self).date, "loans.disbursed_on", default: today))
             case "repay":
                 let input = try req.content.decode(LoanStepInput.Repayment.self)
-                try await loans.repay(actor, code, on: try req.formDay(input.date, default: today), amount: try req.formMoney(input.amount, "funds.amount"))
+                try await loans.repay(actor, code, on: try req.formDay(input.date, "funds.date", default: today), amount: try req.formMoney(input.amount, "funds.amount"))
             case "extend":
                 let input = try req.content.decode(LoanStepInput.Extension.self)
-                try await loans.extend(actor, code, granted: try req.formDay(input.date, default: today),
+                try await loans.extend(actor, code, granted: try req.formDay(input.date, "funds.date", default: today),
                                        months: try req.formInt(input.months, "loans.months", 1...600), reason: try req.formText(input.reason, "form.reason"))
             case "write_off":
                 let input = try req.content.decode(LoanStepInput.WriteOff.self)
                 guard input.confirm == "1" else { throw FormRefusal(message: req.t("form.confirm_required")) }
-                try await loans.writeOff(actor, code, on: try req.formDay(input.date, default: today), reason: try req.formText(input.reason, "form.reason"))
+                try await loans.writeOff(actor, code, on: try req.formDay(input.date, "funds.date", default: today), reason: try req.formText(input.reason, "form.reason"))
             default:
                 let input = try req.content.decode(LoanStepInput.Jobs.self)
                 try await loans.recordJobs(actor, code, created: try req.formInt(input.jobs, "loans.jobs_created", LoanBook.headcount))

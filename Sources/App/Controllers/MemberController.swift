@@ -66,7 +66,7 @@ struct MemberController: RouteCollection {
             let profile = try await req.store.members.profile(user.actor, code: code)
             let unitCode = form.unit ?? ""
             guard let unit = user.history.unit(code: unitCode), user.scope.contains(unit.id) else { throw StorageError.notFound(.unit, unitCode) }
-            let day = try req.formDay(form.date)
+            let day = try req.formDay(form.date, "member.from_date")
             _ = try await req.store.members.assign(user.actor, memberID: profile.record.id ?? 0, unitID: unit.id, from: day)
         }
     }
@@ -81,7 +81,7 @@ struct MemberController: RouteCollection {
                                     render: { try await render(req, code: code, error: $0) }) {
             guard form.confirm == "1" else { throw FormRefusal(message: req.t("member.confirm_needed")) }
             let profile = try await req.store.members.profile(user.actor, code: code)
-            try await req.store.members.leave(user.actor, memberID: profile.record.id ?? 0, on: try req.formDay(form.date))
+            try await req.store.members.leave(user.actor, memberID: profile.record.id ?? 0, on: try req.formDay(form.date, "member.left_on"))
         }
     }
 
@@ -91,7 +91,7 @@ struct MemberController: RouteCollection {
 
     static func optionalDay(_ req: Request, _ text: String?) throws -> Day? {
         let s = (text ?? "").trimmingCharacters(in: .whitespaces)
-        return s.isEmpty ? nil : try req.formDay(s)
+        return s.isEmpty ? nil : try req.formDay(s, "member.birth_date")
     }
 
     /// A phone number as people write it (spaces, dots, dashes, a leading +): 8 to 15 digits.
@@ -108,9 +108,18 @@ struct MemberController: RouteCollection {
     func render(_ req: Request, code: String, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let profile = try await req.store.members.profile(user.actor, code: code)
-        // Only the record's form (action "record") is shown again as typed; the move and leave forms post elsewhere.
-        let fields = req.echo(MemberBody.recordForm(profile), refused: error, action: "record")
-        let body = MemberBody(profile: profile, fields: fields, mayEdit: user.permissions.allows(.editMembers),
+        // Each form is shown again as typed only when it was the one refused.
+        var fields = req.echo(MemberBody.recordForm(profile), refused: error, action: "record")
+        let move = req.echo(["unit": "", "date": ""], refused: error, action: "move").filter { !$0.value.isEmpty }
+        let leave = req.echo(["date": ""], refused: error, action: "leave").filter { !$0.value.isEmpty }
+        // Saved by someone else since the form was read: what was typed stays, shown beside what
+        // is stored now, and the form now edits the stored version.
+        var storedNow: String?
+        if error != nil, fields["version"] != profile.version {
+            fields["version"] = profile.version
+            storedNow = MemberBody.summary(profile.record, text: req.pageText)
+        }
+        let body = MemberBody(profile: profile, fields: fields, move: move, leave: leave, storedNow: storedNow, mayEdit: user.permissions.allows(.editMembers),
                               units: try await req.formUnits(user, selected: profile.currentUnitID.flatMap { user.history.units[$0]?.code }),
                               history: user.history, today: req.store.today, error: error, text: req.pageText)
         return try await req.page("member", title: req.t("member.title", profile.record.fullName), active: "members",

@@ -34,7 +34,7 @@ struct ReportBoard {
         let counts: String
         let notes: [String]
         let deadline: String
-        let deadlineISO: String
+        let deadlineField: String
         let mayChange: Bool
         let isTop: Bool
         let error: String?
@@ -48,7 +48,9 @@ struct ReportBoard {
 
     func body(error: String?) -> Body { body(error) }
 
-    static func make(_ req: Request, user: CurrentUser) async throws -> ReportBoard {
+    /// The board of the year asked for in the address, or of `year` (the year a refused
+    /// deadline form was for, whatever the address says).
+    static func make(_ req: Request, user: CurrentUser, year shownYear: Int? = nil) async throws -> ReportBoard {
         let lang = req.language
         let today = req.store.today
         let history = user.history
@@ -58,7 +60,7 @@ struct ReportBoard {
             unitID = u.id
         }
         let latest = try await req.store.browse.latestYear(user.actor) ?? today.year
-        let asked = req.query[Int.self, at: "year"]
+        let asked = shownYear ?? req.query[Int.self, at: "year"]
         if let asked, !(2000...2100).contains(asked) { throw Abort(.badRequest) }
         let year = asked ?? latest
         let reports = req.store.reports
@@ -94,7 +96,7 @@ struct ReportBoard {
                  ownStatus: req.t("report_status." + (own?.status.rawValue ?? "missing")), ownStatusCode: own?.status.rawValue ?? "missing",
                  ownDeadline: ownDeadline.vietnamese, hasParent: hasParent, hasChildren: direct.expected > 0, lines: lines,
                  directRate: req.rateLine(direct), branchRate: req.rateLine(branch), counts: counts, notes: notes,
-                 deadline: direct.deadline.vietnamese, deadlineISO: direct.deadline.vietnamese,
+                 deadline: direct.deadline.vietnamese, deadlineField: req.echo(["due": direct.deadline.vietnamese], refused: error)["due"] ?? "",
                  mayChange: user.permissions.allows(.reportSetDeadline, at: unitID) && unitID == user.account.unitID, isTop: !hasParent, error: error,
                  downloadXLSX: links.xlsx, downloadCSV: links.csv)
         }, list: list)

@@ -95,9 +95,9 @@ struct ReportsController: RouteCollection {
 
     func board(req: Request) async throws -> Response { try await renderBoard(req, error: nil) }
 
-    func renderBoard(_ req: Request, error: String?) async throws -> Response {
+    func renderBoard(_ req: Request, error: String?, year: Int? = nil) async throws -> Response {
         let user = try req.requireUser()
-        let board = try await ReportBoard.make(req, user: user)
+        let board = try await ReportBoard.make(req, user: user, year: year)
         if error == nil, let format = try ListDownload.format(req) {
             return try await board.list.response(req, format, what: "tình hình báo cáo (\(board.list.title))", actor: user.actor)
         }
@@ -110,9 +110,10 @@ struct ReportsController: RouteCollection {
         try user.require(.reportSetDeadline)
         let form = try req.content.decode(ReportForm.self)
         let year = Int(form.year ?? "") ?? 0
-        return try await req.change(redirect: "/reports?year=\(year)", notice: "deadline_set", render: { try await renderBoard(req, error: $0) }) {
+        return try await req.change(redirect: "/reports?year=\(year)", notice: "deadline_set",
+                                    render: { try await renderBoard(req, error: $0, year: (2000...2100).contains(year) ? year : nil) }) {
             guard (2000...2100).contains(year) else { throw FormRefusal(message: req.t("form.bad_number", req.t("common.year"), form.year ?? "")) }
-            try await req.store.reports.setDeadline(user.actor, unit: user.account.unitID, year: year, due: try req.formDay(form.due))
+            try await req.store.reports.setDeadline(user.actor, unit: user.account.unitID, year: year, due: try req.formDay(form.due, "reports.deadline_field"))
         }
     }
 }

@@ -16,7 +16,7 @@ struct SupportRecordInput: Content {
 
     func support(for household: String, _ req: Request) throws -> NewSupport {
         guard let source = SupportSource(rawValue: source ?? "") else { throw FormRefusal(message: req.t("form.required", req.t("support.source"))) }
-        return NewSupport(household: household, policy: try req.formText(policy, "support.policy"), day: try req.formDay(date, default: req.store.today),
+        return NewSupport(household: household, policy: try req.formText(policy, "support.policy"), day: try req.formDay(date, "funds.date", default: req.store.today),
                           value: try req.formMoney(value, "support.value", allowZero: true), inKind: inKind ?? "", source: source,
                           sourceName: sourceName ?? "", unit: try req.formText(unit, "common.unit"), fund: source == .fund ? fund : nil)
     }
@@ -30,7 +30,7 @@ struct LedgerEntryInput: Content {
     var fund: String?, unit: String?, date: String?, amount: String?
 
     func parsed(_ req: Request) throws -> (fund: String, unit: String, day: Day, amount: Dong) {
-        (try req.formText(fund, "funds.fund"), try req.formText(unit, "common.unit"), try req.formDay(date, default: req.store.today),
+        (try req.formText(fund, "funds.fund"), try req.formText(unit, "common.unit"), try req.formDay(date, "funds.date", default: req.store.today),
          try req.formMoney(amount, "funds.amount"))
     }
 }
@@ -58,7 +58,7 @@ struct LoanApplicationInput: Content {
                                jobsPlanned: try req.formInt(jobs, "loans.jobs_planned", LoanBook.headcount),
                                amount: try req.formMoney(amount, "funds.amount"), termMonths: try req.formInt(term, "loans.term", 1...600),
                                everyMonths: try req.formInt(every ?? "3", "loans.every", 1...12),
-                               appliedOn: try req.formDay(date, default: req.store.today), borrower: kind,
+                               appliedOn: try req.formDay(date, "loans.applied_on", default: req.store.today), borrower: kind,
                                contractCost: cost, contractMonths: months)
     }
 }
@@ -89,7 +89,7 @@ struct CampaignInput: Content {
         let gift = (gift ?? "").trimmingCharacters(in: .whitespaces)
         return NewCampaign(kind: kind, name: try req.formText(name, "campaigns.name"), unit: try req.formText(unit, "common.unit"),
                            fund: try req.formText(fund, "funds.fund"), year: try req.formInt(year, "common.year", 2000...2100),
-                           startsOn: try req.formDay(from), endsOn: try req.formDay(to), budget: try req.formMoney(budget, "campaigns.budget"),
+                           startsOn: try req.formDay(from, "funds.from"), endsOn: try req.formDay(to, "funds.to"), budget: try req.formMoney(budget, "campaigns.budget"),
                            giftValue: gift.isEmpty ? nil : try req.formMoney(gift, "campaigns.gift"),
                            statuses: nearPoor == "1" ? [.poor, .nearPoor] : [.poor])
     }

@@ -25,7 +25,12 @@ struct MemberBody: Encodable {
     let mayEdit: Bool
     let sexes: [Option]
     let units: [Option]
-    let today: String
+    /// The move and leave forms' dates: today, or what was typed when that form was refused.
+    let moveDate: String
+    let leaveDate: String
+    /// After another officer saved the record in between: what is stored now, beside what was
+    /// typed (the form then edits the stored version, so saving again is a deliberate choice).
+    let storedNow: String?
     let error: String?
 }
 
@@ -37,9 +42,16 @@ extension MemberBody {
                 "ethnicity": m.ethnicity ?? "", "phone": m.phone ?? "", "version": profile.version]
     }
 
-    /// A member's page; `fields` is the record's form (`recordForm`, or what was typed).
-    init(profile: MemberProfile, fields: [String: String], mayEdit: Bool, units: [Option], history: OrgHistory, today: Day, error: String?,
-         text: PageText) {
+    /// The record as stored, in a line (shown beside what was typed after an edit conflict).
+    static func summary(_ m: MemberRecord, text: PageText) -> String {
+        [m.fullName, m.citizenID.map { text.t("member.citizen_id") + " " + $0 }, m.birthDate.map(\.vietnamese),
+         m.sex.map { text.t("member.sex." + $0.rawValue) }, m.ethnicity, m.phone].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+    }
+
+    /// A member's page; `fields` is the record's form (`recordForm`, or what was typed), `move`
+    /// and `leave` the other two forms' fields (`unit`, `date`).
+    init(profile: MemberProfile, fields: [String: String], move: [String: String] = [:], leave: [String: String] = [:], storedNow: String? = nil,
+         mayEdit: Bool, units: [Option], history: OrgHistory, today: Day, error: String?, text: PageText) {
         let m = profile.record
         let sexCode = fields["sex"] ?? ""
         self.init(
@@ -54,6 +66,7 @@ extension MemberBody {
             households: profile.households, hasHouseholds: !profile.households.isEmpty, mayEdit: mayEdit,
             sexes: [Option(value: "", label: "–", selected: sexCode.isEmpty)]
                 + CitizenID.Sex.allCases.map { Option(value: $0.rawValue, label: text.t("member.sex." + $0.rawValue), selected: $0.rawValue == sexCode) },
-            units: units, today: today.vietnamese, error: error)
+            units: move["unit"].map(units.selecting) ?? units, moveDate: move["date"] ?? today.vietnamese, leaveDate: leave["date"] ?? today.vietnamese,
+            storedNow: storedNow, error: error)
     }
 }
