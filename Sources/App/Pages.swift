@@ -116,6 +116,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             // Outside the branch and nonexistent answer alike: the same 404, the same body.
             case StorageError.notFound: Abort(.notFound)
             case StorageError.forbidden: Abort(.forbidden)
+            // A row the database gives back that makes no sense is the server's fault, never
+            // the officer's: 500, and logged with what it was.
+            case StorageError.corrupt: thrown
             case let refused as any Refusal: Abort(.badRequest, reason: request.text(refused.message))
             // A body that does not decode: which field, in the catalogue's words (never the decoder's text).
             case let failed as DecodingError: Abort(.badRequest, reason: request.text(Self.message(failed)))

@@ -2,6 +2,8 @@ import App
 import Demo
 import Foundation
 import NIOCore
+import PovertyCore
+@_spi(Simulation) @testable import Storage
 import Testing
 import Vapor
 import VaporTesting
@@ -82,6 +84,26 @@ struct OddRequestTests {
                 #expect((400..<500).contains(r.status.code), "\(type) \(body.debugDescription) → \(r.status)")
                 #expect(Self.noInternals(r.body.string), "\(r.body.string)")
             }
+        }
+    }
+
+    @Test("a row the database gives back that makes no sense is the server's fault: 500, no internals, not a refusal of the officer", arguments: WebDatabase.available)
+    func corruptRow(db: WebDatabase) async throws {
+        try await db.withApp(households: 30) { app, _ in
+            let store = app.web.store
+            let coso = try await store.account(named: "coso")
+            let actor = try await store.actor(for: coso, via: .web)
+            let code = try #require(actor.history.units[coso.unitID]?.code)
+            let year = try #require(try await store.browse.latestYear(actor))
+            try await store.reports.save(actor, unit: coso.unitID, year: year, narrative: ReportNarrative(results: "x", shortcomings: "", proposals: ""))
+            try await store.sql.raw("UPDATE annual_reports SET status = 'submitted', figures = '{\"hong' WHERE unit_id = \(bind: coso.unitID)").run()
+            let web = WebClient(app)
+            try await web.login("coso")
+            let page = try await web.get("/reports/\(code)/\(year)")
+            #expect(page.status == .internalServerError && Self.noInternals(page.body) && !page.body.contains("hong") && !page.body.contains("figures"))
+            let csrf = try #require(try await web.get("/").csrf)
+            let posted = try await web.post("/reports/\(code)/\(year)", form: ["_csrf": csrf, "action": "save", "results": "y", "shortcomings": "", "proposals": ""])
+            #expect(posted.status == .internalServerError)
         }
     }
 }

@@ -241,6 +241,11 @@ struct WebTests {
             // The refused form keeps what was typed, except the password.
             #expect(bad.body.contains("value=\"Người Mới\"") && bad.body.contains("value=\"moi\"") && !bad.body.contains("value=\"short\""))
             #expect(bad.body.contains("<option value=\"kiem_tra\" selected>"))
+            // Their own account offers no "disable"; a disable of it posted anyway is refused on the users page, saying why.
+            let me = try await app.web.store.account(named: "quantri")
+            #expect(!usersPage.body.contains("action=\"/users/\(me.id)/active\"") && usersPage.body.contains("tài khoản của bạn"))
+            let selfDisable = try await admin.post("/users/\(me.id)/active", form: ["_csrf": usersPage.csrf ?? "", "active": "0"])
+            #expect(selfDisable.status == .badRequest && selfDisable.body.contains("id=\"user-error\"") && selfDisable.body.contains("id=\"users\""))
             let created = try await admin.post("/users", form: ["_csrf": usersPage.csrf ?? "", "username": "moi", "displayName": "Người Mới",
                                                                 "password": "mat-khau-dai-1", "role": "kiem_tra", "unit": DemoProvince.rootCode])
             #expect(created.status == .seeOther)

@@ -11,6 +11,8 @@ struct UsersBody: Encodable {
         let role: String
         let unit: String
         let active: Bool
+        /// The administrator's own account: it cannot be disabled from here.
+        let isSelf: Bool
     }
     let rows: [Row]
     let roles: [Option]
@@ -60,7 +62,7 @@ struct AdminController: RouteCollection {
         let accounts = try await req.store.accounts.list(user.actor)
         let rows = accounts.map { a in
             UsersBody.Row(id: a.id, username: a.username, name: a.displayName, role: req.t("role." + a.role.rawValue),
-                          unit: unitName(a.unitID, user.history, today), active: a.active)
+                          unit: unitName(a.unitID, user.history, today), active: a.active, isSelf: a.id == user.account.id)
         }
         let form = req.echo(["username": "", "displayName": "", "role": "", "unit": ""], refused: error, action: "users")
         let roles = Role.allCases.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form["role"]) }
@@ -95,7 +97,11 @@ struct AdminController: RouteCollection {
         guard let active = (try? req.content.get(String.self, at: "active")).flatMap({ ["1": true, "0": false][$0] }) else {
             throw Abort(.badRequest, reason: req.t("form.required", "active"))
         }
-        try await req.store.accounts.setActive(user.actor, id: id, active)
+        do {
+            try await req.store.accounts.setActive(user.actor, id: id, active)
+        } catch let refusal as AccountRefusal {
+            return try await renderUsers(req, error: req.text(refusal.message), status: .badRequest)
+        }
         return req.redirect(to: "/users", redirectType: .normal)
     }
 

@@ -60,8 +60,10 @@ extension Request {
         } catch StorageError.notFound(let kind, let code) where kind == subject {
             throw StorageError.notFound(kind, code)
         } catch StorageError.forbidden(let operation) {
-            // Forbidden is an answer of its own (403).
+            // Forbidden is an answer of its own (403), and a corrupt row the server's fault (500).
             throw StorageError.forbidden(operation)
+        } catch StorageError.corrupt(let what) {
+            throw StorageError.corrupt(what)
         } catch let refusal as any Refusal {
             return try await render(text(refusal.message))
         } catch let refusal as FormRefusal {

@@ -70,7 +70,10 @@ public struct AnnualReports: Sendable {
         let id = try row.int("id")
         let statusText = try row.string("status")
         guard let status = AnnualReportStatus(rawValue: statusText) else { throw StorageError.corrupt("annual_reports.status = \(statusText)") }
-        let figures = try row.optionalString("figures").map { try JSONDecoder().decode(ReportFigures.self, from: Data($0.utf8)) }
+        // Frozen figures that no longer decode are a corrupt row, never the reader's mistake.
+        let figures = try row.optionalString("figures").map { text in
+            do { return try JSONDecoder().decode(ReportFigures.self, from: Data(text.utf8)) } catch { throw StorageError.corrupt("annual_reports.figures #\(id)") }
+        }
         let events = try await db.raw("SELECT at, actor, action, comment FROM report_events WHERE report_id = \(bind: id) ORDER BY id").all().map {
             AnnualReport.Event(at: try $0.string("at"), actor: try $0.string("actor"), action: try $0.string("action"), comment: try $0.string("comment"))
         }
