@@ -199,17 +199,23 @@ struct PageModelTests {
                                 today: store.today, forms: forms, error: nil, text: vi)
             #expect(file.schedule.prefix(while: \.paid).count == file.schedule.filter(\.paid).count, "paid lines come first")
             #expect(file.repaid == vi.money(open.repaid) && file.outstanding == vi.money(open.amount - open.repaid))
-            #expect(file.mayService && !file.mayDecide && !file.mayDisburse && file.mayRecordJobs)
+            #expect(file.mayService && !file.mayDecide && !file.mayReject && !file.mayDisburse && file.mayRecordJobs)
             #expect(file.approve["note"] == vi.t("loans.right_people") && file.extend["months"] == "6" && file.jobs["date"] == store.today.vietnamese)
             // An application waits for its decision; an auditor may take no step at all.
             let applied = try #require(files.first { $0.state == .applied })
             let waiting = LoanBody(file: applied, permissions: Permissions(actor: actor), mayWriteOff: false, history: actor.history,
                                    today: store.today, forms: forms, error: nil, text: en)
-            #expect(waiting.mayDecide && !waiting.mayDisburse && !waiting.mayService && !waiting.hasSchedule && waiting.bucket.isEmpty)
+            #expect(waiting.mayDecide && waiting.mayReject && !waiting.mayDisburse && !waiting.mayService && !waiting.hasSchedule && waiting.bucket.isEmpty)
+            // Approved and not paid out: it may still be rejected (Storage's rule), not approved again.
+            if let approved = files.first(where: { $0.state == .approved }) {
+                let ready = LoanBody(file: approved, permissions: Permissions(actor: actor), mayWriteOff: false, history: actor.history,
+                                     today: store.today, forms: forms, error: nil, text: vi)
+                #expect(!ready.mayDecide && ready.mayReject && ready.mayDisburse)
+            }
             let auditor = try await store.actor(.province, role: .auditor)
             let readOnly = LoanBody(file: applied, permissions: Permissions(actor: auditor), mayWriteOff: false, history: auditor.history,
                                     today: store.today, forms: forms, error: nil, text: vi)
-            #expect(!readOnly.mayDecide && !readOnly.mayDisburse && !readOnly.mayService && !readOnly.mayRecordJobs)
+            #expect(!readOnly.mayDecide && !readOnly.mayReject && !readOnly.mayDisburse && !readOnly.mayService && !readOnly.mayRecordJobs)
         }
     }
 
@@ -227,7 +233,7 @@ struct PageModelTests {
             let fund = try row.decode(column: "fund", as: String.self), unit = try row.decode(column: "unit", as: String.self)
             let paid = try row.decode(column: "entry", as: Int.self)
             let statement = try await store.funds.statement(actor, fund: fund, unit: unit, from: nil, to: nil)
-            let body = LedgerBody(statement: statement, unitCode: unit, mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+            let body = LedgerBody(statement: statement, unitCode: unit, mayChange: true, actor: actor, today: store.today, error: nil, text: vi)
             #expect(body.entries.count == statement.entries.count && body.hasEntries)
             #expect(body.entries.first { $0.id == paid }?.reversible == false)
             // Storage refuses it by the same rule, with the same reason.
@@ -237,11 +243,11 @@ struct PageModelTests {
             // A contribution is reversible, and once reversed, no longer.
             let given = try await store.funds.contribute(actor, fund: fund, unit: unit, day: store.today, amount: 100_000, contributor: "Nhà hảo tâm", note: "")
             let before = LedgerBody(statement: try await store.funds.statement(actor, fund: fund, unit: unit, from: nil, to: nil), unitCode: unit,
-                                    mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+                                    mayChange: true, actor: actor, today: store.today, error: nil, text: vi)
             #expect(before.entries.first { $0.id == given }?.reversible == true)
             let reversal = try await store.funds.reverse(actor, entryID: given, day: store.today, reason: "ghi nhầm")
             let after = LedgerBody(statement: try await store.funds.statement(actor, fund: fund, unit: unit, from: nil, to: nil), unitCode: unit,
-                                   mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+                                   mayChange: true, actor: actor, today: store.today, error: nil, text: vi)
             #expect(after.entries.first { $0.id == given }.map { !$0.reversible && $0.reversed } == true)
             #expect(after.entries.first { $0.id == reversal }.map { !$0.reversible && $0.detail.contains("#\(given)") } == true)
             // A loan's entry is corrected on the loan, never reversed by hand.
@@ -251,8 +257,23 @@ struct PageModelTests {
                 """).first())
             let loanFund = try loanEntry.decode(column: "fund", as: String.self), loanUnit = try loanEntry.decode(column: "unit", as: String.self)
             let loanLedger = LedgerBody(statement: try await store.funds.statement(actor, fund: loanFund, unit: loanUnit, from: nil, to: nil),
-                                        unitCode: loanUnit, mayChange: true, history: actor.history, today: store.today, error: nil, text: vi)
+                                        unitCode: loanUnit, mayChange: true, actor: actor, today: store.today, error: nil, text: vi)
             #expect(loanLedger.entries.first { $0.id == (try? loanEntry.decode(column: "entry", as: Int.self)) }?.reversible == false)
+            // An allocation from a unit above: its other half is outside a grassroots officer's
+            // branch, so it is not offered to them, and Storage refuses it by the same rule.
+            let coso = try await store.actor(for: try await store.account(named: "coso"), via: .web)
+            let cosoUnit = try #require(coso.unitID)
+            let own = try #require(coso.history.units[cosoUnit]?.code)
+            let parent = try #require(coso.history.parent(of: cosoUnit, on: store.today).flatMap { coso.history.units[$0]?.code })
+            try await store.funds.contribute(actor, fund: fund, unit: parent, day: store.today, amount: 300_000, contributor: "Nhà hảo tâm", note: "")
+            let incomingID = try await store.funds.allocate(actor, fund: fund, from: parent, to: own, day: store.today, amount: 200_000, note: "").in
+            let received = LedgerBody(statement: try await store.funds.statement(coso, fund: fund, unit: own, from: nil, to: nil), unitCode: own,
+                                      mayChange: true, actor: coso, today: store.today, error: nil, text: vi)
+            let incoming = try #require(received.entries.first { $0.id == incomingID })
+            #expect(!incoming.reversible)
+            await #expect(throws: StorageError.invalid(Message("refusal.fund.allocation_reversed_by_both_branches", .number(incoming.id)))) {
+                try await store.funds.reverse(coso, entryID: incoming.id, day: store.today, reason: "thử")
+            }
         }
     }
 

@@ -336,7 +336,7 @@ struct ReportWebTests {
             #expect(summaryPDF.contains("TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
             // Read like a signed paper: H explained beside the count, a line for the signer's name;
             // the text on portrait pages, only the wide Alkire–Foster tables on landscape pages.
-            #expect(summaryText.contains("hộ nghèo đa chiều (tỷ lệ hộ nghèo đa chiều H = số hộ nghèo ÷ số hộ được rà soát"))
+            #expect(summaryText.contains("hộ nghèo đa chiều (tỷ lệ hộ nghèo = số hộ nghèo ÷ số hộ được rà soát"))
             #expect(summaryText.contains("……………………………"))
             let pages = try Office.pdfPages(summaryBytes)
             #expect(pages.count >= 3)

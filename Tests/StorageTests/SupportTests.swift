@@ -513,6 +513,35 @@ import Testing
         }
     }
 
+    /// A member's hardship goes with the member: each year's list, proposal list and report
+    /// count it in the unit the member was in at that year's end; the new unit's officers end
+    /// it, the old unit's no longer can.
+    @Test(arguments: TestDatabase.available)
+    func aMembersHardshipFollowsTheMember(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            try await store.importMembers([Files.membersHeader, Files.member("DV-41", "Hà Văn Hai", unit: "C1", joined: "01/01/2015")])
+            let op = try await store.op
+            let id = try await store.hardships.record(op, NewHardship(member: "DV-41", kind: .jobLoss, from: day(2024, 3, 1), note: "", verifiedBy: "CĐCS C1"))
+            let c1 = try await store.unitID("C1"), c3 = try await store.unitID("C3")
+            let memberID = try #require(try await store.members.profile(op, code: "DV-41").record.id)
+            try await store.members.assign(op, memberID: memberID, unitID: c3, from: day(2025, 2, 1))
+            let h1 = try await Self.branch(store, "H1"), h2 = try await Self.branch(store, "H2")
+            #expect(try await store.hardships.list(h1, year: 2024).first { $0.id == id }?.unitID == c1)
+            #expect(!(try await store.hardships.list(h1, year: 2025).contains { $0.id == id }))
+            #expect(try await store.hardships.list(h2, year: 2025).first { $0.id == id }?.unitID == c3)
+            #expect(!(try await store.hardships.list(h2, year: 2024).contains { $0.id == id }))
+            #expect(try await store.hardships.proposals(op, unit: c1, year: 2024).contains { $0.name == "Hà Văn Hai" })
+            #expect(!(try await store.hardships.proposals(op, unit: c1, year: 2025).contains { $0.name == "Hà Văn Hai" }))
+            #expect(try await store.hardships.proposals(op, unit: c3, year: 2025).contains { $0.name == "Hà Văn Hai" })
+            #expect(try await store.reports.figures(op, unit: c3, year: 2025).proposals?.hardship == 1)
+            // Whose officers may end it: the member's unit now.
+            #expect(try await store.hardships.list(h2, year: 2025).first { $0.id == id }?.holderUnitID == c3)
+            await #expect(throws: StorageError.notFound(.hardship, String(id))) { try await store.hardships.end(h1, id: id, on: day(2025, 6, 1)) }
+            try await store.hardships.end(h2, id: id, on: day(2025, 6, 1))
+        }
+    }
+
     /// HO-01 was H1's (C1) and is reviewed at C3 (H2's) in 2026: H1 can no longer correct its
     /// support, end its hardship or change its place on a list; an officer above both can.
     /// Two officers giving two members the same citizen ID at once: one edit wins, the other is

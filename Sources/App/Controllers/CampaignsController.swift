@@ -99,10 +99,14 @@ struct CampaignsController: RouteCollection {
             if action == "draw" || action == "approve" {
                 let input = try req.content.decode(CampaignStepInput.Unit.self)
                 let unit = try req.formText(input.unit, "common.unit")
-                if action == "draw" { try await desk.draw(actor, code, unit: unit) }
-                else {
+                // Nothing drawn or approved is said so, never "list updated".
+                if action == "draw" {
+                    guard try await desk.draw(actor, code, unit: unit) > 0 else { throw FormRefusal(message: req.t("campaigns.nothing_drawn", unit)) }
+                } else {
                     let typed = (input.date ?? "").trimmingCharacters(in: .whitespaces)
-                    try await desk.approve(actor, code, unit: unit, day: typed.isEmpty ? nil : try req.formDay(typed, "funds.date"))
+                    guard try await desk.approve(actor, code, unit: unit, day: typed.isEmpty ? nil : try req.formDay(typed, "funds.date")) > 0 else {
+                        throw FormRefusal(message: req.t("campaigns.nothing_to_approve", unit))
+                    }
                 }
                 return
             }

@@ -133,7 +133,7 @@ struct HardshipController: RouteCollection {
                 HardshipBody.Row(id: h.id, who: [h.memberName, h.memberCode.map { "(\($0))" }].compactMap { $0 }.joined(separator: " "),
                                  household: h.householdCode ?? "", unit: req.unitLabel(h.unitID, user), kind: req.t("hardship.kind." + h.kind.rawValue),
                                  from: h.from.vietnamese, until: h.until?.vietnamese ?? "", note: h.note, verifiedBy: h.verifiedBy,
-                                 mayEnd: h.until == nil && may.allows(.recordSupport, at: h.unitID))
+                                 mayEnd: h.until == nil && h.holderUnitID.map { may.allows(.recordSupport, at: $0) } == true)
             },
             hasRows: !list.isEmpty,
             kinds: HardshipKind.allCases.map { Option(value: $0.rawValue, label: req.t("hardship.kind." + $0.rawValue), selected: $0.rawValue == typed["kind"]) },

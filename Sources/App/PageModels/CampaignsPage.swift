@@ -69,6 +69,8 @@ struct CampaignBody: Encodable {
     let add: [String: String]
     let approve: [String: String]
     let mayChange: Bool
+    /// The approve form is shown: the role approves, and some unit can be approved from here.
+    let mayApprove: Bool
     let error: String?
     let downloadXLSX: String
     let downloadCSV: String
@@ -90,13 +92,18 @@ extension CampaignBody {
                 editable: p.state == .proposed && permissions.allows(.campaignEditList, at: p.unitID))
         }
         let approve = forms["approve"] ?? [:]
+        // A unit never approves its own households: an officer is offered their own unit only
+        // for the list of the units below it, and a grassroots officer no approval at all.
+        let own = permissions.actor.actingUnit.flatMap { history.units[$0]?.code }
+        let approvable = units.filter { $0.value != own || units.count > 1 }
         self.init(
             code: c.code, name: c.name, kind: text.t("campaign.kind." + c.kind.rawValue), unit: unitName(c.unitID, history, today),
             fund: fund.map(text.fundName) ?? c.fundCode, period: "\(c.startsOn.vietnamese) – \(c.endsOn.vietnamese)",
             budget: text.money(c.budget), approved: text.money(c.approved), proposed: text.money(c.proposed), remaining: text.money(c.remaining),
             gift: text.money(c.giftValue), classes: c.statuses.map { text.status($0) }.joined(separator: ", "),
-            rows: rows, hasRows: !rows.isEmpty, units: units, approveUnits: units.selecting(approve["unit"] ?? ""),
-            add: forms["add"] ?? [:], approve: approve, mayChange: permissions.allows(.campaignEditList), error: error,
+            rows: rows, hasRows: !rows.isEmpty, units: units, approveUnits: approvable.selecting(approve["unit"] ?? ""),
+            add: forms["add"] ?? [:], approve: approve, mayChange: permissions.allows(.campaignEditList),
+            mayApprove: permissions.allows(.campaignApprove) && !approvable.isEmpty, error: error,
             downloadXLSX: downloads.xlsx, downloadCSV: downloads.csv, signDOCX: downloads.docx, signPDF: downloads.pdf,
             hasApproved: proposals.contains { $0.state == .approved })
     }

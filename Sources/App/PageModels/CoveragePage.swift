@@ -25,7 +25,7 @@ extension CoverageBody {
     init(report: CoverageReport, latest: Int?, nearPoor: Bool, policies: PolicyCatalogue, history: OrgHistory,
          downloads: (xlsx: String, csv: String), text: PageText) {
         // A report without a year has no units and no households.
-        let day = Day.endOfYear(report.year ?? latest ?? 2021)
+        let day = report.namedOn ?? Day.endOfYear(latest ?? 2021)
         let units = report.units.map { u in
             UnitRow(name: unitName(u.unitID, history, day), code: history.units[u.unitID]?.code ?? "", households: text.number(u.households),
                     complete: text.number(u.complete), share: text.percent(u.complete, u.households))
@@ -45,7 +45,7 @@ extension CoverageBody {
     /// The households still lacking support as the page and its download show them: their
     /// unit at the end of the report's year, what they lack and what would address it.
     static func gaps(_ report: CoverageReport, policies: PolicyCatalogue, history: OrgHistory, text: PageText) -> [Gap] {
-        let day = Day.endOfYear(report.year ?? 2021)
+        let day = report.namedOn ?? Day.endOfYear(2021)
         return report.gaps.map { g in
             Gap(code: g.householdCode, name: g.primaryName, unit: unitName(g.unitID, history, day), status: text.status(g.status),
                 missing: g.coverage.missingIndicators.map(text.indicatorName),

@@ -83,7 +83,9 @@ struct LedgerBody: Encodable {
 extension LedgerBody {
     /// The ledger of `statement`: each entry with who gave, where it went, the household and
     /// what it reverses; reversible by `FundEntry.reversalRefusal`, Storage's own rule.
-    init(statement: FundStatement, unitCode: String, mayChange: Bool, history: OrgHistory, today: Day, error: String?, text: PageText) {
+    /// The ledger as `actor` sees it: a reversal offered where they may make it.
+    init(statement: FundStatement, unitCode: String, mayChange: Bool, actor: Actor, today: Day, error: String?, text: PageText) {
+        let history = actor.history
         let entries = statement.entries.map { e in
             var detail: [String] = []
             if let c = e.contributor { detail.append(c) }
@@ -93,7 +95,7 @@ extension LedgerBody {
             if !e.note.isEmpty { detail.append(e.note) }
             return Entry(id: e.id, day: e.day.vietnamese, kind: text.t("entry.kind." + e.kind.rawValue), amount: text.money(e.amount),
                          negative: e.amount < 0, detail: detail.joined(separator: " · "), by: e.enteredBy,
-                         reversible: e.reversalRefusal == nil, reversed: e.reversedByID != nil)
+                         reversible: e.reversalRefusal(by: actor) == nil, reversed: e.reversedByID != nil)
         }
         let totals = EntryKind.allCases.compactMap { k -> Total? in
             let v = statement.totals.total(k)

@@ -106,6 +106,8 @@ struct LoanBody: Encodable {
     let extensions: [Extension]
     let hasExtensions: Bool
     let mayDecide: Bool
+    /// Rejected while applied, or approved and not yet paid out (Storage's rule).
+    let mayReject: Bool
     let mayDisburse: Bool
     let mayService: Bool
     let mayWriteOff: Bool
@@ -163,6 +165,7 @@ extension LoanBody {
             extensions: f.extensions.map { Extension(granted: $0.granted.vietnamese, months: $0.months, reason: $0.reason) },
             hasExtensions: !f.extensions.isEmpty,
             mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied,
+            mayReject: may.allows(.loanDecide, at: f.unitID) && [.applied, .approved].contains(f.state),
             mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved,
             mayService: may.allows(.loanRepay, at: f.unitID) && out,
             mayWriteOff: mayWriteOff,

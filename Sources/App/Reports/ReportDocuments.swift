@@ -188,7 +188,9 @@ enum ReportDocuments {
                        + "\(unitName(s.unitID, history, today)) báo cáo kết quả giảm nghèo trong đoàn viên, người lao động năm \(s.year) như sau:"),
             .heading("I. KẾT QUẢ RÀ SOÁT VÀ GIẢM NGHÈO"),
             .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo đa chiều "
-                       + "(tỷ lệ hộ nghèo đa chiều H = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))), "
+                       + "(tỷ lệ hộ nghèo = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))"
+                       // The classes count income too; Alkire–Foster's H counts deprivations only.
+                       + (s.profiles == nil ? "), " : "; khác tỷ lệ H ở mục II, chỉ tính theo số chiều thiếu hụt), ")
                        + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
                        + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."),
         ]

@@ -31,7 +31,9 @@ public struct CoverageResource: Codable, Sendable, Equatable {
     public let gapCount: Int
     public let gaps: [Gap]
 
-    public init(_ r: CoverageReport, history: OrgHistory, on day: Day) {
+    /// Units named as at the end of the report's year (`namedOn`), as the page and its download name them.
+    public init(_ r: CoverageReport, history: OrgHistory, on today: Day) {
+        let day = r.namedOn ?? today
         year = r.year
         includesNearPoor = r.includesNearPoor
         households = r.households

@@ -44,7 +44,7 @@ public struct Actor: Sendable {
 
     /// The unit the actor acts for in unit-to-unit steps (report workflow, campaign
     /// approval): nil for an administrator and the operator, who may act for any unit.
-    var actingUnit: Int? { role == .administrator ? nil : unitID }
+    public var actingUnit: Int? { role == .administrator ? nil : unitID }
 
     /// The same actor with the tree read again (after a change to the tree).
     func refreshed(history: OrgHistory, dataVersion: String) -> Actor {

@@ -59,6 +59,17 @@ public struct FundEntry: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// Why `actor` cannot reverse this entry by hand, or nil when they can: `reversalRefusal`,
+    /// and an allocation's other half must be of the actor's branch too. Pages offer the
+    /// reversal by this rule, the one `FundLedger.reverse` enforces.
+    public func reversalRefusal(by actor: Actor) -> Message? {
+        if let refusal = reversalRefusal { return refusal }
+        if kind == .allocationIn || kind == .allocationOut, let other = counterpartUnitID, !actor.scope.contains(other) {
+            return Message("refusal.fund.allocation_reversed_by_both_branches", .number(id))
+        }
+        return nil
+    }
+
     /// Why this entry cannot be corrected by any reversal, by hand or by cancelling its
     /// support record or loan step: a reversal is not reversed, and an entry only once.
     var correctionRefusal: Message? {
@@ -209,7 +220,7 @@ public struct FundLedger: Sendable {
         return try await store.writeTransaction { db in
             let original = try await entry(entryID, db: db)
             try actor.scope.require(original.unitID, .fundEntry, "#\(entryID)")
-            if let refusal = original.reversalRefusal { throw StorageError.invalid(refusal) }
+            if let refusal = original.reversalRefusal(by: actor) { throw StorageError.invalid(refusal) }
             // An allocation is two entries; reversing either half reverses both.
             let other: Int? = switch original.kind {
             case .allocationIn: original.pairedID

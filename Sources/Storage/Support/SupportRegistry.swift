@@ -72,6 +72,8 @@ public struct CoverageReport: Sendable, Hashable {
     }
     public let year: Int?
     public let includesNearPoor: Bool
+    /// The day its units are named as on every output: the end of its year (nil: no year, no units).
+    public var namedOn: Day? { year.map(Day.endOfYear) }
     public let units: [UnitLine]
     public let households: Int
     public let complete: Int
