@@ -21,12 +21,20 @@ struct TreeCommand: AsyncParsableCommand {
     var rebase = false
     @OptionGroup var db: DatabaseOptions
 
+    func validate() throws {
+        // A year's counts stand on the tree of its 31/12, or are re-based onto the date's: one tree, never two mixed.
+        if date != nil, year != nil, !rebase {
+            throw ValidationError("--date cùng --year cần --rebase (số của năm rà soát tính trên cây ngày 31/12 của năm đó) / --date with --year needs --rebase")
+        }
+    }
+
     func run() async throws {
         try await db.withStore { store, actor in try await show(store, actor) }
     }
 
     private func show(_ store: Store, _ actor: Actor) async throws {
-        let day = try date.map { try parseDay($0) } ?? store.today
+        // The tree printed is the one the counts are on: that of 31/12 of the year, unless re-based.
+        let day = try date.map { try parseDay($0) } ?? year.flatMap { rebase ? nil : Day.endOfYear($0) } ?? store.today
         let history = actor.history
         let tree = history.tree(on: day)
         var totals: [Int: StatusCounts] = [:]

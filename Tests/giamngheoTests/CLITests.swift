@@ -308,6 +308,11 @@ struct CLITests {
         #expect(tree2026.contains("  X3  Công đoàn phường Ba Mới") && tree2026.contains("    C1  CĐCS Trường Tiểu học Một"))
         let tree2025 = try CLI.run(["tree", "--date", "31/12/2025"], env: env).out.split(separator: "\n").map(String.init)
         #expect(tree2025.contains("  X1  Công đoàn xã Một") && tree2025.contains("    C1  CĐCS Trường Tiểu học Một"))
+        // A review year's counts stand on the tree of its 31/12: that tree is the one printed.
+        let ofYear = try CLI.run(["tree", "--year", "2025"], env: env).out.split(separator: "\n").map(String.init)
+        #expect(ofYear.first?.hasPrefix("Cây tổ chức ngày 31/12/2025") == true && ofYear.contains("  X1  Công đoàn xã Một"))
+        let mixed = try CLI.run(["tree", "--year", "2025", "--date", "01/07/2026"], env: env)
+        #expect(mixed.status != 0 && mixed.err.contains("--rebase"))
         // Refused: an unknown successor; nothing changes.
         let refused = try CLI.run(["unit", "dissolve", "C1", "--successor", "KHONG", "--from", "01/09/2026"], env: env)
         #expect(refused.status == 65)
