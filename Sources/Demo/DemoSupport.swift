@@ -150,7 +150,9 @@ struct DemoSupport {
             if kind == 3, made > 20 {
                 try await store.loans.writeOff(actor, code, on: today.adding(days: -40), reason: "Người vay mất khả năng lao động")
             }
-            if out.adding(months: 6) <= today { try await store.loans.recordJobs(actor, code, created: max(0, file.jobsPlanned - (kind == 4 ? 1 : 0))) }
+            if out.adding(months: 6) <= today {
+                try await store.loans.recordJobs(actor, code, created: max(0, file.jobsPlanned - (kind == 4 ? 1 : 0)), on: out.adding(months: 6))
+            }
         }
 
         // Two campaigns: Tết Sum vầy (the neediest commune's list approved by the province), and

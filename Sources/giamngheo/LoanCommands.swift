@@ -149,12 +149,13 @@ struct LoanCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Ghi số việc làm thực tế tạo được / Record the jobs actually created.")
         @Argument(help: "Mã khoản vay / Loan code.") var code: String
         @Option(help: "Số việc làm / Jobs created.") var created: Int
+        @Option(help: "Ngày đếm (dd/mm/yyyy), mặc định hôm nay / The day they were counted, default today.") var date: String?
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.change { store, actor in
-                try await store.loans.recordJobs(actor, code, created: created)
-                return "đã ghi việc làm / jobs recorded \(code): \(created)"
+            try await db.change(on: date) { store, actor, day in
+                try await store.loans.recordJobs(actor, code, created: created, on: day)
+                return "đã ghi việc làm / jobs recorded \(code): \(created) ngày \(day.vietnamese)"
             }
         }
     }

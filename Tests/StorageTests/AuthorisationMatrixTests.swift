@@ -122,7 +122,7 @@ import Testing
         case .loanExtend:
             try await store.loans.extend(actor, try await w.loan(t, to: .disbursed), granted: day(2025, 6, 1), months: 6, reason: "thiên tai")
         case .loanWriteOff: try await store.loans.writeOff(actor, try await w.loan(t, to: .disbursed), on: day(2025, 7, 1), reason: "mất khả năng trả")
-        case .loanRecordJobs: try await store.loans.recordJobs(actor, try await w.loan(t, to: .disbursed), created: 1)
+        case .loanRecordJobs: try await store.loans.recordJobs(actor, try await w.loan(t, to: .disbursed), created: 1, on: day(2025, 7, 1))
         case .campaignCreate:
             _ = try await store.campaigns.create(actor, NewCampaign(kind: .tet, name: "Đợt mới", unit: t.unit, fund: "xa_hoi", year: 2025,
                                                                     startsOn: day(2025, 10, 1), endsOn: day(2025, 10, 30), budget: 1_000_000))

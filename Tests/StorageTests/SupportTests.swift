@@ -372,7 +372,16 @@ import Testing
             #expect(closed.state == .repaid && closed.closedOn == day(2026, 5, 1))
             #expect(closed.state(on: day(2026, 4, 30)) == .disbursed && closed.state(on: day(2026, 5, 1)) == .repaid)
             #expect(closed.state(on: day(2025, 6, 14)) == .applied && closed.state(on: day(2025, 6, 15)) == .approved && closed.state(on: day(2025, 5, 31)) == nil)
-            try await loans.recordJobs(try await store.op, code, created: 3)
+            // Jobs are counted on a day; a later count never changes what an earlier day's figures said.
+            try await loans.recordJobs(try await store.op, code, created: 3, on: day(2026, 5, 2))
+            let counted = try await loans.ageing(try await store.op, on: day(2026, 5, 31)).report.jobsCreated
+            try await loans.recordJobs(try await store.op, code, created: 5, on: day(2026, 6, 1))
+            #expect(try await loans.ageing(try await store.op, on: day(2026, 5, 31)).report.jobsCreated == counted)
+            #expect(try await loans.ageing(try await store.op, on: day(2026, 6, 1)).report.jobsCreated == counted + 2)
+            #expect(try await loans.file(try await store.op, code).jobsCreated == 5)
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2025, 6, 30)), .day(day(2025, 7, 1))))) {
+                try await loans.recordJobs(try await store.op, code, created: 1, on: day(2025, 6, 30))
+            }
             // Write-off of a loan that went bad.
             try await loans.disburse(try await store.op, second, on: day(2026, 5, 10))
             await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2026, 5, 9)), .day(day(2026, 5, 10))))) {
@@ -389,7 +398,7 @@ import Testing
             #expect(gone.writeOffNote == "người vay mất" && gone.decisionNote != "người vay mất" && gone.decidedOn == day(2026, 5, 2))
             #expect(try await store.audit.entries(try await store.op).contains { $0.action == "vay_xoa_no" && $0.detail.hasPrefix("\(second) 2030-01-01 ") })
             (ageing, lines) = try await loans.ageing(try await store.op, on: day(2030, 1, 2))
-            #expect(ageing.activeLoans == 0 && ageing.writtenOff == 60_000_000 && ageing.jobsCreated == 3)
+            #expect(ageing.activeLoans == 0 && ageing.writtenOff == 60_000_000 && ageing.jobsCreated == 5)
             // Approved, then rejected: approved in between, rejected from the rejection's day.
             let third = try await loans.apply(try await store.op, application("DV-01", 10_000_000, on: day(2026, 6, 1)))
             try await loans.approve(try await store.op, third, on: day(2026, 6, 2))
@@ -414,8 +423,8 @@ import Testing
         try await db.withStore { store in
             let code = try await Self.tetOfTheProvince(store, held: Money.maximum, budget: 0)
             let op = try await store.op
-            await #expect(throws: StorageError.invalid(Message("refusal.invalid_jobs"))) { try await store.loans.recordJobs(op, "VAY-X", created: Int.max) }
-            await #expect(throws: StorageError.invalid(Message("refusal.invalid_jobs"))) { try await store.loans.recordJobs(op, "VAY-X", created: 1001) }
+            await #expect(throws: StorageError.invalid(Message("refusal.invalid_jobs"))) { try await store.loans.recordJobs(op, "VAY-X", created: Int.max, on: store.today) }
+            await #expect(throws: StorageError.invalid(Message("refusal.invalid_jobs"))) { try await store.loans.recordJobs(op, "VAY-X", created: 1001, on: store.today) }
             await #expect(throws: StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum)))) {
                 try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 2), amount: 1, contributor: "x")
             }

@@ -114,7 +114,7 @@ struct LoansAPIController: RouteCollection {
         case "repayments": try await loans.repay(actor, code, on: d, amount: b.amount ?? 0)
         case "extensions": try await loans.extend(actor, code, granted: d, months: b.months ?? 0, reason: b.reason ?? "")
         case "write-off": try await loans.writeOff(actor, code, on: d, reason: b.reason ?? "")
-        case "jobs": try await loans.recordJobs(actor, code, created: b.jobsCreated ?? -1)
+        case "jobs": try await loans.recordJobs(actor, code, created: b.jobsCreated ?? -1, on: d)
         default: throw Abort(.notFound)
         }
         let f = try await loans.file(actor, code)

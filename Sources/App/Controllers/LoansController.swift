@@ -101,7 +101,8 @@ struct LoansController: RouteCollection {
                 try await loans.writeOff(actor, code, on: try req.formDay(input.date, "funds.date", default: today), reason: try req.formText(input.reason, "form.reason"))
             default:
                 let input = try req.content.decode(LoanStepInput.Jobs.self)
-                try await loans.recordJobs(actor, code, created: try req.formInt(input.jobs, "loans.jobs_created", LoanBook.headcount))
+                try await loans.recordJobs(actor, code, created: try req.formInt(input.jobs, "loans.jobs_created", LoanBook.headcount),
+                                           on: try req.formDay(input.date, "loans.jobs_counted_on", default: today))
             }
         }
     }

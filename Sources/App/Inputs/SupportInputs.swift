@@ -70,7 +70,7 @@ enum LoanStepInput {
     struct Repayment: Content { var date: String?, amount: String? }
     struct Extension: Content { var date: String?, months: String?, reason: String? }
     struct WriteOff: Content { var date: String?, reason: String?, confirm: String? }
-    struct Jobs: Content { var jobs: String? }
+    struct Jobs: Content { var jobs: String?; var date: String? }
 
     /// The rule each step is checked against before its form is read.
     static let operations: [String: StorageOperation] = [

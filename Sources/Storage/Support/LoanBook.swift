@@ -73,6 +73,11 @@ public struct LoanFile: Sendable, Hashable {
         public let months: Int
         public let reason: String
     }
+    /// The jobs it created, as counted on a day.
+    public struct JobCount: Sendable, Hashable {
+        public let day: Day
+        public let jobs: Int
+    }
     public let id: Int
     public let code: String
     public let borrower: BorrowerKind
@@ -103,6 +108,11 @@ public struct LoanFile: Sendable, Hashable {
     public let writeOffNote: String?
     public let payments: [Payment]
     public let extensions: [Extension]
+    /// Every count of the jobs it created, by day (`jobsCreated` is the latest).
+    public let jobCounts: [JobCount]
+
+    /// The jobs it had created as last counted by the end of `day` (nil: not counted yet).
+    public func jobsCreated(by day: Day) -> Int? { jobCounts.last { $0.day <= day }?.jobs }
 
     /// The repayment schedule today (empty until the money is out).
     public var schedule: [Instalment] { schedule(asOf: .latest) }
@@ -470,14 +480,26 @@ public struct LoanBook: Sendable {
     /// (a count beyond them would only overflow the sums of a branch's loans).
     public static let headcount = 0...1000
 
-    /// Jobs the loan actually created (checked after disbursement).
-    public func recordJobs(_ actor: Actor, _ code: String, created: Int) async throws {
+    /// Jobs the loan actually created, as counted on `day` (checked after disbursement, never
+    /// in the future). Each count is kept: the loans as at a day count the jobs last counted
+    /// by then, so a later count never changes an earlier year's figures.
+    public func recordJobs(_ actor: Actor, _ code: String, created: Int, on day: Day) async throws {
         try actor.require(.loanRecordJobs)
         guard LoanBook.headcount.contains(created) else { throw StorageError.invalid(Message("refusal.invalid_jobs")) }
+        guard day <= store.today else { throw StorageError.invalid(Message("refusal.loan.jobs_future", .day(day))) }
         try await changing(actor, code) { loan, db in
-            guard loan.disbursedOn != nil else { throw badState(loan, "record_jobs") }
-            try await db.raw("UPDATE loans SET jobs_created = \(bind: created) WHERE id = \(bind: loan.id)").run()
-            try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created)", by: actor, on: db)
+            guard let out = loan.disbursedOn else { throw badState(loan, "record_jobs") }
+            guard day >= out else { throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(out))) }
+            try await db.raw("""
+                INSERT INTO loan_job_counts (loan_id, day, jobs, entered_by, entered_at)
+                VALUES (\(bind: loan.id), \(bind: day.iso), \(bind: created), \(bind: actor.name), \(bind: store.now()))
+                """).run()
+            // The loan's own column keeps the latest count, by day.
+            try await db.raw("""
+                UPDATE loans SET jobs_created = (SELECT jobs FROM loan_job_counts WHERE loan_id = \(bind: loan.id) ORDER BY day DESC, id DESC LIMIT 1)
+                WHERE id = \(bind: loan.id)
+                """).run()
+            try await store.audit.record("vay_viec_lam", entity: "loan", id: loan.id, detail: "\(loan.code): \(created) ngày \(day.iso)", by: actor, on: db)
         }
     }
 
@@ -552,6 +574,7 @@ public struct LoanBook: Sendable {
         let ids = try rows.map { try $0.int("id") }
         var payments: [Int: [LoanFile.Payment]] = [:]
         var extensions: [Int: [LoanFile.Extension]] = [:]
+        var jobCounts: [Int: [LoanFile.JobCount]] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
             for row in try await db.raw("SELECT id, loan_id, day, amount, entered_by FROM loan_repayments WHERE loan_id IN (\(binds: chunk)) ORDER BY day, id").all() {
                 payments[try row.int("loan_id"), default: []].append(.init(id: try row.int("id"), day: try row.day("day"), amount: try row.int("amount"),
@@ -560,6 +583,9 @@ public struct LoanBook: Sendable {
             for row in try await db.raw("SELECT loan_id, granted, months, reason FROM loan_extensions WHERE loan_id IN (\(binds: chunk)) ORDER BY granted, id").all() {
                 extensions[try row.int("loan_id"), default: []].append(.init(granted: try row.day("granted"), months: try row.int("months"),
                                                                            reason: try row.string("reason")))
+            }
+            for row in try await db.raw("SELECT loan_id, day, jobs FROM loan_job_counts WHERE loan_id IN (\(binds: chunk)) ORDER BY day, id").all() {
+                jobCounts[try row.int("loan_id"), default: []].append(.init(day: try row.day("day"), jobs: try row.int("jobs")))
             }
         }
         return try rows.map { row in
@@ -577,7 +603,8 @@ public struct LoanBook: Sendable {
                             approvedOn: try row.optionalDay("approved_on"),
                             decidedBy: try row.optionalString("decided_by"), decisionNote: try row.optionalString("decision_note"),
                             disbursedOn: try row.optionalDay("disbursed_on"), closedOn: try row.optionalDay("closed_on"),
-                            writtenOff: try row.int("written_off"), writeOffNote: try row.optionalString("write_off_note"), payments: payments[id] ?? [], extensions: extensions[id] ?? [])
+                            writtenOff: try row.int("written_off"), writeOffNote: try row.optionalString("write_off_note"), payments: payments[id] ?? [], extensions: extensions[id] ?? [],
+                            jobCounts: jobCounts[id] ?? [])
         }
     }
 
@@ -621,7 +648,7 @@ public struct LoanBook: Sendable {
         for loan in files {
             guard let out = loan.disbursedOn, out <= day else { continue }
             report.jobsPlanned += loan.jobsPlanned
-            report.jobsCreated += loan.jobsCreated ?? 0
+            report.jobsCreated += loan.jobsCreated(by: day) ?? 0
             report.writtenOff += loan.writtenOff(by: day)
             guard loan.isOut(on: day) else { continue }
             let p = loan.position(on: day)
