@@ -75,10 +75,13 @@ public struct ReviewDesk: Sendable {
     /// throw `ImportRejected` with the problems by column; nothing is written.
     @discardableResult
     public func enter(_ actor: Actor, _ sheet: ReviewSheet) async throws -> ImportResult {
-        let code = TextFolding.trim(sheet.householdCode)
+        let code = Self.householdCode(of: sheet)
         let importer = SurveyImporter(store: store, actor: actor, fileName: "phiếu rà soát hộ \(code) năm \(TextFolding.trim(sheet.year))")
         return try await importer.run(InMemoryRows(sheet.table()))
     }
+
+    /// The household a sheet is entered for, as the import stores its code (where the page goes next).
+    public static func householdCode(of sheet: ReviewSheet) -> String { String(TextFolding.trim(sheet.householdCode)) }
 }
 
 extension Store {

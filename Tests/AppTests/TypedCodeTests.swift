@@ -48,6 +48,19 @@ struct TypedCodeTests {
             #expect(hAway.status == .badRequest && hAway.body.contains("không tìm thấy hộ"))
             #expect(ExistenceOracleTests.same((hAway.status, PageSnapshotTests.stable(hAway.body)), (hNone.status, PageSnapshotTests.stable(hNone.body)), household, unknown))
 
+            // An allocation naming a unit of another branch, then one that exists nowhere: the
+            // same answer (the unit giving is checked before the one receiving is looked up).
+            let officer = try await store.actor(for: coso, via: .web)
+            let outsideUnit = try #require(officer.history.units.values.sorted { $0.code < $1.code }.first { !officer.scope.contains($0.id) }?.code)
+            func allocate(from: String) async throws -> WebClient.Page {
+                try await web.post("/funds", form: ["_csrf": csrf, "action": "allocate", "fund": "xa_hoi", "unit": from, "toUnit": "ZZ-NHAN",
+                                                    "amount": "1.000"])
+            }
+            let fromTheirs = try await allocate(from: outsideUnit), fromNone = try await allocate(from: unknown)
+            #expect(fromTheirs.status == .badRequest && fromTheirs.body.contains("không tìm thấy đơn vị"))
+            #expect(ExistenceOracleTests.same((fromTheirs.status, PageSnapshotTests.stable(fromTheirs.body)),
+                                              (fromNone.status, PageSnapshotTests.stable(fromNone.body)), outsideUnit, unknown))
+
             // A member moved to a unit outside the branch: the member's page again, the unit named.
             let ours = try await MemberPageTests.member(store, of: "coso", inside: true)
             let root = DemoProvince.rootCode

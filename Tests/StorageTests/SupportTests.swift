@@ -544,10 +544,30 @@ import Testing
             #expect(!(try await store.hardships.proposals(op, unit: c1, year: 2025).contains { $0.name == "Hà Văn Hai" }))
             #expect(try await store.hardships.proposals(op, unit: c3, year: 2025).contains { $0.name == "Hà Văn Hai" })
             #expect(try await store.reports.figures(op, unit: c3, year: 2025).proposals?.hardship == 1)
+            // Having left the union since, they are counted where they last were.
+            try await store.members.leave(op, memberID: memberID, on: day(2025, 6, 1))
+            #expect(try await store.hardships.list(h2, year: 2025).first { $0.id == id }?.unitID == c3)
+            #expect(!(try await store.hardships.list(h1, year: 2025).contains { $0.id == id }))
             // Whose officers may end it: the member's unit now.
-            #expect(try await store.hardships.list(h2, year: 2025).first { $0.id == id }?.holderUnitID == c3)
+            #expect(try await store.hardships.list(h2, year: 2025).first { $0.id == id }?.holderUnitIDs == [c3])
             await #expect(throws: StorageError.notFound(.hardship, String(id))) { try await store.hardships.end(h1, id: id, on: day(2025, 6, 1)) }
             try await store.hardships.end(h2, id: id, on: day(2025, 6, 1))
+
+            // A member's hardship linked to their household: when the member moves on and the
+            // household stays, the new branch counts the hardship but does not see the household,
+            // and ending it takes an officer whose branch holds both.
+            try await store.importMembers([Files.membersHeader, Files.member("DV-42", "Đỗ Văn Ba", unit: "C1", joined: "01/01/2015", household: "HO-42")])
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-42", 2024, unit: "C1", member: "DV-42")])
+            let linked = try await store.hardships.record(op, NewHardship(member: "DV-42", kind: .seriousIllness, from: day(2024, 3, 1), note: "",
+                                                                          verifiedBy: "CĐCS C1"))
+            let dv42 = try #require(try await store.members.profile(op, code: "DV-42").record.id)
+            try await store.members.assign(op, memberID: dv42, unitID: c3, from: day(2025, 2, 1))
+            let seen = try #require(try await store.hardships.list(h2, year: 2025).first { $0.id == linked })
+            #expect(seen.householdCode == nil && seen.memberCode == "DV-42")
+            #expect(!(try await store.hardships.proposals(h2, unit: c3, year: 2025).contains { $0.householdCode == "HO-42" }))
+            #expect(try await store.hardships.list(h1, year: 2024).first { $0.id == linked }?.householdCode == "HO-42")
+            await #expect(throws: StorageError.notFound(.hardship, String(linked))) { try await store.hardships.end(h2, id: linked, on: day(2025, 6, 1)) }
+            try await store.hardships.end(op, id: linked, on: day(2025, 6, 1))
         }
     }
 

@@ -89,7 +89,7 @@ struct HardshipController: RouteCollection {
         struct Form: Content { var date: String? }
         let form = try req.content.decode(Form.self)
         return try await req.change(redirect: "/hardship", notice: "hardship_ended", subject: .hardship, render: { try await render(req, error: $0) }) {
-            try await req.store.hardships.end(user.actor, id: id, on: try req.formDay(form.date, "funds.date", default: req.store.today))
+            try await req.store.hardships.end(user.actor, id: id, on: try req.formDay(form.date, "hardship.until", default: req.store.today))
         }
     }
 
@@ -133,7 +133,7 @@ struct HardshipController: RouteCollection {
                 HardshipBody.Row(id: h.id, who: [h.memberName, h.memberCode.map { "(\($0))" }].compactMap { $0 }.joined(separator: " "),
                                  household: h.householdCode ?? "", unit: req.unitLabel(h.unitID, user), kind: req.t("hardship.kind." + h.kind.rawValue),
                                  from: h.from.vietnamese, until: h.until?.vietnamese ?? "", note: h.note, verifiedBy: h.verifiedBy,
-                                 mayEnd: h.until == nil && h.holderUnitID.map { may.allows(.recordSupport, at: $0) } == true)
+                                 mayEnd: h.until == nil && h.holderUnitIDs.allSatisfy { may.allows(.recordSupport, at: $0) })
             },
             hasRows: !list.isEmpty,
             kinds: HardshipKind.allCases.map { Option(value: $0.rawValue, label: req.t("hardship.kind." + $0.rawValue), selected: $0.rawValue == typed["kind"]) },

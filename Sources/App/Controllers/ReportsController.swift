@@ -109,10 +109,12 @@ struct ReportsController: RouteCollection {
         let user = try req.requireUser()
         try user.require(.reportSetDeadline)
         let form = try req.content.decode(ReportForm.self)
-        let year = Int(form.year ?? "") ?? 0
+        // The year is the board's hidden field: anything else was not sent by the page.
+        guard let year = Int(form.year ?? ""), (2000...2100).contains(year) else {
+            throw Abort(.badRequest, reason: req.t("form.bad_number", req.t("common.year"), form.year ?? ""))
+        }
         return try await req.change(redirect: "/reports?year=\(year)", notice: "deadline_set",
-                                    render: { try await renderBoard(req, error: $0, year: (2000...2100).contains(year) ? year : nil) }) {
-            guard (2000...2100).contains(year) else { throw FormRefusal(message: req.t("form.bad_number", req.t("common.year"), form.year ?? "")) }
+                                    render: { try await renderBoard(req, error: $0, year: year) }) {
             try await req.store.reports.setDeadline(user.actor, unit: user.account.unitID, year: year, due: try req.formDay(form.due, "reports.deadline_field"))
         }
     }

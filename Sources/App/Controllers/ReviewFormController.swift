@@ -95,7 +95,7 @@ struct ReviewFormController: RouteCollection {
         } catch let rejected as ImportRejected {
             return try await render(req, user, sheet, codeFixed: codeFixed, note: "", preview: true, issues: rejected.issues, status: .badRequest)
         }
-        let code = String(TextFolding.trim(sheet.householdCode))
+        let code = ReviewDesk.householdCode(of: sheet)
         let path = "/households/" + (code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"])) ?? "")
         return req.redirect(to: path + "?notice=review_saved", redirectType: .normal)
     }

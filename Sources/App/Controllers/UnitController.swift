@@ -77,7 +77,9 @@ struct UnitController: RouteCollection {
         do {
             try await body(req.store, form, code, day, user.actor)
         } catch let error as StorageError {
+            // Forbidden is a 403, a corrupt row the server's fault (500); the rest are refusals.
             if case .forbidden = error { throw error }
+            if case .corrupt = error { throw error }
             return try await render(req, error: req.text(error.message), status: .badRequest)
         } catch let problem as FormProblem {
             return try await render(req, error: req.t(problem.key), status: .badRequest)

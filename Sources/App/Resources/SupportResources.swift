@@ -200,7 +200,7 @@ public struct LoanResource: Codable, Sendable, Equatable {
         daysOverdue = s.position?.daysOverdue ?? 0
         bucket = s.position?.bucket?.rawValue
         jobsPlanned = f.jobsPlanned
-        jobsCreated = f.jobsCreated
+        jobsCreated = asked.map { f.jobsCreated(by: $0) } ?? f.jobsCreated
         schedule = detail ? (asked.map { f.schedule(asOf: $0) } ?? f.schedule).map { .init(number: $0.number, due: $0.due.iso, principal: $0.principal) } : nil
         payments = detail ? f.payments.filter { p in asked.map { p.day <= $0 } ?? true }.map { .init(day: $0.day.iso, amount: $0.amount) } : nil
     }

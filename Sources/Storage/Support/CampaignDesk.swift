@@ -253,8 +253,11 @@ public struct CampaignDesk: Sendable {
                     """).run()
             }
             try await requireListTotalInRange(c.id, db: db)
-            try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
-                                         by: actor, on: db)
+            // Nothing drawn changes nothing, and leaves no entry.
+            if !candidates.isEmpty {
+                try await store.audit.record("dot_qua_lap_danh_sach", entity: "campaign", id: c.id, detail: "\(c.code) \(unitCode): \(candidates.count) hộ",
+                                             by: actor, on: db)
+            }
             return candidates.count
         }
     }
@@ -426,8 +429,10 @@ public struct CampaignDesk: Sendable {
                     """).run()
                 CrashPoint.reach(.campaignApproval)
             }
-            try await store.audit.record("dot_qua_phe_duyet", entity: "campaign", id: c.id,
-                                         detail: "\(c.code) \(unitCode): \(rows.count) hộ, \(Money.format(total)) đ", by: actor, on: db)
+            if !rows.isEmpty {
+                try await store.audit.record("dot_qua_phe_duyet", entity: "campaign", id: c.id,
+                                             detail: "\(c.code) \(unitCode): \(rows.count) hộ, \(Money.format(total)) đ", by: actor, on: db)
+            }
             return rows.count
         }
     }

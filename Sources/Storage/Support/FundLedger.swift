@@ -169,9 +169,11 @@ public struct FundLedger: Sendable {
         guard fromCode != toCode else { throw StorageError.invalid(Message("refusal.fund.allocation_needs_two_different")) }
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
+            // Each unit is found and checked against the branch before the next is looked up:
+            // whether a code exists outside the branch never shows.
             let from = try await db.unitID(code: fromCode)
-            let to = try await db.unitID(code: toCode)
             try actor.scope.require(from, .unit, fromCode)
+            let to = try await db.unitID(code: toCode)
             try actor.scope.require(to, .unit, toCode)
             let out = try await post(db, fund: fund, unitID: from, day: day, kind: .allocationOut, amount: -amount, counterpart: to, note: note, actor: actor)
             let inID = try await post(db, fund: fund, unitID: to, day: day, kind: .allocationIn, amount: amount, counterpart: from,

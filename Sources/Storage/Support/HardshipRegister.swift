@@ -41,9 +41,9 @@ public struct Hardship: Sendable, Hashable {
     /// that year (or when it ended, if earlier), else the household's unit in that year's
     /// review, else the unit it was recorded in.
     public let unitID: Int
-    /// The unit of whom it names now (the member's current or last unit, the household's
-    /// latest review's): whose officers may end it.
-    public let holderUnitID: Int?
+    /// The units of whom it names now (the member's current or last unit; the household's
+    /// latest review's): an officer whose branch holds them all may end it.
+    public let holderUnitIDs: [Int]
     public let kind: HardshipKind
     public let from: Day
     public let until: Day?
@@ -127,13 +127,17 @@ public struct HardshipRegister: Sendable {
             guard let row = try await db.raw("SELECT unit_id, member_id, household_id, started_on, ended_on FROM hardships WHERE id = \(bind: id)").first() else {
                 throw StorageError.notFound(.hardship, String(id))
             }
-            // Whom it names must be of the branch now: the member, else the household (a member
-            // who moved on takes it along: the new unit's officers end it, not the old one's).
-            if let member = try row.optionalInt("member_id") {
+            // Whom it names must be of the branch now: the member (who takes it along when they
+            // move: the new unit's officers end it, not the old one's) and the household linked
+            // (its campaign priority ends with it); one naming neither, its own unit.
+            let member = try row.optionalInt("member_id"), household = try row.optionalInt("household_id")
+            if let member {
                 try actor.requireInBranch(try await MemberRegistry.homeUnit(of: member, on: db), .hardship, String(id))
-            } else if let household = try row.optionalInt("household_id") {
+            }
+            if let household {
                 try actor.requireInBranch(try await db.household(id: household).unitID, .hardship, String(id))
-            } else {
+            }
+            if member == nil && household == nil {
                 try actor.requireInBranch(try row.int("unit_id"), .hardship, String(id))
             }
             guard try row.optionalString("ended_on") == nil else { throw StorageError.invalid(Message("refusal.hardship.already_ended")) }
@@ -154,23 +158,25 @@ public struct HardshipRegister: Sendable {
     }
 
     /// The circumstances active at some time in `year`, each in the unit it counts in that
-    /// year (`Hardship.unitID`), those of `scope`'s units.
+    /// year (`Hardship.unitID`), those of `scope`'s units. A household is named only when it
+    /// too is of `scope` (a member who moved on keeps their hardship, not their old unit's household).
     func hardships(year: Int, scope: Scope) async throws -> [Hardship] {
-        // The day that places a member: the year's end, or the day it ended if earlier, never after today.
+        // A member is placed in the unit they were last in by the year's end (or by the day
+        // before it ended, if earlier), even if they have left the union since.
         let yearEnd = min(Day.endOfYear(year), store.today).iso
-        let placed: SQLQueryString = "(CASE WHEN x.ended_on IS NOT NULL AND x.ended_on < \(bind: yearEnd) THEN x.ended_on ELSE \(bind: yearEnd) END)"
         var query: SQLQueryString = "SELECT * FROM (SELECT x.id, x.household_id, x.kind, x.started_on, x.ended_on, x.note, x.verified_by, "
         query.appendInterpolation("""
             m.code AS member, m.full_name, h.code AS household,
             COALESCE(
-              (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = x.member_id AND ms.joined <= \(placed)
-                 AND (ms.left_on IS NULL OR ms.left_on > \(placed)) ORDER BY ms.joined DESC, ms.id DESC LIMIT 1),
+              (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = x.member_id AND ms.joined <= \(bind: yearEnd)
+                 AND (x.ended_on IS NULL OR ms.joined < x.ended_on) ORDER BY ms.joined DESC, ms.id DESC LIMIT 1),
               (SELECT r.unit_id FROM reviews r WHERE x.member_id IS NULL AND r.household_id = x.household_id AND r.year = \(bind: year)),
               x.unit_id) AS year_unit,
-            CASE WHEN x.member_id IS NOT NULL THEN
-              (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = x.member_id
-                 ORDER BY CASE WHEN ms.left_on IS NULL THEN 0 ELSE 1 END, ms.joined DESC, ms.id DESC LIMIT 1)
-            ELSE (SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id ORDER BY r.year DESC LIMIT 1) END AS holder_unit
+            (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = x.member_id
+               ORDER BY CASE WHEN ms.left_on IS NULL THEN 0 ELSE 1 END, ms.joined DESC, ms.id DESC LIMIT 1) AS member_now,
+            (SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id ORDER BY r.year DESC LIMIT 1) AS household_now,
+            COALESCE((SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id AND r.year = \(bind: year)),
+              (SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id ORDER BY r.year DESC LIMIT 1)) AS household_unit
             FROM hardships x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN households h ON h.id = x.household_id
             WHERE x.started_on <= \(bind: "\(year)-12-31") AND (x.ended_on IS NULL OR x.ended_on > \(bind: "\(year)-01-01"))) t WHERE 1 = 1
             """ as SQLQueryString)
@@ -178,9 +184,15 @@ public struct HardshipRegister: Sendable {
         query.appendInterpolation(" ORDER BY t.started_on DESC, t.id DESC" as SQLQueryString)
         return try await store.sql.raw(query).all().map { row in
             guard let kind = HardshipKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("hardships.kind") }
-            return Hardship(id: try row.int("id"), memberCode: try row.optionalString("member"), memberName: try row.optionalString("full_name"),
-                            householdCode: try row.optionalString("household"), householdID: try row.optionalInt("household_id"),
-                            unitID: try row.int("year_unit"), holderUnitID: try row.optionalInt("holder_unit"), kind: kind,
+            let member = try row.optionalString("member")
+            // A household of no unit of `scope` that year is not named (a member's hardship still counts, as the member's).
+            let householdShown = try row.optionalInt("household_unit").map(scope.contains) ?? (member == nil)
+            var holders = try [row.optionalInt("member_now"), row.optionalInt("household_id") == nil ? nil : row.optionalInt("household_now")].compactMap { $0 }
+            if holders.isEmpty { holders = [try row.int("year_unit")] }
+            return Hardship(id: try row.int("id"), memberCode: member, memberName: try row.optionalString("full_name"),
+                            householdCode: householdShown ? try row.optionalString("household") : nil,
+                            householdID: householdShown ? try row.optionalInt("household_id") : nil,
+                            unitID: try row.int("year_unit"), holderUnitIDs: holders, kind: kind,
                             from: try Day(stored: try row.string("started_on"), column: "hardships.started_on"),
                             until: try row.optionalString("ended_on").map { try Day(stored: $0, column: "hardships.ended_on") },
                             note: try row.string("note"), verifiedBy: try row.string("verified_by"))

@@ -216,8 +216,7 @@ public struct AgeingReport: Sendable, Hashable {
     public var current = 0
     public var buckets: [Bucket] = AgeingBucket.allCases.map { Bucket(bucket: $0) }
     public var jobsPlanned = 0
-    /// Jobs created by the loans disbursed by `day`, as recorded to date: a loan's jobs are
-    /// recorded without a day of their own, so this figure is not "as at" the day.
+    /// Jobs created by the loans disbursed by `day`, as last counted by that day.
     public var jobsCreated = 0
     public var writtenOff: Dong = 0
 }
