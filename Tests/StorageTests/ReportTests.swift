@@ -196,6 +196,24 @@ import Testing
         }
     }
 
+    /// A year reviewed under two standards: Biểu 1 counts the year's standard and says how
+    /// many it leaves out, which Biểu 2 counts.
+    @Test(arguments: TestDatabase.available)
+    func aYearUnderTwoStandardsSaysWhatBiểu1LeavesOut(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader,
+                                          Files.poor("HO-01", 2024, unit: "C1"), Files.poor("HO-02", 2024, unit: "C2"), Files.poor("HO-03", 2024, unit: "C3")])
+            try await store.sql.raw("UPDATE reviews SET standard_code = 'vn-2016' WHERE household_id = (SELECT id FROM households WHERE code = 'HO-03')").run()
+            let t = try await store.unitID("T")
+            let tables = try #require(try await store.reports.standardTables(try await store.op, unit: t, year: 2024)).tables
+            let first = try #require(tables.first { $0.number == 1 })
+            #expect(first.row("tong_so")?.cells.first == .count(2))
+            #expect(first.notes.contains { $0.vi.contains("1 hộ rà soát năm 2024 theo chuẩn khác") })
+        }
+    }
+
     /// An ended unit's branch as it last was can reach units now in other branches: a reader
     /// of the commune that took the district over sees the district's figures and named lists
     /// of its own units only.
