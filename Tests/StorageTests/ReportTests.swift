@@ -214,6 +214,37 @@ import Testing
         }
     }
 
+    /// Biểu 14/15 name a household by the address and head its row gave for that year, not
+    /// as a later file left the household; a file imported again changes nothing, and a row
+    /// without them keeps the year's.
+    @Test(arguments: TestDatabase.available)
+    func namedListsShowTheYearsAddressAndHead(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            let header = Files.surveyHeader + ["Địa chỉ", "Họ tên chủ hộ"]
+            let file = [header, Files.poor("HO-01", 2023, unit: "C1") + ["Thôn Đông", "Phạm Văn Cũ"], Files.poor("HO-01", 2024, unit: "C1") + ["Thôn Tây", "Phạm Thị Mới"]]
+            _ = try await store.importSurvey(file)
+            let op = try await store.op, t = try await store.unitID("T")
+            func named(_ year: Int) async throws -> [NamedHousehold] {
+                var found: [NamedHousehold] = []
+                try await store.reports.namedHouseholds(op, .poor, unit: t, year: year) { found.append($0) }
+                return found
+            }
+            #expect(try await named(2023).map { "\($0.address) / \($0.headName)" } == ["Thôn Đông / Phạm Văn Cũ"])
+            #expect(try await named(2024).map { "\($0.address) / \($0.headName)" } == ["Thôn Tây / Phạm Thị Mới"])
+            let again = try await store.importSurvey(file)
+            #expect(again.unchanged == 2 && again.updated == 0)
+            // A row without them keeps the year's; a new address for the year is a change, audited.
+            _ = try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2023, unit: "C1")])
+            #expect(try await named(2023).map(\.address) == ["Thôn Đông"])
+            let moved = try await store.importSurvey([header, Files.poor("HO-01", 2023, unit: "C1") + ["Xóm Giữa", ""]])
+            let after = try await named(2023).map(\.address)
+            #expect(moved.updated == 1 && after == ["Xóm Giữa"])
+            #expect(try await store.audit.entries(op, entity: "household").contains { $0.action == "sua_ra_soat" && $0.detail.contains("địa chỉ Thôn Đông → Xóm Giữa") })
+        }
+    }
+
     /// An ended unit's branch as it last was can reach units now in other branches: a reader
     /// of the commune that took the district over sees the district's figures and named lists
     /// of its own units only.

@@ -343,14 +343,14 @@ public struct SurveyImporter: Sendable {
             let byHousehold = bulk.anyOf("household_id", try known.map { .int(try households.required($0).id) })
             let byYear = bulk.anyOf("year", years.map { .int($0) })
             for row in try await bulk.query("""
-                SELECT household_id, year, fingerprint, status, per_capita_income, deprivation_count, unit_id FROM reviews
+                SELECT household_id, year, fingerprint, status, per_capita_income, deprivation_count, unit_id, address, head_name FROM reviews
                 WHERE \(byHousehold.sql) AND \(byYear.sql)
                 """, byHousehold.binds + byYear.binds) {
                 guard let code = codeOf[try row.int("household_id")] else { continue }
                 existing[Link(household: code, member: try row.int("year"))] = StoredReview(
                     fingerprint: try row.int("fingerprint"), status: try row.string("status"),
                     perCapita: try row.int("per_capita_income"), deprivations: try row.int("deprivation_count"),
-                    unitID: try row.int("unit_id"))
+                    unitID: try row.int("unit_id"), address: try row.optionalString("address"), headName: try row.optionalString("head_name"))
             }
         }
         var pending: [[BulkValue]] = []
@@ -362,9 +362,18 @@ public struct SurveyImporter: Sendable {
         // A changed review overwrites the stored one: the audit log keeps what it was.
         var changes: [[BulkValue]] = []
         for r in batch {
-            let review = ReviewRow(r, householdID: try households.required(r.record.householdCode).id)
-            switch existing[Link(household: r.record.householdCode, member: r.record.year)] {
-            case .some(let old) where old.fingerprint == review.fingerprint: result.unchanged += 1; continue
+            var review = ReviewRow(r, householdID: try households.required(r.record.householdCode).id)
+            let stored = existing[Link(household: r.record.householdCode, member: r.record.year)]
+            // A row without an address or a head's name keeps the year's stored ones.
+            review.address = review.address ?? stored?.address
+            review.headName = review.headName ?? stored?.headName
+            switch stored {
+            case .some(let old) where old.fingerprint == review.fingerprint && old.address == review.address && old.headName == review.headName:
+                result.unchanged += 1; continue
+            case .some(let old) where old.fingerprint == review.fingerprint && old.address == nil && old.headName == nil:
+                // Only what the year had not kept (reviews from before v020): filled in, not a change of the review.
+                result.unchanged += 1
+                onlyNew = false
             case .some(let old):
                 result.updated += 1
                 onlyNew = false
@@ -394,6 +403,8 @@ struct StoredReview {
     let perCapita: Int
     let deprivations: Int
     let unitID: Int
+    let address: String?
+    let headName: String?
 
     /// `HO-04 năm 2021: khong_ngheo → muc_song_trung_binh; thu nhập bq 3.125.000 → 2.083.333; …`
     func change(to new: ReviewRow, household: String, importID: Int, unitCode: (Int) -> String) -> String {
@@ -402,6 +413,8 @@ struct StoredReview {
         if perCapita != new.perCapita { parts.append("thu nhập bq \(Money.format(perCapita)) → \(Money.format(new.perCapita))") }
         if deprivations != new.deprivationCount { parts.append("số chỉ số thiếu hụt \(deprivations) → \(new.deprivationCount)") }
         if unitID != new.unitID { parts.append("đơn vị \(unitCode(unitID)) → \(unitCode(new.unitID))") }
+        if address != new.address { parts.append("địa chỉ \(address ?? "–") → \(new.address ?? "–")") }
+        if headName != new.headName { parts.append("chủ hộ \(headName ?? "–") → \(new.headName ?? "–")") }
         if parts.isEmpty { parts.append("thông tin khác của kết quả rà soát") }
         return "\(household) năm \(new.year): " + parts.joined(separator: "; ") + " (lần nhập #\(importID))"
     }
@@ -415,9 +428,12 @@ struct ReviewRow {
     static let columns = ["household_id", "year", "unit_id", "member_id", "standard_code", "area", "household_size",
                           "yearly_income", "monthly_income", "deprivations", "deprivation_count", "per_capita_income",
                           "status", "reason", "official_status", "ethnic_minority", "no_working_capacity", "ethnicity",
-                          "causes", "fingerprint", "import_id", "entered_by", "entered_at"]
+                          "causes", "fingerprint", "import_id", "entered_by", "entered_at", "address", "head_name"]
     let householdID: Int
     let year: Int
+    /// The row's address and head's name for the year (not in `fingerprint`: compared as they are).
+    var address: String?
+    var headName: String?
     let unitID: Int
     let memberID: Int?
     let standardCode: String
@@ -461,6 +477,8 @@ struct ReviewRow {
         noCapacity = rec.noWorkingCapacity.map { $0 ? 1 : 0 }
         ethnicity = rec.ethnicity
         causes = rec.causes.isEmpty ? nil : rec.causes.map(\.rawValue).joined(separator: ";")
+        address = rec.address
+        headName = rec.headName
         var h = StableHash()
         h.add(unitID); h.add(memberID); h.add(standardCode); h.add(area); h.add(size); h.add(yearly); h.add(monthly)
         h.add(deprivations); h.add(status); h.add(official ?? "∅"); h.add(minority); h.add(noCapacity)
@@ -472,6 +490,6 @@ struct ReviewRow {
         [.int(householdID), .int(year), .int(unitID), BulkValue(memberID), .text(standardCode), .text(area),
          BulkValue(size), BulkValue(yearly), BulkValue(monthly), .int(deprivations), .int(deprivationCount), .int(perCapita),
          .text(status), .text(reason), BulkValue(official), BulkValue(minority), BulkValue(noCapacity), BulkValue(ethnicity),
-         BulkValue(causes), .int(fingerprint), .int(importID), .text(enteredBy), .text(enteredAt)]
+         BulkValue(causes), .int(fingerprint), .int(importID), .text(enteredBy), .text(enteredAt), BulkValue(address), BulkValue(headName)]
     }
 }

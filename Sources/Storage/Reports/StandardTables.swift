@@ -215,7 +215,8 @@ extension AnnualReports {
         let scope = Scope.figures(of: unitID, in: actor.history, year: year, on: store.today).intersection(actor.scope)
         var count = 0
         var q: SQLQueryString = """
-            SELECT h.code, COALESCE(m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id, COALESCE(h.address, '') AS address,
+            SELECT h.code, COALESCE(r.head_name, m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id,
+                   COALESCE(r.address, h.address, '') AS address,
                    r.area, COALESCE(r.ethnicity, '') AS ethnicity, r.household_size, r.per_capita_income, r.deprivations, r.causes
             FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = COALESCE(r.member_id, h.primary_member_id)
             WHERE r.year = \(bind: year) AND r.status = \(bind: status.rawValue)
