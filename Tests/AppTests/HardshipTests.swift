@@ -101,6 +101,9 @@ struct HardshipTests {
 
             // Ended: kept in the year's list with its end.
             let id = try #require(try await store.sql.raw("SELECT id FROM hardships").first()?.decode(column: "id", as: Int.self))
+            // A refused end keeps the date typed in its row.
+            let early = try await web.post("/hardship/\(id)/end", form: ["_csrf": csrf, "date": "01/01/2000"])
+            #expect(early.status == .badRequest && early.body.contains("value=\"01/01/2000\""))
             #expect(try await web.post("/hardship/\(id)/end", form: ["_csrf": csrf, "date": today.vietnamese]).status == .seeOther)
             #expect(try await web.get("/hardship?year=\(year)").body.contains(today.vietnamese))
         }

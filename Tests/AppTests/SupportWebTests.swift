@@ -120,7 +120,7 @@ struct SupportWebTests {
             // Reversing the contribution would leave the fund negative: refused. Reversing the disbursement gives the money back.
             let contribution = try #require(firstMatch(#"/funds/entries/[0-9]+/reverse"#, in: ledger.body))
             let unconfirmed = try await web.post(contribution, form: ["_csrf": csrf, "reason": "nhập nhầm"])
-            #expect(unconfirmed.status == .badRequest && unconfirmed.body.contains("đánh dấu ô xác nhận"))
+            #expect(unconfirmed.status == .badRequest && unconfirmed.body.contains("đánh dấu ô xác nhận") && unconfirmed.body.contains("value=\"nhập nhầm\""))
             let negative = try await web.post(contribution, form: ["_csrf": csrf, "reason": "nhập nhầm", "confirm": "1"])
             #expect(negative.status == .badRequest && negative.body.contains("không đủ"))
             let after = ledger.body[ledger.body.range(of: contribution)!.upperBound...]

@@ -93,6 +93,10 @@ struct TypedCodeTests {
             // Refused (no reason): the page the form names, with the reason asked for.
             let refused = try await web.post("/support/\(id)/cancel", form: ["_csrf": csrf, "household": home, "reason": " "])
             #expect(refused.status == .badRequest)
+            // A reason refused (too long) stays in that row's form.
+            let long = String(repeating: "nhầm ", count: 450)
+            let tooLong = try await web.post("/support/\(id)/cancel", form: ["_csrf": csrf, "household": home, "reason": long])
+            #expect(tooLong.status == .badRequest && tooLong.body.contains("value=\"\(long)\""))
             let cancelled = try await web.post("/support/\(id)/cancel", form: ["_csrf": csrf, "household": other, "reason": "ghi nhầm"])
             #expect(cancelled.status == .seeOther)
             #expect(cancelled.location == "/households/\(home)?notice=support_cancelled")

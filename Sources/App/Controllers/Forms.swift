@@ -73,6 +73,18 @@ extension Request {
         return self.redirect(to: redirect + separator + "notice=" + notice, redirectType: .normal)
     }
 
+    /// After a refused POST to one table row's own form (`/<path…>/{id}/<action>`, e.g.
+    /// `/support/12/cancel`), that row's id and what was typed into it, so the row shows it
+    /// again; nil for any other request. The CSRF token never comes back.
+    func refusedRow(_ path: [String], _ action: String, refused error: String?) -> (id: Int, fields: [String: String])? {
+        guard error != nil, method == .POST else { return nil }
+        let parts = url.path.split(separator: "/").map(String.init)
+        guard parts.count == path.count + 2, Array(parts.prefix(path.count)) == path, parts.last == action, let id = Int(parts[path.count]),
+              var typed = try? content.decode([String: String].self) else { return nil }
+        typed["_csrf"] = nil
+        return (id, typed)
+    }
+
     /// The fields of a form as the page shows them: `defaults`, or after a refused POST of this
     /// form (its `action`, when the page has several) what was typed, so nothing is typed twice.
     /// Only the fields named in `defaults` come back; the CSRF token never does.

@@ -72,7 +72,8 @@ struct FundsController: RouteCollection {
         let to = try req.queryDay("to")
         let statement = try await req.store.funds.statement(user.actor, fund: fundCode, unit: unitCode, from: from, to: to)
         let body = LedgerBody(statement: statement, unitCode: unitCode, mayChange: user.permissions.allows(.fundReverse, at: statement.unitID),
-                              actor: user.actor, today: req.store.today, error: error, text: req.pageText)
+                              actor: user.actor, today: req.store.today,
+                              refusedReversal: req.refusedRow(["funds", "entries"], "reverse", refused: error), error: error, text: req.pageText)
         return try await req.page("ledger", title: req.t("funds.ledger_title", body.fund, body.unit), active: "funds",
                                   status: error == nil ? .ok : .badRequest, body)
     }

@@ -15,6 +15,8 @@ struct HardshipBody: Encodable {
         let note: String
         let verifiedBy: String
         let mayEnd: Bool
+        /// Its end form's date: today, or what was typed when that form was refused.
+        let endDate: String
     }
     struct Proposal: Encodable {
         let number: Int
@@ -126,14 +128,16 @@ struct HardshipController: RouteCollection {
         let unitCode = user.history.units[unitID]?.code ?? ""
         var units = try await req.formUnits(user, selected: unitCode)
         if !units.contains(where: { $0.value == unitCode }) { units.append(Option(value: unitCode, label: unitName, selected: true)) }
+        let refusedEnd = req.refusedRow(["hardship"], "end", refused: error)
         let body = HardshipBody(
             year: year, years: (2021...max(today.year, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) },
             units: units,
-            rows: list.map { h in
+            rows: list.map { h -> HardshipBody.Row in
                 HardshipBody.Row(id: h.id, who: [h.memberName, h.memberCode.map { "(\($0))" }].compactMap { $0 }.joined(separator: " "),
                                  household: h.householdCode ?? "", unit: req.unitLabel(h.unitID, user), kind: req.t("hardship.kind." + h.kind.rawValue),
                                  from: h.from.vietnamese, until: h.until?.vietnamese ?? "", note: h.note, verifiedBy: h.verifiedBy,
-                                 mayEnd: h.until == nil && h.holderUnitIDs.allSatisfy { may.allows(.recordSupport, at: $0) })
+                                 mayEnd: h.until == nil && h.holderUnitIDs.allSatisfy { may.allows(.recordSupport, at: $0) },
+                                 endDate: refusedEnd?.id == h.id ? refusedEnd?.fields["date"] ?? "" : today.vietnamese)
             },
             hasRows: !list.isEmpty,
             kinds: HardshipKind.allCases.map { Option(value: $0.rawValue, label: req.t("hardship.kind." + $0.rawValue), selected: $0.rawValue == typed["kind"]) },

@@ -100,7 +100,8 @@ struct HouseholdController: RouteCollection {
             dossier: dossier, policies: try await req.store.support.catalogue(),
             funds: try await req.store.funds.funds().filter { $0.kind == .support }, permissions: user.permissions,
             history: user.history, today: req.store.today, form: form,
-            units: try await req.formUnits(user, selected: form["unit"].flatMap { $0.isEmpty ? nil : $0 }), error: error, text: req.pageText)
+            units: try await req.formUnits(user, selected: form["unit"].flatMap { $0.isEmpty ? nil : $0 }),
+            refusedCancel: req.refusedRow(["support"], "cancel", refused: error), error: error, text: req.pageText)
         return try await req.page("household", title: req.t("household.title", dossier.file.code), active: "households",
                                   status: error == nil ? .ok : .badRequest, body)
     }

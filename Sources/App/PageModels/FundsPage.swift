@@ -61,6 +61,8 @@ struct LedgerBody: Encodable {
         let by: String
         let reversible: Bool
         let reversed: Bool
+        /// The reason typed into its reversal form when that was refused.
+        let typedReason: String
     }
     struct Total: Encodable { let label: String; let amount: String }
     let fund: String
@@ -84,7 +86,8 @@ extension LedgerBody {
     /// The ledger of `statement`: each entry with who gave, where it went, the household and
     /// what it reverses; reversible by `FundEntry.reversalRefusal`, Storage's own rule.
     /// The ledger as `actor` sees it: a reversal offered where they may make it.
-    init(statement: FundStatement, unitCode: String, mayChange: Bool, actor: Actor, today: Day, error: String?, text: PageText) {
+    init(statement: FundStatement, unitCode: String, mayChange: Bool, actor: Actor, today: Day,
+         refusedReversal: (id: Int, fields: [String: String])? = nil, error: String?, text: PageText) {
         let history = actor.history
         let entries = statement.entries.map { e in
             var detail: [String] = []
@@ -95,7 +98,8 @@ extension LedgerBody {
             if !e.note.isEmpty { detail.append(e.note) }
             return Entry(id: e.id, day: e.day.vietnamese, kind: text.t("entry.kind." + e.kind.rawValue), amount: text.money(e.amount),
                          negative: e.amount < 0, detail: detail.joined(separator: " · "), by: e.enteredBy,
-                         reversible: e.reversalRefusal(by: actor) == nil, reversed: e.reversedByID != nil)
+                         reversible: e.reversalRefusal(by: actor) == nil, reversed: e.reversedByID != nil,
+                         typedReason: refusedReversal?.id == e.id ? refusedReversal?.fields["reason"] ?? "" : "")
         }
         let totals = EntryKind.allCases.compactMap { k -> Total? in
             let v = statement.totals.total(k)

@@ -35,6 +35,8 @@ struct HouseholdBody: Encodable {
         let cancelled: Bool
         let cancelReason: String
         let mayCancel: Bool
+        /// The reason typed into its cancel form when that was refused.
+        let typedReason: String
     }
     struct Need: Encodable {
         let indicator: String
@@ -85,7 +87,8 @@ extension HouseholdBody {
     /// (`dossier.support` nil), and no support form. A record a loan made is cancelled only with
     /// its loan; `form` is the support form as shown (`supportForm`, or what was typed).
     init(dossier: HouseholdDossier, policies: PolicyCatalogue, funds: [FundInfo], permissions: Permissions, history: OrgHistory,
-         today: Day, form: [String: String], units: [Option], error: String?, text: PageText) {
+         today: Day, form: [String: String], units: [Option], refusedCancel: (id: Int, fields: [String: String])? = nil, error: String?,
+         text: PageText) {
         let file = dossier.file, current = dossier.support, coverage = dossier.coverage, lang = text.language
         let catalog = StandardCatalog.builtIn
         self.init(
@@ -104,7 +107,8 @@ extension HouseholdBody {
                 Support(id: s.id, day: s.day.vietnamese, policy: text.policyName(s.policyCode, policies), value: text.money(s.value),
                         inKind: s.inKind, source: text.t("support.source." + s.source.rawValue) + (s.sourceName.isEmpty ? "" : ": " + s.sourceName),
                         unit: unitName(s.unitID, history, today), cancelled: s.cancelled, cancelReason: s.cancelReason ?? "",
-                        mayCancel: !s.cancelled && permissions.allows(.cancelSupport, at: s.unitID) && !s.fromLoan)
+                        mayCancel: !s.cancelled && permissions.allows(.cancelSupport, at: s.unitID) && !s.fromLoan,
+                        typedReason: refusedCancel?.id == s.id ? refusedCancel?.fields["reason"] ?? "" : "")
             },
             hasSupport: !(current ?? []).isEmpty,
             showsSupport: current != nil,
