@@ -169,6 +169,11 @@ struct SupportWebTests {
                 #expect(own.status == .badRequest && own.body.contains("không có hộ nào đang chờ phê duyệt"))
             } else {
                 #expect(own.status == .badRequest && own.body.contains("cấp trên"))
+                // A row's new amount refused keeps what was typed in that row.
+                let first = try #require(proposed.first).householdCode
+                let badAmount = try await web.post("/campaigns/\(code)", form: ["_csrf": csrf, "action": "amount", "household": first,
+                                                                                "amount": "mười nghìn", "reason": "thử lại"])
+                #expect(badAmount.status == .badRequest && badAmount.body.contains("value=\"mười nghìn\"") && badAmount.body.contains("value=\"thử lại\""))
                 let commune = WebClient(app)
                 try await commune.login("xaphuong")
                 let c = try await commune.get("/campaigns/\(code)")

@@ -75,8 +75,12 @@ struct CampaignsController: RouteCollection {
     func renderCampaign(_ req: Request, error: String?) async throws -> Response {
         let user = try req.requireUser()
         let c = try await req.store.campaigns.campaign(user.actor, req.parameters.get("code") ?? "")
+        // A row's own form (a new amount, or removal) refused: what was typed, for that household's row.
+        let rowForm = ["household": "", "amount": "", "reason": ""]
+        let amount = req.echo(rowForm, refused: error, action: "amount"), removal = req.echo(rowForm, refused: error, action: "remove")
         let forms = ["add": req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"),
-                     "approve": req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve")]
+                     "approve": req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve"),
+                     "row": amount["household"]?.isEmpty == false ? amount : removal]
         let links = ListDownload.links(req)
         let body = CampaignBody(
             campaign: c, proposals: try await req.store.campaigns.proposals(user.actor, c.code),

@@ -48,6 +48,8 @@ struct CampaignBody: Encodable {
     struct Row: Encodable {
         let rank: Int; let code: String; let name: String; let unit: String; let status: String; let deprivations: Int; let amount: String
         let state: String; let stateCode: String; let reason: String; let hardship: Bool; let editable: Bool
+        /// What was typed into its own form when that was refused.
+        let typedAmount: String; let typedReason: String
     }
     let code: String
     let name: String
@@ -85,11 +87,14 @@ extension CampaignBody {
     /// edit lists at its unit; `forms` are the add and approve forms as shown.
     init(campaign c: Campaign, proposals: [Proposal], fund: FundInfo?, permissions: Permissions, forms: [String: [String: String]], units: [Option],
          history: OrgHistory, today: Day, error: String?, downloads: (xlsx: String, csv: String, docx: String, pdf: String), text: PageText) {
+        let typedRow = forms["row"] ?? [:]
         let rows = proposals.map { p in
             Row(rank: p.rank, code: p.householdCode, name: p.primaryName, unit: unitName(p.unitID, history, today),
                 status: p.status.map { text.status($0) } ?? "–", deprivations: p.deprivationCount, amount: text.money(p.amount),
                 state: text.t("proposal.state." + p.state.rawValue), stateCode: p.state.rawValue, reason: p.reason, hardship: p.hardship,
-                editable: p.state == .proposed && permissions.allows(.campaignEditList, at: p.unitID))
+                editable: p.state == .proposed && permissions.allows(.campaignEditList, at: p.unitID),
+                typedAmount: typedRow["household"] == p.householdCode ? typedRow["amount"] ?? "" : "",
+                typedReason: typedRow["household"] == p.householdCode ? typedRow["reason"] ?? "" : "")
         }
         let approve = forms["approve"] ?? [:]
         // A unit never approves its own households: an officer is offered their own unit only
