@@ -232,8 +232,7 @@ public struct HardshipRegister: Sendable {
     public func proposals(_ actor: Actor, unit unitID: Int, year: Int) async throws -> [ProposalLine] {
         try actor.require(.readSupport)
         try actor.requireInBranch(unitID, .unit, String(unitID))
-        // The branch the unit's report for the year counts (`Scope.figures`), so the list matches its figures.
-        let branch = Scope.figures(of: unitID, in: actor.history, year: year, on: store.today).intersection(actor.scope)
+        let branch = Scope.predecessorsIncluded(of: unitID, in: actor.history, on: store.today).intersection(actor.scope)
         var reviewed: SQLQueryString = """
             SELECT h.id, h.code, r.unit_id, r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name
             FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id
