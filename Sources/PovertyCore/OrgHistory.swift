@@ -141,17 +141,6 @@ public struct OrgHistory: Sendable {
         return end.previous
     }
 
-    /// The day a unit's figures for review year `year` stand on, as seen on `today`: 31/12 of
-    /// that year when the year is over and the unit stood then under a parent — the branch it
-    /// reported for, whatever moved since; else `lastStanding` (this year's figures, a unit
-    /// that came later and counts its predecessors, or a root, whose series compare like with
-    /// like across mergers on today's tree).
-    public func figuresDay(of id: Int, year: Int, on today: Day) -> Day {
-        let end = Day.endOfYear(year)
-        guard end < today, units[id]?.isActive(on: end) == true, parent(of: id, on: end) != nil else { return lastStanding(of: id, on: today) }
-        return end
-    }
-
     /// The latest name a unit had (for units that have ended).
     public func lastName(of id: Int) -> String? { versions[id]?.last?.name }
 

@@ -160,42 +160,6 @@ import Testing
         }
     }
 
-    /// A year's figures stand on the tree of its 31/12: a unit moved after the year (C2, from
-    /// H1 to H2 on 01/02/2025) counts in the 2024 report of the branch it was part of — when
-    /// submitted, when re-submitted after a return, and live — and not in the other's, so the
-    /// reports add up to the province's total.
-    @Test(arguments: TestDatabase.available)
-    func aUnitMovedAfterTheYearCountsInTheReportOfItsBranchThen(db: TestDatabase) async throws {
-        try await db.withStore { store in
-            try await store.importUnits(Files.smallTree)
-            try await store.importMembers(Files.smallMembers)
-            try await store.importSurvey([Files.surveyHeader,
-                                          Files.poor("HO-01", 2024, unit: "C1"), Files.poor("HO-02", 2024, unit: "C2"), Files.poor("HO-03", 2024, unit: "C3")])
-            let op = try await store.op
-            let h1 = try await store.unitID("H1"), h2 = try await store.unitID("H2"), t = try await store.unitID("T")
-            let h1Officer = try await store.simulatedOfficer("h1", role: .branchOfficer, unitID: h1)
-            try await store.reports.save(h1Officer, unit: h1, year: 2024, narrative: ReportNarrative(results: "Hai hộ."))
-            try await store.reports.submit(h1Officer, unit: h1, year: 2024, on: day(2025, 1, 10))
-            try await store.units.move(op, "C2", under: "H2", on: day(2025, 2, 1))
-            let h2Officer = try await store.simulatedOfficer("h2", role: .branchOfficer, unitID: h2)
-            try await store.reports.save(h2Officer, unit: h2, year: 2024, narrative: ReportNarrative(results: "Một hộ."))
-            try await store.reports.submit(h2Officer, unit: h2, year: 2024, on: day(2025, 2, 20))
-            #expect(try await store.reports.report(op, unit: h1, year: 2024)?.frozenFigures?.poor == 2)
-            #expect(try await store.reports.report(op, unit: h2, year: 2024)?.frozenFigures?.poor == 1)
-            #expect(try await store.reports.figures(op, unit: h1, year: 2024).poor == 2)
-            #expect(try await store.reports.figures(op, unit: h2, year: 2024).poor == 1)
-            #expect(try await store.reports.figures(op, unit: t, year: 2024).poor == 3)
-            // Returned and sent again after the move: still the branch it reported for.
-            let tinh = try await store.simulatedOfficer("tinh", role: .provincialOfficer, unitID: t)
-            try await store.reports.review(tinh, unit: h1, year: 2024, accept: false, comment: "Bổ sung.", on: day(2025, 3, 1))
-            try await store.reports.submit(h1Officer, unit: h1, year: 2024, on: day(2025, 3, 5))
-            #expect(try await store.reports.report(op, unit: h1, year: 2024)?.frozenFigures?.poor == 2)
-            // Biểu 1 says the same.
-            let tables = try #require(try await store.reports.standardTables(op, unit: h2, year: 2024)).tables
-            #expect(tables.first { $0.number == 1 }?.row("tong_so")?.cells.first == .count(1))
-        }
-    }
-
     /// A year reviewed under two standards: Biểu 1 counts the year's standard and says how
     /// many it leaves out, which Biểu 2 counts.
     @Test(arguments: TestDatabase.available)

@@ -414,15 +414,13 @@ extension Store {
 }
 
 extension Scope {
-    /// The branch a unit's figures for review year `year` cover, seen on `today`: on the tree
-    /// of `OrgHistory.figuresDay` — the unit's subtree with its predecessors as it stood on
-    /// 31/12 of a past year, so a unit moved since counts in the report it was part of and
-    /// nowhere else; the whole province for a root of today's tree (what its accounts see, and
-    /// no list of every unit id in the queries); for a unit that has ended, as on its last day.
-    static func figures(of unitID: Int, in history: OrgHistory, year: Int, on today: Day) -> Scope {
-        let day = history.figuresDay(of: unitID, year: year, on: today)
+    /// The branch a unit's figures cover: the whole province for a root of today's tree
+    /// (what its accounts see, and no list of every unit id in the queries), else the unit's
+    /// subtree with its predecessors; for a unit that has ended, as they were on its last day.
+    static func figures(of unitID: Int, in history: OrgHistory, on day: Day) -> Scope {
+        let last = history.lastStanding(of: unitID, on: day)
         // An ended unit (even a province merged into another) covers its own branch, never the province.
-        return day == today ? branch(of: unitID, in: history, on: day) : predecessorsIncluded(of: unitID, in: history, on: day)
+        return last == day ? branch(of: unitID, in: history, on: day) : predecessorsIncluded(of: unitID, in: history, on: last)
     }
 
 }

@@ -85,8 +85,8 @@ extension AnnualReports {
         return c
     }
 
-    /// The figures of `unitID`'s branch for `year` (`Scope.figures`: as it stood on 31/12 of a
-    /// past year, predecessors included; this year's on today's tree; an ended unit's on its last day),
+    /// The figures of `unitID`'s branch (on today's tree, predecessors included; an ended
+    /// unit's on its last day) for `year`,
     /// for an actor of that branch; with `reviewsOnly`, only the review counts and moves.
     public func figures(_ actor: Actor, unit unitID: Int, year: Int, reviewsOnly: Bool = false) async throws -> ReportFigures {
         try actor.require(.readReports, unit: unitID)
@@ -97,8 +97,7 @@ extension AnnualReports {
     /// `access`: the reader's branch, which the figures never go beyond (an ended unit's branch
     /// as it last was may reach units now in other branches).
     func figures(unitID: Int, year: Int, history: OrgHistory, today: Day, reviewsOnly: Bool = false, within access: Scope = .province) async throws -> ReportFigures {
-        let scope = Scope.figures(of: unitID, in: history, year: year, on: today).intersection(access)
-        let day = history.figuresDay(of: unitID, year: year, on: today)
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access), day = history.lastStanding(of: unitID, on: today)
         var f = ReportFigures(unitID: unitID, year: year, computedAt: store.now())
         let current: StatusCounts?, previous: StatusCounts?
         let last = try await Rollups.previousRound(before: year, store.sql)

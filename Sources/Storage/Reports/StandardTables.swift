@@ -27,7 +27,7 @@ extension AnnualReports {
         return code.flatMap(StandardCatalog.builtIn.standard(code:)) ?? StandardCatalog.builtIn.standard(forReviewYear: year)
     }
 
-    /// Biểu 1–13 of `reports.md` for `unitID`'s branch (`Scope.figures`: as it stood on 31/12 of a past year, predecessors included)
+    /// Biểu 1–13 of `reports.md` for `unitID`'s branch (today's tree, predecessors included)
     /// and a review year. The builder is fed one group of identical reviews at a time, so
     /// memory does not grow with the registry.
     public func standardTables(_ actor: Actor, unit unitID: Int, year: Int) async throws -> (standard: PovertyStandard, tables: [ReportTable])? {
@@ -38,7 +38,7 @@ extension AnnualReports {
     func standardTables(unitID: Int, year: Int, history: OrgHistory, today: Day, within access: Scope = .province) async throws
         -> (standard: PovertyStandard, tables: [ReportTable])? {
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: history, year: year, on: today).intersection(access)
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
         var builder = StandardTablesBuilder(standard: standard, year: year)
         var q: SQLQueryString = """
@@ -171,10 +171,10 @@ extension AnnualReports {
     func profiles(below unitID: Int, year: Int, history: OrgHistory, today: Day, within access: Scope = .province) async throws
         -> (standard: PovertyStandard, units: [UnitPovertyProfile], total: UnitPovertyProfile)? {
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: history, year: year, on: today).intersection(access)
+        let scope = Scope.figures(of: unitID, in: history, on: today).intersection(access)
         guard let standard = try await standard(year: year, scope: scope) else { return nil }
-        // Units on the tree the figures stand on (`OrgHistory.figuresDay`).
-        let today = history.figuresDay(of: unitID, year: year, on: today)
+        // Units as they stand today, or as an ended unit last was.
+        let today = history.lastStanding(of: unitID, on: today)
         let tree = history.tree(on: today)
         // Each unit of the scope (predecessors too) → the child of `unitID` it counts under.
         var owner: [Int: Int] = [:]
@@ -212,7 +212,7 @@ extension AnnualReports {
                                 each: (NamedHousehold) throws -> Void) async throws {
         try actor.require(.readReports, unit: unitID)
         try Self.check(year: year)
-        let scope = Scope.figures(of: unitID, in: actor.history, year: year, on: store.today).intersection(actor.scope)
+        let scope = Scope.figures(of: unitID, in: actor.history, on: store.today).intersection(actor.scope)
         var count = 0
         var q: SQLQueryString = """
             SELECT h.code, COALESCE(r.head_name, m.full_name, '') AS head, COALESCE(m.code, '') AS member, r.unit_id,
