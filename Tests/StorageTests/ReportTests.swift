@@ -206,6 +206,13 @@ import Testing
             let after = try await named(2023).map(\.address)
             #expect(moved.updated == 1 && after == ["Xóm Giữa"])
             #expect(try await store.audit.entries(op, entity: "household").contains { $0.action == "sua_ra_soat" && $0.detail.contains("địa chỉ Thôn Đông → Xóm Giữa") })
+            // A year that kept no address (a file without the column) is filled in by a later
+            // file: the review itself unchanged, nothing to audit as a correction.
+            _ = try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2022, unit: "C1")])
+            let filled = try await store.importSurvey([header, Files.poor("HO-01", 2022, unit: "C1") + ["Thôn Cũ", "Phạm Văn Xưa"]])
+            #expect(filled.unchanged == 1 && filled.updated == 0)
+            #expect(try await named(2022).map { "\($0.address) / \($0.headName)" } == ["Thôn Cũ / Phạm Văn Xưa"])
+            #expect(!(try await store.audit.entries(op, entity: "household").contains { $0.action == "sua_ra_soat" && $0.detail.contains("năm 2022") }))
         }
     }
 

@@ -361,6 +361,7 @@ public struct SurveyImporter: Sendable {
         var onlyNew = true
         // A changed review overwrites the stored one: the audit log keeps what it was.
         var changes: [[BulkValue]] = []
+        var fills: [(household: Int, year: Int, address: String?, head: String?)] = []
         for r in batch {
             var review = ReviewRow(r, householdID: try households.required(r.record.householdCode).id)
             let stored = existing[Link(household: r.record.householdCode, member: r.record.year)]
@@ -370,10 +371,14 @@ public struct SurveyImporter: Sendable {
             switch stored {
             case .some(let old) where old.fingerprint == review.fingerprint && old.address == review.address && old.headName == review.headName:
                 result.unchanged += 1; continue
-            case .some(let old) where old.fingerprint == review.fingerprint && old.address == nil && old.headName == nil:
-                // Only what the year had not kept (reviews from before v020): filled in, not a change of the review.
+            case .some(let old) where old.fingerprint == review.fingerprint && (old.address == nil || old.address == review.address)
+                && (old.headName == nil || old.headName == review.headName):
+                // Only what the year had not kept yet (an address or a head's name no file gave it
+                // before, as for reviews from before v020): filled in, the review itself unchanged,
+                // its import and who entered it kept.
                 result.unchanged += 1
-                onlyNew = false
+                fills.append((review.householdID, review.year, review.address, review.headName))
+                continue
             case .some(let old):
                 result.updated += 1
                 onlyNew = false
@@ -392,6 +397,12 @@ public struct SurveyImporter: Sendable {
         }
         if !changes.isEmpty {
             try await bulk.insert(into: "audit_log", columns: ["at", "actor", "channel", "action", "entity", "entity_id", "detail"], rows: changes)
+        }
+        for f in fills {
+            try await db.raw("""
+                UPDATE reviews SET address = COALESCE(address, \(bind: f.address)), head_name = COALESCE(head_name, \(bind: f.head))
+                WHERE household_id = \(bind: f.household) AND year = \(bind: f.year)
+                """).run()
         }
     }
 }

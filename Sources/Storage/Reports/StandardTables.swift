@@ -77,13 +77,13 @@ extension AnnualReports {
                 "Of those that left near-poverty, \(near.toPoor) are poor now; of the increases, \(near.fromPoor) were poor last year."))
         }
         // A year reviewed under two standards (a file imported with another): the tables of the
-        // year's standard say how many they leave out, which Biểu 2 and 3 count.
+        // year's standard say how many they leave out, which Biểu 2, 3, 14 and 15 count.
         var others: SQLQueryString = "SELECT COUNT(*) AS n FROM reviews WHERE year = \(bind: year) AND standard_code <> \(bind: standard.code)"
         if scope.append(to: &others, column: "unit_id"), let left = try await store.sql.raw(others).first()?.int("n"), left > 0,
            let i = tables.firstIndex(where: { $0.number == 1 }) {
             tables[i].notes.append(ReportText(
-                "Biểu này và các biểu theo chỉ số tính các hộ rà soát theo \(standard.nameVi); \(left) hộ rà soát năm \(year) theo chuẩn khác không tính ở đây (Biểu 2 và 3 tính mọi hộ).",
-                "This table and those by indicator count the households reviewed under \(standard.nameEn); \(left) reviewed in \(year) under another standard are not counted here (Biểu 2 and 3 count every household)."))
+                "Biểu 1 và các biểu 4–13 tính các hộ rà soát theo \(standard.nameVi); \(left) hộ rà soát năm \(year) theo chuẩn khác không tính ở đây (Biểu 2, 3, 14 và 15 tính mọi hộ).",
+                "Biểu 1 and 4–13 count the households reviewed under \(standard.nameEn); \(left) reviewed in \(year) under another standard are not counted there (Biểu 2, 3, 14 and 15 count every household)."))
         }
         return (standard, tables)
     }
