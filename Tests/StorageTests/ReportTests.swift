@@ -197,6 +197,8 @@ import Testing
             }
             #expect(try await named(2023).map { "\($0.address) / \($0.headName)" } == ["Thôn Đông / Phạm Văn Cũ"])
             #expect(try await named(2024).map { "\($0.address) / \($0.headName)" } == ["Thôn Tây / Phạm Thị Mới"])
+            // The proposal list names the household as Biểu 15 does.
+            #expect(try await store.hardships.proposals(op, unit: t, year: 2024).first { $0.householdCode == "HO-01" }?.name == "Phạm Thị Mới")
             let again = try await store.importSurvey(file)
             #expect(again.unchanged == 2 && again.updated == 0)
             // A row without them keeps the year's; a new address for the year is a change, audited.

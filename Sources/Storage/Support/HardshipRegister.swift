@@ -229,13 +229,14 @@ public struct HardshipRegister: Sendable {
     /// cảnh khó khăn đề xuất hỗ trợ): the poor and near-poor households of its branch in that
     /// year's review, and the households with a hardship during the year, neediest first
     /// (`Need.order`). Audited as a read of named households.
+    /// A household is named as Biểu 14/15 name it: the head its row gave that year, else that year's member, else its first.
     public func proposals(_ actor: Actor, unit unitID: Int, year: Int) async throws -> [ProposalLine] {
         try actor.require(.readSupport)
         try actor.requireInBranch(unitID, .unit, String(unitID))
         let branch = Scope.predecessorsIncluded(of: unitID, in: actor.history, on: store.today).intersection(actor.scope)
         var reviewed: SQLQueryString = """
-            SELECT h.id, h.code, r.unit_id, r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name
-            FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = h.primary_member_id
+            SELECT h.id, h.code, r.unit_id, r.status, r.deprivation_count, r.per_capita_income, COALESCE(r.head_name, m.full_name, '') AS name
+            FROM reviews r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = COALESCE(r.member_id, h.primary_member_id)
             WHERE r.year = \(bind: year) AND r.status IN ('ngheo', 'can_ngheo')
             """
         var lines: [Int: (code: String, name: String, unit: Int, status: LivingStandard?, count: Int, income: Dong?)] = [:]
@@ -254,9 +255,9 @@ public struct HardshipRegister: Sendable {
                     // The year's review only when the branch holds it (a household gone elsewhere shows no class).
                     var reviewJoin: SQLQueryString = "LEFT JOIN reviews r ON r.household_id = hh.id AND r.year = \(bind: year)"
                     if !branch.append(to: &reviewJoin, column: "r.unit_id") { reviewJoin = "LEFT JOIN reviews r ON 1 = 0" }
-                    var select: SQLQueryString = "SELECT r.status, r.deprivation_count, r.per_capita_income, COALESCE(m.full_name, '') AS name FROM households hh "
+                    var select: SQLQueryString = "SELECT r.status, r.deprivation_count, r.per_capita_income, COALESCE(r.head_name, m.full_name, '') AS name FROM households hh "
                     select.appendInterpolation(reviewJoin)
-                    select.appendInterpolation(" LEFT JOIN members m ON m.id = hh.primary_member_id WHERE hh.id = \(bind: id)" as SQLQueryString)
+                    select.appendInterpolation(" LEFT JOIN members m ON m.id = COALESCE(r.member_id, hh.primary_member_id) WHERE hh.id = \(bind: id)" as SQLQueryString)
                     let r = try await store.sql.raw(select).first()
                     lines[id] = (code, try r?.string("name") ?? (h.memberName ?? ""), h.unitID, (try r?.optionalString("status")).flatMap(LivingStandard.init(rawValue:)),
                                  try r?.optionalInt("deprivation_count") ?? 0, try r?.optionalInt("per_capita_income"))
