@@ -175,8 +175,7 @@ public struct HardshipRegister: Sendable {
             (SELECT ms.unit_id FROM memberships ms WHERE ms.member_id = x.member_id
                ORDER BY CASE WHEN ms.left_on IS NULL THEN 0 ELSE 1 END, ms.joined DESC, ms.id DESC LIMIT 1) AS member_now,
             (SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id ORDER BY r.year DESC LIMIT 1) AS household_now,
-            COALESCE((SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id AND r.year = \(bind: year)),
-              (SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id ORDER BY r.year DESC LIMIT 1)) AS household_unit
+            (SELECT r.unit_id FROM reviews r WHERE r.household_id = x.household_id AND r.year = \(bind: year)) AS household_then
             FROM hardships x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN households h ON h.id = x.household_id
             WHERE x.started_on <= \(bind: "\(year)-12-31") AND (x.ended_on IS NULL OR x.ended_on > \(bind: "\(year)-01-01"))) t WHERE 1 = 1
             """ as SQLQueryString)
@@ -186,8 +185,10 @@ public struct HardshipRegister: Sendable {
             guard let kind = HardshipKind(rawValue: try row.string("kind")) else { throw StorageError.corrupt("hardships.kind") }
             let member = try row.optionalString("member")
             // A household of no unit of `scope` that year is not named (a member's hardship still counts, as the member's).
-            let householdShown = try row.optionalInt("household_unit").map(scope.contains) ?? (member == nil)
-            var holders = try [row.optionalInt("member_now"), row.optionalInt("household_id") == nil ? nil : row.optionalInt("household_now")].compactMap { $0 }
+            // The household's unit that year, else its latest (read once, also for who may end it).
+            let householdNow = try row.optionalInt("household_now")
+            let householdShown = try (row.optionalInt("household_then") ?? householdNow).map(scope.contains) ?? (member == nil)
+            var holders = try [row.optionalInt("member_now"), row.optionalInt("household_id") == nil ? nil : householdNow].compactMap { $0 }
             if holders.isEmpty { holders = [try row.int("year_unit")] }
             return Hardship(id: try row.int("id"), memberCode: member, memberName: try row.optionalString("full_name"),
                             householdCode: householdShown ? try row.optionalString("household") : nil,
