@@ -27,6 +27,18 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         self.init(year: y, month: m, day: d)
     }
 
+    /// A date cell of a spreadsheet: text as `init?(_:)` reads it, or the serial number an
+    /// Excel date cell holds (days since 30/12/1899, as Excel counts from 01/03/1900 on),
+    /// which is what a typed date becomes in an .xlsx file. Serials are taken from 01/03/1900
+    /// to 31/12/2099 only, so a stray number is not read as a date of another age.
+    public init?(sheetCell text: some StringProtocol) {
+        if let d = Day(text) { self = d; return }
+        let s = TextFolding.trim(text)
+        guard (2...5).contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let serial = Int(s),
+              (61...73_050).contains(serial), let first = Day(year: 1900, month: 3, day: 1) else { return nil }
+        self = first.adding(days: serial - 61)
+    }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -113,6 +113,8 @@ public struct SurveyLayout: Sendable {
     let indicatorPosition: [Int]
     /// Columns the contract does not know, as written (ignored, with a warning).
     public let unknownColumns: [String]
+    /// Positions of every column the contract reads, in header order.
+    let knownPositions: [Int]
     /// Problems with the header itself (row 1).
     public private(set) var headerIssues: [SurveyIssue]
     /// `--standard`: one standard for every row, whatever its year.
@@ -164,6 +166,7 @@ public struct SurveyLayout: Sendable {
         for (column, p) in position { positions[column.ordinal] = p }
         columnPositions = positions
         self.indicatorPosition = indicatorPosition
+        knownPositions = (Array(position.values) + indicatorPosition.filter { $0 >= 0 }).sorted()
         unknownColumns = unknown
         headerIssues = issues
         if let standard = standardOverride { _ = checkIndicatorColumns(for: standard, year: nil) }
@@ -239,6 +242,14 @@ public struct SurveyRowParser: Sendable {
     public mutating func parse(row: Int, cells: [String], issues: inout [SurveyIssue]) -> SurveyRecord? {
         if cells.allSatisfy({ TextFolding.trim($0).isEmpty }) { return nil }
         let before = issues.count
+        // A formula that failed (`#N/A`…) in any column read is an error of its cell; the rest
+        // of such a row is not judged until it is mended.
+        for p in layout.knownPositions where p < cells.count {
+            if let failed = ExcelErrorValue(cells[p]) {
+                issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.formula_error", .text(failed.text)), columnIndex: p))
+            }
+        }
+        if issues.count > before { return nil }
         // Local copies: the nested functions below must not touch `self.layout` per cell.
         let positions = self.positions
         let headers = layout.headers

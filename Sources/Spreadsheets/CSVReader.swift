@@ -185,7 +185,7 @@ public struct CSVParser {
     private mutating func endField() throws {
         if inQuotes && pendingQuote { inQuotes = false; pendingQuote = false }
         if field.isEmpty {
-            cells.append("")
+            if cells.count < limits.maxColumns { cells.append("") }
         } else {
             try field.withUnsafeBufferPointer { try appendCell($0) }
             field.removeAll(keepingCapacity: true)
@@ -194,6 +194,14 @@ public struct CSVParser {
     }
 
     private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        if cells.count >= limits.maxColumns {
+            // Past the last column read: an empty cell is dropped (a row of trailing commas), a filled one refuses the file.
+            guard bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
+                throw SpreadsheetError.tooLarge(path: path, what: .columns, limit: Int64(limits.maxColumns))
+            }
+            quoteSeen = false
+            return
+        }
         if Self.isASCII(bytes) {
             cells.append(String(decoding: bytes, as: UTF8.self))
         } else {
@@ -242,7 +250,6 @@ public struct CSVParser {
             cells.removeAll(keepingCapacity: true)
         }
         guard rowNumber <= limits.maxRows else { throw SpreadsheetError.tooLarge(path: path, what: .rows, limit: Int64(limits.maxRows)) }
-        guard cells.count <= 16_384 else { throw SpreadsheetError.tooLarge(path: path, what: .cell, limit: 16_384) }
         try body(rowNumber, cells)
         // The consumer may keep the array: start a new one rather than clear a shared buffer.
         let width = cells.count

@@ -24,15 +24,21 @@ public struct SpreadsheetLimits: Sendable, Hashable {
     public var maxCellBytes: Int
     /// Rows of a sheet or a CSV file.
     public var maxRows: Int
+    /// Columns of a row: an empty cell past them is dropped, a filled one refuses the file. A
+    /// row is held as one text per column, so a single cell far to the right (XFD) would
+    /// otherwise make every row 16,384 texts long; no file this reads has more than a few dozen.
+    public var maxColumns: Int
 
     public init(maxPartBytes: Int64 = 512 << 20, maxCompressionRatio: Int64 = 250, maxSharedStrings: Int = 2_000_000,
-                maxSharedStringBytes: Int = 64 << 20, maxCellBytes: Int = 32_767 * 4, maxRows: Int = 2_000_000) {
+                maxSharedStringBytes: Int = 64 << 20, maxCellBytes: Int = 32_767 * 4, maxRows: Int = 2_000_000,
+                maxColumns: Int = 256) {
         self.maxPartBytes = maxPartBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.maxSharedStrings = maxSharedStrings
         self.maxSharedStringBytes = maxSharedStringBytes
         self.maxCellBytes = maxCellBytes
         self.maxRows = maxRows
+        self.maxColumns = max(1, maxColumns)
     }
 
     public static let standard = SpreadsheetLimits()
@@ -50,7 +56,7 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
     case tooLarge(path: String, what: Limit, limit: Int64)
 
     public enum Limit: String, Sendable, Equatable {
-        case part, compression, sharedStrings, sharedStringBytes, cell, rows
+        case part, compression, sharedStrings, sharedStringBytes, cell, rows, columns
 
         var vietnamese: String {
             switch self {
@@ -60,6 +66,7 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
             case .sharedStringBytes: "tổng độ dài chuỗi dùng chung (byte) vượt"
             case .cell: "một ô dài quá (byte), vượt"
             case .rows: "số dòng vượt"
+            case .columns: "có ô điền ở ngoài số cột cho phép"
             }
         }
         var english: String {
@@ -70,6 +77,7 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
             case .sharedStringBytes: "more bytes of shared strings than"
             case .cell: "a cell is longer (bytes) than"
             case .rows: "more rows than"
+            case .columns: "a filled cell lies beyond the columns allowed,"
             }
         }
     }

@@ -591,6 +591,13 @@ private struct SheetHandler: XMLPartHandler {
             collecting = false
             if tooLong { throw SpreadsheetError.tooLarge(path: path, what: .cell, limit: Int64(limits.maxCellBytes)) }
             let text = try cellText()
+            if column >= limits.maxColumns {
+                // Past the last column read: an empty cell is dropped, a filled one refuses the file.
+                guard text.allSatisfy(\.isWhitespace) else {
+                    throw SpreadsheetError.tooLarge(path: path, what: .columns, limit: Int64(limits.maxColumns))
+                }
+                return
+            }
             if column >= cells.count {
                 cells.append(contentsOf: repeatElement("", count: column - cells.count + 1))
             }

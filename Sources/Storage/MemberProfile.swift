@@ -97,14 +97,7 @@ extension MemberRegistry {
                 throw StorageError.invalid(Message("refusal.member.citizen_id_taken", .text(cid)))
             }
             let before = try MemberRecord(model)
-            func shown(_ v: String?) -> String { v.map { $0.isEmpty ? "–" : $0 } ?? "–" }
-            let changes = [
-                ("họ tên", before.fullName, wanted.fullName), ("CCCD", shown(before.citizenID), shown(wanted.citizenID)),
-                ("ngày sinh", shown(before.birthDate?.vietnamese), shown(wanted.birthDate?.vietnamese)),
-                ("giới tính", shown(before.sex?.rawValue), shown(wanted.sex?.rawValue)),
-                ("dân tộc", shown(before.ethnicity), shown(wanted.ethnicity)), ("điện thoại", shown(before.phone), shown(wanted.phone)),
-            ].filter { $0.1 != $0.2 }
-            guard !changes.isEmpty else { return false }
+            guard !wanted.changes(from: before).isEmpty else { return false }
             model.apply(wanted)
             model.phone = wanted.phone
             // A new version even within the same second, so a form read before this edit is stale.
@@ -115,7 +108,7 @@ extension MemberRegistry {
             if before.fullName != wanted.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
             try await store.bump(.members, on: db)
             try await store.audit.record("sua", entity: "member", id: id,
-                                         detail: "\(code): " + changes.map { "\($0.0) \($0.1) → \($0.2)" }.joined(separator: "; "), by: actor, on: db)
+                                         detail: wanted.changeDetail(from: before), by: actor, on: db)
             return true
         }
     }

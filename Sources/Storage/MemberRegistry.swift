@@ -19,6 +19,22 @@ public struct MemberRecord: Sendable, Hashable {
         self.id = id; self.code = code; self.fullName = fullName; self.citizenID = citizenID
         self.birthDate = birthDate; self.sex = sex; self.ethnicity = ethnicity; self.phone = phone
     }
+
+    /// What differs from `before`, field by field (name, old → new) as the audit log says it.
+    func changes(from before: MemberRecord) -> [(field: String, old: String, new: String)] {
+        func shown(_ v: String?) -> String { v.map { $0.isEmpty ? "–" : $0 } ?? "–" }
+        return [
+            ("họ tên", before.fullName, fullName), ("CCCD", shown(before.citizenID), shown(citizenID)),
+            ("ngày sinh", shown(before.birthDate?.vietnamese), shown(birthDate?.vietnamese)),
+            ("giới tính", shown(before.sex?.rawValue), shown(sex?.rawValue)),
+            ("dân tộc", shown(before.ethnicity), shown(ethnicity)), ("điện thoại", shown(before.phone), shown(phone)),
+        ].filter { $0.1 != $0.2 }
+    }
+
+    /// The audit detail of a change from `before`: "code: field old → new; …".
+    func changeDetail(from before: MemberRecord) -> String {
+        "\(code): " + changes(from: before).map { "\($0.field) \($0.old) → \($0.new)" }.joined(separator: "; ")
+    }
 }
 
 /// A member found by a search, with the unit they belong to today and the households of

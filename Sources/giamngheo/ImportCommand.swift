@@ -54,6 +54,7 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             progress.finish()
+            Terminal.warnUnknownColumns(result.ignoredColumns)
             print("đã nhập / imported \(name): \(result.rows) dòng/rows — thêm/added \(result.added), sửa/updated \(result.updated), không đổi/unchanged \(result.unchanged)")
             if result.restoredCitizenIDs > 0 {
                 print("\(result.restoredCitizenIDs) số CCCD 11 chữ số đã thêm số 0 ở đầu / citizen IDs of 11 digits given back their leading 0")

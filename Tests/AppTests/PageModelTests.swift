@@ -532,6 +532,11 @@ struct PageModelTests {
         #expect(running.percent == 25 && running.refresh && running.progress == vi.t("import.progress_of", "250", "1.000"))
         #expect(running.preview == vi.t("import.preview_counts", "1.000", "990", "0", "10") + " " + vi.t("import.restored_zeros", "3"))
         #expect(running.result == nil && running.added == 0)
+        #expect(running.ignoredColumns == nil)
+        preview.ignoredColumns = ["Mã đơn vị", "Ghi chú"]
+        job.preview = preview
+        #expect(ImportJobBody(job: job, text: vi).ignoredColumns == vi.t("import.ignored_columns", "«Mã đơn vị», «Ghi chú»"),
+                "a column the file's kind does not read is said before confirming")
 
         job.state = .failed
         job.total = nil

@@ -85,4 +85,29 @@ struct HostileFileTests {
             try CSVReader(path: two, limits: SpreadsheetLimits(maxRows: 1)).forEachRow { _, _ in }
         }
     }
+    @Test func aCellFarToTheRightDoesNotMakeEveryRowWide() throws {
+        // One empty cell at XFD on each row: the row stays as wide as its filled cells.
+        var xml = "<worksheet><sheetData>"
+        for r in 1...3 { xml += "<row r=\"\(r)\"><c r=\"A\(r)\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"XFD\(r)\" t=\"inlineStr\"><is><t></t></is></c></row>" }
+        let empty = try Self.workbook(sheet: Data((xml + "</sheetData></worksheet>").utf8))
+        var widths: [Int] = []
+        try XLSXReader(path: empty).forEachRow { _, cells in widths.append(cells.count) }
+        #expect(widths == [1, 1, 1])
+        // A filled one beyond the columns read refuses the file.
+        let filled = try Self.workbook(sheet: Data("<worksheet><sheetData><row r=\"1\"><c r=\"XFD1\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>".utf8))
+        #expect(refusal(filled, .standard) == .columns)
+        #expect(refusal(filled, SpreadsheetLimits(maxColumns: 16_384)) == nil)
+
+        // A CSV row of a thousand commas reads as its first 256 cells; a filled cell past them refuses the file.
+        let path = try makeTemporaryDirectory().appendingPathComponent("wide.csv").path
+        try Data(("a,b\nx" + String(repeating: ",", count: 1000) + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        var csvWidths: [Int] = []
+        try CSVReader(path: path).forEachRow { _, cells in csvWidths.append(cells.count) }
+        #expect(csvWidths == [2, 256])
+        let wide = path + "2"
+        try Data(("a\n" + String(repeating: ",", count: 300) + "z\n").utf8).write(to: URL(fileURLWithPath: wide))
+        #expect(throws: SpreadsheetError.tooLarge(path: wide, what: .columns, limit: 256)) {
+            try CSVReader(path: wide).forEachRow { _, _ in }
+        }
+    }
 }

@@ -132,10 +132,10 @@ import Texts
         }
     }
 
-    /// A problem found only while writing (a transfer dated before the current membership)
-    /// rolls back the rows written before it.
+    /// A transfer dated before the current membership is found against the stored memberships
+    /// before anything is written (it once failed while writing, after earlier rows).
     @Test(arguments: TestDatabase.available)
-    func aFailureWhileWritingRollsBackEverything(db: TestDatabase) async throws {
+    func aTransferBeforeTheCurrentMembershipWritesNothing(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await Self.seed(store)
             let before = try await Tables.snapshot(store)
@@ -144,8 +144,9 @@ import Texts
                 Files.member("DV-05", "Hoàng Văn Em", cccd: "037092001999", born: "01/01/1992", sex: "Nam", unit: "C2", joined: "01/01/2020", household: "HO-09"),
                 Files.member("DV-01", "Nguyễn Văn An", cccd: "037085001234", born: "12/03/1985", sex: "Nam", unit: "C2", joined: "01/01/2014"),
             ]
-            let error = try await #require(throws: StorageError.self) { try await store.importMembers(file) }
-            #expect(error.description.hasPrefix("dòng 3: "))
+            // DV-01 joined C1 on 01/05/2015: a transfer dated before it is an error of its row, found before anything is written.
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importMembers(file) }
+            #expect(Self.cells(rejected.issues) == ["3 Ngày vào"])
             expectSame(before, try await Tables.snapshot(store))
         }
     }
@@ -553,6 +554,92 @@ import Texts
                 try await store.importSurvey([Files.surveyHeader, Files.poor("HO-30", 2022, member: "DV-03"), Files.poor("HO-30", 2023, member: "DV-03")])
             }
             #expect(Self.cells(rejected.issues) == ["3 Đơn vị"])
+        }
+    }
+    @Test(arguments: TestDatabase.available)
+    func aShortMembersFileKeepsWhatItLeavesEmpty(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            let dv04 = try await store.memberID("DV-04")
+            let before = try #require(try await store.members.find(code: "DV-04", on: store.sql))
+            #expect(before.citizenID == "035195001111")
+            // A list of transfers: code, name, unit, day; a column it does not know; a date as Excel keeps it (01/03/2022).
+            let file = [["Mã đoàn viên", "Họ và tên", "Mã đơn vị", "Ngày vào", "Ghi chú"],
+                        ["DV-04", "Lê Thị Dung Hoa", "C2", "44621", "chuyển đến"]]
+            var expected = Self.result(rows: 1, updated: 1)
+            expected.ignoredColumns = ["Ghi chú"]
+            #expect(try await store.importMembers(file) == expected)
+            let after = try #require(try await store.members.find(code: "DV-04", on: store.sql))
+            #expect(after.fullName == "Lê Thị Dung Hoa")
+            #expect(after.citizenID == before.citizenID && after.birthDate == before.birthDate && after.sex == before.sex && after.ethnicity == before.ethnicity)
+            #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–2022-03-01", "C2 2022-03-01–"])
+            // The audit says what changed, old → new.
+            let edit = try #require(try await store.audit.entries(try await store.op, entity: "member").last { $0.action == "sua" })
+            #expect(edit.entityID == dv04)
+            #expect(edit.detail == "DV-04: họ tên Lê Thị Dung → Lê Thị Dung Hoa")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func membershipPeriodsFromAFileNeverOverlap(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            // DV-03 leaves on 31/12/2023 (C3 since 01/01/2014); DV-04 is in C3 from 01/03/2019.
+            try await store.importMembers([Files.membersHeader, Files.member("DV-03", "Đặng Văn Cường", unit: "C3", joined: "01/01/2014", left: "31/12/2023")])
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.membersHeader,
+                Files.member("DV-04", "Lê Thị Dung", left: "01/01/2019"),                          // 2: leaves before joining C3
+                Files.member("DV-01", "Nguyễn Văn An", unit: "C2", joined: "01/01/2010"),           // 3: a transfer dated before joining C1
+                Files.member("DV-03", "Đặng Văn Cường", unit: "C2", joined: "01/06/2023"),          // 4: rejoins before the last leave
+                Files.member("DV-03", "Đặng Văn Cường", unit: "C3", joined: "01/01/2014", left: "31/12/2023"),  // 5: code of row 4
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importMembers(file) }
+            #expect(Self.cells(rejected.issues) == ["2 Ngày ra", "3 Ngày vào", "4 Ngày vào", "5 Mã đoàn viên"])
+            let m = rejected.issues.map { $0.message.text(.vi) }
+            #expect(m[0] == "ngày ra 01/01/2019 không sau ngày vào đơn vị hiện tại (01/03/2019)")
+            #expect(m[2].hasPrefix("ngày vào 01/06/2023 trước ngày ra khỏi công đoàn gần nhất (31/12/2023)"))
+            expectSame(before, try await Tables.snapshot(store))
+            // The file that recorded the leave, again, still passes; a rejoin after it is a new period.
+            try await store.importMembers([Files.membersHeader, Files.member("DV-03", "Đặng Văn Cường", unit: "C3", joined: "01/01/2014", left: "31/12/2023")])
+            try await store.importMembers([Files.membersHeader, Files.member("DV-03", "Đặng Văn Cường", unit: "C2", joined: "01/01/2024")])
+            #expect(try await store.memberships(of: "DV-03") == ["C3 2014-01-01–2023-12-31", "C2 2024-01-01–"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func formulaErrorsAreErrorsOfTheirCells(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            let before = try await Tables.snapshot(store)
+            let members = try await #require(throws: ImportRejected.self) {
+                try await store.importMembers([Files.membersHeader, Files.member("DV-40", "#N/A", ethnicity: "#ref!")])
+            }
+            #expect(Self.cells(members.issues) == ["2 Họ và tên", "2 Dân tộc"])
+            #expect(members.issues[0].message.text(.vi).hasPrefix("ô chứa lỗi công thức Excel #N/A"))
+            #expect(members.issues[1].message.text(.vi).hasPrefix("ô chứa lỗi công thức Excel #REF!"))
+            let survey = try await #require(throws: ImportRejected.self) {
+                try await store.importSurvey([Files.surveyHeader, Files.poor("#VALUE!", 2021, member: "DV-01"), Files.poor("HO-41", 2021, member: "#N/A")])
+            }
+            #expect(Self.cells(survey.issues) == ["2 Mã hộ", "3 Mã đoàn viên"])
+            expectSame(before, try await Tables.snapshot(store))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aMembersHeaderBelowAnEmptyRowIsNotAMember(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            // Row 1 empty: Excel leaves it out of the sheet, so the first row read is row 2, the header.
+            struct FromRowTwo: RowSource, Sendable {
+                let rows: [[String]]
+                func forEachRow(_ body: (Int, [String]) throws -> Void) throws { for (i, r) in rows.enumerated() { try body(i + 2, r) } }
+            }
+            let source = FromRowTwo(rows: [Files.membersHeader, Files.member("DV-50", "Phan Văn Năm Mươi")])
+            let result = try await MembersImporter(store: store, actor: try await store.operator("can_bo_tinh"), fileName: "dv.xlsx").run(source)
+            #expect(result.rows == 1 && result.added == 1)
+            #expect(try await store.members.find(code: "Mã đoàn viên", on: store.sql) == nil)
+            #expect(try await store.members.find(code: "DV-50", on: store.sql)?.fullName == "Phan Văn Năm Mươi")
         }
     }
 }

@@ -26,6 +26,8 @@ struct ImportJobBody: Encodable {
     let hasIssues: Bool
     let moreIssues: String?
     let message: String?
+    /// Header cells the file's kind has no column for (their cells were not read), said as a warning.
+    let ignoredColumns: String?
 }
 
 extension ImportJobBody {
@@ -52,6 +54,9 @@ extension ImportJobBody {
             issues: job.issues.map { Issue(row: $0.row, column: $0.column, message: text.catalogue.text($0.message, text.language)) },
             hasIssues: !job.issues.isEmpty,
             moreIssues: job.issueTotal > job.issues.count ? text.t("import.more_issues", n(job.issueTotal - job.issues.count)) : nil,
-            message: job.message.map { Format.pick($0.replacingOccurrences(of: job.path, with: job.fileName), text.language) })
+            message: job.message.map { Format.pick($0.replacingOccurrences(of: job.path, with: job.fileName), text.language) },
+            ignoredColumns: (job.result ?? job.preview).flatMap { r in
+                r.ignoredColumns.isEmpty ? nil : text.t("import.ignored_columns", r.ignoredColumns.map { "«\($0)»" }.joined(separator: ", "))
+            })
     }
 }

@@ -23,9 +23,12 @@ public struct ImportResult: Sendable, Equatable, Codable {
     public var created = 0
     /// Citizen IDs of 11 digits given back the leading 0 Excel dropped (the members file).
     public var restoredCitizenIDs = 0
+    /// Header cells the file's kind has no column for, as written: their cells were not read.
+    /// Said in the preview, so that a misnamed column (`Mã đơn vị` in a survey) is seen before confirming.
+    public var ignoredColumns: [String] = []
     public init() {}
 
-    private enum CodingKeys: String, CodingKey { case rows, added, updated, unchanged, created, restoredCitizenIDs }
+    private enum CodingKeys: String, CodingKey { case rows, added, updated, unchanged, created, restoredCitizenIDs, ignoredColumns }
 
     /// Read back leniently (a result kept before a count was added reads it as 0).
     public init(from decoder: any Decoder) throws {
@@ -36,6 +39,7 @@ public struct ImportResult: Sendable, Equatable, Codable {
         unchanged = try c.decodeIfPresent(Int.self, forKey: .unchanged) ?? 0
         created = try c.decodeIfPresent(Int.self, forKey: .created) ?? 0
         restoredCitizenIDs = try c.decodeIfPresent(Int.self, forKey: .restoredCitizenIDs) ?? 0
+        ignoredColumns = try c.decodeIfPresent([String].self, forKey: .ignoredColumns) ?? []
     }
 }
 

@@ -74,6 +74,7 @@ public struct MembersImporter: Sendable {
                     }
                 }
             }
+            try await checkMemberships(parsed, header: header, history: history, log: &log)
             rows += batch.count
             progress?(ImportProgress(phase: .checking, rows: rows, total: nil, elapsed: Date().timeIntervalSince(started)))
         }
@@ -93,6 +94,7 @@ public struct MembersImporter: Sendable {
                 try await write(parsed, history: history, result: &result, on: db)
                 progress?(ImportProgress(phase: .writing, rows: result.rows, total: total, elapsed: Date().timeIntervalSince(started)))
             }
+            result.ignoredColumns = header.unknown
             if dryRun { throw DryRunFinished(result: result) }
             try await store.finishImport(importID, kind: "doan_vien", fileName: fileName, result: result, actor: actor, on: db)
             return result
@@ -104,14 +106,16 @@ public struct MembersImporter: Sendable {
         var out: [Row] = []
         for (row, cells) in batch {
             guard let h = header else {
-                let h = TableHeader(cells, columns: Self.columns, required: ["ma_doan_vien", "ho_va_ten"])
+                let h = TableHeader(cells, row: row, columns: Self.columns, required: ["ma_doan_vien", "ho_va_ten"])
                 h.issues.forEach { log.add($0) }
                 header = h
                 continue
             }
-            if skipHeader && row == 1 { continue }
+            if skipHeader && row == h.row { continue }
             guard cells.contains(where: { !TextFolding.trim($0).isEmpty }) else { continue }
             let before = log.count
+            h.formulaErrors(row: row, cells).forEach { log.add($0) }
+            guard log.count == before else { continue }
             let code = h.cell(cells, "ma_doan_vien")
             if code == nil { log.add(h.issue(row: row, "ma_doan_vien", Message("import.members.empty_member_code_required"))) }
             if let code, code.count > 64 { log.add(h.issue(row: row, "ma_doan_vien", Message("import.members.longer_than_64_characters"))) }
@@ -154,9 +158,50 @@ public struct MembersImporter: Sendable {
         return out
     }
 
+    /// A row's join, transfer or leave against the member's stored memberships, so that
+    /// periods never overlap or run backwards (each an issue of its row and column, found
+    /// before anything is written): a transfer starts after the current membership began, a
+    /// rejoin after the last leave, a leave after the current membership began. A row the
+    /// database already holds (the same file imported again) passes.
+    private func checkMemberships(_ rows: [Row], header: TableHeader?, history: OrgHistory, log: inout IssueLog) async throws {
+        guard let header, !rows.isEmpty else { return }
+        var stored: [String: [(unit: Int, joined: Day, left: Day?)]] = [:]
+        for chunk in rows.map(\.member.code).chunked(400) {
+            for row in try await store.sql.raw("""
+                SELECT m.code, ms.unit_id, ms.joined, ms.left_on FROM memberships ms JOIN members m ON m.id = ms.member_id
+                WHERE m.code IN (\(binds: Array(chunk)))
+                """).all() {
+                stored[try row.string("code"), default: []].append((try row.int("unit_id"), try row.day("joined"), try row.optionalDay("left_on")))
+            }
+        }
+        for r in rows {
+            guard let periods = stored[r.member.code] else { continue }
+            let current = periods.first { $0.left == nil }
+            var startsOpen = current?.joined
+            if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code) {
+                if let current {
+                    if current.unit != unit.id {
+                        if joined <= current.joined {
+                            log.add(header.issue(row: r.row, "ngay_vao", Message("import.members.join_before_current", .day(joined), .day(current.joined))))
+                        }
+                        startsOpen = joined
+                    }
+                } else if !periods.contains(where: { $0.unit == unit.id && $0.joined == joined }) {
+                    if let lastLeft = periods.compactMap(\.left).max(), joined < lastLeft {
+                        log.add(header.issue(row: r.row, "ngay_vao", Message("import.members.join_before_left", .day(joined), .day(lastLeft))))
+                    }
+                    startsOpen = joined
+                }
+            }
+            if let left = r.left, let startsOpen, left <= startsOpen {
+                log.add(header.issue(row: r.row, "ngay_ra", Message("import.members.left_before_current", .day(left), .day(startsOpen))))
+            }
+        }
+    }
+
     private func date(_ h: TableHeader, _ cells: [String], _ name: String, row: Int, log: inout IssueLog) -> Day? {
         guard let text = h.cell(cells, name) else { return nil }
-        guard let d = Day(text) else {
+        guard let d = Day(sheetCell: text) else {
             log.add(h.issue(row: row, name, Message("import.members.date_dd_mm_yyyy", .text(text))))
             return nil
         }
@@ -197,9 +242,16 @@ public struct MembersImporter: Sendable {
         }
         var changedMembers = Set<String>()
         for r in batch where !fresh.contains(where: { $0.member.code == r.member.code }) {
-            var wanted = r.member
             guard let old = stored[r.member.code], let oldID = old.id else { throw StorageError.corrupt("members: \(r.member.code) not read back") }
+            // A cell left empty (or a column the file does not have) keeps what is stored: a
+            // short list of transfers never wipes citizen IDs or birth dates. Clearing a value is
+            // done on the member's page.
+            var wanted = r.member
             wanted.id = oldID
+            wanted.citizenID = wanted.citizenID ?? old.citizenID
+            wanted.birthDate = wanted.birthDate ?? old.birthDate
+            wanted.sex = wanted.sex ?? old.sex
+            wanted.ethnicity = wanted.ethnicity ?? old.ethnicity
             if wanted == old { continue }
             try await db.raw("""
                 UPDATE members SET full_name = \(bind: wanted.fullName), name_folded = \(bind: TextFolding.foldForSearch(wanted.fullName)),
@@ -209,7 +261,7 @@ public struct MembersImporter: Sendable {
                 WHERE id = \(bind: oldID)
                 """).run()
             changedMembers.insert(r.member.code)
-            audit.append(("sua", oldID, r.member.code))
+            audit.append(("sua", oldID, wanted.changeDetail(from: old)))
         }
         // Memberships: join, transfer, leave.
         let memberIDs = batch.compactMap { stored[$0.member.code]?.id }
@@ -273,7 +325,7 @@ public struct MembersImporter: Sendable {
         if !audit.isEmpty {
             var insert = db.insert(into: "audit_log").columns("at", "actor", "channel", "action", "entity", "entity_id", "detail")
             for (action, id, detail) in audit {
-                insert = insert.values([SQLBind(now), SQLBind(actor.name), SQLBind(actor.channel.rawValue), SQLBind(action), SQLBind("member"), SQLBind(id), SQLBind(detail)] as [any SQLExpression])
+                insert = insert.values([SQLBind(now), SQLBind(actor.name), SQLBind(actor.channel.rawValue), SQLBind(action), SQLBind(action == "tao_ho" ? "household" : "member"), SQLBind(id), SQLBind(detail)] as [any SQLExpression])
             }
             try await insert.run()
         }

@@ -107,6 +107,7 @@ public struct SurveyImporter: Sendable {
             if scan.hasIssues || log.count > 0 || scan.parser == nil {
                 throw log.merged(with: scan.issues())  // rolls the transaction back
             }
+            result.ignoredColumns = scan.unknownColumns
             if dryRun { throw DryRunFinished(result: result) }
             // The counts of the years this file touched, in the same transaction.
             if result.added + result.updated > 0 {

@@ -4,12 +4,17 @@ import PovertyCore
 /// columns, and helpers that turn cells into values or into issues naming row and column.
 struct TableHeader {
     let headers: [String]
+    /// The sheet row the header stands on (1 unless rows above it were empty).
+    let row: Int
     private var position: [String: Int] = [:]
     private(set) var issues: [SurveyIssue] = []
+    /// Header cells that name no column of the file's kind, as written: ignored, and said so.
+    private(set) var unknown: [String] = []
 
     /// `columns`: canonical name → accepted folded aliases (the name itself is always accepted).
-    init(_ header: [String], columns: [String: [String]], required: [String]) {
+    init(_ header: [String], row: Int = 1, columns: [String: [String]], required: [String]) {
         headers = header
+        self.row = row
         var alias: [String: String] = [:]
         for (name, others) in columns {
             alias[name] = name
@@ -17,7 +22,10 @@ struct TableHeader {
         }
         for (i, raw) in header.enumerated() {
             let folded = TextFolding.fold(raw)
-            guard let name = alias[folded] else { continue }
+            guard let name = alias[folded] else {
+                if !folded.isEmpty { unknown.append(TextFolding.trim(raw).description) }
+                continue
+            }
             if position[name] != nil {
                 issues.append(SurveyIssue(row: 1, column: raw, message: Message("import.duplicate_column"), columnIndex: i))
             } else {
@@ -36,6 +44,15 @@ struct TableHeader {
         guard let p = position[name], p < cells.count else { return nil }
         let v = TextFolding.trim(cells[p])
         return v.isEmpty ? nil : String(v)
+    }
+
+    /// A row's cells of known columns holding an Excel error value (`#N/A`, `#REF!`…: a formula
+    /// that failed), each an issue of its cell; such a row is not read further.
+    func formulaErrors(row: Int, _ cells: [String]) -> [SurveyIssue] {
+        position.values.sorted().compactMap { p in
+            guard p < cells.count, let value = ExcelErrorValue(cells[p]) else { return nil }
+            return SurveyIssue(row: row, column: headers[p], message: Message("import.formula_error", .text(value.text)), columnIndex: p)
+        }
     }
 
     func issue(row: Int, _ name: String, _ message: Message) -> SurveyIssue {

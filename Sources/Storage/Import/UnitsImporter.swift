@@ -40,13 +40,15 @@ public struct UnitsImporter: Sendable {
         var order: [String] = []
         try source.forEachRow { row, cells in
             guard let h = header else {
-                let h = TableHeader(cells, columns: Self.columns, required: ["ma_don_vi", "ten_don_vi", "loai", "tu_ngay"])
+                let h = TableHeader(cells, row: row, columns: Self.columns, required: ["ma_don_vi", "ten_don_vi", "loai", "tu_ngay"])
                 h.issues.forEach { log.add($0) }
                 header = h
                 return
             }
             guard cells.contains(where: { !TextFolding.trim($0).isEmpty }) else { return }
             let before = log.count
+            h.formulaErrors(row: row, cells).forEach { log.add($0) }
+            guard log.count == before else { return }
             let code = h.cell(cells, "ma_don_vi")
             if code == nil { log.add(h.issue(row: row, "ma_don_vi", Message("import.units.empty_unit_code_required"))) }
             let name = h.cell(cells, "ten_don_vi")
@@ -139,10 +141,11 @@ public struct UnitsImporter: Sendable {
         }
         if log.count > 0 { throw log.merged(with: ([], 0)) }
 
-        let plansCopy = plans, orderCopy = order, dryRun = self.dryRun, job = dryRun ? nil : self.job
+        let plansCopy = plans, orderCopy = order, dryRun = self.dryRun, job = dryRun ? nil : self.job, ignored = header.unknown
         return try await store.importTransaction { db in
             if let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
-            let result = try await write(plansCopy, order: orderCopy, existing: existing, on: db)
+            var result = try await write(plansCopy, order: orderCopy, existing: existing, on: db)
+            result.ignoredColumns = ignored
             if dryRun { throw DryRunFinished(result: result) }
             return result
         }
@@ -222,7 +225,7 @@ public struct UnitsImporter: Sendable {
             if required { log.add(h.issue(row: row, name, Message("import.units.empty_date_dd_mm"))) }
             return nil
         }
-        guard let d = Day(text) else {
+        guard let d = Day(sheetCell: text) else {
             log.add(h.issue(row: row, name, Message("import.units.date_dd_mm_yyyy", .text(text))))
             return nil
         }
