@@ -190,12 +190,14 @@ public struct BrowseQueries: Sendable {
             """
         if !scope.append(to: &q, column: "unit_id") { return [] }
         q.appendInterpolation(" GROUP BY year, standard_code ORDER BY year" as SQLQueryString)
-        var byYear: [Int: (codes: [String], n: Int, poor: Int, near: Int)] = [:]
+        var byYear: [Int: (codes: [String], main: (code: String, n: Int), n: Int, poor: Int, near: Int)] = [:]
         for row in try await store.sql.raw(q).all() {
-            let y = try row.int("year")
-            var e = byYear[y] ?? ([], 0, 0, 0)
-            e.codes.append(try row.string("standard_code"))
-            e.n += try row.int("n"); e.poor += try row.int("poor"); e.near += try row.int("near_poor")
+            let y = try row.int("year"), code = try row.string("standard_code"), n = try row.int("n")
+            var e = byYear[y] ?? ([], ("", -1), 0, 0, 0)
+            e.codes.append(code)
+            // The year's standard is the one most of its households were reviewed under, as reports take it.
+            if n > e.main.n || (n == e.main.n && code < e.main.code) { e.main = (code, n) }
+            e.n += n; e.poor += try row.int("poor"); e.near += try row.int("near_poor")
             byYear[y] = e
         }
         let moves = try await store.rollups.moves(scope: scope)
@@ -205,7 +207,8 @@ public struct BrowseQueries: Sendable {
         for y in byYear.keys { last[y] = Rollups.round(before: y, in: rounds) }
         return byYear.keys.sorted().compactMap { y in
             guard let e = byYear[y] else { return nil }
-            let comparable = last[y].flatMap { byYear[$0] }.map { Set($0.codes) == Set(e.codes) } ?? false
+            // Moves compare with the previous round only under one standard (`ReportFigures.isBaseline`).
+            let comparable = last[y].flatMap { byYear[$0] }.map { $0.main.code == e.main.code } ?? false
             return YearFigures(year: y, standardCodes: e.codes.sorted(), households: e.n, poor: e.poor, nearPoor: e.near,
                                escaped: comparable ? moves[y]?[.escaped] ?? 0 : nil, enteredPoverty: comparable ? (moves[y]?[.fellBack] ?? 0) + (moves[y]?[.newly] ?? 0) : nil)
         }

@@ -116,6 +116,35 @@ import Testing
         }
     }
 
+    /// The first year of a new standard compares nothing: the figures say so (`isBaseline`),
+    /// as Biểu 2 and the dashboard do, instead of four zero moves.
+    @Test(arguments: TestDatabase.available)
+    func theFirstYearOfANewStandardComparesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            // vn-2027 (from the 2026 review) adds the waste indicator; vn-2022 rows ignore it.
+            func row(_ r: [String]) -> [String] { r + ["0"] }
+            try await store.importSurvey([Files.surveyHeader + ["Rác thải"],
+                                          row(Files.poor("HO-01", 2024, unit: "C1")), row(Files.poor("HO-02", 2024, unit: "C2")),
+                                          row(Files.poor("HO-01", 2025, unit: "C1")), row(Files.notPoor("HO-02", 2025, unit: "C2")),
+                                          row(Files.poor("HO-01", 2026, unit: "C1")), row(Files.poor("HO-02", 2026, unit: "C2"))])
+            let t = try await store.unitID("T"), op = try await store.op
+            let compared = try await store.reports.figures(op, unit: t, year: 2025)
+            #expect(compared.isBaseline == false && compared.movesCompared && compared.escaped == 1)
+            let first = try await store.reports.figures(op, unit: t, year: 2026)
+            #expect(first.isBaseline == true && !first.movesCompared && first.previousYear == 2025)
+            #expect(first.escaped == 0 && first.entered == 0, "moves are kept only between years of one standard")
+            let tables = try #require(try await store.reports.standardTables(op, unit: t, year: 2026)).tables
+            #expect(tables.first { $0.number == 2 }?.notes.contains { $0.vi.contains("không so sánh") } == true)
+            let dashboard = try await store.browse.yearFigures(op)
+            #expect(dashboard.first { $0.year == 2026 }?.escaped == nil && dashboard.first { $0.year == 2025 }?.escaped == 1)
+            // Figures frozen before the flag was kept read as compared, as they were shown.
+            let old = try JSONDecoder().decode(ReportFigures.self, from: try JSONEncoder().encode(compared).replacingIsBaseline())
+            #expect(old.isBaseline == nil && old.movesCompared)
+        }
+    }
+
     /// A district federation ended on 01/07/2025 (its units passed to the province) keeps its
     /// 2024 figures and tables (before: none, as it has no branch on today's tree), and its last
     /// report, submitted before it ended, is still reviewed: by the unit above it on its last day.
@@ -370,5 +399,14 @@ import Testing
             let t2 = try #require(result.tables.first { $0.number == 2 })
             #expect(t2.value("dau_ky", "so_ho") == .count(1) && t2.value("cuoi_ky", "so_ho") == .count(1))
         }
+    }
+}
+
+private extension Data {
+    /// The JSON of figures as frozen before `isBaseline` was kept.
+    func replacingIsBaseline() throws -> Data {
+        var object = try #require(try JSONSerialization.jsonObject(with: self) as? [String: Any])
+        object.removeValue(forKey: "isBaseline")
+        return try JSONSerialization.data(withJSONObject: object)
     }
 }

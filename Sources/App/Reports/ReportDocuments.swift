@@ -47,6 +47,13 @@ enum ReportDocuments {
         return provinceName
     }
 
+    /// The first year of a standard: the moves compare nothing (one sentence for every document).
+    static func notCompared(year: Int, previous: Int?) -> String {
+        "Năm \(year) là năm đầu rà soát theo chuẩn nghèo mới"
+            + (previous.map { " (năm \($0) rà soát theo chuẩn khác)" } ?? "")
+            + " nên không so sánh số hộ thoát nghèo, phát sinh mới, tái nghèo với năm trước."
+    }
+
     static func date(_ day: Day) -> DocumentDate { DocumentDate(day: day.day, month: day.month, year: day.year) }
 
     static func paragraphs(_ text: String, empty: String) -> [Block] {
@@ -61,6 +68,7 @@ enum ReportDocuments {
         let n = { Format.number($0, .vi) }
         let money = { Format.money($0, .vi) }
         let pct = { Format.percent($0, $1, .vi) }
+        let moved = { (x: Int) in f.movesCompared ? n(x) : "–" }
         var body: [Block] = [
             .heading("I. KẾT QUẢ THỰC HIỆN"),
             .heading("1. Kết quả rà soát hộ nghèo, hộ cận nghèo trong đoàn viên", level: 2),
@@ -73,11 +81,12 @@ enum ReportDocuments {
                     ["Tỷ lệ hộ nghèo", "", pct(f.poor, f.households)],
                     ["Hộ cận nghèo", n(f.previousNearPoor), n(f.nearPoor)],
                     ["Tỷ lệ hộ cận nghèo", "", pct(f.nearPoor, f.households)],
-                    ["Hộ thoát nghèo trong năm", "", n(f.escaped)],
-                    ["Hộ nghèo phát sinh mới", "", n(f.newlyPoor)],
-                    ["Hộ tái nghèo", "", n(f.fellBack)],
-                    ["Hộ nghèo không còn trong danh sách", "", n(f.left)],
+                    ["Hộ thoát nghèo trong năm", "", moved(f.escaped)],
+                    ["Hộ nghèo phát sinh mới", "", moved(f.newlyPoor)],
+                    ["Hộ tái nghèo", "", moved(f.fellBack)],
+                    ["Hộ nghèo không còn trong danh sách", "", moved(f.left)],
                 ])),
+        ] + (f.movesCompared ? [] : [.paragraph(Self.notCompared(year: year, previous: f.previousYear))]) + [
             .heading("2. Hỗ trợ hộ nghèo theo chính sách", level: 2),
             .paragraph("Năm \(year), các đơn vị trong nhánh đã hỗ trợ \(n(f.supportHouseholds)) hộ \(n(f.supportRecords)) lượt, tổng giá trị \(money(f.supportValue)); "
                        + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ các chính sách theo nhu cầu."),
@@ -191,8 +200,11 @@ enum ReportDocuments {
                        + "(tỷ lệ hộ nghèo = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))"
                        // The classes count income too; Alkire–Foster's H counts deprivations only.
                        + (s.profiles == nil ? "), " : "; khác tỷ lệ H ở mục II, chỉ tính theo số chiều thiếu hụt), ")
-                       + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
-                       + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."),
+                       + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). "
+                       + (f.movesCompared
+                          ? "So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
+                            + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."
+                          : Self.notCompared(year: s.year, previous: f.previousYear))),
         ]
         for t in s.targets {
             let goal = t.path.goal

@@ -14,10 +14,12 @@ enum ReportFigureText {
             line("poor", "\(n(f.poor)) (\(pct(f.poor, f.households)))"),
             line("near_poor", "\(n(f.nearPoor)) (\(pct(f.nearPoor, f.households)))"),
             line("previous_poor", n(f.previousPoor)),
+        ] + (f.movesCompared ? [
             line("escaped", n(f.escaped)),
             line("newly_poor", n(f.newlyPoor)),
             line("fell_back", n(f.fellBack)),
             line("left", n(f.left)),
+        ] : [line("moves", t("figures.moves_not_compared"))]) + [
             line("coverage", "\(n(f.coverageComplete))/\(n(f.coveragePoor)) (\(pct(f.coverageComplete, f.coveragePoor)))"),
             line("support", "\(n(f.supportHouseholds)) · \(n(f.supportRecords)) · \(money(f.supportValue))"),
             line("funds", "\(money(f.fundsOpening)) → \(money(f.fundsClosing))"),

@@ -22,7 +22,7 @@ extension AnnualReports {
     func standard(year: Int, scope: Scope) async throws -> PovertyStandard? {
         var q: SQLQueryString = "SELECT standard_code, COUNT(*) AS n FROM reviews WHERE year = \(bind: year)"
         _ = scope.append(to: &q, column: "unit_id")
-        q.appendInterpolation(" GROUP BY standard_code ORDER BY COUNT(*) DESC" as SQLQueryString)
+        q.appendInterpolation(" GROUP BY standard_code ORDER BY COUNT(*) DESC, standard_code" as SQLQueryString)
         let code = try await store.sql.raw(q).first()?.string("standard_code")
         return code.flatMap(StandardCatalog.builtIn.standard(code:)) ?? StandardCatalog.builtIn.standard(forReviewYear: year)
     }
@@ -61,9 +61,7 @@ extension AnnualReports {
         let figures = try await figures(unitID: unitID, year: year, history: history, today: today, reviewsOnly: true, within: access)
         // Compared with the previous review round (the moves' `last`), which need not be the year before.
         let last = figures.previousYear
-        var previous: PovertyStandard?
-        if let last { previous = try await self.standard(year: last, scope: scope) }
-        let baseline = previous?.code != standard.code
+        let baseline = !figures.movesCompared
         var poor = PovertyChanges(start: figures.previousPoor, escaped: figures.escaped, left: figures.left, entered: figures.entered,
                                   fellBack: figures.fellBack, end: figures.poor, isBaseline: baseline)
         poor.startYear = last
