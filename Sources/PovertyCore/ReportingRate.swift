@@ -62,12 +62,12 @@ public enum ReportingState: String, CaseIterable, Sendable, Codable {
 
     public var vietnamese: String {
         switch self {
-        case .accepted: "đã duyệt"
-        case .submitted: "đã nộp, chờ duyệt"
+        case .accepted: "đã chấp nhận"
+        case .submitted: "đã gửi, chờ duyệt"
         case .returned: "bị trả lại"
         case .draft: "đang soạn"
-        case .missing: "chưa nộp"
-        case .late: "quá hạn, chưa nộp"
+        case .missing: "chưa lập"
+        case .late: "quá hạn, chưa gửi"
         }
     }
 
@@ -195,7 +195,17 @@ public struct ReportingRate: Sendable, Hashable {
         self.lines = lines.sorted { (code($0.reporter), $0.reporter) < (code($1.reporter), $1.reporter) }
         self.dissolved = dissolved.sorted()
         self.absorbed = absorbed.sorted()
-        ignoredReports = reports.keys.filter { !used.contains($0) }.sorted()
+        // Only reports that could have counted here: of the units the period's tree expected
+        // (or their reporters), of the scope itself, and of the units below the scope today
+        // (a unit created after the period). Reports elsewhere in the province, or further
+        // down than a board of direct children reaches, are none of this board's business.
+        var relevant = Set(periodUnits).union(covered.keys)
+        relevant.insert(scope)
+        if let now = scopeNow, history.units[now]?.isActive(on: asOf) == true {
+            let today = history.tree(on: asOf)
+            relevant.formUnion(direct ? (today.children[now] ?? []) : Array(today.subtree(of: now).dropFirst()))
+        }
+        ignoredReports = reports.keys.filter { !used.contains($0) && relevant.contains($0) }.sorted()
     }
 
     /// Expected reports.

@@ -218,6 +218,12 @@ struct ReportWebTests {
             let xa = WebClient(app)
             try await xa.login("xaphuong")
             #expect(try await xa.get("/reports/summary").status == .forbidden)
+            // The province's board of direct children lists no grassroots report (sent to their
+            // communes) as "not expected": the summary's note names only reports that could count there.
+            let store = app.web.store, history = try await store.units.history()
+            let root = try #require(history.units.values.first { $0.kind == .provincialFederation && $0.isActive(on: store.today) })
+            let board = try await store.reports.board(try await store.op, unit: root.id, year: year, direct: true)
+            #expect(board.ignoredReports.isEmpty, "\(board.ignoredReports.compactMap { history.units[$0]?.code })")
         }
     }
 

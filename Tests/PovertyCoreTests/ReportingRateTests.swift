@@ -75,6 +75,18 @@ struct ReportingRateTests {
         #expect(r.ignoredReports == [Tree.N])
     }
 
+    @Test func aBoardOfDirectChildrenIgnoresNoReportBelowThem() {
+        // Grassroots reports go to their district or commune, not into the province's direct board.
+        let r = board(asOf: day("2025-09-01"), [
+            Tree.g1: FiledReport(.accepted, submittedOn: day("2025-01-20")), Tree.g2: FiledReport(.draft),
+            Tree.N: FiledReport(.accepted, submittedOn: day("2025-01-25")),
+        ])
+        #expect(r.ignoredReports == [Tree.N])
+        // The whole branch's board counts them.
+        let whole = board(direct: false, asOf: day("2025-09-01"), [Tree.g1: FiledReport(.accepted, submittedOn: day("2025-01-20"))])
+        #expect(whole.ignoredReports.isEmpty && whole.accepted == 1)
+    }
+
     @Test func beforeTheMergerEachDistrictReports() {
         // On 2025-01-15 A, B and D are all still there: four reports expected.
         let r = board(asOf: day("2025-01-15"), [Tree.A: FiledReport(.accepted, submittedOn: day("2025-01-10"))])
@@ -233,7 +245,7 @@ struct ReportingRateTests {
         #expect(t.value("don_vi:5", "ngay_nop")?.display(language: .vi) == "03/02/2025")
         #expect(t.value("don_vi:5", "nop_muon")?.display(language: .vi) == "có")
         #expect(t.value("don_vi:5", "thay_cho")?.display(language: .vi) == "LĐLĐ huyện A; LĐLĐ huyện B")
-        #expect(t.value("don_vi:4", "trang_thai")?.display(language: .vi) == "quá hạn, chưa nộp")
+        #expect(t.value("don_vi:4", "trang_thai")?.display(language: .vi) == "quá hạn, chưa gửi")
         #expect(t.notes.map(\.vi) == ["Đơn vị đã giải thể, không tính: LĐLĐ huyện D."])
     }
 

@@ -226,6 +226,8 @@ import Testing
             }
             #expect(try await named(2023).map { "\($0.address) / \($0.headName)" } == ["Thôn Đông / Phạm Văn Cũ"])
             #expect(try await named(2024).map { "\($0.address) / \($0.headName)" } == ["Thôn Tây / Phạm Thị Mới"])
+            // Its export is audited under its number: the poor are Biểu 15 (reports.md).
+            #expect(try await store.audit.entries(op, entity: "household").last { $0.action == "xuat" }?.detail.hasPrefix("biểu 15 năm 2024") == true)
             // The proposal list names the household as Biểu 15 does.
             #expect(try await store.hardships.proposals(op, unit: t, year: 2024).first { $0.householdCode == "HO-01" }?.name == "Phạm Thị Mới")
             let again = try await store.importSurvey(file)

@@ -81,7 +81,7 @@ struct CrashTests {
             try killed("report", "submit", "--unit", "CD-P-HOALU", "--year", "2025", at: "report-submission")
             #expect(try run("report", "status", "--unit", "LDLD-NB", "--year", "2025").out == board)
             _ = try run("report", "submit", "--unit", "CD-P-HOALU", "--year", "2025")
-            #expect(try run("report", "status", "--unit", "LDLD-NB", "--year", "2025").out.contains("CD-P-HOALU\tCông đoàn phường Hoa Lư\tđã nộp, chờ duyệt"))
+            #expect(try run("report", "status", "--unit", "LDLD-NB", "--year", "2025").out.contains("CD-P-HOALU\tCông đoàn phường Hoa Lư\tđã gửi, chờ duyệt"))
             try clean()
 
             // And the web app serves the database.

@@ -48,7 +48,7 @@ struct ReportCLITests {
                         "--proposals", proposals.path).out.contains("đang soạn / draft"))
         _ = try run("report", "submit", "--unit", "CD-P-HOALU", "--year", "2025")
         var status = try run("report", "status", "--unit", "LDLD-NB", "--year", "2025").out
-        #expect(status.contains("CD-P-HOALU\tCông đoàn phường Hoa Lư\tđã nộp, chờ duyệt"))
+        #expect(status.contains("CD-P-HOALU\tCông đoàn phường Hoa Lư\tđã gửi, chờ duyệt"))
         // Hà Nam's federation ended on 30/06/2025 (merged into the province): it is not on the tree of
         // 31/12/2025, so three units owe a report.
         #expect(status.contains("đã chấp nhận / accepted 0/3 = 0.0%"))

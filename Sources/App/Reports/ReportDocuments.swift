@@ -199,7 +199,7 @@ enum ReportDocuments {
             .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo đa chiều "
                        + "(tỷ lệ hộ nghèo = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))"
                        // The classes count income too; Alkire–Foster's H counts deprivations only.
-                       + (s.profiles == nil ? "), " : "; khác tỷ lệ H ở mục II, chỉ tính theo số chiều thiếu hụt), ")
+                       + (s.profiles == nil ? "), " : "; khác tỷ lệ H ở mục II, chỉ tính theo số chỉ số thiếu hụt), ")
                        + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). "
                        + (f.movesCompared
                           ? "So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "

@@ -149,9 +149,16 @@ enum ReportExports {
         let targets = try await store.targets.progress(actor, of: unitID, upTo: year)
         var accepted: [(unit: String, narrative: ReportNarrative, figures: ReportFigures?)] = []
         for line in board.lines where line.state == .accepted {
-            let filer = line.filedBy ?? line.reporter
-            if let r = try await reports.report(actor, unit: filer, year: year) {
-                accepted.append((unitName(line.reporter, history, today), r.narrative, r.frozenFigures))
+            // A line its predecessors' reports stand in for (units merged after the year) is
+            // every one of them, each accepted with its own figures: one alone would leave the
+            // others' households, support and funds out of the total.
+            let filers = line.filedBy.map { $0 == line.reporter ? [$0] : line.covers } ?? [line.reporter]
+            for filer in filers {
+                if let r = try await reports.report(actor, unit: filer, year: year), r.status == .accepted {
+                    let name = filers.count > 1 ? "\(unitName(filer, history, Day.endOfYear(year))) (nay là \(unitName(line.reporter, history, today)))"
+                                                : unitName(line.reporter, history, today)
+                    accepted.append((name, r.narrative, r.frozenFigures))
+                }
             }
         }
         accepted.sort { VietnameseCollation.sortKey($0.unit) < VietnameseCollation.sortKey($1.unit) }
