@@ -379,6 +379,14 @@ import Testing
             #expect(try await loans.ageing(try await store.op, on: day(2026, 5, 31)).report.jobsCreated == counted)
             #expect(try await loans.ageing(try await store.op, on: day(2026, 6, 1)).report.jobsCreated == counted + 2)
             #expect(try await loans.file(try await store.op, code).jobsCreated == 5)
+            // A count recorded late for 2025: a year's report counts the jobs counted during it,
+            // so that yearly reports add up to the running total.
+            try await loans.recordJobs(try await store.op, code, created: 1, on: day(2025, 12, 1))
+            let branch = try await store.unitID("H1")
+            let (in2025, in2026) = (try await store.reports.figures(try await store.op, unit: branch, year: 2025),
+                                    try await store.reports.figures(try await store.op, unit: branch, year: 2026))
+            #expect(in2025.jobsCreatedInYear == 1 && in2025.jobsCreated == 1)
+            #expect(in2026.jobsCreatedInYear == 4 && in2026.jobsCreated == 5)
             await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2025, 6, 30)), .day(day(2025, 7, 1))))) {
                 try await loans.recordJobs(try await store.op, code, created: 1, on: day(2025, 6, 30))
             }

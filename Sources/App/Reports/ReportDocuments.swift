@@ -47,6 +47,14 @@ enum ReportDocuments {
         return provinceName
     }
 
+    /// The jobs the loans created: in the year, and since the first loan (figures frozen before
+    /// the year's count was kept have the running total only).
+    static func jobs(_ f: ReportFigures) -> String {
+        let n = { Format.number($0, .vi) }
+        return f.jobsCreatedInYear.map { "trong năm tạo việc làm cho \(n($0)) lao động (lũy kế \(n(f.jobsCreated)))" }
+            ?? "tạo việc làm cho \(n(f.jobsCreated)) lao động (lũy kế)"
+    }
+
     /// The first year of a standard: the moves compare nothing (one sentence for every document).
     static func notCompared(year: Int, previous: Int?) -> String {
         "Năm \(year) là năm đầu rà soát theo chuẩn nghèo mới"
@@ -102,7 +110,7 @@ enum ReportDocuments {
             .heading("3. Quỹ hỗ trợ và vốn vay Quỹ quốc gia về việc làm", level: 2),
             .bullets([
                 "Quỹ hỗ trợ: đầu năm \(money(f.fundsOpening)); vận động trong năm \(money(f.fundsRaised)); phân bổ nhận (thuần) \(money(f.fundsReceived)); đã chi hỗ trợ \(money(f.fundsSpent)); cuối năm \(money(f.fundsClosing)).",
-                "Vốn vay: giải ngân \(n(f.loansDisbursed)) món, \(money(f.loansDisbursedAmount)); thu hồi \(money(f.loansRepaid)); dư nợ cuối năm \(n(f.loansActive)) món, \(money(f.loansOutstanding)); nợ quá hạn \(money(f.loansOverdue)); tạo việc làm cho \(n(f.jobsCreated)) lao động.",
+                "Vốn vay: giải ngân \(n(f.loansDisbursed)) món, \(money(f.loansDisbursedAmount)); thu hồi \(money(f.loansRepaid)); dư nợ cuối năm \(n(f.loansActive)) món, \(money(f.loansOutstanding)); nợ quá hạn \(money(f.loansOverdue)); \(Self.jobs(f)).",
             ] + (f.proposals.map {
                 ["Danh sách đoàn viên, người lao động là hộ nghèo, cận nghèo, có hoàn cảnh khó khăn đề xuất hỗ trợ: \(n($0.total)) hộ; trong đó \(n($0.hardship)) có hoàn cảnh khó khăn, \(n($0.added)) đề xuất vì hoàn cảnh khó khăn (không thuộc hộ nghèo, cận nghèo)."]
             } ?? [])),
@@ -236,7 +244,7 @@ enum ReportDocuments {
             "\(n(f.supportHouseholds)) hộ được hỗ trợ \(n(f.supportRecords)) lượt, giá trị \(Format.money(f.supportValue, .vi)); "
                 + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ chính sách theo nhu cầu.",
             "Quỹ hỗ trợ vận động trong năm \(Format.money(f.fundsRaised, .vi)), đã chi \(Format.money(f.fundsSpent, .vi)), số dư cuối năm \(Format.money(f.fundsClosing, .vi)).",
-            "Vốn vay Quỹ quốc gia về việc làm: dư nợ \(Format.money(f.loansOutstanding, .vi)) (\(n(f.loansActive)) món), nợ quá hạn \(Format.money(f.loansOverdue, .vi)), tạo việc làm cho \(n(f.jobsCreated)) lao động.",
+            "Vốn vay Quỹ quốc gia về việc làm: dư nợ \(Format.money(f.loansOutstanding, .vi)) (\(n(f.loansActive)) món), nợ quá hạn \(Format.money(f.loansOverdue, .vi)), \(Self.jobs(f)).",
         ]))
         body.append(.heading("IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
         body.append(.paragraph("Các đơn vị trực thuộc: \(n(s.board.accepted))/\(n(s.board.expected)) báo cáo đã được chấp nhận (\(pct(s.board.accepted, s.board.expected))); "

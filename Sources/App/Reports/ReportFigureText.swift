@@ -30,7 +30,7 @@ enum ReportFigureText {
             line("loans_repaid", money(f.loansRepaid)),
             line("loans_portfolio", "\(n(f.loansActive)) · \(money(f.loansOutstanding))"),
             line("loans_overdue", money(f.loansOverdue)),
-            line("jobs", n(f.jobsCreated)),
+            line("jobs", f.jobsCreatedInYear.map { t("figures.jobs_value", n($0), n(f.jobsCreated)) } ?? t("figures.jobs_total", n(f.jobsCreated))),
         ] + (f.proposals.map { [line("proposals", t("figures.proposals_value", n($0.total), n($0.hardship), n($0.added)))] } ?? [])
     }
 }

@@ -52,7 +52,12 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     public var loansActive = 0
     public var loansOutstanding: Dong = 0
     public var loansOverdue: Dong = 0
+    /// Jobs the branch's loans had created by the year's end (their latest counts then): a
+    /// running total since the first loan.
     public var jobsCreated = 0
+    /// Jobs counted during the year: the loans' counts at its end less those at the end of the
+    /// year before, so that yearly reports add up. Nil in figures frozen before it was kept.
+    public var jobsCreatedInYear: Int?
     /// The year's proposal list (`HardshipRegister.proposals`), counted; nil in figures frozen
     /// before the list was part of the report.
     public var proposals: Proposals?
@@ -195,7 +200,10 @@ extension AnnualReports {
             f.loansRepaid = try row.int("repaid")
         }
         let end = Day.endOfYear(year)
-        let ageing = try await store.loans.ageing(scope: scope, on: min(end, today)).report
+        let files = try await store.loans.loans(scope: scope)
+        let ageing = LoanBook.ageing(files, on: min(end, today)).report
+        let before = Day.endOfYear(year - 1)
+        f.jobsCreatedInYear = ageing.jobsCreated - files.reduce(0) { $0 + ($1.jobsCreated(by: before) ?? 0) }
         f.loansActive = ageing.activeLoans
         f.loansOutstanding = ageing.outstanding
         f.loansOverdue = ageing.buckets.reduce(0) { $0 + $1.overdue }
