@@ -93,7 +93,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "TestSupport",
-                "App", "Storage", "PovertyCore", "Demo",
+                "App", "Storage", "PovertyCore", "Demo", "Documents",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

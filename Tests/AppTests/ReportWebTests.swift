@@ -1,5 +1,6 @@
 import App
 import Demo
+import Documents
 import Foundation
 import PovertyCore
 import SQLKit
@@ -331,6 +332,17 @@ struct ReportWebTests {
             }
             let reportPDF = try Office.pdfText(try await coso.get("\(path)/document.pdf").bytes)
             #expect(reportPDF.contains("Đề nghị tăng vốn vay Quỹ quốc gia về việc làm."))
+            // A report the demo sent weeks ago is the document of the day it was sent, downloaded today.
+            let store = app.web.store, history = try await store.units.history()
+            var sent: (code: String, day: Day)?
+            for (id, unit) in history.units where sent == nil {
+                if let r = try await store.reports.report(try await store.op, unit: id, year: year), r.status == .accepted, let day = r.submittedOn, day != store.today {
+                    sent = (unit.code, day)
+                }
+            }
+            let filed = try #require(sent)
+            let filedText = try Office.docxText(try await web.get("/reports/\(filed.code)/\(year)/document.docx").bytes)
+            #expect(filedText.contains(DocumentDate(day: filed.day.day, month: filed.day.month, year: filed.day.year).vietnamese))
 
             // The provincial summary for the People's Committee.
             let summary = try await web.get("/reports/summary?year=\(year)&format=docx")
@@ -352,7 +364,7 @@ struct ReportWebTests {
             #expect(pages.allSatisfy { $0.width > 0 && $0.height > 0 })
 
             // Each export left an audit entry.
-            #expect(try await app.web.store.audit.entries(try await app.web.store.op, entity: "export").count == 7)
+            #expect(try await app.web.store.audit.entries(try await app.web.store.op, entity: "export").count == 8)
         }
     }
 }

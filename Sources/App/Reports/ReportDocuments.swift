@@ -69,10 +69,11 @@ enum ReportDocuments {
         return parts.isEmpty ? [.paragraph(empty)] : parts.map { .paragraph($0) }
     }
 
-    /// A unit's annual report: figures, support by policy, funds and loans, and its narrative.
+    /// A unit's annual report: figures, support by policy, funds and loans, and its narrative;
+    /// headed and dated as on `dated` (the day it was sent, once it has been).
     static func annualReport(unitID: Int, year: Int, figures f: ReportFigures, narrative: ReportNarrative,
-                             status: AnnualReportStatus?, history: OrgHistory, today: Day) -> OfficialDocument {
-        let who = issuer(unitID, history: history, on: today)
+                             status: AnnualReportStatus?, history: OrgHistory, dated: Day) -> OfficialDocument {
+        let who = issuer(unitID, history: history, on: dated)
         let n = { Format.number($0, .vi) }
         let money = { Format.money($0, .vi) }
         let pct = { Format.percent($0, $1, .vi) }
@@ -125,7 +126,7 @@ enum ReportDocuments {
                           + (status == .accepted ? "; báo cáo đã được cấp trên chấp nhận." : status == .submitted ? "; đã gửi cấp trên." : "; bản dự thảo.")))
         return OfficialDocument(
             parentBody: who.parentBody, issuingBody: who.issuingBody, number: "Số:       /BC-\(who.symbol)", place: who.place,
-            date: date(today), kind: "BÁO CÁO",
+            date: date(dated), kind: "BÁO CÁO",
             subject: "Kết quả thực hiện công tác giảm nghèo bền vững trong đoàn viên, người lao động năm \(year)",
             body: body,
             recipients: (who.parentName.map { ["\($0) (để báo cáo);"] } ?? []) + ["Lưu: VT."],

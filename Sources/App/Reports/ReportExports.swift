@@ -63,8 +63,11 @@ public enum ReportFile {
             guard format == .docx || format == .pdf else { throw StorageError.invalid(Message("refusal.export.annual_report_docx_pdf")) }
             let stored = try await store.reports.report(actor, unit: unitID, year: year)
             let figures = try await store.reports.shownFigures(actor, stored, unit: unitID, year: year).figures
+            // A report sent (or accepted) is the document of the day it was sent: its letterhead,
+            // recipient and date as they were then, however often it is downloaded again.
+            let sent = stored.flatMap { $0.status == .submitted || $0.status == .accepted ? $0.submittedOn : nil }
             let doc = ReportDocuments.annualReport(unitID: unitID, year: year, figures: figures, narrative: stored?.narrative ?? ReportNarrative(),
-                                                   status: stored?.status, history: history, today: today)
+                                                   status: stored?.status, history: history, dated: sent ?? today)
             data = try await ReportExports.document(doc, format)
             name = ReportExports.fileName(["bao-cao", String(year), code], format)
             what = "báo cáo năm \(year) của \(code)"
