@@ -403,6 +403,10 @@ struct PageModelTests {
         let issuer = ReportDocuments.issuer(2, history: history, on: try day("01/12/2026"))
         #expect(issuer.parentBody == "LIÊN ĐOÀN LAO ĐỘNG TỈNH NINH BÌNH" && issuer.issuingBody == "LIÊN ĐOÀN LAO ĐỘNG HUYỆN HOA LƯ")
         #expect(issuer.place == "Ninh Bình" && issuer.symbol == "LĐLĐ")
+        // A city's federation writes to the city's People's Committee and Party committee.
+        #expect(ReportDocuments.provinceKind(of: "Liên đoàn Lao động thành phố Hà Nội") == ("thành phố", "Thành ủy"))
+        #expect(ReportDocuments.provinceKind(of: "Liên đoàn Lao động tỉnh Ninh Bình") == ("tỉnh", "Tỉnh ủy"))
+        #expect(ReportDocuments.place(of: "Liên đoàn Lao động thành phố Hà Nội") == "Hà Nội")
     }
 
     @Test("the review sheet offers the contract's years with their standards, the chosen standard's indicators and the branch's units; its preview classifies or names the fields to fix")

@@ -38,6 +38,13 @@ enum ReportDocuments {
             parentName: parentName)
     }
 
+    /// "tỉnh" or "thành phố": the kind of province a federation's name says it is (Hà Nội,
+    /// Hải Phòng… are cities), for the People's Committee and the Party committee it writes to.
+    static func provinceKind(of provinceName: String) -> (level: String, partyCommittee: String) {
+        provinceName.hasPrefix("Liên đoàn Lao động thành phố ") || provinceName.hasPrefix("LĐLĐ thành phố ")
+            ? ("thành phố", "Thành ủy") : ("tỉnh", "Tỉnh ủy")
+    }
+
     /// "Liên đoàn Lao động tỉnh Ninh Bình" → "Ninh Bình" (the place in the date line).
     static func place(of provinceName: String) -> String {
         for prefix in ["Liên đoàn Lao động tỉnh ", "Liên đoàn Lao động thành phố ", "LĐLĐ tỉnh ", "LĐLĐ thành phố "]
@@ -190,7 +197,7 @@ enum ReportDocuments {
             return ReportTable(number: nil, title: ReportText("Số liệu theo các báo cáo đã được chấp nhận", "Figures of the accepted reports"),
                                subtitle: ReportText("Số liệu chốt khi đơn vị gửi báo cáo năm \(year)", "Figures frozen when each unit submitted its \(year) report"),
                                labelHeader: ReportText("Đơn vị", "Unit"), columns: columns, rows: rows,
-                               notes: [ReportText("Đơn vị chưa có báo cáo được chấp nhận không có trong bảng; số liệu toàn tỉnh ở mục I lấy từ sổ theo dõi.",
+                               notes: [ReportText("Đơn vị chưa có báo cáo được chấp nhận không có trong bảng; số liệu ở mục I lấy từ sổ theo dõi.",
                                                   "Units without an accepted report are not in the table; the province's figures in part I come from the registry.")])
         }
     }
@@ -198,11 +205,12 @@ enum ReportDocuments {
     /// The federation's summary to the Provincial People's Committee.
     static func provincialSummary(_ s: Summary, history: OrgHistory, today: Day) -> OfficialDocument {
         let who = issuer(s.unitID, history: history, on: today)
+        let province = provinceKind(of: unitName(s.unitID, history, today))
         let f = s.figures
         let n = { Format.number($0, .vi) }
         let pct = { Format.percent($0, $1, .vi) }
         var body: [Block] = [
-            .paragraph("Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững và Kế hoạch của Liên đoàn Lao động tỉnh, "
+            .paragraph("Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững và Kế hoạch của Liên đoàn Lao động \(province.level), "
                        + "\(unitName(s.unitID, history, today)) báo cáo kết quả giảm nghèo trong đoàn viên, người lao động năm \(s.year) như sau:"),
             .heading("I. KẾT QUẢ RÀ SOÁT VÀ GIẢM NGHÈO"),
             .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo đa chiều "
@@ -261,8 +269,8 @@ enum ReportDocuments {
             parentBody: who.parentBody, issuingBody: who.issuingBody, number: "Số:       /BC-\(who.symbol)", place: who.place,
             date: date(today), kind: "BÁO CÁO",
             subject: "Tổng hợp kết quả thực hiện giảm nghèo bền vững trong đoàn viên, người lao động năm \(s.year)",
-            addressees: ["Ủy ban nhân dân tỉnh \(who.place)"],
-            body: body, recipients: ["Như trên;", "Thường trực Tỉnh ủy (để báo cáo);", "Lưu: VT, CSPL."], signature: who.signature,
+            addressees: ["Ủy ban nhân dân \(province.level) \(who.place)"],
+            body: body, recipients: ["Như trên;", "Thường trực \(province.partyCommittee) (để báo cáo);", "Lưu: VT, CSPL."], signature: who.signature,
             landscape: false)
     }
 }
