@@ -117,6 +117,7 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     app.directory = DirectoryConfiguration(workingDirectory: settings.rootDirectory)
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag(catalogue: catalogue)
+    app.leaf.tags["path"] = PathTag()
     app.leaf.configuration.rootDirectory = settings.rootDirectory + "Resources/Views/"
     if app.environment == .testing { app.leaf.cache.isEnabled = false }
     app.routes.defaultMaxBodySize = "64mb"

@@ -17,6 +17,20 @@ struct TranslateTag: LeafTag {
     }
 }
 
+/// `#path(code)` in a link or a form's address: a code (a household's, a unit's, a loan's…),
+/// which may hold any character an officer typed ("HO/12", "A&B", "#3"), as one percent-encoded
+/// path segment or query value, so the link reaches the thing it names.
+struct PathTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let value = ctx.parameters.first else { throw LeafError(.unknownError("#path(value) needs a value")) }
+        let text = value.string ?? ""
+        return .string(text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? text)
+    }
+
+    /// RFC 3986's unreserved characters: everything else is encoded.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
+
 extension Request {
     /// The page language: the `lang` cookie, else Vietnamese.
     var language: Language {

@@ -2,6 +2,7 @@ import App
 import Demo
 import Foundation
 import PovertyCore
+import Spreadsheets
 @_spi(Simulation) @testable import Storage
 import Testing
 import Vapor
@@ -145,6 +146,27 @@ struct TypedCodeTests {
             // The year is still the one the officer chose, and the typed date is there to correct.
             #expect(refused.body.contains("name=\"year\" value=\"\(earlier)\"") && refused.body.contains("value=\"31/13/\(latest)\""))
             #expect(refused.body.contains("<option value=\"\(earlier)\" selected>"))
+        }
+    }
+    @Test("a code holding '/', '&', '#', '?', a space or a Vietnamese letter is linked as one path segment and reaches its page",
+          arguments: WebDatabase.available)
+    func awkwardCodesAreLinkedSafely(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let coso = try await store.account(named: "coso")
+            let unitCode = try #require(try await store.units.history().units[coso.unitID]?.code)
+            let code = "HỘ 7/B&C#1?x"
+            let sheet = ReviewSheet(householdCode: code, year: "2025", area: "nong_thon", householdSize: "4", yearlyIncome: "12.000.000",
+                                    deprived: ["bhyt", "nha_tieu", "viec_lam"], unitCode: unitCode)
+            _ = try await SurveyImporter(store: store, actor: try await store.actor(for: coso, via: .cli), fileName: "mot-dong.csv").run(InMemoryRows(sheet.table()))
+            let web = WebClient(app)
+            try await web.login("coso")
+            let encoded = "H%E1%BB%98%207%2FB%26C%231%3Fx"
+            let list = try await web.get("/households?year=2025&q=\(encoded)")
+            #expect(list.body.contains("href=\"/households/\(encoded)\""), "the list links the code percent-encoded")
+            let page = try await web.get("/households/\(encoded)")
+            #expect(page.status == .ok && page.body.contains("HỘ 7/B&amp;C#1?x"))
+            #expect(page.body.contains("action=\"/households/\(encoded)/support\""), "the support form posts to the same household")
         }
     }
 }

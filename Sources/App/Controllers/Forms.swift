@@ -120,7 +120,7 @@ extension Request {
     func indicatorName(_ code: String) -> String { pageText.indicatorName(code) }
     func fundName(_ f: FundInfo) -> String { pageText.fundName(f) }
 
-    func encodePath(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+    func encodePath(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: PathTag.unreserved) ?? s }
 }
 
 extension Request {
