@@ -247,6 +247,9 @@ public struct SurveyRowParser: Sendable {
         for p in layout.knownPositions where p < cells.count {
             if let failed = ExcelErrorValue(cells[p]) {
                 issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.formula_error", .text(failed.text)), columnIndex: p))
+            } else if cells[p].utf8.contains(0) {
+                // A NUL (from a damaged file) is stored by no database: the cell's error, not the import's.
+                issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.nul_character"), columnIndex: p))
             }
         }
         if issues.count > before { return nil }
@@ -386,6 +389,9 @@ public struct SurveyRowParser: Sendable {
         }
         if let v = cell(.member), v.count > 64 { issue(.member, Message("survey.member_code_longer_than")) }
         if let v = cell(.unit), v.count > 64 { issue(.unit, Message("survey.unit_code_longer_than")) }
+        for (column, limit) in Self.textLimits {
+            if let v = cell(column), v.utf8.count > limit, v.count > limit { issue(column, Message("import.text_longer_than", .number(limit))) }
+        }
 
         guard issues.count == before, let standard else { return nil }
         return SurveyRecord(
@@ -410,6 +416,9 @@ public struct SurveyRowParser: Sendable {
     }
 
     /// A non-negative integer of at most 9 ASCII digits, without the generic `Int(_:)`.
+    /// The longest text a free-text column keeps (characters): a name is not a page.
+    static let textLimits: [(SurveyColumn, Int)] = [(.headName, 200), (.ethnicity, 100), (.province, 200), (.commune, 200), (.address, 500)]
+
     static func smallInt(_ s: Substring) -> Int? {
         var value = 0
         var count = 0

@@ -56,6 +56,12 @@ struct PageModelTests {
         let missed = DashboardBody(figures: [year(2021, poor: 1000), year(2025, poor: 301)], progress: [progress],
                                    baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
         #expect(missed.targetNote.hasPrefix("Đã giảm 69,9% số hộ nghèo so với năm 2021: chưa đạt"))
+        // The target's own count of the year decides (the branch on today's tree, as its frozen
+        // baseline): 651 reviewed, of which 51 in a unit since dissolved without a successor.
+        let counted = TargetProgress(target: progress.target, unitID: 1, path: progress.path, latestYear: 2023, latest: 600)
+        let judged = DashboardBody(figures: [year(2021, poor: 1000), year(2023, poor: 651)], progress: [counted],
+                                   baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
+        #expect(judged.targetNote.hasPrefix("Năm 2023 đã giảm 40,0% so với năm 2021: đúng lộ trình"), "\(judged.targetNote)")
         // The chart draws the path and names its series in the page language.
         #expect(met.chart.contains("<svg") && met.chart.contains(en.t("dashboard.target_path")) == false && met.chart.contains(vi.t("dashboard.target_path")))
     }

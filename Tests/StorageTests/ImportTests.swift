@@ -622,6 +622,19 @@ import Texts
                 try await store.importSurvey([Files.surveyHeader, Files.poor("#VALUE!", 2021, member: "DV-01"), Files.poor("HO-41", 2021, member: "#N/A")])
             }
             #expect(Self.cells(survey.issues) == ["2 Mã hộ", "3 Mã đoàn viên"])
+            // A NUL from a damaged file, and a name longer than any name, are errors of their cells too.
+            let damaged = try await #require(throws: ImportRejected.self) {
+                try await store.importMembers([Files.membersHeader, Files.member("DV-41", "Ngô\u{0}Văn"),
+                                               Files.member("DV-42", String(repeating: "Nguyễn ", count: 40))])
+            }
+            #expect(Self.cells(damaged.issues) == ["2 Họ và tên", "3 Họ và tên"])
+            #expect(damaged.issues.map { $0.message.key } == ["import.nul_character", "import.text_longer_than"])
+            let header = Files.surveyHeader + ["Họ tên chủ hộ"]
+            let long = try await #require(throws: ImportRejected.self) {
+                try await store.importSurvey([header, Files.poor("HO-42", 2021, member: "DV-01") + [String(repeating: "x", count: 201)],
+                                              Files.poor("HO-43", 2021, member: "DV-01") + ["Lê\u{0}"]])
+            }
+            #expect(Self.cells(long.issues) == ["2 Họ tên chủ hộ", "3 Họ tên chủ hộ"])
             expectSame(before, try await Tables.snapshot(store))
         }
     }

@@ -64,10 +64,15 @@ extension DashboardBody {
                 ?? text.t("dashboard.goal_level", text.number(c.goal))
             let yearOf = figures.first { $0.year == c.targetYear } ?? (latest.year < c.targetYear ? latest : nil)
             if let f = yearOf {
-                let onCourse = c.onCourse(actual: f.poor, in: f.year)
+                // The count a target is judged by is its own (`TargetProgress.latest`: the branch on
+                // today's tree, as its frozen baseline is — a unit dissolved without a successor is
+                // in neither); the year's reviewed count only where the targets have none for that year.
+                let judged = progress.allSatisfy { $0.latestYear == f.year && $0.latest != nil }
+                let actual = judged ? progress.reduce(0) { $0 + ($1.latest ?? 0) } : f.poor
+                let onCourse = c.onCourse(actual: actual, in: f.year)
                 let key = f.year >= c.targetYear ? (onCourse ? "dashboard.target_met" : "dashboard.target_missed")
                                                  : (onCourse ? "dashboard.target_on_course" : "dashboard.target_off_course")
-                targetNote = text.t(key, text.percent(baselinePoor - f.poor, baselinePoor), goal, String(c.baselineYear), String(c.targetYear),
+                targetNote = text.t(key, text.percent(baselinePoor - actual, baselinePoor), goal, String(c.baselineYear), String(c.targetYear),
                                     String(f.year), text.number(c.expected(in: f.year)))
             }
         }

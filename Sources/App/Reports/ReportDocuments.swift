@@ -233,6 +233,12 @@ enum ReportDocuments {
             let nowStandard = t.latestYear.flatMap { catalog.standard(forReviewYear: $0) }
             var sentence = "Mục tiêu đến năm \(t.target.targetYear): gốc năm \(t.target.baselineYear) \(n(t.path.baseline)) hộ nghèo, "
                 + "cần đạt không quá \(n(goal)) hộ; hiện nay (năm \(t.latestYear.map(String.init) ?? "–")) \(latest) hộ — \(course)."
+            // The target counts the branch on today's tree, as its frozen baseline does: a unit
+            // dissolved without a successor is in neither, though part I counts its reviews.
+            if t.unitID == s.unitID, t.latestYear == s.year, let l = t.latest, l != f.poor {
+                sentence += " Số hiện nay theo mục tiêu không tính \(n(f.poor - l)) hộ nghèo rà soát năm \(s.year) ở đơn vị đã giải thể"
+                    + " không có đơn vị kế thừa (mục I tính cả các hộ này), như số năm gốc không tính các đơn vị đó."
+            }
             if let b = baseStandard, let c = nowStandard, b.code != c.code {
                 sentence += " Lưu ý: số năm gốc tính theo \(b.nameVi.prefix(1).lowercased() + b.nameVi.dropFirst()), số hiện nay theo "
                     + "\(c.nameVi.prefix(1).lowercased() + c.nameVi.dropFirst()); hai chuẩn khác nhau nên hai số không so sánh trực tiếp được."

@@ -121,6 +121,8 @@ public struct MembersImporter: Sendable {
             if let code, code.count > 64 { log.add(h.issue(row: row, "ma_doan_vien", Message("import.members.longer_than_64_characters"))) }
             let name = h.cell(cells, "ho_va_ten")
             if name == nil { log.add(h.issue(row: row, "ho_va_ten", Message("import.members.empty_full_name_required"))) }
+            if let name, name.count > 200 { log.add(h.issue(row: row, "ho_va_ten", Message("import.text_longer_than", .number(200)))) }
+            if let e = h.cell(cells, "dan_toc"), e.count > 100 { log.add(h.issue(row: row, "dan_toc", Message("import.text_longer_than", .number(100)))) }
             let birth = date(h, cells, "ngay_sinh", row: row, log: &log)
             var sex: CitizenID.Sex?
             if let s = h.cell(cells, "gioi_tinh") {
