@@ -130,6 +130,9 @@ public struct ReviewQueries: Sendable {
         return found
     }
 
+    /// A member is in a household in `year` where that year's review names them; else where
+    /// a link held at the year's end (v021: a members file dates a move between households),
+    /// unless another household's review of the year names them.
     func vulnerableMembers(year: Int, scope: Scope) async throws -> [VulnerableMember] {
         var query: SQLQueryString = """
             SELECT m.code AS member_code, m.full_name, h.code AS household_code, h.id AS household_id, r.unit_id, r.status
@@ -137,7 +140,13 @@ public struct ReviewQueries: Sendable {
             JOIN households h ON h.id = r.household_id
             JOIN household_members hm ON hm.household_id = h.id
             JOIN members m ON m.id = hm.member_id
+            LEFT JOIN (SELECT member_id, MIN(household_id) AS first_id, MAX(household_id) AS last_id FROM reviews
+                       WHERE year = \(bind: year) AND member_id IS NOT NULL GROUP BY member_id) named ON named.member_id = m.id
             WHERE r.year = \(bind: year) AND r.status IN ('ngheo', 'can_ngheo')
+              AND (r.member_id = m.id
+                   OR ((hm.linked_on IS NULL OR hm.linked_on <= \(bind: Day.endOfYear(year).iso))
+                       AND (hm.unlinked_on IS NULL OR hm.unlinked_on > \(bind: Day.endOfYear(year).iso))
+                       AND (named.member_id IS NULL OR (named.first_id = h.id AND named.last_id = h.id))))
               AND (NOT EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id)
                    OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.joined <= \(bind: Day.endOfYear(year).iso)
                               AND (ms.left_on IS NULL OR ms.left_on >= \(bind: Day.endOfYear(year - 1).adding(days: 1).iso))))
@@ -173,7 +182,8 @@ public struct ReviewQueries: Sendable {
         }
     }
 
-    /// The households of `scope`'s branch each member lives in (by member id): a household
+    /// The households of `scope`'s branch each member lives in now (by member id; a link a
+    /// members file ended is left out): a household
     /// counts where its latest review was counted, so another branch's household is never named.
     func households(ofMembers memberIDs: [Int], scope: Scope) async throws -> [Int: [String]] {
         var out: [Int: [String]] = [:]
@@ -182,7 +192,7 @@ public struct ReviewQueries: Sendable {
                 SELECT hm.member_id, h.code FROM household_members hm JOIN households h ON h.id = hm.household_id
                 JOIN reviews r ON r.household_id = h.id
                   AND r.year = (SELECT MAX(r2.year) FROM reviews r2 WHERE r2.household_id = h.id)
-                WHERE hm.member_id IN (\(binds: Array(chunk)))
+                WHERE hm.member_id IN (\(binds: Array(chunk))) AND hm.unlinked_on IS NULL
                 """
             guard scope.append(to: &q, column: "r.unit_id") else { return [:] }
             q.appendInterpolation(" ORDER BY h.code" as SQLQueryString)
@@ -245,7 +255,7 @@ extension ReviewQueries {
         }
         var links = try await store.sql.raw("""
             SELECT m.code, m.full_name, m.id FROM household_members hm JOIN members m ON m.id = hm.member_id
-            WHERE hm.household_id = \(bind: id) ORDER BY m.code
+            WHERE hm.household_id = \(bind: id) AND hm.unlinked_on IS NULL ORDER BY m.code
             """).all()
         if let now, !scope.contains(now) {
             var own: [any SQLRow] = []

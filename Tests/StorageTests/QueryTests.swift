@@ -103,6 +103,27 @@ import Testing
                                            Files.member("DV-21", "Võ Văn Cũ", unit: "C3", joined: "01/01/2010", left: "31/12/2024", household: "HO-06")])
             let listed2025 = try await store.reviews.vulnerableMembers(try await store.op, year: 2025).map(\.memberCode)
             #expect(!listed2025.contains("DV-20") && !listed2025.contains("DV-21"))
+
+            // DV-02 (HO-01 by the members file; HO-01's rows name DV-01) moves to HO-07 on
+            // 01/12/2026 by a members file: 2025's list keeps her in HO-01, 2026's in HO-07 only.
+            // (vn-2027, from the 2026 review, adds the waste indicator.)
+            let header2026 = Files.surveyHeader + ["Rác thải"]
+            try await store.importSurvey([header2026, Files.poor("HO-01", 2026, unit: "C1", member: "DV-01") + ["0"],
+                                          Files.poor("HO-07", 2026, unit: "C2", member: "DV-07") + ["0"]])
+            try await store.importMembers([Files.membersHeader, Files.member("DV-02", "Nguyễn Thị Ánh", cccd: "037190004321", born: "20/11/1990", sex: "Nữ",
+                                                                             unit: "C2", joined: "15/08/2016", household: "HO-07")])
+            func households(of member: String, _ year: Int) async throws -> [String] {
+                try await store.reviews.vulnerableMembers(try await store.op, year: year).filter { $0.memberCode == member }.map(\.householdCode)
+            }
+            #expect(try await households(of: "DV-02", 2025) == ["HO-01"])
+            #expect(try await households(of: "DV-02", 2026) == ["HO-07"])
+            #expect(try await households(of: "DV-01", 2026) == ["HO-01"])
+            let left = try #require(try await store.audit.entries(try await store.op, entity: "member").last { $0.action == "roi_ho" })
+            #expect(left.detail == "DV-02 rời hộ HO-01 từ 2026-12-01")
+            // A survey row naming a member for a year decides that year, whatever the links say.
+            try await store.importSurvey([header2026, Files.poor("HO-01", 2026, unit: "C1", member: "DV-02") + ["0"]])
+            #expect(try await households(of: "DV-02", 2026) == ["HO-01"])
+            #expect(try await households(of: "DV-01", 2026) == ["HO-01"], "still linked to HO-01, and named by no other household's row")
         }
     }
 

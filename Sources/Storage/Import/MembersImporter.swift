@@ -310,11 +310,40 @@ public struct MembersImporter: Sendable {
                     hid = try created.int("id")
                     audit.append(("tao_ho", hid, household))
                 }
-                if try await db.raw("SELECT 1 AS x FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() == nil {
-                    try await db.raw("INSERT INTO household_members (household_id, member_id) VALUES (\(bind: hid), \(bind: id))").run()
+                // A member lives in one household: the file's household from today (a link ended
+                // before is taken up again), and any other ends today (v021).
+                let today = store.today.iso
+                if let link = try await db.raw("SELECT unlinked_on FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() {
+                    if try link.optionalString("unlinked_on") != nil {
+                        try await db.raw("""
+                            UPDATE household_members SET linked_on = \(bind: today), unlinked_on = NULL WHERE household_id = \(bind: hid) AND member_id = \(bind: id)
+                            """).run()
+                        membershipChanged.insert(r.member.code)
+                        audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
+                    }
+                } else {
+                    // A member's first household holds since before anything was recorded; one
+                    // they move to (another is open) from today.
+                    let moving = try await db.raw("""
+                        SELECT 1 AS x FROM household_members WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
+                        """).first() != nil
+                    try await db.raw("""
+                        INSERT INTO household_members (household_id, member_id, linked_on) VALUES (\(bind: hid), \(bind: id), \(bind: moving ? today : nil))
+                        """).run()
                     try await db.raw("UPDATE households SET primary_member_id = \(bind: id) WHERE id = \(bind: hid) AND primary_member_id IS NULL").run()
                     membershipChanged.insert(r.member.code)
-                    audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household)"))
+                    audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
+                }
+                let left = try await db.raw("""
+                    SELECT h.code FROM household_members hm JOIN households h ON h.id = hm.household_id
+                    WHERE hm.member_id = \(bind: id) AND hm.household_id <> \(bind: hid) AND hm.unlinked_on IS NULL ORDER BY h.code
+                    """).all().map { try $0.string("code") }
+                if !left.isEmpty {
+                    try await db.raw("""
+                        UPDATE household_members SET unlinked_on = \(bind: today) WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
+                        """).run()
+                    membershipChanged.insert(r.member.code)
+                    audit.append(("roi_ho", id, "\(r.member.code) rời hộ \(left.joined(separator: ", ")) từ \(today)"))
                 }
             }
         }

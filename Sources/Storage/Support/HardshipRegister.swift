@@ -97,7 +97,7 @@ public struct HardshipRegister: Sendable {
                 // another branch holds is neither linked nor named).
                 for row in try await db.raw("""
                     SELECT hm.household_id, (SELECT r.unit_id FROM reviews r WHERE r.household_id = hm.household_id ORDER BY r.year DESC LIMIT 1) AS unit_id
-                    FROM household_members hm WHERE hm.member_id = \(bind: id) ORDER BY hm.household_id
+                    FROM household_members hm WHERE hm.member_id = \(bind: id) AND hm.unlinked_on IS NULL ORDER BY hm.household_id
                     """).all() where householdID == nil {
                     if let u = try row.optionalInt("unit_id"), actor.scope.contains(u) { householdID = try row.int("household_id") }
                 }
