@@ -655,4 +655,18 @@ import Texts
             #expect(try await store.members.find(code: "DV-50", on: store.sql)?.fullName == "Phan Văn Năm Mươi")
         }
     }
+    @Test(arguments: TestDatabase.available)
+    func aMemberMovingHouseholdHandsOnTheRepresentative(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store, survey: false)
+            // DV-01 (C1) represents HO-01, shared with DV-02 (C2); DV-01 moves to HO-09.
+            try await store.importMembers([Files.membersHeader, Files.member("DV-01", "Nguyễn Văn An", unit: "C1", joined: "01/05/2015", household: "HO-09")])
+            let primary = try await store.sql.raw("SELECT primary_member_id FROM households WHERE code = 'HO-01'").first()?.optionalInt("primary_member_id")
+            #expect(primary == (try await store.memberID("DV-02")))
+            // A survey row of HO-01 without a unit now counts in DV-02's unit.
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2022)])
+            let unit = try await store.sql.raw("SELECT r.unit_id FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = 'HO-01'").first()?.int("unit_id")
+            #expect(unit == (try await store.unitID("C2")))
+        }
+    }
 }

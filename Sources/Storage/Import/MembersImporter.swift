@@ -342,6 +342,14 @@ public struct MembersImporter: Sendable {
                     try await db.raw("""
                         UPDATE household_members SET unlinked_on = \(bind: today) WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
                         """).run()
+                    // A household the member was the representative of passes to a member still in it
+                    // (the first linked), if any: a survey row without a unit is counted in their unit.
+                    try await db.raw("""
+                        UPDATE households SET primary_member_id = (SELECT MIN(hm.member_id) FROM household_members hm
+                                                                    WHERE hm.household_id = households.id AND hm.unlinked_on IS NULL)
+                        WHERE primary_member_id = \(bind: id) AND id <> \(bind: hid)
+                          AND EXISTS (SELECT 1 FROM household_members hm WHERE hm.household_id = households.id AND hm.unlinked_on IS NULL)
+                        """).run()
                     membershipChanged.insert(r.member.code)
                     audit.append(("roi_ho", id, "\(r.member.code) rời hộ \(left.joined(separator: ", ")) từ \(today)"))
                 }
