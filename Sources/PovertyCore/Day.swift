@@ -28,15 +28,22 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     }
 
     /// A date cell of a spreadsheet: text as `init?(_:)` reads it, or the serial number an
-    /// Excel date cell holds (days since 30/12/1899, as Excel counts from 01/03/1900 on),
-    /// which is what a typed date becomes in an .xlsx file. Serials are taken from 01/03/1900
-    /// to 31/12/2099 only, so a stray number is not read as a date of another age.
+    /// Excel date cell holds (days since 30/12/1899), which is what a typed date becomes in an
+    /// .xlsx file (and in a CSV saved from a sheet whose cell lost its date format). Only
+    /// five-digit serials are taken (18/05/1927 to 31/12/2099): a year typed alone ("1985") or
+    /// a stray small number is not a date.
     public init?(sheetCell text: some StringProtocol) {
         if let d = Day(text) { self = d; return }
         let s = TextFolding.trim(text)
-        guard (2...5).contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let serial = Int(s),
-              (61...73_050).contains(serial), let first = Day(year: 1900, month: 3, day: 1) else { return nil }
+        guard s.utf8.count == 5, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let serial = Int(s),
+              (10_000...73_050).contains(serial), let first = Day(year: 1900, month: 3, day: 1) else { return nil }
         self = first.adding(days: serial - 61)
+    }
+
+    /// A cell holding a year alone ("1985"): said as such, since it is not a date.
+    public static func isYearOnly(_ text: some StringProtocol) -> Bool {
+        let s = TextFolding.trim(text)
+        return s.utf8.count == 4 && Int(s).map { (1900...2100).contains($0) } == true
     }
 
     public static func daysIn(month: Int, year: Int) -> Int {

@@ -82,10 +82,11 @@ struct DayArithmeticTests {
     @Test func aSpreadsheetDateCellReadsAsTextOrAsExcelsSerial() {
         #expect(Day(sheetCell: "01/03/2022") == Day(year: 2022, month: 3, day: 1))
         #expect(Day(sheetCell: " 44621 ") == Day(year: 2022, month: 3, day: 1))
-        #expect(Day(sheetCell: "61") == Day(year: 1900, month: 3, day: 1))
+        #expect(Day(sheetCell: "10000") == Day(year: 1927, month: 5, day: 18))
         #expect(Day(sheetCell: "73050") == Day(year: 2099, month: 12, day: 31))
         #expect(Day(sheetCell: "45658") == Day(year: 2025, month: 1, day: 1))
-        // Before March 1900 Excel counts a 29 February that never was; past 2099, or not a whole number: not a date.
-        for text in ["60", "73051", "44621.5", "-5", "4462a", ""] { #expect(Day(sheetCell: text) == nil) }
+        // A year alone, a small number, past 2099, or not a whole number: not a date.
+        for text in ["1985", "85", "9999", "73051", "44621.5", "-5", "4462a", ""] { #expect(Day(sheetCell: text) == nil) }
+        #expect(Day.isYearOnly(" 1985 ") && !Day.isYearOnly("44621") && !Day.isYearOnly("1850"))
     }
 }

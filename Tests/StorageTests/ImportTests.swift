@@ -548,6 +548,9 @@ import Texts
             // The same file again changes nothing.
             #expect(try await store.importMembers(file) == Self.result(rows: 3, unchanged: 3))
             #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–2022-03-01", "C2 2022-03-01–"])
+            // So does the first file again, which names DV-04's period in C3 (closed since): already recorded.
+            _ = try await store.importMembers(Files.smallMembers)
+            #expect(try await store.memberships(of: "DV-04") == ["C3 2019-03-01–2022-03-01", "C2 2022-03-01–"])
 
             // A member who has left belongs to no unit at the end of the year.
             let rejected = try await #require(throws: ImportRejected.self) {
@@ -577,6 +580,11 @@ import Texts
             let edit = try #require(try await store.audit.entries(try await store.op, entity: "member").last { $0.action == "sua" })
             #expect(edit.entityID == dv04)
             #expect(edit.detail == "DV-04: họ tên Lê Thị Dung → Lê Thị Dung Hoa")
+            // A CCCD alone that disagrees with the stored birth year and sex is refused, as the member's page would.
+            let mismatch = try await #require(throws: ImportRejected.self) {
+                try await store.importMembers([["Mã đoàn viên", "Họ và tên", "Số CCCD"], ["DV-04", "Lê Thị Dung Hoa", "035092001111"]])
+            }
+            #expect(Self.cells(mismatch.issues) == ["2 Số CCCD"])
         }
     }
 

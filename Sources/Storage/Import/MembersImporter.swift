@@ -160,7 +160,8 @@ public struct MembersImporter: Sendable {
         return out
     }
 
-    /// A row's join, transfer or leave against the member's stored memberships, so that
+    /// A row against what is stored of its member. Its join, transfer or leave against the
+    /// member's stored memberships, so that
     /// periods never overlap or run backwards (each an issue of its row and column, found
     /// before anything is written): a transfer starts after the current membership began, a
     /// rejoin after the last leave, a leave after the current membership began. A row the
@@ -176,12 +177,38 @@ public struct MembersImporter: Sendable {
                 stored[try row.string("code"), default: []].append((try row.int("unit_id"), try row.day("joined"), try row.optionalDay("left_on")))
             }
         }
+        // An empty cell keeps the stored value (see `write`): the values the member will have
+        // must agree with one another (a CCCD encodes the birth year and sex; nobody joins
+        // before they are born), as the member's page requires.
+        var identity: [String: (cid: String?, birth: Day?, sex: CitizenID.Sex?)] = [:]
+        for chunk in rows.map(\.member.code).chunked(400) {
+            for row in try await store.sql.raw("SELECT code, citizen_id, birth_date, sex FROM members WHERE code IN (\(binds: Array(chunk)))").all() {
+                identity[try row.string("code")] = (try row.optionalString("citizen_id"), try row.optionalDay("birth_date"),
+                                                   try row.optionalString("sex").flatMap(CitizenID.Sex.init(rawValue:)))
+            }
+        }
+        for r in rows {
+            guard let old = identity[r.member.code] else { continue }
+            let m = r.member
+            let cid = m.citizenID ?? old.cid, birth = m.birthDate ?? old.birth, sex = m.sex ?? old.sex
+            let gave = m.citizenID != nil || m.birthDate != nil || m.sex != nil
+            if gave, let cid, (cid, birth, sex) != (old.cid, old.birth, old.sex),
+               let problem = CitizenID.check(cid, birthYear: birth?.year, sex: sex) {
+                let column = m.citizenID != nil ? "so_cccd" : m.birthDate != nil ? "ngay_sinh" : "gioi_tinh"
+                log.add(header.issue(row: r.row, column, Message("import.members.bad_citizen_id", .text(cid), .key(problem.key))))
+            }
+            if m.birthDate == nil, let joined = r.joined, let birth, joined < birth {
+                log.add(header.issue(row: r.row, "ngay_vao", Message("import.members.joins_before_birth")))
+            }
+        }
         for r in rows {
             guard let periods = stored[r.member.code] else { continue }
             let current = periods.first { $0.left == nil }
             var startsOpen = current?.joined
             if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code) {
-                if let current {
+                if periods.contains(where: { $0.unit == unit.id && $0.joined == joined }) {
+                    // Already recorded (the same file again, after a transfer or a merger closed it): nothing to do.
+                } else if let current {
                     if current.unit != unit.id {
                         if joined <= current.joined {
                             log.add(header.issue(row: r.row, "ngay_vao", Message("import.members.join_before_current", .day(joined), .day(current.joined))))
@@ -204,7 +231,7 @@ public struct MembersImporter: Sendable {
     private func date(_ h: TableHeader, _ cells: [String], _ name: String, row: Int, log: inout IssueLog) -> Day? {
         guard let text = h.cell(cells, name) else { return nil }
         guard let d = Day(sheetCell: text) else {
-            log.add(h.issue(row: row, name, Message("import.members.date_dd_mm_yyyy", .text(text))))
+            log.add(h.issue(row: row, name, Day.isYearOnly(text) ? Message("import.year_only_date", .text(text)) : Message("import.members.date_dd_mm_yyyy", .text(text))))
             return nil
         }
         return d
@@ -268,13 +295,17 @@ public struct MembersImporter: Sendable {
         // Memberships: join, transfer, leave.
         let memberIDs = batch.compactMap { stored[$0.member.code]?.id }
         var open: [Int: (unit: Int, joined: Day)] = [:]
-        for row in try await db.raw("SELECT member_id, unit_id, joined FROM memberships WHERE left_on IS NULL AND member_id IN (\(binds: memberIDs))").all() {
-            open[try row.int("member_id")] = (try row.int("unit_id"), try row.day("joined"))
+        // Periods already recorded, open or closed (member, unit, day joined): a row naming one changes nothing.
+        var recorded = Set<String>()
+        for row in try await db.raw("SELECT member_id, unit_id, joined, left_on FROM memberships WHERE member_id IN (\(binds: memberIDs))").all() {
+            let member = try row.int("member_id"), unit = try row.int("unit_id"), joined = try row.day("joined")
+            recorded.insert("\(member) \(unit) \(joined.iso)")
+            if try row.optionalString("left_on") == nil { open[member] = (unit, joined) }
         }
         var membershipChanged = Set<String>()
         for r in batch {
             guard let id = stored[r.member.code]?.id else { throw StorageError.corrupt("members: \(r.member.code) not read back") }
-            if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code) {
+            if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code), !recorded.contains("\(id) \(unit.id) \(joined.iso)") {
                 if let current = open[id] {
                     if current.unit != unit.id {
                         guard current.joined < joined else {
@@ -285,7 +316,7 @@ public struct MembersImporter: Sendable {
                         membershipChanged.insert(r.member.code)
                         audit.append(("chuyen_sinh_hoat", id, "\(r.member.code) → \(code) từ \(joined.iso)"))
                     }
-                } else if try await db.raw("SELECT 1 AS x FROM memberships WHERE member_id = \(bind: id) AND unit_id = \(bind: unit.id) AND joined = \(bind: joined.iso)").first() == nil {
+                } else {
                     try await db.raw("INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: id), \(bind: unit.id), \(bind: joined.iso))").run()
                     membershipChanged.insert(r.member.code)
                     audit.append(("vao_cong_doan", id, "\(r.member.code) → \(code) từ \(joined.iso)"))

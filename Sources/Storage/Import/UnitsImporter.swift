@@ -226,7 +226,7 @@ public struct UnitsImporter: Sendable {
             return nil
         }
         guard let d = Day(sheetCell: text) else {
-            log.add(h.issue(row: row, name, Message("import.units.date_dd_mm_yyyy", .text(text))))
+            log.add(h.issue(row: row, name, Day.isYearOnly(text) ? Message("import.year_only_date", .text(text)) : Message("import.units.date_dd_mm_yyyy", .text(text))))
             return nil
         }
         return d
