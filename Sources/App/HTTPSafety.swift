@@ -42,7 +42,7 @@ public enum Attachment {
         let ascii = String(name.unicodeScalars.map { s -> Character in
             (s.isASCII && (CharacterSet.alphanumerics.contains(s) || "._-".unicodeScalars.contains(s))) ? Character(s) : "_"
         })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))) ?? ascii
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: PathTag.unreserved) ?? ascii
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 

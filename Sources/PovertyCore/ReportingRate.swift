@@ -229,7 +229,7 @@ public struct ReportingRate: Sendable, Hashable {
             ReportColumn("nop_muon", "Nộp muộn", "Late"),
             ReportColumn("thay_cho", "Báo cáo thay cho", "Reports for"),
         ]
-        var rows = [ReportRow(key: "tong_so", label: ReportText("Đã duyệt \(accepted)/\(expected) báo cáo", "Accepted \(accepted) of \(expected) reports"),
+        var rows = [ReportRow(key: "tong_so", label: ReportText("Đã chấp nhận \(accepted)/\(expected) báo cáo", "Accepted \(accepted) of \(expected) reports"),
                               cells: [.share(rate), .none, .count(submittedLate), .none], kind: .total)]
         for line in lines {
             let others = line.covers.filter { $0 != line.reporter }.map(name)

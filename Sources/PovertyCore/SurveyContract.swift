@@ -113,7 +113,7 @@ public struct SurveyLayout: Sendable {
     let indicatorPosition: [Int]
     /// Columns the contract does not know, as written (ignored, with a warning).
     public let unknownColumns: [String]
-    /// Positions of every column the contract reads, in header order.
+    /// Positions of the columns the contract reads but the indicators, in header order.
     let knownPositions: [Int]
     /// Problems with the header itself (row 1).
     public private(set) var headerIssues: [SurveyIssue]
@@ -166,7 +166,9 @@ public struct SurveyLayout: Sendable {
         for (column, p) in position { positions[column.ordinal] = p }
         columnPositions = positions
         self.indicatorPosition = indicatorPosition
-        knownPositions = (Array(position.values) + indicatorPosition.filter { $0 >= 0 }).sorted()
+        // Indicator columns are left out: a row reads only its own standard's (another's is
+        // ignored for it, whatever it holds), and a failed formula there is not "0" or "1" anyway.
+        knownPositions = position.values.sorted()
         unknownColumns = unknown
         headerIssues = issues
         if let standard = standardOverride { _ = checkIndicatorColumns(for: standard, year: nil) }

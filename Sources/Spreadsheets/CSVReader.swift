@@ -88,6 +88,8 @@ public struct CSVParser {
     private var pendingCR = false
     private var rowNumber = 1
     private var rowHasContent = false
+    /// Empty cells of the current row dropped past `maxColumns` (to name a filled one's column).
+    private var dropped = 0
     private let limits: SpreadsheetLimits
     /// Named in a refusal.
     public var path = ""
@@ -185,7 +187,7 @@ public struct CSVParser {
     private mutating func endField() throws {
         if inQuotes && pendingQuote { inQuotes = false; pendingQuote = false }
         if field.isEmpty {
-            if cells.count < limits.maxColumns { cells.append("") }
+            if cells.count < limits.maxColumns { cells.append("") } else { dropped += 1 }
         } else {
             try field.withUnsafeBufferPointer { try appendCell($0) }
             field.removeAll(keepingCapacity: true)
@@ -197,8 +199,9 @@ public struct CSVParser {
         if cells.count >= limits.maxColumns {
             // Past the last column read: an empty cell is dropped (a row of trailing commas), a filled one refuses the file.
             guard bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
-                throw SpreadsheetError.tooLarge(path: path, what: .columns, limit: Int64(limits.maxColumns))
+                throw SpreadsheetError.tooWide(path: path, row: rowNumber, column: limits.maxColumns + dropped, limit: limits.maxColumns)
             }
+            dropped += 1
             quoteSeen = false
             return
         }
@@ -257,5 +260,6 @@ public struct CSVParser {
         cells.reserveCapacity(width)
         rowNumber += 1
         rowHasContent = false
+        dropped = 0
     }
 }

@@ -54,9 +54,11 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     /// A limit of `SpreadsheetLimits` was passed: what, and the limit.
     case tooLarge(path: String, what: Limit, limit: Int64)
+    /// A filled cell beyond `SpreadsheetLimits.maxColumns`: its row and 0-based column.
+    case tooWide(path: String, row: Int, column: Int, limit: Int)
 
     public enum Limit: String, Sendable, Equatable {
-        case part, compression, sharedStrings, sharedStringBytes, cell, rows, columns
+        case part, compression, sharedStrings, sharedStringBytes, cell, rows
 
         var vietnamese: String {
             switch self {
@@ -66,7 +68,6 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
             case .sharedStringBytes: "tổng độ dài chuỗi dùng chung (byte) vượt"
             case .cell: "một ô dài quá (byte), vượt"
             case .rows: "số dòng vượt"
-            case .columns: "có ô điền ở ngoài số cột cho phép"
             }
         }
         var english: String {
@@ -77,7 +78,6 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
             case .sharedStringBytes: "more bytes of shared strings than"
             case .cell: "a cell is longer (bytes) than"
             case .rows: "more rows than"
-            case .columns: "a filled cell lies beyond the columns allowed,"
             }
         }
     }
@@ -96,6 +96,10 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible {
             return "không đọc được định dạng của \(path): chỉ nhận .csv và .xlsx / unsupported file type \(path): only .csv and .xlsx are read"
         case let .cannotWrite(path, reason):
             return "không ghi được tệp \(path): \(reason) / cannot write \(path): \(reason)"
+        case let .tooWide(path, row, column, limit):
+            let cell = CellReference.columnName(column) + String(row)
+            return "\(path): ô \(cell) có dữ liệu nhưng nằm ngoài \(limit) cột được đọc — hãy xoá các cột thừa bên phải rồi nhập lại / "
+                + "\(path): cell \(cell) holds data beyond the \(limit) columns read — delete the extra columns on the right and import again"
         case let .tooLarge(path, what, limit):
             return "\(path): \(what.vietnamese) \(limit) — tệp bị từ chối / \(path): \(what.english) \(limit) — the file is refused"
         }

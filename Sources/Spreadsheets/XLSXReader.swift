@@ -594,7 +594,7 @@ private struct SheetHandler: XMLPartHandler {
             if column >= limits.maxColumns {
                 // Past the last column read: an empty cell is dropped, a filled one refuses the file.
                 guard text.allSatisfy(\.isWhitespace) else {
-                    throw SpreadsheetError.tooLarge(path: path, what: .columns, limit: Int64(limits.maxColumns))
+                    throw SpreadsheetError.tooWide(path: path, row: rowNumber, column: column, limit: limits.maxColumns)
                 }
                 return
             }

@@ -131,7 +131,7 @@ struct ReportCommand: AsyncParsableCommand {
                 print("rà soát / reviewed \(n(f.households)); nghèo / poor \(n(f.poor)); cận nghèo / near-poor \(n(f.nearPoor)); kỳ rà soát trước / previous review (\(f.previousYear.map(String.init) ?? "—")) nghèo / poor \(n(f.previousPoor))")
                 print(f.movesCompared
                       ? "thoát nghèo / escaped \(n(f.escaped)); phát sinh mới / newly poor \(n(f.newlyPoor)); tái nghèo / fell back \(n(f.fellBack)); ra khỏi danh sách / left \(n(f.left))"
-                      : "biến động / moves: không so sánh — năm đầu của chuẩn nghèo mới / not compared — the first year of a new standard")
+                      : "biến động / moves: không so sánh — kỳ trước chưa có hoặc theo chuẩn nghèo khác / not compared — no previous round, or one under another standard")
                 print("hỗ trợ / support: \(n(f.supportHouseholds)) hộ, \(n(f.supportRecords)) lượt, \(n(f.supportValue)) đ; đủ nhu cầu / fully addressed \(n(f.coverageComplete))/\(n(f.coveragePoor))")
                 print("quỹ / funds: đầu năm \(n(f.fundsOpening)) đ, vận động \(n(f.fundsRaised)) đ, chi \(n(f.fundsSpent)) đ, cuối năm \(n(f.fundsClosing)) đ")
                 print("vay vốn / loans: giải ngân \(n(f.loansDisbursed)) món \(n(f.loansDisbursedAmount)) đ; dư nợ \(n(f.loansActive)) món \(n(f.loansOutstanding)) đ; quá hạn \(n(f.loansOverdue)) đ; việc làm / jobs " + (f.jobsCreatedInYear.map { "trong năm / in the year \(n($0)), lũy kế / in all \(n(f.jobsCreated))" } ?? "lũy kế / in all \(n(f.jobsCreated))"))

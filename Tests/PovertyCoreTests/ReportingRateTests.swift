@@ -239,7 +239,7 @@ struct ReportingRateTests {
         let r = board(asOf: day("2025-09-01"), [Tree.C: FiledReport(.accepted, submittedOn: day("2025-02-03"))])
         let t = r.table(history: Tree.history, year: 2024)
         for row in t.rows { #expect(row.cells.count == t.columns.count) }
-        #expect(t.rows.map(\.label.vi) == ["Đã duyệt 1/2 báo cáo", "CĐ phường C", "CĐ ngành Giáo dục"])
+        #expect(t.rows.map(\.label.vi) == ["Đã chấp nhận 1/2 báo cáo", "CĐ phường C", "CĐ ngành Giáo dục"])
         #expect(t.value("tong_so", "trang_thai")?.display(language: .vi) == "50,0%")
         #expect(t.value("don_vi:5", "trang_thai")?.display(language: .en) == "accepted")
         #expect(t.value("don_vi:5", "ngay_nop")?.display(language: .vi) == "03/02/2025")

@@ -95,8 +95,11 @@ struct HostileFileTests {
         #expect(widths == [1, 1, 1])
         // A filled one beyond the columns read refuses the file.
         let filled = try Self.workbook(sheet: Data("<worksheet><sheetData><row r=\"1\"><c r=\"XFD1\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>".utf8))
-        #expect(refusal(filled, .standard) == .columns)
+        #expect(throws: SpreadsheetError.tooWide(path: filled, row: 1, column: 16_383, limit: 256)) {
+            try XLSXReader(path: filled).forEachRow { _, _ in }
+        }
         #expect(refusal(filled, SpreadsheetLimits(maxColumns: 16_384)) == nil)
+        #expect(SpreadsheetError.tooWide(path: "f.xlsx", row: 1, column: 16_383, limit: 256).description.hasPrefix("f.xlsx: ô XFD1 có dữ liệu"))
 
         // A CSV row of a thousand commas reads as its first 256 cells; a filled cell past them refuses the file.
         let path = try makeTemporaryDirectory().appendingPathComponent("wide.csv").path
@@ -106,7 +109,7 @@ struct HostileFileTests {
         #expect(csvWidths == [2, 256])
         let wide = path + "2"
         try Data(("a\n" + String(repeating: ",", count: 300) + "z\n").utf8).write(to: URL(fileURLWithPath: wide))
-        #expect(throws: SpreadsheetError.tooLarge(path: wide, what: .columns, limit: 256)) {
+        #expect(throws: SpreadsheetError.tooWide(path: wide, row: 2, column: 300, limit: 256)) {
             try CSVReader(path: wide).forEachRow { _, _ in }
         }
     }

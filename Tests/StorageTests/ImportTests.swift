@@ -644,6 +644,9 @@ import Texts
             }
             #expect(Self.cells(long.issues) == ["2 Họ tên chủ hộ", "3 Họ tên chủ hộ"])
             expectSame(before, try await Tables.snapshot(store))
+            // A column of another standard's indicator is ignored for the row, whatever it holds.
+            let other = try await store.importSurvey([Files.surveyHeader + ["Tiếp cận y tế"], Files.poor("HO-44", 2021, member: "DV-01") + ["#N/A"]])
+            #expect(other.added == 1)
         }
     }
 

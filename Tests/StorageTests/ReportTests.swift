@@ -128,6 +128,7 @@ import Testing
             try await store.importSurvey([Files.surveyHeader + ["Rác thải"],
                                           row(Files.poor("HO-01", 2024, unit: "C1")), row(Files.poor("HO-02", 2024, unit: "C2")),
                                           row(Files.poor("HO-01", 2025, unit: "C1")), row(Files.notPoor("HO-02", 2025, unit: "C2")),
+                                          row(Files.poor("HO-03", 2025, unit: "C3")),
                                           row(Files.poor("HO-01", 2026, unit: "C1")), row(Files.poor("HO-02", 2026, unit: "C2"))])
             let t = try await store.unitID("T"), op = try await store.op
             let compared = try await store.reports.figures(op, unit: t, year: 2025)
@@ -135,6 +136,10 @@ import Testing
             let first = try await store.reports.figures(op, unit: t, year: 2026)
             #expect(first.isBaseline == true && !first.movesCompared && first.previousYear == 2025)
             #expect(first.escaped == 0 && first.entered == 0, "moves are kept only between years of one standard")
+            #expect(first.previousStandard == "vn-2022" && compared.previousStandard == "vn-2022")
+            // A branch that reviewed nobody in the previous round compares nothing either, as the dashboard says.
+            let c3 = try await store.reports.figures(op, unit: try await store.unitID("C3"), year: 2025)
+            #expect(c3.isBaseline == true && c3.previousYear == 2024 && c3.previousStandard == nil && c3.poor == 1)
             let tables = try #require(try await store.reports.standardTables(op, unit: t, year: 2026)).tables
             #expect(tables.first { $0.number == 2 }?.notes.contains { $0.vi.contains("không so sánh") } == true)
             let dashboard = try await store.browse.yearFigures(op)

@@ -86,7 +86,7 @@ struct MemberController: RouteCollection {
     }
 
     static func path(_ code: String) -> String {
-        "/members/" + (code.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "")
+        "/members/" + (code.addingPercentEncoding(withAllowedCharacters: PathTag.unreserved) ?? "")
     }
 
     static func optionalDay(_ req: Request, _ text: String?) throws -> Day? {

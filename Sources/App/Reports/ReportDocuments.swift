@@ -58,15 +58,19 @@ enum ReportDocuments {
     /// the year's count was kept have the running total only).
     static func jobs(_ f: ReportFigures) -> String {
         let n = { Format.number($0, .vi) }
-        return f.jobsCreatedInYear.map { "trong năm tạo việc làm cho \(n($0)) lao động (lũy kế \(n(f.jobsCreated)))" }
-            ?? "tạo việc làm cho \(n(f.jobsCreated)) lao động (lũy kế)"
+        guard let inYear = f.jobsCreatedInYear else { return "tạo việc làm cho \(n(f.jobsCreated)) lao động (lũy kế)" }
+        // A recount lower than the year before is said as the decrease it is.
+        return inYear >= 0 ? "trong năm tạo việc làm cho \(n(inYear)) lao động (lũy kế \(n(f.jobsCreated)))"
+                           : "số việc làm đếm lại trong năm giảm \(n(-inYear)) (lũy kế \(n(f.jobsCreated)))"
     }
 
     /// The first year of a standard: the moves compare nothing (one sentence for every document).
-    static func notCompared(year: Int, previous: Int?) -> String {
-        "Năm \(year) là năm đầu rà soát theo chuẩn nghèo mới"
-            + (previous.map { " (năm \($0) rà soát theo chuẩn khác)" } ?? "")
-            + " nên không so sánh số hộ thoát nghèo, phát sinh mới, tái nghèo với năm trước."
+    static func notCompared(_ f: ReportFigures) -> String {
+        let why = f.previousYear.map { p in
+            f.previousStandard == nil ? "kỳ rà soát trước (năm \(p)) không có hộ nào của đơn vị được rà soát"
+                                      : "năm \(f.year) là năm đầu rà soát theo chuẩn nghèo mới (năm \(p) theo chuẩn khác)"
+        } ?? "chưa có kỳ rà soát nào trước năm \(f.year)"
+        return "Không so sánh số hộ thoát nghèo, phát sinh mới, tái nghèo với kỳ trước: \(why)."
     }
 
     static func date(_ day: Day) -> DocumentDate { DocumentDate(day: day.day, month: day.month, year: day.year) }
@@ -102,7 +106,7 @@ enum ReportDocuments {
                     ["Hộ tái nghèo", "", moved(f.fellBack)],
                     ["Hộ nghèo không còn trong danh sách", "", moved(f.left)],
                 ])),
-        ] + (f.movesCompared ? [] : [.paragraph(Self.notCompared(year: year, previous: f.previousYear))]) + [
+        ] + (f.movesCompared ? [] : [.paragraph(Self.notCompared(f))]) + [
             .heading("2. Hỗ trợ hộ nghèo theo chính sách", level: 2),
             .paragraph("Năm \(year), các đơn vị trong nhánh đã hỗ trợ \(n(f.supportHouseholds)) hộ \(n(f.supportRecords)) lượt, tổng giá trị \(money(f.supportValue)); "
                        + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ các chính sách theo nhu cầu."),
@@ -181,16 +185,18 @@ enum ReportDocuments {
                 ReportColumn("ho_tro", "Lượt hỗ trợ", "Support records"), ReportColumn("gia_tri", "Giá trị hỗ trợ (đồng)", "Support value (đồng)"),
                 ReportColumn("van_dong", "Quỹ vận động (đồng)", "Funds raised (đồng)"), ReportColumn("du_no", "Dư nợ vay vốn (đồng)", "Loans outstanding (đồng)"),
             ]
-            func cells(_ f: [Int]) -> [ReportValue] {
-                [.count(f[0]), .count(f[1]), .count(f[2]), .count(f[3]), .count(f[4]), .money(f[5]), .money(f[6]), .money(f[7])]
+            // A report whose year compares nothing (`movesCompared`) has no escaped count: "–",
+            // and the total of that column adds only the reports that have one.
+            func cells(_ f: [Int], compared: Bool = true) -> [ReportValue] {
+                [.count(f[0]), .count(f[1]), .count(f[2]), compared ? .count(f[3]) : .text("–"), .count(f[4]), .money(f[5]), .money(f[6]), .money(f[7])]
             }
             var total = [Int](repeating: 0, count: 8)
             var rows: [ReportRow] = []
             for (unit, _, figures) in accepted {
                 guard let f = figures else { continue }
-                let v = [f.households, f.poor, f.nearPoor, f.escaped, f.supportRecords, f.supportValue, f.fundsRaised, f.loansOutstanding]
+                let v = [f.households, f.poor, f.nearPoor, f.movesCompared ? f.escaped : 0, f.supportRecords, f.supportValue, f.fundsRaised, f.loansOutstanding]
                 for i in v.indices { total[i] += v[i] }
-                rows.append(ReportRow(key: unit, label: ReportText(unit, unit), cells: cells(v)))
+                rows.append(ReportRow(key: unit, label: ReportText(unit, unit), cells: cells(v, compared: f.movesCompared)))
             }
             rows.insert(ReportRow(key: "tong", label: ReportText("Tổng các báo cáo đã chấp nhận", "Total of the accepted reports"),
                                   cells: cells(total), kind: .total), at: 0)
@@ -221,7 +227,7 @@ enum ReportDocuments {
                        + (f.movesCompared
                           ? "So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "
                             + "\(n(f.escaped)) hộ thoát nghèo, \(n(f.newlyPoor)) hộ nghèo phát sinh mới, \(n(f.fellBack)) hộ tái nghèo."
-                          : Self.notCompared(year: s.year, previous: f.previousYear))),
+                          : Self.notCompared(f))),
         ]
         for t in s.targets {
             let goal = t.path.goal

@@ -30,7 +30,8 @@ enum ReportFigureText {
             line("loans_repaid", money(f.loansRepaid)),
             line("loans_portfolio", "\(n(f.loansActive)) · \(money(f.loansOutstanding))"),
             line("loans_overdue", money(f.loansOverdue)),
-            line("jobs", f.jobsCreatedInYear.map { t("figures.jobs_value", n($0), n(f.jobsCreated)) } ?? t("figures.jobs_total", n(f.jobsCreated))),
+            line("jobs", f.jobsCreatedInYear.map { $0 >= 0 ? t("figures.jobs_value", n($0), n(f.jobsCreated)) : t("figures.jobs_fewer", n(-$0), n(f.jobsCreated)) }
+                ?? t("figures.jobs_total", n(f.jobsCreated))),
         ] + (f.proposals.map { [line("proposals", t("figures.proposals_value", n($0.total), n($0.hardship), n($0.added)))] } ?? [])
     }
 }

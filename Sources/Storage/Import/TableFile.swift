@@ -27,13 +27,13 @@ struct TableHeader {
                 continue
             }
             if position[name] != nil {
-                issues.append(SurveyIssue(row: 1, column: raw, message: Message("import.duplicate_column"), columnIndex: i))
+                issues.append(SurveyIssue(row: row, column: raw, message: Message("import.duplicate_column"), columnIndex: i))
             } else {
                 position[name] = i
             }
         }
         for name in required where position[name] == nil {
-            issues.append(SurveyIssue(row: 1, column: name, message: Message("import.required_column_missing"), columnIndex: -1))
+            issues.append(SurveyIssue(row: row, column: name, message: Message("import.required_column_missing"), columnIndex: -1))
         }
     }
 

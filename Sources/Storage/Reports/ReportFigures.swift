@@ -29,12 +29,15 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     public var previousYear: Int?
     /// Moves of poor households against the previous year (`YearMoves`); `entered` = fell back + newly poor.
     public var escaped = 0, entered = 0, fellBack = 0, left = 0
-    /// The first year of a standard in the branch: the previous round was reviewed under
-    /// another standard (the branch's most used one each year), or there is none. The moves
-    /// then compare nothing (they are kept only between years of one standard) and every
-    /// output says "not compared" instead of four zeros, as Biểu 2 and 3 do. Nil in figures
-    /// frozen before it was kept.
+    /// Nothing to compare with: there is no previous round, the branch reviewed nobody in it,
+    /// or it was reviewed under another standard (the branch's most used one each year) — the
+    /// first year of a new standard. The moves then compare nothing (they are kept only
+    /// between years of one standard) and every output says "not compared" instead of four
+    /// zeros, as Biểu 2 and 3 and the dashboard do. Nil in figures frozen before it was kept.
     public var isBaseline: Bool?
+    /// The standard most of the branch's households were reviewed under in `previousYear`
+    /// (nil: none reviewed then, or figures frozen before it was kept).
+    public var previousStandard: String?
     /// Whether the moves are a comparison with the previous round (figures frozen before
     /// `isBaseline` was kept showed them, and still do).
     public var movesCompared: Bool { isBaseline != true }
@@ -135,8 +138,9 @@ extension AnnualReports {
         let moves = try await store.rollups.moves(scope: scope)[year] ?? [:]
         f.escaped = moves[.escaped] ?? 0; f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
         f.entered = f.fellBack + (moves[.newly] ?? 0)
-        if let last, let now = try await standard(year: year, scope: scope) {
-            f.isBaseline = try await standard(year: last, scope: scope)?.code != now.code
+        if let last, let now = try await mostUsedStandard(year: year, scope: scope) {
+            f.previousStandard = try await mostUsedStandard(year: last, scope: scope)
+            f.isBaseline = f.previousStandard != now
         } else {
             f.isBaseline = true
         }

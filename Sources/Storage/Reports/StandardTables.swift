@@ -20,11 +20,17 @@ public struct NamedHousehold: Sendable, Hashable {
 extension AnnualReports {
     /// The standard of a review year as the reviews record it (the catalogue's when none).
     func standard(year: Int, scope: Scope) async throws -> PovertyStandard? {
+        try await mostUsedStandard(year: year, scope: scope).flatMap(StandardCatalog.builtIn.standard(code:))
+            ?? StandardCatalog.builtIn.standard(forReviewYear: year)
+    }
+
+    /// The code of the standard most of the scope's households were reviewed under in `year`
+    /// (ties to the lower code); nil when the scope reviewed nobody that year.
+    func mostUsedStandard(year: Int, scope: Scope) async throws -> String? {
         var q: SQLQueryString = "SELECT standard_code, COUNT(*) AS n FROM reviews WHERE year = \(bind: year)"
-        _ = scope.append(to: &q, column: "unit_id")
+        guard scope.append(to: &q, column: "unit_id") else { return nil }
         q.appendInterpolation(" GROUP BY standard_code ORDER BY COUNT(*) DESC, standard_code" as SQLQueryString)
-        let code = try await store.sql.raw(q).first()?.string("standard_code")
-        return code.flatMap(StandardCatalog.builtIn.standard(code:)) ?? StandardCatalog.builtIn.standard(forReviewYear: year)
+        return try await store.sql.raw(q).first()?.string("standard_code")
     }
 
     /// Biểu 1–13 of `reports.md` for `unitID`'s branch (today's tree, predecessors included)
