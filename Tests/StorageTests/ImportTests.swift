@@ -647,6 +647,12 @@ import Texts
             // A column of another standard's indicator is ignored for the row, whatever it holds.
             let other = try await store.importSurvey([Files.surveyHeader + ["Tiếp cận y tế"], Files.poor("HO-44", 2021, member: "DV-01") + ["#N/A"]])
             #expect(other.added == 1)
+            // The link the row made names its import (whose audit entry names who imported it).
+            let kind = try await store.sql.raw("""
+                SELECT i.kind FROM household_members hm JOIN imports i ON i.id = hm.import_id JOIN households h ON h.id = hm.household_id
+                WHERE h.code = 'HO-44'
+                """).first()?.string("kind")
+            #expect(kind == "khao_sat")
         }
     }
 

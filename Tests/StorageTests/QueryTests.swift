@@ -120,6 +120,11 @@ import Testing
             #expect(try await households(of: "DV-01", 2026) == ["HO-01"])
             let left = try #require(try await store.audit.entries(try await store.op, entity: "member").last { $0.action == "roi_ho" })
             #expect(left.detail == "DV-02 rời hộ HO-01 từ 2026-12-01")
+            let link = try await store.sql.raw("""
+                SELECT hm.linked_on, i.kind FROM household_members hm JOIN imports i ON i.id = hm.import_id
+                JOIN members m ON m.id = hm.member_id JOIN households h ON h.id = hm.household_id WHERE m.code = 'DV-02' AND h.code = 'HO-07'
+                """).first()
+            #expect(try link?.string("kind") == "doan_vien" && link?.optionalString("linked_on") == "2026-12-01")
             // A survey row naming a member for a year decides that year, whatever the links say.
             try await store.importSurvey([header2026, Files.poor("HO-01", 2026, unit: "C1", member: "DV-02") + ["0"]])
             #expect(try await households(of: "DV-02", 2026) == ["HO-01"])

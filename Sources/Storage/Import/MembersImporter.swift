@@ -91,7 +91,7 @@ public struct MembersImporter: Sendable {
             var ignored = IssueLog()
             for try await batch in RowBatches(source, batchSize: batchSize) {
                 let parsed = parse(batch, header: &h, history: history, log: &ignored, skipHeader: true)
-                try await write(parsed, history: history, result: &result, on: db)
+                try await write(parsed, importID: importID, history: history, result: &result, on: db)
                 progress?(ImportProgress(phase: .writing, rows: result.rows, total: total, elapsed: Date().timeIntervalSince(started)))
             }
             result.ignoredColumns = header.unknown
@@ -237,7 +237,7 @@ public struct MembersImporter: Sendable {
         return d
     }
 
-    private func write(_ batch: [Row], history: OrgHistory, result: inout ImportResult, on db: any SQLDatabase) async throws {
+    private func write(_ batch: [Row], importID: Int, history: OrgHistory, result: inout ImportResult, on db: any SQLDatabase) async throws {
         guard !batch.isEmpty else { return }
         result.rows += batch.count
         result.restoredCitizenIDs += batch.filter(\.restoredZero).count
@@ -347,7 +347,8 @@ public struct MembersImporter: Sendable {
                 if let link = try await db.raw("SELECT unlinked_on FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() {
                     if try link.optionalString("unlinked_on") != nil {
                         try await db.raw("""
-                            UPDATE household_members SET linked_on = \(bind: today), unlinked_on = NULL WHERE household_id = \(bind: hid) AND member_id = \(bind: id)
+                            UPDATE household_members SET linked_on = \(bind: today), unlinked_on = NULL, import_id = \(bind: importID)
+                            WHERE household_id = \(bind: hid) AND member_id = \(bind: id)
                             """).run()
                         membershipChanged.insert(r.member.code)
                         audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
@@ -359,7 +360,8 @@ public struct MembersImporter: Sendable {
                         SELECT 1 AS x FROM household_members WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
                         """).first() != nil
                     try await db.raw("""
-                        INSERT INTO household_members (household_id, member_id, linked_on) VALUES (\(bind: hid), \(bind: id), \(bind: moving ? today : nil))
+                        INSERT INTO household_members (household_id, member_id, linked_on, import_id)
+                        VALUES (\(bind: hid), \(bind: id), \(bind: moving ? today : nil), \(bind: importID))
                         """).run()
                     try await db.raw("UPDATE households SET primary_member_id = \(bind: id) WHERE id = \(bind: hid) AND primary_member_id IS NULL").run()
                     membershipChanged.insert(r.member.code)

@@ -331,8 +331,10 @@ public struct SurveyImporter: Sendable {
         for r in batch { if let m = r.memberID { links.insert(Link(household: r.record.householdCode, member: m)) } }
         if !links.isEmpty {
             try await bulk.insert(
-                into: "household_members", columns: ["household_id", "member_id"],
-                rows: try links.sorted { ($0.household, $0.member) < ($1.household, $1.member) }.map { [.int(try households.required($0.household).id), .int($0.member)] },
+                into: "household_members", columns: ["household_id", "member_id", "import_id"],
+                rows: try links.sorted { ($0.household, $0.member) < ($1.household, $1.member) }.map {
+                    [.int(try households.required($0.household).id), .int($0.member), .int(importID)]
+                },
                 ignoreConflictsOn: ["household_id", "member_id"])
         }
         // Reviews: compare fingerprints, write only what is new or changed.

@@ -8,15 +8,19 @@ import SQLKit
 /// list of members in poor households names them where they lived at that year's end, not in
 /// every household they were ever linked to. Links made before, and those a survey row makes
 /// (which names a member for its year), carry no days: they hold until a members file ends them.
+/// A link also names the import that made it (or took it up again), whose audit entry says
+/// who imported which file: "member X lives in household H" is traceable to a person.
 struct V021HouseholdLinkDays: SQLMigration {
     var name: String { "v021_household_link_days" }
 
     func statements(_ sql: any SQLDatabase) -> [String] {
         ["ALTER TABLE household_members ADD COLUMN linked_on TEXT",
-         "ALTER TABLE household_members ADD COLUMN unlinked_on TEXT"]
+         "ALTER TABLE household_members ADD COLUMN unlinked_on TEXT",
+         "ALTER TABLE household_members ADD COLUMN import_id BIGINT"]
     }
 
     var revertStatements: [String] {
-        ["ALTER TABLE household_members DROP COLUMN unlinked_on", "ALTER TABLE household_members DROP COLUMN linked_on"]
+        ["ALTER TABLE household_members DROP COLUMN import_id", "ALTER TABLE household_members DROP COLUMN unlinked_on",
+         "ALTER TABLE household_members DROP COLUMN linked_on"]
     }
 }
