@@ -247,9 +247,13 @@ public struct SurveyRowParser: Sendable {
         // A formula that failed (`#N/A`…) in any column read is an error of its cell; the rest
         // of such a row is not judged until it is mended.
         for p in layout.knownPositions where p < cells.count {
-            if let failed = ExcelErrorValue(cells[p]) {
+            // One pass over the bytes; the usual cell has neither a "#" nor a NUL.
+            var hash = false, nul = false
+            for b in cells[p].utf8 where b <= 0x23 { if b == 0x23 { hash = true } else if b == 0 { nul = true } }
+            guard hash || nul else { continue }
+            if hash, let failed = ExcelErrorValue(cells[p]) {
                 issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.formula_error", .text(failed.text)), columnIndex: p))
-            } else if cells[p].utf8.contains(0) {
+            } else if nul {
                 // A NUL (from a damaged file) is stored by no database: the cell's error, not the import's.
                 issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.nul_character"), columnIndex: p))
             }

@@ -612,6 +612,15 @@ import Texts
             try await store.importMembers([Files.membersHeader, Files.member("DV-03", "Đặng Văn Cường", unit: "C3", joined: "01/01/2014", left: "31/12/2023")])
             try await store.importMembers([Files.membersHeader, Files.member("DV-03", "Đặng Văn Cường", unit: "C2", joined: "01/01/2024")])
             #expect(try await store.memberships(of: "DV-03") == ["C3 2014-01-01–2023-12-31", "C2 2024-01-01–"])
+            // The leave file again names the closed period with its own leave: nothing changes (C2 stays
+            // open); a different leave for that period is an error of its cell.
+            let leave = Files.member("DV-03", "Đặng Văn Cường", unit: "C3", joined: "01/01/2014", left: "31/12/2023")
+            try await store.importMembers([Files.membersHeader, leave])
+            #expect(try await store.memberships(of: "DV-03") == ["C3 2014-01-01–2023-12-31", "C2 2024-01-01–"])
+            let other = try await #require(throws: ImportRejected.self) {
+                try await store.importMembers([Files.membersHeader, Files.member("DV-03", "Đặng Văn Cường", unit: "C3", joined: "01/01/2014", left: "30/06/2024")])
+            }
+            #expect(Self.cells(other.issues) == ["2 Ngày ra"])
         }
     }
 
@@ -685,5 +694,46 @@ import Texts
             let unit = try await store.sql.raw("SELECT r.unit_id FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = 'HO-01'").first()?.int("unit_id")
             #expect(unit == (try await store.unitID("C2")))
         }
+    }
+    @Test(arguments: TestDatabase.available)
+    func householdLinksFollowMovesInAnyOrder(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            func link(_ member: String, _ household: String) async throws -> String {
+                let row = try await store.sql.raw("""
+                    SELECT hm.linked_on, hm.unlinked_on FROM household_members hm JOIN members m ON m.id = hm.member_id
+                    JOIN households h ON h.id = hm.household_id WHERE m.code = \(bind: member) AND h.code = \(bind: household)
+                    """).first()
+                guard let row else { return "none" }
+                return "\(try row.optionalString("linked_on") ?? "-")…\(try row.optionalString("unlinked_on") ?? "-")"
+            }
+            func primary(_ household: String) async throws -> Int? {
+                try await store.sql.raw("SELECT primary_member_id FROM households WHERE code = \(bind: household)").first()?.optionalInt("primary_member_id")
+            }
+            let dv01 = DV01(Files.smallMembers)
+            // A survey names DV-01 for a new household HO-31 first (a link without days); the
+            // members file then moves DV-01 there: the move dates it, HO-01's link ends.
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-31", 2025, unit: "C1", member: "DV-01")])
+            #expect(try await link("DV-01", "HO-31") == "-…-")
+            try await store.importMembers([Files.membersHeader, dv01(household: "HO-31")])
+            #expect(try await link("DV-01", "HO-31") == "2026-12-01…-")
+            #expect(try await link("DV-01", "HO-01") == "-…2026-12-01")
+            // Back to HO-01: its link is taken up again with the start it had (not today), HO-31's ends.
+            try await store.importMembers([Files.membersHeader, dv01(household: "HO-01")])
+            #expect(try await link("DV-01", "HO-01") == "-…-")
+            #expect(try await link("DV-01", "HO-31") == "2026-12-01…2026-12-01")
+            // HO-31 kept DV-01 as its representative (nobody else lived there); DV-04 moving in represents it.
+            #expect(try await primary("HO-31") == (try await store.memberID("DV-01")))
+            try await store.importMembers([Files.membersHeader, Files.member("DV-04", "Lê Thị Dung", cccd: "035195001111", born: "30/06/1995", sex: "Nữ",
+                                                                             unit: "C3", joined: "01/03/2019", household: "HO-31")])
+            #expect(try await primary("HO-31") == (try await store.memberID("DV-04")))
+        }
+    }
+
+    /// DV-01's row of the small members file, with another household.
+    struct DV01 {
+        let row: [String]
+        init(_ members: [[String]]) { row = members.first { $0.first == "DV-01" } ?? [] }
+        func callAsFunction(household: String) -> [String] { Array(row.dropLast()) + [household] }
     }
 }

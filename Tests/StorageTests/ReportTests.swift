@@ -140,6 +140,9 @@ import Testing
             // A branch that reviewed nobody in the previous round compares nothing either, as the dashboard says.
             let c3 = try await store.reports.figures(op, unit: try await store.unitID("C3"), year: 2025)
             #expect(c3.isBaseline == true && c3.previousYear == 2024 && c3.previousStandard == nil && c3.poor == 1)
+            #expect(c3.notComparedBecause == .noneReviewedPrevious && first.notComparedBecause == .newStandard && compared.notComparedBecause == nil)
+            let none = try await store.reports.figures(op, unit: try await store.unitID("C3"), year: 2026)
+            #expect(none.notComparedBecause == .noneReviewedThisYear)
             let tables = try #require(try await store.reports.standardTables(op, unit: t, year: 2026)).tables
             #expect(tables.first { $0.number == 2 }?.notes.contains { $0.vi.contains("không so sánh") } == true)
             let dashboard = try await store.browse.yearFigures(op)

@@ -66,11 +66,16 @@ enum ReportDocuments {
 
     /// The first year of a standard: the moves compare nothing (one sentence for every document).
     static func notCompared(_ f: ReportFigures) -> String {
-        let why = f.previousYear.map { p in
-            f.previousStandard == nil ? "kỳ rà soát trước (năm \(p)) không có hộ nào của đơn vị được rà soát"
-                                      : "năm \(f.year) là năm đầu rà soát theo chuẩn nghèo mới (năm \(p) theo chuẩn khác)"
-        } ?? "chưa có kỳ rà soát nào trước năm \(f.year)"
-        return "Không so sánh số hộ thoát nghèo, phát sinh mới, tái nghèo với kỳ trước: \(why)."
+        let previous = f.previousYear.map { " (năm \($0))" } ?? ""
+        let why: String
+        switch f.notComparedBecause {
+        case .noPreviousRound: why = ": chưa có kỳ rà soát nào trước năm \(f.year)"
+        case .noneReviewedPrevious: why = ": kỳ rà soát trước\(previous) không có hộ nào của đơn vị được rà soát"
+        case .noneReviewedThisYear: why = ": năm \(f.year) chưa có hộ nào của đơn vị được rà soát"
+        case .newStandard: why = ": năm \(f.year) là năm đầu rà soát theo chuẩn nghèo mới, kỳ trước\(previous) theo chuẩn khác"
+        case nil: why = ""  // figures frozen before the reason was kept
+        }
+        return "Không so sánh số hộ thoát nghèo, phát sinh mới, tái nghèo với kỳ trước\(why)."
     }
 
     static func date(_ day: Day) -> DocumentDate { DocumentDate(day: day.day, month: day.month, year: day.year) }

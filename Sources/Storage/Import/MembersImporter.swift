@@ -205,9 +205,17 @@ public struct MembersImporter: Sendable {
             guard let periods = stored[r.member.code] else { continue }
             let current = periods.first { $0.left == nil }
             var startsOpen = current?.joined
+            var closedAlready = false
             if let code = r.unitCode, let joined = r.joined, let unit = history.unit(code: code) {
-                if periods.contains(where: { $0.unit == unit.id && $0.joined == joined }) {
-                    // Already recorded (the same file again, after a transfer or a merger closed it): nothing to do.
+                if let same = periods.first(where: { $0.unit == unit.id && $0.joined == joined }) {
+                    // Already recorded (the same file again, after a transfer or a merger closed it):
+                    // nothing to do; a leave it gives is that period's, already closed.
+                    if let ended = same.left {
+                        closedAlready = true
+                        if let left = r.left, left != ended {
+                            log.add(header.issue(row: r.row, "ngay_ra", Message("import.members.period_ended", .text(code), .day(joined), .day(ended))))
+                        }
+                    }
                 } else if let current {
                     if current.unit != unit.id {
                         if joined <= current.joined {
@@ -222,7 +230,7 @@ public struct MembersImporter: Sendable {
                     startsOpen = joined
                 }
             }
-            if let left = r.left, let startsOpen, left <= startsOpen {
+            if let left = r.left, !closedAlready, let startsOpen, left <= startsOpen {
                 log.add(header.issue(row: r.row, "ngay_ra", Message("import.members.left_before_current", .day(left), .day(startsOpen))))
             }
         }
@@ -296,11 +304,11 @@ public struct MembersImporter: Sendable {
         let memberIDs = batch.compactMap { stored[$0.member.code]?.id }
         var open: [Int: (unit: Int, joined: Day)] = [:]
         // Periods already recorded, open or closed (member, unit, day joined): a row naming one changes nothing.
-        var recorded = Set<String>()
+        var recorded = Set<String>(), closedPeriods = Set<String>()
         for row in try await db.raw("SELECT member_id, unit_id, joined, left_on FROM memberships WHERE member_id IN (\(binds: memberIDs))").all() {
             let member = try row.int("member_id"), unit = try row.int("unit_id"), joined = try row.day("joined")
             recorded.insert("\(member) \(unit) \(joined.iso)")
-            if try row.optionalString("left_on") == nil { open[member] = (unit, joined) }
+            if try row.optionalString("left_on") == nil { open[member] = (unit, joined) } else { closedPeriods.insert("\(member) \(unit) \(joined.iso)") }
         }
         var membershipChanged = Set<String>()
         for r in batch {
@@ -322,7 +330,9 @@ public struct MembersImporter: Sendable {
                     audit.append(("vao_cong_doan", id, "\(r.member.code) → \(code) từ \(joined.iso)"))
                 }
             }
-            if let left = r.left {
+            // A row naming a period already closed gives that period's leave: nothing more to close.
+            let namesClosed = r.unitCode.flatMap { history.unit(code: $0) }.flatMap { u in r.joined.map { closedPeriods.contains("\(id) \(u.id) \($0.iso)") } } ?? false
+            if let left = r.left, !namesClosed {
                 let closed = try await db.raw("SELECT 1 AS x FROM memberships WHERE member_id = \(bind: id) AND left_on IS NULL").first() != nil
                 if closed {
                     try await db.raw("UPDATE memberships SET left_on = \(bind: left.iso) WHERE member_id = \(bind: id) AND left_on IS NULL").run()
@@ -341,32 +351,45 @@ public struct MembersImporter: Sendable {
                     hid = try created.int("id")
                     audit.append(("tao_ho", hid, household))
                 }
-                // A member lives in one household: the file's household from today (a link ended
-                // before is taken up again), and any other ends today (v021).
+                // A member lives in one household: the file's household, and any other ends today
+                // (v021). A link into a household the member moves to starts today; their first
+                // household holds from before anything was recorded; a link taken up again keeps
+                // the start it had (one row a link: the time away is not kept on it).
                 let today = store.today.iso
+                let moving = try await db.raw("""
+                    SELECT 1 AS x FROM household_members WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
+                    """).first() != nil
                 if let link = try await db.raw("SELECT unlinked_on FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() {
                     if try link.optionalString("unlinked_on") != nil {
                         try await db.raw("""
-                            UPDATE household_members SET linked_on = \(bind: today), unlinked_on = NULL, import_id = \(bind: importID)
+                            UPDATE household_members SET unlinked_on = NULL, import_id = \(bind: importID)
                             WHERE household_id = \(bind: hid) AND member_id = \(bind: id)
                             """).run()
                         membershipChanged.insert(r.member.code)
                         audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
+                    } else if moving {
+                        // An open link a survey row made, without a start: the move dates it.
+                        try await db.raw("""
+                            UPDATE household_members SET linked_on = COALESCE(linked_on, \(bind: today))
+                            WHERE household_id = \(bind: hid) AND member_id = \(bind: id)
+                            """).run()
                     }
                 } else {
-                    // A member's first household holds since before anything was recorded; one
-                    // they move to (another is open) from today.
-                    let moving = try await db.raw("""
-                        SELECT 1 AS x FROM household_members WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
-                        """).first() != nil
                     try await db.raw("""
                         INSERT INTO household_members (household_id, member_id, linked_on, import_id)
                         VALUES (\(bind: hid), \(bind: id), \(bind: moving ? today : nil), \(bind: importID))
                         """).run()
-                    try await db.raw("UPDATE households SET primary_member_id = \(bind: id) WHERE id = \(bind: hid) AND primary_member_id IS NULL").run()
                     membershipChanged.insert(r.member.code)
                     audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
                 }
+                // The member represents the household when nobody does, or when its representative
+                // no longer lives there.
+                try await db.raw("""
+                    UPDATE households SET primary_member_id = \(bind: id)
+                    WHERE id = \(bind: hid) AND (primary_member_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM household_members hm WHERE hm.household_id = households.id
+                          AND hm.member_id = households.primary_member_id AND hm.unlinked_on IS NULL))
+                    """).run()
                 let left = try await db.raw("""
                     SELECT h.code FROM household_members hm JOIN households h ON h.id = hm.household_id
                     WHERE hm.member_id = \(bind: id) AND hm.household_id <> \(bind: hid) AND hm.unlinked_on IS NULL ORDER BY h.code
@@ -375,11 +398,14 @@ public struct MembersImporter: Sendable {
                     try await db.raw("""
                         UPDATE household_members SET unlinked_on = \(bind: today) WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
                         """).run()
-                    // A household the member was the representative of passes to a member still in it
-                    // (the first linked), if any: a survey row without a unit is counted in their unit.
+                    // A household the member represented passes to a member still in it, one still
+                    // in the union first (a survey row without a unit is counted in their unit).
                     try await db.raw("""
-                        UPDATE households SET primary_member_id = (SELECT MIN(hm.member_id) FROM household_members hm
-                                                                    WHERE hm.household_id = households.id AND hm.unlinked_on IS NULL)
+                        UPDATE households SET primary_member_id = (
+                            SELECT hm.member_id FROM household_members hm WHERE hm.household_id = households.id AND hm.unlinked_on IS NULL
+                            ORDER BY CASE WHEN EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = hm.member_id AND ms.left_on IS NULL) THEN 0 ELSE 1 END,
+                                     hm.member_id
+                            LIMIT 1)
                         WHERE primary_member_id = \(bind: id) AND id <> \(bind: hid)
                           AND EXISTS (SELECT 1 FROM household_members hm WHERE hm.household_id = households.id AND hm.unlinked_on IS NULL)
                         """).run()

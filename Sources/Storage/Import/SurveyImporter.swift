@@ -224,7 +224,7 @@ public struct SurveyImporter: Sendable {
             let unreviewed = out.filter { chunk.contains($0.key) && $0.value.latest == nil }.map(\.key)
             guard !unreviewed.isEmpty else { continue }
             for row in try await db.raw("""
-                SELECT h.code, ms.unit_id FROM households h JOIN household_members hm ON hm.household_id = h.id
+                SELECT h.code, ms.unit_id FROM households h JOIN household_members hm ON hm.household_id = h.id AND hm.unlinked_on IS NULL
                 JOIN memberships ms ON ms.member_id = hm.member_id AND ms.left_on IS NULL
                 WHERE h.code IN (\(binds: unreviewed))
                 """).all() {

@@ -38,6 +38,19 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     /// The standard most of the branch's households were reviewed under in `previousYear`
     /// (nil: none reviewed then, or figures frozen before it was kept).
     public var previousStandard: String?
+    /// Why the moves compare nothing (nil: they do, or figures frozen before it was kept).
+    public var notComparedBecause: NotCompared?
+
+    public enum NotCompared: String, Sendable, Hashable, Codable {
+        /// No review round before the year.
+        case noPreviousRound
+        /// The branch reviewed nobody in the previous round.
+        case noneReviewedPrevious
+        /// The branch reviewed nobody in the year itself.
+        case noneReviewedThisYear
+        /// The first year of a new standard: the previous round was under another.
+        case newStandard
+    }
     /// Whether the moves are a comparison with the previous round (figures frozen before
     /// `isBaseline` was kept showed them, and still do).
     public var movesCompared: Bool { isBaseline != true }
@@ -138,12 +151,17 @@ extension AnnualReports {
         let moves = try await store.rollups.moves(scope: scope)[year] ?? [:]
         f.escaped = moves[.escaped] ?? 0; f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
         f.entered = f.fellBack + (moves[.newly] ?? 0)
-        if let last, let now = try await mostUsedStandard(year: year, scope: scope) {
-            f.previousStandard = try await mostUsedStandard(year: last, scope: scope)
-            f.isBaseline = f.previousStandard != now
+        if let last {
+            if let now = try await mostUsedStandard(year: year, scope: scope) {
+                f.previousStandard = try await mostUsedStandard(year: last, scope: scope)
+                f.notComparedBecause = f.previousStandard == nil ? .noneReviewedPrevious : f.previousStandard != now ? .newStandard : nil
+            } else {
+                f.notComparedBecause = .noneReviewedThisYear
+            }
         } else {
-            f.isBaseline = true
+            f.notComparedBecause = .noPreviousRound
         }
+        f.isBaseline = f.notComparedBecause != nil
         if reviewsOnly { return f }
 
         // Support, funds and loans from their kept roll-ups (`SupportRollups`), a few rows per unit.
