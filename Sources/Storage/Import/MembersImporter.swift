@@ -160,11 +160,11 @@ public struct MembersImporter: Sendable {
         return out
     }
 
-    /// A row against what is stored of its member. Its join, transfer or leave against the
-    /// member's stored memberships, so that
-    /// periods never overlap or run backwards (each an issue of its row and column, found
-    /// before anything is written): a transfer starts after the current membership began, a
-    /// rejoin after the last leave, a leave after the current membership began. A row the
+    /// Each row against what is stored of its member, before anything is written (each problem
+    /// an issue of its row and column): the identity it leaves must agree with itself, and its
+    /// join, transfer or leave with the stored memberships, so that periods never overlap or
+    /// run backwards — a transfer starts after the current membership began, a rejoin after
+    /// the last leave, a leave after the current membership began. A row naming a period the
     /// database already holds (the same file imported again) passes.
     private func checkMemberships(_ rows: [Row], header: TableHeader?, history: OrgHistory, log: inout IssueLog) async throws {
         guard let header, !rows.isEmpty else { return }
@@ -223,7 +223,7 @@ public struct MembersImporter: Sendable {
                         }
                         startsOpen = joined
                     }
-                } else if !periods.contains(where: { $0.unit == unit.id && $0.joined == joined }) {
+                } else {
                     if let lastLeft = periods.compactMap(\.left).max(), joined < lastLeft {
                         log.add(header.issue(row: r.row, "ngay_vao", Message("import.members.join_before_left", .day(joined), .day(lastLeft))))
                     }
