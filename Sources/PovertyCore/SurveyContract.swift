@@ -244,8 +244,8 @@ public struct SurveyRowParser: Sendable {
     public mutating func parse(row: Int, cells: [String], issues: inout [SurveyIssue]) -> SurveyRecord? {
         if cells.allSatisfy({ TextFolding.trim($0).isEmpty }) { return nil }
         let before = issues.count
-        // A formula that failed (`#N/A`…) in any column read is an error of its cell; the rest
-        // of such a row is not judged until it is mended.
+        // A formula that failed (`#N/A`…) or a NUL in a column read (the indicators apart) is an
+        // error of its cell; the rest of such a row is not judged until it is mended.
         for p in layout.knownPositions where p < cells.count {
             // One pass over the bytes; the usual cell has neither a "#" nor a NUL.
             var hash = false, nul = false
@@ -421,10 +421,10 @@ public struct SurveyRowParser: Sendable {
         lastAreas.append((Array(raw.utf8), area))
     }
 
-    /// A non-negative integer of at most 9 ASCII digits, without the generic `Int(_:)`.
     /// The longest text a free-text column keeps (characters): a name is not a page.
     static let textLimits: [(SurveyColumn, Int)] = [(.headName, 200), (.ethnicity, 100), (.province, 200), (.commune, 200), (.address, 500)]
 
+    /// A non-negative integer of at most 9 ASCII digits, without the generic `Int(_:)`.
     static func smallInt(_ s: Substring) -> Int? {
         var value = 0
         var count = 0
