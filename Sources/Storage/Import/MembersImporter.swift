@@ -356,15 +356,20 @@ public struct MembersImporter: Sendable {
                 // household holds from before anything was recorded; a link taken up again keeps
                 // the start it had (one row a link: the time away is not kept on it).
                 let today = store.today.iso
-                let moving = try await db.raw("""
-                    SELECT 1 AS x FROM household_members WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
-                    """).first() != nil
+                // The other households the member is linked to now: moving when there are any.
+                let left = try await db.raw("""
+                    SELECT h.code FROM household_members hm JOIN households h ON h.id = hm.household_id
+                    WHERE hm.member_id = \(bind: id) AND hm.household_id <> \(bind: hid) AND hm.unlinked_on IS NULL ORDER BY h.code
+                    """).all().map { try $0.string("code") }
+                let moving = !left.isEmpty
+                var linked = false
                 if let link = try await db.raw("SELECT unlinked_on FROM household_members WHERE household_id = \(bind: hid) AND member_id = \(bind: id)").first() {
                     if try link.optionalString("unlinked_on") != nil {
                         try await db.raw("""
                             UPDATE household_members SET unlinked_on = NULL, import_id = \(bind: importID)
                             WHERE household_id = \(bind: hid) AND member_id = \(bind: id)
                             """).run()
+                        linked = true
                         membershipChanged.insert(r.member.code)
                         audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
                     } else if moving {
@@ -379,22 +384,21 @@ public struct MembersImporter: Sendable {
                         INSERT INTO household_members (household_id, member_id, linked_on, import_id)
                         VALUES (\(bind: hid), \(bind: id), \(bind: moving ? today : nil), \(bind: importID))
                         """).run()
+                    linked = true
                     membershipChanged.insert(r.member.code)
                     audit.append(("them_vao_ho", id, "\(r.member.code) → hộ \(household) từ \(today)"))
                 }
-                // The member represents the household when nobody does, or when its representative
-                // no longer lives there.
-                try await db.raw("""
-                    UPDATE households SET primary_member_id = \(bind: id)
-                    WHERE id = \(bind: hid) AND (primary_member_id IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM household_members hm WHERE hm.household_id = households.id
-                          AND hm.member_id = households.primary_member_id AND hm.unlinked_on IS NULL))
-                    """).run()
-                let left = try await db.raw("""
-                    SELECT h.code FROM household_members hm JOIN households h ON h.id = hm.household_id
-                    WHERE hm.member_id = \(bind: id) AND hm.household_id <> \(bind: hid) AND hm.unlinked_on IS NULL ORDER BY h.code
-                    """).all().map { try $0.string("code") }
-                if !left.isEmpty {
+                // A member who comes to live in the household represents it when nobody does, or
+                // when its representative no longer lives there (hand-overs below keep it so otherwise).
+                if linked {
+                    try await db.raw("""
+                        UPDATE households SET primary_member_id = \(bind: id)
+                        WHERE id = \(bind: hid) AND (primary_member_id IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM household_members hm WHERE hm.household_id = households.id
+                              AND hm.member_id = households.primary_member_id AND hm.unlinked_on IS NULL))
+                        """).run()
+                }
+                if moving {
                     try await db.raw("""
                         UPDATE household_members SET unlinked_on = \(bind: today) WHERE member_id = \(bind: id) AND household_id <> \(bind: hid) AND unlinked_on IS NULL
                         """).run()
