@@ -122,7 +122,7 @@ public enum Reason {
         let sep: UInt8 = vi ? UInt8(ascii: ".") : UInt8(ascii: ",")
         let area = vi ? c.area.vietnamese : c.area.english
         let unit = vi ? " đ" : " VND"
-        func put(_ s: String) { out.append(contentsOf: s.utf8) }
+        func put(_ s: String) { out.appendUTF8(s) }
         func money(_ v: Dong) { Money.append(v, separator: sep, to: &out); put(unit) }
         func line(_ band: Band) {
             put(vi ? band.lineVi : band.lineEn); put(" "); put(area); put(" "); money(band.upTo)

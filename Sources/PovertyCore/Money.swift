@@ -12,8 +12,21 @@ public enum Money {
 
     /// Parses a money cell: digits, optionally grouped by `.`, `,` or spaces in threes,
     /// optionally followed by `đ`, `₫` or `VND`. Decimals, signs and text are refused.
+    /// The value of 1 to 18 ASCII digits; nil for anything else.
+    @inline(__always) static func plainDigits(_ bytes: Substring.UTF8View) -> Int? {
+        var value = 0, count = 0
+        for b in bytes {
+            guard b >= 0x30 && b <= 0x39, count < 18 else { return nil }
+            value = value &* 10 &+ Int(b &- 0x30)
+            count += 1
+        }
+        return count > 0 ? value : nil
+    }
+
     public static func parse(_ cell: some StringProtocol) -> Result<Dong, ParseError> {
         var s = Substring(TextFolding.trim(cell))
+        // Fastest path: 1–18 ASCII digits (no overflow possible), the usual cell.
+        if let digits = plainDigits(s.utf8) { return digits > maximum ? .failure(.tooLarge) : .success(digits) }
         if s.isEmpty { return .failure(.empty) }
         // A trailing currency word.
         if let last = s.last, !(last.isASCII && last.isNumber) {
@@ -95,21 +108,19 @@ public enum Money {
     /// Appends the grouped amount to a byte buffer (no allocation beyond the buffer).
     public static func append(_ amount: Dong, separator: UInt8 = UInt8(ascii: "."), to out: inout [UInt8]) {
         if amount < 0 { out.append(UInt8(ascii: "-")); append(amount == .min ? .max : -amount, separator: separator, to: &out); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        // Filled from the right (19 digits and 6 separators at most), then appended in one copy.
+        var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var v = amount
-        withUnsafeMutableBytes(of: &digits) { buf in
+        withUnsafeMutableBytes(of: &text) { buf in
+            var start = buf.count, digits = 0
             repeat {
-                buf[count] = UInt8(v % 10) + 0x30
+                if digits > 0 && digits % 3 == 0 { start -= 1; buf[start] = separator }
+                start -= 1
+                buf[start] = UInt8(v % 10) + 0x30
                 v /= 10
-                count += 1
+                digits += 1
             } while v > 0
-            for i in stride(from: count - 1, through: 0, by: -1) {
-                out.append(buf[i])
-                if i > 0 && i % 3 == 0 { out.append(separator) }
-            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[start...]))
         }
     }
 

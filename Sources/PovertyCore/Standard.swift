@@ -97,6 +97,10 @@ public final class PovertyStandard: Sendable, Hashable, Identifiable {
     public let indicatorMask: UInt64
     /// Bands by area, `[rural, urban]`, for array look-ups on the hot path.
     @usableFromInline let bandsByArea: [[Band]]
+    /// Each indicator's catalogue index and code, in the order of `indicators`: a loop per row
+    /// reads these, not copies of whole indicators (five texts each).
+    public let indicatorIndices: [Int]
+    public let indicatorCodes: [String]
 
     init(code: String, nameVi: String, nameEn: String, source: String, sourceEn: String,
          reviewYears: ClosedRange<Int>, listYears: ClosedRange<Int>, provisional: Bool, deprivationCutoff: Int,
@@ -115,6 +119,8 @@ public final class PovertyStandard: Sendable, Hashable, Identifiable {
         self.dimensionOf = dimensionOf
         self.indicatorMask = indicatorMask
         bandsByArea = [bands[.rural] ?? [], bands[.urban] ?? []]
+        indicatorIndices = indicators.map(\.index)
+        indicatorCodes = indicators.map(\.code)
     }
 
     @inlinable

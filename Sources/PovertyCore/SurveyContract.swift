@@ -222,13 +222,17 @@ public struct SurveyRowParser: Sendable {
     private var foldCache: [String: String] = [:]
     private var standardByYear: [PovertyStandard?]
     private var usableStandard: [String: Bool] = [:]
+    /// The standard of the previous row, its indicator columns already checked.
+    private var checkedStandard: PovertyStandard?
     private let positions: [Int]
     private let indicatorPositions: [Int]
+    private let knownPositions: [Int]
 
     public init(layout: SurveyLayout) {
         self.layout = layout
         positions = layout.columnPositions
         indicatorPositions = layout.indicatorPosition
+        knownPositions = layout.knownPositions
         standardByYear = (SurveyLayout.firstYear...SurveyLayout.lastYear).map {
             layout.standardOverride ?? layout.catalog.standard(forReviewYear: $0)
         }
@@ -246,10 +250,8 @@ public struct SurveyRowParser: Sendable {
         let before = issues.count
         // A formula that failed (`#N/A`…) or a NUL in a column read (the indicators apart) is an
         // error of its cell; the rest of such a row is not judged until it is mended.
-        for p in layout.knownPositions where p < cells.count {
-            // One pass over the bytes; the usual cell has neither a "#" nor a NUL.
-            var hash = false, nul = false
-            for b in cells[p].utf8 where b <= 0x23 { if b == 0x23 { hash = true } else if b == 0 { nul = true } }
+        for p in knownPositions where p < cells.count {
+            let (hash, nul) = Self.hashAndNUL(cells[p])
             guard hash || nul else { continue }
             if hash, let failed = ExcelErrorValue(cells[p]) {
                 issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.formula_error", .text(failed.text)), columnIndex: p))
@@ -346,15 +348,18 @@ public struct SurveyRowParser: Sendable {
         // indicators
         var mask: UInt64 = 0
         if let standard {
-            if usableStandard[standard.code] == nil {
-                usableStandard[standard.code] = layout.checkIndicatorColumns(for: standard, year: year)
+            if standard !== checkedStandard {
+                if usableStandard[standard.code] == nil {
+                    usableStandard[standard.code] = layout.checkIndicatorColumns(for: standard, year: year)
+                }
+                checkedStandard = standard
             }
-            for ind in standard.indicators {
-                let p = indicatorPositions[ind.index]
+            for index in standard.indicatorIndices {
+                let p = indicatorPositions[index]
                 guard p >= 0 else { continue }  // reported once on row 1
                 let raw = p < cells.count ? cells[p] : ""
                 switch flag(raw) {
-                case .some(true): mask |= 1 << ind.index
+                case .some(true): mask |= 1 << index
                 case .some(false): break
                 case .none:
                     let v = TextFolding.trim(raw)
@@ -393,21 +398,30 @@ public struct SurveyRowParser: Sendable {
                 }
             }
         }
-        if let v = cell(.member), v.count > 64 { issue(.member, Message("survey.member_code_longer_than")) }
-        if let v = cell(.unit), v.count > 64 { issue(.unit, Message("survey.unit_code_longer_than")) }
-        for (column, limit) in Self.textLimits {
-            if let v = cell(column), v.utf8.count > limit, v.count > limit { issue(column, Message("import.text_longer_than", .number(limit))) }
+        // Text columns: each trimmed once, checked against its limit (in characters; the byte
+        // count, never smaller, is looked at first), then kept.
+        func text(_ column: SurveyColumn, limit: Int, _ message: @autoclosure () -> Message) -> Substring? {
+            guard let v = cell(column) else { return nil }
+            if v.utf8.count > limit, v.count > limit { issue(column, message()) }
+            return v
         }
+        let member = text(.member, limit: 64, Message("survey.member_code_longer_than"))
+        let unit = text(.unit, limit: 64, Message("survey.unit_code_longer_than"))
+        let headName = text(.headName, limit: Self.headNameLimit, Message("import.text_longer_than", .number(Self.headNameLimit)))
+        let ethnicity = text(.ethnicity, limit: Self.ethnicityLimit, Message("import.text_longer_than", .number(Self.ethnicityLimit)))
+        let province = text(.province, limit: Self.placeLimit, Message("import.text_longer_than", .number(Self.placeLimit)))
+        let commune = text(.commune, limit: Self.placeLimit, Message("import.text_longer_than", .number(Self.placeLimit)))
+        let address = text(.address, limit: Self.addressLimit, Message("import.text_longer_than", .number(Self.addressLimit)))
 
         guard issues.count == before, let standard else { return nil }
         return SurveyRecord(
             rowNumber: row, householdCode: code, year: year, standard: standard,
             answers: HouseholdAnswers(area: area, income: income, deprivations: mask),
-            unitCode: cell(.unit).map(String.init), memberCode: cell(.member).map(String.init),
-            headName: cell(.headName).map(String.init), ethnicMinority: minority, officialStatus: official,
-            noWorkingCapacity: noCapacity, ethnicity: cell(.ethnicity).map(String.init), causes: causes,
-            province: cell(.province).map(String.init), commune: cell(.commune).map(String.init),
-            address: cell(.address).map(String.init))
+            unitCode: unit.map(String.init), memberCode: member.map(String.init),
+            headName: headName.map(String.init), ethnicMinority: minority, officialStatus: official,
+            noWorkingCapacity: noCapacity, ethnicity: ethnicity.map(String.init), causes: causes,
+            province: province.map(String.init), commune: commune.map(String.init),
+            address: address.map(String.init))
     }
 
     /// The standard a record was classified with.
@@ -422,7 +436,18 @@ public struct SurveyRowParser: Sendable {
     }
 
     /// The longest text a free-text column keeps (characters): a name is not a page.
-    static let textLimits: [(SurveyColumn, Int)] = [(.headName, 200), (.ethnicity, 100), (.province, 200), (.commune, 200), (.address, 500)]
+    static let headNameLimit = 200, ethnicityLimit = 100, placeLimit = 200, addressLimit = 500
+
+    /// Whether a cell holds a "#" (a formula error starts with one) and a NUL: one pass over
+    /// its bytes in place (the usual cell has neither).
+    @inline(__always) static func hashAndNUL(_ cell: String) -> (hash: Bool, nul: Bool) {
+        func scan(_ bytes: some Sequence<UInt8>) -> (hash: Bool, nul: Bool) {
+            var hash = false, nul = false
+            for b in bytes where b <= 0x23 { if b == 0x23 { hash = true } else if b == 0 { nul = true } }
+            return (hash, nul)
+        }
+        return cell.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(cell.utf8)
+    }
 
     /// A non-negative integer of at most 9 ASCII digits, without the generic `Int(_:)`.
     static func smallInt(_ s: Substring) -> Int? {

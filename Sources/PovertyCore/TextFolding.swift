@@ -47,10 +47,23 @@ public enum TextFolding {
         // character is ≥ 0x80, so it never passes this test by mistake).
         let u = s.utf8
         guard let f = u.first, let l = u.last else { return s }
-        if f < 0x80 && f > 0x20 && l < 0x80 && l > 0x20 { return s }
+        if Self.cannotStartSpace(f) && Self.cannotEndSpace(l) { return s }
         guard let first = s.unicodeScalars.firstIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
         let last = s.unicodeScalars.lastIndex(where: { !isSpace($0) })!
         return s[first...last]
+    }
+
+    /// True when a text whose first byte is `b` cannot begin with a space `isSpace` knows: an
+    /// ASCII non-space, or the lead byte of none of them (U+00A0 C2, U+2007/U+202F E2, U+3000 E3,
+    /// U+FEFF EF), e.g. most Vietnamese capitals.
+    @inline(__always) static func cannotStartSpace(_ b: UInt8) -> Bool {
+        b < 0x80 ? b > 0x20 : (b != 0xC2 && b != 0xE2 && b != 0xE3 && b != 0xEF)
+    }
+
+    /// True when a text whose last byte is `b` cannot end with such a space: an ASCII
+    /// non-space, or a byte that ends none of them (A0, 87, AF, 80, BF), e.g. "ị" (… 8B).
+    @inline(__always) static func cannotEndSpace(_ b: UInt8) -> Bool {
+        b < 0x80 ? b > 0x20 : (b != 0xA0 && b != 0x87 && b != 0xAF && b != 0x80 && b != 0xBF)
     }
 
     static func isSpace(_ s: Unicode.Scalar) -> Bool {

@@ -208,29 +208,23 @@ public struct CSVParser {
         if Self.isASCII(bytes) {
             cells.append(String(decoding: bytes, as: UTF8.self))
         } else {
-            guard let text = Self.validUTF8(Array(bytes)) else { throw SpreadsheetError.invalidUTF8(row: rowNumber) }
+            guard let text = Self.validUTF8(bytes) else { throw SpreadsheetError.invalidUTF8(row: rowNumber) }
             cells.append(text)
         }
         quoteSeen = false
     }
 
-    /// The text of `bytes`, or nil if they are not valid UTF-8.
-    /// `String(validating:as:)` needs macOS 15, and the package supports macOS 14.
-    private static func validUTF8(_ bytes: [UInt8]) -> String? {
-        // Fast path: ASCII is valid UTF-8, and decoding it needs no checks.
-        if bytes.withUnsafeBufferPointer({ isASCII($0) }) { return String(decoding: bytes, as: UTF8.self) }
-        if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
-            return String(validating: bytes, as: UTF8.self)
-        }
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
-            case .error: return nil
-            }
-        }
+    /// The text of `bytes`, or nil if they are not valid UTF-8: decoding repairs what is not
+    /// (U+FFFD for each bad sequence), so the bytes are valid exactly when decoding kept them
+    /// unchanged. Not generic, unlike `String(validating:as:)` (which macOS 14 also lacks).
+    static func validUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.count == bytes.count else { return nil }
+        let same = text.utf8.withContiguousStorageIfAvailable { kept -> Bool in
+            guard let a = kept.baseAddress, let b = bytes.baseAddress else { return bytes.isEmpty }
+            return memcmp(a, b, bytes.count) == 0
+        } ?? text.utf8.elementsEqual(bytes)
+        return same ? text : nil
     }
 
     /// Eight bytes at a time where it can.

@@ -74,18 +74,18 @@ struct ClassifyCommand: ParsableCommand {
         let comma = UInt8(ascii: ",")
         CSV.appendCell(r.householdCode, to: &out); out.append(comma)
         Money.appendPlain(r.year, to: &out); out.append(comma)
-        out.append(contentsOf: s.code.utf8); out.append(comma)
-        out.append(contentsOf: c.area.rawValue.utf8); out.append(comma)
+        out.appendUTF8(s.code); out.append(comma)
+        out.appendUTF8(c.area.rawValue); out.append(comma)
         Money.appendPlain(c.perCapitaMonthly, to: &out); out.append(comma)
         Money.appendPlain(c.deprivationCount, to: &out); out.append(comma)
         var firstCode = true
-        for ind in s.indicators where c.deprivedMask & (1 << ind.index) != 0 {
+        for (k, index) in s.indicatorIndices.enumerated() where c.deprivedMask & (1 << index) != 0 {
             if !firstCode { out.append(UInt8(ascii: ";")) }
-            out.append(contentsOf: ind.code.utf8)
+            out.appendUTF8(s.indicatorCodes[k])
             firstCode = false
         }
         out.append(comma)
-        out.append(contentsOf: c.status.rawValue.utf8); out.append(comma)
+        out.appendUTF8(c.status.rawValue); out.append(comma)
         // The reason holds commas but never quotes.
         out.append(UInt8(ascii: "\""))
         Reason.append(c, standard: s, language: lang, to: &out)
@@ -104,9 +104,9 @@ struct ClassifyCommand: ParsableCommand {
         key("so_chi_so_thieu_hut"); Money.appendPlain(c.deprivationCount, to: &out); out.append(UInt8(ascii: ","))
         key("chi_so_thieu_hut"); out.append(UInt8(ascii: "["))
         var firstCode = true
-        for ind in s.indicators where c.deprivedMask & (1 << ind.index) != 0 {
+        for (k, index) in s.indicatorIndices.enumerated() where c.deprivedMask & (1 << index) != 0 {
             if !firstCode { out.append(UInt8(ascii: ",")) }
-            JSON.appendString(ind.code, to: &out)
+            JSON.appendString(s.indicatorCodes[k], to: &out)
             firstCode = false
         }
         out.append(contentsOf: "],".utf8)

@@ -150,7 +150,7 @@ struct SurveyFileReader {
         do {
             do {
                 while let batch = try pipeline.next() {
-                    for r in batch.records { try record(r, r.standard, batch.hasIssues) }
+                    for i in batch.records.indices { try record(batch.records[i], batch.records[i].standard, batch.hasIssues) }  // no copy per record
                 }
             } catch {
                 pipeline.cancel()

@@ -86,6 +86,7 @@ struct MoneyTests {
     @Test(arguments: [
         (0, "0"), (7, "7"), (999, "999"), (1_000, "1.000"), (100_000, "100.000"), (1_500_000, "1.500.000"),
         (18_000_011, "18.000.011"), (1_000_000_000, "1.000.000.000"), (123_456_789_012, "123.456.789.012"),
+        (-1_500, "-1.500"), (Int.max, "9.223.372.036.854.775.807"), (Int.min, "-9.223.372.036.854.775.807"),
     ] as [(Dong, String)])
     func formatsWithDots(_ amount: Dong, _ text: String) {
         #expect(Money.format(amount) == text)
@@ -213,7 +214,11 @@ struct TextFoldingTests {
         #expect(TextFolding.foldForSearch("Nguyễn  Văn   Ấn") == "nguyen van an")
     }
 
-    @Test(arguments: [(" \u{00A0}abc\t", "abc"), ("abc", "abc"), ("", ""), (" \t\u{00A0} ", ""), ("a b", "a b")])
+    @Test(arguments: [(" \u{00A0}abc\t", "abc"), ("abc", "abc"), ("", ""), (" \t\u{00A0} ", ""), ("a b", "a b"),
+                      // Letters of more than one byte at either end; every space of more than one byte.
+                      ("Thành thị", "Thành thị"), ("Đinh Thị Ánh", "Đinh Thị Ánh"), ("ị", "ị"), ("€", "€"),
+                      ("\u{3000}Đinh\u{202F}", "Đinh"), ("x\u{2007}", "x"), ("\u{FEFF}abc", "abc"), ("ị\u{00A0}", "ị"),
+                      ("\u{2007}\u{3000}\u{FEFF}", ""), ("Mã\u{2060}", "Mã\u{2060}")])
     func trim(_ text: String, _ trimmed: String) {
         #expect(TextFolding.trim(text) == trimmed)
     }

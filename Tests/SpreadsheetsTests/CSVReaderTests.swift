@@ -124,6 +124,19 @@ struct CSVReaderTests {
         }
     }
 
+    @Test func validUTF8KeepsValidTextAndRefusesWhatDecodingWouldRepair() {
+        func check(_ bytes: [UInt8]) -> String? { bytes.withUnsafeBufferPointer { CSVParser.validUTF8($0) } }
+        #expect(check(Array("Mã hộ Đinh Thị ị €𝄞".utf8)) == "Mã hộ Đinh Thị ị €𝄞")
+        #expect(check(Array("\u{FFFD} stays".utf8)) == "\u{FFFD} stays")  // a real U+FFFD is kept
+        #expect(check([0x4D, 0xE3, 0x20]) == nil)           // Latin-1 "ã"
+        #expect(check([0x4D, 0xC3]) == nil)                 // cut after a lead byte
+        #expect(check([0xE1, 0xBB]) == nil)                 // cut inside a three-byte letter
+        #expect(check([0xC0, 0xAF]) == nil)                 // overlong "/"
+        #expect(check([0xED, 0xA0, 0x80]) == nil)           // a UTF-16 surrogate
+        #expect(check([0xF4, 0x90, 0x80, 0x80]) == nil)     // past U+10FFFF
+        #expect(check([0xEF, 0xBF, 0xBD, 0xFF]) == nil)     // a real U+FFFD, then a bad byte
+    }
+
     @Test func invalidUTF8NamesTheRecord() throws {
         // "Mã hộ" in Windows-1258/Latin-1 style single bytes is not UTF-8.
         #expect(throws: SpreadsheetError.invalidUTF8(row: 2)) {

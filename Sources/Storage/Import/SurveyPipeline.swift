@@ -36,8 +36,8 @@ public final class SurveyPipeline<Prepared: Sendable>: @unchecked Sendable {
             out.prepared.reserveCapacity(rows.count)
             for (row, cells) in rows {
                 guard let r = scan.consume(row: row, cells: cells) else { continue }
-                out.records.append(r)
                 out.prepared.append(prepare(r))
+                out.records.append(r)  // its last use: moved, not copied
             }
             out.layout = scan.parser?.layout
             out.hasIssues = scan.hasIssues
@@ -60,7 +60,8 @@ public final class SurveyPipeline<Prepared: Sendable>: @unchecked Sendable {
     }
 
     private func track(_ batch: Batch) throws {
-        for r in batch.records { try keys.add(SurveyScan.hash(year: r.year, code: r.householdCode)) }
+        // By index: two fields read in place, not a copy of each record.
+        for i in batch.records.indices { try keys.add(SurveyScan.hash(year: batch.records[i].year, code: batch.records[i].householdCode)) }
     }
 
     /// Gives up early (after an error of the caller): stops the threads.
