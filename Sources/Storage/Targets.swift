@@ -36,6 +36,15 @@ public struct TargetProgress: Sendable, Hashable {
     public var onCourse: Bool? { latestYear.flatMap { y in latest.map { path.onCourse(actual: $0, in: y) } } }
 }
 
+extension Array where Element == TargetProgress {
+    /// The target of `measure` in force in `year`: the first whose target year has not passed
+    /// (2030's from 2026 on, once it is set), else the last one set (judged in its own year).
+    public func inForce(_ measure: TargetMeasure, in year: Int) -> TargetProgress? {
+        let ofMeasure = filter { $0.target.measure == measure }.sorted { ($0.target.targetYear, $0.target.id) < ($1.target.targetYear, $1.target.id) }
+        return ofMeasure.first { $0.target.targetYear >= year } ?? ofMeasure.last
+    }
+}
+
 /// Targets as data. When a target is set, the baseline year's count of each unit of the
 /// tree is stored (re-based onto the tree of that day): the baseline is **frozen**, so later
 /// corrections of the baseline year's reviews change nothing, and a later merger or

@@ -37,10 +37,12 @@ struct TargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await db.withStore { store, actor in
-                try await store.targets.set(actor, unit: unit, baselineYear: baselineYear, targetYear: targetYear,
-                                            reductionPermille: reduction.flatMap(Self.permille), level: level, note: note, on: store.today)
+                let targetID = try await store.targets.set(actor, unit: unit, baselineYear: baselineYear, targetYear: targetYear,
+                                                           reductionPermille: reduction.flatMap(Self.permille), level: level, note: note, on: store.today)
                 let fresh = try await store.operator(actor.name)
-                guard let id = fresh.history.unit(code: unit)?.id, let p = try await store.targets.progress(fresh, of: id).first else { return }
+                // The target just set (a branch may have others, for other years).
+                guard let id = fresh.history.unit(code: unit)?.id,
+                      let p = try await store.targets.progress(fresh, of: id).first(where: { $0.target.id == targetID }) else { return }
                 print("\(unit): gốc / baseline \(p.path.baselineYear) = \(p.path.baseline) hộ, mục tiêu / goal \(p.path.targetYear) = \(p.path.goal) hộ")
             }
         }

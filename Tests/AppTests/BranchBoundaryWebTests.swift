@@ -173,6 +173,12 @@ struct DashboardCacheTests {
             let after = try await web.get("/")
             #expect(after.body.contains("giảm 55,0%") && !after.body.contains("giảm 70,0%"),
                     "\(after.body.components(separatedBy: "id=\"target").dropFirst().first?.prefix(400) ?? "")")
+            // The next plan's target, set as data: from 2026 on the dashboard speaks of it, not of 2025's.
+            _ = try await store.targets.set(try await store.op, unit: DemoProvince.rootCode, baselineYear: 2025, targetYear: 2030,
+                                            reductionPermille: 400, on: store.today)
+            let next = try await web.get("/")
+            let note = next.body.components(separatedBy: "id=\"target-note\"").dropFirst().first?.prefix(600) ?? ""
+            #expect(note.contains("giảm 40,0%") && note.contains("năm 2030") && !note.contains("giảm 55,0%"), "\(note)")
         }
     }
 }

@@ -62,6 +62,16 @@ import Testing
             await #expect(throws: StorageError.self) {
                 try await store.targets.set(try await store.op, unit: "T", baselineYear: 2025, targetYear: 2025, reductionPermille: 500, on: day(2025, 12, 31))
             }
+
+            // The next plan's target (2030, set as data): in force from 2026 on; 2025's until then.
+            let next = try await store.targets.set(try await store.op, unit: "T", baselineYear: 2025, targetYear: 2030, reductionPermille: 500, on: day(2026, 1, 5))
+            let both = try await store.targets.progress(of: t, history: history, on: day(2026, 1, 5))
+            #expect(both.count == 2)
+            #expect(both.inForce(.poorHouseholds, in: 2025)?.target.targetYear == 2025)
+            #expect(both.inForce(.poorHouseholds, in: 2026)?.target.id == next)
+            #expect(both.inForce(.poorHouseholds, in: 2031)?.target.id == next)  // past every target: the last one set
+            #expect(both.inForce(.poorHouseholds, in: 2024)?.target.targetYear == 2025)
+            #expect([TargetProgress]().inForce(.poorHouseholds, in: 2026) == nil)
         }
     }
 }

@@ -210,6 +210,9 @@ struct SupportCLITests {
         #expect(set.out.contains("gốc / baseline 2021 ="))
         let show = try CLI.run(["target", "show", "--unit", "LDLD-NB"], env: env)
         #expect(show.status == 0 && show.out.contains("2025        "))
+        // A second target (the next plan's): `set` speaks of the one just set.
+        let next = try CLI.run(["target", "set", "--unit", "LDLD-NB", "--baseline-year", "2025", "--target-year", "2030", "--reduction", "40"], env: env)
+        #expect(next.status == 0 && next.out.contains("gốc / baseline 2025 =") && next.out.contains("mục tiêu / goal 2030 ="), "\(next.out)")
         let clean = try CLI.run(["check-rollups"], env: env)
         #expect(clean.status == 0 && clean.out.contains("không có chỗ lệch / no differences"))
         // Tamper with one kept count: reported, exit 65; --repair counts again.

@@ -28,7 +28,7 @@ struct DashboardController: RouteCollection {
         let roots = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
         var progress: [TargetProgress] = []
         for root in roots {
-            if var p = try await req.store.targets.progress(user.actor, of: root).first(where: { $0.target.measure == .poorHouseholds }) {
+            if var p = try await req.store.targets.progress(user.actor, of: root).inForce(.poorHouseholds, in: today.year) {
                 // Judged in the target's year once it is past (the page's note speaks of that year).
                 if let y = p.latestYear, y > p.target.targetYear,
                    let then = try await req.store.targets.progress(user.actor, of: root, upTo: p.target.targetYear).first(where: { $0.target.id == p.target.id }) {
