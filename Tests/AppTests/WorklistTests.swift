@@ -64,4 +64,36 @@ struct WorklistTests {
             #expect(Self.item(auditorPage, "work-review") == nil && Self.item(auditorPage, "work-own-report") == nil)
         }
     }
+
+    @Test("the reports due come from the calendar and the deadlines, not from the reviews entered",
+          arguments: WebDatabase.available)
+    func reportYearIsTheCalendars(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store, op = try await store.op
+            let commune = try await store.actor(for: try await store.account(named: "xaphuong"), via: .web)
+            let communeCode = try #require(commune.history.units[commune.unitID ?? 0]?.code)
+            // A grassroots union founded this year: no review yet, its report of this year due.
+            _ = try await store.units.create(op, NewUnit(code: "CDCS-MOI-WL", name: "CĐCS Mới lập", kind: .grassrootsUnion, parentCode: communeCode),
+                                             from: Day(year: 2026, month: 3, day: 1)!)
+            _ = try await store.accounts.create(op, NewAccount(username: "cosomoi", displayName: "Cán bộ mới", password: "mat-khau-dai-wl",
+                                                               role: .grassrootsOfficer, unitCode: "CDCS-MOI-WL"))
+            let fresh = try await store.actor(for: try await store.account(named: "cosomoi"), via: .web)
+            #expect(try await store.browse.latestYear(fresh) == nil)
+            #expect(try await store.reports.currentYear(fresh, unit: fresh.unitID ?? 0) == store.today.year)
+            let web = WebClient(app)
+            try await web.login("cosomoi", "mat-khau-dai-wl")
+            let own = try #require(Self.item(try await web.get("/"), "work-own-report"), "no reviews must not empty the worklist")
+            #expect(own.contains("Báo cáo năm \(store.today.year)") && own.contains("Chưa lập"), "\(own)")
+
+            // While last year's reports are still due (a deadline set into this year), they are the ones worked on.
+            let due = Day(year: store.today.year, month: 12, day: 28)!
+            try await store.reports.setDeadline(commune, unit: commune.unitID ?? 0, year: store.today.year - 1, due: due)
+            #expect(try await store.reports.currentYear(fresh, unit: fresh.unitID ?? 0) == store.today.year - 1)
+            // The commune reviews last year's reports below it; its own report of last year was due on 20/12.
+            #expect(try await store.reports.currentYear(commune, unit: commune.unitID ?? 0, below: true) == store.today.year - 1)
+            #expect(try await store.reports.currentYear(commune, unit: commune.unitID ?? 0) == store.today.year)
+            let then = try #require(Self.item(try await web.get("/"), "work-own-report"))
+            #expect(then.contains("Báo cáo năm \(store.today.year - 1)") && then.contains("28/12/\(store.today.year)"), "\(then)")
+        }
+    }
 }

@@ -24,10 +24,13 @@ enum Worklist {
         let today = req.store.today
         var items: [WorkItem] = []
         let n = { Format.number($0, lang) }
-        guard let year = try await req.store.browse.latestYear(actor) else { return [] }
+        // The reports due now, whatever reviews have been entered; the reviews' latest year
+        // for the households lacking a policy.
+        let reviewYear = try await req.store.browse.latestYear(actor)
 
         if may.allows(.readReports) {
             let reports = req.store.reports
+            let year = try await reports.currentYear(actor, unit: unitID, below: true)
             let board = try await reports.board(actor, unit: unitID, year: year, direct: true)
             if may.allows(.reportReview, at: unitID), board.expected > 0 {
                 let waiting = board.count(.submitted)
@@ -46,6 +49,7 @@ enum Worklist {
             }
             if may.allows(.reportWrite, at: unitID), user.history.parent(of: unitID, on: today) != nil,
                let code = user.history.units[unitID]?.code {
+                let year = try await reports.currentYear(actor, unit: unitID)
                 let own = try await reports.statuses(actor, year: year)[unitID]
                 let due = try await reports.deadline(actor, for: unitID, year: year)
                 let status = own?.status.rawValue ?? "missing"
@@ -56,7 +60,7 @@ enum Worklist {
                                       href: "/reports/\(req.encodePath(code))/\(year)", tone: done ? "success" : (late ? "danger" : "warning")))
             }
         }
-        if may.allows(.readSupport) {
+        if may.allows(.readSupport), let year = reviewYear {
             let coverage = try await req.store.support.coverage(actor, year: year, limit: 0)
             if coverage.households > 0 {
                 items.append(WorkItem(id: "work-coverage", label: req.t("work.coverage", String(year)),

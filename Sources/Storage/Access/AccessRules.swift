@@ -70,7 +70,7 @@ public enum AccessRules {
         rule(.readLoans, everyone, .branch, .namedReads, ["LoanBook.file", "LoanBook.loans", "LoanBook.ageing", "LoanBook.ageingCounts", "LoanBook.portfolio"]),
         rule(.readCampaigns, everyone, .branch, .namedReads, ["CampaignDesk.campaigns", "CampaignDesk.campaign", "CampaignDesk.proposals"]),
         rule(.readReports, everyone, .branch, .namedReads,
-             ["AnnualReports.report", "AnnualReports.board", "AnnualReports.statuses", "AnnualReports.awaitingReviewFromEndedUnits", "AnnualReports.deadline",
+             ["AnnualReports.report", "AnnualReports.board", "AnnualReports.statuses", "AnnualReports.awaitingReviewFromEndedUnits", "AnnualReports.deadline", "AnnualReports.currentYear",
               "AnnualReports.figures", "AnnualReports.shownFigures", "AnnualReports.standardTables", "AnnualReports.profiles",
               "AnnualReports.namedHouseholds", "AnnualReports.steps", "Audit.export"]),
         rule(.readAudit, [.administrator, .auditor], .province, .namedReads, ["BrowseQueries.auditEntries", "Audit.entries"]),

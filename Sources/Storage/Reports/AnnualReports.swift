@@ -298,6 +298,19 @@ public struct AnnualReports: Sendable {
         return try await deadline(below: unitID, year: year, history: actor.history, on: store.today)
     }
 
+    /// The year of the reports a unit of the actor's branch works on today — its own, or with
+    /// `below` those it reviews: last year's while their deadline has not passed (a deadline
+    /// may fall in the next year), else this year's. Which reports are due does not depend on
+    /// which reviews have been entered.
+    public func currentYear(_ actor: Actor, unit unitID: Int, below: Bool = false) async throws -> Int {
+        try actor.require(.readReports, unit: unitID)
+        let today = store.today, history = actor.history
+        let due = below || history.parent(of: unitID, on: today) == nil
+            ? try await deadline(below: unitID, year: today.year - 1, history: history, on: today)
+            : try await deadline(for: unitID, year: today.year - 1, history: history, on: today)
+        return today <= due ? today.year - 1 : today.year
+    }
+
     /// The deadline a unit's report of `year` is held to: the one set above it on the period
     /// date (31 December of the year, the tree the report is for; today's for a unit that came
     /// later), so a deadline set by a unit since merged still holds.
