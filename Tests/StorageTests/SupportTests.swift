@@ -494,6 +494,52 @@ import Testing
         }
     }
 
+    /// A household taken off a list by mistake, or whose approved gift was cancelled, goes back
+    /// on it (one row, proposed again, its old support left cancelled); a gift of 0 đ is
+    /// refused when typed, and one stored before is named at approval, not a failure of the list.
+    @Test(arguments: TestDatabase.available)
+    func aHouseholdGoesBackOnTheListAndAGiftIsMoreThanNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let c = try await Self.tetOfTheProvince(store, held: 5_000_000, budget: 5_000_000)
+            let op = try await store.op
+            try await store.campaigns.add(op, c, household: "HO-03", amount: 500_000, reason: "ốm nặng")
+            try await store.campaigns.edit(op, c, household: "HO-03", remove: true, reason: "bấm nhầm")
+            #expect(try await store.campaigns.proposals(op, c).first { $0.householdCode == "HO-03" }?.state == .removed)
+            try await store.campaigns.add(op, c, household: "HO-03", amount: 400_000, reason: "thêm lại sau khi bấm nhầm")
+            let back = try #require(try await store.campaigns.proposals(op, c).first { $0.householdCode == "HO-03" })
+            #expect(back.state == .proposed && back.amount == 400_000 && back.reason == "thêm lại sau khi bấm nhầm")
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.already_listed", .text("HO-03"), .text(c)))) {
+                try await store.campaigns.add(op, c, household: "HO-03", reason: "lần nữa")
+            }
+            // Zero is not a gift, on adding or on changing the amount.
+            let zeroGifts: [@Sendable () async throws -> Void] = [
+                { try await store.campaigns.add(op, c, household: "HO-01", amount: 0, reason: "x") },
+                { try await store.campaigns.edit(op, c, household: "HO-03", remove: false, amount: 0, reason: "x") }]
+            for attempt in zeroGifts {
+                await #expect(throws: StorageError.invalid(Message("refusal.campaign.gift_positive"))) { try await attempt() }
+            }
+            #expect(try await store.campaigns.approve(op, c, unit: "C3", day: day(2026, 1, 20)) == 1)
+            let gift = try #require(try await store.campaigns.proposals(op, c).first { $0.householdCode == "HO-03" })
+            let supportID = try #require(gift.supportID)
+            #expect(gift.state == .approved)
+            // The gift had the wrong amount: cancelled on the household page, then listed again and approved anew.
+            _ = try await store.support.cancel(op, supportID, reason: "sai mức", on: day(2026, 1, 21))
+            #expect(try await store.campaigns.proposals(op, c).first { $0.householdCode == "HO-03" }?.state == .cancelled)
+            try await store.campaigns.add(op, c, household: "HO-03", amount: 300_000, reason: "đúng mức")
+            let again = try #require(try await store.campaigns.proposals(op, c).first { $0.householdCode == "HO-03" })
+            #expect(again.state == .proposed && again.supportID == nil && again.amount == 300_000)
+            #expect(try await store.campaigns.approve(op, c, unit: "C3", day: day(2026, 1, 22)) == 1)
+            let live = try await store.sql.raw("SELECT COUNT(*) AS n FROM support WHERE campaign_id IS NOT NULL AND cancelled_at IS NULL").first()?.int("n")
+            #expect(live == 1)
+            // A 0 đ gift stored before the rule is named at approval.
+            try await store.campaigns.add(op, c, household: "HO-01", amount: 1, reason: "x")
+            try await store.sql.raw("UPDATE campaign_proposals SET amount = 0 WHERE state = 'proposed'").run()
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.gift_zero_listed", .text("HO-01")))) {
+                try await store.campaigns.approve(op, c, unit: "C1", day: day(2026, 1, 22))
+            }
+        }
+    }
+
     /// An approver below the organiser is told the fund is short, not what it holds.
     @Test(arguments: TestDatabase.available)
     func aShortFundIsSaidWithoutItsBalanceBelowTheOrganiser(db: TestDatabase) async throws {

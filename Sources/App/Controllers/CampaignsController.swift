@@ -119,12 +119,12 @@ struct CampaignsController: RouteCollection {
             switch action {
             case "add":
                 let amount = (input.amount ?? "").trimmingCharacters(in: .whitespaces)
-                try await desk.add(actor, code, household: household, amount: amount.isEmpty ? nil : try req.formMoney(amount, "funds.amount", allowZero: true),
+                try await desk.add(actor, code, household: household, amount: amount.isEmpty ? nil : try req.formMoney(amount, "funds.amount"),
                                    reason: reason)
             case "remove":
                 try await desk.edit(actor, code, household: household, remove: true, reason: reason)
             default:
-                try await desk.edit(actor, code, household: household, remove: false, amount: try req.formMoney(input.amount, "funds.amount", allowZero: true),
+                try await desk.edit(actor, code, household: household, remove: false, amount: try req.formMoney(input.amount, "funds.amount"),
                                     reason: reason)
             }
         }

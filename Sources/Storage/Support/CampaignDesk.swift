@@ -284,22 +284,41 @@ public struct CampaignDesk: Sendable {
             try scope.require(h.unitID, .household, household)
             guard let unitID = h.unitID else { throw StorageError.notFound(.household, household) }
             try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: household)
-            if try await db.raw("SELECT id FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() != nil {
-                throw StorageError.invalid(Message("refusal.campaign.already_listed", .text(household), .text(c.code)))
+            // A household taken off the list, or whose gift was cancelled (a mistake), goes back on it.
+            var revived: Int?
+            if let row = try await db.raw("SELECT id, state FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() {
+                let state = try row.string("state")
+                guard state == ProposalState.removed.rawValue || state == ProposalState.cancelled.rawValue else {
+                    throw StorageError.invalid(Message("refusal.campaign.already_listed", .text(household), .text(c.code)))
+                }
+                revived = try row.int("id")
             }
             if c.kind == .maiAm, try await !maiAmAllowed(h.id, on: c.startsOn, db: db) {
                 throw StorageError.invalid(Message("refusal.campaign.mai_am_repeat", .text(household), .number(rules.maiAmRepeatYears)))
             }
             let value = amount ?? c.giftValue
-            guard value >= 0, value <= Money.maximum else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
+            try Self.requireGift(value)
             let rank = try await db.raw("SELECT COALESCE(MAX(rank), 0) AS r FROM campaign_proposals WHERE campaign_id = \(bind: c.id)").first()?.int("r") ?? 0
-            try await db.raw("""
-                INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
-                VALUES (\(bind: c.id), \(bind: h.id), \(bind: unitID), \(bind: value), \(bind: rank + 1), \(bind: hardship ? 1 : 0), 'proposed', \(bind: reason))
-                """).run()
+            if let revived {
+                try await db.raw("""
+                    UPDATE campaign_proposals SET state = 'proposed', unit_id = \(bind: unitID), amount = \(bind: value), rank = \(bind: rank + 1),
+                        hardship = \(bind: hardship ? 1 : 0), reason = \(bind: reason), support_id = NULL, decided_by = NULL, decided_at = NULL
+                    WHERE id = \(bind: revived)
+                    """).run()
+            } else {
+                try await db.raw("""
+                    INSERT INTO campaign_proposals (campaign_id, household_id, unit_id, amount, rank, hardship, state, reason)
+                    VALUES (\(bind: c.id), \(bind: h.id), \(bind: unitID), \(bind: value), \(bind: rank + 1), \(bind: hardship ? 1 : 0), 'proposed', \(bind: reason))
+                    """).run()
+            }
             try await requireListTotalInRange(c.id, db: db)
             try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id, detail: "\(c.code): \(reason)", by: actor, on: db)
         }
+    }
+
+    /// A gift is paid from a fund: more than 0 đ (a household that gets nothing is taken off the list).
+    static func requireGift(_ amount: Dong) throws {
+        guard amount > 0, amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.campaign.gift_positive")) }
     }
 
     /// Takes a household off the list, or changes its amount, with the reason.
@@ -324,7 +343,8 @@ public struct CampaignDesk: Sendable {
             if remove {
                 try await db.raw("UPDATE campaign_proposals SET state = 'removed', reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
             } else {
-                guard let amount, amount >= 0, amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
+                guard let amount else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
+                try Self.requireGift(amount)
                 try await db.raw("UPDATE campaign_proposals SET amount = \(bind: amount), reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
             }
             try await requireListTotalInRange(c.id, db: db)
@@ -396,6 +416,10 @@ public struct CampaignDesk: Sendable {
                 return unit == approver || [day, store.today].contains { history.successor(of: unit, on: $0) == approver }
             }) {
                 throw StorageError.invalid(Message("refusal.campaign.list_approved_unit_above"))
+            }
+            // A gift of 0 đ (listed before they were refused) is named, not a failure of the whole list.
+            if let zero = try rows.first(where: { try $0.int("amount") <= 0 }) {
+                throw StorageError.invalid(Message("refusal.campaign.gift_zero_listed", .text(try zero.string("code"))))
             }
             let total = try rows.reduce(0) { $0 + (try $1.int("amount")) }
             guard total <= c.remaining else {
