@@ -17,6 +17,31 @@ struct SupportWebTests {
         return String(text[r])
     }
 
+    @Test("the support form offers the household's own union as the giving unit, for an officer above it too",
+          arguments: WebDatabase.available)
+    func givingUnitIsTheHouseholds(db: WebDatabase) async throws {
+        try await db.withApp { app, _ in
+            let store = app.web.store
+            let coso = try await store.account(named: "coso")
+            let code = try #require(try await store.units.history().units[coso.unitID]?.code)
+            let household = try #require(try await store.sql.raw("""
+                SELECT h.code FROM reviews r JOIN households h ON h.id = r.household_id
+                WHERE r.unit_id = \(bind: coso.unitID) AND r.year = (SELECT MAX(year) FROM reviews r2 WHERE r2.household_id = r.household_id)
+                ORDER BY h.code LIMIT 1
+                """).first()?.decode(column: "code", as: String.self))
+            for login in ["bancs", "xaphuong", "coso"] {
+                let web = WebClient(app)
+                try await web.login(login)
+                let page = try await web.get("/households/\(household)")
+                #expect(page.status == .ok)
+                let select = try #require(page.body.components(separatedBy: "id=\"sp-unit\"").dropFirst().first?.components(separatedBy: "</select>").first)
+                // One option chosen, and it is the household's union (before: none for the province, so the first listed).
+                #expect(select.components(separatedBy: " selected>").count == 2, "\(login): \(select)")
+                #expect(select.contains("value=\"\(code)\" selected>"), "\(login): \(select)")
+            }
+        }
+    }
+
     @Test("every support page renders in both languages", arguments: WebDatabase.available)
     func pages(db: WebDatabase) async throws {
         try await db.withApp { app, _ in

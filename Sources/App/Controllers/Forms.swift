@@ -99,13 +99,18 @@ extension Request {
 
     /// The units an officer picks from in forms and filters: their own unit and the units
     /// directly under it today, in Vietnamese order of their names; `selected` (else the
-    /// officer's own unit) is chosen.
+    /// officer's own unit) is chosen — a unit of the branch standing today is added to the
+    /// list when it is deeper down (a household's grassroots union for a provincial officer),
+    /// so that it is chosen rather than, silently, whichever comes first.
     func formUnits(_ user: CurrentUser, selected: String? = nil) async throws -> [Option] {
         let today = store.today
         let tree = try await web.trees(on: today, user)
         let tops = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
-        let ids = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
+        var ids = Set(tops + tops.flatMap { tree.children[$0] ?? [] })
         let chosen = selected ?? user.history.units[user.account.unitID]?.code
+        if let selected, let unit = user.history.unit(code: selected), user.scope.contains(unit.id), unit.isActive(on: today) {
+            ids.insert(unit.id)
+        }
         return ids.compactMap { id -> (code: String, name: String)? in
             guard let u = user.history.units[id], user.scope.contains(id), let name = user.history.name(of: id, on: today) else { return nil }
             return (u.code, name)

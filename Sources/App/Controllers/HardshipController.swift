@@ -127,7 +127,10 @@ struct HardshipController: RouteCollection {
                              action: "hardship")
         let unitCode = user.history.units[unitID]?.code ?? ""
         var units = try await req.formUnits(user, selected: unitCode)
-        if !units.contains(where: { $0.value == unitCode }) { units.append(Option(value: unitCode, label: unitName, selected: true)) }
+        if !units.contains(where: { $0.value == unitCode }) {
+            // A unit not offered otherwise (one that has ended): shown, and the one chosen.
+            units = units.map { Option(value: $0.value, label: $0.label, selected: false) } + [Option(value: unitCode, label: unitName, selected: true)]
+        }
         let refusedEnd = req.refusedRow(["hardship"], "end", refused: error)
         let body = HardshipBody(
             year: year, years: (2021...max(today.year, year)).reversed().map { Option(value: String($0), label: String($0), selected: $0 == year) },

@@ -94,7 +94,9 @@ struct HouseholdController: RouteCollection {
         let user = try req.requireUser()
         // Another branch's household is "not found": its existence is not disclosed.
         let dossier = try await req.store.reviews.dossier(user.actor, code: code)
-        let latestUnit = dossier.file.reviews.last.flatMap { user.history.units[$0.unitID]?.code }
+        // The giving unit offered first: the latest review's unit, or what it has become.
+        let latestUnit = dossier.file.reviews.last.flatMap { user.history.successor(of: $0.unitID, on: req.store.today) }
+            .flatMap { user.history.units[$0]?.code }
         let form = req.echo(HouseholdBody.supportForm(today: req.store.today, unit: latestUnit), refused: error, action: "support")
         let body = HouseholdBody(
             dossier: dossier, policies: try await req.store.support.catalogue(),
