@@ -46,6 +46,9 @@ public struct MemberHit: Sendable, Hashable, Codable {
     public let citizenID: String?
     public let unitID: Int?
     public let households: [String]
+    /// For a member who has left (no current membership): the unit they last belonged to,
+    /// the one whose branch keeps their history.
+    public var formerUnitID: Int? = nil
 }
 
 /// Members and their membership of units over time (join, transfer, leave).
@@ -203,9 +206,13 @@ public struct MemberRegistry: Sendable {
         guard !folded.isEmpty else { return [] }
         let literal = likeLiteral
         let pattern = "%" + literal(folded) + "%"
+        // A member is found in the branch of their home unit, as their page is: the current
+        // membership, else the last one (someone who has left stays findable where their
+        // history is).
         var query: SQLQueryString = """
-            SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id FROM members m
-            LEFT JOIN memberships ms ON ms.member_id = m.id AND ms.left_on IS NULL
+            SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id, ms.left_on FROM members m
+            LEFT JOIN memberships ms ON ms.id = (SELECT h.id FROM memberships h WHERE h.member_id = m.id
+                ORDER BY CASE WHEN h.left_on IS NULL THEN 0 ELSE 1 END, h.joined DESC, h.id DESC LIMIT 1)
             WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
                    OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
             """
@@ -215,9 +222,12 @@ public struct MemberRegistry: Sendable {
         let ids = try rows.map { try $0.int("id") }
         let households = try await store.reviews.households(ofMembers: ids, scope: actor.scope)
         let hits = try rows.map {
-            let id = try $0.int("id")
+            // A leave recorded ahead of its day has not happened yet.
+            let id = try $0.int("id"), unit = try $0.optionalInt("unit_id")
+            let left = try Day(stored: try $0.optionalString("left_on"), column: "memberships.left_on").map { $0 <= store.today } ?? false
             return MemberHit(id: id, code: try $0.string("code"), fullName: try $0.string("full_name"),
-                             citizenID: try $0.optionalString("citizen_id"), unitID: try $0.optionalInt("unit_id"), households: households[id] ?? [])
+                             citizenID: try $0.optionalString("citizen_id"), unitID: left ? nil : unit, households: households[id] ?? [],
+                             formerUnitID: left ? unit : nil)
         }
         try await store.audit.read("tim_kiem", entity: "member", detail: "\"\(text.prefix(80))\": \(hits.count)", by: actor)
         return hits

@@ -67,8 +67,8 @@ struct SearchCommand: AsyncParsableCommand {
         try await db.withStore { store, actor in
             let hits = try await store.members.search(actor, text)
             for hit in hits {
-                let unit = hit.unitID.flatMap { actor.history.units[$0] }
-                print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? "")")
+                let unit = hit.unitID.flatMap { actor.history.units[$0] }, former = hit.formerUnitID.flatMap { actor.history.units[$0] }
+                print("\(hit.code)\t\(hit.fullName)\t\(hit.citizenID ?? "")\t\(unit?.code ?? former.map { "\($0.code) (đã rời / left)" } ?? "")")
             }
             if hits.isEmpty { Terminal.error("không tìm thấy / nothing found") }
         }

@@ -132,6 +132,27 @@ import Texts
         }
     }
 
+    /// Someone who has left the union stays findable in the branch that keeps their history
+    /// (as their page opens there), marked as left; a leave recorded ahead of its day has not
+    /// happened yet; another branch still finds nobody.
+    @Test(arguments: TestDatabase.available)
+    func aMemberWhoLeftIsFoundWhereTheirHistoryIs(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            try await store.importMembers([Files.membersHeader,
+                Files.member("DV-50", "Hà Văn Rời", unit: "C2", joined: "01/01/2015", left: "30/06/2025"),
+                Files.member("DV-51", "Hà Văn Sắp", unit: "C2", joined: "01/01/2015", left: "31/12/2026")])
+            let h1 = try await store.officer("H1"), h2 = try await store.officer("H2"), c2 = try await store.unitID("C2")
+            #expect(store.today < day(2026, 12, 31))
+            let found = try await store.members.search(h1, "ha van")
+            #expect(found.map(\.code) == ["DV-50", "DV-51"])
+            #expect(found.first { $0.code == "DV-50" }.map { ($0.unitID, $0.formerUnitID) }! == (nil, c2))
+            #expect(found.first { $0.code == "DV-51" }.map { ($0.unitID, $0.formerUnitID) }! == (c2, nil))
+            #expect(try await store.members.search(h2, "ha van").isEmpty)
+            #expect(try await store.members.search(h1, "DV-50").map(\.code) == ["DV-50"])
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func memberSearchNamesOnlyTheBranchsHouseholdsAndLoanSupportIsTheLoans(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -128,7 +128,9 @@ struct HouseholdController: RouteCollection {
         if !q.isEmpty {
             let hits = try await req.store.members.search(user.actor, q, limit: 100)
             rows = hits.map { hit in
-                MemberSearchBody.Row(code: hit.code, name: hit.fullName, unit: hit.unitID.map { unitName($0, user.history, req.store.today) } ?? "–",
+                MemberSearchBody.Row(code: hit.code, name: hit.fullName,
+                                     unit: hit.unitID.map { unitName($0, user.history, req.store.today) }
+                                        ?? hit.formerUnitID.map { req.t("members.left_unit", unitName($0, user.history, req.store.today)) } ?? "–",
                                      households: hit.households)
             }
         }
