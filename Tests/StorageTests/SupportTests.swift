@@ -531,6 +531,9 @@ import Testing
             #expect(try await store.campaigns.approve(op, c, unit: "C3", day: day(2026, 1, 22)) == 1)
             let live = try await store.sql.raw("SELECT COUNT(*) AS n FROM support WHERE campaign_id IS NOT NULL AND cancelled_at IS NULL").first()?.int("n")
             #expect(live == 1)
+            // The day a campaign was entered is Vietnam's: 06:30 on 05/01 is 23:30 UTC on 04/01.
+            try await store.sql.raw("UPDATE campaigns SET entered_at = '2026-01-04T23:30:00Z' WHERE code = \(bind: c)").run()
+            #expect(try await store.campaigns.campaign(op, c).createdOn == day(2026, 1, 5))
             // A 0 đ gift stored before the rule is named at approval.
             try await store.campaigns.add(op, c, household: "HO-01", amount: 1, reason: "x")
             try await store.sql.raw("UPDATE campaign_proposals SET amount = 0 WHERE state = 'proposed'").run()

@@ -466,6 +466,9 @@ extension Campaign {
     init(_ row: any SQLRow) throws {
         let kind = try row.string("kind")
         guard let k = CampaignKind(rawValue: kind) else { throw StorageError.corrupt("campaigns.kind = \(kind)") }
+        // The day in Vietnam it was entered (stored in UTC: before 07:00 the UTC date is the day before).
+        let entered = try row.string("entered_at")
+        guard let createdAt = Clock.parse(entered) else { throw StorageError.corrupt("campaigns.entered_at = \(entered)") }
         self.init(id: try row.int("id"), code: try row.string("code"), kind: k, name: try row.string("name"), unitID: try row.int("unit_id"),
                   fundCode: try row.string("fund_code"), year: try row.int("year"), startsOn: try row.day("starts_on"), endsOn: try row.day("ends_on"),
                   budget: try row.int("budget"), giftValue: try row.int("gift_value"),
@@ -474,7 +477,7 @@ extension Campaign {
                       return s
                   },
                   approved: try row.int("approved_sum"), proposed: try row.int("proposed_sum"),
-                  createdOn: try Day(stored: String(try row.string("entered_at").prefix(10)), column: "campaigns.entered_at"))
+                  createdOn: Clock.day(of: createdAt))
     }
 }
 
