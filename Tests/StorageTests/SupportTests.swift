@@ -531,6 +531,21 @@ import Testing
             #expect(try await store.campaigns.approve(op, c, unit: "C3", day: day(2026, 1, 22)) == 1)
             let live = try await store.sql.raw("SELECT COUNT(*) AS n FROM support WHERE campaign_id IS NOT NULL AND cancelled_at IS NULL").first()?.int("n")
             #expect(live == 1)
+            // A row taken off another branch's list is not taken over by adding the household
+            // again from the branch where it counts now.
+            try await store.campaigns.add(op, c, household: "HO-01", amount: 200_000, reason: "x")
+            try await store.campaigns.edit(op, c, household: "HO-01", remove: true, reason: "bỏ")
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2025, unit: "C3")])
+            let h2 = try await Self.branch(store, "H2")
+            await #expect(throws: StorageError.self) { try await store.campaigns.add(h2, c, household: "HO-01", amount: 300_000, reason: "của tôi") }
+            let kept = try #require(try await store.campaigns.proposals(op, c).first { $0.householdCode == "HO-01" })
+            let c1 = try await store.unitID("C1")
+            #expect(kept.state == .removed && kept.unitID == c1 && kept.reason == "bỏ")
+            // A campaign's gift is more than 0 đ from the start.
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.invalid_gift_value"))) {
+                _ = try await store.campaigns.create(op, NewCampaign(kind: .tet, name: "Không", unit: "T", fund: "xa_hoi", year: 2025, startsOn: day(2026, 1, 5),
+                                                                     endsOn: day(2026, 2, 10), budget: 0, giftValue: 0))
+            }
             // The day a campaign was entered is Vietnam's: 06:30 on 05/01 is 23:30 UTC on 04/01.
             try await store.sql.raw("UPDATE campaigns SET entered_at = '2026-01-04T23:30:00Z' WHERE code = \(bind: c)").run()
             #expect(try await store.campaigns.campaign(op, c).createdOn == day(2026, 1, 5))
@@ -538,7 +553,7 @@ import Testing
             try await store.campaigns.add(op, c, household: "HO-01", amount: 1, reason: "x")
             try await store.sql.raw("UPDATE campaign_proposals SET amount = 0 WHERE state = 'proposed'").run()
             await #expect(throws: StorageError.invalid(Message("refusal.campaign.gift_zero_listed", .text("HO-01")))) {
-                try await store.campaigns.approve(op, c, unit: "C1", day: day(2026, 1, 22))
+                try await store.campaigns.approve(op, c, unit: "C3", day: day(2026, 1, 22))
             }
         }
     }

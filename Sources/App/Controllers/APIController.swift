@@ -144,7 +144,8 @@ struct APIController: RouteCollection {
             })
     }
 
-    struct MemberJSON: Content { let code: String; let fullName: String; let unitCode: String?; let households: [String] }
+    /// `unitCode`: the member's unit now; `formerUnitCode`: for one who has left, their last unit.
+    struct MemberJSON: Content { let code: String; let fullName: String; let unitCode: String?; let formerUnitCode: String?; let households: [String] }
 
     func members(req: Request) async throws -> [MemberJSON] {
         let user = try req.requireUser()
@@ -152,7 +153,7 @@ struct APIController: RouteCollection {
         guard let q = req.query[String.self, at: "q"], !q.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
         let hits = try await req.store.members.search(user.actor, q, limit: 100)
         return hits.map { MemberJSON(code: $0.code, fullName: $0.fullName, unitCode: $0.unitID.flatMap { user.history.units[$0]?.code },
-                                     households: $0.households) }
+                                     formerUnitCode: $0.formerUnitID.flatMap { user.history.units[$0]?.code }, households: $0.households) }
     }
 
     struct UnitJSON: Content {

@@ -305,6 +305,12 @@ public struct AnnualReports: Sendable {
     public func currentYear(_ actor: Actor, unit unitID: Int, below: Bool = false) async throws -> Int {
         try actor.require(.readReports, unit: unitID)
         let today = store.today, history = actor.history
+        // Last year's reports concern a unit only if it, or a unit it has taken over, stood on
+        // 31 December (the tree they are expected from); one founded since owes and reviews none.
+        let period = Self.periodDate(today.year - 1)
+        let owes = history.units[unitID]?.isActive(on: period) == true
+            || history.units.values.contains { $0.isActive(on: period) && history.successor(of: $0.id, on: today) == unitID }
+        if !owes { return today.year }
         let due = below || history.parent(of: unitID, on: today) == nil
             ? try await deadline(below: unitID, year: today.year - 1, history: history, on: today)
             : try await deadline(for: unitID, year: today.year - 1, history: history, on: today)

@@ -96,7 +96,8 @@ public struct CampaignDesk: Sendable {
             guard fund.kind == .support else { throw StorageError.invalid(Message("refusal.campaign.campaign_pays_from_support")) }
             let chain = history.ancestry(of: unitID, on: c.startsOn).filter { $0 != unitID }.compactMap { history.units[$0]?.code }
             let gift = c.giftValue ?? rules.giftAmount(kind: c.kind, unitCodes: [c.unit] + chain)
-            guard gift >= 0, gift <= Money.maximum else { throw StorageError.invalid(Message("refusal.campaign.invalid_gift_value")) }
+            // Each gift is paid from the fund: more than 0 đ.
+            guard gift > 0, gift <= Money.maximum else { throw StorageError.invalid(Message("refusal.campaign.invalid_gift_value")) }
             let row = try await db.raw("""
                 INSERT INTO campaigns (code, kind, name, unit_id, fund_id, year, starts_on, ends_on, budget, gift_value, statuses, state, entered_by, entered_at)
                 VALUES (\(bind: "moi-" + UUID().uuidString), \(bind: c.kind.rawValue), \(bind: name), \(bind: unitID), \(bind: fund.id), \(bind: c.year),
@@ -285,13 +286,15 @@ public struct CampaignDesk: Sendable {
             guard let unitID = h.unitID else { throw StorageError.notFound(.household, household) }
             try requireUnderOrganiser(unitID, c, history: history, on: c.startsOn, what: household)
             // A household taken off the list, or whose gift was cancelled (a mistake), goes back on it.
-            var revived: Int?
-            if let row = try await db.raw("SELECT id, state FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() {
+            var revived: (id: Int, state: String)?
+            if let row = try await db.raw("SELECT id, state, unit_id FROM campaign_proposals WHERE campaign_id = \(bind: c.id) AND household_id = \(bind: h.id)").first() {
                 let state = try row.string("state")
                 guard state == ProposalState.removed.rawValue || state == ProposalState.cancelled.rawValue else {
                     throw StorageError.invalid(Message("refusal.campaign.already_listed", .text(household), .text(c.code)))
                 }
-                revived = try row.int("id")
+                // The row is the branch's it was listed under, as for a change of it.
+                try scope.require(try row.int("unit_id"), .household, household)
+                revived = (try row.int("id"), state)
             }
             if c.kind == .maiAm, try await !maiAmAllowed(h.id, on: c.startsOn, db: db) {
                 throw StorageError.invalid(Message("refusal.campaign.mai_am_repeat", .text(household), .number(rules.maiAmRepeatYears)))
@@ -303,7 +306,7 @@ public struct CampaignDesk: Sendable {
                 try await db.raw("""
                     UPDATE campaign_proposals SET state = 'proposed', unit_id = \(bind: unitID), amount = \(bind: value), rank = \(bind: rank + 1),
                         hardship = \(bind: hardship ? 1 : 0), reason = \(bind: reason), support_id = NULL, decided_by = NULL, decided_at = NULL
-                    WHERE id = \(bind: revived)
+                    WHERE id = \(bind: revived.id)
                     """).run()
             } else {
                 try await db.raw("""
@@ -312,13 +315,16 @@ public struct CampaignDesk: Sendable {
                     """).run()
             }
             try await requireListTotalInRange(c.id, db: db)
-            try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id, detail: "\(c.code): \(reason)", by: actor, on: db)
+            let again = revived.map { $0.state == ProposalState.cancelled.rawValue ? "thêm lại (quà cũ đã huỷ), " : "thêm lại (đã bỏ), " } ?? ""
+            try await store.audit.record("dot_qua_them_ho", entity: "household", id: h.id,
+                                         detail: "\(c.code): \(again)\(Money.format(value)) đ \(reason)", by: actor, on: db)
         }
     }
 
     /// A gift is paid from a fund: more than 0 đ (a household that gets nothing is taken off the list).
     static func requireGift(_ amount: Dong) throws {
-        guard amount > 0, amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.campaign.gift_positive")) }
+        guard amount > 0 else { throw StorageError.invalid(Message("refusal.campaign.gift_positive")) }
+        guard amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.invalid_amount")) }
     }
 
     /// Takes a household off the list, or changes its amount, with the reason.
