@@ -12,6 +12,8 @@ public enum Backup {
         case notEmpty
         case notABackup(String)
         case tool(String, String)
+        case inUse(String)
+        case damaged(String)
 
         public var description: String {
             switch self {
@@ -19,6 +21,10 @@ public enum Backup {
             case .notEmpty: "cơ sở dữ liệu đích đã có dữ liệu; chỉ khôi phục vào cơ sở dữ liệu trống / the target database is not empty; restore only into an empty one"
             case .notABackup(let path): "\(path) không phải bản sao lưu của giamngheo / \(path) is not a giamngheo backup"
             case let .tool(name, output): "\(name) thất bại / \(name) failed: \(output)"
+            case .inUse(let path):
+                "có tệp \(path) bên cạnh cơ sở dữ liệu: dừng máy chủ; nếu máy chủ đã dừng và cơ sở dữ liệu đã mất, chuyển tệp đó đi rồi khôi phục lại / "
+                + "\(path) lies beside the database: stop the server; if it is stopped and the database is lost, move that file away, then restore again"
+            case .damaged(let detail): "bản khôi phục bị hỏng / the restored copy is damaged: \(detail)"
             }
         }
     }
@@ -32,11 +38,25 @@ public enum Backup {
         return versions.map { "/usr/lib/postgresql/\($0)/bin/\(name)" }.first { fm.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs a tool and waits; its output is the failure's text.
-    static func run(_ executable: String, _ arguments: [String]) throws {
+    /// The connection URL without its password, and the password: a tool's arguments are
+    /// readable by every user of the machine (`ps`), its environment is not.
+    static func withoutPassword(_ url: String) -> (url: String, password: String?) {
+        guard var parts = URLComponents(string: url), let password = parts.password else { return (url, nil) }
+        parts.password = nil
+        return (parts.string ?? url, password)  // already percent-decoded
+    }
+
+    /// Runs a tool and waits; its output is the failure's text. A password goes to it in
+    /// `PGPASSWORD`, never in its arguments.
+    static func run(_ executable: String, _ arguments: [String], password: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let password {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PGPASSWORD"] = password
+            process.environment = environment
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -64,7 +84,8 @@ extension Store {
             try await sql.raw("VACUUM INTO \(bind: path)").run()
         case .postgres(let url):
             guard let dump = Backup.tool("pg_dump") else { throw Backup.Failure.tool("pg_dump", "not installed (Debian: postgresql-client)") }
-            try Backup.run(dump, ["--format=custom", "--no-owner", "--no-privileges", "--file=\(path)", "--dbname=\(url)"])
+            let (source, password) = Backup.withoutPassword(url)
+            try Backup.run(dump, ["--format=custom", "--no-owner", "--no-privileges", "--file=\(path)", "--dbname=\(source)"], password: password)
         }
         // A copy of every household's income and health: readable by its owner only.
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
@@ -75,12 +96,16 @@ extension Store {
     /// Restores a backup into this store's database, which must be empty (a new SQLite file,
     /// or a PostgreSQL database without tables), then brings it to this version's schema.
     /// Returns the migrations run after restoring.
-    public static func restore(_ config: StorageConfig, from backup: String, logger: Logger = Logger(label: "giamngheo.storage")) async throws -> [String] {
+    public static func restore(_ config: StorageConfig, from backup: String, by operatorName: String = "restore",
+                               logger: Logger = Logger(label: "giamngheo.storage")) async throws -> [String] {
         guard let head = FileHandle(forReadingAtPath: backup)?.readData(ofLength: 16) else { throw Backup.Failure.notABackup(backup) }
         switch config {
         case .sqlite(let path):
             guard head.starts(with: Data("SQLite format 3".utf8)) else { throw Backup.Failure.notABackup(backup) }
             if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 { throw Backup.Failure.notEmpty }
+            // A write-ahead log beside the path is a running server's, or a lost database's: SQLite
+            // would replay its pages onto the restored copy.
+            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) { throw Backup.Failure.inUse(path + suffix) }
             try? FileManager.default.removeItem(atPath: path)
             // No journal of another database here: the restored one starts without sessions.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: Store.journalPath(path) + suffix) }
@@ -99,15 +124,21 @@ extension Store {
                 throw error
             }
             guard let restore = Backup.tool("pg_restore") else { throw Backup.Failure.tool("pg_restore", "not installed (Debian: postgresql-client)") }
-            try Backup.run(restore, ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname=\(url)", backup])
+            // One transaction: a restore that fails leaves the database empty, to be tried again.
+            let (target, password) = Backup.withoutPassword(url)
+            try Backup.run(restore, ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname=\(target)", backup], password: password)
         }
         let store = try Store(config, logger: logger)
         do {
+            if case .sqlite = config {
+                let verdict = try await store.sql.raw("PRAGMA integrity_check").all().map { try $0.string("integrity_check") }
+                guard verdict == ["ok"] else { throw Backup.Failure.damaged(verdict.prefix(5).joined(separator: "; ")) }
+            }
             // A database of its own, not the one backed up: a journal that one left is not this one's.
             try? await store.sql.raw("UPDATE data_revisions SET revision = \(bind: Int64.random(in: 1...Int64.max / 2)) WHERE name = 'identity'").run()
             let migrated = try await store.migrate()
             try await store.audit.record("khoi_phuc", entity: "database", id: nil, detail: (backup as NSString).lastPathComponent,
-                                         by: try await store.operator("restore"), on: store.sql)
+                                         by: try await store.operator(operatorName), on: store.sql)
             await store.shutdown()
             return migrated
         } catch {

@@ -66,7 +66,7 @@ public final class Store: Sendable {
             journalGate = nil
         }
         migrations = Migrations()
-        migrations.add(Schema.all)
+        migrations.add(Schema.all.map { AtomicMigration(inner: $0) })
     }
 
     /// Registers the database of `config` as the default of `databases`. SQLite: one connection

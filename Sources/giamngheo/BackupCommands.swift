@@ -42,12 +42,14 @@ struct RestoreCommand: AsyncParsableCommand {
         """
     )
     @Argument(help: "Tệp sao lưu / The backup file.") var file: String
+    @Option(name: .customLong("user"), help: "Người thực hiện, ghi vào nhật ký / Who is acting, for the audit log.")
+    var user: String = DatabaseOptions.defaultUser
 
     func run() async throws {
         let config = try DatabaseOptions.configFromEnvironment()
         let logger = DatabaseOptions.logger
         do {
-            let migrated = try await Store.restore(config, from: URL(fileURLWithPath: file).path, logger: logger)
+            let migrated = try await Store.restore(config, from: URL(fileURLWithPath: file).path, by: user, logger: logger)
             print("đã khôi phục / restored \(file) → \(config)" + (migrated.isEmpty ? "" : "; nâng cấp / migrated: \(migrated.joined(separator: ", "))"))
         } catch let failure as Backup.Failure {
             Terminal.error(failure.description)

@@ -11,7 +11,15 @@ import Storage
 /// Options shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("user"), help: "Người thực hiện, ghi vào nhật ký / Who is acting, for the audit log.")
-    var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+    var user: String = DatabaseOptions.defaultUser
+
+    /// Who runs the command: the person behind `sudo -u giamngheo …` (SUDO_USER), else the
+    /// login (USER), so that the audit log names a person rather than the service account.
+    static var defaultUser: String {
+        let environment = ProcessInfo.processInfo.environment
+        for key in ["SUDO_USER", "USER"] { if let name = environment[key], !name.isEmpty { return name } }
+        return "cli"
+    }
 
     /// The database named by DATABASE_URL / SQLITE_PATH; a wrong one ends the command (exit 78).
     static func configFromEnvironment() throws -> StorageConfig {

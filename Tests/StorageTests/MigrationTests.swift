@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import PovertyCore
 @_spi(Simulation) @testable import Storage
@@ -14,6 +15,42 @@ import Testing
                          "rollup_support", "rollup_support_households", "rollup_fund_flows", "rollup_loans"]
     /// Catalogues the migrations fill.
     static let seeded = ["policies", "policy_indicators", "funds"]
+
+    /// A migration that creates a table, then stops (here: fails) before its end, leaves no
+    /// table behind: the next start runs it again from the beginning instead of failing on
+    /// "table already exists".
+    struct HalfDone: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            let sql = try database.sqlDatabase
+            try await sql.raw("CREATE TABLE half_done (id BIGINT)").run()
+            try await sql.raw("INSERT INTO half_done (id) VALUES (1)").run()
+            throw StorageError.corrupt("stopped half-way")
+        }
+        func revert(on database: any Database) async throws {}
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aMigrationStoppedHalfWayLeavesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let fluent = try #require(store.databases.database(logger: TestDatabase.logger, on: store.databases.eventLoopGroup.any()))
+            let wrapped = AtomicMigration(inner: HalfDone())
+            #expect(wrapped.name == HalfDone().name)  // databases migrated before see the same names
+            await #expect(throws: StorageError.self) { try await wrapped.prepare(on: fluent) }
+            let left = try await store.sql.raw("""
+                SELECT COUNT(*) AS n FROM \(unsafeRaw: store.sql.dialect.name == "sqlite" ? "sqlite_master WHERE name" : "information_schema.tables WHERE table_name") = 'half_done'
+                """).first()?.int("n")
+            #expect(left == 0)
+        }
+    }
+
+    /// A PostgreSQL password goes to pg_dump and pg_restore in their environment, never in
+    /// their arguments (which every user of the machine can read).
+    @Test func thePasswordStaysOutOfTheToolsArguments() {
+        let (url, password) = Backup.withoutPassword("postgres://giamngheo:b%C3%AD%20m%E1%BA%ADt%40x@db.example:5432/giamngheo?sslmode=require")
+        #expect(password == "bí mật@x")
+        #expect(url == "postgres://giamngheo@db.example:5432/giamngheo?sslmode=require")
+        #expect(Backup.withoutPassword("postgres://giamngheo@localhost/giamngheo") == ("postgres://giamngheo@localhost/giamngheo", nil))
+    }
 
     @Test(arguments: TestDatabase.available)
     func migrateRevertAllMigrateAgain(db: TestDatabase) async throws {

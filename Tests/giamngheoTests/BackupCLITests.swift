@@ -60,6 +60,15 @@ struct BackupCLITests {
             // A second backup to the same name is refused: nothing is overwritten.
             #expect(try Self.run(["backup", backup], source).status != 0)
 
+            if let path = target["SQLITE_PATH"] {
+                // A write-ahead log beside the target (a running server's, or a lost database's) would be
+                // replayed onto the copy: refused, nothing written.
+                #expect(FileManager.default.createFile(atPath: path + "-wal", contents: Data("not ours".utf8)))
+                let refused = try Self.run(["restore", backup], target)
+                #expect(refused.status == 65 && refused.err.contains("-wal"), "\(refused.err)")
+                #expect(!FileManager.default.fileExists(atPath: path))
+                try FileManager.default.removeItem(atPath: path + "-wal")
+            }
             let restored = try Self.run(["restore", backup], target)
             #expect(restored.status == 0, "\(restored.err)")
             #expect(try Self.run(["restore", backup], target).status == 65)   // not into a database with data

@@ -18,14 +18,15 @@ struct SupportCLITests {
     @Test("funds, support and coverage, a loan through to ageing, a campaign approved, and the ledgers reconcile")
     func scenario() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-support-\(UUID().uuidString).sqlite").path
-        let env = ["SQLITE_PATH": db]
+        // Run as `sudo -u giamngheo …` by chi-lan: the entries name her, not the service account.
+        let env = ["SQLITE_PATH": db, "SUDO_USER": "chi-lan", "USER": "giamngheo"]
         defer { CLI.removeDatabase(db) }
         func run(_ args: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> CLI.Result {
             let r = try CLI.run(args, env: env)
             #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.err)", sourceLocation: sourceLocation)
             return r
         }
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        let user = "chi-lan"
         func lines(_ r: CLI.Result) -> [String] { r.out.split(separator: "\n").map(String.init) }
         func object(_ r: CLI.Result) throws -> [String: Any] { try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]) }
 

@@ -30,3 +30,20 @@ extension Database {
         }
     }
 }
+
+/// A migration run in one transaction: stopped half-way (Ctrl+C, a power cut during a long
+/// recount), it leaves nothing behind, and the next start runs it again from the beginning.
+/// (Fluent records a migration after it returns; only a stop between the two is left.)
+/// Keeps the name of the migration it wraps, so databases migrated before it see no change.
+struct AtomicMigration: AsyncMigration {
+    let inner: any Migration
+    var name: String { inner.name }
+
+    func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await inner.prepare(on: tx).get() }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.transaction { tx in try await inner.revert(on: tx).get() }
+    }
+}
