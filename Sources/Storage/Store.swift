@@ -143,6 +143,13 @@ public final class Store: Sendable {
         try await prepare()
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
+        // A database migrated by a newer version is not run by this one (it would ignore what
+        // it does not know, and write beside it).
+        let known = Set(Schema.all.map(\.name))
+        let unknown = try await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.string("name") }.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw StorageError.invalid(Message("refusal.database.newer_schema", .text(unknown.sorted().joined(separator: ", "))))
+        }
         let pending = try await migrator.previewPrepareBatch().get().map { $0.0.name }
         for name in pending { logger.info("migrating: \(name)") }
         try await migrator.prepareBatch().get()

@@ -43,6 +43,20 @@ import Testing
         }
     }
 
+    /// A database a newer version has migrated is refused by this one, naming what it lacks.
+    @Test(arguments: TestDatabase.available)
+    func aNewerSchemaIsNotRunByAnOlderVersion(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.sql.raw("""
+                INSERT INTO _fluent_migrations (id, name, batch, created_at, updated_at)
+                VALUES (\(bind: UUID()), 'Storage.V099FromTheFuture', 99, NULL, NULL)
+                """).run()
+            await #expect(throws: StorageError.invalid(Message("refusal.database.newer_schema", .text("Storage.V099FromTheFuture")))) {
+                _ = try await store.migrate()
+            }
+        }
+    }
+
     /// A PostgreSQL password goes to pg_dump and pg_restore in their environment, never in
     /// their arguments (which every user of the machine can read).
     @Test func thePasswordStaysOutOfTheToolsArguments() {
