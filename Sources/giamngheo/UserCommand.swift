@@ -7,8 +7,66 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Tài khoản của ứng dụng web / Accounts of the web app.",
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self]
     )
+
+    /// The password from GIAMNGHEO_PASSWORD, else typed: at a terminal without echo (and with a
+    /// prompt on standard error), else a line of standard input.
+    static func readPassword() -> String {
+        if let given = ProcessInfo.processInfo.environment["GIAMNGHEO_PASSWORD"] { return given }
+        if isatty(STDIN_FILENO) == 1, let typed = getpass("Mật khẩu / Password: ") { return String(cString: typed) }
+        return readLine(strippingNewline: true) ?? ""
+    }
+
+    /// The account named `username` among those the operator manages.
+    static func account(_ username: String, _ store: Store, _ actor: Actor) async throws -> Account {
+        guard let account = try await store.accounts.list(actor).first(where: { $0.username == username }) else {
+            throw StorageError.notFound(.account, username)
+        }
+        return account
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "password",
+            abstract: "Đặt lại mật khẩu (người quên mật khẩu, hoặc quản trị viên duy nhất); phiên và khoá API của tài khoản bị huỷ / Reset a password (a forgotten one, or the only administrator's); the account's sessions and API tokens end."
+        )
+        @Argument(help: "Tên đăng nhập / User name.") var username: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let password = UserCommand.readPassword()
+            try await db.withStore { store, actor in
+                let account = try await UserCommand.account(username, store, actor)
+                try await store.accounts.resetPassword(actor, id: account.id, to: password)
+                print("đã đặt lại mật khẩu / password reset: \(username)")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Khoá tài khoản; phiên và khoá API bị huỷ / Disable an account; its sessions and API tokens end.")
+        @Argument(help: "Tên đăng nhập / User name.") var username: String
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await db.withStore { store, actor in
+                try await store.accounts.setActive(actor, id: try await UserCommand.account(username, store, actor).id, false)
+                print("đã khoá / disabled \(username)")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Mở lại tài khoản đã khoá / Enable a disabled account.")
+        @Argument(help: "Tên đăng nhập / User name.") var username: String
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await db.withStore { store, actor in
+                try await store.accounts.setActive(actor, id: try await UserCommand.account(username, store, actor).id, true)
+                print("đã mở / enabled \(username)")
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,7 +84,7 @@ struct UserCommand: AsyncParsableCommand {
                 Terminal.error("vai trò không hợp lệ / unknown role '\(role)': \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 throw Exit.usage
             }
-            let password = ProcessInfo.processInfo.environment["GIAMNGHEO_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
+            let password = UserCommand.readPassword()
             try await db.withStore { store, actor in
                 try await store.accounts.create(actor, NewAccount(username: username, displayName: name, password: password, role: role, unitCode: unit))
                 print("đã tạo / created \(username)")

@@ -202,6 +202,40 @@ struct CLITests {
         #expect(lines[3].split(separator: ",", omittingEmptySubsequences: false)[8...11].allSatisfy { $0 == "0" })
     }
 
+    @Test("accounts on the command line: add, reset a forgotten password, disable and enable; each audited under the person behind sudo")
+    func accountsFromTheCommandLine() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+        defer { CLI.removeDatabase(db) }
+        let env = ["SQLITE_PATH": db, "SUDO_USER": "anh-tuan", "USER": "giamngheo"]
+        #expect(try CLI.run(["import", "units", "Examples/don-vi-mau.csv"], env: env).status == 0)
+        let unit = try #require(try String(contentsOf: CLI.root.appendingPathComponent("Examples/don-vi-mau.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().first?.split(separator: ",").first.map(String.init))
+        var withPassword = env
+        withPassword["GIAMNGHEO_PASSWORD"] = "mat-khau-dau-tien"
+        let added = try CLI.run(["user", "add", "quantri2", "--name", "Quản trị hai", "--role", "quan_tri", "--unit", unit], env: withPassword)
+        #expect(added.status == 0, "\(added.err)")
+        withPassword["GIAMNGHEO_PASSWORD"] = "ngan"
+        #expect(try CLI.run(["user", "password", "quantri2"], env: withPassword).status != 0)  // the policy holds here too
+        withPassword["GIAMNGHEO_PASSWORD"] = "mat-khau-moi-dai-hon"
+        let reset = try CLI.run(["user", "password", "quantri2"], env: withPassword)
+        #expect(reset.status == 0 && reset.out.contains("quantri2"), "\(reset.err)")
+        #expect(try CLI.run(["user", "password", "khong-co-ai"], env: withPassword).status != 0)
+        #expect(try CLI.run(["user", "disable", "quantri2"], env: env).status == 0)
+        #expect(try CLI.run(["user", "list"], env: env).out.contains("quantri2\tquan_tri\t\(unit)\tdisabled"))
+        #expect(try CLI.run(["user", "enable", "quantri2"], env: env).status == 0)
+        #expect(try CLI.run(["user", "list"], env: env).out.contains("quantri2\tquan_tri\t\(unit)\tactive"))
+        // The audit names the person who ran sudo, for every step.
+        let audit = Process()
+        audit.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let out = Pipe()
+        audit.arguments = ["python3", "-c", "import sqlite3,sys; print('\\n'.join(a + ' ' + b for a, b in sqlite3.connect(sys.argv[1]).execute(\"select actor, action from audit_log where entity = 'user' order by id\")))", db]
+        audit.standardOutput = out
+        try audit.run()
+        audit.waitUntilExit()
+        let entries = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(entries == ["anh-tuan tao_tai_khoan", "anh-tuan dat_lai_mat_khau", "anh-tuan khoa_tai_khoan", "anh-tuan mo_tai_khoan"], "\(entries)")
+    }
+
     @Test("import into SQLite: all or nothing, then idempotent")
     func importCycle() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
