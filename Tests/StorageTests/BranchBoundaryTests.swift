@@ -132,6 +132,32 @@ import Texts
         }
     }
 
+    /// Capital approved for a loan not yet paid out is spoken for: a second approval that
+    /// counts on the same money is refused (before: approved, then its disbursement failed).
+    @Test(arguments: TestDatabase.available)
+    func approvedCapitalIsSpokenFor(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            let op = try await store.op
+            try await store.funds.contribute(op, fund: "nef", unit: "H2", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH")
+            func apply(_ member: String) async throws -> String {
+                try await store.loans.apply(op, LoanApplication(member: member, household: "HO-03", unit: "H2", purpose: "chan_nuoi", jobsPlanned: 1,
+                                                                amount: 60_000_000, termMonths: 24, appliedOn: day(2025, 2, 1)))
+            }
+            let first = try await apply("DV-04"), second = try await apply("DV-03")
+            try await store.loans.approve(op, first, on: day(2025, 2, 2))
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.capital_committed", .money(100_000_000), .money(60_000_000), .money(60_000_000)))) {
+                try await store.loans.approve(op, second, on: day(2025, 2, 2))
+            }
+            #expect(try await store.loans.file(op, second).state == .applied)
+            // The first turned down after all: its money is free again.
+            try await store.loans.reject(op, first, on: day(2025, 2, 3), note: "không đủ hồ sơ")
+            try await store.loans.approve(op, second, on: day(2025, 2, 3))
+            try await store.loans.disburse(op, second, on: day(2025, 2, 4))
+            #expect(try await store.loans.file(op, second).state == .disbursed)
+        }
+    }
+
     /// Someone who has left the union stays findable in the branch that keeps their history
     /// (as their page opens there), marked as left; a leave recorded ahead of its day has not
     /// happened yet; another branch still finds nobody.

@@ -314,9 +314,17 @@ public struct LoanBook: Sendable {
             let member = try await db.member(code: loan.memberCode)
             try await check(Terms(amount: loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, borrower: loan.borrower,
                                   contractCost: loan.contractCost, contractMonths: loan.contractMonths), memberID: member.id, on: loan.appliedOn, db: db)
+            // The capital is spoken for by loans approved and not yet paid out: two approvals
+            // do not both count on the same money (the second would fail at disbursement).
             let pool = try await poolBalance(unitID: loan.unitID, db: db)
+            let committed = try await db.raw("""
+                SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS n FROM loans WHERE unit_id = \(bind: loan.unitID) AND state = 'approved'
+                """).first()?.int("n") ?? 0
             guard pool >= loan.amount else {
                 throw StorageError.invalid(Message("refusal.loan.capital_short", .money(pool), .money(loan.amount)))
+            }
+            guard pool - committed >= loan.amount else {
+                throw StorageError.invalid(Message("refusal.loan.capital_committed", .money(pool), .money(committed), .money(loan.amount)))
             }
             try await decide(loan, state: .approved, on: day, note: note, actor: actor, db: db)
         }
