@@ -72,6 +72,12 @@ public struct OrgUnit: Sendable, Hashable {
     public func isActive(on day: Day) -> Bool { from <= day && (to.map { day < $0 } ?? true) }
 }
 
+/// A place where the tree is not whole (`OrgHistory.breaks()`).
+public struct TreeBreak: Sendable, Hashable {
+    public let unitID: Int
+    public let day: Day
+}
+
 public struct OrgVersion: Sendable, Hashable {
     public let unitID: Int
     public let name: String
@@ -125,6 +131,32 @@ public struct OrgHistory: Sendable {
     }
 
     public func unit(code: String) -> OrgUnit? { byCode[code].flatMap { units[$0] } }
+
+    /// Where the tree is not whole: a unit standing under a parent that does not stand for the
+    /// whole of that period (from the parent's end, a stray root that only the province sees),
+    /// or a unit that is its own ancestor (a loop). Each as the unit and the first day it holds.
+    public func breaks() -> Set<TreeBreak> {
+        var out: Set<TreeBreak> = []
+        for (id, list) in versions {
+            for v in list {
+                guard let p = v.parentID else { continue }
+                let end = v.to ?? units[id]?.to
+                if let parent = units[p] {
+                    if parent.from > v.from { out.insert(TreeBreak(unitID: id, day: v.from)) }
+                    if let parentEnd = parent.to, end.map({ $0 > parentEnd }) ?? true { out.insert(TreeBreak(unitID: id, day: max(parentEnd, v.from))) }
+                } else {
+                    out.insert(TreeBreak(unitID: id, day: v.from))
+                }
+                var seen: Set<Int> = [id]
+                var current: Int? = p
+                while let c = current {
+                    guard seen.insert(c).inserted else { out.insert(TreeBreak(unitID: id, day: v.from)); break }
+                    current = parent(of: c, on: v.from)
+                }
+            }
+        }
+        return out
+    }
 
     /// Name and parent of a unit on a day (nil when it did not exist then).
     public func version(of id: Int, on day: Day) -> OrgVersion? {
@@ -232,7 +264,10 @@ public struct OrgTree: Sendable {
     public func subtree(of id: Int) -> [Int] {
         var out: [Int] = []
         var stack = [id]
+        var seen: Set<Int> = []
+        // Each unit once, even in a tree damaged into a loop (refused on entry, but never an endless walk).
         while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
             out.append(next)
             stack.append(contentsOf: (children[next] ?? []).reversed())
         }

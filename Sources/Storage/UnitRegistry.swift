@@ -67,6 +67,7 @@ public struct UnitRegistry: Sendable {
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
             if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
+            try Self.requireStanding(parent: parent, whileChildFrom: day, to: history.units[id]?.to, in: history)
             guard let name = history.name(of: id, on: day) else { throw StorageError.unitNotActive(history.label(code), day) }
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
             try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", by: actor, on: db)
@@ -87,7 +88,8 @@ public struct UnitRegistry: Sendable {
                 targetID = try await create(target, from: day, to: nil, actor: actor, on: db)
                 history = try await self.history(on: db)
             }
-            for code in codes where code != target.code {
+            var seen: Set<String> = []
+            for code in codes where code != target.code && seen.insert(code).inserted {  // a code typed twice is one unit
                 let id = try activeUnit(code, on: day, in: history)
                 try await end(id, code: code, on: day, successors: [(targetID, true)], kind: .merge, in: history, db: db)
             }
@@ -142,8 +144,19 @@ public struct UnitRegistry: Sendable {
         try actor.require(.changeTree)
         return try await store.writeTransaction { db in
             try await store.bump(.tree, on: db)
-            return try await body(db, try await history(on: db))
+            let before = try await history(on: db)
+            let result = try await body(db, before)
+            try Self.requireWhole(after: try await history(on: db), before: before)
+            return result
         }
+    }
+
+    /// The tree after a change has no break it did not have before (a unit left under a unit
+    /// that has ended, a loop), whatever path the change took (form, command, file).
+    static func requireWhole(after: OrgHistory, before: OrgHistory) throws {
+        let known = Set(before.breaks().map(\.unitID))
+        guard let first = after.breaks().filter({ !known.contains($0.unitID) }).min(by: { ($0.day, $0.unitID) < ($1.day, $1.unitID) }) else { return }
+        throw StorageError.invalid(Message("refusal.unit.tree_broken", .text(after.label(after.units[first.unitID]?.code ?? "")), .day(first.day)))
     }
 
     func create(_ unit: NewUnit, from: Day, to: Day?, actor: Actor, on db: any SQLDatabase) async throws -> Int {
@@ -163,6 +176,8 @@ public struct UnitRegistry: Sendable {
                                  from: try Day(stored: row.validFrom, column: "units.valid_from"),
                                  to: try Day(stored: row.validTo, column: "units.valid_to"))
             guard parent.isActive(on: from) else { throw StorageError.unitNotActive(parentCode, from) }
+            // An end already recorded: the new unit would be left under a unit that no longer stands.
+            if let end = parent.to, to.map({ $0 > end }) ?? true { throw StorageError.retroactive(parentCode, end) }
             parentID = parent.id
         }
         let created = UnitModel(code: unit.code, kind: unit.kind.rawValue, validFrom: from.iso, validTo: to?.iso, createdAt: store.now())
@@ -172,6 +187,13 @@ public struct UnitRegistry: Sendable {
                                    validFrom: from.iso, validTo: to?.iso).create(on: db.fluent)
         try await store.audit.record("tao", entity: "unit", id: id, detail: "\(unit.code) \(unit.name) (\(unit.kind.rawValue)) từ \(from.iso)", by: actor, on: db)
         return id
+    }
+
+    /// A parent whose end is already recorded cannot take a child that would outlive it there:
+    /// the child would stand under nothing (out of every branch but the province's) from that day.
+    static func requireStanding(parent: Int, whileChildFrom day: Day, to childEnd: Day?, in history: OrgHistory) throws {
+        guard let end = history.units[parent]?.to, childEnd.map({ $0 > end }) ?? true else { return }
+        throw StorageError.retroactive(history.label(history.units[parent]?.code ?? ""), end)
     }
 
     private func activeUnit(_ code: String, on day: Day, in history: OrgHistory) throws -> Int {
@@ -208,6 +230,18 @@ public struct UnitRegistry: Sendable {
         }
         if let to = current.to, to > day { throw StorageError.retroactive(history.label(code), day) }
         if unit.from == day { throw StorageError.invalid(Message("refusal.unit.end_unit_day_starts")) }
+        // A unit does not pass to itself, nor to a unit of its own branch (that unit would
+        // become its own parent, and every branch above it loop).
+        let branch = Set(history.tree(on: day).subtree(of: id))
+        for (successor, _) in successors where branch.contains(successor) {
+            throw StorageError.cycle(history.units[successor]?.code ?? code)
+        }
+        // A child placed under it from a later day would be left under nothing.
+        let later = try await db.raw("""
+            SELECT u.code FROM unit_versions v JOIN units u ON u.id = v.unit_id
+            WHERE v.parent_id = \(bind: id) AND v.valid_from > \(bind: day.iso) ORDER BY u.code
+            """).all().map { try $0.string("code") }
+        if let first = later.first { throw StorageError.retroactive(history.label(first), day) }
         try await db.raw("UPDATE units SET valid_to = \(bind: day.iso) WHERE id = \(bind: id)").run()
         try await db.raw("UPDATE unit_versions SET valid_to = \(bind: day.iso) WHERE unit_id = \(bind: id) AND valid_from = \(bind: current.from.iso)").run()
         for (successor, primary) in successors {
@@ -219,9 +253,10 @@ public struct UnitRegistry: Sendable {
         guard let primary = successors.first(where: { $0.1 })?.0 ?? successors.first?.0 else {
             throw StorageError.invalid(Message("refusal.unit.successor_required"))
         }
-        // Children active on the day move under the successor.
-        let tree = history.tree(on: day.previous)
-        for child in tree.children[id] ?? [] where history.units[child]?.isActive(on: day) == true {
+        // Its children on the day move under the successor: those under it on the day (one moved
+        // elsewhere from that very day stays where it was moved; one placed under it that day goes too).
+        let tree = history.tree(on: day)
+        for child in tree.children[id] ?? [] {
             let target = childTarget[child] ?? primary
             guard let childCode = history.units[child]?.code, let name = history.name(of: child, on: day) else { continue }
             try await changeVersion(child, code: childCode, name: name, parent: target, on: day, in: history, db: db)

@@ -37,6 +37,79 @@ import Testing
         return id
     }
 
+    /// A reorganisation that would leave the tree inconsistent is refused: a unit passing to
+    /// itself or to a unit of its own branch (a loop: every branch above it would never end),
+    /// a child placed under a unit after its recorded end, a unit created there; a code typed
+    /// twice in a merge is one unit; a move made on the day a district ends is kept.
+    @Test(arguments: TestDatabase.available)
+    func aReorganisationKeepsTheTreeWhole(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let id = try await Self.buildTree(store)
+            let op = try await store.operator(Self.actor)
+            let reform = day(2025, 7, 1)
+            await #expect(throws: StorageError.cycle("C1")) { try await store.units.dissolve(op, "H1", successor: "C1", on: reform) }
+            await #expect(throws: StorageError.cycle("C2")) { try await store.units.dissolve(op, "C2", successor: "C2", on: reform) }
+            await #expect(throws: StorageError.cycle("C1")) {
+                _ = try await store.units.merge(op, ["H1"], into: NewUnit(code: "C1", name: "x", kind: .grassrootsUnion, parentCode: "H1"), on: reform)
+            }
+            // The commune union takes C1 on the reform day; the district ends the same day: C1 stays where it was moved.
+            _ = try await store.units.create(op, NewUnit(code: "X1", name: "Công đoàn xã Hoa Lư", kind: .communeUnion, parentCode: "T"), from: reform)
+            try await store.units.move(op, "C1", under: "X1", on: reform)
+            _ = try await store.units.merge(op, ["C2", "C2"], into: NewUnit(code: "C2B", name: "CĐCS Xi măng", kind: .grassrootsUnion, parentCode: "X1"), on: reform)
+            try await store.units.dissolve(op, "H1", successor: "T", on: reform)
+            var h = try await store.units.history()
+            #expect(h.parent(of: id["C1"]!, on: reform) == h.unit(code: "X1")?.id)
+            #expect(h.successor(of: id["C2"]!, on: reform) == h.unit(code: "C2B")?.id)
+            // Nothing can be put under H1 past its end any more.
+            await #expect(throws: StorageError.self) {
+                _ = try await store.units.create(op, NewUnit(code: "C9", name: "Mới", kind: .grassrootsUnion, parentCode: "H1"), from: day(2025, 3, 1))
+            }
+            try await store.units.move(op, "G1", under: "H2", on: day(2024, 1, 1))  // H2's end is not recorded yet
+            try await store.units.dissolve(op, "H2", successor: "T", on: reform)
+            #expect(try await store.units.history().parent(of: id["G1"]!, on: reform) == id["T"]!)
+            await #expect(throws: StorageError.self) { try await store.units.move(op, "G2", under: "H2", on: day(2024, 6, 1)) }
+            h = try await store.units.history()
+            // Every unit standing after the reform is under the province.
+            let tree = h.tree(on: reform)
+            #expect(tree.roots == [id["T"]!])
+            #expect(Set(tree.subtree(of: id["T"]!)).count == tree.subtree(of: id["T"]!).count)
+        }
+    }
+
+    /// A units file that would leave the tree broken is refused whole: a grassroots union left
+    /// under a district the file ends, two units each the other's parent.
+    @Test(arguments: TestDatabase.available)
+    func aUnitsFileThatBreaksTheTreeIsRefused(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let header = Files.unitsHeader
+            let stray: [[String]] = [header,
+                Files.unit("T", "LĐLĐ tỉnh", "lien_doan_tinh", from: "01/01/2000"),
+                Files.unit("H1", "LĐLĐ huyện", "lien_doan_huyen", parent: "T", from: "01/01/2000", to: "30/06/2025", successor: "T"),
+                Files.unit("C1", "CĐCS May", "cong_doan_co_so", parent: "H1", from: "01/01/2010")]
+            func refusal(_ rows: [[String]]) async -> String {
+                do { _ = try await store.importUnits(rows); return "imported" } catch { return String(describing: error) }
+            }
+            let strayRefused = await refusal(stray)
+            #expect(strayRefused.contains("CĐCS May (C1)") && strayRefused.contains("01/07/2025") && strayRefused.contains("liền một khối"), "\(strayRefused)")
+            let loop: [[String]] = [header,
+                Files.unit("T", "LĐLĐ tỉnh", "lien_doan_tinh", from: "01/01/2000"),
+                Files.unit("A", "Ngành A", "cong_doan_nganh", parent: "B", from: "01/01/2000"),
+                Files.unit("B", "Ngành B", "cong_doan_nganh", parent: "A", from: "01/01/2000")]
+            let loopRefused = await refusal(loop)
+            #expect(loopRefused != "imported", "\(loopRefused)")
+            let written = try await store.units.history().units
+            #expect(written.isEmpty)  // nothing written
+            // The same district file with C1 moved to the province from the reform imports.
+            let whole: [[String]] = [header,
+                Files.unit("T", "LĐLĐ tỉnh", "lien_doan_tinh", from: "01/01/2000"),
+                Files.unit("H1", "LĐLĐ huyện", "lien_doan_huyen", parent: "T", from: "01/01/2000", to: "30/06/2025", successor: "T"),
+                Files.unit("C1", "CĐCS May", "cong_doan_co_so", parent: "H1", from: "01/01/2010", to: "30/06/2025"),
+                Files.unit("C1", "CĐCS May", "cong_doan_co_so", parent: "T", from: "01/07/2025")]
+            let imported = try await store.importUnits(whole)
+            #expect(imported.rows == 4)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func renameAndMoveTakeEffectOnTheirDay(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -145,6 +145,7 @@ public struct UnitsImporter: Sendable {
         return try await store.importTransaction { db in
             if let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
             var result = try await write(plansCopy, order: orderCopy, existing: existing, on: db)
+            try UnitRegistry.requireWhole(after: try await store.units.history(on: db), before: existing)
             result.ignoredColumns = ignored
             if dryRun { throw DryRunFinished(result: result) }
             return result
