@@ -187,7 +187,7 @@ public struct Accounts: Sendable {
         return h
     }
 
-    static func normalise(_ username: String) -> String { username.trimmingCharacters(in: .whitespaces).lowercased() }
+    public static func normalise(_ username: String) -> String { username.trimmingCharacters(in: .whitespaces).lowercased() }
 
     /// Opens a session after an accepted sign-in. Audited.
     public func openSession(_ account: Account, tokenHash: String, csrfToken: String, lifetime: TimeInterval, from address: String) async throws {

@@ -129,6 +129,13 @@ extension Store {
             try Backup.run(restore, ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname=\(target)", backup], password: password)
         }
         let store = try Store(config, logger: logger)
+        // A copy that fails its check or its migration is not left where the server would open it.
+        func discard() {
+            guard case .sqlite(let path) = config else { return }
+            for file in [path, path + "-wal", path + "-shm"] + ["", "-wal", "-shm"].map({ Store.journalPath(path) + $0 }) {
+                try? FileManager.default.removeItem(atPath: file)
+            }
+        }
         do {
             if case .sqlite = config {
                 let verdict = try await store.sql.raw("PRAGMA integrity_check").all().map { try $0.string("integrity_check") }
@@ -143,6 +150,7 @@ extension Store {
             return migrated
         } catch {
             await store.shutdown()
+            discard()
             throw error
         }
     }

@@ -67,7 +67,8 @@ public struct UnitRegistry: Sendable {
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
             if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
-            try Self.requireStanding(parent: parent, whileChildFrom: day, to: history.units[id]?.to, in: history)
+            // Until the version this move writes ends (a later change of the unit, or its end).
+            try Self.requireStanding(parent: parent, whileChildFrom: day, to: history.version(of: id, on: day)?.to ?? history.units[id]?.to, in: history)
             guard let name = history.name(of: id, on: day) else { throw StorageError.unitNotActive(history.label(code), day) }
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
             try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", by: actor, on: db)

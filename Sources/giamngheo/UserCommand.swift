@@ -12,15 +12,26 @@ struct UserCommand: AsyncParsableCommand {
 
     /// The password from GIAMNGHEO_PASSWORD, else typed: at a terminal without echo (and with a
     /// prompt on standard error), else a line of standard input.
-    static func readPassword() -> String {
+    static func readPassword() throws -> String {
         if let given = ProcessInfo.processInfo.environment["GIAMNGHEO_PASSWORD"] { return given }
-        if isatty(STDIN_FILENO) == 1, let typed = getpass("Mật khẩu / Password: ") { return String(cString: typed) }
-        return readLine(strippingNewline: true) ?? ""
+        guard isatty(STDIN_FILENO) == 1 else { return readLine(strippingNewline: true) ?? "" }
+        // At a terminal: never echoed, and typed twice (a typo would leave a password nobody knows).
+        guard let first = getpass("Mật khẩu / Password: ").map({ String(cString: $0) }),
+              let second = getpass("Nhập lại / Again: ").map({ String(cString: $0) }) else {
+            Terminal.error("không đọc được mật khẩu / cannot read the password")
+            throw Exit.usage
+        }
+        guard first == second else {
+            Terminal.error("hai lần nhập khác nhau / the two entries differ")
+            throw Exit.usage
+        }
+        return first
     }
 
     /// The account named `username` among those the operator manages.
     static func account(_ username: String, _ store: Store, _ actor: Actor) async throws -> Account {
-        guard let account = try await store.accounts.list(actor).first(where: { $0.username == username }) else {
+        let name = Accounts.normalise(username)  // as sign-in reads it
+        guard let account = try await store.accounts.list(actor).first(where: { $0.username == name }) else {
             throw StorageError.notFound(.account, username)
         }
         return account
@@ -35,11 +46,11 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let password = UserCommand.readPassword()
+            let password = try UserCommand.readPassword()
             try await db.withStore { store, actor in
                 let account = try await UserCommand.account(username, store, actor)
                 try await store.accounts.resetPassword(actor, id: account.id, to: password)
-                print("đã đặt lại mật khẩu / password reset: \(username)")
+                print("đã đặt lại mật khẩu / password reset: \(account.username)")
             }
         }
     }
@@ -84,7 +95,7 @@ struct UserCommand: AsyncParsableCommand {
                 Terminal.error("vai trò không hợp lệ / unknown role '\(role)': \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 throw Exit.usage
             }
-            let password = UserCommand.readPassword()
+            let password = try UserCommand.readPassword()
             try await db.withStore { store, actor in
                 try await store.accounts.create(actor, NewAccount(username: username, displayName: name, password: password, role: role, unitCode: unit))
                 print("đã tạo / created \(username)")

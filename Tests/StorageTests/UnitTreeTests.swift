@@ -67,6 +67,10 @@ import Testing
             try await store.units.move(op, "G1", under: "H2", on: day(2024, 1, 1))  // H2's end is not recorded yet
             try await store.units.dissolve(op, "H2", successor: "T", on: reform)
             #expect(try await store.units.history().parent(of: id["G1"]!, on: reform) == id["T"]!)
+            // A move back in time between two districts that both ended at the reform stays within their lives: allowed.
+            try await store.units.move(op, "C3", under: "H1", on: day(2024, 1, 1))
+            let moved = try await store.units.history()
+            #expect(moved.parent(of: id["C3"]!, on: day(2024, 6, 1)) == id["H1"]! && moved.parent(of: id["C3"]!, on: reform) == id["T"]!)
             await #expect(throws: StorageError.self) { try await store.units.move(op, "G2", under: "H2", on: day(2024, 6, 1)) }
             h = try await store.units.history()
             // Every unit standing after the reform is under the province.

@@ -217,7 +217,7 @@ struct CLITests {
         withPassword["GIAMNGHEO_PASSWORD"] = "ngan"
         #expect(try CLI.run(["user", "password", "quantri2"], env: withPassword).status != 0)  // the policy holds here too
         withPassword["GIAMNGHEO_PASSWORD"] = "mat-khau-moi-dai-hon"
-        let reset = try CLI.run(["user", "password", "quantri2"], env: withPassword)
+        let reset = try CLI.run(["user", "password", " QuanTri2 "], env: withPassword)  // as sign-in reads a name
         #expect(reset.status == 0 && reset.out.contains("quantri2"), "\(reset.err)")
         #expect(try CLI.run(["user", "password", "khong-co-ai"], env: withPassword).status != 0)
         #expect(try CLI.run(["user", "disable", "quantri2"], env: env).status == 0)
