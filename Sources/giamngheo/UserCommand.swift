@@ -55,28 +55,27 @@ struct UserCommand: AsyncParsableCommand {
         }
     }
 
+    /// Locks or unlocks an account by name (the Users page's operation), and says so.
+    static func setActive(_ username: String, _ active: Bool, _ db: DatabaseOptions) async throws {
+        try await db.withStore { store, actor in
+            let account = try await UserCommand.account(username, store, actor)
+            try await store.accounts.setActive(actor, id: account.id, active)
+            print(active ? "đã mở / enabled \(account.username)" : "đã khoá / disabled \(account.username)")
+        }
+    }
+
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "disable", abstract: "Khoá tài khoản; phiên và khoá API bị huỷ / Disable an account; its sessions and API tokens end.")
         @Argument(help: "Tên đăng nhập / User name.") var username: String
         @OptionGroup var db: DatabaseOptions
-        func run() async throws {
-            try await db.withStore { store, actor in
-                try await store.accounts.setActive(actor, id: try await UserCommand.account(username, store, actor).id, false)
-                print("đã khoá / disabled \(username)")
-            }
-        }
+        func run() async throws { try await UserCommand.setActive(username, false, db) }
     }
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "enable", abstract: "Mở lại tài khoản đã khoá / Enable a disabled account.")
         @Argument(help: "Tên đăng nhập / User name.") var username: String
         @OptionGroup var db: DatabaseOptions
-        func run() async throws {
-            try await db.withStore { store, actor in
-                try await store.accounts.setActive(actor, id: try await UserCommand.account(username, store, actor).id, true)
-                print("đã mở / enabled \(username)")
-            }
-        }
+        func run() async throws { try await UserCommand.setActive(username, true, db) }
     }
 
     struct Add: AsyncParsableCommand {
