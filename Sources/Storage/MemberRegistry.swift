@@ -131,10 +131,14 @@ public struct MemberRegistry: Sendable {
     /// they belonged to (nil for a member who never joined a unit: province-wide actors only).
     static func homeUnit(of memberID: Int, on db: any SQLDatabase) async throws -> Int? {
         try await db.raw("""
-            SELECT unit_id FROM memberships WHERE member_id = \(bind: memberID)
-            ORDER BY CASE WHEN left_on IS NULL THEN 0 ELSE 1 END, joined DESC, id DESC LIMIT 1
+            SELECT unit_id FROM memberships WHERE member_id = \(bind: memberID) ORDER BY \(unsafeRaw: homeOrder) LIMIT 1
             """).first()?.int("unit_id")
     }
+
+    /// Which membership is a member's home (the one whose branch holds them): the open one,
+    /// else the last. One order for the page's check and the search.
+    static let homeOrder = "CASE WHEN left_on IS NULL THEN 0 ELSE 1 END, joined DESC, id DESC"
+
 
     /// Puts a member of the branch in a unit of the branch from a date: a first join, or a
     /// transfer that closes the current membership the same day (a transfer to another branch
@@ -211,8 +215,7 @@ public struct MemberRegistry: Sendable {
         // history is).
         var query: SQLQueryString = """
             SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id, ms.left_on FROM members m
-            LEFT JOIN memberships ms ON ms.id = (SELECT h.id FROM memberships h WHERE h.member_id = m.id
-                ORDER BY CASE WHEN h.left_on IS NULL THEN 0 ELSE 1 END, h.joined DESC, h.id DESC LIMIT 1)
+            LEFT JOIN memberships ms ON ms.id = (SELECT id FROM memberships WHERE member_id = m.id ORDER BY \(unsafeRaw: Self.homeOrder) LIMIT 1)
             WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
                    OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
             """

@@ -67,8 +67,6 @@ public struct UnitRegistry: Sendable {
             let id = try activeUnit(code, on: day, in: history)
             let parent = try activeUnit(parentCode, on: day, in: history)
             if history.ancestry(of: parent, on: day).contains(id) { throw StorageError.cycle(code) }
-            // Until the version this move writes ends (a later change of the unit, or its end).
-            try Self.requireStanding(parent: parent, whileChildFrom: day, to: history.version(of: id, on: day)?.to ?? history.units[id]?.to, in: history)
             guard let name = history.name(of: id, on: day) else { throw StorageError.unitNotActive(history.label(code), day) }
             try await changeVersion(id, code: code, name: name, parent: parent, on: day, in: history, db: db)
             try await store.audit.record("chuyen", entity: "unit", id: id, detail: "\(code) về \(parentCode) từ \(day.iso)", by: actor, on: db)
@@ -153,7 +151,8 @@ public struct UnitRegistry: Sendable {
     }
 
     /// The tree after a change has no break it did not have before (a unit left under a unit
-    /// that has ended, a loop), whatever path the change took (form, command, file).
+    /// that has ended, a loop), whatever path the change took (form, command, file): a unit
+    /// created or moved under one whose end is recorded, past that end, is refused here.
     static func requireWhole(after: OrgHistory, before: OrgHistory) throws {
         let known = Set(before.breaks().map(\.unitID))
         guard let first = after.breaks().filter({ !known.contains($0.unitID) }).min(by: { ($0.day, $0.unitID) < ($1.day, $1.unitID) }) else { return }
@@ -177,8 +176,6 @@ public struct UnitRegistry: Sendable {
                                  from: try Day(stored: row.validFrom, column: "units.valid_from"),
                                  to: try Day(stored: row.validTo, column: "units.valid_to"))
             guard parent.isActive(on: from) else { throw StorageError.unitNotActive(parentCode, from) }
-            // An end already recorded: the new unit would be left under a unit that no longer stands.
-            if let end = parent.to, to.map({ $0 > end }) ?? true { throw StorageError.retroactive(parentCode, end) }
             parentID = parent.id
         }
         let created = UnitModel(code: unit.code, kind: unit.kind.rawValue, validFrom: from.iso, validTo: to?.iso, createdAt: store.now())
@@ -188,13 +185,6 @@ public struct UnitRegistry: Sendable {
                                    validFrom: from.iso, validTo: to?.iso).create(on: db.fluent)
         try await store.audit.record("tao", entity: "unit", id: id, detail: "\(unit.code) \(unit.name) (\(unit.kind.rawValue)) từ \(from.iso)", by: actor, on: db)
         return id
-    }
-
-    /// A parent whose end is already recorded cannot take a child that would outlive it there:
-    /// the child would stand under nothing (out of every branch but the province's) from that day.
-    static func requireStanding(parent: Int, whileChildFrom day: Day, to childEnd: Day?, in history: OrgHistory) throws {
-        guard let end = history.units[parent]?.to, childEnd.map({ $0 > end }) ?? true else { return }
-        throw StorageError.retroactive(history.label(history.units[parent]?.code ?? ""), end)
     }
 
     private func activeUnit(_ code: String, on day: Day, in history: OrgHistory) throws -> Int {
@@ -237,12 +227,6 @@ public struct UnitRegistry: Sendable {
         for (successor, _) in successors where branch.contains(successor) {
             throw StorageError.cycle(history.units[successor]?.code ?? code)
         }
-        // A child placed under it from a later day would be left under nothing.
-        let later = try await db.raw("""
-            SELECT u.code FROM unit_versions v JOIN units u ON u.id = v.unit_id
-            WHERE v.parent_id = \(bind: id) AND v.valid_from > \(bind: day.iso) ORDER BY u.code
-            """).all().map { try $0.string("code") }
-        if let first = later.first { throw StorageError.retroactive(history.label(first), day) }
         try await db.raw("UPDATE units SET valid_to = \(bind: day.iso) WHERE id = \(bind: id)").run()
         try await db.raw("UPDATE unit_versions SET valid_to = \(bind: day.iso) WHERE unit_id = \(bind: id) AND valid_from = \(bind: current.from.iso)").run()
         for (successor, primary) in successors {

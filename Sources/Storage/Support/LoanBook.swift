@@ -316,15 +316,9 @@ public struct LoanBook: Sendable {
                                   contractCost: loan.contractCost, contractMonths: loan.contractMonths), memberID: member.id, on: loan.appliedOn, db: db)
             // The capital is spoken for by loans approved and not yet paid out: two approvals
             // do not both count on the same money (the second would fail at disbursement).
-            // The unit's capital row is locked first (PostgreSQL), so approvals and payouts of
+            // The unit's capital row is read locked (PostgreSQL), so approvals and payouts of
             // one unit queue and each sees the others' (SQLite writes one at a time anyway).
-            if store.dialect == .postgres {
-                try await db.raw("""
-                    SELECT b.balance FROM fund_balances b JOIN funds f ON f.id = b.fund_id
-                    WHERE f.code = \(bind: Self.fundCode) AND b.unit_id = \(bind: loan.unitID) FOR UPDATE OF b
-                    """).run()
-            }
-            let pool = try await poolBalance(unitID: loan.unitID, db: db)
+            let pool = try await poolBalance(unitID: loan.unitID, db: db, locked: true)
             let committed = try await db.raw("""
                 SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS n FROM loans WHERE unit_id = \(bind: loan.unitID) AND state = 'approved'
                 """).first()?.int("n") ?? 0
@@ -538,10 +532,12 @@ public struct LoanBook: Sendable {
     }
 
     /// The capital the unit holds now.
-    func poolBalance(unitID: Int, db: any SQLDatabase) async throws -> Dong {
-        try await db.raw("""
+    func poolBalance(unitID: Int, db: any SQLDatabase, locked: Bool = false) async throws -> Dong {
+        var query: SQLQueryString = """
             SELECT b.balance FROM fund_balances b JOIN funds f ON f.id = b.fund_id WHERE f.code = \(bind: Self.fundCode) AND b.unit_id = \(bind: unitID)
-            """).first()?.int("balance") ?? 0
+            """
+        if locked && store.dialect == .postgres { query.appendInterpolation(" FOR UPDATE OF b" as SQLQueryString) }
+        return try await db.raw(query).first()?.int("balance") ?? 0
     }
 
     /// One loan of the actor's branch. Audited.
