@@ -34,10 +34,12 @@ struct DemoSupport {
         let funds = store.funds
         func d(_ month: Int, _ day: Int) -> Day { Day(year: year, month: month, day: min(day, 28)) ?? Day.endOfYear(year) }
 
-        // Money in at the start of the year before (loans are lent from it all through that
-        // year: money is never spent before it arrives): a day's wage from members,
-        // businesses, the state's employment-fund capital; allocated to the communes next day.
-        let moneyIn = Day(year: year - 1, month: 1, day: 8) ?? d(1, 8), allocated = moneyIn.adding(days: 1)
+        // Money in early in the year before, once the commune/ward unions stand (loans are lent
+        // from it from then on: money is never spent before it arrives, nor at a unit before
+        // it is founded): a day's wage from members, businesses, the state's employment-fund
+        // capital; allocated to the communes next day.
+        let founded = communes.map(\.from).max() ?? d(1, 1)
+        let moneyIn = max(Day(year: year - 1, month: 1, day: 8) ?? d(1, 8), founded.adding(days: 7)), allocated = moneyIn.adding(days: 1)
         for (fund, amount, from): (String, Dong, String) in [("mai_am", 2_000_000_000, "Doanh nghiệp và đoàn viên trong tỉnh (ủng hộ Mái ấm Công đoàn)"),
                                      ("xa_hoi", 900_000_000, "Đoàn viên đóng góp một ngày lương"),
                                      ("tro_von", 100_000_000 + 20_000_000 * communes.count, "Quỹ trợ vốn Công đoàn tỉnh"),
@@ -113,9 +115,9 @@ struct DemoSupport {
         let purposes = (LoanRules.bundled.rule(on: d(1, 15))?.purposes ?? ["chan_nuoi"]).filter { $0 != BorrowerKind.abroadPurpose }
         for row in candidates where made < 36 {
             guard let unit = commune(of: row.unitID) else { continue }
-            // Applications ten days apart through the year before, in date order: a loan is lent
+            // Applications five days apart from the capital's arrival, in date order: a loan is lent
             // from the capital its unit holds on its day, not from repayments that come later.
-            let applied = (Day(year: year - 1, month: 1, day: 10) ?? d(1, 10)).adding(days: 10 * made)
+            let applied = moneyIn.adding(days: 2 + 5 * made)
             let amount = Dong(rng.int(in: 3...10)) * 10_000_000
             let code: String
             do {

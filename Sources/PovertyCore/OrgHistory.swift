@@ -222,6 +222,19 @@ public struct OrgHistory: Sendable {
         return nil
     }
 
+    /// Every unit a unit's line has passed to by `day`, through each merge, split and
+    /// dissolution (each part of a split, and what those parts became in turn).
+    public func heirs(of id: Int, on day: Day) -> Set<Int> {
+        var found: Set<Int> = [], next = [id]
+        while let current = next.popLast() {
+            for s in successors[current] ?? [] where s.effective <= day && found.insert(s.successorID).inserted {
+                next.append(s.successorID)
+            }
+        }
+        found.remove(id)
+        return found
+    }
+
     /// All successors (for a split, each part).
     public func successions(of id: Int) -> [OrgSuccession] { successors[id] ?? [] }
 

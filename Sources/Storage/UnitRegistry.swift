@@ -221,6 +221,10 @@ public struct UnitRegistry: Sendable {
         }
         if let to = current.to, to > day { throw StorageError.retroactive(history.label(code), day) }
         if unit.from == day { throw StorageError.invalid(Message("refusal.unit.end_unit_day_starts")) }
+        // Recorded once in force: its members pass to the successor as it is recorded, and a
+        // member's unit now is their open membership (one dated ahead would take them out of
+        // every branch until the day).
+        guard day <= store.today else { throw StorageError.invalid(Message("refusal.unit.future_end", .text(history.label(code)), .day(day))) }
         // A unit does not pass to itself, nor to a unit of its own branch (that unit would
         // become its own parent, and every branch above it loop).
         let branch = Set(history.tree(on: day).subtree(of: id))

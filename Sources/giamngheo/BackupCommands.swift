@@ -21,7 +21,8 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = URL(fileURLWithPath: file).path
-        try await db.withStore { store, actor in
+        // The database as it is: a new version backs up before it migrates anything.
+        try await db.withStore(migrating: false) { store, actor in
             do { try await store.backup(actor, to: path) } catch let failure as Backup.Failure {
                 Terminal.error(failure.description)
                 throw Exit.cannotWrite

@@ -36,13 +36,16 @@ struct DatabaseOptions: ParsableArguments {
         return logger
     }
 
-    /// Opens the store named by DATABASE_URL / SQLITE_PATH and runs pending migrations.
-    func open() async throws -> Store {
+    /// Opens the store named by DATABASE_URL / SQLITE_PATH and runs pending migrations
+    /// (`migrating: false`: as it is — a backup taken by a new version before it upgrades).
+    func open(migrating: Bool = true) async throws -> Store {
         let config = try DatabaseOptions.configFromEnvironment()
         let logger = DatabaseOptions.logger
         let store = try Store(config, logger: logger, passwords: BcryptHasher())
         do {
-            for name in try await store.migrate() { Terminal.error("đã chạy migration / migrated: \(name)") }
+            if migrating {
+                for name in try await store.migrate() { Terminal.error("đã chạy migration / migrated: \(name)") }
+            }
         } catch {
             await store.shutdown()
             Terminal.error("không mở được cơ sở dữ liệu \(config) / cannot open the database: \(String(reflecting: error))")
@@ -52,8 +55,8 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the store, runs `body` and shuts the store down, whatever `body` throws.
-    func using<T>(_ body: (Store) async throws -> T) async throws -> T {
-        let store = try await open()
+    func using<T>(migrating: Bool = true, _ body: (Store) async throws -> T) async throws -> T {
+        let store = try await open(migrating: migrating)
         do {
             let value = try await body(store)
             await store.shutdown()
@@ -67,9 +70,9 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the store, runs `body` as the command-line operator `--user` (every audit entry
     /// names them and the channel), and always shuts the store down; a refused operation
     /// prints its message and exits 65.
-    func withStore(_ body: (Store, Actor) async throws -> Void) async throws {
+    func withStore(migrating: Bool = true, _ body: (Store, Actor) async throws -> Void) async throws {
         do {
-            try await using { store in try await body(store, try await store.operator(user)) }
+            try await using(migrating: migrating) { store in try await body(store, try await store.operator(user)) }
         } catch let refusal as any Refusal {
             Terminal.error("\(refusal.description)\nkhông thay đổi gì / nothing was changed")
             throw Exit.dataError

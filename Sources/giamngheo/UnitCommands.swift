@@ -184,7 +184,7 @@ struct NewUnitOptions: ParsableArguments {
         } else {
             throw StorageError.unknownUnit(existing)
         }
-        let parentCode = parent ?? model.flatMap { history.parent(of: $0.id, on: day.previous) }.flatMap { history.units[$0]?.code }
+        let parentCode = parent ?? model.flatMap { history.parent(of: $0.id, on: day) }.flatMap { history.units[$0]?.code }
         return NewUnit(code: code, name: name, kind: unitKind, parentCode: parentCode)
     }
 }

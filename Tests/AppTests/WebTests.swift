@@ -298,13 +298,30 @@ struct WebTests {
             // A split needs two parts; then the old unit names its successors.
             let oneLine = try await admin.post("/units/\(code)/split", form: ["_csrf": page.csrf ?? "", "parts": "SPLIT-A; CĐCS A", "date": store.today.iso])
             #expect(oneLine.status == .badRequest)
-            let tomorrow = Day(year: store.today.year + 1, month: 1, day: 1)!
-            let split = try await admin.post("/units/\(code)/split", form: ["_csrf": page.csrf ?? "", "parts": "SPLIT-A; CĐCS Tách A\nSPLIT-B; CĐCS Tách B",
-                                                                              "assign": "", "date": tomorrow.iso])
+            // Dated ahead: refused (its members would pass at once); recorded on its day.
+            let tomorrow = store.today.adding(days: 1)
+            let parts = "SPLIT-A; CĐCS Tách A\nSPLIT-B; CĐCS Tách B"
+            let ahead = try await admin.post("/units/\(code)/split", form: ["_csrf": page.csrf ?? "", "parts": parts, "assign": "", "date": tomorrow.iso])
+            #expect(ahead.status == .badRequest && ahead.body.contains("được ghi khi đã có hiệu lực"))
+            let split = try await admin.post("/units/\(code)/split", form: ["_csrf": page.csrf ?? "", "parts": parts, "assign": "", "date": store.today.iso])
             #expect(split.status == .seeOther)
-            let history = try await store.units.history()
+            var history = try await store.units.history()
             #expect(history.successions(of: try #require(history.unit(code: code)).id).count == 2)
             #expect(history.unit(code: "SPLIT-B") != nil)
+
+            // A merger's new unit takes the parent and kind chosen, else the unit's own on the day.
+            let other = try #require(history.units.values.filter { $0.kind == .grassrootsUnion && $0.isActive(on: store.today) && !$0.code.hasPrefix("SPLIT") }
+                .map(\.code).sorted().first)
+            let otherPage = try await admin.get("/units/\(other)")
+            #expect(otherPage.body.contains(#"<option value="cong_doan_co_so" selected>"#))
+            let merge = ["_csrf": page.csrf ?? "", "others": "", "code": "GOP-X", "name": "Công đoàn ngành Hợp nhất", "date": store.today.iso]
+            let badKind = try await admin.post("/units/\(other)/merge", form: merge.merging(["kind": "khong_co"]) { $1 })
+            #expect(badKind.status == .badRequest && badKind.body.contains("Loại đơn vị không hợp lệ"))
+            let merged = try await admin.post("/units/\(other)/merge", form: merge.merging(["kind": "cong_doan_nganh", "parent": DemoProvince.rootCode]) { $1 })
+            #expect(merged.status == .seeOther)
+            history = try await store.units.history()
+            let made = try #require(history.unit(code: "GOP-X"))
+            #expect(made.kind == .sectorUnion && history.parent(of: made.id, on: store.today) == history.unit(code: DemoProvince.rootCode)?.id)
         }
     }
 

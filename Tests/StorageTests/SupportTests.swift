@@ -469,6 +469,81 @@ import Testing
         }
     }
 
+    /// Money in or out, support, a loan application and a campaign name a unit that stood on
+    /// their day: not one founded later, nor one already dissolved (before: a crafted form put
+    /// a 2020 contribution into a unit founded in 2025, or money into a dissolved unit's ledger).
+    @Test(arguments: TestDatabase.available)
+    func moneyAndSupportNameAUnitThatStoodThatDay(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            let op = try await store.op
+            _ = try await store.units.create(op, NewUnit(code: "C9", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "H1"), from: day(2025, 7, 1))
+            try await store.funds.contribute(op, fund: "xa_hoi", unit: "C2", day: day(2025, 5, 31), amount: 1_000_000, contributor: "x")
+            try await store.units.dissolve(op, "C2", successor: "C1", on: day(2025, 6, 1))
+            try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2025, 1, 2), amount: 9_000_000, contributor: "x")
+            let before = try await store.funds.balances(op)
+
+            await #expect(throws: StorageError.unitNotActive("C9", day(2025, 3, 1))) {
+                try await store.funds.contribute(op, fund: "xa_hoi", unit: "C9", day: day(2025, 3, 1), amount: 1, contributor: "x")
+            }
+            await #expect(throws: StorageError.unitNotActive("C2", day(2025, 6, 1))) {
+                try await store.funds.contribute(op, fund: "xa_hoi", unit: "C2", day: day(2025, 6, 1), amount: 1, contributor: "x")
+            }
+            await #expect(throws: StorageError.unitNotActive("C9", day(2025, 6, 30))) {
+                try await store.funds.allocate(op, fund: "xa_hoi", from: "T", to: "C9", day: day(2025, 6, 30), amount: 1)
+            }
+            // An ended unit's money goes only to what it became.
+            await #expect(throws: StorageError.invalid(Message("refusal.fund.ended_unit_hands_on", .text("C2"), .day(day(2025, 7, 1))))) {
+                try await store.funds.allocate(op, fund: "xa_hoi", from: "C2", to: "T", day: day(2025, 7, 1), amount: 1)
+            }
+            await #expect(throws: StorageError.unitNotActive("C2", day(2025, 7, 1))) {
+                try await store.funds.disburse(op, fund: "xa_hoi", unit: "C2", day: day(2025, 7, 1), amount: 1, note: "x")
+            }
+            await #expect(throws: StorageError.unitNotActive("C2", day(2025, 7, 1))) {
+                try await store.support.record(op, NewSupport(household: "HO-01", policy: "ho_tro_bhyt", day: day(2025, 7, 1), value: 1,
+                                                              source: .state, sourceName: "BHXH tỉnh", unit: "C2"))
+            }
+            await #expect(throws: StorageError.unitNotActive("C9", day(2025, 3, 1))) {
+                try await store.loans.apply(op, LoanApplication(member: "DV-01", household: "HO-01", unit: "C9", purpose: "chan_nuoi", jobsPlanned: 2,
+                                                                amount: 60_000_000, termMonths: 24, everyMonths: 3, appliedOn: day(2025, 3, 1)))
+            }
+            await #expect(throws: StorageError.unitNotActive("C9", day(2025, 1, 5))) {
+                try await store.campaigns.create(op, NewCampaign(kind: .tet, name: "Tết", unit: "C9", fund: "xa_hoi", year: 2024,
+                                                                 startsOn: day(2025, 1, 5), endsOn: day(2025, 2, 10), budget: 0))
+            }
+            let after = try await store.funds.balances(op)
+            #expect(after == before)
+            let campaigns = try await store.campaigns.campaigns(op)
+            #expect(campaigns.isEmpty)
+
+            // From its first day a unit takes money as before; from its end, a dissolved unit's
+            // money passes to its successor (one merged or split is the same).
+            try await store.funds.allocate(op, fund: "xa_hoi", from: "T", to: "C9", day: day(2025, 7, 1), amount: 2_000_000)
+            try await store.funds.disburse(op, fund: "xa_hoi", unit: "C9", day: day(2025, 7, 2), amount: 500_000, note: "x")
+            #expect(try await store.funds.balance(op, fund: "xa_hoi", unit: "C9") == 1_500_000)
+            try await store.funds.allocate(op, fund: "xa_hoi", from: "C2", to: "C1", day: day(2025, 7, 1), amount: 1_000_000, note: "bàn giao")
+            #expect(try await store.funds.balance(op, fund: "xa_hoi", unit: "C2") == 0)
+            #expect(try await store.funds.balance(op, fund: "xa_hoi", unit: "C1") == 1_000_000)
+
+            // A campaign's gifts are paid by its organiser on the day: not once it has ended.
+            let campaign = try await store.campaigns.create(op, NewCampaign(kind: .tet, name: "Tết C2", unit: "C2", fund: "xa_hoi", year: 2024,
+                                                                            startsOn: day(2025, 5, 1), endsOn: day(2025, 6, 30), budget: 0, giftValue: 500_000))
+            await #expect(throws: StorageError.unitNotActive("C2", day(2025, 6, 15))) {
+                try await store.campaigns.approve(op, campaign, unit: "C2", day: day(2025, 6, 15))
+            }
+            // A loan applied for and approved while its unit stood is not paid out once it has ended.
+            try await store.funds.contribute(op, fund: "nef", unit: "T", day: day(2025, 1, 2), amount: 100_000_000, contributor: "Quỹ quốc gia về việc làm")
+            try await store.funds.allocate(op, fund: "nef", from: "T", to: "C2", day: day(2025, 5, 15), amount: 60_000_000)
+            let loan = try await store.loans.apply(op, LoanApplication(member: "DV-02", unit: "C2", purpose: "chan_nuoi", jobsPlanned: 2,
+                                                                       amount: 50_000_000, termMonths: 24, everyMonths: 3, appliedOn: day(2025, 5, 10)))
+            try await store.loans.approve(op, loan, on: day(2025, 5, 20))
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.unit_ended", .text("C2"), .day(day(2025, 6, 10))))) {
+                try await store.loans.disburse(op, loan, on: day(2025, 6, 10))
+            }
+            #expect(try await store.loans.file(op, loan).state == .approved)
+        }
+    }
+
     /// The fixture with `held` đồng in the province's social fund and a Tết campaign of the
     /// province (budget `budget`, 05/01–10/02/2026) for the 2025 review.
     static func tetOfTheProvince(_ store: Store, held: Dong, budget: Dong) async throws -> String {
@@ -640,6 +715,50 @@ import Testing
             #expect(try await store.hardships.list(h1, year: 2024).first { $0.id == linked }?.householdCode == "HO-42")
             await #expect(throws: StorageError.notFound(.hardship, String(linked))) { try await store.hardships.end(h2, id: linked, on: day(2025, 6, 1)) }
             try await store.hardships.end(op, id: linked, on: day(2025, 6, 1))
+        }
+    }
+
+    /// A hardship is dated in the branch that records it: not begun, nor ended, on a day the
+    /// member was another branch's (its list of that year would change), not ended ahead of
+    /// today, and linked only to the household the member lives in.
+    @Test(arguments: TestDatabase.available)
+    func aHardshipIsDatedWithinTheBranchThatRecordsIt(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            try await store.importMembers([Files.membersHeader, Files.member("DV-43", "Lê Văn Bốn", unit: "C1", joined: "01/01/2015")])
+            let op = try await store.op
+            let earlier = try await store.hardships.record(op, NewHardship(member: "DV-43", kind: .jobLoss, from: day(2024, 6, 1), note: "", verifiedBy: "CĐCS C1"))
+            let memberID = try #require(try await store.members.profile(op, code: "DV-43").record.id)
+            try await store.members.assign(op, memberID: memberID, unitID: try await store.unitID("C3"), from: day(2025, 2, 1))
+            let h1 = try await Self.branch(store, "H1"), h2 = try await Self.branch(store, "H2")
+            let before = try await store.hardships.list(h1, year: 2024)
+
+            await #expect(throws: StorageError.invalid(Message("refusal.hardship.member_elsewhere", .text("DV-43"), .day(day(2024, 6, 1))))) {
+                try await store.hardships.record(h2, NewHardship(member: "DV-43", kind: .seriousIllness, from: day(2024, 6, 1), note: "", verifiedBy: "x"))
+            }
+            await #expect(throws: StorageError.invalid(Message("refusal.hardship.end_elsewhere", .day(day(2024, 12, 1))))) {
+                try await store.hardships.end(h2, id: earlier, on: day(2024, 12, 1))
+            }
+            await #expect(throws: StorageError.invalid(Message("refusal.hardship.future", .day(day(2062, 1, 1))))) {
+                try await store.hardships.end(h2, id: earlier, on: day(2062, 1, 1))
+            }
+            // Said before the record is looked up: another branch learns nothing of which ids exist.
+            for id in [earlier, 999_999] {
+                await #expect(throws: StorageError.invalid(Message("refusal.hardship.future", .day(day(2062, 1, 1))))) {
+                    try await store.hardships.end(h1, id: id, on: day(2062, 1, 1))
+                }
+            }
+            #expect(try await store.hardships.list(h1, year: 2024) == before)
+            // From the day they came, and ended while they are here: the new branch's.
+            _ = try await store.hardships.record(h2, NewHardship(member: "DV-43", kind: .seriousIllness, from: day(2025, 2, 1), note: "", verifiedBy: "x"))
+            try await store.hardships.end(h2, id: earlier, on: day(2025, 6, 1))
+
+            await #expect(throws: StorageError.invalid(Message("refusal.hardship.household_not_members", .text("HO-03"), .text("DV-01")))) {
+                try await store.hardships.record(op, NewHardship(member: "DV-01", household: "HO-03", kind: .seriousIllness, from: day(2025, 3, 1),
+                                                                 note: "", verifiedBy: "x"))
+            }
+            _ = try await store.hardships.record(op, NewHardship(member: "DV-01", household: "HO-01", kind: .seriousIllness, from: day(2025, 3, 1),
+                                                                 note: "", verifiedBy: "x"))
         }
     }
 

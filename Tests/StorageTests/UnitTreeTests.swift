@@ -362,6 +362,16 @@ import Testing
                                       on: day(2024, 1, 1))
             }
 
+            // A merger, split or dissolution is recorded once in force: its members pass at once
+            // (before: one dated ahead put them under a unit that did not stand yet).
+            let ahead = store.today.adding(days: 1)
+            await #expect(throws: StorageError.invalid(Message("refusal.unit.future_end", .text("CĐCS Công ty May Hoa Lư (C1)"), .day(ahead)))) {
+                try await units.merge(op, ["C1"], into: NewUnit(code: "C7", name: "CĐCS mới", kind: .grassrootsUnion, parentCode: "P"), on: ahead)
+            }
+            await #expect(throws: StorageError.invalid(Message("refusal.unit.future_end", .text("CĐCS Công ty May Hoa Lư (C1)"), .day(ahead)))) {
+                try await units.dissolve(op, "C1", successor: "P", on: ahead)
+            }
+
             // Units not active on the day, named with their codes.
             await #expect(throws: StorageError.unitNotActive("CĐCS Công ty May Hoa Lư (C1)", day(2009, 12, 31))) { try await units.rename(op, "C1", to: "y", on: day(2009, 12, 31)) }
             await #expect(throws: StorageError.unitNotActive("Liên đoàn Lao động huyện Hoa Lư (H1)", day(2025, 7, 1))) { try await units.rename(op, "H1", to: "y", on: day(2025, 7, 1)) }

@@ -36,6 +36,48 @@ struct BackupCLITests {
         try CLI.run(args, env: env)
     }
 
+    /// One SQL statement on the database `env` names (psql; for SQLite, Python's sqlite3),
+    /// its rows as `a|b` lines.
+    static func sql(_ statement: String, _ env: [String: String]) throws -> String {
+        let p = Process(), out = Pipe()
+        if let url = env["DATABASE_URL"] {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            p.arguments = [url, "-qAt", "-c", statement]
+        } else {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            p.arguments = ["-c", """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1]); rows = c.execute(sys.argv[2]).fetchall(); c.commit()
+                print("\\n".join("|".join(map(str, r)) for r in rows))
+                """, env["SQLITE_PATH"] ?? "", statement]
+        }
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A new version backs up before it upgrades: `backup` copies the database as it is and
+    /// runs no migration (before: every command migrated first, the backup of the old schema
+    /// was lost to it).
+    @Test(arguments: [false, true])
+    func backupRunsNoMigration(postgres: Bool) throws {
+        try Self.databases(postgres: postgres) { source, target in
+            #expect(try Self.run(["migrate"], source).status == 0)
+            let pending = "SELECT count(*) FROM _fluent_migrations WHERE name = 'v021_household_link_days'"
+            #expect(try Self.sql(pending, source) == "1")
+            _ = try Self.sql("DELETE FROM _fluent_migrations WHERE name = 'v021_household_link_days'", source)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-bk-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let taken = try Self.run(["backup", dir.appendingPathComponent("cu.bak").path], source)
+            #expect(taken.status == 0, "\(taken.err)")
+            #expect(!taken.err.contains("migrat"), "\(taken.err)")
+            #expect(try Self.sql(pending, source) == "0")
+        }
+    }
+
     @Test(arguments: [false, true])
     func backupWhileWritingThenRestore(postgres: Bool) throws {
         try Self.databases(postgres: postgres) { source, target in

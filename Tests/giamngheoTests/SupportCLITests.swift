@@ -55,17 +55,17 @@ struct SupportCLITests {
         let contributed = try run("fund", "contribute", "--fund", "xa_hoi", "--unit", "LDLD-NB", "--date", "10/01/2025", "--amount", "5.000.000",
                                   "--contributor", "Công ty May Hoa Lư")
         #expect(contributed.out.contains("5.000.000 đ") && contributed.out.hasSuffix("số dư / balance 5.000.000 đ\n"))
-        let allocated = try run("fund", "allocate", "--fund", "xa_hoi", "--from", "LDLD-NB", "--to", "CD-P-HOALU", "--date", "2025-02-01",
+        let allocated = try run("fund", "allocate", "--fund", "xa_hoi", "--from", "LDLD-NB", "--to", "CD-P-HOALU", "--date", "2025-07-02",
                                 "--amount", "2000000")
         #expect(allocated.out.contains("LDLD-NB 3.000.000 đ, CD-P-HOALU 2.000.000 đ"))
-        let overdraw = try CLI.run(["fund", "disburse", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "01/03/2025", "--amount", "2.500.000",
+        let overdraw = try CLI.run(["fund", "disburse", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "01/08/2025", "--amount", "2.500.000",
                                     "--household", "HO-0001", "--note", "trợ cấp khó khăn"], env: env)
         #expect(overdraw.status == 65)
         #expect(overdraw.out.isEmpty)
         #expect(overdraw.err.contains("CD-P-HOALU chỉ còn 2.000.000 đ, không đủ 2.500.000 đ"))
         #expect(overdraw.err.contains("không thay đổi gì / nothing was changed"))
         // A malformed amount is a usage error.
-        #expect(try CLI.run(["fund", "disburse", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "01/03/2025", "--amount", "2,5",
+        #expect(try CLI.run(["fund", "disburse", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "01/08/2025", "--amount", "2,5",
                              "--note", "x"], env: env).status == 64)
         #expect(lines(try run("fund", "list")) == [
             "xa_hoi            LDLD-NB       3.000.000 đ         Quỹ Xã hội Công đoàn (quà Tết, Tháng Công nhân, trợ cấp khó khăn)",
@@ -78,14 +78,14 @@ struct SupportCLITests {
         #expect(state.out.hasPrefix("đã ghi hỗ trợ / support recorded #1: hộ HO-0001, ho_tro_bhyt, 01/04/2025, 1.200.000 đ"))
         _ = try run("support", "add", "--household", "HO-0001", "--policy", "nuoc_ve_sinh", "--date", "01/05/2025", "--value", "0",
                     "--in-kind", "bể lọc nước", "--source", "partner", "--source-name", "Hội Chữ thập đỏ", "--unit", "CDCS-001")
-        let paid = try run("support", "add", "--household", "HO-0001", "--policy", "dao_tao_nghe", "--date", "01/06/2025", "--value", "1.500.000",
+        let paid = try run("support", "add", "--household", "HO-0001", "--policy", "dao_tao_nghe", "--date", "01/08/2025", "--value", "1.500.000",
                            "--source", "fund", "--fund", "xa_hoi", "--unit", "CD-P-HOALU")
         #expect(paid.out.contains("#3") && paid.out.contains("số dư còn / balance left 500.000 đ"))
         #expect(try CLI.run(["support", "add", "--household", "HO-0001", "--policy", "y_te", "--date", "01/06/2025", "--value", "1",
                              "--source", "fund", "--unit", "CD-P-HOALU"], env: env).status == 64)
         let history = lines(try run("support", "list", "--household", "HO-0001"))
         #expect(history.count == 3)
-        #expect(history[0].hasPrefix("#3    01/06/2025 dao_tao_nghe          1.500.000 đ"))
+        #expect(history[0].hasPrefix("#3    01/08/2025 dao_tao_nghe          1.500.000 đ"))
         #expect(history[1].contains("[bể lọc nước] partner: Hội Chữ thập đỏ; CDCS-001"))
 
         coverage = lines(try run("coverage", "--year", "2025"))
@@ -103,30 +103,30 @@ struct SupportCLITests {
         #expect(gaps.first { $0["household"] as? String == "HO-0002" }?["suggested"] as? [String] == ["ho_tro_bhyt"])
 
         // Cancelling the fund's support gives the money back by a reversal; the ledger shows all three entries.
-        #expect(try run("support", "cancel", "3", "--reason", "nhập nhầm", "--date", "10/06/2025").out.contains("#3"))
-        let ledger = lines(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "01/03/2025", "--format", "csv"))
+        #expect(try run("support", "cancel", "3", "--reason", "nhập nhầm", "--date", "10/08/2025").out.contains("#3"))
+        let ledger = lines(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "01/08/2025", "--format", "csv"))
         #expect(ledger == [
             "ma_but_toan,ngay,loai,so_tien,nguoi_dong_gop,don_vi_doi_ung,ma_ho,dao_but_toan,bi_dao_boi,ghi_chu,nguoi_nhap",
-            ",2025-03-01,so_du_dau_ky,2000000,,,,,,,",
-            "4,2025-06-01,disbursement,-1500000,,,HO-0001,,5,Đào tạo nghề — hộ HO-0001,\(user)",
-            "5,2025-06-10,reversal,1500000,,,,4,,huỷ hỗ trợ #3: nhập nhầm,\(user)",
+            ",2025-08-01,so_du_dau_ky,2000000,,,,,,,",
+            "4,2025-08-01,disbursement,-1500000,,,HO-0001,,5,Đào tạo nghề — hộ HO-0001,\(user)",
+            "5,2025-08-10,reversal,1500000,,,,4,,huỷ hỗ trợ #3: nhập nhầm,\(user)",
             ",,so_du_cuoi_ky,2000000,,,,,,,",
         ])
         #expect(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU").out.contains("  số dư cuối kỳ / closing: 2.000.000 đ"))
-        let ledgerJSON = try object(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "01/03/2025", "--format", "json"))
+        let ledgerJSON = try object(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "01/08/2025", "--format", "json"))
         #expect(ledgerJSON["opening"] as? Int == 2_000_000 && ledgerJSON["closing"] as? Int == 2_000_000 && ledgerJSON["unitCode"] as? String == "CD-P-HOALU")
         #expect((ledgerJSON["entries"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["disbursement", "reversal"])
         // Text a spreadsheet would run as a formula stays text in the CSV; amounts stay numbers.
-        _ = try run("fund", "contribute", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "11/06/2025", "--amount", "1000",
+        _ = try run("fund", "contribute", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--date", "11/08/2025", "--amount", "1000",
                     "--contributor", "=HYPERLINK(\"http://x\")")
-        let formula = lines(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "11/06/2025", "--format", "csv"))
+        let formula = lines(try run("fund", "ledger", "--fund", "xa_hoi", "--unit", "CD-P-HOALU", "--from", "11/08/2025", "--format", "csv"))
         #expect(formula.contains { $0.contains(",contribution,1000,\"'=HYPERLINK(\"\"http://x\"\")\",") })
 
-        // A loan: the rules refuse too much, then apply → approve → disburse → repay, and ageing a year on.
+        // A loan (the grassroots union stood all through, its commune/ward union from 01/07/2025): the rules refuse too much, then apply → approve → disburse → repay, and ageing a year on.
         _ = try run("fund", "contribute", "--fund", "nef", "--unit", "LDLD-NB", "--date", "02/01/2025", "--amount", "150.000.000",
                     "--contributor", "Quỹ quốc gia về việc làm")
-        _ = try run("fund", "allocate", "--fund", "nef", "--from", "LDLD-NB", "--to", "CD-P-HOALU", "--date", "03/01/2025", "--amount", "120.000.000")
-        let apply = ["loan", "apply", "--member", "DV-0001", "--household", "HO-0001", "--unit", "CD-P-HOALU", "--purpose", "chan_nuoi",
+        _ = try run("fund", "allocate", "--fund", "nef", "--from", "LDLD-NB", "--to", "CDCS-001", "--date", "03/01/2025", "--amount", "120.000.000")
+        let apply = ["loan", "apply", "--member", "DV-0001", "--household", "HO-0001", "--unit", "CDCS-001", "--purpose", "chan_nuoi",
                      "--term", "36", "--jobs", "2", "--date", "01/06/2025", "--amount"]
         let tooMuch = try CLI.run(apply + ["120.000.000"], env: env)
         #expect(tooMuch.status == 65)
@@ -159,7 +159,7 @@ struct SupportCLITests {
         #expect(ageing.last?.hasPrefix("  \(loan)   DV-0001 Nguyễn Văn An") == true && ageing.last?.contains("91 ngày / days") == true)
         let ageingCSV = lines(try run("loan", "ageing", "--date", "02/04/2026", "--format", "csv"))
         #expect(ageingCSV.contains("91-180,1,16666666,91666667"))
-        #expect(ageingCSV.last == "\(loan),DV-0001,Nguyễn Văn An,HO-0001,CD-P-HOALU,91,91-180,16666666,91666667")
+        #expect(ageingCSV.last == "\(loan),DV-0001,Nguyễn Văn An,HO-0001,CDCS-001,91,91-180,16666666,91666667")
         let ageingJSON = try object(try run("loan", "ageing", "--date", "02/04/2026", "--format", "json"))
         #expect(ageingJSON["activeLoans"] as? Int == 1 && ageingJSON["outstanding"] as? Int == 91_666_667)
         #expect((ageingJSON["overdueLoans"] as? [[String: Any]])?.map { $0["code"] as? String } == [loan])
@@ -196,7 +196,7 @@ struct SupportCLITests {
         #expect(reconcile.status == 0, "\(reconcile.err)")
         let rows = lines(reconcile).dropFirst()
         #expect(rows.count == 4 && rows.allSatisfy { $0.hasSuffix("khớp / agrees") })
-        #expect(rows.contains { $0.hasPrefix("nef               CD-P-HOALU    0 đ                 128.333.333 đ") })
+        #expect(rows.contains { $0.hasPrefix("nef               CDCS-001      0 đ                 128.333.333 đ") })
         #expect(reconcile.err.contains("tất cả 4 dòng khớp / all 4 lines agree"))
     }
 

@@ -79,7 +79,8 @@ struct CampaignsController: RouteCollection {
         let rowForm = ["household": "", "amount": "", "reason": ""]
         let amount = req.echo(rowForm, refused: error, action: "amount"), removal = req.echo(rowForm, refused: error, action: "remove")
         let forms = ["add": req.echo(["household": "", "amount": "", "reason": ""], refused: error, action: "add"),
-                     "approve": req.echo(["unit": "", "date": req.store.today.vietnamese], refused: error, action: "approve"),
+                     // Gifts are dated within the campaign: today, or its last day once it is over.
+                     "approve": req.echo(["unit": "", "date": min(req.store.today, c.endsOn).vietnamese], refused: error, action: "approve"),
                      "row": amount["household"]?.isEmpty == false ? amount : removal]
         let links = ListDownload.links(req)
         let body = CampaignBody(

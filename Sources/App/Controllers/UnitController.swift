@@ -43,7 +43,7 @@ struct UnitController: RouteCollection {
         let today = req.store.today
         let forms = [
             "rename": ["name": "", "date": today.vietnamese], "move": ["parent": "", "date": today.vietnamese],
-            "merge": ["others": "", "code": "", "name": "", "date": today.vietnamese],
+            "merge": ["others": "", "code": "", "name": "", "parent": "", "kind": unit.kind.rawValue, "date": today.vietnamese],
             "dissolve": ["successor": "", "date": today.vietnamese, "reason": ""], "split": ["parts": "", "assign": "", "date": today.vietnamese],
         ].reduce(into: [String: [String: String]]()) { $0[$1.key] = req.echo($1.value, refused: error, action: $1.key) }
         let body = UnitBody(unit: unit, history: history, today: today, forms: forms, mayAdminister: user.permissions.allows(.changeTree),
@@ -55,6 +55,7 @@ struct UnitController: RouteCollection {
         var date: String
         var name: String?
         var parent: String?
+        var kind: String?
         var others: String?
         var code: String?
         var successor: String?
@@ -111,8 +112,16 @@ struct UnitController: RouteCollection {
                 throw FormProblem(key: "units.need_code_name")
             }
             guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
-            let parent = history.parent(of: unit.id, on: day.previous).flatMap { history.units[$0]?.code }
-            try await store.units.merge(actor, [code] + others, into: NewUnit(code: newCode, name: name, kind: unit.kind, parentCode: parent), on: day)
+            // The new unit's parent and kind: as chosen, else this unit's on the day (a merger at
+            // the reform names the commune union above, and its kind).
+            let typedParent = form.parent?.trimmingCharacters(in: .whitespaces) ?? ""
+            let parent = typedParent.isEmpty ? history.parent(of: unit.id, on: day).flatMap { history.units[$0]?.code } : typedParent
+            var kind = unit.kind
+            if let typed = form.kind, !typed.isEmpty {
+                guard let chosen = UnitKind(rawValue: typed) else { throw FormProblem(key: "units.bad_kind") }
+                kind = chosen
+            }
+            try await store.units.merge(actor, [code] + others, into: NewUnit(code: newCode, name: name, kind: kind, parentCode: parent), on: day)
         }
     }
 
@@ -122,7 +131,7 @@ struct UnitController: RouteCollection {
         let history = user.history
         return try await change(req) { store, form, code, day, actor in
             guard let unit = history.unit(code: code) else { throw StorageError.unknownUnit(code) }
-            let parent = history.parent(of: unit.id, on: day.previous).flatMap { history.units[$0]?.code }
+            let parent = history.parent(of: unit.id, on: day).flatMap { history.units[$0]?.code }
             let lines = (form.parts ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let parts = try lines.map { line -> NewUnit in
                 let cells = line.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -50,6 +50,8 @@ struct UnitBody: Encodable {
     let merge: [String: String]
     let dissolve: [String: String]
     let split: [String: String]
+    /// The kinds a merged unit may take, this unit's (or the one typed) selected.
+    let kinds: [Option]
     let mayAdminister: Bool
     let error: String?
 }
@@ -103,6 +105,8 @@ extension UnitBody {
                   periods: periods, successors: successors, predecessors: predecessors, children: children,
                   hasSuccessors: !successors.isEmpty, hasPredecessors: !predecessors.isEmpty, hasChildren: !children.isEmpty,
                   rename: forms["rename"] ?? [:], move: forms["move"] ?? [:], merge: forms["merge"] ?? [:], dissolve: forms["dissolve"] ?? [:],
-                  split: forms["split"] ?? [:], mayAdminister: mayAdminister, error: error)
+                  split: forms["split"] ?? [:],
+                  kinds: UnitKind.allCases.map { Option(value: $0.rawValue, label: Format.unitKind($0, lang), selected: $0.rawValue == forms["merge"]?["kind"]) },
+                  mayAdminister: mayAdminister, error: error)
     }
 }

@@ -92,6 +92,7 @@ public struct CampaignDesk: Sendable {
         return try await store.writeTransaction { db in
             let unitID = try await db.unitID(code: c.unit)
             try actor.scope.require(unitID, .unit, c.unit)
+            try await db.requireStanding(unitID, c.unit, on: c.startsOn)
             let fund = try await db.fund(code: c.fund)
             guard fund.kind == .support else { throw StorageError.invalid(Message("refusal.campaign.campaign_pays_from_support")) }
             let chain = history.ancestry(of: unitID, on: c.startsOn).filter { $0 != unitID }.compactMap { history.units[$0]?.code }
@@ -393,7 +394,7 @@ public struct CampaignDesk: Sendable {
     /// command line, for the whole province). Each gift
     /// becomes a support record paid from the campaign's fund at the organiser, all in one
     /// transaction: if the budget or the fund is short, nothing is approved. Dated `day` (none:
-    /// today), not before the campaign (`Campaign.firstApprovalDay`).
+    /// today), within the campaign: from `Campaign.firstApprovalDay` to its last day.
     @discardableResult
     public func approve(_ actor: Actor, _ code: String, unit unitCode: String, day asked: Day?) async throws -> Int {
         try actor.require(.campaignApprove)
@@ -402,10 +403,14 @@ public struct CampaignDesk: Sendable {
         return try await store.writeTransaction { db in
             let day = asked ?? store.today
             let (c, unitID) = try await locked(code, unit: unitCode, on: day, actor: actor, history: history, db: db)
-            // Gifts are not dated before the campaign (nor after today: the ledger refuses that).
+            // Gifts are dated within the campaign: not before it, nor after its last day (nor
+            // after today: the ledger refuses that).
             guard day >= c.firstApprovalDay else {
                 throw StorageError.invalid(Message("refusal.campaign.day_before_campaign", .day(day), .day(c.firstApprovalDay)))
             }
+            guard day <= c.endsOn else { throw StorageError.invalid(Message("refusal.campaign.day_after_campaign", .day(day), .day(c.endsOn))) }
+            // The gifts are paid from the organiser's fund: the organiser stands on the day.
+            try await db.requireStanding(c.unitID, on: day)
             // The unit's branch on the day, and only what is in the approver's own branch today.
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day).intersection(scope)
             var query: SQLQueryString = """

@@ -148,10 +148,12 @@ public struct FundLedger: Sendable {
         try requirePositive(amount)
         let contributor = contributor.trimmingCharacters(in: .whitespaces)
         guard !contributor.isEmpty else { throw StorageError.invalid(Message("refusal.fund.contributor_required")) }
+        try requireKept(day)
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             let unitID = try await db.unitID(code: unitCode)
             try actor.scope.require(unitID, .unit, unitCode)
+            try await db.requireStanding(unitID, unitCode, on: day)
             return try await post(db, fund: fund, unitID: unitID, day: day, kind: .contribution, amount: amount, contributor: contributor,
                                   note: note, actor: actor)
         }
@@ -159,7 +161,7 @@ public struct FundLedger: Sendable {
 
     /// Money moved from one unit's fund to another's: two entries in one transaction. Both
     /// units are of the actor's branch: money for another branch goes through the officer of
-    /// a unit above both.
+    /// a unit above both. A unit that has ended hands its money on to what it became.
     @discardableResult
     public func allocate(_ actor: Actor, fund fundCode: String, from fromCode: String, to toCode: String, day: Day, amount: Dong,
                          note: String = "") async throws -> (out: Int, in: Int) {
@@ -167,6 +169,7 @@ public struct FundLedger: Sendable {
         try requireText(note, "ghi chú", "note", .note)
         try requirePositive(amount)
         guard fromCode != toCode else { throw StorageError.invalid(Message("refusal.fund.allocation_needs_two_different")) }
+        try requireKept(day)
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             // Each unit is found and checked against the branch before the next is looked up:
@@ -175,6 +178,14 @@ public struct FundLedger: Sendable {
             try actor.scope.require(from, .unit, fromCode)
             let to = try await db.unitID(code: toCode)
             try actor.scope.require(to, .unit, toCode)
+            // Both stand on the day; or the money of a unit that has ended (merged, split,
+            // dissolved) passes, from its end on, to a unit it became.
+            try await db.requireStanding(to, toCode, on: day)
+            if try await !db.stands(from, on: day) {
+                guard try await store.units.history(on: db).heirs(of: from, on: day).contains(to) else {
+                    throw StorageError.invalid(Message("refusal.fund.ended_unit_hands_on", .text(fromCode), .day(day)))
+                }
+            }
             let out = try await post(db, fund: fund, unitID: from, day: day, kind: .allocationOut, amount: -amount, counterpart: to, note: note, actor: actor)
             let inID = try await post(db, fund: fund, unitID: to, day: day, kind: .allocationIn, amount: amount, counterpart: from,
                                       paired: out, note: note, actor: actor)
@@ -190,6 +201,7 @@ public struct FundLedger: Sendable {
         try actor.require(.fundDisburse)
         try requireText(note, "ghi chú", "note", .note)
         try requirePositive(amount)
+        try requireKept(day)
         return try await store.writeTransaction { db in
             let fund = try await db.fund(code: fundCode)
             guard fund.kind == .support else {
@@ -197,6 +209,7 @@ public struct FundLedger: Sendable {
             }
             let unitID = try await db.unitID(code: unitCode)
             try actor.scope.require(unitID, .unit, unitCode)
+            try await db.requireStanding(unitID, unitCode, on: day)
             var householdID: Int?
             var detail = note
             if let household, !household.isEmpty {
@@ -262,10 +275,7 @@ public struct FundLedger: Sendable {
     func post(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, kind: EntryKind, amount: Dong, contributor: String? = nil,
               counterpart: Int? = nil, householdID: Int? = nil, campaignID: Int? = nil, loanID: Int? = nil, reverses: Int? = nil,
               paired: Int? = nil, note: String, actor: Actor) async throws -> Int {
-        let today = store.today
-        guard day >= Self.opens, day <= today else {
-            throw StorageError.invalid(Message("refusal.fund.day_out_of_range", .day(Self.opens), .day(today), .day(day)))
-        }
+        try requireKept(day)
         if amount < 0 {
             try await requireCovered(db, fund: fund, unitID: unitID, day: day, amount: -amount)
             let taken = try await db.raw("""
@@ -309,6 +319,14 @@ public struct FundLedger: Sendable {
                                      detail: "\(fund.code) @\(unitID) \(day.iso) \(Money.format(amount)) đ\(reverses.map { " đảo #\($0)" } ?? "") \(note)",
                                      by: actor, on: db)
         return id
+    }
+
+    /// Entries are dated between `opens` and today.
+    private func requireKept(_ day: Day) throws {
+        let today = store.today
+        guard day >= Self.opens, day <= today else {
+            throw StorageError.invalid(Message("refusal.fund.day_out_of_range", .day(Self.opens), .day(today), .day(day)))
+        }
     }
 
     /// Refuses money out of a fund on `day` that the ledger did not hold then, or that a

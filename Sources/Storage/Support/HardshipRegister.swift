@@ -84,15 +84,17 @@ public struct HardshipRegister: Sendable {
             var memberID: Int?, householdID: Int?, unitID: Int?
             if let code = h.member?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
                 guard let m = try await store.members.find(code: code, on: db), let id = m.id else { throw StorageError.notFound(.member, code) }
-                // The member must be of the branch now (as for every member operation); the unit
-                // kept is theirs on the day, when that too is of the branch.
+                // The member must be of the branch now (as for every member operation), and on
+                // the day it began: a year's list places it in the member's unit of that year, so
+                // one dated back to when they were in another branch would be that branch's.
                 let home = try await MemberRegistry.homeUnit(of: id, on: db)
                 try actor.requireInBranch(home, .member, code)
-                var unit = try await store.members.unit(ofMember: id, on: h.from, db: db)
-                if let u = unit, !actor.scope.contains(u) { unit = home }
-                if unit == nil { unit = home }
+                let unit = try await store.members.unit(ofMember: id, on: h.from, db: db)
+                if let unit, !actor.scope.contains(unit) {
+                    throw StorageError.invalid(Message("refusal.hardship.member_elsewhere", .text(code), .day(h.from)))
+                }
                 memberID = id
-                unitID = unit
+                unitID = unit ?? home
                 // The member's household, when they have one the actor's branch holds (a household
                 // another branch holds is neither linked nor named).
                 for row in try await db.raw("""
@@ -105,6 +107,14 @@ public struct HardshipRegister: Sendable {
             if let code = h.household?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
                 let household = try await db.household(code: code)
                 try actor.scope.require(household.unitID, .household, code)
+                // A member's circumstance is linked to their household: the one they live in, or
+                // lived in when it began.
+                if let memberID, try await db.raw("""
+                    SELECT 1 FROM household_members WHERE member_id = \(bind: memberID) AND household_id = \(bind: household.id)
+                      AND (unlinked_on IS NULL OR (unlinked_on > \(bind: h.from.iso) AND (linked_on IS NULL OR linked_on <= \(bind: h.from.iso))))
+                    """).first() == nil {
+                    throw StorageError.invalid(Message("refusal.hardship.household_not_members", .text(code), .text(h.member ?? "")))
+                }
                 householdID = household.id
                 unitID = unitID ?? household.unitID
             }
@@ -123,6 +133,8 @@ public struct HardshipRegister: Sendable {
     /// Records that a circumstance ended (recovered, back at work, house repaired…).
     public func end(_ actor: Actor, id: Int, on day: Day) async throws {
         try actor.require(.recordSupport)
+        // Before the record is looked up: whether an id exists never shows to another branch.
+        guard day <= store.today else { throw StorageError.invalid(Message("refusal.hardship.future", .day(day))) }
         try await store.writeTransaction { db in
             guard let row = try await db.raw("SELECT unit_id, member_id, household_id, started_on, ended_on FROM hardships WHERE id = \(bind: id)").first() else {
                 throw StorageError.notFound(.hardship, String(id))
@@ -133,6 +145,10 @@ public struct HardshipRegister: Sendable {
             let member = try row.optionalInt("member_id"), household = try row.optionalInt("household_id")
             if let member {
                 try actor.requireInBranch(try await MemberRegistry.homeUnit(of: member, on: db), .hardship, String(id))
+                // Nor ended on a day the member was another branch's: that changes its list of then.
+                if let then = try await store.members.unit(ofMember: member, on: day, db: db), !actor.scope.contains(then) {
+                    throw StorageError.invalid(Message("refusal.hardship.end_elsewhere", .day(day)))
+                }
             }
             if let household {
                 try actor.requireInBranch(try await db.household(id: household).unitID, .hardship, String(id))

@@ -237,6 +237,7 @@ public struct LoanBook: Sendable {
             let unitID = try await db.unitID(code: a.unit)
             try actor.scope.require(unitID, .unit, a.unit)
             try requireNear(a.appliedOn)
+            try await db.requireStanding(unitID, a.unit, on: a.appliedOn)
             let member = try await db.member(code: a.member)
             // A member of another branch is not this officer's to lend to (nor to look up).
             if !actor.scope.isWholeProvince {
@@ -311,6 +312,7 @@ public struct LoanBook: Sendable {
         try requireText(note, "ghi chú", "note", .note)
         try await changing(actor, code) { loan, db in
             guard loan.state == .applied else { throw badState(loan, "approve") }
+            try await requireManagingUnit(loan, on: day, db: db)
             let member = try await db.member(code: loan.memberCode)
             try await check(Terms(amount: loan.amount, term: loan.termMonths, purpose: loan.purpose, workers: loan.workers, borrower: loan.borrower,
                                   contractCost: loan.contractCost, contractMonths: loan.contractMonths), memberID: member.id, on: loan.appliedOn, db: db)
@@ -357,6 +359,15 @@ public struct LoanBook: Sendable {
                                      detail: "\(loan.code) \(day.iso) \(note)", by: actor, on: db)
     }
 
+    /// A loan is approved and paid out by a managing unit that stands on the day: one that has
+    /// ended hands its capital on to what it became, where the application is made again
+    /// (repayments of loans already out still come back to it).
+    private func requireManagingUnit(_ loan: LoanFile, on day: Day, db: any SQLDatabase) async throws {
+        guard try await db.stands(loan.unitID, on: day) else {
+            throw StorageError.invalid(Message("refusal.loan.unit_ended", .text(try await db.unitCode(id: loan.unitID)), .day(day)))
+        }
+    }
+
     /// Pays an approved loan out of the managing unit's capital (refused if it is short).
     public func disburse(_ actor: Actor, _ code: String, on day: Day) async throws {
         try actor.require(.loanDisburse)
@@ -367,6 +378,7 @@ public struct LoanBook: Sendable {
                 throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(approved)))
             }
             try requireNear(day)
+            try await requireManagingUnit(loan, on: day, db: db)
             let fund = try await db.fund(code: Self.fundCode)
             var householdID: Int?
             if let code = loan.householdCode { householdID = try await db.household(code: code).id }

@@ -44,6 +44,27 @@ extension SQLDatabase {
         return try row.int("id")
     }
 
+    /// Refuses a unit named for a day it did not stand: not yet founded, or already merged,
+    /// split or dissolved. Money comes in or goes out, support is given and a loan is applied
+    /// for at a unit that existed that day. The branch is checked first, by the caller, so a
+    /// unit of another branch tells nothing of its dates.
+    func requireStanding(_ unitID: Int, _ code: String? = nil, on day: Day) async throws {
+        guard try await stands(unitID, on: day) else {
+            let label: String
+            if let code { label = code } else { label = try await unitCode(id: unitID) }
+            throw StorageError.unitNotActive(label, day)
+        }
+    }
+
+    /// Whether a unit stood on `day`: founded by then and not yet ended.
+    func stands(_ unitID: Int, on day: Day) async throws -> Bool {
+        guard let row = try await raw("SELECT valid_from, valid_to FROM units WHERE id = \(bind: unitID)").first() else {
+            throw StorageError.corrupt("units.id = \(unitID)")
+        }
+        let from = try row.day("valid_from"), to = try row.optionalDay("valid_to")
+        return from <= day && (to.map { day < $0 } ?? true)
+    }
+
     func unitCode(id: Int) async throws -> String {
         guard let row = try await raw("SELECT code FROM units WHERE id = \(bind: id)").first() else { throw StorageError.corrupt("units.id = \(id)") }
         return try row.string("code")

@@ -123,7 +123,14 @@ public struct SupportRegistry: Sendable {
         guard s.policy != Self.loanPolicy else {
             throw StorageError.invalid(Message("refusal.support.national_employment_fund_support"))
         }
-        return try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db) }
+        return try await store.writeTransaction { db in
+            // The giving unit stood on the day (a campaign's payout goes through its own unit,
+            // checked when the campaign was made).
+            let unitID = try await db.unitID(code: s.unit)
+            try actor.scope.require(unitID, .unit, s.unit)
+            try await db.requireStanding(unitID, s.unit, on: s.day)
+            return try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db)
+        }
     }
 
     func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: Actor, db: any SQLDatabase) async throws -> Int {
