@@ -107,10 +107,11 @@ public enum Money {
 
     /// Appends the grouped amount to a byte buffer (no allocation beyond the buffer).
     public static func append(_ amount: Dong, separator: UInt8 = UInt8(ascii: "."), to out: inout [UInt8]) {
-        if amount < 0 { out.append(UInt8(ascii: "-")); append(amount == .min ? .max : -amount, separator: separator, to: &out); return }
+        if amount < 0 { out.append(UInt8(ascii: "-")) }
         // Filled from the right (19 digits and 6 separators at most), then appended in one copy.
+        // The magnitude, so that the most negative amount prints its own last digit.
         var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var v = amount
+        var v = amount.magnitude
         withUnsafeMutableBytes(of: &text) { buf in
             var start = buf.count, digits = 0
             repeat {
