@@ -58,6 +58,7 @@ extension MemberRegistry {
         guard !wanted.fullName.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StorageError.invalid(Message("refusal.member.name_required"))
         }
+        if let born = wanted.birthDate, born > store.today { throw StorageError.invalid(Message("refusal.member.born_ahead", .day(born))) }
         do {
             return try await write(actor, code: code, to: wanted, version: version)
         } catch let StorageError.invalid(message) where message.key == "refusal.member.citizen_id_taken" {

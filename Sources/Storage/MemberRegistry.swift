@@ -154,17 +154,28 @@ public struct MemberRegistry: Sendable {
     }
 
     func assign(memberID: Int, unitID: Int, from day: Day, actor: Actor, db: any SQLDatabase) async throws -> Bool {
+        // Recorded once it has happened, in a unit that stands that day (not one dissolved,
+        // though its successor's branch still holds it).
+        guard day <= store.today else { throw StorageError.invalid(Message("refusal.member.future", .day(day))) }
         let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first()
+        if let open, open.unitID == unitID { return false }
+        try await db.requireStanding(unitID, on: day)
         if let open {
-            if open.unitID == unitID { return false }
             let joined = try Day(stored: open.joined, column: "memberships.joined")
             guard joined < day else { throw StorageError.invalid(Message("refusal.member.transfer_after_join", .day(day), .day(joined))) }
             open.leftOn = day.iso
             try await open.update(on: db.fluent)
+        } else if let left = try await db.raw("SELECT MAX(left_on) AS d FROM memberships WHERE member_id = \(bind: memberID)").first()?.optionalDay("d"),
+                  day < left {
+            // A member who left joins again from their leaving day on: periods never overlap.
+            throw StorageError.invalid(Message("refusal.member.rejoin_before_leave", .day(day), .day(left)))
         }
         try await MembershipModel(memberID: memberID, unitID: unitID, joined: day.iso).create(on: db.fluent)
+        var from: String?
+        if let open { from = try await db.unitCode(id: open.unitID) }
+        let to = try await db.unitCode(id: unitID)
         try await store.audit.record(open == nil ? "vao_cong_doan" : "chuyen_sinh_hoat", entity: "member", id: memberID,
-                                     detail: "đơn vị \(unitID) từ \(day.iso)", by: actor, on: db)
+                                     detail: (from.map { "\($0) → " } ?? "") + "\(to) từ \(day.iso)", by: actor, on: db)
         return true
     }
 
@@ -173,6 +184,7 @@ public struct MemberRegistry: Sendable {
         try actor.require(.editMembers)
         try await store.writeTransaction { db in
             try actor.requireInBranch(try await Self.homeUnit(of: memberID, on: db), .member, "#\(memberID)")
+            guard day <= store.today else { throw StorageError.invalid(Message("refusal.member.future", .day(day))) }
             guard let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first() else {
                 throw StorageError.invalid(Message("refusal.member.not_in_union"))
             }

@@ -20,7 +20,12 @@ public struct ReviewDesk: Sendable {
         public let from: Int?
         /// Whether a review of this year is stored (saving corrects it).
         public let exists: Bool
+        /// What the sheet was drawn from, to be given back when it is saved (`enter(_:_:drawnFrom:)`).
+        public let revision: String
     }
+
+    /// The revision of a sheet: its year and the stored review's fingerprint ("2026:" when none).
+    static func revision(year: Int, fingerprint: Int?) -> String { "\(year):" + (fingerprint.map(String.init) ?? "") }
 
     /// The sheet of household `code` for `year`: its stored review of that year, else the
     /// answers of its latest earlier review with the year changed (the officer changes what
@@ -35,7 +40,7 @@ public struct ReviewDesk: Sendable {
         let id = try household.int("id")
         let rows = try await db.raw("""
             SELECT r.year, r.unit_id, r.area, r.household_size, r.yearly_income, r.monthly_income, r.deprivations,
-                   r.official_status, r.ethnic_minority, m.code AS member FROM reviews r LEFT JOIN members m ON m.id = r.member_id
+                   r.official_status, r.ethnic_minority, r.fingerprint, m.code AS member FROM reviews r LEFT JOIN members m ON m.id = r.member_id
             WHERE r.household_id = \(bind: id) ORDER BY r.year DESC
             """).all()
         var inBranch: [any SQLRow] = []
@@ -52,7 +57,7 @@ public struct ReviewDesk: Sendable {
         guard let row = inBranch.first else {
             return Draft(sheet: ReviewSheet(householdCode: code, year: String(year), area: try household.optionalString("area") ?? "",
                                             ethnicMinority: try household.int("ethnic_minority") == 1),
-                         from: nil, exists: false)
+                         from: nil, exists: false, revision: Self.revision(year: year, fingerprint: nil))
         }
         let from = try row.int("year")
         let mask = UInt64(bitPattern: Int64(try row.int("deprivations")))
@@ -67,16 +72,29 @@ public struct ReviewDesk: Sendable {
             deprived: Set(catalog.indicators.filter { mask & (1 << UInt64($0.index)) != 0 }.map(\.code)),
             unitCode: actor.history.units[try row.int("unit_id")]?.code ?? "", member: try row.optionalString("member") ?? "",
             ethnicMinority: try row.optionalInt("ethnic_minority") == 1, officialStatus: from == year ? try row.optionalString("official_status") ?? "" : "")
-        return Draft(sheet: sheet, from: from, exists: from == year)
+        return Draft(sheet: sheet, from: from, exists: from == year,
+                     revision: Self.revision(year: year, fingerprint: from == year ? try row.int("fingerprint") : nil))
     }
 
     /// Saves the sheet: a new review, or the correction of the stored one (the audit log
     /// keeps what it was). A new household code creates the household. Refused sheets
     /// throw `ImportRejected` with the problems by column; nothing is written.
+    ///
+    /// `drawnFrom` is the draft's `revision` (a blank sheet's: none). The review of the
+    /// sheet's year must still be the one the sheet was drawn from: a second editor's stale
+    /// sheet, or a new sheet for a year already reviewed, is refused, not saved over it.
     @discardableResult
-    public func enter(_ actor: Actor, _ sheet: ReviewSheet) async throws -> ImportResult {
+    public func enter(_ actor: Actor, _ sheet: ReviewSheet, drawnFrom revision: String?) async throws -> ImportResult {
         let code = Self.householdCode(of: sheet)
-        let importer = SurveyImporter(store: store, actor: actor, fileName: "phiếu rà soát hộ \(code) năm \(TextFolding.trim(sheet.year))")
+        var importer = SurveyImporter(store: store, actor: actor, fileName: "phiếu rà soát hộ \(code) năm \(TextFolding.trim(sheet.year))")
+        if let year = Int(TextFolding.trim(sheet.year)) {
+            // A sheet drawn for another year than it is saved for (the year changed on the form)
+            // expects no review of the year it names.
+            let parts = (revision ?? "").split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let drawnYear = parts.first.flatMap { Int($0) }
+            let fingerprint = drawnYear == year && parts.count == 2 ? Int(parts[1]) : nil
+            importer.drawnFrom = (code, year, fingerprint)
+        }
         return try await importer.run(InMemoryRows(sheet.table()))
     }
 

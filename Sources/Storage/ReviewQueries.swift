@@ -264,13 +264,16 @@ extension ReviewQueries {
             }
             links = own
         }
+        // The household's place and area are its latest review's: a branch it has left reads
+        // the area of its own latest review, and no place (that of the branch holding it now).
+        let left = now.map { !scope.contains($0) } ?? false
         var area: Area?
-        if let text = h.area, !text.isEmpty {
+        if let text = left ? reviews.last?.area : h.area, !text.isEmpty {
             guard let a = Area(rawValue: text) else { throw StorageError.corrupt("households.area = \(text)") }
             area = a
         }
         return HouseholdFile(
-            id: id, code: h.code, area: area, province: h.province, commune: h.commune,
+            id: id, code: h.code, area: area, province: left ? nil : h.province, commune: left ? nil : h.commune,
             members: try links.map {
                 HouseholdFile.Member(code: try $0.string("code"), fullName: try $0.string("full_name"),
                                      isPrimary: try $0.int("id") == h.primaryMemberID)

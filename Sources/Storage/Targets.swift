@@ -71,13 +71,26 @@ public struct Targets: Sendable {
         let own = try await store.reviews.countsByUnit(year: baselineYear, scope: .province)
         let frozen = history.rebase(own, onto: day, combine: +).counts
         let subtree = Set(history.tree(on: day).subtree(of: unit.id))
+        // A baseline is a finished round of the branch: a year reviewed, not one to come (its
+        // count would freeze as 0 and every later year would read as a rise).
+        guard baselineYear <= day.year, subtree.contains(where: { (frozen[$0]?.households ?? 0) > 0 }) else {
+            throw StorageError.invalid(Message("refusal.target.baseline_unreviewed", .number(baselineYear), .text(code)))
+        }
         return try await store.writeTransaction { db in
             try await store.bump(.targets, on: db)
+            var replaced = ""
             if let old = try await db.raw("""
-                SELECT id FROM targets WHERE unit_id = \(bind: unit.id) AND measure = \(bind: measure.rawValue) AND target_year = \(bind: targetYear)
-                """).first()?.int("id") {
-                try await db.raw("DELETE FROM target_baselines WHERE target_id = \(bind: old)").run()
-                try await db.raw("DELETE FROM targets WHERE id = \(bind: old)").run()
+                SELECT id, baseline_year, reduction_permille, level, frozen_on FROM targets
+                WHERE unit_id = \(bind: unit.id) AND measure = \(bind: measure.rawValue) AND target_year = \(bind: targetYear)
+                """).first() {
+                // Set again: the one it replaces, baseline and all, is kept in the audit log.
+                let oldID = try old.int("id")
+                let oldTotal = try await db.raw("SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) AS n FROM target_baselines WHERE target_id = \(bind: oldID)")
+                    .first()?.int("n") ?? 0
+                let oldGoal = try old.optionalInt("reduction_permille").map { "giảm \($0)‰" } ?? "mức \(try old.optionalInt("level") ?? 0)"
+                replaced = "; thay mục tiêu #\(oldID): \(try old.int("baseline_year"))→\(targetYear) \(oldGoal), chốt \(try old.string("frozen_on")), gốc (cả tỉnh) \(oldTotal)"
+                try await db.raw("DELETE FROM target_baselines WHERE target_id = \(bind: oldID)").run()
+                try await db.raw("DELETE FROM targets WHERE id = \(bind: oldID)").run()
             }
             let row = try await db.raw("""
                 INSERT INTO targets (unit_id, measure, baseline_year, target_year, reduction_permille, level, frozen_on, note, entered_by, entered_at)
@@ -105,7 +118,7 @@ public struct Targets: Sendable {
                 try await db.raw(insert).run()
             }
             try await store.audit.record("dat_muc_tieu", entity: "target", id: id,
-                                         detail: "\(code) \(measure.rawValue) \(baselineYear)→\(targetYear) \(reductionPermille.map { "giảm \($0)‰" } ?? "mức \(level ?? 0)"); gốc \(total)",
+                                         detail: "\(code) \(measure.rawValue) \(baselineYear)→\(targetYear) \(reductionPermille.map { "giảm \($0)‰" } ?? "mức \(level ?? 0)"); gốc \(total)" + replaced,
                                          by: actor, on: db)
             return id
         }

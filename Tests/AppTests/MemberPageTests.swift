@@ -107,7 +107,8 @@ struct MemberPageTests {
             let web = WebClient(app)
             try await web.login("xaphuong")
             let page = try await web.get("/members/\(code)")
-            let day = store.today
+            // Moved yesterday, left today: neither is recorded ahead of its day.
+            let day = store.today.adding(days: -1)
             let moved = try await web.post("/members/\(code)/move", form: ["_csrf": page.csrf ?? "", "unit": communeCode, "date": day.vietnamese])
             #expect(moved.status == .seeOther)
             let history = try await store.sql.raw("""

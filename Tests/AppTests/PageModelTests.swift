@@ -144,7 +144,7 @@ struct PageModelTests {
             let elsewhere = HouseholdBody(dossier: moved, policies: policies, funds: funds, permissions: Permissions(actor: actor),
                                           history: actor.history, today: today, form: HouseholdBody.supportForm(today: today, unit: nil),
                                           units: [], error: nil, text: vi)
-            #expect(!elsewhere.showsSupport && !elsewhere.mayRecord && elsewhere.support.isEmpty && !elsewhere.hasCoverage)
+            #expect(!elsewhere.showsSupport && !elsewhere.mayRecord && !elsewhere.mayEnterReview && elsewhere.support.isEmpty && !elsewhere.hasCoverage)
             #expect(elsewhere.reviews.count == dossier.file.reviews.count && elsewhere.reviews.first?.year == dossier.file.reviews.last?.year)
 
             // A read-only role sees the records but may cancel none.
@@ -432,7 +432,7 @@ struct PageModelTests {
         let standard = try #require(catalog.standard(forReviewYear: 2025))
         var sheet = ReviewSheet(householdCode: "HO-9", year: "2025", area: Area.rural.rawValue, householdSize: "4", yearlyIncome: "20000000",
                                 deprived: ["viec_lam", "bhyt", "nha_tieu"], unitCode: "A")
-        let page = ReviewFormBody(sheet: sheet, codeFixed: true, note: "", showPreview: true, issues: nil, history: history, scope: branch, today: today, text: vi)
+        let page = ReviewFormBody(sheet: sheet, revision: "", codeFixed: true, note: "", showPreview: true, issues: nil, history: history, scope: branch, today: today, text: vi)
         #expect(page.years.first?.value == "2026" && page.years.map(\.value) == page.years.map(\.value).sorted(by: >))
         #expect(page.years.filter(\.selected).map(\.value) == ["2025"] && page.years.first { $0.selected }?.standard == standard.code)
         #expect(Set(page.indicators.filter(\.shown).map(\.code)) == Set(standard.indicators.map(\.code)))
@@ -440,7 +440,7 @@ struct PageModelTests {
         // The branch's units today; an ended one only when it is the sheet's own.
         #expect(page.units.map(\.value) == ["A"] && page.units.first?.selected == true)
         sheet.unitCode = "C"
-        let pastYear = ReviewFormBody(sheet: sheet, codeFixed: true, note: "", showPreview: false, issues: nil, history: history, scope: branch, today: today, text: vi)
+        let pastYear = ReviewFormBody(sheet: sheet, revision: "", codeFixed: true, note: "", showPreview: false, issues: nil, history: history, scope: branch, today: today, text: vi)
         #expect(pastYear.units.map(\.value) == ["A", "C"] && pastYear.units.last?.selected == true && !pastYear.preview.ready)
         // The preview classifies as the import does…
         #expect(page.preview.ready && page.preview.statusCode == LivingStandard.poor.rawValue && !page.preview.reason.isEmpty)

@@ -26,10 +26,17 @@ extension WebClient {
 struct ReviewFormTests {
     /// The sheet's fields as the page posts them.
     static func fields(code: String, year: Int = 2025, unit: String, income: String, size: String = "4",
-                       deprived: [String] = ["bhyt", "nha_tieu", "viec_lam"], csrf: String, action: String = "save", mode: String = "new") -> [(String, String)] {
-        [("_csrf", csrf), ("mode", mode), ("code", code), ("year", String(year)), ("area", "nong_thon"), ("basis", "yearly"), ("size", size),
-         ("yearly", income), ("monthly", ""), ("unit", unit), ("member", ""), ("official", ""), ("action", action)]
+                       deprived: [String] = ["bhyt", "nha_tieu", "viec_lam"], csrf: String, action: String = "save", mode: String = "new",
+                       revision: String = "") -> [(String, String)] {
+        [("_csrf", csrf), ("mode", mode), ("revision", revision), ("code", code), ("year", String(year)), ("area", "nong_thon"), ("basis", "yearly"),
+         ("size", size), ("yearly", income), ("monthly", ""), ("unit", unit), ("member", ""), ("official", ""), ("action", action)]
             + deprived.map { ("ind[]", $0) }
+    }
+
+    /// The revision a sheet's page was drawn from (its hidden field).
+    static func revision(_ page: WebClient.Page) throws -> String {
+        let range = try #require(page.body.range(of: #"name="revision" value="[^"]*""#, options: .regularExpression))
+        return String(page.body[range].dropFirst(#"name="revision" value=""#.count).dropLast())
     }
 
     /// The stored review of a household, without what differs by path (ids, the import, when).
@@ -109,9 +116,23 @@ struct ReviewFormTests {
             let edit = try await web.get("/households/HOFORM01/review?year=2025")
             #expect(edit.status == .ok)
             #expect(edit.body.contains("id=\"review-note\"") && edit.body.contains("value=\"12.000.000\"") && edit.body.contains("readonly"))
-            let corrected = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "120.000.000", deprived: [], csrf: csrf, mode: "edit"))
+            // Two officers open it; the first saves, the second's sheet is stale: refused, the first's kept.
+            let drawn = try Self.revision(edit)
+            #expect(drawn.hasPrefix("2025:") && drawn.count > 5)
+            let corrected = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "120.000.000", deprived: [], csrf: csrf,
+                                                                              mode: "edit", revision: drawn))
             #expect(corrected.status == .seeOther)
             #expect(try await Self.stored(store, "HOFORM01", 2025).contains("khong_ngheo"))
+            let kept = try await Self.stored(store, "HOFORM01", 2025)
+            let stale = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "13.000.000", csrf: csrf, mode: "edit", revision: drawn))
+            #expect(stale.status == .badRequest && stale.body.contains("vừa được người khác sửa sau khi bạn mở") && stale.body.contains("value=\"13.000.000\""))
+            // A new sheet naming a year already reviewed does not overwrite it either.
+            let again = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "13.000.000", csrf: csrf))
+            #expect(again.status == .badRequest && again.body.contains("đã có phiếu rà soát năm 2025"))
+            #expect(try await Self.stored(store, "HOFORM01", 2025) == kept)
+            // The page opened again carries the new revision, and saves.
+            let reopened = try Self.revision(try await web.get("/households/HOFORM01/review?year=2025"))
+            #expect(reopened != drawn)
             let audit = try await store.sql.raw("""
                 SELECT detail, actor, channel FROM audit_log WHERE action = 'sua_ra_soat' AND detail LIKE 'HOFORM01 năm 2025%'
                 """).all()

@@ -143,7 +143,7 @@ import Testing
             try await store.reports.review(actor, unit: grassrootsID, year: year, accept: true, comment: "", on: day(2025, 12, 11))
         case .reportSetDeadline: try await store.reports.setDeadline(actor, unit: unitID, year: 2025, due: day(2025, 12, 25))
         case .setTarget:
-            _ = try await store.targets.set(actor, unit: t.unit, baselineYear: 2021, targetYear: 2025 + w.next(), reductionPermille: 700, on: day(2025, 1, 1))
+            _ = try await store.targets.set(actor, unit: t.unit, baselineYear: 2025, targetYear: 2025 + w.next(), reductionPermille: 700, on: day(2026, 1, 5))
         case .manageAccounts:
             _ = try await store.accounts.create(actor, NewAccount(username: "moi\(w.next())", displayName: "Cán bộ mới", password: "mat-khau-dai",
                                                                   role: .auditor, unitCode: t.unit))

@@ -151,6 +151,17 @@ import Testing
             #expect(try await store.reviews.household(code: "HO-01", scope: l.branch("H1"))?.reviews.count == 5)
             #expect(try await store.reviews.household(code: "HO-01", scope: l.branch("H2")) == nil)
             await #expect(throws: StorageError.notFound(.household, "HO-99")) { try await store.reviews.household(try await store.op, code: "HO-99") }
+
+            // Reviewed in H2's branch, in town, at a new address: H1 still reads its own years,
+            // with their area, and nothing of where the household lives now.
+            try await store.importSurvey([Files.surveyHeader + ["tinh", "xa_phuong"],
+                                          Files.review("HO-01", 2025, unit: "C3", area: "Thành thị", income: "60.000.000", deprived: Files.three)
+                                            + ["Ninh Bình", "Phường Mới"]])
+            let held = try #require(try await store.reviews.household(code: "HO-01", scope: l.branch("H2")))
+            #expect(held.commune == "Phường Mới" && held.area == .urban)
+            let left = try #require(try await store.reviews.household(code: "HO-01", scope: l.branch("H1")))
+            #expect(left.reviews.map(\.year) == [2021, 2022, 2023, 2024])
+            #expect(left.commune == nil && left.province == nil && left.area == .rural)
         }
     }
 

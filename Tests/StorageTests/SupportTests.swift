@@ -762,6 +762,37 @@ import Testing
         }
     }
 
+    /// A member's move is recorded once it has happened, into a unit standing that day; a
+    /// rejoin does not overlap the period before; the audit names the units, from → to.
+    @Test(arguments: TestDatabase.available)
+    func aMembersMovesAreDatedAndNamed(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            let op = try await store.op
+            let member = try #require(try await store.members.profile(op, code: "DV-01").record.id)
+            let (c2, c3) = (try await store.unitID("C2"), try await store.unitID("C3"))
+            let ahead = store.today.adding(days: 1)
+            await #expect(throws: StorageError.invalid(Message("refusal.member.future", .day(ahead)))) {
+                try await store.members.assign(op, memberID: member, unitID: c3, from: ahead)
+            }
+            try await store.units.dissolve(op, "C2", successor: "C1", on: day(2025, 6, 1))
+            await #expect(throws: StorageError.unitNotActive("C2", day(2025, 8, 1))) {
+                try await store.members.assign(op, memberID: member, unitID: c2, from: day(2025, 8, 1))
+            }
+            #expect(try await store.members.assign(op, memberID: member, unitID: c3, from: day(2025, 9, 1)))
+            let moves = try await store.audit.entries(op, entity: "member").filter { $0.action == "chuyen_sinh_hoat" }
+            #expect(moves.contains { $0.detail == "C1 → C3 từ 2025-09-01" })
+            await #expect(throws: StorageError.invalid(Message("refusal.member.future", .day(ahead)))) {
+                try await store.members.leave(op, memberID: member, on: ahead)
+            }
+            try await store.members.leave(op, memberID: member, on: day(2025, 10, 1))
+            await #expect(throws: StorageError.invalid(Message("refusal.member.rejoin_before_leave", .day(day(2025, 9, 15)), .day(day(2025, 10, 1))))) {
+                try await store.members.assign(op, memberID: member, unitID: c3, from: day(2025, 9, 15))
+            }
+            #expect(try await store.members.assign(op, memberID: member, unitID: c3, from: day(2025, 11, 1)))
+        }
+    }
+
     /// HO-01 was H1's (C1) and is reviewed at C3 (H2's) in 2026: H1 can no longer correct its
     /// support, end its hardship or change its place on a list; an officer above both can.
     /// Two officers giving two members the same citizen ID at once: one edit wins, the other is

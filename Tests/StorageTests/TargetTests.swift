@@ -58,7 +58,14 @@ import Testing
             try await store.targets.set(try await store.op, unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2025, 12, 31))
             #expect(try await store.targets.all().count == 1)
             #expect(try await store.targets.progress(of: t, history: history, on: day(2025, 12, 31)).first?.path.baseline == 3)
-            #expect(try await store.audit.entries(try await store.op, entity: "target").count == 2)
+            let audit = try await store.audit.entries(try await store.op, entity: "target")
+            #expect(audit.count == 2)
+            // The replacement's entry keeps the one it replaced, its baseline included.
+            #expect(audit.contains { $0.detail.contains("thay mục tiêu #") && $0.detail.contains("2021→2025 giảm 700‰") && $0.detail.contains("gốc (cả tỉnh) 4") })
+            // A baseline year not yet reviewed is refused: it would freeze 0.
+            await #expect(throws: StorageError.invalid(Message("refusal.target.baseline_unreviewed", .number(2026), .text("T")))) {
+                try await store.targets.set(try await store.op, unit: "T", baselineYear: 2026, targetYear: 2030, reductionPermille: 500, on: day(2026, 12, 1))
+            }
             await #expect(throws: StorageError.self) {
                 try await store.targets.set(try await store.op, unit: "T", baselineYear: 2025, targetYear: 2025, reductionPermille: 500, on: day(2025, 12, 31))
             }

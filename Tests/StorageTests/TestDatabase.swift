@@ -31,14 +31,14 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// A fixed clock: tests never read the real time.
     static let t0 = Date(timeIntervalSince1970: 1_796_090_400)
 
-    /// Runs `body` with a freshly migrated store of its own, then removes it.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+    /// Runs `body` with a freshly migrated store of its own (its clock stopped at `now`), then removes it.
+    func withStore<T>(now: Date = TestDatabase.t0, _ body: (Store) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), logger: TestDatabase.logger, clock: .fixed(TestDatabase.t0), passwords: PlainHasher())
+            let store = try Store(.sqlite(path: dir.appendingPathComponent("test.sqlite").path), logger: TestDatabase.logger, clock: .fixed(now), passwords: PlainHasher())
             do {
                 try await store.migrate()
                 let result = try await body(store)
@@ -57,7 +57,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let adminStore = try Store(.postgres(url: admin), logger: TestDatabase.logger)
             try await adminStore.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
             let url = admin.replacingOccurrences(of: #"/[^/?]*(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
-            let store = try Store(.postgres(url: url), logger: TestDatabase.logger, clock: .fixed(TestDatabase.t0), passwords: PlainHasher())
+            let store = try Store(.postgres(url: url), logger: TestDatabase.logger, clock: .fixed(now), passwords: PlainHasher())
             func drop() async {
                 await store.shutdown()
                 try? await adminStore.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").run()

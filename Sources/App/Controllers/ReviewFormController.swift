@@ -18,6 +18,8 @@ struct ReviewForm: Content {
     var minority: String?
     var official: String?
     var action: String?
+    /// What the sheet was drawn from (`ReviewDesk.Draft.revision`), given back on saving.
+    var revision: String?
     /// `edit` when the sheet is a known household's (its code is not typed again), else `new`.
     var mode: String?
 
@@ -49,7 +51,7 @@ struct ReviewFormController: RouteCollection {
             return try await draftPage(req, user, code: code, year: year)
         }
         let unit = user.history.units[user.account.unitID]?.code ?? ""
-        return try await render(req, user, ReviewSheet(year: String(year), unitCode: unit), codeFixed: false, note: "", preview: false)
+        return try await render(req, user, ReviewSheet(year: String(year), unitCode: unit), revision: "", codeFixed: false, note: "", preview: false)
     }
 
     func edit(req: Request) async throws -> Response {
@@ -63,7 +65,7 @@ struct ReviewFormController: RouteCollection {
         let draft = try await req.store.reviewDesk.draft(user.actor, code: code, year: year)
         let note = draft.exists ? req.t("review.correcting", String(year))
             : draft.from.map { req.t("review.prefilled", String($0)) } ?? ""
-        return try await render(req, user, draft.sheet, codeFixed: true, note: note, preview: draft.from != nil)
+        return try await render(req, user, draft.sheet, revision: draft.revision, codeFixed: true, note: note, preview: draft.from != nil)
     }
 
     /// The preview box alone, for the page's script: answered as the form changes.
@@ -87,22 +89,23 @@ struct ReviewFormController: RouteCollection {
         let form = try req.content.decode(ReviewForm.self)
         let sheet = form.sheet
         let codeFixed = form.mode == "edit"
+        let revision = form.revision ?? ""
         guard form.action == "save" else {
-            return try await render(req, user, sheet, codeFixed: codeFixed, note: "", preview: true)
+            return try await render(req, user, sheet, revision: revision, codeFixed: codeFixed, note: "", preview: true)
         }
         do {
-            try await req.store.reviewDesk.enter(user.actor, sheet)
+            try await req.store.reviewDesk.enter(user.actor, sheet, drawnFrom: revision)
         } catch let rejected as ImportRejected {
-            return try await render(req, user, sheet, codeFixed: codeFixed, note: "", preview: true, issues: rejected.issues, status: .badRequest)
+            return try await render(req, user, sheet, revision: revision, codeFixed: codeFixed, note: "", preview: true, issues: rejected.issues, status: .badRequest)
         }
         let code = ReviewDesk.householdCode(of: sheet)
         let path = "/households/" + (code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"])) ?? "")
         return req.redirect(to: path + "?notice=review_saved", redirectType: .normal)
     }
 
-    private func render(_ req: Request, _ user: CurrentUser, _ sheet: ReviewSheet, codeFixed: Bool, note: String, preview: Bool,
+    private func render(_ req: Request, _ user: CurrentUser, _ sheet: ReviewSheet, revision: String, codeFixed: Bool, note: String, preview: Bool,
                         issues: [SurveyIssue]? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let body = ReviewFormBody(sheet: sheet, codeFixed: codeFixed, note: note, showPreview: preview, issues: issues,
+        let body = ReviewFormBody(sheet: sheet, revision: revision, codeFixed: codeFixed, note: note, showPreview: preview, issues: issues,
                                   history: user.history, scope: user.scope, today: req.store.today, text: req.pageText)
         let title = codeFixed ? req.t("review.title", sheet.householdCode) : req.t("review.title_new")
         return try await req.page("review-form", title: title, active: "households", status: status, body)

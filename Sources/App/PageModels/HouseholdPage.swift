@@ -135,6 +135,8 @@ extension HouseholdBody {
             funds: funds.map { Option(value: $0.code, label: text.fundName($0), selected: $0.code == form["fund"]) },
             units: units, today: form["date"] ?? today.vietnamese, error: error,
             typedValue: form["value"] ?? "0", typedInKind: form["inKind"] ?? "", typedSourceName: form["sourceName"] ?? "",
-            mayEnterReview: permissions.allows(.importSurvey), reviewYear: today.year)
+            // Only the branch holding the household now enters its reviews (a branch it has left
+            // would be refused on saving).
+            mayEnterReview: permissions.allows(.importSurvey) && current != nil, reviewYear: today.year)
     }
 }

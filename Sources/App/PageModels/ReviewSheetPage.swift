@@ -35,6 +35,8 @@ struct ReviewFormBody: Encodable {
     let minority: Bool
     let officials: [Option]
     let note: String
+    /// What the sheet was drawn from, posted back on saving (a stale sheet is refused).
+    let revision: String
     let preview: ReviewPreview
 }
 
@@ -60,7 +62,7 @@ extension ReviewFormBody {
     /// typed), each with its standard; every indicator, those of the chosen year's standard
     /// shown; the units of the branch today (the sheet's own kept even when it has ended);
     /// and the preview when asked for or when the registry refused the sheet (`issues`).
-    init(sheet: ReviewSheet, codeFixed: Bool, note: String, showPreview: Bool, issues: [SurveyIssue]?,
+    init(sheet: ReviewSheet, revision: String, codeFixed: Bool, note: String, showPreview: Bool, issues: [SurveyIssue]?,
          history: OrgHistory, scope: Scope, today: Day, text: PageText) {
         let lang = text.language
         let catalog = StandardCatalog.builtIn
@@ -87,7 +89,7 @@ extension ReviewFormBody {
                   areas: areas, yearlyBasis: sheet.incomeBasis == .yearly, size: sheet.householdSize, yearly: sheet.yearlyIncome,
                   monthly: sheet.monthlyIncome, indicators: indicators,
                   units: Self.branchUnits(history: history, scope: scope, today: today, selected: sheet.unitCode),
-                  member: sheet.member, minority: sheet.ethnicMinority, officials: officials, note: note,
+                  member: sheet.member, minority: sheet.ethnicMinority, officials: officials, note: note, revision: revision,
                   preview: showPreview || issues != nil ? ReviewPreview(sheet, issues: issues, text: text) : .empty)
     }
 

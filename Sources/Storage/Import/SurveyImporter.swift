@@ -22,6 +22,10 @@ public struct SurveyImporter: Sendable {
     public var dryRun = false
     /// The web app's import job running it: imported at most once (see `Store.finishedImport`).
     public var job: String?
+    /// A form's sheet: the review of its household and year it was drawn from (`fingerprint`
+    /// nil: there was none). Another review found there now — a second editor saved first, or
+    /// a new sheet names a review already stored — refuses the row instead of overwriting it.
+    var drawnFrom: (household: String, year: Int, fingerprint: Int?)?
 
 
     public init(store: Store, actor: Actor, fileName: String, standard: PovertyStandard? = nil, batchSize: Int? = nil,
@@ -151,10 +155,29 @@ public struct SurveyImporter: Sendable {
         }
         var out: [Resolved] = []
         out.reserveCapacity(records.count)
+        // A year's review is made in that year: a later one is a slip (2029 for 2026) that would
+        // make it every page's latest year.
+        let thisYear = store.today.year
         for (i, r) in records.enumerated() {
+            guard r.year <= thisYear else {
+                issue(r, .year, Message("survey.year_not_begun", .number(r.year), .number(thisYear)))
+                continue
+            }
             if let branch = branches[r.householdCode], !branch.allows(year: r.year, in: scope) {
                 issue(r, .householdCode, Message("survey.household_code_belongs_household", .text(r.householdCode)))
                 continue
+            }
+            if let drawn = drawnFrom, drawn.household == r.householdCode, drawn.year == r.year {
+                // Read locked (PostgreSQL): two editors saving at once queue here, and the second
+                // reads the first's review.
+                let lock = store.dialect == .postgres ? " FOR UPDATE OF r" : ""
+                let stored = try await db.raw("""
+                    SELECT r.fingerprint FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = \(bind: r.householdCode) AND r.year = \(bind: r.year)\(unsafeRaw: lock)
+                    """).first()?.int("fingerprint")
+                if stored != drawn.fingerprint {
+                    issue(r, .year, Message(drawn.fingerprint == nil ? "survey.review_already_stored" : "survey.review_changed_meanwhile", .number(r.year)))
+                    continue
+                }
             }
             var memberID: Int?
             if let code = r.memberCode {
