@@ -10,6 +10,13 @@ public struct HouseholdDossier: Sendable {
     public let support: [SupportRecord]?
     public let coverage: HouseholdCoverage?
     public let loans: [LoanFile]
+    /// Whether another branch holds it now (its latest review is counted there): this branch
+    /// reads its own years and enters none.
+    public let heldElsewhere: Bool
+
+    public init(file: HouseholdFile, support: [SupportRecord]?, coverage: HouseholdCoverage?, loans: [LoanFile], heldElsewhere: Bool = false) {
+        self.file = file; self.support = support; self.coverage = coverage; self.loans = loans; self.heldElsewhere = heldElsewhere
+    }
 }
 
 extension ReviewQueries {
@@ -20,7 +27,7 @@ extension ReviewQueries {
         let db = try store.sql
         let ref = try await db.household(code: file.code)
         guard let unit = ref.unitID, actor.scope.contains(unit) else {
-            return HouseholdDossier(file: file, support: nil, coverage: nil, loans: [])
+            return HouseholdDossier(file: file, support: nil, coverage: nil, loans: [], heldElsewhere: ref.unitID != nil)
         }
         let support = try await store.support.records(householdID: ref.id, db: db)
         let coverage = try await store.support.coverage(of: ref, db: db)

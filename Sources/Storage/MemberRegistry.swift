@@ -159,7 +159,10 @@ public struct MemberRegistry: Sendable {
         guard day <= store.today else { throw StorageError.invalid(Message("refusal.member.future", .day(day))) }
         let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first()
         if let open, open.unitID == unitID { return false }
+        // It stands on the day, and still stands: a move dated back into a unit that has ended
+        // since would leave the member there, outside today's tree (its successor takes them).
         try await db.requireStanding(unitID, on: day)
+        try await db.requireStanding(unitID, on: store.today)
         if let open {
             let joined = try Day(stored: open.joined, column: "memberships.joined")
             guard joined < day else { throw StorageError.invalid(Message("refusal.member.transfer_after_join", .day(day), .day(joined))) }

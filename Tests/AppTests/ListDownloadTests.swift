@@ -89,7 +89,7 @@ struct ListDownloadTests {
             let campaign = try #require(chosen)
             let communeCode = try #require(actor.history.units[actor.unitID ?? 0]?.code)
             if try await !store.campaigns.proposals(actor, campaign.code).contains(where: { $0.state == .approved }) {
-                _ = try await store.campaigns.approve(try await store.op, campaign.code, unit: communeCode, day: min(campaign.endsOn, store.today))
+                _ = try await store.campaigns.approve(try await store.op, campaign.code, unit: communeCode, day: nil)  // after its end: its last day
             }
             let proposals = try await store.campaigns.proposals(actor, campaign.code)
             #expect(proposals.contains { $0.state == .approved })

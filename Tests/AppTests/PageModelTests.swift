@@ -140,7 +140,7 @@ struct PageModelTests {
             #expect(refused.typedValue == "mười nghìn" && refused.typedSourceName == "Hội <Chữ thập đỏ>" && refused.error == "x")
 
             // A household another branch now holds: its reviews, no support, no form.
-            let moved = HouseholdDossier(file: dossier.file, support: nil, coverage: nil, loans: [])
+            let moved = HouseholdDossier(file: dossier.file, support: nil, coverage: nil, loans: [], heldElsewhere: true)
             let elsewhere = HouseholdBody(dossier: moved, policies: policies, funds: funds, permissions: Permissions(actor: actor),
                                           history: actor.history, today: today, form: HouseholdBody.supportForm(today: today, unit: nil),
                                           units: [], error: nil, text: vi)

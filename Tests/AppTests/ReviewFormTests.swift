@@ -140,6 +140,11 @@ struct ReviewFormTests {
             #expect(try audit.first?.decode(column: "detail", as: String.self).contains("phân loại ngheo → khong_ngheo") == true)
             #expect(try audit.first?.decode(column: "actor", as: String.self) == "coso")
             #expect(try audit.first?.decode(column: "channel", as: String.self) == "web")
+            // Saved from the sheet opened again: a correction like any other.
+            let resaved = try await web.post("/reviews", pairs: Self.fields(code: "HOFORM01", unit: unit, income: "120.000.000", deprived: ["bhyt"], csrf: csrf,
+                                                                            mode: "edit", revision: reopened))
+            #expect(resaved.status == .seeOther)
+            #expect(try await Self.stored(store, "HOFORM01", 2025) != kept)
             // Next year's sheet starts from this one.
             let next = try await web.get("/households/HOFORM01/review?year=2026")
             #expect(next.body.contains("Điền sẵn theo kết quả rà soát năm 2025") && next.body.contains("value=\"120.000.000\""))

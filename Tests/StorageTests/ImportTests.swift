@@ -106,6 +106,24 @@ import Texts
         }
     }
 
+    /// A birth, join or leave dated after today is an error of its cell (the store's clock is 01/12/2026).
+    @Test(arguments: TestDatabase.available)
+    func aMembersFileDatedAheadWritesNothing(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.seed(store)
+            let before = try await Tables.snapshot(store)
+            let file = [
+                Files.membersHeader,
+                Files.member("DV-05", "Hoàng Văn Em", born: "01/01/2027", unit: "C2", joined: "01/01/2020"),
+                Files.member("DV-06", "Vũ Thị Gấm", unit: "C3", joined: "02/12/2026"),
+                Files.member("DV-01", "Nguyễn Văn An", unit: "C1", joined: "01/05/2015", left: "31/12/2026"),
+            ]
+            let rejected = try await #require(throws: ImportRejected.self) { try await store.importMembers(file) }
+            #expect(Self.cells(rejected.issues) == ["2 Ngày sinh", "2 Ngày vào", "3 Ngày vào", "4 Ngày ra"])  // row 2 also joins before its birth
+            expectSame(before, try await Tables.snapshot(store))
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aBadLastSurveyRowWritesNothing(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -757,8 +757,17 @@ import Testing
                 try await store.hardships.record(op, NewHardship(member: "DV-01", household: "HO-03", kind: .seriousIllness, from: day(2025, 3, 1),
                                                                  note: "", verifiedBy: "x"))
             }
-            _ = try await store.hardships.record(op, NewHardship(member: "DV-01", household: "HO-01", kind: .seriousIllness, from: day(2025, 3, 1),
-                                                                 note: "", verifiedBy: "x"))
+            let withHousehold = try await store.hardships.record(op, NewHardship(member: "DV-01", household: "HO-01", kind: .seriousIllness,
+                                                                                 from: day(2025, 3, 1), note: "", verifiedBy: "x"))
+            // The member moves on, the household stays: the new branch is told "not found" for the
+            // household's record whatever the day, not that the day was another branch's.
+            let dv01 = try #require(try await store.members.profile(op, code: "DV-01").record.id)
+            try await store.members.assign(op, memberID: dv01, unitID: try await store.unitID("C3"), from: day(2025, 9, 1))
+            for end in [day(2025, 6, 1), day(2025, 10, 1)] {
+                await #expect(throws: StorageError.notFound(.hardship, String(withHousehold))) {
+                    try await store.hardships.end(h2, id: withHousehold, on: end)
+                }
+            }
         }
     }
 
@@ -778,6 +787,10 @@ import Testing
             try await store.units.dissolve(op, "C2", successor: "C1", on: day(2025, 6, 1))
             await #expect(throws: StorageError.unitNotActive("C2", day(2025, 8, 1))) {
                 try await store.members.assign(op, memberID: member, unitID: c2, from: day(2025, 8, 1))
+            }
+            // Nor dated back to when it stood: the member would stay in it, outside today's tree.
+            await #expect(throws: StorageError.unitNotActive("C2", store.today)) {
+                try await store.members.assign(op, memberID: member, unitID: c2, from: day(2025, 5, 1))
             }
             #expect(try await store.members.assign(op, memberID: member, unitID: c3, from: day(2025, 9, 1)))
             let moves = try await store.audit.entries(op, entity: "member").filter { $0.action == "chuyen_sinh_hoat" }

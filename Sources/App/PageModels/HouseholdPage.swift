@@ -137,6 +137,6 @@ extension HouseholdBody {
             typedValue: form["value"] ?? "0", typedInKind: form["inKind"] ?? "", typedSourceName: form["sourceName"] ?? "",
             // Only the branch holding the household now enters its reviews (a branch it has left
             // would be refused on saving).
-            mayEnterReview: permissions.allows(.importSurvey) && current != nil, reviewYear: today.year)
+            mayEnterReview: permissions.allows(.importSurvey) && !dossier.heldElsewhere, reviewYear: today.year)
     }
 }

@@ -96,8 +96,8 @@ public enum AccessRules {
              relation: "dated on or after the entry; both halves of an allocation in the branch"),
 
         rule(.loanApply, officers, .branch, .writes, ["LoanBook.apply"], relation: "the member and household are of the branch; the unit stood on the day"),
-        rule(.loanDecide, officers, .branch, .writes, ["LoanBook.approve", "LoanBook.reject"]),
-        rule(.loanDisburse, officers, .branch, .writes, ["LoanBook.disburse"]),
+        rule(.loanDecide, officers, .branch, .writes, ["LoanBook.approve", "LoanBook.reject"], relation: "an approval: the managing unit stands on the day"),
+        rule(.loanDisburse, officers, .branch, .writes, ["LoanBook.disburse"], relation: "the managing unit stands on the day"),
         rule(.loanRepay, officers, .branch, .writes, ["LoanBook.repay"]),
         rule(.loanExtend, officers, .branch, .writes, ["LoanBook.extend"]),
         rule(.loanWriteOff, officers, .branch, .writes, ["LoanBook.writeOff"],
@@ -108,7 +108,7 @@ public enum AccessRules {
         rule(.campaignEditList, officers, .branch, .writes, ["CampaignDesk.draw", "CampaignDesk.add", "CampaignDesk.edit"],
              relation: "the households are under the organiser and of the branch now"),
         rule(.campaignApprove, officers, .branch, .writes, ["CampaignDesk.approve"],
-             relation: "a unit above every proposing unit, never its own households; only the branch's proposals; within the campaign's days"),
+             relation: "a unit above every proposing unit, never its own households; only the branch's proposals; within the campaign's days (none given: today, or its last day once over); the organiser stands on the day"),
 
         rule(.reportWrite, officers, .branch, .writes, ["AnnualReports.save"], relation: "the unit's own officers (or an administrator)"),
         rule(.reportSubmit, officers, .branch, .writes, ["AnnualReports.submit"], relation: "the unit's own officers (or an administrator)"),

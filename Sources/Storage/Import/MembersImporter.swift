@@ -151,6 +151,11 @@ public struct MembersImporter: Sendable {
                 }
             }
             if let joined, let left, left <= joined { log.add(h.issue(row: row, "ngay_ra", Message("import.members.leaves_before_joining"))) }
+            // Births, joins, transfers and leaves are recorded once they have happened (one dated
+            // ahead would put the member in a unit, or out of the union, before the day).
+            for (column, day) in [("ngay_sinh", birth), ("ngay_vao", joined), ("ngay_ra", left)] {
+                if let day, day > store.today { log.add(h.issue(row: row, column, Message("import.members.date_ahead", .day(day)))) }
+            }
             if let birth, let joined, joined < birth { log.add(h.issue(row: row, "ngay_vao", Message("import.members.joins_before_birth"))) }
             guard log.count == before, let code, let name else { continue }
             out.append(Row(row: row, member: MemberRecord(code: code, fullName: name, citizenID: cid, birthDate: birth, sex: sex,

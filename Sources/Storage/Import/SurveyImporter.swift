@@ -168,11 +168,14 @@ public struct SurveyImporter: Sendable {
                 continue
             }
             if let drawn = drawnFrom, drawn.household == r.householdCode, drawn.year == r.year {
-                // Read locked (PostgreSQL): two editors saving at once queue here, and the second
-                // reads the first's review.
-                let lock = store.dialect == .postgres ? " FOR UPDATE OF r" : ""
+                // PostgreSQL: the household's row is locked first, so two editors saving at once
+                // queue here — also for a year not reviewed yet — and the second reads the first's
+                // review (SQLite writes one transaction at a time).
+                if store.dialect == .postgres {
+                    try await db.raw("SELECT id FROM households WHERE code = \(bind: r.householdCode) FOR UPDATE").run()
+                }
                 let stored = try await db.raw("""
-                    SELECT r.fingerprint FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = \(bind: r.householdCode) AND r.year = \(bind: r.year)\(unsafeRaw: lock)
+                    SELECT r.fingerprint FROM reviews r JOIN households h ON h.id = r.household_id WHERE h.code = \(bind: r.householdCode) AND r.year = \(bind: r.year)
                     """).first()?.int("fingerprint")
                 if stored != drawn.fingerprint {
                     issue(r, .year, Message(drawn.fingerprint == nil ? "survey.review_already_stored" : "survey.review_changed_meanwhile", .number(r.year)))

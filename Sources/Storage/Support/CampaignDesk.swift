@@ -394,14 +394,16 @@ public struct CampaignDesk: Sendable {
     /// command line, for the whole province). Each gift
     /// becomes a support record paid from the campaign's fund at the organiser, all in one
     /// transaction: if the budget or the fund is short, nothing is approved. Dated `day` (none:
-    /// today), within the campaign: from `Campaign.firstApprovalDay` to its last day.
+    /// today, or the campaign's last day once it is over), within the campaign: from `Campaign.firstApprovalDay` to its last day.
     @discardableResult
     public func approve(_ actor: Actor, _ code: String, unit unitCode: String, day asked: Day?) async throws -> Int {
         try actor.require(.campaignApprove)
         let scope = actor.scope, approverUnitID = actor.actingUnit
         let history = try await store.units.history()
         return try await store.writeTransaction { db in
-            let day = asked ?? store.today
+            // No day given: today, or the campaign's last day once it is over (as the form proposes).
+            let day: Day
+            if let asked { day = asked } else { day = min(store.today, try await campaign(code, db: db).endsOn) }
             let (c, unitID) = try await locked(code, unit: unitCode, on: day, actor: actor, history: history, db: db)
             // Gifts are dated within the campaign: not before it, nor after its last day (nor
             // after today: the ledger refuses that).

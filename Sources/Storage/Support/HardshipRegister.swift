@@ -145,16 +145,17 @@ public struct HardshipRegister: Sendable {
             let member = try row.optionalInt("member_id"), household = try row.optionalInt("household_id")
             if let member {
                 try actor.requireInBranch(try await MemberRegistry.homeUnit(of: member, on: db), .hardship, String(id))
-                // Nor ended on a day the member was another branch's: that changes its list of then.
-                if let then = try await store.members.unit(ofMember: member, on: day, db: db), !actor.scope.contains(then) {
-                    throw StorageError.invalid(Message("refusal.hardship.end_elsewhere", .day(day)))
-                }
             }
             if let household {
                 try actor.requireInBranch(try await db.household(id: household).unitID, .hardship, String(id))
             }
             if member == nil && household == nil {
                 try actor.requireInBranch(try row.int("unit_id"), .hardship, String(id))
+            }
+            // Once it is known to be the branch's: not ended on a day the member was another
+            // branch's (that would change that branch's list of then).
+            if let member, let then = try await store.members.unit(ofMember: member, on: day, db: db), !actor.scope.contains(then) {
+                throw StorageError.invalid(Message("refusal.hardship.end_elsewhere", .day(day)))
             }
             guard try row.optionalString("ended_on") == nil else { throw StorageError.invalid(Message("refusal.hardship.already_ended")) }
             let from = try Day(stored: try row.string("started_on"), column: "hardships.started_on")
