@@ -124,8 +124,8 @@ public struct SupportRegistry: Sendable {
             throw StorageError.invalid(Message("refusal.support.national_employment_fund_support"))
         }
         return try await store.writeTransaction { db in
-            // The giving unit stood on the day (a campaign's payout goes through its own unit,
-            // checked when the campaign was made).
+            // The giving unit stood on the day (a campaign's gifts are paid by its organiser,
+            // which `CampaignDesk.approve` checks on the approval day).
             let unitID = try await db.unitID(code: s.unit)
             try actor.scope.require(unitID, .unit, s.unit)
             try await db.requireStanding(unitID, s.unit, on: s.day)
