@@ -138,6 +138,9 @@ struct ReviewFormTests {
                 """).all()
             #expect(audit.count == 1)
             #expect(try audit.first?.decode(column: "detail", as: String.self).contains("phân loại ngheo → khong_ngheo") == true)
+            // Each answer that changed, old → new: the indicators by code, the income as typed.
+            let detail = try #require(try audit.first?.decode(column: "detail", as: String.self))
+            #expect(detail.contains("chỉ số thiếu hụt viec_lam, bhyt, nha_tieu → –") && detail.contains("tổng thu nhập năm 12.000.000 → 120.000.000"), "\(detail)")
             #expect(try audit.first?.decode(column: "actor", as: String.self) == "coso")
             #expect(try audit.first?.decode(column: "channel", as: String.self) == "web")
             // Saved from the sheet opened again: a correction like any other.

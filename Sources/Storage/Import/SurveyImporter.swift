@@ -372,14 +372,17 @@ public struct SurveyImporter: Sendable {
             let byHousehold = bulk.anyOf("household_id", try known.map { .int(try households.required($0).id) })
             let byYear = bulk.anyOf("year", years.map { .int($0) })
             for row in try await bulk.query("""
-                SELECT household_id, year, fingerprint, status, per_capita_income, deprivation_count, unit_id, address, head_name FROM reviews
+                SELECT household_id, year, fingerprint, status, per_capita_income, deprivations, unit_id, address, head_name,
+                       area, household_size, yearly_income, official_status FROM reviews
                 WHERE \(byHousehold.sql) AND \(byYear.sql)
                 """, byHousehold.binds + byYear.binds) {
                 guard let code = codeOf[try row.int("household_id")] else { continue }
                 existing[Link(household: code, member: try row.int("year"))] = StoredReview(
                     fingerprint: try row.int("fingerprint"), status: try row.string("status"),
-                    perCapita: try row.int("per_capita_income"), deprivations: try row.int("deprivation_count"),
-                    unitID: try row.int("unit_id"), address: try row.optionalString("address"), headName: try row.optionalString("head_name"))
+                    perCapita: try row.int("per_capita_income"), deprivations: try row.int("deprivations"),
+                    unitID: try row.int("unit_id"), address: try row.optionalString("address"), headName: try row.optionalString("head_name"),
+                    area: try row.string("area"), size: try row.optionalInt("household_size"), yearly: try row.optionalInt("yearly_income"),
+                    official: try row.optionalString("official_status"))
             }
         }
         var pending: [[BulkValue]] = []
@@ -441,22 +444,41 @@ struct StoredReview {
     let fingerprint: Int
     let status: String
     let perCapita: Int
+    /// The deprivations' bit mask (an indicator's `index`).
     let deprivations: Int
     let unitID: Int
     let address: String?
     let headName: String?
+    let area: String
+    let size: Int?
+    let yearly: Int?
+    let official: String?
 
-    /// `HO-04 năm 2021: khong_ngheo → muc_song_trung_binh; thu nhập bq 3.125.000 → 2.083.333; …`
+    /// `HO-04 năm 2021: khong_ngheo → muc_song_trung_binh; thu nhập bq 3.125.000 → 2.083.333; …`:
+    /// each answer that changed, old → new.
     func change(to new: ReviewRow, household: String, importID: Int, unitCode: (Int) -> String) -> String {
         var parts: [String] = []
+        func text(_ n: Int?) -> String { n.map(String.init) ?? "–" }
+        func money(_ n: Int?) -> String { n.map { Money.format($0) } ?? "–" }
         if status != new.status { parts.append("phân loại \(status) → \(new.status)") }
         if perCapita != new.perCapita { parts.append("thu nhập bq \(Money.format(perCapita)) → \(Money.format(new.perCapita))") }
-        if deprivations != new.deprivationCount { parts.append("số chỉ số thiếu hụt \(deprivations) → \(new.deprivationCount)") }
+        if deprivations != new.deprivations { parts.append("chỉ số thiếu hụt \(Self.indicators(deprivations)) → \(Self.indicators(new.deprivations))") }
         if unitID != new.unitID { parts.append("đơn vị \(unitCode(unitID)) → \(unitCode(new.unitID))") }
+        if area != new.area { parts.append("khu vực \(area) → \(new.area)") }
+        if size != new.size { parts.append("số nhân khẩu \(text(size)) → \(text(new.size))") }
+        if yearly != new.yearly { parts.append("tổng thu nhập năm \(money(yearly)) → \(money(new.yearly))") }
+        if official != new.official { parts.append("phân loại công nhận \(official ?? "–") → \(new.official ?? "–")") }
         if address != new.address { parts.append("địa chỉ \(address ?? "–") → \(new.address ?? "–")") }
         if headName != new.headName { parts.append("chủ hộ \(headName ?? "–") → \(new.headName ?? "–")") }
         if parts.isEmpty { parts.append("thông tin khác của kết quả rà soát") }
         return "\(household) năm \(new.year): " + parts.joined(separator: "; ") + " (lần nhập #\(importID))"
+    }
+
+    /// `bhyt, nha_tieu` (– for none): the indicators of a deprivation mask, by their codes.
+    static func indicators(_ mask: Int) -> String {
+        let bits = UInt64(bitPattern: Int64(mask))
+        let codes = StandardCatalog.builtIn.indicators.filter { bits & (1 << UInt64($0.index)) != 0 }.map(\.code)
+        return codes.isEmpty ? "–" : codes.joined(separator: ", ")
     }
 }
 
