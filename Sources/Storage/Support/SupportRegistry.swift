@@ -123,14 +123,7 @@ public struct SupportRegistry: Sendable {
         guard s.policy != Self.loanPolicy else {
             throw StorageError.invalid(Message("refusal.support.national_employment_fund_support"))
         }
-        return try await store.writeTransaction { db in
-            // The giving unit stood on the day (a campaign's gifts are paid by its organiser,
-            // which `CampaignDesk.approve` checks on the approval day).
-            let unitID = try await db.unitID(code: s.unit)
-            try actor.scope.require(unitID, .unit, s.unit)
-            try await db.requireStanding(unitID, s.unit, on: s.day)
-            return try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db)
-        }
+        return try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db) }
     }
 
     func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: Actor, db: any SQLDatabase) async throws -> Int {
@@ -146,6 +139,9 @@ public struct SupportRegistry: Sendable {
         try scope.require(household.unitID, .household, s.household)
         let unitID = try await db.unitID(code: s.unit)
         try scope.require(unitID, .unit, s.unit)
+        // The giving unit stood on the day (a campaign's gifts are paid by its organiser, which
+        // `CampaignDesk.approve` checks once for the approval day).
+        if campaignID == nil { try await db.requireStanding(unitID, s.unit, on: s.day) }
         var entryID: Int?
         var sourceName = s.sourceName.trimmingCharacters(in: .whitespaces)
         if s.source == .fund {
