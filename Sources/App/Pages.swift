@@ -37,7 +37,12 @@ extension Request {
                                notice: String? = nil, _ body: Body) async throws -> Response {
         let lang = language
         var badge: UserBadge?
+        var ended: String?
         if let u = currentUser {
+            // An account of a unit that has ended sees nothing: every page says why.
+            if let unit = u.history.units[u.account.unitID], !unit.isActive(on: store.today) {
+                ended = t("account.unit_ended", u.history.lastName(of: unit.id) ?? unit.code, unit.to?.vietnamese ?? "")
+            }
             let unit = u.history.name(of: u.account.unitID, on: store.today) ?? u.history.lastName(of: u.account.unitID) ?? ""
             badge = UserBadge(name: u.account.displayName, username: u.account.username, role: t("role." + u.account.role.rawValue), unit: unit,
                               mayAdminister: u.permissions.allows(.manageAccounts), mayReadAudit: u.mayReadAudit,
@@ -45,7 +50,7 @@ extension Request {
         }
         let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, user: badge,
                                   csrf: currentUser?.csrfToken ?? "", back: url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/", active: active,
-                                  notice: notice ?? query[String.self, at: "notice"].map { t("notice." + $0) },
+                                  notice: notice ?? query[String.self, at: "notice"].map { t("notice." + $0) } ?? ended,
                                   demo: (try? await web.isDemo()) ?? false, body: body)
         let view = try await view.render(template, context)
         var headers = HTTPHeaders()

@@ -113,8 +113,10 @@ struct DemoSupport {
         var made = 0
         // Job-creation purposes (working abroad is a scheme of its own, with a contract).
         let purposes = (LoanRules.bundled.rule(on: d(1, 15))?.purposes ?? ["chan_nuoi"]).filter { $0 != BorrowerKind.abroadPurpose }
+        // A loan is managed by the commune of the borrower's own union (a spouse may be of another).
+        let memberUnits = Dictionary(try await store.members.roster(actor).compactMap { m in m.unitID.map { (m.code, $0) } }) { a, _ in a }
         for row in candidates where made < 36 {
-            guard let unit = commune(of: row.unitID) else { continue }
+            guard let unit = memberUnits[row.memberCode].flatMap(commune(of:)) else { continue }
             // Applications five days apart from the capital's arrival, in date order: a loan is lent
             // from the capital its unit holds on its day, not from repayments that come later.
             let applied = moneyIn.adding(days: 2 + 5 * made)
@@ -124,7 +126,11 @@ struct DemoSupport {
                 code = try await store.loans.apply(actor, LoanApplication(member: row.memberCode, household: row.householdCode, unit: unit.code,
                                                                            purpose: rng.pick(purposes), jobsPlanned: rng.int(in: 1...3), amount: amount,
                                                                            termMonths: rng.pick([24, 36, 48, 60]), everyMonths: rng.pick([1, 3, 6]), appliedOn: applied))
-            } catch is LoanRefused { continue }
+            } catch is LoanRefused {
+                continue
+            } catch StorageError.invalid(let m) where m.key == "refusal.loan.member_not_under_unit" {
+                continue  // the member was of another commune's union on that day (moved since)
+            }
             made += 1
             let kind = made % 9
             if kind == 0 { continue }  // waiting for a decision

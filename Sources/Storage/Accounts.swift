@@ -83,6 +83,10 @@ public enum AccountRefusal: Refusal, Equatable, Sendable {
     case passwordIsUsername
     case wrongPassword
     case notYourself
+    /// A role only an administrator of the whole province gives (administrator, provincial officer).
+    case roleForProvince(Role)
+    /// Too many wrong current passwords in a row: wait this many seconds.
+    case throttled(seconds: Int)
 
     /// What was wrong, in the catalogues' words.
     public var message: Message {
@@ -96,6 +100,8 @@ public enum AccountRefusal: Refusal, Equatable, Sendable {
         case .passwordIsUsername: Message("password.is_username")
         case .wrongPassword: Message("password.wrong_current")
         case .notYourself: Message("users.not_self")
+        case .roleForProvince(let r): Message("users.role_for_province", .key("role." + r.rawValue))
+        case .throttled(let seconds): Message("password.throttled", .number(max(1, (seconds + 59) / 60)))
         }
     }
 }
@@ -134,21 +140,13 @@ public struct Accounts: Sendable {
     public func signIn(username: String, password: String, from address: String, channel: Actor.Channel) async throws -> SignIn {
         let name = Self.normalise(username)
         let key = String(name.prefix(60)) + "|" + String(address.prefix(60))
-        let now = store.clock.now()
-        let throttle = try await store.sessionSQL.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first()
-        if let row = throttle {
-            let failures = try row.int("failures")
-            if failures >= Self.freeFailures, let last = Clock.parse(try row.string("last_failed_at")) {
-                let wait = Self.wait(after: failures)
-                let left = Int(last.addingTimeInterval(TimeInterval(wait)).timeIntervalSince(now).rounded(.up))
-                if left > 0 {
-                    try await store.sessionTransaction { db in
-                        try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
-                                                     detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: db)
-                    }
-                    return .throttled(seconds: left)
-                }
+        let (hasFailures, left) = try await waitLeft(key)
+        if left > 0 {
+            try await store.sessionTransaction { db in
+                try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
+                                             detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: db)
             }
+            return .throttled(seconds: left)
         }
         let hasher = try hasher()
         let found = try await store.sql.raw("SELECT * FROM users WHERE username = \(bind: name)").first()
@@ -158,18 +156,34 @@ public struct Accounts: Sendable {
         let good = try await hasher.verify(password, against: hash)
         if let account, account.active, good {
             // Only a name with failures has a row to clear: a plain sign-in writes nothing here.
-            if throttle != nil { try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() } }
+            if hasFailures { try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() } }
             return .accepted(account)
         }
         try await store.sessionTransaction { db in
-            try await db.raw("""
-                INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (\(bind: key), 1, \(bind: store.now()))
-                ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_failed_at = excluded.last_failed_at
-                """).run()
+            try await countFailure(key, db: db)
             try await store.audit.record("dang_nhap_sai", entity: "user", id: account?.id, detail: "'\(name.prefix(60))' từ \(address)",
                                          name: "?", channel: channel.rawValue, on: db)
         }
         return .refused
+    }
+
+    /// Whether `key` has failures counted, and the seconds still to wait before its next attempt (0: none).
+    private func waitLeft(_ key: String) async throws -> (hasFailures: Bool, seconds: Int) {
+        guard let row = try await store.sessionSQL.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first() else {
+            return (false, 0)
+        }
+        let failures = try row.int("failures")
+        guard failures >= Self.freeFailures, let last = Clock.parse(try row.string("last_failed_at")) else { return (true, 0) }
+        let left = Int(last.addingTimeInterval(TimeInterval(Self.wait(after: failures))).timeIntervalSince(store.clock.now()).rounded(.up))
+        return (true, max(0, left))
+    }
+
+    /// Counts one more failure for `key`.
+    private func countFailure(_ key: String, db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (\(bind: key), 1, \(bind: store.now()))
+            ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_failed_at = excluded.last_failed_at
+            """).run()
     }
 
     /// Seconds to wait after `failures` failures in a row: none for the first few, then 30 s,
@@ -223,6 +237,7 @@ public struct Accounts: Sendable {
         try await store.sql.raw("""
             SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: store.now()) AND u.active = 1
+              AND (u.sessions_from IS NULL OR t.created_at >= u.sessions_from)
             """).first().map(Account.init)
     }
 
@@ -242,9 +257,23 @@ public struct Accounts: Sendable {
     public func changePassword(_ actor: Actor, current: String, new: String, keepSession tokenHash: String?) async throws {
         try actor.require(.ownAccount)
         guard let id = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
+        // Wrong current passwords are counted per account, as failed sign-ins are per name and
+        // address: a stolen session cannot guess the password at leisure. Each one is audited.
+        let key = "password-change #\(id)"
+        let (hasFailures, left) = try await waitLeft(key)
+        if left > 0 { throw AccountRefusal.throttled(seconds: left) }
         let hasher = try hasher()
-        guard let row = try await store.sql.raw("SELECT password_hash FROM users WHERE id = \(bind: id)").first(),
-              try await hasher.verify(current, against: try row.string("password_hash")) else { throw AccountRefusal.wrongPassword }
+        guard let row = try await store.sql.raw("SELECT password_hash FROM users WHERE id = \(bind: id)").first() else {
+            throw StorageError.notFound(.account, String(id))
+        }
+        guard try await hasher.verify(current, against: try row.string("password_hash")) else {
+            try await store.sessionTransaction { db in
+                try await countFailure(key, db: db)
+                try await store.audit.record("doi_mat_khau_sai", entity: "user", id: id, detail: actor.name, by: actor, on: db)
+            }
+            throw AccountRefusal.wrongPassword
+        }
+        if hasFailures { try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() } }
         if let problem = PasswordPolicy.problem(new, username: actor.name) { throw problem }
         let hash = try await hasher.hash(new)
         try await store.writeTransaction { db in
@@ -329,11 +358,9 @@ public struct Accounts: Sendable {
         let display = new.displayName.trimmingCharacters(in: .whitespaces)
         guard !display.isEmpty, display.count <= 120 else { throw AccountRefusal.noDisplayName }
         if let problem = PasswordPolicy.problem(new.password, username: name) { throw problem }
-        let history = try await store.units.history()
+        guard Self.roles(givenBy: actor).contains(new.role) else { throw AccountRefusal.roleForProvince(new.role) }
         let code = new.unitCode.trimmingCharacters(in: .whitespaces)
-        guard let unit = history.unit(code: code), unit.isActive(on: store.today), actor.scope.contains(unit.id) else {
-            throw AccountRefusal.unknownUnit(code)
-        }
+        let unit = try await standingUnit(actor, code)
         let hash = try await hasher().hash(new.password)
         return try await store.writeTransaction { db in
             if try await db.raw("SELECT id FROM users WHERE username = \(bind: name)").first() != nil { throw AccountRefusal.duplicateUsername(name) }
@@ -346,6 +373,51 @@ public struct Accounts: Sendable {
             try await store.audit.record("tao_tai_khoan", entity: "user", id: id, detail: "\(name) (\(new.role.rawValue), \(code))", by: actor, on: db)
             return id
         }
+    }
+
+    /// The roles `actor` may give: every role for an administrator of the whole province; an
+    /// administrator of a branch gives its officers' and auditors' roles, not its own nor the
+    /// provincial officer's (a branch cannot raise its own rights).
+    public static func roles(givenBy actor: Actor) -> [Role] {
+        guard AccessRules.refusal(actor, .manageAccounts, unit: nil) == nil else { return [] }
+        return actor.scope.isWholeProvince ? Role.allCases : [.branchOfficer, .grassrootsOfficer, .auditor]
+    }
+
+    /// A unit of the administrator's branch that stands today, by code (else "unknown unit").
+    private func standingUnit(_ actor: Actor, _ code: String) async throws -> OrgUnit {
+        let history = try await store.units.history()
+        guard let unit = history.unit(code: code), unit.isActive(on: store.today), actor.scope.contains(unit.id) else {
+            throw AccountRefusal.unknownUnit(code)
+        }
+        return unit
+    }
+
+    /// Moves an account of the branch to another unit of it that stands today, and gives it a
+    /// role (one the administrator may give): after a merger, a unit's officers work for what
+    /// it became. Its sessions and API tokens end (its reach changes). Audited, old → new.
+    public func reassign(_ actor: Actor, id: Int, role: Role, unitCode: String) async throws {
+        let account = try await managed(actor, id)
+        guard account.id != actor.accountID else { throw AccountRefusal.notYourself }
+        guard Self.roles(givenBy: actor).contains(role) else { throw AccountRefusal.roleForProvince(role) }
+        // An account of a higher role than the administrator may give is not theirs to move.
+        guard Self.roles(givenBy: actor).contains(account.role) else { throw AccountRefusal.roleForProvince(account.role) }
+        let code = unitCode.trimmingCharacters(in: .whitespaces)
+        let unit = try await standingUnit(actor, code)
+        guard unit.id != account.unitID || role != account.role else { return }
+        let history = try await store.units.history()
+        let old = history.units[account.unitID]?.code ?? String(account.unitID)
+        try await store.writeTransaction { db in
+            let now = store.now()
+            try await db.raw("""
+                UPDATE users SET unit_id = \(bind: unit.id), role = \(bind: role.rawValue), updated_at = \(bind: now), sessions_from = \(bind: now)
+                WHERE id = \(bind: account.id)
+                """).run()
+            try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: account.id)").run()
+            try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: account.id)").run()
+            try await store.audit.record("chuyen_tai_khoan", entity: "user", id: account.id,
+                                         detail: "\(account.username): \(account.role.rawValue), \(old) → \(role.rawValue), \(unit.code)", by: actor, on: db)
+        }
+        try await store.closeJournalSessions(of: account.id, except: nil)
     }
 
     /// Accounts of units of the administrator's branch, by user name.

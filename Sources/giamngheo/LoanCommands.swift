@@ -22,7 +22,8 @@ struct LoanCommand: AsyncParsableCommand {
         capital (fund nef) and repayments go back to it.
         Mục đích / purposes: \(LoanRules.purposes.map(\.code).joined(separator: ", "))
         """,
-        subcommands: [Apply.self, Approve.self, Reject.self, Disburse.self, Repay.self, Extend.self, WriteOff.self, Jobs.self, Show.self, Ageing.self]
+        subcommands: [Apply.self, Approve.self, Reject.self, Disburse.self, Repay.self, Extend.self, WriteOff.self, Jobs.self,
+                      UndoRepayment.self, UndoDisbursement.self, Show.self, Ageing.self]
     )
 
     struct Apply: AsyncParsableCommand {
@@ -206,7 +207,7 @@ struct LoanCommand: AsyncParsableCommand {
                 }
                 if !payments.isEmpty {
                     lines.append("Các lần trả / repayments:")
-                    for p in payments { lines.append("  \(p.day.vietnamese)  \(dong(p.amount))  (\(p.enteredBy))") }
+                    for p in payments { lines.append("  #\(p.id)  \(p.day.vietnamese)  \(dong(p.amount))  (\(p.enteredBy))") }
                 }
                 if !extensions.isEmpty {
                     lines.append("Gia hạn / extensions:")

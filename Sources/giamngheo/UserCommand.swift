@@ -7,7 +7,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Tài khoản của ứng dụng web / Accounts of the web app.",
-        subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self]
+        subcommands: [Add.self, List.self, Move.self, Password.self, Disable.self, Enable.self]
     )
 
     /// The password from GIAMNGHEO_PASSWORD, else typed: at a terminal without echo (and with a
@@ -76,6 +76,33 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "Tên đăng nhập / User name.") var username: String
         @OptionGroup var db: DatabaseOptions
         func run() async throws { try await UserCommand.setActive(username, true, db) }
+    }
+
+    struct Move: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "move",
+            abstract: "Chuyển tài khoản sang đơn vị khác (và vai trò khác); phiên và khoá API bị huỷ / Move an account to another unit (and role); its sessions and API tokens end."
+        )
+        @Argument(help: "Tên đăng nhập / User name.") var username: String
+        @Option(help: "Mã đơn vị mới / The new unit's code.") var unit: String
+        @Option(help: "Vai trò mới (mặc định: giữ nguyên) / The new role (default: unchanged).") var role: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let newRole = try role.map { text in
+                guard let r = Role(rawValue: text) else {
+                    Terminal.error("vai trò không hợp lệ / unknown role '\(text)': \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw Exit.usage
+                }
+                return r
+            }
+            try await db.withStore { store, actor in
+                let account = try await UserCommand.account(username, store, actor)
+                let role = newRole ?? account.role
+                try await store.accounts.reassign(actor, id: account.id, role: role, unitCode: unit)
+                print("đã chuyển / moved \(account.username): \(role.rawValue), \(unit)")
+            }
+        }
     }
 
     struct Add: AsyncParsableCommand {

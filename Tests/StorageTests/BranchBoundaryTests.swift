@@ -132,6 +132,40 @@ import Texts
         }
     }
 
+    /// A loan is managed by the borrower's own union or a unit above it, and serves the
+    /// borrower's own household; paying it out shows on that household's file as support.
+    @Test(arguments: TestDatabase.available)
+    func aLoanServesTheBorrowersHouseholdUnderTheManagingUnit(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.world(store)
+            let op = try await store.op
+            try await store.funds.contribute(op, fund: "nef", unit: "H2", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH")
+            func application(_ member: String, _ household: String?, _ unit: String) -> LoanApplication {
+                LoanApplication(member: member, household: household, unit: unit, purpose: "chan_nuoi", jobsPlanned: 1,
+                                amount: 30_000_000, termMonths: 24, appliedOn: day(2025, 2, 1))
+            }
+            // DV-01 is of C1 (under H1): neither a sibling union nor the other district lends to them.
+            for unit in ["C2", "H2"] {
+                await #expect(throws: StorageError.invalid(Message("refusal.loan.member_not_under_unit", .text("DV-01"), .text(unit), .day(day(2025, 2, 1))))) {
+                    _ = try await store.loans.apply(op, application("DV-01", "HO-01", unit))
+                }
+            }
+            // HO-03 is DV-04's household, not DV-03's (both of C3).
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.household_not_members", .text("HO-03"), .text("DV-03")))) {
+                _ = try await store.loans.apply(op, application("DV-03", "HO-03", "H2"))
+            }
+            #expect(try await store.count("loans") == 0)
+            _ = try await store.loans.apply(op, application("DV-01", "HO-01", "H1"))
+            let code = try await store.loans.apply(op, application("DV-04", "HO-03", "H2"))
+            try await store.loans.approve(op, code, on: day(2025, 2, 3))
+            try await store.loans.disburse(op, code, on: day(2025, 2, 5))
+            let household = try #require(try await store.sql.raw("SELECT id FROM households WHERE code = 'HO-03'").first()?.int("id"))
+            let entries = try await store.audit.entries(op, entity: "household", id: household)
+            #expect(entries.contains { $0.action == "ho_tro" && $0.detail.contains("vay_quy_viec_lam 2025-02-05") && $0.detail.contains(code) })
+            #expect(try await store.rollups.check(op).isEmpty)
+        }
+    }
+
     /// Capital approved for a loan not yet paid out is spoken for: a second approval that
     /// counts on the same money is refused (before: approved, then its disbursement failed).
     @Test(arguments: TestDatabase.available)
@@ -140,11 +174,11 @@ import Texts
             try await Self.world(store)
             let op = try await store.op
             try await store.funds.contribute(op, fund: "nef", unit: "H2", day: day(2025, 1, 2), amount: 100_000_000, contributor: "NHCSXH")
-            func apply(_ member: String) async throws -> String {
-                try await store.loans.apply(op, LoanApplication(member: member, household: "HO-03", unit: "H2", purpose: "chan_nuoi", jobsPlanned: 1,
+            func apply(_ member: String, _ household: String?) async throws -> String {
+                try await store.loans.apply(op, LoanApplication(member: member, household: household, unit: "H2", purpose: "chan_nuoi", jobsPlanned: 1,
                                                                 amount: 60_000_000, termMonths: 24, appliedOn: day(2025, 2, 1)))
             }
-            let first = try await apply("DV-04"), second = try await apply("DV-03")
+            let first = try await apply("DV-04", "HO-03"), second = try await apply("DV-03", nil)
             try await store.loans.approve(op, first, on: day(2025, 2, 2))
             await #expect(throws: StorageError.invalid(Message("refusal.loan.capital_committed", .money(100_000_000), .money(60_000_000), .money(60_000_000)))) {
                 try await store.loans.approve(op, second, on: day(2025, 2, 2))

@@ -400,12 +400,16 @@ import Testing
             await #expect(throws: StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day(2026, 5, 20)), .day(day(2026, 6, 1))))) {
                 try await loans.writeOff(try await store.op, second, on: day(2026, 5, 20), reason: "thử")
             }
-            try await loans.writeOff(try await store.op, second, on: day(2030, 1, 1), reason: "người vay mất")
+            // Nor ahead of today (2026-12-01): a step is recorded once it has happened.
+            await #expect(throws: StorageError.invalid(Message("refusal.loan.day_ahead", .day(day(2026, 12, 2))))) {
+                try await loans.writeOff(try await store.op, second, on: day(2026, 12, 2), reason: "thử")
+            }
+            try await loans.writeOff(try await store.op, second, on: day(2026, 11, 1), reason: "người vay mất")
             // The write-off's reason is kept apart from the approval's note, and its audit entry names its day.
             let gone = try await loans.file(try await store.op, second)
             #expect(gone.writeOffNote == "người vay mất" && gone.decisionNote != "người vay mất" && gone.decidedOn == day(2026, 5, 2))
-            #expect(try await store.audit.entries(try await store.op).contains { $0.action == "vay_xoa_no" && $0.detail.hasPrefix("\(second) 2030-01-01 ") })
-            (ageing, lines) = try await loans.ageing(try await store.op, on: day(2030, 1, 2))
+            #expect(try await store.audit.entries(try await store.op).contains { $0.action == "vay_xoa_no" && $0.detail.hasPrefix("\(second) 2026-11-01 ") })
+            (ageing, lines) = try await loans.ageing(try await store.op, on: day(2026, 11, 2))
             #expect(ageing.activeLoans == 0 && ageing.writtenOff == 60_000_000 && ageing.jobsCreated == 5)
             // Approved, then rejected: approved in between, rejected from the rejection's day.
             let third = try await loans.apply(try await store.op, application("DV-01", 10_000_000, on: day(2026, 6, 1)))

@@ -13,12 +13,23 @@ struct UsersBody: Encodable {
         let active: Bool
         /// The administrator's own account: it cannot be disabled from here.
         let isSelf: Bool
+        /// Its unit has ended: it sees nothing until moved to a unit that stands.
+        let unitEnded: Bool
+        /// The administrator may move it to another unit and role (`Accounts.reassign`).
+        let movable: Bool
+        let roleCode: String
+        let unitCode: String
     }
     let rows: [Row]
     let roles: [Option]
     let error: String?
     /// The new account's form: empty, or what was typed when it was refused (never the password).
     let form: [String: String]
+}
+
+struct MoveUserForm: Content {
+    var role: String
+    var unit: String
 }
 
 struct NewUserForm: Content {
@@ -51,6 +62,7 @@ struct AdminController: RouteCollection {
         routes.get("users", use: users)
         routes.post("users", use: createUser)
         routes.post("users", ":id", "active", use: setActive)
+        routes.post("users", ":id", "move", use: moveUser)
         routes.get("users", ":id", "tokens", use: userTokens)
         routes.post("users", ":id", "tokens", ":token", "revoke", use: revokeUserToken)
         routes.get("audit", use: audit)
@@ -60,12 +72,18 @@ struct AdminController: RouteCollection {
         let user = try req.requireUser()
         let today = req.store.today
         let accounts = try await req.store.accounts.list(user.actor)
+        let givable = Accounts.roles(givenBy: user.actor)
         let rows = accounts.map { a in
-            UsersBody.Row(id: a.id, username: a.username, name: a.displayName, role: req.t("role." + a.role.rawValue),
-                          unit: unitName(a.unitID, user.history, today), active: a.active, isSelf: a.id == user.account.id)
+            let unit = user.history.units[a.unitID]
+            let ended = unit.map { !$0.isActive(on: today) } ?? true
+            var place = unitName(a.unitID, user.history, today)
+            if ended, let end = unit?.to { place += " " + req.t("users.unit_ended_on", end.vietnamese) }
+            return UsersBody.Row(id: a.id, username: a.username, name: a.displayName, role: req.t("role." + a.role.rawValue),
+                                 unit: place, active: a.active, isSelf: a.id == user.account.id, unitEnded: ended,
+                                 movable: a.id != user.account.id && givable.contains(a.role), roleCode: a.role.rawValue, unitCode: unit?.code ?? "")
         }
         let form = req.echo(["username": "", "displayName": "", "role": "", "unit": ""], refused: error, action: "users")
-        let roles = Role.allCases.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form["role"]) }
+        let roles = givable.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form["role"]) }
         return try await req.page("users", title: req.t("users.title"), active: "users", status: status,
                                   UsersBody(rows: rows, roles: roles, error: error, form: form))
     }
@@ -88,6 +106,20 @@ struct AdminController: RouteCollection {
             return try await refuse(refusal.message)
         }
         return req.redirect(to: "/users?notice=user_created", redirectType: .normal)
+    }
+
+    /// Moves an account to another unit and role (after a merger, its officers work for what their unit became).
+    func moveUser(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try req.content.decode(MoveUserForm.self)
+        guard let role = Role(rawValue: form.role) else { return try await renderUsers(req, error: req.t("users.bad_role"), status: .badRequest) }
+        do {
+            try await req.store.accounts.reassign(user.actor, id: id, role: role, unitCode: form.unit)
+        } catch let refusal as AccountRefusal {
+            return try await renderUsers(req, error: req.text(refusal.message), status: .badRequest)
+        }
+        return req.redirect(to: "/users?notice=user_moved", redirectType: .normal)
     }
 
     func setActive(req: Request) async throws -> Response {

@@ -94,6 +94,8 @@ struct LoansAPIController: RouteCollection {
         var amount: Dong?
         var months: Int?
         var jobsCreated: Int?
+        /// The repayment a repayment-reversal undoes.
+        var repayment: Int?
     }
 
     func loanAction(req: Request) async throws -> LoanResource {
@@ -103,7 +105,8 @@ struct LoansAPIController: RouteCollection {
         let loans = req.store.loans
         let actor = user.actor
         let ops: [String: StorageOperation] = ["approval": .loanDecide, "rejection": .loanDecide, "disbursement": .loanDisburse, "repayments": .loanRepay,
-                                        "extensions": .loanExtend, "write-off": .loanWriteOff, "jobs": .loanRecordJobs]
+                                        "extensions": .loanExtend, "write-off": .loanWriteOff, "jobs": .loanRecordJobs,
+                                        "repayment-reversal": .loanRepay, "disbursement-reversal": .loanDisburse]
         guard let op = ops[req.parameters.get("action") ?? ""] else { throw Abort(.notFound) }
         try user.require(op)
         let d = try day(b.date, req)
@@ -115,6 +118,8 @@ struct LoansAPIController: RouteCollection {
         case "extensions": try await loans.extend(actor, code, granted: d, months: b.months ?? 0, reason: b.reason ?? "")
         case "write-off": try await loans.writeOff(actor, code, on: d, reason: b.reason ?? "")
         case "jobs": try await loans.recordJobs(actor, code, created: b.jobsCreated ?? -1, on: d)
+        case "repayment-reversal": try await loans.reverseRepayment(actor, code, repayment: b.repayment ?? 0, on: d, reason: b.reason ?? "")
+        case "disbursement-reversal": try await loans.reverseDisbursement(actor, code, on: d, reason: b.reason ?? "")
         default: throw Abort(.notFound)
         }
         let f = try await loans.file(actor, code)

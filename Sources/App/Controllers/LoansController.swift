@@ -99,6 +99,12 @@ struct LoansController: RouteCollection {
                 let input = try req.content.decode(LoanStepInput.WriteOff.self)
                 guard input.confirm == "1" else { throw FormRefusal(message: req.t("form.confirm_required")) }
                 try await loans.writeOff(actor, code, on: try req.formDay(input.date, "funds.date", default: today), reason: try req.formText(input.reason, "form.reason"))
+            case "reverse_repayment", "reverse_disbursement":
+                let input = try req.content.decode(LoanStepInput.Reversal.self)
+                guard input.confirm == "1" else { throw FormRefusal(message: req.t("form.confirm_required")) }
+                let day = try req.formDay(input.date, "funds.date", default: today), reason = try req.formText(input.reason, "form.reason")
+                if action == "reverse_disbursement" { try await loans.reverseDisbursement(actor, code, on: day, reason: reason) }
+                else { try await loans.reverseRepayment(actor, code, repayment: try req.formInt(input.repayment, "loans.which_repayment", 1...Int.max), on: day, reason: reason) }
             default:
                 let input = try req.content.decode(LoanStepInput.Jobs.self)
                 try await loans.recordJobs(actor, code, created: try req.formInt(input.jobs, "loans.jobs_created", LoanBook.headcount),

@@ -12,7 +12,7 @@ extension SupportAPIController {
             "contributor": ["type": "string"], "household": ["type": "string"], "note": ["type": "string"]]]
         let loanAction: [String: Any] = ["type": "object", "properties": [
             "date": ["type": "string", "format": "date"], "note": ["type": "string"], "reason": ["type": "string"], "amount": money,
-            "months": ["type": "integer"], "jobsCreated": ["type": "integer"]]]
+            "months": ["type": "integer"], "jobsCreated": ["type": "integer"], "repayment": ["type": "integer"]]]
         return [
             "/api/v1/coverage": ["get": D.op("Bao phủ chính sách hộ nghèo / policy coverage of poor households", params: [
                 D.year("năm rà soát / review year"), D.query("near", "string", "1: gồm hộ cận nghèo / include near-poor"),
@@ -43,9 +43,10 @@ extension SupportAPIController {
                                    "contractMonths": ["type": "integer"]]])],
             "/api/v1/loans/ageing": ["get": D.op("Phân loại nợ quá hạn và các khoản quá hạn / overdue loans by age", params: [D.query("date", "string", "ngày tính / as of")])],
             "/api/v1/loans/{code}": ["get": D.op("Một khoản vay với lịch trả nợ / one loan with its schedule", params: [D.path("code"), D.query("date", "string", "như tại ngày này / as it stood that day")])],
-            "/api/v1/loans/{code}/{action}": ["post": D.op("approval, rejection, disbursement, repayments, extensions, write-off, jobs", params: [
+            "/api/v1/loans/{code}/{action}": ["post": D.op("approval, rejection, disbursement, repayments, extensions, write-off, jobs; repayment-reversal (repayment: its id), disbursement-reversal: undo one recorded by mistake, with a reason", params: [
                 D.path("code"), ["name": "action", "in": "path", "required": true,
-                                 "schema": ["type": "string", "enum": ["approval", "rejection", "disbursement", "repayments", "extensions", "write-off", "jobs"]]]],
+                                 "schema": ["type": "string", "enum": ["approval", "rejection", "disbursement", "repayments", "extensions", "write-off", "jobs",
+                                                                              "repayment-reversal", "disbursement-reversal"]]]],
                 body: loanAction)],
             "/api/v1/campaigns": ["get": D.op("Các đợt quà / campaigns", returns: .array)],
             "/api/v1/campaigns/{code}": ["get": D.op("Một đợt và danh sách của nhánh / one campaign with the branch's list", params: [D.path("code")])],

@@ -71,11 +71,14 @@ enum LoanStepInput {
     struct Extension: Content { var date: String?, months: String?, reason: String? }
     struct WriteOff: Content { var date: String?, reason: String?, confirm: String? }
     struct Jobs: Content { var jobs: String?; var date: String? }
+    /// Undoing a repayment (which one) or the payout, recorded by mistake.
+    struct Reversal: Content { var date: String?, reason: String?, repayment: String?, confirm: String? }
 
     /// The rule each step is checked against before its form is read.
     static let operations: [String: StorageOperation] = [
         "approve": .loanDecide, "reject": .loanDecide, "disburse": .loanDisburse, "repay": .loanRepay,
         "extend": .loanExtend, "write_off": .loanWriteOff, "jobs": .loanRecordJobs,
+        "reverse_repayment": .loanRepay, "reverse_disbursement": .loanDisburse,
     ]
 }
 

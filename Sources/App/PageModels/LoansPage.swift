@@ -73,7 +73,7 @@ extension LoansBody {
 /// One loan's file: its terms, schedule, payments, extensions and the forms of its next steps.
 struct LoanBody: Encodable {
     struct Line: Encodable { let number: Int; let due: String; let principal: String; let paid: Bool; let late: Bool }
-    struct Payment: Encodable { let day: String; let amount: String; let by: String }
+    struct Payment: Encodable { let id: Int; let day: String; let amount: String; let by: String }
     struct Extension: Encodable { let granted: String; let months: Int; let reason: String }
     let code: String
     let member: String
@@ -112,6 +112,10 @@ struct LoanBody: Encodable {
     let mayService: Bool
     let mayWriteOff: Bool
     let mayRecordJobs: Bool
+    /// A repayment recorded by mistake may be undone (disbursed, or repaid by it).
+    let mayReverseRepayment: Bool
+    /// A payout recorded by mistake may be undone before any repayment.
+    let mayReverseDisbursement: Bool
     /// Each step's form: its defaults, or what was typed into it when it was refused.
     let approve: [String: String]
     let reject: [String: String]
@@ -120,6 +124,8 @@ struct LoanBody: Encodable {
     let extend: [String: String]
     let writeOff: [String: String]
     let jobs: [String: String]
+    let reverseRepayment: [String: String]
+    let reverseDisbursement: [String: String]
     let error: String?
 }
 
@@ -130,7 +136,8 @@ extension LoanBody {
         let steps: [String: (String, [String: String])] = [
             "approve": ("approve", ["note": text.t("loans.right_people")]), "reject": ("reject", ["note": ""]), "disburse": ("disburse", [:]),
             "repay": ("repay", ["amount": ""]), "extend": ("extend", ["months": "6", "reason": ""]), "writeOff": ("write_off", ["reason": ""]),
-            "jobs": ("jobs", ["jobs": ""]),
+            "jobs": ("jobs", ["jobs": ""]), "reverseRepayment": ("reverse_repayment", ["reason": ""]),
+            "reverseDisbursement": ("reverse_disbursement", ["reason": ""]),
         ]
         return steps.mapValues { ($0.0, $0.1.merging(["date": today.vietnamese]) { own, _ in own }) }
     }
@@ -149,6 +156,8 @@ extension LoanBody {
             return Line(number: i.number, due: i.due.vietnamese, principal: text.money(i.principal), paid: covered >= 0, late: covered < 0 && i.due < today)
         }
         let out = f.state == .disbursed
+        // A managing unit that has ended neither approves nor pays out (`LoanBook.requireManagingUnit`).
+        let managerStands = history.units[f.unitID]?.isActive(on: today) ?? false
         self.init(
             code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
             purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: text.money(f.amount), term: f.termMonths, every: f.everyMonths,
@@ -160,17 +169,20 @@ extension LoanBody {
             daysOverdue: out ? p.daysOverdue : 0,
             bucket: out ? (p.bucket.map { lang == .vi ? $0.label : $0.labelEn } ?? text.t("loans.current")) : "",
             schedule: schedule, hasSchedule: !schedule.isEmpty,
-            payments: f.payments.map { Payment(day: $0.day.vietnamese, amount: text.money($0.amount), by: $0.enteredBy) },
+            payments: f.payments.map { Payment(id: $0.id, day: $0.day.vietnamese, amount: text.money($0.amount), by: $0.enteredBy) },
             hasPayments: !f.payments.isEmpty,
             extensions: f.extensions.map { Extension(granted: $0.granted.vietnamese, months: $0.months, reason: $0.reason) },
             hasExtensions: !f.extensions.isEmpty,
-            mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied,
+            mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied && managerStands,
             mayReject: may.allows(.loanDecide, at: f.unitID) && [.applied, .approved].contains(f.state),
-            mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved,
+            mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved && managerStands,
             mayService: may.allows(.loanRepay, at: f.unitID) && out,
             mayWriteOff: mayWriteOff,
             mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil,
+            mayReverseRepayment: may.allows(.loanRepay, at: f.unitID) && [.disbursed, .repaid].contains(f.state) && !f.payments.isEmpty,
+            mayReverseDisbursement: may.allows(.loanDisburse, at: f.unitID) && f.state == .disbursed && f.payments.isEmpty,
             approve: forms["approve"] ?? [:], reject: forms["reject"] ?? [:], disburse: forms["disburse"] ?? [:], repay: forms["repay"] ?? [:],
-            extend: forms["extend"] ?? [:], writeOff: forms["writeOff"] ?? [:], jobs: forms["jobs"] ?? [:], error: error)
+            extend: forms["extend"] ?? [:], writeOff: forms["writeOff"] ?? [:], jobs: forms["jobs"] ?? [:],
+            reverseRepayment: forms["reverseRepayment"] ?? [:], reverseDisbursement: forms["reverseDisbursement"] ?? [:], error: error)
     }
 }

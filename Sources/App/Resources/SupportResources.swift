@@ -153,7 +153,7 @@ public struct StatementResource: Codable, Sendable, Equatable {
 /// A National Employment Fund loan; `schedule` and `payments` only when one loan is asked for.
 public struct LoanResource: Codable, Sendable, Equatable {
     public struct Instalment: Codable, Sendable, Equatable { public let number: Int; public let due: String; public let principal: Dong }
-    public struct Payment: Codable, Sendable, Equatable { public let day: String; public let amount: Dong }
+    public struct Payment: Codable, Sendable, Equatable { public let id: Int; public let day: String; public let amount: Dong }
     public let code: String
     public let borrower: String
     public let member: String
@@ -202,7 +202,7 @@ public struct LoanResource: Codable, Sendable, Equatable {
         jobsPlanned = f.jobsPlanned
         jobsCreated = asked.map { f.jobsCreated(by: $0) } ?? f.jobsCreated
         schedule = detail ? (asked.map { f.schedule(asOf: $0) } ?? f.schedule).map { .init(number: $0.number, due: $0.due.iso, principal: $0.principal) } : nil
-        payments = detail ? f.payments.filter { p in asked.map { p.day <= $0 } ?? true }.map { .init(day: $0.day.iso, amount: $0.amount) } : nil
+        payments = detail ? f.payments.filter { p in asked.map { p.day <= $0 } ?? true }.map { .init(id: $0.id, day: $0.day.iso, amount: $0.amount) } : nil
     }
 }
 

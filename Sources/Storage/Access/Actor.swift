@@ -43,8 +43,11 @@ public struct Actor: Sendable {
     public var isOperator: Bool { accountID == nil }
 
     /// The unit the actor acts for in unit-to-unit steps (report workflow, campaign
-    /// approval): nil for an administrator and the operator, who may act for any unit.
-    public var actingUnit: Int? { role == .administrator ? nil : unitID }
+    /// approval, a loan's write-off): nil for an administrator of the whole province and the
+    /// operator, who may act for any unit. An administrator of a branch acts as its own unit
+    /// there, as its officers do: it does not accept its own unit's report, nor approve gifts
+    /// to its own households.
+    public var actingUnit: Int? { role == .administrator && scope.isWholeProvince ? nil : unitID }
 
     /// The same actor with the tree read again (after a change to the tree).
     func refreshed(history: OrgHistory, dataVersion: String) -> Actor {
@@ -59,8 +62,12 @@ extension Store {
     public func actor(for account: Account, via channel: Actor.Channel) async throws -> Actor {
         let (history, version) = try await snapshot()
         let today = self.today
-        let scope = try await scopes.value("\(account.unitID)/\(today.iso)", version: version) {
-            Scope.branch(of: account.unitID, in: history, on: today)
+        // An account of a unit that has ended (merged, split, dissolved) sees and touches
+        // nothing until an administrator moves it to a unit that stands (`Accounts.reassign`):
+        // its old unit's records are its successor's now.
+        var scope = Scope.nothing
+        if history.units[account.unitID]?.isActive(on: today) == true {
+            scope = try await scopes.value("\(account.unitID)/\(today.iso)", version: version) { Scope.branch(of: account.unitID, in: history, on: today) }
         }
         return Actor(accountID: account.id, name: account.username, role: account.role, unitID: account.unitID, scope: scope,
                      channel: channel, history: history, dataVersion: version)

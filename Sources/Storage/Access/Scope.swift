@@ -14,6 +14,12 @@ public struct Scope: Sendable, Hashable {
     /// The whole province.
     static let province = Scope(unitIDs: nil)
 
+    /// No unit at all (an account whose unit has ended).
+    static let nothing = Scope(unitIDs: [])
+
+    /// Whether this scope holds no unit.
+    public var isEmpty: Bool { unitIDs?.isEmpty ?? false }
+
     /// Whether this is the whole province.
     public var isWholeProvince: Bool { unitIDs == nil }
 

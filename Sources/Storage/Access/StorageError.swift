@@ -5,7 +5,7 @@ import Texts
 /// as for a thing that does not exist, so a code tells nothing about other branches.
 public enum NotFound {
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case unit, household, member, loan, campaign, fundEntry, support, report, account, token, fund, policy, hardship
+        case unit, household, member, loan, campaign, fundEntry, support, report, account, token, fund, policy, hardship, repayment
 
         /// The catalogue key of the thing's name (`notfound.kind.unit`…).
         var key: String { "notfound.kind." + rawValue }

@@ -94,8 +94,9 @@ public struct AnnualReports: Sendable {
     /// Why `actor` may not take `step` on `unitID`'s report as it stands (`report`, nil when
     /// none was written), on `day`; nil when they may. The rules, once, for the operations and
     /// for pages showing their buttons: a report is written and submitted by its own unit (an
-    /// administrator may act for any), never by the top unit (it has no unit above); it is
-    /// reviewed by the unit directly above (or an administrator), never by whoever submitted it.
+    /// administrator of the whole province may act for any: `Actor.actingUnit`), never by the
+    /// top unit (it has no unit above); it is reviewed by the unit directly above (or such an
+    /// administrator), never by whoever submitted it.
     /// The top unit may keep a narrative of its own, but has nobody to submit it to.
     func refusal(_ step: Step, _ actor: Actor, unit unitID: Int, report: AnnualReport?, history: OrgHistory, on day: Day) -> StorageError? {
         let op: StorageOperation = switch step {
@@ -237,8 +238,8 @@ public struct AnnualReports: Sendable {
     }
 
     /// The unit above returns a submitted report with comments, or accepts it. The reviewer
-    /// is an officer of the reporting unit's parent (`reviewerUnitID`), or an administrator
-    /// (nil); a unit never reviews its own report, and nobody reviews a report they submitted.
+    /// is an officer of the reporting unit's parent (`reviewerUnitID`), or an administrator of
+    /// the whole province; a unit never reviews its own report, and nobody reviews a report they submitted.
     public func review(_ actor: Actor, unit unitID: Int, year: Int, accept: Bool, comment: String, on day: Day) async throws {
         try Self.check(year: year)
         try actor.require(.reportReview, unit: unitID)

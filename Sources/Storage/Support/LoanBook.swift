@@ -236,7 +236,7 @@ public struct LoanBook: Sendable {
         return try await store.writeTransaction { db in
             let unitID = try await db.unitID(code: a.unit)
             try actor.scope.require(unitID, .unit, a.unit)
-            try requireNear(a.appliedOn)
+            try requireNotAhead(a.appliedOn)
             try await db.requireStanding(unitID, a.unit, on: a.appliedOn)
             let member = try await db.member(code: a.member)
             // A member of another branch is not this officer's to lend to (nor to look up).
@@ -248,6 +248,19 @@ public struct LoanBook: Sendable {
                 let h = try await db.household(code: code)
                 try actor.scope.require(h.unitID, .household, code)
                 householdID = h.id
+            }
+            // The managing unit lends to its own members (of it or a unit below it on the day),
+            // and the household the loan serves is the borrower's: one they live in, or lived in
+            // on the day they applied (its support record counts for that household).
+            if let home = try await store.members.unit(ofMember: member.id, on: a.appliedOn, db: db),
+               !Scope.predecessorsIncluded(of: unitID, in: actor.history, on: a.appliedOn).contains(home) {
+                throw StorageError.invalid(Message("refusal.loan.member_not_under_unit", .text(a.member), .text(a.unit), .day(a.appliedOn)))
+            }
+            if let householdID, try await db.raw("""
+                SELECT 1 FROM household_members WHERE member_id = \(bind: member.id) AND household_id = \(bind: householdID)
+                  AND (unlinked_on IS NULL OR (unlinked_on > \(bind: a.appliedOn.iso) AND (linked_on IS NULL OR linked_on <= \(bind: a.appliedOn.iso))))
+                """).first() == nil {
+                throw StorageError.invalid(Message("refusal.loan.household_not_members", .text(a.household ?? ""), .text(a.member)))
             }
             guard a.everyMonths >= 1, a.everyMonths <= 12 else {
                 throw StorageError.invalid(Message("refusal.loan.repayments_must_fall_every"))
@@ -349,7 +362,7 @@ public struct LoanBook: Sendable {
         guard day >= loan.appliedOn, loan.decidedOn.map({ day >= $0 }) ?? true else {
             throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(loan.decidedOn ?? loan.appliedOn)))
         }
-        try requireNear(day)
+        try requireNotAhead(day)
         try await db.raw("""
             UPDATE loans SET state = \(bind: state.rawValue), decided_on = \(bind: day.iso), decided_by = \(bind: actor.name), decision_note = \(bind: note),
                 approved_on = \(bind: state == .approved ? day.iso : loan.approvedOn?.iso)
@@ -377,7 +390,7 @@ public struct LoanBook: Sendable {
             if let approved = loan.approvedOn, day < approved {
                 throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(approved)))
             }
-            try requireNear(day)
+            try requireNotAhead(day)
             try await requireManagingUnit(loan, on: day, db: db)
             let fund = try await db.fund(code: Self.fundCode)
             var householdID: Int?
@@ -392,12 +405,17 @@ public struct LoanBook: Sendable {
                     INSERT INTO support (household_id, policy_code, day, year, value, in_kind, source_kind, source_name, unit_id,
                                          entered_by, entered_at)
                     VALUES (\(bind: householdID), 'vay_quy_viec_lam', \(bind: day.iso), \(bind: day.year), \(bind: loan.amount), '',
-                            'state', \(bind: "Quỹ quốc gia về việc làm – khoản vay \(loan.code)"), \(bind: loan.unitID), \(bind: actor.name), \(bind: store.now()))
+                            'state', \(bind: Self.supportSource(loan.code)), \(bind: loan.unitID), \(bind: actor.name), \(bind: store.now()))
                     """).run()
                 try await SupportRollups.support(db, unitID: loan.unitID, year: day.year, policy: "vay_quy_viec_lam", householdID: householdID,
                                                  value: loan.amount, sign: 1)
             }
             try await SupportRollups.loan(db, unitID: loan.unitID, year: day.year, disbursed: 1, amount: loan.amount)
+            // The household's file shows the support it got, as a record entered by hand does.
+            if let householdID {
+                try await store.audit.record("ho_tro", entity: "household", id: householdID,
+                                             detail: "vay_quy_viec_lam \(day.iso) \(Money.format(loan.amount)) đ (state: khoản vay \(loan.code))", by: actor, on: db)
+            }
             try await store.audit.record("vay_giai_ngan", entity: "loan", id: loan.id, detail: "\(loan.code) \(day.iso) \(Money.format(loan.amount)) đ",
                                          by: actor, on: db)
         }
@@ -411,7 +429,7 @@ public struct LoanBook: Sendable {
         try await changing(actor, code) { loan, db in
             guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "repay") }
             guard day >= disbursed else { throw StorageError.invalid(Message("refusal.loan.repaid_before_money_was")) }
-            try requireNear(day)
+            try requireNotAhead(day)
             guard amount <= loan.outstanding else {
                 throw StorageError.invalid(Message("refusal.loan.overpaid", .money(amount), .money(loan.outstanding)))
             }
@@ -433,6 +451,88 @@ public struct LoanBook: Sendable {
         }
     }
 
+    /// Undoes a repayment recorded by mistake (a wrong amount, the wrong loan): the money goes
+    /// back out of the managing unit's capital by a reversal dated `day` (on or after the
+    /// repayment, not after today; refused if that capital has been lent again meanwhile), the
+    /// repayment leaves the loan's history (its as-at figures read as if it had not been
+    /// recorded; the ledger keeps both entries), and a loan it closed is open again. A
+    /// written-off loan is not reopened. Audited with what was undone.
+    public func reverseRepayment(_ actor: Actor, _ code: String, repayment repaymentID: Int, on day: Day, reason: String) async throws {
+        try actor.require(.loanRepay)
+        let reason = try correctionReason(reason)
+        try await changing(actor, code) { loan, db in
+            guard let payment = loan.payments.first(where: { $0.id == repaymentID }) else {
+                throw StorageError.notFound(.repayment, "#\(repaymentID)")
+            }
+            guard loan.state == .disbursed || loan.state == .repaid else { throw badState(loan, "reverse_repayment") }
+            try requireNotAhead(day)
+            guard let entryID = try await db.raw("SELECT fund_entry_id FROM loan_repayments WHERE id = \(bind: payment.id)").first()?
+                .optionalInt("fund_entry_id") else { throw StorageError.corrupt("loan_repayments.fund_entry_id of #\(payment.id)") }
+            let entry = try await store.funds.entry(entryID, db: db)
+            _ = try await store.funds.reverse(entry, day: day, reason: "huỷ lần trả nợ \(loan.code) ngày \(payment.day.iso): \(reason)", actor: actor, db: db)
+            try await db.raw("DELETE FROM loan_repayments WHERE id = \(bind: payment.id)").run()
+            try await SupportRollups.loan(db, unitID: loan.unitID, year: payment.day.year, repaid: -payment.amount)
+            if loan.state == .repaid {
+                try await db.raw("UPDATE loans SET state = 'disbursed', closed_on = NULL WHERE id = \(bind: loan.id)").run()
+            }
+            try await store.audit.record("vay_huy_tra_no", entity: "loan", id: loan.id,
+                                         detail: "\(loan.code) \(payment.day.iso) \(Money.format(payment.amount)) đ (\(payment.enteredBy)), huỷ ngày \(day.iso): \(reason)",
+                                         by: actor, on: db)
+        }
+    }
+
+    /// Undoes a disbursement recorded by mistake (the wrong loan or day): the money comes back
+    /// into the managing unit's capital by a reversal dated `day`, the loan is approved again
+    /// (to be paid out on the right day, or rejected), the support record the payout made for
+    /// the household is cancelled, and the extensions and job counts recorded on it go too.
+    /// Repayments are undone first (`reverseRepayment`). Audited.
+    public func reverseDisbursement(_ actor: Actor, _ code: String, on day: Day, reason: String) async throws {
+        try actor.require(.loanDisburse)
+        let reason = try correctionReason(reason)
+        try await changing(actor, code) { loan, db in
+            guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "reverse_disbursement") }
+            guard loan.payments.isEmpty else { throw StorageError.invalid(Message("refusal.loan.repayments_first")) }
+            try requireNotAhead(day)
+            guard let entryID = try await db.raw("""
+                SELECT id FROM fund_entries WHERE loan_id = \(bind: loan.id) AND kind = \(bind: EntryKind.loanOut.rawValue) ORDER BY id DESC LIMIT 1
+                """).first()?.int("id") else { throw StorageError.corrupt("fund_entries: no payout of loan \(loan.code)") }
+            let entry = try await store.funds.entry(entryID, db: db)
+            _ = try await store.funds.reverse(entry, day: day, reason: "huỷ giải ngân \(loan.code) ngày \(disbursed.iso): \(reason)", actor: actor, db: db)
+            // Extensions and job counts belong to money that was out: they go with it (the audit keeps them).
+            try await db.raw("DELETE FROM loan_extensions WHERE loan_id = \(bind: loan.id)").run()
+            try await db.raw("DELETE FROM loan_job_counts WHERE loan_id = \(bind: loan.id)").run()
+            try await db.raw("UPDATE loans SET state = 'approved', disbursed_on = NULL, jobs_created = NULL WHERE id = \(bind: loan.id)").run()
+            try await SupportRollups.loan(db, unitID: loan.unitID, year: disbursed.year, disbursed: -1, amount: -loan.amount)
+            for row in try await db.raw("""
+                SELECT id, household_id, year, value FROM support
+                WHERE policy_code = 'vay_quy_viec_lam' AND source_name = \(bind: Self.supportSource(loan.code)) AND cancelled_at IS NULL
+                """).all() {
+                let householdID = try row.int("household_id")
+                try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
+                try await SupportRollups.support(db, unitID: loan.unitID, year: try row.int("year"), policy: "vay_quy_viec_lam", householdID: householdID,
+                                                 value: try row.int("value"), sign: -1)
+                try await store.audit.record("huy_ho_tro", entity: "household", id: householdID, detail: "#\(try row.int("id")): \(loan.code) \(reason)",
+                                             by: actor, on: db)
+            }
+            try await store.audit.record("vay_huy_giai_ngan", entity: "loan", id: loan.id,
+                                         detail: "\(loan.code) \(disbursed.iso) \(Money.format(loan.amount)) đ, huỷ ngày \(day.iso): \(reason)"
+                                            + (loan.extensions.isEmpty ? "" : "; gia hạn " + loan.extensions.map { "\($0.granted.iso) +\($0.months) tháng" }.joined(separator: ", "))
+                                            + (loan.jobCounts.isEmpty ? "" : "; việc làm " + loan.jobCounts.map { "\($0.jobs) ngày \($0.day.iso)" }.joined(separator: ", ")),
+                                         by: actor, on: db)
+        }
+    }
+
+    /// A correction says why (it is read in the ledger and the audit log).
+    private func correctionReason(_ reason: String) throws -> String {
+        try requireText(reason, "lý do", "reason", .note)
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.reason_required")) }
+        return reason
+    }
+
+    /// The source named by the support record a loan's payout makes.
+    static func supportSource(_ code: String) -> String { "Quỹ quốc gia về việc làm – khoản vay \(code)" }
+
     /// Moves every instalment due on or after `granted` later by `months`.
     public func extend(_ actor: Actor, _ code: String, granted: Day, months: Int, reason: String) async throws {
         try actor.require(.loanExtend)
@@ -444,7 +544,7 @@ public struct LoanBook: Sendable {
             if let previous = ([loan.disbursedOn].compactMap { $0 } + loan.extensions.map(\.granted)).max(), granted < previous {
                 throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(granted), .day(previous)))
             }
-            try requireNear(granted)
+            try requireNotAhead(granted)
             // An extension may at most double the term; the longest term is the rule's of the application day.
             let most = min(loan.termMonths - loan.extensions.reduce(0) { $0 + $1.months }, rules.rule(on: loan.appliedOn)?.maxTermMonths ?? 0)
             guard months >= 1, months <= most else {
@@ -472,7 +572,7 @@ public struct LoanBook: Sendable {
             if let previous, day < previous {
                 throw StorageError.invalid(Message("refusal.loan.step_before_previous", .day(day), .day(previous)))
             }
-            try requireNear(day)
+            try requireNotAhead(day)
             try await db.raw("""
                 UPDATE loans SET state = 'written_off', closed_on = \(bind: day.iso), written_off = \(bind: loan.outstanding),
                        write_off_note = \(bind: reason) WHERE id = \(bind: loan.id)
@@ -531,11 +631,11 @@ public struct LoanBook: Sendable {
         try await db.raw("UPDATE loans SET state = state WHERE code = \(bind: code)").run()
     }
 
-    /// A loan's dates are at most five years ahead (a typo of 2099 would otherwise schedule past the calendar).
-    private func requireNear(_ day: Day) throws {
-        guard day <= store.today.adding(months: 60) else {
-            throw StorageError.invalid(Message("refusal.day_too_far_ahead", .day(day)))
-        }
+    /// A loan's steps are recorded once they have happened, as its money's are (the ledger
+    /// keeps no day after today): a step dated ahead would change the loan's state at once
+    /// while every "as at today" figure still read the state before it.
+    private func requireNotAhead(_ day: Day) throws {
+        guard day <= store.today else { throw StorageError.invalid(Message("refusal.loan.day_ahead", .day(day))) }
     }
 
     /// A step the loan's state does not allow; `action` names it in the catalogue (`loan.action.approve`…).
