@@ -150,10 +150,19 @@ struct SessionAuthenticator: AsyncMiddleware {
 
 /// Pages need a signed-in user: others go to the login page.
 struct RequireAccount: AsyncMiddleware {
+    /// The account's own pages (password, tokens, sign-out) stay open to an account whose unit has ended.
+    var ownAccountPages = false
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.currentUser != nil else {
             let back = request.url.path == "/" ? "" : "?next=" + (request.url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             return request.redirect(to: "/login" + back)
+        }
+        // An account whose unit has ended sees nothing (`Store.actor(for:via:)`): every page says
+        // why instead of answering "not found" for its own unit. Its own password and tokens stay open.
+        if !ownAccountPages, let user = request.currentUser, user.actor.scope.isEmpty {
+            return try await request.page("error", title: request.t("account.ended_title"), status: .forbidden,
+                                          ErrorBody(code: 403, message: request.t("account.ended_title")))
         }
         return try await next.respond(to: request)
     }
@@ -174,7 +183,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         // A large body (an uploaded file) still streams at this point: collect it so the
         // form's token can be read (the route takes the same collected body).
         if request.body.data == nil {
-            _ = try await request.body.collect(max: CSRFMiddleware.maxBody).get()
+            let upload = request.headers.contentType?.type == "multipart"
+            _ = try await request.body.collect(max: upload ? CSRFMiddleware.maxBody : InputGuardMiddleware.maxTextBody).get()
         }
         let expected = request.currentUser?.csrfToken ?? ""
         let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token") ?? ""

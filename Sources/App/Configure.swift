@@ -120,7 +120,8 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     app.leaf.tags["path"] = PathTag()
     app.leaf.configuration.rootDirectory = settings.rootDirectory + "Resources/Views/"
     if app.environment == .testing { app.leaf.cache.isEnabled = false }
-    app.routes.defaultMaxBodySize = "64mb"
+    // Forms and JSON: 1 MiB; the import route takes files up to `CSRFMiddleware.maxBody`.
+    app.routes.defaultMaxBodySize = ByteCount(value: InputGuardMiddleware.maxTextBody)
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())

@@ -71,6 +71,10 @@ struct LocationGuard {
 /// path longer than a browser would send is refused too (414).
 struct InputGuardMiddleware: AsyncMiddleware {
     static let maxURI = 4096
+    /// The largest form or JSON body (1 MiB, far above any page's form): it is read here before
+    /// anyone has signed in, so a stranger's request is not held in memory at an upload's size.
+    /// Only the survey and members files (multipart, signed in) may be larger (`CSRFMiddleware.maxBody`).
+    static let maxTextBody = 1 << 20
     static let methods: [HTTPMethod] = [.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -86,7 +90,7 @@ struct InputGuardMiddleware: AsyncMiddleware {
         }
         if let type = request.headers.contentType, request.method != .GET, request.method != .HEAD {
             if type == .urlEncodedForm || type == .json {
-                let body = try await request.body.collect(max: CSRFMiddleware.maxBody).get()
+                let body = try await request.body.collect(max: Self.maxTextBody).get()
                 if let body {
                     let text = String(decoding: body.readableBytesView, as: UTF8.self)
                     let decoded = type == .json ? text : (text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "\u{0}")

@@ -85,6 +85,8 @@ public enum AccountRefusal: Refusal, Equatable, Sendable {
     case notYourself
     /// A role only an administrator of the whole province gives (administrator, provincial officer).
     case roleForProvince(Role)
+    /// An account of such a role: only an administrator of the whole province changes it.
+    case accountForProvince(Role)
     /// Too many wrong current passwords in a row: wait this many seconds.
     case throttled(seconds: Int)
 
@@ -101,6 +103,7 @@ public enum AccountRefusal: Refusal, Equatable, Sendable {
         case .wrongPassword: Message("password.wrong_current")
         case .notYourself: Message("users.not_self")
         case .roleForProvince(let r): Message("users.role_for_province", .key("role." + r.rawValue))
+        case .accountForProvince(let r): Message("users.account_for_province", .key("role." + r.rawValue))
         case .throttled(let seconds): Message("password.throttled", .number(max(1, (seconds + 59) / 60)))
         }
     }
@@ -257,11 +260,17 @@ public struct Accounts: Sendable {
     public func changePassword(_ actor: Actor, current: String, new: String, keepSession tokenHash: String?) async throws {
         try actor.require(.ownAccount)
         guard let id = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
-        // Wrong current passwords are counted per account, as failed sign-ins are per name and
-        // address: a stolen session cannot guess the password at leisure. Each one is audited.
-        let key = "password-change #\(id)"
+        // Wrong current passwords are counted per session, as failed sign-ins are per name and
+        // address: a stolen session cannot guess the password at leisure, and cannot hold up the
+        // owner changing it from another. Each one is audited, and so is each attempt held up.
+        let key = "password-change #\(id) " + String((tokenHash ?? actor.channel.rawValue).prefix(80))
         let (hasFailures, left) = try await waitLeft(key)
-        if left > 0 { throw AccountRefusal.throttled(seconds: left) }
+        if left > 0 {
+            try await store.sessionTransaction { db in
+                try await store.audit.record("doi_mat_khau_bi_han_che", entity: "user", id: id, detail: "\(actor.name): chờ \(left) giây", by: actor, on: db)
+            }
+            throw AccountRefusal.throttled(seconds: left)
+        }
         let hasher = try hasher()
         guard let row = try await store.sql.raw("SELECT password_hash FROM users WHERE id = \(bind: id)").first() else {
             throw StorageError.notFound(.account, String(id))
@@ -325,7 +334,7 @@ public struct Accounts: Sendable {
         }
         // Another account's token, to one who may not manage accounts, is as unknown as one that does not exist.
         let owner: Int
-        do { owner = try await tokenOwner(actor, try row.int("user_id")) } catch StorageError.forbidden {
+        do { owner = try await tokenOwner(actor, try row.int("user_id"), changing: true) } catch StorageError.forbidden {
             throw StorageError.notFound(.token, String(tokenID))
         }
         try await store.writeTransaction { db in
@@ -335,14 +344,14 @@ public struct Accounts: Sendable {
     }
 
     /// The account whose tokens `actor` asks about: their own (any role), or one of their branch (administrators).
-    private func tokenOwner(_ actor: Actor, _ accountID: Int?) async throws -> Int {
+    private func tokenOwner(_ actor: Actor, _ accountID: Int?, changing: Bool = false) async throws -> Int {
         if accountID == nil || accountID == actor.accountID {
             try actor.require(.ownAccount)
             guard let own = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
             return own
         }
         guard let accountID else { throw StorageError.notFound(.account, "?") }
-        return try await managed(actor, accountID).id
+        return try await managed(actor, accountID, changing: changing).id
     }
 
     // MARK: administration
@@ -396,11 +405,9 @@ public struct Accounts: Sendable {
     /// role (one the administrator may give): after a merger, a unit's officers work for what
     /// it became. Its sessions and API tokens end (its reach changes). Audited, old → new.
     public func reassign(_ actor: Actor, id: Int, role: Role, unitCode: String) async throws {
-        let account = try await managed(actor, id)
+        let account = try await managed(actor, id, changing: true)
         guard account.id != actor.accountID else { throw AccountRefusal.notYourself }
         guard Self.roles(givenBy: actor).contains(role) else { throw AccountRefusal.roleForProvince(role) }
-        // An account of a higher role than the administrator may give is not theirs to move.
-        guard Self.roles(givenBy: actor).contains(account.role) else { throw AccountRefusal.roleForProvince(account.role) }
         let code = unitCode.trimmingCharacters(in: .whitespaces)
         let unit = try await standingUnit(actor, code)
         guard unit.id != account.unitID || role != account.role else { return }
@@ -432,16 +439,22 @@ public struct Accounts: Sendable {
         return try await managed(actor, id)
     }
 
-    private func managed(_ actor: Actor, _ id: Int) async throws -> Account {
+    /// An account of the administrator's branch (else "not found"); `changing` it (enabling,
+    /// disabling, moving, a password, its tokens) also needs a role the administrator may give:
+    /// a branch's administrator does not act on an administrator or provincial officer.
+    private func managed(_ actor: Actor, _ id: Int, changing: Bool = false) async throws -> Account {
         try actor.require(.manageAccounts)
         guard let account = try await store.sql.raw("SELECT * FROM users WHERE id = \(bind: id)").first().map(Account.init),
               actor.scope.contains(account.unitID) else { throw StorageError.notFound(.account, String(id)) }
+        if changing, account.id != actor.accountID, !Self.roles(givenBy: actor).contains(account.role) {
+            throw AccountRefusal.accountForProvince(account.role)
+        }
         return account
     }
 
     /// Enables or disables an account of the branch; disabling closes its sessions and tokens. Audited.
     public func setActive(_ actor: Actor, id: Int, _ active: Bool) async throws {
-        let account = try await managed(actor, id)
+        let account = try await managed(actor, id, changing: true)
         guard account.id != actor.accountID || active else { throw AccountRefusal.notYourself }
         try await store.writeTransaction { db in
             try await db.raw("UPDATE users SET active = \(bind: active ? 1 : 0), updated_at = \(bind: store.now()) WHERE id = \(bind: account.id)").run()
@@ -459,7 +472,7 @@ public struct Accounts: Sendable {
     /// Sets another account's password (an administrator, for a user who forgot theirs): its
     /// sessions and API tokens end. Audited (without the hash).
     public func resetPassword(_ actor: Actor, id: Int, to password: String) async throws {
-        let account = try await managed(actor, id)
+        let account = try await managed(actor, id, changing: true)
         if let problem = PasswordPolicy.problem(password, username: account.username) { throw problem }
         let hash = try await hasher().hash(password)
         try await store.writeTransaction { db in

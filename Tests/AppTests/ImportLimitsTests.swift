@@ -66,6 +66,31 @@ struct ImportLimitsTests {
         }
     }
 
+    @Test("a form or JSON body over 1 MB is refused before anyone signs in, and a signed-in form too; only files may be larger",
+          arguments: WebDatabase.available)
+    func oversizedForms(db: WebDatabase) async throws {
+        try await db.withApp(households: 30) { app, _ in
+            let running = try app.testing(method: .running(port: try freePort()))
+            func big(_ prefix: String) -> ByteBuffer {
+                var body = ByteBuffer(string: prefix)
+                body.writeRepeatingByte(UInt8(ascii: "x"), count: (1 << 20) + 1)
+                return body
+            }
+            var form = HTTPHeaders(), json = HTTPHeaders()
+            form.contentType = .urlEncodedForm
+            json.contentType = .json
+            #expect(try await running.sendRequest(.POST, "/login", headers: form, body: big("username=a&password=")).status == .payloadTooLarge)
+            #expect(try await running.sendRequest(.POST, "/api/v1/tokens", headers: json, body: big("{\"username\": \"")).status == .payloadTooLarge)
+            let web = WebClient(app)
+            try await web.login("coso")
+            var signedIn = form
+            signedIn.replaceOrAdd(name: .cookie, value: web.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            #expect(try await running.sendRequest(.POST, "/password", headers: signedIn, body: big("current=")).status == .payloadTooLarge)
+            // An ordinary form still goes through.
+            #expect(try await WebClient(app).login("xaphuong").status == .seeOther)
+        }
+    }
+
     /// A one-household survey of the grassroots officer's own union.
     static func survey(_ store: Store, household: String, head: String) async throws -> String {
         let account = try await store.account(named: "coso")

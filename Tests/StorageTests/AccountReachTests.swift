@@ -38,9 +38,17 @@ import Testing
                     try await store.accounts.create(admin, NewAccount(username: "qth1b", displayName: "x", password: "mat-khau-dai-1", role: role, unitCode: "H1"))
                 }
             }
-            #expect(try await store.count("users") == 2)
-            try await store.accounts.create(admin, NewAccount(username: "canboc1", displayName: "Cán bộ C1", password: "mat-khau-dai-1",
-                                                              role: .grassrootsOfficer, unitCode: "C1"))
+            #expect(try await store.count("users") == 2)  // before the officers below
+            let officer = try await store.accounts.create(admin, NewAccount(username: "canboc1", displayName: "Cán bộ C1", password: "mat-khau-dai-1",
+                                                                            role: .grassrootsOfficer, unitCode: "C1"))
+            // It changes its officers' accounts, not an administrator the province gave a unit below it.
+            let otherAdmin = try await Self.account(store, "qtc1", .administrator, "C1")
+            await #expect(throws: AccountRefusal.accountForProvince(.administrator)) { try await store.accounts.setActive(admin, id: otherAdmin, false) }
+            await #expect(throws: AccountRefusal.accountForProvince(.administrator)) {
+                try await store.accounts.reassign(admin, id: otherAdmin, role: .grassrootsOfficer, unitCode: "C1")
+            }
+            try await store.accounts.setActive(admin, id: officer, false)
+            try await store.accounts.setActive(province, id: otherAdmin, false)
 
             // Its own unit's report goes to the province: it neither accepts it nor returns it.
             let h1Officer = try await store.simulatedOfficer("h1", role: .branchOfficer, unitID: h1)

@@ -71,6 +71,14 @@ import Testing
             f = try await loans.file(op, code)
             #expect(f.state == .disbursed && f.disbursedOn == day(2025, 3, 10))
             try await SupportTests.reconciles(store)
+            // Undone with no day, the reversal is dated on the payout itself: the ledger reads as if
+            // it had never been, and the loan can be paid out on an earlier, right day.
+            try await loans.reverseDisbursement(op, code, reason: "sai ngày")
+            let reversal = try await store.sql.raw("SELECT day FROM fund_entries WHERE kind = 'reversal' ORDER BY id DESC").first()?.string("day")
+            #expect(reversal == "2025-03-10")
+            try await loans.disburse(op, code, on: day(2025, 3, 8))
+            #expect(try await loans.file(op, code).disbursedOn == day(2025, 3, 8))
+            try await SupportTests.reconciles(store)
             // By hand, a loan's entry is still not reversed in the ledger: the loan's page does it.
             let payout = try #require(try await store.sql.raw("SELECT id FROM fund_entries WHERE kind = 'loan_out' ORDER BY id DESC").first()?.int("id"))
             await #expect(throws: StorageError.invalid(Message("refusal.fund.loan_s_entries_corrected"))) {

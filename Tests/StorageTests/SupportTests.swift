@@ -573,6 +573,34 @@ import Testing
         }
     }
 
+    /// A household that moved to another branch after it was listed is named at approval, to be
+    /// taken off by an officer above both; a list drawn after the move leaves it out.
+    @Test(arguments: TestDatabase.available)
+    func aHouseholdThatMovedAwayIsNotGivenByTheOldBranch(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let c = try await Self.tetOfTheProvince(store, held: 5_000_000, budget: 5_000_000)
+            let h1 = try await Self.branch(store, "H1")
+            #expect(try await store.campaigns.draw(h1, c, unit: "C1") == 1)
+            // HO-01's 2026 review puts it in C3, of the other district.
+            try await store.importSurvey([Files.surveyHeader + ["Rác thải"], Files.poor("HO-01", 2026, unit: "C3") + ["0"]])
+            await #expect(throws: StorageError.invalid(Message("refusal.campaign.household_moved", .text("HO-01")))) {
+                try await store.campaigns.approve(h1, c, unit: "C1", day: day(2026, 1, 20))
+            }
+            #expect(try await store.count("support") == 0)
+            // The old branch no longer writes it: an officer above both takes it off.
+            await #expect(throws: StorageError.notFound(.household, "HO-01")) {
+                try await store.campaigns.edit(h1, c, household: "HO-01", remove: true, reason: "x")
+            }
+            try await store.campaigns.edit(try await store.op, c, household: "HO-01", remove: true, reason: "đã chuyển sang huyện khác")
+            #expect(try await store.campaigns.approve(h1, c, unit: "C1", day: day(2026, 1, 20)) == 0)
+            // A list drawn now leaves it out.
+            let second = try await store.campaigns.create(try await store.op, NewCampaign(kind: .tet, name: "Tết lần hai", unit: "T", fund: "xa_hoi", year: 2025,
+                                                                                        startsOn: day(2026, 1, 6), endsOn: day(2026, 2, 10), budget: 1_000_000))
+            #expect(try await store.campaigns.draw(h1, second, unit: "C1") == 0)
+            #expect(try await store.campaigns.draw(try await Self.branch(store, "H2"), second, unit: "C3") == 2)
+        }
+    }
+
     /// A household taken off a list by mistake, or whose approved gift was cancelled, goes back
     /// on it (one row, proposed again, its old support left cancelled); a gift of 0 đ is
     /// refused when typed, and one stored before is named at approval, not a failure of the list.

@@ -15,7 +15,8 @@ struct UsersBody: Encodable {
         let isSelf: Bool
         /// Its unit has ended: it sees nothing until moved to a unit that stands.
         let unitEnded: Bool
-        /// The administrator may move it to another unit and role (`Accounts.reassign`).
+        /// The administrator may change it: enable, disable, move it to another unit and role
+        /// (a branch's administrator does not change an administrator or provincial officer).
         let movable: Bool
         let roleCode: String
         let unitCode: String

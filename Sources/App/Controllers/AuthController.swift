@@ -23,7 +23,7 @@ struct AuthController: RouteCollection {
         routes.get("login", use: loginPage)
         routes.post("login", use: login)
         routes.get("lang", ":code", use: switchLanguage)
-        let signedIn = routes.grouped(RequireAccount(), CSRFMiddleware())
+        let signedIn = routes.grouped(RequireAccount(ownAccountPages: true), CSRFMiddleware())
         signedIn.post("logout", use: logout)
         signedIn.get("password", use: passwordPage)
         signedIn.post("password", use: changePassword)

@@ -118,8 +118,11 @@ struct LoansAPIController: RouteCollection {
         case "extensions": try await loans.extend(actor, code, granted: d, months: b.months ?? 0, reason: b.reason ?? "")
         case "write-off": try await loans.writeOff(actor, code, on: d, reason: b.reason ?? "")
         case "jobs": try await loans.recordJobs(actor, code, created: b.jobsCreated ?? -1, on: d)
-        case "repayment-reversal": try await loans.reverseRepayment(actor, code, repayment: b.repayment ?? 0, on: d, reason: b.reason ?? "")
-        case "disbursement-reversal": try await loans.reverseDisbursement(actor, code, on: d, reason: b.reason ?? "")
+        // A correction with no date is dated on the step it undoes.
+        case "repayment-reversal":
+            try await loans.reverseRepayment(actor, code, repayment: b.repayment ?? 0, on: try SupportAPIController().optionalDay(b.date, req), reason: b.reason ?? "")
+        case "disbursement-reversal":
+            try await loans.reverseDisbursement(actor, code, on: try SupportAPIController().optionalDay(b.date, req), reason: b.reason ?? "")
         default: throw Abort(.notFound)
         }
         let f = try await loans.file(actor, code)

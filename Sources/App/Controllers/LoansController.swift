@@ -102,7 +102,8 @@ struct LoansController: RouteCollection {
             case "reverse_repayment", "reverse_disbursement":
                 let input = try req.content.decode(LoanStepInput.Reversal.self)
                 guard input.confirm == "1" else { throw FormRefusal(message: req.t("form.confirm_required")) }
-                let day = try req.formDay(input.date, "funds.date", default: today), reason = try req.formText(input.reason, "form.reason")
+                // No day: the step's own (the ledger then reads as if it had never been recorded).
+                let day = try MemberController.optionalDay(req, input.date, field: "loans.undo_date"), reason = try req.formText(input.reason, "form.reason")
                 if action == "reverse_disbursement" { try await loans.reverseDisbursement(actor, code, on: day, reason: reason) }
                 else { try await loans.reverseRepayment(actor, code, repayment: try req.formInt(input.repayment, "loans.which_repayment", 1...Int.max), on: day, reason: reason) }
             default:

@@ -92,7 +92,8 @@ extension CampaignBody {
             Row(rank: p.rank, code: p.householdCode, name: p.primaryName, unit: unitName(p.unitID, history, today),
                 status: p.status.map { text.status($0) } ?? "–", deprivations: p.deprivationCount, amount: text.money(p.amount),
                 state: text.t("proposal.state." + p.state.rawValue), stateCode: p.state.rawValue, reason: p.reason, hardship: p.hardship,
-                editable: p.state == .proposed && permissions.allows(.campaignEditList, at: p.unitID),
+                editable: p.state == .proposed && permissions.allows(.campaignEditList, at: p.unitID)
+                    && permissions.allows(.campaignEditList, at: p.householdUnitID ?? p.unitID),
                 typedAmount: typedRow["household"] == p.householdCode ? typedRow["amount"] ?? "" : "",
                 typedReason: typedRow["household"] == p.householdCode ? typedRow["reason"] ?? "" : "")
         }

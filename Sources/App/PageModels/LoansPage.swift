@@ -136,9 +136,10 @@ extension LoanBody {
         let steps: [String: (String, [String: String])] = [
             "approve": ("approve", ["note": text.t("loans.right_people")]), "reject": ("reject", ["note": ""]), "disburse": ("disburse", [:]),
             "repay": ("repay", ["amount": ""]), "extend": ("extend", ["months": "6", "reason": ""]), "writeOff": ("write_off", ["reason": ""]),
-            "jobs": ("jobs", ["jobs": ""]), "reverseRepayment": ("reverse_repayment", ["reason": ""]),
-            "reverseDisbursement": ("reverse_disbursement", ["reason": ""]),
+            "jobs": ("jobs", ["jobs": ""]), "reverseRepayment": ("reverse_repayment", ["reason": "", "date": ""]),
+            "reverseDisbursement": ("reverse_disbursement", ["reason": "", "date": ""]),
         ]
+        // Every step is dated today unless changed; a correction, on the day of what it undoes.
         return steps.mapValues { ($0.0, $0.1.merging(["date": today.vietnamese]) { own, _ in own }) }
     }
 

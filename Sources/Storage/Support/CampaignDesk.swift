@@ -69,6 +69,9 @@ public struct Proposal: Sendable, Hashable {
     public let reason: String
     public let supportID: Int?
     public let decidedBy: String?
+    /// Where the household counts now (its latest review's unit): a household that moved to
+    /// another branch after it was listed is changed by an officer above both.
+    public let householdUnitID: Int?
 }
 
 /// Campaigns (Tháng Công nhân, Tết Sum vầy, the "Vì người nghèo" month, Mái ấm rounds):
@@ -228,11 +231,15 @@ public struct CampaignDesk: Sendable {
             // Households in hardship when the campaign starts (the register) go first within their class.
             let hardship = try await store.hardships.householdsInHardship(on: c.startsOn, db: db)
             for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
-                let rows = try await db.raw("""
+                var query: SQLQueryString = """
                     SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
                     WHERE r.year = \(bind: year) AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
                       AND NOT EXISTS (SELECT 1 FROM campaign_proposals p WHERE p.campaign_id = \(bind: c.id) AND p.household_id = r.household_id)
-                    """).all()
+                    """
+                // Not a household that counts in another branch now (a later review moved it away).
+                guard scope.append(to: &query, column: "(SELECT r4.unit_id FROM reviews r4 WHERE r4.household_id = r.household_id ORDER BY r4.year DESC LIMIT 1)")
+                else { continue }
+                let rows = try await db.raw(query).all()
                 for row in rows {
                     let id = try row.int("household_id")
                     unitOf[id] = try row.int("unit_id")
@@ -370,7 +377,8 @@ public struct CampaignDesk: Sendable {
 
     func proposals(_ c: Campaign, scope: Scope) async throws -> [Proposal] {
         var query: SQLQueryString = """
-            SELECT p.*, h.code AS household_code, COALESCE(m.full_name, '') AS primary_name, r.status, COALESCE(r.deprivation_count, 0) AS dep
+            SELECT p.*, h.code AS household_code, COALESCE(m.full_name, '') AS primary_name, r.status, COALESCE(r.deprivation_count, 0) AS dep,
+                   (SELECT r5.unit_id FROM reviews r5 WHERE r5.household_id = p.household_id ORDER BY r5.year DESC LIMIT 1) AS household_unit
             FROM campaign_proposals p JOIN households h ON h.id = p.household_id LEFT JOIN members m ON m.id = h.primary_member_id
             LEFT JOIN reviews r ON r.household_id = p.household_id
                  AND r.year = (SELECT MAX(r2.year) FROM reviews r2 WHERE r2.household_id = p.household_id AND r2.year <= \(bind: c.year))
@@ -385,7 +393,8 @@ public struct CampaignDesk: Sendable {
                             unitID: try row.int("unit_id"), status: try row.optionalStatus("status"),
                             deprivationCount: try row.int("dep"), amount: try row.int("amount"), rank: try row.int("rank"),
                             hardship: try row.int("hardship") != 0, state: s, reason: try row.string("reason"),
-                            supportID: try row.optionalInt("support_id"), decidedBy: try row.optionalString("decided_by"))
+                            supportID: try row.optionalInt("support_id"), decidedBy: try row.optionalString("decided_by"),
+                            householdUnitID: try row.optionalInt("household_unit"))
         }
     }
 
@@ -429,6 +438,15 @@ public struct CampaignDesk: Sendable {
                 return unit == approver || [day, store.today].contains { history.successor(of: unit, on: $0) == approver }
             }) {
                 throw StorageError.invalid(Message("refusal.campaign.list_approved_unit_above"))
+            }
+            // A household is given a gift by the branch it counts in now: one that has moved to a
+            // unit outside the approver's branch since it was listed is named, to be taken off by
+            // an officer above both branches (as its support is corrected).
+            for row in rows {
+                let household = try await db.household(id: try row.int("household_id")), listedIn = try row.int("unit_id")
+                if !scope.contains(household.unitID ?? listedIn) {
+                    throw StorageError.invalid(Message("refusal.campaign.household_moved", .text(household.code)))
+                }
             }
             // A gift of 0 đ (listed before they were refused) is named, not a failure of the whole list.
             if let zero = try rows.first(where: { try $0.int("amount") <= 0 }) {

@@ -452,12 +452,13 @@ public struct LoanBook: Sendable {
     }
 
     /// Undoes a repayment recorded by mistake (a wrong amount, the wrong loan): the money goes
-    /// back out of the managing unit's capital by a reversal dated `day` (on or after the
-    /// repayment, not after today; refused if that capital has been lent again meanwhile), the
+    /// back out of the managing unit's capital by a reversal dated `day` (none: the repayment's
+    /// own day, so the ledger as at every day reads as if it had not been recorded; on or after
+    /// the repayment, not after today; refused if that capital has been lent again meanwhile), the
     /// repayment leaves the loan's history (its as-at figures read as if it had not been
     /// recorded; the ledger keeps both entries), and a loan it closed is open again. A
     /// written-off loan is not reopened. Audited with what was undone.
-    public func reverseRepayment(_ actor: Actor, _ code: String, repayment repaymentID: Int, on day: Day, reason: String) async throws {
+    public func reverseRepayment(_ actor: Actor, _ code: String, repayment repaymentID: Int, on asked: Day? = nil, reason: String) async throws {
         try actor.require(.loanRepay)
         let reason = try correctionReason(reason)
         try await changing(actor, code) { loan, db in
@@ -465,6 +466,7 @@ public struct LoanBook: Sendable {
                 throw StorageError.notFound(.repayment, "#\(repaymentID)")
             }
             guard loan.state == .disbursed || loan.state == .repaid else { throw badState(loan, "reverse_repayment") }
+            let day = asked ?? payment.day
             try requireNotAhead(day)
             guard let entryID = try await db.raw("SELECT fund_entry_id FROM loan_repayments WHERE id = \(bind: payment.id)").first()?
                 .optionalInt("fund_entry_id") else { throw StorageError.corrupt("loan_repayments.fund_entry_id of #\(payment.id)") }
@@ -482,16 +484,18 @@ public struct LoanBook: Sendable {
     }
 
     /// Undoes a disbursement recorded by mistake (the wrong loan or day): the money comes back
-    /// into the managing unit's capital by a reversal dated `day`, the loan is approved again
+    /// into the managing unit's capital by a reversal dated `day` (none: the payout's own day, so
+    /// it can be paid out again on the right day before it), the loan is approved again
     /// (to be paid out on the right day, or rejected), the support record the payout made for
     /// the household is cancelled, and the extensions and job counts recorded on it go too.
     /// Repayments are undone first (`reverseRepayment`). Audited.
-    public func reverseDisbursement(_ actor: Actor, _ code: String, on day: Day, reason: String) async throws {
+    public func reverseDisbursement(_ actor: Actor, _ code: String, on asked: Day? = nil, reason: String) async throws {
         try actor.require(.loanDisburse)
         let reason = try correctionReason(reason)
         try await changing(actor, code) { loan, db in
             guard loan.state == .disbursed, let disbursed = loan.disbursedOn else { throw badState(loan, "reverse_disbursement") }
             guard loan.payments.isEmpty else { throw StorageError.invalid(Message("refusal.loan.repayments_first")) }
+            let day = asked ?? disbursed
             try requireNotAhead(day)
             guard let entryID = try await db.raw("""
                 SELECT id FROM fund_entries WHERE loan_id = \(bind: loan.id) AND kind = \(bind: EntryKind.loanOut.rawValue) ORDER BY id DESC LIMIT 1
