@@ -213,7 +213,16 @@ struct BearerAuthenticator: AsyncMiddleware {
               let account = try await request.store.accounts.account(tokenHash: Tokens.hash(bearer.token)) else {
             throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"])
         }
-        request.currentUser = CurrentUser(account: account, actor: try await request.store.actor(for: account, via: .api), csrfToken: nil, sessionHash: nil)
+        let actor = try await request.store.actor(for: account, via: .api)
+        request.currentUser = CurrentUser(account: account, actor: actor, csrfToken: nil, sessionHash: nil)
+        // An account whose unit has ended sees nothing: the API says why (403), not an empty
+        // branch a client could take for "everything was deleted". `/me` and its tokens stay open.
+        let path = request.url.path
+        if actor.scope.isEmpty, path != "/api/v1/me", !path.hasPrefix("/api/v1/tokens") {
+            let response = Response(status: .forbidden)
+            try response.content.encode(APIError(error: .init(code: 403, message: request.unitEndedNotice(account, actor.history) ?? request.t("error.403"))))
+            return response
+        }
         return try await next.respond(to: request)
     }
 }

@@ -33,6 +33,12 @@ struct PageContext<Body: Encodable>: Encodable {
 
 extension Request {
     /// Renders `Resources/Views/<template>.leaf` with the page context around `body`.
+    /// Why an account sees nothing, when its unit has ended (nil while it stands).
+    func unitEndedNotice(_ account: Account, _ history: OrgHistory) -> String? {
+        guard let unit = history.units[account.unitID], !unit.isActive(on: store.today) else { return nil }
+        return t("account.unit_ended", history.lastName(of: unit.id) ?? unit.code, unit.to?.vietnamese ?? "")
+    }
+
     func page<Body: Encodable>(_ template: String, title: String, active: String = "", status: HTTPStatus = .ok,
                                notice: String? = nil, _ body: Body) async throws -> Response {
         let lang = language
@@ -40,9 +46,7 @@ extension Request {
         var ended: String?
         if let u = currentUser {
             // An account of a unit that has ended sees nothing: every page says why.
-            if let unit = u.history.units[u.account.unitID], !unit.isActive(on: store.today) {
-                ended = t("account.unit_ended", u.history.lastName(of: unit.id) ?? unit.code, unit.to?.vietnamese ?? "")
-            }
+            ended = unitEndedNotice(u.account, u.history)
             let unit = u.history.name(of: u.account.unitID, on: store.today) ?? u.history.lastName(of: u.account.unitID) ?? ""
             badge = UserBadge(name: u.account.displayName, username: u.account.username, role: t("role." + u.account.role.rawValue), unit: unit,
                               mayAdminister: u.permissions.allows(.manageAccounts), mayReadAudit: u.mayReadAudit,

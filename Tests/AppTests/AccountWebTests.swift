@@ -36,12 +36,19 @@ import VaporTesting
                 #expect(page.body.contains("đã kết thúc từ ngày \(store.today.vietnamese)") && page.body.contains("nhờ quản trị chuyển tài khoản"), "\(path)")
             }
             #expect(try await officer.get("/password").status == .ok)
+            // The API says the same (403), not an empty branch; `/me` and tokens stay open.
+            let bearer = try await BranchBoundaryWebTests.token(app, "cbmoi", "mat-khau-dai-1")
+            let listed = try await officer.send(.GET, "/api/v1/households", headers: bearer, body: nil)
+            #expect(listed.status == .forbidden && listed.body.contains("đã kết thúc từ ngày"))
+            #expect(try await officer.send(.GET, "/api/v1/me", headers: bearer, body: nil).status == .ok)
 
             // The administrator sees which accounts to move, and moves one (its session ends).
             let admin = WebClient(app)
             try await admin.login("quantri")
             let users = try await admin.get("/users")
             #expect(users.body.contains("(đã kết thúc từ \(store.today.vietnamese))") && users.body.contains("action=\"/users/\(officerID)/move\""))
+            // Its move form proposes what the unit became.
+            #expect(users.body.contains("id=\"mv-unit-\(officerID)\" name=\"unit\" value=\"\(parentCode)\""))
             let moved = try await admin.post("/users/\(officerID)/move", form: ["_csrf": users.csrf ?? "", "role": "can_bo_xa_nganh", "unit": parentCode])
             #expect(moved.status == .seeOther)
             #expect(try await officer.get("/households").status == .seeOther)  // to sign in again
@@ -62,6 +69,15 @@ import VaporTesting
             let refused = try await local.post("/users", form: ["_csrf": page.csrf ?? "", "username": "qtxa2", "displayName": "x", "password": "mat-khau-dai-3",
                                                                 "role": "quan_tri", "unit": parentCode])
             #expect(refused.status == .badRequest && refused.body.contains("Chỉ quản trị cấp tỉnh mới giao được vai trò"))
+            // Nor does it offer to change another administrator of its unit: no disable, no move, no revoke.
+            let peerID = try await store.accounts.create(op, NewAccount(username: "qtxa-b", displayName: "Quản trị xã 2", password: "mat-khau-dai-4",
+                                                                        role: .administrator, unitCode: parentCode))
+            let peer = try await store.actor(for: try await store.account(named: "qtxa-b"), via: .api)
+            try await store.accounts.createToken(peer, tokenHash: "peer-token", name: "máy", lifetime: 3600)
+            let again = try await local.get("/users")
+            #expect(!again.body.contains("action=\"/users/\(peerID)/active\"") && !again.body.contains("action=\"/users/\(peerID)/move\""))
+            let tokens = try await local.get("/users/\(peerID)/tokens")
+            #expect(tokens.status == .ok && tokens.body.contains("máy") && !tokens.body.contains("/revoke"))
         }
     }
 

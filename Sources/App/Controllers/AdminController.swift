@@ -54,6 +54,9 @@ struct TokensBody: Encodable {
     let rows: [Row]
     /// Where the revoke buttons post (`…/{id}/revoke`).
     let action: String
+    /// Whether the viewer may revoke them (a branch's administrator does not change an
+    /// administrator's or provincial officer's account).
+    let mayRevoke: Bool
 }
 
 
@@ -81,7 +84,9 @@ struct AdminController: RouteCollection {
             if ended, let end = unit?.to { place += " " + req.t("users.unit_ended_on", end.vietnamese) }
             return UsersBody.Row(id: a.id, username: a.username, name: a.displayName, role: req.t("role." + a.role.rawValue),
                                  unit: place, active: a.active, isSelf: a.id == user.account.id, unitEnded: ended,
-                                 movable: a.id != user.account.id && givable.contains(a.role), roleCode: a.role.rawValue, unitCode: unit?.code ?? "")
+                                 movable: a.id != user.account.id && givable.contains(a.role), roleCode: a.role.rawValue,
+                                 // The move form proposes what an ended unit became.
+                                 unitCode: (ended ? user.history.successor(of: a.unitID, on: today).flatMap { user.history.units[$0]?.code } : nil) ?? unit?.code ?? "")
         }
         let form = req.echo(["username": "", "displayName": "", "role": "", "unit": ""], refused: error, action: "users")
         let roles = givable.map { Option(value: $0.rawValue, label: req.t("role." + $0.rawValue), selected: $0.rawValue == form["role"]) }
@@ -144,7 +149,8 @@ struct AdminController: RouteCollection {
         let account = try await req.store.accounts.account(user.actor, id: id)
         let tokens = try await req.store.accounts.tokens(user.actor, of: id)
         return try await req.page("tokens", title: req.t("tokens.title"), active: "users",
-                                  TokensBody(owner: account.username, rows: tokens.map(TokensBody.Row.init), action: "/users/\(id)/tokens"))
+                                  TokensBody(owner: account.username, rows: tokens.map(TokensBody.Row.init), action: "/users/\(id)/tokens",
+                                             mayRevoke: account.id == user.account.id || Accounts.roles(givenBy: user.actor).contains(account.role)))
     }
 
     func revokeUserToken(req: Request) async throws -> Response {

@@ -129,6 +129,7 @@ struct AuthController: RouteCollection {
         } catch let refusal as AccountRefusal {
             return try await refuse(refusal.message)
         }
-        return req.redirect(to: "/?notice=password_changed", redirectType: .normal)
+        // Back to the password page (open to every account, one whose unit has ended too).
+        return req.redirect(to: "/password?notice=password_changed", redirectType: .normal)
     }
 }

@@ -157,8 +157,9 @@ extension LoanBody {
             return Line(number: i.number, due: i.due.vietnamese, principal: text.money(i.principal), paid: covered >= 0, late: covered < 0 && i.due < today)
         }
         let out = f.state == .disbursed
-        // A managing unit that has ended neither approves nor pays out (`LoanBook.requireManagingUnit`).
-        let managerStands = history.units[f.unitID]?.isActive(on: today) ?? false
+        // A managing unit approves and pays out on a day it stands (`LoanBook.requireManagingUnit`):
+        // the steps are offered while such a day can still follow the step before.
+        let stands = { (since: Day) in history.units[f.unitID].map { u in u.to.map { $0 > since } ?? true } ?? false }
         self.init(
             code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
             purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: text.money(f.amount), term: f.termMonths, every: f.everyMonths,
@@ -174,9 +175,9 @@ extension LoanBody {
             hasPayments: !f.payments.isEmpty,
             extensions: f.extensions.map { Extension(granted: $0.granted.vietnamese, months: $0.months, reason: $0.reason) },
             hasExtensions: !f.extensions.isEmpty,
-            mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied && managerStands,
+            mayDecide: may.allows(.loanDecide, at: f.unitID) && f.state == .applied && stands(f.appliedOn),
             mayReject: may.allows(.loanDecide, at: f.unitID) && [.applied, .approved].contains(f.state),
-            mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved && managerStands,
+            mayDisburse: may.allows(.loanDisburse, at: f.unitID) && f.state == .approved && stands(f.approvedOn ?? f.appliedOn),
             mayService: may.allows(.loanRepay, at: f.unitID) && out,
             mayWriteOff: mayWriteOff,
             mayRecordJobs: may.allows(.loanRecordJobs, at: f.unitID) && f.disbursedOn != nil,

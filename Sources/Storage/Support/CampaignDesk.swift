@@ -217,6 +217,9 @@ public struct CampaignDesk: Sendable {
             let (c, unitID) = try await locked(code, unit: unitCode, on: nil, actor: actor, history: history, db: db)
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: c.startsOn).intersection(scope)
             guard let units = branch.unitIDs, !units.isEmpty else { return 0 }
+            // Where a household must count now to be drawn: the unit's branch today, within the
+            // actor's (its list is approved above it, by officers of that branch).
+            let now = Scope.predecessorsIncluded(of: unitID, in: history, on: store.today).intersection(scope)
             var candidates: [NeedCandidate] = []
             // The branch's latest review round up to the campaign's year (another branch's newer
             // round does not hide this one's; a household absent from it is not drawn).
@@ -231,16 +234,15 @@ public struct CampaignDesk: Sendable {
             // Households in hardship when the campaign starts (the register) go first within their class.
             let hardship = try await store.hardships.householdsInHardship(on: c.startsOn, db: db)
             for chunk in stride(from: 0, to: units.count, by: 500).map({ Array(units.sorted()[$0..<min($0 + 500, units.count)]) }) {
-                var query: SQLQueryString = """
-                    SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income FROM reviews r
+                let rows = try await db.raw("""
+                    SELECT r.household_id, r.unit_id, r.status, r.deprivation_count, r.per_capita_income,
+                           (SELECT r4.unit_id FROM reviews r4 WHERE r4.household_id = r.household_id ORDER BY r4.year DESC LIMIT 1) AS now_unit
+                    FROM reviews r
                     WHERE r.year = \(bind: year) AND r.status IN (\(binds: c.statuses.map(\.rawValue))) AND r.unit_id IN (\(binds: chunk))
                       AND NOT EXISTS (SELECT 1 FROM campaign_proposals p WHERE p.campaign_id = \(bind: c.id) AND p.household_id = r.household_id)
-                    """
+                    """).all()
                 // Not a household that counts in another branch now (a later review moved it away).
-                guard scope.append(to: &query, column: "(SELECT r4.unit_id FROM reviews r4 WHERE r4.household_id = r.household_id ORDER BY r4.year DESC LIMIT 1)")
-                else { continue }
-                let rows = try await db.raw(query).all()
-                for row in rows {
+                for row in rows where now.contains(try row.int("now_unit")) {
                     let id = try row.int("household_id")
                     unitOf[id] = try row.int("unit_id")
                     candidates.append(NeedCandidate(householdID: id, status: try row.string("status"), deprivationCount: try row.int("deprivation_count"),
@@ -425,7 +427,9 @@ public struct CampaignDesk: Sendable {
             // The unit's branch on the day, and only what is in the approver's own branch today.
             let branch = Scope.predecessorsIncluded(of: unitID, in: history, on: day).intersection(scope)
             var query: SQLQueryString = """
-                SELECT p.id, p.household_id, p.amount, p.unit_id, h.code FROM campaign_proposals p JOIN households h ON h.id = p.household_id
+                SELECT p.id, p.household_id, p.amount, p.unit_id, h.code,
+                       (SELECT r4.unit_id FROM reviews r4 WHERE r4.household_id = p.household_id ORDER BY r4.year DESC LIMIT 1) AS now_unit
+                FROM campaign_proposals p JOIN households h ON h.id = p.household_id
                 WHERE p.campaign_id = \(bind: c.id) AND p.state = 'proposed'
                 """
             guard branch.append(to: &query, column: "p.unit_id") else { return 0 }
@@ -442,11 +446,8 @@ public struct CampaignDesk: Sendable {
             // A household is given a gift by the branch it counts in now: one that has moved to a
             // unit outside the approver's branch since it was listed is named, to be taken off by
             // an officer above both branches (as its support is corrected).
-            for row in rows {
-                let household = try await db.household(id: try row.int("household_id")), listedIn = try row.int("unit_id")
-                if !scope.contains(household.unitID ?? listedIn) {
-                    throw StorageError.invalid(Message("refusal.campaign.household_moved", .text(household.code)))
-                }
+            if let moved = try rows.first(where: { row in !scope.contains(try row.optionalInt("now_unit") ?? row.int("unit_id")) }) {
+                throw StorageError.invalid(Message("refusal.campaign.household_moved", .text(try moved.string("code"))))
             }
             // A gift of 0 đ (listed before they were refused) is named, not a failure of the whole list.
             if let zero = try rows.first(where: { try $0.int("amount") <= 0 }) {
