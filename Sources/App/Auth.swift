@@ -217,8 +217,8 @@ struct BearerAuthenticator: AsyncMiddleware {
         request.currentUser = CurrentUser(account: account, actor: actor, csrfToken: nil, sessionHash: nil)
         // An account whose unit has ended sees nothing: the API says why (403), not an empty
         // branch a client could take for "everything was deleted". `/me` and its tokens stay open.
-        let path = request.url.path
-        if actor.scope.isEmpty, path != "/api/v1/me", !path.hasPrefix("/api/v1/tokens") {
+        let path = request.url.path.split(separator: "/")
+        if actor.scope.isEmpty, path != ["api", "v1", "me"], !path.starts(with: ["api", "v1", "tokens"]) {
             let response = Response(status: .forbidden)
             try response.content.encode(APIError(error: .init(code: 403, message: request.unitEndedNotice(account, actor.history) ?? request.t("error.403"))))
             return response

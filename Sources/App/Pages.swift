@@ -32,13 +32,13 @@ struct PageContext<Body: Encodable>: Encodable {
 }
 
 extension Request {
-    /// Renders `Resources/Views/<template>.leaf` with the page context around `body`.
     /// Why an account sees nothing, when its unit has ended (nil while it stands).
     func unitEndedNotice(_ account: Account, _ history: OrgHistory) -> String? {
         guard let unit = history.units[account.unitID], !unit.isActive(on: store.today) else { return nil }
         return t("account.unit_ended", history.lastName(of: unit.id) ?? unit.code, unit.to?.vietnamese ?? "")
     }
 
+    /// Renders `Resources/Views/<template>.leaf` with the page context around `body`.
     func page<Body: Encodable>(_ template: String, title: String, active: String = "", status: HTTPStatus = .ok,
                                notice: String? = nil, _ body: Body) async throws -> Response {
         let lang = language

@@ -78,6 +78,11 @@ import VaporTesting
             #expect(!again.body.contains("action=\"/users/\(peerID)/active\"") && !again.body.contains("action=\"/users/\(peerID)/move\""))
             let tokens = try await local.get("/users/\(peerID)/tokens")
             #expect(tokens.status == .ok && tokens.body.contains("máy") && !tokens.body.contains("/revoke"))
+            // A token is revoked from its own account's page only: named under another account, not found.
+            let peerToken = try #require(try await store.accounts.tokens(peer).first?.id)
+            let elsewhere = try await admin.post("/users/\(officerID)/tokens/\(peerToken)/revoke", form: ["_csrf": users.csrf ?? ""])
+            let stillLive = try await store.accounts.account(tokenHash: "peer-token")
+            #expect(elsewhere.status == .notFound && stillLive != nil)
         }
     }
 

@@ -156,7 +156,10 @@ struct AdminController: RouteCollection {
     func revokeUserToken(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: Int.self), let token = req.parameters.get("token", as: Int.self) else { throw Abort(.notFound) }
-        _ = try await req.store.accounts.account(user.actor, id: id)
+        // The token is this account's (the page it was offered on), else not found.
+        guard try await req.store.accounts.tokens(user.actor, of: id).contains(where: { $0.id == token }) else {
+            throw StorageError.notFound(.token, String(token))
+        }
         try await req.store.accounts.revokeToken(user.actor, id: token)
         return req.redirect(to: "/users/\(id)/tokens?notice=token_revoked", redirectType: .normal)
     }

@@ -159,7 +159,11 @@ extension LoanBody {
         let out = f.state == .disbursed
         // A managing unit approves and pays out on a day it stands (`LoanBook.requireManagingUnit`):
         // the steps are offered while such a day can still follow the step before.
-        let stands = { (since: Day) in history.units[f.unitID].map { u in u.to.map { $0 > since } ?? true } ?? false }
+        let stands = { (since: Day) -> Bool in
+            guard let u = history.units[f.unitID] else { return false }
+            let first = max(since, u.from)  // the first day it may be taken
+            return first <= today && (u.to.map { first < $0 } ?? true)
+        }
         self.init(
             code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
             purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: text.money(f.amount), term: f.termMonths, every: f.everyMonths,
