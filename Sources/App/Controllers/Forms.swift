@@ -23,6 +23,11 @@ extension Request {
         return v
     }
 
+    /// A day typed into `field`, or nil when it was left empty.
+    func formOptionalDay(_ text: String?, _ field: String) throws -> Day? {
+        (text ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : try formDay(text, field)
+    }
+
     /// A date typed into the form's `field` (its label's catalogue key), dd/mm/yyyy or ISO;
     /// empty is `fallback` when there is one. Refused with the field named.
     func formDay(_ text: String?, _ field: String, default fallback: Day? = nil) throws -> Day {

@@ -103,7 +103,7 @@ struct LoansController: RouteCollection {
                 let input = try req.content.decode(LoanStepInput.Reversal.self)
                 guard input.confirm == "1" else { throw FormRefusal(message: req.t("form.confirm_required")) }
                 // No day: the step's own (the ledger then reads as if it had never been recorded).
-                let day = try MemberController.optionalDay(req, input.date, field: "loans.undo_date"), reason = try req.formText(input.reason, "form.reason")
+                let day = try req.formOptionalDay(input.date, "loans.undo_date"), reason = try req.formText(input.reason, "form.reason")
                 if action == "reverse_disbursement" { try await loans.reverseDisbursement(actor, code, on: day, reason: reason) }
                 else { try await loans.reverseRepayment(actor, code, repayment: try req.formInt(input.repayment, "loans.which_repayment", 1...Int.max), on: day, reason: reason) }
             default:

@@ -89,9 +89,8 @@ struct MemberController: RouteCollection {
         "/members/" + (code.addingPercentEncoding(withAllowedCharacters: PathTag.unreserved) ?? "")
     }
 
-    static func optionalDay(_ req: Request, _ text: String?, field: String = "member.birth_date") throws -> Day? {
-        let s = (text ?? "").trimmingCharacters(in: .whitespaces)
-        return s.isEmpty ? nil : try req.formDay(s, field)
+    static func optionalDay(_ req: Request, _ text: String?) throws -> Day? {
+        try req.formOptionalDay(text, "member.birth_date")
     }
 
     /// A phone number as people write it (spaces, dots, dashes, a leading +): 8 to 15 digits.

@@ -508,15 +508,10 @@ public struct LoanBook: Sendable {
             try await db.raw("UPDATE loans SET state = 'approved', disbursed_on = NULL, jobs_created = NULL WHERE id = \(bind: loan.id)").run()
             try await SupportRollups.loan(db, unitID: loan.unitID, year: disbursed.year, disbursed: -1, amount: -loan.amount)
             for row in try await db.raw("""
-                SELECT id, household_id, year, value FROM support
+                SELECT id, household_id, unit_id, year, policy_code, value FROM support
                 WHERE policy_code = 'vay_quy_viec_lam' AND source_name = \(bind: Self.supportSource(loan.code)) AND cancelled_at IS NULL
                 """).all() {
-                let householdID = try row.int("household_id")
-                try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: try row.int("id"))").run()
-                try await SupportRollups.support(db, unitID: loan.unitID, year: try row.int("year"), policy: "vay_quy_viec_lam", householdID: householdID,
-                                                 value: try row.int("value"), sign: -1)
-                try await store.audit.record("huy_ho_tro", entity: "household", id: householdID, detail: "#\(try row.int("id")): \(loan.code) \(reason)",
-                                             by: actor, on: db)
+                try await store.support.markCancelled(try row.int("id"), row, reason: reason, note: "\(loan.code) \(reason)", actor: actor, db: db)
             }
             try await store.audit.record("vay_huy_giai_ngan", entity: "loan", id: loan.id,
                                          detail: "\(loan.code) \(disbursed.iso) \(Money.format(loan.amount)) đ, huỷ ngày \(day.iso): \(reason)"

@@ -200,15 +200,23 @@ public struct SupportRegistry: Sendable {
                 let entry = try await store.funds.entry(entryID, db: db)
                 _ = try await store.funds.reverse(entry, day: day, reason: "huỷ hỗ trợ #\(id): \(reason)", actor: actor, db: db)
             }
-            try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: id)").run()
-            try await SupportRollups.support(db, unitID: try row.int("unit_id"), year: try row.int("year"), policy: try row.string("policy_code"),
-                                             householdID: try row.int("household_id"), value: try row.int("value"), sign: -1)
+            try await markCancelled(id, row, reason: reason, note: reason, actor: actor, db: db)
             if try row.optionalInt("campaign_id") != nil {
                 try await db.raw("UPDATE campaign_proposals SET state = 'cancelled', reason = \(bind: reason) WHERE support_id = \(bind: id)").run()
             }
-            try await store.audit.record("huy_ho_tro", entity: "household", id: household.id, detail: "#\(id): \(reason)", by: actor, on: db)
             return household.code
         }
+    }
+
+    /// Marks one support record cancelled, in the caller's transaction: its kept counts go down
+    /// and the household's audit says so (`note`). `row` holds its unit_id, year, policy_code,
+    /// household_id and value. Shared by a cancellation and an undone loan payout.
+    func markCancelled(_ id: Int, _ row: any SQLRow, reason: String, note: String, actor: Actor, db: any SQLDatabase) async throws {
+        let householdID = try row.int("household_id")
+        try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: id)").run()
+        try await SupportRollups.support(db, unitID: try row.int("unit_id"), year: try row.int("year"), policy: try row.string("policy_code"),
+                                         householdID: householdID, value: try row.int("value"), sign: -1)
+        try await store.audit.record("huy_ho_tro", entity: "household", id: householdID, detail: "#\(id): \(note)", by: actor, on: db)
     }
 
     /// A household's support (a household of the actor's branch), newest first. Audited.
