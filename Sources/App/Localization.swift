@@ -63,11 +63,16 @@ enum Format {
 
     static func money(_ d: Dong, _ lang: Language = .vi) -> String { number(d, lang) + " đ" }
 
-    /// A ratio as a percentage with one decimal: 12,5% (vi) or 12.5% (en).
+    /// A ratio as a percentage with one decimal: 12,5% (vi) or 12.5% (en); halves away from
+    /// zero, a negative part (a reduction when the count grew) with its sign: -20,0%. A part
+    /// short of the whole never reads 100,0% (1,999 of 2,000 households covered is 99,9%, beside
+    /// a goal of 100%).
     static func percent(_ part: Int, _ whole: Int, _ lang: Language = .vi) -> String {
         guard whole > 0 else { return "–" }
-        let tenths = (part * 1000 + whole / 2) / whole
-        return "\(tenths / 10)\(lang == .vi ? "," : ".")\(tenths % 10)%"
+        let size = part.magnitude
+        var tenths = (size * 1000 + UInt(whole) / 2) / UInt(whole)
+        if size < UInt(whole) && tenths >= 1000 { tenths = 999 }
+        return "\(part < 0 ? "-" : "")\(tenths / 10)\(lang == .vi ? "," : ".")\(tenths % 10)%"
     }
 
     /// ISO date or instant → 25/11/2026 (and the time, for instants, in Vietnam's time).

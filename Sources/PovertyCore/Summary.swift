@@ -115,8 +115,9 @@ public struct SummaryBuilder {
             unitIDs[unitName] = unitID
             unitNames.append(unitName)
         }
-        // A household is one household whichever unit reviews it: a move between units is the
-        // moves' business (left there, newly poor here), not a second household.
+        // A household is one household whichever unit reviews it. By unit, each unit is compared
+        // within itself (`survey-format.md`): `build` then reads a household's reviews unit by unit,
+        // so one that changed unit is left in its old unit and not surveyed last review in its new one.
         let key: Int32
         if let id = keyIDs[householdCode] { key = id } else {
             key = Int32(keyIDs.count)
@@ -150,13 +151,14 @@ public struct SummaryBuilder {
             groups[g] = row
         }
 
-        // Each household's reviews, through the one definition of the year's moves.
-        let sorted = entries.sorted { ($0.key, $0.year) < ($1.key, $1.year) }
+        // Each household's reviews (by unit: its reviews in each unit), through the one
+        // definition of the year's moves. Without `byUnit` every entry has the same unit.
+        let sorted = entries.sorted { ($0.key, $0.unit, $0.year) < ($1.key, $1.unit, $1.year) }
         var start = 0
         var points: [ReviewPoint<Int32>] = []
         while start < sorted.count {
             var end = start
-            while end < sorted.count && sorted[end].key == sorted[start].key { end += 1 }
+            while end < sorted.count && sorted[end].key == sorted[start].key && sorted[end].unit == sorted[start].unit { end += 1 }
             points.removeAll(keepingCapacity: true)
             for e in sorted[start..<end] {
                 guard let s = standardOfYear[Int(e.year)] else { continue }

@@ -1,6 +1,7 @@
 /// A target for a count (poor households among members): from a frozen baseline in a
 /// baseline year down to a goal in a target year, on a straight line. All arithmetic is in
-/// whole households, rounded to the nearest (halves up).
+/// whole households, rounded down: a count at or under the rounded figure is at or under the
+/// exact one ("down 70%" from 3 households leaves 0.9, so the goal is 0, not 1).
 public struct TargetPath: Sendable, Hashable, Codable {
     public let baselineYear: Int
     public let baseline: Int
@@ -12,7 +13,7 @@ public struct TargetPath: Sendable, Hashable, Codable {
         self.baselineYear = baselineYear
         self.baseline = baseline
         self.targetYear = targetYear
-        goal = baseline - TargetPath.divide(baseline * reductionPermille, 1000)
+        goal = TargetPath.divideDown(baseline * (1000 - reductionPermille), 1000)
     }
 
     /// A level to reach (at most `level` households).
@@ -28,7 +29,7 @@ public struct TargetPath: Sendable, Hashable, Codable {
         guard targetYear > baselineYear else { return goal }
         if year <= baselineYear { return baseline }
         if year >= targetYear { return goal }
-        return baseline + TargetPath.divide((goal - baseline) * (year - baselineYear), targetYear - baselineYear)
+        return baseline + TargetPath.divideDown((goal - baseline) * (year - baselineYear), targetYear - baselineYear)
     }
 
     /// On course: at or under the line in `year`.
@@ -37,8 +38,8 @@ public struct TargetPath: Sendable, Hashable, Codable {
     /// How much of the baseline is gone.
     public func reduction(actual: Int) -> Ratio { Ratio(baseline - actual, baseline) }
 
-    /// a / b rounded to the nearest integer, halves away from zero (b > 0).
-    public static func divide(_ a: Int, _ b: Int) -> Int {
-        a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b)
+    /// a / b rounded down, towards minus infinity (b > 0).
+    public static func divideDown(_ a: Int, _ b: Int) -> Int {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
     }
 }

@@ -16,7 +16,10 @@
 ///
 /// A household in the class both years but in another unit **moved**: it counts as left in the
 /// old unit and newly in the new one (of which moved in), so each unit's identity holds; a
-/// branch holding both units sees no move. Two reviews under different standards are not
+/// branch holding both units sees no move (the registry's counts, whose branches are summed).
+/// A survey file's summary by unit compares each unit within itself instead (`survey-format.md`):
+/// it gives this function a household's reviews in one unit at a time, so one that changed unit
+/// is left in the old unit, escaped or not, and new to the new one. Two reviews under different standards are not
 /// compared, and in the first year of a standard nothing is counted. Then, for every unit and
 /// year, `in class now = in class last review − escaped − left + fell back + newly`.
 public enum YearMove: String, Sendable, CaseIterable, Codable {

@@ -33,7 +33,18 @@ public struct TargetProgress: Sendable, Hashable {
     /// The latest review year with counts in the branch, and its count.
     public let latestYear: Int?
     public let latest: Int?
-    public var onCourse: Bool? { latestYear.flatMap { y in latest.map { path.onCourse(actual: $0, in: y) } } }
+    /// Whether the latest count is under the baseline year's standard: counts under two
+    /// standards are not compared (`poverty-standards.md`, a new standard is a new baseline).
+    public var comparable: Bool {
+        guard let y = latestYear else { return false }
+        let catalog = StandardCatalog.builtIn
+        return catalog.standard(forReviewYear: y)?.code == catalog.standard(forReviewYear: target.baselineYear)?.code
+    }
+    /// On course at the latest count; nil without a count, or with one under another standard.
+    public var onCourse: Bool? {
+        guard comparable else { return nil }
+        return latestYear.flatMap { y in latest.map { path.onCourse(actual: $0, in: y) } }
+    }
 }
 
 extension Array where Element == TargetProgress {
@@ -142,7 +153,8 @@ public struct Targets: Sendable {
 
     /// The targets that apply to a unit's branch — its own, else its nearest ancestor's (the
     /// same reduction, on the branch's own frozen baseline) — with the branch's progress at its
-    /// latest review (no later than `year` when given: a report of that year says where it stood then).
+    /// latest review no later than the target's year (and `year` when given: a report of that
+    /// year says where it stood then).
     public func progress(_ actor: Actor, of unitID: Int, upTo year: Int? = nil) async throws -> [TargetProgress] {
         try actor.require(.readRegistry, unit: unitID)
         return try await progress(of: unitID, history: actor.history, on: store.today, upTo: year)
@@ -172,15 +184,18 @@ public struct Targets: Sendable {
             let baseline = rolled[unitID] ?? 0
             let owner = history.units[target.unitID]?.isActive(on: day) == true ? target.unitID : history.successor(of: target.unitID, on: day)
             let path = target.level.map { level in
-                // A level set for a larger branch applies in proportion to this one's baseline.
+                // A level set for a larger branch applies in proportion to this one's baseline,
+                // rounded down (the shares never sum to more than the level).
                 let whole = owner.flatMap { rolled[$0] } ?? frozen.values.reduce(0, +)
-                let share = owner == unitID || whole == 0 ? level : TargetPath.divide(level * baseline, whole)
+                let share = owner == unitID || whole == 0 ? level : TargetPath.divideDown(level * baseline, whole)
                 return TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear, level: share)
             } ?? TargetPath(baselineYear: target.baselineYear, baseline: baseline, targetYear: target.targetYear,
                             reductionPermille: target.reductionPermille ?? 0)
-            // The latest year's count in the branch, re-based onto today's tree.
+            // The latest year's count in the branch, re-based onto today's tree; no later than
+            // the target's year (a target is judged in its year, and later years are the next
+            // target's, often under another standard).
             let scope = Scope.predecessorsIncluded(of: unitID, in: history, on: day)
-            let latestYear = try await store.browse.latestYear(scope: scope, upTo: year)
+            let latestYear = try await store.browse.latestYear(scope: scope, upTo: min(year ?? target.targetYear, target.targetYear))
             var latest: Int?
             if let y = latestYear {
                 let rolled = try await store.reviews.rolledUp(year: y, basis: .rebased(onto: day), history: history, scope: scope)

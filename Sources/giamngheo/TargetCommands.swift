@@ -66,7 +66,9 @@ struct TargetCommand: AsyncParsableCommand {
                     print("năm / year  lộ trình / path")
                     for year in p.path.baselineYear...p.path.targetYear { print("\(year)        \(p.path.expected(in: year))") }
                     if let y = p.latestYear, let n = p.latest {
-                        print("năm \(y): \(n) hộ nghèo / poor; \(p.onCourse == true ? "đúng lộ trình / on course" : "chậm lộ trình / behind the path")")
+                        let course = p.onCourse.map { $0 ? "đúng lộ trình / on course" : "chậm lộ trình / behind the path" }
+                            ?? "khác chuẩn nghèo năm gốc, không so / another standard than the baseline's, not compared"
+                        print("năm \(y): \(n) hộ nghèo / poor; \(course)")
                     }
                 }
             }

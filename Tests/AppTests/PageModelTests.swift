@@ -62,8 +62,32 @@ struct PageModelTests {
         let judged = DashboardBody(figures: [year(2021, poor: 1000), year(2023, poor: 651)], progress: [counted],
                                    baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
         #expect(judged.targetNote.hasPrefix("Năm 2023 đã giảm 40,0% so với năm 2021: đúng lộ trình"), "\(judged.targetNote)")
+        // A count that grew reads as a negative reduction.
+        let grew = DashboardBody(figures: [year(2021, poor: 1000), year(2023, poor: 1200)], progress: [progress],
+                                 baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
+        #expect(grew.targetNote.hasPrefix("Năm 2023 mới giảm -20,0% so với năm 2021: chậm hơn lộ trình"), "\(grew.targetNote)")
+        // A target whose year is still ahead, with a count under another standard than its baseline's, is not judged.
+        let later = TargetProgress(target: Target(id: 3, unitID: 1, measure: .poorHouseholds, baselineYear: 2025, targetYear: 2030,
+                                                  reductionPermille: 500, level: nil, frozenOn: try day("05/01/2026"), note: ""),
+                                   unitID: 1, path: TargetPath(baselineYear: 2025, baseline: 300, targetYear: 2030, reductionPermille: 500),
+                                   latestYear: 2026, latest: 450)
+        #expect(later.comparable == false && later.onCourse == nil)
+        #expect(counted.comparable && counted.onCourse == true)
+        let otherStandard = DashboardBody(figures: [year(2025, poor: 300), year(2026, poor: 450)], progress: [later],
+                                          baselinePoor: 300, mismatches: [:], history: history, today: today, text: vi)
+        #expect(otherStandard.targetNote == "Số hộ nghèo năm 2026 tính theo chuẩn nghèo khác với năm gốc 2025, nên không so với mục tiêu giảm 50,0% năm 2030.")
         // The chart draws the path and names its series in the page language.
         #expect(met.chart.contains("<svg") && met.chart.contains(en.t("dashboard.target_path")) == false && met.chart.contains(vi.t("dashboard.target_path")))
+    }
+
+    @Test("a percentage keeps its sign, and a part short of the whole never reads 100%")
+    func percentages() {
+        #expect(Format.percent(-2, 10) == "-20,0%")
+        #expect(Format.percent(-1, 100, .en) == "-1.0%")
+        #expect(Format.percent(1, 3) == "33,3%" && Format.percent(2, 3) == "66,7%")
+        #expect(Format.percent(1_999, 2_000) == "99,9%")
+        #expect(Format.percent(2_000, 2_000) == "100,0%")
+        #expect(Format.percent(0, 5) == "0,0%" && Format.percent(1, 0) == "–")
     }
 
     @Test("two roots' targets make one path from the summed baseline to the summed goal")

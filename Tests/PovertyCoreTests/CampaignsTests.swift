@@ -100,7 +100,7 @@ struct CampaignsTests {
 @Suite struct TargetPathTests {
     @Test func seventyPercentDownFrom2021To2025() {
         let path = TargetPath(baselineYear: 2021, baseline: 1_234, targetYear: 2025, reductionPermille: 700)
-        #expect(path.goal == 370)  // 1,234 − 863.8 → 1,234 − 864
+        #expect(path.goal == 370)  // 1,234 × 30% = 370.2 → 370
         #expect(path.expected(in: 2020) == 1_234)
         #expect(path.expected(in: 2021) == 1_234)
         #expect(path.expected(in: 2022) == 1_018)  // 1,234 − 864/4 = 1,018
@@ -116,8 +116,16 @@ struct CampaignsTests {
     @Test func levelsAndRounding() {
         let level = TargetPath(baselineYear: 2025, baseline: 10, targetYear: 2030, level: 3)
         #expect(level.goal == 3)
-        #expect((2025...2030).map(level.expected) == [10, 9, 7, 6, 4, 3])  // 8.6 → 9, 7.2 → 7, 5.8 → 6, 4.4 → 4
-        #expect(TargetPath(baselineYear: 2021, baseline: 5, targetYear: 2025, reductionPermille: 700).goal == 1)  // 3.5 → 4 gone
+        // Rounded down: at or under the exact line.
+        #expect((2025...2030).map(level.expected) == [10, 8, 7, 5, 4, 3])  // 8.6 → 8, 7.2 → 7, 5.8 → 5, 4.4 → 4
+        #expect(TargetPath(baselineYear: 2021, baseline: 5, targetYear: 2025, reductionPermille: 700).goal == 1)  // 1.5 left → 1
+        // "Down 70%" is at least 70% down: 3 → 0.9 → 0 (not 1, 66.7% down); 13 → 3.9 → 3 (not 4, 69.2%).
+        #expect(TargetPath(baselineYear: 2021, baseline: 3, targetYear: 2025, reductionPermille: 700).goal == 0)
+        #expect(TargetPath(baselineYear: 2021, baseline: 13, targetYear: 2025, reductionPermille: 700).goal == 3)
+        #expect(TargetPath(baselineYear: 2021, baseline: 10, targetYear: 2025, reductionPermille: 700).goal == 3)  // exactly 70%
+        #expect(TargetPath.divideDown(-7, 2) == -4)
+        #expect(TargetPath.divideDown(-8, 2) == -4)
+        #expect(TargetPath.divideDown(7, 2) == 3)
         #expect(TargetPath(baselineYear: 2021, baseline: 0, targetYear: 2025, reductionPermille: 700).expected(in: 2023) == 0)
         #expect(TargetPath(baselineYear: 2025, baseline: 7, targetYear: 2025, level: 2).expected(in: 2025) == 2)
     }

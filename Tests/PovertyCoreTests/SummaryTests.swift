@@ -230,6 +230,23 @@ struct SummaryTests {
         #expect(try History.row(whole, 2023).poorLastReview == 1)
     }
 
+    /// `survey-format.md`: by unit, a household that changed unit is left in its old unit (even
+    /// when it is no longer poor) and not surveyed last review in its new one (so newly poor
+    /// there, though it was poor elsewhere before).
+    @Test func byUnitAMovedHouseholdIsComparedWithinEachUnit() throws {
+        let reviews = [
+            R(code: "H1", year: 2022, status: .poor, unit: "A"), R(code: "H1", year: 2023, status: .notPoor, unit: "B"),
+            R(code: "H2", year: 2021, status: .poor, unit: "A"), R(code: "H2", year: 2022, status: .nearPoor, unit: "A"),
+            R(code: "H2", year: 2023, status: .poor, unit: "B"),
+        ]
+        let rows = try History.summary(reviews, byUnit: true)
+        #expect(Moves(try History.row(rows, 2023, unit: "A")) == Moves(left: 1))
+        #expect(Moves(try History.row(rows, 2023, unit: "B")) == Moves(newlyPoor: 1))
+        // The whole file compares each household across units: H1 escaped, H2 fell back.
+        let whole = try History.summary(reviews)
+        #expect(Moves(try History.row(whole, 2023)) == Moves(escaped: 1, fellBack: 1))
+    }
+
     @Test func twoStandardsInOneYearAreRefused() throws {
         var builder = SummaryBuilder(byUnit: false)
         try builder.add(householdCode: "H1", unit: nil, year: 2022, standard: standard("vn-2022"),
@@ -263,16 +280,17 @@ struct SummaryTests {
             return Set(years.indices.filter { $0 == 0 || std(years[$0 - 1]) != std(years[$0]) }.map { years[$0] })
         }
 
-        /// Households by code (a move between units is theirs, not a second household): against
-        /// the previous round, poor then → left (absent now), escaped (reviewed, not poor), or left
-        /// there and newly poor here (poor in another unit); poor now and not poor (or absent)
-        /// then → fell back if poor in an earlier round of the standard, else newly poor.
+        /// Households by code; by unit, by code within each unit (`survey-format.md`: "the
+        /// comparison is made within each unit: a household that changed unit counts as left in
+        /// its old unit and as not surveyed last review in its new one"). Against the previous
+        /// round, poor then → left (absent now), escaped (reviewed, not poor); poor now and not
+        /// poor (or absent) then → fell back if poor in an earlier round of the standard, else newly poor.
         static func counts(_ reviews: [R], byUnit: Bool) -> [String: Counts] {
             let years = Set(reviews.map(\.year)).sorted()
             func std(_ y: Int) -> String { StandardCatalog.builtIn.standard(forReviewYear: y)!.code }
             func unit(_ r: R) -> String { byUnit ? r.unit ?? "" : "" }
             var history: [String: [Int: R]] = [:]
-            for r in reviews { history[r.code, default: [:]][r.year] = r }
+            for r in reviews { history[r.code + "|" + unit(r), default: [:]][r.year] = r }
             var out: [String: Counts] = [:]
             for r in reviews {
                 out["\(r.year) \(unit(r))", default: Counts()].households += 1
@@ -287,10 +305,6 @@ struct SummaryTests {
                         out["\(y) \(unit(p))", default: Counts()].poorLast += 1
                         if c == nil { out["\(y) \(unit(p))", default: Counts()].moves.left += 1 }
                         if let c, c.status != .poor { out["\(y) \(unit(p))", default: Counts()].moves.escaped += 1 }
-                        if let c, c.status == .poor, unit(c) != unit(p) {
-                            out["\(y) \(unit(p))", default: Counts()].moves.left += 1
-                            out["\(y) \(unit(c))", default: Counts()].moves.newlyPoor += 1
-                        }
                     }
                     if let c, c.status == .poor, p?.status != .poor {
                         let before = h.contains { $0.key < last && std($0.key) == std(y) && $0.value.status == .poor }

@@ -22,10 +22,10 @@ import Testing
             var history = try await store.units.history()
             let t = try await store.unitID("T"), h1 = try await store.unitID("H1")
             var province = try #require(try await store.targets.progress(of: t, history: history, on: day(2024, 1, 1)).first)
-            #expect(province.path.baseline == 4 && province.path.goal == 1)  // 4 − 2.8 → 4 − 3
+            #expect(province.path.baseline == 4 && province.path.goal == 1)  // 4 × 30% = 1.2 → 1
             // A branch without a target of its own follows the province's reduction on its own baseline.
             let district = try #require(try await store.targets.progress(of: h1, history: history, on: day(2024, 1, 1)).first)
-            #expect(district.target.id == id && district.path.baseline == 2 && district.path.goal == 1)
+            #expect(district.target.id == id && district.path.baseline == 2 && district.path.goal == 0)  // 0.6 → 0: at least 70% down
 
             // A later correction of 2021 changes the counts but not the frozen baseline.
             try await store.importSurvey([Files.surveyHeader, Files.notPoor("HO-04", 2021, unit: "C3")])

@@ -28,12 +28,8 @@ struct DashboardController: RouteCollection {
         let roots = user.scope.isWholeProvince ? tree.roots : [user.account.unitID]
         var progress: [TargetProgress] = []
         for root in roots {
-            if var p = try await req.store.targets.progress(user.actor, of: root).inForce(.poorHouseholds, in: today.year) {
-                // Judged in the target's year once it is past (the page's note speaks of that year).
-                if let y = p.latestYear, y > p.target.targetYear,
-                   let then = try await req.store.targets.progress(user.actor, of: root, upTo: p.target.targetYear).first(where: { $0.target.id == p.target.id }) {
-                    p = then
-                }
+            // Judged no later than the target's year (`Targets.progress`).
+            if let p = try await req.store.targets.progress(user.actor, of: root).inForce(.poorHouseholds, in: today.year) {
                 progress.append(p)
             }
         }

@@ -63,7 +63,11 @@ extension DashboardBody {
             let goal = t.target.reductionPermille.map { text.t("dashboard.goal_reduction", text.percent($0, 1000)) }
                 ?? text.t("dashboard.goal_level", text.number(c.goal))
             let yearOf = figures.first { $0.year == c.targetYear } ?? (latest.year < c.targetYear ? latest : nil)
-            if let f = yearOf {
+            let catalog = StandardCatalog.builtIn
+            if let f = yearOf, catalog.standard(forReviewYear: f.year)?.code != catalog.standard(forReviewYear: c.baselineYear)?.code {
+                // Counts under two standards are not compared (`TargetProgress.comparable`).
+                targetNote = text.t("dashboard.target_other_standard", "", goal, String(c.baselineYear), String(c.targetYear), String(f.year), "")
+            } else if let f = yearOf {
                 // The count a target is judged by is its own (`TargetProgress.latest`: the branch on
                 // today's tree, as its frozen baseline is — a unit dissolved without a successor is
                 // in neither); the year's reviewed count only where the targets have none for that year.

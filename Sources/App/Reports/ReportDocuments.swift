@@ -237,7 +237,8 @@ enum ReportDocuments {
         for t in s.targets {
             let goal = t.path.goal
             let latest = t.latest.map(n) ?? "–"
-            let course = t.onCourse.map { $0 ? "đúng lộ trình" : "chậm so với lộ trình" } ?? "chưa có số liệu"
+            let course = t.onCourse.map { $0 ? "đúng lộ trình" : "chậm so với lộ trình" }
+                ?? (t.latest != nil ? "không so với mục tiêu (khác chuẩn nghèo)" : "chưa có số liệu")
             // Like with like: a count under another standard than the baseline's is said to be so.
             let catalog = StandardCatalog.builtIn
             let baseStandard = catalog.standard(forReviewYear: t.target.baselineYear)
