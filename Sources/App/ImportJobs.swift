@@ -203,6 +203,8 @@ public final class ImportJobs: Sendable {
     /// one, and files of no job (a job's state is written before its file, its claim taken
     /// before its state). The claim of a job that exists is left alone (a process may be taking
     /// it); a claim locked by a process is never removed. Run at start and before each upload.
+    /// Only a regular file named as a job's is ever removed: a folder given for uploads that
+    /// also holds other files (a database, a backup) or folders keeps them.
     func sweep(now: Date = Date()) {
         let fm = FileManager.default
         var needed: Set<String> = []
@@ -216,10 +218,20 @@ public final class ImportJobs: Sendable {
             needed.insert(job.id + ".claim")
             if [.checking, .ready, .running].contains(job.state) { needed.insert((job.path as NSString).lastPathComponent) }
         }
-        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where !needed.contains(name) && !name.hasPrefix(".") {
+        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where !needed.contains(name) && Self.isJobFile(name) {
             if name.hasSuffix(".claim"), claimAlive(String(name.dropLast(".claim".count))) { continue }
-            try? fm.removeItem(atPath: directory + "/" + name)
+            let path = directory + "/" + name
+            guard (try? fm.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else { continue }
+            try? fm.removeItem(atPath: path)
         }
+    }
+
+    /// A name this folder's jobs use: an id and one of the jobs' endings.
+    static func isJobFile(_ name: String) -> Bool {
+        for ending in [".job.json", ".claim", ".csv", ".xlsx"] where name.hasSuffix(ending) {
+            return isID(String(name.dropLast(ending.count)))
+        }
+        return false
     }
 
     /// At start: uploads waiting for their confirmation (or importing when their process

@@ -31,7 +31,11 @@ public enum DocumentError: Error, Equatable, CustomStringConvertible {
             return "máy chủ đang tạo nhiều tệp PDF, hãy thử lại sau ít phút / the server is busy making PDF files, try again in a few minutes"
         case .conversionFailed, .conversionTimedOut:
             return "không tạo được PDF lúc này (hãy tải bản Word) / the PDF could not be made now (download the Word file)"
-        default:
+        case .cannotWrite, .cannotRead:
+            // The server's folders and the system's words stay in the log.
+            return "máy chủ không ghi hoặc đọc được tệp tạm của văn bản, hãy thử lại sau; nếu vẫn lỗi, báo quản trị viên / "
+                + "the server could not write or read the document's working file; try again later, and tell an administrator if it persists"
+        case .invalidSkeleton, .invalidTable:
             return description
         }
     }

@@ -248,16 +248,17 @@ public struct SurveyRowParser: Sendable {
     public mutating func parse(row: Int, cells: [String], issues: inout [SurveyIssue]) -> SurveyRecord? {
         if cells.allSatisfy({ TextFolding.trim($0).isEmpty }) { return nil }
         let before = issues.count
-        // A formula that failed (`#N/A`…) or a NUL in a column read (the indicators apart) is an
-        // error of its cell; the rest of such a row is not judged until it is mended.
+        // A formula that failed (`#N/A`…) or a control character in a column read (the
+        // indicators apart) is an error of its cell; the rest of such a row is not judged until it is mended.
         for p in knownPositions where p < cells.count {
-            let (hash, nul) = Self.hashAndNUL(cells[p])
-            guard hash || nul else { continue }
+            let (hash, control) = Self.hashAndControl(cells[p])
+            guard hash || control else { continue }
             if hash, let failed = ExcelErrorValue(cells[p]) {
                 issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.formula_error", .text(failed.text)), columnIndex: p))
-            } else if nul {
-                // A NUL (from a damaged file) is stored by no database: the cell's error, not the import's.
-                issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.nul_character"), columnIndex: p))
+            } else if control, let c = TextFolding.controlCharacter(in: cells[p]) {
+                // A NUL (from a damaged file) is stored by no database, an escape would drive the
+                // terminal of whoever prints the name: the cell's error, not the import's.
+                issues.append(SurveyIssue(row: row, column: layout.headers[p], message: Message("import.control_character", .text(TextFolding.codePoint(c))), columnIndex: p))
             }
         }
         if issues.count > before { return nil }
@@ -438,13 +439,20 @@ public struct SurveyRowParser: Sendable {
     /// The longest text a free-text column keeps (characters): a name is not a page.
     static let headNameLimit = 200, ethnicityLimit = 100, placeLimit = 200, addressLimit = 500
 
-    /// Whether a cell holds a "#" (a formula error starts with one) and a NUL: one pass over
-    /// its bytes in place (the usual cell has neither).
-    @inline(__always) static func hashAndNUL(_ cell: String) -> (hash: Bool, nul: Bool) {
-        func scan(_ bytes: some Sequence<UInt8>) -> (hash: Bool, nul: Bool) {
-            var hash = false, nul = false
-            for b in bytes where b <= 0x23 { if b == 0x23 { hash = true } else if b == 0 { nul = true } }
-            return (hash, nul)
+    /// Whether a cell holds a "#" (a formula error starts with one) and a control character
+    /// (`TextFolding.controlCharacter`): one pass over its bytes in place (the usual cell has neither).
+    @inline(__always) static func hashAndControl(_ cell: String) -> (hash: Bool, control: Bool) {
+        func scan(_ bytes: some Sequence<UInt8>) -> (hash: Bool, control: Bool) {
+            var hash = false, control = false, lead = false
+            for b in bytes {
+                if b <= 0x23 {
+                    if b == 0x23 { hash = true } else if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { control = true }
+                } else if b == 0x7F || (lead && b <= 0x9F) {
+                    control = true
+                }
+                lead = b == 0xC2
+            }
+            return (hash, control)
         }
         return cell.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(cell.utf8)
     }

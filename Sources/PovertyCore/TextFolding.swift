@@ -2,6 +2,31 @@
 /// lower-case, Vietnamese diacritics removed (`đ` → `d`), spaces turned into `_`,
 /// leading and trailing spaces ignored. `Mã hộ` → `ma_ho`, `NONG THON` → `nong_thon`.
 public enum TextFolding {
+    /// The first control character of `text` other than tab, line feed and carriage return (C0,
+    /// DEL, C1: a NUL no database stores, an escape that would drive the terminal of whoever
+    /// prints it), or nil. One pass over the bytes; the usual cell has none.
+    public static func controlCharacter(in text: String) -> Unicode.Scalar? {
+        func scan(_ bytes: some Sequence<UInt8>) -> Bool {
+            var lead = false
+            for b in bytes {
+                if b < 0x20 { if b != 0x09 && b != 0x0A && b != 0x0D { return true } }
+                else if b == 0x7F || (lead && b <= 0x9F) { return true }
+                lead = b == 0xC2
+            }
+            return false
+        }
+        guard text.utf8.withContiguousStorageIfAvailable({ scan($0) }) ?? scan(text.utf8) else { return nil }
+        return text.unicodeScalars.first { s in
+            (s.value < 0x20 && s.value != 0x09 && s.value != 0x0A && s.value != 0x0D) || (0x7F...0x9F).contains(s.value)
+        }
+    }
+
+    /// "U+001B": how a message names a control character.
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     /// Folds a header name or a text value.
     public static func fold(_ text: some StringProtocol) -> String {
         let trimmed = trim(text)

@@ -71,26 +71,38 @@ public enum Backup {
 
 extension Store {
     /// Writes a consistent copy of the whole database to `path` (which must not exist) while
-    /// the app keeps working. The copy holds personal data: audited as an export.
+    /// the app keeps working. The copy holds personal data: audited as an export. It is written
+    /// beside `path` under a hidden name and takes its name only once it is whole, readable by
+    /// its owner only, and audited: a backup that fails (a full disk, a lost connection) leaves
+    /// no part of itself under the name, and none without its audit entry.
     public func backup(_ actor: Actor, to path: String) async throws {
         try actor.require(.maintain)
-        guard !FileManager.default.fileExists(atPath: path) else { throw Backup.Failure.exists(path) }
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: path) else { throw Backup.Failure.exists(path) }
+        let url = URL(fileURLWithPath: path)
+        let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial").path
+        defer { try? fm.removeItem(atPath: partial) }
         switch config {
         case .sqlite:
             // The journal's audit entries first, if the database is free now (sessions are not copied:
             // a restore signs everyone out); entries still in the journal move into this database later.
             try? await flushJournal(waiting: false)
             // One read transaction: the copy is the database as of one moment, writers go on.
-            try await sql.raw("VACUUM INTO \(bind: path)").run()
+            try await sql.raw("VACUUM INTO \(bind: partial)").run()
         case .postgres(let url):
             guard let dump = Backup.tool("pg_dump") else { throw Backup.Failure.tool("pg_dump", "not installed (Debian: postgresql-client)") }
             let (source, password) = Backup.withoutPassword(url)
-            try Backup.run(dump, ["--format=custom", "--no-owner", "--no-privileges", "--file=\(path)", "--dbname=\(source)"], password: password)
+            try Backup.run(dump, ["--format=custom", "--no-owner", "--no-privileges", "--file=\(partial)", "--dbname=\(source)"], password: password)
         }
         // A copy of every household's income and health: readable by its owner only.
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial)
+        let size = (try? fm.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
         try await audit.export("sao_luu", file: path + " (\(size) byte)", by: actor)
+        // Its name, never over a file that came meanwhile (`link` refuses an existing name).
+        guard link(partial, path) == 0 else {
+            if errno == EEXIST { throw Backup.Failure.exists(path) }
+            throw Backup.Failure.tool("link", String(cString: strerror(errno)))
+        }
     }
 
     /// Restores a backup into this store's database, which must be empty (a new SQLite file,
@@ -109,7 +121,6 @@ extension Store {
             try? FileManager.default.removeItem(atPath: path)
             // No journal of another database here: the restored one starts without sessions.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: Store.journalPath(path) + suffix) }
-            try FileManager.default.copyItem(atPath: backup, toPath: path)
         case .postgres(let url):
             guard head.starts(with: Data("PGDMP".utf8)) else { throw Backup.Failure.notABackup(backup) }
             let probe = try Store(config, logger: logger)
@@ -128,16 +139,34 @@ extension Store {
             let (target, password) = Backup.withoutPassword(url)
             try Backup.run(restore, ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname=\(target)", backup], password: password)
         }
-        let store = try Store(config, logger: logger)
-        // A copy that fails its check or its migration is not left where the server would open it.
-        func discard() {
-            guard case .sqlite(let path) = config else { return }
+        // SQLite: the copy is checked and migrated under a name of its own beside the path, and
+        // takes the path only then. A copy cut short (a full disk) or failing its check or its
+        // migration is never where the server would open it.
+        var working = config
+        var staging: String?
+        if case .sqlite(let path) = config {
+            let name = path + ".restoring-" + UUID().uuidString
+            staging = name
+            working = .sqlite(path: name)
+        }
+        func discard(_ path: String) {
             for file in [path, path + "-wal", path + "-shm"] + ["", "-wal", "-shm"].map({ Store.journalPath(path) + $0 }) {
                 try? FileManager.default.removeItem(atPath: file)
             }
         }
+        if let staging {
+            do { try FileManager.default.copyItem(atPath: backup, toPath: staging) } catch {
+                discard(staging)
+                throw Backup.Failure.tool("copy", "\(error.localizedDescription)")
+            }
+        }
+        let store: Store
+        do { store = try Store(working, logger: logger) } catch {
+            if let staging { discard(staging) }
+            throw error
+        }
         do {
-            if case .sqlite = config {
+            if staging != nil {
                 let verdict = try await store.sql.raw("PRAGMA integrity_check").all().map { try $0.string("integrity_check") }
                 guard verdict == ["ok"] else { throw Backup.Failure.damaged(verdict.prefix(5).joined(separator: "; ")) }
             }
@@ -146,12 +175,40 @@ extension Store {
             let migrated = try await store.migrate()
             try await store.audit.record("khoi_phuc", entity: "database", id: nil, detail: (backup as NSString).lastPathComponent,
                                          by: try await store.operator(operatorName), on: store.sql)
+            if staging != nil { try await store.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
             await store.shutdown()
+            if let staging, case .sqlite(let path) = config {
+                // The whole copy, its log with it should one be left, takes the path.
+                for suffix in ["-wal", ""] where FileManager.default.fileExists(atPath: staging + suffix) {
+                    guard rename(staging + suffix, path + suffix) == 0 else { throw Backup.Failure.tool("rename", String(cString: strerror(errno))) }
+                }
+                try? FileManager.default.removeItem(atPath: staging + "-shm")
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: Store.journalPath(staging) + suffix) }
+            }
             return migrated
         } catch {
             await store.shutdown()
-            discard()
+            if let staging {
+                discard(staging)
+            } else {
+                // PostgreSQL: the database was empty before the restore; it is emptied again so
+                // that the restore can be tried again (the failure says why).
+                try? await Self.emptyPostgres(config, logger: logger)
+            }
             throw error
         }
+    }
+
+    /// Drops every table of the public schema (a restore that failed after `pg_restore`).
+    private static func emptyPostgres(_ config: StorageConfig, logger: Logger) async throws {
+        let store = try Store(config, logger: logger)
+        do {
+            let tables = try await store.sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").all().map { try $0.string("tablename") }
+            for table in tables { try await store.sql.raw("DROP TABLE IF EXISTS \(ident: table) CASCADE").run() }
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
     }
 }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Cookie chỉ gửi qua HTTPS (khi chạy sau TLS) / Secure cookies (behind TLS).") var secureCookies = false
     @Option(help: "Địa chỉ proxy ngược tin cậy, đọc X-Forwarded-For (lặp lại được) / A trusted reverse proxy's address, whose X-Forwarded-For names the client (repeatable).")
     var trustedProxy: [String] = []
-    @Option(help: "Thư mục giữ tệp tải lên chờ xác nhận (giữ được qua khởi động lại) / Folder for uploads waiting for their confirmation (kept across restarts). Default: the system's temporary folder.")
+    @Option(help: "Thư mục giữ tệp tải lên chờ xác nhận (giữ được qua khởi động lại) / Folder for uploads waiting for their confirmation (kept across restarts; only the jobs' own files are ever removed from it). Default: the system's temporary folder.")
     var uploads: String?
 
     func validate() throws { guard (100...2_000_000).contains(demoHouseholds) else { throw ValidationError("--demo-households: 100…2000000") } }

@@ -120,13 +120,22 @@ struct ImportLimitsTests {
             let expired = #"{"id":"old","ownerID":1,"kind":"khao-sat","fileName":"a.csv","file":"old.csv","created":0}"#
             try expired.write(toFile: uploads + "/old.job.json", atomically: true, encoding: .utf8)
             try "x".write(toFile: uploads + "/old.csv", atomically: true, encoding: .utf8)
+            // What is not a job's is never removed: a folder given for uploads may hold other files.
+            let foreign: Set<String> = ["giamngheo.sqlite", "ghi-chu.txt", "sao-luu", "thu-muc.csv"]
+            try "db".write(toFile: uploads + "/giamngheo.sqlite", atomically: true, encoding: .utf8)
+            try "note".write(toFile: uploads + "/ghi-chu.txt", atomically: true, encoding: .utf8)
+            for folder in ["sao-luu", "thu-muc.csv"] {
+                try FileManager.default.createDirectory(atPath: uploads + "/" + folder, withIntermediateDirectories: true)
+                try "b".write(toFile: uploads + "/" + folder + "/b1.sqlite", atomically: true, encoding: .utf8)
+            }
 
             // Another start of the server on the same database and folder.
             let restarted = try await Application.make(.testing)
             restarted.logger.logLevel = .warning
             do {
                 try await configure(restarted, database: config, settings: WebSettings(bcryptCost: 4, uploadDirectory: uploads, loginsPerMinute: 1000))
-                #expect(files() == [id + ".csv", id + ".job.json"])
+                #expect(files() == Set([id + ".csv", id + ".job.json"]).union(foreign))
+                #expect(FileManager.default.fileExists(atPath: uploads + "/sao-luu/b1.sqlite") && FileManager.default.fileExists(atPath: uploads + "/thu-muc.csv/b1.sqlite"))
                 let again = WebClient(restarted)
                 try await again.login("coso")
                 let waiting = try await again.get(jobPath)
@@ -139,7 +148,7 @@ struct ImportLimitsTests {
                 #expect(confirmed.status == .seeOther)
                 let done = try await WebTests().waitFor(again, jobPath, until: ["done", "failed"])
                 #expect(done.body.contains("data-state=\"done\""))
-                #expect(files() == [id + ".job.json"])
+                #expect(files() == Set([id + ".job.json"]).union(foreign))
                 let stored = try await store.sql.raw("SELECT COUNT(*) AS n FROM households WHERE code = 'HORESTART1'").first()?.decode(column: "n", as: Int.self)
                 #expect(stored == 1)
             } catch {

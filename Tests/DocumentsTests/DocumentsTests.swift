@@ -374,8 +374,13 @@ final class PDFConverterTests: XCTestCase {
         do {
             try await converter.convert(docx: missing, to: URL(fileURLWithPath: "/tmp/never.pdf"))
             XCTFail("converted a missing file")
-        } catch let DocumentError.cannotRead(path, _) {
+        } catch let error as DocumentError {
+            guard case let .cannotRead(path, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(path, missing.path)
+            // The page says what to do; the server's paths stay in the log.
+            XCTAssertTrue(error.description.contains("/nonexistent"))
+            XCTAssertFalse(error.publicDescription.contains("/nonexistent"), error.publicDescription)
+            XCTAssertTrue(error.publicDescription.contains("thử lại"))
         }
     }
 

@@ -657,13 +657,21 @@ import Texts
                 try await store.importSurvey([Files.surveyHeader, Files.poor("#VALUE!", 2021, member: "DV-01"), Files.poor("HO-41", 2021, member: "#N/A")])
             }
             #expect(Self.cells(survey.issues) == ["2 Mã hộ", "3 Mã đoàn viên"])
-            // A NUL from a damaged file, and a name longer than any name, are errors of their cells too.
+            let escaped = try await #require(throws: ImportRejected.self) {
+                try await store.importSurvey([Files.surveyHeader, Files.poor("HO-4\u{1B}]52;c;eA==\u{7}", 2021), Files.poor("HO-42", 2021, member: "DV\u{7F}01")])
+            }
+            #expect(Self.cells(escaped.issues) == ["2 Mã hộ", "3 Mã đoàn viên"])
+            #expect(escaped.issues.map { $0.message.key } == ["import.control_character", "import.control_character"])
+            // A NUL from a damaged file, a terminal's escape, and a name longer than any name, are errors of their cells too.
             let damaged = try await #require(throws: ImportRejected.self) {
                 try await store.importMembers([Files.membersHeader, Files.member("DV-41", "Ngô\u{0}Văn"),
-                                               Files.member("DV-42", String(repeating: "Nguyễn ", count: 40))])
+                                               Files.member("DV-42", String(repeating: "Nguyễn ", count: 40)),
+                                               Files.member("DV-43", "Lê Văn \u{1B}[2J\u{1B}[H"), Files.member("DV-44", "Trần\u{9B}2J Thị")])
             }
-            #expect(Self.cells(damaged.issues) == ["2 Họ và tên", "3 Họ và tên"])
-            #expect(damaged.issues.map { $0.message.key } == ["import.nul_character", "import.text_longer_than"])
+            #expect(Self.cells(damaged.issues) == ["2 Họ và tên", "3 Họ và tên", "4 Họ và tên", "5 Họ và tên"])
+            #expect(damaged.issues.map { $0.message.key } == ["import.control_character", "import.text_longer_than", "import.control_character", "import.control_character"])
+            #expect(damaged.issues[2].message.text(.vi).hasPrefix("ô chứa ký tự điều khiển U+001B"))
+            #expect(damaged.issues[3].message.text(.en).contains("U+009B"))
             let header = Files.surveyHeader + ["Họ tên chủ hộ"]
             let long = try await #require(throws: ImportRejected.self) {
                 try await store.importSurvey([header, Files.poor("HO-42", 2021, member: "DV-01") + [String(repeating: "x", count: 201)],

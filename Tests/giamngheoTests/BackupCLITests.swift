@@ -110,7 +110,19 @@ struct BackupCLITests {
                 #expect(refused.status == 65 && refused.err.contains("-wal"), "\(refused.err)")
                 #expect(!FileManager.default.fileExists(atPath: path))
                 try FileManager.default.removeItem(atPath: path + "-wal")
+                // A copy cut short (half the file, as on a full disk) fails its check under a name of
+                // its own: nothing is left where the server would open it, and the restore can be tried again.
+                let whole = try Data(contentsOf: URL(fileURLWithPath: backup))
+                let cut = dir.appendingPathComponent("cat-ngang.bak").path
+                #expect(FileManager.default.createFile(atPath: cut, contents: whole.prefix(whole.count / 2)))
+                let damaged = try Self.run(["restore", cut], target)
+                #expect(damaged.status != 0, "\(damaged.out)")
+                let folder = (path as NSString).deletingLastPathComponent
+                let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("b.sqlite") }
+                #expect(left.isEmpty, "\(left)")
             }
+            // Nothing but the backup itself beside it: no part written under another name is left.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }.isEmpty)
             let restored = try Self.run(["restore", backup], target)
             #expect(restored.status == 0, "\(restored.err)")
             #expect(try Self.run(["restore", backup], target).status == 65)   // not into a database with data

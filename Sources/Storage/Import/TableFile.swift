@@ -47,15 +47,18 @@ struct TableHeader {
     }
 
     /// A row's cells of known columns holding an Excel error value (`#N/A`, `#REF!`…: a formula
-    /// that failed) or a NUL character, each an issue of its cell; such a row is not read further.
+    /// that failed) or a control character, each an issue of its cell; such a row is not read further.
     func formulaErrors(row: Int, _ cells: [String]) -> [SurveyIssue] {
         position.values.sorted().compactMap { p in
             guard p < cells.count else { return nil }
             if let value = ExcelErrorValue(cells[p]) {
                 return SurveyIssue(row: row, column: headers[p], message: Message("import.formula_error", .text(value.text)), columnIndex: p)
             }
-            // A NUL (from a damaged file) is stored by no database: the cell's error, not the import's.
-            return cells[p].utf8.contains(0) ? SurveyIssue(row: row, column: headers[p], message: Message("import.nul_character"), columnIndex: p) : nil
+            // A NUL (from a damaged file) is stored by no database, an escape would drive the
+            // terminal of whoever prints the name: the cell's error, not the import's.
+            return TextFolding.controlCharacter(in: cells[p]).map {
+                SurveyIssue(row: row, column: headers[p], message: Message("import.control_character", .text(TextFolding.codePoint($0))), columnIndex: p)
+            }
         }
     }
 
