@@ -111,8 +111,9 @@ public struct PDFConverter: Sendable {
             Self.queue.async {
                 defer { Self.waiting.leave() }
                 continuation.resume(with: Result {
+                    OfficeProfile.shared.sweepStale()
                     let workDirectory = FileManager.default.temporaryDirectory
-                        .appendingPathComponent("giamngheo-pdf-\(UUID().uuidString)")
+                        .appendingPathComponent("giamngheo-pdf-\(getpid())-\(UUID().uuidString)")
                     do {
                         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
                     } catch {
@@ -174,6 +175,9 @@ public struct PDFConverter: Sendable {
         } catch {
             throw DocumentError.officeNotInstalled(searched: [executable])
         }
+        // Known to the exit handler: a server stopped mid-conversion stops LibreOffice too.
+        OfficeProfile.shared.running(process.processIdentifier)
+        defer { OfficeProfile.shared.running(nil) }
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             // Foundation starts the child in a process group of its own: kill the group,
             // which takes soffice.bin (started by the soffice script) with it.
@@ -202,10 +206,63 @@ public struct PDFConverter: Sendable {
 
 /// The LibreOffice profile of this process: created on first use in the temporary
 /// directory, reused by later conversions, removed at exit. Touched on the converter's
-/// serial queue only (and by the exit handler, when nothing runs any more).
-private final class OfficeProfile: @unchecked Sendable {
+/// serial queue only (and by the exit handler). At exit a conversion still running is
+/// killed (its work folder, a document with names, is then removed by the next process
+/// that converts: `sweepStale`).
+final class OfficeProfile: @unchecked Sendable {
     private var url: URL?
     private var cleanupRegistered = false
+    private var swept = false
+    private let lock = NSLock()
+    private var child: pid_t = 0
+
+    /// The LibreOffice now running (nil: none).
+    func running(_ pid: pid_t?) {
+        lock.lock()
+        child = pid ?? 0
+        lock.unlock()
+        if pid != nil { registerCleanup() }
+    }
+
+    private func registerCleanup() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !cleanupRegistered else { return }
+        cleanupRegistered = true
+        atexit { OfficeProfile.shared.atExit() }
+    }
+
+    private func atExit() {
+        lock.lock()
+        let pid = child
+        lock.unlock()
+        if pid > 0 {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+        }
+        discard()
+    }
+
+    /// Once per process: removes the work folders and profiles that processes no longer
+    /// running left in the temporary directory (a server stopped mid-conversion).
+    func sweepStale() {
+        guard !swept else { return }
+        swept = true
+        Self.sweepStale(in: FileManager.default.temporaryDirectory)
+    }
+
+    static func sweepStale(in temporary: URL) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: temporary.path)) ?? [] {
+            let rest: Substring
+            if name.hasPrefix("giamngheo-pdf-") { rest = name.dropFirst("giamngheo-pdf-".count) }
+            else if name.hasPrefix("giamngheo-libreoffice-") { rest = name.dropFirst("giamngheo-libreoffice-".count) }
+            else { continue }
+            guard let pid = pid_t(rest.prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
+            // Another process's, and it is gone.
+            if kill(pid, 0) != 0 && errno == ESRCH { try? fm.removeItem(at: temporary.appendingPathComponent(name)) }
+        }
+    }
 
     func directory() throws -> URL {
         if let url { return url }
@@ -217,10 +274,7 @@ private final class OfficeProfile: @unchecked Sendable {
             throw DocumentError.cannotWrite(path: url.path, reason: "\(error)")
         }
         self.url = url
-        if !cleanupRegistered {
-            cleanupRegistered = true
-            atexit { OfficeProfile.shared.discard() }
-        }
+        registerCleanup()
         return url
     }
 

@@ -205,7 +205,11 @@ public struct CSVParser {
             quoteSeen = false
             return
         }
-        if Self.isASCII(bytes) {
+        if bytes.count >= 4, bytes[0] == 0x3D, bytes[1] == 0x22, bytes[bytes.count - 1] == 0x22,
+           bytes[2..<(bytes.count - 1)].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            // `="001203004567"`: digits kept as text for a spreadsheet (`CSV.spreadsheetText`).
+            cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[2..<(bytes.count - 1)]), as: UTF8.self))
+        } else if Self.isASCII(bytes) {
             cells.append(String(decoding: bytes, as: UTF8.self))
         } else {
             guard let text = Self.validUTF8(bytes) else { throw SpreadsheetError.invalidUTF8(row: rowNumber) }

@@ -63,6 +63,8 @@ struct ListDownloadTests {
                 .filter { actor.scope.contains((try? $0.decode(column: "unit_id", as: Int.self)) ?? 0) }.count
             let roster = try await web.get("/members?q=nguyen&format=csv")
             #expect(roster.status == .ok && Self.csvRows(roster) == members && members > 0)
+            // Citizen IDs (all begin with 0) are written so that a spreadsheet keeps their zeros.
+            #expect(roster.body.contains("\"=\"\"0"), "\(roster.body.prefix(400))")
 
             // Coverage gaps: all of them, not the page's first 200.
             let coverage = try await store.support.coverage(actor, year: year, limit: 1)

@@ -400,6 +400,25 @@ final class PDFConverterTests: XCTestCase {
         }
     }
 
+    /// A server stopped mid-conversion leaves its work folder (a document with names) and its
+    /// profile; the next process removes those of processes that are gone, and no other.
+    func testStaleWorkOfGoneProcessesIsRemoved() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var gone: pid_t = 4_000_000
+        while kill(gone, 0) == 0 || errno != ESRCH { gone -= 1 }
+        let names = ["giamngheo-pdf-\(gone)-A1", "giamngheo-libreoffice-\(gone)-B2", "giamngheo-pdf-\(getpid())-C3",
+                     "giamngheo-pdf-1-D4", "giamngheo-pdf-khac", "bao-cao-\(gone)"]
+        for name in names {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(name), withIntermediateDirectories: true)
+            try Data("danh sách".utf8).write(to: directory.appendingPathComponent(name).appendingPathComponent("document.docx"))
+        }
+        OfficeProfile.sweepStale(in: directory)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: directory.path))
+        // This process's, pid 1's (alive), one without a pid, and what is not ours stay.
+        XCTAssertEqual(left, ["giamngheo-pdf-\(getpid())-C3", "giamngheo-pdf-1-D4", "giamngheo-pdf-khac", "bao-cao-\(gone)"])
+    }
+
     func testSlowOfficeIsKilledAfterTimeout() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

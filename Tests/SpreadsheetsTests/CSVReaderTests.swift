@@ -221,4 +221,21 @@ struct CSVInertTests {
         #expect(CSV.inert("-1500000") == "-1500000" && CSV.inert("-12.5") == "-12.5" && CSV.inert("+7") == "+7")
         #expect(CSV.inert("Nguyễn Văn A") == "Nguyễn Văn A" && CSV.inert("") == "")
     }
+
+    /// A citizen ID's leading zeros survive a spreadsheet (`="…"`), and the reader takes the
+    /// form back as the digits; other text is only `inert`.
+    @Test func digitsKeepTheirZerosAndReadBack() throws {
+        #expect(CSV.spreadsheetText("001203004567") == "=\"001203004567\"")
+        #expect(CSV.spreadsheetText("12345678901234567") == "=\"12345678901234567\"")
+        #expect(CSV.spreadsheetText("123") == "123" && CSV.spreadsheetText("") == "")
+        #expect(CSV.spreadsheetText("=1+1") == "'=1+1" && CSV.spreadsheetText("HO-001") == "HO-001")
+        var out: [UInt8] = []
+        CSV.appendRow(["Mã", CSV.spreadsheetText("001203004567"), CSV.spreadsheetText("=HYPERLINK(\"x\")"), "=\"12a\""], to: &out)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("digits-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(out)))
+        let read = try readRows(CSVReader(path: path))
+        // Only digits in the form are taken back; anything else stays as written.
+        #expect(read == [Row(1, ["Mã", "001203004567", "'=HYPERLINK(\"x\")", "=\"12a\""])])
+    }
 }

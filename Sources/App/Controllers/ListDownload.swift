@@ -6,7 +6,8 @@ import Vapor
 
 /// A working list as a file: the rows the page lists with its filters applied (every page of
 /// them), as an XLSX workbook (title, header row kept in view, widths, printable) or a CSV
-/// (UTF-8 with a byte-order mark, so that Excel reads the Vietnamese letters). Every download
+/// (UTF-8 with a byte-order mark, so that Excel reads the Vietnamese letters, and codes of digits
+/// kept as text: `CSV.spreadsheetText`). Every download
 /// is audited as an export: the lists name households and people.
 struct ListDownload {
     enum Cell {
@@ -74,8 +75,9 @@ struct ListDownload {
         return try book.data()
     }
 
-    /// Text cells as `CSV.inert` leaves them: never a formula in the office that opens the file.
-    static func inert(_ s: String) -> String { CSV.inert(s) }
+    /// Text cells as `CSV.spreadsheetText` leaves them: never a formula in the office that opens
+    /// the file, and a citizen ID or code of digits keeps its leading zeros there.
+    static func inert(_ s: String) -> String { CSV.spreadsheetText(s) }
 
     func csv() -> Data {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
