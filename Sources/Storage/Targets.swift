@@ -33,10 +33,15 @@ public struct TargetProgress: Sendable, Hashable {
     /// The latest review year with counts in the branch, and its count.
     public let latestYear: Int?
     public let latest: Int?
-    /// Whether the latest count is under the baseline year's standard: counts under two
-    /// standards are not compared (`poverty-standards.md`, a new standard is a new baseline).
+    /// Whether part of the frozen baseline belonged to a unit since split between this branch
+    /// and another: the count of each part in the baseline year is not known (the frozen count
+    /// follows the split's primary part), so the branch's baseline is not its own.
+    public var baselineDivided = false
+    /// Whether the latest count is under the baseline year's standard, on a baseline that is
+    /// the branch's own: counts under two standards are not compared (`poverty-standards.md`,
+    /// a new standard is a new baseline), nor a count with half of a split unit's baseline.
     public var comparable: Bool {
-        guard let y = latestYear else { return false }
+        guard let y = latestYear, !baselineDivided else { return false }
         let catalog = StandardCatalog.builtIn
         return catalog.standard(forReviewYear: y)?.code == catalog.standard(forReviewYear: target.baselineYear)?.code
     }
@@ -201,9 +206,23 @@ public struct Targets: Sendable {
                 let rolled = try await store.reviews.rolledUp(year: y, basis: .rebased(onto: day), history: history, scope: scope)
                 latest = rolled.totals[unitID]?.count(of: target.measure.status) ?? 0
             }
-            out.append(TargetProgress(target: target, unitID: unitID, path: path, latestYear: latestYear, latest: latest))
+            var progress = TargetProgress(target: target, unitID: unitID, path: path, latestYear: latestYear, latest: latest)
+            progress.baselineDivided = Self.divided(frozen.filter { $0.value > 0 }.map(\.key), branch: Set(tree.subtree(of: unitID)), history: history, on: day)
+            out.append(progress)
         }
         return out
+    }
+}
+
+extension Targets {
+    /// Whether a unit with a frozen count has since passed, by a split, to units both inside and
+    /// outside `branch` (standing on `day`).
+    static func divided(_ frozenUnits: [Int], branch: Set<Int>, history: OrgHistory, on day: Day) -> Bool {
+        frozenUnits.contains { id in
+            guard history.units[id]?.isActive(on: day) != true else { return false }
+            let standing = history.heirs(of: id, on: day).filter { history.units[$0]?.isActive(on: day) == true }
+            return standing.contains { branch.contains($0) } && standing.contains { !branch.contains($0) }
+        }
     }
 }
 

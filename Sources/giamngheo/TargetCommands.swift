@@ -67,7 +67,9 @@ struct TargetCommand: AsyncParsableCommand {
                     for year in p.path.baselineYear...p.path.targetYear { print("\(year)        \(p.path.expected(in: year))") }
                     if let y = p.latestYear, let n = p.latest {
                         let course = p.onCourse.map { $0 ? "đúng lộ trình / on course" : "chậm lộ trình / behind the path" }
-                            ?? "khác chuẩn nghèo năm gốc, không so / another standard than the baseline's, not compared"
+                            ?? (p.baselineDivided
+                                ? "số năm gốc gồm phần của đơn vị đã chia tách, không so / the baseline holds a split unit's count, not compared"
+                                : "khác chuẩn nghèo năm gốc, không so / another standard than the baseline's, not compared")
                         print("năm \(y): \(n) hộ nghèo / poor; \(course)")
                     }
                 }

@@ -76,6 +76,12 @@ struct PageModelTests {
         let otherStandard = DashboardBody(figures: [year(2025, poor: 300), year(2026, poor: 450)], progress: [later],
                                           baselinePoor: 300, mismatches: [:], history: history, today: today, text: vi)
         #expect(otherStandard.targetNote == "Số hộ nghèo năm 2026 tính theo chuẩn nghèo khác với năm gốc 2025, nên không so với mục tiêu giảm 50,0% năm 2030.")
+        // A branch with part of a split unit's baseline is not judged on it.
+        var divided = counted
+        divided.baselineDivided = true
+        let split = DashboardBody(figures: [year(2021, poor: 1000), year(2023, poor: 651)], progress: [divided],
+                                  baselinePoor: 1000, mismatches: [:], history: history, today: today, text: vi)
+        #expect(split.targetNote.hasPrefix("Số hộ nghèo năm gốc 2021 có phần của đơn vị đã chia tách") && split.targetNote.contains("giảm 70,0% năm 2025"))
         // The chart draws the path and names its series in the page language.
         #expect(met.chart.contains("<svg") && met.chart.contains(en.t("dashboard.target_path")) == false && met.chart.contains(vi.t("dashboard.target_path")))
     }

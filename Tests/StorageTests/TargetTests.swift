@@ -81,4 +81,33 @@ import Testing
             #expect([TargetProgress]().inForce(.poorHouseholds, in: 2026) == nil)
         }
     }
+
+    /// A unit split after its baseline was frozen: its count follows the primary part, so
+    /// neither part's baseline is its own and neither is judged; a branch holding both is.
+    @Test(arguments: TestDatabase.available)
+    func aSplitUnitsPartsAreNotJudgedOnItsWholeBaseline(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            try await store.importMembers(Files.smallMembers)
+            try await store.importSurvey([Files.surveyHeader, Files.poor("HO-01", 2021, unit: "C1"),
+                                          Files.poor("HO-03", 2021, unit: "C3"), Files.poor("HO-04", 2021, unit: "C3")])
+            try await store.targets.set(try await store.op, unit: "T", baselineYear: 2021, targetYear: 2025, reductionPermille: 700, on: day(2024, 1, 1))
+            try await store.units.split(try await store.op, "C3", into: [NewUnit(code: "C3A", name: "CĐCS A", kind: .grassrootsUnion, parentCode: "H2"),
+                                                                         NewUnit(code: "C3B", name: "CĐCS B", kind: .grassrootsUnion, parentCode: "H2")],
+                                        on: day(2025, 1, 1))
+            try await store.importSurvey([Files.surveyHeader, Files.notPoor("HO-03", 2025, unit: "C3A"), Files.poor("HO-04", 2025, unit: "C3B"),
+                                          Files.notPoor("HO-01", 2025, unit: "C1")])
+            let history = try await store.units.history()
+            func progress(_ code: String) async throws -> TargetProgress {
+                try #require(try await store.targets.progress(of: try await store.unitID(code), history: history, on: day(2025, 12, 31)).first)
+            }
+            let a = try await progress("C3A"), b = try await progress("C3B")
+            #expect(a.path.baseline == 2 && b.path.baseline == 0)  // the whole count follows the primary part
+            #expect(a.baselineDivided && b.baselineDivided)
+            #expect(a.onCourse == nil && b.onCourse == nil && !b.comparable)
+            let branch = try await progress("H2"), province = try await progress("T")
+            #expect(!branch.baselineDivided && branch.path.baseline == 2 && branch.latest == 1 && branch.onCourse == false)  // goal 0
+            #expect(!province.baselineDivided && province.path.baseline == 3 && province.path.goal == 0 && province.latest == 1 && province.onCourse == false)
+        }
+    }
 }

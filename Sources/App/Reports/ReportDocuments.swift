@@ -238,7 +238,9 @@ enum ReportDocuments {
             let goal = t.path.goal
             let latest = t.latest.map(n) ?? "–"
             let course = t.onCourse.map { $0 ? "đúng lộ trình" : "chậm so với lộ trình" }
-                ?? (t.latest != nil ? "không so với mục tiêu (khác chuẩn nghèo)" : "chưa có số liệu")
+                ?? (t.latest == nil ? "chưa có số liệu"
+                    : t.baselineDivided ? "không so với mục tiêu (số năm gốc của đơn vị đã chia tách không chia được cho từng phần)"
+                    : "không so với mục tiêu (khác chuẩn nghèo)")
             // Like with like: a count under another standard than the baseline's is said to be so.
             let catalog = StandardCatalog.builtIn
             let baseStandard = catalog.standard(forReviewYear: t.target.baselineYear)
