@@ -226,10 +226,12 @@ public final class ImportJobs: Sendable {
         }
     }
 
-    /// A name this folder's jobs use: an id and one of the jobs' endings.
+    /// A name this folder's jobs use: an id as `Tokens.random()` makes them (43 characters,
+    /// never an operator's `khao-sat-2025.xlsx`) and one of the jobs' endings.
     static func isJobFile(_ name: String) -> Bool {
         for ending in [".job.json", ".claim", ".csv", ".xlsx"] where name.hasSuffix(ending) {
-            return isID(String(name.dropLast(ending.count)))
+            let id = String(name.dropLast(ending.count))
+            return id.utf8.count == 43 && isID(id)
         }
         return false
     }

@@ -63,16 +63,12 @@ enum Format {
 
     static func money(_ d: Dong, _ lang: Language = .vi) -> String { number(d, lang) + " đ" }
 
-    /// A ratio as a percentage with one decimal: 12,5% (vi) or 12.5% (en); halves away from
-    /// zero, a negative part (a reduction when the count grew) with its sign: -20,0%. A part
-    /// short of the whole never reads 100,0% (1,999 of 2,000 households covered is 99,9%, beside
-    /// a goal of 100%).
+    /// A ratio as a percentage with one decimal: 12,5% (vi) or 12.5% (en); a negative part (a
+    /// reduction when the count grew) keeps its sign. The reports' own rule (`ReportFormat.decimal`),
+    /// so a page and the document it prints show one share one way.
     static func percent(_ part: Int, _ whole: Int, _ lang: Language = .vi) -> String {
         guard whole > 0 else { return "–" }
-        let size = part.magnitude
-        var tenths = (size * 1000 + UInt(whole) / 2) / UInt(whole)
-        if size < UInt(whole) && tenths >= 1000 { tenths = 999 }
-        return "\(part < 0 ? "-" : "")\(tenths / 10)\(lang == .vi ? "," : ".")\(tenths % 10)%"
+        return ReportFormat.decimal(Ratio(part, whole), decimals: 1, scale: 100, lang == .vi ? .vi : .en) + "%"
     }
 
     /// ISO date or instant → 25/11/2026 (and the time, for instants, in Vietnam's time).

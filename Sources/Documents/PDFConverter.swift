@@ -169,15 +169,18 @@ public struct PDFConverter: Sendable {
         process.standardError = output
 
         let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
+        process.terminationHandler = { _ in
+            // Reaped: its pid may be another process's from now on, never to be killed at exit.
+            OfficeProfile.shared.running(nil)
+            finished.signal()
+        }
         do {
             try process.run()
         } catch {
             throw DocumentError.officeNotInstalled(searched: [executable])
         }
-        // Known to the exit handler: a server stopped mid-conversion stops LibreOffice too.
-        OfficeProfile.shared.running(process.processIdentifier)
-        defer { OfficeProfile.shared.running(nil) }
+        // Known to the exit handler until it ends: a server stopped mid-conversion stops LibreOffice too.
+        OfficeProfile.shared.running(process.processIdentifier, unlessEnded: finished)
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             // Foundation starts the child in a process group of its own: kill the group,
             // which takes soffice.bin (started by the soffice script) with it.
@@ -216,12 +219,24 @@ final class OfficeProfile: @unchecked Sendable {
     private let lock = NSLock()
     private var child: pid_t = 0
 
-    /// The LibreOffice now running (nil: none).
+    /// The LibreOffice now running (nil: none, said by its termination handler).
     func running(_ pid: pid_t?) {
         lock.lock()
         child = pid ?? 0
         lock.unlock()
-        if pid != nil { registerCleanup() }
+    }
+
+    /// Records a child just started, unless its termination handler has already run (a child
+    /// that ends at once must not stay recorded).
+    func running(_ pid: pid_t, unlessEnded finished: DispatchSemaphore) {
+        registerCleanup()
+        lock.lock()
+        child = pid
+        lock.unlock()
+        if finished.wait(timeout: .now()) == .success {
+            finished.signal()  // put back for the caller's wait
+            running(nil)
+        }
     }
 
     private func registerCleanup() {
@@ -265,7 +280,10 @@ final class OfficeProfile: @unchecked Sendable {
     }
 
     func directory() throws -> URL {
-        if let url { return url }
+        lock.lock()
+        let existing = url
+        lock.unlock()
+        if let existing { return existing }
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("giamngheo-libreoffice-\(getpid())-\(UUID().uuidString.prefix(8))")
         do {
@@ -273,14 +291,21 @@ final class OfficeProfile: @unchecked Sendable {
         } catch {
             throw DocumentError.cannotWrite(path: url.path, reason: "\(error)")
         }
+        lock.lock()
         self.url = url
+        lock.unlock()
         registerCleanup()
         return url
     }
 
+    /// Removes the profile (the converter's queue after a failure, or the exit handler: the
+    /// lock keeps the two from reading one folder twice).
     func discard() {
-        if let url { try? FileManager.default.removeItem(at: url) }
+        lock.lock()
+        let old = url
         url = nil
+        lock.unlock()
+        if let old { try? FileManager.default.removeItem(at: old) }
     }
 
     /// The one instance (a static, so that the exit handler, a C function, can reach it).

@@ -117,7 +117,8 @@ public struct SummaryBuilder {
         }
         // A household is one household whichever unit reviews it. By unit, each unit is compared
         // within itself (`survey-format.md`): `build` then reads a household's reviews unit by unit,
-        // so one that changed unit is left in its old unit and not surveyed last review in its new one.
+        // so one that changed unit is left in its old unit and not surveyed last review in its new
+        // one (where it fell back if it was poor in an earlier review, in any unit).
         let key: Int32
         if let id = keyIDs[householdCode] { key = id } else {
             key = Int32(keyIDs.count)
@@ -156,33 +157,54 @@ public struct SummaryBuilder {
         let sorted = entries.sorted { ($0.key, $0.unit, $0.year) < ($1.key, $1.unit, $1.year) }
         var start = 0
         var points: [ReviewPoint<Int32>] = []
+        var poorYears: [(year: Int, standard: String)] = []
         while start < sorted.count {
             var end = start
-            while end < sorted.count && sorted[end].key == sorted[start].key && sorted[end].unit == sorted[start].unit { end += 1 }
-            points.removeAll(keepingCapacity: true)
-            for e in sorted[start..<end] {
-                guard let s = standardOfYear[Int(e.year)] else { continue }
-                points.append(ReviewPoint(year: Int(e.year), standard: s.code, inClass: e.poor, unit: e.unit))
+            while end < sorted.count && sorted[end].key == sorted[start].key { end += 1 }
+            // Whether the household was poor, in any unit, in a round before `last` under
+            // `standard`: by unit, one new to a unit "fell back" when it was poor in an earlier
+            // review, wherever (`poverty-standards.md` defines the moves per household).
+            poorYears.removeAll(keepingCapacity: true)
+            if byUnit {
+                for e in sorted[start..<end] where e.poor {
+                    if let s = standardOfYear[Int(e.year)] { poorYears.append((Int(e.year), s.code)) }
+                }
             }
-            // The rounds this household's reviews take part in: their own, and the next one.
-            var asked = Set<Int>()
-            for p in points {
-                guard let i = yearIndex[p.year] else { continue }
-                asked.insert(i)
-                if i + 1 < years.count { asked.insert(i + 1) }
-            }
-            for i in asked.sorted() {
-                let year = years[i]
-                for event in YearMoves.moves(of: points, in: year, last: i > 0 ? years[i - 1] : nil, reviewed: reviewed) {
-                    bump(event.unit, year) { row in
-                        switch event.move {
-                        case .escaped: row.escaped += 1
-                        case .left: row.left += 1
-                        case .fellBack: row.fellBack += 1
-                        case .newly: row.newlyPoor += 1
+            var unitStart = start
+            while unitStart < end {
+                var unitEnd = unitStart
+                while unitEnd < end && sorted[unitEnd].unit == sorted[unitStart].unit { unitEnd += 1 }
+                points.removeAll(keepingCapacity: true)
+                for e in sorted[unitStart..<unitEnd] {
+                    guard let s = standardOfYear[Int(e.year)] else { continue }
+                    points.append(ReviewPoint(year: Int(e.year), standard: s.code, inClass: e.poor, unit: e.unit))
+                }
+                // The rounds this household's reviews take part in: their own, and the next one.
+                var asked = Set<Int>()
+                for p in points {
+                    guard let i = yearIndex[p.year] else { continue }
+                    asked.insert(i)
+                    if i + 1 < years.count { asked.insert(i + 1) }
+                }
+                for i in asked.sorted() {
+                    let year = years[i], last = i > 0 ? years[i - 1] : nil
+                    for event in YearMoves.moves(of: points, in: year, last: last, reviewed: reviewed) {
+                        var move = event.move
+                        if move == .newly, let last, let standard = standardOfYear[year]?.code,
+                           poorYears.contains(where: { $0.year < last && $0.standard == standard }) {
+                            move = .fellBack
+                        }
+                        bump(event.unit, year) { row in
+                            switch move {
+                            case .escaped: row.escaped += 1
+                            case .left: row.left += 1
+                            case .fellBack: row.fellBack += 1
+                            case .newly: row.newlyPoor += 1
+                            }
                         }
                     }
                 }
+                unitStart = unitEnd
             }
             start = end
         }

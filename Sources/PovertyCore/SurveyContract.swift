@@ -125,7 +125,8 @@ public struct SurveyLayout: Sendable {
     public init(header: [String], catalog: StandardCatalog = .builtIn, standardOverride: PovertyStandard? = nil) {
         self.catalog = catalog
         self.standardOverride = standardOverride
-        headers = header
+        // Written back in every message about a column: never a control character.
+        headers = header.map(TextFolding.printable)
         var position: [SurveyColumn: Int] = [:]
         var indicatorPosition = [Int](repeating: -1, count: catalog.indicators.count)
         var unknown: [String] = []
@@ -135,8 +136,8 @@ public struct SurveyLayout: Sendable {
             let name = TextFolding.fold(raw)
             if name.isEmpty { continue }
             if let first = seen[name] {
-                issues.append(SurveyIssue(row: 1, column: raw, message:
-                    Message("survey.duplicate_column_same_as", .text(Self.columnLetter(first)), .text(header[first])),
+                issues.append(SurveyIssue(row: 1, column: headers[i], message:
+                    Message("survey.duplicate_column_same_as", .text(Self.columnLetter(first)), .text(headers[first])),
                     columnIndex: i))
                 continue
             }
@@ -146,7 +147,7 @@ public struct SurveyLayout: Sendable {
             } else if let indicator = catalog.indicator(code: name) {
                 indicatorPosition[indicator.index] = i
             } else {
-                unknown.append(raw)
+                unknown.append(TextFolding.printable(raw))
             }
         }
         for required in [SurveyColumn.householdCode, .year, .area] where position[required] == nil {
@@ -365,7 +366,7 @@ public struct SurveyRowParser: Sendable {
                 case .none:
                     let v = TextFolding.trim(raw)
                     issues.append(SurveyIssue(row: row, column: headers[p],
-                        message: v.isEmpty ? Message("survey.indicator_empty") : Message("survey.indicator_invalid", .text(v)),
+                        message: v.isEmpty ? Message("survey.indicator_empty") : Message("survey.indicator_invalid", .text(TextFolding.printable(String(v)))),
                         columnIndex: p))
                 }
             }

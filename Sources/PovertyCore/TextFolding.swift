@@ -21,6 +21,18 @@ public enum TextFolding {
         }
     }
 
+    /// `text` with every control character (as `controlCharacter` finds them) shown as "�":
+    /// what a file wrote in a header or a value quoted back in a message is printed safely.
+    public static func printable(_ text: String) -> String {
+        guard controlCharacter(in: text) != nil else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            let control = (s.value < 0x20 && s.value != 0x09 && s.value != 0x0A && s.value != 0x0D) || (0x7F...0x9F).contains(s.value)
+            out.append(control ? "\u{FFFD}" : s)
+        }
+        return String(out)
+    }
+
     /// "U+001B": how a message names a control character.
     public static func codePoint(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16, uppercase: true)

@@ -1,7 +1,7 @@
 /// The year's moves of a household, defined once (`poverty-standards.md`, "Year to year"): every
 /// output — `giamngheo summary`, the kept counts of the registry and their independent recount,
 /// standard tables 2–3, the dashboard and the annual report's figures — counts a household
-/// the same way.
+/// through this function (the file's summary by unit gives it one unit's reviews at a time, below).
 ///
 /// Against the previous review round (the year before, or the latest earlier year with reviews
 /// when a whole year was skipped: the household's "last review"), for one class
@@ -19,7 +19,8 @@
 /// branch holding both units sees no move (the registry's counts, whose branches are summed).
 /// A survey file's summary by unit compares each unit within itself instead (`survey-format.md`):
 /// it gives this function a household's reviews in one unit at a time, so one that changed unit
-/// is left in the old unit, escaped or not, and new to the new one. Two reviews under different standards are not
+/// is left in the old unit, escaped or not, and not surveyed last review in the new one (fell
+/// back there if poor in an earlier review in any unit, else newly poor). Two reviews under different standards are not
 /// compared, and in the first year of a standard nothing is counted. Then, for every unit and
 /// year, `in class now = in class last review − escaped − left + fell back + newly`.
 public enum YearMove: String, Sendable, CaseIterable, Codable {

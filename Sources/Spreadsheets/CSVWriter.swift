@@ -13,12 +13,13 @@ public enum CSV {
     }
 
     /// A text cell for a file a spreadsheet opens: `inert`, and digits that a spreadsheet would
-    /// read as a number and change (a citizen ID's leading zeros, a code of more than 15 digits)
+    /// read as a number and change (a citizen ID's leading zeros; 12 digits or more, which Excel
+    /// shows, and saves, as 2.025E+11)
     /// written as Excel's text formula `="001203004567"`, which shows them as they are and runs
     /// nothing. `CSVReader` reads that form back as the digits.
     public static func spreadsheetText(_ s: String) -> String {
         let bytes = s.utf8
-        if let first = bytes.first, !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), first == 0x30 || bytes.count > 15 {
+        if let first = bytes.first, !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), first == 0x30 || bytes.count >= 12 {
             return "=\"" + s + "\""
         }
         return inert(s)

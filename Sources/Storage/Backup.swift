@@ -29,6 +29,33 @@ public enum Backup {
         }
     }
 
+    /// Gives a finished file its name, never over a file that came meanwhile: `link` refuses an
+    /// existing name; where the disk has no hard links (a FAT or exFAT stick, some network
+    /// shares) the name is checked, then taken by `rename`.
+    static func publish(_ partial: String, as path: String) throws {
+        if link(partial, path) == 0 { return }
+        let failure = errno
+        if failure == EEXIST { throw Failure.exists(path) }
+        guard [EPERM, ENOTSUP, EOPNOTSUPP, EMLINK, ENOSYS].contains(failure) else {
+            throw Failure.tool("link", String(cString: strerror(failure)))
+        }
+        guard !FileManager.default.fileExists(atPath: path) else { throw Failure.exists(path) }
+        guard rename(partial, path) == 0 else { throw Failure.tool("rename", String(cString: strerror(errno))) }
+    }
+
+    /// Removes what a backup or restore stopped outright left in `folder` (names with `prefix`
+    /// and `suffix`): untouched for an hour, so not one being written now.
+    static func removeStale(in folder: String, prefix: String, suffix: String = "") {
+        let fm = FileManager.default
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+            let path = folder + "/" + name
+            guard let attributes = try? fm.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
+                  let modified = attributes[.modificationDate] as? Date, modified < hourAgo else { continue }
+            try? fm.removeItem(atPath: path)
+        }
+    }
+
     /// The PostgreSQL client tool `name` from PATH or Debian's versioned folders.
     static func tool(_ name: String) -> String? {
         let fm = FileManager.default
@@ -72,15 +99,23 @@ public enum Backup {
 extension Store {
     /// Writes a consistent copy of the whole database to `path` (which must not exist) while
     /// the app keeps working. The copy holds personal data: audited as an export. It is written
-    /// beside `path` under a hidden name and takes its name only once it is whole, readable by
-    /// its owner only, and audited: a backup that fails (a full disk, a lost connection) leaves
-    /// no part of itself under the name, and none without its audit entry.
+    /// beside `path` under a hidden name, readable by its owner only from its first byte, and
+    /// takes its name only once it is whole; the audit entry follows (if it cannot be written,
+    /// the copy is removed): a backup that fails (a full disk, a lost connection) leaves no part
+    /// of itself under the name, and no copy without its audit entry. What a backup stopped
+    /// outright (killed, a power cut) left beside the name is removed by the next one.
     public func backup(_ actor: Actor, to path: String) async throws {
         try actor.require(.maintain)
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else { throw Backup.Failure.exists(path) }
         let url = URL(fileURLWithPath: path)
-        let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial").path
+        let folder = url.deletingLastPathComponent()
+        Backup.removeStale(in: folder.path, prefix: ".\(url.lastPathComponent).", suffix: ".partial")
+        let partial = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial").path
+        // Created empty and private first: `VACUUM INTO` and `pg_dump` write into it as it is.
+        let fd = open(partial, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw Backup.Failure.tool("open", "\(partial): \(String(cString: strerror(errno)))") }
+        close(fd)
         defer { try? fm.removeItem(atPath: partial) }
         switch config {
         case .sqlite:
@@ -97,11 +132,12 @@ extension Store {
         // A copy of every household's income and health: readable by its owner only.
         try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial)
         let size = (try? fm.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
-        try await audit.export("sao_luu", file: path + " (\(size) byte)", by: actor)
-        // Its name, never over a file that came meanwhile (`link` refuses an existing name).
-        guard link(partial, path) == 0 else {
-            if errno == EEXIST { throw Backup.Failure.exists(path) }
-            throw Backup.Failure.tool("link", String(cString: strerror(errno)))
+        try Backup.publish(partial, as: path)
+        do {
+            try await audit.export("sao_luu", file: path + " (\(size) byte)", by: actor)
+        } catch {
+            try? fm.removeItem(atPath: path)
+            throw error
         }
     }
 
@@ -125,9 +161,7 @@ extension Store {
             guard head.starts(with: Data("PGDMP".utf8)) else { throw Backup.Failure.notABackup(backup) }
             let probe = try Store(config, logger: logger)
             do {
-                let tables = try await probe.sql.raw("""
-                    SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public'
-                    """).first()?.int("n") ?? 0
+                let tables = try await probe.sql.raw("SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = 'public'").first()?.int("n") ?? 0
                 await probe.shutdown()
                 guard tables == 0 else { throw Backup.Failure.notEmpty }
             } catch {
@@ -145,6 +179,8 @@ extension Store {
         var working = config
         var staging: String?
         if case .sqlite(let path) = config {
+            let url = URL(fileURLWithPath: path)
+            Backup.removeStale(in: url.deletingLastPathComponent().path, prefix: url.lastPathComponent + ".restoring-")
             let name = path + ".restoring-" + UUID().uuidString
             staging = name
             working = .sqlite(path: name)
@@ -162,7 +198,7 @@ extension Store {
         }
         let store: Store
         do { store = try Store(working, logger: logger) } catch {
-            if let staging { discard(staging) }
+            if let staging { discard(staging) } else { try? await Self.emptyPostgres(config, logger: logger) }
             throw error
         }
         do {
@@ -203,8 +239,14 @@ extension Store {
     private static func emptyPostgres(_ config: StorageConfig, logger: Logger) async throws {
         let store = try Store(config, logger: logger)
         do {
+            // The tables the emptiness check counts, all in one statement (none or all go).
             let tables = try await store.sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").all().map { try $0.string("tablename") }
-            for table in tables { try await store.sql.raw("DROP TABLE IF EXISTS \(ident: table) CASCADE").run() }
+            if !tables.isEmpty {
+                var drop: SQLQueryString = "DROP TABLE IF EXISTS "
+                for (i, table) in tables.enumerated() { drop.appendInterpolation("\(unsafeRaw: i == 0 ? "" : ", ")\(ident: table)" as SQLQueryString) }
+                drop.appendInterpolation(" CASCADE" as SQLQueryString)
+                try await store.sql.raw(drop).run()
+            }
         } catch {
             await store.shutdown()
             throw error

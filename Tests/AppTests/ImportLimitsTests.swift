@@ -116,13 +116,14 @@ struct ImportLimitsTests {
             let id = try #require(jobPath.split(separator: "/").last.map(String.init))
             #expect(files() == [id + ".csv", id + ".job.json"])
             // What an earlier run left that waits for nothing: a stray file and an expired job.
-            try "x".write(toFile: uploads + "/stray.csv", atomically: true, encoding: .utf8)
+            try "x".write(toFile: uploads + "/" + String(repeating: "s", count: 43) + ".csv", atomically: true, encoding: .utf8)
             let expired = #"{"id":"old","ownerID":1,"kind":"khao-sat","fileName":"a.csv","file":"old.csv","created":0}"#
             try expired.write(toFile: uploads + "/old.job.json", atomically: true, encoding: .utf8)
             try "x".write(toFile: uploads + "/old.csv", atomically: true, encoding: .utf8)
             // What is not a job's is never removed: a folder given for uploads may hold other files.
-            let foreign: Set<String> = ["giamngheo.sqlite", "ghi-chu.txt", "sao-luu", "thu-muc.csv"]
+            let foreign: Set<String> = ["giamngheo.sqlite", "ghi-chu.txt", "sao-luu", "thu-muc.csv", "khao-sat-2025.xlsx", "danh-sach.csv"]
             try "db".write(toFile: uploads + "/giamngheo.sqlite", atomically: true, encoding: .utf8)
+            for sheet in ["khao-sat-2025.xlsx", "danh-sach.csv"] { try "x".write(toFile: uploads + "/" + sheet, atomically: true, encoding: .utf8) }
             try "note".write(toFile: uploads + "/ghi-chu.txt", atomically: true, encoding: .utf8)
             for folder in ["sao-luu", "thu-muc.csv"] {
                 try FileManager.default.createDirectory(atPath: uploads + "/" + folder, withIntermediateDirectories: true)

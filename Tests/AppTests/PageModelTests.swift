@@ -86,13 +86,14 @@ struct PageModelTests {
         #expect(met.chart.contains("<svg") && met.chart.contains(en.t("dashboard.target_path")) == false && met.chart.contains(vi.t("dashboard.target_path")))
     }
 
-    @Test("a percentage keeps its sign, and a part short of the whole never reads 100%")
+    @Test("a percentage keeps its sign and rounds as the reports do")
     func percentages() {
         #expect(Format.percent(-2, 10) == "-20,0%")
         #expect(Format.percent(-1, 100, .en) == "-1.0%")
+        #expect(Format.percent(-1, 3_000) == "0,0%")  // no "-0,0%"
         #expect(Format.percent(1, 3) == "33,3%" && Format.percent(2, 3) == "66,7%")
-        #expect(Format.percent(1_999, 2_000) == "99,9%")
-        #expect(Format.percent(2_000, 2_000) == "100,0%")
+        #expect(Format.percent(2_499, 2_500) == ReportFormat.decimal(Ratio(2_499, 2_500), decimals: 1, scale: 100, .vi) + "%")
+        #expect(Format.percent(1_234_567, 1_000) == "123.456,7%")
         #expect(Format.percent(0, 5) == "0,0%" && Format.percent(1, 0) == "–")
     }
 

@@ -231,18 +231,19 @@ struct SummaryTests {
     }
 
     /// `survey-format.md`: by unit, a household that changed unit is left in its old unit (even
-    /// when it is no longer poor) and not surveyed last review in its new one (so newly poor
-    /// there, though it was poor elsewhere before).
+    /// when it is no longer poor) and not surveyed last review in its new one: newly poor there,
+    /// or fell back if it was poor in an earlier review (in any unit: the moves are defined per household).
     @Test func byUnitAMovedHouseholdIsComparedWithinEachUnit() throws {
         let reviews = [
             R(code: "H1", year: 2022, status: .poor, unit: "A"), R(code: "H1", year: 2023, status: .notPoor, unit: "B"),
             R(code: "H2", year: 2021, status: .poor, unit: "A"), R(code: "H2", year: 2022, status: .nearPoor, unit: "A"),
             R(code: "H2", year: 2023, status: .poor, unit: "B"),
+            R(code: "H3", year: 2022, status: .poor, unit: "A"), R(code: "H3", year: 2023, status: .poor, unit: "B"),
         ]
         let rows = try History.summary(reviews, byUnit: true)
-        #expect(Moves(try History.row(rows, 2023, unit: "A")) == Moves(left: 1))
-        #expect(Moves(try History.row(rows, 2023, unit: "B")) == Moves(newlyPoor: 1))
-        // The whole file compares each household across units: H1 escaped, H2 fell back.
+        #expect(Moves(try History.row(rows, 2023, unit: "A")) == Moves(left: 2))
+        #expect(Moves(try History.row(rows, 2023, unit: "B")) == Moves(fellBack: 1, newlyPoor: 1))
+        // The whole file compares each household across units: H1 escaped, H2 fell back, H3 stayed poor.
         let whole = try History.summary(reviews)
         #expect(Moves(try History.row(whole, 2023)) == Moves(escaped: 1, fellBack: 1))
     }
@@ -284,13 +285,17 @@ struct SummaryTests {
         /// comparison is made within each unit: a household that changed unit counts as left in
         /// its old unit and as not surveyed last review in its new one"). Against the previous
         /// round, poor then → left (absent now), escaped (reviewed, not poor); poor now and not
-        /// poor (or absent) then → fell back if poor in an earlier round of the standard, else newly poor.
+        /// poor (or absent) then → fell back if poor (in any unit) in an earlier round of the
+        /// standard, else newly poor.
         static func counts(_ reviews: [R], byUnit: Bool) -> [String: Counts] {
             let years = Set(reviews.map(\.year)).sorted()
             func std(_ y: Int) -> String { StandardCatalog.builtIn.standard(forReviewYear: y)!.code }
             func unit(_ r: R) -> String { byUnit ? r.unit ?? "" : "" }
-            var history: [String: [Int: R]] = [:]
-            for r in reviews { history[r.code + "|" + unit(r), default: [:]][r.year] = r }
+            var history: [String: [Int: R]] = [:], household: [String: [Int: R]] = [:]
+            for r in reviews {
+                history[r.code + "|" + unit(r), default: [:]][r.year] = r
+                household[r.code, default: [:]][r.year] = r
+            }
             var out: [String: Counts] = [:]
             for r in reviews {
                 out["\(r.year) \(unit(r))", default: Counts()].households += 1
@@ -307,7 +312,8 @@ struct SummaryTests {
                         if let c, c.status != .poor { out["\(y) \(unit(p))", default: Counts()].moves.escaped += 1 }
                     }
                     if let c, c.status == .poor, p?.status != .poor {
-                        let before = h.contains { $0.key < last && std($0.key) == std(y) && $0.value.status == .poor }
+                        // Earlier reviews of the household, in any unit.
+                        let before = household[c.code, default: [:]].contains { $0.key < last && std($0.key) == std(y) && $0.value.status == .poor }
                         if before { out["\(y) \(unit(c))", default: Counts()].moves.fellBack += 1 } else { out["\(y) \(unit(c))", default: Counts()].moves.newlyPoor += 1 }
                     }
                 }

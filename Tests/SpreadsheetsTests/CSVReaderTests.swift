@@ -227,6 +227,7 @@ struct CSVInertTests {
     @Test func digitsKeepTheirZerosAndReadBack() throws {
         #expect(CSV.spreadsheetText("001203004567") == "=\"001203004567\"")
         #expect(CSV.spreadsheetText("12345678901234567") == "=\"12345678901234567\"")
+        #expect(CSV.spreadsheetText("202500012345") == "=\"202500012345\"" && CSV.spreadsheetText("20250001234") == "20250001234")
         #expect(CSV.spreadsheetText("123") == "123" && CSV.spreadsheetText("") == "")
         #expect(CSV.spreadsheetText("=1+1") == "'=1+1" && CSV.spreadsheetText("HO-001") == "HO-001")
         var out: [UInt8] = []

@@ -13,7 +13,8 @@ struct TableHeader {
 
     /// `columns`: canonical name → accepted folded aliases (the name itself is always accepted).
     init(_ header: [String], row: Int = 1, columns: [String: [String]], required: [String]) {
-        headers = header
+        // Written back in every message about a column: never a control character.
+        headers = header.map(TextFolding.printable)
         self.row = row
         var alias: [String: String] = [:]
         for (name, others) in columns {
@@ -23,11 +24,11 @@ struct TableHeader {
         for (i, raw) in header.enumerated() {
             let folded = TextFolding.fold(raw)
             guard let name = alias[folded] else {
-                if !folded.isEmpty { unknown.append(TextFolding.trim(raw).description) }
+                if !folded.isEmpty { unknown.append(TextFolding.printable(TextFolding.trim(raw).description)) }
                 continue
             }
             if position[name] != nil {
-                issues.append(SurveyIssue(row: row, column: raw, message: Message("import.duplicate_column"), columnIndex: i))
+                issues.append(SurveyIssue(row: row, column: headers[i], message: Message("import.duplicate_column"), columnIndex: i))
             } else {
                 position[name] = i
             }

@@ -125,7 +125,11 @@ enum TextBound: Int {
 
 /// Refuses a text longer than its bound, naming the field (`vi`, `en`).
 func requireText(_ text: String?, _ vi: String, _ en: String, _ bound: TextBound) throws {
-    guard let text, text.count > bound.rawValue else { return }
+    guard let text else { return }
+    // Every channel's free text: a control character (an escape that would drive the terminal
+    // that prints it) is refused here too, not only by the web's input guard.
+    if TextFolding.controlCharacter(in: text) != nil { throw StorageError.invalid(Message("input.control_characters")) }
+    guard text.count > bound.rawValue else { return }
     throw StorageError.invalid(Message("refusal.text_too_long", .both(vi: vi, en: en), .number(bound.rawValue)))
 }
 
