@@ -221,7 +221,10 @@ struct DemoSupport {
         func narrative(_ i: Int) -> ReportNarrative {
             ReportNarrative(results: results[i % results.count], shortcomings: shortcomings[i % shortcomings.count], proposals: proposals[i % proposals.count])
         }
-        func day(_ offset: Int) -> Day { Day.endOfYear(year).adding(days: offset - 30) }
+        // In the weeks before the year's end, or before today when the year has not ended (the
+        // demo province's latest year may be this one): never a day that has not come.
+        let base = min(Day.endOfYear(year), store.today)
+        func day(_ offset: Int) -> Day { base.adding(days: offset - 30) }
         var n = 0
         for commune in communes.dropFirst().prefix(3) {
             // A dozen grassroots unions per commune at most: enough for every state on the board

@@ -26,6 +26,11 @@ struct DocumentXML {
     private var sectionsEnded = false
     /// Writing the blocks of a `.landscape` group.
     private var inLandscape = false
+    /// A page break asked for: the next paragraph starts a page (`pageBreakBefore`), so a table
+    /// that fills its page exactly leaves no blank page behind it.
+    private var breakBeforeNext = false
+    /// The last block of the body: its last lines are kept on the page of the signature.
+    private var keepWithClosing = false
 
     /// Space for the hand signature and the seal, above the signer's name (about 2.5 cm).
     private static let signatureSpace = 1440
@@ -53,9 +58,11 @@ struct DocumentXML {
         writeHeading(document)
         writeTitle(document)
         writeAddressees(document.addressees)
-        for block in document.body {
+        for (i, block) in document.body.enumerated() {
+            keepWithClosing = i == document.body.count - 1
             try writeBlock(block)
         }
+        keepWithClosing = false
         writeClosing(document)
         writeSection(landscape: document.landscape, first: !sectionsEnded)
         xml += "</w:body></w:document>"
@@ -151,7 +158,9 @@ struct DocumentXML {
 
     /// "Nơi nhận:" and the recipients at the left, the signature block at the right.
     private mutating func writeClosing(_ document: OfficialDocument) {
-        emptyParagraph()
+        flushBreak()
+        // Kept with the signature, as the body's last lines are: the signature never stands alone on a page.
+        xml += "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>"
         let left = textWidth * 45 / 100
         let right = textWidth - left
         startLayoutTable(widths: [left, right], cantSplit: true)
@@ -217,15 +226,15 @@ struct DocumentXML {
         switch block {
         case let .heading(text, level):
             let style = "DocHeading\(min(max(level, 1), 3))"
-            paragraph(text, ParagraphFormat(style: style), RunFormat())
+            paragraph(text, ParagraphFormat(style: style, keepNext: keepWithClosing), RunFormat())
         case let .paragraph(text):
-            paragraph(text, ParagraphFormat(style: "DocBody"), RunFormat())
+            paragraph(text, ParagraphFormat(style: "DocBody", keepNext: keepWithClosing), RunFormat())
         case let .bullets(items):
-            for item in items {
-                paragraph(Self.dashed(item), ParagraphFormat(style: "DocBody"), RunFormat())
+            for (i, item) in items.enumerated() {
+                paragraph(Self.dashed(item), ParagraphFormat(style: "DocBody", keepNext: keepWithClosing && i == items.count - 1), RunFormat())
             }
         case let .note(text):
-            paragraph(text, ParagraphFormat(style: "DocNote"), RunFormat())
+            paragraph(text, ParagraphFormat(style: "DocNote", keepNext: keepWithClosing), RunFormat())
         case let .caption(text):
             var format = ParagraphFormat(style: "DocNote")
             format.keepNext = true
@@ -236,6 +245,7 @@ struct DocumentXML {
                 return
             }
             // Portrait so far, then these blocks on landscape pages, then portrait again.
+            breakBeforeNext = false  // a section starts a page of its own
             endSection(landscape: false)
             let portraitWidth = textWidth
             textWidth = PageGeometry.textWidth(landscape: true)
@@ -245,7 +255,10 @@ struct DocumentXML {
             inLandscape = false
             textWidth = portraitWidth
         case .pageBreak:
-            xml += #"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#
+            // The paragraph that parts a table from what follows is not needed before a new
+            // page (the next paragraph starts it), and would stand alone on a page of its own.
+            if xml.hasSuffix("<w:p/>") { xml.removeLast("<w:p/>".count) }
+            breakBeforeNext = true
         case let .table(table):
             try writeTable(table)
             // Two tables with nothing between them would merge into one.
@@ -253,8 +266,17 @@ struct DocumentXML {
         }
     }
 
+    /// A page break asked for before something that is not a paragraph (a table): an empty
+    /// paragraph starts the page.
+    private mutating func flushBreak() {
+        guard breakBeforeNext else { return }
+        breakBeforeNext = false
+        xml += "<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>"
+    }
+
     private mutating func writeTable(_ table: Table) throws {
         try TableCheck.validate(table)
+        flushBreak()
         let widths = Self.columnWidths(table.columns.map(\.width), total: textWidth)
         xml += #"<w:tbl><w:tblPr><w:tblStyle w:val="DocGridTable"/><w:tblW w:w="\#(textWidth)" w:type="dxa"/>"#
         xml += "<w:tblBorders>"
@@ -269,11 +291,14 @@ struct DocumentXML {
         xml += "</w:tblGrid>"
 
         let header = ParagraphFormat(style: "TableHeading")
+        // A wide table (the contributions of a standard's every indicator) in smaller type, so
+        // that its words and its percentages fit their columns: 10 pt from 10 columns, 8 pt from 15.
+        let size: Int? = table.columns.count >= 15 ? 16 : table.columns.count >= 10 ? 20 : nil
         let headerRow = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
         if table.groups.isEmpty {
             xml += headerRow
             for (column, width) in zip(table.columns, widths) {
-                tableCell(column.title, width: width, header, RunFormat())
+                tableCell(column.title, width: width, header, RunFormat(size: size))
             }
             xml += "</w:tr>"
         } else {
@@ -282,10 +307,10 @@ struct DocumentXML {
             for group in table.groups {
                 let span = index..<(index + group.span)
                 if let title = group.title {
-                    tableCell(title, width: widths[span].reduce(0, +), span: group.span, header, RunFormat())
+                    tableCell(title, width: widths[span].reduce(0, +), span: group.span, header, RunFormat(size: size))
                 } else {
                     for column in span {
-                        tableCell(table.columns[column].title, width: widths[column], merge: .restart, header, RunFormat())
+                        tableCell(table.columns[column].title, width: widths[column], merge: .restart, header, RunFormat(size: size))
                     }
                 }
                 index += group.span
@@ -295,9 +320,9 @@ struct DocumentXML {
             for group in table.groups {
                 for column in index..<(index + group.span) {
                     if group.title == nil {
-                        tableCell("", width: widths[column], merge: .continued, header, RunFormat())
+                        tableCell("", width: widths[column], merge: .continued, header, RunFormat(size: size))
                     } else {
-                        tableCell(table.columns[column].title, width: widths[column], header, RunFormat())
+                        tableCell(table.columns[column].title, width: widths[column], header, RunFormat(size: size))
                     }
                 }
                 index += group.span
@@ -305,13 +330,15 @@ struct DocumentXML {
             xml += "</w:tr>"
         }
 
-        for row in table.rows {
+        for (rowIndex, row) in table.rows.enumerated() {
             xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-            let run = RunFormat(bold: row.bold, italic: row.italic)
+            let run = RunFormat(bold: row.bold, italic: row.italic, size: size)
             var column = 0
             for (index, text) in row.cells.enumerated() {
                 let span = index == 0 ? row.leadingSpan : 1
                 var format = ParagraphFormat(style: "TableText")
+                // The last rows of the body's last table go with the signature.
+                format.keepNext = keepWithClosing && rowIndex >= table.rows.count - 2
                 format.alignment = Self.jc(table.columns[column].alignment)
                 tableCell(text, width: widths[column..<(column + span)].reduce(0, +), span: span, format, run)
                 column += span
@@ -431,6 +458,10 @@ struct DocumentXML {
     private mutating func paragraph(_ text: String, _ format: ParagraphFormat, _ run: RunFormat) {
         xml += #"<w:p><w:pPr><w:pStyle w:val="\#(format.style)"/>"#
         if format.keepNext { xml += "<w:keepNext/>" }
+        if breakBeforeNext {
+            xml += "<w:pageBreakBefore/>"
+            breakBeforeNext = false
+        }
         if format.bottomBorder {
             xml += #"<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>"#
         }

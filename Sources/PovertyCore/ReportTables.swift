@@ -829,7 +829,7 @@ extension ReportTable {
         }
         var columns = [
             ReportColumn("n", "Số hộ (n)", "Households (n)"),
-            ReportColumn("q", "Số hộ nghèo đa chiều (q)", "Multidimensionally poor (q)"),
+            ReportColumn("q", "Số hộ thiếu hụt từ 3 chỉ số (q)", "Deprived in 3 or more (q)"),
             ReportColumn("H", "Tỷ lệ nghèo đa chiều H (%)", "Headcount ratio H (%)"),
             ReportColumn("A", "Mức độ thiếu hụt bình quân A (%)", "Intensity A (%)"),
             ReportColumn("M0", "Chỉ số nghèo đa chiều M0", "Adjusted headcount M0"),

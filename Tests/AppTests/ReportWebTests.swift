@@ -354,7 +354,9 @@ struct ReportWebTests {
             #expect(summaryPDF.contains("TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
             // Read like a signed paper: H explained beside the count, a line for the signer's name;
             // the text on portrait pages, only the wide Alkire–Foster tables on landscape pages.
-            #expect(summaryText.contains("hộ nghèo đa chiều (tỷ lệ hộ nghèo = số hộ nghèo ÷ số hộ được rà soát"))
+            // One name per figure: the classes' poor households, and apart from them the households deprived in 3 or more.
+            #expect(summaryText.contains("hộ nghèo (tỷ lệ hộ nghèo") && summaryText.contains("mục II tính riêng số hộ thiếu hụt từ 3 chỉ số trở lên"))
+            #expect(!summaryText.contains("hộ nghèo đa chiều (") && summaryText.contains("Số hộ thiếu hụt từ 3 chỉ số (q)"))
             #expect(summaryText.contains("……………………………"))
             let pages = try Office.pdfPages(summaryBytes)
             #expect(pages.count >= 3)

@@ -64,7 +64,15 @@ import Testing
             }
             let c1Officer = try await store.simulatedOfficer("c1", role: .grassrootsOfficer, unitID: c1)
             try await store.reports.save(c1Officer, unit: c1, year: 2025, narrative: ReportNarrative(results: "CĐCS"))
+            // Not on a day to come: the frozen figures are those of the day it is sent.
+            let ahead = store.today.adding(days: 1)
+            await #expect(throws: StorageError.invalid(Message("refusal.report.day_ahead", .day(ahead)))) {
+                try await store.reports.submit(c1Officer, unit: c1, year: 2025, on: ahead)
+            }
             try await store.reports.submit(c1Officer, unit: c1, year: 2025, on: day(2025, 12, 10))
+            await #expect(throws: StorageError.invalid(Message("refusal.report.day_ahead", .day(ahead)))) {
+                try await store.reports.review(admin, unit: c1, year: 2025, accept: true, comment: "", on: ahead)
+            }
             try await store.reports.review(admin, unit: c1, year: 2025, accept: true, comment: "", on: day(2025, 12, 11))
             // The province's administrator still accepts H1's.
             try await store.reports.review(province, unit: h1, year: 2025, accept: true, comment: "", on: day(2025, 12, 12))

@@ -101,11 +101,11 @@ enum ReportDocuments {
                 columns: [.init("Chỉ tiêu", width: 4), .init("Năm \(f.previousYear ?? year - 1)", width: 1.3, alignment: .right),
                           .init("Năm \(year)", width: 1.3, alignment: .right)],
                 rows: [
-                    ["Số hộ đoàn viên được rà soát", "", n(f.households)],
+                    ["Số hộ đoàn viên được rà soát", f.previousHouseholds.map(n) ?? "", n(f.households)],
                     ["Hộ nghèo", n(f.previousPoor), n(f.poor)],
-                    ["Tỷ lệ hộ nghèo", "", pct(f.poor, f.households)],
+                    ["Tỷ lệ hộ nghèo", f.previousHouseholds.map { pct(f.previousPoor, $0) } ?? "", pct(f.poor, f.households)],
                     ["Hộ cận nghèo", n(f.previousNearPoor), n(f.nearPoor)],
-                    ["Tỷ lệ hộ cận nghèo", "", pct(f.nearPoor, f.households)],
+                    ["Tỷ lệ hộ cận nghèo", f.previousHouseholds.map { pct(f.previousNearPoor, $0) } ?? "", pct(f.nearPoor, f.households)],
                     ["Hộ thoát nghèo trong năm", "", moved(f.escaped)],
                     ["Hộ nghèo phát sinh mới", "", moved(f.newlyPoor)],
                     ["Hộ tái nghèo", "", moved(f.fellBack)],
@@ -224,10 +224,10 @@ enum ReportDocuments {
             .paragraph("Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững và Kế hoạch của Liên đoàn Lao động \(province.level), "
                        + "\(unitName(s.unitID, history, today)) báo cáo kết quả giảm nghèo trong đoàn viên, người lao động năm \(s.year) như sau:"),
             .heading("I. KẾT QUẢ RÀ SOÁT VÀ GIẢM NGHÈO"),
-            .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo đa chiều "
-                       + "(tỷ lệ hộ nghèo = số hộ nghèo ÷ số hộ được rà soát = \(pct(f.poor, f.households))"
-                       // The classes count income too; Alkire–Foster's H counts deprivations only.
-                       + (s.profiles == nil ? "), " : "; khác tỷ lệ H ở mục II, chỉ tính theo số chỉ số thiếu hụt), ")
+            .paragraph("Năm \(s.year), \(n(f.households)) hộ đoàn viên được rà soát; \(n(f.poor)) hộ nghèo "
+                       + "(tỷ lệ hộ nghèo \(pct(f.poor, f.households))"
+                       // The classes count income too; Alkire–Foster's q and H count deprivations only.
+                       + (s.profiles == nil ? "), " : "; mục II tính riêng số hộ thiếu hụt từ 3 chỉ số trở lên, không xét thu nhập), ")
                        + "\(n(f.nearPoor)) hộ cận nghèo (\(pct(f.nearPoor, f.households))). "
                        + (f.movesCompared
                           ? "So với năm \(f.previousYear ?? s.year - 1) (\(n(f.previousPoor)) hộ nghèo): "

@@ -202,6 +202,7 @@ public struct AnnualReports: Sendable {
     public func submit(_ actor: Actor, unit unitID: Int, year: Int, narrative: ReportNarrative? = nil, on day: Day) async throws {
         try Self.check(year: year)
         if let narrative { try Self.check(narrative) }
+        try requireNotAhead(day)
         let history = actor.history
         if let refusal = refusal(.submit, actor, unit: unitID, report: nil, history: history, on: day) { throw refusal }
         if narrative != nil, let refusal = refusal(.write, actor, unit: unitID, report: nil, history: history, on: day) { throw refusal }
@@ -233,8 +234,13 @@ public struct AnnualReports: Sendable {
                 """).run()
             CrashPoint.reach(.reportSubmission)
             try await event(r.id, "gui", "", actor: actor, db: db)
-            try await store.audit.record("gui_bao_cao", entity: "annual_report", id: r.id, detail: "đơn vị \(unitID) năm \(year) ngày \(day.iso)", by: actor, on: db)
+            try await store.audit.record("gui_bao_cao", entity: "annual_report", id: r.id, detail: "đơn vị \(history.units[unitID]?.code ?? String(unitID)) năm \(year) ngày \(day.iso)", by: actor, on: db)
         }
+    }
+
+    /// A report is sent and judged on a day that has come: its frozen figures are those of that day.
+    private func requireNotAhead(_ day: Day) throws {
+        guard day <= store.today else { throw StorageError.invalid(Message("refusal.report.day_ahead", .day(day))) }
     }
 
     /// The unit above returns a submitted report with comments, or accepts it. The reviewer
@@ -248,6 +254,7 @@ public struct AnnualReports: Sendable {
             throw StorageError.invalid(Message("refusal.report.returning_report_needs_comment"))
         }
         guard comment.count <= ReportNarrative.maxLength else { throw StorageError.invalid(Message("refusal.report.comment_too_long")) }
+        try requireNotAhead(day)
         let history = actor.history
         // A unit that has ended cannot send its report again: returned, it would stay so for good.
         if !accept, history.units[unitID]?.isActive(on: day) == false {
@@ -265,7 +272,7 @@ public struct AnnualReports: Sendable {
                 """).run()
             try await event(r.id, accept ? "chap_nhan" : "tra_lai", comment, actor: actor, db: db)
             try await store.audit.record(accept ? "chap_nhan_bao_cao" : "tra_lai_bao_cao", entity: "annual_report", id: r.id,
-                                         detail: "đơn vị \(unitID) năm \(year)\(comment.isEmpty ? "" : ": \(comment)")", by: actor, on: db)
+                                         detail: "đơn vị \(history.units[unitID]?.code ?? String(unitID)) năm \(year)\(comment.isEmpty ? "" : ": \(comment)")", by: actor, on: db)
         }
     }
 

@@ -25,6 +25,8 @@ public struct ReportFigures: Sendable, Hashable, Codable {
     /// The previous review round's counts in the same branch (today's tree): the round the
     /// moves compare with (`previousYear`, the latest earlier year with reviews).
     public var previousPoor = 0, previousNearPoor = 0
+    /// The households reviewed in that round (nil in figures frozen before it was kept).
+    public var previousHouseholds: Int?
     /// The previous review round (nil: none before `year`, or figures frozen before it was kept).
     public var previousYear: Int?
     /// Moves of poor households against the previous year (`YearMoves`); `entered` = fell back + newly poor.
@@ -147,7 +149,7 @@ extension AnnualReports {
         if let c = current {
             f.households = c.households; f.poor = c.poor; f.nearPoor = c.nearPoor; f.average = c.average; f.notPoor = c.notPoor
         }
-        if let p = previous { f.previousPoor = p.poor; f.previousNearPoor = p.nearPoor }
+        if let p = previous { f.previousPoor = p.poor; f.previousNearPoor = p.nearPoor; f.previousHouseholds = p.households }
         let moves = try await store.rollups.moves(scope: scope)[year] ?? [:]
         f.escaped = moves[.escaped] ?? 0; f.fellBack = moves[.fellBack] ?? 0; f.left = moves[.left] ?? 0
         f.entered = f.fellBack + (moves[.newly] ?? 0)

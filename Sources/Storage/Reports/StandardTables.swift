@@ -241,7 +241,7 @@ extension AnnualReports {
                 causes: try row.causes("causes")))
         }
         try await store.audit.read("xuat", entity: "household",
-                                   detail: "biểu \(status == .poor ? 15 : 14) năm \(year) đơn vị \(unitID): \(count) hộ", by: actor)
+                                   detail: "biểu \(status == .poor ? 15 : 14) năm \(year) đơn vị \(actor.history.units[unitID]?.code ?? String(unitID)): \(count) hộ", by: actor)
     }
 }
 

@@ -302,7 +302,7 @@ public struct HardshipRegister: Sendable {
             return ProposalLine(householdCode: l.code, name: l.name, unitID: l.unit, status: l.status, deprivationCount: l.count,
                                 perCapitaIncome: l.income, hardships: kinds[c.householdID] ?? [])
         }
-        try await store.audit.read("xem_danh_sach", entity: "hardship", detail: "danh sách đề xuất năm \(year) của đơn vị \(unitID): \(out.count)", by: actor)
+        try await store.audit.read("xem_danh_sach", entity: "hardship", detail: "danh sách đề xuất năm \(year) của đơn vị \(actor.history.units[unitID]?.code ?? String(unitID)): \(out.count)", by: actor)
         return out
     }
 }
