@@ -543,9 +543,11 @@ public struct StandardTablesBuilder: Sendable {
 
     private static let emptyClassCells = [ReportValue](repeating: .none, count: 4)
 
-    private func notRecordedNote(column: String, count: Int) -> ReportText? {
-        count == 0 ? nil : ReportText("Chưa thu thập: cột \(column) trống ở \(ReportFormat.integer(count, .vi)) hộ nghèo, cận nghèo.",
-                                      "Not collected: column \(column) is empty for \(ReportFormat.integer(count, .en)) poor or near-poor households.")
+    /// "Not collected" for a survey column, named as the survey template's header names it.
+    private func notRecordedNote(column: SurveyColumn, count: Int) -> ReportText? {
+        let name = column.header
+        return count == 0 ? nil : ReportText("Chưa thu thập: cột “\(name.vi)” trống ở \(ReportFormat.integer(count, .vi)) hộ nghèo, cận nghèo.",
+                                             "Not collected: the column “\(name.vi)” (\(name.en)) is empty for \(ReportFormat.integer(count, .en)) poor or near-poor households.")
     }
 
     /// Biểu 8: by working capacity, ethnic minority and area, with explicit "not recorded" lines.
@@ -572,8 +574,8 @@ public struct StandardTablesBuilder: Sendable {
                ReportRow(key: Area.urban.rawValue, label: ReportText("Thành thị", "Urban"), cells: classCells { $0.byArea[1] }, level: 1),
                ReportRow(key: Area.rural.rawValue, label: ReportText("Nông thôn", "Rural"), cells: classCells { $0.byArea[0] }, level: 1)]
         let notes = [
-            notRecordedNote(column: SurveyColumn.noWorkingCapacity.rawValue, count: poor.noCapacity[2] + nearPoor.noCapacity[2]),
-            notRecordedNote(column: SurveyColumn.ethnicMinority.rawValue, count: poor.minority[2] + nearPoor.minority[2]),
+            notRecordedNote(column: .noWorkingCapacity, count: poor.noCapacity[2] + nearPoor.noCapacity[2]),
+            notRecordedNote(column: .ethnicMinority, count: poor.minority[2] + nearPoor.minority[2]),
         ].compactMap { $0 }
         return ReportTable(number: 8, title: ReportText("Hộ nghèo, hộ cận nghèo theo nhóm đối tượng", "Poor and near-poor households by group"),
                            subtitle: subtitle, labelHeader: ReportText("Nhóm", "Group"), columns: Self.classColumns,
@@ -595,7 +597,7 @@ public struct StandardTablesBuilder: Sendable {
         }
         rows.append(ReportRow(key: "dan_toc_chua_ghi", label: ReportText("Chưa ghi dân tộc", "Not recorded"),
                               cells: classCells(\.noEthnicity)))
-        let notes = [notRecordedNote(column: SurveyColumn.ethnicity.rawValue, count: poor.noEthnicity + nearPoor.noEthnicity)]
+        let notes = [notRecordedNote(column: .ethnicity, count: poor.noEthnicity + nearPoor.noEthnicity)]
             .compactMap { $0 }
         return ReportTable(number: 9, title: ReportText("Hộ nghèo, hộ cận nghèo theo dân tộc", "Poor and near-poor households by ethnicity"),
                            subtitle: subtitle, labelHeader: ReportText("Dân tộc", "Ethnicity"), columns: Self.classColumns,
@@ -613,7 +615,7 @@ public struct StandardTablesBuilder: Sendable {
                               cells: classCells(\.noCause)))
         var notes = [ReportText("Một hộ có thể có nhiều nguyên nhân, nên cộng các dòng có thể lớn hơn tổng số hộ.",
                                 "A household may give several causes, so the lines may add up to more than the total.")]
-        if let n = notRecordedNote(column: SurveyColumn.causes.rawValue, count: poor.noCause + nearPoor.noCause) { notes.append(n) }
+        if let n = notRecordedNote(column: .causes, count: poor.noCause + nearPoor.noCause) { notes.append(n) }
         return ReportTable(number: 10, title: ReportText("Hộ nghèo, hộ cận nghèo theo nguyên nhân nghèo",
                                                          "Poor and near-poor households by cause of poverty"),
                            subtitle: subtitle, labelHeader: ReportText("Nguyên nhân", "Cause"), columns: Self.classColumns,

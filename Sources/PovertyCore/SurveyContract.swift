@@ -76,6 +76,29 @@ public enum SurveyColumn: String, CaseIterable, Sendable {
     case commune = "xa_phuong"
     case address = "dia_chi"
 
+    /// The column's header in the survey template (it folds to `rawValue`), and in English.
+    public var header: (vi: String, en: String) {
+        switch self {
+        case .householdCode: ("Mã hộ", "Household code")
+        case .year: ("Năm", "Year")
+        case .area: ("Khu vực", "Area")
+        case .size: ("Số nhân khẩu", "Household size")
+        case .yearlyIncome: ("Tổng thu nhập năm", "Yearly income")
+        case .monthlyIncome: ("Thu nhập bình quân tháng", "Monthly income per person")
+        case .unit: ("Đơn vị", "Unit")
+        case .member: ("Mã đoàn viên", "Member code")
+        case .headName: ("Họ tên chủ hộ", "Head of household")
+        case .ethnicMinority: ("Dân tộc thiểu số", "Ethnic minority")
+        case .officialStatus: ("Phân loại công nhận", "Official class")
+        case .noWorkingCapacity: ("Không có khả năng lao động", "No working capacity")
+        case .ethnicity: ("Dân tộc", "Ethnicity")
+        case .causes: ("Nguyên nhân nghèo", "Causes of poverty")
+        case .province: ("Tỉnh", "Province")
+        case .commune: ("Xã phường", "Commune or ward")
+        case .address: ("Địa chỉ", "Address")
+        }
+    }
+
     /// Position in `allCases`, for array look-ups on the hot path.
     var ordinal: Int {
         switch self {

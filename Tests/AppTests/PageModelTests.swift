@@ -97,6 +97,18 @@ struct PageModelTests {
         #expect(Format.percent(0, 5) == "0,0%" && Format.percent(1, 0) == "–")
     }
 
+    @Test("a list's sheet tab is cut at a word and keeps its year")
+    func sheetNames() {
+        #expect(ListDownload.sheetName("Hộ còn thiếu chính sách năm 2026 — Liên đoàn Lao động tỉnh Ninh Bình") == "Hộ còn thiếu chính sách 2026")
+        #expect(ListDownload.sheetName("Danh sách đề xuất hỗ trợ năm 2026 — Công đoàn xã Kim Sơn") == "Danh sách đề xuất hỗ trợ 2026")
+        #expect(ListDownload.sheetName("Danh sách hộ năm 2026 — Liên đoàn Lao động tỉnh") == "Danh sách hộ năm 2026")
+        #expect(ListDownload.sheetName("Một danh sách có tên rất dài không có năm ở cuối") == "Một danh sách có tên rất dài")
+        #expect(ListDownload.sheetName("Households still lacking support, 2026 — X").count <= 31)
+        for title in ["Tình hình báo cáo năm 2026 — Liên đoàn", String(repeating: "x", count: 40), "Danh sách đợt Tết Nguyên đán 2027 cho đoàn viên 2027"] {
+            #expect(ListDownload.sheetName(title).count <= 31, "\(title)")
+        }
+    }
+
     @Test("two roots' targets make one path from the summed baseline to the summed goal")
     func dashboardSummedTargets() throws {
         let (history, first) = try province()

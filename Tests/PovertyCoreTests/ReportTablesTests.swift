@@ -157,8 +157,8 @@ struct ReportTablesTests {
         #expect(t.value("dan_toc_thieu_so", "can_ngheo_ty_le") == .share(Ratio(1, 1)))
         #expect(t.row("kha_nang_lao_dong")?.kind == .heading)
         #expect(t.notes.map(\.vi) == [
-            "Chưa thu thập: cột khong_co_kha_nang_lao_dong trống ở 2 hộ nghèo, cận nghèo.",
-            "Chưa thu thập: cột dan_toc_thieu_so trống ở 1 hộ nghèo, cận nghèo.",
+            "Chưa thu thập: cột “Không có khả năng lao động” trống ở 2 hộ nghèo, cận nghèo.",
+            "Chưa thu thập: cột “Dân tộc thiểu số” trống ở 1 hộ nghèo, cận nghèo.",
         ])
     }
 
@@ -182,7 +182,7 @@ struct ReportTablesTests {
         #expect(t.rows[2].cells == [.count(1), .share(Ratio(1, 8)), .count(1), .share(Ratio(1, 2))])
         #expect(t.value("dan_toc_chua_ghi", "ngheo_so_ho") == .count(1))
         #expect(t.value("dan_toc_chua_ghi", "can_ngheo_so_ho") == .count(1))
-        #expect(t.notes.map(\.vi) == ["Chưa thu thập: cột dan_toc trống ở 2 hộ nghèo, cận nghèo."])
+        #expect(t.notes.map(\.vi) == ["Chưa thu thập: cột “Dân tộc” trống ở 2 hộ nghèo, cận nghèo."])
     }
 
     @Test func causeTableCountsEachCauseOncePerHousehold() {

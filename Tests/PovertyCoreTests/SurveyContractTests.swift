@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Texts
 @testable import PovertyCore
@@ -67,6 +68,19 @@ enum Sheet {
 
 @Suite("Survey contract")
 struct SurveyContractTests {
+    /// The names the reports give the columns are the template's headers, and the blank
+    /// template offers every column the contract reads (one income column is enough).
+    @Test func theTemplateNamesEveryColumn() throws {
+        for column in SurveyColumn.allCases { #expect(TextFolding.fold(column.header.vi) == column.rawValue, "\(column)") }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("Examples/mau-khao-sat-trong.csv"), encoding: .utf8)
+        let header = text.split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
+        let layout = SurveyLayout(header: header)
+        #expect(layout.unknownColumns.isEmpty && layout.headerIssues.isEmpty)
+        let folded = Set(header.map { TextFolding.fold($0) })
+        for column in SurveyColumn.allCases where column != .monthlyIncome { #expect(folded.contains(column.rawValue), "\(column)") }
+    }
+
     // MARK: - A valid file
 
     @Test func validRowsBecomeRecords() throws {

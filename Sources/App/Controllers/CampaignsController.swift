@@ -53,7 +53,7 @@ struct CampaignsController: RouteCollection {
         if let list = ListDownload.Format(rawValue: format) {
             var file = ListDownload(
                 title: req.t("campaign.download_title", c.name), fileStem: ReportExports.fileName(["dot", c.code], .csv).replacingOccurrences(of: ".csv", with: ""),
-                columns: [("#", 6), (req.t("common.household_code"), 14), (req.t("households.member"), 28), (req.t("common.unit"), 36),
+                columns: [(req.t("campaigns.rank"), 10), (req.t("common.household_code"), 14), (req.t("households.member"), 28), (req.t("common.unit"), 36),
                           (req.t("common.status"), 16), (req.t("funds.amount"), 14), (req.t("campaigns.state"), 16), (req.t("form.reason"), 40)])
             file.rows = proposals.map { p in
                 [.number(p.rank), .text(p.householdCode), .text(p.primaryName), .text(req.unitLabel(p.unitID, user)),

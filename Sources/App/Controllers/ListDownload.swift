@@ -27,6 +27,8 @@ struct ListDownload {
     /// Column headers and widths (characters).
     let columns: [(String, Double)]
     var rows: [[Cell]] = []
+    /// The sheet's tab, when the title does not make a good one (`sheetName(_:)`).
+    var sheet: String?
 
     /// The format asked for in `?format=`, nil for the page itself.
     static func format(_ req: Request) throws -> Format? {
@@ -57,7 +59,7 @@ struct ListDownload {
     func workbook() throws -> Data {
         let book = XLSXWorkbook()
         let width = columns.count + 1
-        let sheet = book.addSheet(String(title.prefix(31)), columnWidths: [6] + columns.map(\.1), freezeRows: 3,
+        let sheet = book.addSheet(self.sheet ?? Self.sheetName(title), columnWidths: [6] + columns.map(\.1), freezeRows: 3,
                                   pageSetup: XLSXPageSetup(orientation: columns.count > 6 ? .landscape : .portrait, repeatedRows: 3))
         sheet.appendTitle(title, span: width)
         sheet.appendRow([])
@@ -73,6 +75,26 @@ struct ListDownload {
         }
         try book.close()
         return try book.data()
+    }
+
+    /// A sheet's tab (at most 31 characters) from the list's title: the part before " — " (the
+    /// unit's name is in the title row), "năm" dropped before a year if it is too long, then cut
+    /// at a word, the year kept: "Hộ còn thiếu chính sách 2026", never "… năm 202".
+    static func sheetName(_ title: String) -> String {
+        var name = title.components(separatedBy: " — ").first ?? title
+        if name.count > 31 { name = name.replacingOccurrences(of: " năm ", with: " ").replacingOccurrences(of: " in ", with: " ") }
+        guard name.count > 31 else { return name }
+        let words = name.split(separator: " ")
+        let year = words.last.flatMap { $0.count == 4 && $0.allSatisfy(\.isNumber) ? String($0) : nil }
+        let room = 31 - (year.map { $0.count + 1 } ?? 0)
+        var out = ""
+        for word in (year == nil ? words : words.dropLast()) {
+            let next = out.isEmpty ? String(word) : out + " " + word
+            if next.count > room { break }
+            out = next
+        }
+        if out.isEmpty { out = String(name.prefix(room)) }
+        return year.map { out + " " + $0 } ?? out
     }
 
     /// Text cells as `CSV.spreadsheetText` leaves them: never a formula in the office that opens

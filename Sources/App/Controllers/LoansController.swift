@@ -30,6 +30,7 @@ struct LoansController: RouteCollection {
                 columns: [(req.t("loans.code"), 16), (req.t("loans.member"), 28), (req.t("common.household_code"), 14), (req.t("common.unit"), 36),
                           (req.t("funds.amount"), 16), (req.t("loans.state"), 16), (req.t("loans.outstanding"), 16),
                           (req.t("loans.days_overdue"), 12), (req.t("loans.group"), 20)])
+            list.sheet = req.t("loans.sheet_name", day.iso)
             list.rows = LoanStanding.listed(files, asAt: asked, today: req.store.today, state: stateFilter).map { s in
                 let f = s.file, late = LoansBody.lateness(s, text: text)
                 return [.text(f.code), .text(f.memberName), .text(f.householdCode ?? ""), .text(req.unitLabel(f.unitID, user)),

@@ -65,6 +65,16 @@ enum ReportDocuments {
     }
 
     /// The first year of a standard: the moves compare nothing (one sentence for every document).
+    /// How many poor households got every policy they need ("no poor household" rather than "0/0 (–)").
+    static func coverage(_ f: ReportFigures) -> String {
+        guard f.coveragePoor > 0 else { return "không có hộ nghèo cần hỗ trợ chính sách" }
+        return "\(Format.number(f.coverageComplete, .vi))/\(Format.number(f.coveragePoor, .vi)) hộ nghèo "
+            + "(\(Format.percent(f.coverageComplete, f.coveragePoor, .vi))) được hỗ trợ đủ các chính sách theo nhu cầu"
+    }
+
+    /// An amount in a document's sentence: the number and "đ" never part at a line's end.
+    static func money(_ d: Dong) -> String { Format.number(d, .vi) + "\u{00A0}đ" }
+
     static func notCompared(_ f: ReportFigures) -> String {
         let previous = f.previousYear.map { " (năm \($0))" } ?? ""
         let why: String
@@ -91,7 +101,7 @@ enum ReportDocuments {
                              status: AnnualReportStatus?, history: OrgHistory, dated: Day) -> OfficialDocument {
         let who = issuer(unitID, history: history, on: dated)
         let n = { Format.number($0, .vi) }
-        let money = { Format.money($0, .vi) }
+        let money = { Self.money($0) }
         let pct = { Format.percent($0, $1, .vi) }
         let moved = { (x: Int) in f.movesCompared ? n(x) : "–" }
         var body: [Block] = [
@@ -114,7 +124,7 @@ enum ReportDocuments {
         ] + (f.movesCompared ? [] : [.paragraph(Self.notCompared(f))]) + [
             .heading("2. Hỗ trợ hộ nghèo theo chính sách", level: 2),
             .paragraph("Năm \(year), các đơn vị trong nhánh đã hỗ trợ \(n(f.supportHouseholds)) hộ \(n(f.supportRecords)) lượt, tổng giá trị \(money(f.supportValue)); "
-                       + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ các chính sách theo nhu cầu."),
+                       + Self.coverage(f) + "."),
         ]
         if !f.supportByPolicy.isEmpty {
             body.append(.table(Documents.Table(
@@ -270,10 +280,10 @@ enum ReportDocuments {
         }
         body.append(.heading("III. HỖ TRỢ, QUỸ VÀ VỐN VAY"))
         body.append(.bullets([
-            "\(n(f.supportHouseholds)) hộ được hỗ trợ \(n(f.supportRecords)) lượt, giá trị \(Format.money(f.supportValue, .vi)); "
-                + "\(n(f.coverageComplete))/\(n(f.coveragePoor)) hộ nghèo (\(pct(f.coverageComplete, f.coveragePoor))) được hỗ trợ đủ chính sách theo nhu cầu.",
-            "Quỹ hỗ trợ vận động trong năm \(Format.money(f.fundsRaised, .vi)), đã chi \(Format.money(f.fundsSpent, .vi)), số dư cuối năm \(Format.money(f.fundsClosing, .vi)).",
-            "Vốn vay Quỹ quốc gia về việc làm: dư nợ \(Format.money(f.loansOutstanding, .vi)) (\(n(f.loansActive)) món), nợ quá hạn \(Format.money(f.loansOverdue, .vi)), \(Self.jobs(f)).",
+            "\(n(f.supportHouseholds)) hộ được hỗ trợ \(n(f.supportRecords)) lượt, giá trị \(Self.money(f.supportValue)); "
+                + Self.coverage(f) + ".",
+            "Quỹ hỗ trợ vận động trong năm \(Self.money(f.fundsRaised)), đã chi \(Self.money(f.fundsSpent)), số dư cuối năm \(Self.money(f.fundsClosing)).",
+            "Vốn vay Quỹ quốc gia về việc làm: dư nợ \(Self.money(f.loansOutstanding)) (\(n(f.loansActive)) món), nợ quá hạn \(Self.money(f.loansOverdue)), \(Self.jobs(f)).",
         ]))
         body.append(.heading("IV. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ"))
         body.append(.paragraph("Các đơn vị trực thuộc: \(n(s.board.accepted))/\(n(s.board.expected)) báo cáo đã được chấp nhận (\(pct(s.board.accepted, s.board.expected))); "

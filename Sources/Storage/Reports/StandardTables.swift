@@ -78,7 +78,7 @@ extension AnnualReports {
         if !baseline, let i = tables.firstIndex(where: { $0.number == 3 }) {
             tables[i].notes.append(ReportText(
                 "Trong số thoát cận nghèo: \(near.toPoor) hộ nay là hộ nghèo; trong số tăng: \(near.fromPoor) hộ năm trước là hộ nghèo.",
-                "Of those that left near-poverty, \(near.toPoor) are poor now; of the increases, \(near.fromPoor) were poor last year."))
+                "Households that left near-poverty and are poor now: \(near.toPoor); of the increases, poor last year: \(near.fromPoor)."))
         }
         // A year reviewed under two standards (a file imported with another): the tables of the
         // year's standard say how many they leave out, which Biểu 2, 3, 14 and 15 count.
