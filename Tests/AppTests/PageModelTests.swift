@@ -406,6 +406,9 @@ struct PageModelTests {
                                      error: "x", text: en)
             #expect(refused.name == "Nguyễn <Thị> Sửa" && refused.phone == "gọi tôi" && refused.sexes.filter(\.selected).map(\.value) == ["nu"])
             #expect(refused.sex == (profile.record.sex.map { en.t("member.sex." + $0.rawValue) } ?? "–"), "what is stored stays shown as stored")
+            // The page's facts stay as stored: a refused edit is shown in its form only.
+            #expect(refused.facts.name == profile.record.fullName && refused.facts.phone == (profile.record.phone ?? ""))
+            #expect(refused.facts.citizenID == (profile.record.citizenID ?? ""))
         }
     }
 

@@ -9,7 +9,16 @@ struct MemberBody: Encodable {
         let joined: String
         let left: String
     }
+    /// The record as stored (the page's facts), whatever the form below shows typed.
+    struct Facts: Encodable {
+        let name: String
+        let citizenID: String
+        let birthDate: String
+        let ethnicity: String
+        let phone: String
+    }
     let code: String
+    let facts: Facts
     let name: String
     let citizenID: String
     let birthDate: String
@@ -55,7 +64,9 @@ extension MemberBody {
         let m = profile.record
         let sexCode = fields["sex"] ?? ""
         self.init(
-            code: m.code, name: fields["fullName"] ?? m.fullName, citizenID: fields["citizenID"] ?? "", birthDate: fields["birthDate"] ?? "",
+            code: m.code,
+            facts: Facts(name: m.fullName, citizenID: m.citizenID ?? "", birthDate: m.birthDate?.vietnamese ?? "", ethnicity: m.ethnicity ?? "", phone: m.phone ?? ""),
+            name: fields["fullName"] ?? m.fullName, citizenID: fields["citizenID"] ?? "", birthDate: fields["birthDate"] ?? "",
             sex: m.sex.map { text.t("member.sex." + $0.rawValue) } ?? "–",
             ethnicity: fields["ethnicity"] ?? "", phone: fields["phone"] ?? "", version: fields["version"] ?? profile.version,
             unit: profile.currentUnitID.map { unitName($0, history, today) } ?? text.t("member.not_in_union"),
