@@ -250,8 +250,13 @@ struct DocumentXML {
             let portraitWidth = textWidth
             textWidth = PageGeometry.textWidth(landscape: true)
             inLandscape = true
+            // The signature follows the portrait pages: nothing here is kept with it.
+            let keep = keepWithClosing
+            keepWithClosing = false
             for b in blocks { try writeBlock(b) }
             endSection(landscape: true)
+            keepWithClosing = keep
+            breakBeforeNext = false  // the section after starts a page of its own
             inLandscape = false
             textWidth = portraitWidth
         case .pageBreak:
@@ -261,8 +266,9 @@ struct DocumentXML {
             breakBeforeNext = true
         case let .table(table):
             try writeTable(table)
-            // Two tables with nothing between them would merge into one.
-            emptyParagraph()
+            // Two tables with nothing between them would merge into one. The body's last table
+            // is parted from the signature by the closing's own paragraph, kept with it.
+            if !keepWithClosing { emptyParagraph() }
         }
     }
 

@@ -204,6 +204,27 @@ final class DOCXTests: XCTestCase {
         XCTAssertTrue(wide.contains("LIÊN ĐOÀN LAO ĐỘNG TỈNH NINH BÌNH"))
     }
 
+    /// A page break after a table starts the next paragraph's page (no paragraph left to
+    /// stand alone on a page of its own), and a body that ends with a table keeps its last rows
+    /// with the signature, with nothing between them that a page could break at.
+    func testPageBreaksAndTheSignatureKeepTheirNeighbours() throws {
+        var document = sampleReport()
+        guard case let .table(table) = document.body.first(where: { if case .table = $0 { return true } else { return false } }) else {
+            return XCTFail("no table in the sample")
+        }
+        document.body = [.paragraph("Mở đầu."), .table(table), .pageBreak, .heading("II. TIẾP"), .table(table)]
+        let xml = String(decoding: try DocumentXML.make(document), as: UTF8.self)
+        XCTAssertFalse(xml.contains(#"<w:br w:type="page"/>"#))
+        XCTAssertTrue(xml.contains(#"</w:tbl><w:p><w:pPr><w:pStyle w:val="DocHeading1"/><w:pageBreakBefore/>"#), "the heading starts the page")
+        XCTAssertTrue(xml.contains(#"</w:tbl><w:p><w:pPr><w:keepNext/></w:pPr></w:p><w:tbl>"#), "the last table runs into the signature")
+        let lastTable = try XCTUnwrap(xml.range(of: "<w:tbl>", options: .backwards).flatMap { end in xml[..<end.lowerBound].range(of: "<w:tbl>", options: .backwards) })
+        XCTAssertGreaterThanOrEqual(xml[lastTable.lowerBound...].components(separatedBy: "<w:keepNext/>").count - 1, 2 * 6)
+        // Between two tables a page break still leaves a paragraph to part them.
+        document.body = [.table(table), .pageBreak, .table(table), .paragraph("Hết.")]
+        let two = String(decoding: try DocumentXML.make(document), as: UTF8.self)
+        XCTAssertTrue(two.contains(#"</w:tbl><w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p><w:tbl>"#))
+    }
+
     func testDateLine() {
         XCTAssertEqual(DocumentDate(day: 5, month: 1, year: 2026).line(place: "Ninh Bình"),
                        "Ninh Bình, ngày 05 tháng 01 năm 2026")

@@ -64,8 +64,8 @@ enum ReportDocuments {
                            : "số việc làm đếm lại trong năm giảm \(n(-inYear)) (lũy kế \(n(f.jobsCreated)))"
     }
 
-    /// The first year of a standard: the moves compare nothing (one sentence for every document).
-    /// How many poor households got every policy they need ("no poor household" rather than "0/0 (–)").
+    /// How many poor households got every policy they need ("no poor household" rather than
+    /// "0/0 (–)", as the report's page says: `ReportFigureText`).
     static func coverage(_ f: ReportFigures) -> String {
         guard f.coveragePoor > 0 else { return "không có hộ nghèo cần hỗ trợ chính sách" }
         return "\(Format.number(f.coverageComplete, .vi))/\(Format.number(f.coveragePoor, .vi)) hộ nghèo "
@@ -75,6 +75,7 @@ enum ReportDocuments {
     /// An amount in a document's sentence: the number and "đ" never part at a line's end.
     static func money(_ d: Dong) -> String { Format.number(d, .vi) + "\u{00A0}đ" }
 
+    /// The first year of a standard: the moves compare nothing (one sentence for every document).
     static func notCompared(_ f: ReportFigures) -> String {
         let previous = f.previousYear.map { " (năm \($0))" } ?? ""
         let why: String

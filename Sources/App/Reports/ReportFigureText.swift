@@ -20,7 +20,8 @@ enum ReportFigureText {
             line("fell_back", n(f.fellBack)),
             line("left", n(f.left)),
         ] : [line("moves", t("figures.moves_not_compared"))]) + [
-            line("coverage", "\(n(f.coverageComplete))/\(n(f.coveragePoor)) (\(pct(f.coverageComplete, f.coveragePoor)))"),
+            line("coverage", f.coveragePoor > 0 ? "\(n(f.coverageComplete))/\(n(f.coveragePoor)) (\(pct(f.coverageComplete, f.coveragePoor)))"
+                                                : t("figures.no_poor_to_cover")),
             line("support", "\(n(f.supportHouseholds)) · \(n(f.supportRecords)) · \(money(f.supportValue))"),
             line("funds", "\(money(f.fundsOpening)) → \(money(f.fundsClosing))"),
             line("funds_raised", money(f.fundsRaised)),

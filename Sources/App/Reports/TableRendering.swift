@@ -104,8 +104,12 @@ enum TableRendering {
         let columns = [Documents.Table.Column(t.labelHeader.vi, width: 3.2, alignment: .left)]
             + t.columns.map { Documents.Table.Column($0.title.vi, width: 1.2, alignment: .right) }
         let rows = t.rows.map { row in
-            Documents.Table.Row([String(repeating: "  ", count: row.level) + row.label.vi] + row.cells.map { $0.display(language: .vi) },
-                                bold: row.kind != .item)
+            // An amount as its number: its column's header names the đồng, and a narrow printed
+            // column would part the number from its "đ".
+            Documents.Table.Row([String(repeating: "  ", count: row.level) + row.label.vi] + row.cells.map { cell in
+                if case .money(let d) = cell { return ReportFormat.integer(d, .vi) }
+                return cell.display(language: .vi)
+            }, bold: row.kind != .item)
         }
         return Documents.Table(columns: columns, rows: rows)
     }

@@ -192,7 +192,7 @@ public struct AnnualReports: Sendable {
             WHERE id = \(bind: existing.id) AND status IN ('draft', 'returned')
             """).run()
         try await event(existing.id, "luu", "", actor: actor, db: db)
-        try await store.audit.record("luu_bao_cao", entity: "annual_report", id: existing.id, detail: "đơn vị \(existing.unitID) năm \(existing.year)",
+        try await store.audit.record("luu_bao_cao", entity: "annual_report", id: existing.id, detail: "đơn vị \(actor.history.units[existing.unitID]?.code ?? String(existing.unitID)) năm \(existing.year)",
                                      by: actor, on: db)
     }
 
