@@ -92,6 +92,11 @@ struct MemberPageTests {
             #expect(badPhone.status == .badRequest && badPhone.body.contains("Số điện thoại") && badPhone.body.contains("value=\"gọi tôi\""))
             let badID = try await coso.post("/members/\(code)", form: Self.form(fresh, name: "Nguyễn Thị Sửa", cid: "999", birth: "15/03/1985", sex: "nam"))
             #expect(badID.status == .badRequest && badID.body.contains("CCCD"))
+            // Every field's problem at once; the page's facts stay as stored.
+            let all = try await coso.post("/members/\(code)", form: Self.form(fresh, name: "Nguyễn Thị Sửa", cid: "12345", birth: "31/02/1972", sex: "nam", phone: "abc"))
+            let error = all.body.components(separatedBy: "id=\"form-error\"").dropFirst().first?.components(separatedBy: "</div>").first ?? ""
+            #expect(all.status == .badRequest && error.contains("31/02/1972") && error.contains("abc") && error.contains("12345"), "\(error)")
+            #expect(!all.body.contains("<dd class=\"col-sm-8\">31/02/1972</dd>") && all.body.contains("<dd class=\"col-sm-8\">037085123456</dd>"))
             #expect(try await store.members.member(try await store.op, code: code).citizenID == "037085123456")
         }
     }

@@ -37,16 +37,25 @@ struct MemberController: RouteCollection {
         var padded = false
         return try await req.change(redirect: Self.path(code), notice: "member_saved", subject: .member,
                                     render: { try await render(req, code: code, error: $0) }) {
-            let birth = try Self.optionalDay(req, form.birthDate)
+            // Every field's problem at once, not one per try (Storage checks them all again).
+            var problems: [String] = []
+            var birth: Day?
+            do { birth = try Self.optionalDay(req, form.birthDate) } catch let refusal as FormRefusal { problems.append(refusal.message) }
             let sexText = (form.sex ?? "").trimmingCharacters(in: .whitespaces)
             let sex = sexText.isEmpty ? nil : CitizenID.Sex(rawValue: sexText)
             // Anything but the form's choices is refused, never stored as "unknown".
-            guard sexText.isEmpty || sex != nil else { throw FormRefusal(message: req.t("form.bad_number", req.t("member.sex"), sexText)) }
+            if !sexText.isEmpty && sex == nil { problems.append(req.t("form.bad_number", req.t("member.sex"), sexText)) }
             var cid = (form.citizenID ?? "").trimmingCharacters(in: .whitespaces)
             if !cid.isEmpty {
                 (cid, padded) = CitizenID.restoringLeadingZero(cid, birthYear: birth?.year, sex: sex)
+                if let problem = CitizenID.check(cid, birthYear: birth?.year, sex: sex) {
+                    problems.append(req.text(StorageError.badCitizenID(cid, problem).message))
+                }
             }
-            let phone = try Self.phone(req, form.phone)
+            var phone: String?
+            do { phone = try Self.phone(req, form.phone) } catch let refusal as FormRefusal { problems.append(refusal.message) }
+            if (form.fullName ?? "").trimmingCharacters(in: .whitespaces).isEmpty { problems.append(req.text(Message("refusal.member.name_required"))) }
+            guard problems.isEmpty else { throw FormRefusal(message: problems.joined(separator: " · ")) }
             let ethnicity = (form.ethnicity ?? "").trimmingCharacters(in: .whitespaces)
             let record = MemberRecord(code: code, fullName: (form.fullName ?? "").trimmingCharacters(in: .whitespaces),
                                       citizenID: cid.isEmpty ? nil : cid, birthDate: birth, sex: sex,
