@@ -201,6 +201,7 @@ extension Store {
             if let staging { discard(staging) } else { try? await Self.emptyPostgres(config, logger: logger) }
             throw error
         }
+        var open = true
         do {
             if staging != nil {
                 let verdict = try await store.sql.raw("PRAGMA integrity_check").all().map { try $0.string("integrity_check") }
@@ -213,6 +214,7 @@ extension Store {
                                          by: try await store.operator(operatorName), on: store.sql)
             if staging != nil { try await store.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
             await store.shutdown()
+            open = false
             if let staging, case .sqlite(let path) = config {
                 // The whole copy, its log with it should one be left, takes the path.
                 for suffix in ["-wal", ""] where FileManager.default.fileExists(atPath: staging + suffix) {
@@ -223,7 +225,7 @@ extension Store {
             }
             return migrated
         } catch {
-            await store.shutdown()
+            if open { await store.shutdown() }
             if let staging {
                 discard(staging)
             } else {
