@@ -16,9 +16,7 @@ public enum TextFolding {
             return false
         }
         guard text.utf8.withContiguousStorageIfAvailable({ scan($0) }) ?? scan(text.utf8) else { return nil }
-        return text.unicodeScalars.first { s in
-            (s.value < 0x20 && s.value != 0x09 && s.value != 0x0A && s.value != 0x0D) || (0x7F...0x9F).contains(s.value)
-        }
+        return text.unicodeScalars.first(where: isControl)
     }
 
     /// `text` with every control character (as `controlCharacter` finds them) shown as "�":
@@ -27,10 +25,14 @@ public enum TextFolding {
         guard controlCharacter(in: text) != nil else { return text }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
-            let control = (s.value < 0x20 && s.value != 0x09 && s.value != 0x0A && s.value != 0x0D) || (0x7F...0x9F).contains(s.value)
-            out.append(control ? "\u{FFFD}" : s)
+            out.append(isControl(s) ? "\u{FFFD}" : s)
         }
         return String(out)
+    }
+
+    /// C0 but tab, line feed and carriage return; DEL; C1.
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        (s.value < 0x20 && s.value != 0x09 && s.value != 0x0A && s.value != 0x0D) || (0x7F...0x9F).contains(s.value)
     }
 
     /// "U+001B": how a message names a control character.

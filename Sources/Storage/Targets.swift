@@ -42,8 +42,13 @@ public struct TargetProgress: Sendable, Hashable {
     /// a new standard is a new baseline), nor a count with half of a split unit's baseline.
     public var comparable: Bool {
         guard let y = latestYear, !baselineDivided else { return false }
+        return Self.sameStandard(y, target.baselineYear)
+    }
+
+    /// Whether two review years are under one standard (their counts may be compared).
+    public static func sameStandard(_ year: Int, _ other: Int) -> Bool {
         let catalog = StandardCatalog.builtIn
-        return catalog.standard(forReviewYear: y)?.code == catalog.standard(forReviewYear: target.baselineYear)?.code
+        return catalog.standard(forReviewYear: year)?.code == catalog.standard(forReviewYear: other)?.code
     }
     /// On course at the latest count; nil without a count, or with one under another standard.
     public var onCourse: Bool? {

@@ -63,11 +63,10 @@ extension DashboardBody {
             let goal = t.target.reductionPermille.map { text.t("dashboard.goal_reduction", text.percent($0, 1000)) }
                 ?? text.t("dashboard.goal_level", text.number(c.goal))
             let yearOf = figures.first { $0.year == c.targetYear } ?? (latest.year < c.targetYear ? latest : nil)
-            let catalog = StandardCatalog.builtIn
             if yearOf != nil, progress.contains(where: \.baselineDivided) {
                 // Part of the baseline belonged to a unit split across the branch's edge (`TargetProgress.comparable`).
                 targetNote = text.t("dashboard.target_baseline_divided", "", goal, String(c.baselineYear), String(c.targetYear), "", "")
-            } else if let f = yearOf, catalog.standard(forReviewYear: f.year)?.code != catalog.standard(forReviewYear: c.baselineYear)?.code {
+            } else if let f = yearOf, !TargetProgress.sameStandard(f.year, c.baselineYear) {
                 // Counts under two standards are not compared (`TargetProgress.comparable`).
                 targetNote = text.t("dashboard.target_other_standard", "", goal, String(c.baselineYear), String(c.targetYear), String(f.year), "")
             } else if let f = yearOf {
