@@ -143,8 +143,7 @@ public struct Accounts: Sendable {
     public func signIn(username: String, password: String, from address: String, channel: Actor.Channel) async throws -> SignIn {
         let name = Self.normalise(username)
         let key = String(name.prefix(60)) + "|" + String(address.prefix(60))
-        let (hasFailures, left) = try await waitLeft(key)
-        if left > 0 {
+        if let left = try await takeAttempt(key) {
             try await store.sessionTransaction { db in
                 try await store.audit.record("dang_nhap_bi_han_che", entity: "user", id: nil,
                                              detail: "'\(name.prefix(60))' từ \(address): chờ \(left) giây", name: "?", channel: channel.rawValue, on: db)
@@ -158,35 +157,59 @@ public struct Accounts: Sendable {
         if let found { hash = try found.string("password_hash") } else { hash = try await dummyHash(hasher) }
         let good = try await hasher.verify(password, against: hash)
         if let account, account.active, good {
-            // Only a name with failures has a row to clear: a plain sign-in writes nothing here.
-            if hasFailures { try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() } }
+            try await clearFailures(key)
             return .accepted(account)
         }
+        // The attempt was counted as a failure when it was taken.
         try await store.sessionTransaction { db in
-            try await countFailure(key, db: db)
             try await store.audit.record("dang_nhap_sai", entity: "user", id: account?.id, detail: "'\(name.prefix(60))' từ \(address)",
                                          name: "?", channel: channel.rawValue, on: db)
         }
         return .refused
     }
 
-    /// Whether `key` has failures counted, and the seconds still to wait before its next attempt (0: none).
-    private func waitLeft(_ key: String) async throws -> (hasFailures: Bool, seconds: Int) {
-        guard let row = try await store.sessionSQL.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first() else {
-            return (false, 0)
+    /// Takes one attempt for `key`: nil when it may go on — it is then already counted as a
+    /// failure, and a success clears the count (`clearFailures`) — or the seconds still to wait.
+    /// The count is read and raised in one step (the update holds only if nobody raised it in
+    /// between), so attempts sent together cannot all pass on one reading: each one that goes
+    /// on has raised the count, and the one that reaches the limit makes the rest wait.
+    private func takeAttempt(_ key: String) async throws -> Int? {
+        for _ in 0..<8 {
+            let now = store.now()
+            let taken: (any SQLRow)?
+            if let row = try await store.sessionSQL.raw("SELECT failures, last_failed_at FROM login_throttle WHERE key = \(bind: key)").first() {
+                let failures = try row.int("failures")
+                if failures >= Self.freeFailures {
+                    guard let last = Clock.parse(try row.string("last_failed_at")) else {
+                        throw StorageError.corrupt("login_throttle.last_failed_at")
+                    }
+                    let left = Int(last.addingTimeInterval(TimeInterval(Self.wait(after: failures))).timeIntervalSince(store.clock.now()).rounded(.up))
+                    if left > 0 { return left }
+                }
+                taken = try await store.sessionTransaction { db in
+                    try await db.raw("""
+                        UPDATE login_throttle SET failures = failures + 1, last_failed_at = \(bind: now)
+                        WHERE key = \(bind: key) AND failures = \(bind: failures) RETURNING failures
+                        """).first()
+                }
+            } else {
+                taken = try await store.sessionTransaction { db in
+                    try await db.raw("""
+                        INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (\(bind: key), 1, \(bind: now))
+                        ON CONFLICT (key) DO NOTHING RETURNING failures
+                        """).first()
+                }
+            }
+            if taken != nil { return nil }
+            // Another attempt raised the count between the reading and the update: read it again.
         }
-        let failures = try row.int("failures")
-        guard failures >= Self.freeFailures, let last = Clock.parse(try row.string("last_failed_at")) else { return (true, 0) }
-        let left = Int(last.addingTimeInterval(TimeInterval(Self.wait(after: failures))).timeIntervalSince(store.clock.now()).rounded(.up))
-        return (true, max(0, left))
+        // Still raced after eight readings: many attempts at once for one key — hold this one up.
+        return Self.wait(after: Self.freeFailures)
     }
 
-    /// Counts one more failure for `key`.
-    private func countFailure(_ key: String, db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO login_throttle (key, failures, last_failed_at) VALUES (\(bind: key), 1, \(bind: store.now()))
-            ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_failed_at = excluded.last_failed_at
-            """).run()
+    /// Clears the failures counted for `key` (after a right password).
+    private func clearFailures(_ key: String) async throws {
+        try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() }
     }
 
     /// Seconds to wait after `failures` failures in a row: none for the first few, then 30 s,
@@ -264,8 +287,7 @@ public struct Accounts: Sendable {
         // address: a stolen session cannot guess the password at leisure, and cannot hold up the
         // owner changing it from another. Each one is audited, and so is each attempt held up.
         let key = "password-change #\(id) " + String((tokenHash ?? actor.channel.rawValue).prefix(80))
-        let (hasFailures, left) = try await waitLeft(key)
-        if left > 0 {
+        if let left = try await takeAttempt(key) {
             try await store.sessionTransaction { db in
                 try await store.audit.record("doi_mat_khau_bi_han_che", entity: "user", id: id, detail: "\(actor.name): chờ \(left) giây", by: actor, on: db)
             }
@@ -276,13 +298,13 @@ public struct Accounts: Sendable {
             throw StorageError.notFound(.account, String(id))
         }
         guard try await hasher.verify(current, against: try row.string("password_hash")) else {
+            // The attempt was counted as a failure when it was taken.
             try await store.sessionTransaction { db in
-                try await countFailure(key, db: db)
                 try await store.audit.record("doi_mat_khau_sai", entity: "user", id: id, detail: actor.name, by: actor, on: db)
             }
             throw AccountRefusal.wrongPassword
         }
-        if hasFailures { try await store.sessionTransaction { db in try await db.raw("DELETE FROM login_throttle WHERE key = \(bind: key)").run() } }
+        try await clearFailures(key)
         if let problem = PasswordPolicy.problem(new, username: actor.name) { throw problem }
         let hash = try await hasher.hash(new)
         try await store.writeTransaction { db in

@@ -166,6 +166,37 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func signInsSentTogetherCannotPassTheThrottleOnOneReading(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            let accounts = store.accounts
+            let op = try await store.op
+            _ = try await accounts.create(op, NewAccount(username: "officer.two", displayName: "Cán bộ", password: "mat-khau-dai",
+                                                         role: .branchOfficer, unitCode: "H1"))
+            // Fifteen wrong passwords sent at once from one address: only the free failures reach
+            // the password check, the rest wait — they cannot all read "no failures yet" and pass.
+            let tries = 3 * Accounts.freeFailures
+            let answers = try await withThrowingTaskGroup(of: SignIn.self) { group in
+                for _ in 0..<tries {
+                    group.addTask { try await accounts.signIn(username: "officer.two", password: "sai-mat-khau", from: "10.0.0.77", channel: .web) }
+                }
+                return try await group.reduce(into: [SignIn]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0 == .refused }.count == Accounts.freeFailures)
+            #expect(answers.filter { if case .throttled = $0 { true } else { false } }.count == tries - Accounts.freeFailures)
+            #expect(try await accounts.signIn(username: "officer.two", password: "mat-khau-dai", from: "10.0.0.77", channel: .web) == .throttled(seconds: 30))
+            let entries = try await store.audit.entries(op, entity: "user")
+            #expect(entries.filter { $0.action == "dang_nhap_sai" }.count == Accounts.freeFailures)
+            #expect(entries.filter { $0.action == "dang_nhap_bi_han_che" }.count == tries - Accounts.freeFailures + 1)
+            // From elsewhere the owner still signs in, and that clears nothing of the other address.
+            guard case .accepted = try await accounts.signIn(username: "officer.two", password: "mat-khau-dai", from: "10.0.0.2", channel: .web) else {
+                Issue.record("the owner is held up by failures from another address")
+                return
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func tokensDieWithThePasswordAndAreListedAndRevokedByOwnerAndAdministrator(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await store.importUnits(Files.smallTree)
