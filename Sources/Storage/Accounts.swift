@@ -382,14 +382,9 @@ public struct Accounts: Sendable {
     @discardableResult
     public func create(_ actor: Actor, _ new: NewAccount) async throws -> Int {
         try actor.require(.manageAccounts)
+        if let first = try await problems(actor, new).first { throw first }
         let name = Self.normalise(new.username)
-        guard (3...40).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw AccountRefusal.invalidUsername
-        }
         let display = new.displayName.trimmingCharacters(in: .whitespaces)
-        guard !display.isEmpty, display.count <= 120 else { throw AccountRefusal.noDisplayName }
-        if let problem = PasswordPolicy.problem(new.password, username: name) { throw problem }
-        guard Self.roles(givenBy: actor).contains(new.role) else { throw AccountRefusal.roleForProvince(new.role) }
         let code = new.unitCode.trimmingCharacters(in: .whitespaces)
         let unit = try await standingUnit(actor, code)
         let hash = try await hasher().hash(new.password)
@@ -404,6 +399,26 @@ public struct Accounts: Sendable {
             try await store.audit.record("tao_tai_khoan", entity: "user", id: id, detail: "\(name) (\(new.role.rawValue), \(code))", by: actor, on: db)
             return id
         }
+    }
+
+    /// Everything wrong with a new account, in the form's order (name, display name, password,
+    /// role, unit, a name already taken): a form shows them all at once; `create` refuses the
+    /// first of them (and checks the name again in its write).
+    public func problems(_ actor: Actor, _ new: NewAccount) async throws -> [AccountRefusal] {
+        try actor.require(.manageAccounts)
+        var found: [AccountRefusal] = []
+        let name = Self.normalise(new.username)
+        let nameIsValid = (3...40).contains(name.count) && name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        if !nameIsValid { found.append(.invalidUsername) }
+        let display = new.displayName.trimmingCharacters(in: .whitespaces)
+        if display.isEmpty || display.count > 120 { found.append(.noDisplayName) }
+        if let problem = PasswordPolicy.problem(new.password, username: name) { found.append(problem) }
+        if !Self.roles(givenBy: actor).contains(new.role) { found.append(.roleForProvince(new.role)) }
+        do { _ = try await standingUnit(actor, new.unitCode.trimmingCharacters(in: .whitespaces)) } catch let refusal as AccountRefusal { found.append(refusal) }
+        if nameIsValid, try await store.sql.raw("SELECT id FROM users WHERE username = \(bind: name)").first() != nil {
+            found.append(.duplicateUsername(name))
+        }
+        return found
     }
 
     /// The roles `actor` may give: every role for an administrator of the whole province; an

@@ -69,6 +69,19 @@ import VaporTesting
             let refused = try await local.post("/users", form: ["_csrf": page.csrf ?? "", "username": "qtxa2", "displayName": "x", "password": "mat-khau-dai-3",
                                                                 "role": "quan_tri", "unit": parentCode])
             #expect(refused.status == .badRequest && refused.body.contains("Chỉ quản trị cấp tỉnh mới giao được vai trò"))
+            // A form with several problems says them all at once and keeps what was typed.
+            let several = try await local.post("/users", form: ["_csrf": page.csrf ?? "", "username": "qt xa", "displayName": " ", "password": "ngan",
+                                                                "role": "can_bo_co_so", "unit": "KHONG-CO"])
+            let problems = try await store.accounts.problems(op, NewAccount(username: "qt xa", displayName: " ", password: "ngan",
+                                                                            role: .grassrootsOfficer, unitCode: "KHONG-CO"))
+            #expect(problems == [.invalidUsername, .noDisplayName, .passwordTooShort(PasswordPolicy.minimumLength), .unknownUnit("KHONG-CO")])
+            #expect(several.status == .badRequest)
+            for said in ["Tên đăng nhập: 3–40 chữ cái", "Cần họ tên.", "Mật khẩu cần ít nhất \(PasswordPolicy.minimumLength) ký tự.",
+                         "Không có đơn vị mã &#39;KHONG-CO&#39;"] {
+                #expect(several.body.contains(said), "\(said)")
+            }
+            #expect(several.body.contains("value=\"qt xa\"") && several.body.contains("value=\"KHONG-CO\""))
+            #expect(try await !store.accounts.list(op).contains { $0.username == "qt xa" })
             // Nor does it offer to change another administrator of its unit: no disable, no move, no revoke.
             let peerID = try await store.accounts.create(op, NewAccount(username: "qtxa-b", displayName: "Quản trị xã 2", password: "mat-khau-dai-4",
                                                                         role: .administrator, unitCode: parentCode))
