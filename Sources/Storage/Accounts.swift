@@ -27,6 +27,17 @@ public struct Account: Sendable, Hashable, Codable {
     public let role: Role
     public let unitID: Int
     public let active: Bool
+    /// The password the account was read with (sign-in, a session's request): a session or an
+    /// API token is opened only while it is still the account's. Never encoded nor shown.
+    var credential: Credential? = nil
+
+    private enum CodingKeys: String, CodingKey { case id, username, displayName, role, unitID, active }
+}
+
+/// An account's password hash as it was when the account was read (`Account.credential`).
+struct Credential: Sendable, Hashable, CustomStringConvertible {
+    let hash: String
+    var description: String { "Credential(…)" }
 }
 
 /// An account to create.
@@ -89,6 +100,9 @@ public enum AccountRefusal: Refusal, Equatable, Sendable {
     case accountForProvince(Role)
     /// Too many wrong current passwords in a row: wait this many seconds.
     case throttled(seconds: Int)
+    /// The account's password was changed or reset (or the account disabled) while this sign-in
+    /// or change was under way: sign in again.
+    case passwordChangedMeanwhile
 
     /// What was wrong, in the catalogues' words.
     public var message: Message {
@@ -105,6 +119,7 @@ public enum AccountRefusal: Refusal, Equatable, Sendable {
         case .roleForProvince(let r): Message("users.role_for_province", .key("role." + r.rawValue))
         case .accountForProvince(let r): Message("users.account_for_province", .key("role." + r.rawValue))
         case .throttled(let seconds): Message("password.throttled", .number(max(1, (seconds + 59) / 60)))
+        case .passwordChangedMeanwhile: Message("password.changed_meanwhile")
         }
     }
 }
@@ -229,7 +244,9 @@ public struct Accounts: Sendable {
 
     public static func normalise(_ username: String) -> String { username.trimmingCharacters(in: .whitespaces).lowercased() }
 
-    /// Opens a session after an accepted sign-in. Audited.
+    /// Opens a session after an accepted sign-in. Audited. Refused (`passwordChangedMeanwhile`)
+    /// when the account's password was changed or reset after the sign-in read it: the
+    /// session would otherwise outlive the password it was opened with.
     public func openSession(_ account: Account, tokenHash: String, csrfToken: String, lifetime: TimeInterval, from address: String) async throws {
         try await store.sessionTransaction { db in
             let now = store.now()
@@ -239,8 +256,34 @@ public struct Accounts: Sendable {
                 VALUES (\(bind: tokenHash), \(bind: account.id), \(bind: csrfToken), \(bind: now),
                         \(bind: Store.timestamp(store.clock.now().addingTimeInterval(lifetime))))
                 """).run()
+            // PostgreSQL: the sessions are in the database, checked under a share lock of the
+            // account's row — a change of password either waits for this session (and removes
+            // it) or is seen here.
+            if store.dialect == .postgres { try await requireCredential(of: account.id, account.credential, on: db, lock: true) }
             try await store.audit.record("dang_nhap", entity: "user", id: account.id, detail: "\(account.username) từ \(address)",
                                          name: account.username, channel: Actor.Channel.web.rawValue, on: db)
+        }
+        // SQLite: the sessions are in the journal. A change of password writes the account, then
+        // removes its sessions from the journal: read after this session was written, the
+        // account either shows the change or the change's removal comes after this session.
+        if store.dialect == .sqlite {
+            do {
+                try await requireCredential(of: account.id, account.credential, on: store.sql, lock: false)
+            } catch {
+                try await store.sessionTransaction { db in try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run() }
+                throw error
+            }
+        }
+    }
+
+    /// Refuses when the account's password is no longer `credential` (changed or reset since it
+    /// was read) or the account is disabled. Nothing to compare (an account not read with its
+    /// password, such as the operator's): nothing refused.
+    private func requireCredential(of id: Int, _ credential: Credential?, on db: any SQLDatabase, lock: Bool) async throws {
+        guard let credential else { return }
+        let row = try await db.raw("SELECT password_hash, active FROM users WHERE id = \(bind: id)\(unsafeRaw: lock ? " FOR SHARE" : "")").first()
+        guard let row, try row.string("password_hash") == credential.hash, try row.int("active") != 0 else {
+            throw AccountRefusal.passwordChangedMeanwhile
         }
     }
 
@@ -297,7 +340,8 @@ public struct Accounts: Sendable {
         guard let row = try await store.sql.raw("SELECT password_hash FROM users WHERE id = \(bind: id)").first() else {
             throw StorageError.notFound(.account, String(id))
         }
-        guard try await hasher.verify(current, against: try row.string("password_hash")) else {
+        let verified = try row.string("password_hash")
+        guard try await hasher.verify(current, against: verified) else {
             // The attempt was counted as a failure when it was taken.
             try await store.sessionTransaction { db in
                 try await store.audit.record("doi_mat_khau_sai", entity: "user", id: id, detail: actor.name, by: actor, on: db)
@@ -308,15 +352,22 @@ public struct Accounts: Sendable {
         if let problem = PasswordPolicy.problem(new, username: actor.name) { throw problem }
         let hash = try await hasher.hash(new)
         try await store.writeTransaction { db in
-            try await setPassword(id, hash: hash, keepSession: tokenHash, db: db)
+            // Only over the password just checked: a reset in between is not overwritten.
+            try await setPassword(id, hash: hash, keepSession: tokenHash, replacing: verified, db: db)
             try await store.audit.record("doi_mat_khau", entity: "user", id: id, detail: actor.name, by: actor, on: db)
         }
         try await store.closeJournalSessions(of: id, except: tokenHash)
     }
 
-    private func setPassword(_ id: Int, hash: String, keepSession tokenHash: String?, db: any SQLDatabase) async throws {
+    /// Sets the password and ends the account's other sessions and its tokens; with `replacing`,
+    /// only if the password is still that one (else `passwordChangedMeanwhile`, nothing written).
+    private func setPassword(_ id: Int, hash: String, keepSession tokenHash: String?, replacing old: String? = nil, db: any SQLDatabase) async throws {
         let now = store.now()
-        try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: now), sessions_from = \(bind: now) WHERE id = \(bind: id)").run()
+        let changed = try await db.raw("""
+            UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: now), sessions_from = \(bind: now)
+            WHERE id = \(bind: id) AND (\(bind: old == nil ? 1 : 0) = 1 OR password_hash = \(bind: old ?? "")) RETURNING id
+            """).first()
+        guard changed != nil else { throw AccountRefusal.passwordChangedMeanwhile }
         try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id) AND token_hash <> \(bind: tokenHash ?? "")").run()
         if let tokenHash { try await db.raw("UPDATE sessions SET created_at = \(bind: now) WHERE token_hash = \(bind: tokenHash)").run() }
         try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: id)").run()
@@ -328,6 +379,9 @@ public struct Accounts: Sendable {
         guard let id = actor.accountID else { throw StorageError.forbidden(.ownAccount) }
         let label = String(name.trimmingCharacters(in: .whitespaces).prefix(80))
         try await store.writeTransaction { db in
+            // The password the actor signed in with is still the account's (a reset meanwhile
+            // would otherwise leave a token made with the old one alive for its whole life).
+            try await requireCredential(of: id, actor.credential, on: db, lock: store.dialect == .postgres)
             try await db.raw("""
                 INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at)
                 VALUES (\(bind: tokenHash), \(bind: id), \(bind: label.isEmpty ? "api" : label), \(bind: store.now()),
@@ -525,7 +579,8 @@ extension Account {
         let roleText = try row.string("role")
         guard let role = Role(rawValue: roleText) else { throw StorageError.corrupt("users.role = \(roleText)") }
         self.init(id: try row.int("id"), username: try row.string("username"), displayName: try row.string("display_name"), role: role,
-                  unitID: try row.int("unit_id"), active: try row.int("active") != 0)
+                  unitID: try row.int("unit_id"), active: try row.int("active") != 0,
+                  credential: row.contains(column: "password_hash") ? Credential(hash: try row.string("password_hash")) : nil)
     }
 }
 

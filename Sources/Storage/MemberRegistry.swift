@@ -147,13 +147,22 @@ public struct MemberRegistry: Sendable {
     public func assign(_ actor: Actor, memberID: Int, unitID: Int, from day: Day) async throws -> Bool {
         try actor.require(.editMembers, unit: unitID)
         return try await store.writeTransaction { db in
+            try await lockMember(memberID, db)
             let home = try await Self.homeUnit(of: memberID, on: db)
             if home != nil || !actor.scope.isWholeProvince { try actor.requireInBranch(home, .member, "#\(memberID)") }
             return try await assign(memberID: memberID, unitID: unitID, from: day, actor: actor, db: db)
         }
     }
 
+    /// Locks a member's row for the transaction on PostgreSQL (SQLite's writer holds the whole
+    /// file): two changes of one member's memberships at once run one after the other, the
+    /// second reading what the first wrote — never two open memberships.
+    func lockMember(_ memberID: Int, _ db: any SQLDatabase) async throws {
+        if store.dialect == .postgres { try await db.raw("SELECT id FROM members WHERE id = \(bind: memberID) FOR UPDATE").run() }
+    }
+
     func assign(memberID: Int, unitID: Int, from day: Day, actor: Actor, db: any SQLDatabase) async throws -> Bool {
+        try await lockMember(memberID, db)
         // Recorded once it has happened, in a unit that stands that day (not one dissolved,
         // though its successor's branch still holds it).
         guard day <= store.today else { throw StorageError.invalid(Message("refusal.member.future", .day(day))) }
@@ -186,6 +195,7 @@ public struct MemberRegistry: Sendable {
     public func leave(_ actor: Actor, memberID: Int, on day: Day) async throws {
         try actor.require(.editMembers)
         try await store.writeTransaction { db in
+            try await lockMember(memberID, db)
             try actor.requireInBranch(try await Self.homeUnit(of: memberID, on: db), .member, "#\(memberID)")
             guard day <= store.today else { throw StorageError.invalid(Message("refusal.member.future", .day(day))) }
             guard let open = try await MembershipModel.query(on: db.fluent).filter(\.$memberID == memberID).filter(\.$leftOn == nil).first() else {

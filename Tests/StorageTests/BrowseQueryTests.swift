@@ -197,6 +197,48 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aSessionOrTokenIsNotOpenedWithAPasswordResetWhileItWasChecked(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await store.importUnits(Files.smallTree)
+            let accounts = store.accounts
+            let op = try await store.op
+            let id = try await accounts.create(op, NewAccount(username: "officer.three", displayName: "Cán bộ", password: "mat-khau-cu-1",
+                                                              role: .branchOfficer, unitCode: "H1"))
+            // Signed in with the old password; the administrator resets it before the session is written.
+            guard case .accepted(let account) = try await accounts.signIn(username: "officer.three", password: "mat-khau-cu-1", from: "10.0.0.3", channel: .web) else {
+                Issue.record("the right password was refused")
+                return
+            }
+            try await accounts.resetPassword(op, id: id, to: "mat-khau-moi-2")
+            await #expect(throws: AccountRefusal.passwordChangedMeanwhile) {
+                try await accounts.openSession(account, tokenHash: "late-session", csrfToken: "c", lifetime: 3600, from: "10.0.0.3")
+            }
+            #expect(try await accounts.session(tokenHash: "late-session") == nil)
+            // The API's token, made for that sign-in: refused too, and nothing stored.
+            let signedIn = try await store.actor(for: account, via: .api)
+            await #expect(throws: AccountRefusal.passwordChangedMeanwhile) {
+                try await accounts.createToken(signedIn, tokenHash: "late-token", name: "máy", lifetime: 3600)
+            }
+            #expect(try await accounts.account(tokenHash: "late-token") == nil)
+            // With the new password both open, as before.
+            guard case .accepted(let again) = try await accounts.signIn(username: "officer.three", password: "mat-khau-moi-2", from: "10.0.0.3", channel: .web) else {
+                Issue.record("the new password was refused")
+                return
+            }
+            try await accounts.openSession(again, tokenHash: "new-session", csrfToken: "c", lifetime: 3600, from: "10.0.0.3")
+            #expect(try await accounts.session(tokenHash: "new-session")?.account.id == id)
+            try await accounts.createToken(try await store.actor(for: again, via: .api), tokenHash: "new-token", name: "máy", lifetime: 3600)
+            #expect(try await accounts.account(tokenHash: "new-token")?.id == id)
+            // A session's actor read before a reset cannot make a token after it.
+            let viaSession = try await store.actor(for: try #require(try await accounts.session(tokenHash: "new-session")).account, via: .web)
+            try await accounts.resetPassword(op, id: id, to: "mat-khau-moi-3")
+            await #expect(throws: AccountRefusal.passwordChangedMeanwhile) {
+                try await accounts.createToken(viaSession, tokenHash: "session-token", name: "máy", lifetime: 3600)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func tokensDieWithThePasswordAndAreListedAndRevokedByOwnerAndAdministrator(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await store.importUnits(Files.smallTree)

@@ -45,7 +45,9 @@ struct APIController: RouteCollection {
         let token = Tokens.random()
         let lifetime = 30 * 24 * 3600
         let actor = try await req.store.actor(for: account, via: .api)
-        try await req.store.accounts.createToken(actor, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
+        do {
+            try await req.store.accounts.createToken(actor, tokenHash: Tokens.hash(token), name: body.name ?? "api", lifetime: TimeInterval(lifetime))
+        } catch AccountRefusal.passwordChangedMeanwhile { throw Abort(.unauthorized) } // changed while checked: as a wrong one
         return TokenResponse(token: token, expiresInSeconds: lifetime)
     }
 

@@ -72,8 +72,12 @@ struct AuthController: RouteCollection {
                                          status: .tooManyRequests)
         }
         let token = Tokens.random()
-        try await req.store.accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
-                                       lifetime: SessionCookie.lifetime, from: req.clientAddress)
+        do {
+            try await req.store.accounts.openSession(account, tokenHash: Tokens.hash(token), csrfToken: Tokens.random(),
+                                                     lifetime: SessionCookie.lifetime, from: req.clientAddress)
+        } catch AccountRefusal.passwordChangedMeanwhile {
+            return try await renderLogin(req, username: form.username, error: req.text(AccountRefusal.passwordChangedMeanwhile.message), status: .unauthorized)
+        }
         let response = req.redirect(to: LocalRedirect.orHome(form.next), redirectType: .normal)
         response.cookies[SessionCookie.name] = SessionCookie.make(token, secure: req.web.settings.secureCookies)
         response.cookies[Self.loginCSRFCookie] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/login")

@@ -33,10 +33,15 @@ public struct Actor: Sendable {
     public let history: OrgHistory
     /// Changes whenever the tree, the reviews or the targets change (for cached figures).
     public let dataVersion: String
+    /// The password the account was read with (`Account.credential`): a token is made only
+    /// while it is still the account's.
+    let credential: Credential?
 
-    init(accountID: Int?, name: String, role: Role, unitID: Int?, scope: Scope, channel: Channel, history: OrgHistory, dataVersion: String) {
+    init(accountID: Int?, name: String, role: Role, unitID: Int?, scope: Scope, channel: Channel, history: OrgHistory, dataVersion: String,
+         credential: Credential? = nil) {
         self.accountID = accountID; self.name = name; self.role = role; self.unitID = unitID
         self.scope = scope; self.channel = channel; self.history = history; self.dataVersion = dataVersion
+        self.credential = credential
     }
 
     /// The command-line operator: acts for the whole province under a name of their own.
@@ -51,7 +56,8 @@ public struct Actor: Sendable {
 
     /// The same actor with the tree read again (after a change to the tree).
     func refreshed(history: OrgHistory, dataVersion: String) -> Actor {
-        Actor(accountID: accountID, name: name, role: role, unitID: unitID, scope: scope, channel: channel, history: history, dataVersion: dataVersion)
+        Actor(accountID: accountID, name: name, role: role, unitID: unitID, scope: scope, channel: channel, history: history, dataVersion: dataVersion,
+              credential: credential)
     }
 }
 
@@ -70,7 +76,7 @@ extension Store {
             scope = try await scopes.value("\(account.unitID)/\(today.iso)", version: version) { Scope.branch(of: account.unitID, in: history, on: today) }
         }
         return Actor(accountID: account.id, name: account.username, role: account.role, unitID: account.unitID, scope: scope,
-                     channel: channel, history: history, dataVersion: version)
+                     channel: channel, history: history, dataVersion: version, credential: account.credential)
     }
 
     /// The command-line operator `name` (the `--user` of a command, or the shell's user):

@@ -113,10 +113,13 @@ public struct SurveyImporter: Sendable {
             }
             result.ignoredColumns = scan.unknownColumns
             if dryRun { throw DryRunFinished(result: result) }
-            // The counts of the years this file touched, in the same transaction.
+            // The counts of the years this file touched, in the same transaction. The bump comes
+            // first: its row lock makes two saves of reviews recount one after the other, the
+            // second reading the first's reviews and counts (on PostgreSQL both recounting at
+            // once would insert the same count twice, and the second save would fail).
             if result.added + result.updated > 0 {
-                try await Rollups.refresh(years: years, on: db)
                 try await store.bump(.reviews, on: db)
+                try await Rollups.refresh(years: years, on: db)
             }
             try await store.finishImport(importID, kind: "khao_sat", fileName: fileName, result: result, actor: actor, on: db)
             return result

@@ -469,6 +469,14 @@ public struct CampaignDesk: Sendable {
                 }
                 throw StorageError.invalid(Message("refusal.campaign.fund_short", .both(vi: fund.nameVi, en: fund.nameEn), .text(organiser), .money(held), .money(total), .number(rows.count)))
             }
+            // A Mai Ấm house is once in so many years whichever campaign gives it: on PostgreSQL the
+            // households are locked (in one order) before their last house is read, so two
+            // campaigns approved at once cannot both give one.
+            if c.kind == .maiAm && store.dialect == .postgres {
+                for id in Set(try rows.map { try $0.int("household_id") }).sorted() {
+                    try await db.raw("SELECT id FROM households WHERE id = \(bind: id) FOR UPDATE").run()
+                }
+            }
             for row in rows {
                 let household = try row.string("code")
                 let householdID = try row.int("household_id")

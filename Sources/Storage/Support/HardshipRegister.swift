@@ -160,7 +160,10 @@ public struct HardshipRegister: Sendable {
             guard try row.optionalString("ended_on") == nil else { throw StorageError.invalid(Message("refusal.hardship.already_ended")) }
             let from = try Day(stored: try row.string("started_on"), column: "hardships.started_on")
             guard from < day else { throw StorageError.invalid(Message("refusal.hardship.end_after_start", .day(day), .day(from))) }
-            try await db.raw("UPDATE hardships SET ended_on = \(bind: day.iso) WHERE id = \(bind: id)").run()
+            // Only one still open: two ends at once write one, the other is refused.
+            guard try await db.raw("UPDATE hardships SET ended_on = \(bind: day.iso) WHERE id = \(bind: id) AND ended_on IS NULL RETURNING id").first() != nil else {
+                throw StorageError.invalid(Message("refusal.hardship.already_ended"))
+            }
             try await store.audit.record("hoan_canh_ket_thuc", entity: "hardship", id: id, detail: "đến \(day.iso)", by: actor, on: db)
         }
     }

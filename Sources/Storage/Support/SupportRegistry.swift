@@ -184,8 +184,10 @@ public struct SupportRegistry: Sendable {
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw StorageError.invalid(Message("refusal.support.cancellation_needs_reason")) }
         return try await store.writeTransaction { db in
+            // Locked on PostgreSQL: two cancellations at once — one waits, then sees it cancelled.
             guard let row = try await db.raw("""
                 SELECT household_id, unit_id, fund_entry_id, cancelled_at, campaign_id, year, policy_code, value FROM support WHERE id = \(bind: id)
+                \(unsafeRaw: store.dialect == .postgres ? "FOR UPDATE" : "")
                 """).first() else { throw StorageError.notFound(.support, "#\(id)") }
             try actor.scope.require(try row.int("unit_id"), .support, "#\(id)")
             // The household too must be of the branch now (after it moved, its support is
@@ -213,7 +215,10 @@ public struct SupportRegistry: Sendable {
     /// household_id and value. Shared by a cancellation and an undone loan payout.
     func markCancelled(_ id: Int, _ row: any SQLRow, reason: String, note: String, actor: Actor, db: any SQLDatabase) async throws {
         let householdID = try row.int("household_id")
-        try await db.raw("UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: id)").run()
+        // Only a record not yet cancelled: its counts go down once.
+        guard try await db.raw("""
+            UPDATE support SET cancelled_at = \(bind: store.now()), cancel_reason = \(bind: reason) WHERE id = \(bind: id) AND cancelled_at IS NULL RETURNING id
+            """).first() != nil else { throw StorageError.invalid(Message("refusal.support.already_cancelled", .number(id))) }
         try await SupportRollups.support(db, unitID: try row.int("unit_id"), year: try row.int("year"), policy: try row.string("policy_code"),
                                          householdID: householdID, value: try row.int("value"), sign: -1)
         try await store.audit.record("huy_ho_tro", entity: "household", id: householdID, detail: "#\(id): \(note)", by: actor, on: db)
