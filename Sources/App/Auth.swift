@@ -231,14 +231,25 @@ struct BearerAuthenticator: AsyncMiddleware {
 public actor RateLimiter {
     let perMinute: Int
     private var attempts: [String: [Date]] = [:]
+    private var lastSwept = Date.distantPast
+    /// How many addresses are kept before the quiet ones are forgotten.
+    static let keysKept = 10_000
     public init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// How many addresses are remembered (for tests).
+    var remembered: Int { attempts.count }
 
     /// Records an attempt; false when the key has used up its minute.
     public func allow(_ key: String, now: Date = Date()) -> Bool {
         let recent = (attempts[key] ?? []).filter { now.timeIntervalSince($0) < 60 }
         guard recent.count < perMinute else { attempts[key] = recent; return false }
         attempts[key] = recent + [now]
-        if attempts.count > 10_000 { attempts = attempts.filter { !$0.value.isEmpty } }
+        // Many addresses: forget those with no attempt in the last minute (each list is in
+        // time order, so its last attempt says), at most once a minute.
+        if attempts.count > Self.keysKept, now.timeIntervalSince(lastSwept) >= 60 {
+            attempts = attempts.filter { $0.value.last.map { now.timeIntervalSince($0) < 60 } ?? false }
+            lastSwept = now
+        }
         return true
     }
 }

@@ -29,8 +29,15 @@ extension Store {
         let history = try await units.history()
         guard let root = history.tree(on: today).roots.first, let unit = history.units[root] else { return nil }
         let password = Self.generatedPassword()
-        _ = try await accounts.create(actor, NewAccount(username: "quantri", displayName: "Quản trị viên", password: password,
-                                                        role: .administrator, unitCode: unit.code))
+        do {
+            _ = try await accounts.create(actor, NewAccount(username: "quantri", displayName: "Quản trị viên", password: password,
+                                                            role: .administrator, unitCode: unit.code))
+        } catch {
+            // Another instance starting at the same moment made it first (the name is unique):
+            // its password was shown there.
+            if try await sql.raw("SELECT COUNT(*) AS n FROM users").first()?.int("n") ?? 0 > 0 { return nil }
+            throw error
+        }
         return ("quantri", password, unit.code)
     }
 

@@ -142,7 +142,11 @@ public final class Store: Sendable {
     public func migrate() async throws -> [String] {
         try await prepare()
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
-        try await migrator.setupIfNeeded().get()
+        do {
+            try await migrator.setupIfNeeded().get()
+        } catch {
+            try await waitForAnotherMigrator(migrator, after: error)
+        }
         // A database migrated by a newer version is not run by this one (it would ignore what
         // it does not know, and write beside it).
         let known = Set(Schema.all.map(\.name))
@@ -152,9 +156,34 @@ public final class Store: Sendable {
         }
         let pending = try await migrator.previewPrepareBatch().get().map { $0.0.name }
         for name in pending { logger.info("migrating: \(name)") }
-        try await migrator.prepareBatch().get()
+        do {
+            try await migrator.prepareBatch().get()
+        } catch {
+            try await waitForAnotherMigrator(migrator, after: error)
+        }
         try await prepareJournal()
         return pending
+    }
+
+    /// PostgreSQL: two instances starting at once run the same migrations, and the second
+    /// one's transaction fails on the first's table. Waits (up to ten minutes: a migration
+    /// that recounts may take one) until nothing is pending — the other instance ran them — or
+    /// tries once more if nothing moved for a minute (it stopped). SQLite: one process; the
+    /// error stands.
+    private func waitForAnotherMigrator(_ migrator: Migrator, after error: any Error) async throws {
+        guard dialect == .postgres else { throw error }
+        logger.warning("migrating: another process seems to be migrating (\(String(describing: error))); waiting for it")
+        var left = Int.max, still = 0
+        for _ in 0..<600 {
+            try await Task.sleep(for: .seconds(1))
+            guard let pending = try? await migrator.previewPrepareBatch().get().count else { continue }
+            if pending == 0 { return }
+            still = pending < left ? 0 : still + 1
+            left = pending
+            if still >= 60 { break }
+        }
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
     }
 
     /// Reverts every migration (tests check migrations both ways).

@@ -250,11 +250,10 @@ public struct UnitRegistry: Sendable {
             guard let childCode = history.units[child]?.code, let name = history.name(of: child, on: day) else { continue }
             try await changeVersion(child, code: childCode, name: name, parent: target, on: day, in: history, db: db)
         }
-        // Open memberships pass to the primary successor.
-        let open = try await db.raw("SELECT member_id FROM memberships WHERE unit_id = \(bind: id) AND left_on IS NULL").all()
-        for row in open {
-            let member = try row.int("member_id")
-            try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE member_id = \(bind: member) AND unit_id = \(bind: id) AND left_on IS NULL").run()
+        // Open memberships pass to the primary successor: those this statement closes (one a
+        // transfer or a leave closed meanwhile is that member's own, and stays so).
+        let closed = try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE unit_id = \(bind: id) AND left_on IS NULL RETURNING member_id").all()
+        for member in Set(try closed.map { try $0.int("member_id") }).sorted() {
             try await db.raw("""
                 INSERT INTO memberships (member_id, unit_id, joined) VALUES (\(bind: member), \(bind: primary), \(bind: day.iso))
                 ON CONFLICT (member_id, joined) DO UPDATE SET unit_id = excluded.unit_id, left_on = NULL

@@ -58,6 +58,30 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aUnitDissolvedWhileAMemberMovesOutAndInLeavesEveryoneInOneStandingUnit(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            try await store.importMembers([Files.membersHeader, Files.member("DV-53", "Vi Văn Bảy", unit: "C1", joined: "01/01/2015"),
+                                           Files.member("DV-54", "Vi Thị Tám", unit: "C3", joined: "01/01/2015")])
+            let op = try await store.op
+            let leaving = try #require(try await store.members.profile(op, code: "DV-53").record.id)
+            let coming = try #require(try await store.members.profile(op, code: "DV-54").record.id)
+            let c1 = try await store.unitID("C1"), c3 = try await store.unitID("C3")
+            // C1 passes to C2 on 1/7 while one member moves out of it (1/6) and another into it (1/5).
+            async let dissolved: Void = store.units.dissolve(op, "C1", successor: "C2", on: day(2026, 7, 1))
+            async let out = Self.twice { try await store.members.assign(op, memberID: leaving, unitID: c3, from: day(2026, 6, 1)) }
+            async let into = Self.twice { try await store.members.assign(op, memberID: coming, unitID: c1, from: day(2026, 5, 1)) }
+            _ = try await (dissolved, out, into)
+            for member in [leaving, coming] {
+                let open = try await store.sql.raw("""
+                    SELECT u.code FROM memberships ms JOIN units u ON u.id = ms.unit_id WHERE ms.member_id = \(bind: member) AND ms.left_on IS NULL
+                    """).all().map { try $0.string("code") }
+                #expect(open.count == 1 && !open.contains("C1"), "member #\(member): \(open)")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func twoSurveysOfOneYearSavedAtOnceBothLandAndCountOnce(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await SupportTests.setUp(store)

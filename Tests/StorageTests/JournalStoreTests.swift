@@ -44,8 +44,15 @@ struct JournalStoreTests {
                     """).run()
             }
             #expect(try await store.accounts.session(tokenHash: "cu") == nil)
-            // A session opened after the reset counts.
-            try await store.accounts.openSession(account, tokenHash: "moi", csrfToken: "c", lifetime: 3600, from: "test")
+            // A session of the sign-in before the reset is not opened; one signed in after it counts.
+            await #expect(throws: AccountRefusal.passwordChangedMeanwhile) {
+                try await store.accounts.openSession(account, tokenHash: "muon", csrfToken: "c", lifetime: 3600, from: "test")
+            }
+            #expect(try await store.accounts.session(tokenHash: "muon") == nil)
+            guard case .accepted(let again) = try await store.accounts.signIn(username: "admin", password: "mat-khau-moi-dai", from: "test", channel: .web) else {
+                throw StorageError.corrupt("sign-in refused")
+            }
+            try await store.accounts.openSession(again, tokenHash: "moi", csrfToken: "c", lifetime: 3600, from: "test")
             #expect(try await store.accounts.session(tokenHash: "moi")?.account.id == account.id)
         } catch {
             await store.shutdown()

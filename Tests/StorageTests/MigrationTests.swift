@@ -234,4 +234,32 @@ import Testing
             await store.shutdown()
         }
     }
+
+    /// Two instances of the app started at the same moment on one empty PostgreSQL database:
+    /// both migrate (one waits for the other) and one administrator is made, shown by one.
+    @Test(.enabled(if: TestDatabase.adminURL != nil))
+    func twoInstancesStartingAtOnceOnPostgreSQLBothStart() async throws {
+        let admin = try #require(TestDatabase.adminURL)
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let adminStore = try Store(.postgres(url: admin), logger: TestDatabase.logger)
+        try await adminStore.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+        let url = admin.replacingOccurrences(of: #"/[^/?]*(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
+        let stores = try (0..<2).map { _ in try Store(.postgres(url: url), logger: TestDatabase.logger, clock: .fixed(TestDatabase.t0), passwords: PlainHasher()) }
+        do {
+            async let first = stores[0].migrate()
+            async let second = stores[1].migrate()
+            _ = try await [first, second]
+            for store in stores { #expect(try await store.sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.int("n") == Schema.all.count) }
+            try await stores[0].importUnits(Files.smallTree)
+            async let madeA = stores[0].createFirstAdministrator(try await stores[0].op)
+            async let madeB = stores[1].createFirstAdministrator(try await stores[1].op)
+            let made = try await [madeA, madeB]
+            #expect(made.compactMap { $0 }.count == 1)
+        } catch {
+            Issue.record(error)
+        }
+        for store in stores { await store.shutdown() }
+        try? await adminStore.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name)").run()
+        await adminStore.shutdown()
+    }
 }

@@ -297,9 +297,13 @@ public struct SurveyImporter: Sendable {
         var households: [String: (id: Int, primary: Int?, area: String, minority: Int, year: Int, province: String?, commune: String?, address: String?)] = [:]
         let bulk = BulkWriter(db: db)
         let byCode = bulk.anyOf("code", codes.map { .text($0) })
+        // PostgreSQL: the batch's households are locked (in one order) before their reviews are
+        // read, as a review form locks its household: a form saved during this import waits and
+        // then compares its sheet with what the import wrote, never writes over it unseen.
+        let lock = store.dialect == .postgres ? " ORDER BY id FOR UPDATE" : ""
         for row in try await bulk.query("""
             SELECT id, code, primary_member_id, area, ethnic_minority, attributes_year, province, commune, address
-            FROM households WHERE \(byCode.sql)
+            FROM households WHERE \(byCode.sql)\(lock)
             """, byCode.binds) {
             households[try row.string("code")] = (try row.int("id"), try row.optionalInt("primary_member_id"), try row.optionalString("area") ?? "",
                                                   try row.int("ethnic_minority"), try row.int("attributes_year"),

@@ -56,9 +56,12 @@ extension SQLDatabase {
         }
     }
 
-    /// Whether a unit stood on `day`: founded by then and not yet ended.
+    /// Whether a unit stood on `day`: founded by then and not yet ended. On PostgreSQL the
+    /// unit's row is share-locked for the caller's transaction: a merger or dissolution of it
+    /// then waits for this write (and hands on what it wrote), or is seen by it.
     func stands(_ unitID: Int, on day: Day) async throws -> Bool {
-        guard let row = try await raw("SELECT valid_from, valid_to FROM units WHERE id = \(bind: unitID)").first() else {
+        let lock = dialect.name == "postgresql" ? " FOR SHARE" : ""
+        guard let row = try await raw("SELECT valid_from, valid_to FROM units WHERE id = \(bind: unitID)\(unsafeRaw: lock)").first() else {
             throw StorageError.corrupt("units.id = \(unitID)")
         }
         let from = try row.day("valid_from"), to = try row.optionalDay("valid_to")
