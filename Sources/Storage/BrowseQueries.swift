@@ -334,7 +334,6 @@ extension Store {
     /// Sets every household's `sort_key` to its primary member's Vietnamese name key, or
     /// after every name (`~` and the code) when it has none; touches only rows that differ.
     static func refreshHouseholdSortKeys(on db: any SQLDatabase) async throws {
-        let wanted = "COALESCE((SELECT m.name_sort FROM members m WHERE m.id = households.primary_member_id), '~' || households.code)"
         let differs = db.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
         // In slices of ids: one UPDATE of a million rows keeps a statement journal of them all
         // (in memory during imports), and the import's memory would grow with the file.
@@ -348,4 +347,17 @@ extension Store {
             from += 50_000
         }
     }
+
+    /// The sort keys of the households one member represents (after their name changed): the
+    /// households that member's name orders, found by index, not every household.
+    static func refreshHouseholdSortKeys(ofMember memberID: Int, on db: any SQLDatabase) async throws {
+        let differs = db.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+        try await db.raw("""
+            UPDATE households SET sort_key = \(unsafeRaw: wanted)
+            WHERE primary_member_id = \(bind: memberID) AND sort_key \(unsafeRaw: differs) \(unsafeRaw: wanted)
+            """).run()
+    }
+
+    /// A household's sort key: its representative's name as sorted, else its code after every name.
+    private static let wanted = "COALESCE((SELECT m.name_sort FROM members m WHERE m.id = households.primary_member_id), '~' || households.code)"
 }

@@ -106,7 +106,7 @@ extension MemberRegistry {
             if now <= model.updatedAt { now = model.updatedAt + "+" }
             model.updatedAt = now
             try await model.update(on: db.fluent)
-            if before.fullName != wanted.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
+            if before.fullName != wanted.fullName { try await Store.refreshHouseholdSortKeys(ofMember: id, on: db) }
             try await store.bump(.members, on: db)
             try await store.audit.record("sua", entity: "member", id: id,
                                          detail: wanted.changeDetail(from: before), by: actor, on: db)

@@ -94,7 +94,7 @@ public struct MemberRegistry: Sendable {
             model.apply(m)
             model.updatedAt = now
             try await model.update(on: db.fluent)
-            if existing.fullName != m.fullName { try await Store.refreshHouseholdSortKeys(on: db) }
+            if existing.fullName != m.fullName { try await Store.refreshHouseholdSortKeys(ofMember: existingID, on: db) }
             try await store.audit.record("sua", entity: "member", id: existingID, detail: "\(m.code): \(changedFields.joined(separator: ", "))", by: actor, on: db)
             return (existingID, true)
         }

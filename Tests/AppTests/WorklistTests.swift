@@ -49,8 +49,15 @@ struct WorklistTests {
             } else {
                 #expect(Self.item(page, "work-coverage") == nil)  // no poor household in the branch that year
             }
-            let ageing = try await store.loans.ageingCounts(actor, on: store.today)
-            if ageing.activeLoans > 0 { #expect(Self.item(page, "work-loans") != nil) }
+            let counts = try await store.support.coverageCounts(actor, year: year)
+            #expect(counts.households == coverage.households && counts.complete == coverage.complete)
+            // The line reads only the loans out; its figures are the loans page's, on any day.
+            for back in [0, 200, 400, 800] {
+                let on = store.today.adding(days: -back)
+                let all = try await store.loans.portfolio(actor, on: on).report, out = try await store.loans.loansOut(actor, on: on)
+                #expect(out == LoansOut(out: all.activeLoans, current: all.current, overdue: all.buckets.reduce(0) { $0 + $1.overdue }), "\(on.iso)")
+                if back == 0 { #expect((Self.item(page, "work-loans") != nil) == (out.out > 0)) }
+            }
 
             // The grassroots officer's own report is still to write; the auditor reviews nothing.
             let coso = WebClient(app)

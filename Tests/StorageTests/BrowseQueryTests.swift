@@ -166,6 +166,31 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aMemberRenamedReordersTheHouseholdsTheyRepresentOnly(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            let op = try await store.op
+            func order() async throws -> [String] {
+                try await store.browse.households(op, HouseholdFilter(year: 2025), page: 1, perPage: 50).items.map(\.code)
+            }
+            // An (DV-01, HO-01) comes before Dung (DV-04, HO-03); renamed Yến, HO-01 goes after.
+            let before = try await order()
+            #expect(before.firstIndex(of: "HO-01")! < before.firstIndex(of: "HO-03")!, "\(before)")
+            let profile = try await store.members.profile(op, code: "DV-01")
+            var renamed = profile.record
+            renamed.fullName = "Nguyễn Thị Yến"
+            #expect(try await store.members.update(op, code: "DV-01", to: renamed, version: profile.version))
+            let after = try await order()
+            #expect(after.firstIndex(of: "HO-01")! > after.firstIndex(of: "HO-03")!, "\(after)")
+            // Every kept key is what a full recount gives.
+            let keys = try await store.sql.raw("SELECT code, sort_key FROM households ORDER BY code").all().map { try $0.string("sort_key") }
+            try await store.sql.raw("UPDATE households SET sort_key = 'x'").run()
+            try await Store.refreshHouseholdSortKeys(on: try store.sql)
+            #expect(try await store.sql.raw("SELECT code, sort_key FROM households ORDER BY code").all().map { try $0.string("sort_key") } == keys)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func signInsSentTogetherCannotPassTheThrottleOnOneReading(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await store.importUnits(Files.smallTree)

@@ -61,23 +61,22 @@ enum Worklist {
             }
         }
         if may.allows(.readSupport), let year = reviewYear {
-            let coverage = try await req.store.support.coverage(actor, year: year, limit: 0)
+            let coverage = try await req.store.support.coverageCounts(actor, year: year)
+            let gaps = coverage.households - coverage.complete
             if coverage.households > 0 {
                 items.append(WorkItem(id: "work-coverage", label: req.t("work.coverage", String(year)),
-                                      detail: coverage.gapCount > 0 ? req.t("work.coverage_gaps", n(coverage.gapCount), n(coverage.households))
-                                                                    : req.t("work.coverage_none", n(coverage.households)),
-                                      href: "/coverage?year=\(year)", tone: coverage.gapCount > 0 ? "warning" : "success"))
+                                      detail: gaps > 0 ? req.t("work.coverage_gaps", n(gaps), n(coverage.households))
+                                                       : req.t("work.coverage_none", n(coverage.households)),
+                                      href: "/coverage?year=\(year)", tone: gaps > 0 ? "warning" : "success"))
             }
         }
         if may.allows(.readLoans) {
-            let ageing = try await req.store.loans.ageingCounts(actor, on: today)
-            if ageing.activeLoans > 0 {
-                let overdue = ageing.activeLoans - ageing.current
-                let amount = ageing.buckets.reduce(0) { $0 + $1.overdue }
+            let loans = try await req.store.loans.loansOut(actor, on: today)
+            if loans.out > 0 {
                 items.append(WorkItem(id: "work-loans", label: req.t("work.loans"),
-                                      detail: overdue > 0 ? req.t("work.loans_overdue", n(overdue), Format.money(amount, lang))
-                                                          : req.t("work.loans_none", n(ageing.activeLoans)),
-                                      href: "/loans", tone: overdue > 0 ? "warning" : "success"))
+                                      detail: loans.behind > 0 ? req.t("work.loans_overdue", n(loans.behind), Format.money(loans.overdue, lang))
+                                                               : req.t("work.loans_none", n(loans.out)),
+                                      href: "/loans", tone: loans.behind > 0 ? "warning" : "success"))
             }
         }
         return items

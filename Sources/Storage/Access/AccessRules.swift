@@ -67,7 +67,7 @@ public enum AccessRules {
               "HardshipRegister.list", "HardshipRegister.proposals"]),
         rule(.readFunds, everyone, .branch, .namedReads,
              ["FundLedger.entry", "FundLedger.balances", "FundLedger.balance", "FundLedger.statement", "FundLedger.reconciliation"]),
-        rule(.readLoans, everyone, .branch, .namedReads, ["LoanBook.file", "LoanBook.loans", "LoanBook.ageing", "LoanBook.ageingCounts", "LoanBook.portfolio"]),
+        rule(.readLoans, everyone, .branch, .namedReads, ["LoanBook.file", "LoanBook.loans", "LoanBook.ageing", "LoanBook.loansOut", "LoanBook.portfolio"]),
         rule(.readCampaigns, everyone, .branch, .namedReads, ["CampaignDesk.campaigns", "CampaignDesk.campaign", "CampaignDesk.proposals"]),
         rule(.readReports, everyone, .branch, .namedReads,
              ["AnnualReports.report", "AnnualReports.board", "AnnualReports.statuses", "AnnualReports.awaitingReviewFromEndedUnits", "AnnualReports.deadline", "AnnualReports.currentYear",

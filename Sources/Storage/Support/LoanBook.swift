@@ -739,11 +739,18 @@ public struct LoanBook: Sendable {
         return result
     }
 
-    /// The ageing of the branch's loans on `day` as counts and sums only, naming nobody (the
-    /// worklist's line): not audited, unlike `ageing`, which lists the borrowers.
-    public func ageingCounts(_ actor: Actor, on day: Day) async throws -> AgeingReport {
+    /// The branch's loans out on `day`, how many are on time and the amount overdue, naming
+    /// nobody (the worklist's line): not audited, unlike `ageing`, which lists the borrowers.
+    public func loansOut(_ actor: Actor, on day: Day) async throws -> LoansOut {
         try actor.require(.readLoans)
-        return try await ageing(scope: actor.scope, on: day).report
+        // Only the loans out that day are read (a province keeps thousands closed, with their
+        // repayments); their figures are `ageing`'s, which counts nothing else for these.
+        var filter: SQLQueryString = """
+            l.disbursed_on IS NOT NULL AND l.disbursed_on <= \(bind: day.iso) AND (l.closed_on IS NULL OR l.closed_on > \(bind: day.iso))
+            """
+        guard actor.scope.append(to: &filter, column: "l.unit_id") else { return LoansOut(out: 0, current: 0, overdue: 0) }
+        let report = Self.ageing(try await files(where: filter, db: store.sql), on: day).report
+        return LoansOut(out: report.activeLoans, current: report.current, overdue: report.buckets.reduce(0) { $0 + $1.overdue })
     }
 
     /// The branch's loans (every state) and their ageing on `day`, read once: what the loans
@@ -789,6 +796,15 @@ public struct LoanBook: Sendable {
         lines.sort { ($0.position.daysOverdue, $0.file.code) > ($1.position.daysOverdue, $1.file.code) }
         return (report, lines)
     }
+}
+
+/// Loans out on a day: how many, how many on time, and the amount overdue of the others.
+public struct LoansOut: Sendable, Hashable {
+    public let out: Int
+    public let current: Int
+    public let overdue: Dong
+    public var behind: Int { out - current }
+    public init(out: Int, current: Int, overdue: Dong) { self.out = out; self.current = current; self.overdue = overdue }
 }
 
 extension Store {

@@ -333,6 +333,13 @@ public struct SupportRegistry: Sendable {
                               households: total, complete: complete, gaps: gaps.prefix(limit).map(\.line), gapCount: total - complete)
     }
 
+    /// The plan's "100%" figure of the actor's branch and year: its poor households and those
+    /// with every need addressed (the counts of `coverage`, from the kept counts; no names, not audited).
+    public func coverageCounts(_ actor: Actor, year: Int) async throws -> (households: Int, complete: Int) {
+        try actor.require(.readSupport)
+        return try await coverageCounts(year: year, scope: actor.scope)
+    }
+
     /// The plan's "100%" figure of a branch and year without the worklist: poor households
     /// from the kept review counts, and of them those with every need addressed — only the
     /// households that received something that year can be, so only those are checked, found
