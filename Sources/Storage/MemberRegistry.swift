@@ -241,9 +241,23 @@ public struct MemberRegistry: Sendable {
         var query: SQLQueryString = """
             SELECT m.id, m.code, m.full_name, m.citizen_id, ms.unit_id, ms.left_on FROM members m
             LEFT JOIN memberships ms ON ms.id = (SELECT id FROM memberships WHERE member_id = m.id ORDER BY \(unsafeRaw: Self.homeOrder) LIMIT 1)
-            WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
-                   OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
             """
+        if store.dialect == .sqlite && !folded.contains(where: { $0 == "%" || $0 == "_" || $0 == "\\" }) && folded.count >= 3 {
+            // SQLite: the same matches by indexes — names by the trigram index (as the household
+            // list's search), the code and the citizen-ID prefix (digits) by their unique keys —
+            // not by reading every member's name.
+            query.appendInterpolation("""
+                WHERE m.id IN (SELECT rowid FROM members_fts WHERE name_folded LIKE \(bind: "%" + folded + "%")
+                               UNION SELECT id FROM members WHERE code = \(bind: text)
+                               UNION SELECT id FROM members WHERE citizen_id >= \(bind: text) AND citizen_id < \(bind: text + ":")
+                                 AND \(bind: text.isEmpty || !text.allSatisfy { $0 >= "0" && $0 <= "9" } ? 0 : 1) = 1)
+                """ as SQLQueryString)
+        } else {
+            query.appendInterpolation("""
+                WHERE (m.name_folded LIKE \(bind: pattern) ESCAPE '\\' OR m.code = \(bind: text)
+                       OR m.citizen_id LIKE \(bind: literal(text) + "%") ESCAPE '\\')
+                """ as SQLQueryString)
+        }
         if !actor.scope.append(to: &query, column: "ms.unit_id") { return [] }
         query.appendInterpolation(" ORDER BY m.name_folded, m.id LIMIT \(literal: max(1, min(limit, 500)))" as SQLQueryString)
         let rows = try await store.sql.raw(query).all()

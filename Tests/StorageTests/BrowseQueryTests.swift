@@ -191,6 +191,23 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func memberSearchFindsByNameCodeAndCitizenIDPrefix(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            let op = try await store.op
+            func codes(_ text: String) async throws -> [String] { try await store.members.search(op, text).map(\.code) }
+            #expect(try await codes("van an") == ["DV-01"])            // a name, three letters and more
+            #expect(try await codes("Nguyễn Văn An") == ["DV-01"])
+            #expect(try await codes("DV-04") == ["DV-04"])             // a code
+            #expect(try await codes("0370850") == ["DV-01"])           // the start of a citizen ID
+            #expect(try await codes("037085001234") == ["DV-01"])      // a whole one
+            #expect(try await codes("0370859").isEmpty)
+            #expect(try await codes("an").contains("DV-01"))           // two letters: every name holding them
+            #expect(try await codes("n_a").isEmpty)                    // `_` is a letter here, not a wildcard
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func signInsSentTogetherCannotPassTheThrottleOnOneReading(db: TestDatabase) async throws {
         try await db.withStore { store in
             try await store.importUnits(Files.smallTree)
