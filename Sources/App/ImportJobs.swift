@@ -209,10 +209,16 @@ public final class ImportJobs: Sendable {
         let fm = FileManager.default
         var needed: Set<String> = []
         for job in all() {
-            if Self.expired(job, now: now) {
-                try? fm.removeItem(atPath: job.path)
-                try? fm.removeItem(atPath: statePath(job.id))
-                continue
+            // An expired job is removed under its claim: one another process is confirming or
+            // importing right now is left alone (it is not expired for that process).
+            if Self.expired(job, now: now), let claim = claim(job.id) {
+                defer { close(claim) }
+                if let again = read(job.id, judging: false), Self.expired(again, now: now) {
+                    try? fm.removeItem(atPath: job.path)
+                    try? fm.removeItem(atPath: statePath(job.id))
+                    unlink(claimPath(job.id))
+                    continue
+                }
             }
             needed.insert(job.id + ".job.json")
             needed.insert(job.id + ".claim")
@@ -254,6 +260,16 @@ public final class ImportJobs: Sendable {
         guard let claim = claim(job.id) else { throw Busy.server }
         working.withLockedValue { $0[job.id] = Working(job: job, savedAt: now, claim: claim) }
         write(job)
+        // Counted again with this job written: two uploads at once (two threads, two instances)
+        // each saw room for one; each now sees the other, and one over the limit withdraws.
+        let others = all().filter { $0.id != job.id && [.checking, .ready, .running].contains($0.state) }
+        let busy: Busy? = others.filter({ $0.ownerID == job.ownerID }).count >= perAccount ? .account
+            : others.filter({ $0.state != .ready }).count >= perServer ? .server : nil
+        if let busy {
+            try? FileManager.default.removeItem(atPath: statePath(job.id))
+            release(job.id)
+            throw busy
+        }
     }
 
     /// A job of this owner (another user's job is not found), from this process's work or the folder.
@@ -291,9 +307,10 @@ public final class ImportJobs: Sendable {
     }
 
     /// Runs the import of a checked job in the background, all or nothing; false when it is
-    /// already being imported (by this or another instance).
+    /// already being imported (by this or another instance). `Busy.server` when the server
+    /// already reads or imports as many files as it may (the job waits for its confirmation).
     @discardableResult
-    func run(_ job: ImportJob, store: Store, actor: Actor) -> Bool {
+    func run(_ job: ImportJob, store: Store, actor: Actor) throws -> Bool {
         // Waiting for its confirmation — or under way when its process stopped, rolled back.
         guard read(job.id)?.state == .ready, let claim = claim(job.id) else { return false }
         // Read again under the claim: another instance may have imported it meanwhile. A saved
@@ -302,6 +319,11 @@ public final class ImportJobs: Sendable {
             unlink(claimPath(job.id))
             close(claim)
             return false
+        }
+        // Files read or imported now, counted under the claim (this job is still `ready`).
+        if all().filter({ $0.id != job.id && ($0.state == .checking || $0.state == .running) }).count >= perServer {
+            close(claim)
+            throw Busy.server
         }
         current.state = .running
         current.rows = 0

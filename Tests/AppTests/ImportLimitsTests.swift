@@ -249,4 +249,51 @@ struct ImportLimitsTests {
             try await other.asyncShutdown()
         }
     }
+
+    @Test("a confirmation waits while the server reads or imports as many files as it may; an expired upload another process holds is not swept",
+          arguments: WebDatabase.available)
+    func busyServerAndHeldJobs(db: WebDatabase) async throws {
+        try await db.withApp(households: 60) { app, _ in
+            let store = app.web.store
+            let account = try await store.account(named: "coso")
+            let uploads = app.web.settings.uploadDirectory
+            let web = WebClient(app)
+            try await web.login("coso")
+            let csrf = try #require(try await web.get("/import").csrf)
+            let up = try await web.upload("/import/khao-sat", fileName: "cho.csv", content: try await Self.survey(store, household: "HOBUSY1", head: "Chờ Máy"), csrf: csrf)
+            let jobPath = try #require(up.location)
+            let ready = try await WebTests().waitFor(web, jobPath, until: ["ready", "rejected", "failed"])
+            #expect(ready.body.contains("data-state=\"ready\""))
+            // Jobs of other processes: saved, with their claims held (as a process holds them).
+            func held(_ id: String, _ state: String, created: Date = Date()) throws -> Int32 {
+                try "x".write(toFile: uploads + "/\(id).csv", atomically: true, encoding: .utf8)
+                let json = #"{"id":"\#(id)","ownerID":\#(account.id),"kind":"khao-sat","fileName":"b.csv","file":"\#(id).csv","created":\#(created.timeIntervalSinceReferenceDate),"state":"\#(state)"}"#
+                try json.write(toFile: uploads + "/\(id).job.json", atomically: true, encoding: .utf8)
+                let fd = open(uploads + "/\(id).claim", O_CREAT | O_RDWR, 0o600)
+                #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+                return fd
+            }
+            let running = try (0..<3).map { try held(String(repeating: "\($0)", count: 43), "running") }
+            let refused = try await web.post(jobPath + "/confirm", form: ["_csrf": ready.csrf ?? ""])
+            #expect(refused.status == .tooManyRequests && refused.body.contains("Máy chủ đang xử lý nhiều tệp"))
+            #expect(try await web.get(jobPath).body.contains("data-state=\"ready\""))
+            for fd in running { close(fd) }
+            // Their processes gone, the same confirmation imports.
+            let again = try await web.get(jobPath)
+            #expect(try await web.post(jobPath + "/confirm", form: ["_csrf": again.csrf ?? ""]).status == .seeOther)
+            let done = try await WebTests().waitFor(web, jobPath, until: ["done", "failed"])
+            #expect(done.body.contains("data-state=\"done\""))
+
+            // An upload waiting past its hour, which another process is confirming right now, is
+            // left to that process by the sweep of the next upload; once let go, it is swept.
+            let old = String(repeating: "h", count: 43)
+            let holder = try held(old, "ready", created: Date().addingTimeInterval(-7_200))  // two hours: past the hour an upload waits
+            let header = "Mã hộ,Năm,Khu vực,Số nhân khẩu,Tổng thu nhập năm"
+            _ = try await web.upload("/import/khao-sat", fileName: "quet1.csv", content: header + "\n", csrf: csrf)
+            #expect(FileManager.default.fileExists(atPath: uploads + "/\(old).job.json") && FileManager.default.fileExists(atPath: uploads + "/\(old).csv"))
+            close(holder)
+            _ = try await web.upload("/import/khao-sat", fileName: "quet2.csv", content: header + "\n", csrf: csrf)
+            #expect(!FileManager.default.fileExists(atPath: uploads + "/\(old).job.json") && !FileManager.default.fileExists(atPath: uploads + "/\(old).csv"))
+        }
+    }
 }

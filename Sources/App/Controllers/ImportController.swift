@@ -114,7 +114,12 @@ struct ImportController: RouteCollection {
         let (user, job) = try job(req)
         guard allowed(job.kind, user) else { throw Abort(.forbidden) }
         // Imported once: a second confirmation (here or on another instance) finds it under way or done.
-        if job.state == .ready { req.web.imports.run(job, store: req.store, actor: user.actor) }
+        if job.state == .ready {
+            do { try req.web.imports.run(job, store: req.store, actor: user.actor) } catch ImportJobs.Busy.server {
+                // The file waits for its confirmation; the page says to confirm it again shortly.
+                return try await renderForms(req, error: req.t("import.busy_server"), status: .tooManyRequests)
+            }
+        }
         return req.redirect(to: "/import/jobs/\(job.id)", redirectType: .normal)
     }
 
