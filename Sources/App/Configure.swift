@@ -3,6 +3,7 @@ import Fluent
 import Leaf
 import NIOConcurrencyHelpers
 import PovertyCore
+import Spreadsheets
 import Storage
 import Vapor
 
@@ -104,6 +105,9 @@ public func configure(_ app: Application, database: StorageConfig, settings: Web
     // Uploads waiting for their confirmation survive a restart; the rest of the folder is cleared.
     let imports = ImportJobs(directory: settings.uploadDirectory)
     imports.restore()
+    // What a stopped process left of the spreadsheets it wrote or read (names, incomes) goes too.
+    let swept = TemporaryFiles.sweepStale()
+    if swept > 0 { app.logger.info("removed \(swept) temporary spreadsheet files of stopped processes") }
     // SQLite: audit entries of reads wait in the journal beside the database (never behind an
     // import); they move into the audit log every two seconds, and when the server stops.
     if store.dialect == .sqlite { app.lifecycle.use(JournalMover(store: store)) }

@@ -169,9 +169,10 @@ public struct PDFConverter: Sendable {
         process.standardError = output
 
         let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in
+        process.terminationHandler = { ended in
             // Reaped: its pid may be another process's from now on, never to be killed at exit.
-            OfficeProfile.shared.running(nil)
+            // Only this child's: one reaped late (killed, then slow to go) leaves the next alone.
+            OfficeProfile.shared.ended(ended.processIdentifier)
             finished.signal()
         }
         do {
@@ -219,10 +220,10 @@ final class OfficeProfile: @unchecked Sendable {
     private let lock = NSLock()
     private var child: pid_t = 0
 
-    /// The LibreOffice now running (nil: none, said by its termination handler).
-    func running(_ pid: pid_t?) {
+    /// The child `pid` has ended: forgotten if it is the one recorded.
+    func ended(_ pid: pid_t) {
         lock.lock()
-        child = pid ?? 0
+        if child == pid { child = 0 }
         lock.unlock()
     }
 
@@ -235,7 +236,7 @@ final class OfficeProfile: @unchecked Sendable {
         lock.unlock()
         if finished.wait(timeout: .now()) == .success {
             finished.signal()  // put back for the caller's wait
-            running(nil)
+            ended(pid)
         }
     }
 

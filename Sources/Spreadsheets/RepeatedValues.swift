@@ -12,7 +12,7 @@ public final class RepeatedValues {
 
     public init(bufferLimit: Int = 1 << 20) {
         self.bufferLimit = Swift.max(2, bufferLimit)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-runs-\(UUID().uuidString)")
+        directory = TemporaryFiles.url("runs")
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

@@ -183,8 +183,7 @@ private struct XLSXPackage {
             throw SpreadsheetError.notAnXLSX(path: path, reason: "thiếu \(part) / \(part) is missing")
         }
         let fileManager = FileManager.default
-        let temporary = fileManager.temporaryDirectory
-            .appendingPathComponent("xlsx-part-\(UUID().uuidString).xml")
+        let temporary = TemporaryFiles.url("part", ending: ".xml")
         guard fileManager.createFile(atPath: temporary.path, contents: nil) else {
             throw SpreadsheetError.cannotWrite(
                 path: temporary.path, reason: "không tạo được tệp tạm / cannot create a temporary file")

@@ -77,7 +77,7 @@ public final class XLSXWorkbook {
     public init(path: String? = nil) {
         self.path = path
         outputURL = path.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-book-\(UUID().uuidString).xlsx")
+            ?? TemporaryFiles.url("book", ending: ".xlsx")
     }
 
     deinit {
@@ -282,8 +282,7 @@ public final class XLSXSheet {
         self.freezeColumns = min(max(freezeColumns, 0), XLSXWriter.maxColumns - 1)
         self.pageSetup = pageSetup
         finished = !open
-        sheetURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("xlsx-sheet-\(UUID().uuidString).xml")
+        sheetURL = TemporaryFiles.url("sheet", ending: ".xml")
         guard open else { return }
         buffer.reserveCapacity(Self.flushThreshold + 4096)
         if FileManager.default.createFile(atPath: sheetURL.path, contents: nil),
