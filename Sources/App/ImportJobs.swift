@@ -59,6 +59,7 @@ public final class ImportJobs: Sendable {
         let claim: Int32
     }
     private let working = NIOLockedValueBox<[String: Working]>([:])
+    private let stopping = NIOLockedValueBox(false)
     let perAccount: Int
     let perServer: Int
     /// The upload folder, shared by the instances of the app.
@@ -293,6 +294,18 @@ public final class ImportJobs: Sendable {
         if let changed { write(changed) }
     }
 
+    /// The server is stopping: a check or an import it cuts short (its database closing under
+    /// it) is left as a stopped process leaves it — an import waits for its confirmation again
+    /// (rolled back), a check reads as stopped — not marked failed with its upload deleted.
+    public func stop() { stopping.withLockedValue { $0 = true } }
+
+    /// Whether a job that threw may be judged on its error: not when the server is stopping.
+    private func endedByStop(_ id: String) -> Bool {
+        guard stopping.withLockedValue({ $0 }) else { return false }
+        release(id)
+        return true
+    }
+
     /// Runs the check (dry run) of a job admitted by `add` in the background.
     func check(_ job: ImportJob, store: Store, actor: Actor) {
         Task.detached { [self] in
@@ -301,6 +314,7 @@ public final class ImportJobs: Sendable {
                 update(job.id) { $0.preview = result; $0.state = .ready }
                 release(job.id)
             } catch {
+                if endedByStop(job.id) { return }
                 fail(job.id, error, state: .rejected)
             }
         }
@@ -339,6 +353,7 @@ public final class ImportJobs: Sendable {
                 try? FileManager.default.removeItem(atPath: current.path)
                 release(job.id)
             } catch {
+                if endedByStop(job.id) { return }
                 fail(job.id, error, state: .failed)
             }
         }

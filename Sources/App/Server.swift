@@ -66,6 +66,9 @@ public enum WebServer {
             }
             say("Ctrl+C để dừng / to stop")
             await waitForTermination()
+            // Checks and imports under way end as a stopped process's do (an import waits for
+            // its confirmation again), not as failures, when the database closes under them.
+            app.web.imports.stop()
             await app.server.shutdown()
         } catch {
             try? await app.asyncShutdown()

@@ -296,4 +296,31 @@ struct ImportLimitsTests {
             #expect(!FileManager.default.fileExists(atPath: uploads + "/\(old).job.json") && !FileManager.default.fileExists(atPath: uploads + "/\(old).csv"))
         }
     }
+
+    @Test("an import cut short by the server stopping waits for its confirmation again, as after a crash, not failed",
+          arguments: WebDatabase.available)
+    func stoppingServerLeavesImportWaiting(db: WebDatabase) async throws {
+        try await db.withApp(households: 60) { app, _ in
+            let store = app.web.store
+            let web = WebClient(app)
+            try await web.login("coso")
+            let csrf = try #require(try await web.get("/import").csrf)
+            let up = try await web.upload("/import/khao-sat", fileName: "dung.csv", content: try await Self.survey(store, household: "HOSTOP1", head: "Dừng Máy"), csrf: csrf)
+            let jobPath = try #require(up.location)
+            let ready = try await WebTests().waitFor(web, jobPath, until: ["ready", "rejected", "failed"])
+            #expect(ready.body.contains("data-state=\"ready\""))
+            // The server is stopping, and the import fails under it (here: its file cannot be read).
+            app.web.imports.stop()
+            let id = try #require(jobPath.split(separator: "/").last.map(String.init))
+            let uploads = app.web.settings.uploadDirectory
+            try FileManager.default.removeItem(atPath: uploads + "/\(id).csv")
+            #expect(try await web.post(jobPath + "/confirm", form: ["_csrf": ready.csrf ?? ""]).status == .seeOther)
+            var page = try await web.get(jobPath)
+            for _ in 0..<50 where !page.body.contains("data-state=\"ready\"") {
+                try await Task.sleep(for: .milliseconds(100))
+                page = try await web.get(jobPath)
+            }
+            #expect(page.body.contains("data-state=\"ready\"") && !page.body.contains("data-state=\"failed\""))
+        }
+    }
 }
