@@ -557,6 +557,34 @@ import Testing
                                                                               startsOn: day(2026, 1, 5), endsOn: day(2026, 2, 10), budget: budget))
     }
 
+    /// The gifts of an approval are paid from the ledger as it stood on their day and leave every
+    /// later day's balance covered — checked once for their total, the same as gift by gift.
+    @Test(arguments: TestDatabase.available)
+    func anApprovalIsPaidFromWhatTheLedgerHeldOnItsDay(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let c = try await Self.tetOfTheProvince(store, held: 5_000_000, budget: 5_000_000)
+            let op = try await store.op
+            let listed = try await store.campaigns.draw(op, c, unit: "C1") + (try await store.campaigns.draw(op, c, unit: "C3"))
+            #expect(listed >= 2)
+            // A spending on 25/01 counts on all but 500,000 of what the fund held on 20/01.
+            _ = try await store.funds.disburse(op, fund: "xa_hoi", unit: "T", day: day(2026, 1, 25), amount: 4_500_000, note: "chi khác")
+            func refusedFor() async throws -> String? {
+                do { _ = try await store.campaigns.approve(op, c, unit: "T", day: day(2026, 1, 20)) } catch StorageError.invalid(let m) { return m.key }
+                return nil
+            }
+            #expect(try await refusedFor() == "refusal.campaign.fund_short")  // the balance today: 500,000
+            #expect(try await store.count("support") == 0)
+            // Money that comes after it pays gifts dated after it, not those of 20/01.
+            try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2026, 1, 26), amount: 10_000_000, contributor: "y")
+            #expect(try await refusedFor() == "refusal.fund.not_yet_available")
+            #expect(try await store.count("support") == 0)
+            let approved = try await store.campaigns.approve(op, c, unit: "T", day: day(2026, 1, 27))
+            #expect(approved == listed)
+            #expect(try await store.count("support") == listed)
+            try await Self.reconciles(store)
+        }
+    }
+
     /// C1 proposes, then merges into H1: H1 may not approve C1's list, even dated back to
     /// before the merge (those households are its own now); the province may.
     @Test(arguments: TestDatabase.available)

@@ -477,6 +477,9 @@ public struct CampaignDesk: Sendable {
                     try await db.raw("SELECT id FROM households WHERE id = \(bind: id) FOR UPDATE").run()
                 }
             }
+            // The ledger covers the gifts on their day (and every later day's balance still
+            // does): checked once for their total, as each in turn would be.
+            if total > 0 { try await store.funds.requireCovered(db, fund: fund, unitID: c.unitID, day: day, amount: total) }
             for row in rows {
                 let household = try row.string("code")
                 let householdID = try row.int("household_id")
@@ -486,7 +489,7 @@ public struct CampaignDesk: Sendable {
                 let supportID = try await store.support.record(
                     NewSupport(household: household, policy: c.kind.supportPolicy, day: day, value: try row.int("amount"),
                                inKind: c.name, source: .fund, unit: organiser, fund: c.fundCode),
-                    campaignID: c.id, scope: .province, actor: actor, db: db)
+                    campaignID: c.id, scope: .province, actor: actor, db: db, coveredAhead: true)
                 try await db.raw("""
                     UPDATE campaign_proposals SET state = 'approved', support_id = \(bind: supportID), decided_by = \(bind: actor.name), decided_at = \(bind: store.now())
                     WHERE id = \(bind: try row.int("id"))

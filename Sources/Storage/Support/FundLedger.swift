@@ -274,10 +274,13 @@ public struct FundLedger: Sendable {
     /// before it arrives).
     func post(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, kind: EntryKind, amount: Dong, contributor: String? = nil,
               counterpart: Int? = nil, householdID: Int? = nil, campaignID: Int? = nil, loanID: Int? = nil, reverses: Int? = nil,
-              paired: Int? = nil, note: String, actor: Actor) async throws -> Int {
+              paired: Int? = nil, note: String, actor: Actor, coveredAhead: Bool = false) async throws -> Int {
         try requireKept(day)
         if amount < 0 {
-            try await requireCovered(db, fund: fund, unitID: unitID, day: day, amount: -amount)
+            // `coveredAhead`: the caller checked a batch of entries of this ledger and day at
+            // once (`requireCovered` with their total: the same as each in turn, not the whole
+            // ledger read again for each).
+            if !coveredAhead { try await requireCovered(db, fund: fund, unitID: unitID, day: day, amount: -amount) }
             let taken = try await db.raw("""
                 UPDATE fund_balances SET balance = balance + \(bind: amount)
                 WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) AND balance >= \(bind: -amount)
@@ -333,7 +336,7 @@ public struct FundLedger: Sendable {
     /// later entry already counts on: the balance at the end of `day` and of every later day
     /// with entries must each cover `amount`. The kept balance row is locked first
     /// (PostgreSQL), so two writers to one ledger queue.
-    private func requireCovered(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, amount: Dong) async throws {
+    func requireCovered(_ db: any SQLDatabase, fund: FundInfo, unitID: Int, day: Day, amount: Dong) async throws {
         if store.dialect == .postgres {
             try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID) FOR UPDATE").run()
         }

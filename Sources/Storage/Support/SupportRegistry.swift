@@ -126,7 +126,7 @@ public struct SupportRegistry: Sendable {
         return try await store.writeTransaction { db in try await record(s, campaignID: nil, scope: actor.scope, actor: actor, db: db) }
     }
 
-    func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: Actor, db: any SQLDatabase) async throws -> Int {
+    func record(_ s: NewSupport, campaignID: Int?, scope: Scope, actor: Actor, db: any SQLDatabase, coveredAhead: Bool = false) async throws -> Int {
         guard s.value >= 0, s.value <= Money.maximum else { throw StorageError.invalid(Message("refusal.support.invalid_support_value")) }
         let inKind = s.inKind.trimmingCharacters(in: .whitespaces)
         guard s.value > 0 || !inKind.isEmpty else {
@@ -154,7 +154,7 @@ public struct SupportRegistry: Sendable {
             if sourceName.isEmpty { sourceName = fund.nameVi }
             entryID = try await store.funds.post(db, fund: fund, unitID: unitID, day: s.day, kind: .disbursement, amount: -s.value,
                                                  householdID: household.id, campaignID: campaignID,
-                                                 note: "\(policyName) — hộ \(household.code)", actor: actor)
+                                                 note: "\(policyName) — hộ \(household.code)", actor: actor, coveredAhead: coveredAhead)
         } else if sourceName.isEmpty {
             throw StorageError.invalid(Message("refusal.support.name_source_support"))
         }
