@@ -262,7 +262,8 @@ public final class ImportJobs: Sendable {
         working.withLockedValue { $0[job.id] = Working(job: job, savedAt: now, claim: claim) }
         write(job)
         // Counted again with this job written: two uploads at once (two threads, two instances)
-        // each saw room for one; each now sees the other, and one over the limit withdraws.
+        // each saw room for one; each now sees the other, so both may be asked to try again,
+        // never both pass.
         let others = all().filter { $0.id != job.id && [.checking, .ready, .running].contains($0.state) }
         let busy: Busy? = others.filter({ $0.ownerID == job.ownerID }).count >= perAccount ? .account
             : others.filter({ $0.state != .ready }).count >= perServer ? .server : nil
@@ -334,16 +335,18 @@ public final class ImportJobs: Sendable {
             close(claim)
             return false
         }
-        // Files read or imported now, counted under the claim (this job is still `ready`).
-        if all().filter({ $0.id != job.id && ($0.state == .checking || $0.state == .running) }).count >= perServer {
-            close(claim)
-            throw Busy.server
-        }
         current.state = .running
         current.rows = 0
         current.message = nil
         working.withLockedValue { $0[job.id] = Working(job: current, savedAt: Date(), claim: claim) }
         write(current)
+        // Files read or imported now, counted with this one written as running: two
+        // confirmations at once each see the other, so both may wait, never both pass.
+        if all().filter({ $0.id != job.id && ($0.state == .checking || $0.state == .running) }).count >= perServer {
+            update(job.id) { $0.state = .ready }
+            release(job.id)
+            throw Busy.server
+        }
         Task.detached { [self] in
             do {
                 let result = try await perform(current, store: store, actor: actor, dryRun: false)

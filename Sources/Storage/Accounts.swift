@@ -249,6 +249,11 @@ public struct Accounts: Sendable {
     /// session would otherwise outlive the password it was opened with.
     public func openSession(_ account: Account, tokenHash: String, csrfToken: String, lifetime: TimeInterval, from address: String) async throws {
         try await store.sessionTransaction { db in
+            // PostgreSQL: the sessions are in the database, checked under a share lock of the
+            // account's row, taken first (as a change of password takes the row, then its
+            // sessions) — a change of password either waits for this session (and removes it)
+            // or is seen here.
+            if store.dialect == .postgres { try await requireCredential(of: account.id, account.credential, on: db, lock: true) }
             let now = store.now()
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: now)").run()
             try await db.raw("""
@@ -256,10 +261,6 @@ public struct Accounts: Sendable {
                 VALUES (\(bind: tokenHash), \(bind: account.id), \(bind: csrfToken), \(bind: now),
                         \(bind: Store.timestamp(store.clock.now().addingTimeInterval(lifetime))))
                 """).run()
-            // PostgreSQL: the sessions are in the database, checked under a share lock of the
-            // account's row — a change of password either waits for this session (and removes
-            // it) or is seen here.
-            if store.dialect == .postgres { try await requireCredential(of: account.id, account.credential, on: db, lock: true) }
             try await store.audit.record("dang_nhap", entity: "user", id: account.id, detail: "\(account.username) từ \(address)",
                                          name: account.username, channel: Actor.Channel.web.rawValue, on: db)
         }
@@ -270,7 +271,12 @@ public struct Accounts: Sendable {
             do {
                 try await requireCredential(of: account.id, account.credential, on: store.sql, lock: false)
             } catch {
-                try await store.sessionTransaction { db in try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run() }
+                // The session goes, and the log says so after its sign-in.
+                try await store.sessionTransaction { db in
+                    try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+                    try await store.audit.record("dang_nhap_huy", entity: "user", id: account.id, detail: "\(account.username) từ \(address): mật khẩu vừa đổi",
+                                                 name: account.username, channel: Actor.Channel.web.rawValue, on: db)
+                }
                 throw error
             }
         }

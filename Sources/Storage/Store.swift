@@ -137,16 +137,33 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs pending migrations, logging each; returns their names.
+    /// Runs pending migrations, logging each; returns their names. On PostgreSQL under an
+    /// advisory lock held on one connection for the whole run: two instances starting at once
+    /// migrate one after the other, the second finding nothing left to do (before, its
+    /// transaction failed on the first's tables and it did not start).
     @discardableResult
     public func migrate() async throws -> [String] {
+        guard dialect == .postgres else { return try await migrateNow() }
+        return try await sql.withSession { session in
+            try await session.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLock))").run()
+            do {
+                let ran = try await self.migrateNow()
+                try await session.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+                return ran
+            } catch {
+                try? await session.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+                throw error
+            }
+        }
+    }
+
+    /// The advisory lock migrations take on PostgreSQL ("giam" in ASCII).
+    static let migrationLock: Int64 = 0x6769_616D
+
+    private func migrateNow() async throws -> [String] {
         try await prepare()
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
-        do {
-            try await migrator.setupIfNeeded().get()
-        } catch {
-            try await waitForAnotherMigrator(migrator, after: error)
-        }
+        try await migrator.setupIfNeeded().get()
         // A database migrated by a newer version is not run by this one (it would ignore what
         // it does not know, and write beside it).
         let known = Set(Schema.all.map(\.name))
@@ -156,34 +173,9 @@ public final class Store: Sendable {
         }
         let pending = try await migrator.previewPrepareBatch().get().map { $0.0.name }
         for name in pending { logger.info("migrating: \(name)") }
-        do {
-            try await migrator.prepareBatch().get()
-        } catch {
-            try await waitForAnotherMigrator(migrator, after: error)
-        }
+        try await migrator.prepareBatch().get()
         try await prepareJournal()
         return pending
-    }
-
-    /// PostgreSQL: two instances starting at once run the same migrations, and the second
-    /// one's transaction fails on the first's table. Waits (up to ten minutes: a migration
-    /// that recounts may take one) until nothing is pending — the other instance ran them — or
-    /// tries once more if nothing moved for a minute (it stopped). SQLite: one process; the
-    /// error stands.
-    private func waitForAnotherMigrator(_ migrator: Migrator, after error: any Error) async throws {
-        guard dialect == .postgres else { throw error }
-        logger.warning("migrating: another process seems to be migrating (\(String(describing: error))); waiting for it")
-        var left = Int.max, still = 0
-        for _ in 0..<600 {
-            try await Task.sleep(for: .seconds(1))
-            guard let pending = try? await migrator.previewPrepareBatch().get().count else { continue }
-            if pending == 0 { return }
-            still = pending < left ? 0 : still + 1
-            left = pending
-            if still >= 60 { break }
-        }
-        try await migrator.setupIfNeeded().get()
-        try await migrator.prepareBatch().get()
     }
 
     /// Reverts every migration (tests check migrations both ways).

@@ -87,6 +87,13 @@ public struct UnitRegistry: Sendable {
                 targetID = try await create(target, from: day, to: nil, actor: actor, on: db)
                 history = try await self.history(on: db)
             }
+            // PostgreSQL: the units ended are locked in one order (their ids), as a transfer of
+            // money between two units share-locks both: the two queue instead of deadlocking.
+            if store.dialect == .postgres {
+                for id in Set(try codes.filter { $0 != target.code }.map { try activeUnit($0, on: day, in: history) }).sorted() {
+                    try await db.raw("SELECT id FROM units WHERE id = \(bind: id) FOR UPDATE").run()
+                }
+            }
             var seen: Set<String> = []
             for code in codes where code != target.code && seen.insert(code).inserted {  // a code typed twice is one unit
                 let id = try activeUnit(code, on: day, in: history)
@@ -251,7 +258,15 @@ public struct UnitRegistry: Sendable {
             try await changeVersion(child, code: childCode, name: name, parent: target, on: day, in: history, db: db)
         }
         // Open memberships pass to the primary successor: those this statement closes (one a
-        // transfer or a leave closed meanwhile is that member's own, and stays so).
+        // transfer or a leave closed meanwhile is that member's own, and stays so). On
+        // PostgreSQL their members are locked first, in one order, as a transfer or a leave
+        // locks its member before its membership: the two queue instead of deadlocking.
+        if store.dialect == .postgres {
+            try await db.raw("""
+                SELECT id FROM members WHERE id IN (SELECT member_id FROM memberships WHERE unit_id = \(bind: id) AND left_on IS NULL)
+                ORDER BY id FOR UPDATE
+                """).run()
+        }
         let closed = try await db.raw("UPDATE memberships SET left_on = \(bind: day.iso) WHERE unit_id = \(bind: id) AND left_on IS NULL RETURNING member_id").all()
         for member in Set(try closed.map { try $0.int("member_id") }).sorted() {
             try await db.raw("""

@@ -120,7 +120,7 @@ public enum AccessRules {
         rule(.setTarget, province, .branch, .writes, ["Targets.set"]),
 
         rule(.manageAccounts, [.administrator], .branch, .writes,
-             ["Accounts.create", "Accounts.reassign", "Accounts.setActive", "Accounts.resetPassword", "Accounts.revokeToken(of others)"],
+             ["Accounts.create", "Accounts.problems", "Accounts.reassign", "Accounts.setActive", "Accounts.resetPassword", "Accounts.revokeToken(of others)"],
              relation: "a branch's administrator gives only officers' and auditors' roles; an account of a unit that has ended sees nothing until moved"),
         rule(.ownAccount, everyone, .own, .writes,
              ["Accounts.changePassword", "Accounts.createToken", "Accounts.tokens", "Accounts.revokeToken"]),
