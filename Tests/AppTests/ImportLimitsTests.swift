@@ -92,6 +92,20 @@ struct ImportLimitsTests {
     }
 
     /// A one-household survey of the grassroots officer's own union.
+    /// The grassroots officer signed in, a one-household survey uploaded and checked: waiting
+    /// for its confirmation.
+    static func checkedUpload(_ app: Application, household: String, head: String) async throws
+        -> (web: WebClient, csrf: String, jobPath: String, ready: WebClient.Page) {
+        let web = WebClient(app)
+        try await web.login("coso")
+        let csrf = try #require(try await web.get("/import").csrf)
+        let up = try await web.upload("/import/khao-sat", fileName: "\(household).csv", content: try await survey(app.web.store, household: household, head: head), csrf: csrf)
+        let jobPath = try #require(up.location)
+        let ready = try await WebTests().waitFor(web, jobPath, until: ["ready", "rejected", "failed"])
+        #expect(ready.body.contains("data-state=\"ready\""))
+        return (web, csrf, jobPath, ready)
+    }
+
     static func survey(_ store: Store, household: String, head: String) async throws -> String {
         let account = try await store.account(named: "coso")
         let unitCode = try #require(try await store.units.history().units[account.unitID]?.code)
@@ -257,13 +271,7 @@ struct ImportLimitsTests {
             let store = app.web.store
             let account = try await store.account(named: "coso")
             let uploads = app.web.settings.uploadDirectory
-            let web = WebClient(app)
-            try await web.login("coso")
-            let csrf = try #require(try await web.get("/import").csrf)
-            let up = try await web.upload("/import/khao-sat", fileName: "cho.csv", content: try await Self.survey(store, household: "HOBUSY1", head: "Chờ Máy"), csrf: csrf)
-            let jobPath = try #require(up.location)
-            let ready = try await WebTests().waitFor(web, jobPath, until: ["ready", "rejected", "failed"])
-            #expect(ready.body.contains("data-state=\"ready\""))
+            let (web, csrf, jobPath, ready) = try await Self.checkedUpload(app, household: "HOBUSY1", head: "Chờ Máy")
             // Jobs of other processes: saved, with their claims held (as a process holds them).
             func held(_ id: String, _ state: String, created: Date = Date()) throws -> Int32 {
                 try "x".write(toFile: uploads + "/\(id).csv", atomically: true, encoding: .utf8)
@@ -301,14 +309,7 @@ struct ImportLimitsTests {
           arguments: WebDatabase.available)
     func stoppingServerLeavesImportWaiting(db: WebDatabase) async throws {
         try await db.withApp(households: 60) { app, _ in
-            let store = app.web.store
-            let web = WebClient(app)
-            try await web.login("coso")
-            let csrf = try #require(try await web.get("/import").csrf)
-            let up = try await web.upload("/import/khao-sat", fileName: "dung.csv", content: try await Self.survey(store, household: "HOSTOP1", head: "Dừng Máy"), csrf: csrf)
-            let jobPath = try #require(up.location)
-            let ready = try await WebTests().waitFor(web, jobPath, until: ["ready", "rejected", "failed"])
-            #expect(ready.body.contains("data-state=\"ready\""))
+            let (web, _, jobPath, ready) = try await Self.checkedUpload(app, household: "HOSTOP1", head: "Dừng Máy")
             // The server is stopping, and the import fails under it (here: its file cannot be read).
             app.web.imports.stop()
             let id = try #require(jobPath.split(separator: "/").last.map(String.init))
