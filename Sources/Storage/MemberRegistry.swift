@@ -158,7 +158,7 @@ public struct MemberRegistry: Sendable {
     /// file): two changes of one member's memberships at once run one after the other, the
     /// second reading what the first wrote — never two open memberships.
     func lockMember(_ memberID: Int, _ db: any SQLDatabase) async throws {
-        if store.dialect == .postgres { try await db.raw("SELECT id FROM members WHERE id = \(bind: memberID) FOR UPDATE").run() }
+        try await db.lockRows(.members, [memberID])
     }
 
     func assign(memberID: Int, unitID: Int, from day: Day, actor: Actor, db: any SQLDatabase) async throws -> Bool {

@@ -89,11 +89,7 @@ public struct UnitRegistry: Sendable {
             }
             // PostgreSQL: the units ended are locked in one order (their ids), as a transfer of
             // money between two units share-locks both: the two queue instead of deadlocking.
-            if store.dialect == .postgres {
-                for id in Set(try codes.filter { $0 != target.code }.map { try activeUnit($0, on: day, in: history) }).sorted() {
-                    try await db.raw("SELECT id FROM units WHERE id = \(bind: id) FOR UPDATE").run()
-                }
-            }
+            try await db.lockRows(.units, try codes.filter { $0 != target.code }.map { try activeUnit($0, on: day, in: history) })
             var seen: Set<String> = []
             for code in codes where code != target.code && seen.insert(code).inserted {  // a code typed twice is one unit
                 let id = try activeUnit(code, on: day, in: history)

@@ -106,15 +106,13 @@ struct AdminController: RouteCollection {
         }
         guard let role = Role(rawValue: form.role) else { return try await refuse(Message("users.bad_role")) }
         let new = NewAccount(username: form.username, displayName: form.displayName, password: form.password, role: role, unitCode: form.unit)
-        // Every problem of the form at once, not one per try (`create` checks them again).
-        let problems = try await req.store.accounts.problems(user.actor, new)
-        guard problems.isEmpty else {
-            return try await renderUsers(req, error: problems.map { req.text($0.message) }.joined(separator: " · "), status: .badRequest)
-        }
         do {
             try await req.store.accounts.create(user.actor, new)
         } catch let refusal as AccountRefusal {
-            return try await refuse(refusal.message)
+            // Refused: every problem of the form at once, not one per try.
+            let problems = try await req.store.accounts.problems(user.actor, new)
+            guard !problems.isEmpty else { return try await refuse(refusal.message) }
+            return try await renderUsers(req, error: problems.map { req.text($0.message) }.joined(separator: " · "), status: .badRequest)
         }
         return req.redirect(to: "/users?notice=user_created", redirectType: .normal)
     }

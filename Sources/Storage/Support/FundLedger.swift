@@ -181,9 +181,7 @@ public struct FundLedger: Sendable {
             // Both stand on the day; or the money of a unit that has ended (merged, split,
             // dissolved) passes, from its end on, to a unit it became. On PostgreSQL both are
             // share-locked first in one order (their ids), as a merger locks the units it ends.
-            if store.dialect == .postgres {
-                for id in Set([from, to]).sorted() { try await db.raw("SELECT id FROM units WHERE id = \(bind: id) FOR SHARE").run() }
-            }
+            try await db.lockRows(.units, [from, to], shared: true)
             try await db.requireStanding(to, toCode, on: day)
             if try await !db.stands(from, on: day) {
                 guard try await store.units.history(on: db).heirs(of: from, on: day).contains(to) else {

@@ -56,6 +56,17 @@ extension SQLDatabase {
         }
     }
 
+    /// Locks rows of `table` by id for the caller's transaction, in id order, on PostgreSQL
+    /// (SQLite's writer holds the whole file): writers that lock the same rows so queue one
+    /// behind the other instead of deadlocking. `shared`: others may read-lock them too.
+    func lockRows(_ table: LockedTable, _ ids: some Sequence<Int>, shared: Bool = false) async throws {
+        let sorted = Set(ids).sorted()
+        guard dialect.name == "postgresql", !sorted.isEmpty else { return }
+        try await raw("""
+            SELECT id FROM \(unsafeRaw: table.rawValue) WHERE id IN (\(binds: sorted)) ORDER BY id \(unsafeRaw: shared ? "FOR SHARE" : "FOR UPDATE")
+            """).run()
+    }
+
     /// Whether a unit stood on `day`: founded by then and not yet ended. On PostgreSQL the
     /// unit's row is share-locked for the caller's transaction: a merger or dissolution of it
     /// then waits for this write (and hands on what it wrote), or is seen by it.
@@ -142,3 +153,6 @@ func requirePositive(_ amount: Dong, _ what: String = "số tiền / amount") th
         throw StorageError.invalid(Message("refusal.positive_money", .text(what)))
     }
 }
+
+/// Tables whose rows writers lock by id (`SQLDatabase.lockRows`).
+enum LockedTable: String { case units, members, households }
