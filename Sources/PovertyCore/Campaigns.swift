@@ -125,12 +125,16 @@ public struct SupportRules: Sendable {
         return defaultAmounts[kind] ?? 0
     }
 
-    /// Whether a household whose last Mái ấm house was given on `lastMaiAm` may get another on
-    /// `day`: from the same date `maiAmRepeatYears` later (month-end clamped); always when it never had one.
-    public func maiAmAllowed(lastMaiAm: Day?, on day: Day) -> Bool {
-        guard let last = lastMaiAm else { return true }
-        return day >= last.adding(months: 12 * maiAmRepeatYears)
+    /// The Mái ấm house among those a household was given (`given`, their days) too near `day`
+    /// for another on `day`, if any: two houses stand at least `maiAmRepeatYears` apart, to the
+    /// same date (month-end clamped), whichever was recorded first. nil: one may be given.
+    public func maiAmConflict(given: [Day], on day: Day) -> Day? {
+        let months = 12 * maiAmRepeatYears
+        return given.sorted().first { other in !(day >= other.adding(months: months) || other >= day.adding(months: months)) }
     }
+
+    /// Whether a household given Mái ấm houses on `given` may get another on `day` (`maiAmConflict`).
+    public func maiAmAllowed(given: [Day], on day: Day) -> Bool { maiAmConflict(given: given, on: day) == nil }
 }
 
 /// A household competing for a limited number of gifts.

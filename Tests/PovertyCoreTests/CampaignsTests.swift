@@ -65,13 +65,19 @@ struct CampaignsTests {
     }
 
     @Test func maiAmOnceInTenYears() {
-        #expect(rules.maiAmAllowed(lastMaiAm: nil, on: day("2025-06-01")))
-        #expect(!rules.maiAmAllowed(lastMaiAm: day("2016-03-15"), on: day("2026-03-14")))
-        #expect(rules.maiAmAllowed(lastMaiAm: day("2016-03-15"), on: day("2026-03-15")))
-        #expect(!rules.maiAmAllowed(lastMaiAm: day("2020-01-01"), on: day("2025-06-01")))
+        #expect(rules.maiAmAllowed(given: [], on: day("2025-06-01")))
+        #expect(!rules.maiAmAllowed(given: [day("2016-03-15")], on: day("2026-03-14")))
+        #expect(rules.maiAmAllowed(given: [day("2016-03-15")], on: day("2026-03-15")))
+        #expect(!rules.maiAmAllowed(given: [day("2020-01-01")], on: day("2025-06-01")))
         // 29/02 ten years on is 28/02 (2026 is not a leap year).
-        #expect(!rules.maiAmAllowed(lastMaiAm: day("2016-02-29"), on: day("2026-02-27")))
-        #expect(rules.maiAmAllowed(lastMaiAm: day("2016-02-29"), on: day("2026-02-28")))
+        #expect(!rules.maiAmAllowed(given: [day("2016-02-29")], on: day("2026-02-27")))
+        #expect(rules.maiAmAllowed(given: [day("2016-02-29")], on: day("2026-02-28")))
+        // A house recorded late, before one already recorded: the later one is within ten years of it.
+        #expect(rules.maiAmConflict(given: [day("2024-05-01")], on: day("2015-01-10")) == day("2024-05-01"))
+        #expect(rules.maiAmConflict(given: [day("2025-05-01")], on: day("2015-05-01")) == nil)
+        // Houses on both sides: the nearer-than-ten-years one is named, whichever side it is.
+        #expect(rules.maiAmConflict(given: [day("2030-01-01"), day("2005-01-01")], on: day("2012-06-01")) == day("2005-01-01"))
+        #expect(rules.maiAmConflict(given: [day("2036-06-01"), day("2005-01-01")], on: day("2026-06-01")) == nil)
     }
 
     @Test func needOrder() {

@@ -1035,6 +1035,40 @@ import Testing
         }
     }
 
+    /// A Mái ấm house recorded by hand follows the campaign's rule: two houses of one household
+    /// stand at least the rules' years apart, whichever was entered first (before: a second
+    /// house by hand was accepted). A cancelled house does not count.
+    @Test(arguments: TestDatabase.available)
+    func maiAmByHandIsOnceInTheRulesYears(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await Self.setUp(store)
+            let op = try await store.op
+            let years = SupportRules.bundled.maiAmRepeatYears
+            func house(_ policy: String, _ on: Day) -> NewSupport {
+                NewSupport(household: "HO-01", policy: policy, day: on, value: 0, inKind: "nhà", source: .partner, sourceName: "Doanh nghiệp", unit: "C1")
+            }
+            let first = try await store.support.record(op, house("mai_am_xay_moi", day(2025, 6, 1)))
+            let records = try await store.count("support")
+            // A repair four years later, and a house entered late dated three years before it: both refused, naming the house.
+            await #expect(throws: StorageError.invalid(Message("refusal.support.mai_am_repeat", .text("HO-01"), .day(day(2025, 6, 1)), .number(years)))) {
+                try await store.support.record(op, house("mai_am_sua_chua", day(2026, 11, 1)))
+            }
+            await #expect(throws: StorageError.invalid(Message("refusal.support.mai_am_repeat", .text("HO-01"), .day(day(2025, 6, 1)), .number(years)))) {
+                try await store.support.record(op, house("mai_am_xay_moi", day(2022, 6, 1)))
+            }
+            #expect(try await store.count("support") == records)
+            // Another household, another policy, and a house the rules' years before: accepted.
+            try await store.support.record(op, NewSupport(household: "HO-02", policy: "mai_am_xay_moi", day: day(2025, 6, 1), value: 0, inKind: "nhà",
+                                                          source: .partner, sourceName: "Doanh nghiệp", unit: "C1"))
+            try await store.support.record(op, house("ho_tro_bhyt", day(2025, 7, 1)))
+            try await store.support.record(op, house("mai_am_xay_moi", day(2025 - years, 6, 1)))
+            // Once the 2025 house is cancelled (entered by mistake), the repair may be recorded.
+            try await store.support.cancel(op, first, reason: "nhập nhầm", on: store.today)
+            try await store.support.record(op, house("mai_am_sua_chua", day(2026, 11, 1)))
+            try await Self.reconciles(store)
+        }
+    }
+
     /// The demo province carries support, funds, loans and two campaigns, consistently.
     @Test(arguments: TestDatabase.available)
     func demoProvinceHasSomethingOnEveryPage(db: TestDatabase) async throws {

@@ -274,10 +274,7 @@ public struct CampaignDesk: Sendable {
     }
 
     private func maiAmAllowed(_ householdID: Int, on day: Day, db: any SQLDatabase) async throws -> Bool {
-        let last = try await db.raw("""
-            SELECT MAX(day) AS d FROM support WHERE household_id = \(bind: householdID) AND policy_code LIKE 'mai_am%' AND cancelled_at IS NULL
-            """).first()?.optionalString("d")
-        return rules.maiAmAllowed(lastMaiAm: try Day(stored: last, column: "support.day"), on: day)
+        rules.maiAmAllowed(given: try await db.maiAmHouses(householdID), on: day)
     }
 
     /// Adds one household by hand (a hardship such as serious illness, say), with the reason.

@@ -295,16 +295,16 @@ public struct FundLedger: Sendable {
                 throw StorageError.invalid(Message("refusal.fund.short", .both(vi: fund.nameVi, en: fund.nameEn), .text(unitCode), .money(balance), .money(-amount)))
             }
         } else {
-            // A balance stays a whole number the databases can add: never above `Money.maximum`.
-            let held = try await db.raw("SELECT balance FROM fund_balances WHERE fund_id = \(bind: fund.id) AND unit_id = \(bind: unitID)")
-                .first()?.int("balance") ?? 0
-            guard held <= Money.maximum - amount else {
-                throw StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum)))
-            }
-            try await db.raw("""
+            // A balance stays a whole number the databases can add: never above `Money.maximum`,
+            // checked by the statement that raises it (two raised at once cannot both pass).
+            guard amount <= Money.maximum else { throw StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum))) }
+            let raised = try await db.raw("""
                 INSERT INTO fund_balances (fund_id, unit_id, balance) VALUES (\(bind: fund.id), \(bind: unitID), \(bind: amount))
                 ON CONFLICT (fund_id, unit_id) DO UPDATE SET balance = fund_balances.balance + excluded.balance
-                """).run()
+                WHERE fund_balances.balance <= \(bind: Money.maximum) - excluded.balance
+                RETURNING balance
+                """).first()
+            guard raised != nil else { throw StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum))) }
         }
         let row = try await db.raw("""
             INSERT INTO fund_entries (fund_id, unit_id, day, kind, amount, contributor, counterpart_unit_id, household_id, campaign_id,

@@ -115,6 +115,14 @@ extension SQLDatabase {
         return try FundInfo(row)
     }
 
+    /// The days of the Mái ấm houses (new or repaired, `mai_am…`) a household was given and
+    /// that stand (not cancelled): what the once-in-so-many-years rule compares with.
+    func maiAmHouses(_ householdID: Int) async throws -> [Day] {
+        try await raw("""
+            SELECT day FROM support WHERE household_id = \(bind: householdID) AND policy_code LIKE 'mai_am%' AND cancelled_at IS NULL
+            """).all().map { try $0.day("day") }
+    }
+
     func member(code: String) async throws -> (id: Int, name: String) {
         guard let row = try await raw("SELECT id, full_name FROM members WHERE code = \(bind: code) OR citizen_id = \(bind: code)").first() else {
             throw StorageError.notFound(.member, code)

@@ -89,6 +89,8 @@ public struct SupportRegistry: Sendable {
 
     /// The policy a loan's disbursement records for its household: made and undone only by the loan.
     static let loanPolicy = "vay_quy_viec_lam"
+    /// The policies of a Mái ấm house (new build, repair): once in so many years (`SupportRules`).
+    static let maiAmPolicyPrefix = "mai_am"
 
     /// The policy catalogue and the indicator → policy mapping as stored (public data).
     public func catalogue() async throws -> PolicyCatalogue {
@@ -142,6 +144,16 @@ public struct SupportRegistry: Sendable {
         // The giving unit stood on the day (a campaign's gifts are paid by its organiser, which
         // `CampaignDesk.approve` checks once for the approval day).
         if campaignID == nil { try await db.requireStanding(unitID, s.unit, on: s.day) }
+        // A Mái ấm house is once in so many years, given by hand or by a campaign (whose
+        // approval checks its households together): the household is locked first on
+        // PostgreSQL, so two given at once cannot both pass.
+        if campaignID == nil, s.policy.hasPrefix(Self.maiAmPolicyPrefix) {
+            try await db.lockRows(.households, [household.id])
+            let rules = SupportRules.bundled
+            if let other = rules.maiAmConflict(given: try await db.maiAmHouses(household.id), on: s.day) {
+                throw StorageError.invalid(Message("refusal.support.mai_am_repeat", .text(household.code), .day(other), .number(rules.maiAmRepeatYears)))
+            }
+        }
         var entryID: Int?
         var sourceName = s.sourceName.trimmingCharacters(in: .whitespaces)
         if s.source == .fund {
