@@ -38,6 +38,13 @@ public struct Clock: Sendable {
         return "\(d.iso)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
     }
 
+    /// The stored instant (`timestamp`) at which `day` begins in Vietnam (00:00 there, 17:00
+    /// UTC the day before): instants of the day `d` are those from `start(of: d)` up to
+    /// `start(of: d + 1)`, and stored instants compare as their text does.
+    public static func start(of day: Day) -> String {
+        timestamp(Date(timeIntervalSince1970: TimeInterval(day.ordinal * 86_400 - vietnamOffset)))
+    }
+
     /// `25/11/2026 06:30`: a stored instant (or a plain ISO day) as an officer reads it, in Vietnam's time.
     public static func vietnamese(_ stored: String) -> String {
         guard stored.count >= 19, let instant = parse(stored) else { return Day(stored).map(\.vietnamese) ?? stored }

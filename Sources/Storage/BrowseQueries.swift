@@ -214,16 +214,19 @@ public struct BrowseQueries: Sendable {
         }
     }
 
-    /// The audit log, newest first, filtered by who, action and entity (the audit's readers:
-    /// administrators and auditors of the whole province). Audited as a read of named people.
-    public func auditEntries(_ actor: Actor, by name: String? = nil, action: String? = nil, entity: String? = nil, page: Int,
-                             perPage: Int = 100) async throws -> Page<Audit.Entry> {
+    /// The audit log, newest first, filtered by who, action, entity and the days (in Vietnam,
+    /// both included) it happened on (the audit's readers: administrators and auditors of the
+    /// whole province). Audited as a read of named people.
+    public func auditEntries(_ actor: Actor, by name: String? = nil, action: String? = nil, entity: String? = nil, from: Day? = nil, to: Day? = nil,
+                             page: Int, perPage: Int = 100) async throws -> Page<Audit.Entry> {
         try actor.require(.readAudit)
         try? await store.flushJournal(waiting: false)
         var w: SQLQueryString = " WHERE 1 = 1"
         if let name, !name.isEmpty { w.appendInterpolation(" AND actor = \(bind: name)" as SQLQueryString) }
         if let action, !action.isEmpty { w.appendInterpolation(" AND action = \(bind: action)" as SQLQueryString) }
         if let entity, !entity.isEmpty { w.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
+        if let from { w.appendInterpolation(" AND at >= \(bind: Clock.start(of: from))" as SQLQueryString) }
+        if let to { w.appendInterpolation(" AND at < \(bind: Clock.start(of: to.adding(days: 1)))" as SQLQueryString) }
         var c: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_log"
         c.appendInterpolation(w)
         let total = try await store.sql.raw(c).first()?.int("n") ?? 0
@@ -234,7 +237,7 @@ public struct BrowseQueries: Sendable {
         q.appendInterpolation(" ORDER BY at DESC, id DESC LIMIT \(literal: perPage) OFFSET \(literal: (p - 1) * perPage)" as SQLQueryString)
         let items = try await store.sql.raw(q).all().map(Audit.Entry.init)
         // Its details name members, households and reasons: reading it is a read of named people.
-        let filters = [("người", name), ("thao tác", action), ("đối tượng", entity)].compactMap { label, value in
+        let filters = [("người", name), ("thao tác", action), ("đối tượng", entity), ("từ ngày", from?.vietnamese), ("đến ngày", to?.vietnamese)].compactMap { label, value in
             value.flatMap { $0.isEmpty ? nil : "\(label) \($0)" }
         }
         try await store.audit.read("xem_danh_sach", entity: "audit_log",

@@ -612,15 +612,17 @@ struct PageModelTests {
             Audit.Entry(at: "2026-12-06T03:04:06Z", actor: "cli-op", channel: "", action: "ma_la", entity: "vat_la", entityID: nil, detail: "x"),
         ]
         let page = Page(items: entries, total: 250, page: 2, perPage: 100)
-        let body = AuditBody(page: page, actor: "coso", action: "xem", entity: "", actors: ["coso", "cli-op"], text: vi)
+        let body = AuditBody(page: page, actor: "coso", action: "xem", entity: "", from: Day(year: 2026, month: 12, day: 1), to: nil,
+                             actors: ["coso", "cli-op"], text: vi)
         #expect(body.rows[0].action == vi.t("audit.action.xem") && body.rows[0].entity == vi.t("audit.entity.household") + " #42")
         #expect(body.rows[0].channel == vi.t("channel.web") && body.rows[0].at == "06/12/2026 10:04", "in Vietnam's time")
         #expect(body.rows[1].action == "ma_la" && body.rows[1].entity == "vat_la" && body.rows[1].channel.isEmpty)
+        #expect(body.from == "01/12/2026" && body.to.isEmpty)
         #expect(body.actions.filter(\.selected).map(\.value) == ["xem"] && body.entities.first?.selected == true)
         let labels = body.actions.dropFirst().map { VietnameseCollation.sortKey($0.label) }
         #expect(labels == labels.sorted() && labels.count > 5)
         let third = try #require(body.pages.first { $0.label == "3" })
         let query = Dictionary(uniqueKeysWithValues: (URLComponents(string: third.href)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
-        #expect(query == ["actor": "coso", "action": "xem", "page": "3"] && body.summary == vi.t("audit.summary", "250", "2", "3"))
+        #expect(query == ["actor": "coso", "action": "xem", "from": "01/12/2026", "page": "3"] && body.summary == vi.t("audit.summary", "250", "2", "3"))
     }
 }

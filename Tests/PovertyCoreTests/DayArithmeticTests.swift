@@ -89,4 +89,13 @@ struct DayArithmeticTests {
         for text in ["1985", "85", "9999", "73051", "44621.5", "-5", "4462a", ""] { #expect(Day(sheetCell: text) == nil) }
         #expect(Day.isYearOnly(" 1985 ") && !Day.isYearOnly("44621") && !Day.isYearOnly("1850"))
     }
+
+    /// A day in Vietnam starts at 17:00 UTC the day before; its start round-trips through the
+    /// stored form and is that day by the clock's own calendar (the second before is the day before).
+    @Test func aVietnameseDayStartsAt17UTCTheDayBefore() throws {
+        #expect(Clock.start(of: day("2026-12-01")) == "2026-11-30T17:00:00Z")
+        #expect(Clock.start(of: day("2025-01-01")) == "2024-12-31T17:00:00Z")
+        let start = try #require(Clock.parse(Clock.start(of: day("2024-02-29"))))
+        #expect(Clock.day(of: start) == day("2024-02-29") && Clock.day(of: start.addingTimeInterval(-1)) == day("2024-02-28"))
+    }
 }

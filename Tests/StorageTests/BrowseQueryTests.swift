@@ -121,6 +121,33 @@ import Testing
         }
     }
 
+    /// The audit log between two days: the days are Vietnam's (an entry at 23:59 there on
+    /// 30/11 is 30/11's, one at 00:00 on 01/12 is 01/12's, though both are 30/11 in UTC), both
+    /// included; the filter is kept in the read's own entry.
+    @Test(arguments: TestDatabase.available)
+    func auditEntriesBetweenDaysFollowVietnamsCalendar(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            let instants = ["2026-11-30T16:59:59Z", "2026-11-30T17:00:00Z", "2026-12-01T16:59:59Z", "2026-12-01T17:00:00Z"]
+            for (i, at) in instants.enumerated() {
+                try await store.sql.raw("""
+                    INSERT INTO audit_log (at, actor, channel, action, entity, entity_id, detail)
+                    VALUES (\(bind: at), 'kiemtra-ngay', 'web', 'xem', 'household', \(bind: i), 'x')
+                    """).run()
+            }
+            let op = try await store.op
+            func ids(from: Day?, to: Day?) async throws -> [Int] {
+                try await store.browse.auditEntries(op, by: "kiemtra-ngay", from: from, to: to, page: 1).items.compactMap(\.entityID)
+            }
+            #expect(try await ids(from: nil, to: nil) == [3, 2, 1, 0])
+            #expect(try await ids(from: day(2026, 12, 1), to: day(2026, 12, 1)) == [2, 1])
+            #expect(try await ids(from: nil, to: day(2026, 11, 30)) == [0])
+            #expect(try await ids(from: day(2026, 12, 2), to: nil) == [3])
+            #expect(try await ids(from: day(2026, 12, 2), to: day(2026, 12, 1)).isEmpty)
+            try await store.flushJournal(waiting: true)
+            #expect(try await store.audit.entries(op, entity: "audit_log").contains { $0.detail.contains("từ ngày 01/12/2026, đến ngày 01/12/2026") })
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func accountsFollowThePolicyThrottlePerNameAndAddressAndSessionsEnd(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -201,7 +201,8 @@ struct APIController: RouteCollection {
     func audit(req: Request) async throws -> AuditJSON {
         let user = try req.requireUser()
         let page = try await req.store.browse.auditEntries(user.actor, by: req.query[String.self, at: "actor"], action: req.query[String.self, at: "action"],
-                                                           entity: req.query[String.self, at: "entity"], page: try req.queryInt("page", 1...100_000) ?? 1)
+                                                           entity: req.query[String.self, at: "entity"], from: try req.queryDay("from"), to: try req.queryDay("to"),
+                                                           page: try req.queryInt("page", 1...100_000) ?? 1)
         return AuditJSON(total: page.total, page: page.page, items: page.items.map {
             .init(at: $0.at, actor: $0.actor, channel: $0.channel, action: $0.action, entity: $0.entity, entityID: $0.entityID, detail: $0.detail)
         })
@@ -291,7 +292,7 @@ enum OpenAPIDocument {
             "/api/v1/units/{code}": ["get": op("Một đơn vị / one unit", params: [path("code")])],
             "/api/v1/audit": ["get": op("Nhật ký / the audit log (administrators, auditors)", params: [
                 query("actor", "string", "người làm / who"), query("action", "string", "việc / action"), query("entity", "string", "đối tượng / entity"),
-                page()])],
+                query("from", "string", "từ ngày (giờ Việt Nam) / from (Vietnam's day)"), query("to", "string", "đến ngày / to (included)"), page()])],
             "/api/openapi.json": ["get": op("Tài liệu này / this document", auth: false)],
         ].merging(SupportAPIController.paths) { a, _ in a }.merging(ReportsAPIController.paths) { a, _ in a },
     ]

@@ -171,9 +171,11 @@ struct AdminController: RouteCollection {
         let user = try req.requireUser()
         let actor = req.query[String.self, at: "actor"] ?? "", action = req.query[String.self, at: "action"] ?? ""
         let entity = req.query[String.self, at: "entity"] ?? ""
-        let page = try await req.store.browse.auditEntries(user.actor, by: actor, action: action, entity: entity, page: req.query[Int.self, at: "page"] ?? 1)
+        let from = try req.queryDay("from"), to = try req.queryDay("to")
+        let page = try await req.store.browse.auditEntries(user.actor, by: actor, action: action, entity: entity, from: from, to: to,
+                                                           page: req.query[Int.self, at: "page"] ?? 1)
         return try await req.page("audit", title: req.t("audit.title"), active: "audit",
-                                  AuditBody(page: page, actor: actor, action: action, entity: entity,
+                                  AuditBody(page: page, actor: actor, action: action, entity: entity, from: from, to: to,
                                             actors: try await req.store.browse.auditActors(user.actor), text: req.pageText))
     }
 }

@@ -15,6 +15,9 @@ struct AuditBody: Encodable {
     let actor: String
     let action: String
     let entity: String
+    /// The days typed, as dd/mm/yyyy (empty: none).
+    let from: String
+    let to: String
     let actions: [Option]
     let entities: [Option]
     let actors: [String]
@@ -28,7 +31,7 @@ extension AuditBody {
     /// One page of the log: actions and objects by their names (a code the catalogue does not
     /// know is shown as is), the filters' choices in Vietnamese order, and page links that
     /// keep the filters.
-    init(page: Page<Audit.Entry>, actor: String, action: String, entity: String, actors: [String], text: PageText) {
+    init(page: Page<Audit.Entry>, actor: String, action: String, entity: String, from: Day?, to: Day?, actors: [String], text: PageText) {
         let catalogue = text.catalogue
         func named(_ kind: String, _ code: String) -> String {
             let key = "audit." + kind + "." + code
@@ -46,9 +49,11 @@ extension AuditBody {
             }.sorted { VietnameseCollation.sortKey($0.label) < VietnameseCollation.sortKey($1.label) }
             return [Option(value: "", label: text.t("audit.any"), selected: selected.isEmpty)] + options
         }
-        let items = [("actor", actor), ("action", action), ("entity", entity)].filter { !$0.1.isEmpty }
+        let fromText = from?.vietnamese ?? "", toText = to?.vietnamese ?? ""
+        let items = [("actor", actor), ("action", action), ("entity", entity), ("from", fromText), ("to", toText)].filter { !$0.1.isEmpty }
         let pages = pageLinks(current: page.page, count: page.pages) { p in "/audit" + queryString(items + [("page", String(p))]) }
-        self.init(actor: actor, action: action, entity: entity, actions: choices("action", action), entities: choices("entity", entity),
+        self.init(actor: actor, action: action, entity: entity, from: fromText, to: toText,
+                  actions: choices("action", action), entities: choices("entity", entity),
                   actors: actors, rows: rows, summary: text.t("audit.summary", text.number(page.total), String(page.page), String(page.pages)),
                   pages: pages, hasPages: !pages.isEmpty)
     }
