@@ -27,6 +27,7 @@
 
   var timer = null;
   var sequence = 0;
+  var shown = null;
   function preview() {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(function () {
@@ -39,9 +40,11 @@
       }).then(function (response) {
         return response.ok ? response.text() : null;
       }).then(function (html) {
-        if (html !== null && mine === sequence) { box.innerHTML = html; }
+        // Only a changed result replaces the box: the box is read out (aria-live) when it
+        // changes, and the same class and reason need not be read again at every keystroke.
+        if (html !== null && mine === sequence && html !== shown) { shown = html; box.innerHTML = html; }
       }).catch(function () { /* the button still previews */ });
-    }, 250);
+    }, 600);
   }
 
   form.addEventListener('input', preview);

@@ -21,6 +21,8 @@ struct PageContext<Body: Encodable>: Encodable {
     let lang: String
     let otherLang: String
     let title: String
+    /// The tab's title: `title`, after "Lỗi:" on a form sent back with its problems.
+    let tabTitle: String
     let user: UserBadge?
     let csrf: String
     let back: String
@@ -52,7 +54,10 @@ extension Request {
                               mayAdminister: u.permissions.allows(.manageAccounts), mayReadAudit: u.mayReadAudit,
                               mayImport: u.permissions.allows(.importSurvey))
         }
-        let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, user: badge,
+        // A form sent back with its problems says so first in the tab's title (what a screen
+        // reader reads on arrival); app.js then brings the keyboard to the problem.
+        let tab = status == .badRequest ? t("common.error_title", title) : title
+        let context = PageContext(lang: lang.rawValue, otherLang: lang == .vi ? "en" : "vi", title: title, tabTitle: tab, user: badge,
                                   csrf: currentUser?.csrfToken ?? "", back: url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/", active: active,
                                   notice: notice ?? query[String.self, at: "notice"].map { t("notice." + $0) } ?? ended,
                                   demo: (try? await web.isDemo()) ?? false, body: body)

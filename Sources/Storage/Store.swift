@@ -159,6 +159,8 @@ public final class Store: Sendable {
 
     /// The advisory lock migrations take on PostgreSQL ("giam" in ASCII).
     static let migrationLock: Int64 = 0x6769_616D
+    /// The advisory lock of writers locking many households (`lockHouseholdBatches`; "hobt").
+    static let householdBatchesLock: Int64 = 0x686F_6274
 
     private func migrateNow() async throws -> [String] {
         try await prepare()

@@ -529,6 +529,8 @@ struct PageModelTests {
             let rolled = try await store.reviews.rolledUp(actor, year: year, basis: .rebased(onto: today))
             let tree = TreeBody(year: year, tree: rolled.tree, totals: rolled.totals, roots: rolled.tree.roots, history: history, today: today, text: vi)
             #expect(tree.rows.allSatisfy { $0.depth <= 1 } && tree.rows.first?.depth == 0)
+            // The depth is said in words too (a screen reader does not see the indent).
+            #expect(tree.rows.allSatisfy { $0.level == vi.t("units.level", String($0.depth + 1)) } && tree.rows.first?.level == "cấp 1")
             let root = try #require(rolled.tree.roots.first)
             #expect(tree.rows.first?.poor == vi.number(rolled.totals[root]?.poor ?? 0))
             #expect(tree.rows.filter { $0.depth == 1 }.count == rolled.tree.roots.reduce(0) { $0 + (rolled.tree.children[$1]?.count ?? 0) })

@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    /// A balance never passes `Money.maximum`, however many raise it at once (before: each read
+    /// the balance, then added, so two could pass together).
+    @Test(arguments: TestDatabase.available)
+    func twoContributionsAtOnceStayUnderTheCeiling(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            let op = try await store.op
+            try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 1), amount: Money.maximum - 10, contributor: "x")
+            let (done, refused) = await Self.twice {
+                try await store.funds.contribute(op, fund: "xa_hoi", unit: "T", day: day(2025, 12, 2), amount: 10, contributor: "y")
+            }
+            #expect(done == 1)
+            #expect(refused.map { "\($0)" } == ["\(StorageError.invalid(Message("refusal.fund.balance_too_large", .money(Money.maximum))))"])
+            #expect(try await store.funds.balance(op, fund: "xa_hoi", unit: "T") == Money.maximum)
+            try await SupportTests.reconciles(store)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func twoTransfersOfOneMemberAtOnceLeaveOneOpenMembership(db: TestDatabase) async throws {
         try await db.withStore { store in

@@ -228,6 +228,9 @@ def test_support_walk(browser):
     click_and_wait(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     error = d.find_element(By.ID, "form-error").text
     assert "chỉ còn" in error and "không đủ" in error, error
+    # The tab's title says so first, and the keyboard is brought to the message (app.js).
+    assert d.title.startswith("Lỗi: "), d.title
+    WebDriverWait(d, 5).until(lambda drv: drv.switch_to.active_element.get_attribute("id") == "form-error")
     shot(d, "11-quy-tu-choi")
 
     # Loans with their ageing, and a campaign's list.

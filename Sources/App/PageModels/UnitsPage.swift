@@ -10,6 +10,8 @@ struct TreeBody: Encodable, Sendable {
         let kind: String
         let depth: Int
         let indent: Int
+        /// "cấp 2": the depth, said to a screen reader (the indent shows it to the eye).
+        let level: String
         let poor: String
         let nearPoor: String
         let households: String
@@ -66,7 +68,7 @@ extension TreeBody {
             guard let unit = history.units[id] else { return }
             let c = totals[id] ?? StatusCounts()
             rows.append(Row(code: unit.code, name: unitName(id, history, today), kind: Format.unitKind(unit.kind, text.language),
-                            depth: depth, indent: depth * 20, poor: text.number(c.poor), nearPoor: text.number(c.nearPoor),
+                            depth: depth, indent: depth * 20, level: text.t("units.level", String(depth + 1)), poor: text.number(c.poor), nearPoor: text.number(c.nearPoor),
                             households: text.number(c.households)))
             let children = (tree.children[id] ?? []).sorted {
                 VietnameseCollation.sortKey(unitName($0, history, today)) < VietnameseCollation.sortKey(unitName($1, history, today))

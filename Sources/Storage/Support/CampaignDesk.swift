@@ -469,7 +469,10 @@ public struct CampaignDesk: Sendable {
             // A Mai Ấm house is once in so many years whichever campaign gives it: on PostgreSQL the
             // households are locked (in one order) before their last house is read, so two
             // campaigns approved at once cannot both give one.
-            if c.kind == .maiAm { try await db.lockRows(.households, try rows.map { try $0.int("household_id") }) }
+            if c.kind == .maiAm {
+                try await db.lockHouseholdBatches(alone: true)
+                try await db.lockRows(.households, try rows.map { try $0.int("household_id") })
+            }
             // The ledger covers the gifts on their day (and every later day's balance still
             // does): checked once for their total, as each in turn would be.
             if total > 0 { try await store.funds.requireCovered(db, fund: fund, unitID: c.unitID, day: day, amount: total) }

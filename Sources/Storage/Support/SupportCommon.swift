@@ -56,6 +56,18 @@ extension SQLDatabase {
         }
     }
 
+    /// Writers that lock the households of many batches, one batch after another (a survey
+    /// import), and writers that lock many households at once (a Mái ấm approval) could each
+    /// hold what the other waits for, since id order holds only within one statement. On
+    /// PostgreSQL an import holds this lock shared for its whole transaction and an approval
+    /// holds it alone: the approval waits for imports running (and they for it) instead of
+    /// the two deadlocking and one being aborted. Imports do not wait for each other.
+    func lockHouseholdBatches(alone: Bool) async throws {
+        guard dialect.name == "postgresql" else { return }
+        let function = alone ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared"
+        try await raw("SELECT \(unsafeRaw: function)(\(bind: Store.householdBatchesLock))").run()
+    }
+
     /// Locks rows of `table` by id for the caller's transaction, in id order, on PostgreSQL
     /// (SQLite's writer holds the whole file): writers that lock the same rows so queue one
     /// behind the other instead of deadlocking. `shared`: others may read-lock them too.

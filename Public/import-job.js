@@ -1,0 +1,37 @@
+// An import being checked or written: its page asks the server again every two seconds and
+// puts what changed in place, instead of reloading (a reload sends the keyboard and a screen
+// reader back to the top of the page every time). When the state changes (ready to confirm,
+// done, refused) the new part replaces the old and takes the focus, so it is read out.
+// Without this script the page reloads itself (base.leaf, in <noscript>).
+(function () {
+  'use strict';
+  var job = document.getElementById('job');
+  if (!job) { return; }
+  function waiting(state) { return state === 'checking' || state === 'running'; }
+  function poll() {
+    fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('job');
+        if (!fresh) { throw new Error('no job'); }
+        var state = fresh.getAttribute('data-state');
+        if (state !== job.getAttribute('data-state')) {
+          job.replaceWith(fresh);
+          job = fresh;
+          var first = fresh.querySelector('[role=alert], [role=status], .alert');
+          if (first) { first.setAttribute('tabindex', '-1'); first.focus(); }
+        } else {
+          var line = job.querySelector('[role=status]'), freshLine = fresh.querySelector('[role=status]');
+          if (line && freshLine && line.textContent !== freshLine.textContent) { line.textContent = freshLine.textContent; }
+          var bar = job.querySelector('.progress'), freshBar = fresh.querySelector('.progress');
+          if (bar && freshBar) { bar.replaceWith(freshBar); }
+        }
+        if (waiting(state)) { window.setTimeout(poll, 2000); }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  if (waiting(job.getAttribute('data-state'))) { window.setTimeout(poll, 2000); }
+})();
