@@ -5,7 +5,10 @@ a real workbook and the provincial summary draws its charts.
 
 Runs after test_walk.py against the same `giamngheo serve` (scripts/test.sh sets GIAMNGHEO_URL).
 """
+import base64
 import os
+import subprocess
+import tempfile
 import urllib.parse
 import urllib.request
 
@@ -38,6 +41,15 @@ def login(d, username):
     WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "who")))
 
 
+def printed_text(d, name):
+    """The page as Chromium prints it (A4, print styles), read back by pdftotext."""
+    data = d.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})["data"]
+    path = os.path.join(tempfile.mkdtemp(), name + ".pdf")
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(data))
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+
 def fill(d, field, text):
     box = d.find_element(By.ID, field)
     box.clear()
@@ -56,6 +68,12 @@ def test_report_workflow(browser):
     fill(d, "rp-results", "Hỗ trợ 2 hộ đoàn viên vay vốn chăn nuôi; tặng quà Tết cho hộ nghèo.")
     fill(d, "rp-shortcomings", "Nguồn vốn vay còn ít.")
     fill(d, "rp-proposals", "Đề nghị tăng vốn Quỹ quốc gia về việc làm.")
+    # Saved, not yet sent: printed, the page keeps its figures and the narrative being written
+    # (a read-only copy beside the form), without the menu and the buttons.
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#report-form button[value=save]"))
+    printed = printed_text(d, "report-draft")
+    assert "Nguồn vốn vay còn ít." in printed and "Đề nghị tăng vốn Quỹ quốc gia về việc làm." in printed, printed
+    assert "Đăng xuất" not in printed and "Lưu và gửi cấp trên" not in printed and "Lưu nháp" not in printed, printed
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "#report-form button[value=submit]"))
     assert "Đã gửi báo cáo" in d.find_element(By.CSS_SELECTOR, ".alert-success").text
     assert "Đã gửi, chờ duyệt" in d.find_element(By.ID, "report-status").text
