@@ -60,21 +60,34 @@ struct BackupCLITests {
 
     /// A new version backs up before it upgrades: `backup` copies the database as it is and
     /// runs no migration (before: every command migrated first, the backup of the old schema
-    /// was lost to it).
+    /// was lost to it); the copy, restored by the new version, is migrated then. The source is
+    /// put back to the schema before version 22 (its indexes dropped, its record removed).
     @Test(arguments: [false, true])
-    func backupRunsNoMigration(postgres: Bool) throws {
+    func backupRunsNoMigrationAndRestoreMigratesTheOlderSchema(postgres: Bool) throws {
         try Self.databases(postgres: postgres) { source, target in
             #expect(try Self.run(["migrate"], source).status == 0)
-            let pending = "SELECT count(*) FROM _fluent_migrations WHERE name = 'v021_household_link_days'"
-            #expect(try Self.sql(pending, source) == "1")
-            _ = try Self.sql("DELETE FROM _fluent_migrations WHERE name = 'v021_household_link_days'", source)
+            let record = "SELECT count(*) FROM _fluent_migrations WHERE name = 'v022_daily_indexes'"
+            let index = postgres ? "SELECT count(*) FROM pg_indexes WHERE indexname = 'audit_log_actor_time'"
+                                 : "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'audit_log_actor_time'"
+            #expect(try Self.sql(record, source) == "1" && Self.sql(index, source) == "1")
+            for statement in ["DROP INDEX IF EXISTS households_sort_c", "DROP INDEX campaign_proposals_sums", "DROP INDEX fund_entries_ledger_amounts",
+                              "DROP INDEX audit_log_entity_time", "DROP INDEX audit_log_action_time", "DROP INDEX audit_log_actor_time",
+                              "DELETE FROM _fluent_migrations WHERE name = 'v022_daily_indexes'"] {
+                _ = try Self.sql(statement, source)
+            }
+            #expect(try Self.sql(record, source) == "0" && Self.sql(index, source) == "0")
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("giamngheo-bk-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let taken = try Self.run(["backup", dir.appendingPathComponent("cu.bak").path], source)
+            let backup = dir.appendingPathComponent("cu.bak").path
+            let taken = try Self.run(["backup", backup], source)
             #expect(taken.status == 0, "\(taken.err)")
             #expect(!taken.err.contains("migrat"), "\(taken.err)")
-            #expect(try Self.sql(pending, source) == "0")
+            #expect(try Self.sql(record, source) == "0" && Self.sql(index, source) == "0")
+            // The older copy restored by this version comes back on the current schema.
+            let restored = try Self.run(["restore", backup], target)
+            #expect(restored.status == 0, "\(restored.err)")
+            #expect(try Self.sql(record, target) == "1" && Self.sql(index, target) == "1")
         }
     }
 
