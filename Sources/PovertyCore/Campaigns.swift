@@ -21,9 +21,9 @@ public enum CampaignKind: String, Sendable, CaseIterable, Codable {
     public var nameEn: String {
         switch self {
         case .workersMonth: "Workers' Month"
-        case .tet: "Tết Sum vầy (Tết reunion)"
+        case .tet: "Tết Reunion"
         case .forThePoor: "For the Poor"
-        case .maiAm: "Mái ấm Công đoàn (union house)"
+        case .maiAm: "Union Shelter"
         }
     }
 

@@ -94,15 +94,20 @@ public struct LoanRule: Sendable, Codable, Hashable {
     }
 }
 
-/// A loan purpose with its Vietnamese label.
+/// A loan purpose with its Vietnamese and English labels.
 public struct LoanPurpose: Sendable, Hashable, Codable {
     public let code: String
     public let vi: String
+    /// The English label (an English page); the Vietnamese one where the rules give none.
+    public let en: String?
 
-    public init(code: String, vi: String) {
+    public init(code: String, vi: String, en: String? = nil) {
         self.code = code
         self.vi = vi
+        self.en = en
     }
+
+    public func label(english: Bool) -> String { english ? en ?? vi : vi }
 }
 
 /// The lending rules through time, non-overlapping, ordered by start. The built-in rules are
@@ -175,8 +180,10 @@ public struct LoanRules: Sendable {
     /// Every loan purpose of the built-in rules, in file order.
     public static var purposes: [LoanPurpose] { bundledFile.1 }
 
-    /// The Vietnamese label of a loan purpose code (`chan_nuoi` → "Chăn nuôi").
-    public static func purposeLabel(_ code: String) -> String? { purposes.first { $0.code == code }?.vi }
+    /// The Vietnamese label of a loan purpose code (`chan_nuoi` → "Chăn nuôi"), or the English one.
+    public static func purposeLabel(_ code: String, english: Bool = false) -> String? {
+        purposes.first { $0.code == code }?.label(english: english)
+    }
 }
 
 /// An application for a loan.
@@ -234,8 +241,8 @@ public enum LoanIneligibility: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .notInGoodStanding: Message("refusal.loan.not_member")
         case .notOfWorkingAge: Message("refusal.loan.not_working_age")
-        case .purposeNotAllowed(let p): Message("refusal.loan.purpose_not_allowed", .both(vi: LoanRules.purposeLabel(p) ?? p, en: p))
-        case .purposeNotOfKind(let p): Message("refusal.loan.purpose_not_of_kind", .both(vi: LoanRules.purposeLabel(p) ?? p, en: p))
+        case .purposeNotAllowed(let p): Message("refusal.loan.purpose_not_allowed", .both(vi: LoanRules.purposeLabel(p) ?? p, en: LoanRules.purposeLabel(p, english: true) ?? p))
+        case .purposeNotOfKind(let p): Message("refusal.loan.purpose_not_of_kind", .both(vi: LoanRules.purposeLabel(p) ?? p, en: LoanRules.purposeLabel(p, english: true) ?? p))
         case .nonPositiveAmount: Message("refusal.loan.amount_not_positive")
         case .amountOverLimit(let limit): Message("refusal.loan.over_limit", .money(limit))
         case .termOutOfRange(let max): Message("refusal.loan.term_out_of_range", .number(max))

@@ -100,6 +100,14 @@ public enum SuccessionKind: String, Sendable, Codable, CaseIterable {
         case .dissolve: "giải thể"
         }
     }
+
+    public var english: String {
+        switch self {
+        case .merge: "merged"
+        case .split: "split"
+        case .dissolve: "dissolved"
+        }
+    }
 }
 
 public struct OrgSuccession: Sendable, Hashable {

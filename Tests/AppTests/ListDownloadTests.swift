@@ -54,6 +54,11 @@ struct ListDownloadTests {
             let csv = try await web.get("/households?year=\(year)&status=can_ngheo&format=csv")
             #expect(csv.bytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]) && Self.csvRows(csv) == expected)
             #expect(try await web.get("/households?year=\(year)&format=pdf").status == .badRequest)
+            // In English the row number's header is English too, like the others.
+            _ = try await web.get("/lang/en")
+            let english = String(decoding: try await web.get("/households?year=\(year)&status=can_ngheo&format=csv").bytes.dropFirst(3), as: UTF8.self)
+            #expect(english.hasPrefix("No.,Household code"), "\(english.prefix(80))")
+            _ = try await web.get("/lang/vi")
             // The page links to both, with its filters.
             let page = try await web.get("/households?year=\(year)&status=can_ngheo")
             #expect(page.body.contains("status=can_ngheo&amp;format=xlsx"))

@@ -100,7 +100,7 @@ struct LoanRulesTests {
     @Test func reasonsAreCatalogueMessages() {
         #expect(LoanIneligibility.amountOverLimit(limit: 100_000_000).message == Message("refusal.loan.over_limit", .money(100_000_000)))
         #expect(LoanIneligibility.termOutOfRange(max: 120).message == Message("refusal.loan.term_out_of_range", .number(120)))
-        #expect(LoanIneligibility.purposeNotAllowed("chan_nuoi").message == Message("refusal.loan.purpose_not_allowed", .both(vi: "Chăn nuôi", en: "chan_nuoi")))
+        #expect(LoanIneligibility.purposeNotAllowed("chan_nuoi").message == Message("refusal.loan.purpose_not_allowed", .both(vi: "Chăn nuôi", en: "Livestock raising")))
         #expect(LoanIneligibility.noRule(day("2019-01-01")).message == Message("refusal.loan.no_rule", .day(day("2019-01-01"))))
     }
 
@@ -159,6 +159,9 @@ struct LoanRulesTests {
         let (r, purposes) = try LoanRules.load(Data(good.utf8))
         #expect(r.rules == [Self.rule("2020-01-01", "2020-12-31", max: 5)])
         #expect(purposes == [LoanPurpose(code: "chan_nuoi", vi: "Chăn nuôi")])
+        // Without an English label an English page shows the Vietnamese one; the built-in rules have both.
+        #expect(purposes[0].label(english: true) == "Chăn nuôi")
+        #expect(LoanRules.purposes.allSatisfy { $0.en != nil } && LoanRules.purposeLabel("chan_nuoi", english: true) == "Livestock raising")
         let unlabelled = good.replacingOccurrences(of: #"["chan_nuoi"]"#, with: #"["mua_xe"]"#)
         #expect(throws: LoanRules.LoadError.unknownPurpose("mua_xe")) { try LoanRules.load(Data(unlabelled.utf8)) }
         let badDate = good.replacingOccurrences(of: "2020-12-31", with: "2020-13-31")

@@ -29,6 +29,8 @@ struct ListDownload {
     var rows: [[Cell]] = []
     /// The sheet's tab, when the title does not make a good one (`sheetName(_:)`).
     var sheet: String?
+    /// The row number's header, in the page's language ("STT", "No."; set by `response`).
+    var rowNumber = "STT"
 
     /// The format asked for in `?format=`, nil for the page itself.
     static func format(_ req: Request) throws -> Format? {
@@ -47,10 +49,12 @@ struct ListDownload {
     /// The file, after an audit entry naming what was exported (`what`) and the file.
     func response(_ req: Request, _ format: Format, what: String, actor: Actor) async throws -> Response {
         let name = fileStem + "." + format.rawValue
+        var file = self
+        file.rowNumber = req.t("common.row_no")
         let data: Data
         switch format {
-        case .xlsx: data = try workbook()
-        case .csv: data = csv()
+        case .xlsx: data = try file.workbook()
+        case .csv: data = file.csv()
         }
         try await req.store.audit.export(what + " (\(rows.count) dòng)", file: name, by: actor)
         return Attachment.response(data, name: name, contentType: format == .xlsx ? XLSXWorkbook.contentType : "text/csv; charset=utf-8")
@@ -63,7 +67,7 @@ struct ListDownload {
                                   pageSetup: XLSXPageSetup(orientation: columns.count > 6 ? .landscape : .portrait, repeatedRows: 3))
         sheet.appendTitle(title, span: width)
         sheet.appendRow([])
-        sheet.appendRow([.header("STT")] + columns.map { .header($0.0) }, height: 30)
+        sheet.appendRow([.header(rowNumber)] + columns.map { .header($0.0) }, height: 30)
         for (i, row) in rows.enumerated() {
             sheet.appendRow([.number(i + 1)] + row.map { cell in
                 switch cell {
@@ -103,7 +107,7 @@ struct ListDownload {
 
     func csv() -> Data {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
-        CSV.appendRow(["STT"] + columns.map(\.0), to: &out)
+        CSV.appendRow([rowNumber] + columns.map(\.0), to: &out)
         for (i, row) in rows.enumerated() {
             CSV.appendRow([String(i + 1)] + row.map { cell in
                 switch cell {

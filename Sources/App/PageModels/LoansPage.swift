@@ -63,7 +63,7 @@ extension LoansBody {
             writtenOff: text.money(report.writtenOff), rows: Array(rows), hasRows: !rows.isEmpty,
             states: [Option(value: "", label: text.t("loans.all_states"), selected: stateFilter == nil)]
                 + LoanState.allCases.map { Option(value: $0.rawValue, label: text.t("loan.state." + $0.rawValue), selected: $0 == stateFilter) },
-            purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.vi, selected: $0.code == fields["purpose"]) },
+            purposes: LoanRules.purposes.map { Option(value: $0.code, label: $0.label(english: lang == .en), selected: $0.code == fields["purpose"]) },
             units: units,
             borrowers: BorrowerKind.allCases.map { Option(value: $0.rawValue, label: text.t("loans.borrower." + $0.rawValue), selected: $0.rawValue == fields["borrower"]) },
             fields: fields, mayChange: mayChange, error: error, downloadXLSX: downloads.xlsx, downloadCSV: downloads.csv)
@@ -166,7 +166,7 @@ extension LoanBody {
         }
         self.init(
             code: f.code, member: f.memberName, memberCode: f.memberCode, household: f.householdCode ?? "", unit: unitName(f.unitID, history, today),
-            purpose: LoanRules.purposeLabel(f.purpose) ?? f.purpose, amount: text.money(f.amount), term: f.termMonths, every: f.everyMonths,
+            purpose: LoanRules.purposeLabel(f.purpose, english: text.language == .en) ?? f.purpose, amount: text.money(f.amount), term: f.termMonths, every: f.everyMonths,
             workers: f.workers, jobsPlanned: f.jobsPlanned, jobsCreated: f.jobsCreated.map(String.init) ?? "–", applied: f.appliedOn.vietnamese,
             state: text.t("loan.state." + f.state.rawValue), stateCode: f.state.rawValue,
             decision: [f.decidedOn?.vietnamese, f.decidedBy, f.decisionNote].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "),

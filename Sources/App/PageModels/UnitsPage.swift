@@ -90,7 +90,7 @@ extension UnitBody {
             Period(from: v.from.vietnamese, to: v.to.map { $0.previous.vietnamese } ?? "", name: v.name,
                    parent: v.parentID.map { unitName($0, history, v.from) } ?? "–")
         }
-        func note(_ s: OrgSuccession) -> String { (lang == .vi ? s.kind.vietnamese : s.kind.rawValue) + " " + s.effective.vietnamese }
+        func note(_ s: OrgSuccession) -> String { (lang == .vi ? s.kind.vietnamese : s.kind.english) + " " + s.effective.vietnamese }
         func code(_ id: Int) -> String { history.units[id]?.code ?? "" }
         let successors = history.successions(of: unit.id).map { s in
             Link(code: code(s.successorID), name: unitName(s.successorID, history, s.effective), note: note(s))

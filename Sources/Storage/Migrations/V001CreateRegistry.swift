@@ -3,7 +3,7 @@ import SQLKit
 
 /// The migrations, in order. Append-only: never edit a shipped one; fix forward.
 enum Schema {
-    static let all: [any Migration] = [V001CreateRegistry(), V002Accounts(), V003Support(), V004Rollups(), V005RollupTotals(), V006AnnualReports(), V007SupportRollups(), V008Access(), V009YearMoves(), V010LoanBorrowers(), V011MemberPhone(), V012Hardships(), V013Journal(), V014FundEntrySupport(), V015ImportJob(), V016LoanApprovalDay(), V017LoanWriteOffNote(), V018MembersRevision(), V019LoanJobCounts(), V020ReviewAddress(), V021HouseholdLinkDays(), V022DailyIndexes()]
+    static let all: [any Migration] = [V001CreateRegistry(), V002Accounts(), V003Support(), V004Rollups(), V005RollupTotals(), V006AnnualReports(), V007SupportRollups(), V008Access(), V009YearMoves(), V010LoanBorrowers(), V011MemberPhone(), V012Hardships(), V013Journal(), V014FundEntrySupport(), V015ImportJob(), V016LoanApprovalDay(), V017LoanWriteOffNote(), V018MembersRevision(), V019LoanJobCounts(), V020ReviewAddress(), V021HouseholdLinkDays(), V022DailyIndexes(), V023EnglishNames()]
 }
 
 /// Column types per dialect, so one DDL text serves SQLite and PostgreSQL.

@@ -9,7 +9,7 @@ public enum FundKind: String, Sendable, Codable, CaseIterable {
 
     /// The funds the federation keeps (the plan's tasks 2.3 and 2.4), stored by the migration.
     static let bundledFunds: [FundInfo] = [
-        FundInfo(id: 0, code: "mai_am", nameVi: "Quỹ Mái ấm Công đoàn", nameEn: "Union Warm Home Fund", kind: .support),
+        FundInfo(id: 0, code: "mai_am", nameVi: "Quỹ Mái ấm Công đoàn", nameEn: "Union Shelter Fund", kind: .support),
         FundInfo(id: 0, code: "tro_von", nameVi: "Quỹ trợ vốn Công đoàn", nameEn: "Union micro-capital fund", kind: .support),
         FundInfo(id: 0, code: "xa_hoi", nameVi: "Quỹ Xã hội Công đoàn (quà Tết, Tháng Công nhân, trợ cấp khó khăn)",
                  nameEn: "Union social fund (Tết and Workers' Month gifts, hardship allowances)", kind: .support),
