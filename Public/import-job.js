@@ -8,15 +8,21 @@
   var job = document.getElementById('job');
   if (!job) { return; }
   function waiting(state) { return state === 'checking' || state === 'running'; }
+  // Anything but this page coming back (signed out: the sign-in page; the job gone; an error
+  // page): the page is loaded again, as the browser would, and shows what the server says.
+  function reload() { window.location.reload(); }
+  var failures = 0;
   function poll() {
     fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
       .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
+        if (!response.ok || response.redirected) { reload(); return null; }
         return response.text();
       })
       .then(function (html) {
+        if (html === null) { return; }
         var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('job');
-        if (!fresh) { throw new Error('no job'); }
+        if (!fresh) { reload(); return; }
+        failures = 0;
         var state = fresh.getAttribute('data-state');
         if (state !== job.getAttribute('data-state')) {
           job.replaceWith(fresh);
@@ -31,7 +37,8 @@
         }
         if (waiting(state)) { window.setTimeout(poll, 2000); }
       })
-      .catch(function () { window.setTimeout(poll, 5000); });
+      // The server not answering: tried again a few times, then the page is loaded again.
+      .catch(function () { failures += 1; if (failures > 5) { reload(); } else { window.setTimeout(poll, 5000); } });
   }
   if (waiting(job.getAttribute('data-state'))) { window.setTimeout(poll, 2000); }
 })();

@@ -226,7 +226,8 @@ public struct BrowseQueries: Sendable {
         if let action, !action.isEmpty { w.appendInterpolation(" AND action = \(bind: action)" as SQLQueryString) }
         if let entity, !entity.isEmpty { w.appendInterpolation(" AND entity = \(bind: entity)" as SQLQueryString) }
         if let from { w.appendInterpolation(" AND at >= \(bind: Clock.start(of: from))" as SQLQueryString) }
-        if let to { w.appendInterpolation(" AND at < \(bind: Clock.start(of: to.adding(days: 1)))" as SQLQueryString) }
+        // Up to the end of `to` (the last day a `Day` holds has no end to give: everything after `from`).
+        if let after = to?.next { w.appendInterpolation(" AND at < \(bind: Clock.start(of: after))" as SQLQueryString) }
         var c: SQLQueryString = "SELECT COUNT(*) AS n FROM audit_log"
         c.appendInterpolation(w)
         let total = try await store.sql.raw(c).first()?.int("n") ?? 0

@@ -92,6 +92,12 @@ struct DayArithmeticTests {
 
     /// A day in Vietnam starts at 17:00 UTC the day before; its start round-trips through the
     /// stored form and is that day by the clock's own calendar (the second before is the day before).
+    @Test func theDayAfterIsNoneAfterTheLastDay() {
+        #expect(day("2024-02-28").next == day("2024-02-29") && day("2024-02-29").next == day("2024-03-01"))
+        #expect(day("2025-12-31").next == day("2026-01-01") && day("2026-04-30").next == day("2026-05-01"))
+        #expect(day("2200-12-31").next == nil && day("2200-12-30").next == day("2200-12-31"))
+    }
+
     @Test func aVietnameseDayStartsAt17UTCTheDayBefore() throws {
         #expect(Clock.start(of: day("2026-12-01")) == "2026-11-30T17:00:00Z")
         #expect(Clock.start(of: day("2025-01-01")) == "2024-12-31T17:00:00Z")

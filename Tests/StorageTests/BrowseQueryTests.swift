@@ -143,6 +143,8 @@ import Testing
             #expect(try await ids(from: nil, to: day(2026, 11, 30)) == [0])
             #expect(try await ids(from: day(2026, 12, 2), to: nil) == [3])
             #expect(try await ids(from: day(2026, 12, 2), to: day(2026, 12, 1)).isEmpty)
+            // The last day a date can be: up to its end, which is everything (before: the day after it trapped, stopping the server).
+            #expect(try await ids(from: day(2026, 12, 1), to: day(2200, 12, 31)) == [3, 2, 1])
             try await store.flushJournal(waiting: true)
             #expect(try await store.audit.entries(op, entity: "audit_log").contains { $0.detail.contains("từ ngày 01/12/2026, đến ngày 01/12/2026") })
         }

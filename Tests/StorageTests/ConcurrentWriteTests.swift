@@ -35,6 +35,27 @@ import Testing
         }
     }
 
+    /// A Mái ấm house entered by hand twice at once for one household is given once (the
+    /// household is locked before its houses are read).
+    @Test(arguments: TestDatabase.available)
+    func aMaiAmHouseEnteredTwiceAtOnceIsGivenOnce(db: TestDatabase) async throws {
+        try await db.withStore { store in
+            try await SupportTests.setUp(store)
+            let op = try await store.op
+            let (done, refused) = await Self.twice {
+                try await store.support.record(op, NewSupport(household: "HO-01", policy: "mai_am_xay_moi", day: day(2026, 5, 1), value: 0, inKind: "nhà",
+                                                              source: .partner, sourceName: "Doanh nghiệp", unit: "C1"))
+            }
+            #expect(done == 1)
+            let message = StorageError.invalid(Message("refusal.support.mai_am_repeat", .text("HO-01"), .day(day(2026, 5, 1)),
+                                                       .number(SupportRules.bundled.maiAmRepeatYears)))
+            #expect(refused.map { "\($0)" } == ["\(message)"])
+            let houses = try await store.sql.raw("SELECT COUNT(*) AS n FROM support WHERE policy_code LIKE 'mai_am%' AND cancelled_at IS NULL").first()?.int("n")
+            #expect(houses == 1)
+            try await SupportTests.reconciles(store)
+        }
+    }
+
     /// A balance never passes `Money.maximum`, however many raise it at once (before: each read
     /// the balance, then added, so two could pass together).
     @Test(arguments: TestDatabase.available)

@@ -53,7 +53,12 @@ extension Store {
             // SQLite: on the imports' own pool, so the seconds it holds a connection hold up no
             // request; the write lock first, as the transaction reads (its job's earlier import)
             // before it writes.
-            return try await transaction(on: dialect == .sqlite ? .bulk : nil, writeLockFirst: true, body)
+            // PostgreSQL: before any household is locked, the lock a Mái ấm approval holds alone
+            // (`lockHouseholdBatches`): the approval waits for imports running, or they for it.
+            return try await transaction(on: dialect == .sqlite ? .bulk : nil, writeLockFirst: true) { db in
+                try await db.lockHouseholdBatches(alone: false)
+                return try await body(db)
+            }
         } catch let finished as DryRunFinished {
             return finished.result
         }
@@ -98,14 +103,19 @@ extension Store {
     /// Settings for a bulk load on this connection: on SQLite a larger page cache
     /// (32 MB, a fixed bound), so index pages are not spilled and re-read.
     func prepareBulk(on db: any SQLDatabase) async throws {
-        switch dialect {
-        case .sqlite:
-            try await db.raw("PRAGMA cache_size = -32768").run()
-            // Multi-row statements keep a statement journal: in memory (one statement's pages), not a temp file.
-            try await db.raw("PRAGMA temp_store = MEMORY").run()
-        // Fresh statistics, so look-ups by code use their indexes however the tables grew.
-        case .postgres: try await db.raw("ANALYZE households, reviews").run()
-        }
+        guard dialect == .sqlite else { return }
+        try await db.raw("PRAGMA cache_size = -32768").run()
+        // Multi-row statements keep a statement journal: in memory (one statement's pages), not a temp file.
+        try await db.raw("PRAGMA temp_store = MEMORY").run()
+    }
+
+    /// PostgreSQL: fresh statistics before a file is imported, so look-ups by code use their
+    /// indexes however the tables grew. Outside the import's transaction: ANALYZE's lock is
+    /// then held for the seconds it takes, not until the import commits (another import or a
+    /// review saved meanwhile would wait for the whole import).
+    func refreshStatistics() async throws {
+        guard dialect == .postgres else { return }
+        try await sql.raw("ANALYZE households, reviews").run()
     }
 
     /// Records the start of an import and returns its id. An import job's id is kept with it

@@ -66,11 +66,11 @@ public struct SurveyImporter: Sendable {
     }
 
     private func transaction(_ source: any RowSource & Sendable, history: OrgHistory, standard: PovertyStandard?, started: Date) async throws -> ImportResult {
+        // A file, not one review sheet saved from its form (which looks up one household).
+        if drawnFrom == nil { try await store.refreshStatistics() }
         return try await store.importTransaction { db in
             if !dryRun, let job, let earlier = try await store.finishedImport(job: job, on: db) { return earlier }
             try await store.prepareBulk(on: db)
-            // Before any household is locked: a Mái ấm approval waits for this import, or it for the approval.
-            try await db.lockHouseholdBatches(alone: false)
             let importID = try await store.beginImport(kind: "khao_sat", fileName: fileName, job: dryRun ? nil : job, actor: actor, on: db)
             // Three stages (SurveyPipeline): a reader thread parses the file, a checking thread
             // applies the contract and classifies, and this task resolves and writes — so the

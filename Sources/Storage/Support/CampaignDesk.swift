@@ -277,6 +277,14 @@ public struct CampaignDesk: Sendable {
         rules.maiAmAllowed(given: try await db.maiAmHouses(householdID), on: day)
     }
 
+    /// Refuses a Mái ấm house for a household given one too near `day`, naming that one's day
+    /// (the same words as a house recorded by hand).
+    private func requireMaiAmAllowed(_ householdID: Int, _ household: String, on day: Day, db: any SQLDatabase) async throws {
+        if let other = rules.maiAmConflict(given: try await db.maiAmHouses(householdID), on: day) {
+            throw StorageError.invalid(Message("refusal.support.mai_am_repeat", .text(household), .day(other), .number(rules.maiAmRepeatYears)))
+        }
+    }
+
     /// Adds one household by hand (a hardship such as serious illness, say), with the reason.
     public func add(_ actor: Actor, _ code: String, household: String, amount: Dong? = nil, reason: String, hardship: Bool = true) async throws {
         try actor.require(.campaignEditList)
@@ -303,9 +311,7 @@ public struct CampaignDesk: Sendable {
                 try scope.require(try row.int("unit_id"), .household, household)
                 revived = (try row.int("id"), state)
             }
-            if c.kind == .maiAm, try await !maiAmAllowed(h.id, on: c.startsOn, db: db) {
-                throw StorageError.invalid(Message("refusal.campaign.mai_am_repeat", .text(household), .number(rules.maiAmRepeatYears)))
-            }
+            if c.kind == .maiAm { try await requireMaiAmAllowed(h.id, household, on: c.startsOn, db: db) }
             let value = amount ?? c.giftValue
             try Self.requireGift(value)
             let rank = try await db.raw("SELECT COALESCE(MAX(rank), 0) AS r FROM campaign_proposals WHERE campaign_id = \(bind: c.id)").first()?.int("r") ?? 0
@@ -413,6 +419,11 @@ public struct CampaignDesk: Sendable {
             let day: Day
             if let asked { day = asked } else { day = min(store.today, try await campaign(code, db: db).endsOn) }
             let (c, unitID) = try await locked(code, unit: unitCode, on: day, actor: actor, history: history, db: db)
+            // A Mái ấm house is once in so many years whichever campaign gives it: no import
+            // runs while the list is read and given (`lockHouseholdBatches`), and on PostgreSQL
+            // the households are locked (in one order) before their houses are read, so two
+            // campaigns approved at once cannot both give one.
+            if c.kind == .maiAm { try await db.lockHouseholdBatches(alone: true) }
             // Gifts are dated within the campaign: not before it, nor after its last day (nor
             // after today: the ledger refuses that).
             guard day >= c.firstApprovalDay else {
@@ -466,22 +477,14 @@ public struct CampaignDesk: Sendable {
                 }
                 throw StorageError.invalid(Message("refusal.campaign.fund_short", .both(vi: fund.nameVi, en: fund.nameEn), .text(organiser), .money(held), .money(total), .number(rows.count)))
             }
-            // A Mai Ấm house is once in so many years whichever campaign gives it: on PostgreSQL the
-            // households are locked (in one order) before their last house is read, so two
-            // campaigns approved at once cannot both give one.
-            if c.kind == .maiAm {
-                try await db.lockHouseholdBatches(alone: true)
-                try await db.lockRows(.households, try rows.map { try $0.int("household_id") })
-            }
+            if c.kind == .maiAm { try await db.lockRows(.households, try rows.map { try $0.int("household_id") }) }
             // The ledger covers the gifts on their day (and every later day's balance still
             // does): checked once for their total, as each in turn would be.
             if total > 0 { try await store.funds.requireCovered(db, fund: fund, unitID: c.unitID, day: day, amount: total) }
             for row in rows {
                 let household = try row.string("code")
                 let householdID = try row.int("household_id")
-                if c.kind == .maiAm, try await !maiAmAllowed(householdID, on: day, db: db) {
-                    throw StorageError.invalid(Message("refusal.campaign.mai_am_repeat", .text(household), .number(rules.maiAmRepeatYears)))
-                }
+                if c.kind == .maiAm { try await requireMaiAmAllowed(householdID, household, on: day, db: db) }
                 let supportID = try await store.support.record(
                     NewSupport(household: household, policy: c.kind.supportPolicy, day: day, value: try row.int("amount"),
                                inKind: c.name, source: .fund, unit: organiser, fund: c.fundCode),

@@ -56,12 +56,13 @@ extension SQLDatabase {
         }
     }
 
-    /// Writers that lock the households of many batches, one batch after another (a survey
-    /// import), and writers that lock many households at once (a Mái ấm approval) could each
-    /// hold what the other waits for, since id order holds only within one statement. On
-    /// PostgreSQL an import holds this lock shared for its whole transaction and an approval
-    /// holds it alone: the approval waits for imports running (and they for it) instead of
-    /// the two deadlocking and one being aborted. Imports do not wait for each other.
+    /// Writers that lock households batch after batch (an import of surveys or of members,
+    /// which also re-sorts households) and writers that lock many households at once (a Mái ấm
+    /// approval) could each hold what the other waits for, since id order holds only within
+    /// one statement. On PostgreSQL an import holds this lock shared for its whole transaction
+    /// and an approval holds it alone, from before it reads its list: the approval waits for
+    /// imports running (and they for it) instead of the two deadlocking and one being aborted.
+    /// This lock does not make imports wait for each other (rows they both write still do).
     func lockHouseholdBatches(alone: Bool) async throws {
         guard dialect.name == "postgresql" else { return }
         let function = alone ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared"
