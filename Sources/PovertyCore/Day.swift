@@ -66,8 +66,6 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     public var description: String { iso }
 
-    /// The day before (for showing a half-open end as the last day: valid to 01/07 → "đến 30/06").
-    /// The first day a `Day` holds (01/01/1900) has none before it and is its own.
     /// The day after, nil after the last day a `Day` holds (31/12/2200).
     public var next: Day? {
         if let d = Day(year: year, month: month, day: day + 1) { return d }
@@ -75,6 +73,8 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         return Day(year: year + 1, month: 1, day: 1)
     }
 
+    /// The day before (for showing a half-open end as the last day: valid to 01/07 → "đến 30/06").
+    /// The first day a `Day` holds (01/01/1900) has none before it and is its own.
     public var previous: Day {
         if day > 1, let d = Day(year: year, month: month, day: day - 1) { return d }
         if month > 1, let d = Day(year: year, month: month - 1, day: Day.daysIn(month: month - 1, year: year)) { return d }
