@@ -277,14 +277,6 @@ public struct CampaignDesk: Sendable {
         rules.maiAmAllowed(given: try await db.maiAmHouses(householdID), on: day)
     }
 
-    /// Refuses a Mái ấm house for a household given one too near `day`, naming that one's day
-    /// (the same words as a house recorded by hand).
-    private func requireMaiAmAllowed(_ householdID: Int, _ household: String, on day: Day, db: any SQLDatabase) async throws {
-        if let other = rules.maiAmConflict(given: try await db.maiAmHouses(householdID), on: day) {
-            throw StorageError.invalid(Message("refusal.support.mai_am_repeat", .text(household), .day(other), .number(rules.maiAmRepeatYears)))
-        }
-    }
-
     /// Adds one household by hand (a hardship such as serious illness, say), with the reason.
     public func add(_ actor: Actor, _ code: String, household: String, amount: Dong? = nil, reason: String, hardship: Bool = true) async throws {
         try actor.require(.campaignEditList)
@@ -311,7 +303,7 @@ public struct CampaignDesk: Sendable {
                 try scope.require(try row.int("unit_id"), .household, household)
                 revived = (try row.int("id"), state)
             }
-            if c.kind == .maiAm { try await requireMaiAmAllowed(h.id, household, on: c.startsOn, db: db) }
+            if c.kind == .maiAm { try await db.requireMaiAmAllowed(h.id, household, on: c.startsOn, rules: rules) }
             let value = amount ?? c.giftValue
             try Self.requireGift(value)
             let rank = try await db.raw("SELECT COALESCE(MAX(rank), 0) AS r FROM campaign_proposals WHERE campaign_id = \(bind: c.id)").first()?.int("r") ?? 0
@@ -484,7 +476,7 @@ public struct CampaignDesk: Sendable {
             for row in rows {
                 let household = try row.string("code")
                 let householdID = try row.int("household_id")
-                if c.kind == .maiAm { try await requireMaiAmAllowed(householdID, household, on: day, db: db) }
+                if c.kind == .maiAm { try await db.requireMaiAmAllowed(householdID, household, on: day, rules: rules) }
                 let supportID = try await store.support.record(
                     NewSupport(household: household, policy: c.kind.supportPolicy, day: day, value: try row.int("amount"),
                                inKind: c.name, source: .fund, unit: organiser, fund: c.fundCode),

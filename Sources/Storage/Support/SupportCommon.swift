@@ -132,8 +132,17 @@ extension SQLDatabase {
     /// that stand (not cancelled): what the once-in-so-many-years rule compares with.
     func maiAmHouses(_ householdID: Int) async throws -> [Day] {
         try await raw("""
-            SELECT day FROM support WHERE household_id = \(bind: householdID) AND policy_code LIKE 'mai_am%' AND cancelled_at IS NULL
+            SELECT day FROM support WHERE household_id = \(bind: householdID) AND policy_code LIKE \(bind: SupportRegistry.maiAmPolicyPrefix + "%")
+              AND cancelled_at IS NULL
             """).all().map { try $0.day("day") }
+    }
+
+    /// Refuses a Mái ấm house for a household (`household`, its code) given one too near `day`
+    /// under `rules`, naming that one's day: the one refusal, by hand or by a campaign.
+    func requireMaiAmAllowed(_ householdID: Int, _ household: String, on day: Day, rules: SupportRules) async throws {
+        if let other = rules.maiAmConflict(given: try await maiAmHouses(householdID), on: day) {
+            throw StorageError.invalid(Message("refusal.support.mai_am_repeat", .text(household), .day(other), .number(rules.maiAmRepeatYears)))
+        }
     }
 
     func member(code: String) async throws -> (id: Int, name: String) {

@@ -149,10 +149,7 @@ public struct SupportRegistry: Sendable {
         // PostgreSQL, so two given at once cannot both pass.
         if campaignID == nil, s.policy.hasPrefix(Self.maiAmPolicyPrefix) {
             try await db.lockRows(.households, [household.id])
-            let rules = SupportRules.bundled
-            if let other = rules.maiAmConflict(given: try await db.maiAmHouses(household.id), on: s.day) {
-                throw StorageError.invalid(Message("refusal.support.mai_am_repeat", .text(household.code), .day(other), .number(rules.maiAmRepeatYears)))
-            }
+            try await db.requireMaiAmAllowed(household.id, household.code, on: s.day, rules: .bundled)
         }
         var entryID: Int?
         var sourceName = s.sourceName.trimmingCharacters(in: .whitespaces)
